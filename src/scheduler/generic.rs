@@ -13,7 +13,6 @@ use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::feasibility::keeps_node_in_place;
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::disconnected_node::stop_delayed;
-use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
 /// The outcome of one evaluation before it is applied. The result's
@@ -297,7 +296,7 @@ fn generic(
         let ask = tg.map(|tg| Ask {
             job,
             tg,
-            res: task_group_resources(tg, world.nomad_version),
+            res: crate::scheduler::quota::placed_resources(tg, world),
             alloc_name: String::new(),
             penalty: Vec::new(),
         });

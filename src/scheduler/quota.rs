@@ -7,7 +7,9 @@ use std::fmt;
 
 use super::engine::{Ask, Engine};
 use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage, UsageOverflow};
-use crate::cluster::Allocation;
+use crate::cluster::{AllocResources, Allocation};
+use crate::jobspec::TaskGroup;
+use crate::structs::resources::task_group_resources;
 use crate::scheduler::{PlanResult, Simulation};
 use crate::version::NomadVersion;
 use crate::world::{RegionLimit, World};
@@ -101,6 +103,25 @@ pub fn exhausted(
             limit: lim.unwrap_or(0),
         })
         .collect()
+}
+
+/// What one allocation of `tg` holds once placed, as the scheduler stores
+/// it: with memory oversubscription off the ranker records no
+/// `MemoryMaxMB` (scheduler/feasible/rank.go:384-397@v2.0.5,
+/// scheduler/rank.go:370@v1.6.5), and `AllocatedMemoryResources.Add`
+/// then counts `MemoryMB` as the max (nomad/structs/structs.go:4117@v2.0.5):
+/// the task's `memory_max` is ignored, as Nomad's own job warning says
+/// (`planner::admission_warnings`). So the allocations the simulation places
+/// hold what Nomad's would, and quota usage counts their memory. Whether
+/// Enterprise's private quota stage reads the ask the same way is not
+/// public: [`super::quota_unsimulated::memory_max_ignored`] says "cannot
+/// tell" where that reading could decide.
+pub fn placed_resources(tg: &TaskGroup, world: &World) -> AllocResources {
+    let mut r = task_group_resources(tg, world.nomad_version);
+    if !world.scheduler.memory_oversubscription {
+        r.memory_max_mb = r.memory_mb;
+    }
+    r
 }
 
 /// The quota that binds a namespace in the world's region, with its limit.

@@ -22,6 +22,19 @@
 //! - variables and host-volume limits: none (Nomad counts them when a
 //!   variable is written and at `nomad volume create`, quota.mdx v1.11.3).
 //!
+//! - `memory_max`, with memory oversubscription off, against a job with a
+//!   task whose `memory_max` is more than its `memory` (or `-1`): Nomad
+//!   ignores that `memory_max` (its job warning; the allocation stores no
+//!   max, scheduler/feasible/rank.go:384@v2.0.5), and the usage of placed
+//!   allocations counts their memory (`AllocatedMemoryResources.Add`,
+//!   nomad/structs/structs.go:4117@v2.0.5). But the quota stage is a
+//!   feasibility step that runs before the ranker builds the allocation
+//!   (scheduler/feasible/stack.go:290-298@v2.0.5), so it sizes the ask
+//!   from the task group itself, in private code; whether it drops the
+//!   ignored `memory_max` there too is not public (`Resources.Add`,
+//!   structs.go:2646, would count it). Neither a refusal nor an all-clear
+//!   on that dimension can be stated (rt14e R14-41).
+//!
 //! A stopped job places nothing and is not counted.
 
 use crate::jobspec::Job;
@@ -35,6 +48,30 @@ pub struct QuotaLimitsUnknown {
     pub namespace: String,
     /// The limits that may bind the job, in the quota's order.
     pub limits: Vec<Unsimulated>,
+    /// The `memory_max` limit, when the job asks a `memory_max` that Nomad
+    /// ignores (oversubscription off): see the module's list.
+    pub memory_max_ignored: Option<i64>,
+}
+
+/// The quota's `memory_max` limit when Enterprise's private reading of an
+/// ignored `memory_max` may decide whether `job` fits (see the module's
+/// list): memory_max enforced (1.1+), oversubscription off, the limit set,
+/// and a task that asks more than its memory.
+pub fn memory_max_ignored(world: &World, job: &Job, limit: Option<i64>) -> Option<i64> {
+    let limit = limit.filter(|l| *l != 0)?;
+    let v = world.nomad_version;
+    if !v.at_least(1, 1, 0) || world.scheduler.memory_oversubscription {
+        return None;
+    }
+    // `structs.MemoryNoLimit` (1.7.3+): no max at all.
+    let unlimited = -1;
+    let asks_more = job.groups.iter().filter(|g| g.count > 0 || job.job_type.is_per_node()).any(|g| {
+        g.tasks.iter().any(|t| {
+            let r = &t.resources;
+            r.memory_max_mb > r.memory_mb || r.memory_max_mb == unlimited
+        })
+    });
+    asks_more.then_some(limit)
 }
 
 /// Whether `limit` may bind a placement of `job` (see the module's list).
@@ -64,7 +101,8 @@ pub fn quota_limits_unknown(world: &World, job: &Job) -> Option<QuotaLimitsUnkno
         .filter(|l| binds(l, job))
         .cloned()
         .collect();
-    if limits.is_empty() {
+    let memory_max_ignored = memory_max_ignored(world, job, limit.memory_max);
+    if limits.is_empty() && memory_max_ignored.is_none() {
         return None;
     }
     Some(QuotaLimitsUnknown {
@@ -72,6 +110,7 @@ pub fn quota_limits_unknown(world: &World, job: &Job) -> Option<QuotaLimitsUnkno
         region: world.region.clone(),
         namespace: job.namespace.clone(),
         limits,
+        memory_max_ignored,
     })
 }
 
@@ -81,8 +120,20 @@ impl QuotaLimitsUnknown {
         self.limits
             .iter()
             .map(Unsimulated::describe)
+            .chain(self.memory_max_ignored.map(|l| {
+                format!("memory_max {l} MB, against a task memory_max that Nomad ignores with memory oversubscription off (whether the quota stage counts it or the task's memory is not public)")
+            }))
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The names of what may bind, for a finding's label.
+    pub fn names(&self) -> Vec<String> {
+        self.limits
+            .iter()
+            .map(Unsimulated::name)
+            .chain(self.memory_max_ignored.map(|_| "memory_max".to_string()))
+            .collect()
     }
 
     /// The one line every command prints for it (without a prefix).
@@ -105,7 +156,9 @@ impl QuotaLimitsUnknown {
             "Namespace": self.namespace,
             "Limits": self.limits.iter().map(|l| serde_json::json!({
                 "Name": l.name(), "Field": l.field(), "Value": l.value(),
-            })).collect::<Vec<_>>(),
+            })).chain(self.memory_max_ignored.map(|l| serde_json::json!({
+                "Name": "memory_max", "Field": "RegionLimit.MemoryMaxMB", "Value": format!("{l} MB"),
+            }))).collect::<Vec<_>>(),
         })
     }
 

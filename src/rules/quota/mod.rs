@@ -12,7 +12,6 @@ pub mod unknown_namespace;
 use crate::cluster::usage::QuotaUsage;
 use crate::jobspec::Job;
 use crate::rules::capacity::eligible_pools;
-use crate::structs::resources::task_group_resources;
 use crate::world::World;
 
 /// A group whose count × per-allocation ask, or whose tasks' ask per
@@ -50,7 +49,7 @@ pub fn job_total(world: &World, job: &Job) -> JobTotal {
         } else {
             g.count
         };
-        let per = QuotaUsage::of(&task_group_resources(g, world.nomad_version));
+        let per = QuotaUsage::of(&crate::scheduler::quota::placed_resources(g, world));
         let u = &mut total.usage;
         for (dim, slot, ask) in [
             ("cpu", &mut u.cpu, per.cpu),

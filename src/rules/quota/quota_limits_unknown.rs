@@ -77,10 +77,9 @@ impl Rule for QuotaLimitsUnknownRule {
 
 /// `quota "team" sets node_pool "gpu", secrets`: what the finding points at.
 fn label(u: &QuotaLimitsUnknown) -> String {
-    let names: Vec<String> = u.limits.iter().map(Unsimulated::name).collect();
     format!(
         "quota {} sets {}",
         crate::gotext::go_quote(&u.quota),
-        names.join(", ")
+        u.names().join(", ")
     )
 }
