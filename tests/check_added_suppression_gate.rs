@@ -93,10 +93,16 @@ fn config_severity_error_with_an_added_ignore_file_between_commits() {
 fn deny_warnings_with_an_added_ignore_file() {
     let d = repo("deny-file", None);
     d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{OVER_QUOTA}"));
-    refused(check(&d, &["--base", "HEAD", "--deny", "warnings"]), "warning");
+    refused(
+        check(&d, &["--base", "HEAD", "--deny", "warnings"]),
+        "warning",
+    );
     commit(&d, "q, silenced");
     refused(
-        check(&d, &["--base", "HEAD~1", "--head", "HEAD", "--deny", "warnings"]),
+        check(
+            &d,
+            &["--base", "HEAD~1", "--head", "HEAD", "--deny", "warnings"],
+        ),
         "warning",
     );
 }
@@ -106,7 +112,10 @@ fn deny_warnings_with_an_added_ignore() {
     let d = repo("deny-line", None);
     d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
     commit(&d, "q, silenced");
-    refused(check(&d, &["--base", "HEAD~1", "--deny", "warnings"]), "warning");
+    refused(
+        check(&d, &["--base", "HEAD~1", "--deny", "warnings"]),
+        "warning",
+    );
 }
 
 /// Guard (passes on the baseline too): without `--deny warnings` a
@@ -144,7 +153,10 @@ fn a_config_that_lowers_the_finding_lets_an_added_comment_silence_it() {
     assert_eq!(code, Some(0), "{found:?}");
     assert!(found.is_empty(), "{found:?}");
     // Under --deny warnings the lowered finding fails the run again.
-    refused(check(&d, &["--base", "HEAD", "--deny", "warnings"]), "warning");
+    refused(
+        check(&d, &["--base", "HEAD", "--deny", "warnings"]),
+        "warning",
+    );
 }
 
 /// Guard: the raise made in the world's policy was caught already.
@@ -170,7 +182,10 @@ fn policy_raise_with_an_added_ignore() {
 fn a_config_edited_by_the_change_cannot_silence_it() {
     let d = repo("cfg-edit", Some(RAISE));
     d.put("jobs/q.nomad", OVER_QUOTA);
-    d.put(".nomad-preflight.hcl", "lint {\n  ignore = [\"NP304\"]\n}\n");
+    d.put(
+        ".nomad-preflight.hcl",
+        "lint {\n  ignore = [\"NP304\"]\n}\n",
+    );
     refused(check(&d, &["--base", "HEAD"]), "error");
 }
 
@@ -180,7 +195,10 @@ fn a_config_edited_by_the_change_cannot_silence_it() {
 #[test]
 fn a_config_edit_and_an_added_comment_together() {
     let d = repo("cfg-edit-comment", Some(RAISE));
-    d.put(".nomad-preflight.hcl", "lint {\n  ignore = [\"NP304\"]\n}\n");
+    d.put(
+        ".nomad-preflight.hcl",
+        "lint {\n  ignore = [\"NP304\"]\n}\n",
+    );
     d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
     refused(check(&d, &["--base", "HEAD"]), "error");
 }

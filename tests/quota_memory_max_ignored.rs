@@ -19,9 +19,7 @@ const QUOTA: &str = "name = \"q\"\nlimit {\n  region = \"global\"\n  region_limi
 
 /// One task: `memory` and, when given, `memory_max`.
 fn job(name: &str, memory: u32, memory_max: Option<u32>) -> String {
-    let max = memory_max.map_or(String::new(), |m| {
-        format!("        memory_max = {m}\n")
-    });
+    let max = memory_max.map_or(String::new(), |m| format!("        memory_max = {m}\n"));
     format!("job \"{name}\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"exec\"\n      config {{\n        command = \"/bin/true\"\n      }}\n      resources {{\n        cpu        = 100\n        memory     = {memory}\n{max}      }}\n    }}\n  }}\n}}\n")
 }
 
@@ -31,7 +29,10 @@ fn world(name: &str, extra: &str) -> TempDir {
     let d = TempDir::new(&format!("mm-ignored-{name}"));
     d.put("rules/cluster.hcl", &format!("{CLUSTER}{extra}"));
     d.put("rules/quotas/q.hcl", QUOTA);
-    d.put("rules/namespaces/default.hcl", "name  = \"default\"\nquota = \"q\"\n");
+    d.put(
+        "rules/namespaces/default.hcl",
+        "name  = \"default\"\nquota = \"q\"\n",
+    );
     d.put("jobs/m.nomad", &job("m", 256, Some(2048)));
     d
 }
@@ -105,7 +106,10 @@ fn a_running_allocation_placed_without_oversubscription_counts_its_memory() {
     let o = run_in(&d.0, &["plan", "jobs/n.nomad"]);
     let all = format!("{}{}", o.stdout, o.stderr);
     assert!(!all.contains("running-unplaced"), "{all}");
-    assert!(o.stdout.contains("All tasks successfully allocated"), "{all}");
+    assert!(
+        o.stdout.contains("All tasks successfully allocated"),
+        "{all}"
+    );
     assert!(!o.stderr.contains("cannot tell"), "{all}");
     d.put("jobs/n.nomad", &job("n", 800, None));
     let o = run_in(&d.0, &["plan", "jobs/n.nomad"]);

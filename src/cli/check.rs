@@ -520,9 +520,7 @@ fn run_selected(
         .iter()
         .flat_map(|r| {
             let at = sel.in_project(&r.path);
-            let kept = r.diags.iter().flat_map(|f| {
-                gate.report(f, &at)
-            });
+            let kept = r.diags.iter().flat_map(|f| gate.report(f, &at));
             crate::check::root_cause::collapse(kept.collect())
         })
         .collect();

@@ -225,7 +225,10 @@ impl Gate for RunGate {
     /// severity the change's configuration gives it, or the base's, which
     /// the report keeps when the change's would silence it.
     fn fails(&self, f: &Finding, path: &Path) -> bool {
-        let gates = |s: &RuleSelection| s.apply(f, path).is_some_and(|g| fails_run(&g, self.threshold));
+        let gates = |s: &RuleSelection| {
+            s.apply(f, path)
+                .is_some_and(|g| fails_run(&g, self.threshold))
+        };
         gates(&self.head) || self.base.as_ref().is_some_and(gates)
     }
 }

@@ -9,8 +9,8 @@ use super::engine::{Ask, Engine};
 use crate::cluster::usage::{quota_namespaces, usage_after, QuotaUsage, UsageOverflow};
 use crate::cluster::{AllocResources, Allocation};
 use crate::jobspec::TaskGroup;
-use crate::structs::resources::task_group_resources;
 use crate::scheduler::{PlanResult, Simulation};
+use crate::structs::resources::task_group_resources;
 use crate::version::NomadVersion;
 use crate::world::{RegionLimit, World};
 

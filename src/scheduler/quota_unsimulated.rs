@@ -65,12 +65,16 @@ pub fn memory_max_ignored(world: &World, job: &Job, limit: Option<i64>) -> Optio
     }
     // `structs.MemoryNoLimit` (1.7.3+): no max at all.
     let unlimited = -1;
-    let asks_more = job.groups.iter().filter(|g| g.count > 0 || job.job_type.is_per_node()).any(|g| {
-        g.tasks.iter().any(|t| {
-            let r = &t.resources;
-            r.memory_max_mb > r.memory_mb || r.memory_max_mb == unlimited
-        })
-    });
+    let asks_more = job
+        .groups
+        .iter()
+        .filter(|g| g.count > 0 || job.job_type.is_per_node())
+        .any(|g| {
+            g.tasks.iter().any(|t| {
+                let r = &t.resources;
+                r.memory_max_mb > r.memory_mb || r.memory_max_mb == unlimited
+            })
+        });
     asks_more.then_some(limit)
 }
 
