@@ -72,6 +72,18 @@ pub(super) fn tree_to_tree(
     Ok(out)
 }
 
+/// One folder of a [`walk_pair`]: its path, the names still to compare
+/// (next last), and the name whose subtree is being walked, finished
+/// (noted, listed) once that subtree is done.
+struct Pair {
+    prefix: BString,
+    names: Vec<(BString, (Side, Side))>,
+    after: Option<(BString, Side, Side)>,
+}
+
+/// The differing paths below trees `a` and `b`, walked with a stack of
+/// its own: a path 1200 folders deep overflowed the 2 MiB stack of the
+/// thread running it when each folder was a call (R14-12).
 fn walk_pair(
     repo: &super::repo::Repo,
     a: Option<ObjectId>,
@@ -80,6 +92,39 @@ fn walk_pair(
     out: &mut Changes,
     links: &mut Vec<Gitlink>,
 ) -> io::Result<()> {
+    let mut open = vec![pair(repo, a, b, prefix)?];
+    let tree = |s: Side| s.filter(|(_, k)| *k == Kind::Tree).map(|(o, _)| o);
+    while let Some(top) = open.last_mut() {
+        let Some((name, (x, y))) = top.names.pop() else {
+            open.pop();
+            if let Some((path, x, y)) = open.last_mut().and_then(|p| p.after.take()) {
+                finish(links, out, path, x, y);
+            }
+            continue;
+        };
+        if x == y {
+            continue;
+        }
+        let path = join(top.prefix.as_ref(), name.as_ref());
+        let (tx, ty) = (tree(x), tree(y));
+        if tx.is_some() || ty.is_some() {
+            let child = pair(repo, tx, ty, path.as_ref())?;
+            top.after = Some((path, x, y));
+            open.push(child);
+        } else {
+            finish(links, out, path, x, y);
+        }
+    }
+    Ok(())
+}
+
+/// The names of trees `a` and `b` side by side, next last.
+fn pair(
+    repo: &super::repo::Repo,
+    a: Option<ObjectId>,
+    b: Option<ObjectId>,
+    prefix: &BStr,
+) -> io::Result<Pair> {
     let side = |id: Option<ObjectId>| -> io::Result<Vec<_>> {
         Ok(match id {
             Some(id) => read_tree(repo, id)?,
@@ -93,26 +138,23 @@ fn walk_pair(
     for e in side(b)? {
         names.entry(e.name).or_default().1 = Some((e.oid, e.kind));
     }
-    let tree = |s: Side| s.filter(|(_, k)| *k == Kind::Tree).map(|(o, _)| o);
+    Ok(Pair {
+        prefix: prefix.to_owned(),
+        names: names.into_iter().rev().collect(),
+        after: None,
+    })
+}
+
+/// Note and list `path` once what is below it (if a folder) is walked.
+fn finish(links: &mut Vec<Gitlink>, out: &mut Changes, path: BString, x: Side, y: Side) {
     let file = |s: Side| s.filter(|(_, k)| *k != Kind::Tree);
-    for (name, (x, y)) in names {
-        if x == y {
-            continue;
-        }
-        let path = join(prefix, name.as_ref());
-        let (tx, ty) = (tree(x), tree(y));
-        if tx.is_some() || ty.is_some() {
-            walk_pair(repo, tx, ty, path.as_ref(), out, links)?;
-        }
-        note_gitlink(links, &path, x, y);
-        match (file(x), file(y)) {
-            (Some(_), Some(_)) => out.push((path, Status::Modified)),
-            (Some(_), None) => out.push((path, Status::Deleted)),
-            (None, Some(_)) => out.push((path, Status::Added)),
-            (None, None) => {}
-        }
+    note_gitlink(links, &path, x, y);
+    match (file(x), file(y)) {
+        (Some(_), Some(_)) => out.push((path, Status::Modified)),
+        (Some(_), None) => out.push((path, Status::Deleted)),
+        (None, Some(_)) => out.push((path, Status::Added)),
+        (None, None) => {}
     }
-    Ok(())
 }
 
 /// Paths that differ from tree `tree` to the index (`git diff --cached`).
@@ -214,7 +256,8 @@ pub(super) fn tree_to_index(
 }
 
 /// The files of tree `id`, except below directories the index's cache
-/// tree records as unchanged (those are listed in `skipped`).
+/// tree records as unchanged (those are listed in `skipped`). A stack of
+/// its own, not recursion (R14-12: paths 1200 folders deep).
 fn walk_unless_cached(
     repo: &super::repo::Repo,
     id: ObjectId,
@@ -223,23 +266,27 @@ fn walk_unless_cached(
     out: &mut Vec<(BString, ObjectId, Kind)>,
     skipped: &mut Vec<BString>,
 ) -> io::Result<()> {
-    if cached.is_some_and(|c| c.id == Some(id)) {
-        skipped.push(prefix.to_owned());
-        return Ok(());
-    }
-    let Some(cached) = cached else {
-        return walk_files(repo, id, prefix, out);
-    };
-    for e in read_tree(repo, id)? {
-        let path = join(prefix, e.name.as_ref());
-        if e.kind == Kind::Tree {
-            let child = cached
-                .children
-                .iter()
-                .find(|c| c.name.as_slice() == e.name.as_slice());
-            walk_unless_cached(repo, e.oid, child, path.as_ref(), out, skipped)?;
-        } else {
-            out.push((path, e.oid, e.kind));
+    let mut todo = vec![(id, cached, prefix.to_owned())];
+    while let Some((id, cached, prefix)) = todo.pop() {
+        if cached.is_some_and(|c| c.id == Some(id)) {
+            skipped.push(prefix);
+            continue;
+        }
+        let Some(cached) = cached else {
+            walk_files(repo, id, prefix.as_ref(), out)?;
+            continue;
+        };
+        for e in read_tree(repo, id)? {
+            let path = join(prefix.as_ref(), e.name.as_ref());
+            if e.kind == Kind::Tree {
+                let child = cached
+                    .children
+                    .iter()
+                    .find(|c| c.name.as_slice() == e.name.as_slice());
+                todo.push((e.oid, child, path));
+            } else {
+                out.push((path, e.oid, e.kind));
+            }
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod dialect;
 pub mod edit_plan;
 pub mod gone;
 pub mod in_process;
+pub mod mem_world;
 pub mod nomad_text;
 pub mod one_node;
 pub mod plan_out;

@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use gix::bstr::{BString, ByteSlice};
 use gix::ObjectId;
 
 use super::super::links::{self, Followed};
@@ -24,9 +25,26 @@ impl LazyGitVfs {
     /// ([`links::trace`]).
     pub(super) fn trace(&self, key: &Path) -> io::Result<links::Trace> {
         let path = bytes_of(key);
+        let no_link = || links::Trace {
+            followed: Followed::NoLink,
+            links: Vec::new(),
+            end: None,
+        };
+        // Below a folder known to be one all the way down, only the last
+        // part can be a link (`key` is normalised: no `..` in it).
+        if self.below_clean(path.as_ref()) {
+            match self.lookup(key)? {
+                Some((_, Kind::Link)) => {}
+                _ => return Ok(no_link()),
+            }
+        }
+        let mut folders: Vec<BString> = Vec::new();
         let mut lookup = |p: &[u8]| -> io::Result<Option<links::Entry>> {
             let hit = self.lookup(&path_of(p)?)?;
             if hit.is_some() {
+                if matches!(hit, Some((_, Kind::Tree))) {
+                    folders.push(p.into());
+                }
                 return Ok(hit);
             }
             // The index names a folder only by the files under it.
@@ -35,13 +53,35 @@ impl LazyGitVfs {
                     let mut start = p.to_vec();
                     start.push(b'/');
                     let null = ObjectId::null(gix::hash::Kind::Sha1);
-                    (!index.prefixed(&start).is_empty()).then_some((null, Kind::Tree))
+                    let found = !index.prefixed(&start).is_empty();
+                    if found {
+                        folders.push(p.into());
+                    }
+                    found.then_some((null, Kind::Tree))
                 }
                 Source::Tree(_) => None,
             })
         };
         let mut target = |id: ObjectId| self.with_state(|s| repo::blob(&s.repo, id, key));
-        links::trace(path.as_ref(), &mut lookup, &mut target)
+        let t = links::trace(path.as_ref(), &mut lookup, &mut target)?;
+        if t.links.is_empty() {
+            // Met with no link before them: folders all the way down.
+            let _ = self.with_state(|s| {
+                s.clean.extend(folders);
+                Ok(())
+            });
+        }
+        Ok(t)
+    }
+
+    /// Is the folder holding `path` one a link-free walk met
+    /// ([`super::State::clean`])?
+    pub(super) fn below_clean(&self, path: &[u8]) -> bool {
+        let Some(i) = path.rfind_byte(b'/') else {
+            return false;
+        };
+        self.with_state(|s| Ok(s.clean.contains(&path[..i])))
+            .unwrap_or(false)
     }
 
     /// The folder of this side that `key` names through a link on it (a
@@ -160,6 +200,15 @@ impl LazyGitVfs {
         key: &Path,
         self_too: bool,
     ) -> io::Result<Option<(Arc<LazyGitVfs>, PathBuf)>> {
+        if self.below_clean(bytes_of(key).as_ref()) {
+            // No submodule above `key`: only `key` itself may be one.
+            return match self.lookup(key)? {
+                Some((commit, Kind::Commit)) if self_too => {
+                    Ok(Some((self.submodule(key, commit)?, PathBuf::new())))
+                }
+                _ => Ok(None),
+            };
+        }
         let mut ancestors: Vec<&Path> = key
             .ancestors()
             .filter(|a| !a.as_os_str().is_empty() && (self_too || *a != key))
