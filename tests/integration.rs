@@ -77,6 +77,7 @@ mod gate_job_text_openings;
 mod gate_line_ends;
 mod gate_link_targets;
 mod gate_no_world;
+mod gate_sparse_index;
 mod gate_symlinks;
 mod gate_tracked_inputs;
 mod gate_unread_checkout;

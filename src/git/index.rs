@@ -179,9 +179,15 @@ impl Staged {
 
     /// The index as gix reads it (the reference, and the fallback).
     fn by_gix(repo: &super::repo::Repo) -> io::Result<Staged> {
-        let index = repo.gix()?.index_or_empty().map_err(super::repo::other)?;
+        let mut index = repo.gix()?.index_or_empty().map_err(super::repo::other)?;
         let tree = index.tree().map(from_gix_tree);
         let sparse = index.is_sparse();
+        if sparse {
+            // Its folder entries hide the files below them (R14-11).
+            let mut file = gix::index::File::clone(&index);
+            super::sparse::expand(repo, &mut file)?;
+            index = gix::worktree::Index::new(gix::fs::FileSnapshot::new(file));
+        }
         Ok(Staged {
             inner: Inner::Gix(index),
             tree,

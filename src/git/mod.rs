@@ -22,6 +22,7 @@ mod loose;
 mod pack;
 mod plain;
 mod repo;
+mod sparse;
 mod submodule;
 
 use std::io;
