@@ -227,11 +227,16 @@ impl ChangeSet {
         }
         let in_scope =
             |p: &Path| self.scope.is_empty() || self.scope.iter().any(|w| p.starts_with(w));
+        // A job file is one by its name, the configuration, or its text:
+        // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
         let jobs: Vec<PathBuf> = self
             .range
             .head_paths()?
             .into_iter()
-            .filter(|p| !touched.contains(p) && self.is_candidate(p) && in_scope(p))
+            .filter(|p| !touched.contains(p) && in_scope(p))
+            .filter(|p| {
+                self.is_candidate(p) || (!self.excluded(p) && by_text::unchanged_holds_job(head, p))
+            })
             .collect();
         let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);
         reached.extend(readers::reached(jobs, &others, head, loader));
@@ -249,6 +254,10 @@ impl ChangeSet {
                 ),
             });
             self.changes.push(Change::Modified(path.clone()));
+            if !self.is_candidate(&path) {
+                // Judged as the job its text is, as a changed one would be.
+                self.by_text.insert(path.clone());
+            }
             self.readers.insert(path, reach);
         }
         Ok(notes)

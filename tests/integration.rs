@@ -80,6 +80,7 @@ mod gate_no_world;
 mod gate_sparse_index;
 mod gate_symlinks;
 mod gate_tracked_inputs;
+mod gate_unnamed_readers;
 mod gate_unread_checkout;
 mod git_changes;
 mod git_hook;

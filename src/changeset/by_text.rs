@@ -93,6 +93,31 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
     }
 }
 
+/// Is `path`, a file the change leaves alone and whose name is no job
+/// file's, a job by its text ([`holds_job`]), for finding the jobs that
+/// read a changed file ([`super::ChangeSet::add_readers`])? A `deploy/api`
+/// holding `job "api"` that reads `../conf/mem` is changed by an edit of
+/// `conf/mem` alone (R14-10). Every file of the new version is asked, so
+/// the cheap cases are told from the blob's opening: a binary no parser
+/// reads, or a whole small text, is judged without a second read. A file
+/// whose opening cannot be read (a link leading nowhere, out of the
+/// project) is none: its own change is judged where it is made.
+pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
+    let Some(head) = vfs.head(path, HEAD_BYTES) else {
+        return false;
+    };
+    let whole = (head.len() as u64) < HEAD_BYTES;
+    let text = crate::vfs::decode(head);
+    if is_binary(&text) {
+        if !opening_may_be_read(&text, false) {
+            return false;
+        }
+    } else if whole {
+        return text_holds_job(&text);
+    }
+    holds_job(vfs, path)
+}
+
 /// A text a gate takes as a job: it opens a `job` block
 /// ([`jobspec::opens_job_block`]), or it is too deep for the parse that
 /// would tell ([`crate::nesting::MAX_DEPTH`], our budget, not Nomad's:

@@ -41,7 +41,7 @@ impl ChangeSet {
         self.excluded_by_config(path)
     }
 
-    fn excluded(&self, p: &Path) -> bool {
+    pub(super) fn excluded(&self, p: &Path) -> bool {
         !self.keep_excluded && self.excluded_by_config(p)
     }
 
