@@ -227,6 +227,7 @@ impl ChangeSet {
         }
         let in_scope =
             |p: &Path| self.scope.is_empty() || self.scope.iter().any(|w| p.starts_with(w));
+        let reads_vars = |p: &Path| loader.reads_var_files_of(&self.range.place(p, true));
         // A job file is one by its name, the configuration, or its text:
         // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
         let jobs: Vec<PathBuf> = self
@@ -235,7 +236,8 @@ impl ChangeSet {
             .into_iter()
             .filter(|p| !touched.contains(p) && in_scope(p))
             .filter(|p| {
-                self.is_candidate(p) || (!self.excluded(p) && by_text::unchanged_holds_job(head, p))
+                self.is_candidate(p)
+                    || (!self.excluded(p) && by_text::unchanged_holds_job(head, p, reads_vars(p)))
             })
             .collect();
         let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);

@@ -101,8 +101,11 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
 /// the cheap cases are told from the blob's opening: a binary no parser
 /// reads, or a whole small text, is judged without a second read. A file
 /// whose opening cannot be read (a link leading nowhere, out of the
-/// project) is none: its own change is judged where it is made.
-pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
+/// project) is none: its own change is judged where it is made. Only a
+/// job that reads files can be reached, so a small text naming no file
+/// function is not parsed (unless loading it reads `var_files`): the
+/// parse was most of a hook whose change touched a README.
+pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path, reads_var_files: bool) -> bool {
     let Some(head) = vfs.head(path, HEAD_BYTES) else {
         return false;
     };
@@ -113,7 +116,7 @@ pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
             return false;
         }
     } else if whole {
-        return text_holds_job(&text);
+        return (reads_var_files || text.contains("file")) && text_holds_job(&text);
     }
     holds_job(vfs, path)
 }
