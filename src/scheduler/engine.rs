@@ -124,6 +124,9 @@ pub struct Engine<'w> {
     /// placements and failures, and formatting their notes was 2% of
     /// `plan --samples`.
     pub(super) notes_read: bool,
+    /// Did a select filter a node by a check that reads what is placed
+    /// ([`super::filtered::Filtered::reads_placed`])?
+    pub(super) filtered_by_placed: bool,
     /// Namespace of the job being evaluated.
     pub current_namespace: String,
     /// The evaluated job's namespace and ID, and its groups' names (see
@@ -198,6 +201,12 @@ impl<'w> Engine<'w> {
         self.nondeterminism.push(text());
     }
 
+    /// Were notes written, all of them of the order the groups are
+    /// placed in (nothing else of the plan is known to rest on chance)?
+    pub(super) fn only_group_order_noted(&self) -> bool {
+        !self.noted.is_empty() && self.noted.iter().all(|(k, _)| *k == Note::GroupOrder)
+    }
+
     /// Would a note of `kind` about `group` be written now (the caller
     /// reads notes and none is written yet)? For notes whose evidence
     /// costs work to gather.
@@ -255,6 +264,7 @@ impl<'w> Engine<'w> {
             map_draws: super::map_order::MapDraws::cell(rng_seed),
             noted: Vec::new(),
             notes_read: true,
+            filtered_by_placed: false,
             current_namespace: job.namespace.clone(),
             job_ids: (Id::from(&job.namespace), Id::from(&job.id)),
             group_ids: Vec::new(),

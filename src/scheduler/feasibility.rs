@@ -7,6 +7,7 @@
 
 use super::constraint::{escapes_class, holds};
 use super::engine::{Ask, Engine};
+use super::filtered::Filtered;
 use crate::cluster::{Allocation, Node, NodeStatus};
 use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
@@ -178,25 +179,6 @@ fn distinct_hosts_namespaced(v: crate::version::NomadVersion) -> bool {
     v.has_since(&[V::new(1, 5, 11), V::new(1, 6, 4), V::new(1, 7, 0)])
 }
 
-/// Why a node is out of one select.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Filtered {
-    /// The metric key (`AllocMetric.FilterNode`).
-    pub reason: String,
-    /// The `FeasibilityWrapper` returned nil: Nomad's walk ends here, and
-    /// the select sees no further node ([`fast_path_unavailable_ends_walk`]).
-    pub ends_walk: bool,
-}
-
-impl Filtered {
-    fn of(reason: impl Into<String>) -> Filtered {
-        Filtered {
-            reason: reason.into(),
-            ends_walk: false,
-        }
-    }
-}
-
 /// Is the host-volume check one of the group checks cached per computed
 /// class (`tgs`, between the constraints and the devices)? Host volumes are
 /// not hashed into the class (nomad/structs/node_class.go v1.6.0:44-80),
@@ -306,9 +288,10 @@ impl Engine<'_> {
                     return Some(Filtered {
                         reason,
                         ends_walk: fast_path_unavailable_ends_walk(version),
+                        reads_placed: true,
                     });
                 }
-                return self.distinct_seen(ask, pos, n).map(Filtered::of);
+                return self.distinct_seen(ask, pos, n).map(Filtered::placed);
             }
         }
         let fail = self.tg_checks(ask, pos, n, None);
@@ -318,10 +301,13 @@ impl Engine<'_> {
                 .or_default()
                 .push((ask.tg.name.clone(), fail.is_none()));
         }
-        if let Some(reason) = fail.or_else(|| self.available(ask, pos, n)) {
+        if let Some(reason) = fail {
             return Some(Filtered::of(reason));
         }
-        self.distinct_seen(ask, pos, n).map(Filtered::of)
+        if let Some(reason) = self.available(ask, pos, n) {
+            return Some(Filtered::placed(reason));
+        }
+        self.distinct_seen(ask, pos, n).map(Filtered::placed)
     }
 
     /// The group checks Nomad caches per computed class (`tgs`), in its

@@ -20,6 +20,7 @@ mod dynamic_ports;
 pub mod engine;
 mod eval_plan;
 pub mod feasibility;
+mod filtered;
 pub mod fit;
 pub mod generic;
 mod group_order;
@@ -143,6 +144,14 @@ pub struct PlanResult {
     /// Those of `nondeterminism` where this plan drew the outcome by Go's
     /// map order: the plan's text says each (`note:` on stderr).
     pub drawn: Vec<String>,
+    /// The one note of this plan is the order its groups are placed in,
+    /// drawn by Go's map order: no other draw, shuffle tie or class split
+    /// was noted. False where notes were not read (replays).
+    pub only_group_order_drawn: bool,
+    /// Every node filtered was filtered by a check of the node alone,
+    /// never by one that reads what is placed or claimed
+    /// (`Filtered::reads_placed`). False where notes were not read.
+    pub node_only_filters: bool,
     /// The scheduler's own error, which `Job.Plan` returns instead of a
     /// plan (a 0.9.0-0.10.3 system job updating an allocation on a node
     /// that is no candidate: `could not find node "ID"`).

@@ -201,10 +201,15 @@ impl Engine<'_> {
     }
 
     pub(super) fn quota_before_constraints(&self) -> bool {
-        let v = self.world.nomad_version;
-        // GH-10753 moved the quota check after feasibility in 1.1.2 and 1.0.8.
-        !(v.at_least(1, 1, 2) || (v.at_least(1, 0, 8) && !v.at_least(1, 1, 0)))
+        quota_before_feasibility(self.world.nomad_version)
     }
+}
+
+/// Does release `v` check the quota before a node's feasibility? GH-10753
+/// moved the quota check after feasibility in 1.1.2 and 1.0.8: from then a
+/// node the feasibility checks filter never reaches the quota.
+pub fn quota_before_feasibility(v: crate::version::NomadVersion) -> bool {
+    !(v.at_least(1, 1, 2) || (v.at_least(1, 0, 8) && !v.at_least(1, 1, 0)))
 }
 
 #[cfg(test)]

@@ -157,6 +157,7 @@ impl Engine<'_> {
                 }
             }
             if let Some(f) = self.infeasible(ask, pos, n, true) {
+                self.filtered_by_placed |= f.reads_placed;
                 filtered(metric, n, f.reason);
                 if f.ends_walk {
                     // The wrapper's nil: to the stack, the source is
@@ -249,6 +250,7 @@ impl Engine<'_> {
         metric.nodes_evaluated += 1;
         let quota = self.quota_hit(ask);
         if let Some(f) = self.infeasible(ask, pos, n, class_cache) {
+            self.filtered_by_placed |= f.reads_placed;
             filtered(metric, n, f.reason);
             return Err(true);
         }
