@@ -140,9 +140,102 @@ fn sample_failures(
             .map(|(n, _)| n.clone())
             .collect()
     };
+    let plan = ctx.plan()?;
+    if fates_fixed(ctx, job, plan) {
+        // Every other evaluation fails the same groups: the tally is this
+        // plan's failures in each sample, without replaying one.
+        let own = failed(plan);
+        let mut tally = crate::scheduler::sample::Tally::new();
+        for _ in 0..crate::rules::priority::samples_for(ctx.earlier.len()) {
+            tally.add_sample(own.iter().cloned());
+        }
+        return Some(tally);
+    }
     let replays = ctx.replays();
     crate::rules::priority::sample_plans(ctx.world, replays, sim.seed, ctx.earlier, job, failed)
         .ok()
+}
+
+/// Can no other evaluation change which groups fail? Sound where the
+/// plan drew only the order of the groups (no driver, device or
+/// preemption draw, no shuffle tie, limit or class split noted) and
+/// nothing of the job is placed in any order: a new job (no allocation
+/// of its own to stop, update or keep), nothing placed, preempted or
+/// stopped, and each failing group failed on every node it evaluated by
+/// a check of the node alone (constraints, drivers, devices, networks,
+/// host volumes, class; not CSI claims, distinct_hosts or
+/// distinct_property, which read what is placed), with no node
+/// exhausted and no quota checked before feasibility (whose usage other
+/// shuffles of the world's jobs could change; from 1.0.8 and 1.1.2 a
+/// filtered node never reaches the quota). Then every group, first or last in any order and
+/// under any node shuffle, walks the same nodes of the same clients and
+/// filters each one the same way (scheduler/feasible.go and stack.go
+/// v0.9.3, v1.6.0, v2.0.5: the FeasibilityWrapper's checks read the node
+/// and the job; the placed-bound checks come after, on allocations this
+/// plan has none of). When unsure, this answers false and NP207 samples.
+fn fates_fixed(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    plan: &crate::scheduler::PlanResult,
+) -> bool {
+    let filtered_everywhere = |m: &crate::cluster::metric::AllocMetric| {
+        m.quota_exhausted.is_empty()
+            && m.nodes_exhausted == 0
+            && m.dimension_exhausted.is_empty()
+            && m.nodes_filtered == m.nodes_evaluated
+    };
+    !job.job_type.is_per_node()
+        && ctx.earlier.is_empty()
+        && plan.only_group_order_drawn
+        && plan.node_only_filters
+        && plan.error.is_none()
+        && plan.job_modify_index == 0
+        && plan.placements.is_empty()
+        && plan.preempted_allocs.is_empty()
+        && plan.stops.is_empty()
+        && !plan.failed_tg_allocs.is_empty()
+        && plan.failed_tg_allocs.values().all(filtered_everywhere)
+        // Last: it may read the world's replays.
+        && quota_steady(ctx, job)
+}
+
+/// Can the quota stage not turn a filtered group's failure into a quota
+/// failure (NP304's, which the tally leaves out) in another evaluation?
+/// True without a quota, or where the release checks the quota after
+/// feasibility (GH-10753: 1.0.8, 1.1.2 on), so a filtered node never
+/// reaches it. Before, the quota is checked first, against the usage of
+/// the world's allocations, which other node shuffles of the world's jobs
+/// could change: true only where every sampled replay of the world
+/// (cached for the run; NP207 and NP403 sample the same ones) holds the
+/// usage this plan was checked against.
+fn quota_steady(ctx: &RuleContext<'_>, job: &crate::jobspec::Job) -> bool {
+    let world = ctx.world;
+    let Some(quota) = world.quota_of(&job.namespace) else {
+        return true;
+    };
+    if !crate::scheduler::quota::quota_before_feasibility(world.nomad_version) {
+        return true;
+    }
+    let Some(sim) = ctx.sim else {
+        return false;
+    };
+    let usage = |s: &crate::scheduler::Simulation| s.quota_usage(&quota.name, &world.region).ok();
+    let Some(own) = usage(sim) else {
+        return false;
+    };
+    let shared;
+    let replays = match ctx.replays() {
+        Some(r) => r,
+        None => {
+            shared = crate::scheduler::replay_cache::Shared::new(world);
+            &shared
+        }
+    };
+    (0..crate::rules::priority::samples_for(ctx.earlier.len())).all(|i| {
+        let seed = crate::scheduler::sample::sample_seed(sim.seed, i);
+        crate::scheduler::replay_cache::replay_read(replays, seed, usage)
+            .is_ok_and(|u| u.as_ref() == Some(&own))
+    })
 }
 
 /// Groups this check's own draw placed but other draws of Go's map order
@@ -241,5 +334,112 @@ mod drawn_tests {
         all.add_sample(vec!["g".to_string()]);
         let d = drawn(f(), &all, "g", &notes);
         assert_eq!(d.severity, crate::diag::Severity::Error);
+    }
+}
+
+#[cfg(test)]
+mod skip_tests {
+    use super::*;
+    use crate::rules::testing::{load, simulate, world};
+
+    /// A job of `groups` (name, driver, memory MB, count) in `world`.
+    fn job_text(groups: &[(&str, &str, u32, u32)]) -> String {
+        let body: String = groups
+            .iter()
+            .map(|(g, driver, mem, count)| format!("  group \"{g}\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"{driver}\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = {mem}\n      }}\n    }}\n  }}\n"))
+            .collect();
+        format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n{body}}}\n")
+    }
+
+    /// What NP207 finds, whether it skipped sampling, and the tally the
+    /// samples give when taken (the skip must give the same).
+    fn run(
+        world: &crate::world::World,
+        text: &str,
+    ) -> (Vec<Finding>, bool, Option<Vec<(String, u32, f64)>>) {
+        let parsed = load("j.nomad", text);
+        let sim = simulate(world);
+        let ctx = RuleContext::new(&parsed, world, Some(&sim));
+        let mut out = Vec::new();
+        UnplaceableGroup.check(&ctx, &mut out);
+        let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
+            panic!("no plan");
+        };
+        let skipped = fates_fixed(&ctx, job, plan);
+        let failed = |r: &crate::scheduler::PlanResult| -> Vec<String> {
+            r.failed_tg_allocs
+                .iter()
+                .filter(|(_, m)| m.quota_exhausted.is_empty())
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        let sampled =
+            crate::rules::priority::sample_plans(world, None, sim.seed, &[], job, failed).ok();
+        (out, skipped, sampled.map(|t| t.entries()))
+    }
+
+    fn messages(out: &[Finding]) -> Vec<String> {
+        out.iter().map(|f| f.message.clone()).collect()
+    }
+
+    /// Two groups whose driver no client has, at the current release and
+    /// at 0.9.3 (the quota checked before feasibility, so the replays'
+    /// usage is compared): the group order is drawn, no draw can change
+    /// either fate, and the tally the skip gives is the one the samples
+    /// give.
+    #[test]
+    fn groups_filtered_on_every_node_skip_sampling_with_the_samples_tally() {
+        let text = job_text(&[("a", "raw_exec", 100, 1), ("b", "raw_exec", 100, 1)]);
+        for version in [
+            crate::version::NomadVersion::CURRENT,
+            crate::version::NomadVersion::new(0, 9, 3),
+        ] {
+            let mut w = world();
+            w.nomad_version = version;
+            let (out, skipped, sampled) = run(&w, &text);
+            assert!(skipped, "{version}: {:?}", messages(&out));
+            let skip_tally = sample_failures(
+                &RuleContext::new(&load("j.nomad", &text), &w, Some(&simulate(&w))),
+                &load("j.nomad", &text).job.expect("job"),
+            )
+            .map(|t| t.entries());
+            assert_eq!(skip_tally, sampled, "{version}");
+            assert_eq!(out.len(), 2, "{version}: {:?}", messages(&out));
+            for f in &out {
+                assert!(f.message.ends_with("it fails in all 100 other evaluations sampled (node shuffles and Go's map orders)"), "{}", f.message);
+            }
+        }
+    }
+
+    /// Two groups competing for the three large clients (four allocations
+    /// of 10,000 MB): which fails is the group order's draw, so NP207 still
+    /// samples and gives the share.
+    #[test]
+    fn groups_competing_for_room_are_still_sampled() {
+        let mut w = world();
+        if let Some(ns) = w.namespaces.get_mut("default") {
+            ns.quota = None;
+        }
+        let text = job_text(&[("a", "docker", 10_000, 3), ("b", "docker", 10_000, 1)]);
+        let (out, skipped, sampled) = run(&w, &text);
+        assert!(!skipped, "{:?}", messages(&out));
+        let sampled = sampled.expect("samples");
+        assert!(
+            sampled.iter().all(|(_, n, _)| (1..100).contains(n)),
+            "{sampled:?}"
+        );
+        assert!(
+            out.iter()
+                .any(|f| f.message.contains("Go's map order drew this failure")),
+            "{:?}",
+            messages(&out)
+        );
+        assert!(
+            out.iter().any(|f| f
+                .message
+                .contains("is placed in this evaluation, but Go's map order decides")),
+            "{:?}",
+            messages(&out)
+        );
     }
 }
