@@ -15,6 +15,10 @@ crate::declare_rule! {
     /// places but other draws fail is an error too: a gate must not pass a
     /// job Nomad fails to place in some of its evaluations (as `rehearse`
     /// calls such a step at risk). The share tells how likely it is.
+    /// Where no draw can change which groups fail (only the group order
+    /// was drawn, nothing of the job is placed, and every failing group
+    /// was filtered on every node by checks of the node alone), the
+    /// samples' outcome is known and they are not replayed.
     ///
     /// ## Why is this bad?
     /// `nomad job run` would create a blocked evaluation: the new version
