@@ -355,12 +355,12 @@ mod skip_tests {
         format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n{body}}}\n")
     }
 
+    /// A tally's entries: group, failures, share.
+    type Entries = Vec<(String, u32, f64)>;
+
     /// What NP207 finds, whether it skipped sampling, and the tally the
     /// samples give when taken (the skip must give the same).
-    fn run(
-        world: &crate::world::World,
-        text: &str,
-    ) -> (Vec<Finding>, bool, Option<Vec<(String, u32, f64)>>) {
+    fn run(world: &crate::world::World, text: &str) -> (Vec<Finding>, bool, Option<Entries>) {
         let parsed = load("j.nomad", text);
         let sim = simulate(world);
         let ctx = RuleContext::new(&parsed, world, Some(&sim));
