@@ -52,6 +52,7 @@ mod diff_dialect_gates;
 mod diff_dialect_updates;
 mod diff_env_empty;
 mod diff_group_consul_stored;
+mod diff_job_namespaces;
 mod diff_keys;
 mod diff_mutation;
 mod diff_no_silent_drop;

@@ -67,6 +67,7 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "var-file",
     "namespace",
     "vault-token",
+    "vault-namespace",
     "no-color",
     "force-color",
     "check-index",
@@ -102,7 +103,7 @@ const NOMAD_REFUSED_FLAGS: &[(&str, &str)] = &[
     ("json", "job files in JSON are not supported: pass the HCL job file"),
     ("policy-override", "Sentinel policies are not evaluated offline, so there is nothing to override"),
     ("vault-token", "only `plan` takes it (Nomad 1.3.4-1.9.x put it into the planned job); nomad-preflight contacts no Vault: drop it"),
-    ("vault-namespace", "nomad-preflight contacts no Vault: drop it"),
+    ("vault-namespace", "only `plan` takes it (Nomad 1.3.4+ store it in the planned job); nomad-preflight contacts no Vault: drop it"),
     ("address", "nomad-preflight contacts no cluster: the world comes from rules/ or --world DIR"),
     ("region", "nomad-preflight contacts no cluster: the region is the world's (`region` in rules/cluster.hcl)"),
     ("token", "nomad-preflight contacts no cluster: drop it"),
@@ -145,7 +146,7 @@ pub fn refused_flag(args: &[String]) -> Option<String> {
             continue;
         }
         // Only `plan` takes a Vault token (it changes the planned job).
-        if name == "vault-token" && command != Some("plan") {
+        if matches!(name, "vault-token" | "vault-namespace") && command != Some("plan") {
             let reason = refused_reason(name);
             return Some(format!("-{name}: {reason}"));
         }

@@ -97,6 +97,15 @@ pub fn job(j: &js::Job, d: Dialect) -> Flat {
             f.s("ConsulToken", &j.consul_token)
         })
         .when(d.at(1, 6, 0), |f| f.s("NodePool", &j.node_pool))
+        // Primitive fields of structs.Job from 1.1.0 and 0.12.2, which
+        // Job.Diff flattens as any other (nomad/structs/diff.go v1.6.0
+        // :76-102, no filter for them through v2.0.5).
+        .when(d.at(1, 1, 0), |f| {
+            f.s("ConsulNamespace", &j.consul_namespace)
+        })
+        .when(d.at(0, 12, 2), |f| {
+            f.s("VaultNamespace", &j.vault_namespace)
+        })
         .done()
 }
 

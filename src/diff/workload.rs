@@ -314,6 +314,14 @@ pub(super) fn unshown_group(g: &js::TaskGroup, d: Dialect) -> Flat {
 
 pub(super) fn unshown_job(j: &js::Job, d: Dialect) -> Flat {
     let mut out = Flat::new();
+    // Set by `--nomad-version` on an import of a later release: stored,
+    // but not a field of the simulated release's Job.Diff.
+    if !d.at(1, 1, 0) {
+        out.insert("ConsulNamespace".into(), j.consul_namespace.clone());
+    }
+    if !d.at(0, 12, 2) {
+        out.insert("VaultNamespace".into(), j.vault_namespace.clone());
+    }
     if !d.at(1, 8, 0) {
         if let Some(u) = &j.ui {
             out.insert("ui.description".into(), u.description.clone());

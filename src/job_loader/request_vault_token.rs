@@ -14,6 +14,13 @@
 //! every allocation is updated in place instead of ignored
 //! (nomad/job_endpoint.go v1.6.0:1813-1819). The diff hides the token from
 //! 1.3.6 (diff.go filters VaultToken); 1.3.4 and 1.3.5 print it.
+//!
+//! The same commit gave the command `-vault-namespace` (1.3.4 through
+//! 2.0.5; command/job_plan.go v1.6.0:115-116, :234-237, v2.0.5:214): when
+//! not empty it is stored as `job.VaultNamespace`, which the agent copies
+//! into every task's `vault` block that names no namespace
+//! (`ApiJobToStructJob`, command/agent/job_endpoint.go v1.6.0:1175-1176,
+//! v2.0.5:1366-1367), and Job.Diff shows it as any job field.
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
@@ -29,7 +36,14 @@ pub enum TokenFrom {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestVaultToken {
     sent: Option<(TokenFrom, String)>,
+    /// `-vault-namespace`, not empty.
+    namespace: Option<String>,
     version: NomadVersion,
+}
+
+/// Does `version`'s `nomad job plan` take `-vault-namespace`?
+pub fn plan_takes_vault_namespace(version: NomadVersion) -> bool {
+    version.at_least(1, 3, 4)
 }
 
 /// Does `version`'s `nomad job plan` read `-vault-token` and `VAULT_TOKEN`?
@@ -47,13 +61,29 @@ impl RequestVaultToken {
             _ => None,
         }
         .filter(|_| plan_reads_token(version));
-        RequestVaultToken { sent, version }
+        RequestVaultToken {
+            sent,
+            namespace: None,
+            version,
+        }
+    }
+
+    /// With `-vault-namespace` (`None` or empty: unset, as the command's
+    /// `if vaultNamespace != ""`), where the release's command takes it.
+    pub fn with_namespace(mut self, flag: Option<&str>) -> RequestVaultToken {
+        self.namespace = flag
+            .filter(|n| !n.is_empty() && plan_takes_vault_namespace(self.version))
+            .map(str::to_string);
+        self
     }
 
     /// The job as the command sends it, and a line for stderr when the
     /// token makes it another job than its file (Nomad says nothing; the
     /// in-place updates it causes would otherwise be unexplained).
     pub fn apply(&self, mut job: Job) -> (Job, Option<String>) {
+        if let Some(ns) = &self.namespace {
+            job = with_vault_namespace(job, ns);
+        }
         let Some((from, token)) = &self.sent else {
             return (job, None);
         };
@@ -73,6 +103,23 @@ impl RequestVaultToken {
         );
         (job, Some(note))
     }
+}
+
+/// The job as the servers store it with `VaultNamespace` = `ns`: each
+/// task's `vault` block without a namespace takes it.
+fn with_vault_namespace(mut job: Job, ns: &str) -> Job {
+    if job.vault_namespace == ns {
+        return job;
+    }
+    job.vault_namespace = ns.to_string();
+    for t in job.groups.iter_mut().flat_map(|g| g.tasks.iter_mut()) {
+        if let Some(v) = t.vault.as_mut().filter(|v| v.namespace.is_empty()) {
+            v.namespace = ns.to_string();
+        }
+    }
+    // No longer what a load of its text gives.
+    job.closed = Default::default();
+    job
 }
 
 #[cfg(test)]
@@ -124,5 +171,29 @@ mod tests {
         let same = RequestVaultToken::new(Some("a"), None, at).apply(own);
         assert!(same.1.is_none());
         assert_eq!(same.0.vault_token, "a");
+    }
+
+    #[test]
+    fn vault_namespace_is_stored_from_1_3_4_and_given_to_vault_blocks() {
+        let mut job = Job::default();
+        job.groups.push(crate::jobspec::TaskGroup::default());
+        job.groups[0].tasks.push(crate::jobspec::Task {
+            vault: Some(crate::jobspec::Vault::default()),
+            ..Default::default()
+        });
+        let at = |version| {
+            RequestVaultToken::new(None, None, version)
+                .with_namespace(Some("team-a"))
+                .apply(job.clone())
+                .0
+        };
+        let j = at(v(1, 6, 0));
+        assert_eq!(j.vault_namespace, "team-a");
+        let ns = j.groups[0].tasks[0]
+            .vault
+            .as_ref()
+            .map(|v| v.namespace.as_str());
+        assert_eq!(ns, Some("team-a"));
+        assert_eq!(at(v(1, 3, 3)).vault_namespace, "");
     }
 }

@@ -353,6 +353,8 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
             .collect(),
         vault_token: j.s("VaultToken"),
         consul_token: j.s("ConsulToken"),
+        consul_namespace: j.s("ConsulNamespace"),
+        vault_namespace: j.s("VaultNamespace"),
         stop: j.b("Stop"),
         dispatched: j.b("Dispatched"),
         parent_id: j.s("ParentID"),

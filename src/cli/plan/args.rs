@@ -59,6 +59,11 @@ pub struct PlanArgs {
     /// changed. Other releases' plan has no such flag.
     #[arg(long, value_name = "TOKEN")]
     pub vault_token: Option<String>,
+    /// The Vault namespace Nomad 1.3.4+'s plan stores in the job (Nomad's
+    /// -vault-namespace): shown in the diff, and given to each `vault`
+    /// block without one.
+    #[arg(long, value_name = "NAMESPACE")]
+    pub vault_namespace: Option<String>,
     #[command(flatten)]
     pub vars: VarArgs,
     /// World directory (default: rules/ found upwards, else the embedded demo).
@@ -123,11 +128,18 @@ impl PlanArgs {
             )
             .into());
         }
+        if self.vault_namespace.is_some() && !crate::job_loader::plan_takes_vault_namespace(version)
+        {
+            return Err(Diag::error(
+                "cli::usage",
+                format!("flag provided but not defined: -vault-namespace (Nomad {version}'s `job plan` has none; 1.3.4 and later have it)"),
+            )
+            .into());
+        }
         let env = std::env::var("VAULT_TOKEN").ok();
-        Ok(RequestVaultToken::new(
-            self.vault_token.as_deref(),
-            env.as_deref(),
-            version,
-        ))
+        Ok(
+            RequestVaultToken::new(self.vault_token.as_deref(), env.as_deref(), version)
+                .with_namespace(self.vault_namespace.as_deref()),
+        )
     }
 }

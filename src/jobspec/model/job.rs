@@ -68,6 +68,13 @@ pub struct Job {
     pub groups: Vec<TaskGroup>,
     pub vault_token: String,
     pub consul_token: String,
+    /// `ConsulNamespace` (structs.Job from 1.1.0) and `VaultNamespace`
+    /// (from 0.12.2). No job file key sets them (api.Job gives them no
+    /// `hcl` tag, api/jobs.go v1.1.0-v2.0.5); `job run -consul-namespace`
+    /// / `-vault-namespace` and `job plan -vault-namespace` (1.3.4+) do,
+    /// and the servers store them: an imported job's own.
+    pub consul_namespace: String,
+    pub vault_namespace: String,
     pub stop: bool,
     pub dispatched: bool,
     pub parent_id: String,
