@@ -102,6 +102,7 @@ fn world() -> World {
         read_through: Vec::new(),
         stand_ins: Vec::new(),
         deployments: Default::default(),
+        status_facts: None,
         // Counted by no rule but NP216: a guess that concerns jobs with ports.
         warnings: nomad_preflight::diag::Diags(vec![nomad_preflight::diag::Diag::warning(
             "world::host-network-unknown",

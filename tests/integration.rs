@@ -323,6 +323,7 @@ mod scheduler_world;
 mod status_blocked;
 mod status_demo;
 mod status_import;
+mod status_import_facts;
 mod status_job_status;
 mod status_quota_layout;
 mod status_submit_date;

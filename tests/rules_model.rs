@@ -74,6 +74,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         read_through: Vec::new(),
         stand_ins: Vec::new(),
         deployments: Default::default(),
+        status_facts: None,
         warnings: Default::default(),
     }
 }

@@ -128,6 +128,7 @@ fn world() -> World {
         read_through: Vec::new(),
         stand_ins: Vec::new(),
         deployments: Default::default(),
+        status_facts: None,
         warnings: Default::default(),
     }
 }

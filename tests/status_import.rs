@@ -27,7 +27,14 @@ fn status(args: &[&str]) -> common::Out {
 #[test]
 fn node_status_counts_the_imported_allocations() {
     let o = status(&["node", "node-1"]);
-    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // The fixture saves nodes.json alone, whose entries carry no Events:
+    // the view says it cannot tell them (R14-31), exit 1.
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("\nNode Events\ncannot tell: "),
+        "{}",
+        o.stdout
+    );
     assert!(
         o.stdout
             .contains("700/3900 MHz  1.0 GiB/7.8 GiB  8.0 GiB/96 GiB  2\n"),
@@ -50,7 +57,9 @@ fn node_status_counts_the_imported_allocations() {
 #[test]
 fn job_status_lists_the_imported_allocations() {
     let o = status(&["job", "low"]);
-    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // No deployments.json: whether the service job has a latest
+    // deployment cannot be told (R14-32), exit 1.
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stdout
             .contains("web         0       0         2        0       0         0     0\n"),

@@ -347,7 +347,21 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
                     eprintln!("note: {}", crate::escape::one_line(&n));
                 }
             }
-            crate::diag::exit::OK
+            // Where the times come from, and what the import does not hold.
+            let (notes, unknown) = status::status_notes(
+                args.view.as_ref(),
+                &sim.world,
+                &sim.state,
+                &crate::render::status::local_zone(),
+            );
+            for n in notes {
+                eprintln!("note: {}", crate::escape::one_line(&n));
+            }
+            if unknown {
+                crate::diag::exit::FINDINGS
+            } else {
+                crate::diag::exit::OK
+            }
         }
         Err(d) => {
             eprint!("{}", crate::diag::render(&[d], err_color));

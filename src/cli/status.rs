@@ -60,7 +60,7 @@ pub fn render_status(
     state: &State,
     zone: &status::TimeZone,
 ) -> Result<String, Diag> {
-    let now = status::default_now(state);
+    let now = status::status_now(world, state).secs();
     let out = match view.unwrap_or(&StatusView::Overview) {
         StatusView::Overview => overview(world, state, zone),
         StatusView::Nodes => status::node_list(world, state),
@@ -124,4 +124,59 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
         ));
     }
     parts.join("\n\n")
+}
+
+/// What a node or job view leaves to be said beside Nomad's text: where
+/// its relative times come from, and the allocations whose times the
+/// import does not hold. `true` with them when part of the view cannot be
+/// told (a node's events, a job's latest deployment the import does not
+/// hold), which the exit code carries.
+pub fn status_notes(
+    view: Option<&StatusView>,
+    world: &World,
+    state: &State,
+    zone: &status::TimeZone,
+) -> (Vec<String>, bool) {
+    let mut notes = Vec::new();
+    let (unknown, shown): (bool, Vec<&crate::cluster::Allocation>) = match view {
+        Some(StatusView::Node { id, short }) => {
+            let Ok(node) = status::find_node(state, id) else {
+                return (notes, false);
+            };
+            let unknown = !*short && status::node_events_unknown(world, node);
+            if unknown {
+                notes.push(format!(
+                    "the Node Events of node {} cannot be told from this import",
+                    node.name
+                ));
+            }
+            let allocs = state.allocs.iter().filter(|a| a.node_id == node.id);
+            (unknown, allocs.collect())
+        }
+        Some(StatusView::Job { id, namespace }) => {
+            let Some(r) = state.job(namespace, id) else {
+                return (notes, false);
+            };
+            let unknown = status::deployment_unknown(world, r);
+            if unknown {
+                notes.push(format!(
+                    "the Latest Deployment of job {id} cannot be told from this import"
+                ));
+            }
+            let allocs = state
+                .allocs
+                .iter()
+                .filter(|a| a.namespace == *namespace && a.job_id == *id);
+            (unknown, allocs.collect())
+        }
+        _ => return (notes, false),
+    };
+    notes.push(status::now_note(status::status_now(world, state), zone));
+    let missing = status::allocs_without_times(world, shown.into_iter());
+    if missing > 0 {
+        notes.push(format!(
+            "{missing} allocation(s) shown have no CreateTime/ModifyTime in allocations.json: their Created/Modified are shown <none>, as Nomad shows a zero time"
+        ));
+    }
+    (notes, unknown)
 }

@@ -11,6 +11,7 @@
 //! the machine running it ([`local_zone`]); tests and snapshots name UTC,
 //! so their text does not depend on the machine's zone.
 
+mod facts;
 mod job;
 pub mod quota_limits;
 mod utilisation;
@@ -21,6 +22,9 @@ use crate::cluster::usage::quota_usage;
 use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
+pub use self::facts::{
+    allocs_without_times, deployment_unknown, node_events_unknown, now_note, status_now, Now,
+};
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
 pub use self::utilisation::utilisation;
 
@@ -168,25 +172,17 @@ pub fn node_list(world: &World, state: &State) -> String {
     format_list(&rows)
 }
 
-/// Job version and creation time of an allocation, from its job record.
-fn alloc_times(state: &State, a: &Allocation) -> i64 {
-    state
-        .job(&a.namespace, &a.job_id)
-        .map(|r| r.submit_time)
-        .unwrap_or(0)
-}
-
 /// Nomad's `formatAllocList` / `formatAllocListStubs` (non-verbose).
-fn alloc_table(state: &State, allocs: &[&Allocation], now: i64) -> String {
+fn alloc_table(world: &World, state: &State, allocs: &[&Allocation], now: i64) -> String {
     if allocs.is_empty() {
         return "No allocations placed".to_string();
     }
     let mut rows =
         vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
     for a in allocs {
-        let created = pretty_time_diff(alloc_times(state, a), now);
+        let [created, modified] = facts::alloc_cells(world, state, a, now);
         rows.push(format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{created}",
+            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
             a.short_id(),
             a.node_id.get(..8).unwrap_or(&a.node_id),
             a.task_group,
@@ -199,7 +195,7 @@ fn alloc_table(state: &State, allocs: &[&Allocation], now: i64) -> String {
 }
 
 /// Nodes whose ID starts with `prefix` (Nomad's prefix lookup), or by name.
-fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
+pub fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
     if let Some(n) = state.nodes.iter().find(|n| n.id == key || n.name == key) {
         return Ok(n);
     }
@@ -228,8 +224,6 @@ pub fn node_detail(
 ) -> Result<String, String> {
     let n = find_node(state, key)?;
     let v = world.nomad_version;
-    let mut drivers = n.drivers.clone();
-    drivers.sort();
     let mut rows = vec![
         // 1.x prints the full ID; 0.9 shortens it unless -verbose.
         format!(
@@ -259,26 +253,18 @@ pub fn node_detail(
     }
     let mut allocs: Vec<&Allocation> = state.allocs.iter().filter(|a| a.node_id == n.id).collect();
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
-    let table = alloc_table(state, &allocs, now);
+    let table = alloc_table(world, state, &allocs, now);
     if short {
+        let mut drivers = n.drivers.clone();
+        drivers.sort();
         rows.push(format!("Drivers|{}", drivers.join(",")));
         return Ok(format!("{}\n\nAllocations\n{table}", format_kv(&rows)));
     }
-    // Every simulated driver is detected and healthy.
-    rows.push(format!("Driver Status| {}", drivers.join(",")));
+    rows.push(format!("Driver Status| {}", facts::driver_cell(world, n)));
     let mut out = format_kv(&rows);
-    // A client's first event: registration (NodeEventSubsystemCluster).
-    let _ = write!(
-        out,
-        "\n\nNode Events\n{}",
-        format_list(&[
-            "Time|Subsystem|Message".to_string(),
-            format!(
-                "{}|Cluster|Node registered",
-                format_time(n.create_index as i64, zone)
-            ),
-        ])
-    );
+    // What cannot be told is said in the table's place.
+    let events = facts::node_events(world, n, zone).unwrap_or_else(|line| line);
+    let _ = write!(out, "\n\nNode Events\n{events}");
     let running: Vec<&&Allocation> = allocs
         .iter()
         .filter(|a| a.client_status == ClientStatus::Running)

@@ -117,6 +117,13 @@ pub fn load_deployments(
             latest.insert(key, d);
         }
     }
+    // What `nomad job status` prints of each job's latest deployment.
+    if let Some(facts) = world.status_facts.as_mut() {
+        let shown = latest
+            .iter()
+            .map(|(k, d)| (k.clone(), super::status_facts::deployment_facts(d)));
+        facts.deployments = Some(shown.collect());
+    }
     let versions = world
         .pinned
         .as_ref()

@@ -128,6 +128,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         None => {}
     }
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
+    // What the status views print of the nodes and allocations.
+    let mut facts = super::status_facts::StatusFacts::default();
     // Node status by ID: a per-node file, read later, has the last word.
     let mut statuses: BTreeMap<String, String> = BTreeMap::new();
     // Nodes known from the list's stub alone, by ID: their name.
@@ -139,6 +141,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
+                    facts.read_node(n);
                     shapes.insert(s(n, "ID"), node_shape(n));
                     statuses.insert(s(n, "ID"), s(n, "Status"));
                     if nodes::is_stub(n) {
@@ -181,6 +184,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
             Some(Saved::Read(_, v)) => {
+                facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
                 statuses.insert(s(&v, "ID"), s(&v, "Status"));
                 stubs.remove(&s(&v, "ID"));
@@ -353,6 +357,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let (versions, listed) = load_jobs(vfs, dir, &mut world, &mut diags);
     alloc_ctx.listed_jobs = listed;
     alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
+    facts.saved_at = alloc_ctx.saved_at;
+    world.status_facts = Some(facts);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {
         // Before 0.12.0 `namespace=*` is answered with [] (wildcard.rs).
@@ -369,6 +375,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             );
         }
         Some(Saved::Read(src, v)) => {
+            if let Some(facts) = world.status_facts.as_mut() {
+                facts.read_allocs(&v);
+            }
             let placed_by = super::api_alloc::load_allocations(
                 &src, &v, &mut world, versions, &alloc_ctx, &mut diags,
             );

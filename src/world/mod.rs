@@ -58,6 +58,7 @@ mod server_file;
 mod server_model;
 mod spec_files;
 pub mod stand_in;
+pub mod status_facts;
 pub mod work_tree;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

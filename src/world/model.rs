@@ -508,6 +508,11 @@ pub struct World {
     /// version is unknown (`import::deployment`, [`super::guess`]).
     #[serde(skip)]
     pub deployments: BTreeMap<(String, String), String>,
+    /// What an import saved that only the status views print (allocation
+    /// times, node events and driver health, when it was saved); `None`
+    /// for a hand-written world, whose status times are simulated.
+    #[serde(default)]
+    pub status_facts: Option<super::status_facts::StatusFacts>,
 }
 
 impl World {
@@ -547,6 +552,7 @@ impl World {
             sentinel: None,
             alloc_states: BTreeMap::new(),
             deployments: BTreeMap::new(),
+            status_facts: None,
             read_through: Vec::new(),
             stand_ins: Vec::new(),
             warnings: Default::default(),

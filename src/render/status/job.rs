@@ -160,13 +160,30 @@ pub fn job_detail(
     {
         out.push_str(&placement_failure(b, v));
     }
-    if let Some(d) = state.latest_deployment(namespace, id) {
-        let _ = write!(out, "\n\nLatest Deployment\n{}", deployment(d, zone));
+    // An import's own latest deployment, else the simulation's.
+    let latest = match super::facts::latest_deployment(world, r) {
+        Some(shown) => shown.map(|d| d.map(|d| deployment(&d))),
+        None => Ok(state
+            .latest_deployment(namespace, id)
+            .map(|d| deployment(&simulated(d, zone)))),
+    };
+    match latest {
+        Ok(Some(text)) => {
+            let _ = write!(out, "\n\nLatest Deployment\n{text}");
+        }
+        Ok(None) => {}
+        Err(line) => {
+            let _ = write!(out, "\n\nLatest Deployment\n{line}");
+        }
     }
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
-    let _ = write!(out, "\n\nAllocations\n{}", alloc_table(state, &allocs, now));
+    let _ = write!(
+        out,
+        "\n\nAllocations\n{}",
+        alloc_table(world, state, &allocs, now)
+    );
     Ok(out)
 }
 
@@ -222,9 +239,59 @@ fn placement_failure(b: &crate::cluster::BlockedEval, v: crate::version::NomadVe
     out
 }
 
+/// A deployment as `formatDeployment` reads it: the simulation's or an
+/// import's own ([`super::facts`]).
+pub(super) struct DeploymentView {
+    pub id: String,
+    pub status: String,
+    pub description: String,
+    /// By group name, sorted (`sort.Strings(tgNames)`).
+    pub groups: Vec<(String, GroupView)>,
+}
+
+/// One group's `DeploymentState`, its time already formatted.
+pub(super) struct GroupView {
+    pub auto_revert: bool,
+    pub promoted: bool,
+    pub desired_canaries: u64,
+    pub desired_total: u64,
+    pub placed: u64,
+    pub healthy: u64,
+    pub unhealthy: u64,
+    pub has_deadline: bool,
+    /// `None`: no `RequireProgressBy` yet (`N/A`).
+    pub require_progress_by: Option<String>,
+}
+
+/// The simulation's deployment: its canaries are promoted as soon as
+/// they are healthy.
+fn simulated(d: &crate::cluster::Deployment, zone: &TimeZone) -> DeploymentView {
+    let groups = d.groups.iter().map(|(name, g)| {
+        let view = GroupView {
+            auto_revert: g.auto_revert,
+            promoted: g.desired_canaries > 0,
+            desired_canaries: g.desired_canaries,
+            desired_total: g.desired_total,
+            placed: g.placed,
+            healthy: g.healthy,
+            unhealthy: g.unhealthy,
+            has_deadline: g.progress_deadline != 0,
+            require_progress_by: g.require_progress_by.map(|t| format_time(t, zone)),
+        };
+        (name.clone(), view)
+    });
+    DeploymentView {
+        id: d.id.clone(),
+        status: d.status.clone(),
+        description: d.description.clone(),
+        groups: groups.collect(),
+    }
+}
+
 /// `formatDeployment` of `nomad job status`: the summary, then the groups
-/// (`formatDeploymentGroups`, columns only when some group needs them).
-fn deployment(d: &crate::cluster::Deployment, zone: &TimeZone) -> String {
+/// (`formatDeploymentGroups`, columns only when some group needs them;
+/// command/job_status.go and deployment_status.go, v1.9.7 :486-512, :602-672).
+pub(super) fn deployment(d: &DeploymentView) -> String {
     let id = d.id.get(..8).unwrap_or(&d.id);
     let mut out = format_kv(&[
         format!("ID|{id}"),
@@ -234,11 +301,11 @@ fn deployment(d: &crate::cluster::Deployment, zone: &TimeZone) -> String {
     if d.groups.is_empty() {
         return out;
     }
-    let auto_revert = d.groups.values().any(|g| g.auto_revert);
-    let canaries = d.groups.values().any(|g| g.desired_canaries > 0);
+    let auto_revert = d.groups.iter().any(|(_, g)| g.auto_revert);
+    let canaries = d.groups.iter().any(|(_, g)| g.desired_canaries > 0);
     // The column shows when a group has a deadline; a group that placed
     // nothing yet has no RequireProgressBy and shows N/A.
-    let deadline = d.groups.values().any(|g| g.progress_deadline != 0);
+    let deadline = d.groups.iter().any(|(_, g)| g.has_deadline);
     let mut header = String::from("Task Group|");
     if auto_revert {
         header.push_str("Auto Revert|");
@@ -258,26 +325,26 @@ fn deployment(d: &crate::cluster::Deployment, zone: &TimeZone) -> String {
     for (name, g) in &d.groups {
         let mut row = format!("{name}|");
         if auto_revert {
-            row.push_str(&format!("{}|", g.auto_revert));
+            let _ = write!(row, "{}|", g.auto_revert);
         }
         if canaries {
-            // Simulated canaries are promoted as soon as they are healthy.
-            row.push_str(if g.desired_canaries > 0 {
-                "true|"
+            if g.desired_canaries > 0 {
+                let _ = write!(row, "{}|", g.promoted);
             } else {
-                "N/A|"
-            });
-        }
-        row.push_str(&format!("{}|", g.desired_total));
-        if canaries {
-            row.push_str(&format!("{}|", g.desired_canaries));
-        }
-        row.push_str(&format!("{}|{}|{}", g.placed, g.healthy, g.unhealthy));
-        if deadline {
-            match g.require_progress_by {
-                Some(t) => row.push_str(&format!("|{}", format_time(t, zone))),
-                None => row.push_str("|N/A"),
+                row.push_str("N/A|");
             }
+        }
+        let _ = write!(row, "{}|", g.desired_total);
+        if canaries {
+            let _ = write!(row, "{}|", g.desired_canaries);
+        }
+        let _ = write!(row, "{}|{}|{}", g.placed, g.healthy, g.unhealthy);
+        if deadline {
+            let _ = write!(
+                row,
+                "|{}",
+                g.require_progress_by.as_deref().unwrap_or("N/A")
+            );
         }
         rows.push(row);
     }

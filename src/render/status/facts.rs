@@ -1,0 +1,242 @@
+//! The parts of `nomad node status` and `nomad job status` that show an
+//! imported cluster's own facts ([`StatusFacts`]): allocation times, node
+//! events and driver health, and the "now" relative times are counted
+//! from. A hand-written world has no such facts: its times are the
+//! simulation's, and a note says so, so they never pass for a cluster's.
+
+use super::job::{DeploymentView, GroupView};
+use super::{format_list, format_time, pretty_time_diff, TimeZone, SIM_EPOCH_UNIX};
+use crate::cluster::{Allocation, JobRecord, Node, State};
+use crate::world::status_facts::{driver_status, AllocTimes, Events, StatusFacts};
+use crate::world::World;
+
+/// Where "now" comes from, with the simulated seconds it stands at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Now {
+    /// A hand-written world: a minute after its latest submission.
+    Simulated(i64),
+    /// An import's `saved-at.txt`.
+    Saved(i64),
+    /// An import without `saved-at.txt`: this machine's clock, as `nomad`
+    /// run now would count (`time.Now()`, command/job_status.go).
+    Clock(i64),
+}
+
+impl Now {
+    pub fn secs(self) -> i64 {
+        match self {
+            Now::Simulated(s) | Now::Saved(s) | Now::Clock(s) => s,
+        }
+    }
+}
+
+/// Unix nanoseconds as simulated seconds, rounded to the nearest second
+/// as `prettyTimeDiff` rounds both times (`Round(time.Second)`, halves up;
+/// command/helpers.go v0.9.0–v2.0.5).
+fn rounded_secs(unix_nanos: i128) -> i64 {
+    let secs = (unix_nanos + 500_000_000).div_euclid(1_000_000_000);
+    i64::try_from(secs)
+        .unwrap_or(if secs < 0 { i64::MIN } else { i64::MAX })
+        .saturating_sub(SIM_EPOCH_UNIX)
+}
+
+/// "Now" for the status views of `world`.
+pub fn status_now(world: &World, state: &State) -> Now {
+    match &world.status_facts {
+        None => Now::Simulated(super::default_now(state)),
+        Some(StatusFacts {
+            saved_at: Some(ns), ..
+        }) => Now::Saved(rounded_secs(*ns)),
+        Some(_) => {
+            let now = jiff::Timestamp::now().as_nanosecond();
+            Now::Clock(rounded_secs(now))
+        }
+    }
+}
+
+/// The note saying where the relative times of a node or job view come
+/// from (never silent: a simulated "1m ago" must not read as a cluster's).
+pub fn now_note(now: Now, zone: &TimeZone) -> String {
+    match now {
+        Now::Simulated(_) => "this world is hand-written: its allocations' Created/Modified times and node events are simulated (a minute after the latest submission), not a cluster's".to_string(),
+        Now::Saved(s) => format!(
+            "relative times are counted from when the import was saved ({}, saved-at.txt), as `nomad` run then would print them",
+            format_time(s, zone)
+        ),
+        Now::Clock(_) => "relative times are counted from this machine's clock now: the import holds no saved-at.txt (save it with `date -u +%Y-%m-%dT%H:%M:%SZ`)".to_string(),
+    }
+}
+
+/// An allocation's `Created` and `Modified` cells: the import's
+/// `CreateTime` / `ModifyTime` through `prettyTimeDiff` (empty for 0,
+/// which columnize shows `<none>`; formatAllocListStubs and
+/// formatAllocList, command/job_status.go v1.9.7 :560-563, :600-603);
+/// a hand-written world's, the job's submit time.
+pub(super) fn alloc_cells(world: &World, state: &State, a: &Allocation, now: i64) -> [String; 2] {
+    let Some(facts) = &world.status_facts else {
+        let t = state
+            .job(&a.namespace, &a.job_id)
+            .map(|r| r.submit_time)
+            .unwrap_or(0);
+        let c = pretty_time_diff(t, now);
+        return [c.clone(), c];
+    };
+    let times = facts.allocs.get(a.id.as_str()).copied().unwrap_or_default();
+    let cell = |t: Option<i64>| match t {
+        None | Some(0) => String::new(),
+        Some(ns) => pretty_time_diff(rounded_secs(i128::from(ns)), now),
+    };
+    [cell(times.create), cell(times.modify)]
+}
+
+/// Allocations shown whose times the import does not hold (`<none>`).
+pub fn allocs_without_times<'a>(
+    world: &World,
+    allocs: impl Iterator<Item = &'a Allocation>,
+) -> usize {
+    let Some(facts) = &world.status_facts else {
+        return 0;
+    };
+    allocs
+        .filter(|a| {
+            let t = facts.allocs.get(a.id.as_str());
+            !matches!(
+                t,
+                Some(AllocTimes {
+                    create: Some(_),
+                    modify: Some(_)
+                })
+            )
+        })
+        .count()
+}
+
+/// The `Driver Status` value: an imported node's own `Drivers`
+/// (outputTruncatedNodeDriverInfo, command/node_status.go v1.9.7
+/// :605-620); a hand-written node's drivers are all detected and healthy.
+pub(super) fn driver_cell(world: &World, n: &Node) -> String {
+    let own = world
+        .status_facts
+        .as_ref()
+        .and_then(|f| f.nodes.get(&n.id))
+        .map(|f| f.drivers.as_deref().unwrap_or_default());
+    match own {
+        Some(d) => driver_status(d),
+        None => {
+            let mut drivers = n.drivers.clone();
+            drivers.sort();
+            drivers.join(",")
+        }
+    }
+}
+
+/// The `Node Events` table (outputNodeEvent, command/node_status.go
+/// v1.9.7 :754-775: newest first, `Driver: NAME` for a driver's event),
+/// or the line that says it cannot be told (`Err`).
+pub(super) fn node_events(world: &World, n: &Node, zone: &TimeZone) -> Result<String, String> {
+    let header = "Time|Subsystem|Message".to_string();
+    let Some(facts) = &world.status_facts else {
+        // A hand-written client's first event: registration
+        // (NodeEventSubsystemCluster), dated by its simulated index.
+        let at = i64::try_from(n.create_index).unwrap_or(i64::MAX);
+        return Ok(format_list(&[
+            header,
+            format!("{}|Cluster|Node registered", format_time(at, zone)),
+        ]));
+    };
+    let events = facts.nodes.get(&n.id).map(|f| &f.events);
+    match events.unwrap_or(&Events::NotSaved) {
+        Events::Listed(list) => {
+            let mut rows = vec![header];
+            for e in list.iter().rev() {
+                let offset = jiff::tz::Offset::from_seconds(e.offset_secs)
+                    .unwrap_or(jiff::tz::Offset::UTC);
+                let time = format_time(
+                    e.unix_secs.saturating_sub(SIM_EPOCH_UNIX),
+                    &TimeZone::fixed(offset),
+                );
+                let subsystem = if e.driver.is_empty() {
+                    e.subsystem.clone()
+                } else {
+                    format!("Driver: {}", e.driver)
+                };
+                rows.push(format!("{time}|{subsystem}|{}", e.message));
+            }
+            Ok(format_list(&rows))
+        }
+        Events::NotSaved => Err(format!(
+            "cannot tell: the import holds no Events for node {} (nodes.json's entries have none: save node-{}.json with `nomad operator api /v1/node/{}`)",
+            n.name, n.id, n.id
+        )),
+        Events::Unreadable => Err(format!(
+            "cannot tell: node {}'s saved Events are not a list of events with RFC 3339 Timestamps, which `nomad` would refuse to decode",
+            n.name
+        )),
+    }
+}
+
+/// Does the full node view say its events cannot be told?
+pub fn node_events_unknown(world: &World, n: &Node) -> bool {
+    node_events(world, n, &TimeZone::UTC).is_err()
+}
+
+/// An imported job's latest deployment for `nomad job status`
+/// (job_status.go v1.9.7 :404, :470-473): `None` for a hand-written world
+/// (the simulation's is shown); else the import's, none, or the line that
+/// says it cannot be told (`Err`).
+pub(super) fn latest_deployment(
+    world: &World,
+    r: &JobRecord,
+) -> Option<Result<Option<DeploymentView>, String>> {
+    let facts = world.status_facts.as_ref()?;
+    let job = &r.job;
+    let Some(all) = &facts.deployments else {
+        use crate::jobspec::JobType;
+        // Only these job types are deployed.
+        let deployed = matches!(job.job_type, JobType::Service | JobType::System);
+        return Some(if deployed {
+            Err("cannot tell: deployments.json is not saved (with allocations.json), so the job's latest deployment is unknown".to_string())
+        } else {
+            Ok(None)
+        });
+    };
+    let Some(d) = all.get(&(job.namespace.clone(), job.id.clone())) else {
+        return Some(Ok(None));
+    };
+    if d.multiregion {
+        return Some(Err("cannot tell: the latest deployment is multiregion, and `nomad job status` fetches its other regions' deployments too".to_string()));
+    }
+    let groups = d.groups.iter().map(|(name, g)| {
+        let by = g.require_progress_by.map(|(secs, offset)| {
+            let offset = jiff::tz::Offset::from_seconds(offset).unwrap_or(jiff::tz::Offset::UTC);
+            format_time(
+                secs.saturating_sub(SIM_EPOCH_UNIX),
+                &TimeZone::fixed(offset),
+            )
+        });
+        let n = |v: i64| u64::try_from(v).unwrap_or(0);
+        let view = GroupView {
+            auto_revert: g.auto_revert,
+            promoted: g.promoted,
+            desired_canaries: n(g.desired_canaries),
+            desired_total: n(g.desired_total),
+            placed: n(g.placed),
+            healthy: n(g.healthy),
+            unhealthy: n(g.unhealthy),
+            has_deadline: g.progress_deadline != 0,
+            require_progress_by: by,
+        };
+        (name.clone(), view)
+    });
+    Some(Ok(Some(DeploymentView {
+        id: d.id.clone(),
+        status: d.status.clone(),
+        description: d.description.clone(),
+        groups: groups.collect(),
+    })))
+}
+
+/// Does the job view say its latest deployment cannot be told?
+pub fn deployment_unknown(world: &World, r: &JobRecord) -> bool {
+    matches!(latest_deployment(world, r), Some(Err(_)))
+}

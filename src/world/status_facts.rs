@@ -1,0 +1,283 @@
+//! What `nomad node status` and `nomad job status` print of an imported
+//! cluster that no plan reads: the allocations' `CreateTime` and
+//! `ModifyTime`, each node's `Events` and `Drivers` health, and when the
+//! import was saved. Kept apart from the scheduler's node and allocation
+//! values so that a status view shows the cluster's own facts, never ones
+//! derived from the simulation (redteam14 R14-31).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::api_json::{b, s};
+
+/// An import's status facts. A hand-written world has none (`None` on
+/// [`super::World::status_facts`]): its times are the simulation's.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatusFacts {
+    /// `saved-at.txt`, Unix nanoseconds: "now" for the relative times.
+    pub saved_at: Option<i128>,
+    /// By allocation ID, as `allocations.json` lists them.
+    pub allocs: BTreeMap<String, AllocTimes>,
+    /// By node ID: the per-node file's (`/v1/node/:id`), else the list's.
+    pub nodes: BTreeMap<String, NodeFacts>,
+    /// Each job's latest deployment (highest `CreateIndex`, as
+    /// `/v1/job/:id/deployment` answers, state `LatestDeploymentByJobID`),
+    /// by (namespace, job ID). `None`: deployments.json is not saved.
+    pub deployments: Option<BTreeMap<(String, String), DeploymentFacts>>,
+}
+
+/// A deployment as `nomad job status` prints it (formatDeployment,
+/// command/job_status.go v1.9.7 :486-512).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeploymentFacts {
+    pub id: String,
+    pub status: String,
+    pub description: String,
+    /// `IsMultiregion`: the CLI then fetches the other regions' too.
+    pub multiregion: bool,
+    pub groups: BTreeMap<String, DeploymentGroupFacts>,
+}
+
+/// One group's `DeploymentState`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeploymentGroupFacts {
+    pub auto_revert: bool,
+    pub promoted: bool,
+    pub desired_canaries: i64,
+    pub desired_total: i64,
+    pub placed: i64,
+    pub healthy: i64,
+    pub unhealthy: i64,
+    /// Nanoseconds; 0 is none.
+    pub progress_deadline: i64,
+    /// `RequireProgressBy` (seconds, written offset); `None`: Go's zero
+    /// time, printed `N/A`.
+    pub require_progress_by: Option<(i64, i32)>,
+}
+
+/// `0001-01-01T00:00:00Z` in Unix seconds: Go's zero `time.Time`.
+const GO_ZERO_SECS: i64 = -62_135_596_800;
+
+/// A job's latest deployment, from deployments.json's entry.
+pub fn deployment_facts(d: &Value) -> DeploymentFacts {
+    let int = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
+    let groups = d
+        .get("TaskGroups")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, g)| {
+            let by = g
+                .get("RequireProgressBy")
+                .and_then(Value::as_str)
+                .and_then(event_time)
+                .filter(|(secs, _)| *secs != GO_ZERO_SECS);
+            let facts = DeploymentGroupFacts {
+                auto_revert: b(g, "AutoRevert"),
+                promoted: b(g, "Promoted"),
+                desired_canaries: int(g, "DesiredCanaries"),
+                desired_total: int(g, "DesiredTotal"),
+                placed: int(g, "PlacedAllocs"),
+                healthy: int(g, "HealthyAllocs"),
+                unhealthy: int(g, "UnhealthyAllocs"),
+                progress_deadline: int(g, "ProgressDeadline"),
+                require_progress_by: by,
+            };
+            (name.clone(), facts)
+        })
+        .collect();
+    DeploymentFacts {
+        id: s(d, "ID"),
+        status: s(d, "Status"),
+        description: s(d, "StatusDescription"),
+        multiregion: b(d, "IsMultiregion"),
+        groups,
+    }
+}
+
+/// An allocation's `CreateTime` and `ModifyTime` (Unix nanoseconds);
+/// `None` when the saved JSON has no such number (the API always sends
+/// one: a trimmed import).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AllocTimes {
+    pub create: Option<i64>,
+    pub modify: Option<i64>,
+}
+
+/// A node's `Events` as the import holds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Events {
+    /// Oldest first, as the API lists them.
+    Listed(Vec<NodeEvent>),
+    /// Only the list's stub was saved (`NodeListStub` has no events).
+    #[default]
+    NotSaved,
+    /// Not a list of events whose `Timestamp` Go's client decodes.
+    Unreadable,
+}
+
+/// One `NodeEvent`: its time (Unix seconds, and the UTC offset its JSON
+/// text carries, which Go's decoding keeps and `formatTime` prints), its
+/// subsystem, message and `Details["driver"]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeEvent {
+    pub unix_secs: i64,
+    pub offset_secs: i32,
+    pub subsystem: String,
+    pub message: String,
+    pub driver: String,
+}
+
+/// One entry of a node's `Drivers` map.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DriverHealth {
+    pub name: String,
+    pub detected: bool,
+    pub healthy: bool,
+}
+
+/// What a node's JSON (list stub or full node) tells of its status view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NodeFacts {
+    pub events: Events,
+    /// `None`: the node reports no `Drivers` map (a pre-0.8 client).
+    pub drivers: Option<Vec<DriverHealth>>,
+}
+
+impl StatusFacts {
+    /// Read the allocations' times from `allocations.json`'s list.
+    pub fn read_allocs(&mut self, list: &Value) {
+        let time = |a: &Value, k: &str| a.get(k).and_then(Value::as_i64);
+        for a in list.as_array().into_iter().flatten() {
+            let times = AllocTimes {
+                create: time(a, "CreateTime"),
+                modify: time(a, "ModifyTime"),
+            };
+            self.allocs.insert(s(a, "ID"), times);
+        }
+    }
+
+    /// Read one node's facts; a full node's replace its stub's.
+    pub fn read_node(&mut self, v: &Value) {
+        self.nodes.insert(s(v, "ID"), node_facts(v));
+    }
+}
+
+fn node_facts(v: &Value) -> NodeFacts {
+    let events = match v.get("Events") {
+        None => Events::NotSaved,
+        // A nil slice: Go prints the header alone.
+        Some(Value::Null) => Events::Listed(Vec::new()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(node_event)
+            .collect::<Option<Vec<_>>>()
+            .map_or(Events::Unreadable, Events::Listed),
+        Some(_) => Events::Unreadable,
+    };
+    let drivers = v.get("Drivers").and_then(Value::as_object).map(|m| {
+        m.iter()
+            .map(|(name, info)| DriverHealth {
+                name: name.clone(),
+                detected: b(info, "Detected"),
+                healthy: b(info, "Healthy"),
+            })
+            .collect()
+    });
+    NodeFacts { events, drivers }
+}
+
+fn node_event(e: &Value) -> Option<NodeEvent> {
+    let (unix_secs, offset_secs) = match e.get("Timestamp") {
+        // Absent or null: Go's zero time, which `formatTime` prints empty.
+        None | Some(Value::Null) => (i64::MIN, 0),
+        Some(t) => event_time(t.as_str()?)?,
+    };
+    let driver = e
+        .get("Details")
+        .and_then(|d| d.get("driver"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    Some(NodeEvent {
+        unix_secs,
+        offset_secs,
+        subsystem: s(e, "Subsystem"),
+        message: s(e, "Message"),
+        driver,
+    })
+}
+
+/// An RFC 3339 time as Go's `time.Time.UnmarshalJSON` reads it: the
+/// instant (whole seconds, as `formatTime` prints it: truncated) and the
+/// offset written, which the decoded time keeps (`Z` is UTC).
+fn event_time(text: &str) -> Option<(i64, i32)> {
+    let t: jiff::Timestamp = text.parse().ok()?;
+    let offset = if text.ends_with(['Z', 'z']) {
+        0
+    } else {
+        let tail = text.get(text.len().checked_sub(6)?..)?;
+        let sign = match tail.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let hours: i32 = tail.get(1..3)?.parse().ok()?;
+        let minutes: i32 = tail.get(4..6)?.parse().ok()?;
+        sign * (hours * 3600 + minutes * 60)
+    };
+    Some((t.as_second(), offset))
+}
+
+/// Nomad's `outputTruncatedNodeDriverInfo` (command/node_status.go, the
+/// same v0.9.0–v2.0.5): the detected drivers, `NAME (unhealthy)` for one
+/// whose health check fails, sorted, comma-joined.
+pub fn driver_status(drivers: &[DriverHealth]) -> String {
+    let mut shown: Vec<String> = drivers
+        .iter()
+        .filter(|d| d.detected)
+        .map(|d| {
+            if d.healthy {
+                d.name.clone()
+            } else {
+                format!("{} (unhealthy)", d.name)
+            }
+        })
+        .collect();
+    shown.sort();
+    shown.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn driver_status_marks_unhealthy_and_skips_undetected() {
+        let f = node_facts(&json!({"Drivers": {
+            "exec": {"Detected": true, "Healthy": false},
+            "docker": {"Detected": true, "Healthy": true},
+            "raw_exec": {"Detected": false, "Healthy": false}}}));
+        let d = f.drivers.unwrap_or_default();
+        assert_eq!(driver_status(&d), "docker,exec (unhealthy)");
+    }
+
+    #[test]
+    fn events_keep_their_written_offset_and_absent_ones_are_not_saved() {
+        let f = node_facts(&json!({"Events": [
+            {"Timestamp": "2024-11-30T20:50:00.9+05:30", "Subsystem": "Cluster",
+             "Message": "Node registered"},
+            {"Timestamp": "2024-11-30T21:00:00Z", "Subsystem": "Driver",
+             "Message": "Healthy", "Details": {"driver": "docker"}}]}));
+        let Events::Listed(e) = f.events else {
+            panic!("events not read: {:?}", f.events)
+        };
+        assert_eq!((e[0].unix_secs, e[0].offset_secs), (1_732_980_000, 19_800));
+        assert_eq!(e[1].driver, "docker");
+        assert_eq!(node_facts(&json!({})).events, Events::NotSaved);
+        let bad = node_facts(&json!({"Events": [{"Timestamp": "yesterday"}]}));
+        assert_eq!(bad.events, Events::Unreadable);
+    }
+}
