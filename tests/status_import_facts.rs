@@ -178,7 +178,7 @@ fn hand_written_world_says_its_times_are_simulated() {
     let o = d.run(&["status", "node", "c-1"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("note: this world is hand-written: its allocations' Created/Modified times and node events are simulated"),
+        err.contains("note: this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated"),
         "{err}"
     );
 }

@@ -13,6 +13,7 @@
 
 mod facts;
 mod job;
+mod periodic;
 pub mod quota_limits;
 mod utilisation;
 

@@ -58,7 +58,7 @@ pub fn status_now(world: &World, state: &State) -> Now {
 /// from (never silent: a simulated "1m ago" must not read as a cluster's).
 pub fn now_note(now: Now, zone: &TimeZone) -> String {
     match now {
-        Now::Simulated(_) => "this world is hand-written: its allocations' Created/Modified times and node events are simulated (a minute after the latest submission), not a cluster's".to_string(),
+        Now::Simulated(_) => "this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated (now is a minute after the latest submission), not a cluster's".to_string(),
         Now::Saved(s) => format!(
             "relative times are counted from when the import was saved ({}, saved-at.txt), as `nomad` run then would print them",
             format_time(s, zone)

@@ -1,0 +1,123 @@
+//! `nomad job status` of a periodic or parameterized job (redteam14
+//! R14-30): its header's `Next Periodic Launch`, and in place of the group
+//! Summary, allocations and deployment, the children's summary and list
+//! (command/job_status.go v1.9.7 Run :253-290, outputPeriodicInfo :300,
+//! outputParameterizedInfo, outputJobSummary :636-672; the same text
+//! v0.9.0-v2.0.5).
+
+use super::{format_kv, format_list, SIM_EPOCH_UNIX};
+use crate::cluster::{JobRecord, JobStatus, State};
+
+/// The header's `Next Periodic Launch` row of a periodic, not
+/// parameterized, job: `none (job stopped)`, else the next launch from
+/// `now` (simulated seconds) with the wait truncated to the second
+/// (formatTimeDifference). `None`: no row (not periodic, or no launch,
+/// as Nomad prints none when `Next` errs).
+pub(super) fn next_launch_row(
+    r: &JobRecord,
+    now: i64,
+    v: crate::version::NomadVersion,
+) -> Option<String> {
+    let job = &r.job;
+    if job.periodic.is_none() || job.parameterized.is_some() {
+        return None;
+    }
+    if job.stop {
+        return Some("Next Periodic Launch|none (job stopped)".to_string());
+    }
+    let unix = now.saturating_add(SIM_EPOCH_UNIX);
+    match crate::periodic::next_launch(job, unix, v) {
+        Ok(Some(n)) => {
+            let ns = n.wait.nanos();
+            let wait = if ns == i64::MAX || ns == i64::MIN {
+                n.wait
+            } else {
+                crate::jobspec::Duration(ns - ns % 1_000_000_000)
+            };
+            Some(format!("Next Periodic Launch|{} ({wait} from now)", n.at))
+        }
+        Ok(None) => None,
+        // Said in the row's place, never dropped silently.
+        Err(e) => Some(format!("Next Periodic Launch|cannot tell: {}", e.text())),
+    }
+}
+
+/// The sections after the header of a periodic or parameterized job, or
+/// `None` for any other job (whose Summary and allocations follow).
+pub(super) fn sections(state: &State, r: &JobRecord) -> Option<String> {
+    let job = &r.job;
+    let parameterized = job.parameterized.as_ref();
+    if job.periodic.is_none() && parameterized.is_none() {
+        return None;
+    }
+    let mut out = String::new();
+    if let Some(p) = parameterized {
+        let payload = if p.payload.is_empty() {
+            // ParameterizedJobConfig.Canonicalize (structs.go, api/jobs.go).
+            "optional"
+        } else {
+            &p.payload
+        };
+        out.push_str("\n\nParameterized Job\n");
+        out.push_str(&format_kv(&[
+            format!("Payload|{payload}"),
+            format!("Required Metadata|{}", p.meta_required.join(", ")),
+            format!("Optional Metadata|{}", p.meta_optional.join(", ")),
+        ]));
+    }
+    // The job's children: the state's JobSummary.Children counts them by
+    // status, and PrefixList finds them by ID (sorted).
+    let children: Vec<&JobRecord> = state
+        .jobs
+        .iter()
+        .filter(|((ns, _), c)| *ns == job.namespace && c.job.parent_id == job.id)
+        .map(|(_, c)| c)
+        .collect();
+    let count = |s: JobStatus| children.iter().filter(|c| c.status == s).count();
+    out.push_str(if parameterized.is_some() {
+        "\n\nParameterized Job Summary\n"
+    } else {
+        "\n\nChildren Job Summary\n"
+    });
+    out.push_str(&format_list(&[
+        "Pending|Running|Dead".to_string(),
+        format!(
+            "{}|{}|{}",
+            count(JobStatus::Pending),
+            count(JobStatus::Running),
+            count(JobStatus::Dead)
+        ),
+    ]));
+    let (suffix, none, title) = if parameterized.is_some() {
+        (
+            "/dispatch-",
+            "No dispatched instances of parameterized job found",
+            "Dispatched Jobs",
+        )
+    } else {
+        (
+            "/periodic-",
+            "No instances of periodic job found",
+            "Previously Launched Jobs",
+        )
+    };
+    let prefix = format!("{}{suffix}", job.id);
+    let launched: Vec<&&JobRecord> = children
+        .iter()
+        .filter(|c| c.job.id.starts_with(&prefix))
+        .collect();
+    if launched.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(none);
+        return Some(out);
+    }
+    let mut rows = vec!["ID|Status".to_string()];
+    rows.extend(
+        launched
+            .iter()
+            .map(|c| format!("{}|{}", c.job.id, c.status.as_str())),
+    );
+    out.push_str(&format!("\n\n{title}\n"));
+    out.push_str(&format_list(&rows));
+    Some(out)
+}
