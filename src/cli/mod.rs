@@ -104,6 +104,9 @@ const NOMAD_REFUSED_FLAGS: &[(&str, &str)] = &[
     ("policy-override", "Sentinel policies are not evaluated offline, so there is nothing to override"),
     ("vault-token", "only `plan` takes it (Nomad 1.3.4-1.9.x put it into the planned job); nomad-preflight contacts no Vault: drop it"),
     ("vault-namespace", "only `plan` takes it (Nomad 1.3.4+ store it in the planned job); nomad-preflight contacts no Vault: drop it"),
+    // `job run` has it from 1.1.0 (command/job_run.go); no release's
+    // `job plan` does, so Nomad's flag package refuses it there too.
+    ("consul-namespace", "no release's `nomad job plan` takes it (only `nomad job run`, 1.1.0+): flag provided but not defined"),
     ("address", "nomad-preflight contacts no cluster: the world comes from rules/ or --world DIR"),
     ("region", "nomad-preflight contacts no cluster: the region is the world's (`region` in rules/cluster.hcl)"),
     ("token", "nomad-preflight contacts no cluster: drop it"),
