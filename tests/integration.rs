@@ -275,6 +275,7 @@ mod plan_reschedule_penalty;
 mod plan_run;
 mod plan_run_refused;
 mod plan_samples;
+mod plan_samples_history;
 mod plan_samples_v1_2;
 mod plan_server_crash;
 mod plan_server_job_settings;

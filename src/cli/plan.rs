@@ -429,7 +429,7 @@ pub(super) fn print_single(
                 ));
             }
             if let Some(t) = &tally {
-                out.push_str(&samples::samples_text(t));
+                out.push_str(&samples::samples_text(t, samples::history_note(world)));
             }
             // Job, group and task names are input: only our colours pass.
             print!("{}", crate::escape::terminal_output(&out, color.stdout()));
@@ -449,7 +449,7 @@ pub(super) fn print_single(
                 if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                     p.insert(
                         "Samples".into(),
-                        serde_json::json!({"Total": t.samples(), "Outcomes": samples}),
+                        serde_json::json!({"Total": t.samples(), "Outcomes": samples, "History": samples::history_note(world)}),
                     );
                 }
             }
