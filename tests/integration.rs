@@ -318,6 +318,7 @@ mod scheduler_sticky_disk;
 mod scheduler_system;
 mod scheduler_system_constraint_evict;
 mod scheduler_system_off_node;
+mod scheduler_system_place_order;
 mod scheduler_system_update_unplaced;
 mod scheduler_version_gates;
 mod scheduler_world;

@@ -88,6 +88,9 @@ pub fn evaluate_planned(
 mod system_sched;
 use system_sched::system;
 
+#[path = "generic_system_turns.rs"]
+mod system_turns;
+
 #[path = "generic_placing.rs"]
 mod placing;
 use placing::Placing;

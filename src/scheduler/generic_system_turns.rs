@@ -1,0 +1,299 @@
+//! The order the system and sysbatch schedulers act on a job's allocations
+//! in (sys14). The node diff (`diffSystemAllocs`; from 1.11
+//! `NodeReconciler.Compute`) walks the nodes and, on each, the job's
+//! groups, sorting each group's turn into buckets: a new placement
+//! (`place`) or an update (`update`). `computeJobAllocs` then tries every
+//! update in place (`inplaceUpdate`), stops the destructive ones the update
+//! budget allows and appends them to `place` AFTER every new placement
+//! (`evictAndPlace`), and `computePlacements` places that list in order.
+//! So on a node where one group is new and another is replaced, the new
+//! one is placed first, with the replaced allocation already stopped:
+//! where room is tight the replacement is the one that fails (or
+//! preempts), whatever the node's group order.
+//!
+//! scheduler/system_sched.go@v0.9.3:228,244,262 with scheduler/util.go
+//! @v0.9.3:176 (diffSystemAllocs), :458 (inplaceUpdate), :571
+//! (evictAndPlace); scheduler/scheduler_system.go@v1.6.0:288,304,322 with
+//! scheduler/system_util.go@v1.6.0:338-343; @v1.10.5:289,309,331 with
+//! system_util.go@v1.10.5:338; scheduler/scheduler_system.go@v2.0.5:290,
+//! 346, 365 with its own evictAndPlace (:692-745, `reconciled.Place =
+//! append(...)` at :731).
+
+use std::collections::HashSet;
+
+use super::super::system_disconnect::{read as disconnect, Read};
+use super::super::{AllocMetric, DesiredUpdates, PlanResult};
+use super::carry_ports;
+use super::system_sched::{is_destructive, Cx, Pass};
+use crate::cluster::Allocation;
+use crate::scheduler::engine::Engine;
+
+/// One group's turn on one node that places something: a new placement
+/// (`alloc` none) or an update of `alloc` (`terminal`: a finished sysbatch
+/// allocation, which `inplaceUpdate` keeps without a select).
+struct Turn<'a> {
+    pass: usize,
+    pos: usize,
+    alloc: Option<&'a Allocation>,
+    terminal: bool,
+}
+
+/// What a placement came to.
+enum Tried {
+    Placed,
+    Failed,
+    Other,
+}
+
+/// Every group's turn on every node in Nomad's order; true when a
+/// placement failed on a node after one of the same bucket (new or
+/// replacement) placed there, where the node's group order decided it.
+/// `shared`: the job's update budget before 1.11 (from 1.11 each pass
+/// carries its own).
+pub(super) fn run<'a>(
+    engine: &mut Engine<'_>,
+    cx: &Cx<'_>,
+    result: &mut PlanResult,
+    passes: &mut [Pass<'a>],
+    nodes: &[usize],
+    shared: &mut usize,
+) -> bool {
+    // The diff: node by node, each node's groups in the order its own
+    // range over the job's groups yields them (see
+    // [`super::super::group_order`]).
+    let mut news = Vec::new();
+    let mut updates = Vec::new();
+    for &pos in nodes {
+        for pass in super::super::group_order::per_node(engine, passes.len()) {
+            let Some(p) = passes.get_mut(pass) else {
+                continue;
+            };
+            if let Some((alloc, terminal)) = diff(engine, cx, p, pos) {
+                let turn = Turn {
+                    pass,
+                    pos,
+                    alloc,
+                    terminal,
+                };
+                match alloc {
+                    None => news.push(turn),
+                    Some(_) => updates.push(turn),
+                }
+            }
+        }
+    }
+    let destructive = in_place(engine, cx, passes, updates);
+    // evictAndPlace: the stops within the budget, in the updates' order.
+    let mut replaced = Vec::new();
+    for t in destructive {
+        let (Some(p), Some(a)) = (passes.get_mut(t.pass), t.alloc) else {
+            continue;
+        };
+        let mut own = p.evictions_left.take();
+        let left = own.as_mut().unwrap_or(&mut *shared);
+        let spent = spend_update(&mut p.du, left, result, cx);
+        p.evictions_left = own;
+        if spent {
+            engine.stop(a);
+            replaced.push(t);
+        }
+    }
+    // computePlacements: every new placement, then every replacement.
+    let mut placed: HashSet<(usize, bool)> = HashSet::new();
+    let mut order_decided = false;
+    for t in news.into_iter().chain(replaced) {
+        let Some(p) = passes.get_mut(t.pass) else {
+            continue;
+        };
+        let bucket = (t.pos, t.alloc.is_some());
+        match place(engine, cx, p, t.pos) {
+            Tried::Placed => {
+                placed.insert(bucket);
+            }
+            Tried::Failed => order_decided |= placed.contains(&bucket),
+            Tried::Other => {}
+        }
+    }
+    order_decided
+}
+
+/// Group `p`'s bucket on the node at `pos`: `None` when nothing is placed
+/// (ignored, migrating, read as disconnected: counted here), else the
+/// allocation it updates, if any, and whether that one is terminal.
+fn diff<'a>(
+    engine: &mut Engine<'_>,
+    cx: &Cx<'_>,
+    p: &mut Pass<'a>,
+    pos: usize,
+) -> Option<(Option<&'a Allocation>, bool)> {
+    let node = engine.node(pos)?;
+    let here = p.existing.iter().find(|a| a.node_id == node.id).copied();
+    if let (None, Some(&t)) = (here, p.finished.get(node.id.as_str())) {
+        // Unchanged: it is not run again. Changed: an update (see
+        // [`in_place`]).
+        let same = t.job_version == cx.new_version
+            && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
+        if same {
+            p.du.ignore += 1;
+            return None;
+        }
+        return Some((Some(t), true));
+    }
+    let Some(a) = here else {
+        // Wrapping: an evicted allocation filtered below may have taken
+        // the count below zero already (see `place`'s `Err(true)` arm).
+        p.du.place = p.du.place.wrapping_add(1);
+        p.new_places += 1;
+        return Some((None, false));
+    };
+    // Its name still exists this evaluation: no placement here.
+    if a.migrate {
+        return None;
+    }
+    let r = disconnect(a, Some(node));
+    if let Some(r) = r.filter(|r| *r != Read::Update) {
+        r.apply(engine, a, &mut p.du);
+        return None;
+    }
+    if a.job_version == cx.new_version && r.is_none() {
+        p.du.ignore += 1;
+        return None;
+    }
+    Some((Some(a), false))
+}
+
+/// `inplaceUpdate`: each update in turn, kept in place where its group is
+/// not changed destructively and, for a live allocation, it still fits its
+/// node (a finished sysbatch one is kept without a select: nothing is
+/// placed). Go swaps each one kept with the last one not yet looked at and
+/// looks at the swapped one next, so the destructive ones come back in
+/// that order, the order `evictAndPlace` spends the budget and places in
+/// (scheduler/util.go@v0.9.3:458, @v1.6.0 and @v2.0.5:571 `doInplace`).
+fn in_place<'a>(
+    engine: &mut Engine<'_>,
+    cx: &Cx<'_>,
+    passes: &mut [Pass<'a>],
+    mut updates: Vec<Turn<'a>>,
+) -> Vec<Turn<'a>> {
+    let (mut i, mut n) = (0, updates.len());
+    while i < n {
+        let Some(t) = updates.get(i) else {
+            break;
+        };
+        let (Some(p), Some(a)) = (passes.get_mut(t.pass), t.alloc) else {
+            i += 1;
+            continue;
+        };
+        let kept = !is_destructive(engine, cx, p.tg, a)
+            && (t.terminal || engine.fits_in_place(&p.ask, a, cx.class_cache));
+        if !kept {
+            i += 1;
+            continue;
+        }
+        p.du.in_place_update += 1;
+        if !t.terminal {
+            let mut updated = a.clone();
+            updated.job_version = cx.new_version;
+            updated.job_priority = cx.job.priority;
+            updated.resources = carry_ports(&p.ask.res, &a.resources);
+            engine.record(Some(t.pos), updated, Vec::new(), true);
+        }
+        n -= 1;
+        updates.swap(i, n);
+    }
+    updates.truncate(n);
+    updates
+}
+
+/// Counts a destructive update and takes it from the rolling budget
+/// `left`; false when the budget is spent (the update waits a stagger).
+fn spend_update(
+    du: &mut DesiredUpdates,
+    left: &mut usize,
+    result: &mut PlanResult,
+    cx: &Cx<'_>,
+) -> bool {
+    du.destructive_update += 1;
+    if *left == 0 {
+        result.rolling_update_wait = cx.rolling.map(|u| u.stagger);
+        return false;
+    }
+    *left -= 1;
+    true
+}
+
+/// Group `p`'s select on the node at `pos`, for a new placement or a
+/// replacement whose old allocation is stopped already.
+fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> Tried {
+    let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
+    p.tried += 1;
+    let mut metric = AllocMetric::default();
+    let selected = engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric);
+    // A select that got past the feasibility checks ranked the node, and
+    // the BinPackIterator's `ProposedAllocs` read of it panics before 0.9.7
+    // and 0.10.2 where the plan already both stops a live allocation and
+    // preempts one there ([`super::super::server_crash`]; the stops all
+    // come first in this order, so it is judged before this select's own
+    // victims are recorded).
+    if !matches!(selected, Err(true)) {
+        if let Some(n) = engine.node(pos) {
+            engine.crash_if(engine.evicted_and_preempted(pos, n));
+        }
+    }
+    match selected {
+        Ok(r) => {
+            let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);
+            p.du.preemptions += r.victims.len() as u64;
+            engine.record(Some(pos), alloc, r.victims, false);
+            Tried::Placed
+        }
+        // A node removed by constraints is no failure by itself for
+        // a system job: the placement is not wanted there (unless
+        // every node is, see `all_filtered_fails`).
+        Err(true) => {
+            merge_filtered(&mut p.filtered_metric, &metric);
+            p.filtered += 1;
+            p.failed_selects += 1;
+            // An allocation updated destructively on a node that no longer
+            // meets the job's constraints stays evicted (`evictAndPlace`
+            // stopped it before `computePlacements` filters its
+            // replacement) and is not replaced; the annotation keeps its
+            // destructive update (`desiredUpdates` ran first). Before 1.11
+            // `desired.Place -= 1` runs for it as for a new node, on a
+            // `uint64` that never counted it: Nomad prints the wrapped
+            // count (`18446744073709551615 create` when nothing else is
+            // placed). system_sched.go@v0.9.3 computePlacements,
+            // scheduler_system.go@v1.7.2:383-405, @v1.10.5:390-417; from
+            // 1.11 `Place` is the candidate count instead
+            // (scheduler_system.go@v2.0.5:346, :370, :507).
+            p.du.place = p.du.place.wrapping_sub(1);
+            Tried::Other
+        }
+        // A replacement that does not fit leaves its allocation stopped:
+        // `evictAndPlace` appended the stop before `computePlacements`
+        // tried the node, and nothing takes it back (unlike the service
+        // scheduler's `PopUpdate`): system_sched.go@v0.9.3
+        // computePlacements, scheduler_system.go@v1.7.2:304,383-470,
+        // @v1.10.5:309, @v2.0.5:346,487-545 (from 1.11 only the
+        // deployment's own destructive count is taken back).
+        Err(false) => {
+            p.failed_selects += 1;
+            p.failures += 1;
+            p.first_failure.get_or_insert(metric);
+            Tried::Failed
+        }
+    }
+}
+
+/// `mergeNodeFiltered` (scheduler_system.go v1.6.0:325-347): a filtered
+/// select's counts added to the group's.
+fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
+    acc.nodes_evaluated += m.nodes_evaluated;
+    acc.nodes_filtered += m.nodes_filtered;
+    for (k, v) in &m.class_filtered {
+        *acc.class_filtered.entry(k.clone()).or_insert(0) += v;
+    }
+    for (k, v) in &m.constraint_filtered {
+        *acc.constraint_filtered.entry(k.clone()).or_insert(0) += v;
+    }
+}
