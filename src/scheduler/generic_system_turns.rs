@@ -38,6 +38,15 @@ struct Turn<'a> {
     terminal: bool,
 }
 
+/// The diff's bucket for one group on one node, where it places anything.
+enum Bucket<'a> {
+    Place,
+    /// An update of the allocation; true for a finished sysbatch one.
+    Update(&'a Allocation, bool),
+    /// A reconnecting allocation (`diff.reconnecting`).
+    Reconnect(&'a Allocation),
+}
+
 /// What a placement came to.
 enum Tried {
     Placed,
@@ -61,27 +70,32 @@ pub(super) fn run<'a>(
     // The diff: node by node, each node's groups in the order its own
     // range over the job's groups yields them (see
     // [`super::super::group_order`]).
-    let mut news = Vec::new();
-    let mut updates = Vec::new();
+    let (mut news, mut updates, mut reconnecting) = (Vec::new(), Vec::new(), Vec::new());
     for &pos in nodes {
         for pass in super::super::group_order::per_node(engine, passes.len()) {
             let Some(p) = passes.get_mut(pass) else {
                 continue;
             };
-            if let Some((alloc, terminal)) = diff(engine, cx, p, pos) {
-                let turn = Turn {
-                    pass,
-                    pos,
-                    alloc,
-                    terminal,
-                };
-                match alloc {
-                    None => news.push(turn),
-                    Some(_) => updates.push(turn),
-                }
+            let Some(bucket) = diff(engine, cx, p, pos) else {
+                continue;
+            };
+            let turn = |alloc, terminal| Turn {
+                pass,
+                pos,
+                alloc,
+                terminal,
+            };
+            match bucket {
+                Bucket::Place => news.push(turn(None, false)),
+                Bucket::Update(a, terminal) => updates.push(turn(Some(a), terminal)),
+                Bucket::Reconnect(a) => reconnecting.push(turn(Some(a), false)),
             }
         }
     }
+    // The reconnecting allocations are tried after every update
+    // (scheduler_system.go@v1.6.0:285-288, @v2.0.5 likewise before its
+    // `inplaceUpdate` at :290).
+    updates.append(&mut reconnecting);
     let destructive = in_place(engine, cx, passes, updates);
     // evictAndPlace: the stops within the budget, in the updates' order.
     let mut replaced = Vec::new();
@@ -118,14 +132,13 @@ pub(super) fn run<'a>(
 }
 
 /// Group `p`'s bucket on the node at `pos`: `None` when nothing is placed
-/// (ignored, migrating, read as disconnected: counted here), else the
-/// allocation it updates, if any, and whether that one is terminal.
+/// (ignored, migrating, read as disconnected: counted here).
 fn diff<'a>(
     engine: &mut Engine<'_>,
     cx: &Cx<'_>,
     p: &mut Pass<'a>,
     pos: usize,
-) -> Option<(Option<&'a Allocation>, bool)> {
+) -> Option<Bucket<'a>> {
     let node = engine.node(pos)?;
     let here = p.existing.iter().find(|a| a.node_id == node.id).copied();
     if let (None, Some(&t)) = (here, p.finished.get(node.id.as_str())) {
@@ -137,14 +150,14 @@ fn diff<'a>(
             p.du.ignore += 1;
             return None;
         }
-        return Some((Some(t), true));
+        return Some(Bucket::Update(t, true));
     }
     let Some(a) = here else {
         // Wrapping: an evicted allocation filtered below may have taken
         // the count below zero already (see `place`'s `Err(true)` arm).
         p.du.place = p.du.place.wrapping_add(1);
         p.new_places += 1;
-        return Some((None, false));
+        return Some(Bucket::Place);
     };
     // Its name still exists this evaluation: no placement here.
     if a.migrate {
@@ -159,7 +172,10 @@ fn diff<'a>(
         p.du.ignore += 1;
         return None;
     }
-    Some((Some(a), false))
+    Some(match r {
+        Some(_) => Bucket::Reconnect(a),
+        None => Bucket::Update(a, false),
+    })
 }
 
 /// `inplaceUpdate`: each update in turn, kept in place where its group is
