@@ -20,7 +20,7 @@ fn text(b: &[u8]) -> String {
 #[test]
 fn samples_over_a_written_world_say_they_replay_its_history() {
     let d = TempDir::demo("samples-history");
-    let o = d.run(&["plan", "--samples", "5", "jobs/sockshop.nomad"]);
+    let o = d.run(&["plan", "--samples", "5", "jobs/monitoring.nomad"]);
     let out = text(&o.stdout);
     assert!(
         out.contains(&format!(
@@ -34,7 +34,7 @@ fn samples_over_a_written_world_say_they_replay_its_history() {
         "5",
         "--format",
         "json",
-        "jobs/sockshop.nomad",
+        "jobs/monitoring.nomad",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(
