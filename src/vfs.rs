@@ -15,6 +15,8 @@ mod recording;
 pub use recording::{Asked, Reached, Recording};
 mod rewrite;
 pub use rewrite::Rewrite;
+mod link_walk;
+use link_walk::LinkWalk;
 
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
@@ -27,14 +29,24 @@ pub trait Vfs: Send + Sync {
     fn is_file(&self, path: &Path) -> bool;
     /// Regular files at any depth under `dir` (`fileset()`), spelled as
     /// `dir` joined with their path below it, sorted. A folder outside the
-    /// fence, or a file under `dir` whose link leads outside, is an error,
-    /// never a shorter list; links to folders are not followed.
+    /// fence, or an entry under `dir` whose link leads outside, is an
+    /// error, never a shorter list. Links to folders inside are followed,
+    /// as Nomad's doublestar does under `**`; a link loop is an error.
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     /// [`Vfs::is_file`] for a path named by input (`fileexists()`): a path
     /// this source refuses to read is an error, never `false`, so the
     /// answer does not depend on what lies outside the project.
     fn probe(&self, path: &Path) -> io::Result<bool> {
         Ok(self.is_file(path))
+    }
+    /// The Unix mode (`st_mode`, type and permission bits, as `stat(2)`
+    /// gives it, links followed) of `path` when it exists and is not a
+    /// regular file (a folder, a FIFO): `fileexists()` fails there in
+    /// Nomad, naming the mode. `None` when it is a regular file, missing,
+    /// or this reader does not know the mode; a path leading outside is
+    /// the refusal of [`Vfs::probe`].
+    fn irregular_mode(&self, _path: &Path) -> io::Result<Option<u32>> {
+        Ok(None)
     }
     /// The directory relative paths start from (a checkout's root, `.` on disk).
     fn root(&self) -> &Path;
@@ -210,27 +222,7 @@ impl Vfs for DiskVfs {
 
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         let full = self.fence.locate(&self.resolve(dir))?;
-        let mut out = Vec::new();
-        for entry in walkdir::WalkDir::new(&full).follow_links(false) {
-            let entry = entry.map_err(io::Error::other)?;
-            let Ok(rel) = entry.path().strip_prefix(&full) else {
-                continue;
-            };
-            let spelled = dir.join(rel);
-            let kind = entry.file_type();
-            // A link is judged where it leads: refused outside the fence.
-            let regular = if kind.is_symlink() {
-                self.fence.probe(&self.resolve(&spelled))?
-            } else {
-                kind.is_file()
-            };
-            if regular {
-                out.push(spelled);
-            }
-            if out.len() > MAX_LISTED {
-                return Err(too_many(dir));
-            }
-        }
+        let mut out = LinkWalk::new(&self.fence, &full, dir).run()?;
         out.sort();
         Ok(out)
     }
@@ -241,6 +233,15 @@ impl Vfs for DiskVfs {
 
     fn probe(&self, path: &Path) -> io::Result<bool> {
         self.fence.probe(&self.resolve(path))
+    }
+
+    fn irregular_mode(&self, path: &Path) -> io::Result<Option<u32>> {
+        use std::os::unix::fs::MetadataExt;
+        let at = self.fence.locate(&self.resolve(path))?;
+        Ok(std::fs::metadata(at)
+            .ok()
+            .filter(|m| !m.is_file())
+            .map(|m| m.mode()))
     }
 
     fn root(&self) -> &Path {

@@ -131,6 +131,10 @@ impl Vfs for Recording<'_> {
         self.note(path, false, None);
         self.inner.probe(path)
     }
+    fn irregular_mode(&self, path: &Path) -> io::Result<Option<u32>> {
+        self.note(path, false, None);
+        self.inner.irregular_mode(path)
+    }
     fn root(&self) -> &Path {
         self.inner.root()
     }
