@@ -58,9 +58,29 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             let full = env.check(&p)?;
             env.admitted(&full)?;
             // A path leading outside the project is refused, never `false`.
-            match env.vfs.map(|v| v.probe(&full)).transpose() {
-                Ok(found) => Ok(Value::Bool(found.unwrap_or(false))),
-                Err(e) => Err(unread(e)),
+            let Some(vfs) = env.vfs else {
+                return Ok(Value::Bool(false));
+            };
+            if vfs.probe(&full).map_err(unread)? {
+                return Ok(Value::Bool(true));
+            }
+            // go-cty-funcs MakeFileExistsFunc (filesystem.go, 2721b1e36840
+            // for Nomad v1.0-v1.9, v0.1.0 for v2.0.5): os.Stat, and a path
+            // that exists but is no regular file (a folder, a FIFO) fails
+            // with its Go FileMode, never `false`.
+            let shown = go_shown(&full, vfs.root());
+            match vfs.irregular_mode(&full).map_err(unread)? {
+                Some(mode) => Err(format!(
+                    "{shown} is not a regular file, but \"{}\"",
+                    go_file_mode(mode)
+                )
+                .into()),
+                // A folder whose mode this reader does not hold (a git
+                // revision): Nomad fails, with bits we cannot print.
+                None if vfs.is_dir(&full) => Err(Miss::CannotTell(format!(
+                    "cannot tell what Nomad says of fileexists(\"{p}\"): {shown} is a folder, which Nomad refuses naming its permission bits, and this reader does not hold them"
+                ))),
+                None => Ok(Value::Bool(false)),
             }
         }
         "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
@@ -74,35 +94,37 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 }
 
 /// `fileset(path, pattern)` (go-cty-funcs `MakeFileSetFunc`, doublestar v1
-/// globbing through globset: `*` and `?` stay within one folder, `**`
-/// spans folders, `{a,b}` and `[...]`): regular files only, as paths
-/// relative to `path` with `/`, sorted and unique like a cty set of
-/// strings. The folder walked is the pattern's literal prefix, fenced like
-/// every read; nothing outside the project is listed.
+/// globbing, [`super::doublestar`]: `*` and `?` stay within one folder,
+/// `**` spans folders, `{a,b}` and `[...]` with only `^` negating):
+/// regular files only, as paths relative to `path` with `/`, sorted and
+/// unique like a cty set of strings. The folder walked is the pattern's
+/// literal prefix, fenced like every read, links followed inside the
+/// project; nothing outside the project is listed.
 fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let base = env.resolve(path);
     let full = crate::vfs::normalize(&base.join(pattern));
     let full_text = full.to_string_lossy().into_owned();
-    let glob = globset::GlobBuilder::new(&full_text)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .map_err(|_| {
-            // The pattern as Nomad joined it (relative as typed).
-            let shown = env
-                .vfs
-                .map_or_else(|| full_text.clone(), |v| go_shown(&full, v.root()));
-            format!("failed to glob pattern ({shown}): syntax error in pattern")
-        })?
-        .compile_matcher();
+    // The pattern as Nomad joined it (relative as typed).
+    let shown = env
+        .vfs
+        .map_or_else(|| full_text.clone(), |v| go_shown(&full, v.root()));
+    let parts: Vec<String> = full
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let is_glob = |c: &str| c.contains(['*', '?', '[', '{', '\\']);
+    let first_glob = parts.iter().position(|c| is_glob(c));
     let literal: PathBuf = full
         .components()
-        .take_while(|c| {
-            !c.as_os_str()
-                .to_string_lossy()
-                .contains(['*', '?', '[', '{', '\\'])
-        })
+        .take_while(|c| !is_glob(&c.as_os_str().to_string_lossy()))
         .collect();
+    let syntax = super::doublestar::syntax(&parts);
+    if let super::doublestar::Syntax::Divergent(why) = syntax {
+        return Err(Miss::CannotTell(format!(
+            "cannot tell what Nomad lists for fileset(): the pattern holds {why}"
+        )));
+    }
     let walk = env.fence(literal, path)?;
     let vfs = env.vfs.ok_or("filesystem functions are disabled here")?;
     // A walk that starts inside a repository's metadata lists what no
@@ -111,7 +133,30 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     if git_folder(&walk).is_some() {
         return Err(unread(crate::project::git_metadata(&walk)));
     }
-    let candidates = if vfs.is_file(&walk) {
+    // A start that leads outside the project is refused, never empty.
+    let start_is_file = vfs.probe(&walk).map_err(unread)?;
+    if let super::doublestar::Syntax::Bad { component, leading } = syntax {
+        // doublestar meets ErrBadPattern only when it compares a name
+        // with the bad part: certain when that part opens the first
+        // globbed component and the folder holds an entry; no folder,
+        // no comparison, no error (doGlob returns on a failed Lstat).
+        let bad = format!("failed to glob pattern ({shown}): syntax error in pattern");
+        if Some(component) == first_glob && leading {
+            // A file listed under the folder is below one of its entries.
+            let holds = !vfs.list(&walk).unwrap_or_default().is_empty()
+                || (vfs.is_dir(&walk) && !vfs.files_under(&walk).unwrap_or_default().is_empty());
+            if holds {
+                return Err(bad.into());
+            }
+            if !vfs.is_dir(&walk) && !start_is_file {
+                return Ok(Value::List(Vec::new()));
+            }
+        }
+        return Err(Miss::CannotTell(format!(
+            "cannot tell whether Nomad fails with \"{bad}\": doublestar reports it only when a name reaches the malformed part"
+        )));
+    }
+    let candidates = if start_is_file {
         vec![walk.clone()]
     } else if vfs.is_dir(&walk) {
         vfs.files_under(&walk).map_err(unread)?
@@ -124,10 +169,7 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     // file (a submodule's) the pattern matches is kept, and refused.
     let candidates: Vec<PathBuf> = candidates
         .into_iter()
-        .filter(|c| {
-            git_folder(c)
-                .is_none_or(|dir| may_enter(&full, &dir) || glob.is_match(crate::vfs::normalize(c)))
-        })
+        .filter(|c| git_folder(c).is_none_or(|dir| may_enter(&full, &dir) || glob_match(&parts, c)))
         .collect();
     // What the pattern matches is the answer, and a `.git` folder it can
     // enter may hold a match: each must be a file the reader gives a job
@@ -136,7 +178,7 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let mut found = Vec::new();
     for c in &candidates {
         let c = crate::vfs::normalize(c);
-        let matched = glob.is_match(&c);
+        let matched = glob_match(&parts, &c);
         if matched || git_folder(&c).is_some() {
             env.admitted(&c)?;
         }
@@ -147,6 +189,17 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     found.sort();
     found.dedup();
     Ok(Value::List(found.into_iter().map(Value::String).collect()))
+}
+
+/// Does the candidate file `c` match the valid pattern `parts`?
+fn glob_match(parts: &[&str], c: &Path) -> bool {
+    let c = crate::vfs::normalize(c);
+    let names: Vec<String> = c
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    super::doublestar::matches(parts, &names)
 }
 
 /// The first `.git` folder on `path` (the path up to it, spelled as
@@ -184,14 +237,11 @@ fn may_enter(pattern: &Path, dir: &Path) -> bool {
         if *p == *d.as_os_str().to_string_lossy() {
             continue;
         }
-        let glob = globset::GlobBuilder::new(&p)
-            .literal_separator(true)
-            .backslash_escape(true)
-            .build();
-        match glob {
-            Ok(g) if g.compile_matcher().is_match(d.as_os_str()) => {}
-            Ok(_) => return false,
-            Err(_) => return true,
+        if super::doublestar::syntax(&[&p]) != super::doublestar::Syntax::Valid {
+            return true;
+        }
+        if !super::doublestar::matches(&[&p], &[&d.as_os_str().to_string_lossy()]) {
+            return false;
         }
     }
     pat.len() > dir.components().count()
@@ -312,6 +362,32 @@ fn go_shown(full: &Path, root: &Path) -> String {
     } else {
         text
     }
+}
+
+/// Go's `FileMode.String` (io/fs/format.go) of a Unix `st_mode`, mapped as
+/// os/stat_linux.go fillFileStatFromSys does: type letters from
+/// "dalTLDpSugct?" in that order, then `rwxrwxrwx` with `-` for an unset
+/// bit ("drwxr-xr-x", "prw-r--r--").
+fn go_file_mode(mode: u32) -> String {
+    let fmt = mode & 0o170_000;
+    let letters = [
+        ('d', fmt == 0o040_000),
+        ('D', matches!(fmt, 0o060_000 | 0o020_000)),
+        ('p', fmt == 0o010_000),
+        ('S', fmt == 0o140_000),
+        ('u', mode & 0o4000 != 0),
+        ('g', mode & 0o2000 != 0),
+        ('c', fmt == 0o020_000),
+        ('t', mode & 0o1000 != 0),
+    ];
+    let mut out: String = letters.iter().filter(|l| l.1).map(|l| l.0).collect();
+    if out.is_empty() {
+        out.push('-');
+    }
+    for (i, c) in "rwxrwxrwx".chars().enumerate() {
+        out.push(if mode & (1 << (8 - i)) != 0 { c } else { '-' });
+    }
+    out
 }
 
 /// Go's filepath.Clean on a Unix path (path/filepath/path.go): `.` and

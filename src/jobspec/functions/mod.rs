@@ -17,6 +17,7 @@ mod csv;
 mod cty_convert;
 mod datetime;
 mod distinct;
+mod doublestar;
 mod encoding;
 mod filesystem;
 mod go_case;
