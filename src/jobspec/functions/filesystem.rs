@@ -141,15 +141,17 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
         // globbed component and the folder holds an entry; no folder,
         // no comparison, no error (doGlob returns on a failed Lstat).
         let bad = format!("failed to glob pattern ({shown}): syntax error in pattern");
+        // doGlob compares no name below a start that is no folder (a
+        // file, nothing): no match, no error.
+        if !vfs.is_dir(&walk) {
+            return Ok(Value::List(Vec::new()));
+        }
         if Some(component) == first_glob && leading {
             // A file listed under the folder is below one of its entries.
             let holds = !vfs.list(&walk).unwrap_or_default().is_empty()
-                || (vfs.is_dir(&walk) && !vfs.files_under(&walk).unwrap_or_default().is_empty());
+                || !vfs.files_under(&walk).unwrap_or_default().is_empty();
             if holds {
                 return Err(bad.into());
-            }
-            if !vfs.is_dir(&walk) && !start_is_file {
-                return Ok(Value::List(Vec::new()));
             }
         }
         return Err(Miss::CannotTell(format!(
@@ -461,6 +463,20 @@ mod go_path_tests {
         ] {
             assert_eq!(go_dir(p), dir, "dirname({p:?})");
             assert_eq!(go_base(p), base, "basename({p:?})");
+        }
+    }
+
+    /// Go's FileMode.String of a few st_modes (io/fs/format.go).
+    #[test]
+    fn file_modes_print_as_go() {
+        for (mode, text) in [
+            (0o040_755, "drwxr-xr-x"),
+            (0o010_644, "prw-r--r--"),
+            (0o041_777, "dtrwxrwxrwx"),
+            (0o140_700, "Srwx------"),
+            (0o020_666, "Dcrw-rw-rw-"),
+        ] {
+            assert_eq!(super::go_file_mode(mode), text);
         }
     }
 
