@@ -245,17 +245,6 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> 
     p.tried += 1;
     let mut metric = AllocMetric::default();
     let selected = engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric);
-    // A select that got past the feasibility checks ranked the node, and
-    // the BinPackIterator's `ProposedAllocs` read of it panics before 0.9.7
-    // and 0.10.2 where the plan already both stops a live allocation and
-    // preempts one there ([`super::super::server_crash`]; the stops all
-    // come first in this order, so it is judged before this select's own
-    // victims are recorded).
-    if !matches!(selected, Err(true)) {
-        if let Some(n) = engine.node(pos) {
-            engine.crash_if(engine.evicted_and_preempted(pos, n));
-        }
-    }
     match selected {
         Ok(r) => {
             let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);

@@ -102,11 +102,12 @@ impl Engine<'_> {
         // fitted. Eviction frees no address: the preemptor finds nothing
         // for an ask without bandwidth or reserved ports it could free.
         let version = self.world.nomad_version;
-        // Nomad's binpack reads the node's proposed list first (0.9-0.10);
-        // the system scheduler's order differs from ours: judged there.
-        if !system {
-            self.crash_if(self.evicted_and_preempted(pos, n));
-        }
+        // Nomad's binpack reads the node's proposed list first (0.9-0.10):
+        // it panics where the plan already both stops a live allocation
+        // and preempts one on the node. Both schedulers place in Nomad's
+        // order (the system one: every stop before any placement), so the
+        // plan holds here what Nomad's holds at that read.
+        self.crash_if(self.evicted_and_preempted(pos, n));
         // `SetNode` first: a node whose own reserved ports collide is
         // skipped before anything is asked of it (1.0.16–1.3.1).
         if super::address_ports::set_node_collides(n, version) {

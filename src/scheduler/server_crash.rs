@@ -148,8 +148,9 @@ impl Engine<'_> {
     ) -> Option<String> {
         let hosts =
             |cs: &[crate::jobspec::Constraint]| cs.iter().any(|c| c.operand == "distinct_hosts");
-        // The system scheduler's order is judged where it places
-        // (`generic_system.rs`).
+        // The system stack has no DistinctHostsIterator
+        // (scheduler/stack.go v0.9.3 NewSystemStack): its read is the
+        // binpack's ([`Engine::rank`]).
         let generic = !ask.job.job_type.is_per_node();
         if generic && (hosts(&ask.job.constraints) || hosts(&ask.tg.constraints)) {
             self.crash_if(self.evicted_and_preempted(pos, n));
