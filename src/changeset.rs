@@ -237,7 +237,8 @@ impl ChangeSet {
             .filter(|p| !touched.contains(p) && in_scope(p))
             .filter(|p| {
                 self.is_candidate(p)
-                    || (!self.excluded(p) && by_text::unchanged_holds_job(head, p, reads_vars(p)))
+                    || (!self.excluded(p)
+                        && by_text::unchanged_holds_job(head, p, || reads_vars(p)))
             })
             .collect();
         let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);

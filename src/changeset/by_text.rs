@@ -105,7 +105,11 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
 /// job that reads files can be reached, so a small text naming no file
 /// function is not parsed (unless loading it reads `var_files`): the
 /// parse was most of a hook whose change touched a README.
-pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path, reads_var_files: bool) -> bool {
+pub(super) fn unchanged_holds_job(
+    vfs: &dyn Vfs,
+    path: &Path,
+    reads_var_files: impl FnOnce() -> bool,
+) -> bool {
     let Some(head) = vfs.head(path, HEAD_BYTES) else {
         return false;
     };
@@ -116,7 +120,7 @@ pub(super) fn unchanged_holds_job(vfs: &dyn Vfs, path: &Path, reads_var_files: b
             return false;
         }
     } else if whole {
-        return (reads_var_files || text.contains("file")) && text_holds_job(&text);
+        return (text.contains("file") || reads_var_files()) && text_holds_job(&text);
     }
     holds_job(vfs, path)
 }

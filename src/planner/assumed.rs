@@ -246,13 +246,8 @@ fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> O
     {
         return None;
     }
-    let key = match t {
-        crate::jobspec::JobType::System => "preemption.system",
-        crate::jobspec::JobType::Sysbatch => "preemption.sysbatch",
-        crate::jobspec::JobType::Batch => "preemption.batch",
-        crate::jobspec::JobType::Service => "preemption.service",
-    };
-    if world.scheduler.spans.written(key) {
+    let flag = t.as_str();
+    if world.scheduler.spans.written(&format!("preemption.{flag}")) {
         return None;
     }
     let exhausted = result
@@ -263,7 +258,6 @@ fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> O
         return None;
     }
     let on = world.preemption_enabled(t);
-    let flag = key.trim_start_matches("preemption.");
     // `nomad operator scheduler get-config`/`set-config` came in 1.4.0
     // (command/operator_scheduler_*.go); before, only the HTTP API.
     let (change, show) = if v.at_least(1, 4, 0) {

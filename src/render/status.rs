@@ -256,9 +256,7 @@ pub fn node_detail(
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
     let table = alloc_table(world, state, &allocs, now);
     if short {
-        let mut drivers = n.drivers.clone();
-        drivers.sort();
-        rows.push(format!("Drivers|{}", drivers.join(",")));
+        rows.push(format!("Drivers|{}", facts::simulated_drivers(n)));
         return Ok(format!("{}\n\nAllocations\n{table}", format_kv(&rows)));
     }
     rows.push(format!("Driver Status| {}", facts::driver_cell(world, n)));

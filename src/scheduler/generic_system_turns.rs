@@ -241,12 +241,11 @@ fn spend_update(
 /// Group `p`'s select on the node at `pos`, for a new placement or a
 /// replacement whose old allocation is stopped already.
 fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> Tried {
-    let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
     p.tried += 1;
     let mut metric = AllocMetric::default();
-    let selected = engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric);
-    match selected {
+    match engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric) {
         Ok(r) => {
+            let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
             let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);
             p.du.preemptions += r.victims.len() as u64;
             engine.record(Some(pos), alloc, r.victims, false);

@@ -199,10 +199,6 @@ impl Engine<'_> {
         .first()
         .map(ToString::to_string)
     }
-
-    pub(super) fn quota_before_constraints(&self) -> bool {
-        quota_before_feasibility(self.world.nomad_version)
-    }
 }
 
 /// Does release `v` check the quota before a node's feasibility? GH-10753

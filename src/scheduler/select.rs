@@ -129,7 +129,7 @@ impl Engine<'_> {
         self.spread_set_group(ask);
         let limit = self.limit(ask);
         let quota = self.quota_hit(ask);
-        let quota_first = self.quota_before_constraints();
+        let quota_first = super::quota::quota_before_feasibility(self.world.nomad_version);
         let len = self.source.len();
         let mut seen = 0usize;
         let mut options: Vec<RankedNode> = Vec::new();

@@ -10,14 +10,6 @@ use super::model::SchedulerConfig;
 use crate::diag::Diags;
 use crate::source::Source;
 
-/// The spans a `scheduler` block's `preemption` keys are recorded under.
-const PREEMPTION_KEYS: [&str; 4] = [
-    "preemption.system",
-    "preemption.sysbatch",
-    "preemption.batch",
-    "preemption.service",
-];
-
 /// Reads the block into `cfg`, over Nomad's seeded defaults.
 pub(super) fn read(src: &Source, p: &Block, cfg: &mut SchedulerConfig, diags: &mut Diags) {
     no_label(src, p, diags);
@@ -26,22 +18,22 @@ pub(super) fn read(src: &Source, p: &Block, cfg: &mut SchedulerConfig, diags: &m
         blocks: &[],
     };
     let pr = BodyReader::new(src, &p.body, &P, "preemption", diags);
-    let d = &mut cfg.preemption;
-    for (key, slot) in [
-        ("system", &mut d.system),
-        ("sysbatch", &mut d.sysbatch),
-        ("batch", &mut d.batch),
-        ("service", &mut d.service),
+    // Each key's span too: which job types' preemption the world states.
+    for (key, span_key, slot) in [
+        ("system", "preemption.system", &mut cfg.preemption.system),
+        (
+            "sysbatch",
+            "preemption.sysbatch",
+            &mut cfg.preemption.sysbatch,
+        ),
+        ("batch", "preemption.batch", &mut cfg.preemption.batch),
+        ("service", "preemption.service", &mut cfg.preemption.service),
     ] {
         if let Some(v) = pr.bool(key, diags) {
             *slot = v;
         }
-    }
-    // Which job types' preemption the world states: a plan resting on
-    // an unstated one says so (planner::assumed, SchedulerPreemption).
-    for key in PREEMPTION_KEYS {
-        if let Some(span) = pr.attr_span(key.trim_start_matches("preemption.")) {
-            cfg.spans.set(key, span);
+        if let Some(span) = pr.attr_span(key) {
+            cfg.spans.set(span_key, span);
         }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::api_json::{b, s};
+use super::api_json::{b, i, s};
 
 /// An import's status facts. A hand-written world has none (`None` on
 /// [`super::World::status_facts`]): its times are the simulation's.
@@ -61,7 +61,6 @@ const GO_ZERO_SECS: i64 = -62_135_596_800;
 
 /// A job's latest deployment, from deployments.json's entry.
 pub fn deployment_facts(d: &Value) -> DeploymentFacts {
-    let int = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64).unwrap_or(0);
     let groups = d
         .get("TaskGroups")
         .and_then(Value::as_object)
@@ -76,12 +75,12 @@ pub fn deployment_facts(d: &Value) -> DeploymentFacts {
             let facts = DeploymentGroupFacts {
                 auto_revert: b(g, "AutoRevert"),
                 promoted: b(g, "Promoted"),
-                desired_canaries: int(g, "DesiredCanaries"),
-                desired_total: int(g, "DesiredTotal"),
-                placed: int(g, "PlacedAllocs"),
-                healthy: int(g, "HealthyAllocs"),
-                unhealthy: int(g, "UnhealthyAllocs"),
-                progress_deadline: int(g, "ProgressDeadline"),
+                desired_canaries: i(g, "DesiredCanaries"),
+                desired_total: i(g, "DesiredTotal"),
+                placed: i(g, "PlacedAllocs"),
+                healthy: i(g, "HealthyAllocs"),
+                unhealthy: i(g, "UnhealthyAllocs"),
+                progress_deadline: i(g, "ProgressDeadline"),
                 require_progress_by: by,
             };
             (name.clone(), facts)

@@ -117,7 +117,7 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let first_glob = parts.iter().position(|c| is_glob(c));
     let literal: PathBuf = full
         .components()
-        .take_while(|c| !is_glob(&c.as_os_str().to_string_lossy()))
+        .take(first_glob.unwrap_or(parts.len()))
         .collect();
     let syntax = super::doublestar::syntax(&parts);
     if let super::doublestar::Syntax::Divergent(why) = syntax {

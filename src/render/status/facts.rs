@@ -122,11 +122,7 @@ pub(super) fn driver_cell(world: &World, n: &Node) -> String {
         .map(|f| f.drivers.as_deref().unwrap_or_default());
     match own {
         Some(d) => driver_status(d),
-        None => {
-            let mut drivers = n.drivers.clone();
-            drivers.sort();
-            drivers.join(",")
-        }
+        None => simulated_drivers(n),
     }
 }
 
@@ -239,4 +235,12 @@ pub(super) fn latest_deployment(
 /// Does the job view say its latest deployment cannot be told?
 pub fn deployment_unknown(world: &World, r: &JobRecord) -> bool {
     matches!(latest_deployment(world, r), Some(Err(_)))
+}
+
+/// A simulated node's drivers as `nomad node status` lists them: sorted,
+/// comma-separated.
+pub(super) fn simulated_drivers(n: &Node) -> String {
+    let mut drivers = n.drivers.clone();
+    drivers.sort();
+    drivers.join(",")
 }
