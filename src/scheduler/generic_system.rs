@@ -15,7 +15,6 @@ use crate::cluster::State;
 use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::engine::{Engine, Note};
 use crate::scheduler::preempt::preemption_on;
-use crate::structs::resources::task_group_resources;
 
 /// A sysbatch group's terminal allocations by node: the latest
 /// (`CreateIndex`) on each, as `structs.TerminalByNodeByName` keeps them.
@@ -87,7 +86,7 @@ pub(super) fn system(
         let ask = Ask {
             job,
             tg,
-            res: task_group_resources(tg, world.nomad_version),
+            res: crate::scheduler::quota::placed_resources(tg, world),
             alloc_name: format!("{}.{}[0]", job.id, tg.name),
             penalty: Vec::new(),
         };
