@@ -121,3 +121,37 @@ fn a_running_allocation_placed_without_oversubscription_counts_its_memory() {
     );
     assert!(!o.stderr.contains("cannot tell"), "{all}");
 }
+
+/// The same for a running system job: the system scheduler places what
+/// Nomad stores too (its memory, no max), so a 700 MB job fits beside it
+/// and an 800 MB one does not. Fails on 69f2b426: the system allocation
+/// held its 2048 MB memory_max, and the 700 MB job hit the quota.
+#[test]
+fn a_running_system_allocation_counts_its_memory_too() {
+    let d = world("running-sys", "running = [\"jobs/s.nomad\"]\n");
+    d.put(
+        "jobs/s.nomad",
+        &job("s", 256, Some(2048)).replacen(
+            "  datacenters = [\"dc1\"]\n",
+            "  datacenters = [\"dc1\"]\n  type = \"system\"\n",
+            1,
+        ),
+    );
+    d.put("jobs/n.nomad", &job("n", 700, None));
+    let o = run_in(&d.0, &["plan", "jobs/n.nomad"]);
+    let all = format!("{}{}", o.stdout, o.stderr);
+    assert!(!all.contains("running-unplaced"), "{all}");
+    assert!(
+        o.stdout.contains("All tasks successfully allocated"),
+        "{all}"
+    );
+    d.put("jobs/n.nomad", &job("n", 800, None));
+    let o = run_in(&d.0, &["plan", "jobs/n.nomad"]);
+    assert!(
+        o.stdout
+            .contains("memory_max exhausted (1056 needed > 1000 limit)"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}
