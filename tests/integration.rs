@@ -23,6 +23,7 @@ mod changeset_agree;
 mod check_added_suppression;
 mod check_added_suppression_gate;
 mod check_backslash_names;
+mod check_base_marked;
 mod check_base_worktree;
 mod check_cannot_tell;
 mod check_config;

@@ -14,6 +14,7 @@ mod cli;
 mod diff;
 mod head;
 mod hex;
+mod hidden_edits;
 mod index;
 mod lazy;
 mod line_ends;
@@ -170,7 +171,8 @@ pub fn changed_files(
             diff::tree_to_index(&repo, base_tree, &index, &mut links)?
         }
         None => {
-            let listed = cli::name_status(root, &base_arg(), None, false)?;
+            let mut listed = cli::name_status(root, &base_arg(), None, false)?;
+            hidden_edits::add_hidden(root, &repo, base_tree, &mut listed)?;
             return submodule::in_work_tree(root, &repo, base_tree, listed);
         }
     };

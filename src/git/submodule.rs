@@ -151,7 +151,7 @@ pub(super) fn changes(
 
 /// The entry tree `tree` records at `path`, found by reading the trees on
 /// the way down.
-fn recorded(
+pub(super) fn recorded(
     repo: &super::repo::Repo,
     tree: Option<ObjectId>,
     path: &BStr,
@@ -256,8 +256,9 @@ fn in_work_tree_at(
         let inner = match from {
             Some(commit) => {
                 let sub_base = tree_of(&sub, bytes.as_ref(), commit)?;
-                let listed =
+                let mut listed =
                     super::cli::name_status(&checkout, &sub_base.to_string(), None, false)?;
+                super::hidden_edits::add_hidden(&checkout, &sub, Some(sub_base), &mut listed)?;
                 let mut inner =
                     in_work_tree_at(&checkout, &sub, Some(sub_base), listed, depth + 1)?;
                 for p in super::cli::untracked(&checkout, false)? {
