@@ -54,6 +54,7 @@ pub mod structs;
 pub mod suggest;
 pub mod version;
 pub mod vfs;
+pub mod work_dir;
 pub mod world;
 pub mod world_cache;
 

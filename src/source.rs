@@ -2,7 +2,7 @@
 //! (job files, world files, rehearsal files, git blobs) shares.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 mod line_index;
@@ -159,16 +159,6 @@ impl SourceFile {
 
     pub fn inline(name: &str, text: &str) -> Source {
         SourceFile::new(Origin::Inline(name.to_string()), name, text)
-    }
-
-    /// Directory that relative paths in this file resolve against
-    /// (`file()`, `templatefile()`, `running = [...]`).
-    pub fn base_dir(&self) -> Option<&Path> {
-        match &self.origin {
-            Origin::Disk(p) => p.parent(),
-            Origin::Git { path, .. } => path.parent(),
-            _ => None,
-        }
     }
 
     /// The line starts of this file (built once, on first use).

@@ -39,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "Workers",
             "ids",
             "cache_dir",
+            "work_dir",
             "huge_pages",
             "hex",
         ],

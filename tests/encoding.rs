@@ -99,7 +99,7 @@ fn hcl1_refuses_a_bad_byte_anywhere_and_a_bom() {
 fn file_refuses_binary_and_filebase64_sees_every_byte() {
     let job = JOB.replace("@ARG@", "${file(\"blob.bin\")}");
     let dir = project("enc-file", "2.0.5", job.as_bytes());
-    std::fs::write(dir.0.join("jobs/blob.bin"), b"\x89PNG\xff\x00").expect("write");
+    std::fs::write(dir.0.join("blob.bin"), b"\x89PNG\xff\x00").expect("write");
     let o = run_in(&dir.0, &["validate", "jobs/web.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
@@ -118,13 +118,13 @@ fn file_refuses_binary_and_filebase64_sees_every_byte() {
             std::fs::read_to_string(dir.0.join("rules/cluster.hcl")).expect("read")
         ),
     );
-    std::fs::write(dir.0.join("jobs/blob.bin"), b"\xEF\xBB\xBF\xff\xfe").expect("write");
+    std::fs::write(dir.0.join("blob.bin"), b"\xEF\xBB\xBF\xff\xfe").expect("write");
     git(&dir.0, &["init", "-q"]);
     git(&dir.0, &["add", "-A"]);
     git(&dir.0, &["commit", "-qm", "one"]);
     let o = run_in(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
-    std::fs::write(dir.0.join("jobs/blob.bin"), b"\xEF\xBB\xBF\xff\xfd").expect("write");
+    std::fs::write(dir.0.join("blob.bin"), b"\xEF\xBB\xBF\xff\xfd").expect("write");
     let o = run_in(&dir.0, &["plan", "jobs/web.nomad"]);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("+/- Job: \"web\""), "{}", o.stdout);

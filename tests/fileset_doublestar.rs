@@ -21,8 +21,11 @@ fn project(tag: &str, expr: &str) -> TempDir {
     d
 }
 
+/// `nomad job plan web.nomad` run in `jobs/`: the job's relative paths
+/// are read from there, where `nomad` runs (command/helpers.go
+/// JobGetter.Get passes jobspec2 the file's base name).
 fn plan(d: &TempDir) -> common::Out {
-    run_in(&d.0, &["plan", "jobs/web.nomad"])
+    run_in(&d.0.join("jobs"), &["plan", "web.nomad"])
 }
 
 #[cfg(unix)]
@@ -99,7 +102,7 @@ fn fileexists_of_a_folder_or_fifo_fails_with_its_mode() {
         std::fs::set_permissions(&at, std::fs::Permissions::from_mode(perm)).expect("chmod");
         let o = plan(&d);
         let want = format!(
-            "Call to function \"fileexists\" failed: jobs/{name} is not a regular file, but \"{mode}\""
+            "Call to function \"fileexists\" failed: {name} is not a regular file, but \"{mode}\""
         );
         assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
         assert!(flat(&o.stderr).contains(&want), "{}", o.stderr);
@@ -165,7 +168,7 @@ fn fileset_malformed_class_fails_as_nomad() {
     assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
     assert!(
         flat(&o.stderr).contains(
-            "Call to function \"fileset\" failed: failed to glob pattern (jobs/[a-]*): syntax error in pattern"
+            "Call to function \"fileset\" failed: failed to glob pattern ([a-]*): syntax error in pattern"
         ),
         "{}",
         o.stderr

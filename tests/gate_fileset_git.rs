@@ -1,6 +1,6 @@
 //! R9-6: the working-tree gate (`check --base REF`, `plan --changed
 //! --base REF`) gives a job only what git tracks, and never a repository's
-//! `.git` folder. `fileset("..", "*.json")` at the repository's top was
+//! `.git` folder. `fileset(".", "*.json")` at the repository's top was
 //! refused for `.git/COMMIT_EDITMSG` (`jobspec::file-access`, exit 1),
 //! though the pattern cannot match anything in `.git`: doublestar v1's
 //! Glob (go-cty-funcs `MakeFileSetFunc`, Nomad's `fileset`) matches
@@ -9,7 +9,8 @@
 //! skipped now; one it can enter (a segment matching `.git`, since `*`
 //! matches a leading dot as Go's `filepath.Match` does, or a `**`) is
 //! still refused, and so is a walk that starts inside it, which returned
-//! an empty set.
+//! an empty set. `nomad` runs at the top here: the job's relative paths
+//! are read from there (command/helpers.go JobGetter.Get).
 
 use crate::common;
 
@@ -29,7 +30,7 @@ fn repo(tag: &str, pattern: &str) -> TempDir {
         tag,
         "1.7.2",
         "  cpu        = 4000\n  memory     = 4000\n  drivers    = [\"docker\"]\n",
-        &job("\"..\", \"conf/*.json\""),
+        &job("\".\", \"conf/*.json\""),
     );
     d.put("top.json", "{}\n");
     d.put("conf/a.json", "{}\n");
@@ -48,10 +49,10 @@ const REFUSED: &str = "inside a repository's .git folder, which no checkout hold
 fn a_pattern_that_cannot_enter_git_is_not_refused_for_it() {
     // The last two are guards: their walk starts below the top.
     for pattern in [
-        "\"..\", \"*.json\"",
-        "\"..\", \"*\"",
-        "\"..\", \"conf/*.json\"",
-        "\"../conf\", \"*.json\"",
+        "\".\", \"*.json\"",
+        "\".\", \"*\"",
+        "\".\", \"conf/*.json\"",
+        "\"conf\", \"*.json\"",
     ] {
         let d = repo("fileset-git-top", pattern);
         for args in [
@@ -67,8 +68,8 @@ fn a_pattern_that_cannot_enter_git_is_not_refused_for_it() {
         let text = output_text(&o);
         assert!(!text.contains("refusing"), "{pattern}: {text}");
         let want = match pattern {
-            "\"..\", \"conf/*.json\"" => "\"conf/a.json\"",
-            "\"../conf\", \"*.json\"" => "\"a.json\"",
+            "\".\", \"conf/*.json\"" => "\"conf/a.json\"",
+            "\"conf\", \"*.json\"" => "\"a.json\"",
             _ => "\"top.json\"",
         };
         assert!(
@@ -86,15 +87,15 @@ fn a_pattern_that_cannot_enter_git_is_not_refused_for_it() {
 #[test]
 fn a_pattern_that_can_enter_git_is_still_refused() {
     for (pattern, plain_too) in [
-        ("\"..\", \".git/*\"", true),
-        ("\"..\", \".git/**\"", true),
-        ("\"../.git\", \"*\"", true),
-        ("\"..\", \"**/*\"", false),
-        ("\"..\", \"**/*.json\"", false),
-        ("\"..\", \".*/*\"", false),
-        ("\"..\", \"*/config\"", false),
-        ("\"..\", \"*/a.json\"", false),
-        ("\"..\", \"{conf,.git}/*\"", false),
+        ("\".\", \".git/*\"", true),
+        ("\".\", \".git/**\"", true),
+        ("\".git\", \"*\"", true),
+        ("\".\", \"**/*\"", false),
+        ("\".\", \"**/*.json\"", false),
+        ("\".\", \".*/*\"", false),
+        ("\".\", \"*/config\"", false),
+        ("\".\", \"*/a.json\"", false),
+        ("\".\", \"{conf,.git}/*\"", false),
     ] {
         let d = repo("fileset-git-enter", pattern);
         let mut runs = vec![&["check", "--base", "HEAD"][..]];

@@ -63,16 +63,13 @@ fn assert_gates_see_app(d: &TempDir, extra: &[&str]) {
     assert!(!text.contains("no job file changed"), "{text}");
 }
 
-/// `file("../conf/link")` with conf/link -> ../data/prio: a commit that
+/// `file("conf/link")` (read from the top, where `nomad` runs) with conf/link -> ../data/prio: a commit that
 /// edits data/prio only changes the job's priority.
 #[test]
 fn an_edit_of_a_linked_files_target_reaches_the_job_reading_the_link() {
     let d = hcl2_demo(
         "link-target-file",
-        &APP.replace(
-            "PRIORITY",
-            "parseint(trimspace(file(\"../conf/link\")), 10)",
-        ),
+        &APP.replace("PRIORITY", "parseint(trimspace(file(\"conf/link\")), 10)"),
     );
     d.put("data/prio", "50\n");
     link(&d, "../data/prio", "conf/link");
@@ -87,16 +84,13 @@ fn an_edit_of_a_linked_files_target_reaches_the_job_reading_the_link() {
     assert_gates_see_app(&d, &[]);
 }
 
-/// A folder on the way is a link too: `file("../conf/prio")` with
+/// A folder on the way is a link too: `file("conf/prio")` with
 /// conf -> data reads data/prio.
 #[test]
 fn an_edit_below_a_linked_folder_reaches_the_job_reading_through_it() {
     let d = hcl2_demo(
         "link-target-folder",
-        &APP.replace(
-            "PRIORITY",
-            "parseint(trimspace(file(\"../conf/prio\")), 10)",
-        ),
+        &APP.replace("PRIORITY", "parseint(trimspace(file(\"conf/prio\")), 10)"),
     );
     d.put("data/prio", "50\n");
     link(&d, "data", "conf");

@@ -83,19 +83,19 @@ fn assert_unquoted(d: &Dir, what: &str) {
 
 #[test]
 fn a_jobs_read_of_the_git_folder_is_refused_not_printed() {
-    let d = repo("tracked-gitdir", "../.git/config");
+    let d = repo("tracked-gitdir", ".git/config");
     assert_unquoted(&d, ".git/config");
 }
 
 #[test]
 fn a_jobs_read_of_an_untracked_workspace_file_is_refused_not_printed() {
-    let d = repo("tracked-untracked", "../gha-creds-1234.json");
+    let d = repo("tracked-untracked", "gha-creds-1234.json");
     assert_unquoted(&d, "untracked file");
 }
 
 #[test]
 fn a_jobs_read_of_a_tracked_file_is_judged() {
-    let d = repo("tracked-ok", "../conf/dc");
+    let d = repo("tracked-ok", "conf/dc");
     let out = d.run(&["plan", "--changed", "--base", "main"]);
     let stdout = text(&out.stdout);
     assert!(

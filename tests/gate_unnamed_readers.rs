@@ -1,8 +1,9 @@
 //! A job in a file not named like a job file (`deploy/api`, found by its
 //! text) that reads an input with `file()` is changed by an edit of that
-//! input alone: Nomad's jobspec2 resolves `file()` from the job file's
-//! folder and lets it read the file system (jobspec2/parse.go at v1.9.3,
-//! `BaseDir = filepath.Dir(Path)`; command/helpers.go `AllowFS: true`).
+//! input alone: Nomad's jobspec2 resolves `file()` from the folder
+//! `nomad` runs in and lets it read the file system (jobspec2/parse.go at
+//! v1.9.3, `BaseDir = filepath.Dir(Path)` of the base name command/helpers.go
+//! passes it, with `AllowFS: true`).
 //! Every gate let such a change through as "no job file changed" (R14-10):
 //! only files named like job files were asked what they read.
 
@@ -48,7 +49,7 @@ fn unnamed_files_that_read_nothing_changed_are_left_alone() {
             ("deploy/api", job("api", "256")),
         ],
     );
-    d.put("docs/notes", "memory = file(\"../conf/mem\")\n");
+    d.put("docs/notes", "memory = file(\"conf/mem\")\n");
     common::git(&d.0, &["add", "-A"]);
     common::git(&d.0, &["commit", "-qm", "notes"]);
     stage_huge_mem(&d);

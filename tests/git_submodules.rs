@@ -196,7 +196,7 @@ fn a_submodule_that_cannot_be_read_is_not_advised_a_fetch() {
 fn a_job_file_in_a_submodule_is_found_by_the_reader_scan() {
     let motd = JOB.replace(
         "      resources {",
-        "      template {\n        data        = file(\"../../config/motd.txt\")\n        destination = \"local/motd\"\n      }\n      resources {",
+        "      template {\n        data        = file(\"config/motd.txt\")\n        destination = \"local/motd\"\n      }\n      resources {",
     );
     let upstream = TempDir::new("sub-reader-upstream");
     upstream.put("jobs/motd.nomad", &motd);

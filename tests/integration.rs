@@ -207,6 +207,7 @@ mod locals_untyped_types;
 mod namespace_list_unknown;
 mod node_max_allocs;
 mod node_reserved_cpu;
+mod nomad_dir_reads;
 mod parse_words;
 mod periodic_time_zone_data;
 mod plan_address_ips;

@@ -16,7 +16,7 @@ const JOB: &str = r#"job "web" {
         image = "nginx:1.25"
       }
       template {
-        data        = file("tpl/app.conf")
+        data        = file("jobs/tpl/app.conf")
         destination = "local/app.conf"
       }
       resources {
@@ -29,7 +29,8 @@ const JOB: &str = r#"job "web" {
 "#;
 
 /// A repository whose 1.6.0 world runs `jobs/web.nomad`, which reads
-/// `jobs/tpl/app.conf`; committed.
+/// `jobs/tpl/app.conf` (relative to the top, where the tests run `nomad`:
+/// Nomad reads relative paths from its working directory); committed.
 fn repo(name: &str) -> TempDir {
     let dir = TempDir::new(&format!("readers-{name}"));
     dir.put(
@@ -102,8 +103,8 @@ fn a_deleted_template_fails_the_hook_and_the_gate() {
         check.stdout,
         check.stderr
     );
-    // go-cty-funcs readFileBytes: the path joined to the job file's
-    // folder (jobspec2 ParseConfig.BaseDir), unquoted.
+    // go-cty-funcs readFileBytes: the path joined to where `nomad` runs
+    // (jobspec2 ParseConfig.BaseDir "."), cleaned, unquoted.
     assert!(
         check.stdout.contains("no file exists at jobs/tpl/app.conf"),
         "{}",
@@ -131,8 +132,8 @@ fn a_file_added_to_a_listed_folder_reaches_the_fileset_job() {
     dir.put(
         "jobs/web.nomad",
         &JOB.replace(
-            "file(\"tpl/app.conf\")",
-            "join(\",\", fileset(\"tpl\", \"*.conf\"))",
+            "file(\"jobs/tpl/app.conf\")",
+            "join(\",\", fileset(\"jobs/tpl\", \"*.conf\"))",
         ),
     );
     common::git(&dir.0, &["commit", "-qam", "fileset"]);

@@ -175,7 +175,7 @@ fn an_edit_to_a_running_job_at_head_is_seen() {
     });
 }
 
-/// A file a running job reads (`file()`, relative to the job file's folder):
+/// A file a running job reads (`file()`, relative to where `nomad` runs):
 /// such a load is not closed, so no
 /// entry is kept, and an edit to the file shows.
 #[test]
@@ -187,7 +187,7 @@ fn a_running_job_that_reads_a_file_is_never_kept() {
     let text = std::fs::read_to_string(&ui).unwrap();
     std::fs::write(
         &ui,
-        text.replacen("memory = 128", "memory = file(\"ui-memory\")", 1),
+        text.replacen("memory = 128", "memory = file(\"jobs/ui-memory\")", 1),
     )
     .unwrap();
     std::fs::write(repo.0.join("jobs/ui-memory"), "128").unwrap();

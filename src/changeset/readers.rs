@@ -134,6 +134,9 @@ mod tests {
         format!("job \"app\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n{body}\n    }}\n  }}\n}}\n")
     }
 
+    /// The job files in `jobs/` read relative paths from where `nomad`
+    /// runs, the repository's top here (the reader's root), as
+    /// `nomad job plan jobs/app.nomad` there does.
     fn head() -> MemVfs {
         let mut v = MemVfs::git(":", "/repo");
         v.insert(
@@ -149,8 +152,8 @@ mod tests {
             Path::new("jobs/plain.nomad"),
             job("").replace("\"app\"", "\"plain\""),
         );
-        v.insert(Path::new("jobs/tpl/app.conf"), "v2\n".to_string());
-        v.insert(Path::new("jobs/conf/a.yml"), "a: 1\n".to_string());
+        v.insert(Path::new("tpl/app.conf"), "v2\n".to_string());
+        v.insert(Path::new("conf/a.yml"), "a: 1\n".to_string());
         v
     }
 
@@ -162,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_changed_template_reaches_the_job_that_reads_it_only() {
-        let changed = vec![PathBuf::from("jobs/tpl/app.conf")];
+        let changed = vec![PathBuf::from("tpl/app.conf")];
         let got = reached(listed(), &changed, &head(), &loader());
         assert_eq!(
             got,
@@ -175,7 +178,7 @@ mod tests {
 
     #[test]
     fn a_file_added_to_a_listed_folder_reaches_the_fileset_job() {
-        let changed = vec![PathBuf::from("jobs/conf/b.yml")];
+        let changed = vec![PathBuf::from("conf/b.yml")];
         let got = reached(listed(), &changed, &head(), &loader());
         assert_eq!(
             got,
@@ -189,8 +192,8 @@ mod tests {
     #[test]
     fn a_deleted_template_still_reaches_its_reader() {
         let mut h = head();
-        h.remove(Path::new("jobs/tpl/app.conf"));
-        let changed = vec![PathBuf::from("jobs/tpl/app.conf")];
+        h.remove(Path::new("tpl/app.conf"));
+        let changed = vec![PathBuf::from("tpl/app.conf")];
         let got = reached(listed(), &changed, &h, &loader());
         assert_eq!(got.len(), 1, "{got:?}");
     }

@@ -27,6 +27,12 @@ pub struct Cli {
     /// directory (also NOMAD_PREFLIGHT_NO_CACHE=1). See README, "Cache".
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// The folder your deploy runs `nomad` from (default: the current
+    /// folder). Nomad reads a job file's relative `file()`, `filebase64()`,
+    /// `fileexists()` and `fileset()` paths from its working directory,
+    /// not from the job file's folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub nomad_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -250,6 +256,9 @@ pub fn main() -> i32 {
             || (raw[2] == "--pre-commit"
                 && pre_commit::Mode::from_env() == pre_commit::Mode::Staged));
     if early_staged {
+        // The early loads read relative paths from where `nomad` runs:
+        // here, since this command line names no --nomad-dir.
+        let _ = crate::work_dir::enable(None);
         crate::check::ahead::start_early(crate::check::select::Scope {
             staged: true,
             ..Default::default()
@@ -273,6 +282,10 @@ pub fn main() -> i32 {
         }
     };
     crate::cache_dir::enable(!cli.no_cache);
+    if let Err(msg) = crate::work_dir::enable(cli.nomad_dir.as_deref()) {
+        eprintln!("error: {msg}");
+        return usage_code;
+    }
     let color = &cli.color;
     match &cli.command {
         Command::Rehearse(a) => rehearse::run(a, color),
@@ -300,6 +313,7 @@ fn hook_command_line(args: &[std::ffi::OsString]) -> Option<Cli> {
     (command == "check" && flag == "--staged").then(|| Cli {
         color: ColorArgs::default(),
         no_cache: false,
+        nomad_dir: None,
         command: Command::Check(check::CheckArgs {
             staged: true,
             ..Default::default()

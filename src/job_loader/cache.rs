@@ -8,7 +8,8 @@
 //! options) that gave a job and not one diagnostic, so the job is the
 //! whole result. The key is the SHA-256 of this format's name, the binary's
 //! identity, the options (`Debug` form: variables, environment variables,
-//! variables files' names, version, project root) and the text. What a
+//! variables files' names, version, project root, the folder `nomad`
+//! runs in) and the text. What a
 //! cached job does not hold, its file ([`crate::jobspec::Origin`]) and the
 //! proof that it is closed, is set again from the load it stands for.
 //!

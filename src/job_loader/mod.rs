@@ -82,6 +82,9 @@ impl JobLoader {
             opts: LoadOptions {
                 version,
                 repo_root: Some(root),
+                // Not the shell's variables, but the same folder `nomad`
+                // runs in: a running job was submitted by the same deploy.
+                work_dir: crate::work_dir::active().map(Path::to_path_buf),
                 ..LoadOptions::default()
             },
             warnings: Diags::new(),

@@ -154,6 +154,10 @@ pub struct LoadOptions {
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.
     pub repo_root: Option<PathBuf>,
+    /// The folder `nomad` runs in (absolute), which the filesystem
+    /// functions join a relative path to, as Nomad's CLI does
+    /// ([`crate::work_dir`]); `None`: the reader's root.
+    pub work_dir: Option<PathBuf>,
     /// The servers' edition, where the world tells it: `Job.Validate`
     /// refuses a multiregion job in a community build (0.12.4+). `None`
     /// leaves that rule to the callers' "cannot tell".
@@ -321,7 +325,8 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     parsed
 }
 
-/// Where a job file's functions read: its folder, inside one boundary.
+/// Where a job file's functions read: the folder `nomad` runs in, inside
+/// one boundary.
 struct Fence {
     base_dir: Option<PathBuf>,
     root: Option<PathBuf>,
@@ -329,8 +334,17 @@ struct Fence {
 
 impl Fence {
     fn of(vfs: &dyn Vfs, src: &Source, opts: &LoadOptions) -> Fence {
+        // Nomad joins a relative path to its working directory, not to the
+        // job file's folder ([`crate::work_dir`]): for a file of the
+        // project (on disk, or a git revision of it) that is the folder
+        // this run stands for; files in memory (the embedded demo) read
+        // from their reader's root, their own ".".
+        let project_file = matches!(
+            src.origin,
+            crate::source::Origin::Disk(_) | crate::source::Origin::Git { .. }
+        );
         Fence {
-            base_dir: src.base_dir().map(Path::to_path_buf),
+            base_dir: opts.work_dir.clone().filter(|_| project_file),
             // One boundary: the files' own fence when they have one (the
             // project root on disk), so functions and the reader agree on
             // what is inside.
@@ -350,6 +364,7 @@ fn new_scope<'a>(
     opts: &LoadOptions,
     fence: &'a Fence,
     opened: &'a std::cell::Cell<bool>,
+    relative: &'a std::cell::Cell<bool>,
 ) -> eval::Scope<'a> {
     let fns = functions::FnEnv {
         vfs: Some(vfs),
@@ -357,6 +372,7 @@ fn new_scope<'a>(
         repo_root: fence.root.as_deref(),
         version: opts.version,
         opened: Some(opened),
+        relative: Some(relative),
         guard_fs: false,
     };
     eval::Scope {
@@ -376,7 +392,8 @@ fn build(
 ) -> Option<(Job, tree::Node, Option<String>)> {
     let fence = Fence::of(vfs, src, opts);
     let opened = std::cell::Cell::new(false);
-    let mut scope = new_scope(vfs, src, opts, &fence, &opened);
+    let relative = std::cell::Cell::new(false);
+    let mut scope = new_scope(vfs, src, opts, &fence, &opened, &relative);
     // Before 1.0 the top level's keys are checked first, and stop it.
     if let Some(d) = hcl1_top_keys::check(body, src, opts.version) {
         diags.push(d);
@@ -519,6 +536,7 @@ fn build(
     hcl1_unread::check(&node, src, opts.version, diags);
     validate::warnings(&job, src, opts.version, diags);
     job.source = Origin(Some(src.clone()));
+    job.loaded.reads_from_work_dir = relative.get();
     // Everything above read the text, the options and, through the
     // functions, whatever `opened` records; nothing else (the file's name
     // and folder reach only the functions and the diagnostics).

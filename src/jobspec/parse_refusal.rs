@@ -16,8 +16,9 @@ pub(super) fn var_file_first(vfs: &dyn Vfs, src: &Source, opts: &LoadOptions) ->
         return None;
     }
     let fence = Fence::of(vfs, src, opts);
-    let opened = std::cell::Cell::new(false);
-    let scope = new_scope(vfs, src, opts, &fence, &opened);
+    // Only the var files are read here: no function's path to note.
+    let (opened, relative) = (std::cell::Cell::new(false), std::cell::Cell::new(false));
+    let scope = new_scope(vfs, src, opts, &fence, &opened, &relative);
     let files = vars::read_var_files(&scope, opts);
     vars::var_files_refused(&files, src, opts).map(Diags::from)
 }
@@ -56,8 +57,9 @@ pub(super) fn parse_errors_as_listed(
     }
     // 1.0.1: the var files' diagnostics join the list, after the job file's.
     let fence = Fence::of(vfs, src, opts);
-    let opened = std::cell::Cell::new(false);
-    let scope = new_scope(vfs, src, opts, &fence, &opened);
+    // Only the var files are read here: no function's path to note.
+    let (opened, relative) = (std::cell::Cell::new(false), std::cell::Cell::new(false));
+    let scope = new_scope(vfs, src, opts, &fence, &opened, &relative);
     let files = vars::read_var_files(&scope, opts);
     match var_file::listed(&files) {
         Some(lines) => diags.0.extend(lines.into_iter().map(|line| {

@@ -44,6 +44,9 @@ impl LoadOptions {
             env_vars: nomad_var_env(std::env::vars_os()),
             version,
             repo_root,
+            // Where the command line's `nomad` runs (`--nomad-dir`, else
+            // the current folder): the functions' relative paths start there.
+            work_dir: crate::work_dir::active().map(std::path::Path::to_path_buf),
             edition: None,
             servers: Default::default(),
             agent_region: None,

@@ -49,6 +49,11 @@ pub enum Setting {
     /// simulated cluster runs its git `HEAD` version, the last that could
     /// have been submitted (`world::stand_in`, redteam12 R12-9).
     RunningFromHead(String),
+    /// The job's file reads a relative path, which Nomad joins to the
+    /// folder `nomad` runs in, not to the job file's folder
+    /// ([`crate::work_dir`]); the plan read it from this folder (named
+    /// from the project's top).
+    NomadDir(String),
 }
 
 impl Setting {
@@ -64,6 +69,7 @@ impl Setting {
             Setting::ReplacedJobStopped => "replaced_job_stopped",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
             Setting::RunningFromHead(_) => "running_from_head",
+            Setting::NomadDir(_) => "nomad_dir",
         }
     }
 }
@@ -86,6 +92,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
         return Vec::new();
     }
     let mut out = Vec::new();
+    out.extend(nomad_dir(submitted));
     out.extend(server_identities(world, admitted));
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
@@ -135,11 +142,34 @@ pub fn running_from_head(path: &str) -> Assumption {
     }
 }
 
+/// The folder a job file's relative paths were read from, when its load
+/// read one: Nomad's CLI reads them from its working directory
+/// (command/helpers.go JobGetter.Get passes jobspec2 the file's base name,
+/// v2.0.5:474), so the answer is the deploy's only if `nomad` runs there.
+fn nomad_dir(submitted: &Job) -> Option<Assumption> {
+    if !submitted.loaded.reads_from_work_dir {
+        return None;
+    }
+    let shown = crate::work_dir::shown_active()?;
+    Some(Assumption {
+        setting: Setting::NomadDir(shown.clone()),
+        line: format!(
+            "read the job file's relative file paths from {shown}, where `nomad job plan` is taken to run (Nomad reads them from its working directory, not from the job file's folder); run from the folder your deploy runs `nomad` from, or pass --nomad-dir"
+        ),
+    })
+}
+
 /// The JSON of the assumptions (`Preflight.Assumed`).
 pub fn json(assumed: &[Assumption]) -> serde_json::Value {
     assumed
         .iter()
-        .map(|a| serde_json::json!({"Setting": a.setting.key(), "Note": a.line}))
+        .map(|a| match &a.setting {
+            // The folder itself, for a pipeline to compare with its own.
+            Setting::NomadDir(dir) => {
+                serde_json::json!({"Setting": a.setting.key(), "Note": a.line, "Folder": dir})
+            }
+            _ => serde_json::json!({"Setting": a.setting.key(), "Note": a.line}),
+        })
         .collect()
 }
 

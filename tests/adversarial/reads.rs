@@ -95,8 +95,8 @@ fn file_through_a_symlink_leaving_the_project_is_refused() {
     assert!(std::os::unix::fs::symlink(d.join("secret.nomad"), repo.join("jobs/link.txt")).is_ok());
     assert!(git(&repo, &["add", "-A"]) && git(&repo, &["commit", "-qm", "base"]));
     for (name, call) in [
-        ("f.nomad", "file(\"link.txt\")"),
-        ("s.nomad", "file(\"../../secret.nomad\")"),
+        ("f.nomad", "file(\"jobs/link.txt\")"),
+        ("s.nomad", "file(\"../secret.nomad\")"),
     ] {
         write(
             &repo,
@@ -242,6 +242,8 @@ fn a_var_file_link_leading_outside_is_not_read_and_the_answer_is_cannot_tell() {
 /// `fileexists()` of a path outside the project gets one answer whether
 /// or not something is there: through a link to a folder outside, `../`,
 /// an absolute path, a dangling link. Inside, it answers as Nomad does.
+/// Paths are relative to the top, where `nomad` runs here (Nomad reads
+/// them from its working directory, not the job file's folder).
 #[cfg(unix)]
 #[test]
 fn fileexists_never_tells_whether_an_outside_path_exists() {
@@ -269,9 +271,9 @@ fn fileexists_never_tells_whether_an_outside_path_exists() {
         (o.code, same(&o.stdout), same(&o.stderr))
     };
     let pairs = [
-        ("../jobs-out/there", "../jobs-out/nohow"),
-        ("../dangling/there", "../dangling/nohow"),
-        ("../../outdir/there", "../../outdir/nohow"),
+        ("jobs-out/there", "jobs-out/nohow"),
+        ("dangling/there", "dangling/nohow"),
+        ("../outdir/there", "../outdir/nohow"),
         (
             &*format!("{outside}/outdir/there"),
             &*format!("{outside}/outdir/nohow"),
@@ -287,7 +289,7 @@ fn fileexists_never_tells_whether_an_outside_path_exists() {
         );
     }
     // Inside the project the answer is the file's own.
-    assert_eq!(answer("../inside.txt").0, Some(0));
-    assert_eq!(answer("../missing.txt").0, Some(0));
+    assert_eq!(answer("inside.txt").0, Some(0));
+    assert_eq!(answer("missing.txt").0, Some(0));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -31,8 +31,10 @@ pub fn job(name: &str, memory: &str) -> String {
     )
 }
 
-/// The memory expression reading `conf/mem` from a file one folder down.
-pub const READS_MEM: &str = "trimspace(file(\"../conf/mem\"))";
+/// The memory expression reading `conf/mem`, relative to the top where
+/// the tests run `nomad` (Nomad reads a relative path from its working
+/// directory, not the job file's folder: command/helpers.go JobGetter.Get).
+pub const READS_MEM: &str = "trimspace(file(\"conf/mem\"))";
 
 /// The world committed with `jobs` (path, text) running and `conf/mem`
 /// holding 128.

@@ -433,7 +433,7 @@ fn param_at(sig: &Signature, i: usize) -> Option<&Param> {
 
 fn help_for(msg: &str) -> &'static str {
     if msg.starts_with("no file exists") {
-        "the path is relative to the job file's directory"
+        "a relative path is read from the folder `nomad` runs in (--nomad-dir), not the job file's"
     } else {
         ""
     }

@@ -40,6 +40,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "file" => {
             arity(a, 1)?;
             let p = s(&a[0])?;
+            super::home_dir::home_expand(name, &p)?;
             let src = env.read(&p)?;
             // go-cty-funcs MakeFileFunc: the bytes must be UTF-8 (a BOM is
             // text like any other).
@@ -55,6 +56,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         }
         "fileexists" => {
             let p = s(arg(a, 0)?)?;
+            super::home_dir::home_expand(name, &p)?;
             let full = env.check(&p)?;
             env.admitted(&full)?;
             // A path leading outside the project is refused, never `false`.
@@ -68,7 +70,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             // for Nomad v1.0-v1.9, v0.1.0 for v2.0.5): os.Stat, and a path
             // that exists but is no regular file (a folder, a FIFO) fails
             // with its Go FileMode, never `false`.
-            let shown = go_shown(&full, vfs.root());
+            let shown = env.shown(&[&p], &full, vfs.root());
             match vfs.irregular_mode(&full).map_err(unread)? {
                 Some(mode) => Err(format!(
                     "{shown} is not a regular file, but \"{}\"",
@@ -86,7 +88,9 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
         "filebase64" => {
             // Every byte, as read: not the text a parser would see.
-            let bytes = env.read(&s(arg(a, 0)?)?)?.bytes();
+            let p = s(arg(a, 0)?)?;
+            super::home_dir::home_expand(name, &p)?;
+            let bytes = env.read(&p)?.bytes();
             Ok(Value::String(b64_encode(&bytes)))
         }
         _ => Err(Miss::Skip),
@@ -105,9 +109,10 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let full = crate::vfs::normalize(&base.join(pattern));
     let full_text = full.to_string_lossy().into_owned();
     // The pattern as Nomad joined it (relative as typed).
-    let shown = env
-        .vfs
-        .map_or_else(|| full_text.clone(), |v| go_shown(&full, v.root()));
+    let shown = env.vfs.map_or_else(
+        || full_text.clone(),
+        |v| env.shown(&[path, pattern], &full, v.root()),
+    );
     let parts: Vec<String> = full
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -282,6 +287,11 @@ impl FnEnv<'_> {
         let full = if path.is_absolute() {
             path.to_path_buf()
         } else {
+            // The answer now depends on where `nomad` runs: said once in
+            // the plan's notes.
+            if let Some(r) = self.relative {
+                r.set(true);
+            }
             match self.base_dir {
                 Some(b) => b.join(path),
                 None => path.to_path_buf(),
@@ -336,9 +346,7 @@ impl FnEnv<'_> {
         // folder and cleaned, unquoted; any error but a missing file is
         // "failed to read" (a folder included). Our own refusals (a link
         // leading outside the project) keep their reason.
-        // On disk the job file's folder is absolute; Nomad joins the folder
-        // as typed, relative to where the command runs (the Vfs's root).
-        let shown = go_shown(&full, vfs.root());
+        let shown = self.shown(&[p], &full, vfs.root());
         if vfs.is_dir(&full) {
             return Err(format!("failed to read {shown}").into());
         }
@@ -353,9 +361,26 @@ impl FnEnv<'_> {
     }
 }
 
-/// A path as Nomad names it in an error: joined to the job file's folder
-/// as typed, relative to where the command runs (the Vfs's root), and
-/// cleaned (`filepath.Clean`: `.` for nothing left).
+impl FnEnv<'_> {
+    /// The path `parts` (a call's path arguments) name, resolved to
+    /// `full`, as Nomad names it in an error: `filepath.Join(".", parts…)`
+    /// cleaned, so a relative path reads as typed, relative to where
+    /// `nomad` runs. An absolute one is shown from the reader's `root`
+    /// ([`go_shown`]): the project's own absolute folder is this
+    /// machine's, not the deploy's.
+    fn shown(&self, parts: &[&str], full: &Path, root: &Path) -> String {
+        match parts.first() {
+            Some(first) if !first.starts_with('/') => {
+                let joined: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();
+                go_clean(&joined.join("/"))
+            }
+            _ => go_shown(full, root),
+        }
+    }
+}
+
+/// An absolute path as an error names it: relative to the reader's root
+/// (the project), and cleaned (`filepath.Clean`: `.` for nothing left).
 fn go_shown(full: &Path, root: &Path) -> String {
     let rel = full.strip_prefix(root).unwrap_or(full);
     let text = rel.display().to_string();

@@ -23,6 +23,7 @@ mod filesystem;
 mod go_case;
 mod go_case_ranges;
 mod graphemes;
+mod home_dir;
 mod json_decode;
 mod numeric;
 pub mod params;
@@ -51,7 +52,10 @@ pub use table::{available, levenshtein, since, table, unknown_detail};
 #[derive(Default, Clone, Copy)]
 pub struct FnEnv<'a> {
     pub vfs: Option<&'a dyn Vfs>,
-    /// Directory of the job file (relative paths start here).
+    /// The folder `nomad` runs in, where relative paths start
+    /// ([`crate::work_dir`]: Nomad's CLI gives jobspec2 the job file's
+    /// base name only, so not the job file's folder); `None`: the
+    /// reader's root.
     pub base_dir: Option<&'a Path>,
     /// Reads outside this directory are refused.
     pub repo_root: Option<&'a Path>,
@@ -62,6 +66,9 @@ pub struct FnEnv<'a> {
     /// then depends on more than its text and options (see
     /// [`crate::jobspec::ClosedLoad`]).
     pub opened: Option<&'a std::cell::Cell<bool>>,
+    /// Set when a call read, listed or probed a relative path: its answer
+    /// depends on the folder `nomad` runs in, which the plan then names.
+    pub relative: Option<&'a std::cell::Cell<bool>>,
     /// jobspec2's guardFS with allowFS false (functions.go, 1.0.0-2.0.5):
     /// every filesystem function refuses its call. validateValue gives a
     /// variable's validation conditions `Functions("", false)`

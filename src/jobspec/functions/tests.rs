@@ -114,6 +114,7 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        relative: None,
         guard_fs: false,
     };
     assert_eq!(call(&env, "file", vec![st("x.txt")]), Ok(st("hi")));
@@ -133,7 +134,7 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
     }
     assert!(matches!(
         super::call_detailed(&env, "file", vec![st("refusing to read")]),
-        Err(super::CallError::Failed(m)) if m == "no file exists at repo/jobs/refusing to read"
+        Err(super::CallError::Failed(m)) if m == "no file exists at refusing to read"
     ));
 }
 
@@ -320,6 +321,7 @@ fn every_function_of_nomads_table_is_called() {
         repo_root: Some(std::path::Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        relative: None,
         guard_fs: false,
     };
     let args = |name: &str| -> Vec<Value> {
@@ -481,6 +483,7 @@ fn fileset_lists_regular_files_below_the_path_inside_the_fence() {
         repo_root: Some(Path::new("repo")),
         version: crate::version::NomadVersion::CURRENT,
         opened: None,
+        relative: None,
         guard_fs: false,
     };
     let set = |p: &str, g: &str| call(&env, "fileset", vec![st(p), st(g)]);

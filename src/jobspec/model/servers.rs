@@ -33,6 +33,10 @@ pub struct LoadedUnder {
     /// Its priority is the servers' `job_default_priority`: it reached
     /// them as 0 (written so from 1.5.0, or omitted at 1.5.0–1.5.6).
     pub priority_by_servers: bool,
+    /// Its file's functions read a relative path, which Nomad joins to
+    /// the folder `nomad` runs in ([`crate::work_dir`]): the plan names
+    /// the folder it read from.
+    pub reads_from_work_dir: bool,
 }
 
 /// The region `nomad job plan` and `nomad job validate` ask for: the

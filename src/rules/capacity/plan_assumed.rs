@@ -56,10 +56,17 @@ impl Rule for PlanAssumed {
                 Setting::ReplacedJobStopped => "a replaced job assumed stopped",
                 Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
                 Setting::RunningFromHead(_) => "a running file that does not load run as committed",
+                Setting::NomadDir(_) => "relative file paths read from where `nomad` runs",
+            };
+            let help = match a.setting {
+                Setting::NomadDir(_) => {
+                    "run from the folder your deploy runs `nomad` from, or pass --nomad-dir DIR"
+                }
+                _ => "state it in the world (see the message): the note goes away",
             };
             out.push(
                 ctx.finding(&Self::META, job.spans.label, label, a.line.clone())
-                    .help("state it in the world (see the message): the note goes away"),
+                    .help(help),
             );
         }
     }
