@@ -182,25 +182,35 @@ fn quote(s: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// go-cty's refusal of an infinity (cty/json/marshal.go, case cty.Number,
+/// the same at every go-cty Nomad 1.0+ pins: v1.4.1 through v1.18):
+/// `1/0` and YAML's `.inf` are numbers JSON has no spelling for.
+pub const JSON_INFINITY: &str = "cannot serialize infinity as JSON";
+
 /// cty's JSON encoding: numbers as their exact decimal text (`1`, not
-/// `1.0`), object keys sorted, no spaces.
-pub fn cty_json(v: &Value) -> String {
-    match v {
+/// `1.0`), object keys sorted, no spaces. Err is go-cty's error for an
+/// infinity anywhere in the value ([`JSON_INFINITY`]): Go's encoder
+/// never writes `null` for one.
+pub fn cty_json(v: &Value) -> Result<String, String> {
+    Ok(match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) if n.is_finite() => n.to_string(),
-        Value::Number(_) => "null".into(),
+        Value::Number(_) => return Err(JSON_INFINITY.into()),
         Value::Int(n) => n.to_string(),
         Value::String(s) => quote(s),
-        Value::List(l) => format!("[{}]", l.iter().map(cty_json).collect::<Vec<_>>().join(",")),
-        Value::Map(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}:{}", quote(k), cty_json(v)))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    }
+        Value::List(l) => {
+            let items: Result<Vec<String>, String> = l.iter().map(cty_json).collect();
+            format!("[{}]", items?.join(","))
+        }
+        Value::Map(m) => {
+            let items: Result<Vec<String>, String> = m
+                .iter()
+                .map(|(k, v)| Ok(format!("{}:{}", quote(k), cty_json(v)?)))
+                .collect();
+            format!("{{{}}}", items?.join(","))
+        }
+    })
 }
 
 fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> Result<(), String> {
@@ -228,7 +238,9 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
             let text = match arg {
                 Value::String(s) if !v.sharp => s.clone(),
                 Value::Number(n) if !v.sharp => shortest_g(*n),
-                other => cty_json(other),
+                // formatAppendAsIs (stdlib/format.go) wraps go-cty's
+                // JSON error as it wraps any other.
+                other => cty_json(other).map_err(|e| unsupported(&e))?,
             };
             pad(v, &text, out)
         }
