@@ -201,6 +201,12 @@ mod tests {
             Ok("\"s\": |\n  line1\n  line2\n".into())
         );
         assert_eq!(encode(&st("tab\there")), Ok("\"tab\\there\"\n".into()));
+        // A plain scalar at the root leaves the document open-ended
+        // (go-cty-yaml 1.2.0 oracle: `5\n...\n`, `null\n...\n`).
+        assert_eq!(encode(&Value::Number(5.0)), Ok("5\n...\n".into()));
+        assert_eq!(encode(&Value::Null), Ok("null\n...\n".into()));
+        assert_eq!(encode(&Value::Bool(true)), Ok("true\n...\n".into()));
+        assert_eq!(encode(&st("x y")), Ok("\"x y\"\n".into()));
         assert!(encode(&st(&"word ".repeat(30))).is_err());
     }
 
