@@ -3,6 +3,7 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 pub mod agent_region;
+pub mod api_encode;
 pub mod block_args;
 pub mod block_labels;
 mod budget;

@@ -380,11 +380,6 @@ pub fn api_error(code: u16, body: &str) -> String {
     format!("Unexpected response code: {code} ({body})")
 }
 
-/// What the CLI prints when the Plan RPC refuses a submission at admission.
-pub fn plan_refused(body: &str) -> String {
-    error_during_plan(&api_error(500, body))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
