@@ -4,6 +4,7 @@
 //! cty's error texts. Go's fmt gives up on a width or precision past a
 //! million (`%!(NOVERB)`); we do the same instead of allocating it.
 
+use super::cty_json::{cty_json, quote};
 use super::eval::{to_number, to_string};
 use super::functions::mismatch;
 use super::functions::params::Ty;
@@ -169,48 +170,6 @@ fn go_rune(r: char) -> String {
         c if c.is_control() => format!("'\\x{:02x}'", c as u32),
         c => format!("'{c}'"),
     }
-}
-
-/// Go's `json.Marshal` of a string: HTML-sensitive characters escaped too.
-fn quote(s: &str) -> String {
-    serde_json::to_string(s)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
-/// go-cty's refusal of an infinity (cty/json/marshal.go, case cty.Number,
-/// the same at every go-cty Nomad 1.0+ pins: v1.4.1 through v1.18):
-/// `1/0` and YAML's `.inf` are numbers JSON has no spelling for.
-pub const JSON_INFINITY: &str = "cannot serialize infinity as JSON";
-
-/// cty's JSON encoding: numbers as their exact decimal text (`1`, not
-/// `1.0`), object keys sorted, no spaces. Err is go-cty's error for an
-/// infinity anywhere in the value ([`JSON_INFINITY`]): Go's encoder
-/// never writes `null` for one.
-pub fn cty_json(v: &Value) -> Result<String, String> {
-    Ok(match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) if n.is_finite() => n.to_string(),
-        Value::Number(_) => return Err(JSON_INFINITY.into()),
-        Value::Int(n) => n.to_string(),
-        Value::String(s) => quote(s),
-        Value::List(l) => {
-            let items: Result<Vec<String>, String> = l.iter().map(cty_json).collect();
-            format!("[{}]", items?.join(","))
-        }
-        Value::Map(m) => {
-            let items: Result<Vec<String>, String> = m
-                .iter()
-                .map(|(k, v)| Ok(format!("{}:{}", quote(k), cty_json(v)?)))
-                .collect();
-            format!("{{{}}}", items?.join(","))
-        }
-    })
 }
 
 fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> Result<(), String> {

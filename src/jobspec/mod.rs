@@ -10,6 +10,7 @@ mod budget;
 mod canonical;
 mod connect_defaults;
 pub mod connect_gateway_proxy;
+pub mod cty_json;
 pub mod cty_number;
 pub mod decode_order;
 pub mod decode_type;

@@ -39,10 +39,16 @@ impl Admission {
                 text_unknown: false,
                 ..
             } => Some(match by {
-                RefusedBy::Servers => crate::render::plan::api_error(500, body),
+                RefusedBy::Servers => api_error(500, body),
                 RefusedBy::Client => body.clone(),
             }),
             _ => None,
         }
     }
+}
+
+/// A server-side error as the API client wraps it: `Unexpected response
+/// code: 500 (<body>)` (api/error_unexpected_response.go).
+pub fn api_error(code: u16, body: &str) -> String {
+    format!("Unexpected response code: {code} ({body})")
 }

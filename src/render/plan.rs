@@ -375,10 +375,7 @@ pub fn error_during_plan(err: &str) -> String {
     format!("Error during plan: {err}\n")
 }
 
-/// A server-side error as the API client wraps it: `Unexpected response code: 500 (<body>)`.
-pub fn api_error(code: u16, body: &str) -> String {
-    format!("Unexpected response code: {code} ({body})")
-}
+pub use crate::planner::admission::api_error;
 
 #[cfg(test)]
 mod tests {
