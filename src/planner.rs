@@ -9,6 +9,7 @@ pub mod admission_edition;
 mod admission_identity;
 mod admission_job_validate;
 mod admission_namespace;
+mod admission_unsent;
 mod admission_warnings;
 pub mod annotate;
 pub mod assumed;

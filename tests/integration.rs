@@ -98,6 +98,7 @@ mod hcl1_only_syntax;
 mod hcl1_retry_keys;
 mod hcl1_syntax_errors;
 mod hcl2_conditional_types;
+mod hcl2_cty_edges;
 mod hcl2_format_ties;
 mod hcl2_functions_cty;
 mod hcl2_heredoc_flush;

@@ -377,9 +377,9 @@ pub(super) fn print_single(
     color: &ColorArgs,
     sim_of_world: bool,
 ) -> i32 {
-    if let Some(body) = plan.admission.refused_body() {
+    if let Some(error) = plan.admission.refused_error() {
         // Nomad prints only its error; JSON carries it for tools.
-        eprint!("{}", render::plan::plan_refused(body));
+        eprint!("{}", render::plan::error_during_plan(&error));
         if args.format == PlanFormat::Json {
             let v = serde_json::json!({
                 "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},

@@ -4,6 +4,7 @@
 //! cty's error texts. Go's fmt gives up on a width or precision past a
 //! million (`%!(NOVERB)`); we do the same instead of allocating it.
 
+use super::cty_json::{cty_json, quote};
 use super::eval::{to_number, to_string};
 use super::functions::mismatch;
 use super::functions::params::Ty;
@@ -171,38 +172,6 @@ fn go_rune(r: char) -> String {
     }
 }
 
-/// Go's `json.Marshal` of a string: HTML-sensitive characters escaped too.
-fn quote(s: &str) -> String {
-    serde_json::to_string(s)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-}
-
-/// cty's JSON encoding: numbers as their exact decimal text (`1`, not
-/// `1.0`), object keys sorted, no spaces.
-pub fn cty_json(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) if n.is_finite() => n.to_string(),
-        Value::Number(_) => "null".into(),
-        Value::Int(n) => n.to_string(),
-        Value::String(s) => quote(s),
-        Value::List(l) => format!("[{}]", l.iter().map(cty_json).collect::<Vec<_>>().join(",")),
-        Value::Map(m) => format!(
-            "{{{}}}",
-            m.iter()
-                .map(|(k, v)| format!("{}:{}", quote(k), cty_json(v)))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    }
-}
-
 fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> Result<(), String> {
     let Some(arg) = v.arg.checked_sub(1).and_then(|i| args.get(i)) else {
         return Err(format!(
@@ -228,7 +197,9 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
             let text = match arg {
                 Value::String(s) if !v.sharp => s.clone(),
                 Value::Number(n) if !v.sharp => shortest_g(*n),
-                other => cty_json(other),
+                // formatAppendAsIs (stdlib/format.go) wraps go-cty's
+                // JSON error as it wraps any other.
+                other => cty_json(other).map_err(|e| unsupported(&e))?,
             };
             pad(v, &text, out)
         }

@@ -3,12 +3,14 @@
 //! [`model::Job`], apply Nomad's defaults, and validate like `nomad job validate`.
 
 pub mod agent_region;
+pub mod api_encode;
 pub mod block_args;
 pub mod block_labels;
 mod budget;
 mod canonical;
 mod connect_defaults;
 pub mod connect_gateway_proxy;
+pub mod cty_json;
 pub mod cty_number;
 pub mod decode_order;
 pub mod decode_type;

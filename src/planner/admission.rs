@@ -30,6 +30,7 @@
 
 pub use super::admission_namespace::node_pools;
 use super::admission_namespace::{go_quote_list, namespace_refusal, pool_exists};
+pub use super::admission_unsent::{api_error, RefusedBy};
 pub use super::admission_warnings::{warnings, warnings_text};
 use crate::cluster::State;
 use crate::gotext::{go_quote, multierror};
@@ -41,13 +42,16 @@ use crate::world::World;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Admission {
     Admitted,
-    /// `Job.Plan` returns an error: the CLI prints it (`render::plan::plan_refused`)
+    /// `Job.Plan` returns an error: the CLI prints it ([`Admission::refused_error`])
     /// and exits 255.
     Refused {
-        /// The server's error text.
+        /// The server's error text (the API client's own, [`RefusedBy::Client`]).
         error: String,
         /// The HTTP body as the version's API client hands it to the CLI.
         body: String,
+        /// Who refuses it: the servers, or the CLI's API client before
+        /// any server sees the job.
+        by: RefusedBy,
         /// The list would also hold an entry the world does not give
         /// (`super::entry_unknown`: the Vault hook's, the namespace
         /// validator's, ...): the job is refused for sure, but Nomad's
@@ -446,6 +450,10 @@ pub fn refusals_beside_validation_mutated(
 
 /// Run the version's admission checks for a plan of `job`.
 pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
+    // The CLI encodes the request before any server sees it.
+    if let Some(error) = crate::jobspec::api_encode::unsent(job) {
+        return Admission::unsent(error);
+    }
     let version = world.nomad_version;
     let all = refusals(world, state, job);
     let errors: Vec<String> = all.iter().flat_map(|r| r.messages(job)).collect();
@@ -560,6 +568,7 @@ fn refused(
     Admission::Refused {
         error,
         body,
+        by: RefusedBy::Servers,
         text_unknown,
         entries,
     }

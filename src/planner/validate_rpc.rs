@@ -29,6 +29,11 @@ pub const NAMESPACE_MISMATCH: &str = "mismatched request namespace in request: \
 /// Why the `Job.Validate` RPC fails for `job`, so that the CLI validates it
 /// locally; `None` when the servers answer.
 pub fn rpc_error(world: &World, state: &State, job: &Job) -> Option<String> {
+    // The CLI's API client cannot encode the request: no server sees it
+    // (command/job_validate.go:141-143 falls back to validateLocal alike).
+    if let Some(error) = crate::jobspec::api_encode::unsent(job) {
+        return Some(error);
+    }
     if job.written_empty.namespace && world.nomad_version.at_least(0, 10, 0) {
         return Some(NAMESPACE_MISMATCH.to_string());
     }
@@ -64,6 +69,16 @@ pub fn unchecked_by_validate(world: &World, state: &State, job: &Job) -> Option<
             Admission::WillFail { reason, scheduled } => Some(Admission::WillFail {
                 reason: format!("{local} (the servers answered: {rpc}); {reason}"),
                 scheduled,
+            }),
+            // The request never left the CLI: the plan and the run fail
+            // with the same encoder error.
+            Admission::Refused {
+                error,
+                by: admission::RefusedBy::Client,
+                ..
+            } => Some(Admission::WillFail {
+                reason: format!("{local}, because its API client cannot send the job ({error}: an infinity in a `config` or `policy` map), and `nomad job plan` and `nomad job run` will fail the same way: `Error during plan: {error}`"),
+                scheduled: false,
             }),
             // A failed mutator is the plan's error too.
             Admission::Refused { error, .. } if error == rpc => Some(Admission::WillFail {

@@ -211,10 +211,10 @@ impl<'a> Session<'a> {
                 // or a "cannot tell" rests on nothing assumed.
                 let shows_text = admission.refused_body().is_none() && cannot_know.is_none();
                 let assumed = if shows_text { assumed } else { Vec::new() };
-                let (exit_code, output) = match admission.refused_body() {
-                    Some(body) => (
+                let (exit_code, output) = match admission.refused_error() {
+                    Some(error) => (
                         crate::diag::exit::NOMAD_ERROR,
-                        crate::render::plan::plan_refused(body),
+                        crate::render::plan::error_during_plan(&error),
                     ),
                     // What we cannot know is said as `plan` says it, never
                     // as Nomad's text: the step cannot pass on a guess.

@@ -19,7 +19,7 @@ use super::plan::{api_error, error_during_plan, error_job_struct, multierror};
 use crate::cluster::State;
 use crate::diag::Diag;
 use crate::jobspec::{self, hclsyntax, ParsedJob};
-use crate::planner::admission::{self, Joined};
+use crate::planner::admission::{self, Joined, RefusedBy};
 use crate::planner::validate_rpc;
 use crate::planner::CannotKnow;
 use crate::version::NomadVersion;
@@ -36,7 +36,14 @@ pub enum Refusal {
     /// mutator's, which they return alone; for `validate` also a namespace
     /// mismatch): `nomad job validate` then validates the job locally, and
     /// `local` is what Job.Validate alone says.
-    Local { error: String, local: Vec<String> },
+    Local {
+        error: String,
+        local: Vec<String>,
+        /// Whose `error` it is: the servers' (`Unexpected response code:
+        /// 500 (...)`), or the CLI's API client's, which never sent the
+        /// job ([`jobspec::api_encode`]).
+        by: RefusedBy,
+    },
     /// By the servers' validators, whose one list would hold the Vault
     /// hook's entry (1.3+), which depends on servers' settings the world
     /// does not give: refused, but Nomad's text is not known. `line` is
@@ -135,6 +142,16 @@ fn classify(
         if let Some(u) = own {
             return untold(u, !nomad.is_empty());
         }
+        // The CLI cannot encode the request: no server sees it, and
+        // validate falls back to validateLocal (Job.Validate's own
+        // unknown entries are said above).
+        if let Some(error) = jobspec::api_encode::unsent(job) {
+            return Refusal::Local {
+                error,
+                local: local_validation(job, nomad, version),
+                by: RefusedBy::Client,
+            };
+        }
         let Some((world, state)) = servers else {
             return Refusal::Validation(nomad);
         };
@@ -149,6 +166,7 @@ fn classify(
             Joined::Mutator(error) => Refusal::Local {
                 error,
                 local: local_validation(job, nomad, version),
+                by: RefusedBy::Servers,
             },
         };
     }
@@ -343,7 +361,16 @@ pub fn plan_text(refusal: &Refusal, version: NomadVersion) -> String {
         Refusal::Validation(errs) => {
             error_during_plan(&api_error(500, &body(&multierror(errs, version), version)))
         }
-        Refusal::Local { error, .. } => error_during_plan(&api_error(500, &body(error, version))),
+        Refusal::Local {
+            error,
+            by: RefusedBy::Servers,
+            ..
+        } => error_during_plan(&api_error(500, &body(error, version))),
+        Refusal::Local {
+            error,
+            by: RefusedBy::Client,
+            ..
+        } => error_during_plan(error),
         Refusal::CannotTell { line, refused, .. } => cannot_tell(&untold_line(line, *refused)),
     }
 }
@@ -418,7 +445,11 @@ pub fn validate_refusal(
             let nomad =
                 jobspec::nomad_validation_errors(job, &parsed.source, version, parsed.edition);
             let local = local_validation(job, nomad, version);
-            Refusal::Local { error, local }
+            Refusal::Local {
+                error,
+                local,
+                by: RefusedBy::Servers,
+            }
         }
         None => found,
     }

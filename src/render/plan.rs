@@ -375,15 +375,7 @@ pub fn error_during_plan(err: &str) -> String {
     format!("Error during plan: {err}\n")
 }
 
-/// A server-side error as the API client wraps it: `Unexpected response code: 500 (<body>)`.
-pub fn api_error(code: u16, body: &str) -> String {
-    format!("Unexpected response code: {code} ({body})")
-}
-
-/// What the CLI prints when the Plan RPC refuses a submission at admission.
-pub fn plan_refused(body: &str) -> String {
-    error_during_plan(&api_error(500, body))
-}
+pub use crate::planner::admission::api_error;
 
 #[cfg(test)]
 mod tests {

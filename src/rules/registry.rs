@@ -46,6 +46,7 @@ register_rules![
     capacity::region_unknown::RegionUnknown,
     capacity::plan_cannot_tell::PlanCannotTell,
     capacity::cron_next_fails::CronNextFails,
+    capacity::request_unencodable::RequestUnencodable,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

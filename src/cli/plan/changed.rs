@@ -240,12 +240,12 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 let job = super::with_vault_token((**job).clone(), inp.vault_token);
                 let mut plan = super::plan_job(seq.sim(), job, inp.now);
                 plan.assumed.extend(replaced.iter().cloned());
-                match plan.admission.refused_body() {
+                match plan.admission.refused_error() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
-                    Some(body) => Outcome::Invalid(
+                    Some(error) => Outcome::Invalid(
                         Diag::error(
                             "plan::refused",
-                            crate::render::plan::plan_refused(body).trim_end(),
+                            crate::render::plan::error_during_plan(&error).trim_end(),
                         )
                         .help("the server refuses this job before scheduling it")
                         .into(),

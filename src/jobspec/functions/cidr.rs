@@ -1,9 +1,13 @@
 //! CIDR arithmetic (go-cty-funcs/cidr over apparentlymart/go-cidr):
 //! `cidrhost`, `cidrnetmask`, `cidrsubnet`, `cidrsubnets`. The prefix is
 //! read by `net.ParseCIDR` of the Go the release was built with
-//! ([`crate::gonet`]); the functions' own code is the same at every tag
-//! (go-cty-funcs 2721b1e to v0.1.0; go-cidr 1.0.1 and 1.1.0 differ only
-//! in taking big numbers).
+//! ([`crate::gonet`]); go-cty-funcs' own code is the same at every tag
+//! (2721b1e to v0.1.0 add only license headers). go-cidr is not: Nomad
+//! 1.0.0-1.11.1 build go-cidr 1.0.1, 1.11.2 onward 1.1.0 (go.mod per tag),
+//! whose `SubnetBig`/`HostBig` hold the number as a `big.Int`
+//! ([`GoCidr`]): a negative subnet number passes its check and lands
+//! where `big.Int.Or`'s two's complement puts it, and `Host`'s error
+//! names the number it overwrote.
 
 use super::*;
 use crate::gonet::{ip_text, net_text, parse_cidr, Cidr, CidrError};
@@ -64,12 +68,38 @@ fn mapped(c: &Cidr) -> Result<(), String> {
     Ok(())
 }
 
+/// The go-cidr release a Nomad version builds (its go.mod: v1.0.1 as
+/// go-cty-funcs 2721b1e requires it, v1.1.0 with go-cty-funcs v0.1.0
+/// from Nomad 1.11.2; no 1.10.x patch took it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum GoCidr {
+    /// `Subnet`/`Host` on Go ints (cidr.go at v1.0.1).
+    V1_0_1,
+    /// `SubnetBig`/`HostBig` on a `*big.Int` (cidr.go at v1.1.0).
+    V1_1_0,
+}
+
+impl GoCidr {
+    fn of(v: crate::version::NomadVersion) -> Self {
+        if v.at_least(1, 11, 2) {
+            GoCidr::V1_1_0
+        } else {
+            GoCidr::V1_0_1
+        }
+    }
+}
+
 /// go-cidr `Host`: host `num` of the network, negative numbers counting
 /// back from the last address.
 fn cidrhost(env: &FnEnv<'_>, a: &[Value]) -> Res {
     let num = go_int(arg(a, 1)?)?;
     let c = prefix(env, arg(a, 0)?)?;
     mapped(&c)?;
+    host(&c, num, GoCidr::of(env.version))
+}
+
+/// go-cidr `Host`/`HostBig` of `num` in `c`, as `go_cidr` words it.
+fn host(c: &Cidr, num: i64, go_cidr: GoCidr) -> Res {
     let host_bits = c.bits() - c.prefix;
     let max: u128 = if host_bits >= 128 {
         u128::MAX
@@ -82,8 +112,16 @@ fn cidrhost(env: &FnEnv<'_>, a: &[Value]) -> Res {
         u128::from(num as u64)
     };
     if magnitude > max {
+        // 1.1.0's HostBig has already overwritten a negative `num` with
+        // `max - (-num - 1)` when it words the error (-10 on a /30 is
+        // "-6"); 1.0.1 names the int it was given. `max` is below 2^63
+        // here, so the difference fits.
+        let named = match go_cidr {
+            GoCidr::V1_1_0 if num < 0 => (max as i128 - magnitude as i128).to_string(),
+            _ => num.to_string(),
+        };
         return Err(format!(
-            "prefix of {} does not accommodate a host numbered {num}",
+            "prefix of {} does not accommodate a host numbered {named}",
             c.prefix
         ));
     }
@@ -105,7 +143,7 @@ fn cidrnetmask(env: &FnEnv<'_>, a: &[Value]) -> Res {
 }
 
 /// go-cidr `Subnet`, after go-cty-funcs' own 32-bit limit.
-fn subnet(c: &Cidr, newbits: i64, num: i64) -> Result<(u128, u32), String> {
+fn subnet(c: &Cidr, newbits: i64, num: i64, go_cidr: GoCidr) -> Result<(u128, u32), String> {
     if newbits > 32 {
         return Err("may not extend prefix by more than 32 bits".into());
     }
@@ -123,20 +161,37 @@ fn subnet(c: &Cidr, newbits: i64, num: i64) -> Result<(u128, u32), String> {
             c.prefix
         ));
     }
-    // `uint64(num) > maxNetNum`: a negative number wraps to a huge one.
+    // 1.0.1: `uint64(num) > maxNetNum`, a negative number wraps to a
+    // huge one. 1.1.0: `num.Uint64()` of a big.Int is its magnitude's low
+    // 64 bits, so -1 passes as 1.
     let max_num = (1u64 << newbits) - 1;
-    if num < 0 || num as u64 > max_num {
+    let magnitude = num.unsigned_abs();
+    let refused = match go_cidr {
+        GoCidr::V1_0_1 => num < 0 || magnitude > max_num,
+        GoCidr::V1_1_0 => magnitude > max_num,
+    };
+    if refused {
         return Err(format!(
             "prefix extension of {newbits} does not accommodate a subnet numbered {num}"
         ));
     }
     let shift = c.bits() - newlen;
+    // Below 2^(bits - prefix): max_num << shift fits the host part.
     let add = if shift >= 128 {
         0
     } else {
-        u128::from(num as u64) << shift
+        u128::from(magnitude) << shift
     };
-    Ok((c.network() | add, newlen))
+    if num >= 0 || add == 0 {
+        return Ok((c.network() | add, newlen));
+    }
+    // 1.1.0's insertNumIntoIP: `Lsh` keeps the sign (-(m << shift)), and
+    // `ipInt.Or` of a negative big.Int is two's complement,
+    // -(((m << shift) - 1) &^ ip + 1); intToIP then writes its
+    // magnitude's bytes. The network's bits lie above the number's, so
+    // the address is the shifted magnitude alone: cidrsubnet("10.0.0.0/8",
+    // 8, -1) is "0.1.0.0/16" (rt15c's go-cidr 1.1.0 oracle).
+    Ok((((add - 1) & !c.network()) + 1, newlen))
 }
 
 fn cidrsubnet(env: &FnEnv<'_>, a: &[Value]) -> Res {
@@ -144,7 +199,7 @@ fn cidrsubnet(env: &FnEnv<'_>, a: &[Value]) -> Res {
     let num = go_int(arg(a, 2)?)?;
     let c = prefix(env, arg(a, 0)?)?;
     mapped(&c)?;
-    let (sub, newlen) = subnet(&c, newbits, num)?;
+    let (sub, newlen) = subnet(&c, newbits, num, GoCidr::of(env.version))?;
     Ok(Value::String(net_text(sub, newlen, c.v4)))
 }
 

@@ -4,7 +4,9 @@ use super::*;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
-        "jsonencode" => Ok(Value::String(crate::jobspec::format::cty_json(arg(a, 0)?))),
+        "jsonencode" => Ok(Value::String(crate::jobspec::cty_json::cty_json(arg(
+            a, 0,
+        )?)?)),
         "jsondecode" => Ok(super::json_decode::decode(
             &s(arg(a, 0)?)?,
             super::params::cty_release(env.version),

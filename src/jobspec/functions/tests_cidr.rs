@@ -26,10 +26,22 @@ fn cidr_functions_follow_go_cty_funcs_and_the_tags_go() {
         host("192.168.1.0/30", 255.0),
         Err("prefix of 30 does not accommodate a host numbered 255".into())
     );
+    // go-cidr 1.1.0 (Nomad 1.11.2+) names the number HostBig overwrote,
+    // max - (-num - 1); 1.0.1 the one it was given (rt15c's oracle).
     assert_eq!(
         host("192.168.1.0/30", -255.0),
-        Err("prefix of 30 does not accommodate a host numbered -255".into())
+        Err("prefix of 30 does not accommodate a host numbered -251".into())
     );
+    assert_eq!(
+        host("192.168.1.0/30", -10.0),
+        Err("prefix of 30 does not accommodate a host numbered -6".into())
+    );
+    for old in [v(1, 11, 1), v(1, 10, 5), v(1, 0, 0)] {
+        assert_eq!(
+            at(old, "cidrhost", &[st("192.168.1.0/30"), num(-255.0)]),
+            Err("prefix of 30 does not accommodate a host numbered -255".into())
+        );
+    }
     assert_eq!(
         host("10.256.0.0/8", 6.0),
         Err("invalid CIDR expression: invalid CIDR address: 10.256.0.0/8".into())
@@ -49,6 +61,22 @@ fn cidr_functions_follow_go_cty_funcs_and_the_tags_go() {
     assert_eq!(
         at(now, "cidrsubnet", &[st("fe80::/48"), num(16.0), num(6.0)]),
         Ok(st("fe80:0:0:6::/64"))
+    );
+    // go-cidr 1.1.0's big.Int: a negative subnet number passes its check
+    // (Uint64 of the magnitude) and big.Int.Or drops the network's bits
+    // (go-cidr 1.1.0 oracle); 1.0.1 refuses it (uint64 wraps).
+    let sub = |v, p: &str, b: f64, n: f64| at(v, "cidrsubnet", &[st(p), num(b), num(n)]);
+    assert_eq!(sub(now, "10.0.0.0/8", 8.0, -1.0), Ok(st("0.1.0.0/16")));
+    assert_eq!(sub(now, "10.3.0.0/16", 8.0, -5.0), Ok(st("0.0.5.0/24")));
+    assert_eq!(sub(now, "10.3.7.0/24", 4.0, -3.0), Ok(st("0.0.0.48/28")));
+    assert_eq!(sub(now, "fe80::/48", 16.0, -6.0), Ok(st("0:0:0:6::/64")));
+    assert_eq!(
+        sub(now, "10.0.0.0/8", 8.0, -300.0),
+        Err("prefix extension of 8 does not accommodate a subnet numbered -300".into())
+    );
+    assert_eq!(
+        sub(v(1, 11, 1), "10.0.0.0/8", 8.0, -1.0),
+        Err("prefix extension of 8 does not accommodate a subnet numbered -1".into())
     );
     assert_eq!(
         at(now, "cidrsubnet", &[st("fe80::/48"), num(33.0), num(6.0)]),

@@ -21,6 +21,7 @@ pub mod plan_cannot_tell;
 pub mod regexp_unknown;
 pub mod region_unknown;
 pub mod registration_refused;
+pub mod request_unencodable;
 pub mod run_refused;
 pub mod sentinel_unknown;
 pub mod static_port_collision;

@@ -7,6 +7,7 @@ use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::super::Value;
+use super::timestamp::timestamp;
 
 const CORE: &str = "tag:yaml.org,2002:";
 
@@ -377,7 +378,7 @@ fn resolve(tag: &str, src: &str, style: TScalarStyle, d: Dialect) -> Result<Valu
         let first = src.as_bytes().first().copied().unwrap_or(b'N');
         if first == b'.' {
             if let Ok(n) = src.parse::<f64>() {
-                return held(src, n);
+                return held(src, Parsed::Decimal(n));
             }
         }
         if first.is_ascii_digit() || first == b'+' || first == b'-' {
@@ -464,12 +465,31 @@ fn is_float(s: &str) -> bool {
     mant_ok && exp_ok
 }
 
-/// A YAML number as go-cty-yaml holds it (a 512-bit decimal parse, or
-/// Go's ParseInt): "cannot tell" where our f64 may differ (cty_number.rs).
-fn held(text: &str, n: f64) -> Result<Value, String> {
+/// A YAML number as go-cty-yaml read it, before we judge our f64 of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Parsed {
+    /// `cty.ParseNumberVal`: a decimal at 512 bits (or `Inf`).
+    Decimal(f64),
+    /// Go's `ParseInt`/`ParseUint` of `0x`, `0o`, `0b` or a leading `0`:
+    /// an integer, which an f64 holds exactly below 2^53.
+    Radix(f64),
+}
+
+/// A YAML number as go-cty-yaml holds it: "cannot tell" where our f64 may
+/// differ (cty_number.rs). A decimal must read back as written: past an
+/// f64's range (`1e400`, which a 512-bit big.Float holds and Rust makes
+/// an infinity), below it (`1e-400`, our 0) or past its digits
+/// (`1.00000000000000000001`, our 1) it is not known.
+fn held(text: &str, n: Parsed) -> Result<Value, String> {
     use crate::jobspec::cty_number::{is_exact_int, is_faithful, reason_unversioned, shown};
-    if is_faithful(text, n) || is_exact_int(n) {
-        Ok(Value::Number(n))
+    let known = match n {
+        // `!!float inf`: big.ParseFloat's own spelling of an infinity.
+        Parsed::Decimal(x) if x.is_infinite() => is_big_inf(text).then_some(x),
+        Parsed::Decimal(x) => is_faithful(text, x).then_some(x),
+        Parsed::Radix(x) => is_exact_int(x).then_some(x),
+    };
+    if let Some(x) = known {
+        Ok(Value::Number(x))
     } else {
         Err(reason_unversioned(&format!(
             "the YAML number {}",
@@ -478,13 +498,26 @@ fn held(text: &str, n: f64) -> Result<Value, String> {
     }
 }
 
+/// `Inf` or `inf`, signed or not: the infinities `big.ParseFloat` reads
+/// (math/big floatconv.go Parse), so `cty.ParseNumberVal` too. Rust's
+/// parse also takes `infinity` and `INF`, which Go refuses.
+fn is_big_inf(s: &str) -> bool {
+    matches!(s.strip_prefix(['+', '-']).unwrap_or(s), "Inf" | "inf")
+}
+
 /// cty's decimal parse, then Go's `ParseInt(s, 0, 64)` (`0x`, `0o`, `0b`,
-/// a leading `0` for octal).
-fn number(s: &str) -> Option<f64> {
+/// a leading `0` for octal). A decimal past an f64's range is the
+/// infinity Rust reads, which [`held`] says is not known: go-cty-yaml's
+/// `cty.ParseNumberVal` (512 bits, resolve.go v1.0.3:201, v1.2.0:213)
+/// decodes `1e400` where Rust overflows, never Go's `cannot parse`.
+fn number(s: &str) -> Option<Parsed> {
     if let Ok(n) = s.parse::<f64>() {
         if !s.starts_with("0x") && !s.starts_with("0o") && !s.starts_with("0b") {
             // A leading-zero decimal parses as decimal in cty first.
-            return n.is_finite().then_some(n);
+            let decimal = s.bytes().any(|b| b.is_ascii_digit());
+            if n.is_finite() || (n.is_infinite() && (decimal || is_big_inf(s))) {
+                return Some(Parsed::Decimal(n));
+            }
         }
     }
     let (neg, body) = match s.strip_prefix('-') {
@@ -501,88 +534,5 @@ fn number(s: &str) -> Option<f64> {
         (8, body.strip_prefix('0')?)
     };
     let v = u64::from_str_radix(digits, radix).ok()? as f64;
-    Some(if neg { -v } else { v })
-}
-
-/// go-cty-yaml's `parseTimestamp`: `YYYY-M-D`, with `T`/`t`/space and a
-/// time, formatted back as RFC 3339 (`2006-01-02T15:04:05Z07:00`).
-fn timestamp(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return None;
-    }
-    let (date, rest) = match s.find(['T', 't', ' ']) {
-        Some(i) => (&s[..i], Some((s.as_bytes()[i], &s[i + 1..]))),
-        None => (s, None),
-    };
-    let mut parts = date.splitn(3, '-');
-    let year: u32 = parts.next()?.parse().ok()?;
-    let month: u32 = short_num(parts.next()?)?;
-    let day: u32 = short_num(parts.next()?)?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in(year, month) {
-        return None;
-    }
-    let Some((sep, time)) = rest else {
-        return Some(format!("{year:04}-{month:02}-{day:02}T00:00:00Z"));
-    };
-    // With T/t the zone is required (Z or ±hh:mm); with a space there is none.
-    let (clock, zone) = if sep == b' ' {
-        (time, "Z".to_string())
-    } else if let Some(c) = time.strip_suffix('Z') {
-        (c, "Z".to_string())
-    } else {
-        let i = time.rfind(['+', '-'])?;
-        let z = &time[i..];
-        let (h, m) = z[1..].split_once(':')?;
-        if h.len() != 2
-            || m.len() != 2
-            || h.parse::<u32>().ok()? > 23
-            || m.parse::<u32>().ok()? > 59
-        {
-            return None;
-        }
-        (
-            &time[..i],
-            if z == "+00:00" || z == "-00:00" {
-                "Z".into()
-            } else {
-                z.to_string()
-            },
-        )
-    };
-    let (hms, frac) = match clock.split_once('.') {
-        Some((h, f)) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            (h, Some(f))
-        }
-        Some(_) => return None,
-        None => (clock, None),
-    };
-    let mut t = hms.splitn(3, ':');
-    let h: u32 = short_num(t.next()?)?;
-    let mi: u32 = short_num(t.next()?)?;
-    let se: u32 = short_num(t.next()?)?;
-    if h > 23 || mi > 59 || se > 59 {
-        return None;
-    }
-    // RFC3339 (not Nano): fractional seconds are dropped.
-    let _ = frac;
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{h:02}:{mi:02}:{se:02}{zone}"
-    ))
-}
-
-/// Go's short date/time fields: one or two digits.
-fn short_num(s: &str) -> Option<u32> {
-    (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
-fn days_in(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    Some(Parsed::Radix(if neg { -v } else { v }))
 }

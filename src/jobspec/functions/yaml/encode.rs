@@ -13,6 +13,18 @@ pub fn encode(v: &Value) -> Result<String, String> {
     if !out.ends_with('\n') {
         out.push('\n');
     }
+    // libyaml leaves a document whose root is a plain scalar (a number,
+    // a bool, null) open-ended (emitterc.go write_plain_scalar sets
+    // open_ended in the root context), so the stream's end writes `...`:
+    // `yamlencode(5)` is "5\n...\n" (go-cty-yaml v1.0.2-v1.2.0, the same
+    // emitter; rt15c's oracle). A root string is double-quoted or a
+    // literal: no marker.
+    if matches!(
+        v,
+        Value::Number(_) | Value::Int(_) | Value::Bool(_) | Value::Null
+    ) {
+        out.push_str("...\n");
+    }
     Ok(out)
 }
 

@@ -17,6 +17,7 @@
 
 mod decode;
 mod encode;
+mod timestamp;
 
 #[cfg(test)]
 pub use decode::decode;
@@ -56,6 +57,35 @@ mod tests {
     }
     fn st(x: &str) -> Value {
         Value::String(x.into())
+    }
+
+    /// cty.ParseNumberVal at 512 bits (resolve.go v1.2.0:213), then
+    /// ParseInt: what an f64 does not hold as written is "cannot tell",
+    /// never Go's `cannot parse` nor another number (rt15c's oracle:
+    /// `1e400` and `1e-400` decode, `!!float inf` is +Inf, `INF` fails).
+    #[test]
+    fn numbers_past_an_f64_are_unknown_not_refused() {
+        let unknown = |y: &str| matches!(decode(y), Err(e) if e.starts_with("cannot tell"));
+        for y in [
+            "1e400",
+            "-1.8e308",
+            "1e-400",
+            "1.00000000000000000001",
+            "a: 1e309",
+        ] {
+            assert!(unknown(y), "{y}: {:?}", decode(y));
+        }
+        assert_eq!(decode("!!float inf"), Ok(Value::Number(f64::INFINITY)));
+        assert_eq!(decode("!!float -Inf"), Ok(Value::Number(f64::NEG_INFINITY)));
+        assert_eq!(
+            decode("!!float INF"),
+            Err("cannot parse \"INF\" as tag:yaml.org,2002:float".into())
+        );
+        assert_eq!(decode("0x1F"), Ok(Value::Number(31.0)));
+        assert_eq!(
+            decode("1.7976931348623157e308"),
+            Ok(Value::Number(f64::MAX))
+        );
     }
 
     #[test]
@@ -171,6 +201,12 @@ mod tests {
             Ok("\"s\": |\n  line1\n  line2\n".into())
         );
         assert_eq!(encode(&st("tab\there")), Ok("\"tab\\there\"\n".into()));
+        // A plain scalar at the root leaves the document open-ended
+        // (go-cty-yaml 1.2.0 oracle: `5\n...\n`, `null\n...\n`).
+        assert_eq!(encode(&Value::Number(5.0)), Ok("5\n...\n".into()));
+        assert_eq!(encode(&Value::Null), Ok("null\n...\n".into()));
+        assert_eq!(encode(&Value::Bool(true)), Ok("true\n...\n".into()));
+        assert_eq!(encode(&st("x y")), Ok("\"x y\"\n".into()));
         assert!(encode(&st(&"word ".repeat(30))).is_err());
     }
 
