@@ -298,6 +298,7 @@ mod preempt_map_order;
 mod preempt_network;
 mod quota_keys_by_release;
 mod quota_memory_max_ignored;
+mod quota_memory_max_readings;
 mod readme;
 mod refusal_text_escapes;
 mod regexp_size_unknown;

@@ -55,9 +55,20 @@ impl Rule for QuotaLimitsUnknownRule {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let Some(unknown) = quota_limits_unknown(ctx.world, job) else {
+        let Some(mut unknown) = quota_limits_unknown(ctx.world, job) else {
             return;
         };
+        // An ignored memory_max is unknown only where the plan shows the
+        // two readings of it may differ: the plan's own answer
+        // (`planner::CannotKnow::of_plan`). Without a simulation it stays.
+        if unknown.waits_for_plan() {
+            if let (Some(sim), Some(result)) = (ctx.sim, ctx.plan()) {
+                match unknown.narrowed(sim, job, result) {
+                    Some(u) => unknown = u,
+                    None => return,
+                }
+            }
+        }
         // A node pool's limit: at the job's `node_pool`, where written.
         let pool_limit = unknown
             .limits
