@@ -140,6 +140,7 @@ mod import_stale_files;
 mod import_stopping_held;
 mod import_stored_update;
 mod import_summary_escapes;
+mod import_system_deployment;
 mod import_system_disconnect;
 mod import_terminal_before_1_6;
 mod import_wildcard_list;
