@@ -12,7 +12,12 @@ crate::declare_rule! {
     /// a `secrets` limit (`SecretsMB`), `numa`, `disk`, `iops`, or a key of
     /// the API's quota this release of nomad-preflight does not know.
     /// Variables and host-volume limits (`storage`, `variables_limit`) bind
-    /// no placement and are not flagged.
+    /// no placement and are not flagged. Also a `memory_max` limit against
+    /// a task `memory_max` over its memory that Nomad ignores with memory
+    /// oversubscription off, where the quota's usage and the plan show the
+    /// two readings of the ask (its memory, its `memory_max`) may give
+    /// different plans; where both fit, or both are refused alike, the
+    /// plan is stated.
     ///
     /// ## Why is this bad?
     /// Nomad Enterprise counts these limits in code that is not public.
