@@ -50,6 +50,12 @@ pub struct Diag {
     /// unless a definite finding fails the run first, whatever its
     /// severity.
     pub cannot_tell: bool,
+    /// What the finding says rests on a plan `plan` answers "cannot tell"
+    /// (`rules::check_job`): it is a "cannot tell" itself at any level that
+    /// decides a run (warning, error), and advice otherwise. Kept so a
+    /// level set after the rules pass (`.nomad-preflight.hcl`) decides it
+    /// as the world's policy.hcl does (see [`Diag::with_severity`]).
+    pub untold_plan: bool,
 }
 
 impl Diag {
@@ -62,6 +68,7 @@ impl Diag {
             help: None,
             source: None,
             cannot_tell: false,
+            untold_plan: false,
         }
     }
 
@@ -74,6 +81,21 @@ impl Diag {
 
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        if self.untold_plan {
+            self.cannot_tell = severity >= Severity::Warning;
+        }
+        self
+    }
+
+    /// Mark what the finding says as resting on a plan `plan` cannot tell
+    /// (see [`Diag::untold_plan`]), at its level now and at any level set
+    /// later. A finding that cannot tell by itself keeps that.
+    pub fn on_untold_plan(mut self) -> Self {
+        if !self.cannot_tell {
+            self.untold_plan = true;
+            let now = self.severity;
+            self = self.with_severity(now);
+        }
         self
     }
 

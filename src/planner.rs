@@ -126,6 +126,17 @@ impl CannotKnow {
     /// region, and a multiregion job, before the servers see it, and the Vault hook runs at
     /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
+        Self::of_before(world, job, None)
+    }
+
+    /// [`CannotKnow::of`], with the scheduler's plan where it is known: an
+    /// ignored `memory_max` under a quota is said only where the plan shows
+    /// the two readings of it may differ (`QuotaLimitsUnknown::narrowed`).
+    fn of_before(
+        world: &crate::world::World,
+        job: &Job,
+        plan: Option<(&crate::scheduler::Simulation, &PlanResult)>,
+    ) -> Option<CannotKnow> {
         // An unstated release decides every other answer: said first; the
         // world's other guesses are said last.
         let (release, guess) = match world_guess(world, job) {
@@ -148,8 +159,12 @@ impl CannotKnow {
             .or_else(|| admission_edition::unknown(world, job).map(CannotKnow::Edition))
             .or_else(|| device_quota_unknown(world, job).map(CannotKnow::DeviceQuota))
             .or_else(|| {
-                crate::scheduler::quota_unsimulated::quota_limits_unknown(world, job)
-                    .map(CannotKnow::QuotaLimits)
+                let u = crate::scheduler::quota_unsimulated::quota_limits_unknown(world, job)?;
+                match plan {
+                    Some((sim, result)) => u.narrowed(sim, job, result),
+                    None => Some(u),
+                }
+                .map(CannotKnow::QuotaLimits)
             })
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| {
@@ -164,12 +179,21 @@ impl CannotKnow {
     /// counts reveal. `plan` and `check` (NP225) both ask this, so they
     /// cannot disagree on whether a plan is known.
     pub fn of_plan(
-        world: &crate::world::World,
+        sim: &crate::scheduler::Simulation,
         job: &Job,
         registered: bool,
         result: &PlanResult,
     ) -> Option<CannotKnow> {
-        Self::of(world, job).or_else(|| Self::after_scheduling(world, job, registered, result))
+        let world = &sim.world;
+        Self::of_before(world, job, Some((sim, result)))
+            .or_else(|| Self::after_scheduling(world, job, registered, result))
+    }
+
+    /// Whether the scheduler's plan may still take this back (see
+    /// [`CannotKnow::of_plan`]): callers that ask [`CannotKnow::of`] first,
+    /// to spare a plan, ask the plan for it.
+    pub fn waits_for_plan(&self) -> bool {
+        matches!(self, CannotKnow::QuotaLimits(u) if u.waits_for_plan())
     }
 
     /// What only the scheduler's run reveals (the destructive updates it
@@ -356,7 +380,7 @@ pub fn plan(sim: &Simulation, job: &Job) -> Plan {
         .map(|r| (*r.job).clone());
     let mut diff = job_diff(old.as_ref(), Some(job), sim.world.nomad_version);
     annotate(&mut diff, &result.desired_tg_updates);
-    let mut cannot_know = CannotKnow::of_plan(&sim.world, job, old.is_some(), &result);
+    let mut cannot_know = CannotKnow::of_plan(sim, job, old.is_some(), &result);
     // A sure refusal whose words are not all known: the entry that leaves
     // them unknown is what is said, unless the servers that judge the job
     // are unknown themselves (then nothing of it is known).

@@ -34,13 +34,13 @@ use common::plan_out::placed_tail;
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
 
-const NODE2: &str = "0c1b2c3d-0000-4000-8000-000000000002";
+pub(crate) const NODE2: &str = "0c1b2c3d-0000-4000-8000-000000000002";
 
 /// An hour, in nanoseconds.
 const HOUR: i64 = 3_600_000_000_000;
 
 /// The job file, with `window` in its group.
-fn job_file(window: &str, image: &str) -> String {
+pub(crate) fn job_file(window: &str, image: &str) -> String {
     format!("job \"web\" {{\n  type = \"system\"\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{window}    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"{image}\"\n      }}\n    }}\n  }}\n}}\n")
 }
 
@@ -61,7 +61,7 @@ fn window(release: &str, keeps: bool) -> &'static str {
 }
 
 /// The stored form of [`job_file`] at `release`.
-fn job_json(release: &str, keeps: bool) -> Value {
+pub(crate) fn job_json(release: &str, keeps: bool) -> Value {
     let fixture = if modern(release) { "2.0.5" } else { release };
     let file = format!("web-sysbatch-{fixture}.json");
     let mut job = job_json_in(&file, json!({"Type": "system"}));
@@ -91,7 +91,7 @@ fn job_json(release: &str, keeps: bool) -> Value {
     job
 }
 
-fn node(id: &str, name: &str, status: &str) -> Value {
+pub(crate) fn node(id: &str, name: &str, status: &str) -> Value {
     json!({"ID": id, "Name": name, "Datacenter": "dc1", "NodePool": "default",
         "Status": status, "SchedulingEligibility": "eligible",
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
@@ -102,7 +102,7 @@ fn node(id: &str, name: &str, status: &str) -> Value {
 }
 
 /// Allocation `n` of `job` on `node`, running, `fields` merged in.
-fn alloc(n: u32, node: &str, job: &Value, fields: Value) -> Value {
+pub(crate) fn alloc(n: u32, node: &str, job: &Value, fields: Value) -> Value {
     let mut a = json!({
         "ID": format!("a{n:07}-0000-4000-8000-000000000000"),
         "Namespace": "default", "Name": "web.g[0]", "NodeID": node,

@@ -429,7 +429,10 @@ pub(super) fn print_single(
                 ));
             }
             if let Some(t) = &tally {
-                out.push_str(&samples::samples_text(t, samples::history_note(world)));
+                out.push_str(&samples::samples_text(
+                    t,
+                    samples::history_note(world).as_deref(),
+                ));
             }
             // Job, group and task names are input: only our colours pass.
             print!("{}", crate::escape::terminal_output(&out, color.stdout()));

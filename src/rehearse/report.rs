@@ -97,7 +97,7 @@ pub fn header(
         out.push_str(&format!("{}\n", rehearsal.description));
     }
     out.push_str(&format!("World: {world_note}; {}\n", world_line(world)));
-    out.push_str(&replays_line(samples, confidence));
+    out.push_str(&replays_line(samples, confidence, world));
     out
 }
 
@@ -201,8 +201,11 @@ fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
-/// What every verdict is counted over.
-fn replays_line(samples: u32, confidence: f64) -> String {
+/// What every verdict is counted over, and what the sampled replays draw
+/// again beside the node shuffles (`sample::history_redrawn`: a written
+/// world's running jobs, placed anew by each replay's session), as `plan
+/// --samples` says it.
+fn replays_line(samples: u32, confidence: f64, world: &World) -> String {
     let asked = if confidence < 1.0 {
         format!(
             "; an expectation passes when it holds in at least {} of them",
@@ -216,8 +219,10 @@ fn replays_line(samples: u32, confidence: f64) -> String {
             "Verdicts over 1 replay, the run shown (--samples 0: other node shuffles not measured){asked}.\n"
         )
     } else {
+        let redrawn = crate::scheduler::sample::history_redrawn(world)
+            .map_or(String::new(), |r| format!("; {r}"));
         format!(
-            "Verdicts over {} replays, the run shown and {samples} with other node shuffles{asked}.\n",
+            "Verdicts over {} replays, the run shown and {samples} with other node shuffles{redrawn}{asked}.\n",
             u64::from(samples) + 1
         )
     }
@@ -300,6 +305,11 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
         "samples": outcome.samples,
         "replays": outcome.replays,
         "confidence": outcome.confidence,
+        // What the sampled replays draw again beside the node shuffles, as
+        // `plan --samples`' `Preflight.Samples.History` says it.
+        "history": (outcome.samples > 0)
+            .then(|| crate::scheduler::sample::history_redrawn(world))
+            .flatten(),
         "steps": steps,
         "summary": {
             "held": outcome.count(Status::Holds) + outcome.count(Status::Accepted),

@@ -270,16 +270,15 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
         // what a rule reads from the simulation is the plan `plan` refuses
         // to state: each such verdict (a warning or an error, at the level
         // the policy gives it) depends on it, so it cannot tell either
-        // (exit 2), never a definite one (exit 1). Advice decides no run.
-        let verdict = |f: &Finding| f.severity >= Severity::Warning && !f.cannot_tell;
+        // (exit 2), never a definite one (exit 1). Advice decides no run,
+        // but `.nomad-preflight.hcl` may raise it after this pass: every
+        // such finding is marked, and its level decides (`on_untold_plan`).
         let dependent = || {
             meta.needs == Needs::Simulation
                 && *plan_untold.get_or_init(|| capacity::plan_cannot_tell::plan_untold(ctx))
         };
-        if out.iter().any(verdict) && dependent() {
-            out.iter_mut()
-                .filter(|f| verdict(f))
-                .for_each(|f| f.cannot_tell = true);
+        if out.iter().any(|f| !f.cannot_tell) && dependent() {
+            out = out.into_iter().map(Finding::on_untold_plan).collect();
         }
         findings.extend(out);
     }

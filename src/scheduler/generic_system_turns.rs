@@ -92,11 +92,7 @@ pub(super) fn run<'a>(
             }
         }
     }
-    // The reconnecting allocations are tried after every update
-    // (scheduler_system.go@v1.6.0:285-288, @v2.0.5 likewise before its
-    // `inplaceUpdate` at :290).
-    updates.append(&mut reconnecting);
-    let destructive = in_place(engine, cx, passes, updates);
+    let destructive = in_place(engine, cx, passes, tried_order(updates, reconnecting));
     // evictAndPlace: the stops within the budget, in the updates' order.
     let mut replaced = Vec::new();
     for t in destructive {
@@ -189,22 +185,16 @@ fn in_place<'a>(
     engine: &mut Engine<'_>,
     cx: &Cx<'_>,
     passes: &mut [Pass<'a>],
-    mut updates: Vec<Turn<'a>>,
+    updates: Vec<Turn<'a>>,
 ) -> Vec<Turn<'a>> {
-    let (mut i, mut n) = (0, updates.len());
-    while i < n {
-        let Some(t) = updates.get(i) else {
-            break;
-        };
+    go_in_place_walk(updates, |t| {
         let (Some(p), Some(a)) = (passes.get_mut(t.pass), t.alloc) else {
-            i += 1;
-            continue;
+            return false;
         };
         let kept = !is_destructive(engine, cx, p.tg, a)
             && (t.terminal || engine.fits_in_place(&p.ask, a, cx.class_cache));
         if !kept {
-            i += 1;
-            continue;
+            return false;
         }
         p.du.in_place_update += 1;
         if !t.terminal {
@@ -214,11 +204,39 @@ fn in_place<'a>(
             updated.resources = carry_ports(&p.ask.res, &a.resources);
             engine.record(Some(t.pos), updated, Vec::new(), true);
         }
-        n -= 1;
-        updates.swap(i, n);
-    }
-    updates.truncate(n);
+        true
+    })
+}
+
+/// The list `inplaceUpdate` walks: the reconnecting allocations after
+/// every update (scheduler_system.go@v1.6.0:285-288, @v2.0.5:287-290,
+/// before its `inplaceUpdate` at :290).
+fn tried_order<T>(mut updates: Vec<T>, mut reconnecting: Vec<T>) -> Vec<T> {
+    updates.append(&mut reconnecting);
     updates
+}
+
+/// `inplaceUpdate`'s walk over `items`: one that `kept` keeps is swapped
+/// with the last one not yet looked at, which is looked at next (`i--`,
+/// `n--`); what is left, in that order, is returned (Go's `updates[:n]`).
+/// So the destructive ones do not keep the diff's order: after a kept one
+/// the last one comes forward (scheduler/util.go@v0.9.3:458,
+/// scheduler/util.go@v2.0.5 `inplaceUpdate`).
+fn go_in_place_walk<T>(mut items: Vec<T>, mut kept: impl FnMut(&T) -> bool) -> Vec<T> {
+    let (mut i, mut n) = (0, items.len());
+    while i < n {
+        let Some(t) = items.get(i) else {
+            break;
+        };
+        if !kept(t) {
+            i += 1;
+            continue;
+        }
+        n -= 1;
+        items.swap(i, n);
+    }
+    items.truncate(n);
+    items
 }
 
 /// Counts a destructive update and takes it from the rolling budget
@@ -299,5 +317,43 @@ fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
     }
     for (k, v) in &m.constraint_filtered {
         *acc.constraint_filtered.entry(k.clone()).or_insert(0) += v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{go_in_place_walk, tried_order};
+
+    /// Updates named by node, `K…` kept in place: the destructive ones in
+    /// the order `evictAndPlace` spends the budget and places them.
+    fn walk(updates: &[&'static str]) -> Vec<&'static str> {
+        go_in_place_walk(updates.to_vec(), |u| u.starts_with('K'))
+    }
+
+    /// The swap: a kept update brings the last one forward, so with a
+    /// budget of one (1.11+'s default max_parallel) D, not T, is replaced
+    /// after K; with K last nothing moves.
+    #[test]
+    fn a_kept_update_swaps_the_last_one_forward() {
+        assert_eq!(walk(&["K", "T", "D"]), ["D", "T"]);
+        assert_eq!(walk(&["T", "K", "D"]), ["T", "D"]);
+        assert_eq!(walk(&["T", "D", "K"]), ["T", "D"]);
+        assert_eq!(walk(&["K1", "T", "K2", "D"]), ["D", "T"]);
+        assert_eq!(walk(&["K1", "K2", "T"]), ["T"]);
+        assert_eq!(walk(&["T", "D", "E"]), ["T", "D", "E"]);
+        assert!(walk(&["K1", "K2"]).is_empty());
+    }
+
+    /// Reconnecting allocations are appended after every update before the
+    /// walk (scheduler_system.go@v1.6.0:285-288, @v2.0.5:287-290): one kept
+    /// in place at the end moves nothing, where the same one first would
+    /// have put the last update first.
+    #[test]
+    fn reconnecting_allocations_come_after_the_updates() {
+        let tried = tried_order(vec!["T", "D"], vec!["K-reconnecting"]);
+        assert_eq!(tried, ["T", "D", "K-reconnecting"]);
+        assert_eq!(walk(&tried), ["T", "D"]);
+        // Tried first instead, it would have put D before T.
+        assert_eq!(walk(&["K-reconnecting", "T", "D"]), ["D", "T"]);
     }
 }

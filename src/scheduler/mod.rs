@@ -37,6 +37,7 @@ mod preferred_node;
 mod property_set;
 pub mod quota;
 pub mod quota_devices;
+pub mod quota_memory_max;
 pub mod quota_unsimulated;
 pub mod rank;
 mod rank_device;

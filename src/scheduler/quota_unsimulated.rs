@@ -33,11 +33,14 @@
 //!   from the task group itself, in private code; whether it drops the
 //!   ignored `memory_max` there too is not public (`Resources.Add`,
 //!   structs.go:2646, would count it). Neither a refusal nor an all-clear
-//!   on that dimension can be stated (rt14e R14-41).
+//!   on that dimension can be stated (rt14e R14-41), unless the plan
+//!   shows both readings give the same one ([`QuotaLimitsUnknown::narrowed`],
+//!   [`super::quota_memory_max`]).
 //!
 //! A stopped job places nothing and is not counted.
 
 use crate::jobspec::Job;
+use crate::scheduler::{PlanResult, Simulation};
 use crate::world::{Unsimulated, World};
 
 /// A plan that a quota limit not simulated may bind.
@@ -119,6 +122,26 @@ pub fn quota_limits_unknown(world: &World, job: &Job) -> Option<QuotaLimitsUnkno
 }
 
 impl QuotaLimitsUnknown {
+    /// Whether the scheduler's plan may take this back: only the ignored
+    /// `memory_max` is unknown, and the plan may show both readings agree.
+    pub fn waits_for_plan(&self) -> bool {
+        self.limits.is_empty() && self.memory_max_ignored.is_some()
+    }
+
+    /// This, once `result` (the plan of `job` as the simulation reads an
+    /// ignored `memory_max`, by the task's memory) is known: the
+    /// `memory_max` limit is dropped where the other reading gives the
+    /// same plan ([`super::quota_memory_max`]), and nothing is left
+    /// unknown when it was the only one.
+    pub fn narrowed(mut self, sim: &Simulation, job: &Job, result: &PlanResult) -> Option<Self> {
+        if let Some(limit) = self.memory_max_ignored {
+            if super::quota_memory_max::readings_agree(sim, job, result, &self.quota, limit) {
+                self.memory_max_ignored = None;
+            }
+        }
+        (!self.limits.is_empty() || self.memory_max_ignored.is_some()).then_some(self)
+    }
+
     /// `node_pool "gpu" (RegionLimit.NodePools): cpu 1500; secrets (…): 64 MB`.
     pub fn limits_text(&self) -> String {
         self.limits

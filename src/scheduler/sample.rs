@@ -13,6 +13,24 @@ pub fn sample_seed(base_seed: u64, i: u32) -> u64 {
     hash_parts(base_seed, &["sample", &i.to_string()])
 }
 
+/// What a replay of `world` draws again beside the plan's own node
+/// shuffle, when it is more: a written world's running jobs are placed by
+/// the simulation, so each replay places them anew (their evaluations' node
+/// shuffles and Go's map orders), and a share is over the cluster's
+/// history, not given the placement one run (and `status`) shows
+/// (redteam14 R14-50: the demo's carts step preempts in half of the
+/// replays by the order sockshop's groups were first placed in, while its
+/// own shuffle adds nothing). An import's allocations are read, never
+/// placed again. The one phrase `plan --samples`, NP403 (and every
+/// share [`crate::rules::priority::how_often`] words) and `rehearse` say.
+pub fn history_redrawn(world: &World) -> Option<&'static str> {
+    let placed = !matches!(world.origin, crate::world::WorldOrigin::Import(_));
+    (placed && !world.running.is_empty()).then_some(HISTORY_REDRAWN)
+}
+
+/// See [`history_redrawn`].
+pub const HISTORY_REDRAWN: &str = "each replay also places the world's running jobs again (their node shuffles and Go's map orders)";
+
 /// Most replays one sampling run may ask for: far above any useful share
 /// estimate (1,000 gives ±3%), low enough that a typo cannot run for hours.
 pub const MAX_SAMPLES: u32 = 100_000;

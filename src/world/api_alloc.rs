@@ -375,7 +375,14 @@ pub fn load_allocations(
         }
         live_jobs.insert(key.clone());
         let deployment = s(a, "DeploymentID");
-        if !deployment.is_empty() {
+        // A system job's deployment lowers the replacement limit only by
+        // its allocations whose health is not yet set (`evictAndPlace`,
+        // scheduler_system.go v2.0.5:709-724): one already judged does not
+        // make the job's plan a guess (super::api_deployment).
+        let judged = alloc.job_type == crate::jobspec::JobType::System
+            && a.pointer("/DeploymentStatus/Healthy")
+                .is_some_and(|h| !h.is_null());
+        if !deployment.is_empty() && !judged {
             placed_by.entry(key.clone()).or_insert(deployment);
         }
         // Nomad's reconciler treats an allocation whose node is gone as

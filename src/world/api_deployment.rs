@@ -20,6 +20,23 @@
 //! Without the file, a service job whose live allocations were placed by a
 //! deployment (`DeploymentID`) may have one in progress: a guess for that
 //! job alone; a job no deployment placed has none to read.
+//!
+//! A system job's deployment (1.11+) is read by `evictAndPlace` from
+//! 1.11.2 (scheduler/scheduler_system.go v1.11.2:707-722, v2.0.5:709-724;
+//! not in v1.11.0/v1.11.1:690-716): the job's latest deployment
+//! (`LatestDeploymentByJobID`, :140, kept even where the node reconciler
+//! cancels it) lowers the group's replacement limit by each allocation the
+//! diff ignores that it placed and whose health is not yet set. Only a plan
+//! that keeps the registered version ignores any allocation while updating
+//! others (a changed spec updates them all), so it is that plan again,
+//! and only while a rollout is under way: a live allocation of an older
+//! version beside a deployment of the registered version in progress or
+//! failed (or, without the file, any deployment), when a live allocation
+//! a deployment placed has no health yet (`DeploymentStatus.Healthy`
+//! null). Which limit is left, and whether the replacement it holds back
+//! would have failed or preempted, is not simulated: such a job is a guess
+//! as a service job's is. (The annotation's counts are the same either
+//! way: `desiredUpdates` runs before evictAndPlace, :293.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,11 +74,7 @@ pub fn load_deployments(
     placed_by: &BTreeMap<JobKey, String>,
     diags: &mut Diags,
 ) {
-    let service = |world: &World, key: &JobKey| {
-        world.running.iter().any(|r| {
-            r.job.job_type == JobType::Service && r.job.namespace == key.0 && r.job.id == key.1
-        })
-    };
+    let service = |world: &World, key: &JobKey| reads_deployment(world, key, placed_by);
     let file = dir.join(DEPLOYMENTS_FILE);
     let v = world.nomad_version;
     let saved = match read_saved(vfs, &file, false, diags) {
@@ -150,6 +163,43 @@ pub fn load_deployments(
     warn(diags, &read, false);
 }
 
+/// Does a plan of the job keeping its version read its deployment (see
+/// the module's rules)? A service job's always; a system job's from 1.11.2
+/// while its rollout is under way (a live allocation of an older version)
+/// and a deployment placed one whose health is not set (`placed_by` holds
+/// only those of a system job).
+fn reads_deployment(world: &World, key: &JobKey, placed_by: &BTreeMap<JobKey, String>) -> bool {
+    let Some(job) = world
+        .running
+        .iter()
+        .map(|r| &r.job)
+        .find(|j| j.namespace == key.0 && j.id == key.1)
+    else {
+        return false;
+    };
+    match job.job_type {
+        JobType::Service => true,
+        JobType::System
+            if world.nomad_version.at_least(1, 11, 2) && placed_by.contains_key(key) =>
+        {
+            let registered = world
+                .pinned
+                .as_ref()
+                .and_then(|p| p.versions.get(key))
+                .map(|ix| ix.version);
+            world.pinned.as_ref().is_some_and(|p| {
+                p.allocs.iter().any(|a| {
+                    a.namespace.as_str() == key.0
+                        && a.job_id.as_str() == key.1
+                        && a.is_live()
+                        && Some(a.job_version) != registered
+                })
+            })
+        }
+        _ => false,
+    }
+}
+
 fn create_index(d: &Value) -> u64 {
     d.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0)
 }
@@ -168,9 +218,9 @@ fn warn(diags: &mut Diags, jobs: &[(JobKey, String)], not_saved: bool) {
     names.truncate(5);
     let names = names.join(", ");
     let message = if not_saved {
-        format!("deployments.json is not saved (absent or empty), and {n} service jobs have allocations a deployment placed, so whether it is still in progress is unknown: {names}")
+        format!("deployments.json is not saved (absent or empty), and {n} service or rolling system jobs have allocations a deployment placed, so whether it is still in progress is unknown: {names}")
     } else {
-        format!("{n} service jobs have a deployment of their registered version in progress or failed, which nomad-preflight does not simulate: {names}")
+        format!("{n} service or rolling system jobs have a deployment of their registered version in progress or failed, which nomad-preflight does not simulate: {names}")
     };
     diags.push(
         Diag::warning(super::guess::DEPLOYMENT, message)

@@ -21,7 +21,7 @@
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
 //! | `world::alloc-state` | guess: a hand-written world pins a service or batch job's running allocation on a disconnected client (1.3+) that Nomad's reconciler reads as disconnecting and the world cannot decide (`reschedule_nodes`: `structs::disconnected_node::told`), or from 1.7.2 one that is not live there, of a job version the world does not hold (its group decides whether the plan loses it), that job |
-//! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged |
+//! | `import::deployment` | guess: a service job's latest deployment, of its registered version, is in progress or failed (or deployments.json is not saved and a deployment placed its allocations), that job when planned unchanged; from 1.11.2 the same for a system job mid-rollout (an allocation of an older version live, one a deployment placed with no health yet: `evictAndPlace` lowers its limit by those) |
 //! | `world::not-simulated` | guess (before 1.0): a quota's network limit, jobs with a network in its namespaces |
 //! | `world::host-network-unknown` | guess: a cidr or go-sockaddr template taken as matching, jobs with ports |
 //! | `world::quota-devices` | unknown for jobs asking devices (NP307, `CannotKnow::DeviceQuota`) |
@@ -103,8 +103,7 @@ pub(super) fn warn_alloc_state(
     );
 }
 
-/// Service jobs whose deployment the reconciler reads
-/// ([`World::deployments`]).
+/// Jobs whose deployment the scheduler reads ([`World::deployments`]).
 pub const DEPLOYMENT: &str = "import::deployment";
 /// A declared running job the replay cannot place in full: simulated as
 /// pending, which a cluster that kept it running is not (redteam12 R12-1).

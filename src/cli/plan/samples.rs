@@ -125,18 +125,12 @@ pub(super) fn sampled_and_judged(
 }
 
 /// What a replay draws again beside the plan's own shuffle, when it is
-/// more: a written world's running jobs are placed by the simulation, so
-/// each replay places them anew (their evaluations' node shuffles and Go's
-/// map orders), and the shares are over the cluster's history, not given
-/// the placement one run (and `status`) shows (redteam14 R14-50: the
-/// demo's carts step preempts in half of the replays by the order
-/// sockshop's groups were first placed in, while its own shuffle adds
-/// nothing). An import's allocations are read, never placed again.
-pub(super) fn history_note(world: &crate::world::World) -> Option<&'static str> {
-    let placed = !matches!(world.origin, crate::world::WorldOrigin::Import(_));
-    (placed && !world.running.is_empty()).then_some(
-        "each replay also places the world's running jobs again (their node shuffles and Go's map orders), so the shares are over the cluster's history, not given where `status` shows its allocations; import the cluster (`nomad-preflight import`) to plan against where they run",
-    )
+/// more ([`crate::scheduler::sample::history_redrawn`]), and what that
+/// means for the shares.
+pub(super) fn history_note(world: &crate::world::World) -> Option<String> {
+    crate::scheduler::sample::history_redrawn(world).map(|redrawn| {
+        format!("{redrawn}, so the shares are over the cluster's history, not given where `status` shows its allocations; import the cluster (`nomad-preflight import`) to plan against where they run")
+    })
 }
 
 pub(super) fn samples_text(tally: &Tally<String>, history: Option<&str>) -> String {

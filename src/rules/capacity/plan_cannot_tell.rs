@@ -113,7 +113,7 @@ fn cannot_know(
     sim: &crate::scheduler::Simulation,
     job: &crate::jobspec::Job,
 ) -> Option<CannotKnow> {
-    if let Some(u) = CannotKnow::of(&sim.world, job) {
+    if let Some(u) = CannotKnow::of(&sim.world, job).filter(|u| !u.waits_for_plan()) {
         return Some(u);
     }
     let result = ctx.plan()?;
@@ -122,7 +122,7 @@ fn cannot_know(
         return None;
     }
     let registered = sim.state.job(&job.namespace, &job.id).is_some();
-    CannotKnow::of_plan(&sim.world, job, registered, result)
+    CannotKnow::of_plan(sim, job, registered, result)
         // The Plan RPC's last step, after scheduling (planner::launch).
         .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
 }

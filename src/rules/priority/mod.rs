@@ -147,6 +147,19 @@ pub fn how_often(hits: u32, samples: u32) -> String {
     }
 }
 
+/// [`how_often`], and what else each replay of `world` drew again (a
+/// written world's running jobs placed anew,
+/// [`crate::scheduler::sample::history_redrawn`]), as `plan --samples`
+/// says it: NP403's share, which otherwise reads as this plan's own node
+/// shuffle alone (R14-50).
+pub fn how_often_in(hits: u32, samples: u32, world: &World) -> String {
+    let share = how_often(hits, samples);
+    match crate::scheduler::sample::history_redrawn(world) {
+        Some(redrawn) => format!("{share}; {redrawn}"),
+        None => share,
+    }
+}
+
 /// Where a job file asks for more than the version that runs: count and
 /// resource lines that grew, or the whole group when it is new. Empty when
 /// nothing grew (the change rearranges rather than enlarges).

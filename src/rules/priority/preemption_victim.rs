@@ -10,7 +10,12 @@ crate::declare_rule! {
     /// task group of another job its placement would preempt. Which
     /// allocations Nomad evicts depends on its node shuffle, so the world is
     /// replayed under 100 other shuffles and the message says how often
-    /// the eviction happens. The finding points at the count or resource
+    /// the eviction happens. A written world's running jobs are placed by
+    /// the simulation, so each replay places them again too (their own
+    /// shuffles and Go's map orders): the message then says so, as `plan
+    /// --samples` does, since the share is over the cluster's history, not
+    /// given where its allocations run now (an import's are read as they
+    /// are). The finding points at the count or resource
     /// lines that grew. A victim in a protected job or namespace (policy
     /// `protected`) is an error; any other victim is a warning.
     ///
@@ -74,7 +79,7 @@ impl Rule for PreemptionVictim {
         let protected = &ctx.world.policy.protected;
         for v in all {
             let is_protected = protected.covers(&v.namespace, &v.job_id);
-            let how_often = super::how_often(tally.count(&v), tally.samples());
+            let how_often = super::how_often_in(tally.count(&v), tally.samples(), ctx.world);
             let message = format!(
                 "submitting job \"{}\" preempts {}/{} (namespace \"{}\", priority {}) {how_often}{}",
                 job.id,

@@ -12,7 +12,12 @@ crate::declare_rule! {
     /// a `secrets` limit (`SecretsMB`), `numa`, `disk`, `iops`, or a key of
     /// the API's quota this release of nomad-preflight does not know.
     /// Variables and host-volume limits (`storage`, `variables_limit`) bind
-    /// no placement and are not flagged.
+    /// no placement and are not flagged. Also a `memory_max` limit against
+    /// a task `memory_max` over its memory that Nomad ignores with memory
+    /// oversubscription off, where the quota's usage and the plan show the
+    /// two readings of the ask (its memory, its `memory_max`) may give
+    /// different plans; where both fit, or both are refused alike, the
+    /// plan is stated.
     ///
     /// ## Why is this bad?
     /// Nomad Enterprise counts these limits in code that is not public.
@@ -55,9 +60,20 @@ impl Rule for QuotaLimitsUnknownRule {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        let Some(unknown) = quota_limits_unknown(ctx.world, job) else {
+        let Some(mut unknown) = quota_limits_unknown(ctx.world, job) else {
             return;
         };
+        // An ignored memory_max is unknown only where the plan shows the
+        // two readings of it may differ: the plan's own answer
+        // (`planner::CannotKnow::of_plan`). Without a simulation it stays.
+        if unknown.waits_for_plan() {
+            if let (Some(sim), Some(result)) = (ctx.sim, ctx.plan()) {
+                match unknown.narrowed(sim, job, result) {
+                    Some(u) => unknown = u,
+                    None => return,
+                }
+            }
+        }
         // A node pool's limit: at the job's `node_pool`, where written.
         let pool_limit = unknown
             .limits
