@@ -139,6 +139,18 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut listed_nodes: Option<std::collections::BTreeSet<String>> = None;
     match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
+            // Every node Nomad lists has its ID: an item without one is
+            // no node stub (`[1]`, `[{}]`), never read as a client of
+            // zero resources.
+            Some(list) if list.iter().any(|n| s(n, "ID").is_empty()) => diags.push(
+                Diag::error(
+                    "import::shape",
+                    "cannot tell which nodes the cluster holds: nodes.json must hold the list of nodes `/v1/nodes` answers, and holds an item without an ID",
+                )
+                .in_source(&src)
+                .help("save it with `nomad operator api '/v1/nodes?resources=true'`")
+                .as_cannot_tell(),
+            ),
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
