@@ -342,11 +342,12 @@ fn summary(world: &World) -> String {
     let node_pools: std::collections::BTreeSet<&str> =
         world.clients.iter().map(|c| c.node_pool.as_str()).collect();
     format!(
-        "Nomad {} region {}: {} nodes ({} client shapes) in {} node pool{}, {} namespaces, {} quotas, {} running jobs{allocs}\n",
+        "Nomad {} region {}: {} nodes ({} client shape{}) in {} node pool{}, {} namespaces, {} quotas, {} running jobs{allocs}\n",
         world.nomad_version,
         world.region,
         nodes,
         world.clients.len(),
+        if world.clients.len() == 1 { "" } else { "s" },
         node_pools.len(),
         if node_pools.len() == 1 { "" } else { "s" },
         world.namespaces.len(),
