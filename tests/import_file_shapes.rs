@@ -190,6 +190,26 @@ fn a_node_pool_list_of_another_shape_cannot_tell() {
 }
 
 #[test]
+fn a_node_list_item_without_an_id_cannot_tell() {
+    // The fixture's four nodes and one item that is no node: not read as
+    // a fifth client of no resources, nor skipped.
+    let d = import("shapes-nodes");
+    let p = d.0.join("imp/nodes.json");
+    let t = std::fs::read_to_string(&p).unwrap();
+    let at = t.rfind(']').unwrap();
+    for item in ["{}", "1", r#"{"Name": "ghost", "Status": "ready"}"#] {
+        let body = format!("{}, {item}]", &t[..at]);
+        assert_refused(
+            &d,
+            "nodes.json",
+            &body,
+            "import::shape",
+            "cannot tell which nodes the cluster holds: nodes.json must hold the list of nodes `/v1/nodes` answers, and holds an item without an ID",
+        );
+    }
+}
+
+#[test]
 fn the_summary_counts_node_pools_not_client_shapes() {
     let d = import("shapes-summary");
     let o = run_in(&d.0, &["import", "imp"]);
