@@ -337,12 +337,19 @@ fn summary(world: &World) -> String {
         Some(p) => format!(", {} allocations where they run", p.allocs.len()),
         None => String::new(),
     };
+    // `clients` holds one entry per client shape (identical nodes grouped,
+    // world/import/pools.rs): the node pools are what Nomad calls pools.
+    let node_pools: std::collections::BTreeSet<&str> =
+        world.clients.iter().map(|c| c.node_pool.as_str()).collect();
     format!(
-        "Nomad {} region {}: {} nodes in {} pools, {} namespaces, {} quotas, {} running jobs{allocs}\n",
+        "Nomad {} region {}: {} nodes ({} client shape{}) in {} node pool{}, {} namespaces, {} quotas, {} running jobs{allocs}\n",
         world.nomad_version,
         world.region,
         nodes,
         world.clients.len(),
+        if world.clients.len() == 1 { "" } else { "s" },
+        node_pools.len(),
+        if node_pools.len() == 1 { "" } else { "s" },
         world.namespaces.len(),
         world.quotas.len(),
         world.running.len()

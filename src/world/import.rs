@@ -16,6 +16,7 @@ mod json;
 mod nodes;
 mod pools;
 mod server;
+mod shape;
 mod specs;
 mod stale;
 mod wildcard;
@@ -138,6 +139,18 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut listed_nodes: Option<std::collections::BTreeSet<String>> = None;
     match read_saved(vfs, &dir.join("nodes.json"), true, &mut diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
+            // Every node Nomad lists has its ID: an item without one is
+            // no node stub (`[1]`, `[{}]`), never read as a client of
+            // zero resources.
+            Some(list) if list.iter().any(|n| s(n, "ID").is_empty()) => diags.push(
+                Diag::error(
+                    "import::shape",
+                    "cannot tell which nodes the cluster holds: nodes.json must hold the list of nodes `/v1/nodes` answers, and holds an item without an ID",
+                )
+                .in_source(&src)
+                .help("save it with `nomad operator api '/v1/nodes?resources=true'`")
+                .as_cannot_tell(),
+            ),
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -267,9 +280,15 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     world.clients = group_nodes(shapes.into_values().collect());
     let edition = world.stated_edition;
     let community = edition == Some(crate::version::Edition::Community);
-    let quotas_src = match read_saved(vfs, &dir.join("quotas.json"), false, &mut diags) {
+    let quotas = read_saved(vfs, &dir.join("quotas.json"), false, &mut diags);
+    // Whether every quota is known: the saved list, or none at all on a
+    // community cluster (quotas are Enterprise-only at every release).
+    let mut quotas_known = matches!(quotas, Some(Saved::Absent)) && community;
+    let quotas_src = match quotas {
         Some(Saved::Read(src, v)) => {
-            for q in v.as_array().into_iter().flatten().map(quota_from_api) {
+            let list = shape::named_list(&src, &v, &shape::QUOTAS, &mut diags);
+            quotas_known = list.is_some();
+            for q in list.into_iter().flatten().map(quota_from_api) {
                 world.quotas.insert(q.name.clone(), q);
             }
             let at = world.nomad_version;
@@ -295,10 +314,15 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     };
     match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
-            namespace_pools(&src, &v, &mut diags);
-            ent_config::namespace_clusters(&src, &v, &mut diags);
-            for ns in v.as_array().into_iter().flatten().map(namespace_from_api) {
-                world.namespaces.insert(ns.name.clone(), ns);
+            if let Some(list) = shape::named_list(&src, &v, &shape::NAMESPACES, &mut diags) {
+                namespace_pools(&src, &v, &mut diags);
+                ent_config::namespace_clusters(&src, &v, &mut diags);
+                for ns in list.iter().map(namespace_from_api) {
+                    world.namespaces.insert(ns.name.clone(), ns);
+                }
+                if quotas_known {
+                    specs::unknown_quotas(&src, &world, &mut diags);
+                }
             }
         }
         // Not the list: what that leaves unknown, for which jobs, is
@@ -334,7 +358,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         quotas_src.as_ref(),
     )));
     match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
-        Some(Saved::Read(_, v)) => world.scheduler = scheduler_from_api(&v),
+        Some(Saved::Read(src, v)) => {
+            if let Some(cfg) = shape::scheduler_config(&src, &v, &mut diags) {
+                world.scheduler = scheduler_from_api(cfg);
+            }
+        }
         Some(Saved::Absent) => not_saved(
             &mut diags,
             dir,

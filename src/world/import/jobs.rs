@@ -40,7 +40,10 @@ pub(super) fn load_jobs(
     // Files there but empty: each already said as not saved.
     let mut empty: Vec<PathBuf> = Vec::new();
     let listed_ns = listing.iter().flatten().map(|(ns, _)| ns);
-    let ns_dirs = namespace_dirs(world, listed_ns);
+    // Every folder saved, not only the namespaces listed: a job of a
+    // namespace namespaces.json does not list is said, never skipped.
+    let saved_ns = saved_dirs(vfs, &jobs_dir);
+    let ns_dirs = namespace_dirs(world, listed_ns.chain(saved_ns.iter()));
     for ns in &ns_dirs {
         let d = jobs_dir.join(ns);
         if !vfs.is_dir(&d) {
@@ -104,6 +107,9 @@ pub(super) fn load_jobs(
                         .help("keep one file per job: save the folder afresh (`import --print-commands`)"),
                     );
                 }
+                Ok(job) if in_unlisted_namespace(world, &job, &v) => {
+                    diags.push(unlisted_namespace(dir, &p, &job).in_source(&src));
+                }
                 Ok(job) => {
                     versions.insert(
                         (job.namespace.clone(), job.id.clone()),
@@ -148,6 +154,56 @@ fn namespace_dirs<'a>(world: &'a World, more: impl Iterator<Item = &'a String>) 
         .filter(|ns| crate::project::is_plain_file_name(ns))
         .cloned()
         .collect()
+}
+
+/// The folders under `jobs/` that hold a saved job file (each a
+/// namespace's, by its saved name). [`Vfs::list`] leaves folders out, so
+/// they are read off the files below; a folder whose files cannot be
+/// listed is left to the listed namespaces (its files are refused by
+/// name when read).
+fn saved_dirs(vfs: &dyn Vfs, jobs_dir: &Path) -> Vec<String> {
+    let files = vfs.files_under(jobs_dir).unwrap_or_default();
+    let dirs: std::collections::BTreeSet<String> = (files.iter())
+        .filter_map(|p| {
+            let mut below = p.strip_prefix(jobs_dir).ok()?.components();
+            let ns = below.next()?.as_os_str().to_str()?;
+            let file = below.next()?;
+            (below.next().is_none() && Path::new(file.as_os_str()).extension()? == "json")
+                .then(|| ns.to_string())
+        })
+        .collect();
+    dirs.into_iter().collect()
+}
+
+/// A job that is not dead, of a namespace the saved namespace list does
+/// not hold. Nomad cannot hold one: a namespace is deleted only when its
+/// every job is dead (nomad/state/state_store.go v2.0.5 DeleteNamespaces:
+/// "contains at least one non-terminal job"; nomad/namespace_endpoint.go
+/// v2.0.5 DeleteNamespaces checks every region the same way), and no job
+/// registers in a namespace that does not exist. A dead job may outlive
+/// its namespace and runs nothing, so it is read as it is.
+fn in_unlisted_namespace(world: &World, job: &Job, v: &Value) -> bool {
+    world.namespace_list == NamespaceList::Listed
+        && !world.namespaces.contains_key(&job.namespace)
+        && v.get("Status").and_then(Value::as_str) != Some("dead")
+}
+
+/// [`in_unlisted_namespace`]'s error: the files were saved apart, so which
+/// jobs run (and in which namespaces) cannot be told; the job is never
+/// dropped without a word.
+fn unlisted_namespace(dir: &Path, file: &Path, job: &Job) -> Diag {
+    let rel = file.strip_prefix(dir).unwrap_or(file);
+    Diag::error(
+        "import::unknown-namespace",
+        format!(
+            "cannot tell which jobs run: {} holds job {} of namespace {}, which namespaces.json does not list, and Nomad deletes no namespace that holds a job that is not dead",
+            crate::escape::one_line(&rel.display().to_string()),
+            crate::escape::one_line(&crate::gotext::go_quote(&job.id)),
+            crate::escape::one_line(&crate::gotext::go_quote(&job.namespace))
+        ),
+    )
+    .help("namespaces.json and jobs/ were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+    .as_cannot_tell()
 }
 
 /// The jobs `jobs.json` lists that no file under `jobs/` holds: each

@@ -110,3 +110,34 @@ pub fn scheduler_from_api(v: &Value) -> SchedulerConfig {
         spans: Default::default(),
     }
 }
+
+/// A namespace whose quota the saved quota list does not hold. Nomad
+/// cannot hold one (nomad/state/state_store.go upsertNamespaceImpl,
+/// v1.7.2 and v2.0.5: "namespace %q using non-existent quota %q"), so
+/// the two files were saved at different times or edited; read, the
+/// namespace's jobs were judged without their quota, a false all-clear
+/// (a written world refuses the same with `world::unknown-quota`).
+pub(super) fn unknown_quotas(
+    src: &crate::source::Source,
+    world: &World,
+    diags: &mut crate::diag::Diags,
+) {
+    for ns in world.namespaces.values() {
+        let Some(q) = ns.quota.as_ref().filter(|q| !world.quotas.contains_key(*q)) else {
+            continue;
+        };
+        diags.push(
+            crate::diag::Diag::error(
+                "import::unknown-quota",
+                format!(
+                    "cannot tell namespace {}'s quota: it uses quota {}, which quotas.json does not hold, and Nomad refuses a namespace using a quota that does not exist",
+                    crate::escape::one_line(&crate::gotext::go_quote(&ns.name)),
+                    crate::escape::one_line(&crate::gotext::go_quote(q))
+                ),
+            )
+            .in_source(src)
+            .help("namespaces.json and quotas.json were saved at different times: save both again (`nomad-preflight import --print-commands DIR`)")
+            .as_cannot_tell(),
+        );
+    }
+}
