@@ -56,9 +56,6 @@ pub struct DeploymentGroupFacts {
     pub require_progress_by: Option<(i64, i32)>,
 }
 
-/// `0001-01-01T00:00:00Z` in Unix seconds: Go's zero `time.Time`.
-const GO_ZERO_SECS: i64 = -62_135_596_800;
-
 /// A job's latest deployment, from deployments.json's entry.
 pub fn deployment_facts(d: &Value) -> DeploymentFacts {
     let groups = d
@@ -71,7 +68,7 @@ pub fn deployment_facts(d: &Value) -> DeploymentFacts {
                 .get("RequireProgressBy")
                 .and_then(Value::as_str)
                 .and_then(event_time)
-                .filter(|(secs, _)| *secs != GO_ZERO_SECS);
+                .filter(|(secs, _)| *secs != crate::gotime::ZERO_UNIX_SECS);
             let facts = DeploymentGroupFacts {
                 auto_revert: b(g, "AutoRevert"),
                 promoted: b(g, "Promoted"),
@@ -208,25 +205,10 @@ fn node_event(e: &Value) -> Option<NodeEvent> {
     })
 }
 
-/// An RFC 3339 time as Go's `time.Time.UnmarshalJSON` reads it: the
-/// instant (whole seconds, as `formatTime` prints it: truncated) and the
-/// offset written, which the decoded time keeps (`Z` is UTC).
+/// A `time.Time`'s JSON as whole seconds (as `formatTime` prints it:
+/// truncated) and the offset written.
 fn event_time(text: &str) -> Option<(i64, i32)> {
-    let t: jiff::Timestamp = text.parse().ok()?;
-    let offset = if text.ends_with(['Z', 'z']) {
-        0
-    } else {
-        let tail = text.get(text.len().checked_sub(6)?..)?;
-        let sign = match tail.as_bytes().first()? {
-            b'+' => 1,
-            b'-' => -1,
-            _ => return None,
-        };
-        let hours: i32 = tail.get(1..3)?.parse().ok()?;
-        let minutes: i32 = tail.get(4..6)?.parse().ok()?;
-        sign * (hours * 3600 + minutes * 60)
-    };
-    Some((t.as_second(), offset))
+    crate::gotime::parse_json_time(text).map(|(t, offset)| (t.as_second(), offset))
 }
 
 /// Nomad's `outputTruncatedNodeDriverInfo` (command/node_status.go, the
