@@ -143,10 +143,15 @@ pub fn status_notes(
             let Ok(node) = status::find_node(state, id) else {
                 return (notes, false);
             };
-            let unknown = !*short && status::node_events_unknown(world, node);
+            // The short view prints the Drivers row, the full one the events.
+            let (unknown, what) = if *short {
+                (status::drivers_unknown(world, node), "Drivers row")
+            } else {
+                (status::node_events_unknown(world, node), "Node Events")
+            };
             if unknown {
                 notes.push(format!(
-                    "the Node Events of node {} cannot be told from this import",
+                    "the {what} of node {} cannot be told from this import",
                     node.name
                 ));
             }

@@ -139,6 +139,9 @@ pub struct NodeFacts {
     pub events: Events,
     /// `None`: the node reports no `Drivers` map (a pre-0.8 client).
     pub drivers: Option<Vec<DriverHealth>>,
+    /// The short view's `Drivers` row, sorted: [`attribute_drivers`].
+    /// `None`: only the list's stub was saved, which has no attributes.
+    pub attribute_drivers: Option<Vec<String>>,
 }
 
 impl StatusFacts {
@@ -181,7 +184,36 @@ fn node_facts(v: &Value) -> NodeFacts {
             })
             .collect()
     });
-    NodeFacts { events, drivers }
+    NodeFacts {
+        events,
+        drivers,
+        attribute_drivers: attribute_drivers(v),
+    }
+}
+
+/// Nomad's `nodeDrivers` (command/node_status.go, the same v0.9.0-v2.0.5),
+/// which `nomad node status -short` prints as `Drivers`: every attribute
+/// `driver.NAME` (two dot-separated parts) whose value is exactly "1",
+/// sorted. Clients set it for each detected driver, healthy or not
+/// (client/node_updater.go v2.0.5:304-312, "COMPAT Remove in Nomad
+/// 0.10"), so it is not the Drivers map's list. `None` for a node list
+/// stub (`NodeListStub` has no attributes, or only `os.name`).
+fn attribute_drivers(v: &Value) -> Option<Vec<String>> {
+    let attrs = v.get("Attributes")?.as_object()?;
+    if attrs.keys().all(|k| k == "os.name") {
+        return None;
+    }
+    let mut drivers: Vec<String> = attrs
+        .iter()
+        .filter(|(_, val)| val.as_str() == Some("1"))
+        .filter_map(|(k, _)| match k.split('.').collect::<Vec<_>>()[..] {
+            ["driver", name] => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    // Go's sort.Strings: byte order, as Rust's String order is.
+    drivers.sort();
+    Some(drivers)
 }
 
 fn node_event(e: &Value) -> Option<NodeEvent> {
@@ -243,6 +275,18 @@ mod tests {
             "raw_exec": {"Detected": false, "Healthy": false}}}));
         let d = f.drivers.unwrap_or_default();
         assert_eq!(driver_status(&d), "docker,exec (unhealthy)");
+    }
+
+    #[test]
+    fn attribute_drivers_are_the_flags_set_to_1_and_a_stub_has_none() {
+        let f = node_facts(&json!({"Attributes": {
+            "driver.exec": "1", "driver.docker": "1", "driver.raw_exec": "0",
+            "driver.docker.version": "1", "driver.qemu": "true", "kernel.name": "linux"}}));
+        let want = Some(vec!["docker".to_string(), "exec".to_string()]);
+        assert_eq!(f.attribute_drivers, want);
+        let stub = node_facts(&json!({"Attributes": {"os.name": "ubuntu"}}));
+        assert_eq!(stub.attribute_drivers, None);
+        assert_eq!(node_facts(&json!({})).attribute_drivers, None);
     }
 
     #[test]
