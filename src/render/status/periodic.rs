@@ -7,17 +7,19 @@
 
 use super::{format_kv, format_list, SIM_EPOCH_UNIX};
 use crate::cluster::{JobRecord, JobStatus, State};
+use crate::render::time_difference;
 
 /// The header's `Next Periodic Launch` row of a periodic, not
-/// parameterized, job: `none (job stopped)`, else the next launch from
-/// `now` (simulated seconds) with the wait truncated to the second
-/// (formatTimeDifference). `None`: no row (not periodic, or no launch,
-/// as Nomad prints none when `Next` errs).
+/// parameterized, job: `none (job stopped)`, else what the CLI's own
+/// `Next` gives from `now` (simulated seconds), enabled or not
+/// ([`crate::periodic::status`]), with the wait truncated to the second
+/// (formatTimeDifference). `None`: no row (not periodic, or `Next` errs).
 pub(super) fn next_launch_row(
     r: &JobRecord,
     now: i64,
     v: crate::version::NomadVersion,
 ) -> Option<String> {
+    use crate::periodic::status::{status_launch, StatusLaunch};
     let job = &r.job;
     if job.periodic.is_none() || job.parameterized.is_some() {
         return None;
@@ -26,17 +28,19 @@ pub(super) fn next_launch_row(
         return Some("Next Periodic Launch|none (job stopped)".to_string());
     }
     let unix = now.saturating_add(SIM_EPOCH_UNIX);
-    match crate::periodic::next_launch(job, unix, v) {
-        Ok(Some(n)) => {
-            let ns = n.wait.nanos();
-            let wait = if ns == i64::MAX || ns == i64::MIN {
-                n.wait
-            } else {
-                crate::jobspec::Duration(ns - ns % 1_000_000_000)
-            };
-            Some(format!("Next Periodic Launch|{} ({wait} from now)", n.at))
-        }
-        Ok(None) => None,
+    match status_launch(job, unix, v) {
+        Ok(StatusLaunch::At(n)) => Some(format!(
+            "Next Periodic Launch|{} ({} from now)",
+            n.at,
+            time_difference(n.wait)
+        )),
+        // formatTime prints the zero time empty; columnize trims the
+        // space before the wait.
+        Ok(StatusLaunch::Zero { wait }) => Some(format!(
+            "Next Periodic Launch| ({} from now)",
+            time_difference(wait)
+        )),
+        Ok(StatusLaunch::NoRow) => None,
         // Said in the row's place, never dropped silently.
         Err(e) => Some(format!("Next Periodic Launch|cannot tell: {}", e.text())),
     }
