@@ -96,3 +96,23 @@ fn a_non_cron_periodic_job_shows_the_zero_time_or_its_specs() {
         "{out}{err}"
     );
 }
+
+/// A job matched by the prefix but launched by another parent: the list
+/// is not empty, so Nomad prints the table, with no row but its header.
+#[test]
+fn a_prefix_match_of_another_parent_is_an_empty_table() {
+    let stray = job_json(json!({"ID": "report/periodic-1717200000",
+        "Name": "report/periodic-1717200000", "ParentID": "other", "Status": "dead"}));
+    let d = cluster(
+        "status-periodic-stray-child",
+        cron("cron", "0 3 * * *", Value::Null, true),
+        &[stray],
+    );
+    let (code, out, err) = status(&d);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.ends_with("\n\nPreviously Launched Jobs\nID  Status\n"),
+        "{out}{err}"
+    );
+    assert!(!out.contains("No instances"), "{out}");
+}

@@ -105,20 +105,30 @@ pub(super) fn sections(state: &State, r: &JobRecord) -> Option<String> {
             "Previously Launched Jobs",
         )
     };
+    // PrefixList answers every job of the namespace whose ID starts with
+    // the prefix, sorted by ID, whatever its parent: the CLI says "No ..."
+    // only when that list is empty, and then prints only the rows whose
+    // ParentID is this job, so a list of others' jobs alone is a table of
+    // its header (outputPeriodicInfo / outputParameterizedInfo,
+    // command/job_status.go v0.9.3:236-261, v1.6.0:249-274,
+    // v2.0.5:348-373).
     let prefix = format!("{}{suffix}", job.id);
-    let launched: Vec<&&JobRecord> = children
+    let listed: Vec<&JobRecord> = state
+        .jobs
         .iter()
-        .filter(|c| c.job.id.starts_with(&prefix))
+        .filter(|((ns, id), _)| *ns == job.namespace && id.starts_with(&prefix))
+        .map(|(_, c)| c)
         .collect();
-    if launched.is_empty() {
+    if listed.is_empty() {
         out.push_str("\n\n");
         out.push_str(none);
         return Some(out);
     }
     let mut rows = vec!["ID|Status".to_string()];
     rows.extend(
-        launched
+        listed
             .iter()
+            .filter(|c| c.job.parent_id == job.id)
             .map(|c| format!("{}|{}", c.job.id, c.status.as_str())),
     );
     out.push_str(&format!("\n\n{title}\n"));
