@@ -38,10 +38,15 @@ fn cron(spec_type: &str, spec: &str, specs: Value, enabled: bool) -> Value {
 }
 
 fn status(d: &TempDir) -> (i32, String, String) {
+    status_in(d, "UTC")
+}
+
+/// `status job report` on a machine in time zone `tz`.
+fn status_in(d: &TempDir, tz: &str) -> (i32, String, String) {
     let o = std::process::Command::new(common::bin())
         .current_dir(&d.0)
         .args(["--no-color", "status", "--world", "import", "job", "report"])
-        .env("TZ", "UTC")
+        .env("TZ", tz)
         .env_remove("NOMAD_NAMESPACE")
         .output()
         .expect("run the binary");
@@ -115,4 +120,20 @@ fn a_prefix_match_of_another_parent_is_an_empty_table() {
         "{out}{err}"
     );
     assert!(!out.contains("No instances"), "{out}");
+}
+
+/// `time_zone = "Local"`: the CLI's GetLocation loads the zone of the
+/// machine running `nomad` (time.LoadLocation), here Tokyo's: 12:00:31Z is
+/// 21:00:31 there, and 03:00 there is 5h59m29s away.
+#[test]
+fn a_local_zone_is_the_zone_of_the_machine_running_nomad() {
+    let mut periodic = cron("cron", "0 3 * * *", Value::Null, true);
+    periodic["TimeZone"] = json!("Local");
+    let d = cluster("status-periodic-local", periodic, &[]);
+    let (code, out, err) = status_in(&d, "Asia/Tokyo");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("\nNext Periodic Launch = 2024-06-02T03:00:00+09:00 (5h59m29s from now)\n"),
+        "{out}{err}"
+    );
 }

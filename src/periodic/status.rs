@@ -12,6 +12,7 @@ use super::cron::{CronExpr, Flavor, Next};
 use super::{go_sub, location, NextLaunch, NoLaunch};
 use crate::jobspec::{Duration, Job};
 use crate::version::NomadVersion;
+use jiff::tz::TimeZone;
 
 /// What the row shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +29,23 @@ pub enum StatusLaunch {
 }
 
 /// `api.PeriodicConfig.Next(now in the job's zone)` as the release's CLI
-/// computes it, `now` in Unix seconds. An error: the row cannot be told.
-pub fn status_launch(job: &Job, now: i64, version: NomadVersion) -> Result<StatusLaunch, NoLaunch> {
+/// computes it, `now` in Unix seconds, `local` the zone of the machine
+/// running `nomad`. An error: the row cannot be told.
+pub fn status_launch(
+    job: &Job,
+    now: i64,
+    version: NomadVersion,
+    local: &TimeZone,
+) -> Result<StatusLaunch, NoLaunch> {
     let Some(p) = job.periodic.as_ref() else {
         return Ok(StatusLaunch::NoRow);
     };
-    let tz = location(&p.time_zone).map_err(NoLaunch::Unknown)?;
+    // GetLocation runs in the CLI here: `Local` is its own machine's zone
+    // (time.LoadLocation), not the servers' a plan's line would need.
+    let tz = match p.time_zone.as_str() {
+        "Local" => local.clone(),
+        name => location(name).map_err(NoLaunch::Unknown)?,
+    };
     let from = Clock::new(now, tz);
     let flavor = Flavor::of(version);
     // `Spec` is the `cron` field (a job's JSON `Spec`), `Specs` `crons`.
@@ -126,6 +138,7 @@ mod tests {
             &job("cron", true, &["0 3 * * *"], false),
             NOW,
             NomadVersion::DEMO,
+            &TimeZone::UTC,
         );
         assert_eq!(l.map(at), Ok("2026-12-01T03:00:00Z 7h33m0s".into()));
     }
@@ -136,22 +149,46 @@ mod tests {
             wait: Duration(i64::MIN),
         });
         let test_spec = job("test", true, &["0 3 * * *"], true);
-        assert_eq!(status_launch(&test_spec, NOW, NomadVersion::DEMO), zero);
-        assert_eq!(status_launch(&test_spec, NOW, NomadVersion::CURRENT), zero);
+        assert_eq!(
+            status_launch(&test_spec, NOW, NomadVersion::DEMO, &TimeZone::UTC),
+            zero
+        );
+        assert_eq!(
+            status_launch(&test_spec, NOW, NomadVersion::CURRENT, &TimeZone::UTC),
+            zero
+        );
         let test_specs = job("test", false, &["0 3 * * *"], true);
-        assert_eq!(status_launch(&test_specs, NOW, NomadVersion::DEMO), zero);
-        let l = status_launch(&test_specs, NOW, NomadVersion::CURRENT);
+        assert_eq!(
+            status_launch(&test_specs, NOW, NomadVersion::DEMO, &TimeZone::UTC),
+            zero
+        );
+        let l = status_launch(&test_specs, NOW, NomadVersion::CURRENT, &TimeZone::UTC);
         assert_eq!(l.map(at), Ok("2026-12-01T03:00:00Z 7h33m0s".into()));
         // A spec that never fires again: the zero time, not no row.
         let past = job("cron", true, &["0 0 1 1 * 1999"], true);
-        assert_eq!(status_launch(&past, NOW, NomadVersion::CURRENT), zero);
+        assert_eq!(
+            status_launch(&past, NOW, NomadVersion::CURRENT, &TimeZone::UTC),
+            zero
+        );
+    }
+
+    #[test]
+    fn local_is_the_zone_of_the_machine_running_the_cli() {
+        let mut j = job("cron", true, &["0 3 * * *"], true);
+        if let Some(p) = j.periodic.as_mut() {
+            p.time_zone = "Local".into();
+        }
+        let tokyo = TimeZone::get("Asia/Tokyo").expect("tzdb");
+        let l = status_launch(&j, NOW, NomadVersion::CURRENT, &tokyo);
+        // 19:27Z is 04:27 the next day in Tokyo: 03:00 there is 22h33m on.
+        assert_eq!(l.map(at), Ok("2026-12-02T03:00:00+09:00 22h33m0s".into()));
     }
 
     #[test]
     fn a_walk_that_panics_prints_no_row() {
         let j = job("cron", true, &["30-10 5 * * *"], true);
         assert_eq!(
-            status_launch(&j, NOW, NomadVersion::CURRENT),
+            status_launch(&j, NOW, NomadVersion::CURRENT, &TimeZone::UTC),
             Ok(StatusLaunch::NoRow)
         );
     }

@@ -18,6 +18,7 @@ pub(super) fn next_launch_row(
     r: &JobRecord,
     now: i64,
     v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
 ) -> Option<String> {
     use crate::periodic::status::{status_launch, StatusLaunch};
     let job = &r.job;
@@ -28,7 +29,7 @@ pub(super) fn next_launch_row(
         return Some("Next Periodic Launch|none (job stopped)".to_string());
     }
     let unix = now.saturating_add(SIM_EPOCH_UNIX);
-    match status_launch(job, unix, v) {
+    match status_launch(job, unix, v, zone) {
         Ok(StatusLaunch::At(n)) => Some(format!(
             "Next Periodic Launch|{} ({} from now)",
             n.at,
