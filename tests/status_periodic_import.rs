@@ -137,3 +137,25 @@ fn a_local_zone_is_the_zone_of_the_machine_running_nomad() {
         "{out}{err}"
     );
 }
+
+/// A row that cannot be told (here a distribution's extra copy of a zone,
+/// `posix/Europe/Berlin`, which some tzdata packages hold and others do
+/// not: periodic_time_zone_data.rs) is said in its place
+/// and in the exit code, as every other section of the view that cannot be
+/// told: never exit 0 beside a "cannot tell".
+#[test]
+fn a_launch_that_cannot_be_told_is_in_the_exit_code() {
+    let mut periodic = cron("cron", "0 3 * * *", Value::Null, true);
+    periodic["TimeZone"] = json!("posix/Europe/Berlin");
+    let d = cluster("status-periodic-untold", periodic, &[]);
+    let (code, out, err) = status(&d);
+    assert!(
+        out.contains("\nNext Periodic Launch = cannot tell: "),
+        "{out}{err}"
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("the Next Periodic Launch of job report cannot be told"),
+        "{err}"
+    );
+}

@@ -28,6 +28,7 @@ pub use self::facts::{
     status_now, Now,
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
+pub use self::periodic::launch_unknown;
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;

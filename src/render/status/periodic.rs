@@ -14,36 +14,57 @@ use crate::render::time_difference;
 /// `Next` gives from `now` (simulated seconds), enabled or not
 /// ([`crate::periodic::status`]), with the wait truncated to the second
 /// (formatTimeDifference). `None`: no row (not periodic, or `Next` errs).
+/// A row that cannot be told says so in its place, never dropped silently.
 pub(super) fn next_launch_row(
     r: &JobRecord,
     now: i64,
     v: crate::version::NomadVersion,
     zone: &super::TimeZone,
 ) -> Option<String> {
+    launch(r, now, v, zone)
+        .map(|row| row.unwrap_or_else(|why| format!("Next Periodic Launch|cannot tell: {why}")))
+}
+
+/// Does the job view say its `Next Periodic Launch` cannot be told?
+pub fn launch_unknown(
+    r: &JobRecord,
+    now: i64,
+    v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
+) -> bool {
+    matches!(launch(r, now, v, zone), Some(Err(_)))
+}
+
+/// The row, or why it cannot be told (`Err`); `None`: no row.
+fn launch(
+    r: &JobRecord,
+    now: i64,
+    v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
+) -> Option<Result<String, String>> {
     use crate::periodic::status::{status_launch, StatusLaunch};
     let job = &r.job;
     if job.periodic.is_none() || job.parameterized.is_some() {
         return None;
     }
     if job.stop {
-        return Some("Next Periodic Launch|none (job stopped)".to_string());
+        return Some(Ok("Next Periodic Launch|none (job stopped)".to_string()));
     }
     let unix = now.saturating_add(SIM_EPOCH_UNIX);
     match status_launch(job, unix, v, zone) {
-        Ok(StatusLaunch::At(n)) => Some(format!(
+        Ok(StatusLaunch::At(n)) => Some(Ok(format!(
             "Next Periodic Launch|{} ({} from now)",
             n.at,
             time_difference(n.wait)
-        )),
+        ))),
         // formatTime prints the zero time empty; columnize trims the
         // space before the wait.
-        Ok(StatusLaunch::Zero { wait }) => Some(format!(
+        Ok(StatusLaunch::Zero { wait }) => Some(Ok(format!(
             "Next Periodic Launch| ({} from now)",
             time_difference(wait)
-        )),
+        ))),
         Ok(StatusLaunch::NoRow) => None,
-        // Said in the row's place, never dropped silently.
-        Err(e) => Some(format!("Next Periodic Launch|cannot tell: {}", e.text())),
+        Err(e) => Some(Err(e.text())),
     }
 }
 
