@@ -66,11 +66,21 @@ pub fn status_launch(
         _ if p.spans.written("cron") => p.specs.iter().skip(1).collect(),
         _ => p.specs.iter().collect(),
     };
-    let mut best: Option<Option<Clock>> = None;
+    // None is Go's zero time, which every spec list starts from.
+    let mut best: Option<Clock> = None;
     for s in specs {
-        // A stored job's cron specs parsed when it was registered.
-        let expr = CronExpr::parse(s, flavor)
-            .map_err(|e| NoLaunch::Unknown(format!("Invalid cron spec {s:?}: {e}")))?;
+        // A spec the release's cronexpr refuses (a `test` job's are never
+        // parsed by the servers): before 0.11.2 `Next` falls through to
+        // the zero time (api/jobs.go v0.11.1: `if err == nil`), from then
+        // it returns the error (v0.11.2, v1.6.0:855-858, v2.0.5's
+        // cronParseNext), and the CLI prints no row.
+        let Ok(expr) = CronExpr::parse(s, flavor) else {
+            return Ok(if version.at_least(0, 11, 2) {
+                StatusLaunch::NoRow
+            } else {
+                zero
+            });
+        };
         let t = match expr.next(&from) {
             Next::At(t) => Some(t),
             Next::Never => None,
@@ -86,13 +96,13 @@ pub fn status_launch(
         };
         // `if nextTime.IsZero() || t.Before(nextTime)`: the zero time is
         // before every launch, so it wins once a launch is held.
-        best = Some(match (best.flatten(), t) {
+        best = match (best, t) {
             (None, t) => t,
             (Some(_), None) => None,
             (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
-        });
+        };
     }
-    Ok(match best.flatten() {
+    Ok(match best {
         Some(t) => StatusLaunch::At(NextLaunch {
             at: t.rfc3339(),
             wait: go_sub(t.unix, now),
@@ -182,6 +192,17 @@ mod tests {
         let l = status_launch(&j, NOW, NomadVersion::CURRENT, &tokyo);
         // 19:27Z is 04:27 the next day in Tokyo: 03:00 there is 22h33m on.
         assert_eq!(l.map(at), Ok("2026-12-02T03:00:00+09:00 22h33m0s".into()));
+    }
+
+    #[test]
+    fn a_spec_that_does_not_parse_is_the_zero_time_before_0_11_2_then_no_row() {
+        let j = job("cron", true, &["not a spec"], true);
+        let at = |v| status_launch(&j, NOW, v, &TimeZone::UTC);
+        let zero = StatusLaunch::Zero {
+            wait: Duration(i64::MIN),
+        };
+        assert_eq!(at(NomadVersion::new(0, 11, 1)), Ok(zero));
+        assert_eq!(at(NomadVersion::new(0, 11, 2)), Ok(StatusLaunch::NoRow));
     }
 
     #[test]
