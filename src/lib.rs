@@ -31,6 +31,7 @@ pub mod goregexp;
 pub mod gorelease;
 pub mod gostrconv;
 pub mod gotext;
+pub mod gotime;
 pub mod goversion;
 pub mod hex;
 pub mod huge_pages;

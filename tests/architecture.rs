@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "gorelease",
             "gofloat",
             "gostrconv",
+            "gotime",
             "cronexpr",
             "gotext",
             "goversion",

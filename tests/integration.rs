@@ -336,6 +336,7 @@ mod status_import;
 mod status_import_facts;
 mod status_job_status;
 mod status_periodic;
+mod status_periodic_import;
 mod status_quota_layout;
 mod status_submit_date;
 mod validate_empty_region_namespace;

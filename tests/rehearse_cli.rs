@@ -227,3 +227,50 @@ fn without_an_earlier_version_the_rehearsal_is_not_an_all_clear() {
     );
     assert!(!stderr.contains("sockshop.nomad,"), "{stderr}");
 }
+
+/// Nomad prints the dates and ages of the day it runs (`time.Now()`,
+/// command/job_status.go and node_status.go; formatTime, prettyTimeDiff,
+/// command/helpers.go v0.9.3-v2.0.5), which a rehearsal cannot know: a
+/// step whose view prints a time says they are the simulated clock's, in
+/// the text and as `simulated_times`; one that prints none (the node
+/// list, a quota) says nothing.
+#[test]
+fn status_steps_that_print_times_say_they_are_simulated() {
+    let dir = temp_dir("times");
+    let step = |title: &str, cmd: &str| format!("step \"{title}\" {{\n  command = \"{cmd}\"\n}}\n");
+    let text = [
+        step("jobs", "nomad job status"),
+        step("job", "nomad job status sockshop"),
+        step("nodes", "nomad node status"),
+        step("node", "nomad node status aws-1"),
+        step("quota", "nomad quota status default"),
+    ]
+    .concat();
+    std::fs::write(dir.join("times.hcl"), text).expect("write");
+    let run = |format: &str| {
+        Command::new(common::bin())
+            .args(["rehearse", "times.hcl", "--samples", "0", "--no-color"])
+            .args(["--format", format])
+            .current_dir(&dir)
+            .env("TZ", "UTC")
+            .output()
+            .expect("run")
+    };
+    let out = run("json");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let said: Vec<bool> = (0..5)
+        .map(|i| {
+            let note = v["steps"][i]["simulated_times"]
+                .as_str()
+                .unwrap_or_default();
+            note.contains("simulated clock")
+        })
+        .collect();
+    assert_eq!(said, [true, true, false, true, false], "{v:#}");
+    let text = String::from_utf8_lossy(&run("text").stdout).into_owned();
+    let notes = text
+        .matches("\nnote: the times above are the rehearsal's simulated clock")
+        .count();
+    assert_eq!(notes, 3, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

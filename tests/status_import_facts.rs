@@ -242,3 +242,46 @@ fn job_without_saved_deployments_says_it_cannot_tell() {
     let events = section(&out, "Latest Deployment");
     assert!(events.starts_with("cannot tell:"), "{out}");
 }
+
+/// `nomad node status -short` prints `Drivers` from the node's attributes
+/// (nodeDrivers, command/node_status.go v2.0.5:388-406, the same since
+/// v0.9.0): each `driver.NAME` whose value is exactly "1", which a client
+/// sets for every detected driver, healthy or not (client/node_updater.go
+/// v2.0.5:304-312). `exec` is detected but unhealthy: listed; `raw_exec`'s
+/// "0" and `driver.docker.version` are not flags.
+#[test]
+fn short_node_lists_the_drivers_of_its_own_attributes() {
+    let d = project("status-facts-short-drivers", true);
+    let file = d.0.join(format!("imp/node-{NODE}.json"));
+    let mut node = read(&file);
+    node["Attributes"] = json!({"kernel.name": "linux", "driver.docker": "1",
+        "driver.exec": "1", "driver.raw_exec": "0", "driver.docker.version": "1"});
+    write(&file, &node);
+    let (code, out, err) = status(&d, &["node", "n1", "--short"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\nDrivers         = docker,exec\n"), "{out}");
+}
+
+/// A node known from nodes.json's stub alone has no attributes: the row
+/// cannot be told, said in its place and in the exit code.
+#[test]
+fn short_node_without_saved_attributes_says_it_cannot_tell() {
+    let d = project("status-facts-short-stub", true);
+    std::fs::remove_file(d.0.join(format!("imp/node-{NODE}.json"))).expect("rm");
+    let mut nodes = read(&d.0.join("imp/nodes.json"));
+    nodes[0]
+        .as_object_mut()
+        .expect("a node")
+        .remove("Attributes");
+    write(&d.0.join("imp/nodes.json"), &nodes);
+    let (code, out, err) = status(&d, &["node", "n1", "--short"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("\nDrivers         = cannot tell: the import holds no Attributes for node n1"),
+        "{out}"
+    );
+    assert!(
+        err.contains("the Drivers row of node n1 cannot be told"),
+        "{err}"
+    );
+}

@@ -143,10 +143,15 @@ pub fn status_notes(
             let Ok(node) = status::find_node(state, id) else {
                 return (notes, false);
             };
-            let unknown = !*short && status::node_events_unknown(world, node);
+            // The short view prints the Drivers row, the full one the events.
+            let (unknown, what) = if *short {
+                (status::drivers_unknown(world, node), "Drivers row")
+            } else {
+                (status::node_events_unknown(world, node), "Node Events")
+            };
             if unknown {
                 notes.push(format!(
-                    "the Node Events of node {} cannot be told from this import",
+                    "the {what} of node {} cannot be told from this import",
                     node.name
                 ));
             }
@@ -157,10 +162,17 @@ pub fn status_notes(
             let Some(r) = state.job(namespace, id) else {
                 return (notes, false);
             };
-            let unknown = status::deployment_unknown(world, r);
+            let mut unknown = status::deployment_unknown(world, r);
             if unknown {
                 notes.push(format!(
                     "the Latest Deployment of job {id} cannot be told from this import"
+                ));
+            }
+            let now = status::status_now(world, state).secs();
+            if status::launch_unknown(r, now, world.nomad_version, zone) {
+                unknown = true;
+                notes.push(format!(
+                    "the Next Periodic Launch of job {id} cannot be told"
                 ));
             }
             let allocs = state

@@ -102,9 +102,9 @@ impl Next {
     }
 }
 
-/// Go's zero `time.Time` (0001-01-01T00:00:00Z) as Unix seconds: `Next`
-/// returns it unchanged, whatever the expression.
-const GO_ZERO_TIME: i64 = -62_135_596_800;
+/// Go's zero `time.Time`: `Next` returns it unchanged, whatever the
+/// expression.
+const GO_ZERO_TIME: i64 = crate::gotime::ZERO_UNIX_SECS;
 
 #[derive(Debug, Clone, Copy)]
 struct Field {

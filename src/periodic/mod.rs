@@ -7,6 +7,8 @@
 
 pub use crate::cronexpr::{clock, cron};
 
+pub mod status;
+
 use jiff::tz::TimeZone;
 
 use self::clock::Clock;

@@ -28,6 +28,10 @@ pub struct Observation {
     /// the metric lines of a plan, a run's monitor or a job's Placement
     /// Failure), said under it as `plan` says them.
     pub map_order: Vec<String>,
+    /// Said under a status view that prints times (Submit Date,
+    /// Created/Modified, node events, the next periodic launch): they
+    /// are the rehearsal's simulated clock, not the demo's.
+    pub simulated_times: Option<String>,
     /// Job statuses after the step, by (namespace, job).
     pub statuses: BTreeMap<(String, String), JobStatus>,
 }

@@ -142,6 +142,9 @@ pub fn step_text(
     for n in &res.observation.map_order {
         out.push_str(&format!("note: {}\n", crate::escape::one_line(n)));
     }
+    if let Some(n) = &res.observation.simulated_times {
+        out.push_str(&format!("note: {n}\n"));
+    }
     for ((exp, verdict), like) in step.expect.iter().zip(&res.verdicts).zip(likes) {
         let odds = format!("[{}/{} replays]", like.held, like.total);
         let what = exp.kind.describe();
@@ -293,6 +296,8 @@ pub fn json(rehearsal: &Rehearsal, world: &World, outcome: &Outcome) -> Value {
                 "nondeterminism": res.observation.map_order,
                 "masked": crate::diff::secrets::note(&res.observation.masked)
                     .map(|note| json!({"Fields": res.observation.masked, "Note": note})),
+                // The text's note on its times: the simulation's clock.
+                "simulated_times": res.observation.simulated_times,
                 "expectations": expectations,
             })
         })

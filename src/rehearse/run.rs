@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::judge::{judge, Observation, Verdict};
-use super::step_text::{edit_span, line_diff, text_result, unblocked_line};
+use super::step_text::{dated, edit_span, line_diff, text_result, unblocked_line};
 use super::{Action, CheckIndex, NomadCommand, Rehearsal, Step};
 use crate::cluster::JobStatus;
 use crate::diag::{Diag, Diags};
@@ -365,7 +365,11 @@ impl<'a> Session<'a> {
                     ),
                 };
                 let shown = res.is_ok();
-                let mut obs = text_result(res);
+                // A job's view, or a list with a Submit Date column.
+                let times = shown
+                    && self.render
+                    && (job.is_some() || state.jobs.keys().any(|(n, _)| n.as_str() == ns));
+                let mut obs = dated(text_result(res), times, world);
                 // Its Placement Failure lines are in Go's map order.
                 if let (Some(id), true, true) = (job, shown, self.render) {
                     obs.map_order = render::status::placement_failure_notes(state, ns, id);
@@ -404,7 +408,10 @@ impl<'a> Session<'a> {
                         &self.zone,
                     ),
                 };
-                Ok(text_result(res))
+                // A node's view dates its events and allocations; the list
+                // prints no time.
+                let times = self.render && id.is_some() && res.is_ok();
+                Ok(dated(text_result(res), times, world))
             }
             NomadCommand::QuotaStatus { name } => {
                 match render::status::quota_status(&self.sim.world, &self.sim.state, name) {

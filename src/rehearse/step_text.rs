@@ -50,3 +50,31 @@ pub(super) fn line_diff(before: &str, after: &str, name: &str) -> String {
         .header(name, name)
         .to_string()
 }
+
+/// The note under a status view that prints times. Nomad prints the
+/// dates and ages of the day it runs (`time.Now()` in command/
+/// job_status.go and node_status.go; `prettyTimeDiff`, `formatTime`,
+/// command/helpers.go), which a rehearsal cannot know: the running
+/// jobs' submissions happened before it, at no date the world holds. So
+/// the text's times are said to be the simulation's, never passed off as
+/// the demo's.
+fn simulated_times_note(world: &crate::world::World) -> String {
+    let clock = "the rehearsal's simulated clock (2019-06-20T10:00:00Z plus a second per index; now a minute after the latest submission)";
+    if world.status_facts.is_some() {
+        format!("the times above mix the import's saved dates with {clock}, not the dates and ages `nomad` prints on the day of the demo")
+    } else {
+        format!("the times above are {clock}, not the dates and ages `nomad` prints on the day of the demo")
+    }
+}
+
+/// `obs`, with the note on its times when its text `shows_times`.
+pub(super) fn dated(
+    mut obs: Observation,
+    shows_times: bool,
+    world: &crate::world::World,
+) -> Observation {
+    if shows_times {
+        obs.simulated_times = Some(simulated_times_note(world));
+    }
+    obs
+}

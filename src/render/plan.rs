@@ -150,14 +150,7 @@ pub fn dry_run_markup(view: &PlanView) -> String {
     }
     let parameterized = view.job.parameterized.is_some();
     if let (Some((at, wait)), false) = (&view.next_periodic_launch, parameterized) {
-        // formatTimeDifference truncates both times to the second, then
-        // `Sub` saturates: a saturated wait keeps its nanoseconds.
-        let n = wait.nanos();
-        let wait = if n == i64::MAX || n == i64::MIN {
-            *wait
-        } else {
-            Duration(n - n % 1_000_000_000)
-        };
+        let wait = super::time_difference(*wait);
         out.push_str(&format!(
             "[green]- If submitted now, next periodic launch would be at {at} ({wait} from now).\n"
         ));

@@ -24,9 +24,11 @@ use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
 pub use self::facts::{
-    allocs_without_times, deployment_unknown, node_events_unknown, now_note, status_now, Now,
+    allocs_without_times, deployment_unknown, drivers_unknown, node_events_unknown, now_note,
+    status_now, Now,
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
+pub use self::periodic::launch_unknown;
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;
@@ -256,7 +258,9 @@ pub fn node_detail(
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
     let table = alloc_table(world, state, &allocs, now);
     if short {
-        rows.push(format!("Drivers|{}", facts::simulated_drivers(n)));
+        // What cannot be told is said in the row's place.
+        let drivers = facts::drivers_row(world, n).unwrap_or_else(|line| line);
+        rows.push(format!("Drivers|{drivers}"));
         return Ok(format!("{}\n\nAllocations\n{table}", format_kv(&rows)));
     }
     rows.push(format!("Driver Status| {}", facts::driver_cell(world, n)));

@@ -131,8 +131,13 @@ fn reschedule(r: &Obj<'_>) -> ReschedulePolicy {
 fn periodic(p: &Obj<'_>) -> Periodic {
     let mut specs = p.strs("Specs");
     let spec = p.s("Spec");
+    // `Spec` is the job file's `cron`: marked written (at no place, as an
+    // import has no source), since the CLI's Next reads it and `Specs`
+    // differently (periodic::status).
+    let mut spans = Spans::default();
     if specs.is_empty() && !spec.is_empty() {
         specs.push(spec);
+        spans.set("cron", Span::default());
     }
     Periodic {
         specs,
@@ -140,7 +145,7 @@ fn periodic(p: &Obj<'_>) -> Periodic {
         prohibit_overlap: p.b("ProhibitOverlap"),
         time_zone: p.s("TimeZone"),
         enabled: p.opt_b("Enabled").unwrap_or(true),
-        spans: Default::default(),
+        spans,
     }
 }
 

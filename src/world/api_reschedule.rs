@@ -147,12 +147,12 @@ fn fail_time(a: &Value) -> Result<i128, String> {
 }
 
 /// `0001-01-01T00:00:00Z` in Unix nanoseconds: Go's zero `time.Time`.
-const GO_ZERO: i128 = -62_135_596_800 * 1_000_000_000;
+const GO_ZERO: i128 = crate::gotime::ZERO_UNIX_SECS as i128 * 1_000_000_000;
 
-/// A Go `time.Time` as encoding/json writes it (RFC 3339, nanoseconds).
+/// A Go `time.Time` as encoding/json writes it (RFC 3339, nanoseconds);
+/// blanks around it (a hand-edited file's) are let pass.
 pub fn parse_time(text: &str) -> Option<i128> {
-    let t: jiff::Timestamp = text.trim().parse().ok()?;
-    Some(t.as_nanosecond())
+    crate::gotime::parse_json_time(text.trim()).map(|(t, _)| t.as_nanosecond())
 }
 
 fn rfc3339(ns: i128) -> String {

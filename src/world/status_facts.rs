@@ -56,9 +56,6 @@ pub struct DeploymentGroupFacts {
     pub require_progress_by: Option<(i64, i32)>,
 }
 
-/// `0001-01-01T00:00:00Z` in Unix seconds: Go's zero `time.Time`.
-const GO_ZERO_SECS: i64 = -62_135_596_800;
-
 /// A job's latest deployment, from deployments.json's entry.
 pub fn deployment_facts(d: &Value) -> DeploymentFacts {
     let groups = d
@@ -71,7 +68,7 @@ pub fn deployment_facts(d: &Value) -> DeploymentFacts {
                 .get("RequireProgressBy")
                 .and_then(Value::as_str)
                 .and_then(event_time)
-                .filter(|(secs, _)| *secs != GO_ZERO_SECS);
+                .filter(|(secs, _)| *secs != crate::gotime::ZERO_UNIX_SECS);
             let facts = DeploymentGroupFacts {
                 auto_revert: b(g, "AutoRevert"),
                 promoted: b(g, "Promoted"),
@@ -142,6 +139,9 @@ pub struct NodeFacts {
     pub events: Events,
     /// `None`: the node reports no `Drivers` map (a pre-0.8 client).
     pub drivers: Option<Vec<DriverHealth>>,
+    /// The short view's `Drivers` row, sorted: [`attribute_drivers`].
+    /// `None`: only the list's stub was saved, which has no attributes.
+    pub attribute_drivers: Option<Vec<String>>,
 }
 
 impl StatusFacts {
@@ -184,7 +184,36 @@ fn node_facts(v: &Value) -> NodeFacts {
             })
             .collect()
     });
-    NodeFacts { events, drivers }
+    NodeFacts {
+        events,
+        drivers,
+        attribute_drivers: attribute_drivers(v),
+    }
+}
+
+/// Nomad's `nodeDrivers` (command/node_status.go, the same v0.9.0-v2.0.5),
+/// which `nomad node status -short` prints as `Drivers`: every attribute
+/// `driver.NAME` (two dot-separated parts) whose value is exactly "1",
+/// sorted. Clients set it for each detected driver, healthy or not
+/// (client/node_updater.go v2.0.5:304-312, "COMPAT Remove in Nomad
+/// 0.10"), so it is not the Drivers map's list. `None` for a node list
+/// stub (`NodeListStub` has no attributes, or only `os.name`).
+fn attribute_drivers(v: &Value) -> Option<Vec<String>> {
+    let attrs = v.get("Attributes")?.as_object()?;
+    if attrs.keys().all(|k| k == "os.name") {
+        return None;
+    }
+    let mut drivers: Vec<String> = attrs
+        .iter()
+        .filter(|(_, val)| val.as_str() == Some("1"))
+        .filter_map(|(k, _)| match k.split('.').collect::<Vec<_>>()[..] {
+            ["driver", name] => Some(name.to_string()),
+            _ => None,
+        })
+        .collect();
+    // Go's sort.Strings: byte order, as Rust's String order is.
+    drivers.sort();
+    Some(drivers)
 }
 
 fn node_event(e: &Value) -> Option<NodeEvent> {
@@ -208,25 +237,10 @@ fn node_event(e: &Value) -> Option<NodeEvent> {
     })
 }
 
-/// An RFC 3339 time as Go's `time.Time.UnmarshalJSON` reads it: the
-/// instant (whole seconds, as `formatTime` prints it: truncated) and the
-/// offset written, which the decoded time keeps (`Z` is UTC).
+/// A `time.Time`'s JSON as whole seconds (as `formatTime` prints it:
+/// truncated) and the offset written.
 fn event_time(text: &str) -> Option<(i64, i32)> {
-    let t: jiff::Timestamp = text.parse().ok()?;
-    let offset = if text.ends_with(['Z', 'z']) {
-        0
-    } else {
-        let tail = text.get(text.len().checked_sub(6)?..)?;
-        let sign = match tail.as_bytes().first()? {
-            b'+' => 1,
-            b'-' => -1,
-            _ => return None,
-        };
-        let hours: i32 = tail.get(1..3)?.parse().ok()?;
-        let minutes: i32 = tail.get(4..6)?.parse().ok()?;
-        sign * (hours * 3600 + minutes * 60)
-    };
-    Some((t.as_second(), offset))
+    crate::gotime::parse_json_time(text).map(|(t, offset)| (t.as_second(), offset))
 }
 
 /// Nomad's `outputTruncatedNodeDriverInfo` (command/node_status.go, the
@@ -261,6 +275,18 @@ mod tests {
             "raw_exec": {"Detected": false, "Healthy": false}}}));
         let d = f.drivers.unwrap_or_default();
         assert_eq!(driver_status(&d), "docker,exec (unhealthy)");
+    }
+
+    #[test]
+    fn attribute_drivers_are_the_flags_set_to_1_and_a_stub_has_none() {
+        let f = node_facts(&json!({"Attributes": {
+            "driver.exec": "1", "driver.docker": "1", "driver.raw_exec": "0",
+            "driver.docker.version": "1", "driver.qemu": "true", "kernel.name": "linux"}}));
+        let want = Some(vec!["docker".to_string(), "exec".to_string()]);
+        assert_eq!(f.attribute_drivers, want);
+        let stub = node_facts(&json!({"Attributes": {"os.name": "ubuntu"}}));
+        assert_eq!(stub.attribute_drivers, None);
+        assert_eq!(node_facts(&json!({})).attribute_drivers, None);
     }
 
     #[test]

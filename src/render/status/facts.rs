@@ -7,7 +7,7 @@
 use super::job::{DeploymentView, GroupView};
 use super::{format_list, format_time, pretty_time_diff, TimeZone, SIM_EPOCH_UNIX};
 use crate::cluster::{Allocation, JobRecord, Node, State};
-use crate::world::status_facts::{driver_status, AllocTimes, Events, StatusFacts};
+use crate::world::status_facts::{driver_status, AllocTimes, Events, NodeEvent, StatusFacts};
 use crate::world::World;
 
 /// Where "now" comes from, with the simulated seconds it stands at.
@@ -126,40 +126,36 @@ pub(super) fn driver_cell(world: &World, n: &Node) -> String {
     }
 }
 
-/// The `Node Events` table (outputNodeEvent, command/node_status.go
-/// v1.9.7 :754-775: newest first, `Driver: NAME` for a driver's event),
-/// or the line that says it cannot be told (`Err`).
-pub(super) fn node_events(world: &World, n: &Node, zone: &TimeZone) -> Result<String, String> {
-    let header = "Time|Subsystem|Message".to_string();
+/// The short view's `Drivers` value: an imported node's own `driver.NAME
+/// = "1"` attributes (nodeDrivers, command/node_status.go v2.0.5:388-406,
+/// the same since v0.9.0), a hand-written node's drivers, or the line that
+/// says it cannot be told (`Err`: only the list's stub was saved).
+pub(super) fn drivers_row(world: &World, n: &Node) -> Result<String, String> {
     let Some(facts) = &world.status_facts else {
-        // A hand-written client's first event: registration
-        // (NodeEventSubsystemCluster), dated by its simulated index.
-        let at = i64::try_from(n.create_index).unwrap_or(i64::MAX);
-        return Ok(format_list(&[
-            header,
-            format!("{}|Cluster|Node registered", format_time(at, zone)),
-        ]));
+        return Ok(simulated_drivers(n));
     };
+    match facts.nodes.get(&n.id).and_then(|f| f.attribute_drivers.as_ref()) {
+        Some(drivers) => Ok(drivers.join(",")),
+        None => Err(format!(
+            "cannot tell: the import holds no Attributes for node {} (nodes.json's entries have none: save node-{}.json with `nomad operator api /v1/node/{}`)",
+            n.name, n.id, n.id
+        )),
+    }
+}
+
+/// Does the short view say its `Drivers` row cannot be told?
+pub fn drivers_unknown(world: &World, n: &Node) -> bool {
+    drivers_row(world, n).is_err()
+}
+
+/// An imported node's saved events, oldest first, or the line that says
+/// they cannot be told (`Err`); `None` for a hand-written node. Read once
+/// for the table and once for the exit code, neither formatting twice.
+fn saved_events<'a>(world: &'a World, n: &Node) -> Option<Result<&'a [NodeEvent], String>> {
+    let facts = world.status_facts.as_ref()?;
     let events = facts.nodes.get(&n.id).map(|f| &f.events);
-    match events.unwrap_or(&Events::NotSaved) {
-        Events::Listed(list) => {
-            let mut rows = vec![header];
-            for e in list.iter().rev() {
-                let offset = jiff::tz::Offset::from_seconds(e.offset_secs)
-                    .unwrap_or(jiff::tz::Offset::UTC);
-                let time = format_time(
-                    e.unix_secs.saturating_sub(SIM_EPOCH_UNIX),
-                    &TimeZone::fixed(offset),
-                );
-                let subsystem = if e.driver.is_empty() {
-                    e.subsystem.clone()
-                } else {
-                    format!("Driver: {}", e.driver)
-                };
-                rows.push(format!("{time}|{subsystem}|{}", e.message));
-            }
-            Ok(format_list(&rows))
-        }
+    Some(match events.unwrap_or(&Events::NotSaved) {
+        Events::Listed(list) => Ok(list.as_slice()),
         Events::NotSaved => Err(format!(
             "cannot tell: the import holds no Events for node {} (nodes.json's entries have none: save node-{}.json with `nomad operator api /v1/node/{}`)",
             n.name, n.id, n.id
@@ -168,12 +164,43 @@ pub(super) fn node_events(world: &World, n: &Node, zone: &TimeZone) -> Result<St
             "cannot tell: node {}'s saved Events are not a list of events with RFC 3339 Timestamps, which `nomad` would refuse to decode",
             n.name
         )),
+    })
+}
+
+/// The `Node Events` table (outputNodeEvent, command/node_status.go
+/// v1.9.7 :754-775: newest first, `Driver: NAME` for a driver's event),
+/// or the line that says it cannot be told (`Err`).
+pub(super) fn node_events(world: &World, n: &Node, zone: &TimeZone) -> Result<String, String> {
+    let header = "Time|Subsystem|Message".to_string();
+    let Some(saved) = saved_events(world, n) else {
+        // A hand-written client's first event: registration
+        // (NodeEventSubsystemCluster), dated by its simulated index.
+        let at = i64::try_from(n.create_index).unwrap_or(i64::MAX);
+        return Ok(format_list(&[
+            header,
+            format!("{}|Cluster|Node registered", format_time(at, zone)),
+        ]));
+    };
+    let mut rows = vec![header];
+    for e in saved?.iter().rev() {
+        let offset = jiff::tz::Offset::from_seconds(e.offset_secs).unwrap_or(jiff::tz::Offset::UTC);
+        let time = format_time(
+            e.unix_secs.saturating_sub(SIM_EPOCH_UNIX),
+            &TimeZone::fixed(offset),
+        );
+        let subsystem = if e.driver.is_empty() {
+            e.subsystem.clone()
+        } else {
+            format!("Driver: {}", e.driver)
+        };
+        rows.push(format!("{time}|{subsystem}|{}", e.message));
     }
+    Ok(format_list(&rows))
 }
 
 /// Does the full node view say its events cannot be told?
 pub fn node_events_unknown(world: &World, n: &Node) -> bool {
-    node_events(world, n, &TimeZone::UTC).is_err()
+    matches!(saved_events(world, n), Some(Err(_)))
 }
 
 /// An imported job's latest deployment for `nomad job status`

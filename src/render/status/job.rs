@@ -102,7 +102,7 @@ pub fn job_detail(
         format!("Periodic|{}", job.periodic.is_some()),
         format!("Parameterized|{}", job.parameterized.is_some()),
     ]);
-    rows.extend(super::periodic::next_launch_row(r, now, v));
+    rows.extend(super::periodic::next_launch_row(r, now, v, zone));
     let mut out = format_kv(&rows);
     // A periodic or parameterized job shows its children instead.
     if let Some(children) = super::periodic::sections(state, r) {

@@ -7,38 +7,64 @@
 
 use super::{format_kv, format_list, SIM_EPOCH_UNIX};
 use crate::cluster::{JobRecord, JobStatus, State};
+use crate::render::time_difference;
 
 /// The header's `Next Periodic Launch` row of a periodic, not
-/// parameterized, job: `none (job stopped)`, else the next launch from
-/// `now` (simulated seconds) with the wait truncated to the second
-/// (formatTimeDifference). `None`: no row (not periodic, or no launch,
-/// as Nomad prints none when `Next` errs).
+/// parameterized, job: `none (job stopped)`, else what the CLI's own
+/// `Next` gives from `now` (simulated seconds), enabled or not
+/// ([`crate::periodic::status`]), with the wait truncated to the second
+/// (formatTimeDifference). `None`: no row (not periodic, or `Next` errs).
+/// A row that cannot be told says so in its place, never dropped silently.
 pub(super) fn next_launch_row(
     r: &JobRecord,
     now: i64,
     v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
 ) -> Option<String> {
+    launch(r, now, v, zone)
+        .map(|row| row.unwrap_or_else(|why| format!("Next Periodic Launch|cannot tell: {why}")))
+}
+
+/// Does the job view say its `Next Periodic Launch` cannot be told?
+pub fn launch_unknown(
+    r: &JobRecord,
+    now: i64,
+    v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
+) -> bool {
+    matches!(launch(r, now, v, zone), Some(Err(_)))
+}
+
+/// The row, or why it cannot be told (`Err`); `None`: no row.
+fn launch(
+    r: &JobRecord,
+    now: i64,
+    v: crate::version::NomadVersion,
+    zone: &super::TimeZone,
+) -> Option<Result<String, String>> {
+    use crate::periodic::status::{status_launch, StatusLaunch};
     let job = &r.job;
     if job.periodic.is_none() || job.parameterized.is_some() {
         return None;
     }
     if job.stop {
-        return Some("Next Periodic Launch|none (job stopped)".to_string());
+        return Some(Ok("Next Periodic Launch|none (job stopped)".to_string()));
     }
     let unix = now.saturating_add(SIM_EPOCH_UNIX);
-    match crate::periodic::next_launch(job, unix, v) {
-        Ok(Some(n)) => {
-            let ns = n.wait.nanos();
-            let wait = if ns == i64::MAX || ns == i64::MIN {
-                n.wait
-            } else {
-                crate::jobspec::Duration(ns - ns % 1_000_000_000)
-            };
-            Some(format!("Next Periodic Launch|{} ({wait} from now)", n.at))
-        }
-        Ok(None) => None,
-        // Said in the row's place, never dropped silently.
-        Err(e) => Some(format!("Next Periodic Launch|cannot tell: {}", e.text())),
+    match status_launch(job, unix, v, zone) {
+        Ok(StatusLaunch::At(n)) => Some(Ok(format!(
+            "Next Periodic Launch|{} ({} from now)",
+            n.at,
+            time_difference(n.wait)
+        ))),
+        // formatTime prints the zero time empty; columnize trims the
+        // space before the wait.
+        Ok(StatusLaunch::Zero { wait }) => Some(Ok(format!(
+            "Next Periodic Launch| ({} from now)",
+            time_difference(wait)
+        ))),
+        Ok(StatusLaunch::NoRow) => None,
+        Err(e) => Some(Err(e.text())),
     }
 }
 
@@ -101,20 +127,30 @@ pub(super) fn sections(state: &State, r: &JobRecord) -> Option<String> {
             "Previously Launched Jobs",
         )
     };
+    // PrefixList answers every job of the namespace whose ID starts with
+    // the prefix, sorted by ID, whatever its parent: the CLI says "No ..."
+    // only when that list is empty, and then prints only the rows whose
+    // ParentID is this job, so a list of others' jobs alone is a table of
+    // its header (outputPeriodicInfo / outputParameterizedInfo,
+    // command/job_status.go v0.9.3:236-261, v1.6.0:249-274,
+    // v2.0.5:348-373).
     let prefix = format!("{}{suffix}", job.id);
-    let launched: Vec<&&JobRecord> = children
+    let listed: Vec<&JobRecord> = state
+        .jobs
         .iter()
-        .filter(|c| c.job.id.starts_with(&prefix))
+        .filter(|((ns, id), _)| *ns == job.namespace && id.starts_with(&prefix))
+        .map(|(_, c)| c)
         .collect();
-    if launched.is_empty() {
+    if listed.is_empty() {
         out.push_str("\n\n");
         out.push_str(none);
         return Some(out);
     }
     let mut rows = vec!["ID|Status".to_string()];
     rows.extend(
-        launched
+        listed
             .iter()
+            .filter(|c| c.job.parent_id == job.id)
             .map(|c| format!("{}|{}", c.job.id, c.status.as_str())),
     );
     out.push_str(&format!("\n\n{title}\n"));
