@@ -78,6 +78,32 @@ fn map_entries(passes: &[Pass<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// Does a distinct_property constraint (job or group level, those the
+/// DistinctPropertyIterator reads) bind the group?
+fn distinct_property(job: &Job, tg: &TaskGroup) -> bool {
+    job.constraints
+        .iter()
+        .chain(&tg.constraints)
+        .any(|c| c.operand == "distinct_property")
+}
+
+/// The note of a group whose fate on some node the node order decided.
+/// The system scheduler visits the nodes in the order it ranges over a Go
+/// map of them (`for nodeID, allocs := range nodeAllocs`,
+/// scheduler/util.go v0.9.3:196, scheduler/system_util.go v1.9.7:327,
+/// scheduler/reconciler/reconcile_node.go v2.0.5:65): random per
+/// evaluation. Its stack checks distinct_property before it ranks a node
+/// (scheduler/stack.go v1.9.7 NewSystemStack, scheduler/feasible/stack.go
+/// v2.0.5:288), so a node whose value an earlier node took is filtered,
+/// which is no failure for a system job, while the same node visited
+/// first takes the value and may then run out of room, which is one
+/// (`computePlacements`, scheduler_system.go v1.9.7:383-432).
+fn node_order_note(group: &str) -> String {
+    format!(
+        "group {group:?}: its distinct_property constraint counts what this evaluation placed on other nodes, and Nomad visits the nodes in Go's map order, random per evaluation: which nodes are filtered and which fail is one draw of several (--samples gives their shares)"
+    )
+}
+
 /// Is `a` one of the names the group asks (`required[name]`)? One that is
 /// not is stopped wherever it runs, before any other reading of it
 /// (system_util.go v1.9.7:60-75; reconcile_node.go v2.0.5:143-152).
@@ -241,6 +267,8 @@ pub(super) fn system(
             tg,
             prefix,
             count,
+            distinct_property: distinct_property(job, tg),
+            node_order_drawn: false,
             ask,
             du,
             new_places,
@@ -286,6 +314,10 @@ pub(super) fn system(
             super::super::group_order::per_node_note(&names)
         });
     }
+    for p in passes.iter().filter(|p| p.node_order_drawn) {
+        let name = &p.tg.name;
+        engine.note_drawn(Note::NodeOrder, name, || node_order_note(name));
+    }
     for p in passes {
         let Pass {
             tg,
@@ -327,6 +359,12 @@ pub(super) struct Pass<'a> {
     pub(super) prefix: String,
     /// The names it asks on every node ([`names_per_node`]).
     pub(super) count: u32,
+    /// Does a distinct_property constraint of the job or the group bind
+    /// it (its verdict on a node reads what was placed on the others)?
+    pub(super) distinct_property: bool,
+    /// Did the order Nomad visits the nodes in decide where it fails or
+    /// is filtered ([`node_order_note`])?
+    pub(super) node_order_drawn: bool,
     pub(super) ask: Ask<'a>,
     pub(super) du: DesiredUpdates,
     pub(super) new_places: u64,

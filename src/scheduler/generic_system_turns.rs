@@ -140,8 +140,14 @@ pub(super) fn run<'a>(
             Tried::Failed => {
                 order_decided |=
                     (0..groups).any(|q| q != t.pass && placed.contains(&(pos, replacing, q)));
+                // On a node whose property value another node took first
+                // in another order, it would have been filtered: not a
+                // failure (see `place`).
+                p.node_order_drawn |= p.distinct_property && nodes.len() > 1;
             }
-            Tried::Filtered(_) => {}
+            // Filtered by what this evaluation placed on other nodes:
+            // visited first, the node would have had the value.
+            Tried::Filtered(distinct) => p.node_order_drawn |= distinct && !placed.is_empty(),
         }
     }
     order_decided
