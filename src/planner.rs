@@ -169,6 +169,14 @@ impl CannotKnow {
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
+                    .or_else(|| {
+                        let clients = world.clients.iter().map(|c| c.count as usize).sum();
+                        crate::scheduler::count_bound::per_node_unknown(
+                            world.nomad_version,
+                            job,
+                            clients,
+                        )
+                    })
                     .map(CannotKnow::Count)
             })
             .or_else(|| guess.map(CannotKnow::World))

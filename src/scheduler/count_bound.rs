@@ -19,12 +19,52 @@ use crate::version::NomadVersion;
 /// The largest count the simulation plans.
 pub const MAX_SIMULATED: i64 = u32::MAX as i64;
 
+/// The most allocation names a system or sysbatch group is simulated for
+/// over all its nodes: a sysbatch group places `count` on every node
+/// (`materializeSystemTaskGroups`, scheduler/system_util.go v1.9.7:21-34),
+/// so a count the service path plans at once is a select per node per
+/// name here. Past it the plan is said not to be known
+/// ([`per_node_unknown`]) rather than run for hours.
+pub const PER_NODE_NAMES: u64 = 200_000;
+
+/// The largest count a per-node group is simulated for over `nodes`
+/// candidate nodes.
+pub fn per_node_bound(nodes: usize) -> u32 {
+    let nodes = u64::try_from(nodes.max(1)).unwrap_or(u64::MAX);
+    u32::try_from(PER_NODE_NAMES / nodes).unwrap_or(u32::MAX)
+}
+
+/// The first sysbatch group of `job` whose count over the world's
+/// `clients` passes [`PER_NODE_NAMES`] (every candidate node is a client,
+/// so the engine never clamps a count this lets through).
+pub fn per_node_unknown(version: NomadVersion, job: &Job, clients: usize) -> Option<CountUnknown> {
+    if !job.job_type.is_per_node() || job.stop {
+        return None;
+    }
+    let g = job.groups.iter().find(|g| past_bound(job, g, clients))?;
+    Some(CountUnknown {
+        version,
+        group: g.name.clone(),
+        count: g.count,
+        per_node: Some(clients),
+    })
+}
+
+/// Is group `g`'s count past what the simulation plans for `job` on a
+/// world of `clients` (its failures then are not Nomad's number)?
+pub fn past_bound(job: &Job, g: &crate::jobspec::TaskGroup, clients: usize) -> bool {
+    g.count > MAX_SIMULATED
+        || (job.job_type.is_per_node() && !job.stop && g.count > i64::from(per_node_bound(clients)))
+}
+
 /// A group whose count the simulation cannot hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountUnknown {
     pub version: NomadVersion,
     pub group: String,
     pub count: i64,
+    /// A per-node group's: the clients its count is placed on each of.
+    pub per_node: Option<usize>,
 }
 
 /// The first group of `job` whose count is past [`MAX_SIMULATED`].
@@ -34,12 +74,22 @@ pub fn count_unknown(version: NomadVersion, job: &Job) -> Option<CountUnknown> {
         version,
         group: g.name.clone(),
         count: g.count,
+        per_node: None,
     })
 }
 
 impl CountUnknown {
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
+        if let Some(clients) = self.per_node {
+            return format!(
+                "cannot tell what Nomad {} plans for job {}: group {} asks count = {} on each of up to {clients} clients, and nomad-preflight simulates at most {PER_NODE_NAMES} allocations of a system or sysbatch group",
+                self.version,
+                crate::gotext::go_quote(&job.id),
+                crate::gotext::go_quote(&self.group),
+                self.count
+            );
+        }
         format!(
             "cannot tell what Nomad {} plans for job {}: group {} asks count = {}, and nomad-preflight simulates at most {MAX_SIMULATED} allocations per group; Nomad takes any 64-bit count and schedules every allocation",
             self.version,
@@ -51,14 +101,33 @@ impl CountUnknown {
 
     /// `Preflight.Count` in `--format json`.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut v = serde_json::json!({
             "Known": false,
             "Group": self.group,
             "Count": self.count,
             "MaxSimulated": MAX_SIMULATED,
-        })
+        });
+        // A per-node group's bound is its names over every client.
+        if let (Some(clients), Some(o)) = (self.per_node, v.as_object_mut()) {
+            o.insert("PerNodeClients".into(), clients.into());
+            o.insert("PerNodeMaxSimulated".into(), PER_NODE_NAMES.into());
+        }
+        v
     }
 
     pub const HINT: &'static str =
         "a count this large is beyond what nomad-preflight simulates; judge it on the cluster";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_node_bound_shares_the_names_among_the_nodes() {
+        assert_eq!(per_node_bound(0), 200_000);
+        assert_eq!(per_node_bound(1), 200_000);
+        assert_eq!(per_node_bound(2), 100_000);
+        assert_eq!(per_node_bound(300_000), 0);
+    }
 }

@@ -186,6 +186,9 @@ pub(super) enum Note {
     PreemptOrder,
     /// Go's map order chose the order groups are placed in.
     GroupOrder,
+    /// Go's map order chose the order a system job visits the nodes in,
+    /// which a distinct_property constraint reads.
+    NodeOrder,
     Device(&'static str), // Go's map order chose a device model: "check" or "offer".
     Drivers, // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
 }

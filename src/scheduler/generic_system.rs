@@ -16,15 +16,15 @@ use crate::jobspec::{Job, TaskGroup};
 use crate::scheduler::engine::{Engine, Note};
 use crate::scheduler::preempt::preemption_on;
 
-/// A sysbatch group's terminal allocations by node: the latest
-/// (`CreateIndex`) on each, as `structs.TerminalByNodeByName` keeps them.
-/// A sysbatch group places one allocation per node, so one name.
+/// A sysbatch group's terminal allocations by node and name: the latest
+/// (`CreateIndex`) of each, as `structs.TerminalByNodeByName` keeps them
+/// (a group of count 2 has two names on every node).
 fn finished_sysbatch<'s>(
     state: &'s State,
     job: &Job,
     tg: &TaskGroup,
-) -> HashMap<&'s str, &'s Allocation> {
-    let mut out: HashMap<&str, &Allocation> = HashMap::new();
+) -> HashMap<(&'s str, &'s str), &'s Allocation> {
+    let mut out: HashMap<(&str, &str), &Allocation> = HashMap::new();
     if job.job_type != crate::jobspec::JobType::Sysbatch {
         return out;
     }
@@ -35,12 +35,91 @@ fn finished_sysbatch<'s>(
             && a.task_group == tg.name
     });
     for a in terminal {
-        let slot = out.entry(a.node_id.as_str()).or_insert(a);
+        let key = (a.node_id.as_str(), a.name.as_str());
+        let slot = out.entry(key).or_insert(a);
         if slot.create_index < a.create_index {
             *slot = a;
         }
     }
     out
+}
+
+/// How many allocation names the group asks on every node:
+/// `materializeSystemTaskGroups` makes `job.group[0]` to
+/// `job.group[count-1]` for each group, none for a stopped job
+/// (scheduler/util.go v0.9.3:22-35 materializeTaskGroups,
+/// scheduler/system_util.go v1.9.7:21-34,
+/// scheduler/reconciler/reconcile_node.go v2.0.5:549-560). A system
+/// group's count above 1 is refused at admission (nomad/structs/structs.go
+/// v1.9.7:4920, v2.0.5:4839), so only a sysbatch group has several, and
+/// `count = 0` has none: every allocation of the group is stopped.
+/// Clamped to the simulation's bound (a larger one is said not to be
+/// known before any plan is shown, [`crate::scheduler::count_bound`]).
+fn names_per_node(job: &Job, tg: &TaskGroup, nodes: usize) -> u32 {
+    if job.stop {
+        return 0;
+    }
+    let bound = super::super::count_bound::per_node_bound(nodes);
+    u32::try_from(tg.count.clamp(0, i64::from(bound))).unwrap_or(0)
+}
+
+/// What the per-node map of names holds, as the group-order note lists
+/// it: the groups where each asks one name; a sysbatch group's names
+/// (`g[0]`, `g[1]`) where one asks several and they are few enough to
+/// list (past 8 the note's odds are not established either).
+fn map_entries(passes: &[Pass<'_>]) -> Vec<String> {
+    let total: u64 = passes.iter().map(|p| u64::from(p.count)).sum();
+    if passes.iter().all(|p| p.count == 1) || total > 8 {
+        return passes.iter().map(|p| p.tg.name.clone()).collect();
+    }
+    passes
+        .iter()
+        .flat_map(|p| (0..p.count).map(move |i| format!("{}[{i}]", p.tg.name)))
+        .collect()
+}
+
+/// Does a distinct_property constraint (job or group level, those the
+/// DistinctPropertyIterator reads) bind the group?
+fn distinct_property(job: &Job, tg: &TaskGroup) -> bool {
+    job.constraints
+        .iter()
+        .chain(&tg.constraints)
+        .any(|c| c.operand == "distinct_property")
+}
+
+/// The note of a group whose fate on some node the node order decided.
+/// The system scheduler visits the nodes in the order it ranges over a Go
+/// map of them (`for nodeID, allocs := range nodeAllocs`,
+/// scheduler/util.go v0.9.3:196, scheduler/system_util.go v1.9.7:327,
+/// scheduler/reconciler/reconcile_node.go v2.0.5:65): random per
+/// evaluation. Its stack checks distinct_property before it ranks a node
+/// (scheduler/stack.go v1.9.7 NewSystemStack, scheduler/feasible/stack.go
+/// v2.0.5:288), so a node whose value an earlier node took is filtered,
+/// which is no failure for a system job, while the same node visited
+/// first takes the value and may then run out of room, which is one
+/// (`computePlacements`, scheduler_system.go v1.9.7:383-432).
+fn node_order_note(group: &str) -> String {
+    format!(
+        "group {group:?}: its distinct_property constraint counts what this evaluation placed on other nodes, and Nomad visits the nodes in Go's map order, random per evaluation: which nodes are filtered and which fail is one draw of several (--samples gives their shares)"
+    )
+}
+
+/// Is `a` one of the names the group asks (`required[name]`)? One that is
+/// not is stopped wherever it runs, before any other reading of it
+/// (system_util.go v1.9.7:60-75; reconcile_node.go v2.0.5:143-152).
+fn required(a: &Allocation, prefix: &str, count: u32) -> bool {
+    let Some(index) = a
+        .name
+        .as_str()
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix('['))
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|d| d.parse::<u32>().ok())
+    else {
+        return false;
+    };
+    // Go's `%d` never pads: "g[01]" is no name Nomad made.
+    index < count && a.name.as_str() == super::super::reconcile_names::indexed_name(prefix, index)
 }
 
 /// The system scheduler; the groups that failed because every node was
@@ -82,12 +161,16 @@ pub(super) fn system(
         // failed (filtered or not): from 1.11 the "create" count is the
         // group's candidate nodes less those.
         let (new_places, failed_selects) = (0u64, 0u64);
-        // A system job's allocations are all `job.group[0]`.
+        // `job.Name`, not the ID the service reconciler names by
+        // (materializeSystemTaskGroups, system_util.go v1.9.7:29).
+        let prefix = [job.name.as_str(), ".", tg.name.as_str()].concat();
+        let count = names_per_node(job, tg, nodes.len());
+        // Each placement names its own allocation (see `place`).
         let ask = Ask {
             job,
             tg,
             res: crate::scheduler::quota::placed_resources(tg, world),
-            alloc_name: format!("{}.{}[0]", job.id, tg.name),
+            alloc_name: super::super::reconcile_names::indexed_name(&prefix, 0),
             penalty: Vec::new(),
         };
         let mut du = DesiredUpdates::default();
@@ -102,7 +185,7 @@ pub(super) fn system(
         let failures = 0u64;
         // Placements tried (Nomad's queuedAllocs) and those filtered.
         let (tried, filtered) = (0u64, 0u64);
-        let existing: Vec<&Allocation> = state
+        let mut existing: Vec<&Allocation> = state
             .job_allocs(&job.namespace, &job.id)
             .filter(|a| a.task_group == tg.name)
             .collect();
@@ -110,16 +193,22 @@ pub(super) fn system(
         // migrate → stopped, counted as migrations; on a down or vanished
         // node → lost: stopped, counted nowhere; the others as the release
         // reads them ([`off_node`]).
+        // A name the group no longer asks (a stopped job asks none, a
+        // group scaled to 0 none of its own) is stopped first, on any node.
+        let (live, not_needed): (Vec<&Allocation>, Vec<&Allocation>) =
+            existing.iter().partition(|a| required(a, &prefix, count));
+        for a in not_needed {
+            engine.stop(a);
+            du.stop += 1;
+        }
+        existing = live;
         for a in &existing {
             let pos = engine.node_position(&a.node_id);
-            if !job.stop && pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
+            if pos.is_some_and(|p| nodes.contains(&p)) && !a.migrate {
                 continue;
             }
             let node = pos.and_then(|p| engine.node(p));
-            if job.stop {
-                engine.stop(a);
-                du.stop += 1;
-            } else if a.migrate {
+            if a.migrate {
                 engine.stop(a);
                 du.migrate += 1;
             } else if let Some(r) = disconnect(a, node).filter(|r| *r != Read::Update) {
@@ -170,8 +259,16 @@ pub(super) fn system(
         // A sysbatch group's finished allocations, read where no live one
         // holds the name (`TerminalByNodeByName`: the latest per node).
         let finished = finished_sysbatch(state, job, tg);
+        let live = existing
+            .iter()
+            .map(|a| ((a.node_id.as_str(), a.name.as_str()), *a))
+            .collect();
         passes.push(Pass {
             tg,
+            prefix,
+            count,
+            distinct_property: distinct_property(job, tg),
+            node_order_drawn: false,
             ask,
             du,
             new_places,
@@ -181,7 +278,7 @@ pub(super) fn system(
             failures,
             tried,
             filtered,
-            existing,
+            live,
             finished,
             evictions_left: node_reconciler.then_some(evictions_left),
         });
@@ -211,10 +308,15 @@ pub(super) fn system(
         &mut shared_evictions,
     );
     if order_decided {
-        let names: Vec<&str> = job.groups.iter().map(|g| g.name.as_str()).collect();
+        let names = map_entries(&passes);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         engine.note_drawn(Note::GroupOrder, "", || {
             super::super::group_order::per_node_note(&names)
         });
+    }
+    for p in passes.iter().filter(|p| p.node_order_drawn) {
+        let name = &p.tg.name;
+        engine.note_drawn(Note::NodeOrder, name, || node_order_note(name));
     }
     for p in passes {
         let Pass {
@@ -253,6 +355,16 @@ pub(super) fn system(
 /// to.
 pub(super) struct Pass<'a> {
     pub(super) tg: &'a TaskGroup,
+    /// `job_name.group`, its allocations' names without the `[index]`.
+    pub(super) prefix: String,
+    /// The names it asks on every node ([`names_per_node`]).
+    pub(super) count: u32,
+    /// Does a distinct_property constraint of the job or the group bind
+    /// it (its verdict on a node reads what was placed on the others)?
+    pub(super) distinct_property: bool,
+    /// Did the order Nomad visits the nodes in decide where it fails or
+    /// is filtered ([`node_order_note`])?
+    pub(super) node_order_drawn: bool,
     pub(super) ask: Ask<'a>,
     pub(super) du: DesiredUpdates,
     pub(super) new_places: u64,
@@ -262,8 +374,10 @@ pub(super) struct Pass<'a> {
     pub(super) failures: u64,
     pub(super) tried: u64,
     pub(super) filtered: u64,
-    pub(super) existing: Vec<&'a Allocation>,
-    pub(super) finished: HashMap<&'a str, &'a Allocation>,
+    /// Its live allocations of a name it asks, by node ID and name.
+    pub(super) live: HashMap<(&'a str, &'a str), &'a Allocation>,
+    /// Its finished sysbatch allocations, by node ID and name.
+    pub(super) finished: HashMap<(&'a str, &'a str), &'a Allocation>,
     /// From 1.11 each group's own update budget; before, the job's.
     pub(super) evictions_left: Option<usize>,
 }
@@ -291,5 +405,26 @@ pub(super) fn is_destructive(
     match old_spec(cx.history, cx.state, a) {
         Some((oj, og)) => engine.destructive(oj, og, cx.job, tg),
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::required;
+    use crate::cluster::Allocation;
+
+    #[test]
+    fn a_name_is_required_only_below_the_count_and_as_go_prints_it() {
+        let named = |n: &str| Allocation {
+            name: n.into(),
+            ..Allocation::default()
+        };
+        assert!(required(&named("j.g[0]"), "j.g", 1));
+        assert!(required(&named("j.g[1]"), "j.g", 2));
+        assert!(!required(&named("j.g[1]"), "j.g", 1));
+        assert!(!required(&named("j.g[0]"), "j.g", 0));
+        assert!(!required(&named("j.g[01]"), "j.g", 2));
+        assert!(!required(&named("j.gg[0]"), "j.g", 2));
+        assert!(!required(&named("k.g[0]"), "j.g", 2));
     }
 }

@@ -33,6 +33,8 @@ use crate::scheduler::engine::Engine;
 /// allocation, which `inplaceUpdate` keeps without a select).
 struct Turn<'a> {
     pass: usize,
+    /// The name's index (`job.group[index]`).
+    index: u32,
     pos: usize,
     alloc: Option<&'a Allocation>,
     terminal: bool,
@@ -51,7 +53,9 @@ enum Bucket<'a> {
 enum Tried {
     Placed,
     Failed,
-    Other,
+    /// Not wanted on the node (filtered, or a vanished node); true where
+    /// a distinct_property constraint filtered it.
+    Filtered(bool),
 }
 
 /// Every group's turn on every node in Nomad's order; true when a
@@ -67,20 +71,26 @@ pub(super) fn run<'a>(
     nodes: &[usize],
     shared: &mut usize,
 ) -> bool {
-    // The diff: node by node, each node's groups in the order its own
-    // range over the job's groups yields them (see
-    // [`super::super::group_order`]).
+    // The diff: node by node, each node's allocation names (every group's
+    // `count` of them, in group order) in the order its own range over
+    // them yields (see [`super::super::group_order`]).
+    let counts: Vec<u32> = passes.iter().map(|p| p.count).collect();
+    let total = counts.iter().map(|&c| c as usize).sum();
     let (mut news, mut updates, mut reconnecting) = (Vec::new(), Vec::new(), Vec::new());
     for &pos in nodes {
-        for pass in super::super::group_order::per_node(engine, passes.len()) {
+        for k in super::super::group_order::per_node(engine, total) {
+            let Some((pass, index)) = name_at(&counts, k) else {
+                continue;
+            };
             let Some(p) = passes.get_mut(pass) else {
                 continue;
             };
-            let Some(bucket) = diff(engine, cx, p, pos) else {
+            let Some(bucket) = diff(engine, cx, p, pos, index) else {
                 continue;
             };
             let turn = |alloc, terminal| Turn {
                 pass,
+                index,
                 pos,
                 alloc,
                 terminal,
@@ -109,22 +119,46 @@ pub(super) fn run<'a>(
         }
     }
     // computePlacements: every new placement, then every replacement.
-    let mut placed: HashSet<(usize, bool)> = HashSet::new();
+    // Which name of one group fails where its names cannot all fit a node
+    // changes nothing the plan shows; another group placed first does.
+    let mut placed: HashSet<(usize, bool, usize)> = HashSet::new();
     let mut order_decided = false;
+    let groups = passes.len();
     for t in news.into_iter().chain(replaced) {
         let Some(p) = passes.get_mut(t.pass) else {
             continue;
         };
-        let bucket = (t.pos, t.alloc.is_some());
-        match place(engine, cx, p, t.pos) {
+        let (pos, replacing) = (t.pos, t.alloc.is_some());
+        match place(engine, cx, p, t.pos, t.index) {
             Tried::Placed => {
-                placed.insert(bucket);
+                placed.insert((pos, replacing, t.pass));
             }
-            Tried::Failed => order_decided |= placed.contains(&bucket),
-            Tried::Other => {}
+            Tried::Failed => {
+                order_decided |=
+                    (0..groups).any(|q| q != t.pass && placed.contains(&(pos, replacing, q)));
+                // On a node whose property value another node took first
+                // in another order, it would have been filtered: not a
+                // failure (see `place`).
+                p.node_order_drawn |= p.distinct_property && nodes.len() > 1;
+            }
+            // Filtered by what this evaluation placed on other nodes:
+            // visited first, the node would have had the value.
+            Tried::Filtered(distinct) => p.node_order_drawn |= distinct && !placed.is_empty(),
         }
     }
     order_decided
+}
+
+/// The `k`th name of the per-node map, whose names were inserted group by
+/// group (`counts[g]` each): its group and index.
+fn name_at(counts: &[u32], mut k: usize) -> Option<(usize, u32)> {
+    for (pass, &c) in counts.iter().enumerate() {
+        match u32::try_from(k) {
+            Ok(i) if i < c => return Some((pass, i)),
+            _ => k -= c as usize,
+        }
+    }
+    None
 }
 
 /// Group `p`'s bucket on the node at `pos`: `None` when nothing is placed
@@ -134,10 +168,13 @@ fn diff<'a>(
     cx: &Cx<'_>,
     p: &mut Pass<'a>,
     pos: usize,
+    index: u32,
 ) -> Option<Bucket<'a>> {
     let node = engine.node(pos)?;
-    let here = p.existing.iter().find(|a| a.node_id == node.id).copied();
-    if let (None, Some(&t)) = (here, p.finished.get(node.id.as_str())) {
+    let name = super::super::reconcile_names::indexed_name(&p.prefix, index);
+    let key = (node.id.as_str(), name.as_str());
+    let here = p.live.get(&key).copied();
+    if let (None, Some(&t)) = (here, p.finished.get(&key)) {
         // Unchanged: it is not run again. Changed: an update (see
         // [`in_place`]).
         let same = t.job_version == cx.new_version
@@ -191,6 +228,8 @@ fn in_place<'a>(
         let (Some(p), Some(a)) = (passes.get_mut(t.pass), t.alloc) else {
             return false;
         };
+        p.ask.alloc_name.clear();
+        p.ask.alloc_name.push_str(&a.name);
         let kept = !is_destructive(engine, cx, p.tg, a)
             && (t.terminal || engine.fits_in_place(&p.ask, a, cx.class_cache));
         if !kept {
@@ -258,12 +297,13 @@ fn spend_update(
 
 /// Group `p`'s select on the node at `pos`, for a new placement or a
 /// replacement whose old allocation is stopped already.
-fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> Tried {
+fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize, index: u32) -> Tried {
     p.tried += 1;
     let mut metric = AllocMetric::default();
+    let name = super::super::reconcile_names::indexed_name(&p.prefix, index);
+    p.ask.alloc_name.clone_from(&name);
     match engine.select_on(&p.ask, pos, cx.evict, cx.class_cache, &mut metric) {
         Ok(r) => {
-            let name = format!("{}.{}[0]", cx.job.id, p.tg.name);
             let alloc = engine.materialize(&p.ask, &r, &name, cx.eval_id, cx.new_version);
             p.du.preemptions += r.victims.len() as u64;
             engine.record(Some(pos), alloc, r.victims, false);
@@ -273,6 +313,10 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> 
         // a system job: the placement is not wanted there (unless
         // every node is, see `all_filtered_fails`).
         Err(true) => {
+            let distinct = metric
+                .constraint_filtered
+                .keys()
+                .any(|k| k.starts_with("distinct_property:"));
             merge_filtered(&mut p.filtered_metric, &metric);
             p.filtered += 1;
             p.failed_selects += 1;
@@ -289,7 +333,7 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize) -> 
             // 1.11 `Place` is the candidate count instead
             // (scheduler_system.go@v2.0.5:346, :370, :507).
             p.du.place = p.du.place.wrapping_sub(1);
-            Tried::Other
+            Tried::Filtered(distinct)
         }
         // A replacement that does not fit leaves its allocation stopped:
         // `evictAndPlace` appended the stop before `computePlacements`
@@ -322,7 +366,7 @@ fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
 
 #[cfg(test)]
 mod tests {
-    use super::{go_in_place_walk, tried_order};
+    use super::{go_in_place_walk, name_at, tried_order};
 
     /// Updates named by node, `K…` kept in place: the destructive ones in
     /// the order `evictAndPlace` spends the budget and places them.
@@ -355,5 +399,15 @@ mod tests {
         assert_eq!(walk(&tried), ["T", "D"]);
         // Tried first instead, it would have put D before T.
         assert_eq!(walk(&["K-reconnecting", "T", "D"]), ["D", "T"]);
+    }
+
+    #[test]
+    fn map_entries_are_read_group_by_group() {
+        let counts = [2, 0, 1];
+        assert_eq!(name_at(&counts, 0), Some((0, 0)));
+        assert_eq!(name_at(&counts, 1), Some((0, 1)));
+        assert_eq!(name_at(&counts, 2), Some((2, 0)));
+        assert_eq!(name_at(&counts, 3), None);
+        assert_eq!(name_at(&[], 0), None);
     }
 }

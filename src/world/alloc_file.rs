@@ -422,8 +422,16 @@ fn read_alloc(
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
+    // The system scheduler names by `job.Name` (system_util.go v1.9.7:29),
+    // the service reconciler by the ID (reconcile.go v1.9.7:550): it reads
+    // a name it did not make as one to stop.
+    let named = if job.job_type.is_per_node() {
+        job.name.as_str()
+    } else {
+        job_id.as_str()
+    };
     let alloc = Allocation {
-        name: format!("{job_id}.{}[{index}]", tg.name).into(),
+        name: format!("{named}.{}[{index}]", tg.name).into(),
         job_version,
         job_priority: job.priority,
         job_type: job.job_type,

@@ -2,11 +2,14 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags task groups with `count = 0` in service and batch jobs.
+    /// Flags task groups with `count = 0`, in jobs of every type.
     ///
     /// ## Why is this bad?
     /// The group is registered but nothing runs; a plan stops every existing
-    /// allocation of it. Usually a leftover from scaling down by hand.
+    /// allocation of it. Usually a leftover from scaling down by hand. A
+    /// system or sysbatch group runs `count` allocations on every node
+    /// (Nomad names `count` of them per node, none for 0:
+    /// scheduler/system_util.go v1.9.7:21-34), so at 0 it runs on none.
     ///
     /// ## Example
     /// ```hcl
@@ -34,16 +37,22 @@ impl Rule for CountZero {
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let Some(job) = ctx.job() else { return };
-        if job.job_type.is_per_node() {
-            return; // count is not used by system jobs
-        }
+        // A system or sysbatch group's count is per node: 0 runs on none.
+        let where_ = if job.job_type.is_per_node() {
+            " on any node"
+        } else {
+            ""
+        };
         for g in job.groups.iter().filter(|g| g.count == 0) {
             out.push(
                 ctx.finding(
                     &Self::META,
                     g.spans.best("count"),
                     "nothing will run",
-                    format!("group \"{}\" has count = 0: no allocation will run", g.name),
+                    format!(
+                        "group \"{}\" has count = 0: no allocation will run{where_}",
+                        g.name
+                    ),
                 )
                 .help("remove the group or stop the job; suppress with a reason if scaling to zero is intended"),
             );

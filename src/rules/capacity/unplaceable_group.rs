@@ -68,7 +68,8 @@ impl Rule for UnplaceableGroup {
             // A count past what the simulation holds was planned clamped:
             // its failures are not Nomad's number (NP225 says the plan
             // cannot be told, as `plan` does).
-            if group.is_some_and(|g| g.count > crate::scheduler::count_bound::MAX_SIMULATED) {
+            let clients = ctx.world.clients.iter().map(|c| c.count as usize).sum();
+            if group.is_some_and(|g| crate::scheduler::count_bound::past_bound(job, g, clients)) {
                 continue;
             }
             let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
