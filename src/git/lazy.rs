@@ -18,6 +18,7 @@ use super::submodule;
 use crate::vfs::MemVfs;
 
 mod checkout;
+mod entries;
 mod nested;
 pub use checkout::{is_lfs_pointer, lfs_refusal, LINE_ENDS};
 
@@ -499,6 +500,10 @@ impl crate::vfs::Vfs for LazyGitVfs {
             .into_iter()
             .filter_map(|k| k.strip_prefix(&key).ok().map(|rel| dir.join(rel)))
             .collect())
+    }
+
+    fn entries(&self, dir: &Path) -> io::Result<Vec<crate::vfs::Entry>> {
+        self.entries_at(dir)
     }
 
     fn is_dir(&self, path: &Path) -> bool {
