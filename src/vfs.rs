@@ -29,7 +29,7 @@ pub trait Vfs: Send + Sync {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
-    /// Regular files at any depth under `dir` (`fileset()`), spelled as
+    /// Regular files at any depth under `dir` (a world's folders), spelled as
     /// `dir` joined with their path below it, sorted. A folder outside the
     /// fence, or an entry under `dir` whose link leads outside, is an
     /// error, never a shorter list. Links to folders inside are followed,

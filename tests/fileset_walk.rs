@@ -39,7 +39,11 @@ fn link(target: &str, at: &std::path::Path) {
 /// does the job, with Go's PathError text (ENOENT).
 #[test]
 fn a_matched_link_leading_nowhere_fails_as_nomad() {
-    let d = project("fs15-dangling", "1.9.3", "length(fileset(\".\", \"conf/*.txt\"))");
+    let d = project(
+        "fs15-dangling",
+        "1.9.3",
+        "length(fileset(\".\", \"conf/*.txt\"))",
+    );
     d.put("jobs/conf/a.txt", "x");
     link("missing.txt", &d.0.join("jobs/conf/gone.txt"));
     let o = plan(&d);
@@ -55,10 +59,20 @@ fn a_matched_link_leading_nowhere_fails_as_nomad() {
 #[test]
 fn two_links_leading_nowhere_name_the_first_only_where_doublestar_sorts() {
     for (version, want) in [
-        ("2.0.5", "failed to stat (jobs/conf/b.txt): stat jobs/conf/b.txt: no such file or directory"),
-        ("1.9.3", "cannot tell which error Nomad gives: 2 of the files fileset() matches"),
+        (
+            "2.0.5",
+            "failed to stat (jobs/conf/b.txt): stat jobs/conf/b.txt: no such file or directory",
+        ),
+        (
+            "1.9.3",
+            "cannot tell which error Nomad gives: 2 of the files fileset() matches",
+        ),
     ] {
-        let d = project("fs15-two-dangling", version, "length(fileset(\".\", \"conf/*.txt\"))");
+        let d = project(
+            "fs15-two-dangling",
+            version,
+            "length(fileset(\".\", \"conf/*.txt\"))",
+        );
         d.put("jobs/conf/a.txt", "x");
         link("none1", &d.0.join("jobs/conf/c.txt"));
         link("none2", &d.0.join("jobs/conf/b.txt"));
@@ -82,7 +96,12 @@ fn a_link_leading_nowhere_under_a_last_doublestar_is_skipped() {
     d.put("jobs/conf/a.txt", "x");
     link("missing.txt", &d.0.join("jobs/conf/gone.txt"));
     let o = plan(&d);
-    assert!(o.stdout.contains("(2 create)"), "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("(2 create)"),
+        "{}\n{}",
+        o.stdout,
+        o.stderr
+    );
     let d = project("fs15-dangling-file", "1.9.3", "length(file(\"gone\"))");
     link("missing", &d.0.join("jobs/gone"));
     let o = plan(&d);
@@ -109,7 +128,12 @@ fn a_link_loop_the_pattern_does_not_walk_changes_nothing() {
     link("..", &d.0.join("jobs/loop/up"));
     let o = plan(&d);
     assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
-    assert!(o.stdout.contains("(2 create)"), "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("(2 create)"),
+        "{}\n{}",
+        o.stdout,
+        o.stderr
+    );
 }
 
 /// doublestar v1.1.5's `*` (Nomad 1.9.3) steps two bytes at a time after
@@ -118,11 +142,20 @@ fn a_link_loop_the_pattern_does_not_walk_changes_nothing() {
 #[test]
 fn a_star_before_a_non_ascii_name_steps_as_the_release_does() {
     for (version, want) in [("1.9.3", "(2 create)"), ("2.0.5", "(3 create)")] {
-        let d = project("fs15-star", version, "length(fileset(\".\", \"*.txt\")) + 1");
+        let d = project(
+            "fs15-star",
+            version,
+            "length(fileset(\".\", \"*.txt\")) + 1",
+        );
         d.put("jobs/a.txt", "x");
         d.put("jobs/éa.txt", "x");
         let o = plan(&d);
-        assert!(o.stdout.contains(want), "{version}: {}\n{}", o.stdout, o.stderr);
+        assert!(
+            o.stdout.contains(want),
+            "{version}: {}\n{}",
+            o.stdout,
+            o.stderr
+        );
     }
 }
 
@@ -150,5 +183,10 @@ fn git_readers_follow_a_link_to_a_folder() {
     common::git(&d.0, &["add", "jobs/real/b.conf"]);
     let o = run_in(&d.0, &["plan", "--changed", "--staged"]);
     let want = "+/- Meta[cfg]: \"linked/a.conf,real/a.conf\" => \"linked/a.conf,linked/b.conf,real/a.conf,real/b.conf\"";
-    assert!(flat(&o.stdout).contains(&flat(want)), "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        flat(&o.stdout).contains(&flat(want)),
+        "{}\n{}",
+        o.stdout,
+        o.stderr
+    );
 }

@@ -1,5 +1,5 @@
-//! `fileset()`'s glob language: bmatcuk/doublestar v1 (v1.1.5 at Nomad
-//! v1.9.3's go.mod, v1.3.4 at v2.0.5's), which go-cty-funcs
+//! `fileset()`'s glob language: bmatcuk/doublestar v1 (v1.1.5 up to Nomad
+//! 1.11.1, v1.3.4 from 1.11.2: [`Release`]), which go-cty-funcs
 //! MakeFileSetFunc calls. Not globset's: in a class only `^` negates and
 //! `!` is a literal (doublestar.go matchComponent), and a malformed class
 //! or brace is `ErrBadPattern` only when a name is compared against it.
@@ -37,7 +37,7 @@ pub(super) fn syntax(components: &[&str]) -> Syntax {
     Syntax::Valid
 }
 
-const DIVERGENT: &str = "a brace holding a brace, a class or an escape, which doublestar v1.1.5 (Nomad 1.x) and v1.3.4 (Nomad 2.x) read differently";
+const DIVERGENT: &str = "a brace holding a brace, a class or an escape, which doublestar v1.1.5 (Nomad before 1.11.2) and v1.3.4 (1.11.2 on) read differently";
 
 /// Ok for a component doublestar parses the same way whatever name it
 /// meets; `Err(Some(at))` for `ErrBadPattern` at byte `at`; `Err(None)`
