@@ -335,6 +335,16 @@ mod tests {
         assert!(!c("x{,y}", b"x", old));
     }
 
+    /// go.mod: doublestar v1.1.5 through v1.11.1, v1.3.4 from v1.11.2.
+    #[test]
+    fn the_release_changes_at_nomad_1_11_2() {
+        use crate::version::NomadVersion as V;
+        assert_eq!(Release::of(V::new(1, 0, 0)), Release::V1_1_5);
+        assert_eq!(Release::of(V::new(1, 11, 1)), Release::V1_1_5);
+        assert_eq!(Release::of(V::new(1, 11, 2)), Release::V1_3_4);
+        assert_eq!(Release::of(V::new(2, 0, 5)), Release::V1_3_4);
+    }
+
     #[test]
     fn malformed_and_divergent_syntax() {
         let s = |p: &str| syntax(&p.split('/').collect::<Vec<_>>());
