@@ -159,6 +159,42 @@ fn a_star_before_a_non_ascii_name_steps_as_the_release_does() {
     }
 }
 
+/// A file added behind a link the walk follows out of its start folder
+/// (`jobs/linked -> ../shared`) is a change to what the job lists: the
+/// working-tree gate judges the job again (it said "no job file changed",
+/// exit 0: each folder listed is now noted where it is).
+#[test]
+fn a_file_added_behind_a_followed_link_reaches_the_job() {
+    let d = TempDir::new("fs15-gate-link");
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"1.6.0\"\nregion = \"global\"\n\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n  cpu        = 4000\n  memory     = 4000\n}\n\nrunning = [\"jobs/web.nomad\"]\n",
+    );
+    d.put("jobs/web.nomad", &web_job("**/*.conf"));
+    d.put("shared/a.conf", "a\n");
+    link("../shared", &d.0.join("jobs/linked"));
+    common::git(&d.0, &["init", "-q"]);
+    common::git(&d.0, &["add", "."]);
+    common::git(&d.0, &["commit", "-qm", "web"]);
+    d.put("shared/c.conf", "c\n");
+    common::git(&d.0, &["add", "-A"]);
+    let o = run_in(&d.0, &["plan", "--changed", "--base", "HEAD"]);
+    assert!(
+        o.stdout
+            .contains("==> jobs/web.nomad (reads shared/c.conf, which changed)"),
+        "{}\n{}",
+        o.stdout,
+        o.stderr
+    );
+    let want = "+/- Meta[cfg]: \"linked/a.conf\" => \"linked/a.conf,linked/c.conf\"";
+    assert!(flat(&o.stdout).contains(&flat(want)), "{}", o.stdout);
+}
+
+/// A job whose meta `cfg` joins `fileset(".", pattern)`.
+fn web_job(pattern: &str) -> String {
+    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    cfg = join(\",\", fileset(\".\", \"{pattern}\"))\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1.25\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
+}
+
 /// `plan --changed --staged` reads the job's `fileset` from HEAD and from
 /// the index: both follow `jobs/linked -> real` as a checkout's file
 /// system does, as the working tree's reader does (a file added behind
@@ -170,10 +206,7 @@ fn git_readers_follow_a_link_to_a_folder() {
         "rules/cluster.hcl",
         "nomad_version = \"1.6.0\"\nregion = \"global\"\n\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n  cpu        = 4000\n  memory     = 4000\n}\n\nrunning = [\"jobs/web.nomad\"]\n",
     );
-    d.put(
-        "jobs/web.nomad",
-        "job \"web\" {\n  datacenters = [\"dc1\"]\n  meta {\n    cfg = join(\",\", fileset(\".\", \"**/*.conf\"))\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n",
-    );
+    d.put("jobs/web.nomad", &web_job("**/*.conf"));
     d.put("jobs/real/a.conf", "a\n");
     link("real", &d.0.join("jobs/linked"));
     common::git(&d.0, &["init", "-q"]);

@@ -152,19 +152,22 @@ impl<'a> GlobWalk<'a> {
     }
 
     /// The entries of the folder `at` when `kind` is one (doGlob's Stat
-    /// and Readdir); `None` where Go lists nothing.
+    /// and Readdir); `None` where Go lists nothing. Read where the folder
+    /// is (`kind`'s path), not through the links spelled in `at`: each
+    /// listing would resolve them all again (a `**` 24 links deep took a
+    /// minute), and a change there is what the listing depends on.
     fn list(&mut self, at: &Path, kind: EntryKind) -> Result<Option<Vec<Entry>>, Miss> {
-        match kind {
-            EntryKind::Folder(_) => {}
+        let real = match kind {
+            EntryKind::Folder(real) => real,
             EntryKind::Refused(e) => return Err(super::filesystem::unread(e)),
             _ => return Ok(None),
-        }
+        };
         (self.enter)(at)?;
         self.listed += 1;
         if self.listed > MAX_FOLDERS {
             return Err(super::filesystem::unread(crate::vfs::too_many(at)));
         }
-        match self.vfs.entries(at) {
+        match self.vfs.entries(&real) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(super::filesystem::unread(e)),
