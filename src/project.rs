@@ -186,6 +186,22 @@ impl Fence {
     /// path it was met at, absolute, its folders' links followed): a read
     /// through a link depends on the link as well as on where it leads.
     pub fn locate_traced(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
+        let (out, met) = self.locate_any(path)?;
+        if self.in_git_metadata(&out) {
+            return Err(git_metadata(path));
+        }
+        Ok((out, met))
+    }
+
+    /// A folder to list names from (`fileset()`'s walk): [`Fence::locate`]
+    /// but for a repository's metadata, whose names Nomad's glob lists as
+    /// any folder's (a read of a file there is still refused, and a gate
+    /// refuses the walk: [`crate::vfs::Vfs::admits_input`]).
+    pub fn locate_folder(&self, path: &Path) -> io::Result<PathBuf> {
+        Ok(self.locate_any(path)?.0)
+    }
+
+    fn locate_any(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
         let start = if path.is_absolute() {
             path.to_path_buf()
         } else {
@@ -236,9 +252,6 @@ impl Fence {
         }
         if !self.inside(&out) {
             return Err(self.outside(path));
-        }
-        if self.in_git_metadata(&out) {
-            return Err(git_metadata(path));
         }
         Ok((out, met))
     }

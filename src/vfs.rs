@@ -17,6 +17,8 @@ mod rewrite;
 pub use rewrite::Rewrite;
 mod link_walk;
 use link_walk::LinkWalk;
+mod entries;
+pub use entries::{go_errno, Entry, EntryKind};
 
 pub trait Vfs: Send + Sync {
     /// Read a file. Relative paths are relative to [`Vfs::root`].
@@ -27,12 +29,20 @@ pub trait Vfs: Send + Sync {
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
     fn is_dir(&self, path: &Path) -> bool;
     fn is_file(&self, path: &Path) -> bool;
-    /// Regular files at any depth under `dir` (`fileset()`), spelled as
+    /// Regular files at any depth under `dir` (a world's folders), spelled as
     /// `dir` joined with their path below it, sorted. A folder outside the
     /// fence, or an entry under `dir` whose link leads outside, is an
     /// error, never a shorter list. Links to folders inside are followed,
     /// as Nomad's doublestar does under `**`; a link loop is an error.
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>>;
+    /// The entries directly inside the folder `dir`, sorted by name, each
+    /// with what a stat through it finds ([`Entry`]): `fileset()`'s glob
+    /// reads one folder at a time, only where its pattern leads. NotFound
+    /// when no folder is there. By default from [`Vfs::files_under`], for
+    /// readers that hold files only.
+    fn entries(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        entries::from_files(dir, self.files_under(dir)?)
+    }
     /// [`Vfs::is_file`] for a path named by input (`fileexists()`): a path
     /// this source refuses to read is an error, never `false`, so the
     /// answer does not depend on what lies outside the project.
@@ -225,6 +235,11 @@ impl Vfs for DiskVfs {
         let mut out = LinkWalk::new(&self.fence, &full, dir).run()?;
         out.sort();
         Ok(out)
+    }
+
+    fn entries(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        let full = self.fence.locate_folder(&self.resolve(dir))?;
+        entries::on_disk(&self.fence, &full)
     }
 
     fn is_file(&self, path: &Path) -> bool {
@@ -533,6 +548,13 @@ impl Vfs for OverlayVfs<'_> {
         }
         out.sort();
         Ok(out)
+    }
+    fn entries(&self, dir: &Path) -> io::Result<Vec<Entry>> {
+        let d = normalize(dir);
+        let edited = (self.edits.keys())
+            .filter_map(|p| p.strip_prefix(&d).ok().map(|rel| dir.join(rel)))
+            .collect();
+        entries::overlaid(self.base.entries(dir), dir, edited)
     }
     fn root(&self) -> &Path {
         self.base.root()

@@ -70,6 +70,7 @@ mod enterprise_go_release;
 mod exit_codes;
 mod file_fence_parent_steps;
 mod fileset_doublestar;
+mod fileset_walk;
 mod functions_go_release;
 mod gate_deep_paths;
 mod gate_deleted_unknown;

@@ -70,6 +70,9 @@ impl Vfs for TrackedInputs {
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         self.disk.files_under(dir)
     }
+    fn entries(&self, dir: &Path) -> io::Result<Vec<crate::vfs::Entry>> {
+        self.disk.entries(dir)
+    }
     fn probe(&self, path: &Path) -> io::Result<bool> {
         self.disk.probe(path)
     }

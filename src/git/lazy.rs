@@ -18,6 +18,7 @@ use super::submodule;
 use crate::vfs::MemVfs;
 
 mod checkout;
+mod entries;
 mod nested;
 pub use checkout::{is_lfs_pointer, lfs_refusal, LINE_ENDS};
 
@@ -446,9 +447,9 @@ impl crate::vfs::Vfs for LazyGitVfs {
     }
 
     fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
-        // Links are left out (a folder behind one is not walked, as on
-        // disk); one to a file, which `read` follows and a walk on disk
-        // lists, is left out too: fileset() from git misses it.
+        // Links are left out (a folder behind one is not walked, and one
+        // to a file is not listed): only an import's folders are listed
+        // so. `fileset()` walks by `entries`, which follows them.
         let key = self.key(dir);
         if let Some(real) = self.linked_folder(&key) {
             // The top of the walk through a link is followed, as a walk on
@@ -499,6 +500,10 @@ impl crate::vfs::Vfs for LazyGitVfs {
             .into_iter()
             .filter_map(|k| k.strip_prefix(&key).ok().map(|rel| dir.join(rel)))
             .collect())
+    }
+
+    fn entries(&self, dir: &Path) -> io::Result<Vec<crate::vfs::Entry>> {
+        self.entries_at(dir)
     }
 
     fn is_dir(&self, path: &Path) -> bool {

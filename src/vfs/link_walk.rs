@@ -1,4 +1,6 @@
-//! The folder walk of `fileset()` on disk: links followed inside the fence.
+//! The walk of every file under a folder on disk (`files_under`): links
+//! followed inside the fence. `fileset()` walks by [`super::Entry`]
+//! instead, only where its pattern leads.
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -127,6 +127,10 @@ impl Vfs for Recording<'_> {
         self.note(dir, true, None);
         self.inner.files_under(dir)
     }
+    fn entries(&self, dir: &Path) -> io::Result<Vec<crate::vfs::Entry>> {
+        self.note(dir, true, None);
+        self.inner.entries(dir)
+    }
     fn probe(&self, path: &Path) -> io::Result<bool> {
         self.note(path, false, None);
         self.inner.probe(path)

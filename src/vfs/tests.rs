@@ -74,3 +74,39 @@ fn decode_keeps_every_byte() {
     assert_eq!(crate::source::raw_byte_of('\u{10ff00}'), Some(0));
     assert_eq!(crate::source::raw_byte_of('\u{fffd}'), None);
 }
+
+/// `entries` judges each link where a stat through it goes, as Go's
+/// `os.Stat` (doublestar, go-cty-funcs MakeFileSetFunc) does: nowhere is
+/// ENOENT, round is ELOOP (both Go's words), a folder inside is named
+/// where it is, and out of the project is our refusal, not a kind.
+#[cfg(unix)]
+#[test]
+fn disk_entries_judge_links_where_a_stat_goes() {
+    let dir = std::env::temp_dir().join(format!("np-vfs-entries-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(std::fs::create_dir_all(dir.join("real")).is_ok());
+    let ln = |target: &str, at: &str| std::os::unix::fs::symlink(target, dir.join(at)).is_ok();
+    assert!(ln("nowhere", "gone") && ln("self", "self") && ln("real", "in") && ln("/", "out"));
+    assert!(std::fs::write(dir.join("f"), "x").is_ok());
+    let v = DiskVfs::fenced(&dir, Fence::at(&dir));
+    let Ok(listed) = v.entries(Path::new(".")) else {
+        panic!("listing {}", dir.display());
+    };
+    let kind = |name: &str| {
+        let e = listed.iter().find(|e| e.name == name);
+        e.map(|e| format!("{:?}", e.kind)).unwrap_or_default()
+    };
+    assert_eq!(kind("gone"), "Broken(\"no such file or directory\")");
+    assert_eq!(
+        kind("self"),
+        "Broken(\"too many levels of symbolic links\")"
+    );
+    assert_eq!(kind("f"), "File");
+    let real = std::fs::canonicalize(dir.join("real")).unwrap_or_default();
+    assert_eq!(kind("in"), format!("Folder({real:?})"));
+    assert_eq!(kind("real"), format!("Folder({real:?})"));
+    assert!(kind("out").starts_with("Refused("), "{}", kind("out"));
+    let names: Vec<_> = listed.iter().map(|e| e.name.to_string_lossy()).collect();
+    assert_eq!(names, ["f", "gone", "in", "out", "real", "self"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -20,6 +20,7 @@ mod distinct;
 mod doublestar;
 mod encoding;
 mod filesystem;
+mod glob_walk;
 mod go_case;
 mod go_case_ranges;
 mod graphemes;
