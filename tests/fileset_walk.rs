@@ -27,8 +27,10 @@ fn project(tag: &str, version: &str, expr: &str) -> TempDir {
     d
 }
 
+/// `nomad job plan web.nomad` run in `jobs/`: the job's relative paths are
+/// read from there, and Nomad names them from there.
 fn plan(d: &TempDir) -> common::Out {
-    run_in(&d.0, &["plan", "jobs/web.nomad"])
+    run_in(&d.0.join("jobs"), &["plan", "web.nomad"])
 }
 
 fn link(target: &str, at: &std::path::Path) {
@@ -48,7 +50,7 @@ fn a_matched_link_leading_nowhere_fails_as_nomad() {
     link("missing.txt", &d.0.join("jobs/conf/gone.txt"));
     let o = plan(&d);
     assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
-    let want = "Call to function \"fileset\" failed: failed to stat (jobs/conf/gone.txt): stat jobs/conf/gone.txt: no such file or directory";
+    let want = "Call to function \"fileset\" failed: failed to stat (conf/gone.txt): stat conf/gone.txt: no such file or directory";
     assert!(flat(&o.stderr).contains(want), "{}", o.stderr);
     assert!(!o.stdout.contains("create"), "{}", o.stdout);
 }
@@ -61,7 +63,7 @@ fn two_links_leading_nowhere_name_the_first_only_where_doublestar_sorts() {
     for (version, want) in [
         (
             "2.0.5",
-            "failed to stat (jobs/conf/b.txt): stat jobs/conf/b.txt: no such file or directory",
+            "failed to stat (conf/b.txt): stat conf/b.txt: no such file or directory",
         ),
         (
             "1.9.3",
@@ -106,7 +108,7 @@ fn a_link_leading_nowhere_under_a_last_doublestar_is_skipped() {
     link("missing", &d.0.join("jobs/gone"));
     let o = plan(&d);
     assert!(
-        flat(&o.stderr).contains("Call to function \"file\" failed: no file exists at jobs/gone"),
+        flat(&o.stderr).contains("Call to function \"file\" failed: no file exists at gone"),
         "{}",
         o.stderr
     );
@@ -190,9 +192,10 @@ fn a_file_added_behind_a_followed_link_reaches_the_job() {
     assert!(flat(&o.stdout).contains(&flat(want)), "{}", o.stdout);
 }
 
-/// A job whose meta `cfg` joins `fileset(".", pattern)`.
+/// A job whose meta `cfg` joins `fileset("jobs", pattern)`, planned from
+/// the project's top.
 fn web_job(pattern: &str) -> String {
-    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    cfg = join(\",\", fileset(\".\", \"{pattern}\"))\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1.25\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
+    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    cfg = join(\",\", fileset(\"jobs\", \"{pattern}\"))\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1.25\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n")
 }
 
 /// `plan --changed --staged` reads the job's `fileset` from HEAD and from
