@@ -75,6 +75,9 @@ fn help(
         }
         crate::parse_ahead::parse(text);
     }
+    // Then the HCL1 check of the file the calling thread loads, while it
+    // loads it (jobspec/hcl1_ahead.rs), until the run ends.
+    crate::jobspec::hcl1_ahead::serve(stop);
     texts
 }
 
@@ -134,6 +137,7 @@ fn take_early(scope: &Scope) -> Option<Early> {
     }
     early.claimed.store(true, Ordering::Release);
     early.stop.store(true, Ordering::Release);
+    crate::jobspec::hcl1_ahead::wake();
     None
 }
 
@@ -166,6 +170,7 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
     };
     let out = run(&mut take);
     stop.store(true, Ordering::Release);
+    crate::jobspec::hcl1_ahead::wake();
     // A panic of the helper's (its selection) was met again by the run:
     // joined here, it is not raised a second time.
     if let Ok(texts) = handle.join() {
