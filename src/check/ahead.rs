@@ -42,9 +42,6 @@ pub type Take<'a> = &'a mut dyn FnMut() -> Result<Selection, Diags>;
 
 type Selected = Result<Selection, Diags>;
 
-/// The texts a helper parsed ahead, handed over before it serves.
-type Handed = Mutex<Option<Vec<Arc<str>>>>;
-
 /// The helper's work: select `scope` (unless the calling thread claimed
 /// it first), hand the selection over, then parse the candidates ahead
 /// until told to stop. Returns the texts it parsed, for
@@ -54,13 +51,10 @@ fn help(
     claimed: &AtomicBool,
     stop: &AtomicBool,
     tx: mpsc::SyncSender<Selected>,
-    handed: &Handed,
 ) -> Vec<Arc<str>> {
     if claimed.swap(true, Ordering::AcqRel) {
         return Vec::new(); // the calling thread got there first
     }
-    // Posted HCL1 checks are served after the parse below.
-    let _enlisted = crate::jobspec::hcl1_ahead::enlist();
     let sel = select(scope, Path::new("."));
     let texts: Vec<Arc<str>> = match &sel {
         Ok(sel) => sel
@@ -81,14 +75,7 @@ fn help(
         }
         crate::parse_ahead::parse(text);
     }
-    // Then the HCL1 check of the file the calling thread loads, while it
-    // loads it (jobspec/hcl1_ahead.rs), until the run ends; the texts
-    // are handed over first, so the run need not wait for this thread.
-    if let Ok(mut slot) = handed.lock() {
-        *slot = Some(texts);
-    }
-    crate::jobspec::hcl1_ahead::serve(stop);
-    Vec::new()
+    texts
 }
 
 /// A helper started before the command line was parsed.
@@ -97,7 +84,6 @@ struct Early {
     claimed: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
     rx: mpsc::Receiver<Selected>,
-    handed: Arc<Handed>,
     handle: std::thread::JoinHandle<Vec<Arc<str>>>,
 }
 
@@ -122,11 +108,10 @@ fn spawn(scope: Scope) -> Option<Early> {
     let claimed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::sync_channel::<Selected>(1);
-    let handed = Arc::new(Mutex::new(None));
-    let (c, s, sc, h) = (claimed.clone(), stop.clone(), scope.clone(), handed.clone());
+    let (c, s, sc) = (claimed.clone(), stop.clone(), scope.clone());
     // Owns the sender: a helper that dies drops it, which ends the calling
     // thread's wait.
-    let work = move || help(&sc, &c, &s, tx, &h);
+    let work = move || help(&sc, &c, &s, tx);
     let handle = std::thread::Builder::new()
         .name("select-ahead".into())
         .spawn(crate::gotext::inherit(work))
@@ -136,7 +121,6 @@ fn spawn(scope: Scope) -> Option<Early> {
         claimed,
         stop,
         rx,
-        handed,
         handle,
     })
 }
@@ -150,7 +134,6 @@ fn take_early(scope: &Scope) -> Option<Early> {
     }
     early.claimed.store(true, Ordering::Release);
     early.stop.store(true, Ordering::Release);
-    crate::jobspec::hcl1_ahead::wake();
     None
 }
 
@@ -172,7 +155,6 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
         claimed,
         stop,
         rx,
-        handed,
         handle,
     } = early;
     let here = || select(&scope, Path::new("."));
@@ -184,22 +166,10 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
     };
     let out = run(&mut take);
     stop.store(true, Ordering::Release);
-    crate::jobspec::hcl1_ahead::wake();
-    match handed.lock().ok().and_then(|mut h| h.take()) {
-        // The helper is serving: woken above, it ends on its own. Joining
-        // it was the run's last wait (its wake-up and exit) for nothing.
-        Some(texts) => {
-            crate::parse_ahead::forget(&texts);
-            drop(handle);
-        }
-        // Still selecting or parsing. A panic of the helper's (its
-        // selection) was met again by the run: joined here, it is not
-        // raised a second time.
-        None => {
-            if let Ok(texts) = handle.join() {
-                crate::parse_ahead::forget(&texts);
-            }
-        }
+    // A panic of the helper's (its selection) was met again by the run:
+    // joined here, it is not raised a second time.
+    if let Ok(texts) = handle.join() {
+        crate::parse_ahead::forget(&texts);
     }
     out
 }

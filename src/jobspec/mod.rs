@@ -21,7 +21,6 @@ pub mod eval;
 mod fields;
 mod format;
 pub mod functions;
-pub mod hcl1_ahead;
 mod hcl1_block_args;
 mod hcl1_block_decode;
 mod hcl1_connect;
@@ -258,52 +257,12 @@ pub fn unreadable(path: &Path, message: String, opts: &LoadOptions) -> ParsedJob
 
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
-    let _budget = budget::job_file(); // one budget per file
-    let v = opts.version;
-    // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
-    let early = match encoding::check(&source, v) {
-        Some(d) => Some(Err(d.into())),
-        None => parse::before_hcl1(&source, v),
+    let (_budget, mut diags) = (budget::job_file(), Diags::new()); // one budget per file
+                                                                   // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
+    let parsed = match encoding::check(&source, opts.version) {
+        Some(d) => Err(d.into()),
+        None => parse::parse(&source, opts.version),
     };
-    if let Some(parsed) = early {
-        return load_parsed(vfs, source, opts, parsed);
-    }
-    let Some(pending) = hcl1_ahead::post(&source, v) else {
-        let parsed = parse::hcl1_stage(&source, v).and_then(|h| parse::after_hcl1(&source, v, h));
-        return load_parsed(vfs, source, opts, parsed);
-    };
-    // A helper runs the HCL1 check (hcl1_ahead.rs says why); the load goes
-    // on meanwhile as if HCL1 read the file, under a budget of its own so
-    // that a refusal below is loaded under the file's budget as a serial
-    // run loads it. A panic of that load is raised only if HCL1 read the
-    // file, as a serial run would have met it; otherwise it is dropped
-    // with the load (the panic hook has printed its line on stderr).
-    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let _own = budget::job_file();
-        let parsed = parse::after_hcl1(&source, v, true);
-        load_parsed(vfs, source.clone(), opts, parsed)
-    }));
-    match pending.take(&source, v) {
-        Ok(true) => loaded.unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        // Not HCL1 after all (cannot be: only an era's checks are posted).
-        Ok(false) => load_parsed(
-            vfs,
-            source.clone(),
-            opts,
-            parse::after_hcl1(&source, v, false),
-        ),
-        Err(refused) => load_parsed(vfs, source, opts, Err(refused)),
-    }
-}
-
-/// [`load_source`] once the text is parsed (or refused).
-fn load_parsed(
-    vfs: &dyn Vfs,
-    source: Source,
-    opts: &LoadOptions,
-    parsed: Result<hcl_edit::structure::Body, Diags>,
-) -> ParsedJob {
-    let mut diags = Diags::new();
     let body = match parsed {
         Ok(b) => b,
         Err(d) => {

@@ -14,31 +14,15 @@ use crate::version::NomadVersion;
 /// reports, in its words where we can tell them (hclsyntax, 1.0 on), else
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
-    if let Some(read) = before_hcl1(source, version) {
+    crate::parse_ahead::nesting_check(source, TOO_DEEP).map_err(|mut d| {
+        d.message = format!("cannot tell: {}, past nomad-preflight's parser", d.message);
+        d.as_cannot_tell()
+            .help("Nomad's parsers read any depth (hclsyntax and hcl v1 recurse on Go's growing stack), so what Nomad makes of the file is not known: flatten it (locals for intermediate values)")
+    })?;
+    // A file beginning with `{` is JSON to hcl v1 and to jobspec2 (1.0+).
+    if let Some(read) = super::json_job::judge_if_json(source, version) {
         return read;
     }
-    let hcl1 = hcl1_stage(source, version)?;
-    after_hcl1(source, version, hcl1)
-}
-
-/// [`parse`]'s steps before the HCL1 check: the nesting pre-scan, and a
-/// JSON file read whole. `Some` is the parse's answer.
-pub fn before_hcl1(source: &Source, version: NomadVersion) -> Option<Result<Body, Diags>> {
-    if let Err(mut d) = crate::parse_ahead::nesting_check(source, TOO_DEEP) {
-        d.message = format!("cannot tell: {}, past nomad-preflight's parser", d.message);
-        return Some(Err(d.as_cannot_tell()
-            .help("Nomad's parsers read any depth (hclsyntax and hcl v1 recurse on Go's growing stack), so what Nomad makes of the file is not known: flatten it (locals for intermediate values)")
-            .into()));
-    }
-    // A file beginning with `{` is JSON to hcl v1 and to jobspec2 (1.0+).
-    super::json_job::judge_if_json(source, version)
-}
-
-/// [`parse`]'s HCL1 step: whether HCL1 read the file (before 1.0), or the
-/// error that ends the parse. A pure function of the text, its byte order
-/// mark and the release's era, so a helper thread may run it
-/// ([`super::hcl1_ahead`]) while the calling thread goes on.
-pub fn hcl1_stage(source: &Source, version: NomadVersion) -> Result<bool, Diags> {
     // Before 1.0 HCL1 judges the file first: what it refuses is refused
     // in its words, whatever hcl-edit (an HCL2 parser) makes of it.
     let literals = match hcl1_syntax::check(source, version) {
@@ -66,11 +50,6 @@ pub fn hcl1_stage(source: &Source, version: NomadVersion) -> Result<bool, Diags>
             at,
         ));
     }
-    Ok(hcl1)
-}
-
-/// [`parse`]'s steps after the HCL1 check (`hcl1`: HCL1 read the file).
-pub fn after_hcl1(source: &Source, version: NomadVersion, hcl1: bool) -> Result<Body, Diags> {
     // Made ahead on a helper thread when `check --staged` could.
     let body = crate::parse_ahead::parse_body(&source.text);
     // A key repeated in an object constructor: hclsyntax takes the last
