@@ -1,11 +1,11 @@
-//! `check --staged` of a file judged as a release before 1.0: the staged
-//! file's HCL1 check runs on the select-ahead helper while the calling
-//! thread loads the file as if HCL1 read it (src/jobspec/hcl1_ahead.rs).
-//! What HCL1 refuses must still be the file's only finding, in HCL1's
-//! words (Nomad 0.9.3's jobspec.Parse stops there: jobspec/parse.go), and
-//! what it reads keeps the load's findings. Guards: both hold on the
-//! serial build too; they fail if the load made meanwhile leaks past a
-//! refusal, or a refusal is lost.
+//! `check --staged` of a file judged as a release before 1.0: what HCL1
+//! refuses must be the file's only finding, in HCL1's words (Nomad
+//! 0.9.3's jobspec.Parse stops there: jobspec/parse.go), and what it reads
+//! keeps the load's findings. Guards (both hold on c3b2303d) for any
+//! reordering of the staged file's load across threads, as hook15 tried
+//! (the HCL1 check on the select-ahead helper while the load went on;
+//! BENCHMARKS.md, hook round 4): they fail if a load made meanwhile leaks
+//! past a refusal, or a refusal is lost.
 
 use crate::common;
 
