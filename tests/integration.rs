@@ -123,6 +123,7 @@ mod hcl_eval_errors;
 mod hcl_syntax_errors;
 mod hcl_unicode;
 mod hclsyntax_sweep;
+mod hook_hcl1_ahead;
 mod hook_precommit;
 mod import_address_ips;
 mod import_alloc_stub;
