@@ -64,18 +64,21 @@ fn names_per_node(job: &Job, tg: &TaskGroup, nodes: usize) -> u32 {
 }
 
 /// What the per-node map of names holds, as the group-order note lists
-/// it: the groups where each asks one name; a sysbatch group's names
-/// (`g[0]`, `g[1]`) where one asks several and they are few enough to
-/// list (past 8 the note's odds are not established either).
-fn map_entries(passes: &[Pass<'_>]) -> Vec<String> {
+/// it, and how many names it holds: the groups where each asks one name;
+/// a sysbatch group's names (`g[0]`, `g[1]`) where one asks several and
+/// they are few enough to list; past 8 the groups, whose orders are then
+/// not the map's (the note says its odds are not established).
+fn map_entries(passes: &[Pass<'_>]) -> (Vec<String>, usize) {
     let total: u64 = passes.iter().map(|p| u64::from(p.count)).sum();
+    let entries = usize::try_from(total).unwrap_or(usize::MAX);
     if passes.iter().all(|p| p.count == 1) || total > 8 {
-        return passes.iter().map(|p| p.tg.name.clone()).collect();
+        return (passes.iter().map(|p| p.tg.name.clone()).collect(), entries);
     }
-    passes
+    let names = passes
         .iter()
         .flat_map(|p| (0..p.count).map(move |i| format!("{}[{i}]", p.tg.name)))
-        .collect()
+        .collect();
+    (names, entries)
 }
 
 /// Does a distinct_property constraint (job or group level, those the
@@ -308,10 +311,10 @@ pub(super) fn system(
         &mut shared_evictions,
     );
     if order_decided {
-        let names = map_entries(&passes);
+        let (names, entries) = map_entries(&passes);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         engine.note_drawn(Note::GroupOrder, "", || {
-            super::super::group_order::per_node_note(&names)
+            super::super::group_order::per_node_note(&names, entries)
         });
     }
     for p in passes.iter().filter(|p| p.node_order_drawn) {

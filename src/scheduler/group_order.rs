@@ -86,12 +86,20 @@ pub(super) fn per_node(engine: &Engine<'_>, len: usize) -> Vec<usize> {
 }
 
 /// The note of a system plan where a group failed on a node after another
-/// group of the job was placed there.
-pub(super) fn per_node_note(groups: &[&str]) -> String {
-    format!(
-        "on each node the job's groups are placed in the order Nomad ranges over them there, a Go map holding {} in that order, drawn afresh per node ({}); where they cannot share a node it decides which of them fails there, so this plan is one of its outcomes (--samples gives their shares)",
-        list(groups),
+/// group of the job was placed there. `entries` is how many names the
+/// per-node map holds: more than `groups` lists when a sysbatch group asks
+/// several and they are too many to list, and then the odds of `groups`'
+/// orders are not those of the map's (its names, not its groups, are
+/// shuffled).
+pub(super) fn per_node_note(groups: &[&str], entries: usize) -> String {
+    let odds = if entries > groups.len() {
+        format!("odds not established: {entries} names spread over Go's hashed buckets")
+    } else {
         odds(groups)
+    };
+    format!(
+        "on each node the job's groups are placed in the order Nomad ranges over them there, a Go map holding {} in that order, drawn afresh per node ({odds}); where they cannot share a node it decides which of them fails there, so this plan is one of its outcomes (--samples gives their shares)",
+        list(groups),
     )
 }
 
@@ -116,5 +124,22 @@ fn odds(inserted: &[&str]) -> String {
         None => {
             "odds not established: more than 8 groups spread over Go's hashed buckets".to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_node_note;
+
+    /// Two groups asking nine names between them (sysbatch counts 5 and
+    /// 4): the map shuffles the names, so the two groups' orders are not
+    /// 50/50 and no odds are given (rv-a: they were).
+    #[test]
+    fn odds_are_the_maps_not_the_groups() {
+        let listed = per_node_note(&["a", "b"], 2);
+        assert!(listed.contains("\"a\", \"b\" 50"), "{listed}");
+        let many = per_node_note(&["a", "b"], 9);
+        assert!(many.contains("odds not established: 9 names"), "{many}");
+        assert!(!many.contains("50"), "{many}");
     }
 }
