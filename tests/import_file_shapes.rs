@@ -222,3 +222,36 @@ fn the_summary_counts_node_pools_not_client_shapes() {
         o.stdout
     );
 }
+
+/// A refused namespaces.json says so once: the jobs of the namespaces it
+/// did not get to list are not each "of a namespace namespaces.json does
+/// not list" (rv-a: every live job got that untrue error too).
+#[test]
+fn a_refused_namespace_list_is_not_said_again_for_every_job() {
+    let d = import("shapes-ns-once");
+    d.put("imp/namespaces.json", "{}");
+    let o = plan(&d);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    let err = flat(&o.stderr);
+    assert!(err.contains("import::shape"), "{err}");
+    assert!(!err.contains("import::unknown-namespace"), "{err}");
+}
+
+/// A folder under jobs/ that cannot be read (a link out of the import
+/// folder) may hold a job of a namespace the list leaves out: an error,
+/// never a folder left unread (rv-a: a link anywhere under jobs/ emptied
+/// the walk that finds unlisted namespaces' folders, without a word).
+#[test]
+fn a_jobs_folder_that_cannot_be_read_is_said() {
+    let d = import("shapes-jobs-link");
+    let outside = TempDir::new("shapes-jobs-link-out");
+    outside.put("agent.json", "{}");
+    std::os::unix::fs::symlink(&outside.0, d.0.join("imp/jobs/elsewhere")).expect("symlink");
+    let o = plan(&d);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    let err = flat(&o.stderr);
+    assert!(err.contains("import::unreadable"), "{err}");
+    assert!(!err.contains(&outside.0.display().to_string()), "{err}");
+    let i = run_in(&d.0, &["import", "imp"]);
+    assert_eq!(i.code, 2, "{}{}", i.stdout, i.stderr);
+}

@@ -34,7 +34,7 @@ pub fn per_node_bound(nodes: usize) -> u32 {
     u32::try_from(PER_NODE_NAMES / nodes).unwrap_or(u32::MAX)
 }
 
-/// The first sysbatch group of `job` whose count over the world's
+/// The first group of a per-node (system or sysbatch) `job` whose count over the world's
 /// `clients` passes [`PER_NODE_NAMES`] (every candidate node is a client,
 /// so the engine never clamps a count this lets through).
 pub fn per_node_unknown(version: NomadVersion, job: &Job, clients: usize) -> Option<CountUnknown> {

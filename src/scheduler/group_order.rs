@@ -132,14 +132,14 @@ mod tests {
     use super::per_node_note;
 
     /// Two groups asking nine names between them (sysbatch counts 5 and
-    /// 4): the map shuffles the names, so the two groups' orders are not
-    /// 50/50 and no odds are given (rv-a: they were).
+    /// 4): the map shuffles the names, so the two groups' orders do not
+    /// have a two-entry map's odds and none are given (rv-a: they were).
     #[test]
     fn odds_are_the_maps_not_the_groups() {
         let listed = per_node_note(&["a", "b"], 2);
-        assert!(listed.contains("\"a\", \"b\" 50"), "{listed}");
+        assert!(listed.contains("\"a\", \"b\" 87.5%"), "{listed}");
         let many = per_node_note(&["a", "b"], 9);
         assert!(many.contains("odds not established: 9 names"), "{many}");
-        assert!(!many.contains("50"), "{many}");
+        assert!(!many.contains('%'), "{many}");
     }
 }

@@ -323,6 +323,10 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 if quotas_known {
                     specs::unknown_quotas(&src, &world, &mut diags);
                 }
+            } else {
+                // Refused (its error said so): no namespace was read, so
+                // a job's namespace is not "one the list leaves out".
+                world.namespace_list = super::model::NamespaceList::NotSaved;
             }
         }
         // Not the list: what that leaves unknown, for which jobs, is
@@ -341,7 +345,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 );
             }
         }
-        None => {}
+        // Unreadable (its error said so): as refused.
+        None => world.namespace_list = super::model::NamespaceList::NotSaved,
     }
     world
         .namespaces

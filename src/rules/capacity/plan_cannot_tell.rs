@@ -51,7 +51,8 @@ crate::declare_rule! {
     /// Judge the job on the cluster (`nomad job plan`), or state what the
     /// world leaves out (`edition = "community"` or `"enterprise"` in
     /// rules/cluster.hcl); plan a system update with `canary = 0`; keep
-    /// counts within 4294967295 per group.
+    /// counts within 4294967295 per group, and a sysbatch group's count
+    /// times the clients within 200,000 names.
     pub struct PlanCannotTell {
         code: "NP225",
         name: "plan-cannot-tell",

@@ -68,7 +68,9 @@ impl Rule for QuotaLimitsUnknownRule {
         // (`planner::CannotKnow::of_plan`). Without a simulation it stays.
         if unknown.waits_for_plan() {
             if let (Some(sim), Some(result)) = (ctx.sim, ctx.plan()) {
-                match unknown.narrowed(sim, job, result) {
+                // The job the planner placed (admission's sidecars
+                // included), as the plan's own answer reads it.
+                match unknown.narrowed(sim, ctx.admitted().unwrap_or(job), result) {
                     Some(u) => unknown = u,
                     None => return,
                 }

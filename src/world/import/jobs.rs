@@ -42,7 +42,7 @@ pub(super) fn load_jobs(
     let listed_ns = listing.iter().flatten().map(|(ns, _)| ns);
     // Every folder saved, not only the namespaces listed: a job of a
     // namespace namespaces.json does not list is said, never skipped.
-    let saved_ns = saved_dirs(vfs, &jobs_dir);
+    let saved_ns = saved_dirs(vfs, &jobs_dir, diags);
     let ns_dirs = namespace_dirs(world, listed_ns.chain(saved_ns.iter()));
     for ns in &ns_dirs {
         let d = jobs_dir.join(ns);
@@ -156,23 +156,35 @@ fn namespace_dirs<'a>(world: &'a World, more: impl Iterator<Item = &'a String>) 
         .collect()
 }
 
-/// The folders under `jobs/` that hold a saved job file (each a
-/// namespace's, by its saved name). [`Vfs::list`] leaves folders out, so
-/// they are read off the files below; a folder whose files cannot be
-/// listed is left to the listed namespaces (its files are refused by
-/// name when read).
-fn saved_dirs(vfs: &dyn Vfs, jobs_dir: &Path) -> Vec<String> {
-    let files = vfs.files_under(jobs_dir).unwrap_or_default();
-    let dirs: std::collections::BTreeSet<String> = (files.iter())
-        .filter_map(|p| {
-            let mut below = p.strip_prefix(jobs_dir).ok()?.components();
-            let ns = below.next()?.as_os_str().to_str()?;
-            let file = below.next()?;
-            (below.next().is_none() && Path::new(file.as_os_str()).extension()? == "json")
-                .then(|| ns.to_string())
-        })
-        .collect();
-    dirs.into_iter().collect()
+/// The folders under `jobs/` (each a namespace's, by its saved name). One
+/// this reader cannot look into (a link out of the import folder, a
+/// listing that fails) may hold a job of a namespace namespaces.json does
+/// not list, so it is an error, never a folder left unread.
+fn saved_dirs(vfs: &dyn Vfs, jobs_dir: &Path, diags: &mut Diags) -> Vec<String> {
+    use crate::vfs::EntryKind;
+    let entries = match vfs.entries(jobs_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diags.push(unreadable_jobs(jobs_dir, &e));
+            return Vec::new();
+        }
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        match entry.kind {
+            EntryKind::Folder(_) => dirs.extend(entry.name.to_str().map(str::to_string)),
+            EntryKind::Refused(e) => diags.push(unreadable_jobs(&jobs_dir.join(&entry.name), &e)),
+            EntryKind::File | EntryKind::Other | EntryKind::Broken(_) => {}
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+fn unreadable_jobs(path: &Path, e: &std::io::Error) -> Diag {
+    Diag::error("import::unreadable", crate::project::read_failure(path, e))
+        .help("save the jobs again as regular folders inside the import folder; a folder that cannot be read is not taken as empty")
 }
 
 /// A job that is not dead, of a namespace the saved namespace list does
