@@ -160,3 +160,37 @@ fn sysbatch_count_past_the_bound_cannot_be_told() {
     assert!(!out.contains("Task Group: \"g\" ("), "{out}{err}");
     assert_ne!(o.status.code(), Some(0), "{out}{err}");
 }
+
+/// R15-51: the system stack has no DistinctHostsIterator (scheduler/
+/// stack.go v1.9.7 NewSystemStack, scheduler/feasible/stack.go v2.0.5), so
+/// a sysbatch group's `distinct_hosts` filters nothing: its second name
+/// asks each node and fails there as without the constraint (we filtered
+/// it and printed "All tasks successfully allocated").
+#[test]
+fn sysbatch_distinct_hosts_filters_nothing() {
+    for version in ["1.9.7", "2.0.5"] {
+        let d = TempDir::new(&format!("sysbatch-distinct-hosts-{version}"));
+        d.put("rules/cluster.hcl", &world(version, ""));
+        let plain = job("sweep", "sysbatch", "2", 3000);
+        let with = plain.replace(
+            "    count = 2\n",
+            "    count = 2\n    constraint {\n      operator = \"distinct_hosts\"\n    }\n",
+        );
+        assert_ne!(plain, with);
+        d.put("jobs/plain.nomad", &plain);
+        d.put("jobs/sweep.nomad", &with);
+        let (want, _) = text(&d.run(&["plan", "--no-cache", "jobs/plain.nomad"]));
+        let o = d.run(&["plan", "--no-cache", "jobs/sweep.nomad"]);
+        let (out, err) = text(&o);
+        assert!(
+            out.contains("Task Group \"g\" (failed to place 2 allocations)"),
+            "{version}: {out}{err}"
+        );
+        assert!(
+            !out.contains("All tasks successfully allocated"),
+            "{version}: {out}"
+        );
+        assert_eq!(out, want.replace("plain.nomad", "sweep.nomad"), "{version}");
+        assert_eq!(o.status.code(), Some(1), "{version}: {out}{err}");
+    }
+}

@@ -461,9 +461,16 @@ impl Engine<'_> {
     }
 
     /// distinct_hosts / distinct_property: depend on what is already placed.
+    /// The system stack (system and sysbatch jobs) has no
+    /// DistinctHostsIterator at any release (scheduler/stack.go v0.9.3,
+    /// v1.9.7 NewSystemStack; scheduler/feasible/stack.go v2.0.5), and the
+    /// constraint checker passes `distinct_hosts` through (feasible.go
+    /// v1.9.7:836): a sysbatch group's second name asks every node as if
+    /// the constraint were not written (redteam R15-51: we filtered it).
     pub(super) fn distinct(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
         let ns_scoped = distinct_hosts_namespaced(self.world.nomad_version);
+        let hosts_checked = !ask.job.job_type.is_per_node();
         for (cs, job_level) in levels {
             // hasDistinctHostsConstraint answers at a level's first
             // distinct_hosts constraint.
@@ -474,7 +481,8 @@ impl Engine<'_> {
                         && a.job_id == ask.job.id
                         && (job_level || a.task_group == ask.tg.name)
                 };
-                if first_hosts == Some(i)
+                if hosts_checked
+                    && first_hosts == Some(i)
                     && distinct_hosts_enforced(c, self.world.nomad_version)
                     && self.proposed_iter(pos).any(|a| same(&a))
                 {
