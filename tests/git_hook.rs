@@ -89,3 +89,25 @@ fn respects_core_hooks_path() {
     assert!(path.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `hook install --nomad-dir DIR` is refused (usage, exit 2), nothing
+/// written: the plain hook runs a fixed `check --staged` from the
+/// repository's top, so a folder accepted here would not be the one it
+/// reads from (redteam R15-50: the commit passed on a change read there).
+#[test]
+fn install_refuses_a_nomad_dir_it_would_not_use() {
+    let dir = repo("nomad-dir");
+    std::fs::create_dir_all(dir.join("jobs")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_nomad-preflight"))
+        .args(["hook", "install", "--nomad-dir", "jobs"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--nomad-dir is not written into the plain git hook"),
+        "{err}"
+    );
+    assert!(!dir.join(".git/hooks/pre-commit").exists());
+}

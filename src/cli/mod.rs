@@ -282,6 +282,13 @@ pub fn main() -> i32 {
         }
     };
     crate::cache_dir::enable(!cli.no_cache);
+    // The plain hook's script runs a fixed `check --staged` at the top of
+    // the work tree: a folder named here would be accepted and then not
+    // be where the hook reads from (redteam R15-50), so it is refused.
+    if matches!(cli.command, Command::Hook(_)) && cli.nomad_dir.is_some() {
+        eprintln!("error: --nomad-dir is not written into the plain git hook, which reads a job's relative paths from the repository's top; run the hook through pre-commit with `args: [--nomad-dir, DIR]` (docs/ci.md), or call `nomad-preflight --nomad-dir DIR check --staged` from your own hook");
+        return usage_code;
+    }
     if let Err(msg) = crate::work_dir::enable(cli.nomad_dir.as_deref()) {
         eprintln!("error: {msg}");
         return usage_code;
