@@ -233,6 +233,7 @@ mod plan_connect_cluster;
 mod plan_connect_update_direction;
 mod plan_constraint_order;
 mod plan_consul_partition_constraint;
+mod plan_consul_token;
 mod plan_cores;
 mod plan_csi;
 mod plan_csi_walk_end;

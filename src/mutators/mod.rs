@@ -42,6 +42,7 @@ mod connect_task;
 mod connect_validate;
 mod constraints;
 mod consul_partition;
+pub mod consul_token;
 mod expose_check;
 mod identities;
 pub mod multiregion;

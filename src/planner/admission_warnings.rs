@@ -5,16 +5,21 @@ use crate::jobspec::Job;
 use crate::world::World;
 
 /// The warnings the servers return with a plan or a validation of `job`
-/// (`Warnings`, printed under `Job Warnings:`), in Nomad's order: the job's
-/// own (`Job.Warnings`), `jobValidate`'s Vault identity ones (1.7+), then,
-/// from 1.1, the memory oversubscription
-/// validator's, one per task with `memory_max` while the scheduler
+/// (`Warnings`, printed under `Job Warnings:`), in Nomad's order
+/// (nomad/job_endpoint.go `validators`): the Consul hook's token warning
+/// (1.7–1.9, the fourth validator: `mutators::consul_token`), then
+/// `jobValidate`'s: the job's own (`Job.Warnings`) and its Vault identity
+/// ones (1.7+), then, from 1.1, the memory oversubscription validator's, one per task with `memory_max` while the scheduler
 /// configuration keeps oversubscription off (nomad/job_endpoint_hooks.go
 /// `memoryOversubscriptionValidate`; from 1.6 a node pool may turn it on
 /// for its jobs, which we do not model: the global setting decides).
 pub fn warnings(world: &World, job: &Job) -> Vec<String> {
     let version = world.nomad_version;
-    let mut out = crate::jobspec::nomad_warnings(job, version);
+    let mut out: Vec<String> = crate::mutators::consul_token::warning(world, job)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    out.extend(crate::jobspec::nomad_warnings(job, version));
     out.extend(
         crate::jobspec::vault_identity_warnings(job, version)
             .into_iter()

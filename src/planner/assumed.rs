@@ -21,6 +21,10 @@ pub enum Setting {
     /// The servers' identity settings the identities hook reads (1.7+),
     /// by their agent config names (`mutators::unset_server_settings`).
     ServerIdentities(Vec<&'static str>),
+    /// The servers' Consul `allow_unauthenticated` (1.7–1.9), by the
+    /// clusters the job uses without an identity: when false, Nomad adds
+    /// the Consul token deprecation warning (`mutators::consul_token`).
+    ConsulAllowUnauthenticated(Vec<String>),
     /// `job_default_priority` (1.5+).
     JobDefaultPriority,
     /// Whether Nomad Enterprise holds submit-job Sentinel policies.
@@ -61,6 +65,7 @@ impl Setting {
     pub fn key(&self) -> &'static str {
         match self {
             Setting::ServerIdentities(_) => "server_identities",
+            Setting::ConsulAllowUnauthenticated(_) => "consul_allow_unauthenticated",
             Setting::JobDefaultPriority => "job_default_priority",
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
@@ -94,6 +99,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     let mut out = Vec::new();
     out.extend(nomad_dir(submitted));
     out.extend(server_identities(world, admitted));
+    out.extend(consul_token(world, admitted));
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
     out.extend(scheduler_preemption(world, admitted, result));
@@ -211,6 +217,31 @@ fn server_identities(world: &World, admitted: &Job) -> Option<Assumption> {
     );
     Some(Assumption {
         setting: Setting::ServerIdentities(unset),
+        line,
+    })
+}
+
+/// The servers' Consul `allow_unauthenticated`, when the world does not
+/// state the servers and the job uses Consul without a workload identity
+/// at 1.7–1.9: false would add a Job Warning (`mutators::consul_token`).
+fn consul_token(world: &World, admitted: &Job) -> Option<Assumption> {
+    let clusters = crate::mutators::consul_token::unstated(world, admitted);
+    if clusters.is_empty() {
+        return None;
+    }
+    let quoted: Vec<String> = clusters
+        .iter()
+        .map(|c| crate::gotext::go_quote(c))
+        .collect();
+    let line = format!(
+        "planned as if the servers' Consul config keeps allow_unauthenticated = true (Nomad's default) for cluster {}: with false, Nomad {} adds the Job Warning \"{}\", as the job uses Consul without a workload identity ({})",
+        quoted.join(", "),
+        world.nomad_version,
+        crate::mutators::consul_token::WARNING,
+        state_servers(world, "it")
+    );
+    Some(Assumption {
+        setting: Setting::ConsulAllowUnauthenticated(clusters),
         line,
     })
 }

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-pub use super::server_model::{ServerConfig, VaultCluster};
+pub use super::server_model::{ConsulCluster, ServerConfig, VaultCluster};
 
 use crate::diag::Severity;
 use crate::jobspec::{Job, Spans};

@@ -1,7 +1,8 @@
 //! The `server` block of `rules/cluster.hcl`: the part of the servers'
 //! agent configuration Nomad's admission mutators read. Its blocks mirror
 //! the agent's own (website/content/docs/configuration/consul.mdx and
-//! vault.mdx): `consul { service_identity { .. } task_identity { .. } }` and
+//! vault.mdx): `consul { name, allow_unauthenticated, service_identity { .. }
+//! task_identity { .. } }` and
 //! `vault { enabled, allow_unauthenticated, default_identity { .. } }` (one
 //! per cluster `name` from 1.7), the identities each a
 //! `config.WorkloadIdentityConfig`. The Plan RPC's Vault hook reads
@@ -10,7 +11,7 @@
 use hcl_edit::structure::Block;
 
 use super::hclread::{no_label, BodyReader, Schema};
-use super::model::{ServerConfig, VaultCluster};
+use super::model::{ConsulCluster, ServerConfig, VaultCluster};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::WorkloadIdentity;
 use crate::source::Source;
@@ -45,16 +46,7 @@ pub(super) fn read_server(
         let ar = BodyReader::new(src, &a.body, &A, "acl", diags);
         out.acl_enabled = Some(ar.bool("enabled", diags).unwrap_or(false));
     }
-    if let Some(c) = r.single_block("consul", diags) {
-        no_label(src, c, diags);
-        const C: Schema = Schema {
-            attrs: &[],
-            blocks: &["service_identity", "task_identity"],
-        };
-        let cr = BodyReader::new(src, &c.body, &C, "consul", diags);
-        out.consul_service_identity = identity(src, &cr, "service_identity", v, diags);
-        out.consul_task_identity = identity(src, &cr, "task_identity", v, diags);
-    }
+    read_consuls(src, &r, v, &mut out, diags);
     // One `vault` block before 1.7; from 1.7 one per cluster `name`.
     let vault_blocks: Vec<&Block> = if v.at_least(1, 7, 0) {
         r.blocks("vault").collect()
@@ -100,6 +92,63 @@ pub(super) fn read_server(
         out.vaults.push(cluster);
     }
     out
+}
+
+/// The agent's `consul` blocks: one before 1.7, one per cluster `name`
+/// from 1.7 (command/agent/config.go v1.7.0 `Consuls`; keys of
+/// nomad/structs/config/consul.go `ConsulConfig`). Only the default
+/// cluster's identities are injected into jobs; another's are read for
+/// their shape.
+fn read_consuls(
+    src: &Source,
+    r: &BodyReader<'_>,
+    v: NomadVersion,
+    out: &mut ServerConfig,
+    diags: &mut Diags,
+) {
+    let named = v.at_least(1, 7, 0);
+    let blocks: Vec<&Block> = if named {
+        r.blocks("consul").collect()
+    } else {
+        r.single_block("consul", diags).into_iter().collect()
+    };
+    for c in blocks {
+        no_label(src, c, diags);
+        let attrs: &[&str] = if named {
+            &["name", "allow_unauthenticated"]
+        } else {
+            &["allow_unauthenticated"]
+        };
+        let schema = Schema {
+            attrs,
+            blocks: &["service_identity", "task_identity"],
+        };
+        let cr = BodyReader::new(src, &c.body, &schema, "consul", diags);
+        let name = cr
+            .string("name", diags)
+            .unwrap_or_else(|| "default".to_string());
+        if out.consuls.iter().any(|k| k.name == name) {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-block",
+                    format!("a second `consul` block for cluster {name:?}"),
+                )
+                .at(src, super::hclread::span_of(&c.ident), "defined twice")
+                .help("give each Consul cluster its own `name`, as the agent's config does"),
+            );
+            continue;
+        }
+        let service = identity(src, &cr, "service_identity", v, diags);
+        let task = identity(src, &cr, "task_identity", v, diags);
+        if name == "default" {
+            out.consul_service_identity = service;
+            out.consul_task_identity = task;
+        }
+        out.consuls.push(ConsulCluster {
+            allow_unauthenticated: cr.bool("allow_unauthenticated", diags).unwrap_or(true),
+            name,
+        });
+    }
 }
 
 /// The agent's job settings (command/agent/config.go ServerConfig).
@@ -310,7 +359,25 @@ pub(super) fn server_hcl(s: &ServerConfig) -> String {
     if let Some(enabled) = s.acl_enabled {
         let _ = writeln!(o, "  acl {{\n    enabled = {enabled}\n  }}");
     }
-    if !consul.is_empty() {
+    // A cluster at Nomad's default (unauthenticated allowed) reads back the
+    // same without its block, and admission treats the two alike.
+    let stated = |c: &&ConsulCluster| {
+        !c.allow_unauthenticated || (c.name == "default" && !consul.is_empty())
+    };
+    for c in s.consuls.iter().filter(stated) {
+        let _ = writeln!(o, "  consul {{");
+        if c.name != "default" {
+            let _ = writeln!(o, "    name = {}", super::emit::quote(&c.name));
+        }
+        if !c.allow_unauthenticated {
+            let _ = writeln!(o, "    allow_unauthenticated = false");
+        }
+        if c.name == "default" {
+            o.push_str(&consul);
+        }
+        o.push_str("  }\n");
+    }
+    if !consul.is_empty() && !s.consuls.iter().filter(stated).any(|c| c.name == "default") {
         let _ = write!(o, "  consul {{\n{consul}  }}\n");
     }
     for c in &s.vaults {

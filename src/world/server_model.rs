@@ -14,6 +14,13 @@ pub struct ServerConfig {
     /// identities are assumed absent, and a plan whose result that
     /// assumption decides says so.
     pub declared: bool,
+    /// The agent's `consul` blocks (one before 1.7, one per `name` from
+    /// 1.7), in file order, as far as admission reads them: their
+    /// `allow_unauthenticated`. With the world declaring the servers, a
+    /// cluster without a block needs no token (the Consul hook reads a nil
+    /// config as "no", nomad/job_endpoint_hook_consul_ce.go v1.7.0).
+    #[serde(default)]
+    pub consuls: Vec<ConsulCluster>,
     /// `consul.service_identity`.
     pub consul_service_identity: Option<crate::jobspec::WorkloadIdentity>,
     /// `consul.task_identity`.
@@ -67,7 +74,35 @@ pub struct VaultCluster {
     pub allow_unauthenticated: bool,
 }
 
+/// One Consul cluster of the servers' agent config, as far as the
+/// community edition's Consul hook reads it (1.7.0–1.9.x,
+/// nomad/job_endpoint_hook_consul_ce.go `clusterNeedsToken`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ConsulCluster {
+    /// `name` (1.7+); `default` before.
+    pub name: String,
+    /// `allow_unauthenticated` (Nomad's default: true,
+    /// nomad/structs/config/consul.go `DefaultConsulConfig`). When false,
+    /// 1.7–1.9 warn that submitting a Consul token is deprecated.
+    pub allow_unauthenticated: bool,
+}
+
 impl ServerConfig {
+    /// Whether the servers let a job use Consul cluster `name` without a
+    /// token: `None` when the world does not state the servers; a cluster
+    /// with no block allows it (`ConsulConfigs[name]` nil: no token).
+    pub fn consul_allows_unauthenticated(&self, name: &str) -> Option<bool> {
+        if !self.declared {
+            return None;
+        }
+        Some(
+            self.consuls
+                .iter()
+                .find(|c| c.name == name)
+                .is_none_or(|c| c.allow_unauthenticated),
+        )
+    }
+
     /// The servers' config of Vault cluster `name`, if the world states the
     /// servers and enables nothing by that name it is Nomad's default:
     /// `Some` of a disabled cluster. `None`: the world does not say.

@@ -48,6 +48,9 @@ impl Rule for PlanAssumed {
         for a in ctx.assumed() {
             let label = match a.setting {
                 Setting::ServerIdentities(_) => "the servers' identities assumed unset",
+                Setting::ConsulAllowUnauthenticated(_) => {
+                    "the servers' Consul allow_unauthenticated assumed"
+                }
                 Setting::JobDefaultPriority => "the servers' default priority assumed",
                 Setting::Sentinel => "no Sentinel policy assumed",
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",

@@ -1,6 +1,7 @@
 //! The servers' identity settings from `agent-self.json` (`/v1/agent/self`
 //! answered by a server): its `config.Consuls` and `config.Vaults` (1.7+,
-//! command/agent/config.go), the default cluster's `ServiceIdentity`,
+//! command/agent/config.go; `config.Consul` and `config.Vault` before),
+//! each cluster's `AllowUnauthenticated`, the default cluster's `ServiceIdentity`,
 //! `TaskIdentity` and `DefaultIdentity` (`config.WorkloadIdentityConfig`
 //! as Go's JSON encodes it: `Audience`, `Env`, `File`, `Filepath`, `TTL` in
 //! nanoseconds).
@@ -9,7 +10,7 @@ use serde_json::Value;
 
 use crate::jobspec::{Duration, WorkloadIdentity};
 use crate::world::api_json::{b, i, path, s, strs};
-use crate::world::{ServerConfig, VaultCluster};
+use crate::world::{ConsulCluster, ServerConfig, VaultCluster};
 
 /// What `agent-self.json` states of the servers, if it was saved from a
 /// server (its serf member has `role = nomad`; a client's member is empty
@@ -22,9 +23,13 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
     let jobs = job_settings(v);
     // Before 1.7 the agent has one `Vault` and no identities to inject.
     if let Some(one) = path(v, &["config", "Vault"]).filter(|c| c.is_object()) {
+        let consuls = path(v, &["config", "Consul"])
+            .filter(|c| c.is_object())
+            .map(consul_cluster);
         return Some(ServerConfig {
             declared: true,
             vaults: vec![vault_cluster(one)],
+            consuls: consuls.into_iter().collect(),
             ..jobs
         });
     }
@@ -44,6 +49,7 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
         consul_task_identity: wid(&consul, "TaskIdentity"),
         vault_default_identity: wid(&vault, "DefaultIdentity"),
         vaults: vaults.iter().map(vault_cluster).collect(),
+        consuls: consuls.iter().map(consul_cluster).collect(),
         ..jobs
     })
 }
@@ -77,6 +83,24 @@ fn vault_cluster(c: &Value) -> VaultCluster {
         },
         enabled: flag("Enabled", false),
         allow_unauthenticated: flag("AllowUnauthenticated", true),
+    }
+}
+
+/// A `config.ConsulConfig` as the agent's JSON encodes it (`Name` from
+/// 1.7; `AllowUnauthenticated` a pointer, `null` when unset: allowed,
+/// nomad/structs/config/consul.go v1.7.0).
+fn consul_cluster(c: &Value) -> ConsulCluster {
+    let name = s(c, "Name");
+    ConsulCluster {
+        name: if name.is_empty() {
+            "default".to_string()
+        } else {
+            name
+        },
+        allow_unauthenticated: c
+            .get("AllowUnauthenticated")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
     }
 }
 
