@@ -184,10 +184,15 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     let release = Release::of(env.version);
     let matched = GlobWalk::new(vfs, release, &enter).run(walk, kind, rest)?;
     // go-cty-funcs stats each match in turn and fails at the first that
-    // fails, which v1.1.5 meets in the order the file system lists.
+    // fails, which v1.1.5 meets in the order the file system lists. A
+    // match is the joined pattern with its globs filled in, so Nomad names
+    // it from where it runs (BaseDir "."), as every other message does.
     let broken: Vec<_> = (matched.iter())
         .filter_map(|(p, s)| match s {
-            Stat::Broken(errno) => Some((go_shown(p, vfs.root()), *errno)),
+            Stat::Broken(errno) => {
+                let below = relative(p, &base);
+                Some((env.shown(&[path, &below], p, vfs.root()), *errno))
+            }
             _ => None,
         })
         .collect();
