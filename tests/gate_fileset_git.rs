@@ -118,3 +118,25 @@ fn a_pattern_that_can_enter_git_is_still_refused() {
         assert!(!text.contains("Meta[cfg]"), "{pattern}: {text}");
     }
 }
+
+/// mendb15 3: an untracked link leading nowhere is no checkout's. The
+/// working-tree gate stat()ed it as go-cty-funcs MakeFileSetFunc does
+/// (filesystem.go v0.1.0:131-137) and failed the job with Nomad's
+/// "failed to stat", where the deploy's checkout has no such link and
+/// lists `conf/a.json`: refused now, "cannot tell" (exit 2). Plain
+/// `check` reads the folder as it is and keeps Nomad's error (a guard).
+#[test]
+fn an_untracked_link_leading_nowhere_is_refused_not_quoted() {
+    let d = repo("fileset-untracked-dangling", "\".\", \"conf/*.json\"");
+    std::os::unix::fs::symlink("nowhere.json", d.0.join("conf/gone.json")).expect("symlink");
+    let o = d.run(&["check", "--base", "HEAD"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(common::flat(&text).contains("git does not track it"), "{text}");
+    assert!(!text.contains("failed to stat"), "{text}");
+    let plain = output_text(&d.run(&["check", "jobs/leak.nomad"]));
+    assert!(
+        common::flat(&plain).contains("failed to stat (conf/gone.json)"),
+        "{plain}"
+    );
+}

@@ -187,15 +187,17 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     // fails, which v1.1.5 meets in the order the file system lists. A
     // match is the joined pattern with its globs filled in, so Nomad names
     // it from where it runs (BaseDir "."), as every other message does.
-    let broken: Vec<_> = (matched.iter())
-        .filter_map(|(p, s)| match s {
-            Stat::Broken(errno) => {
-                let below = relative(p, &base);
-                Some((env.shown(&[path, &below], p, vfs.root()), *errno))
-            }
-            _ => None,
-        })
-        .collect();
+    // Each such link must be one the reader gives a job (the gate: one
+    // git tracks): an untracked link is no checkout's, and quoting its
+    // stat failure would fail a job Nomad plans.
+    let mut broken = Vec::new();
+    for (p, stat) in &matched {
+        if let Stat::Broken(errno) = stat {
+            env.admitted(p)?;
+            let below = relative(p, &base);
+            broken.push((env.shown(&[path, &below], p, vfs.root()), *errno));
+        }
+    }
     if let Some((at, errno)) = broken.first() {
         if broken.len() > 1 && !release.sorts() {
             return Err(Miss::CannotTell(format!(
