@@ -26,13 +26,13 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 return Ok(Value::String(go_clean(&p)));
             }
             if name == "pathexpand" {
-                match p.as_bytes() {
-                    [] => return Ok(Value::String(p)),
-                    [first, ..] if *first != b'~' => return Ok(Value::String(p)),
-                    [_, second, ..] if *second != b'/' && *second != b'\\' => {
+                use super::home_dir::{homedir_expand, HomeDir};
+                match homedir_expand(&p) {
+                    HomeDir::AsTyped => return Ok(Value::String(p)),
+                    HomeDir::UserSpecific => {
                         return Err("cannot expand user-specific home dir".to_string().into())
                     }
-                    _ => {}
+                    HomeDir::NeedsHome => {}
                 }
             }
             Err(Miss::CannotTell(format!(
