@@ -174,11 +174,13 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     } else {
         EntryKind::Other
     };
-    // A folder in a repository's metadata is walked only where the
-    // pattern leads (`*` matches `.git`: no dotfile rule), and only by a
-    // reader that admits it (the gate: never).
+    // A folder in a repository's metadata is never walked: what it holds
+    // differs between the machine that runs `nomad` and this one (a CI
+    // clone's refs, hooks, packs), and no checkout holds it. Refused only
+    // where the pattern leads the walk into it (`*` matches `.git`: no
+    // dotfile rule), by every reader, as a walk that starts there is.
     let enter = |dir: &Path| match git_folder(dir) {
-        Some(_) => env.admitted(dir),
+        Some(_) => Err(unread(crate::project::git_metadata(dir))),
         None => Ok(()),
     };
     let release = Release::of(env.version);
@@ -346,8 +348,8 @@ impl FnEnv<'_> {
         let full = self.check(p)?;
         self.admitted(&full)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
-        // go-cty-funcs readFileBytes: the path joined to the job file's
-        // folder and cleaned, unquoted; any error but a missing file is
+        // go-cty-funcs readFileBytes: the path joined to where `nomad`
+        // runs (BaseDir ".", command/helpers.go v2.0.5:474) and cleaned, unquoted; any error but a missing file is
         // "failed to read" (a folder included). Our own refusals (a link
         // leading outside the project) keep their reason.
         let shown = self.shown(&[p], &full, vfs.root());
