@@ -132,7 +132,10 @@ fn an_untracked_link_leading_nowhere_is_refused_not_quoted() {
     let o = d.run(&["check", "--base", "HEAD"]);
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(2), "{text}");
-    assert!(common::flat(&text).contains("git does not track it"), "{text}");
+    assert!(
+        common::flat(&text).contains("git does not track it"),
+        "{text}"
+    );
     assert!(!text.contains("failed to stat"), "{text}");
     let plain = output_text(&d.run(&["check", "jobs/leak.nomad"]));
     assert!(
