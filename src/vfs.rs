@@ -91,6 +91,13 @@ pub trait Vfs: Send + Sync {
     fn resolves_through(&self, _path: &Path) -> Vec<PathBuf> {
         Vec::new()
     }
+    /// The origin a file this source does not hold would have at `path`
+    /// ([`OverlayVfs`]'s new files): on disk, where [`Vfs::read`] would
+    /// find it, so its functions read from where `nomad` runs as an edited
+    /// file's do; elsewhere, text without a file.
+    fn origin_of_new(&self, path: &Path) -> Origin {
+        Origin::Inline(path.display().to_string())
+    }
     /// Whether a checkout of this source writes `path` through what is
     /// not followed here (a filter program, an encoding), so its blob does
     /// not tell what Nomad reads from the checkout. None for a source that
@@ -290,6 +297,10 @@ impl Vfs for DiskVfs {
 
     fn fence_root(&self) -> Option<&Path> {
         Some(self.fence.root())
+    }
+
+    fn origin_of_new(&self, path: &Path) -> Origin {
+        Origin::Disk(self.resolve(path))
     }
 }
 
@@ -498,10 +509,7 @@ impl Vfs for OverlayVfs<'_> {
                 let base = self.base.read(path).ok();
                 let (origin, name) = match base {
                     Some(b) => (b.origin.clone(), b.name.clone()),
-                    None => (
-                        Origin::Inline(path.display().to_string()),
-                        path.display().to_string(),
-                    ),
+                    None => (self.base.origin_of_new(path), path.display().to_string()),
                 };
                 Ok(SourceFile::new(origin, name, text.clone()))
             }
@@ -570,6 +578,9 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn fence_root(&self) -> Option<&Path> {
         self.base.fence_root()
+    }
+    fn origin_of_new(&self, path: &Path) -> Origin {
+        self.base.origin_of_new(path)
     }
 }
 

@@ -48,11 +48,16 @@ fn a_matched_link_leading_nowhere_fails_as_nomad() {
     );
     d.put("jobs/conf/a.txt", "x");
     link("missing.txt", &d.0.join("jobs/conf/gone.txt"));
-    let o = plan(&d);
-    assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
     let want = "Call to function \"fileset\" failed: failed to stat (conf/gone.txt): stat conf/gone.txt: no such file or directory";
-    assert!(flat(&o.stderr).contains(want), "{}", o.stderr);
-    assert!(!o.stdout.contains("create"), "{}", o.stdout);
+    // Run in `jobs/`, and from the top with `--nomad-dir jobs`: either way
+    // `nomad` runs in `jobs/` and names the match from there, never from
+    // the project's top (`jobs/conf/gone.txt`).
+    let from_top = ["plan", "--nomad-dir", "jobs", "jobs/web.nomad"];
+    for o in [plan(&d), run_in(&d.0, &from_top)] {
+        assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
+        assert!(flat(&o.stderr).contains(want), "{}", o.stderr);
+        assert!(!o.stdout.contains("create"), "{}", o.stdout);
+    }
 }
 
 /// Two such links: doublestar v1.3.4 (Nomad 2.0.5) sorts a folder's

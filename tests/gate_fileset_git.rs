@@ -79,30 +79,30 @@ fn a_pattern_that_cannot_enter_git_is_not_refused_for_it() {
     }
 }
 
-/// Adversarial: patterns that can match inside `.git` stay refused in the
-/// gate, naming the path and quoting nothing of it (`**/*` and the like
-/// were refused before: guards); a walk starting in `.git` is refused by
-/// plain `check` as well, where it listed nothing, an answer Nomad would
-/// not give.
+/// Adversarial: patterns that can lead the walk inside `.git` are refused,
+/// naming the path and quoting nothing of it, by the gate and by plain
+/// `check` alike (mendb15 5): plain `check` listed `.git/config` for
+/// `*/config`, names that differ between this clone and the deploy's. A
+/// walk starting in `.git` was refused by plain `check` before (guards:
+/// the first three), and `**/*` and the like by the gate.
 #[test]
 fn a_pattern_that_can_enter_git_is_still_refused() {
-    for (pattern, plain_too) in [
-        ("\".\", \".git/*\"", true),
-        ("\".\", \".git/**\"", true),
-        ("\".git\", \"*\"", true),
-        ("\".\", \"**/*\"", false),
-        ("\".\", \"**/*.json\"", false),
-        ("\".\", \".*/*\"", false),
-        ("\".\", \"*/config\"", false),
-        ("\".\", \"*/a.json\"", false),
-        ("\".\", \"{conf,.git}/*\"", false),
+    for pattern in [
+        "\".\", \".git/*\"",
+        "\".\", \".git/**\"",
+        "\".git\", \"*\"",
+        "\".\", \"**/*\"",
+        "\".\", \"**/*.json\"",
+        "\".\", \".*/*\"",
+        "\".\", \"*/config\"",
+        "\".\", \"*/a.json\"",
+        "\".\", \"{conf,.git}/*\"",
     ] {
         let d = repo("fileset-git-enter", pattern);
-        let mut runs = vec![&["check", "--base", "HEAD"][..]];
-        if plain_too {
-            runs.push(&["check", "jobs/leak.nomad"][..]);
-        }
-        for args in runs {
+        for args in [
+            &["check", "--base", "HEAD"][..],
+            &["check", "jobs/leak.nomad"][..],
+        ] {
             let o = d.run(args);
             let text = output_text(&o);
             // A read we refuse leaves Nomad's answer unknown: "cannot
@@ -117,4 +117,29 @@ fn a_pattern_that_can_enter_git_is_still_refused() {
         assert_eq!(o.status.code(), Some(255), "{pattern}: {text}");
         assert!(!text.contains("Meta[cfg]"), "{pattern}: {text}");
     }
+}
+
+/// mendb15 3: an untracked link leading nowhere is no checkout's. The
+/// working-tree gate stat()ed it as go-cty-funcs MakeFileSetFunc does
+/// (filesystem.go v0.1.0:131-137) and failed the job with Nomad's
+/// "failed to stat", where the deploy's checkout has no such link and
+/// lists `conf/a.json`: refused now, "cannot tell" (exit 2). Plain
+/// `check` reads the folder as it is and keeps Nomad's error (a guard).
+#[test]
+fn an_untracked_link_leading_nowhere_is_refused_not_quoted() {
+    let d = repo("fileset-untracked-dangling", "\".\", \"conf/*.json\"");
+    std::os::unix::fs::symlink("nowhere.json", d.0.join("conf/gone.json")).expect("symlink");
+    let o = d.run(&["check", "--base", "HEAD"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        common::flat(&text).contains("git does not track it"),
+        "{text}"
+    );
+    assert!(!text.contains("failed to stat"), "{text}");
+    let plain = output_text(&d.run(&["check", "jobs/leak.nomad"]));
+    assert!(
+        common::flat(&plain).contains("failed to stat (conf/gone.json)"),
+        "{plain}"
+    );
 }

@@ -91,29 +91,37 @@ impl Vfs for TrackedInputs {
     fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
         self.disk.resolves_through(path)
     }
+    fn origin_of_new(&self, path: &Path) -> crate::source::Origin {
+        self.disk.origin_of_new(path)
+    }
 
     /// Where the path leads (links followed, refused outside the project)
-    /// must be a file git tracks. A path that leads to nothing is admitted:
-    /// reading it says "no file exists", as Nomad does, and nothing is
-    /// quoted. A folder is admitted: `fileset()` asks for each file it
-    /// lists.
+    /// must be a file git tracks. A path that leads to nothing is admitted
+    /// when no link is on its way: reading it says "no file exists", as
+    /// Nomad does, and nothing is quoted. Through links it is admitted
+    /// only when git tracks each of them: an untracked link leading
+    /// nowhere is no checkout's, where a stat through it fails in ours
+    /// (`fileset()`'s "failed to stat"). A folder is admitted: `fileset()`
+    /// asks for each file it lists.
     fn admits_input(&self, path: &Path) -> io::Result<()> {
         let fence = self.disk.fence();
-        let at = fence.locate(&self.resolve(path))?;
-        match std::fs::symlink_metadata(&at) {
-            Err(_) => return Ok(()),
+        let (at, links) = fence.locate_traced(&self.resolve(path))?;
+        let must_track: Vec<&Path> = match std::fs::symlink_metadata(&at) {
+            Err(_) if links.is_empty() => return Ok(()),
+            Err(_) => links.iter().map(PathBuf::as_path).collect(),
             Ok(m) if m.is_dir() => return Ok(()),
-            Ok(_) => {}
-        }
+            Ok(_) => vec![at.as_path()],
+        };
         let listed = self.tracked.get_or_init(|| {
             (self.list)()
                 .map(|paths| paths.into_iter().collect())
                 .map_err(|e| e.to_string())
         });
         let tracked = match listed {
-            Ok(set) => at
-                .strip_prefix(fence.root())
-                .is_ok_and(|rel| set.contains(rel)),
+            Ok(set) => must_track.iter().all(|p| {
+                p.strip_prefix(fence.root())
+                    .is_ok_and(|rel| set.contains(rel))
+            }),
             Err(e) => {
                 return Err(crate::project::refused(
                     io::ErrorKind::Other,
@@ -151,9 +159,21 @@ mod tests {
         std::fs::write(root.join("creds.json"), "secret").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink("creds.json", root.join("link")).unwrap();
+        #[cfg(unix)]
+        for name in ["gone", "kept"] {
+            std::os::unix::fs::symlink("nowhere", root.join(name)).unwrap();
+        }
         let v = TrackedInputs::new(root.clone(), || {
-            Ok(vec![PathBuf::from("tracked.txt"), PathBuf::from("link")])
+            Ok(["tracked.txt", "link", "kept"].map(PathBuf::from).to_vec())
         });
+        // A link leading nowhere is a checkout's only when git tracks it:
+        // an untracked one is refused, never a stat failure to quote.
+        #[cfg(unix)]
+        {
+            let e = v.admits_input(Path::new("gone")).unwrap_err();
+            assert!(crate::project::refusal(&e).is_some(), "{e}");
+            assert!(v.admits_input(Path::new("kept")).is_ok());
+        }
         assert!(v.admits_input(Path::new("tracked.txt")).is_ok());
         assert!(v.admits_input(Path::new("missing.txt")).is_ok());
         let e = v.admits_input(Path::new("creds.json")).unwrap_err();

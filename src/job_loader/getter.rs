@@ -38,7 +38,7 @@ pub fn cannot_get(named: &Path) -> Option<String> {
         Ok(m) if m.is_dir() => "source path must be a file".to_string(),
         Ok(_) => return None,
         Err(e) => {
-            let errno = go_errno(e.raw_os_error()?)?;
+            let errno = crate::vfs::go_errno(&e)?;
             format!("source path error: stat {}: {errno}", abs.display())
         }
     };
@@ -58,18 +58,6 @@ fn plain(p: &str) -> bool {
         .any(|c| c.is_control() || matches!(c, '?' | '#' | '%'))
         && !HOSTS.iter().any(|h| p.starts_with(h))
         && !INSIDE.iter().any(|s| p.contains(s))
-}
-
-/// Go's text of the errno a stat can fail with (syscall's table, Linux).
-fn go_errno(n: i32) -> Option<&'static str> {
-    Some(match n {
-        2 => "no such file or directory",
-        13 => "permission denied",
-        20 => "not a directory",
-        36 => "file name too long",
-        40 => "too many levels of symbolic links",
-        _ => return None,
-    })
 }
 
 /// The path go-getter stats: an absolute one as written, else joined to

@@ -154,4 +154,7 @@ impl Vfs for Recording<'_> {
     fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
         self.inner.resolves_through(path)
     }
+    fn origin_of_new(&self, path: &Path) -> crate::source::Origin {
+        self.inner.origin_of_new(path)
+    }
 }

@@ -63,6 +63,28 @@ fn overlay_shadows_without_touching_base() {
     assert_eq!(&*base.read(Path::new("a.nomad")).unwrap().text, "old");
 }
 
+/// A file the overlay adds to a folder on disk is a file of that folder
+/// (mendb15 2): its job's functions read from where `nomad` runs, as an
+/// edited file's do, never from the tool's own folder as text without a
+/// file would. Over memory it stays text without a file.
+#[test]
+fn a_new_file_over_a_disk_folder_is_on_disk_there() {
+    let dir = std::env::temp_dir().join(format!("np-vfs-new-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let disk = DiskVfs::new(&dir);
+    let mut o = OverlayVfs::new(&disk);
+    o.set("jobs/new.nomad", "job");
+    let src = o.read(Path::new("jobs/new.nomad")).unwrap();
+    assert_eq!(src.origin, Origin::Disk(dir.join("jobs/new.nomad")));
+    assert_eq!(src.name, "jobs/new.nomad");
+    let mem = MemVfs::new("t");
+    let mut o = OverlayVfs::new(&mem);
+    o.set("new.nomad", "job");
+    let src = o.read(Path::new("new.nomad")).unwrap();
+    assert_eq!(src.origin, Origin::Inline("new.nomad".into()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn decode_keeps_every_byte() {
     // The BOM is the source's to take off (SourceFile::new).

@@ -81,10 +81,9 @@ enum GoCidr {
 
 impl GoCidr {
     fn of(v: crate::version::NomadVersion) -> Self {
-        if v.at_least(1, 11, 2) {
-            GoCidr::V1_1_0
-        } else {
-            GoCidr::V1_0_1
+        match super::params::cty_funcs_release(v) {
+            super::params::CtyFuncs::V0_1_0 => GoCidr::V1_1_0,
+            super::params::CtyFuncs::Rev2721b1e => GoCidr::V1_0_1,
         }
     }
 }

@@ -139,10 +139,9 @@ pub(super) enum Release {
 
 impl Release {
     pub(super) fn of(v: crate::version::NomadVersion) -> Release {
-        if v.at_least(1, 11, 2) {
-            Release::V1_3_4
-        } else {
-            Release::V1_1_5
+        match super::params::cty_funcs_release(v) {
+            super::params::CtyFuncs::V0_1_0 => Release::V1_3_4,
+            super::params::CtyFuncs::Rev2721b1e => Release::V1_1_5,
         }
     }
 

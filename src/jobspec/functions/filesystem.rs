@@ -26,13 +26,13 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 return Ok(Value::String(go_clean(&p)));
             }
             if name == "pathexpand" {
-                match p.as_bytes() {
-                    [] => return Ok(Value::String(p)),
-                    [first, ..] if *first != b'~' => return Ok(Value::String(p)),
-                    [_, second, ..] if *second != b'/' && *second != b'\\' => {
+                use super::home_dir::{homedir_expand, HomeDir};
+                match homedir_expand(&p) {
+                    HomeDir::AsTyped => return Ok(Value::String(p)),
+                    HomeDir::UserSpecific => {
                         return Err("cannot expand user-specific home dir".to_string().into())
                     }
-                    _ => {}
+                    HomeDir::NeedsHome => {}
                 }
             }
             Err(Miss::CannotTell(format!(
@@ -174,23 +174,32 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
     } else {
         EntryKind::Other
     };
-    // A folder in a repository's metadata is walked only where the
-    // pattern leads (`*` matches `.git`: no dotfile rule), and only by a
-    // reader that admits it (the gate: never).
+    // A folder in a repository's metadata is never walked: what it holds
+    // differs between the machine that runs `nomad` and this one (a CI
+    // clone's refs, hooks, packs), and no checkout holds it. Refused only
+    // where the pattern leads the walk into it (`*` matches `.git`: no
+    // dotfile rule), by every reader, as a walk that starts there is.
     let enter = |dir: &Path| match git_folder(dir) {
-        Some(_) => env.admitted(dir),
+        Some(_) => Err(unread(crate::project::git_metadata(dir))),
         None => Ok(()),
     };
     let release = Release::of(env.version);
     let matched = GlobWalk::new(vfs, release, &enter).run(walk, kind, rest)?;
     // go-cty-funcs stats each match in turn and fails at the first that
-    // fails, which v1.1.5 meets in the order the file system lists.
-    let broken: Vec<_> = (matched.iter())
-        .filter_map(|(p, s)| match s {
-            Stat::Broken(errno) => Some((go_shown(p, vfs.root()), *errno)),
-            _ => None,
-        })
-        .collect();
+    // fails, which v1.1.5 meets in the order the file system lists. A
+    // match is the joined pattern with its globs filled in, so Nomad names
+    // it from where it runs (BaseDir "."), as every other message does.
+    // Each such link must be one the reader gives a job (the gate: one
+    // git tracks): an untracked link is no checkout's, and quoting its
+    // stat failure would fail a job Nomad plans.
+    let mut broken = Vec::new();
+    for (p, stat) in &matched {
+        if let Stat::Broken(errno) = stat {
+            env.admitted(p)?;
+            let below = relative(p, &base);
+            broken.push((env.shown(&[path, &below], p, vfs.root()), *errno));
+        }
+    }
     if let Some((at, errno)) = broken.first() {
         if broken.len() > 1 && !release.sorts() {
             return Err(Miss::CannotTell(format!(
@@ -339,8 +348,8 @@ impl FnEnv<'_> {
         let full = self.check(p)?;
         self.admitted(&full)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
-        // go-cty-funcs readFileBytes: the path joined to the job file's
-        // folder and cleaned, unquoted; any error but a missing file is
+        // go-cty-funcs readFileBytes: the path joined to where `nomad`
+        // runs (BaseDir ".", command/helpers.go v2.0.5:474) and cleaned, unquoted; any error but a missing file is
         // "failed to read" (a folder included). Our own refusals (a link
         // leading outside the project) keep their reason.
         let shown = self.shown(&[p], &full, vfs.root());

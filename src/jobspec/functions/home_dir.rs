@@ -11,17 +11,40 @@ use super::Miss;
 /// so "cannot tell", never a folder named `~`; `~user` is refused
 /// (mitchellh/go-homedir Expand), as Nomad refuses it.
 pub(super) fn home_expand(name: &str, p: &str) -> Result<(), Miss> {
-    match p.as_bytes() {
-        [b'~', second, ..] if *second != b'/' && *second != b'\\' => Err(
+    match homedir_expand(p) {
+        HomeDir::UserSpecific => Err(
             "failed to expand ~: cannot expand user-specific home dir"
                 .to_string()
                 .into(),
         ),
-        [b'~', ..] => Err(Miss::CannotTell(format!(
+        HomeDir::NeedsHome => Err(Miss::CannotTell(format!(
             "cannot tell what {name}() reads: Nomad expands the leading `~` of {} to the home directory of the machine that runs `nomad job plan`",
             crate::gotext::go_quote(p)
         ))),
-        _ => Ok(()),
+        HomeDir::AsTyped => Ok(()),
+    }
+}
+
+/// What mitchellh/go-homedir `Expand` does with a path (homedir.go: a
+/// path not starting with `~` is returned as it is; `~` followed by
+/// anything but a separator is `~user`, refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HomeDir {
+    /// No leading `~`: the path as typed.
+    AsTyped,
+    /// `~` or `~/…`: the home directory of whoever runs `nomad`.
+    NeedsHome,
+    /// `~user…`: "cannot expand user-specific home dir".
+    UserSpecific,
+}
+
+/// The one reading of go-homedir's rule, for `pathexpand()` and the file
+/// functions' reads alike.
+pub(super) fn homedir_expand(p: &str) -> HomeDir {
+    match p.as_bytes() {
+        [b'~', second, ..] if *second != b'/' && *second != b'\\' => HomeDir::UserSpecific,
+        [b'~', ..] => HomeDir::NeedsHome,
+        _ => HomeDir::AsTyped,
     }
 }
 

@@ -215,6 +215,25 @@ pub fn cty_release(v: NomadVersion) -> NomadVersion {
     NomadVersion::new(r.0, r.1, r.2)
 }
 
+/// The go-cty-funcs release Nomad `v` builds with (go.mod: 2721b1e36840
+/// through v1.11.1, v0.1.0 from v1.11.2; no 1.10.x patch took it). One
+/// fact, since v0.1.0 also pins what its functions call: go-cidr v1.1.0
+/// and doublestar v1.3.4 (v1.0.1 and v1.1.5 before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CtyFuncs {
+    /// v0.0.0-20200930094925-2721b1e36840.
+    Rev2721b1e,
+    V0_1_0,
+}
+
+pub fn cty_funcs_release(v: NomadVersion) -> CtyFuncs {
+    if v.at_least(1, 11, 2) {
+        CtyFuncs::V0_1_0
+    } else {
+        CtyFuncs::Rev2721b1e
+    }
+}
+
 /// `name`'s parameters under Nomad `v`, if the table has it.
 pub fn signature(name: &str, v: NomadVersion) -> Option<Signature> {
     let mut sig = table().get(name)?.clone();
