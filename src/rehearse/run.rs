@@ -365,6 +365,15 @@ impl<'a> Session<'a> {
                     ),
                 };
                 let shown = res.is_ok();
+                // As `status` decides (render::status::job_untold): a view
+                // with a `cannot tell` row cannot pass as exit 0.
+                let untold = match (job, shown) {
+                    (Some(id), true) => state.job(ns, id).map_or(false, |r| {
+                        let now = render::status::default_now(state);
+                        !render::status::job_untold(world, r, now, &self.zone).is_empty()
+                    }),
+                    _ => false,
+                };
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
                     && self.render
@@ -373,6 +382,9 @@ impl<'a> Session<'a> {
                 // Its Placement Failure lines are in Go's map order.
                 if let (Some(id), true, true) = (job, shown, self.render) {
                     obs.map_order = render::status::placement_failure_notes(state, ns, id);
+                }
+                if untold {
+                    obs.exit_code = crate::diag::exit::FINDINGS;
                 }
                 Ok(obs)
             }
@@ -411,7 +423,19 @@ impl<'a> Session<'a> {
                 // A node's view dates its events and allocations; the list
                 // prints no time.
                 let times = self.render && id.is_some() && res.is_ok();
-                Ok(dated(text_result(res), times, world))
+                // As `status` decides (render::status::node_untold): the
+                // full view's events that cannot be told fail the step.
+                let untold = match (id, res.is_ok()) {
+                    (Some(id), true) => render::status::find_node(state, id).map_or(false, |n| {
+                        !render::status::node_untold(world, n, false).is_empty()
+                    }),
+                    _ => false,
+                };
+                let mut obs = dated(text_result(res), times, world);
+                if untold {
+                    obs.exit_code = crate::diag::exit::FINDINGS;
+                }
+                Ok(obs)
             }
             NomadCommand::QuotaStatus { name } => {
                 match render::status::quota_status(&self.sim.world, &self.sim.state, name) {

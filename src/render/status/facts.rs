@@ -271,3 +271,55 @@ pub(super) fn simulated_drivers(n: &Node) -> String {
     drivers.sort();
     drivers.join(",")
 }
+
+/// A part of a node or job view that cannot be told from the world. Both
+/// `nomad-preflight status` and a rehearsal's status step decide with
+/// [`node_untold`] / [`job_untold`], so the one never passes a view the
+/// other refuses (exit 1 beside a `cannot tell` row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Untold {
+    /// The short node view's Drivers row.
+    Drivers,
+    /// The full node view's Node Events.
+    NodeEvents,
+    /// The job view's Latest Deployment.
+    Deployment,
+    /// The job view's Next Periodic Launch.
+    NextLaunch,
+}
+
+impl Untold {
+    /// The part's name in the view.
+    pub fn part(self) -> &'static str {
+        match self {
+            Untold::Drivers => "Drivers row",
+            Untold::NodeEvents => "Node Events",
+            Untold::Deployment => "Latest Deployment",
+            Untold::NextLaunch => "Next Periodic Launch",
+        }
+    }
+}
+
+/// What the view of node `n` (`short`: `-short`) cannot tell.
+pub fn node_untold(world: &World, n: &Node, short: bool) -> Vec<Untold> {
+    // The short view prints the Drivers row, the full one the events.
+    let unknown = if short {
+        drivers_unknown(world, n).then_some(Untold::Drivers)
+    } else {
+        node_events_unknown(world, n).then_some(Untold::NodeEvents)
+    };
+    unknown.into_iter().collect()
+}
+
+/// What the view of job `r` cannot tell, its relative times counted from
+/// `now` (simulated seconds, as the view was rendered with).
+pub fn job_untold(world: &World, r: &JobRecord, now: i64, zone: &TimeZone) -> Vec<Untold> {
+    let mut out = Vec::new();
+    if deployment_unknown(world, r) {
+        out.push(Untold::Deployment);
+    }
+    if super::launch_unknown(r, now, world.nomad_version, zone) {
+        out.push(Untold::NextLaunch);
+    }
+    out
+}
