@@ -158,5 +158,5 @@ fn sysbatch_count_past_the_bound_cannot_be_told() {
         "{out}{err}"
     );
     assert!(!out.contains("Task Group: \"g\" ("), "{out}{err}");
-    assert_ne!(o.status.code(), Some(0), "{out}{err}");
+    assert_eq!(o.status.code(), Some(255), "{out}{err}");
 }
