@@ -9,7 +9,7 @@
 
 use super::clock::Clock;
 use super::cron::{CronExpr, Flavor, Next};
-use super::{go_sub, NextLaunch, NoLaunch};
+use super::{earliest, go_sub, NextLaunch, NoLaunch};
 use crate::jobspec::time_zone::{load, Zone};
 use crate::jobspec::{Duration, Job};
 use crate::version::NomadVersion;
@@ -113,13 +113,7 @@ pub fn status_launch(
                 )))
             }
         };
-        // `if nextTime.IsZero() || t.Before(nextTime)`: the zero time is
-        // before every launch, so it wins once a launch is held.
-        best = match (best, t) {
-            (None, t) => t,
-            (Some(_), None) => None,
-            (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
-        };
+        best = earliest(best, t);
     }
     Ok(match best {
         Some(t) => StatusLaunch::At(NextLaunch {

@@ -59,7 +59,10 @@ pub(super) fn line_diff(before: &str, after: &str, name: &str) -> String {
 /// the text's times are said to be the simulation's, never passed off as
 /// the demo's.
 fn simulated_times_note(world: &crate::world::World) -> String {
-    let clock = "the rehearsal's simulated clock (2019-06-20T10:00:00Z plus a second per index; now a minute after the latest submission)";
+    let clock = format!(
+        "the rehearsal's simulated clock ({})",
+        crate::render::status::simulated_clock()
+    );
     if world.status_facts.is_some() {
         format!("the times above mix the import's saved dates with {clock}, not the dates and ages `nomad` prints on the day of the demo")
     } else {

@@ -54,11 +54,21 @@ pub fn status_now(world: &World, state: &State) -> Now {
     }
 }
 
+/// The simulation's clock in words, said by `status`'s note and by a
+/// rehearsal's alike, from [`SIM_EPOCH_UNIX`] and
+/// [`super::default_now`]'s rule, so neither states it on its own.
+pub fn simulated_clock() -> String {
+    format!(
+        "{} plus a second per index; now a minute after the latest submission",
+        format_time(0, &TimeZone::UTC)
+    )
+}
+
 /// The note saying where the relative times of a node or job view come
 /// from (never silent: a simulated "1m ago" must not read as a cluster's).
 pub fn now_note(now: Now, zone: &TimeZone) -> String {
     match now {
-        Now::Simulated(_) => "this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated (now is a minute after the latest submission), not a cluster's".to_string(),
+        Now::Simulated(_) => format!("this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated ({}), not a cluster's", simulated_clock()),
         Now::Saved(s) => format!(
             "relative times are counted from when the import was saved ({}, saved-at.txt), as `nomad` run then would print them",
             format_time(s, zone)
