@@ -315,6 +315,7 @@ mod regexp_size_unknown;
 mod rehearse_cli;
 mod rehearse_demo;
 mod rehearse_run_warnings;
+mod rehearse_status_untold;
 mod replay_history_wording;
 mod rt14a_answers;
 mod rules_agree_with_plan;

@@ -158,7 +158,7 @@ fn sysbatch_count_past_the_bound_cannot_be_told() {
         "{out}{err}"
     );
     assert!(!out.contains("Task Group: \"g\" ("), "{out}{err}");
-    assert_ne!(o.status.code(), Some(0), "{out}{err}");
+    assert_eq!(o.status.code(), Some(255), "{out}{err}");
 }
 
 /// R15-51: the system stack has no DistinctHostsIterator (scheduler/

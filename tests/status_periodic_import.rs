@@ -18,11 +18,16 @@ use serde_json::{json, Value};
 /// The job `report` (2.0.5) with `periodic`, in an import saved at
 /// 2024-06-01T12:00:31Z, with `others` saved beside it.
 fn cluster(tag: &str, periodic: Value, others: &[Value]) -> TempDir {
+    cluster_at(tag, "2.0.5", periodic, others)
+}
+
+/// [`cluster`] saved from a cluster of release `build`.
+fn cluster_at(tag: &str, build: &str, periodic: Value, others: &[Value]) -> TempDir {
     let job = job_json(
         json!({"ID": "report", "Name": "report", "Status": "running",
         "Periodic": periodic}),
     );
-    let d = import(tag, "2.0.5", &job, &[]);
+    let d = import(tag, build, &job, &[]);
     for (i, o) in others.iter().enumerate() {
         d.put(
             &format!("import/jobs/default/other-{i}.json"),
@@ -158,4 +163,57 @@ fn a_launch_that_cannot_be_told_is_in_the_exit_code() {
         err.contains("the Next Periodic Launch of job report cannot be told"),
         "{err}"
     );
+}
+
+/// Before 1.6.2 the api's `Next` parses a cron type's `Spec` even when it
+/// is empty (api/jobs.go v0.11.2:650-656, v1.6.0:853-860), which a
+/// disabled job may leave so (Validate skips it: structs.go
+/// v1.6.0:5607-5610): "" does not parse, `Next` errs, and the CLI prints
+/// no row, not the zero time.
+#[test]
+fn before_1_6_2_a_disabled_job_without_a_cron_shows_no_row() {
+    let d = cluster_at(
+        "status-periodic-no-spec-1-6-0",
+        "1.6.0",
+        cron("cron", "", Value::Null, false),
+        &[],
+    );
+    let (code, out, err) = status(&d);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\nPeriodic "), "{out}{err}");
+    assert!(!out.contains("Next Periodic Launch"), "{out}{err}");
+}
+
+/// A disabled job may hold both `Spec` and `Specs` (the agent copies each,
+/// command/agent/job_endpoint.go v2.0.5:1180-1186), and a cron type's
+/// `Next` reads `Spec` alone when it is set (api/jobs.go v2.0.5:932-935):
+/// 03:00 from `Spec`, not 13:00 from `Specs`.
+#[test]
+fn a_spec_beside_specs_is_the_one_read() {
+    let d = cluster(
+        "status-periodic-spec-and-specs",
+        cron("cron", "0 3 * * *", json!(["0 13 * * *"]), false),
+        &[],
+    );
+    let (code, out, err) = status(&d);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("\nNext Periodic Launch = 2024-06-02T03:00:00Z (14h59m29s from now)\n"),
+        "{out}{err}"
+    );
+}
+
+/// A zone Go refuses (a disabled job skips the validation that would
+/// refuse it): GetLocation errs and the CLI prints no row
+/// (command/job_status.go v2.0.5:273-275), which is Nomad's text, not a
+/// "cannot tell".
+#[test]
+fn a_refused_zone_shows_no_row() {
+    let mut periodic = cron("cron", "0 3 * * *", Value::Null, false);
+    periodic["TimeZone"] = json!("../etc/passwd");
+    let d = cluster("status-periodic-refused-zone", periodic, &[]);
+    let (code, out, err) = status(&d);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\nPeriodic "), "{out}{err}");
+    assert!(!out.contains("Next Periodic Launch"), "{out}{err}");
 }

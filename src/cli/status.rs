@@ -143,18 +143,15 @@ pub fn status_notes(
             let Ok(node) = status::find_node(state, id) else {
                 return (notes, false);
             };
-            // The short view prints the Drivers row, the full one the events.
-            let (unknown, what) = if *short {
-                (status::drivers_unknown(world, node), "Drivers row")
-            } else {
-                (status::node_events_unknown(world, node), "Node Events")
-            };
-            if unknown {
+            let untold = status::node_untold(world, node, *short);
+            for u in &untold {
                 notes.push(format!(
-                    "the {what} of node {} cannot be told from this import",
+                    "the {} of node {} cannot be told from this import",
+                    u.part(),
                     node.name
                 ));
             }
+            let unknown = !untold.is_empty();
             let allocs = state.allocs.iter().filter(|a| a.node_id == node.id);
             (unknown, allocs.collect())
         }
@@ -162,19 +159,21 @@ pub fn status_notes(
             let Some(r) = state.job(namespace, id) else {
                 return (notes, false);
             };
-            let mut unknown = status::deployment_unknown(world, r);
-            if unknown {
-                notes.push(format!(
-                    "the Latest Deployment of job {id} cannot be told from this import"
-                ));
-            }
             let now = status::status_now(world, state).secs();
-            if status::launch_unknown(r, now, world.nomad_version, zone) {
-                unknown = true;
+            let untold = status::job_untold(world, r, now, zone);
+            for u in &untold {
+                // The deployment is the import's to hold; a launch may be
+                // untellable for a hand-written world too.
+                let whence = match u {
+                    status::Untold::Deployment => " from this import",
+                    _ => "",
+                };
                 notes.push(format!(
-                    "the Next Periodic Launch of job {id} cannot be told"
+                    "the {} of job {id} cannot be told{whence}",
+                    u.part()
                 ));
             }
+            let unknown = !untold.is_empty();
             let allocs = state
                 .allocs
                 .iter()

@@ -154,16 +154,25 @@ pub fn next_launch(
                 }))
             }
         };
-        best = match (best, t) {
-            (None, t) => t,
-            (Some(_), None) => None,
-            (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
-        };
+        best = earliest(best, t);
     }
     Ok(best.map(|t| NextLaunch {
         at: t.rfc3339(),
         wait: go_sub(t.unix, now),
     }))
+}
+
+/// One step of the fold over a spec list that both `Next`s make (the
+/// servers' structs.go and the CLI's api/jobs.go, 1.6.2 to 2.0.5):
+/// `if nextTime.IsZero() || t.Before(nextTime) { nextTime = t }`, `None`
+/// standing for Go's zero time. The zero time is before every launch, so
+/// once a launch is held a spec that never fires again makes it zero.
+fn earliest(best: Option<Clock>, t: Option<Clock>) -> Option<Clock> {
+    match (best, t) {
+        (None, t) => t,
+        (Some(_), None) => None,
+        (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
+    }
 }
 
 /// Job.Plan's error when `spec`'s `Next` panics: CronParseNext's

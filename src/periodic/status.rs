@@ -9,7 +9,8 @@
 
 use super::clock::Clock;
 use super::cron::{CronExpr, Flavor, Next};
-use super::{go_sub, location, NextLaunch, NoLaunch};
+use super::{earliest, go_sub, NextLaunch, NoLaunch};
+use crate::jobspec::time_zone::{load, Zone};
 use crate::jobspec::{Duration, Job};
 use crate::version::NomadVersion;
 use jiff::tz::TimeZone;
@@ -42,9 +43,21 @@ pub fn status_launch(
     };
     // GetLocation runs in the CLI here: `Local` is its own machine's zone
     // (time.LoadLocation), not the servers' a plan's line would need.
+    // A zone Go refuses: GetLocation errs, and the CLI prints no row
+    // (command/job_status.go v2.0.5:273-275; a disabled job skips the
+    // validation that would refuse it, structs.go v1.6.0:5607-5610).
     let tz = match p.time_zone.as_str() {
         "Local" => local.clone(),
-        name => location(name).map_err(NoLaunch::Unknown)?,
+        name => match load(name) {
+            Zone::Loads(tz) => tz,
+            Zone::Local => local.clone(),
+            Zone::Refused(_) => return Ok(StatusLaunch::NoRow),
+            Zone::Unknown(why) => {
+                return Err(NoLaunch::Unknown(format!(
+                    "cannot tell when it launches: {why}"
+                )))
+            }
+        },
     };
     let from = Clock::new(now, tz);
     let flavor = Flavor::of(version);
@@ -60,8 +73,14 @@ pub fn status_launch(
     // Before 1.6.2 only a cron `Spec` is read (api/jobs.go v1.6.0:853-863,
     // v0.9.3:597-605); from 1.6.2 a cron `Spec`, else every one of `Specs`
     // whatever the type (v1.6.2:857-877, v2.0.5:930-950).
+    // Before 1.6.2 a cron type parses `Spec` even when it is empty (a
+    // disabled job skips the validation that requires it): "" does not
+    // parse, which the arm below decides (api/jobs.go v0.11.2:650-656,
+    // v1.6.0:853-860).
+    let empty = String::new();
     let specs: Vec<&String> = match spec {
         Some(s) if cron => vec![s],
+        _ if !version.at_least(1, 6, 2) && cron => vec![&empty],
         _ if !version.at_least(1, 6, 2) => return Ok(zero),
         _ if p.spans.written("cron") => p.specs.iter().skip(1).collect(),
         _ => p.specs.iter().collect(),
@@ -94,13 +113,7 @@ pub fn status_launch(
                 )))
             }
         };
-        // `if nextTime.IsZero() || t.Before(nextTime)`: the zero time is
-        // before every launch, so it wins once a launch is held.
-        best = match (best, t) {
-            (None, t) => t,
-            (Some(_), None) => None,
-            (Some(b), Some(t)) => Some(if t.unix < b.unix { t } else { b }),
-        };
+        best = earliest(best, t);
     }
     Ok(match best {
         Some(t) => StatusLaunch::At(NextLaunch {
@@ -203,6 +216,30 @@ mod tests {
         };
         assert_eq!(at(NomadVersion::new(0, 11, 1)), Ok(zero));
         assert_eq!(at(NomadVersion::new(0, 11, 2)), Ok(StatusLaunch::NoRow));
+    }
+
+    #[test]
+    fn before_1_6_2_an_empty_cron_parses_and_fails_to_no_row() {
+        let j = job("cron", true, &[""], false);
+        let at = |v| status_launch(&j, NOW, v, &TimeZone::UTC);
+        assert_eq!(at(NomadVersion::new(1, 6, 0)), Ok(StatusLaunch::NoRow));
+        // Before 0.11.2 the parse error falls through to the zero time.
+        let zero = StatusLaunch::Zero {
+            wait: Duration(i64::MIN),
+        };
+        assert_eq!(at(NomadVersion::new(0, 11, 1)), Ok(zero));
+    }
+
+    #[test]
+    fn a_zone_go_refuses_prints_no_row() {
+        let mut j = job("cron", true, &["0 3 * * *"], false);
+        if let Some(p) = j.periodic.as_mut() {
+            p.time_zone = "../etc/passwd".into();
+        }
+        assert_eq!(
+            status_launch(&j, NOW, NomadVersion::CURRENT, &TimeZone::UTC),
+            Ok(StatusLaunch::NoRow)
+        );
     }
 
     #[test]

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use super::judge::{judge, Observation, Verdict};
-use super::step_text::{dated, edit_span, line_diff, text_result, unblocked_line};
+use super::step_text::{
+    dated, edit_span, job_view_untold, line_diff, node_view_untold, text_result, unblocked_line,
+    untold_exit,
+};
 use super::{Action, CheckIndex, NomadCommand, Rehearsal, Step};
 use crate::cluster::JobStatus;
 use crate::diag::{Diag, Diags};
@@ -365,6 +368,7 @@ impl<'a> Session<'a> {
                     ),
                 };
                 let shown = res.is_ok();
+                let untold = job_view_untold(world, state, ns, job.as_deref(), &self.zone);
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
                     && self.render
@@ -374,7 +378,7 @@ impl<'a> Session<'a> {
                 if let (Some(id), true, true) = (job, shown, self.render) {
                     obs.map_order = render::status::placement_failure_notes(state, ns, id);
                 }
-                Ok(obs)
+                Ok(untold_exit(obs, untold))
             }
             NomadCommand::JobStop { namespace, job } => {
                 let ns = namespace.as_deref().unwrap_or("default");
@@ -411,7 +415,8 @@ impl<'a> Session<'a> {
                 // A node's view dates its events and allocations; the list
                 // prints no time.
                 let times = self.render && id.is_some() && res.is_ok();
-                Ok(dated(text_result(res), times, world))
+                let untold = node_view_untold(world, state, id.as_deref());
+                Ok(untold_exit(dated(text_result(res), times, world), untold))
             }
             NomadCommand::QuotaStatus { name } => {
                 match render::status::quota_status(&self.sim.world, &self.sim.state, name) {

@@ -59,7 +59,10 @@ pub(super) fn line_diff(before: &str, after: &str, name: &str) -> String {
 /// the text's times are said to be the simulation's, never passed off as
 /// the demo's.
 fn simulated_times_note(world: &crate::world::World) -> String {
-    let clock = "the rehearsal's simulated clock (2019-06-20T10:00:00Z plus a second per index; now a minute after the latest submission)";
+    let clock = format!(
+        "the rehearsal's simulated clock ({})",
+        crate::render::status::simulated_clock()
+    );
     if world.status_facts.is_some() {
         format!("the times above mix the import's saved dates with {clock}, not the dates and ages `nomad` prints on the day of the demo")
     } else {
@@ -75,6 +78,43 @@ pub(super) fn dated(
 ) -> Observation {
     if shows_times {
         obs.simulated_times = Some(simulated_times_note(world));
+    }
+    obs
+}
+
+/// Does the view of job `id` (none: the list) hold a part that cannot be
+/// told? Decided as `status` decides (render::status::job_untold), from
+/// the "now" the step's view is rendered with.
+pub(super) fn job_view_untold(
+    world: &crate::world::World,
+    state: &crate::cluster::State,
+    ns: &str,
+    id: Option<&str>,
+    zone: &crate::render::status::TimeZone,
+) -> bool {
+    use crate::render::status::{default_now, job_untold};
+    let record = id.and_then(|id| state.job(ns, id));
+    record.is_some_and(|r| !job_untold(world, r, default_now(state), zone).is_empty())
+}
+
+/// Does the full view of node `id` (none: the list) hold a part that
+/// cannot be told (render::status::node_untold, as `status` decides)?
+pub(super) fn node_view_untold(
+    world: &crate::world::World,
+    state: &crate::cluster::State,
+    id: Option<&str>,
+) -> bool {
+    use crate::render::status::{find_node, node_untold};
+    let node = id.and_then(|id| find_node(state, id).ok());
+    node.is_some_and(|n| !node_untold(world, n, false).is_empty())
+}
+
+/// `obs` with the exit code `status` gives a view with a `cannot tell`
+/// part: 1, so an `exit_code = 0` expectation never reads "as expected"
+/// beside it (the QuotaStatus step refuses likewise).
+pub(super) fn untold_exit(mut obs: Observation, untold: bool) -> Observation {
+    if untold {
+        obs.exit_code = crate::diag::exit::FINDINGS;
     }
     obs
 }

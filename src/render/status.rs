@@ -24,8 +24,8 @@ use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
 pub use self::facts::{
-    allocs_without_times, deployment_unknown, drivers_unknown, node_events_unknown, now_note,
-    status_now, Now,
+    allocs_without_times, deployment_unknown, drivers_unknown, job_untold, node_events_unknown,
+    node_untold, now_note, simulated_clock, status_now, Now, Untold,
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
 pub use self::periodic::launch_unknown;

@@ -133,10 +133,12 @@ fn periodic(p: &Obj<'_>) -> Periodic {
     let spec = p.s("Spec");
     // `Spec` is the job file's `cron`: marked written (at no place, as an
     // import has no source), since the CLI's Next reads it and `Specs`
-    // differently (periodic::status).
+    // differently (periodic::status). A disabled job may hold both (the
+    // agent copies each, command/agent/job_endpoint.go v2.0.5:1180-1186)
+    // and Next reads `Spec` first (api/jobs.go v2.0.5:932-935): it leads.
     let mut spans = Spans::default();
-    if specs.is_empty() && !spec.is_empty() {
-        specs.push(spec);
+    if !spec.is_empty() {
+        specs.insert(0, spec);
         spans.set("cron", Span::default());
     }
     Periodic {

@@ -54,11 +54,21 @@ pub fn status_now(world: &World, state: &State) -> Now {
     }
 }
 
+/// The simulation's clock in words, said by `status`'s note and by a
+/// rehearsal's alike, from [`SIM_EPOCH_UNIX`] and
+/// [`super::default_now`]'s rule, so neither states it on its own.
+pub fn simulated_clock() -> String {
+    format!(
+        "{} plus a second per index; now a minute after the latest submission",
+        format_time(0, &TimeZone::UTC)
+    )
+}
+
 /// The note saying where the relative times of a node or job view come
 /// from (never silent: a simulated "1m ago" must not read as a cluster's).
 pub fn now_note(now: Now, zone: &TimeZone) -> String {
     match now {
-        Now::Simulated(_) => "this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated (now is a minute after the latest submission), not a cluster's".to_string(),
+        Now::Simulated(_) => format!("this world is hand-written: its times (allocations' Created/Modified, node events, the next periodic launch) are simulated ({}), not a cluster's", simulated_clock()),
         Now::Saved(s) => format!(
             "relative times are counted from when the import was saved ({}, saved-at.txt), as `nomad` run then would print them",
             format_time(s, zone)
@@ -270,4 +280,56 @@ pub(super) fn simulated_drivers(n: &Node) -> String {
     let mut drivers = n.drivers.clone();
     drivers.sort();
     drivers.join(",")
+}
+
+/// A part of a node or job view that cannot be told from the world. Both
+/// `nomad-preflight status` and a rehearsal's status step decide with
+/// [`node_untold`] / [`job_untold`], so the one never passes a view the
+/// other refuses (exit 1 beside a `cannot tell` row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Untold {
+    /// The short node view's Drivers row.
+    Drivers,
+    /// The full node view's Node Events.
+    NodeEvents,
+    /// The job view's Latest Deployment.
+    Deployment,
+    /// The job view's Next Periodic Launch.
+    NextLaunch,
+}
+
+impl Untold {
+    /// The part's name in the view.
+    pub fn part(self) -> &'static str {
+        match self {
+            Untold::Drivers => "Drivers row",
+            Untold::NodeEvents => "Node Events",
+            Untold::Deployment => "Latest Deployment",
+            Untold::NextLaunch => "Next Periodic Launch",
+        }
+    }
+}
+
+/// What the view of node `n` (`short`: `-short`) cannot tell.
+pub fn node_untold(world: &World, n: &Node, short: bool) -> Vec<Untold> {
+    // The short view prints the Drivers row, the full one the events.
+    let unknown = if short {
+        drivers_unknown(world, n).then_some(Untold::Drivers)
+    } else {
+        node_events_unknown(world, n).then_some(Untold::NodeEvents)
+    };
+    unknown.into_iter().collect()
+}
+
+/// What the view of job `r` cannot tell, its relative times counted from
+/// `now` (simulated seconds, as the view was rendered with).
+pub fn job_untold(world: &World, r: &JobRecord, now: i64, zone: &TimeZone) -> Vec<Untold> {
+    let mut out = Vec::new();
+    if deployment_unknown(world, r) {
+        out.push(Untold::Deployment);
+    }
+    if super::launch_unknown(r, now, world.nomad_version, zone) {
+        out.push(Untold::NextLaunch);
+    }
+    out
 }
