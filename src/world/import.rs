@@ -19,6 +19,7 @@ mod server;
 mod shape;
 mod specs;
 mod stale;
+mod typed;
 mod wildcard;
 
 use std::collections::BTreeMap;
@@ -151,6 +152,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 .help("save it with `nomad operator api '/v1/nodes?resources=true'`")
                 .as_cannot_tell(),
             ),
+            // A node whose figures are of a type Nomad's struct cannot
+            // hold (typed.rs) is reported there: no node is read.
+            Some(list) if !typed::items(&src, &typed::NODE, list, &mut diags) => {}
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -196,6 +200,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 let what = format!("node {}", s(&v, "ID"));
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
+            // Mistyped (typed.rs said so): not read.
+            Some(Saved::Read(src, v)) if !typed::check(&src, &typed::NODE, "", &v, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
@@ -286,7 +292,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut quotas_known = matches!(quotas, Some(Saved::Absent)) && community;
     let quotas_src = match quotas {
         Some(Saved::Read(src, v)) => {
-            let list = shape::named_list(&src, &v, &shape::QUOTAS, &mut diags);
+            let list = shape::named_list(&src, &v, &shape::QUOTAS, &mut diags)
+                .filter(|l| typed::items(&src, &typed::QUOTA, l, &mut diags));
             quotas_known = list.is_some();
             for q in list.into_iter().flatten().map(quota_from_api) {
                 world.quotas.insert(q.name.clone(), q);
@@ -314,7 +321,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     };
     match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
-            if let Some(list) = shape::named_list(&src, &v, &shape::NAMESPACES, &mut diags) {
+            if let Some(list) = shape::named_list(&src, &v, &shape::NAMESPACES, &mut diags)
+                .filter(|l| typed::items(&src, &typed::NAMESPACE, l, &mut diags))
+            {
                 namespace_pools(&src, &v, &mut diags);
                 ent_config::namespace_clusters(&src, &v, &mut diags);
                 for ns in list.iter().map(namespace_from_api) {
@@ -364,7 +373,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     )));
     match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
-            if let Some(cfg) = shape::scheduler_config(&src, &v, &mut diags) {
+            if let Some(cfg) = shape::scheduler_config(&src, &v, &mut diags)
+                .filter(|cfg| typed::check(&src, &typed::SCHEDULER, "", cfg, &mut diags))
+            {
                 world.scheduler = scheduler_from_api(cfg);
             }
         }
