@@ -138,6 +138,10 @@ fn periodic(p: &Obj<'_>) -> Periodic {
     // and Next reads `Spec` first (api/jobs.go v2.0.5:932-935): it leads.
     let mut spans = Spans::default();
     if !spec.is_empty() {
+        // The same expression in both (a saved file may repeat it; Nomad's
+        // Validate refuses both set on an enabled job, structs.go
+        // v1.7.2:5633) is one spec, not a second `crons` entry to diff.
+        specs.retain(|s| *s != spec);
         specs.insert(0, spec);
         spans.set("cron", Span::default());
     }
