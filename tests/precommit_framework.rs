@@ -195,8 +195,10 @@ fn the_commit_time_hook_refuses_a_bad_staged_change_and_passes_a_good_one() {
     assert_ne!(git_out(&p.dir.0, &["rev-parse", "HEAD"]), before);
 }
 
-/// A job that reads a template with `file()` under a 1.6.0 world.
-const READER: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      template {\n        data        = file(\"tpl/app.conf\")\n        destination = \"local/app.conf\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+/// A job that reads a template with `file()` under a 1.6.0 world, its path
+/// written from the repository's top, where pre-commit runs the hooks (and
+/// Nomad reads a relative path from where it runs).
+const READER: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      template {\n        data        = file(\"jobs/tpl/app.conf\")\n        destination = \"local/app.conf\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
 
 /// A commit that only deletes the template a job reads breaks that job:
 /// the plan hook must run for it (no `files:` filter on job-file names)
@@ -293,7 +295,7 @@ fn the_commit_time_check_hook_judges_a_job_file_of_any_name() {
 }
 
 /// A job whose priority comes from a file it reads.
-const PRIORITY_READER: &str = "job \"app\" {\n  datacenters = [\"dc1\"]\n  priority    = parseint(trimspace(file(\"../conf/prio\")), 10)\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
+const PRIORITY_READER: &str = "job \"app\" {\n  datacenters = [\"dc1\"]\n  priority    = parseint(trimspace(file(\"conf/prio\")), 10)\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
 
 /// A commit that changes only what a job reads (`file()`) changes the job:
 /// the check hook judges it (no job file name was staged, so pre-commit
