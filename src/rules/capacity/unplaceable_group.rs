@@ -129,6 +129,16 @@ impl Rule for UnplaceableGroup {
     }
 }
 
+/// The groups a plan fails to place, quota failures aside (NP304's): what
+/// the samples tally, and what the skip's tests compare them with.
+fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
+    r.failed_tg_allocs
+        .iter()
+        .filter(|(_, m)| m.quota_exhausted.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
 /// The groups that fail to place (quota failures aside, NP304's) in each
 /// of [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations;
 /// `None` where the samples cannot be taken (the finding then stays the
@@ -138,18 +148,11 @@ fn sample_failures(
     job: &crate::jobspec::Job,
 ) -> Option<crate::scheduler::sample::Tally<String>> {
     let sim = ctx.sim?;
-    let failed = |r: &crate::scheduler::PlanResult| -> Vec<String> {
-        r.failed_tg_allocs
-            .iter()
-            .filter(|(_, m)| m.quota_exhausted.is_empty())
-            .map(|(n, _)| n.clone())
-            .collect()
-    };
     let plan = ctx.plan()?;
     if fates_fixed(ctx, job, plan) {
         // Every other evaluation fails the same groups: the tally is this
         // plan's failures in each sample, without replaying one.
-        let own = failed(plan);
+        let own = failed_groups(plan);
         let mut tally = crate::scheduler::sample::Tally::new();
         for _ in 0..crate::rules::priority::samples_for(ctx.earlier.len()) {
             tally.add_sample(own.iter().cloned());
@@ -157,8 +160,15 @@ fn sample_failures(
         return Some(tally);
     }
     let replays = ctx.replays();
-    crate::rules::priority::sample_plans(ctx.world, replays, sim.seed, ctx.earlier, job, failed)
-        .ok()
+    crate::rules::priority::sample_plans(
+        ctx.world,
+        replays,
+        sim.seed,
+        ctx.earlier,
+        job,
+        failed_groups,
+    )
+    .ok()
 }
 
 /// Can no other evaluation change which groups fail? Sound where the
@@ -371,15 +381,9 @@ mod skip_tests {
             panic!("no plan");
         };
         let skipped = fates_fixed(&ctx, job, plan);
-        let failed = |r: &crate::scheduler::PlanResult| -> Vec<String> {
-            r.failed_tg_allocs
-                .iter()
-                .filter(|(_, m)| m.quota_exhausted.is_empty())
-                .map(|(n, _)| n.clone())
-                .collect()
-        };
         let sampled =
-            crate::rules::priority::sample_plans(world, None, sim.seed, &[], job, failed).ok();
+            crate::rules::priority::sample_plans(world, None, sim.seed, &[], job, failed_groups)
+                .ok();
         (out, skipped, sampled.map(|t| t.entries()))
     }
 
