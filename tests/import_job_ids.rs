@@ -160,35 +160,14 @@ fn a_namespace_never_leads_out_of_the_import() {
     );
 }
 
-/// The shell's file name for `url` in the fake cluster's folder.
-fn answer_name(url: &str) -> String {
-    url.chars()
-        .map(|c| match c {
-            '/' => 'S',
-            '?' => 'Q',
-            '=' => 'E',
-            '%' => 'P',
-            c => c,
-        })
-        .collect()
-}
-
 /// Run the printed commands that save jobs against a fake `nomad`
 /// answering `answers` (URL → JSON), in `d`, saving into `import/`.
 fn save_jobs(d: &TempDir, answers: &[(String, Value)]) {
-    d.put(
-        "bin/nomad",
-        "#!/bin/sh\nf=\"$FAKE/$(printf '%s' \"$3\" | tr '/?=%' 'SQEP')\"\n[ -f \"$f\" ] || { echo \"unknown $3\" >&2; exit 1; }\ncat \"$f\"\n",
-    );
-    let bin = d.0.join("bin/nomad");
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&bin)
-        .status()
-        .unwrap();
-    for (url, v) in answers {
-        d.put(&format!("fake/{}", answer_name(url)), &v.to_string());
-    }
+    let answers: Vec<(String, String)> = answers
+        .iter()
+        .map(|(url, v)| (url.clone(), v.to_string()))
+        .collect();
+    let env = common::fake_nomad::install(d, &answers);
     let printed = run_in(&d.0, &["import", "--print-commands", "import"]);
     assert_eq!(printed.code, 0, "{}", printed.stderr);
     let line = printed
@@ -196,17 +175,11 @@ fn save_jobs(d: &TempDir, answers: &[(String, Value)]) {
         .lines()
         .find(|l| l.contains("/v1/job/$id"))
         .expect("the line saving jobs");
-    let path = format!(
-        "{}:{}",
-        d.0.join("bin").display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let o = std::process::Command::new("bash")
         .arg("-c")
         .arg(line)
         .current_dir(&d.0)
-        .env("PATH", path)
-        .env("FAKE", d.0.join("fake"))
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .output()
         .expect("bash runs");
     assert!(
@@ -214,6 +187,7 @@ fn save_jobs(d: &TempDir, answers: &[(String, Value)]) {
         "{}",
         common::output_text(&o)
     );
+    assert_eq!(common::fake_nomad::posts(d), "", "no call may POST");
 }
 
 /// R9-1: the printed commands save the child job; the import counts its

@@ -129,6 +129,7 @@ mod import_address_ips;
 mod import_alloc_stub;
 mod import_alloc_version;
 mod import_batch;
+mod import_capture;
 mod import_field_types;
 mod import_file_shapes;
 mod import_generic_disconnect;

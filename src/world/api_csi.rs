@@ -17,6 +17,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::api_json::{b, s, smap};
+use super::import::{API, NO_BODY};
 use super::model::World;
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
@@ -36,8 +37,8 @@ pub const PLUGINS_DIR: &str = "plugins";
 /// import reads the ID from inside.
 pub fn print_commands(dir: &str) -> String {
     format!(
-        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{VOLUMES_LIST} | while read -r ns id; do mkdir -p \"{dir}/{VOLUMES_DIR}/$ns\"; nomad operator api \"/v1/volume/csi/$id?namespace=$ns\" > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
-         mkdir -p {dir}/{PLUGINS_DIR}; nomad operator api '/v1/plugins?type=csi' | jq -r '.[].ID | @uri' | while read -r id; do nomad operator api \"/v1/plugin/csi/$id\" > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{VOLUMES_LIST} | while read -r ns id; do mkdir -p \"{dir}/{VOLUMES_DIR}/$ns\"; {API} \"/v1/volume/csi/$id?namespace=$ns\" {NO_BODY} > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
+         mkdir -p {dir}/{PLUGINS_DIR}; {API} '/v1/plugins?type=csi' {NO_BODY} | jq -r '.[].ID | @uri' | while read -r id; do {API} \"/v1/plugin/csi/$id\" {NO_BODY} > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
     )
 }
 

@@ -34,6 +34,7 @@ use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 pub use commands::{print_commands, NAMESPACES_LISTED, NAMESPACE_LISTS};
+pub(in crate::world) use commands::{API, NO_BODY};
 use ent_config::{namespace_pools, pools_scheduler};
 pub(super) use jobs::VERSIONS_DIR;
 use jobs::{load_job_versions, load_jobs};

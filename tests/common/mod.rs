@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod dialect;
 pub mod edit_plan;
+pub mod fake_nomad;
 pub mod gone;
 pub mod in_process;
 pub mod mem_world;

@@ -13,6 +13,16 @@
 //! the community agent answers 501, command/agent/http_oss.go@v0.12.0
 //! `entOnly`), else `default` alone. The names used are saved in
 //! [`NAMESPACES_LISTED`], which tells the import the lists were saved so.
+//!
+//! Two habits of `nomad operator api` shape every line
+//! (command/operator_api.go, v1.5.0:146-161 and 266-281, v2.0.5:156-172
+//! and 266-281): it reads a request body from its stdin whenever stdin is
+//! not a character device and then sends a POST (`/v1/job/:id` would be
+//! Job.Register), so every call reads `</dev/null`, inside a `while read`
+//! loop and in a script piped into a shell alike; and it copies any answer
+//! to stdout and exits 0 whatever the HTTP status ("Permission denied",
+//! "No cluster leader"), so an answer is judged by what it holds, never by
+//! the exit code.
 
 use super::{IMPORT_FILES, SAVED_AT};
 use crate::world::{api_alloc, api_csi, api_deployment};
@@ -33,6 +43,12 @@ pub const NAMESPACE_LISTS: &[(&str, &str)] = &[
 /// presence says an empty list is the cluster's, whatever the release.
 pub const NAMESPACES_LISTED: &str = "namespaces-listed.txt";
 
+/// The call every line makes.
+pub(in crate::world) const API: &str = "nomad operator api";
+/// The stdin of every call: a character device, so no request body is
+/// read and the method stays GET.
+pub(in crate::world) const NO_BODY: &str = "</dev/null";
+
 /// The shell commands that save a cluster's state into `dir`.
 pub fn print_commands(dir: &str) -> String {
     let mut out = String::from(
@@ -43,7 +59,7 @@ pub fn print_commands(dir: &str) -> String {
     // The "now" a failed allocation's reschedule is judged at.
     out.push_str(&format!("date -u +%Y-%m-%dT%H:%M:%SZ > {dir}/{SAVED_AT}\n"));
     for (file, path) in IMPORT_FILES {
-        out.push_str(&format!("nomad operator api '{path}' > {dir}/{file}\n"));
+        out.push_str(&format!("{API} '{path}' {NO_BODY} > {dir}/{file}\n"));
     }
     out.push_str(
         "# Lists are saved per namespace: servers before 0.12.0 (1.2.4 for deployments) answer `namespace=*` with [].\n",
@@ -53,16 +69,19 @@ pub fn print_commands(dir: &str) -> String {
     ));
     // A namespace whose list is refused leaves the whole file empty (not
     // saved), never a shorter list; each entry names its namespace (job
-    // list stubs carry none before 0.12.0).
+    // list stubs carry none before 0.12.0). A refusal is any answer but
+    // one JSON list: a failed call prints nothing (the inner `echo null`),
+    // an error text fails jq (the outer one), an empty answer or a JSON
+    // error is no single list (`null`).
     for (file, path) in NAMESPACE_LISTS {
         out.push_str(&format!(
-            "for ns in $nss; do {{ nomad operator api \"{path}namespace=$ns\" || echo null; }} | jq --arg ns \"$ns\" 'if type == \"array\" then map(.Namespace = $ns) else null end'; done | jq -s 'if length > 0 and all(type == \"array\") then add else empty end' > {dir}/{file}\n"
+            "for ns in $nss; do {{ {API} \"{path}namespace=$ns\" {NO_BODY} || echo null; }} | jq -s --arg ns \"$ns\" 'if length == 1 and (.[0] | type) == \"array\" then .[0] | map(.Namespace = $ns) else null end' 2>/dev/null || echo null; done | jq -s 'if length > 0 and all(type == \"array\") then add else empty end' > {dir}/{file}\n"
         ));
     }
     // Per-node and per-job details are not in the list endpoints (attributes,
     // meta, task groups), so each one is fetched by id.
     out.push_str(&format!(
-        "for id in $(nomad node status -quiet); do nomad operator api \"/v1/node/$id\" > {dir}/node-$id.json; done\n"
+        "for id in $(nomad node status -quiet {NO_BODY}); do {API} \"/v1/node/$id\" {NO_BODY} > {dir}/node-$id.json; done\n"
     ));
     out.push_str(&api_csi::print_commands(dir));
     // Each job's tracked versions too: the list of allocations embeds no
@@ -76,7 +95,7 @@ pub fn print_commands(dir: &str) -> String {
     // `JobSpecificRequest` reads `req.URL.Path`). The import reads each
     // job's ID from inside its file, never from the name.
     out.push_str(&format!(
-        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\"; nomad operator api \"/v1/job/$id?namespace=$ns\" > \"{dir}/jobs/$ns/$id.json\"; nomad operator api \"/v1/job/$id/versions?namespace=$ns\" > \"{dir}/{versions}/$ns/$id.json\"; done\n",
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\"; {API} \"/v1/job/$id?namespace=$ns\" {NO_BODY} > \"{dir}/jobs/$ns/$id.json\"; {API} \"/v1/job/$id/versions?namespace=$ns\" {NO_BODY} > \"{dir}/{versions}/$ns/$id.json\"; done\n",
         jobs = super::stale::JOBS_LIST,
         versions = super::jobs::VERSIONS_DIR
     ));

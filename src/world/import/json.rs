@@ -54,10 +54,18 @@ fn parse(src: Source, diags: &mut Diags) -> Option<(Source, Value)> {
     }
 }
 
-/// One import file as saved: absent (or empty, which is what the saving
-/// shell leaves when the endpoint refused, e.g. `/v1/quotas` on a
-/// community cluster), or read. A file that is there but cannot be read
-/// or parsed is an error pushed to `diags` (`None`): never taken as absent.
+/// What a community agent answers, with status 501, on an
+/// Enterprise-only endpoint (`/v1/quotas` at every release, `/v1/namespaces`
+/// before 1.0): command/agent/http.go `ErrEntOnly`, the same from v0.9.3 to
+/// v2.0.5, written bare by `wrap` (no newline), and copied to the file by
+/// `nomad operator api`, which exits 0 on any status. Only this exact text
+/// reads as "not saved": any other answer that is not JSON is an error.
+const ENTERPRISE_ONLY: &str = "Nomad Enterprise only endpoint";
+
+/// One import file as saved: absent (empty: the saving call failed; or
+/// the community agent's [`ENTERPRISE_ONLY`] answer), or read. A file
+/// that is there but cannot be read or parsed is an error pushed to
+/// `diags` (`None`): never taken as absent.
 pub(in crate::world) enum Saved {
     Absent,
     Read(Source, Value),
@@ -94,7 +102,7 @@ pub(in crate::world) fn read_saved(
             return None;
         }
     };
-    if src.text.trim().is_empty() {
+    if src.text.trim().is_empty() || &*src.text == ENTERPRISE_ONLY {
         return Some(Saved::Absent);
     }
     let (src, v) = parse(src, diags)?;
