@@ -340,6 +340,7 @@ mod scheduler_version_gates;
 mod scheduler_world;
 mod status_blocked;
 mod status_demo;
+mod status_escape;
 mod status_import;
 mod status_import_facts;
 mod status_job_status;

@@ -21,7 +21,11 @@ fn columnize_with(rows: &[String], glue: &str) -> String {
                     if t.is_empty() {
                         "<none>".to_string()
                     } else {
-                        t.to_string()
+                        // A cell is one line: a name holding a newline or a
+                        // tab (Nomad refuses only a space or NUL in a job
+                        // ID, a node name may hold anything) would forge a
+                        // row or a column (redteam16 R16-25).
+                        crate::escape::one_line(t)
                     }
                 })
                 .collect()
@@ -60,6 +64,15 @@ fn columnize_with(rows: &[String], glue: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_never_breaks_its_line() {
+        let rows = vec!["ID|Name".to_string(), "evil\nweb\tx|n\u{202e}1".to_string()];
+        assert_eq!(
+            columnize(&rows),
+            "ID            Name\nevil\\nweb\\tx  n\\u{202e}1"
+        );
+    }
 
     #[test]
     fn pads_all_but_last_column() {

@@ -148,7 +148,9 @@ pub(super) fn drivers_row(world: &World, n: &Node) -> Result<String, String> {
         Some(drivers) => Ok(drivers.join(",")),
         None => Err(format!(
             "cannot tell: the import holds no Attributes for node {} (nodes.json's entries have none: save node-{}.json with `nomad operator api /v1/node/{}`)",
-            n.name, n.id, n.id
+            crate::escape::one_line(&n.name),
+            n.id,
+            n.id
         )),
     }
 }
@@ -168,11 +170,13 @@ fn saved_events<'a>(world: &'a World, n: &Node) -> Option<Result<&'a [NodeEvent]
         Events::Listed(list) => Ok(list.as_slice()),
         Events::NotSaved => Err(format!(
             "cannot tell: the import holds no Events for node {} (nodes.json's entries have none: save node-{}.json with `nomad operator api /v1/node/{}`)",
-            n.name, n.id, n.id
+            crate::escape::one_line(&n.name),
+            n.id,
+            n.id
         )),
         Events::Unreadable => Err(format!(
             "cannot tell: node {}'s saved Events are not a list of events with RFC 3339 Timestamps, which `nomad` would refuse to decode",
-            n.name
+            crate::escape::one_line(&n.name)
         )),
     })
 }

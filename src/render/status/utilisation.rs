@@ -111,9 +111,9 @@ pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
         let _ = writeln!(
             out,
             "{} {} ({}, {})",
-            n.name,
+            crate::escape::one_line(&n.name),
             n.short_id(),
-            n.datacenter,
+            crate::escape::one_line(&n.datacenter),
             n.status.as_str()
         );
         let _ = writeln!(
