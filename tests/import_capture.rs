@@ -54,6 +54,8 @@ fn answers(team_lists: bool) -> Vec<(String, String)> {
         ("/v1/plugins?type=csi".into(), "[]".into()),
         ("/v1/job/hog?namespace=team".into(), hog().to_string()),
         ("/v1/job/hog/versions?namespace=team".into(), json!({"Versions": [hog()], "Diffs": null}).to_string()),
+        ("/v1/job/hog/summary?namespace=team".into(), json!({"JobID": "hog", "Namespace": "team",
+            "Summary": {"g": {"Queued": 0, "Starting": 0, "Running": 1, "Failed": 0, "Complete": 4, "Lost": 0, "Unknown": 0}}}).to_string()),
     ];
     for list in [
         "allocations?resources=true&",
@@ -113,6 +115,19 @@ fn printed_commands_piped_into_a_shell_save_the_cluster() {
         o.stderr
     );
     assert!(!o.stderr.contains("quotas.json"), "{}", o.stderr);
+    // R16-24: `status job` shows the saved summary (4 complete allocations
+    // long collected), not a count of what is listed.
+    let s = run_in(
+        &d.0,
+        &["status", "--world", "import", "job", "hog", "-n", "team"],
+    );
+    assert!(
+        s.stdout
+            .contains("\ng           0       0         1        0       4         0     0\n"),
+        "{}{}",
+        s.stdout,
+        s.stderr
+    );
 }
 
 /// R16-21: `nomad operator api` answers a refused list with its error

@@ -174,6 +174,13 @@ pub fn status_notes(
                 ));
             }
             let unknown = !untold.is_empty();
+            // An import's job view lists the saved allocations.
+            if let Some(facts) = &world.status_facts {
+                notes.push(status::now_note(status::status_now(world, state), zone));
+                let missing = status::rows_without_times(facts, namespace, id);
+                notes.extend(times_note(missing));
+                return (notes, unknown);
+            }
             let allocs = state
                 .allocs
                 .iter()
@@ -184,10 +191,12 @@ pub fn status_notes(
     };
     notes.push(status::now_note(status::status_now(world, state), zone));
     let missing = status::allocs_without_times(world, shown.into_iter());
-    if missing > 0 {
-        notes.push(format!(
-            "{missing} allocation(s) shown have no CreateTime/ModifyTime in allocations.json: their Created/Modified are shown <none>, as Nomad shows a zero time"
-        ));
-    }
+    notes.extend(times_note(missing));
     (notes, unknown)
+}
+
+fn times_note(missing: usize) -> Option<String> {
+    (missing > 0).then(|| format!(
+        "{missing} allocation(s) shown have no CreateTime/ModifyTime in allocations.json: their Created/Modified are shown <none>, as Nomad shows a zero time"
+    ))
 }

@@ -15,6 +15,7 @@ mod facts;
 mod job;
 mod periodic;
 pub mod quota_limits;
+mod saved_job;
 mod utilisation;
 
 use std::fmt::Write as _;
@@ -29,6 +30,7 @@ pub use self::facts::{
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
 pub use self::periodic::launch_unknown;
+pub use self::saved_job::rows_without_times;
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;

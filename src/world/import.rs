@@ -403,6 +403,12 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     alloc_ctx.listed_jobs = listed;
     alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
     facts.saved_at = alloc_ctx.saved_at;
+    facts.summaries = super::status_jobs::load_summaries(
+        vfs,
+        dir,
+        jobs::namespace_dirs(&world, world.running.iter().map(|r| &r.job.namespace)).into_iter(),
+        &mut diags,
+    );
     world.status_facts = Some(facts);
     let allocs = dir.join(super::api_alloc::ALLOCATIONS_FILE);
     match read_saved(vfs, &allocs, true, &mut diags) {

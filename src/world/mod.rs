@@ -59,6 +59,7 @@ mod server_model;
 mod spec_files;
 pub mod stand_in;
 pub mod status_facts;
+pub mod status_jobs;
 pub mod work_tree;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;

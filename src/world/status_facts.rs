@@ -25,6 +25,11 @@ pub struct StatusFacts {
     /// `/v1/job/:id/deployment` answers, state `LatestDeploymentByJobID`),
     /// by (namespace, job ID). `None`: deployments.json is not saved.
     pub deployments: Option<BTreeMap<(String, String), DeploymentFacts>>,
+    /// Every allocation allocations.json lists, as saved.
+    pub alloc_rows: Vec<super::status_jobs::SavedAlloc>,
+    /// Each job's summary by (namespace, job ID). `None`: the
+    /// `job-summaries/` folder is not saved.
+    pub summaries: Option<BTreeMap<(String, String), super::status_jobs::JobSummary>>,
 }
 
 /// A deployment as `nomad job status` prints it (formatDeployment,
@@ -154,6 +159,8 @@ impl StatusFacts {
                 modify: time(a, "ModifyTime"),
             };
             self.allocs.insert(s(a, "ID"), times);
+            self.alloc_rows
+                .push(super::status_jobs::SavedAlloc::from_api(a));
         }
     }
 

@@ -84,6 +84,7 @@ pub fn import(tag: &str, build: &str, job: &Value, allocs: &[Value]) -> TempDir 
     );
     d.put("import/deployments.json", "[]");
     d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    d.put("import/job-summaries/default/web.json", &summary(allocs));
     d.import_rest("import");
     d.put("web.nomad", JOB);
     d.put("web2.nomad", &JOB.replace("nginx:1.25", "nginx:1.26"));
@@ -92,6 +93,22 @@ pub fn import(tag: &str, build: &str, job: &Value, allocs: &[Value]) -> TempDir 
         &JOB.replace("group \"g\" {\n", "group \"g\" {\n    count = 3\n"),
     );
     d
+}
+
+/// `/v1/job/web/summary` of a job whose allocations are `allocs`, which
+/// no garbage collection has thinned: group `g`'s counts by client status.
+pub fn summary(allocs: &[Value]) -> String {
+    let count = |status: &str| {
+        allocs
+            .iter()
+            .filter(|a| a["ClientStatus"] == status)
+            .count()
+    };
+    json!({"JobID": "web", "Namespace": "default", "Summary": {"g": {
+        "Queued": 0, "Starting": count("pending"), "Running": count("running"),
+        "Failed": count("failed"), "Complete": count("complete"), "Lost": count("lost"),
+        "Unknown": count("unknown")}}})
+    .to_string()
 }
 
 pub fn plan(d: &TempDir, file: &str) -> Out {

@@ -91,7 +91,12 @@ pub(super) fn alloc_cells(world: &World, state: &State, a: &Allocation, now: i64
         let c = pretty_time_diff(t, now);
         return [c.clone(), c];
     };
-    let times = facts.allocs.get(a.id.as_str()).copied().unwrap_or_default();
+    saved_time_cells(facts, &a.id, now)
+}
+
+/// An imported allocation's `Created` and `Modified` cells, by its ID.
+pub(super) fn saved_time_cells(facts: &StatusFacts, id: &str, now: i64) -> [String; 2] {
+    let times = facts.allocs.get(id).copied().unwrap_or_default();
     let cell = |t: Option<i64>| match t {
         None | Some(0) => String::new(),
         Some(ns) => pretty_time_diff(rounded_secs(i128::from(ns)), now),
@@ -300,6 +305,11 @@ pub enum Untold {
     Deployment,
     /// The job view's Next Periodic Launch.
     NextLaunch,
+    /// An imported job's Summary (its `job-summaries/` file not saved).
+    Summary,
+    /// An imported job's Placement Failure (its summary queues
+    /// allocations; the evaluation's metrics are not saved).
+    PlacementFailure,
 }
 
 impl Untold {
@@ -310,6 +320,8 @@ impl Untold {
             Untold::NodeEvents => "Node Events",
             Untold::Deployment => "Latest Deployment",
             Untold::NextLaunch => "Next Periodic Launch",
+            Untold::Summary => "Summary",
+            Untold::PlacementFailure => "Placement Failure",
         }
     }
 }
@@ -335,5 +347,6 @@ pub fn job_untold(world: &World, r: &JobRecord, now: i64, zone: &TimeZone) -> Ve
     if super::launch_unknown(r, now, world.nomad_version, zone) {
         out.push(Untold::NextLaunch);
     }
+    out.extend(super::saved_job::untold(world, r));
     out
 }

@@ -110,6 +110,16 @@ pub fn job_detail(
         return Ok(out);
     }
 
+    // An import's job: as the cluster answered, never re-placed.
+    if let Some(facts) = &world.status_facts {
+        let summary = super::saved_job::summary(world, facts, namespace, id);
+        let _ = write!(out, "\n\nSummary\n{summary}");
+        out.extend(super::saved_job::placement_failure(facts, namespace, id));
+        out.push_str(&latest_deployment(world, state, r, zone));
+        let allocs = super::saved_job::alloc_table(facts, namespace, id, now);
+        let _ = write!(out, "\n\nAllocations\n{allocs}");
+        return Ok(out);
+    }
     let all: Vec<&Allocation> = state
         .allocs
         .iter()
@@ -166,22 +176,7 @@ pub fn job_detail(
     {
         out.push_str(&placement_failure(b, v));
     }
-    // An import's own latest deployment, else the simulation's.
-    let latest = match super::facts::latest_deployment(world, r) {
-        Some(shown) => shown.map(|d| d.map(|d| deployment(&d))),
-        None => Ok(state
-            .latest_deployment(namespace, id)
-            .map(|d| deployment(&simulated(d, zone)))),
-    };
-    match latest {
-        Ok(Some(text)) => {
-            let _ = write!(out, "\n\nLatest Deployment\n{text}");
-        }
-        Ok(None) => {}
-        Err(line) => {
-            let _ = write!(out, "\n\nLatest Deployment\n{line}");
-        }
-    }
+    out.push_str(&latest_deployment(world, state, r, zone));
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
@@ -191,6 +186,22 @@ pub fn job_detail(
         alloc_table(world, state, &allocs, now)
     );
     Ok(out)
+}
+
+/// The Latest Deployment section: an import's own latest deployment,
+/// else the simulation's; empty when there is none.
+fn latest_deployment(world: &World, state: &State, r: &JobRecord, zone: &TimeZone) -> String {
+    let (namespace, id) = (&r.job.namespace, &r.job.id);
+    let latest = match super::facts::latest_deployment(world, r) {
+        Some(shown) => shown.map(|d| d.map(|d| deployment(&d))),
+        None => Ok(state
+            .latest_deployment(namespace, id)
+            .map(|d| deployment(&simulated(d, zone)))),
+    };
+    match latest {
+        Ok(Some(text)) | Err(text) => format!("\n\nLatest Deployment\n{text}"),
+        Ok(None) => String::new(),
+    }
 }
 
 /// The notes of [`job_detail`]'s `Placement Failure` section: its metric

@@ -85,7 +85,8 @@ pub fn print_commands(dir: &str) -> String {
     ));
     out.push_str(&api_csi::print_commands(dir));
     // Each job's tracked versions too: the list of allocations embeds no
-    // Job, only the version it runs. A job ID may hold any character but
+    // Job, only the version it runs. And its summary, which `status job`
+    // prints and no allocation list gives. A job ID may hold any character but
     // a space or NUL (nomad/structs Job.Validate), `/` in every periodic
     // or dispatched child (`report/periodic-1764547200`,
     // structs.go@v1.7.2 PeriodicLaunchSuffix): jq's `@uri` escapes all
@@ -95,9 +96,10 @@ pub fn print_commands(dir: &str) -> String {
     // `JobSpecificRequest` reads `req.URL.Path`). The import reads each
     // job's ID from inside its file, never from the name.
     out.push_str(&format!(
-        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\"; {API} \"/v1/job/$id?namespace=$ns\" {NO_BODY} > \"{dir}/jobs/$ns/$id.json\"; {API} \"/v1/job/$id/versions?namespace=$ns\" {NO_BODY} > \"{dir}/{versions}/$ns/$id.json\"; done\n",
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\" \"{dir}/{summaries}/$ns\"; {API} \"/v1/job/$id?namespace=$ns\" {NO_BODY} > \"{dir}/jobs/$ns/$id.json\"; {API} \"/v1/job/$id/versions?namespace=$ns\" {NO_BODY} > \"{dir}/{versions}/$ns/$id.json\"; {API} \"/v1/job/$id/summary?namespace=$ns\" {NO_BODY} > \"{dir}/{summaries}/$ns/$id.json\"; done\n",
         jobs = super::stale::JOBS_LIST,
-        versions = super::jobs::VERSIONS_DIR
+        versions = super::jobs::VERSIONS_DIR,
+        summaries = crate::world::status_jobs::SUMMARIES_DIR
     ));
     out
 }

@@ -148,7 +148,10 @@ pub(super) fn load_jobs(
 /// namespaces namespaces.json names and `more` (jobs.json's, the running
 /// jobs'), sorted; only plain file names (Nomad's own are
 /// `[a-zA-Z0-9-]`), so no saved name leads out of the import folder.
-fn namespace_dirs<'a>(world: &'a World, more: impl Iterator<Item = &'a String>) -> Vec<String> {
+pub(super) fn namespace_dirs<'a>(
+    world: &'a World,
+    more: impl Iterator<Item = &'a String>,
+) -> Vec<String> {
     let all: std::collections::BTreeSet<&String> = world.namespaces.keys().chain(more).collect();
     all.into_iter()
         .filter(|ns| crate::project::is_plain_file_name(ns))

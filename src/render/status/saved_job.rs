@@ -1,0 +1,132 @@
+//! `nomad job status JOB` of an imported job: its Summary and Allocations
+//! as the cluster answered them (src/world/status_jobs.rs), never the
+//! simulation's re-placement of the job (redteam16 R16-24). Nomad's CLI
+//! reads the summary from `/v1/job/:id/summary` (outputJobSummary) and
+//! lists every allocation of the job, terminal ones included
+//! (`Jobs().Allocations`, command/job_status.go v2.0.5:431-435), newest
+//! first (formatAllocListStubs).
+
+use super::facts::{saved_time_cells, Untold};
+use super::format_list;
+use crate::cluster::JobRecord;
+use crate::world::status_facts::StatusFacts;
+use crate::world::status_jobs::{JobSummary, SavedAlloc};
+use crate::world::World;
+
+/// The import's summary of the job, when it was saved.
+fn saved_summary<'a>(facts: &'a StatusFacts, ns: &str, id: &str) -> Option<&'a JobSummary> {
+    facts
+        .summaries
+        .as_ref()?
+        .get(&(ns.to_string(), id.to_string()))
+}
+
+/// The Summary section's body: the saved table (`Unknown` from 1.3.0), or
+/// the line that says it cannot be told.
+pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) -> String {
+    let Some(groups) = saved_summary(facts, ns, id) else {
+        return format!(
+            "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
+            crate::gotext::go_quote(id),
+            crate::world::status_jobs::SUMMARIES_DIR,
+        );
+    };
+    let unknown = world.nomad_version.at_least(1, 3, 0);
+    let mut rows = vec![if unknown {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost|Unknown"
+    } else {
+        "Task Group|Queued|Starting|Running|Failed|Complete|Lost"
+    }
+    .to_string()];
+    // A BTreeMap: sorted by name, as `sort.Strings(taskGroups)`.
+    for (g, c) in groups {
+        let mut row = format!(
+            "{g}|{}|{}|{}|{}|{}|{}",
+            c.queued, c.starting, c.running, c.failed, c.complete, c.lost
+        );
+        if unknown {
+            row.push_str(&format!("|{}", c.unknown));
+        }
+        rows.push(row);
+    }
+    format_list(&rows)
+}
+
+/// Whether the job may have a blocked evaluation, whose Placement Failure
+/// section `nomad job status` prints from the evaluation's metrics, which
+/// the import does not save: its saved summary queues allocations. `None`
+/// when no summary was saved (the Summary is then untold already).
+fn queues(facts: &StatusFacts, ns: &str, id: &str) -> Option<bool> {
+    saved_summary(facts, ns, id).map(|g| g.values().any(|c| c.queued > 0))
+}
+
+/// The Placement Failure section's line when it cannot be told.
+pub(super) fn placement_failure(facts: &StatusFacts, ns: &str, id: &str) -> Option<String> {
+    queues(facts, ns, id)?.then(|| {
+        format!(
+            "\n\nPlacement Failure\ncannot tell: job {}'s saved summary queues allocations, and the import holds no evaluations whose placement metrics `nomad job status` prints",
+            crate::gotext::go_quote(id)
+        )
+    })
+}
+
+/// The Allocations table: every saved allocation of the job, newest
+/// first (`CreateIndex`, as AllocIndexSort), with its saved statuses.
+pub(super) fn alloc_table(facts: &StatusFacts, ns: &str, id: &str, now: i64) -> String {
+    let mut allocs: Vec<&SavedAlloc> = facts
+        .alloc_rows
+        .iter()
+        .filter(|a| a.namespace == ns && a.job_id == id)
+        .collect();
+    if allocs.is_empty() {
+        return "No allocations placed".to_string();
+    }
+    allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
+    let mut rows =
+        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    for a in allocs {
+        let [created, modified] = saved_time_cells(facts, &a.id, now);
+        rows.push(format!(
+            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
+            a.id.get(..8).unwrap_or(&a.id),
+            a.node_id.get(..8).unwrap_or(&a.node_id),
+            a.task_group,
+            a.job_version,
+            a.desired_status,
+            a.client_status,
+        ));
+    }
+    format_list(&rows)
+}
+
+/// The saved allocations of the job shown without both times.
+pub fn rows_without_times(facts: &StatusFacts, ns: &str, id: &str) -> usize {
+    facts
+        .alloc_rows
+        .iter()
+        .filter(|a| a.namespace == ns && a.job_id == id)
+        .filter(|a| {
+            facts
+                .allocs
+                .get(a.id.as_str())
+                .is_none_or(|t| t.create.is_none() || t.modify.is_none())
+        })
+        .count()
+}
+
+/// What an imported job's view cannot tell (none for a hand-written
+/// world, whose status is the simulation's by design).
+pub(super) fn untold(world: &World, r: &JobRecord) -> Vec<Untold> {
+    let Some(facts) = &world.status_facts else {
+        return Vec::new();
+    };
+    // A periodic or parameterized parent shows its children instead.
+    if r.job.periodic.is_some() || r.job.parameterized.is_some() {
+        return Vec::new();
+    }
+    match queues(facts, &r.job.namespace, &r.job.id) {
+        None => vec![Untold::Summary],
+        Some(true) => vec![Untold::PlacementFailure],
+        Some(false) => Vec::new(),
+    }
+}
