@@ -10,6 +10,7 @@ pub mod plan;
 pub mod pre_commit;
 pub mod rehearse;
 pub mod status;
+pub mod untold;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
