@@ -331,9 +331,12 @@ fn hook_command_line(args: &[std::ffi::OsString]) -> Option<Cli> {
 
 fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world_announced(args.world.as_deref(), err_color) {
+    let resolved = match common::resolve_world_announced(args.world.as_deref()) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(d) => {
+            common::eprint_diags(&d, err_color);
+            return crate::diag::exit::INVALID;
+        }
     };
     let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
         Ok(s) => s,
