@@ -291,7 +291,7 @@ fn stop(args: &CheckArgs, d: &crate::diag::Diags, color: bool) -> i32 {
 /// tell" ([`super::untold::check_findings`]), so JSON, SARIF, GitHub
 /// annotations and Markdown each carry it where a consumer reads
 /// findings. Human output said it on stderr already.
-fn untold_report(args: &CheckArgs, d: &crate::diag::Diags) {
+pub(super) fn untold_report(args: &CheckArgs, d: &crate::diag::Diags) {
     if args.format != Format::Human {
         let findings = super::untold::check_findings(d);
         // No terminal colour: only the human format uses it.

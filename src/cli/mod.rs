@@ -15,6 +15,7 @@ pub mod validate;
 
 use clap::{Parser, Subcommand};
 
+use crate::diag::Diag;
 use common::ColorArgs;
 
 /// What `nomad job plan` would say, before anything is submitted and without a cluster.
@@ -292,6 +293,7 @@ pub fn main() -> i32 {
     }
     if let Err(msg) = crate::work_dir::enable(cli.nomad_dir.as_deref()) {
         eprintln!("error: {msg}");
+        untold_usage(&cli.command, &Diag::error("cli::nomad-dir", msg).into());
         return usage_code;
     }
     let color = &cli.color;
@@ -305,6 +307,28 @@ pub fn main() -> i32 {
         Command::Status(a) => run_status(a, color),
         Command::Import(a) => run_import(a, color),
         Command::Hook(a) => hook::run(a),
+    }
+}
+
+/// A usage error found once the command line is read (a `--nomad-dir`
+/// that is no folder), said on stdout too when the command asked for a
+/// machine format: the document its own early exits print
+/// ([`untold`]). Stderr and the exit code are the caller's, as before.
+fn untold_usage(command: &Command, d: &crate::diag::Diags) {
+    match command {
+        Command::Plan(a) => {
+            let what = if a.changed {
+                untold::CHANGE
+            } else {
+                untold::PLAN
+            };
+            plan::print_exit(a, untold::PlanExit::from_diags(what, d));
+        }
+        Command::Check(a) => check::untold_report(a, d),
+        Command::Rehearse(a) if a.format == rehearse::RehearseFormat::Json => {
+            print!("{}", untold::rehearse_document(d));
+        }
+        _ => {}
     }
 }
 
