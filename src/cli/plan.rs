@@ -391,16 +391,23 @@ pub(super) fn print_single(
     sim_of_world: bool,
 ) -> i32 {
     if let Some(error) = plan.admission.refused_error() {
-        // Nomad prints only its error; JSON carries it for tools.
-        eprint!("{}", render::plan::error_during_plan(&error));
-        if args.format == PlanFormat::Json {
-            let v = serde_json::json!({
-                "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},
-            });
-            if let Ok(s) = crate::escape::json_pretty(&v) {
-                println!("{s}");
-            }
-        }
+        // Nomad prints only its error; JSON and Markdown carry it for
+        // tools (a refusal Nomad is known to make: no "cannot tell").
+        let text = render::plan::error_during_plan(&error);
+        eprint!("{text}");
+        let mut fields = serde_json::Map::new();
+        fields.insert("Admission".into(), plan.admission.json());
+        fields.insert("Before".into(), before.json());
+        let line = text.trim_end().to_string();
+        let cannot_tell = false;
+        print_exit(
+            args,
+            untold::PlanExit {
+                line,
+                cannot_tell,
+                fields,
+            },
+        );
         return exit::NOMAD_ERROR;
     }
     if let (Some(line), Some(u)) = (plan.cannot_know_line(), &plan.cannot_know) {
