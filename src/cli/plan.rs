@@ -114,14 +114,7 @@ pub(super) fn fail_job_file(
         "Diagnostics".into(),
         untold::diagnostics_json(&parsed.diags, untold::Keys::Pascal),
     );
-    print_exit(
-        args,
-        untold::PlanExit {
-            line,
-            cannot_tell,
-            fields,
-        },
-    );
+    print_exit(args, untold::PlanExit::new(line, cannot_tell, fields));
     common::eprint_diags(&parsed.diags, color.stderr());
     exit::NOMAD_ERROR
 }
@@ -366,17 +359,19 @@ fn cannot_know(
     before: &before::Source,
 ) -> i32 {
     let line = format!("error: {}", crate::escape::one_line(line));
-    eprintln!("{line}");
     fields.insert("Before".into(), before.json());
-    let cannot_tell = true;
-    print_exit(
-        args,
-        untold::PlanExit {
-            line,
-            cannot_tell,
-            fields,
-        },
-    );
+    say_untold(args, line, fields)
+}
+
+/// A "cannot tell" its caller worded: `line` (`error: ...`, escaped) on
+/// stderr and, in a machine format, with `fields` beside it; exit 255.
+pub(super) fn say_untold(
+    args: &PlanArgs,
+    line: String,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> i32 {
+    eprintln!("{line}");
+    print_exit(args, untold::PlanExit::new(line, true, fields));
     exit::NOMAD_ERROR
 }
 
@@ -399,15 +394,8 @@ pub(super) fn print_single(
         fields.insert("Admission".into(), plan.admission.json());
         fields.insert("Before".into(), before.json());
         let line = text.trim_end().to_string();
-        let cannot_tell = false;
-        print_exit(
-            args,
-            untold::PlanExit {
-                line,
-                cannot_tell,
-                fields,
-            },
-        );
+        // Known: Nomad's answer, no "cannot tell".
+        print_exit(args, untold::PlanExit::new(line, false, fields));
         return exit::NOMAD_ERROR;
     }
     if let (Some(line), Some(u)) = (plan.cannot_know_line(), &plan.cannot_know) {

@@ -164,6 +164,16 @@ pub struct PlanExit {
 }
 
 impl PlanExit {
+    /// What an exit worded by its caller says: `line` (`error: ...`, or
+    /// Nomad's text), whether it cannot tell, and the fields beside it.
+    pub fn new(line: String, cannot_tell: bool, fields: Map<String, Value>) -> PlanExit {
+        PlanExit {
+            line,
+            cannot_tell,
+            fields,
+        }
+    }
+
     /// A "cannot tell" from the diagnostics an exit printed on stderr:
     /// its line ([`line`]) and `Preflight.Diagnostics`.
     pub fn from_diags(what: &str, diags: &Diags) -> PlanExit {

@@ -552,19 +552,8 @@ fn changed_json(
 /// "cannot tell" line on stderr (and, for tools, in the format asked for
 /// on stdout), exit 255 as for any plan the tool cannot tell.
 fn cannot_tell(args: &PlanArgs, line: &str) -> i32 {
-    eprintln!("{line}");
     let base = args.base.clone().unwrap_or_else(|| "HEAD".to_string());
     let mut fields = serde_json::Map::new();
     fields.insert("World".into(), serde_json::json!({ "Base": base }));
-    let line = line.to_string();
-    let cannot_tell = true;
-    super::print_exit(
-        args,
-        super::untold::PlanExit {
-            line,
-            cannot_tell,
-            fields,
-        },
-    );
-    exit::NOMAD_ERROR
+    super::say_untold(args, line.to_string(), fields)
 }
