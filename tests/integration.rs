@@ -211,6 +211,7 @@ mod jobspec_volume_validate;
 mod jobspec_weak_strings;
 mod jobspec_workload_validate;
 mod locals_untyped_types;
+mod machine_format_exits;
 mod namespace_list_unknown;
 mod node_max_allocs;
 mod node_reserved_cpu;

@@ -195,15 +195,13 @@ fn main_with(
                 if args.gated && !args.staged && args.base.is_none() {
                     return no_world::work_tree(args, &cwd, &d, color.stdout());
                 }
-                return cannot_tell(args, &d, &line, color.stdout());
+                return cannot_tell(args, &d, &line);
             }
-            super::common::eprint_diags(&d, err_color);
-            return exit::INVALID;
+            return stop(args, &d, err_color);
         }
     };
     if let Err(d) = super::common::judge_as(&mut resolved, args.nomad_version) {
-        super::common::eprint_diags(&d, err_color);
-        return exit::INVALID;
+        return stop(args, &d, err_color);
     }
     super::common::eprint_world_warnings(&resolved.warnings);
     if resolved.embedded {
@@ -255,6 +253,7 @@ fn main_with(
                 "error: the world ({}) cannot be simulated, so the rules that need a simulation cannot run; fix the world first",
                 resolved.note
             );
+            untold_report(args, &d);
             return exit::INVALID;
         }
     };
@@ -270,17 +269,35 @@ fn main_with(
 /// line on stderr, the finding in a machine format's document on stdout
 /// (JSON, SARIF, GitHub annotations, markdown), exit 2 as for input that
 /// cannot be judged; never a clean summary.
-fn cannot_tell(args: &CheckArgs, d: &crate::diag::Diags, line: &str, color: bool) -> i32 {
+fn cannot_tell(args: &CheckArgs, d: &crate::diag::Diags, line: &str) -> i32 {
     eprintln!("{line}");
-    if args.format != Format::Human {
-        let findings: Vec<Finding> = d.iter().cloned().collect();
-        let files = report::Files {
-            checked: 0,
-            skipped: 0,
-        };
-        print!("{}", report::render(args.format, &findings, files, color));
-    }
+    untold_report(args, d);
     exit::INVALID
+}
+
+/// An exit before the report (a world that does not load or simulate,
+/// git failing, a file the run needs unreadable, flags it cannot use):
+/// its diagnostics on stderr, as before, and in a machine format the
+/// report of no file with them as findings that cannot tell
+/// ([`untold_report`]); exit 2, as for input that cannot be judged.
+fn stop(args: &CheckArgs, d: &crate::diag::Diags, color: bool) -> i32 {
+    eprint!("{}", crate::diag::render(&d.0, color));
+    untold_report(args, d);
+    exit::INVALID
+}
+
+/// In a machine format, the report of an exit that cannot tell: no file
+/// judged, the exit's diagnostics its findings, errors marked "cannot
+/// tell" ([`super::untold::check_findings`]), so JSON, SARIF, GitHub
+/// annotations and Markdown each carry it where a consumer reads
+/// findings. Human output said it on stderr already.
+pub(super) fn untold_report(args: &CheckArgs, d: &crate::diag::Diags) {
+    if args.format != Format::Human {
+        let findings = super::untold::check_findings(d);
+        // No terminal colour: only the human format uses it.
+        let files = report::Files::default();
+        print!("{}", report::render(args.format, &findings, files, false));
+    }
 }
 
 /// A change set that reaches the world (a file under the world folder, or a
@@ -360,21 +377,16 @@ fn run_selected(
         let d = usage("--statistics cannot be combined with --format sarif").help(
             "SARIF has no place for counts: use --format json, whose `statistics` holds them",
         );
-        eprint!("{}", crate::diag::render(&[d], color));
-        return exit::INVALID;
+        return stop(args, &d.into(), color);
     }
     let cli_selection =
         match crate::config::RuleSelection::new(&args.select, &args.extend_select, &args.ignore) {
             Ok(s) => s,
-            Err(d) => {
-                eprint!("{}", crate::diag::render(&[d], color));
-                return exit::INVALID;
-            }
+            Err(d) => return stop(args, &d.into(), color),
         };
     let unknown = crate::rules::config::unknown_in_policy(&world.policy);
     if !unknown.is_empty() {
-        eprint!("{}", crate::diag::render(&unknown, color));
-        return exit::INVALID;
+        return stop(args, &crate::diag::Diags(unknown), color);
     }
     // An unreadable -var-file is a usage error of the run, not a finding
     // repeated in every file.
@@ -388,8 +400,7 @@ fn run_selected(
         if let Err(e) = readable {
             let d = usage(format!("cannot read --var-file {}: {e}", f.display()))
                 .help("pass a readable variables file");
-            eprint!("{}", crate::diag::render(&[d], color));
-            return exit::INVALID;
+            return stop(args, &d.into(), color);
         }
     }
     let selected = match selected {
@@ -399,11 +410,7 @@ fn run_selected(
     };
     let mut sel = match selected {
         Ok(s) => s,
-        Err(d) => {
-            let d: Vec<Diag> = d.into_iter().collect();
-            eprint!("{}", crate::diag::render(&d, color));
-            return exit::INVALID;
-        }
+        Err(d) => return stop(args, &d, color),
     };
     let threshold = match args.deny {
         Some(Deny::Warnings) => Severity::Warning,
@@ -441,8 +448,7 @@ fn run_selected(
             Ok(notes) => notes.iter().for_each(|n| eprintln!("{n}")),
             Err(e) => {
                 let d = usage(format!("cannot list the new version's files from git: {e}"));
-                eprint!("{}", crate::diag::render(&[d], color));
-                return exit::INVALID;
+                return stop(args, &d.into(), color);
             }
         }
     }
@@ -454,10 +460,7 @@ fn run_selected(
     });
     let in_set = match in_set.transpose() {
         Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", crate::diag::render(&[d], color));
-            return exit::INVALID;
-        }
+        Err(d) => return stop(args, &d.into(), color),
     };
     // CI on a pull request: the change is untrusted, so only suppressions
     // already at the base silence its errors (NP002). At commit time the
@@ -495,8 +498,7 @@ fn run_selected(
     }
     if let Some((set, base)) = &in_set {
         if let Err(d) = gate_world_change(&sel, set, base, &loader, &judge, &mut results) {
-            eprint!("{}", crate::diag::render(&[d], color));
-            return exit::INVALID;
+            return stop(args, &d.into(), color);
         }
     }
     let checked = results.len();

@@ -177,18 +177,10 @@ fn reload_as(resolved: &mut Resolved, v: NomadVersion) -> Result<(), Diags> {
 /// [`resolve_world`] for a command without `--nomad-version` (`status`,
 /// `rehearse`): the demo's use said on stderr, the world's release
 /// established for Go's text rules, its warnings printed. A world that
-/// cannot be read prints its diagnostics and is `Err` with the exit code.
-pub fn resolve_world_announced(
-    world_flag: Option<&Path>,
-    err_color: bool,
-) -> Result<Resolved, i32> {
-    let resolved = match resolve_world(world_flag) {
-        Ok(r) => r,
-        Err(d) => {
-            eprint_diags(&d, err_color);
-            return Err(crate::diag::exit::INVALID);
-        }
-    };
+/// cannot be read is `Err` with its diagnostics, for the caller to say in
+/// its format.
+pub fn resolve_world_announced(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
+    let resolved = resolve_world(world_flag)?;
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", fallback_notice(&cwd));

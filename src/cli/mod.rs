@@ -10,10 +10,12 @@ pub mod plan;
 pub mod pre_commit;
 pub mod rehearse;
 pub mod status;
+pub mod untold;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
 
+use crate::diag::Diag;
 use common::ColorArgs;
 
 /// What `nomad job plan` would say, before anything is submitted and without a cluster.
@@ -291,6 +293,7 @@ pub fn main() -> i32 {
     }
     if let Err(msg) = crate::work_dir::enable(cli.nomad_dir.as_deref()) {
         eprintln!("error: {msg}");
+        untold_usage(&cli.command, &Diag::error("cli::nomad-dir", msg).into());
         return usage_code;
     }
     let color = &cli.color;
@@ -304,6 +307,28 @@ pub fn main() -> i32 {
         Command::Status(a) => run_status(a, color),
         Command::Import(a) => run_import(a, color),
         Command::Hook(a) => hook::run(a),
+    }
+}
+
+/// A usage error found once the command line is read (a `--nomad-dir`
+/// that is no folder), said on stdout too when the command asked for a
+/// machine format: the document its own early exits print
+/// ([`untold`]). Stderr and the exit code are the caller's, as before.
+fn untold_usage(command: &Command, d: &crate::diag::Diags) {
+    match command {
+        Command::Plan(a) => {
+            let what = if a.changed {
+                untold::CHANGE
+            } else {
+                untold::PLAN
+            };
+            plan::print_exit(a, untold::PlanExit::from_diags(what, d));
+        }
+        Command::Check(a) => check::untold_report(a, d),
+        Command::Rehearse(a) if a.format == rehearse::RehearseFormat::Json => {
+            print!("{}", untold::rehearse_document(d));
+        }
+        _ => {}
     }
 }
 
@@ -330,9 +355,12 @@ fn hook_command_line(args: &[std::ffi::OsString]) -> Option<Cli> {
 
 fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world_announced(args.world.as_deref(), err_color) {
+    let resolved = match common::resolve_world_announced(args.world.as_deref()) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(d) => {
+            common::eprint_diags(&d, err_color);
+            return crate::diag::exit::INVALID;
+        }
     };
     let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
         Ok(s) => s,

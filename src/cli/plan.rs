@@ -21,6 +21,7 @@ pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
 pub(super) use self::view::view;
 use super::common::{self, ColorArgs, VarArgs};
+use super::untold;
 use crate::diag::{exit, Diag, Diags};
 use crate::diff::JobDiff;
 pub(crate) use crate::job_loader::with_namespace;
@@ -70,9 +71,8 @@ pub(super) fn fail_job_file(
     parsed: &jobspec::ParsedJob,
     file: &Path,
     version: crate::version::NomadVersion,
-    sim: Option<&Simulation>,
-    namespace: Option<&str>,
-    json: bool,
+    (sim, namespace): (Option<&Simulation>, Option<&str>),
+    args: &PlanArgs,
     color: &ColorArgs,
 ) -> i32 {
     let renamed;
@@ -93,51 +93,30 @@ pub(super) fn fail_job_file(
     // Nomad's text names the file and quotes input: no control sequence
     // of theirs reaches the terminal (the JSON below keeps the text as is).
     eprint!("{}", crate::escape::terminal(&nomad));
-    if json {
-        // Tools read stdout: the refusal is there too, Nomad's text (or,
-        // where Nomad's list is not known, why, as for a job that loads)
-        // and our diagnostics, the map-order advice among them.
-        let mut fields = serde_json::Map::new();
-        let error = match &refusal {
-            render::job_file_error::Refusal::CannotTell {
-                line,
-                key,
-                json,
-                refused,
-            } => {
-                fields.insert((*key).into(), json.clone());
-                let line = render::job_file_error::untold_line(line, *refused);
-                format!("error: {}", crate::escape::one_line(&line))
-            }
-            _ => nomad.trim_end().to_string(),
-        };
-        fields.insert("Error".into(), error.into());
-        fields.insert("Diagnostics".into(), diags_json(&parsed.diags));
-        let v = serde_json::json!({ "Preflight": fields });
-        if let Ok(s) = crate::escape::json_pretty(&v) {
-            println!("{s}");
+    // Tools read stdout: the refusal is there too, Nomad's text (or, where
+    // Nomad's list is not known, why, as for a job that loads) and our
+    // diagnostics, the map-order advice among them.
+    let mut fields = serde_json::Map::new();
+    let (line, cannot_tell) = match &refusal {
+        render::job_file_error::Refusal::CannotTell {
+            line,
+            key,
+            json,
+            refused,
+        } => {
+            fields.insert((*key).into(), json.clone());
+            let line = render::job_file_error::untold_line(line, *refused);
+            (format!("error: {}", crate::escape::one_line(&line)), true)
         }
-    }
-    fail(&parsed.diags, color)
-}
-
-/// The diagnostics `plan` prints on stderr, for `Preflight.Diagnostics`.
-fn diags_json(diags: &Diags) -> serde_json::Value {
-    diags
-        .iter()
-        .map(|d| {
-            let at = d.location();
-            serde_json::json!({
-                "Code": d.code,
-                "Severity": d.severity.as_str(),
-                "Message": d.message,
-                "Help": d.help,
-                "File": at.as_ref().map(|a| a.0.clone()),
-                "Line": at.as_ref().map(|a| a.1),
-                "Column": at.as_ref().map(|a| a.2),
-            })
-        })
-        .collect()
+        _ => (nomad.trim_end().to_string(), false),
+    };
+    fields.insert(
+        "Diagnostics".into(),
+        untold::diagnostics_json(&parsed.diags, untold::Keys::Pascal),
+    );
+    print_exit(args, untold::PlanExit::new(line, cannot_tell, fields));
+    common::eprint_diags(&parsed.diags, color.stderr());
+    exit::NOMAD_ERROR
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
@@ -229,9 +208,34 @@ fn plan_code(
     }
 }
 
-pub(super) fn fail(diags: &Diags, color: &ColorArgs) -> i32 {
+/// An exit before the plan (a world that does not load, git failing, a
+/// flag's file unreadable, a replay that fails): the diagnostics on
+/// stderr and, in a machine format, the document saying the tool cannot
+/// tell, which input and why ([`untold`]); exit 255, as every plan that
+/// cannot be told.
+pub(super) fn fail(args: &PlanArgs, diags: &Diags, color: &ColorArgs) -> i32 {
     common::eprint_diags(diags, color.stderr());
+    let what = if args.changed {
+        untold::CHANGE
+    } else {
+        untold::PLAN
+    };
+    print_exit(args, untold::PlanExit::from_diags(what, diags));
     exit::NOMAD_ERROR
+}
+
+/// Print what an exit says in `args`' format ([`untold::plan_document`]:
+/// nothing for text, which said it on stderr).
+pub(super) fn print_exit(args: &PlanArgs, exit: untold::PlanExit) {
+    let base = args.base.as_deref().unwrap_or("HEAD");
+    let doc = if args.changed {
+        untold::PlanDoc::Changed { base }
+    } else {
+        untold::PlanDoc::Single
+    };
+    if let Some(s) = untold::plan_document(args.format, doc, exit) {
+        print!("{s}");
+    }
 }
 
 pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
@@ -251,6 +255,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     }
     let Some(file) = &args.file else {
         return fail(
+            args,
             &Diag::error("cli::usage", "plan needs a job file, or --changed")
                 .help("nomad-preflight plan FILE, or plan --changed --base REF")
                 .into(),
@@ -262,10 +267,10 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     }
     let mut resolved = match common::resolve_world(args.world.as_deref()) {
         Ok(r) => r,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     if let Err(d) = common::judge_as(&mut resolved, args.nomad_version) {
-        return fail(&d, color);
+        return fail(args, &d, color);
     }
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -277,7 +282,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let request_ns = args.request_namespace(world.nomad_version);
     let token = match args.request_vault_token(world.nomad_version) {
         Ok(t) => t,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     let job = match load_planned(&loader, file) {
         Ok(j) => with_vault_token(
@@ -288,9 +293,8 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             // The servers' admission judges it too (one error list).
             let sim = Simulation::new(&world, args.seed).ok();
             let ns = request_ns.for_unnamed_job();
-            let json = args.format == PlanFormat::Json;
             let v = loader.version();
-            return fail_job_file(&parsed, file, v, sim.as_ref(), ns, json, color);
+            return fail_job_file(&parsed, file, v, (sim.as_ref(), ns), args, color);
         }
     };
     let from = match &args.running {
@@ -299,14 +303,14 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     };
     let before = match before::apply(&mut world, file, &job, &from, &loader) {
         Ok(s) => s,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     if let Some(code) = refuse_unknown(args, file, &before) {
         return code;
     }
     let sim = match Simulation::new(&world, args.seed) {
         Ok(s) => s,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     common::replay_warnings(&mut world.warnings, &sim);
     let mut plan = plan_job(&sim, job, args.now_seconds());
@@ -347,7 +351,7 @@ fn refuse_unknown(args: &PlanArgs, file: &Path, before: &before::Source) -> Opti
 
 /// What a plan cannot know, the one way every case is said: `error: LINE`
 /// on stderr, `Preflight.Error` (with `fields` beside it) in JSON, exit
-/// 255, and never Nomad's text in its place.
+/// 255, and never Nomad's text in its place (Markdown: the line).
 fn cannot_know(
     args: &PlanArgs,
     line: &str,
@@ -355,15 +359,19 @@ fn cannot_know(
     before: &before::Source,
 ) -> i32 {
     let line = format!("error: {}", crate::escape::one_line(line));
+    fields.insert("Before".into(), before.json());
+    say_untold(args, line, fields)
+}
+
+/// A "cannot tell" its caller worded: `line` (`error: ...`, escaped) on
+/// stderr and, in a machine format, with `fields` beside it; exit 255.
+pub(super) fn say_untold(
+    args: &PlanArgs,
+    line: String,
+    fields: serde_json::Map<String, serde_json::Value>,
+) -> i32 {
     eprintln!("{line}");
-    if args.format == PlanFormat::Json {
-        fields.insert("Before".into(), before.json());
-        fields.insert("Error".into(), line.into());
-        let v = serde_json::json!({ "Preflight": fields });
-        if let Ok(s) = crate::escape::json_pretty(&v) {
-            println!("{s}");
-        }
-    }
+    print_exit(args, untold::PlanExit::new(line, true, fields));
     exit::NOMAD_ERROR
 }
 
@@ -378,16 +386,16 @@ pub(super) fn print_single(
     sim_of_world: bool,
 ) -> i32 {
     if let Some(error) = plan.admission.refused_error() {
-        // Nomad prints only its error; JSON carries it for tools.
-        eprint!("{}", render::plan::error_during_plan(&error));
-        if args.format == PlanFormat::Json {
-            let v = serde_json::json!({
-                "Preflight": {"Admission": plan.admission.json(), "Before": before.json()},
-            });
-            if let Ok(s) = crate::escape::json_pretty(&v) {
-                println!("{s}");
-            }
-        }
+        // Nomad prints only its error; JSON and Markdown carry it for
+        // tools (a refusal Nomad is known to make: no "cannot tell").
+        let text = render::plan::error_during_plan(&error);
+        eprint!("{text}");
+        let mut fields = serde_json::Map::new();
+        fields.insert("Admission".into(), plan.admission.json());
+        fields.insert("Before".into(), before.json());
+        let line = text.trim_end().to_string();
+        // Known: Nomad's answer, no "cannot tell".
+        print_exit(args, untold::PlanExit::new(line, false, fields));
         return exit::NOMAD_ERROR;
     }
     if let (Some(line), Some(u)) = (plan.cannot_know_line(), &plan.cannot_know) {
@@ -415,7 +423,7 @@ pub(super) fn print_single(
         samples::sampled_and_judged(world, sim, plan, (args.samples, args.seed), sim_of_world);
     let (tally, refused) = match sampled {
         Ok(v) => v,
-        Err(e) => return fail(&Diags::from(e.to_diag()), color),
+        Err(e) => return fail(args, &Diags::from(e.to_diag()), color),
     };
     match args.format {
         PlanFormat::Text => {
@@ -473,7 +481,9 @@ pub(super) fn print_single(
             }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
-                Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
+                Err(e) => {
+                    return fail(args, &Diag::error("cli::json", e.to_string()).into(), color)
+                }
             }
         }
     }

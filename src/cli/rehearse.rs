@@ -47,9 +47,9 @@ pub struct RehearseArgs {
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world_announced(args.world.as_deref(), err_color) {
+    let resolved = match common::resolve_world_announced(args.world.as_deref()) {
         Ok(r) => r,
-        Err(code) => return code,
+        Err(d) => return stop(args, &d, err_color),
     };
     // The running jobs' own warnings, as the rehearsal always showed them.
     let jobs_own: Vec<crate::diag::Diag> = resolved
@@ -70,10 +70,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         &mut notes,
     ) {
         Ok(s) => s,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return exit::INVALID;
-        }
+        Err(d) => return stop(args, &d, err_color),
     };
     for note in notes {
         eprintln!("{note}");
@@ -98,26 +95,17 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     let source = match source {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "{}",
-                crate::diag::render(
-                    &[crate::diag::Diag::error(
-                        "io::read",
-                        format!("cannot read the rehearsal file: {e}")
-                    )
-                    .help("pass the rehearsal file as an argument: nomad-preflight rehearse FILE")],
-                    err_color
-                )
-            );
-            return exit::INVALID;
+            let d = crate::diag::Diag::error(
+                "io::read",
+                format!("cannot read the rehearsal file: {e}"),
+            )
+            .help("pass the rehearsal file as an argument: nomad-preflight rehearse FILE");
+            return stop(args, &d.into(), err_color);
         }
     };
     let rehearsal = match rehearse::parse(&source) {
         Ok(r) => r,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return exit::INVALID;
-        }
+        Err(d) => return stop(args, &d, err_color),
     };
     let show_progress = args.samples > 0 && std::io::stderr().is_terminal();
     let progress = |done: u32, total: u32| {
@@ -137,8 +125,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         zone: crate::render::status::local_zone(),
     };
     if let Err(d) = rehearse::limits::check(&rehearsal, args.samples) {
-        common::eprint_diags(&d.into(), err_color);
-        return exit::INVALID;
+        return stop(args, &d.into(), err_color);
     }
     let (files, world) = (resolved.files.as_ref(), &resolved.world);
     let outcome = match args.format {
@@ -205,10 +192,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     };
     let outcome = match outcome {
         Ok(o) => o,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return exit::INVALID;
-        }
+        Err(d) => return stop(args, &d, err_color),
     };
     // Exit 0 only when every expectation holds in every replay (or in the
     // share `--confidence` accepts) and the starting cluster is known: a demo
@@ -219,6 +203,20 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     } else {
         exit::FINDINGS
     }
+}
+
+/// An exit before the rehearsal's report (a world that does not load, a
+/// rehearsal file unreadable or invalid, a limit passed, a replay that
+/// fails): the diagnostics on stderr, as before, and under `--format json`
+/// the document saying it cannot tell ([`super::untold::rehearse_document`]);
+/// exit 2. A step already printed in text stays printed: text is for
+/// people, who read stderr too.
+fn stop(args: &RehearseArgs, d: &crate::diag::Diags, err_color: bool) -> i32 {
+    common::eprint_diags(d, err_color);
+    if args.format == RehearseFormat::Json {
+        print!("{}", super::untold::rehearse_document(d));
+    }
+    exit::INVALID
 }
 
 fn parse_confidence(s: &str) -> Result<f64, String> {

@@ -36,7 +36,15 @@ pub fn render(findings: &[Finding]) -> String {
             props.push(format!("endLine={}", l.end_line));
             props.push(format!("endColumn={}", l.end_column));
         }
-        props.push(format!("title={}", escape_property(&f.code)));
+        // A "cannot tell" says so in the annotation's title, as JSON's
+        // `cannot_tell` and SARIF's `cannotTell` do: an error annotation
+        // alone reads as a definite finding.
+        let title = if f.cannot_tell {
+            format!("{} (cannot tell)", f.code)
+        } else {
+            f.code.clone()
+        };
+        props.push(format!("title={}", escape_property(&title)));
         let mut msg = f.message.clone();
         if let Some(h) = &f.help {
             msg.push_str("\nhelp: ");
@@ -65,5 +73,14 @@ mod tests {
         );
         let out = render(&crate::report::testing::findings());
         crate::assert_snap!("report_github", out);
+    }
+
+    #[test]
+    fn a_cannot_tell_says_so_in_its_title() {
+        let f = crate::diag::Diag::error("world::syntax", "m").as_cannot_tell();
+        assert_eq!(
+            render(&[f]),
+            "::error title=world%3A%3Asyntax (cannot tell)::m\n"
+        );
     }
 }

@@ -41,8 +41,14 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
         let loc = location(f).map_or(String::new(), |l| {
             crate::escape::code_span(&format!("{}:{}", l.file, l.line))
         });
+        // A "cannot tell" is marked as `plan --changed`'s table marks one.
+        let mark = if f.cannot_tell {
+            "**cannot tell**: "
+        } else {
+            ""
+        };
         out.push_str(&format!(
-            "| {icon} | {code} | {loc} | {} |\n",
+            "| {icon} | {code} | {loc} | {mark}{} |\n",
             cell(&f.message)
         ));
     }
@@ -55,5 +61,15 @@ mod tests {
     fn markdown_table() {
         let out = super::render(&crate::report::testing::findings(), 1.into());
         crate::assert_snap!("report_markdown", out);
+    }
+
+    #[test]
+    fn a_cannot_tell_is_marked() {
+        let f = crate::diag::Diag::error("world::syntax", "m").as_cannot_tell();
+        let out = super::render(&[f], 0.into());
+        assert!(
+            out.ends_with("| ❌ | `world::syntax` |  | **cannot tell**: m |\n"),
+            "{out}"
+        );
     }
 }

@@ -56,13 +56,13 @@ pub(super) fn change_set(
     color: bool,
 ) -> i32 {
     let Ok(mut sel) = selected else {
-        return super::cannot_tell(args, no_world, line, color);
+        return super::cannot_tell(args, no_world, line);
     };
     if let Some(files) = nothing_to_judge(args, cwd, &mut sel) {
         return pass(args, files, color);
     }
     let Some(set) = sel.set.as_ref() else {
-        return super::cannot_tell(args, no_world, line, color);
+        return super::cannot_tell(args, no_world, line);
     };
     let (checked, version) = validate(args, &sel, &set.candidates(), set.range.root.clone());
     // Valid job files: the gate's one line, as for any change it cannot judge.
@@ -71,7 +71,7 @@ pub(super) fn change_set(
         .iter()
         .all(|r| r.diags.is_empty() && !r.crashed)
     {
-        return super::cannot_tell(args, no_world, line, color);
+        return super::cannot_tell(args, no_world, line);
     }
     let what = format!(
         "no world (rules/cluster.hcl) at {}: the {{}} job file(s) of this change",
@@ -103,11 +103,7 @@ pub(super) fn pass(args: &CheckArgs, files: report::Files, color: bool) -> i32 {
 pub(super) fn work_tree(args: &CheckArgs, cwd: &Path, no_world: &Diags, color: bool) -> i32 {
     let sel = match super::select(args, Path::new(".")) {
         Ok(s) => s,
-        Err(d) => {
-            let d: Vec<crate::diag::Diag> = d.into_iter().collect();
-            eprint!("{}", crate::diag::render(&d, color));
-            return exit::INVALID;
-        }
+        Err(d) => return super::stop(args, &d, color),
     };
     let here = crate::escape::one_line(&cwd.display().to_string());
     let (mut checked, version) = validate(args, &sel, &sel.files, crate::project::current_root());

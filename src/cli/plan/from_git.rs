@@ -89,7 +89,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
 pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i32 {
     let mut setup = match git_setup(args) {
         Ok(s) => s,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     let cwd = std::env::current_dir()
         .and_then(std::fs::canonicalize)
@@ -100,6 +100,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         Ok(v) => v,
         Err(e) => {
             return fail(
+                args,
                 &Diag::error("git::read", format!("cannot read the new versions: {e}")).into(),
                 color,
             )
@@ -109,16 +110,15 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     let request_ns = args.request_namespace(setup.loader.version());
     let token = match args.request_vault_token(setup.loader.version()) {
         Ok(t) => t,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     if !parsed.is_valid() {
         let ns = request_ns.for_unnamed_job();
         let v = setup.loader.version();
-        let json = args.format == super::PlanFormat::Json;
-        return fail_job_file(&parsed, file, v, Some(&setup.sim), ns, json, color);
+        return fail_job_file(&parsed, file, v, (Some(&setup.sim), ns), args, color);
     }
     let Some(job) = parsed.job else {
-        return fail(&parsed.diags, color);
+        return fail(args, &parsed.diags, color);
     };
     let job = super::in_request_namespace(job, &request_ns, setup.loader.version());
     let job = super::with_vault_token(job, &token);
@@ -128,12 +128,12 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     };
     let before = match before::apply(&mut setup.world, file, &job, &from, &setup.loader) {
         Ok(s) => s,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     if args.running.is_some() {
         setup.sim = match Simulation::new(&setup.world, args.seed) {
             Ok(s) => s,
-            Err(d) => return fail(&d, color),
+            Err(d) => return fail(args, &d, color),
         };
     }
     let plan = plan_job(&setup.sim, job, args.now_seconds());
@@ -154,6 +154,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
 pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     if !args.staged && args.base.is_none() {
         return fail(
+            args,
             &Diag::error("cli::usage", "--changed needs --staged or --base REF")
                 .help("plan --changed --staged (pre-commit) or plan --changed --base origin/main (CI)")
                 .into(),
@@ -168,13 +169,13 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 Some(range) => return super::no_world::pass(args, &range),
                 None => return cannot_tell(args, &line),
             },
-            None => return fail(&d, color),
+            None => return fail(args, &d, color),
         },
     };
     let request_ns = args.request_namespace(setup.world.nomad_version);
     let vault_token = match args.request_vault_token(setup.world.nomad_version) {
         Ok(t) => t,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     let inputs = changed::Inputs {
         range: &setup.range,
@@ -186,13 +187,13 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     // A change that breaks the world (rules/, or a deleted running job's
     // file) fails like an invalid job file: check --staged says the same.
     let (world_errors, changed_world) = match world_gate(&setup) {
         Ok(g) => g,
-        Err(d) => return fail(&d, color),
+        Err(d) => return fail(args, &d, color),
     };
     if !world_errors.is_empty() {
         common::eprint_diags(&Diags(world_errors.clone()), color.stderr());
@@ -314,7 +315,9 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             let v = changed_json(args, &setup, &judged, &added);
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
-                Err(e) => return fail(&Diag::error("cli::json", e.to_string()).into(), color),
+                Err(e) => {
+                    return fail(args, &Diag::error("cli::json", e.to_string()).into(), color)
+                }
             }
         }
     }
@@ -549,24 +552,8 @@ fn changed_json(
 /// "cannot tell" line on stderr (and, for tools, in the format asked for
 /// on stdout), exit 255 as for any plan the tool cannot tell.
 fn cannot_tell(args: &PlanArgs, line: &str) -> i32 {
-    eprintln!("{line}");
     let base = args.base.clone().unwrap_or_else(|| "HEAD".to_string());
-    match args.format {
-        PlanFormat::Json => {
-            let v = serde_json::json!({
-                "Base": base,
-                "Plans": [],
-                "Preflight": { "Error": line, "World": { "Base": base } },
-            });
-            if let Ok(s) = crate::escape::json_pretty(&v) {
-                println!("{s}");
-            }
-        }
-        PlanFormat::Markdown => println!(
-            "**cannot tell**: {}",
-            crate::escape::markdown(line.trim_start_matches("error: "))
-        ),
-        PlanFormat::Text => {}
-    }
-    exit::NOMAD_ERROR
+    let mut fields = serde_json::Map::new();
+    fields.insert("World".into(), serde_json::json!({ "Base": base }));
+    super::say_untold(args, line.to_string(), fields)
 }
