@@ -86,6 +86,7 @@ mod gate_symlinks;
 mod gate_tracked_inputs;
 mod gate_unnamed_readers;
 mod gate_unread_checkout;
+mod gate_unread_content;
 mod git_changes;
 mod git_hook;
 mod git_packed;
