@@ -41,6 +41,7 @@ mod check_staged;
 mod check_var_committed;
 mod check_var_file_kinds;
 mod check_world_change;
+mod ci_workflow_filter;
 mod cli_pipe;
 mod corpus_jobs;
 mod decode_map_order;
