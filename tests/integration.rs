@@ -267,6 +267,7 @@ mod plan_job_level_defaults;
 mod plan_limit_note;
 mod plan_limit_persists;
 mod plan_many_blocks;
+mod plan_markdown_refusals;
 mod plan_modify_index_inferred;
 mod plan_multiregion;
 mod plan_namespace_network_modes;
