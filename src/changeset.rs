@@ -77,6 +77,9 @@ impl std::fmt::Display for FileChange {
 /// lacks is one a sparse checkout left out (git compares its index entry).
 pub fn unreadable(path: &Path, e: &std::io::Error) -> crate::diag::Diag {
     let d = crate::diag::unreadable(path, e);
+    if crate::git::is_missing_object(e) {
+        return d.help(crate::git::MISSING_OBJECT_HELP);
+    }
     if e.kind() == std::io::ErrorKind::NotFound {
         return d.help("git lists this file as changed but the working tree does not hold it (a sparse checkout leaves it out?): widen the checkout (`git sparse-checkout add`), or compare revisions with `--head HEAD`");
     }
@@ -142,19 +145,22 @@ impl ChangeSet {
 
     /// Make job files of the changed files whose name is not a job file's
     /// (`deploy/web`, `web.nomad.tpl`) but whose text, new (`head`) or old
-    /// (`base`), is a job's ([`holds_job`], the test a folder walk uses).
+    /// (`base`), is a job's ([`holds_job`], the test a folder walk uses),
+    /// or whose content cannot be read here at all (left out of a sparse
+    /// checkout, a partial clone's blob): those fail as unreadable.
     pub fn find_jobs_by_text(&mut self, head: &dyn Vfs, base: &dyn Vfs) {
         let (changed, deleted) = self.split();
         let unnamed = |p: &&PathBuf| !self.is_candidate(p);
+        let work_tree = (self.range.head == Head::WorkTree).then_some(self.range.root.as_path());
         let found: Vec<PathBuf> = changed
             .iter()
             .filter(unnamed)
-            .filter(|p| holds_job(head, p) || holds_job(base, p))
+            .filter(|p| by_text::changed_holds_job(head, base, p, work_tree))
             .chain(
                 deleted
                     .iter()
                     .filter(unnamed)
-                    .filter(|p| holds_job(base, p)),
+                    .filter(|p| by_text::deleted_holds_job(base, p)),
             )
             .cloned()
             .collect();

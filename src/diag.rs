@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::source::{Source, Span};
 
+mod stand_in;
 mod window;
 
 #[derive(
@@ -209,6 +210,15 @@ impl miette::Diagnostic for Diag {
 /// line:col in the header. `color` false gives stable text for snapshots.
 pub fn render(diags: &[Diag], color: bool) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme};
+    // Our colours are kept and input's escapes shown (stand_in.rs).
+    let (diags, stand_in, color) = match color.then(|| stand_in::colored(diags)) {
+        Some(stand_in::Colored::StandIn(swapped, c)) => {
+            (std::borrow::Cow::Owned(swapped), Some(c), true)
+        }
+        Some(stand_in::Colored::Plain) => (std::borrow::Cow::Borrowed(diags), None, false),
+        Some(stand_in::Colored::AsIs) => (std::borrow::Cow::Borrowed(diags), None, true),
+        None => (std::borrow::Cow::Borrowed(diags), None, false),
+    };
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -219,7 +229,7 @@ pub fn render(diags: &[Diag], color: bool) -> String {
         .with_links(false)
         .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
-    for d in diags {
+    for d in diags.iter() {
         let d = &*on_their_lines(d);
         if let Some(at) = too_wide_to_excerpt(d) {
             out.push_str(&render_without_excerpt(&handler, d, &at));
@@ -241,7 +251,7 @@ pub fn render(diags: &[Diag], color: bool) -> String {
     }
     // Messages quote names and excerpts quote files: control characters
     // from them must not reach the terminal (only our own colours do).
-    crate::escape::terminal_output(&out, color)
+    crate::escape::terminal_output_with(&out, color, stand_in)
 }
 
 /// The diagnostic with a newline from input shown as `\n`, as the one-line

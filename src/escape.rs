@@ -29,6 +29,14 @@ pub fn terminal(s: &str) -> String {
 /// only set colours) are kept. Every other escape (cursor moves, screen
 /// clears, titles, hyperlinks, bells) from input is made visible.
 pub fn terminal_output(s: &str, keep_sgr: bool) -> String {
+    terminal_output_with(s, keep_sgr, None)
+}
+
+/// [`terminal_output`], with `esc` standing for an ESC from input: shown
+/// as ESC's escape, never kept (a renderer that lays out input bytes
+/// swaps input's ESC for it first, so a colour sequence from input is
+/// not taken for ours).
+pub fn terminal_output_with(s: &str, keep_sgr: bool, esc: Option<char>) -> String {
     if !s.chars().any(needs_escape) {
         return s.to_string();
     }
@@ -42,7 +50,9 @@ pub fn terminal_output(s: &str, keep_sgr: bool) -> String {
                 continue;
             }
         }
-        if needs_escape(c) {
+        if Some(c) == esc {
+            push_escape(&mut out, '\x1b');
+        } else if needs_escape(c) {
             push_escape(&mut out, c);
         } else {
             out.push(c);

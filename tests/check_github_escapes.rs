@@ -106,3 +106,37 @@ fn full_output_keeps_a_newline_from_input_on_its_line() {
         "{out}"
     );
 }
+
+/// Coloured output keeps our own colour sequences, and kept a job file's
+/// too (rt16d, low): an excerpt of `priority = 99 # ESC[8m ESC[30;40m`
+/// concealed the rest of its line, black on black. Input's ESC is shown
+/// as `\x1b`; the colours around it are still ours.
+#[test]
+fn coloured_excerpts_show_an_escape_from_the_job_file() {
+    let d = common::committed_demo("color-escapes");
+    let path = d.0.join("jobs/sockshop.nomad");
+    let job = std::fs::read_to_string(&path).unwrap();
+    let job = job.replacen(
+        "  datacenters = [\"dc1\"]\n",
+        "  datacenters = [\"dc1\"]\n  priority = 99 # \u{1b}[8m\u{1b}[30;40mhidden\n",
+        1,
+    );
+    std::fs::write(&path, job).unwrap();
+    let out = std::process::Command::new(common::bin())
+        .current_dir(&d.0)
+        .args(["--force-color", "check", "--output-format", "full"])
+        .arg("jobs/sockshop.nomad")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs");
+    let all = common::output_text(&out);
+    assert!(all.contains("NP402"), "{all}");
+    assert!(all.contains("priority = 99 #"), "{all}");
+    for raw in ["\u{1b}[8m", "\u{1b}[30;40m"] {
+        assert!(!all.contains(raw), "{raw:?} kept: {all:?}");
+    }
+    assert!(all.contains("\\x1b[8m\\x1b[30;40mhidden"), "{all}");
+    // Still coloured: our own sequences are kept.
+    assert!(all.contains("\u{1b}["), "{all}");
+}

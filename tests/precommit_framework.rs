@@ -437,3 +437,71 @@ fn all_files_without_a_world_passes_no_job_and_validates_jobs() {
     assert!(s.contains("web.nomad"), "{s}");
     assert!(s.contains("count can't be negative"), "{s}");
 }
+
+/// The pre-push stage of a history whose root the remote lacks (a first
+/// push, an orphan branch): pre-commit 4.7.0 runs the hooks as
+/// `--all-files` with the pushed branch's names but no refs
+/// (`commands/hook_impl.py` `_pre_push_ns`:141-161). The hook judged the
+/// working tree, not the pushed commit, and the push of a band breaker on
+/// a branch not checked out went through (R16-41). Now, with no default
+/// branch of the remote known, the hook cannot tell and fails; with one
+/// (`refs/remotes/origin/HEAD`), the pushed ref is judged against it.
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn a_push_whose_root_the_remote_lacks_judges_the_pushed_ref() {
+    let p = Project::with_hooks(
+        "pushroot",
+        &["nomad-preflight-system", "nomad-preflight-plan-system"],
+    );
+    let remote = temp("pushroot-remote");
+    common::git(&remote.0, &["init", "-q", "--bare"]);
+    let url = remote.0.display().to_string();
+    common::git(&p.dir.0, &["remote", "add", "origin", &url]);
+    let out = p.cmd("pre-commit", &["install", "-t", "pre-push"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let main = git_out(&p.dir.0, &["branch", "--show-current"]);
+    // The band breaker on a branch that is not checked out.
+    common::git(&p.dir.0, &["checkout", "-q", "-b", "feature"]);
+    p.write("jobs/batchy.nomad", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "batchy"]);
+    common::git(&p.dir.0, &["checkout", "-q", &main]);
+    let pushed = |branch: &str| {
+        let refname = format!("refs/heads/{branch}");
+        !git_out(&remote.0, &["rev-parse", "-q", "--verify", &refname]).is_empty()
+    };
+
+    let out = p.cmd("git", &["push", "origin", "feature"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "pushed unjudged: {s}");
+    assert!(s.contains("cannot tell"), "{s}");
+    assert!(s.contains("refs/heads/feature was not judged"), "{s}");
+    assert!(!pushed("feature"), "{s}");
+
+    // The remote's default branch known here: an orphan branch (its root
+    // is new to the remote) is judged against it.
+    let out = p.cmd("git", &["push", "-q", "--no-verify", "origin", &main]);
+    assert!(out.status.success(), "{}", text(&out));
+    common::git(&p.dir.0, &["remote", "set-head", "origin", &main]);
+    let orphan = |name: &str, with_breaker: bool| {
+        common::git(&p.dir.0, &["checkout", "-q", "--orphan", name]);
+        if with_breaker {
+            p.write("jobs/batchy.nomad", BAND_BREAKER);
+        }
+        common::git(&p.dir.0, &["add", "."]);
+        common::git(&p.dir.0, &["commit", "-qm", name]);
+        common::git(&p.dir.0, &["checkout", "-q", "-f", &main]);
+        let _ = std::fs::remove_file(p.dir.0.join("jobs/batchy.nomad"));
+    };
+    orphan("fresh-bad", true);
+    let out = p.cmd("git", &["push", "origin", "fresh-bad"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "{s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(!pushed("fresh-bad"), "{s}");
+    // The same tree as the default branch: nothing changes, the push goes.
+    orphan("fresh-same", false);
+    let out = p.cmd("git", &["push", "origin", "fresh-same"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(pushed("fresh-same"));
+}

@@ -35,17 +35,33 @@ pub fn is_job_candidate(path: &Path) -> bool {
 /// its refusal fails the run. One leading nowhere, round in a loop or to
 /// a folder is not a job (Nomad reads none from it).
 pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
+    matches!(job_by_text(vfs, path), ByText::Job)
+}
+
+/// What a changed file's text says it is, or why it could not be read.
+pub(super) enum ByText {
+    Job,
+    NotJob,
+    /// Read refused for a reason [`holds_job`] does not take as a job's
+    /// (a link leading nowhere, a folder, a missing file or blob): the
+    /// caller tells whether the path itself went unread
+    /// ([`content_unread`]).
+    Unread(std::io::Error),
+}
+
+fn job_by_text(vfs: &dyn Vfs, path: &Path) -> ByText {
+    let verdict = |job: bool| if job { ByText::Job } else { ByText::NotJob };
     // A binary's opening most often tells without reading (and decoding)
     // the whole file: megabytes of staged assets cost seconds so.
     let opening = vfs.head(path, HEAD_BYTES);
     // Before any look at the blob: its checkout may be another text.
     if super::unread_checkout::taken_unread(vfs, path, opening.as_deref()) {
-        return true;
+        return ByText::Job;
     }
     if let Some(head) = opening {
         let head = crate::vfs::decode(head);
         if is_binary(&head) && !opening_may_be_read(&head, false) {
-            return false;
+            return ByText::NotJob;
         }
     }
     match vfs.read(path) {
@@ -58,13 +74,13 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
                 // reads them: the whole-file tests below cost seconds
                 // on megabytes of them (a staged asset folder).
                 if !opening_may_be_read(&s.text, true) {
-                    return false;
+                    return ByText::NotJob;
                 }
                 if jobspec::utf16::is_job(&s.text) {
-                    return true;
+                    return ByText::Job;
                 }
             }
-            text_holds_job(&s.text)
+            verdict(text_holds_job(&s.text))
         }
         // Over the size cap: unread, so a job padded past the cap would
         // pass unseen. Taken (its refusal is then the file's error) when
@@ -78,18 +94,70 @@ pub fn holds_job(vfs: &dyn Vfs, path: &Path) -> bool {
             if e.kind() == std::io::ErrorKind::PermissionDenied
                 && crate::project::refusal(&e).is_some() =>
         {
-            true
+            ByText::Job
         }
         // Refused for the line ends a checkout writes (git's `eol`): a
         // job all the same when its blob's text is one (the refusal then
         // fails the run); other files' line ends are no gate's business.
-        Err(e) if e.kind() == crate::git::LINE_ENDS && crate::project::refusal(&e).is_some() => vfs
-            .head(path, crate::project::max_file_bytes())
-            .is_some_and(|b| text_holds_job(&crate::vfs::decode(b))),
-        Err(e) if crate::project::is_too_big(&e) => vfs
-            .head(path, HEAD_BYTES)
-            .is_none_or(|head| may_open_job(&head)),
-        Err(_) => false,
+        Err(e) if e.kind() == crate::git::LINE_ENDS && crate::project::refusal(&e).is_some() => {
+            verdict(
+                vfs.head(path, crate::project::max_file_bytes())
+                    .is_some_and(|b| text_holds_job(&crate::vfs::decode(b))),
+            )
+        }
+        Err(e) if crate::project::is_too_big(&e) => verdict(
+            vfs.head(path, HEAD_BYTES)
+                .is_none_or(|head| may_open_job(&head)),
+        ),
+        Err(e) => ByText::Unread(e),
+    }
+}
+
+/// Did reading `path`, a path git lists with content on the side `e`
+/// came from, fail because that content is not here at all, rather than
+/// because it is a link leading nowhere (Nomad reads no job from one)?
+/// A blob a partial clone has not fetched, or, on the working tree
+/// (`work_tree`, its top), a file a sparse checkout left out (the path
+/// itself is absent: a dangling link is there). Such a path may hold any
+/// job, whatever its name (`nomad job run deploy/web` reads any file,
+/// command/helpers.go v2.0.5:472-523 JobGetter.Get), so a gate that
+/// called it "not a job file" passed a change it never read (R16-40).
+pub(super) fn content_unread(e: &std::io::Error, path: &Path, work_tree: Option<&Path>) -> bool {
+    if crate::git::is_missing_object(e) {
+        return true;
+    }
+    e.kind() == std::io::ErrorKind::NotFound
+        && work_tree.is_some_and(|top| {
+            std::fs::symlink_metadata(top.join(path))
+                .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        })
+}
+
+/// Is `path`, a changed file whose name is no job file's, to be judged
+/// as a job file: its text at `head` or `base` opens a job, or its new
+/// content cannot be read at all ([`content_unread`]: it then fails the
+/// run as an unreadable job file would, never drops out of it).
+pub(super) fn changed_holds_job(
+    head: &dyn Vfs,
+    base: &dyn Vfs,
+    path: &Path,
+    work_tree: Option<&Path>,
+) -> bool {
+    match job_by_text(head, path) {
+        ByText::Job => true,
+        ByText::Unread(e) if content_unread(&e, path, work_tree) => true,
+        _ => holds_job(base, path),
+    }
+}
+
+/// Is `path`, a deleted file whose name is no job file's, one whose old
+/// text at `base` is a job's, or could not be read (a partial clone's
+/// blob): then the job it may have run is a "cannot tell", not ignored.
+pub(super) fn deleted_holds_job(base: &dyn Vfs, path: &Path) -> bool {
+    match job_by_text(base, path) {
+        ByText::Job => true,
+        ByText::Unread(e) => content_unread(&e, path, None),
+        ByText::NotJob => false,
     }
 }
 

@@ -65,8 +65,18 @@ impl Range {
             Head::Rev(r) => Box::new(LazyGitVfs::rev(&self.root, r)?.checked_line_ends(&self.base)),
             Head::WorkTree => {
                 let root = self.root.clone();
-                Box::new(super::TrackedInputs::new(self.root.clone(), move || {
+                let (top, base) = (self.root.clone(), self.base.clone());
+                let tracked = super::TrackedInputs::new(self.root.clone(), move || {
                     LazyGitVfs::index(&root)?.all_paths()
+                });
+                // Left out of a sparse checkout: its staged blob, with
+                // the line ends a checkout would write checked as for
+                // `--staged`.
+                Box::new(tracked.with_left_out(move || {
+                    Ok(super::tracked_inputs::LeftOut {
+                        staged: Box::new(LazyGitVfs::index(&top)?.checked_line_ends(&base)),
+                        paths: git::skip_worktree_paths(&top)?,
+                    })
                 }))
             }
         })

@@ -23,6 +23,17 @@ use crate::vfs::{DiskVfs, Vfs};
 /// Lists the paths git tracks, when first asked.
 type Lister = Box<dyn Fn() -> io::Result<Vec<PathBuf>> + Send + Sync>;
 
+/// Opens what a sparse checkout leaves out: the reader of the staged
+/// blobs, and the paths marked skip-worktree.
+type LeftOutOpener = Box<dyn Fn() -> io::Result<LeftOut> + Send + Sync>;
+
+/// The files a sparse checkout leaves off the disk, read as git takes
+/// them: their staged blobs ([`crate::git::skip_worktree_paths`]).
+pub struct LeftOut {
+    pub staged: Box<dyn Vfs>,
+    pub paths: HashSet<PathBuf>,
+}
+
 /// The working tree, with a job's inputs limited to the paths git tracks.
 pub struct TrackedInputs {
     disk: DiskVfs,
@@ -31,6 +42,12 @@ pub struct TrackedInputs {
     /// top of the work tree: listed on a job's first read only, since most
     /// jobs read no file and the listing walks the whole index.
     tracked: OnceLock<Result<HashSet<PathBuf>, String>>,
+    /// Where a file absent from the disk is read from when a sparse
+    /// checkout left it out: git lists such a file's change by its staged
+    /// blob, so reading nothing made the gate drop it or fail on it
+    /// (R16-40). Opened on the first such read.
+    open_left_out: Option<LeftOutOpener>,
+    left_out: OnceLock<Result<LeftOut, String>>,
 }
 
 impl TrackedInputs {
@@ -42,6 +59,43 @@ impl TrackedInputs {
             disk: DiskVfs::new(root),
             list: Box::new(list),
             tracked: OnceLock::new(),
+            open_left_out: None,
+            left_out: OnceLock::new(),
+        }
+    }
+
+    /// Read a file a sparse checkout leaves out through what `open` gives.
+    pub fn with_left_out(
+        mut self,
+        open: impl Fn() -> io::Result<LeftOut> + Send + Sync + 'static,
+    ) -> TrackedInputs {
+        self.open_left_out = Some(Box::new(open));
+        self
+    }
+
+    /// The reader of `path` when it is absent from the disk (no entry at
+    /// all: a link leading nowhere is there) and the index marks it
+    /// skip-worktree; `None` otherwise.
+    fn left_out(&self, path: &Path) -> Option<io::Result<&dyn Vfs>> {
+        let open = self.open_left_out.as_ref()?;
+        let rel = crate::vfs::normalize(path);
+        if rel.is_absolute() || rel.starts_with("..") {
+            return None;
+        }
+        let absent = std::fs::symlink_metadata(self.disk.root().join(&rel))
+            .is_err_and(|e| e.kind() == io::ErrorKind::NotFound);
+        if !absent {
+            return None;
+        }
+        match self
+            .left_out
+            .get_or_init(|| open().map_err(|e| e.to_string()))
+        {
+            Ok(l) if l.paths.contains(&rel) => Some(Ok(l.staged.as_ref())),
+            Ok(_) => None,
+            Err(e) => Some(Err(io::Error::other(format!(
+                "cannot read the index for a file the sparse checkout leaves out: {e}"
+            )))),
         }
     }
 
@@ -56,7 +110,13 @@ impl TrackedInputs {
 
 impl Vfs for TrackedInputs {
     fn read(&self, path: &Path) -> io::Result<Source> {
-        self.disk.read(path)
+        match self.disk.read(path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => match self.left_out(path) {
+                Some(staged) => staged?.read(path),
+                None => Err(e),
+            },
+            read => read,
+        }
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
         self.disk.list(dir)
@@ -83,7 +143,12 @@ impl Vfs for TrackedInputs {
         self.disk.describe()
     }
     fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
-        self.disk.head(path, n)
+        self.disk
+            .head(path, n)
+            .or_else(|| match self.left_out(path) {
+                Some(Ok(staged)) => staged.head(path, n),
+                _ => None,
+            })
     }
     fn fence_root(&self) -> Option<&Path> {
         self.disk.fence_root()

@@ -134,7 +134,13 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
 /// simulation rules quietly left out.
 pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
     if args.pre_commit {
-        let mode = super::pre_commit::Mode::from_env();
+        let mode = match super::pre_commit::Mode::from_env().resolved() {
+            Ok(mode) => mode,
+            Err(d) => {
+                super::common::eprint_diags(&d.into(), color.stderr());
+                return crate::diag::exit::NOMAD_ERROR;
+            }
+        };
         if let Some(note) = mode.check_note() {
             eprintln!("{note}");
         }

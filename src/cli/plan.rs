@@ -244,9 +244,10 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         // `--all-files` nothing is staged and nothing is planned.
         let mut args = args.clone();
         args.pre_commit = false;
-        (args.staged, args.base, args.head) = match super::pre_commit::Mode::from_env() {
-            m @ super::pre_commit::Mode::Refs { .. } => m.flags(),
-            _ => (true, None, None),
+        (args.staged, args.base, args.head) = match super::pre_commit::Mode::from_env().resolved() {
+            Ok(m @ super::pre_commit::Mode::Refs { .. }) => m.flags(),
+            Ok(_) => (true, None, None),
+            Err(d) => return fail(&d.into(), color),
         };
         return run(&args, color);
     }

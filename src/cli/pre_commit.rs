@@ -15,6 +15,17 @@
 //!   the index being committed with `GIT_INDEX_FILE` (git's
 //!   `run_commit_hook`, builtin/commit.c), and pre-commit passes its
 //!   environment on to hooks untouched, so the run is `--staged`.
+//! - the `pre-push` stage of a history whose root the remote lacks (a
+//!   first push, an orphan branch): pre-commit finds no commit to start
+//!   from and runs the hooks as `--all-files`, exporting the pushed
+//!   branch's names (`PRE_COMMIT_LOCAL_BRANCH`, `PRE_COMMIT_REMOTE_NAME`,
+//!   ...) but no refs (pre-commit 4.7.0 `commands/hook_impl.py`
+//!   `_pre_push_ns`:141-161, `commands/run.py`:386-405). The pushed ref is
+//!   not the working tree, so judging the working tree passed a pushed
+//!   commit it never read (R16-41). The run is `--base REMOTE/HEAD --head
+//!   LOCAL` when the remote's default branch is known here, else one
+//!   "cannot tell" that fails the hook (pre-commit shows a hook's output
+//!   only when it fails).
 //! - otherwise (`pre-commit run --all-files`, `--files`, pre-commit.ci, a
 //!   plain `pre-commit run`): pre-commit tells a hook nothing about its
 //!   mode, so the run is the strictest one that needs no base: every job
@@ -30,6 +41,9 @@ pub enum Mode {
     Refs { from: String, to: String },
     /// A commit being made: `--staged`.
     Staged,
+    /// The pre-push stage with no range: `local` is the ref being pushed
+    /// (`PRE_COMMIT_LOCAL_BRANCH`), `remote` the remote's name or URL.
+    PushUnranged { local: String, remote: String },
     /// No change known: the working tree's job files.
     WorkTree,
 }
@@ -50,10 +64,57 @@ impl Mode {
         if let (Some(from), Some(to)) = (set("PRE_COMMIT_FROM_REF"), set("PRE_COMMIT_TO_REF")) {
             return Mode::Refs { from, to };
         }
+        // pre-commit exports these four only for the pre-push stage
+        // (run.py:398-405), so they tell a push from `--all-files`.
+        if let (Some(local), Some(remote)) = (
+            set("PRE_COMMIT_LOCAL_BRANCH"),
+            set("PRE_COMMIT_REMOTE_NAME"),
+        ) {
+            return Mode::PushUnranged { local, remote };
+        }
         if set("GIT_INDEX_FILE").is_some() {
             return Mode::Staged;
         }
         Mode::WorkTree
+    }
+
+    /// This mode with a push without a range made a range: from the
+    /// remote's default branch as this repository knows it
+    /// (`refs/remotes/REMOTE/HEAD`, which `git clone` and `git remote
+    /// set-head` write) to the pushed ref; a "cannot tell" when it is not
+    /// known, since nothing says what the push changes or what runs.
+    pub fn resolved(self) -> Result<Mode, crate::diag::Diag> {
+        let Mode::PushUnranged { local, remote } = self else {
+            return Ok(self);
+        };
+        let default = format!("refs/remotes/{remote}/HEAD");
+        let root = std::env::current_dir()
+            .ok()
+            .and_then(|d| crate::git::repo_root(&d));
+        let known = |rev: &str| {
+            root.as_deref()
+                .is_some_and(|r| crate::git::LazyGitVfs::rev(r, rev).is_ok())
+        };
+        if known(&default) && known(&local) {
+            return Ok(Mode::Refs {
+                from: default,
+                to: local,
+            });
+        }
+        let (local, remote) = (
+            crate::escape::one_line(&local),
+            crate::escape::one_line(&remote),
+        );
+        Err(crate::diag::Diag::error(
+            "pre_commit::no-range",
+            format!(
+                "cannot tell: pre-commit ran this pre-push hook without a range ({remote} lacks the pushed history's first commit, so pre-commit passes no --from-ref/--to-ref), and {remote}'s default branch is not known here: {local} was not judged"
+            ),
+        )
+        .as_cannot_tell()
+        .help(format!(
+            "judge the push yourself (`nomad-preflight check --base REV --head {local}`, REV the revision the cluster runs), then push with `--no-verify`; once {remote} holds a default branch, `git remote set-head {remote} --auto` lets this hook judge against it"
+        )))
     }
 
     /// The run's `--staged`, `--base` and `--head`.
@@ -61,7 +122,8 @@ impl Mode {
         match self {
             Mode::Refs { from, to } => (false, Some(from.clone()), Some(to.clone())),
             Mode::Staged => (true, None, None),
-            Mode::WorkTree => (false, None, None),
+            // Never judged as the working tree: `resolved` first.
+            Mode::WorkTree | Mode::PushUnranged { .. } => (false, None, None),
         }
     }
 
@@ -112,6 +174,28 @@ mod tests {
         assert_eq!(mode(&[("PRE_COMMIT_TO_REF", "b")]), Mode::WorkTree);
         assert_eq!(mode(&[("GIT_INDEX_FILE", "")]), Mode::WorkTree);
         assert_eq!(mode(&[]), Mode::WorkTree);
+    }
+
+    /// pre-commit 4.7.0's pre-push of a history the remote lacks the root
+    /// of: the branch variables, no refs (hook_impl.py:155-161).
+    #[test]
+    fn a_push_without_refs_is_no_working_tree_run() {
+        let push = [
+            ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/feature"),
+            ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/feature"),
+            ("PRE_COMMIT_REMOTE_NAME", "origin"),
+            ("PRE_COMMIT_REMOTE_URL", "../remote.git"),
+        ];
+        let unranged = Mode::PushUnranged {
+            local: "refs/heads/feature".into(),
+            remote: "origin".into(),
+        };
+        assert_eq!(mode(&push), unranged);
+        assert!(unranged.check_note().is_none());
+        // With refs (the usual push), the range.
+        let mut ranged = push.to_vec();
+        ranged.extend([("PRE_COMMIT_FROM_REF", "a"), ("PRE_COMMIT_TO_REF", "b")]);
+        assert!(matches!(mode(&ranged), Mode::Refs { .. }));
     }
 
     #[test]

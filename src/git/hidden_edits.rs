@@ -73,6 +73,18 @@ pub(super) fn add_hidden(
     Ok(())
 }
 
+/// The files and links a sparse checkout leaves out of the working tree:
+/// the index entries marked skip-worktree. Git takes each as its staged
+/// blob (`git diff BASE` never looks at the disk for them), so a reader
+/// of the working tree reads that blob where the file is absent.
+pub fn skip_worktree_paths(root: &Path) -> io::Result<HashSet<PathBuf>> {
+    let repo = repo::open(root)?;
+    Ok(marked_entries(&repo)?
+        .into_iter()
+        .filter_map(|(path, skip_worktree)| skip_worktree.then_some(path))
+        .collect())
+}
+
 /// The merged entries of files and links marked assume-unchanged or
 /// skip-worktree, with whether it was skip-worktree.
 fn marked_entries(repo: &Repo) -> io::Result<Vec<(PathBuf, bool)>> {

@@ -20,6 +20,7 @@ mod lazy;
 mod line_ends;
 mod links;
 mod loose;
+mod missing;
 mod pack;
 mod plain;
 mod repo;
@@ -32,7 +33,9 @@ use std::path::{Path, PathBuf};
 use gix::bstr::{BStr, ByteSlice};
 
 pub use cli::{ls_files, parse_name_status, untracked};
+pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{is_lfs_pointer, lfs_refusal, LazyGitVfs, LINE_ENDS};
+pub use missing::{is_missing_object, MISSING_OBJECT_HELP};
 pub use submodule::is_unreadable as is_submodule_unreadable;
 
 use crate::vfs::MemVfs;

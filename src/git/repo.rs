@@ -499,7 +499,11 @@ pub(super) fn blob(repo: &Repo, oid: ObjectId, path: &Path) -> io::Result<Vec<u8
         };
     }
     let gix = repo.gix()?;
-    let size = gix.find_header(oid).map_err(other)?.size();
+    // Absent, not unreadable: a partial clone's blob not fetched yet.
+    let Some(header) = gix.try_find_header(oid).map_err(other)? else {
+        return Err(super::missing::missing_object(oid));
+    };
+    let size = header.size();
     if size > max {
         return Err(crate::project::too_big(path, size, max));
     }

@@ -304,13 +304,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 color.stdout()
             )
         ),
-        PlanFormat::Markdown => print!(
-            "{}",
-            markdown::render(
-                &judged,
-                &format!("plans of changed jobs against `{}`", setup.range.base)
-            )
-        ),
+        PlanFormat::Markdown => print!("{}", markdown::render(&judged, &setup.range.base)),
         PlanFormat::Json => {
             let v = changed_json(args, &setup, &judged, &added);
             match crate::escape::json_pretty(&v) {

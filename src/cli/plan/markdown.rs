@@ -73,9 +73,15 @@ fn preemptions(plan: &JobPlan) -> String {
         .join("; ")
 }
 
-/// The whole summary under `heading`: the table, then what the policy refuses.
-pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
-    let mut out = format!("### nomad-preflight: {heading}\n\n");
+/// The whole summary of the plans against the revision `base`: the
+/// table, then what the policy refuses.
+pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
+    // A ref's name may hold backticks, `<` and `@` (git-check-ref-format):
+    // a code span shows it as it is.
+    let mut out = format!(
+        "### nomad-preflight: plans of changed jobs against {}\n\n",
+        code(base)
+    );
     if entries.is_empty() {
         out.push_str("No job file changed.\n");
         return out;
@@ -134,8 +140,15 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], heading: &str) -> String {
     let refused: Vec<String> = entries
         .iter()
         .flat_map(|(e, vs)| {
-            vs.iter()
-                .map(move |v| format!("- {}: {v}", code(&e.path.display().to_string())))
+            // A refusal names groups and jobs from the pull request:
+            // text from input, escaped as every cell is (R16-43).
+            vs.iter().map(move |v| {
+                format!(
+                    "- {}: {}",
+                    code(&e.path.display().to_string()),
+                    cell(&v.to_string())
+                )
+            })
         })
         .collect();
     // What each plan assumed that the world does not state
