@@ -19,6 +19,13 @@
 //! and touched only as it is used; when a block does not fit the run counts
 //! as big. Memory freed out of order is not reused: the region bounds what
 //! that costs, and a run that needs more is big.
+//!
+//! On x86-64 Linux the region is one transparent huge page when the kernel
+//! has one free ([`huge`] says why); otherwise its pages are made as the
+//! cursor reaches them.
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod huge;
 
 #[cfg(unix)]
 mod imp {
@@ -36,6 +43,7 @@ mod imp {
             off: c_long,
         ) -> *mut c_void;
         fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
+        fn munmap(addr: *mut c_void, len: usize) -> c_int;
     }
 
     /// `MADV_POPULATE_WRITE` (Linux 5.14): make the pages now, in one call.
@@ -114,27 +122,76 @@ mod imp {
     /// Before the program's first allocation (the binary's `.init_array`
     /// hook): reserve the region and serve this thread from it.
     pub fn start() {
-        // SAFETY: a fresh private anonymous mapping, ours alone; its pages
-        // are made (zeroed) by the kernel as they are first touched.
-        let p = unsafe {
-            mmap(
-                std::ptr::null_mut(),
-                SIZE,
-                PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if p == MAP_FAILED || p.is_null() {
+        let Some(base) = reserve() else {
             return; // mimalloc serves the whole run
-        }
-        let base = p as usize;
+        };
         CURSOR.store(base, Relaxed);
-        MADE.store(base, Relaxed);
+        let made = if on_huge_page(base) {
+            base + SIZE
+        } else {
+            base
+        };
+        MADE.store(made, Relaxed);
         BASE.store(base, Relaxed);
         SERVED.with(|s| s.set(true));
         OVER.store(false, Relaxed);
+    }
+
+    /// A fresh private anonymous mapping of [`SIZE`] bytes, aligned to its
+    /// size where a huge page could back it (Linux places a mapping this
+    /// large so since 6.7; before, it is cut out of one twice as large).
+    fn reserve() -> Option<usize> {
+        // SAFETY: fresh private anonymous mappings, ours alone; their pages
+        // are made (zeroed) by the kernel as they are first touched. Only
+        // the parts outside the aligned region are unmapped.
+        unsafe {
+            let p = map(SIZE)?;
+            if !cfg!(all(target_os = "linux", target_arch = "x86_64")) || p % SIZE == 0 {
+                return Some(p);
+            }
+            munmap(p as *mut c_void, SIZE);
+            let wide = map(2 * SIZE)?;
+            let at = wide.next_multiple_of(SIZE);
+            if at > wide {
+                munmap(wide as *mut c_void, at - wide);
+            }
+            munmap((at + SIZE) as *mut c_void, wide + SIZE - at);
+            Some(at)
+        }
+    }
+
+    /// # Safety
+    /// Maps fresh memory; nothing else is touched.
+    unsafe fn map(len: usize) -> Option<usize> {
+        let p = mmap(
+            std::ptr::null_mut(),
+            len,
+            PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        (p != MAP_FAILED && !p.is_null()).then_some(p as usize)
+    }
+
+    /// Whether the region at `base` is one huge page now (its pages need
+    /// no making then).
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    fn on_huge_page(base: usize) -> bool {
+        const { assert!(SIZE == super::huge::HUGE) };
+        super::huge::back(base)
+    }
+
+    #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+    fn on_huge_page(_base: usize) -> bool {
+        false
+    }
+
+    /// Whether the region is one huge page (read back from the kernel).
+    #[cfg(test)]
+    pub fn region() -> (usize, bool) {
+        let base = BASE.load(Relaxed);
+        (base, base != 0 && MADE.load(Relaxed) >= base + SIZE)
     }
 
     /// Serve the calling thread as [`start`] serves the main one (a test
@@ -284,6 +341,49 @@ pub use imp::*;
 mod tests {
     use super::imp::{over, over_now, owns, serve_this_thread};
     use std::alloc::{alloc, alloc_zeroed, dealloc, realloc, Layout};
+
+    /// The region this test binary's start made (its `.init_array` runs
+    /// the binary's): when it says it is one huge page, the kernel's own
+    /// account agrees (`AnonHugePages` of its mapping in
+    /// `/proc/self/smaps`), after huge pages were turned off for the rest
+    /// of the process (which must not split it).
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    #[test]
+    fn a_region_said_huge_is_one_huge_page_in_the_kernels_account() {
+        let (base, huge) = super::imp::region();
+        assert_ne!(base, 0, "the region was reserved at start");
+        assert_eq!(base % super::huge::HUGE, 0, "aligned for a huge page");
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        let mut inside = false;
+        let mut anon_huge_kb = None;
+        for line in smaps.lines() {
+            if let Some((range, _)) = line.split_once(' ') {
+                if let Some((lo, hi)) = range.split_once('-') {
+                    if let (Ok(lo), Ok(hi)) =
+                        (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
+                    {
+                        inside = lo <= base && base < hi;
+                        continue;
+                    }
+                }
+            }
+            if inside {
+                if let Some(kb) = line.strip_prefix("AnonHugePages:") {
+                    anon_huge_kb = kb
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<usize>()
+                        .ok();
+                }
+            }
+        }
+        let kb = anon_huge_kb.expect("the region's mapping in smaps");
+        assert_eq!(huge, kb >= 2048, "region says huge={huge}, smaps {kb} kB");
+        if !huge {
+            eprintln!("no free huge page at start (or THP off): the small-page path ran");
+        }
+    }
 
     fn fill(p: *mut u8, n: usize, seed: u8) {
         for i in 0..n {

@@ -126,16 +126,18 @@ unsafe impl GlobalAlloc for Allocator {
 /// says why): Rust's runtime allocates before `main` (the main thread's
 /// handle), and that first touch of the allocator's arena was already a
 /// 2 MB page to zero (`perf record` call graph of 20 hooks), so this runs
-/// from the C library's constructors instead. It allocates nothing.
+/// from the C library's constructors instead. It allocates nothing. The
+/// main thread's region comes first: it is the one huge page a small run
+/// keeps ([`bump_first`]), made before huge pages are turned off.
 #[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array"]
 static HOLD_HUGE_PAGES: extern "C" fn() = {
     extern "C" fn hold() {
+        bump_first::start();
         nomad_preflight::huge_pages::hold();
         arena::small();
         glibc_arenas::one();
-        bump_first::start();
     }
     hold
 };
