@@ -13,9 +13,11 @@
 //! a vector grown at the end stays in place), and which allocator made a
 //! block is told by one range test.
 //!
-//! Only the thread that ran [`start`] (the main thread, from `.init_array`)
-//! is served: a thread started later allocates from mimalloc's per-thread
-//! heaps from its first block. The region is [`SIZE`] bytes reserved once
+//! The thread that ran [`start`] (the main thread, from `.init_array`) is
+//! served; when the region is one huge page, so is the first thread
+//! started after it (the hook's select-ahead helper), from a slice of its
+//! own at the region's top ([`HELPER`]). Any other thread allocates from
+//! mimalloc's per-thread heaps from its first block. The region is [`SIZE`] bytes reserved once
 //! and touched only as it is used; when a block does not fit the run counts
 //! as big. Memory freed out of order is not reused: the region bounds what
 //! that costs, and a run that needs more is big.
@@ -100,23 +102,106 @@ mod imp {
     /// gave, so the text of a run cannot change with a block's place).
     const MIN_ALIGN: usize = 16;
 
+    /// The top of a huge region kept for the first thread started after
+    /// the main one. The hook's select-ahead helper asks ~280 KB of the
+    /// demo (peak ~235 KB live); served by mimalloc it took ~100 page
+    /// faults of its own (its heap's pages, one at a time) and a heap's
+    /// set-up (a 64 MiB reservation, `madvise`, `prctl`). The main thread
+    /// keeps the rest (~1.2 MB cut with the demo's edit staged).
+    const HELPER: usize = 512 << 10;
+
     /// The region's first byte; 0 until [`start`] (nothing is ours then).
     static BASE: AtomicUsize = AtomicUsize::new(0);
-    /// The first byte not yet cut.
+    /// The main thread's first byte not yet cut.
     static CURSOR: AtomicUsize = AtomicUsize::new(0);
+    /// The end of the main thread's part: the helper's slice begins there
+    /// (the region's end when it has none).
+    static MAIN_END: AtomicUsize = AtomicUsize::new(0);
+    /// The helper's first byte not yet cut; 0 when there is no slice.
+    static HELPER_CURSOR: AtomicUsize = AtomicUsize::new(0);
+    /// Whether a thread has taken the helper's slice.
+    static HELPER_TAKEN: AtomicBool = AtomicBool::new(false);
     /// Whether new blocks are mimalloc's (true until [`start`]).
     static OVER: AtomicBool = AtomicBool::new(true);
 
+    /// What serves a thread: not asked yet, the main part, the helper's
+    /// slice, or mimalloc.
+    const ASK: u8 = 0;
+    const MAIN: u8 = 1;
+    const HELPER_SLICE: u8 = 2;
+    const NOT_SERVED: u8 = 3;
+
     std::thread_local! {
-        /// Whether this thread's blocks are cut here: only the thread that
-        /// ran [`start`]. With glibc (one arena) a second thread allocating
-        /// at the same time took the arena's lock turn about with the main
-        /// one (~60 context switches a `check --staged` under `chrt`).
-        static SERVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Which part of the region serves this thread, if any. Each
+        /// served thread cuts from a part of its own: with glibc (one
+        /// arena) a second thread allocating at the same time took the
+        /// arena's lock turn about with the main one (~60 context switches
+        /// a `check --staged` under `chrt`).
+        static SERVED: std::cell::Cell<u8> = const { std::cell::Cell::new(ASK) };
     }
 
-    fn served() -> bool {
-        SERVED.with(|s| s.get())
+    /// One part of the region: its cursor and its end.
+    struct Part {
+        cursor: &'static AtomicUsize,
+        end: usize,
+        main: bool,
+    }
+
+    fn main_part() -> Part {
+        Part {
+            cursor: &CURSOR,
+            end: MAIN_END.load(Relaxed),
+            main: true,
+        }
+    }
+
+    fn helper_part() -> Part {
+        Part {
+            cursor: &HELPER_CURSOR,
+            end: BASE.load(Relaxed) + SIZE,
+            main: false,
+        }
+    }
+
+    /// The part that serves the calling thread; the first thread to ask
+    /// after the main one takes the helper's slice when there is one.
+    #[inline]
+    fn mine() -> Option<Part> {
+        match SERVED.with(|s| s.get()) {
+            MAIN => Some(main_part()),
+            HELPER_SLICE => Some(helper_part()),
+            NOT_SERVED => None,
+            _ => take_helper_slice(),
+        }
+    }
+
+    #[cold]
+    fn take_helper_slice() -> Option<Part> {
+        let has_slice = HELPER_CURSOR.load(Relaxed) != 0;
+        let took = has_slice && !HELPER_TAKEN.swap(true, Relaxed);
+        SERVED.with(|s| s.set(if took { HELPER_SLICE } else { NOT_SERVED }));
+        took.then(helper_part)
+    }
+
+    /// The part a block of ours lies in (by its first byte).
+    #[inline]
+    fn part_of(ptr: usize) -> Part {
+        if ptr < MAIN_END.load(Relaxed) {
+            main_part()
+        } else {
+            helper_part()
+        }
+    }
+
+    /// The part `part` has no room left: a full main part makes the run
+    /// big; a full helper slice sends that thread to mimalloc.
+    #[cold]
+    fn full(part: &Part) {
+        if part.main {
+            over();
+        } else {
+            SERVED.with(|s| s.set(NOT_SERVED));
+        }
     }
 
     /// Before the program's first allocation (the binary's `.init_array`
@@ -126,14 +211,18 @@ mod imp {
             return; // mimalloc serves the whole run
         };
         CURSOR.store(base, Relaxed);
-        let made = if on_huge_page(base) {
-            base + SIZE
+        if on_huge_page(base) {
+            MADE.store(base + SIZE, Relaxed);
+            MAIN_END.store(base + SIZE - HELPER, Relaxed);
+            HELPER_CURSOR.store(base + SIZE - HELPER, Relaxed);
         } else {
-            base
-        };
-        MADE.store(made, Relaxed);
+            // No slice for a helper: its pages would be made one by one,
+            // as mimalloc's are.
+            MADE.store(base, Relaxed);
+            MAIN_END.store(base + SIZE, Relaxed);
+        }
         BASE.store(base, Relaxed);
-        SERVED.with(|s| s.set(true));
+        SERVED.with(|s| s.set(MAIN));
         OVER.store(false, Relaxed);
     }
 
@@ -198,7 +287,19 @@ mod imp {
     /// runs on a thread of the harness's).
     #[cfg(test)]
     pub fn serve_this_thread() {
-        SERVED.with(|s| s.set(true));
+        SERVED.with(|s| s.set(MAIN));
+    }
+
+    /// Whether the helper's slice serves the calling thread.
+    #[cfg(test)]
+    pub fn on_helper_slice() -> bool {
+        SERVED.with(|s| s.get()) == HELPER_SLICE
+    }
+
+    /// The helper's slice's bounds.
+    #[cfg(test)]
+    pub fn helper_slice() -> (usize, usize) {
+        (MAIN_END.load(Relaxed), BASE.load(Relaxed) + SIZE)
     }
 
     /// Whether new blocks are mimalloc's now.
@@ -220,25 +321,28 @@ mod imp {
         base != 0 && (ptr as usize).wrapping_sub(base) < SIZE
     }
 
-    /// Cut `size` bytes at `align` off the region; `None` when the region
-    /// has no room left (the run is then big).
+    /// Cut `size` bytes at `align` off `part`; `None` when it has no room
+    /// left ([`full`]).
     #[inline]
-    fn cut(size: usize, align: usize) -> Option<*mut u8> {
+    fn cut(part: &Part, size: usize, align: usize) -> Option<*mut u8> {
         let align = align.max(MIN_ALIGN);
-        let limit = BASE.load(Relaxed) + SIZE;
-        let mut cur = CURSOR.load(Relaxed);
+        let mut cur = part.cursor.load(Relaxed);
         loop {
             let at = cur.checked_add(align - 1)? & !(align - 1);
             let end = match at.checked_add(size) {
-                Some(end) if end <= limit => end,
+                Some(end) if end <= part.end => end,
                 _ => {
-                    over();
+                    full(part);
                     return None;
                 }
             };
-            // One thread is served, but a test may serve a second: the
+            // One thread cuts from a part, but a test may serve a second
+            // from it, and another thread may free its last block: the
             // cursor moves by compare-and-swap so two never share a block.
-            match CURSOR.compare_exchange_weak(cur, end, Relaxed, Relaxed) {
+            match part
+                .cursor
+                .compare_exchange_weak(cur, end, Relaxed, Relaxed)
+            {
                 Ok(_) => {
                     if end > MADE.load(Relaxed) {
                         make_pages(end);
@@ -256,10 +360,10 @@ mod imp {
     /// `layout` has a non-zero size (GlobalAlloc's contract).
     #[inline]
     pub unsafe fn alloc(layout: Layout, zeroed: bool) -> Option<*mut u8> {
-        if OVER.load(Relaxed) || !served() {
+        if OVER.load(Relaxed) {
             return None;
         }
-        let p = cut(layout.size(), layout.align())?;
+        let p = cut(&mine()?, layout.size(), layout.align())?;
         if zeroed {
             // A block taken back may be cut again: not always fresh zeroes.
             std::ptr::write_bytes(p, 0, layout.size());
@@ -268,7 +372,8 @@ mod imp {
     }
 
     /// Give back a block [`owns`] says is ours: taken back when it is the
-    /// last one cut, else left as it is.
+    /// last one cut from its part (whichever thread frees it), else left
+    /// as it is.
     ///
     /// # Safety
     /// `ptr` was returned by [`alloc`] or [`realloc`] for `layout` (its
@@ -276,7 +381,10 @@ mod imp {
     #[inline]
     pub unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         let end = ptr as usize + layout.size();
-        let _ = CURSOR.compare_exchange(end, ptr as usize, Relaxed, Relaxed);
+        let part = part_of(ptr as usize);
+        let _ = part
+            .cursor
+            .compare_exchange(end, ptr as usize, Relaxed, Relaxed);
     }
 
     /// Resize a block of ours: in place when it is the last one cut (or it
@@ -287,14 +395,17 @@ mod imp {
     /// `ptr` is ours ([`owns`]) block of `layout`; `new_size` is non-zero.
     #[inline]
     pub unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> Option<*mut u8> {
-        if OVER.load(Relaxed) || !served() {
+        if OVER.load(Relaxed) {
             return None;
         }
+        let mine = mine()?;
         let at = ptr as usize;
         let end = at + layout.size();
+        let part = part_of(at);
         if let Some(new_end) = at.checked_add(new_size) {
-            if new_end <= BASE.load(Relaxed) + SIZE
-                && CURSOR
+            if new_end <= part.end
+                && part
+                    .cursor
                     .compare_exchange(end, new_end, Relaxed, Relaxed)
                     .is_ok()
             {
@@ -307,7 +418,7 @@ mod imp {
         if new_size <= layout.size() {
             return Some(ptr); // not the last block: the tail stays unused
         }
-        let moved = cut(new_size, layout.align())?;
+        let moved = cut(&mine, new_size, layout.align())?;
         std::ptr::copy_nonoverlapping(ptr, moved, layout.size());
         Some(moved)
     }
@@ -338,176 +449,4 @@ mod imp {
 pub use imp::*;
 
 #[cfg(all(test, unix))]
-mod tests {
-    use super::imp::{over, over_now, owns, serve_this_thread};
-    use std::alloc::{alloc, alloc_zeroed, dealloc, realloc, Layout};
-
-    /// The region this test binary's start made (its `.init_array` runs
-    /// the binary's): when it says it is one huge page, the kernel's own
-    /// account agrees (`AnonHugePages` of its mapping in
-    /// `/proc/self/smaps`), after huge pages were turned off for the rest
-    /// of the process (which must not split it).
-    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-    #[test]
-    fn a_region_said_huge_is_one_huge_page_in_the_kernels_account() {
-        let (base, huge) = super::imp::region();
-        assert_ne!(base, 0, "the region was reserved at start");
-        assert_eq!(base % super::huge::HUGE, 0, "aligned for a huge page");
-        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-        let mut inside = false;
-        let mut anon_huge_kb = None;
-        for line in smaps.lines() {
-            if let Some((range, _)) = line.split_once(' ') {
-                if let Some((lo, hi)) = range.split_once('-') {
-                    if let (Ok(lo), Ok(hi)) =
-                        (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
-                    {
-                        inside = lo <= base && base < hi;
-                        continue;
-                    }
-                }
-            }
-            if inside {
-                if let Some(kb) = line.strip_prefix("AnonHugePages:") {
-                    anon_huge_kb = kb
-                        .trim()
-                        .trim_end_matches("kB")
-                        .trim()
-                        .parse::<usize>()
-                        .ok();
-                }
-            }
-        }
-        let kb = anon_huge_kb.expect("the region's mapping in smaps");
-        assert_eq!(huge, kb >= 2048, "region says huge={huge}, smaps {kb} kB");
-        if !huge {
-            eprintln!("no free huge page at start (or THP off): the small-page path ran");
-        }
-    }
-
-    fn fill(p: *mut u8, n: usize, seed: u8) {
-        for i in 0..n {
-            unsafe { p.add(i).write(seed.wrapping_add(i as u8)) };
-        }
-    }
-
-    fn holds(p: *const u8, n: usize, seed: u8) -> bool {
-        (0..n).all(|i| unsafe { p.add(i).read() } == seed.wrapping_add(i as u8))
-    }
-
-    /// Only the thread that started the region is served: a thread started
-    /// later is mimalloc's from its first block, even while the region
-    /// serves (glibc's one arena, before, was a lock the two took turns at),
-    /// and a block one makes the other may free.
-    #[test]
-    fn a_later_thread_allocates_from_mimalloc() {
-        let l = Layout::from_size_align(48, 8).unwrap();
-        let (theirs, was_on) = std::thread::spawn(move || {
-            let on = !over_now();
-            let p = unsafe { alloc(l) };
-            assert!(!p.is_null());
-            (p as usize, on)
-        })
-        .join()
-        .unwrap();
-        if was_on {
-            assert!(
-                !owns(theirs as *mut u8),
-                "a later thread's block is mimalloc's"
-            );
-        }
-        serve_this_thread();
-        let on = !over_now();
-        let ours = unsafe { alloc(l) };
-        if on && !over_now() {
-            assert!(owns(ours), "the served thread's block is the region's");
-        }
-        unsafe {
-            dealloc(theirs as *mut u8, l);
-            dealloc(ours, l);
-        }
-    }
-
-    /// Blocks of every kind cut before and after the switch, resized
-    /// across it and freed after it: each goes back to the allocator that
-    /// made it (a wrong one aborts the test process), keeps its bytes and
-    /// its alignment, a zeroed block is zeroed even where a freed one lay,
-    /// and the region's blocks are its own.
-    #[test]
-    fn every_block_goes_back_to_its_maker_across_the_switch() {
-        serve_this_thread();
-        let layouts: Vec<Layout> = [
-            (1, 1),
-            (24, 8),
-            (100, 16),
-            (4000, 8),
-            (300, 64),
-            (5000, 4096),
-        ]
-        .iter()
-        .map(|&(size, align)| Layout::from_size_align(size, align).unwrap())
-        .collect();
-        // A freed last block is cut again: dirty it first.
-        let scratch = Layout::from_size_align(256, 8).unwrap();
-        let s = unsafe { alloc(scratch) };
-        fill(s, 256, 7);
-        unsafe { dealloc(s, scratch) };
-        let mut before = Vec::new();
-        for (k, l) in layouts.iter().enumerate() {
-            let on = !over_now();
-            let zeroed = k % 2 == 0;
-            let p = unsafe {
-                if zeroed {
-                    alloc_zeroed(*l)
-                } else {
-                    alloc(*l)
-                }
-            };
-            assert!(!p.is_null());
-            assert_eq!(p as usize % l.align(), 0, "{l:?}");
-            if zeroed {
-                assert!((0..l.size()).all(|i| unsafe { p.add(i).read() } == 0));
-            }
-            if on && !over_now() {
-                assert!(owns(p), "a small run's block is the region's: {l:?}");
-            }
-            fill(p, l.size(), k as u8);
-            before.push((p, *l, k as u8));
-        }
-        // Grown while the region serves (the last in place, the others
-        // moved within it).
-        for (p, l, seed) in before.iter_mut() {
-            let n = unsafe { realloc(*p, *l, l.size() * 3) };
-            assert!(!n.is_null());
-            assert_eq!(n as usize % l.align(), 0);
-            assert!(holds(n, l.size(), *seed), "bytes kept: {l:?}");
-            *p = n;
-            *l = Layout::from_size_align(l.size() * 3, l.align()).unwrap();
-            fill(*p, l.size(), *seed);
-        }
-        over();
-        assert!(over_now());
-        let mut after = Vec::new();
-        for (k, l) in layouts.iter().enumerate() {
-            let p = unsafe { alloc(*l) };
-            assert!(!p.is_null());
-            assert!(!owns(p), "after the switch, mimalloc's: {l:?}");
-            fill(p, l.size(), 100 + k as u8);
-            after.push((p, *l, 100 + k as u8));
-        }
-        // A block of the small phase resized after it moves to mimalloc.
-        for (p, l, seed) in before.iter_mut() {
-            let n = unsafe { realloc(*p, *l, l.size() / 2 + 1) };
-            assert!(!n.is_null());
-            assert_eq!(n as usize % l.align(), 0);
-            assert!(holds(n, l.size() / 2 + 1, *seed), "bytes kept: {l:?}");
-            assert!(!owns(n));
-            *l = Layout::from_size_align(l.size() / 2 + 1, l.align()).unwrap();
-            *p = n;
-        }
-        for (p, l, seed) in after.iter().chain(before.iter()) {
-            assert!(holds(*p, l.size(), *seed));
-            unsafe { dealloc(*p, *l) };
-        }
-    }
-}
+mod tests;
