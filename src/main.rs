@@ -9,9 +9,10 @@ mod bump_first;
 static ALLOCATOR: Allocator = Allocator;
 
 /// Two allocators, one after the other: the main thread's blocks cut in
-/// turn from a region of their own ([`bump_first`]) while a run is small,
-/// mimalloc from the moment it is known to be big (and for every other
-/// thread from its start).
+/// turn from a region of their own ([`bump_first`]; so are the first later
+/// thread's, from a slice of it, when it is a huge page) while a run is
+/// small, mimalloc from the moment it is known to be big (and for every
+/// other thread from its start).
 ///
 /// mimalloc gives every size class its own 64 KiB page per thread, so a
 /// short run touches a fresh 4 KiB page for nearly every size it asks for
