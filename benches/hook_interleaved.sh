@@ -8,14 +8,15 @@
 # than the differences sought (BENCHMARKS.md, "hook round 4", whose
 # runner this is).
 #
-# Usage (python3, git; root for `chrt`, else unprioritised):
+# Usage (python3, git; root for `chrt -f 10`, else unprioritised, as with
+# NO_RT=1, which shows what the scheduler's preemption adds):
 #   benches/hook_interleaved.sh RUNS EXTRA_FILES BIN [BIN...]
 # EXTRA_FILES unrelated committed files (the bench's second repository has
 # 20,000). Prints, per command, medians over RUNS rounds (10 more rounds
 # first, dropped) of wall time, the child's CPU time (user + system) and its
 # minor page faults (`wait4`'s rusage: unlike `perf stat`'s page-faults,
-# these count the pages `MADV_POPULATE_WRITE` makes), and each wall median
-# over `true`'s.
+# these count the pages `MADV_POPULATE_WRITE` makes), each wall median
+# over `true`'s, and the wall time's 90th percentile (the tail).
 # Each binary keeps its own cache entries (the binary is in the key) in one
 # scratch cache folder, warmed by one run first.
 set -euo pipefail
@@ -33,21 +34,14 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/np-hook-inter.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
 # The bench's repository: the demo's world and jobs committed, one edit staged.
+# shellcheck source=benches/hook_repo.sh
+. "$here/benches/hook_repo.sh"
 repo=$scratch/repo
-mkdir -p "$repo"
-cp -r "$here/rules" "$here/jobs" "$repo/"
-for ((i = 0; i < extra; i++)); do
-  mkdir -p "$repo/docs/d$((i % 200))"
-  echo "file $i" >"$repo/docs/d$((i % 200))/f$i.txt"
-done
-git -C "$repo" init -q
-git -C "$repo" add -A
-git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit -qm world
-sed -i '0,/count = 1/s//count = 2/' "$repo/jobs/sockshop.nomad"
+hook_repo "$repo" "$extra"
 
 rt=()
-chrt -f 10 true 2>/dev/null && rt=(chrt -f 10)
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ -n "${NO_RT:-}" ] || ! chrt -f 10 true 2>/dev/null || rt=(chrt -f 10)
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)${rt[*]:+, under ${rt[*]}}"
 NOMAD_PREFLIGHT_CACHE_DIR=$scratch/cache "${rt[@]}" python3 - "$repo" "$runs" "${bins[@]}" <<'EOF'
 import os, shutil, statistics, subprocess, sys, time
 repo, runs, bins = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -87,9 +81,10 @@ for i in range(runs + 10):
         if i >= 10:
             got[name].append(r)
 t0 = statistics.median(r[0] for r in got["true"])
-print(f"{'command':58s} {'wall':>7s} {'/true':>6s} {'cpu':>6s} {'faults':>6s}  (medians of {runs}, ms)")
+print(f"{'command':58s} {'wall':>7s} {'/true':>6s} {'cpu':>6s} {'faults':>6s} {'wall p90':>8s}  (medians of {runs}, ms)")
 for name, _ in cmds:
     rs = got[name]
     med = [statistics.median(r[k] for r in rs) for k in range(3)]
-    print(f"{name[-58:]:58s} {med[0]:7.3f} {med[0] / t0:5.2f}x {med[1]:6.3f} {med[2]:6.0f}")
+    p90 = sorted(r[0] for r in rs)[len(rs) * 9 // 10]
+    print(f"{name[-58:]:58s} {med[0]:7.3f} {med[0] / t0:5.2f}x {med[1]:6.3f} {med[2]:6.0f} {p90:8.3f}")
 EOF
