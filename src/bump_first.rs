@@ -92,8 +92,9 @@ mod imp {
     const MAP_FAILED: *mut c_void = !0usize as *mut c_void;
 
     /// The region's size: the bytes the main thread may take before the run
-    /// counts as big whatever it is doing. The hook's main thread asks ~1.7
-    /// MB of the demo; a run that replays the demo 1,000 times (`plan
+    /// counts as big whatever it is doing (less the helper's slice on a
+    /// huge page). The hook's main thread cuts ~1.2 MB with the demo's edit
+    /// staged (1.36 MB asked); a run that replays the demo 1,000 times (`plan
     /// --samples`, never big by the size of its world) asks for hundreds of
     /// MB, and is better served by mimalloc soon.
     pub const SIZE: usize = 2 << 20;
