@@ -33,7 +33,10 @@ mod huge;
 mod imp {
     use std::alloc::Layout;
     use std::ffi::{c_int, c_long, c_void};
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    use std::sync::atomic::{
+        AtomicBool, AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
+        Ordering::Release,
+    };
 
     extern "C" {
         fn mmap(
@@ -339,10 +342,12 @@ mod imp {
             };
             // One thread cuts from a part, but a test may serve a second
             // from it, and another thread may free its last block: the
-            // cursor moves by compare-and-swap so two never share a block.
+            // cursor moves by compare-and-swap so two never share a block,
+            // and a block taken back from another thread is cut again only
+            // after that thread's last use of it (its free's Release).
             match part
                 .cursor
-                .compare_exchange_weak(cur, end, Relaxed, Relaxed)
+                .compare_exchange_weak(cur, end, Acquire, Relaxed)
             {
                 Ok(_) => {
                     if end > MADE.load(Relaxed) {
@@ -385,7 +390,7 @@ mod imp {
         let part = part_of(ptr as usize);
         let _ = part
             .cursor
-            .compare_exchange(end, ptr as usize, Relaxed, Relaxed);
+            .compare_exchange(end, ptr as usize, Release, Relaxed);
     }
 
     /// Resize a block of ours: in place when it is the last one cut (or it
@@ -407,7 +412,7 @@ mod imp {
             if new_end <= part.end
                 && part
                     .cursor
-                    .compare_exchange(end, new_end, Relaxed, Relaxed)
+                    .compare_exchange(end, new_end, AcqRel, Relaxed)
                     .is_ok()
             {
                 if new_end > MADE.load(Relaxed) {
