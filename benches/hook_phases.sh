@@ -35,18 +35,11 @@ cleanup() {
 trap cleanup EXIT
 
 # The bench's repository: the demo's world and jobs committed, one edit staged.
+# shellcheck source=benches/hook_repo.sh
+. "$here/benches/hook_repo.sh"
 repo=$scratch/repo
-mkdir -p "$repo"
-cp -r "$here/rules" "$here/jobs" "$repo/"
-for ((i = 0; i < extra; i++)); do
-  mkdir -p "$repo/docs/d$((i % 200))"
-  echo "file $i" >"$repo/docs/d$((i % 200))/f$i.txt"
-done
-git -C "$repo" init -q
-git -C "$repo" add -A
-git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit -qm world
+hook_repo "$repo" "$extra"
 job=$repo/jobs/sockshop.nomad
-sed -i '0,/count = 1/s//count = 2/' "$job"
 stage() {
   sed -i '/^# bench run /d' "$job"
   echo "# bench run $1" >>"$job"

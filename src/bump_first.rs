@@ -13,18 +13,30 @@
 //! a vector grown at the end stays in place), and which allocator made a
 //! block is told by one range test.
 //!
-//! Only the thread that ran [`start`] (the main thread, from `.init_array`)
-//! is served: a thread started later allocates from mimalloc's per-thread
-//! heaps from its first block. The region is [`SIZE`] bytes reserved once
+//! The thread that ran [`start`] (the main thread, from `.init_array`) is
+//! served; when the region is one huge page, so is the first thread
+//! started after it (the hook's select-ahead helper), from a slice of its
+//! own at the region's top ([`HELPER`]). Any other thread allocates from
+//! mimalloc's per-thread heaps from its first block. The region is [`SIZE`] bytes reserved once
 //! and touched only as it is used; when a block does not fit the run counts
 //! as big. Memory freed out of order is not reused: the region bounds what
 //! that costs, and a run that needs more is big.
+//!
+//! On x86-64 Linux the region is one transparent huge page when the kernel
+//! has one free ([`huge`] says why); otherwise its pages are made as the
+//! cursor reaches them.
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+mod huge;
 
 #[cfg(unix)]
 mod imp {
     use std::alloc::Layout;
     use std::ffi::{c_int, c_long, c_void};
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+    use std::sync::atomic::{
+        AtomicBool, AtomicUsize, Ordering::AcqRel, Ordering::Acquire, Ordering::Relaxed,
+        Ordering::Release,
+    };
 
     extern "C" {
         fn mmap(
@@ -36,6 +48,7 @@ mod imp {
             off: c_long,
         ) -> *mut c_void;
         fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
+        fn munmap(addr: *mut c_void, len: usize) -> c_int;
     }
 
     /// `MADV_POPULATE_WRITE` (Linux 5.14): make the pages now, in one call.
@@ -82,8 +95,9 @@ mod imp {
     const MAP_FAILED: *mut c_void = !0usize as *mut c_void;
 
     /// The region's size: the bytes the main thread may take before the run
-    /// counts as big whatever it is doing. The hook's main thread asks ~1.7
-    /// MB of the demo; a run that replays the demo 1,000 times (`plan
+    /// counts as big whatever it is doing (less the helper's slice on a
+    /// huge page). The hook's main thread cuts ~1.2 MB with the demo's edit
+    /// staged (1.36 MB asked); a run that replays the demo 1,000 times (`plan
     /// --samples`, never big by the size of its world) asks for hundreds of
     /// MB, and is better served by mimalloc soon.
     pub const SIZE: usize = 2 << 20;
@@ -92,56 +106,204 @@ mod imp {
     /// gave, so the text of a run cannot change with a block's place).
     const MIN_ALIGN: usize = 16;
 
+    /// The top of a huge region kept for the first thread started after
+    /// the main one. The hook's select-ahead helper asks ~280 KB of the
+    /// demo (peak ~235 KB live); served by mimalloc it took ~100 page
+    /// faults of its own (its heap's pages, one at a time) and a heap's
+    /// set-up (a 64 MiB reservation, `madvise`, `prctl`). The main thread
+    /// keeps the rest (~1.2 MB cut with the demo's edit staged).
+    const HELPER: usize = 512 << 10;
+
     /// The region's first byte; 0 until [`start`] (nothing is ours then).
     static BASE: AtomicUsize = AtomicUsize::new(0);
-    /// The first byte not yet cut.
+    /// The main thread's first byte not yet cut.
     static CURSOR: AtomicUsize = AtomicUsize::new(0);
+    /// The end of the main thread's part: the helper's slice begins there
+    /// (the region's end when it has none).
+    static MAIN_END: AtomicUsize = AtomicUsize::new(0);
+    /// The helper's first byte not yet cut; 0 when there is no slice.
+    static HELPER_CURSOR: AtomicUsize = AtomicUsize::new(0);
+    /// Whether a thread has taken the helper's slice.
+    static HELPER_TAKEN: AtomicBool = AtomicBool::new(false);
     /// Whether new blocks are mimalloc's (true until [`start`]).
     static OVER: AtomicBool = AtomicBool::new(true);
 
+    /// What serves a thread: not asked yet, the main part, the helper's
+    /// slice, or mimalloc.
+    const ASK: u8 = 0;
+    const MAIN: u8 = 1;
+    const HELPER_SLICE: u8 = 2;
+    const NOT_SERVED: u8 = 3;
+
     std::thread_local! {
-        /// Whether this thread's blocks are cut here: only the thread that
-        /// ran [`start`]. With glibc (one arena) a second thread allocating
-        /// at the same time took the arena's lock turn about with the main
-        /// one (~60 context switches a `check --staged` under `chrt`).
-        static SERVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        /// Which part of the region serves this thread, if any. Each
+        /// served thread cuts from a part of its own: with glibc (one
+        /// arena) a second thread allocating at the same time took the
+        /// arena's lock turn about with the main one (~60 context switches
+        /// a `check --staged` under `chrt`).
+        static SERVED: std::cell::Cell<u8> = const { std::cell::Cell::new(ASK) };
     }
 
-    fn served() -> bool {
-        SERVED.with(|s| s.get())
+    /// One part of the region: its cursor and its end.
+    struct Part {
+        cursor: &'static AtomicUsize,
+        end: usize,
+        main: bool,
+    }
+
+    fn main_part() -> Part {
+        Part {
+            cursor: &CURSOR,
+            end: MAIN_END.load(Relaxed),
+            main: true,
+        }
+    }
+
+    fn helper_part() -> Part {
+        Part {
+            cursor: &HELPER_CURSOR,
+            end: BASE.load(Relaxed) + SIZE,
+            main: false,
+        }
+    }
+
+    /// The part that serves the calling thread; the first thread to ask
+    /// after the main one takes the helper's slice when there is one.
+    #[inline]
+    fn mine() -> Option<Part> {
+        match SERVED.with(|s| s.get()) {
+            MAIN => Some(main_part()),
+            HELPER_SLICE => Some(helper_part()),
+            NOT_SERVED => None,
+            _ => take_helper_slice(),
+        }
+    }
+
+    #[cold]
+    fn take_helper_slice() -> Option<Part> {
+        let has_slice = HELPER_CURSOR.load(Relaxed) != 0;
+        let took = has_slice && !HELPER_TAKEN.swap(true, Relaxed);
+        SERVED.with(|s| s.set(if took { HELPER_SLICE } else { NOT_SERVED }));
+        took.then(helper_part)
+    }
+
+    /// The part a block of ours lies in (by its first byte).
+    #[inline]
+    fn part_of(ptr: usize) -> Part {
+        if ptr < MAIN_END.load(Relaxed) {
+            main_part()
+        } else {
+            helper_part()
+        }
+    }
+
+    /// The part `part` has no room left: a full main part makes the run
+    /// big; a full helper slice sends that thread to mimalloc.
+    #[cold]
+    fn full(part: &Part) {
+        if part.main {
+            over();
+        } else {
+            SERVED.with(|s| s.set(NOT_SERVED));
+        }
     }
 
     /// Before the program's first allocation (the binary's `.init_array`
     /// hook): reserve the region and serve this thread from it.
     pub fn start() {
-        // SAFETY: a fresh private anonymous mapping, ours alone; its pages
-        // are made (zeroed) by the kernel as they are first touched.
-        let p = unsafe {
-            mmap(
-                std::ptr::null_mut(),
-                SIZE,
-                PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if p == MAP_FAILED || p.is_null() {
+        let Some(base) = reserve() else {
             return; // mimalloc serves the whole run
-        }
-        let base = p as usize;
+        };
         CURSOR.store(base, Relaxed);
-        MADE.store(base, Relaxed);
+        if on_huge_page(base) {
+            MADE.store(base + SIZE, Relaxed);
+            MAIN_END.store(base + SIZE - HELPER, Relaxed);
+            HELPER_CURSOR.store(base + SIZE - HELPER, Relaxed);
+        } else {
+            // No slice for a helper: its pages would be made one by one,
+            // as mimalloc's are.
+            MADE.store(base, Relaxed);
+            MAIN_END.store(base + SIZE, Relaxed);
+        }
         BASE.store(base, Relaxed);
-        SERVED.with(|s| s.set(true));
+        SERVED.with(|s| s.set(MAIN));
         OVER.store(false, Relaxed);
+    }
+
+    /// A fresh private anonymous mapping of [`SIZE`] bytes, aligned to its
+    /// size where a huge page could back it (Linux places a mapping this
+    /// large so since 6.7; before, it is cut out of one twice as large).
+    fn reserve() -> Option<usize> {
+        // SAFETY: fresh private anonymous mappings, ours alone; their pages
+        // are made (zeroed) by the kernel as they are first touched. Only
+        // the parts outside the aligned region are unmapped.
+        unsafe {
+            let p = map(SIZE)?;
+            if !cfg!(all(target_os = "linux", target_arch = "x86_64")) || p % SIZE == 0 {
+                return Some(p);
+            }
+            munmap(p as *mut c_void, SIZE);
+            let wide = map(2 * SIZE)?;
+            let at = wide.next_multiple_of(SIZE);
+            if at > wide {
+                munmap(wide as *mut c_void, at - wide);
+            }
+            munmap((at + SIZE) as *mut c_void, wide + SIZE - at);
+            Some(at)
+        }
+    }
+
+    /// # Safety
+    /// Maps fresh memory; nothing else is touched.
+    unsafe fn map(len: usize) -> Option<usize> {
+        let p = mmap(
+            std::ptr::null_mut(),
+            len,
+            PROT_READ | PROT_WRITE,
+            MAP_PRIVATE | MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        (p != MAP_FAILED && !p.is_null()).then_some(p as usize)
+    }
+
+    /// Whether the region at `base` is one huge page now (its pages need
+    /// no making then).
+    #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+    fn on_huge_page(base: usize) -> bool {
+        const { assert!(SIZE == super::huge::HUGE) };
+        super::huge::back(base)
+    }
+
+    #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+    fn on_huge_page(_base: usize) -> bool {
+        false
+    }
+
+    /// Whether the region is one huge page (read back from the kernel).
+    #[cfg(test)]
+    pub fn region() -> (usize, bool) {
+        let base = BASE.load(Relaxed);
+        (base, base != 0 && MADE.load(Relaxed) >= base + SIZE)
     }
 
     /// Serve the calling thread as [`start`] serves the main one (a test
     /// runs on a thread of the harness's).
     #[cfg(test)]
     pub fn serve_this_thread() {
-        SERVED.with(|s| s.set(true));
+        SERVED.with(|s| s.set(MAIN));
+    }
+
+    /// Whether the helper's slice serves the calling thread.
+    #[cfg(test)]
+    pub fn on_helper_slice() -> bool {
+        SERVED.with(|s| s.get()) == HELPER_SLICE
+    }
+
+    /// The helper's slice's bounds.
+    #[cfg(test)]
+    pub fn helper_slice() -> (usize, usize) {
+        (MAIN_END.load(Relaxed), BASE.load(Relaxed) + SIZE)
     }
 
     /// Whether new blocks are mimalloc's now.
@@ -163,25 +325,30 @@ mod imp {
         base != 0 && (ptr as usize).wrapping_sub(base) < SIZE
     }
 
-    /// Cut `size` bytes at `align` off the region; `None` when the region
-    /// has no room left (the run is then big).
+    /// Cut `size` bytes at `align` off `part`; `None` when it has no room
+    /// left ([`full`]).
     #[inline]
-    fn cut(size: usize, align: usize) -> Option<*mut u8> {
+    fn cut(part: &Part, size: usize, align: usize) -> Option<*mut u8> {
         let align = align.max(MIN_ALIGN);
-        let limit = BASE.load(Relaxed) + SIZE;
-        let mut cur = CURSOR.load(Relaxed);
+        let mut cur = part.cursor.load(Relaxed);
         loop {
             let at = cur.checked_add(align - 1)? & !(align - 1);
             let end = match at.checked_add(size) {
-                Some(end) if end <= limit => end,
+                Some(end) if end <= part.end => end,
                 _ => {
-                    over();
+                    full(part);
                     return None;
                 }
             };
-            // One thread is served, but a test may serve a second: the
-            // cursor moves by compare-and-swap so two never share a block.
-            match CURSOR.compare_exchange_weak(cur, end, Relaxed, Relaxed) {
+            // One thread cuts from a part, but a test may serve a second
+            // from it, and another thread may free its last block: the
+            // cursor moves by compare-and-swap so two never share a block,
+            // and a block taken back from another thread is cut again only
+            // after that thread's last use of it (its free's Release).
+            match part
+                .cursor
+                .compare_exchange_weak(cur, end, Acquire, Relaxed)
+            {
                 Ok(_) => {
                     if end > MADE.load(Relaxed) {
                         make_pages(end);
@@ -199,10 +366,10 @@ mod imp {
     /// `layout` has a non-zero size (GlobalAlloc's contract).
     #[inline]
     pub unsafe fn alloc(layout: Layout, zeroed: bool) -> Option<*mut u8> {
-        if OVER.load(Relaxed) || !served() {
+        if OVER.load(Relaxed) {
             return None;
         }
-        let p = cut(layout.size(), layout.align())?;
+        let p = cut(&mine()?, layout.size(), layout.align())?;
         if zeroed {
             // A block taken back may be cut again: not always fresh zeroes.
             std::ptr::write_bytes(p, 0, layout.size());
@@ -211,7 +378,8 @@ mod imp {
     }
 
     /// Give back a block [`owns`] says is ours: taken back when it is the
-    /// last one cut, else left as it is.
+    /// last one cut from its part (whichever thread frees it), else left
+    /// as it is.
     ///
     /// # Safety
     /// `ptr` was returned by [`alloc`] or [`realloc`] for `layout` (its
@@ -219,7 +387,10 @@ mod imp {
     #[inline]
     pub unsafe fn dealloc(ptr: *mut u8, layout: Layout) {
         let end = ptr as usize + layout.size();
-        let _ = CURSOR.compare_exchange(end, ptr as usize, Relaxed, Relaxed);
+        let part = part_of(ptr as usize);
+        let _ = part
+            .cursor
+            .compare_exchange(end, ptr as usize, Release, Relaxed);
     }
 
     /// Resize a block of ours: in place when it is the last one cut (or it
@@ -230,15 +401,18 @@ mod imp {
     /// `ptr` is ours ([`owns`]) block of `layout`; `new_size` is non-zero.
     #[inline]
     pub unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> Option<*mut u8> {
-        if OVER.load(Relaxed) || !served() {
+        if OVER.load(Relaxed) {
             return None;
         }
+        let mine = mine()?;
         let at = ptr as usize;
         let end = at + layout.size();
+        let part = part_of(at);
         if let Some(new_end) = at.checked_add(new_size) {
-            if new_end <= BASE.load(Relaxed) + SIZE
-                && CURSOR
-                    .compare_exchange(end, new_end, Relaxed, Relaxed)
+            if new_end <= part.end
+                && part
+                    .cursor
+                    .compare_exchange(end, new_end, AcqRel, Relaxed)
                     .is_ok()
             {
                 if new_end > MADE.load(Relaxed) {
@@ -250,7 +424,7 @@ mod imp {
         if new_size <= layout.size() {
             return Some(ptr); // not the last block: the tail stays unused
         }
-        let moved = cut(new_size, layout.align())?;
+        let moved = cut(&mine, new_size, layout.align())?;
         std::ptr::copy_nonoverlapping(ptr, moved, layout.size());
         Some(moved)
     }
@@ -281,133 +455,4 @@ mod imp {
 pub use imp::*;
 
 #[cfg(all(test, unix))]
-mod tests {
-    use super::imp::{over, over_now, owns, serve_this_thread};
-    use std::alloc::{alloc, alloc_zeroed, dealloc, realloc, Layout};
-
-    fn fill(p: *mut u8, n: usize, seed: u8) {
-        for i in 0..n {
-            unsafe { p.add(i).write(seed.wrapping_add(i as u8)) };
-        }
-    }
-
-    fn holds(p: *const u8, n: usize, seed: u8) -> bool {
-        (0..n).all(|i| unsafe { p.add(i).read() } == seed.wrapping_add(i as u8))
-    }
-
-    /// Only the thread that started the region is served: a thread started
-    /// later is mimalloc's from its first block, even while the region
-    /// serves (glibc's one arena, before, was a lock the two took turns at),
-    /// and a block one makes the other may free.
-    #[test]
-    fn a_later_thread_allocates_from_mimalloc() {
-        let l = Layout::from_size_align(48, 8).unwrap();
-        let (theirs, was_on) = std::thread::spawn(move || {
-            let on = !over_now();
-            let p = unsafe { alloc(l) };
-            assert!(!p.is_null());
-            (p as usize, on)
-        })
-        .join()
-        .unwrap();
-        if was_on {
-            assert!(
-                !owns(theirs as *mut u8),
-                "a later thread's block is mimalloc's"
-            );
-        }
-        serve_this_thread();
-        let on = !over_now();
-        let ours = unsafe { alloc(l) };
-        if on && !over_now() {
-            assert!(owns(ours), "the served thread's block is the region's");
-        }
-        unsafe {
-            dealloc(theirs as *mut u8, l);
-            dealloc(ours, l);
-        }
-    }
-
-    /// Blocks of every kind cut before and after the switch, resized
-    /// across it and freed after it: each goes back to the allocator that
-    /// made it (a wrong one aborts the test process), keeps its bytes and
-    /// its alignment, a zeroed block is zeroed even where a freed one lay,
-    /// and the region's blocks are its own.
-    #[test]
-    fn every_block_goes_back_to_its_maker_across_the_switch() {
-        serve_this_thread();
-        let layouts: Vec<Layout> = [
-            (1, 1),
-            (24, 8),
-            (100, 16),
-            (4000, 8),
-            (300, 64),
-            (5000, 4096),
-        ]
-        .iter()
-        .map(|&(size, align)| Layout::from_size_align(size, align).unwrap())
-        .collect();
-        // A freed last block is cut again: dirty it first.
-        let scratch = Layout::from_size_align(256, 8).unwrap();
-        let s = unsafe { alloc(scratch) };
-        fill(s, 256, 7);
-        unsafe { dealloc(s, scratch) };
-        let mut before = Vec::new();
-        for (k, l) in layouts.iter().enumerate() {
-            let on = !over_now();
-            let zeroed = k % 2 == 0;
-            let p = unsafe {
-                if zeroed {
-                    alloc_zeroed(*l)
-                } else {
-                    alloc(*l)
-                }
-            };
-            assert!(!p.is_null());
-            assert_eq!(p as usize % l.align(), 0, "{l:?}");
-            if zeroed {
-                assert!((0..l.size()).all(|i| unsafe { p.add(i).read() } == 0));
-            }
-            if on && !over_now() {
-                assert!(owns(p), "a small run's block is the region's: {l:?}");
-            }
-            fill(p, l.size(), k as u8);
-            before.push((p, *l, k as u8));
-        }
-        // Grown while the region serves (the last in place, the others
-        // moved within it).
-        for (p, l, seed) in before.iter_mut() {
-            let n = unsafe { realloc(*p, *l, l.size() * 3) };
-            assert!(!n.is_null());
-            assert_eq!(n as usize % l.align(), 0);
-            assert!(holds(n, l.size(), *seed), "bytes kept: {l:?}");
-            *p = n;
-            *l = Layout::from_size_align(l.size() * 3, l.align()).unwrap();
-            fill(*p, l.size(), *seed);
-        }
-        over();
-        assert!(over_now());
-        let mut after = Vec::new();
-        for (k, l) in layouts.iter().enumerate() {
-            let p = unsafe { alloc(*l) };
-            assert!(!p.is_null());
-            assert!(!owns(p), "after the switch, mimalloc's: {l:?}");
-            fill(p, l.size(), 100 + k as u8);
-            after.push((p, *l, 100 + k as u8));
-        }
-        // A block of the small phase resized after it moves to mimalloc.
-        for (p, l, seed) in before.iter_mut() {
-            let n = unsafe { realloc(*p, *l, l.size() / 2 + 1) };
-            assert!(!n.is_null());
-            assert_eq!(n as usize % l.align(), 0);
-            assert!(holds(n, l.size() / 2 + 1, *seed), "bytes kept: {l:?}");
-            assert!(!owns(n));
-            *l = Layout::from_size_align(l.size() / 2 + 1, l.align()).unwrap();
-            *p = n;
-        }
-        for (p, l, seed) in after.iter().chain(before.iter()) {
-            assert!(holds(*p, l.size(), *seed));
-            unsafe { dealloc(*p, *l) };
-        }
-    }
-}
+mod tests;

@@ -9,9 +9,10 @@ mod bump_first;
 static ALLOCATOR: Allocator = Allocator;
 
 /// Two allocators, one after the other: the main thread's blocks cut in
-/// turn from a region of their own ([`bump_first`]) while a run is small,
-/// mimalloc from the moment it is known to be big (and for every other
-/// thread from its start).
+/// turn from a region of their own ([`bump_first`]; so are the first later
+/// thread's, from a slice of it, when it is a huge page) while a run is
+/// small, mimalloc from the moment it is known to be big (and for every
+/// other thread from its start).
 ///
 /// mimalloc gives every size class its own 64 KiB page per thread, so a
 /// short run touches a fresh 4 KiB page for nearly every size it asks for
@@ -126,16 +127,18 @@ unsafe impl GlobalAlloc for Allocator {
 /// says why): Rust's runtime allocates before `main` (the main thread's
 /// handle), and that first touch of the allocator's arena was already a
 /// 2 MB page to zero (`perf record` call graph of 20 hooks), so this runs
-/// from the C library's constructors instead. It allocates nothing.
+/// from the C library's constructors instead. It allocates nothing. The
+/// main thread's region comes first: it is the one huge page a small run
+/// keeps ([`bump_first`]), made before huge pages are turned off.
 #[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array"]
 static HOLD_HUGE_PAGES: extern "C" fn() = {
     extern "C" fn hold() {
+        bump_first::start();
         nomad_preflight::huge_pages::hold();
         arena::small();
         glibc_arenas::one();
-        bump_first::start();
     }
     hold
 };
