@@ -247,7 +247,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         (args.staged, args.base, args.head) = match super::pre_commit::Mode::from_env().resolved() {
             Ok(m @ super::pre_commit::Mode::Refs { .. }) => m.flags(),
             Ok(_) => (true, None, None),
-            Err(d) => return fail(&d.into(), color),
+            Err(d) => return fail(&args, &d.into(), color),
         };
         return run(&args, color);
     }
