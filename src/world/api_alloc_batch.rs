@@ -30,10 +30,11 @@
 //! (`filterByTainted` ignores it there, 1.3+), and a node that is
 //! disconnected (1.3+).
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use super::api_alloc_failed::{decide_failed, Failed, Read};
-use super::api_json::{path, s};
+use super::api_json::s;
 use super::model::{Pinned, World};
 use crate::jobspec::{Job, JobType};
 use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
@@ -213,9 +214,7 @@ fn kind(
         return Err("a batch job's terminal allocation on a disconnected node, which Nomad's releases sort differently");
     }
     let flag = |k: &str| {
-        path(a, &["DesiredTransition", k])
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
+        super::api_json::path_b(a, &["DesiredTransition", k]).unwrap_or(false)
     };
     let asked =
         flag("Reschedule") && super::api_terminal_releases::reads_reschedule_transition(version);
@@ -265,12 +264,12 @@ fn kind(
 /// `Allocation.RanSuccessfully`: it has task states, and every task is
 /// `dead` and not failed.
 fn ran_successfully(a: &Value) -> bool {
-    let Some(states) = a.get("TaskStates").and_then(Value::as_object) else {
+    let Some(states) = a.typed_object("TaskStates") else {
         return false;
     };
     !states.is_empty()
         && states.values().all(|st| {
-            s(st, "State") == "dead" && !st.get("Failed").and_then(Value::as_bool).unwrap_or(false)
+            s(st, "State") == "dead" && !st.typed_bool("Failed").unwrap_or(false)
         })
 }
 

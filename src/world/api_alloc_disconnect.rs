@@ -23,6 +23,7 @@
 //!   `AllocStates` up to 1.11.1, the start of the last run of them from
 //!   1.11.2 and in 2.0 (`LastUnknown`, #27053).
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 #[path = "api_alloc_generic.rs"]
@@ -95,8 +96,7 @@ fn expiry(
     now: Option<i128>,
 ) -> Result<Disconnect, &'static str> {
     let states = a
-        .get("AllocStates")
-        .and_then(Value::as_array)
+        .typed_array("AllocStates")
         .ok_or("`unknown` (its client disconnected), saved without `AllocStates` (the list form of /v1/allocations), so when its window ends is unknown")?;
     let unknowns = unknown_times(states, version)?;
     let now = now.ok_or(

@@ -28,9 +28,10 @@
 //! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)
 //!   and the node gets a new one, as the simulation does.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
-use super::api_json::{path, s};
+use super::api_json::s;
 use crate::jobspec::JobType;
 use crate::version::NomadVersion;
 
@@ -64,11 +65,7 @@ pub(super) fn live_unsimulated(
     if reconciled && running && reconnects(a, version).is_some() {
         return Some("running after its client reconnected, a reconnect Nomad's reconciler reads (filterByTainted) and nomad-preflight does not simulate");
     }
-    let canary = a
-        .get("DeploymentStatus")
-        .and_then(|d| d.get("Canary"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let canary = super::api_json::path_b(a, &["DeploymentStatus", "Canary"]).unwrap_or(false);
     canary.then_some("a canary of a deployment in progress")
 }
 
@@ -169,8 +166,7 @@ pub(super) fn reconnects(
         Reconnect::TaskEvent => reconnected_event(a),
         Reconnect::AllocStates => {
             let last = a
-                .get("AllocStates")
-                .and_then(Value::as_array)
+                .typed_array("AllocStates")
                 .into_iter()
                 .flatten()
                 .rev()
@@ -184,10 +180,9 @@ pub(super) fn reconnects(
 /// `Allocation.Reconnected` (1.3.0–1.3.7, 1.4.0–1.4.2): any task's events
 /// hold one of type `Reconnected` (`TaskClientReconnected`).
 fn reconnected_event(a: &Value) -> bool {
-    let states = a.get("TaskStates").and_then(Value::as_object);
+    let states = a.typed_object("TaskStates");
     states.into_iter().flatten().any(|(_, st)| {
-        st.get("Events")
-            .and_then(Value::as_array)
+        st.typed_array("Events")
             .into_iter()
             .flatten()
             .any(|e| s(e, "Type") == "Reconnected")
@@ -199,8 +194,7 @@ fn reconnected_event(a: &Value) -> bool {
 /// `ok` (`LastRescheduleSuccess`; a reschedule that found no node writes
 /// `no placement`).
 pub(super) fn last_reschedule_failed(a: &Value, version: NomadVersion) -> bool {
-    let last = path(a, &["RescheduleTracker", "LastReschedule"])
-        .and_then(Value::as_str)
+    let last = super::api_json::path_s(a, &["RescheduleTracker", "LastReschedule"])
         .unwrap_or_default();
     version.has(crate::version::Fix::RescheduleFailedTracked) && !last.is_empty() && last != "ok"
 }

@@ -41,6 +41,7 @@ pub(super) use json::read_json;
 pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
+pub(crate) use shape::SHAPE;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
 pub(in crate::world) use stale::{listed, note as stale_note};
 pub(in crate::world) use wildcard::untrusted_empty;
@@ -111,6 +112,22 @@ pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
 
 /// Build a world from an import folder.
 pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
+    // Every field read of the import's JSON is typed (api_json): one
+    // that a schema table (typed*.rs) leaves out and a reader meets
+    // mistyped makes the whole import "cannot tell", never zero.
+    let strict = super::api_json::Strict::begin();
+    let out = read_import(vfs, dir);
+    let Some(m) = strict.end().into_iter().next() else {
+        return out;
+    };
+    let mut diags = match out {
+        Ok((_, d)) | Err(d) => d,
+    };
+    diags.push(super::api_json::refusal(&m, "what the cluster holds"));
+    Err(diags)
+}
+
+fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
     let mut world = World::empty(WorldOrigin::Import(dir.to_path_buf()), dir.to_path_buf());
     match read_saved(vfs, &dir.join("agent-self.json"), false, &mut diags) {

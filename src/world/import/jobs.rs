@@ -5,6 +5,7 @@
 //! `JobByID` holds), so it is kept, stopped, where skipping it planned a
 //! create with index 0.
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -116,8 +117,7 @@ pub(super) fn load_jobs(
                         crate::world::api_alloc::job_indexes(&v),
                     );
                     let index = v
-                        .get("CreateIndex")
-                        .and_then(Value::as_u64)
+                        .typed_u64("CreateIndex")
                         .unwrap_or(u64::MAX);
                     let rel = p
                         .strip_prefix(dir)
@@ -197,7 +197,7 @@ fn unreadable_jobs(path: &Path, e: &std::io::Error) -> Diag {
 fn in_unlisted_namespace(world: &World, job: &Job, v: &Value) -> bool {
     world.namespace_list == NamespaceList::Listed
         && !world.namespaces.contains_key(&job.namespace)
-        && v.get("Status").and_then(Value::as_str) != Some("dead")
+        && v.typed_str("Status") != Some("dead")
 }
 
 /// [`in_unlisted_namespace`]'s error: the files were saved apart, so which
@@ -319,7 +319,7 @@ pub(super) fn load_job_versions(
             let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
                 continue;
             };
-            let list = v.get("Versions").and_then(Value::as_array);
+            let list = v.typed_array("Versions");
             let mut of: Option<(String, String)> = None;
             for j in list.into_iter().flatten() {
                 let job = match job_from_api_json(j) {
@@ -352,7 +352,7 @@ pub(super) fn load_job_versions(
                 if !running.contains(&(key.0.as_str(), key.1.as_str())) {
                     continue;
                 }
-                let version = j.get("Version").and_then(Value::as_u64).unwrap_or(0);
+                let version = j.typed_u64("Version").unwrap_or(0);
                 out.insert((key.0, key.1, version), job);
             }
         }

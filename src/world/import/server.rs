@@ -6,26 +6,26 @@
 //! as Go's JSON encodes it: `Audience`, `Env`, `File`, `Filepath`, `TTL` in
 //! nanoseconds).
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use crate::jobspec::{Duration, WorkloadIdentity};
-use crate::world::api_json::{b, i, path, s, strs};
+use crate::world::api_json::{b, i, obj, path_b, path_i, path_s, s, strs};
 use crate::world::{ConsulCluster, ServerConfig, VaultCluster};
 
 /// What `agent-self.json` states of the servers, if it was saved from a
 /// server (its serf member has `role = nomad`; a client's member is empty
 /// and its config is not the servers') whose config lists the clusters.
 pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
-    let role = path(v, &["member", "Tags", "role"]).and_then(Value::as_str);
+    let role = path_s(v, &["member", "Tags", "role"]);
     if role != Some("nomad") {
         return None;
     }
     let jobs = job_settings(v);
     // Before 1.7 the agent has one `Vault` and no identities to inject.
-    if let Some(one) = path(v, &["config", "Vault"]).filter(|c| c.is_object()) {
-        let consuls = path(v, &["config", "Consul"])
-            .filter(|c| c.is_object())
-            .map(consul_cluster);
+    let config = obj(v, "config").unwrap_or(&Value::Null);
+    if let Some(one) = obj(config, "Vault") {
+        let consuls = obj(config, "Consul").map(consul_cluster);
         return Some(ServerConfig {
             declared: true,
             vaults: vec![vault_cluster(one)],
@@ -33,8 +33,8 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
             ..jobs
         });
     }
-    let consuls = path(v, &["config", "Consuls"])?.as_array()?;
-    let vaults = path(v, &["config", "Vaults"])?.as_array()?;
+    let consuls = config.typed_array("Consuls")?;
+    let vaults = config.typed_array("Vaults")?;
     let default = |list: &'_ [Value]| -> Option<Value> {
         list.iter().find(|c| s(c, "Name") == "default").cloned()
     };
@@ -59,12 +59,12 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
 /// 1.11.0; pointers, `null` when the agent's config leaves them unset,
 /// absent before their release: Nomad's defaults either way).
 fn job_settings(v: &Value) -> ServerConfig {
-    let int = |key: &str| path(v, &["config", "Server", key]).and_then(Value::as_i64);
+    let int = |key: &str| path_i(v, &["config", "Server", key]);
     ServerConfig {
         job_default_priority: int("JobDefaultPriority"),
         job_max_priority: int("JobMaxPriority"),
         job_max_count: int("JobMaxCount"),
-        acl_enabled: path(v, &["config", "ACL", "Enabled"]).and_then(Value::as_bool),
+        acl_enabled: path_b(v, &["config", "ACL", "Enabled"]),
         ..ServerConfig::default()
     }
 }
@@ -73,7 +73,7 @@ fn job_settings(v: &Value) -> ServerConfig {
 /// `AllowUnauthenticated` are pointers (`null` when unset: not enabled,
 /// unauthenticated allowed, Nomad's defaults).
 fn vault_cluster(c: &Value) -> VaultCluster {
-    let flag = |key: &str, unset: bool| c.get(key).and_then(Value::as_bool).unwrap_or(unset);
+    let flag = |key: &str, unset: bool| c.typed_bool(key).unwrap_or(unset);
     let name = s(c, "Name");
     VaultCluster {
         name: if name.is_empty() {
@@ -98,8 +98,7 @@ fn consul_cluster(c: &Value) -> ConsulCluster {
             name
         },
         allow_unauthenticated: c
-            .get("AllowUnauthenticated")
-            .and_then(Value::as_bool)
+            .typed_bool("AllowUnauthenticated")
             .unwrap_or(true),
     }
 }
