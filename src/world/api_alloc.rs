@@ -264,7 +264,7 @@ pub fn load_allocations(
             .typed_array("AllocStates")
             .into_iter()
             .flatten()
-            .any(|st| s(st, "Field") == "ClientStatus" && s(st, "Value") == "lost");
+            .any(|st| super::api_alloc_disconnect::is_client_status(st) && s(st, "Value") == "lost");
         let gone = &ctx.disconnected;
         match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, lost_seen, gone, v) {
             Ok(true) => {

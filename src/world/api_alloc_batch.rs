@@ -430,7 +430,7 @@ mod tests {
         // Stopped, in a group that keeps disconnected clients, its client
         // reconnected: read as a reconnect, not decided.
         let back = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}},
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"}]});
         let stopped = alloc(D::Stop, C::Failed);
         assert!(decide(&back, &stopped, true).is_err());
         let at = |rel: (u32, u32, u32)| NomadVersion::new(rel.0, rel.1, rel.2);

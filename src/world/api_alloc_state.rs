@@ -170,7 +170,7 @@ pub(super) fn reconnects(
                 .into_iter()
                 .flatten()
                 .rev()
-                .find(|st| s(st, "Field") == "ClientStatus");
+                .find(|st| super::api_alloc_disconnect::is_client_status(st));
             last.is_some_and(|st| s(st, "Value") == "unknown")
         }
     };
@@ -271,7 +271,7 @@ mod tests {
         let alloc = Allocation::default();
         let none = Default::default();
         let by_states = json!({"AllocStates": [
-            {"Field": "ClientStatus", "Value": "unknown"}]});
+            {"Field": 0, "Value": "unknown"}]});
         let by_event = json!({"TaskStates": {"t": {"Events": [
             {"Type": "Started"}, {"Type": "Reconnected"}]}}});
         let at = |a: &Value, major, minor, patch| {
@@ -315,7 +315,7 @@ mod tests {
         let event = json!({"ClientStatus": "running", "DesiredStatus": "run",
             "TaskStates": {"t": {"State": "running", "Events": [{"Type": "Reconnected"}]}}});
         let states = json!({"ClientStatus": "running", "DesiredStatus": "run",
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"}]});
         let at = |a: &Value, t: JobType, major, minor, patch| {
             live_unsimulated(a, t, NomadVersion::new(major, minor, patch)).is_some()
         };
@@ -331,8 +331,8 @@ mod tests {
         assert!(!at(&event, JobType::System, 1, 4, 2));
         // Once reconciled, a `running` entry follows the `unknown` one.
         let done = json!({"ClientStatus": "running", "DesiredStatus": "run",
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"},
-                            {"Field": "ClientStatus", "Value": "running"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"},
+                            {"Field": 0, "Value": "running"}]});
         assert!(!at(&done, JobType::Service, 1, 5, 0));
     }
 

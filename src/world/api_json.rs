@@ -151,6 +151,10 @@ pub(crate) fn opt_i(v: &Value, key: &str) -> Option<i64> {
 pub(crate) fn i(v: &Value, key: &str) -> i64 {
     opt_i(v, key).unwrap_or(0)
 }
+/// A Go unsigned integer (`uint64` indexes, a `uint8` enum).
+pub(crate) fn u(v: &Value, key: &str) -> u64 {
+    v.typed_u64(key).unwrap_or(0)
+}
 pub(crate) fn opt_b(v: &Value, key: &str) -> Option<bool> {
     typed(field(v, key), key, BOOL, Value::as_bool)
 }

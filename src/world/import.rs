@@ -20,6 +20,11 @@ mod shape;
 mod specs;
 mod stale;
 mod typed;
+mod typed_agent;
+mod typed_alloc;
+mod typed_job;
+mod typed_node;
+mod typed_specs;
 mod wildcard;
 
 use std::collections::BTreeMap;
@@ -131,6 +136,9 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
     let mut world = World::empty(WorldOrigin::Import(dir.to_path_buf()), dir.to_path_buf());
     match read_saved(vfs, &dir.join("agent-self.json"), false, &mut diags) {
+        // Mistyped (typed.rs said so): not read, and the import fails.
+        Some(Saved::Read(src, v))
+            if !typed::check(&src, &typed_agent::AGENT_SELF, "", &v, &mut diags) => {}
         Some(Saved::Read(src, v)) => read_agent_self(&src, &v, &mut world, &mut diags),
         // Without it the release is the same guess as an unusable build
         // tag: every plan is unknown until `--nomad-version` states it.
@@ -171,7 +179,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             ),
             // A node whose figures are of a type Nomad's struct cannot
             // hold (typed.rs) is reported there: no node is read.
-            Some(list) if !typed::items(&src, &typed::NODE, list, &mut diags) => {}
+            Some(list) if !typed::items(&src, &typed_node::NODE, list, &mut diags) => {}
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -218,7 +226,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
             // Mistyped (typed.rs said so): not read.
-            Some(Saved::Read(src, v)) if !typed::check(&src, &typed::NODE, "", &v, &mut diags) => {}
+            Some(Saved::Read(src, v)) if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
@@ -310,7 +318,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let quotas_src = match quotas {
         Some(Saved::Read(src, v)) => {
             let list = shape::named_list(&src, &v, &shape::QUOTAS, &mut diags)
-                .filter(|l| typed::items(&src, &typed::QUOTA, l, &mut diags));
+                .filter(|l| typed::items(&src, &typed_specs::QUOTA, l, &mut diags));
             quotas_known = list.is_some();
             for q in list.into_iter().flatten().map(quota_from_api) {
                 world.quotas.insert(q.name.clone(), q);
@@ -339,7 +347,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
             if let Some(list) = shape::named_list(&src, &v, &shape::NAMESPACES, &mut diags)
-                .filter(|l| typed::items(&src, &typed::NAMESPACE, l, &mut diags))
+                .filter(|l| typed::items(&src, &typed_specs::NAMESPACE, l, &mut diags))
             {
                 namespace_pools(&src, &v, &mut diags);
                 ent_config::namespace_clusters(&src, &v, &mut diags);
@@ -391,7 +399,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
             if let Some(cfg) = shape::scheduler_config(&src, &v, &mut diags)
-                .filter(|cfg| typed::check(&src, &typed::SCHEDULER, "", cfg, &mut diags))
+                .filter(|cfg| typed::check(&src, &typed_specs::SCHEDULER, "", cfg, &mut diags))
             {
                 world.scheduler = scheduler_from_api(cfg);
             }
@@ -435,6 +443,14 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 .help("save the lists one namespace at a time (`nomad-preflight import --print-commands DIR` does, and writes namespaces-listed.txt)"),
             );
         }
+        // Mistyped (typed.rs said so): not read.
+        Some(Saved::Read(src, v))
+            if !typed::items(
+                &src,
+                &typed_alloc::ALLOCATION,
+                v.as_array().map_or(&[], Vec::as_slice),
+                &mut diags,
+            ) => {}
         Some(Saved::Read(src, v)) => {
             if let Some(facts) = world.status_facts.as_mut() {
                 facts.read_allocs(&v);

@@ -103,7 +103,8 @@ pub(super) fn pools_scheduler(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) {
     let file = dir.join(NODE_POOLS);
     match read_saved(vfs, &file, false, diags) {
         Some(Saved::Read(src, v)) => {
-            let list = super::shape::named_list(&src, &v, &super::shape::NODE_POOLS, diags);
+            let list = super::shape::named_list(&src, &v, &super::shape::NODE_POOLS, diags)
+                .filter(|l| super::typed::items(&src, &super::typed_node::NODE_POOL, l, diags));
             let own: Vec<String> = list
                 .into_iter()
                 .flatten()

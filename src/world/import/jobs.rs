@@ -84,6 +84,10 @@ pub(super) fn load_jobs(
                 }
                 None => continue,
             };
+            // Mistyped (typed.rs said so): not read.
+            if !super::typed::check(&src, &super::typed_job::JOB, "", &v, diags) {
+                continue;
+            }
             match job_from_api_json(&v) {
                 Ok(job)
                     if listing
@@ -319,6 +323,9 @@ pub(super) fn load_job_versions(
             let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
                 continue;
             };
+            if !super::typed::check(&src, &super::typed_job::VERSIONS, "", &v, diags) {
+                continue;
+            }
             let list = v.typed_array("Versions");
             let mut of: Option<(String, String)> = None;
             for j in list.into_iter().flatten() {
