@@ -125,12 +125,9 @@ pub(crate) fn alloc(n: u32, node: &str, job: &Value, fields: Value) -> Value {
 /// The client status entries an allocation of a client that disconnected
 /// at 11:30:00 (and, when `back`, came back at 11:45:00) holds.
 fn states(back: bool) -> Value {
-    let mut s =
-        vec![json!({"Field": 0, "Value": "unknown", "Time": "2024-06-01T11:30:00Z"})];
+    let mut s = vec![json!({"Field": 0, "Value": "unknown", "Time": "2024-06-01T11:30:00Z"})];
     if back {
-        s.push(
-            json!({"Field": 0, "Value": "running", "Time": "2024-06-01T11:45:00Z"}),
-        );
+        s.push(json!({"Field": 0, "Value": "running", "Time": "2024-06-01T11:45:00Z"}));
     }
     Value::Array(s)
 }

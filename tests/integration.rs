@@ -128,6 +128,7 @@ mod hook_precommit;
 mod import_address_ips;
 mod import_alloc_stub;
 mod import_alloc_version;
+mod import_api_types;
 mod import_batch;
 mod import_field_types;
 mod import_file_shapes;

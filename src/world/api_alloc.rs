@@ -264,7 +264,9 @@ pub fn load_allocations(
             .typed_array("AllocStates")
             .into_iter()
             .flatten()
-            .any(|st| super::api_alloc_disconnect::is_client_status(st) && s(st, "Value") == "lost");
+            .any(|st| {
+                super::api_alloc_disconnect::is_client_status(st) && s(st, "Value") == "lost"
+            });
         let gone = &ctx.disconnected;
         match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, lost_seen, gone, v) {
             Ok(true) => {

@@ -213,9 +213,7 @@ fn kind(
     if disconnected.contains(alloc.node_id.as_str()) {
         return Err("a batch job's terminal allocation on a disconnected node, which Nomad's releases sort differently");
     }
-    let flag = |k: &str| {
-        super::api_json::path_b(a, &["DesiredTransition", k]).unwrap_or(false)
-    };
+    let flag = |k: &str| super::api_json::path_b(a, &["DesiredTransition", k]).unwrap_or(false);
     let asked =
         flag("Reschedule") && super::api_terminal_releases::reads_reschedule_transition(version);
     if asked || flag("MigrateDisablePlacement") {
@@ -268,9 +266,9 @@ fn ran_successfully(a: &Value) -> bool {
         return false;
     };
     !states.is_empty()
-        && states.values().all(|st| {
-            s(st, "State") == "dead" && !st.typed_bool("Failed").unwrap_or(false)
-        })
+        && states
+            .values()
+            .all(|st| s(st, "State") == "dead" && !st.typed_bool("Failed").unwrap_or(false))
 }
 
 #[cfg(test)]

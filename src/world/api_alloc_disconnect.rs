@@ -145,10 +145,7 @@ pub(super) fn is_client_status(st: &Value) -> bool {
 /// `NeedsToReconnect` and 1.3.0–1.3.7's that do not then disagree), or a
 /// time that does not read.
 fn unknown_times(states: &[Value], version: NomadVersion) -> Result<Option<i128>, &'static str> {
-    let status: Vec<&Value> = states
-        .iter()
-        .filter(|st| is_client_status(st))
-        .collect();
+    let status: Vec<&Value> = states.iter().filter(|st| is_client_status(st)).collect();
     let Some(last) = status.last() else {
         return Ok(None);
     };

@@ -182,10 +182,9 @@ fn quick_reschedule(a: &Value) -> bool {
     use super::super::api_json::{path_b, path_list};
     let forced = path_b(a, &["DesiredTransition", "ForceReschedule"]) == Some(true);
     let events = path_list(a, &["RescheduleTracker", "Events"]);
-    let short = events.iter().any(|e| {
-        e.typed_i64("Delay")
-            .is_none_or(|d| d <= SECOND)
-    });
+    let short = events
+        .iter()
+        .any(|e| e.typed_i64("Delay").is_none_or(|d| d <= SECOND));
     forced || short
 }
 

@@ -97,11 +97,7 @@ pub(super) fn allocated_resources(
             ..Task::default()
         });
         task_networks.extend(networks(t).take(1));
-        for d in t
-            .typed_array("Devices")
-            .into_iter()
-            .flatten()
-        {
+        for d in t.typed_array("Devices").into_iter().flatten() {
             devices.push(crate::structs::device::AllocDevice {
                 id: crate::structs::device::DeviceId {
                     vendor: s(d, "Vendor"),

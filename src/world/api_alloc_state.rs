@@ -194,8 +194,8 @@ fn reconnected_event(a: &Value) -> bool {
 /// `ok` (`LastRescheduleSuccess`; a reschedule that found no node writes
 /// `no placement`).
 pub(super) fn last_reschedule_failed(a: &Value, version: NomadVersion) -> bool {
-    let last = super::api_json::path_s(a, &["RescheduleTracker", "LastReschedule"])
-        .unwrap_or_default();
+    let last =
+        super::api_json::path_s(a, &["RescheduleTracker", "LastReschedule"]).unwrap_or_default();
     version.has(crate::version::Fix::RescheduleFailedTracked) && !last.is_empty() && last != "ok"
 }
 

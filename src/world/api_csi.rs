@@ -54,9 +54,7 @@ fn add_info(plugin: &mut CsiPlugin, info: &Value) {
     if let Some(n) = info.get("NodeInfo").filter(|n| !n.is_null()) {
         plugin.node = Some(CsiNodeInfo {
             healthy,
-            max_volumes: n
-                .typed_i64("MaxVolumes")
-                .unwrap_or(i64::MAX),
+            max_volumes: n.typed_i64("MaxVolumes").unwrap_or(i64::MAX),
             topology: n.get("AccessibleTopology").and_then(topology),
         });
     }
@@ -72,11 +70,7 @@ fn add_info(plugin: &mut CsiPlugin, info: &Value) {
 pub fn node_plugins(node: &Value) -> BTreeMap<String, CsiPlugin> {
     let mut out: BTreeMap<String, CsiPlugin> = BTreeMap::new();
     for key in ["CSINodePlugins", "CSIControllerPlugins"] {
-        for (id, info) in node
-            .typed_object(key)
-            .into_iter()
-            .flatten()
-        {
+        for (id, info) in node.typed_object(key).into_iter().flatten() {
             add_info(out.entry(id.clone()).or_default(), info);
         }
     }

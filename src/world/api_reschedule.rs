@@ -61,8 +61,8 @@ struct Event {
 /// that version is not in the import), at `now` (Unix nanoseconds;
 /// `None`: the import does not say when it was saved).
 pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -> Outcome {
-    let forced = super::api_json::path_b(a, &["DesiredTransition", "ForceReschedule"])
-        .unwrap_or(false);
+    let forced =
+        super::api_json::path_b(a, &["DesiredTransition", "ForceReschedule"]).unwrap_or(false);
     if forced {
         return Outcome::Now;
     }

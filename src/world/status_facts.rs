@@ -147,7 +147,10 @@ impl StatusFacts {
     /// Read the allocations' times from `allocations.json`'s list.
     pub fn read_allocs(&mut self, list: &Value) {
         let time = |a: &Value, k: &str| a.typed_i64(k);
-        for a in crate::world::api_json::objects(list.as_array().map_or(&[], Vec::as_slice), "allocations") {
+        for a in crate::world::api_json::objects(
+            list.as_array().map_or(&[], Vec::as_slice),
+            "allocations",
+        ) {
             let times = AllocTimes {
                 create: time(a, "CreateTime"),
                 modify: time(a, "ModifyTime"),

@@ -77,20 +77,19 @@ fn node_state(v: &Value) -> NodeState {
 /// `Resources` only) has the stock client's modes. With them, the real
 /// address behind each stand-in ([`reported_addresses`]).
 fn pool_networks(v: &Value) -> (PoolNetworks, BTreeMap<String, String>) {
-    let modes = path_array(v, &["NodeResources", "Networks"])
-        .map(|nets| {
-            let mut modes: Vec<String> = nets
-                .iter()
-                .map(|n| match s(n, "Mode") {
-                    m if m.is_empty() => "host".to_string(),
-                    m => m,
-                })
-                .filter(|m| crate::world::network_file::known_mode(m))
-                .collect();
-            modes.sort();
-            modes.dedup();
-            modes
-        });
+    let modes = path_array(v, &["NodeResources", "Networks"]).map(|nets| {
+        let mut modes: Vec<String> = nets
+            .iter()
+            .map(|n| match s(n, "Mode") {
+                m if m.is_empty() => "host".to_string(),
+                m => m,
+            })
+            .filter(|m| crate::world::network_file::known_mode(m))
+            .collect();
+        modes.sort();
+        modes.dedup();
+        modes
+    });
     let node_nets = path_array(v, &["NodeResources", "NodeNetworks"]);
     if let Some((reported, real)) = node_nets.and_then(|n| reported_addresses(n)) {
         return (PoolNetworks { modes, ..reported }, real);
@@ -255,11 +254,7 @@ fn shared_reserving(node_nets: &[Value]) -> std::collections::BTreeSet<(String, 
     let mut seen: BTreeMap<(String, String), (usize, bool)> = BTreeMap::new();
     for nn in node_nets {
         let device = s(nn, "Device");
-        for a in nn
-            .typed_array("Addresses")
-            .into_iter()
-            .flatten()
-        {
+        for a in nn.typed_array("Addresses").into_iter().flatten() {
             if s(a, "Alias").is_empty() {
                 continue;
             }

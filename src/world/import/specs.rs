@@ -31,9 +31,7 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
                                 .unwrap_or_default(),
                             // Nomad 0.10–0.12's bandwidth limit: not
                             // simulated (`world::guess`).
-                            network: rl
-                                .typed_array("Networks")
-                                .is_some_and(|n| !n.is_empty()),
+                            network: rl.typed_array("Networks").is_some_and(|n| !n.is_empty()),
                             // Every other set key, kept as a limit not
                             // simulated, never dropped.
                             unsimulated: unsimulated(l, rl),

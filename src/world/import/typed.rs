@@ -224,6 +224,10 @@ fn what_is(x: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::typed_alloc::ALLOCATION;
+    use super::super::typed_job::JOB;
+    use super::super::typed_node::{NODE, NODE_POOL};
+    use super::super::typed_specs::{NAMESPACE, QUOTA, SCHEDULER};
     use super::*;
     use serde_json::json;
 
@@ -283,5 +287,62 @@ mod tests {
         let n = json!({"NodeResources": {"Cpu": {"CpuShares": "4000"}}});
         assert!(errors(&NODE, n)[0].contains("NodeResources.Cpu.CpuShares as a string"));
         assert!(!errors(&NODE, json!({"NodeResources": {"Cpu": null}})).is_empty());
+    }
+
+    #[test]
+    fn one_table_per_struct_reaches_maps_lists_and_embedded_jobs() {
+        let alloc = json!({"ClientStatus": "running", "AllocatedResources": {
+            "Tasks": {"web": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": "256"}}}}});
+        let e = errors(&ALLOCATION, alloc);
+        assert!(
+            e[0].contains("AllocatedResources.Tasks.web.Memory.MemoryMB as a string"),
+            "{e:?}"
+        );
+        let e = errors(&ALLOCATION, json!({"ClientStatus": 1}));
+        assert!(e[0].contains("ClientStatus as a number"), "{e:?}");
+        let e = errors(
+            &ALLOCATION,
+            json!({"Job": {"TaskGroups": [{"Count": null}]}}),
+        );
+        assert!(
+            e[0].contains(
+                "Job.TaskGroups[0].Count as null, and Nomad's API answers it as a whole number"
+            ),
+            "{e:?}"
+        );
+        // A nil pointer in a list of pointers, a nil map, a figure the
+        // server's release may lack: unset.
+        let ok = json!({"TaskGroups": [null, {"Count": 1, "Meta": null, "Tasks": [
+            {"Resources": {"CPU": 100, "MemoryMB": 64, "SecretsMB": null}}]}]});
+        assert!(errors(&JOB, ok).is_empty());
+        let e = errors(&JOB, json!({"Datacenters": ["dc1", null]}));
+        assert!(e[0].contains("Datacenters[1] as null"), "{e:?}");
+        let e = errors(&JOB, json!({"Priority": 50.5}));
+        assert!(
+            e[0].contains("Priority as a number with a fraction"),
+            "{e:?}"
+        );
+        let e = errors(&JOB, json!({"Version": -1}));
+        assert!(e[0].contains("a whole number from 0"), "{e:?}");
+        let dev = json!({"NodeResources": {"Cpu": {"CpuShares": 1}, "Memory": {"MemoryMB": 1},
+            "Disk": {"DiskMB": 1}, "Devices": [{"Vendor": "nvidia", "Instances": [{"ID": "a", "Healthy": "true"}]}]}});
+        let e = errors(&NODE, dev);
+        assert!(
+            e[0].contains("NodeResources.Devices[0].Instances[0].Healthy as a string"),
+            "{e:?}"
+        );
+        let hv = json!({"HostVolumes": {"data\u{7}": {"Path": 5}}});
+        assert!(errors(&NODE, hv)[0].contains("HostVolumes.data"));
+        let pool = json!({"Name": "gpu", "SchedulerConfiguration": {"MemoryOversubscriptionEnabled": "yes"}});
+        assert!(errors(&NODE_POOL, pool)[0]
+            .contains("SchedulerConfiguration.MemoryOversubscriptionEnabled"));
+    }
+
+    #[test]
+    fn a_map_key_is_escaped_in_the_path() {
+        let alloc = json!({"TaskStates": {"a\nb": {"Failed": "no"}}});
+        let e = errors(&ALLOCATION, alloc);
+        assert!(!e[0].contains('\n'), "{e:?}");
+        assert!(e[0].contains("TaskStates.a"), "{e:?}");
     }
 }

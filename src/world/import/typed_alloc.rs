@@ -70,11 +70,7 @@ const ALLOCATED: &[Field] = &[
     ),
     f(
         "Shared",
-        Struct(&[
-            f("DiskMB", Int),
-            n("Networks", NETWORKS),
-            n("Ports", PORTS),
-        ]),
+        Struct(&[f("DiskMB", Int), n("Networks", NETWORKS), n("Ports", PORTS)]),
     ),
 ];
 
@@ -147,11 +143,7 @@ pub(super) const ALLOCATION: Schema = Schema {
         f("DeploymentID", Str),
         n(
             "DeploymentStatus",
-            Struct(&[
-                n("Healthy", Bool),
-                f("Timestamp", Str),
-                f("Canary", Bool),
-            ]),
+            Struct(&[n("Healthy", Bool), f("Timestamp", Str), f("Canary", Bool)]),
         ),
         f("PreviousAllocation", Str),
         f("NextAllocation", Str),
@@ -172,7 +164,11 @@ pub(super) const ALLOCATION: Schema = Schema {
         ),
         n(
             "AllocStates",
-            List(&Struct(&[f("Field", Uint), f("Value", Str), f("Time", Str)])),
+            List(&Struct(&[
+                f("Field", Uint),
+                f("Value", Str),
+                f("Time", Str),
+            ])),
         ),
         f("CreateIndex", Uint),
         f("ModifyIndex", Uint),

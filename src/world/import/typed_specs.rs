@@ -14,10 +14,7 @@ const REGION_LIMIT: &[Field] = &[
     n("MemoryMaxMB", Int),
     n("DiskMB", Int),
     n("Networks", List(&Struct(&[]))),
-    n(
-        "Devices",
-        List(&Struct(&[f("Name", Str), n("Count", Int)])),
-    ),
+    n("Devices", List(&Struct(&[f("Name", Str), n("Count", Int)]))),
 ];
 
 /// An item of `/v1/quotas` (api/quota.go v2.0.5 QuotaSpec, QuotaLimit).
@@ -67,7 +64,11 @@ pub(super) const NAMESPACE: Schema = Schema {
 
 /// A namespace's default and allowed/denied lists (of node pools, Vault
 /// or Consul clusters).
-const CLUSTERS: &[Field] = &[f("Default", Str), n("Allowed", STRINGS), n("Denied", STRINGS)];
+const CLUSTERS: &[Field] = &[
+    f("Default", Str),
+    n("Allowed", STRINGS),
+    n("Denied", STRINGS),
+];
 
 /// A `SchedulerConfig` (api/operator.go v2.0.5 SchedulerConfiguration:
 /// `PreemptionConfig PreemptionConfig` by value, its four flags and
