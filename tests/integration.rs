@@ -136,6 +136,7 @@ mod import_generic_disconnect;
 mod import_job_ids;
 mod import_named_dir;
 mod import_namespace_clusters;
+mod import_namespace_token;
 mod import_node_addresses;
 mod import_node_fields;
 mod import_not_saved;

@@ -167,7 +167,9 @@ pub(crate) fn list<'v>(v: &'v Value, key: &str) -> &'v [Value] {
 }
 /// A Go struct pointer or map: the object, `None` when null or absent.
 pub(crate) fn obj<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
-    typed(field(v, key), key, OBJECT, |x| Some(x).filter(|x| x.is_object()))
+    typed(field(v, key), key, OBJECT, |x| {
+        Some(x).filter(|x| x.is_object())
+    })
 }
 pub(crate) fn strs(v: &Value, key: &str) -> Vec<String> {
     let items = list(v, key).iter().enumerate();
@@ -192,7 +194,11 @@ pub(crate) fn smap(v: &Value, key: &str) -> BTreeMap<String, String> {
 pub(crate) fn objects<'v>(items: &'v [Value], key: &str) -> Vec<&'v Value> {
     let items = items.iter().enumerate();
     items
-        .filter_map(|(n, x)| typed(Some(x), &format!("{key}[{n}]"), OBJECT, |x| Some(x).filter(|x| x.is_object())))
+        .filter_map(|(n, x)| {
+            typed(Some(x), &format!("{key}[{n}]"), OBJECT, |x| {
+                Some(x).filter(|x| x.is_object())
+            })
+        })
         .collect()
 }
 /// The objects of a Go map of structs, by key, as [`objects`].
@@ -202,7 +208,9 @@ pub(crate) fn object_map<'v>(v: &'v Value, key: &str) -> Vec<(&'v String, &'v Va
     };
     o.iter()
         .filter_map(|(k, x)| {
-            let x = typed(Some(x), &format!("{key}.{k}"), OBJECT, |x| Some(x).filter(|x| x.is_object()))?;
+            let x = typed(Some(x), &format!("{key}.{k}"), OBJECT, |x| {
+                Some(x).filter(|x| x.is_object())
+            })?;
             Some((k, x))
         })
         .collect()
@@ -240,15 +248,9 @@ impl Fields for Value {
     }
 }
 
-/// A nested path such as `NodeResources.Cpu.CpuShares`: a step that is
-/// not an object ends it (`None`), recorded when it is neither absent
-/// nor null.
-pub(crate) fn path<'v>(v: &'v Value, keys: &[&str]) -> Option<&'v Value> {
-    let (last, steps) = keys.split_last()?;
-    let at = steps.iter().try_fold(v, |acc, k| obj(acc, k))?;
-    at.get(last)
-}
-/// The object holding the last key of `keys`, and that key.
+/// The object holding the last key of `keys` (a nested path such as
+/// `NodeResources.Cpu.CpuShares`: a step that is not an object ends it,
+/// recorded when it is neither absent nor null), and that key.
 fn parent<'v, 'k>(v: &'v Value, keys: &[&'k str]) -> Option<(&'v Value, &'k str)> {
     let (last, steps) = keys.split_last()?;
     let at = steps.iter().try_fold(v, |acc, k| obj(acc, k))?;
@@ -278,7 +280,8 @@ mod tests {
 
     #[test]
     fn null_and_absent_are_zero_and_another_type_is_recorded() {
-        let v = json!({"A": "x", "N": null, "I": "5", "L": ["a", 1], "M": {"k": true}, "O": {"P": 2}});
+        let v =
+            json!({"A": "x", "N": null, "I": "5", "L": ["a", 1], "M": {"k": true}, "O": {"P": 2}});
         let strict = Strict::begin();
         assert_eq!(s(&v, "A"), "x");
         assert_eq!(i(&v, "N"), 0);

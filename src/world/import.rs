@@ -30,10 +30,8 @@ mod wildcard;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
-
 pub use super::api_job::job_from_api_json;
-use super::api_json::{path, s};
+use super::api_json::s;
 use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
@@ -59,6 +57,7 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("namespaces.json", "/v1/namespaces"),
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
+    (server::ACL_TOKEN_SELF, "/v1/acl/token/self"),
     (NODE_POOLS, "/v1/node/pools"),
 ];
 
@@ -139,7 +138,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         // Mistyped (typed.rs said so): not read, and the import fails.
         Some(Saved::Read(src, v))
             if !typed::check(&src, &typed_agent::AGENT_SELF, "", &v, &mut diags) => {}
-        Some(Saved::Read(src, v)) => read_agent_self(&src, &v, &mut world, &mut diags),
+        Some(Saved::Read(src, v)) => server::read_agent_self(&src, &v, &mut world, &mut diags),
         // Without it the release is the same guess as an unusable build
         // tag: every plan is unknown until `--nomad-version` states it.
         Some(Saved::Absent) => diags.push(
@@ -226,7 +225,8 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
             // Mistyped (typed.rs said so): not read.
-            Some(Saved::Read(src, v)) if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
+            Some(Saved::Read(src, v))
+                if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
@@ -356,6 +356,9 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 }
                 if quotas_known {
                     specs::unknown_quotas(&src, &world, &mut diags);
+                }
+                if server::token_scoped(vfs, dir, &world, &mut diags) {
+                    world.namespace_list = super::model::NamespaceList::TokenScoped;
                 }
             } else {
                 // Refused (its error said so): no namespace was read, so
@@ -533,34 +536,6 @@ fn stub_nodes(diags: &mut Diags, stubs: &BTreeMap<String, String>) {
         )
         .help("save each node with `nomad operator api /v1/node/<id>` (`nomad-preflight import --print-commands DIR` lists the commands)"),
     );
-}
-
-/// The servers' release, edition, region and identity settings from
-/// agent-self.json.
-fn read_agent_self(src: &crate::source::Source, v: &Value, world: &mut World, diags: &mut Diags) {
-    let tags = path(v, &["member", "Tags"]).unwrap_or(&Value::Null);
-    let build = s(tags, "build");
-    match build.parse::<NomadVersion>() {
-        Ok(ver) => {
-            world.nomad_version = ver;
-            // Enterprise builds tag themselves `+ent`; a build tag
-            // without it is a community build.
-            world.stated_edition = Some(
-                crate::version::Edition::of_version_text(&build)
-                    .unwrap_or(crate::version::Edition::Community),
-            );
-        }
-        Err(_) => diags.push(
-            Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
-                .in_source(src),
-        ),
-    }
-    if !s(tags, "region").is_empty() {
-        world.region = s(tags, "region");
-    }
-    if let Some(server) = server::server_from_agent_self(v) {
-        world.server = server;
-    }
 }
 
 /// A node the servers marked `disconnected` in an import whose

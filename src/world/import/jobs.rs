@@ -120,9 +120,7 @@ pub(super) fn load_jobs(
                         (job.namespace.clone(), job.id.clone()),
                         crate::world::api_alloc::job_indexes(&v),
                     );
-                    let index = v
-                        .typed_u64("CreateIndex")
-                        .unwrap_or(u64::MAX);
+                    let index = v.typed_u64("CreateIndex").unwrap_or(u64::MAX);
                     let rel = p
                         .strip_prefix(dir)
                         .map(Path::to_path_buf)
@@ -199,8 +197,12 @@ fn unreadable_jobs(path: &Path, e: &std::io::Error) -> Diag {
 /// registers in a namespace that does not exist. A dead job may outlive
 /// its namespace and runs nothing, so it is read as it is.
 fn in_unlisted_namespace(world: &World, job: &Job, v: &Value) -> bool {
-    world.namespace_list == NamespaceList::Listed
-        && !world.namespaces.contains_key(&job.namespace)
+    // A token that lists a namespace's jobs may use the namespace, so
+    // Nomad lists it to that token too (TokenScoped).
+    matches!(
+        world.namespace_list,
+        NamespaceList::Listed | NamespaceList::TokenScoped
+    ) && !world.namespaces.contains_key(&job.namespace)
         && v.typed_str("Status") != Some("dead")
 }
 

@@ -4,13 +4,21 @@
 //! each cluster's `AllowUnauthenticated`, the default cluster's `ServiceIdentity`,
 //! `TaskIdentity` and `DefaultIdentity` (`config.WorkloadIdentityConfig`
 //! as Go's JSON encodes it: `Audience`, `Env`, `File`, `Filepath`, `TTL` in
-//! nanoseconds).
+//! nanoseconds); the release, edition and region it states; and whether
+//! the token the import was saved with saw every namespace.
 
 use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
+use std::path::Path;
+
+use super::json::{read_saved, Saved};
+use crate::diag::{Diag, Diags};
 use crate::jobspec::{Duration, WorkloadIdentity};
+use crate::version::NomadVersion;
+use crate::vfs::Vfs;
 use crate::world::api_json::{b, i, obj, path_b, path_i, path_s, s, strs};
+use crate::world::model::World;
 use crate::world::{ConsulCluster, ServerConfig, VaultCluster};
 
 /// What `agent-self.json` states of the servers, if it was saved from a
@@ -33,8 +41,13 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
             ..jobs
         });
     }
-    let consuls = config.typed_array("Consuls")?;
-    let vaults = config.typed_array("Vaults")?;
+    // Without the clusters the job settings and the ACL switch still
+    // hold (they were dropped with them).
+    let (Some(consuls), Some(vaults)) =
+        (config.typed_array("Consuls"), config.typed_array("Vaults"))
+    else {
+        return Some(jobs);
+    };
     let default = |list: &'_ [Value]| -> Option<Value> {
         list.iter().find(|c| s(c, "Name") == "default").cloned()
     };
@@ -97,9 +110,7 @@ fn consul_cluster(c: &Value) -> ConsulCluster {
         } else {
             name
         },
-        allow_unauthenticated: c
-            .typed_bool("AllowUnauthenticated")
-            .unwrap_or(true),
+        allow_unauthenticated: c.typed_bool("AllowUnauthenticated").unwrap_or(true),
     }
 }
 
@@ -116,4 +127,62 @@ fn identity(v: &Value) -> Option<WorkloadIdentity> {
         ttl: Duration(i(v, "TTL")),
         ..WorkloadIdentity::default()
     })
+}
+
+/// The token the import was saved with (`/v1/acl/token/self`; empty when
+/// ACLs are off, which refuses it): whether namespaces.json is the whole
+/// list ([`token_scoped`]).
+pub(super) const ACL_TOKEN_SELF: &str = "acl-token-self.json";
+
+/// The servers' release, edition, region and identity settings from
+/// agent-self.json.
+pub(super) fn read_agent_self(
+    src: &crate::source::Source,
+    v: &Value,
+    world: &mut World,
+    diags: &mut Diags,
+) {
+    let tags = obj(v, "member")
+        .and_then(|m| obj(m, "Tags"))
+        .unwrap_or(&Value::Null);
+    let build = s(tags, "build");
+    match build.parse::<NomadVersion>() {
+        Ok(ver) => {
+            world.nomad_version = ver;
+            // Enterprise builds tag themselves `+ent`; a build tag
+            // without it is a community build.
+            world.stated_edition = Some(
+                crate::version::Edition::of_version_text(&build)
+                    .unwrap_or(crate::version::Edition::Community),
+            );
+        }
+        Err(_) => diags.push(
+            Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
+                .in_source(src),
+        ),
+    }
+    if !s(tags, "region").is_empty() {
+        world.region = s(tags, "region");
+    }
+    if let Some(server) = server_from_agent_self(v) {
+        world.server = server;
+    }
+}
+
+/// Whether namespaces.json may leave namespaces out: Nomad lists to a
+/// token only the namespaces it may use (nomad/namespace_endpoint.go
+/// v2.0.5:441-475, v1.6.0:240-271 ListNamespaces: `AllowNamespace`), all
+/// of them when ACLs are off (agent-self.json's `config.ACL.Enabled`
+/// false) or to a management token (acl-token-self.json's `Type`,
+/// nomad/structs/structs.go v2.0.5 ACLManagementToken; acl/acl.go
+/// ManagementACL allows every namespace). Anything else (ACLs on or
+/// not stated, the token not saved or a client one) may be a shorter list.
+pub(super) fn token_scoped(vfs: &dyn Vfs, dir: &Path, world: &World, diags: &mut Diags) -> bool {
+    if world.server.acl_enabled == Some(false) {
+        return false;
+    }
+    match read_saved(vfs, &dir.join(ACL_TOKEN_SELF), false, diags) {
+        Some(Saved::Read(_, v)) => s(&v, "Type") != "management",
+        _ => true,
+    }
 }
