@@ -446,12 +446,9 @@ pub enum NamespaceList {
     /// An import without namespaces.json (`import::not-saved`): which
     /// namespaces exist, and what they allow, is not known.
     NotSaved,
-    /// An import whose namespaces.json was saved from servers with ACLs
-    /// on (or not said off), by a token not known to be a management
-    /// one: `/v1/namespaces` lists only the namespaces the token may use
-    /// (nomad/namespace_endpoint.go v2.0.5:441-475 ListNamespaces,
-    /// `aclObj.AllowNamespace`; v1.6.0 the same, nil ACL when off), so the
-    /// listed ones exist as listed and another may exist too.
+    /// namespaces.json saved with ACLs not said off, by a token not known
+    /// to be a management one: Nomad lists only the namespaces the token
+    /// may use (import/server.rs `token_scoped`), so others may exist.
     TokenScoped,
 }
 
