@@ -21,7 +21,7 @@ use serde_json::Value;
 const JOB: &str = "job \"probe\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
 
 /// tests/fixtures/import/basic (Nomad 1.7.2+ent) as `imp`, the job beside it.
-fn import(tag: &str) -> TempDir {
+pub(crate) fn import(tag: &str) -> TempDir {
     let d = TempDir::new(tag);
     copy_dir(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/basic"),
@@ -32,20 +32,20 @@ fn import(tag: &str) -> TempDir {
 }
 
 /// `imp/file` with `edit` applied to its JSON.
-fn edit(d: &TempDir, file: &str, edit: impl FnOnce(&mut Value)) {
+pub(crate) fn edit(d: &TempDir, file: &str, edit: impl FnOnce(&mut Value)) {
     let p = d.0.join("imp").join(file);
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
     edit(&mut v);
     std::fs::write(&p, serde_json::to_string_pretty(&v).unwrap()).unwrap();
 }
 
-fn plan(d: &TempDir) -> common::Out {
+pub(crate) fn plan(d: &TempDir) -> common::Out {
     run_in(&d.0, &["plan", "--world", "imp", "probe.nomad"])
 }
 
 /// Refused naming `words`: no Nomad text, exit 255 from `plan`, 2 from
 /// `import --write`, which writes no world.
-fn assert_refused(d: &TempDir, words: &str) {
+pub(crate) fn assert_refused(d: &TempDir, words: &str) {
     let o = plan(d);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.is_empty(), "{}", o.stdout);

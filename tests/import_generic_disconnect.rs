@@ -69,8 +69,8 @@ fn node(id: &str, name: &str, status: &str) -> Value {
 /// `web.g[0]` on `n2`, `unknown` since 11:30:00.
 fn unknown(job: &Value) -> Value {
     let states = json!([
-        {"Field": "ClientStatus", "Value": "running", "Time": "2024-06-01T11:00:00Z"},
-        {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T11:30:00Z"}]);
+        {"Field": 0, "Value": "running", "Time": "2024-06-01T11:00:00Z"},
+        {"Field": 0, "Value": "unknown", "Time": "2024-06-01T11:30:00Z"}]);
     alloc(
         9,
         0,

@@ -125,12 +125,9 @@ pub(crate) fn alloc(n: u32, node: &str, job: &Value, fields: Value) -> Value {
 /// The client status entries an allocation of a client that disconnected
 /// at 11:30:00 (and, when `back`, came back at 11:45:00) holds.
 fn states(back: bool) -> Value {
-    let mut s =
-        vec![json!({"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T11:30:00Z"})];
+    let mut s = vec![json!({"Field": 0, "Value": "unknown", "Time": "2024-06-01T11:30:00Z"})];
     if back {
-        s.push(
-            json!({"Field": "ClientStatus", "Value": "running", "Time": "2024-06-01T11:45:00Z"}),
-        );
+        s.push(json!({"Field": 0, "Value": "running", "Time": "2024-06-01T11:45:00Z"}));
     }
     Value::Array(s)
 }
@@ -442,8 +439,8 @@ fn from_1_11_2_every_group_keeps_disconnected_clients_and_the_run_times_the_wind
 
         let job = job_json(release, true);
         let twice = json!([
-            {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T11:30:00Z"},
-            {"Field": "ClientStatus", "Value": "unknown", "Time": "2024-06-01T12:00:00Z"}]);
+            {"Field": 0, "Value": "unknown", "Time": "2024-06-01T11:30:00Z"},
+            {"Field": 0, "Value": "unknown", "Time": "2024-06-01T12:00:00Z"}]);
         let unknown = json!({"ClientStatus": "unknown", "AllocStates": twice});
         let allocs = [
             alloc(1, NODE_ID, &job, json!({})),

@@ -5,6 +5,7 @@
 //! `NodeID` with its `AllocatedResources`; nothing is scheduled, so the
 //! state is built in one pass over the allocations.
 
+use crate::world::api_json::Fields as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -14,7 +15,7 @@ pub use super::api_alloc_failed::AllocContext;
 use super::api_alloc_failed::{decide_failed, Failed};
 use super::api_alloc_resources::{allocated_resources, legacy_resources};
 use super::api_job::job_from_api_json;
-use super::api_json::s;
+use super::api_json::{obj, path_b, s};
 use super::model::{JobIndexes, Pinned, RunningJob, World};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::{Job, JobType};
@@ -26,14 +27,14 @@ pub const ALLOCATIONS_FILE: &str = "allocations.json";
 
 /// The indexes of an `api.Job` JSON object.
 pub fn job_indexes(v: &Value) -> JobIndexes {
-    let u = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let u = |k: &str| v.typed_u64(k).unwrap_or(0);
     JobIndexes {
         version: u("Version"),
         create_index: u("CreateIndex"),
         modify_index: u("ModifyIndex"),
         job_modify_index: u("JobModifyIndex"),
-        unfinished_eval: v.get("Status").and_then(Value::as_str) == Some("pending"),
-        submit_time: v.get("SubmitTime").and_then(Value::as_i64),
+        unfinished_eval: v.typed_str("Status") == Some("pending"),
+        submit_time: v.typed_i64("SubmitTime"),
     }
 }
 
@@ -59,11 +60,9 @@ fn client_status(v: &str) -> ClientStatus {
 
 /// `RescheduleTracker.Events[].PrevNodeID`, each once, in order.
 fn reschedule_nodes(a: &Value) -> Vec<String> {
-    let events = a
-        .pointer("/RescheduleTracker/Events")
-        .and_then(Value::as_array);
+    let events = super::api_json::path_list(a, &["RescheduleTracker", "Events"]);
     let mut seen = HashSet::new();
-    let ids = events.into_iter().flatten().map(|e| s(e, "PrevNodeID"));
+    let ids = events.iter().map(|e| s(e, "PrevNodeID"));
     ids.filter(|id| !id.is_empty() && seen.insert(id.clone()))
         .collect()
 }
@@ -132,7 +131,7 @@ pub fn load_allocations(
         };
         let key = (namespace.clone(), s(a, "JobID"));
         // The embedded Job is the version this allocation runs.
-        let own_job = match a.get("Job").filter(|j| j.is_object()) {
+        let own_job = match super::api_json::obj(a, "Job") {
             Some(j) => match job_from_api_json(j) {
                 Ok(job) => Some((job, job_indexes(j))),
                 Err(d) => {
@@ -146,8 +145,7 @@ pub fn load_allocations(
             None => None,
         };
         let version = a
-            .get("JobVersion")
-            .and_then(Value::as_u64)
+            .typed_u64("JobVersion")
             .or(own_job.as_ref().map(|(_, ix)| ix.version))
             .unwrap_or(0);
         if let Some((job, ix)) = &own_job {
@@ -196,9 +194,10 @@ pub fn load_allocations(
             continue;
         };
         let v0 = world.nomad_version;
-        let resources = match (a.get("AllocatedResources"), a.get("Resources")) {
-            (Some(ar), _) if ar.is_object() => allocated_resources(ar, world.nomad_version),
-            (_, Some(r)) if r.is_object() => Ok(legacy_resources(r)),
+        let (ar, r) = (obj(a, "AllocatedResources"), obj(a, "Resources"));
+        let resources = match (ar, r) {
+            (Some(ar), _) => allocated_resources(ar, world.nomad_version),
+            (_, Some(r)) => Ok(legacy_resources(r)),
             // The list form before 1.0 (api_alloc_stub.rs): never zero.
             _ => match super::api_alloc_stub::stub_resources(src, a, spec, stale, v0, diags) {
                 Some(r) => Ok(r),
@@ -238,15 +237,11 @@ pub fn load_allocations(
             desired_status: desired_status(&s(a, "DesiredStatus")),
             desired_description: s(a, "DesiredDescription"),
             client_status: client_status(&s(a, "ClientStatus")),
-            create_index: a.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0),
-            modify_index: a.get("ModifyIndex").and_then(Value::as_u64).unwrap_or(0),
+            create_index: a.typed_u64("CreateIndex").unwrap_or(0),
+            modify_index: a.typed_u64("ModifyIndex").unwrap_or(0),
             node_id: node_id.into(),
             preempted_by: None,
-            migrate: a
-                .get("DesiredTransition")
-                .and_then(|t| t.get("Migrate"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            migrate: path_b(a, &["DesiredTransition", "Migrate"]).unwrap_or(false),
             reschedule_nodes: reschedule_nodes(a),
             ..Allocation::default()
         };
@@ -266,11 +261,12 @@ pub fn load_allocations(
         // it as lost before any terminal rule below (filterByTainted).
         let v = world.nomad_version;
         let lost_seen = a
-            .get("AllocStates")
-            .and_then(Value::as_array)
+            .typed_array("AllocStates")
             .into_iter()
             .flatten()
-            .any(|st| s(st, "Field") == "ClientStatus" && s(st, "Value") == "lost");
+            .any(|st| {
+                super::api_alloc_disconnect::is_client_status(st) && s(st, "Value") == "lost"
+            });
         let gone = &ctx.disconnected;
         match super::api_alloc_disconnect::lost_terminal(&alloc, spec, !stale, lost_seen, gone, v) {
             Ok(true) => {
@@ -380,8 +376,7 @@ pub fn load_allocations(
         // scheduler_system.go v2.0.5:709-724): one already judged does not
         // make the job's plan a guess (super::api_deployment).
         let judged = alloc.job_type == crate::jobspec::JobType::System
-            && a.pointer("/DeploymentStatus/Healthy")
-                .is_some_and(|h| !h.is_null());
+            && path_b(a, &["DeploymentStatus", "Healthy"]).is_some();
         if !deployment.is_empty() && !judged {
             placed_by.entry(key.clone()).or_insert(deployment);
         }

@@ -30,10 +30,11 @@
 //! (`filterByTainted` ignores it there, 1.3+), and a node that is
 //! disconnected (1.3+).
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use super::api_alloc_failed::{decide_failed, Failed, Read};
-use super::api_json::{path, s};
+use super::api_json::s;
 use super::model::{Pinned, World};
 use crate::jobspec::{Job, JobType};
 use crate::structs::{Allocation, BatchTerminal, ClientStatus, DesiredStatus};
@@ -212,11 +213,7 @@ fn kind(
     if disconnected.contains(alloc.node_id.as_str()) {
         return Err("a batch job's terminal allocation on a disconnected node, which Nomad's releases sort differently");
     }
-    let flag = |k: &str| {
-        path(a, &["DesiredTransition", k])
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    };
+    let flag = |k: &str| super::api_json::path_b(a, &["DesiredTransition", k]).unwrap_or(false);
     let asked =
         flag("Reschedule") && super::api_terminal_releases::reads_reschedule_transition(version);
     if asked || flag("MigrateDisablePlacement") {
@@ -265,13 +262,13 @@ fn kind(
 /// `Allocation.RanSuccessfully`: it has task states, and every task is
 /// `dead` and not failed.
 fn ran_successfully(a: &Value) -> bool {
-    let Some(states) = a.get("TaskStates").and_then(Value::as_object) else {
+    let Some(states) = a.typed_object("TaskStates") else {
         return false;
     };
     !states.is_empty()
-        && states.values().all(|st| {
-            s(st, "State") == "dead" && !st.get("Failed").and_then(Value::as_bool).unwrap_or(false)
-        })
+        && states
+            .values()
+            .all(|st| s(st, "State") == "dead" && !st.typed_bool("Failed").unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -431,7 +428,7 @@ mod tests {
         // Stopped, in a group that keeps disconnected clients, its client
         // reconnected: read as a reconnect, not decided.
         let back = json!({"TaskStates": {"t": {"State": "dead", "Failed": false}},
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"}]});
         let stopped = alloc(D::Stop, C::Failed);
         assert!(decide(&back, &stopped, true).is_err());
         let at = |rel: (u32, u32, u32)| NomadVersion::new(rel.0, rel.1, rel.2);

@@ -23,6 +23,7 @@
 //!   `AllocStates` up to 1.11.1, the start of the last run of them from
 //!   1.11.2 and in 2.0 (`LastUnknown`, #27053).
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 #[path = "api_alloc_generic.rs"]
@@ -95,8 +96,7 @@ fn expiry(
     now: Option<i128>,
 ) -> Result<Disconnect, &'static str> {
     let states = a
-        .get("AllocStates")
-        .and_then(Value::as_array)
+        .typed_array("AllocStates")
         .ok_or("`unknown` (its client disconnected), saved without `AllocStates` (the list form of /v1/allocations), so when its window ends is unknown")?;
     let unknowns = unknown_times(states, version)?;
     let now = now.ok_or(
@@ -129,6 +129,15 @@ fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
     crate::structs::disconnected_node::window(spec.group(group)?, version)
 }
 
+/// Whether an `AllocStates` entry records the client status: its `Field`
+/// is `AllocStateFieldClientStatus`, the `uint8` enum's 0, which Nomad's
+/// JSON answers as a number (nomad/structs/structs.go v1.3.0:7806-7809
+/// `type AllocStateField uint8`, iota; nomad/structs/alloc.go
+/// v2.0.5:1593-1596), never as its name.
+pub(super) fn is_client_status(st: &Value) -> bool {
+    super::api_json::u(st, "Field") == 0
+}
+
 /// `LastUnknown` at `version`: up to 1.11.1 the latest `unknown` client
 /// status entry's time; from 1.11.2 the first of the trailing run of them.
 /// `None`: no such entry (never expired). Err: the last client status
@@ -136,10 +145,7 @@ fn window(spec: &Job, group: &str, version: NomadVersion) -> Option<i64> {
 /// `NeedsToReconnect` and 1.3.0–1.3.7's that do not then disagree), or a
 /// time that does not read.
 fn unknown_times(states: &[Value], version: NomadVersion) -> Result<Option<i128>, &'static str> {
-    let status: Vec<&Value> = states
-        .iter()
-        .filter(|st| s(st, "Field") == "ClientStatus")
-        .collect();
+    let status: Vec<&Value> = states.iter().filter(|st| is_client_status(st)).collect();
     let Some(last) = status.last() else {
         return Ok(None);
     };
@@ -201,7 +207,7 @@ mod tests {
     fn unknown(times: &[(i128, &str)]) -> Value {
         let states: Vec<Value> = times
             .iter()
-            .map(|(t, v)| json!({"Field": "ClientStatus", "Value": v, "Time": at(*t)}))
+            .map(|(t, v)| json!({"Field": 0, "Value": v, "Time": at(*t)}))
             .collect();
         json!({"ClientStatus": "unknown", "DesiredStatus": "run", "AllocStates": states})
     }
@@ -516,7 +522,7 @@ mod tests {
             Ok(Some(Disconnect::Supported))
         );
         let back = json!({"ClientStatus": "running", "DesiredStatus": "run",
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown", "Time": at(0)}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown", "Time": at(0)}]});
         assert_eq!(
             read(&back, &j, (1, 5, 0), 0),
             Ok(Some(Disconnect::Unsupported))

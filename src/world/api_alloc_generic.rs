@@ -1,6 +1,7 @@
 //! The generic reconciler's part of [`super`]: a service or batch job's
 //! `unknown` allocation, and its live ones on a disconnected node.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use super::super::api_json::s;
@@ -178,18 +179,12 @@ pub(in crate::world) fn disconnecting(
 /// over 1s never does; a constant delay is the policy's, 5s or more).
 fn quick_reschedule(a: &Value) -> bool {
     const SECOND: i64 = 1_000_000_000;
-    let forced = a
-        .pointer("/DesiredTransition/ForceReschedule")
-        .and_then(Value::as_bool)
-        == Some(true);
-    let events = a
-        .pointer("/RescheduleTracker/Events")
-        .and_then(Value::as_array);
-    let short = events.into_iter().flatten().any(|e| {
-        e.get("Delay")
-            .and_then(Value::as_i64)
-            .is_none_or(|d| d <= SECOND)
-    });
+    use super::super::api_json::{path_b, path_list};
+    let forced = path_b(a, &["DesiredTransition", "ForceReschedule"]) == Some(true);
+    let events = path_list(a, &["RescheduleTracker", "Events"]);
+    let short = events
+        .iter()
+        .any(|e| e.typed_i64("Delay").is_none_or(|d| d <= SECOND));
     forced || short
 }
 

@@ -2,15 +2,15 @@
 //! `AllocatedResources` (0.9+) reduced as Nomad's `Comparable()` and
 //! network index read it, or the legacy `Resources` sum before 0.9.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
-use super::api_json::{i, path_i, s, strs};
+use super::api_json::{i, obj, path_i, path_list, s, strs};
 use crate::jobspec::{Lifecycle, Resources, Task, TaskGroup};
 use crate::structs::{AllocNetwork, AllocResources};
 use crate::version::NomadVersion;
 fn port_list(v: &Value, key: &str) -> Vec<(crate::ids::Id, u16)> {
-    v.get(key)
-        .and_then(Value::as_array)
+    v.typed_array(key)
         .into_iter()
         .flatten()
         .filter_map(|p| Some((s(p, "Label").into(), u16::try_from(i(p, "Value")).ok()?)))
@@ -23,7 +23,7 @@ fn port_list(v: &Value, key: &str) -> Vec<(crate::ids::Id, u16)> {
 type PortMappings = (Vec<(crate::ids::Id, crate::ids::Id)>, Vec<crate::ids::Id>);
 
 fn port_mappings(shared: &Value) -> PortMappings {
-    let list = shared.get("Ports").and_then(Value::as_array);
+    let list = shared.typed_array("Ports");
     let mut ips = Vec::new();
     let mut ignored = Vec::new();
     for p in list.into_iter().flatten() {
@@ -32,7 +32,7 @@ fn port_mappings(shared: &Value) -> PortMappings {
         if !ip.is_empty() {
             ips.push((label.as_str().into(), ip.into()));
         }
-        if p.get("IgnoreCollision").and_then(Value::as_bool) == Some(true) {
+        if p.typed_bool("IgnoreCollision") == Some(true) {
             ignored.push(label.into());
         }
     }
@@ -51,10 +51,10 @@ fn network(v: &Value) -> AllocNetwork {
     }
 }
 
-fn networks(v: Option<&Value>) -> impl Iterator<Item = AllocNetwork> + '_ {
-    v.and_then(Value::as_array)
+fn networks(at: &Value) -> impl Iterator<Item = AllocNetwork> + '_ {
+    let list = super::api_json::list(at, "Networks");
+    super::api_json::objects(list, "Networks")
         .into_iter()
-        .flatten()
         .map(network)
 }
 
@@ -69,29 +69,26 @@ pub(super) fn allocated_resources(
     ar: &Value,
     version: NomadVersion,
 ) -> Result<AllocResources, &'static str> {
-    let lifecycles = ar.get("TaskLifecycles");
+    let lifecycles = obj(ar, "TaskLifecycles");
     let mut group = TaskGroup::default();
     let mut task_networks = Vec::new();
     let mut devices = Vec::new();
-    let tasks = ar.get("Tasks").and_then(Value::as_object);
+    let tasks = ar.typed_object("Tasks");
     for (name, t) in tasks.into_iter().flatten() {
         let lifecycle = lifecycles
-            .and_then(|l| l.get(name))
+            .and_then(|l| obj(l, name))
             .filter(|l| !s(l, "Hook").is_empty())
             .map(|l| Lifecycle {
                 hook: s(l, "Hook"),
-                sidecar: l.get("Sidecar").and_then(Value::as_bool).unwrap_or(false),
+                sidecar: l.typed_bool("Sidecar").unwrap_or(false),
                 spans: Default::default(),
             });
         group.tasks.push(Task {
             name: name.clone(),
             resources: Resources {
                 cpu: path_i(t, &["Cpu", "CpuShares"]).unwrap_or(0),
-                cores: t
-                    .get("Cpu")
-                    .and_then(|c| c.get("ReservedCores"))
-                    .and_then(Value::as_array)
-                    .map_or(0, |c| i64::try_from(c.len()).unwrap_or(i64::MAX)),
+                cores: i64::try_from(path_list(t, &["Cpu", "ReservedCores"]).len())
+                    .unwrap_or(i64::MAX),
                 memory_mb: path_i(t, &["Memory", "MemoryMB"]).unwrap_or(0),
                 memory_max_mb: path_i(t, &["Memory", "MemoryMaxMB"]).unwrap_or(0),
                 ..Resources::default()
@@ -99,13 +96,8 @@ pub(super) fn allocated_resources(
             lifecycle,
             ..Task::default()
         });
-        task_networks.extend(networks(t.get("Networks")).take(1));
-        for d in t
-            .get("Devices")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        task_networks.extend(networks(t).take(1));
+        for d in t.typed_array("Devices").into_iter().flatten() {
             devices.push(crate::structs::device::AllocDevice {
                 id: crate::structs::device::DeviceId {
                     vendor: s(d, "Vendor"),
@@ -117,12 +109,12 @@ pub(super) fn allocated_resources(
         }
     }
     let summed = super::bounds::group_ask(&group, version)?;
-    let shared = ar.get("Shared").unwrap_or(&Value::Null);
+    let shared = obj(ar, "Shared").unwrap_or(&Value::Null);
     let mut nets = task_networks;
     let before = nets.len();
     let ports = port_list(shared, "Ports");
     let (port_ips, ignore_collision) = port_mappings(shared);
-    nets.extend(networks(shared.get("Networks")).map(|n| {
+    nets.extend(networks(shared).map(|n| {
         // A group network with ports but no Shared.Ports was placed before
         // 0.12: NetworkIndex.AddAllocs reads it as it reads a task's
         // (AddReserved: its ports and its bandwidth on its device).
@@ -163,7 +155,7 @@ pub(super) fn legacy_resources(r: &Value) -> AllocResources {
         memory_mb: memory,
         memory_max_mb: memory,
         disk_mb: i(r, "DiskMB"),
-        networks: networks(r.get("Networks")).collect(),
+        networks: networks(r).collect(),
         ..AllocResources::default()
     }
 }

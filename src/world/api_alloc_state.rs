@@ -28,9 +28,10 @@
 //! - system: terminal allocations are filtered out (`FilterTerminalAllocs`)
 //!   and the node gets a new one, as the simulation does.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
-use super::api_json::{path, s};
+use super::api_json::s;
 use crate::jobspec::JobType;
 use crate::version::NomadVersion;
 
@@ -64,11 +65,7 @@ pub(super) fn live_unsimulated(
     if reconciled && running && reconnects(a, version).is_some() {
         return Some("running after its client reconnected, a reconnect Nomad's reconciler reads (filterByTainted) and nomad-preflight does not simulate");
     }
-    let canary = a
-        .get("DeploymentStatus")
-        .and_then(|d| d.get("Canary"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let canary = super::api_json::path_b(a, &["DeploymentStatus", "Canary"]).unwrap_or(false);
     canary.then_some("a canary of a deployment in progress")
 }
 
@@ -169,12 +166,11 @@ pub(super) fn reconnects(
         Reconnect::TaskEvent => reconnected_event(a),
         Reconnect::AllocStates => {
             let last = a
-                .get("AllocStates")
-                .and_then(Value::as_array)
+                .typed_array("AllocStates")
                 .into_iter()
                 .flatten()
                 .rev()
-                .find(|st| s(st, "Field") == "ClientStatus");
+                .find(|st| super::api_alloc_disconnect::is_client_status(st));
             last.is_some_and(|st| s(st, "Value") == "unknown")
         }
     };
@@ -184,10 +180,9 @@ pub(super) fn reconnects(
 /// `Allocation.Reconnected` (1.3.0–1.3.7, 1.4.0–1.4.2): any task's events
 /// hold one of type `Reconnected` (`TaskClientReconnected`).
 fn reconnected_event(a: &Value) -> bool {
-    let states = a.get("TaskStates").and_then(Value::as_object);
+    let states = a.typed_object("TaskStates");
     states.into_iter().flatten().any(|(_, st)| {
-        st.get("Events")
-            .and_then(Value::as_array)
+        st.typed_array("Events")
             .into_iter()
             .flatten()
             .any(|e| s(e, "Type") == "Reconnected")
@@ -199,9 +194,8 @@ fn reconnected_event(a: &Value) -> bool {
 /// `ok` (`LastRescheduleSuccess`; a reschedule that found no node writes
 /// `no placement`).
 pub(super) fn last_reschedule_failed(a: &Value, version: NomadVersion) -> bool {
-    let last = path(a, &["RescheduleTracker", "LastReschedule"])
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let last =
+        super::api_json::path_s(a, &["RescheduleTracker", "LastReschedule"]).unwrap_or_default();
     version.has(crate::version::Fix::RescheduleFailedTracked) && !last.is_empty() && last != "ok"
 }
 
@@ -277,7 +271,7 @@ mod tests {
         let alloc = Allocation::default();
         let none = Default::default();
         let by_states = json!({"AllocStates": [
-            {"Field": "ClientStatus", "Value": "unknown"}]});
+            {"Field": 0, "Value": "unknown"}]});
         let by_event = json!({"TaskStates": {"t": {"Events": [
             {"Type": "Started"}, {"Type": "Reconnected"}]}}});
         let at = |a: &Value, major, minor, patch| {
@@ -321,7 +315,7 @@ mod tests {
         let event = json!({"ClientStatus": "running", "DesiredStatus": "run",
             "TaskStates": {"t": {"State": "running", "Events": [{"Type": "Reconnected"}]}}});
         let states = json!({"ClientStatus": "running", "DesiredStatus": "run",
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"}]});
         let at = |a: &Value, t: JobType, major, minor, patch| {
             live_unsimulated(a, t, NomadVersion::new(major, minor, patch)).is_some()
         };
@@ -337,8 +331,8 @@ mod tests {
         assert!(!at(&event, JobType::System, 1, 4, 2));
         // Once reconciled, a `running` entry follows the `unknown` one.
         let done = json!({"ClientStatus": "running", "DesiredStatus": "run",
-            "AllocStates": [{"Field": "ClientStatus", "Value": "unknown"},
-                            {"Field": "ClientStatus", "Value": "running"}]});
+            "AllocStates": [{"Field": 0, "Value": "unknown"},
+                            {"Field": 0, "Value": "running"}]});
         assert!(!at(&done, JobType::Service, 1, 5, 0));
     }
 

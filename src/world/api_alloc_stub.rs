@@ -18,6 +18,7 @@
 //! instances, reserved cores' MHz), what it holds cannot be known: the import is refused with
 //! a located error naming the file to save.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use super::api_json::s;
@@ -78,7 +79,7 @@ fn held(
     if stale {
         return Err(format!(
             "the import does not hold version {} of its job, which decides it",
-            a.get("JobVersion").and_then(Value::as_u64).unwrap_or(0)
+            a.typed_u64("JobVersion").unwrap_or(0)
         ));
     }
     let name = s(a, "TaskGroup");

@@ -11,6 +11,7 @@
 //! nor an unclaimed stub what it may be claimed as, and those decide the
 //! plan: each is an error naming the file to save.
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -54,10 +55,7 @@ fn add_info(plugin: &mut CsiPlugin, info: &Value) {
     if let Some(n) = info.get("NodeInfo").filter(|n| !n.is_null()) {
         plugin.node = Some(CsiNodeInfo {
             healthy,
-            max_volumes: n
-                .get("MaxVolumes")
-                .and_then(Value::as_i64)
-                .unwrap_or(i64::MAX),
+            max_volumes: n.typed_i64("MaxVolumes").unwrap_or(i64::MAX),
             topology: n.get("AccessibleTopology").and_then(topology),
         });
     }
@@ -73,12 +71,7 @@ fn add_info(plugin: &mut CsiPlugin, info: &Value) {
 pub fn node_plugins(node: &Value) -> BTreeMap<String, CsiPlugin> {
     let mut out: BTreeMap<String, CsiPlugin> = BTreeMap::new();
     for key in ["CSINodePlugins", "CSIControllerPlugins"] {
-        for (id, info) in node
-            .get(key)
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (id, info) in node.typed_object(key).into_iter().flatten() {
             add_info(out.entry(id.clone()).or_default(), info);
         }
     }
@@ -95,7 +88,7 @@ pub fn plugin_files(
     for (_, v) in json_files(vfs, &dir.join(PLUGINS_DIR), diags) {
         let id = s(&v, "ID");
         for key in ["Nodes", "Controllers"] {
-            for (node, info) in v.get(key).and_then(Value::as_object).into_iter().flatten() {
+            for (node, info) in v.typed_object(key).into_iter().flatten() {
                 let plugin = out
                     .entry(node.clone())
                     .or_default()
@@ -143,16 +136,14 @@ fn access_mode(src: &Source, v: &Value, key: &str, diags: &mut Diags) -> AccessM
 /// `ReadAllocs`/`WriteAllocs` keys; their owners from its `Allocations`.
 fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
     let owners: BTreeMap<String, (String, String)> = v
-        .get("Allocations")
-        .and_then(Value::as_array)
+        .typed_array("Allocations")
         .into_iter()
         .flatten()
         .map(|a| (s(a, "ID"), (s(a, "Namespace"), s(a, "JobID"))))
         .collect();
     let claims = |key: &str| -> Vec<CsiClaim> {
         let mut ids: Vec<&String> = v
-            .get(key)
-            .and_then(Value::as_object)
+            .typed_object(key)
             .map(|m| m.keys().collect())
             .unwrap_or_default();
         ids.sort();
@@ -168,8 +159,7 @@ fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
         n => n,
     };
     let capabilities = v
-        .get("RequestedCapabilities")
-        .and_then(Value::as_array)
+        .typed_array("RequestedCapabilities")
         .into_iter()
         .flatten()
         .map(|c| {
@@ -188,8 +178,7 @@ fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
         attachment_mode: s(v, "AttachmentMode"),
         capabilities,
         topologies: v
-            .get("Topologies")
-            .and_then(Value::as_array)
+            .typed_array("Topologies")
             .into_iter()
             .flatten()
             .filter_map(topology)
@@ -197,8 +186,7 @@ fn volume(src: &Source, v: &Value, diags: &mut Diags) -> CsiVolume {
         schedulable: Some(b(v, "Schedulable")),
         // Go's zero time is what an unexhausted volume reports.
         resource_exhausted: v
-            .get("ResourceExhausted")
-            .and_then(Value::as_str)
+            .typed_str("ResourceExhausted")
             .is_some_and(|t| !t.is_empty() && !t.starts_with("0001-01-01T00:00:00")),
         read_claims: claims("ReadAllocs"),
         write_claims: claims("WriteAllocs"),
@@ -281,7 +269,7 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         }
         // The list form names no claimant and no requested capability:
         // enough only for a claimed volume without writers.
-        let writers = v.get("CurrentWriters").and_then(Value::as_i64).unwrap_or(0);
+        let writers = v.typed_i64("CurrentWriters").unwrap_or(0);
         let unknown = if writers > 0 && v.get("WriteAllocs").is_none() {
             Some(format!(
                 "has {writers} writer claim(s) the list form does not name"

@@ -38,6 +38,7 @@
 //! as a service job's is. (The annotation's counts are the same either
 //! way: `desiredUpdates` runs before evictAndPlace, :293.)
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -148,7 +149,7 @@ pub fn load_deployments(
         let Some(ix) = versions.get(&key) else {
             continue;
         };
-        let u = |k: &str| d.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let u = |k: &str| d.typed_u64(k).unwrap_or(0);
         let current = u("JobVersion") == ix.version && u("JobCreateIndex") == ix.create_index;
         if current && read_by_reconciler(&status) && service(world, &key) {
             let what = format!(
@@ -201,7 +202,7 @@ fn reads_deployment(world: &World, key: &JobKey, placed_by: &BTreeMap<JobKey, St
 }
 
 fn create_index(d: &Value) -> u64 {
-    d.get("CreateIndex").and_then(Value::as_u64).unwrap_or(0)
+    d.typed_u64("CreateIndex").unwrap_or(0)
 }
 
 /// One warning naming the jobs (at most five) whose deployment is read, or

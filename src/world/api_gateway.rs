@@ -1,7 +1,7 @@
 //! A Connect gateway of an `api.Job` (api/consul.go `ConsulGateway`) to
 //! the model.
 
-use super::api_read::{value, Obj, Sink};
+use super::api_read::{Obj, Sink};
 use super::api_task::each;
 use crate::jobspec::{
     BindAddress, ConsulGateway, GatewayProxy, GatewayTls, HeaderModifiers, IngressConfig,
@@ -30,34 +30,25 @@ fn headers(h: &Obj<'_>) -> HeaderModifiers {
 
 fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> GatewayProxy {
     let envoy_gateway_bind_addresses = x
-        .get("EnvoyGatewayBindAddresses")
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, a)| a.is_object())
-                .map(|(k, a)| {
-                    let a = Obj::new(a);
-                    let out = BindAddress {
-                        address: a.s("Address"),
-                        port: a.i("Port"),
-                    };
-                    sink.keep(&a, &format!("{p}EnvoyGatewayBindAddresses[{k}]."));
-                    (k.clone(), out)
-                })
-                .collect()
+        .object_map("EnvoyGatewayBindAddresses")
+        .into_iter()
+        .map(|(k, a)| {
+            let a = Obj::new(a);
+            let out = BindAddress {
+                address: a.s("Address"),
+                port: a.i("Port"),
+            };
+            sink.keep(&a, &format!("{p}EnvoyGatewayBindAddresses[{k}]."));
+            (k.clone(), out)
         })
-        .unwrap_or_default();
+        .collect();
     GatewayProxy {
         connect_timeout: x.opt_dur("ConnectTimeout"),
         envoy_gateway_bind_tagged_addresses: x.b("EnvoyGatewayBindTaggedAddresses"),
         envoy_gateway_bind_addresses,
         envoy_gateway_no_default_bind: x.b("EnvoyGatewayNoDefaultBind"),
         envoy_dns_discovery_type: x.s("EnvoyDNSDiscoveryType"),
-        config: x
-            .get("Config")
-            .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), value(v))).collect())
-            .unwrap_or_default(),
+        config: x.value_map("Config"),
     }
 }
 

@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 
+use super::api_json;
 use super::api_read::{value, Obj, Sink};
 use super::api_service::services;
 use super::api_task::{affinities, constraints, consul, each, networks, restart, task};
@@ -211,11 +212,8 @@ fn scaling(s: &Obj<'_>) -> Scaling {
 
 /// `Volumes` is a map by name: its JSON keys come sorted.
 fn volumes(o: &Obj<'_>, sink: &mut Sink<'_>) -> Vec<Volume> {
-    let Some(map) = o.get("Volumes").as_object() else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, v)| v.is_object())
+    o.object_map("Volumes")
+        .into_iter()
         .map(|(key, v)| {
             let vo = Obj::new(v);
             let p = format!("Volumes[{key}].");
@@ -288,9 +286,8 @@ fn group(v: &Value, job_ns: &str) -> TaskGroup {
         services: services(&g, "", sink, job_ns),
         meta: g.smap("Meta"),
         tasks: g
-            .arr("Tasks")
-            .iter()
-            .filter(|t| t.is_object())
+            .objects("Tasks")
+            .into_iter()
             .map(|t| task(t, job_ns))
             .collect(),
         max_run_duration: g.opt_dur("MaxRunDuration"),
@@ -309,6 +306,20 @@ fn group(v: &Value, job_ns: &str) -> TaskGroup {
 
 /// Convert an `api.Job` (what `/v1/job/:id` returns) to our job model.
 pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
+    // A field of a type Nomad's api.Job cannot hold is not read as zero
+    // (api_json): the job is "cannot tell", never a job with Count 0.
+    let strict = api_json::Strict::begin();
+    let job = read_job(v);
+    match strict.end().first() {
+        None => job,
+        Some(m) => {
+            let id = crate::escape::one_line(&api_json::s(v, "ID"));
+            Err(api_json::refusal(m, &format!("what job `{id}` runs")))
+        }
+    }
+}
+
+fn read_job(v: &Value) -> Result<Job, Diag> {
     let j = Obj::new(v);
     let id = j.s("ID");
     if id.is_empty() {
@@ -358,8 +369,8 @@ pub fn job_from_api_json(v: &Value) -> Result<Job, Diag> {
         ui: j.nested("UI", "", sink, ui),
         meta: j.smap("Meta"),
         update: job_update(&j),
-        groups: (groups.iter())
-            .filter(|g| g.is_object())
+        groups: api_json::objects(groups, "TaskGroups")
+            .into_iter()
             .map(|g| group(g, &namespace))
             .collect(),
         vault_token: j.s("VaultToken"),

@@ -2,8 +2,9 @@
 //! it read, so that whatever the import does not read is kept (as the
 //! object's unmodelled part) instead of silently dropped.
 //!
-//! Missing or mistyped fields read as Go's zero value, as the Go client's
-//! decoding would leave them. A key left unread whose value is Go's zero
+//! Missing or null fields read as Go's zero value, as the Go client's
+//! decoding would leave them; a field of another type is recorded as
+//! api_json's accessors record it, never read as zero. A key left unread whose value is Go's zero
 //! value (`null`, `""`, `0`, `false`, `[]`, `{}`) says nothing the zero
 //! value of the model does not, and is not kept.
 
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::api_json;
 use crate::jobspec::{Duration, Unmodelled, Value as JValue};
 
 /// One JSON object being read.
@@ -50,20 +52,25 @@ impl<'v> Obj<'v> {
         }
     }
 
+    // Each typed read is api_json's: a field of another type than the
+    // one asked for is recorded (api_json::Strict), never read as zero.
     pub fn s(&self, key: &'static str) -> String {
-        self.get(key).as_str().unwrap_or_default().to_string()
+        self.get(key);
+        api_json::s(self.v, key)
     }
     pub fn i(&self, key: &'static str) -> i64 {
-        self.get(key).as_i64().unwrap_or(0)
+        self.opt_i(key).unwrap_or(0)
     }
     pub fn opt_i(&self, key: &'static str) -> Option<i64> {
-        self.get(key).as_i64()
+        self.get(key);
+        api_json::opt_i(self.v, key)
     }
     pub fn b(&self, key: &'static str) -> bool {
-        self.get(key).as_bool().unwrap_or(false)
+        self.opt_b(key).unwrap_or(false)
     }
     pub fn opt_b(&self, key: &'static str) -> Option<bool> {
-        self.get(key).as_bool()
+        self.get(key);
+        api_json::opt_b(self.v, key)
     }
     /// A Go `time.Duration`: nanoseconds.
     pub fn dur(&self, key: &'static str) -> Duration {
@@ -73,29 +80,38 @@ impl<'v> Obj<'v> {
         self.opt_i(key).map(Duration)
     }
     pub fn strs(&self, key: &'static str) -> Vec<String> {
-        self.arr(key)
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect()
+        self.get(key);
+        api_json::strs(self.v, key)
     }
-    /// A map of strings, as [`super::api_json::smap`] reads it.
+    /// A map of strings.
     pub fn smap(&self, key: &'static str) -> BTreeMap<String, String> {
-        self.read.borrow_mut().push(key);
-        super::api_json::smap(self.v, key)
+        self.get(key);
+        api_json::smap(self.v, key)
     }
     /// An opaque map (driver `config`, a secret's `config`).
     pub fn value_map(&self, key: &'static str) -> BTreeMap<String, JValue> {
-        self.get(key)
-            .as_object()
+        self.obj(key)
+            .and_then(Value::as_object)
             .map(|o| o.iter().map(|(k, x)| (k.clone(), value(x))).collect())
             .unwrap_or_default()
     }
+    /// The objects of a list of structs (api_json::objects).
+    pub fn objects(&self, key: &'static str) -> Vec<&'v Value> {
+        api_json::objects(self.arr(key), key)
+    }
+    /// The objects of a map of structs, by key (api_json::object_map).
+    pub fn object_map(&self, key: &'static str) -> Vec<(&'v String, &'v Value)> {
+        self.get(key);
+        api_json::object_map(self.v, key)
+    }
     pub fn arr(&self, key: &'static str) -> &'v [Value] {
-        self.get(key).as_array().map(Vec::as_slice).unwrap_or(&[])
+        self.get(key);
+        api_json::list(self.v, key)
     }
     /// A nested object, `None` when absent or `null`.
     pub fn obj(&self, key: &'static str) -> Option<&'v Value> {
-        Some(self.get(key)).filter(|v| v.is_object())
+        self.get(key);
+        api_json::obj(self.v, key)
     }
 
     /// The object under `key` (`None` when absent or `null`), read by
@@ -125,9 +141,8 @@ impl<'v> Obj<'v> {
         sink: &mut Sink<'_>,
         mut read: impl FnMut(&Obj<'v>, &str, &mut Sink<'_>) -> T,
     ) -> Vec<T> {
-        self.arr(key)
-            .iter()
-            .filter(|x| x.is_object())
+        api_json::objects(self.arr(key), key)
+            .into_iter()
             .enumerate()
             .map(|(n, x)| {
                 let x = Obj::new(x);

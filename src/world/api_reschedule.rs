@@ -29,9 +29,9 @@
 //! decision needs and the import does not hold makes the allocation
 //! [`Outcome::Unknown`], saying which.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
-use super::api_json::path;
 use crate::jobspec::ReschedulePolicy;
 
 /// What the next evaluation does with the allocation.
@@ -61,16 +61,15 @@ struct Event {
 /// that version is not in the import), at `now` (Unix nanoseconds;
 /// `None`: the import does not say when it was saved).
 pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -> Outcome {
-    let forced = path(a, &["DesiredTransition", "ForceReschedule"])
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let forced =
+        super::api_json::path_b(a, &["DesiredTransition", "ForceReschedule"]).unwrap_or(false);
     if forced {
         return Outcome::Now;
     }
     let Some(p) = policy else {
         return Outcome::Unknown(format!(
             "the import does not hold job version {} it runs, whose reschedule policy decides whether it is replaced",
-            a.get("JobVersion").and_then(Value::as_u64).unwrap_or(0)
+            a.typed_u64("JobVersion").unwrap_or(0)
         ));
     };
     if p.attempts == 0 && !p.unlimited {
@@ -121,9 +120,9 @@ pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -
 /// (Go's zero time for a task that has not finished), else `ModifyTime`.
 fn fail_time(a: &Value) -> Result<i128, String> {
     let mut last: Option<i128> = None;
-    let states = a.get("TaskStates").and_then(Value::as_object);
+    let states = a.typed_object("TaskStates");
     for (task, st) in states.into_iter().flatten() {
-        let Some(text) = st.get("FinishedAt").and_then(Value::as_str) else {
+        let Some(text) = st.typed_str("FinishedAt") else {
             continue;
         };
         let t = parse_time(text).ok_or_else(|| {
@@ -140,7 +139,7 @@ fn fail_time(a: &Value) -> Result<i128, String> {
     if let Some(t) = last {
         return Ok(t);
     }
-    match a.get("ModifyTime").and_then(Value::as_i64) {
+    match a.typed_i64("ModifyTime") {
         Some(t) => Ok(i128::from(t)),
         None => Err("the import holds neither its task states' finish times nor its ModifyTime, which date its failure".into()),
     }
@@ -194,7 +193,7 @@ fn tracker(a: &Value) -> Result<Tracker, String> {
         .ok_or("its RescheduleTracker's Events is not a list")?;
     let mut out = Vec::new();
     for e in list {
-        let n = |k: &str| e.get(k).and_then(Value::as_i64).map(i128::from);
+        let n = |k: &str| e.typed_i64(k).map(i128::from);
         match (n("RescheduleTime"), n("Delay")) {
             (Some(time), Some(delay)) => out.push(Event { time, delay }),
             _ => return Err("a reschedule event lacks its time or delay".into()),

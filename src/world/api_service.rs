@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::api_json;
 use super::api_read::{Obj, Sink};
 use super::api_task::{each, identity, sidecar_task};
 use crate::jobspec::{
@@ -32,8 +33,8 @@ pub(crate) fn services(
 /// can set it: the derived value says nothing the planned job does not get
 /// again, and is not a change. Any other value is kept as unmodelled.
 fn skip_derived_namespace(s: &Obj<'_>, job_ns: &str) {
-    let derived = match s.get("Provider").as_str() {
-        Some("nomad") => job_ns,
+    let derived = match s.s("Provider").as_str() {
+        "nomad" => job_ns,
         _ => "default",
     };
     s.skip_if("Namespace", &Value::from(derived));
@@ -74,25 +75,13 @@ fn service(s: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> Service {
 }
 
 fn check(c: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ServiceCheck {
-    let header = c
-        .get("Header")
-        .as_object()
-        .map(|h| {
-            h.iter()
-                .map(|(k, vs)| {
-                    let vs = vs
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (k.clone(), vs)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // `map[string][]string` (api/services.go ServiceCheck.Header).
+    let header = c.obj("Header").map_or_else(Default::default, |h| {
+        let names = h.as_object().into_iter().flatten();
+        names
+            .map(|(k, _)| (k.clone(), api_json::strs(h, k)))
+            .collect()
+    });
     let check_restart = c.nested("CheckRestart", p, sink, |r, _, _| CheckRestart {
         limit: r.i("Limit"),
         grace: r.dur("Grace"),
@@ -205,7 +194,11 @@ fn proxy(x: &Obj<'_>, p: &str, sink: &mut Sink<'_>) -> ConsulProxy {
         exclude_outbound_ports: t
             .arr("ExcludeOutboundPorts")
             .iter()
-            .filter_map(Value::as_i64)
+            .enumerate()
+            .filter_map(|(n, x)| {
+                let at = format!("ExcludeOutboundPorts[{n}]");
+                api_json::typed(Some(x), &at, api_json::INT, Value::as_i64)
+            })
             .collect(),
         exclude_outbound_cidrs: t.strs("ExcludeOutboundCIDRs"),
         exclude_uids: t.strs("ExcludeUIDs"),

@@ -18,9 +18,8 @@ pub(crate) fn each<'v>(
     o: &Obj<'v>,
     key: &'static str,
 ) -> impl Iterator<Item = (usize, Obj<'v>)> + 'v {
-    o.arr(key)
-        .iter()
-        .filter(|x| x.is_object())
+    o.objects(key)
+        .into_iter()
         .enumerate()
         .map(|(n, x)| (n, Obj::new(x)))
 }

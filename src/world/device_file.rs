@@ -14,6 +14,7 @@
 //! Instances are named `NAME-0`, `NAME-1`, ... unless `instance_ids` lists
 //! them (then `count` and `unhealthy` default to the list's split).
 
+use crate::world::api_json::Fields as _;
 use hcl_edit::structure::Block;
 
 use super::hclread::{one_label, BodyReader, Schema};
@@ -124,29 +125,24 @@ pub(super) fn read_device(src: &Source, b: &Block, diags: &mut Diags) -> Option<
 /// `NodeResources.Devices` of a node as the API returns it.
 pub(super) fn devices_from_api(node: &serde_json::Value) -> Vec<NodeDevice> {
     use super::api_json::{b, s};
-    let list = super::api_json::path(node, &["NodeResources", "Devices"])
-        .and_then(serde_json::Value::as_array);
-    list.into_iter()
-        .flatten()
+    let list = super::api_json::path_list(node, &["NodeResources", "Devices"]);
+    super::api_json::objects(list, "Devices")
+        .into_iter()
         .map(|d| NodeDevice {
             id: DeviceId {
                 vendor: s(d, "Vendor"),
                 device_type: s(d, "Type"),
                 name: s(d, "Name"),
             },
-            instances: d
-                .get("Instances")
-                .and_then(serde_json::Value::as_array)
+            instances: super::api_json::objects(super::api_json::list(d, "Instances"), "Instances")
                 .into_iter()
-                .flatten()
                 .map(|i| DeviceInstance {
                     id: s(i, "ID"),
                     healthy: b(i, "Healthy"),
                 })
                 .collect(),
             attributes: d
-                .get("Attributes")
-                .and_then(serde_json::Value::as_object)
+                .typed_object("Attributes")
                 .into_iter()
                 .flatten()
                 .filter_map(|(k, v)| Some((k.clone(), Attribute::from_api(v)?)))

@@ -252,6 +252,12 @@ pub fn namespace_unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     if world.namespace_list == NamespaceList::Listed || (!v.at_least(1, 0, 0) && community) {
         return None;
     }
+    if world.namespace_list == NamespaceList::TokenScoped {
+        return (!world.namespaces.contains_key(&job.namespace)).then(|| WorldGuess::Namespace {
+            namespace: job.namespace.clone(),
+            list: world.namespace_list,
+        });
+    }
     let default = job.namespace == "default";
     let settings =
         world.namespace_list == NamespaceList::NotSaved && (v.at_least(1, 3, 0) || !community);
@@ -410,6 +416,9 @@ impl WorldGuess {
                     super::model::NamespaceList::NotSaved => {
                         "the import does not hold namespaces.json"
                     }
+                    super::model::NamespaceList::TokenScoped => {
+                        "namespaces.json lists only the namespaces its token could see (agent-self.json does not say ACLs are off, and no acl-token-self.json says it was a management token)"
+                    }
                     _ => "the world does not list its namespaces (no rules/namespaces/ folder)",
                 };
                 format!("cannot tell whether Nomad accepts job {job:?}: {why}, so {what} is not known")
@@ -449,6 +458,9 @@ impl WorldGuess {
                 super::model::NamespaceList::NotSaved => {
                     "save namespaces.json from the cluster: `nomad-preflight import --print-commands DIR` lists the commands"
                 }
+                super::model::NamespaceList::TokenScoped => {
+                    "save namespaces.json and acl-token-self.json (`nomad operator api /v1/acl/token/self`) with a management token"
+                }
                 _ => {
                     "describe the cluster's namespaces in rules/namespaces/NAME.hcl (an empty rules/namespaces/ folder says only `default` exists)"
                 }
@@ -483,6 +495,7 @@ impl WorldGuess {
             WorldGuess::Namespace { namespace, list } => {
                 let list = match list {
                     super::model::NamespaceList::NotSaved => "NotSaved",
+                    super::model::NamespaceList::TokenScoped => "TokenScoped",
                     _ => "NoFolder",
                 };
                 serde_json::json!({"Kind": "Namespace", "Namespace": namespace, "List": list})

@@ -20,15 +20,18 @@ mod shape;
 mod specs;
 mod stale;
 mod typed;
+mod typed_agent;
+mod typed_alloc;
+mod typed_job;
+mod typed_node;
+mod typed_specs;
 mod wildcard;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
-
 pub use super::api_job::job_from_api_json;
-use super::api_json::{path, s};
+use super::api_json::s;
 use super::model::*;
 use crate::diag::{Diag, Diags};
 use crate::version::NomadVersion;
@@ -42,6 +45,7 @@ pub(super) use json::read_json;
 pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
 use pools::group_nodes;
+pub(crate) use shape::SHAPE;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
 pub(in crate::world) use stale::{listed, note as stale_note};
 pub(in crate::world) use wildcard::untrusted_empty;
@@ -54,6 +58,7 @@ pub const IMPORT_FILES: &[(&str, &str)] = &[
     ("namespaces.json", "/v1/namespaces"),
     ("quotas.json", "/v1/quotas"),
     ("scheduler.json", "/v1/operator/scheduler/configuration"),
+    (server::ACL_TOKEN_SELF, "/v1/acl/token/self"),
     (NODE_POOLS, "/v1/node/pools"),
 ];
 
@@ -112,10 +117,29 @@ pub fn is_import_dir(vfs: &dyn Vfs, dir: &Path) -> bool {
 
 /// Build a world from an import folder.
 pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
+    // Every field read of the import's JSON is typed (api_json): one
+    // that a schema table (typed*.rs) leaves out and a reader meets
+    // mistyped makes the whole import "cannot tell", never zero.
+    let strict = super::api_json::Strict::begin();
+    let out = read_import(vfs, dir);
+    let Some(m) = strict.end().into_iter().next() else {
+        return out;
+    };
+    let mut diags = match out {
+        Ok((_, d)) | Err(d) => d,
+    };
+    diags.push(super::api_json::refusal(&m, "what the cluster holds"));
+    Err(diags)
+}
+
+fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let mut diags = Diags::new();
     let mut world = World::empty(WorldOrigin::Import(dir.to_path_buf()), dir.to_path_buf());
     match read_saved(vfs, &dir.join("agent-self.json"), false, &mut diags) {
-        Some(Saved::Read(src, v)) => read_agent_self(&src, &v, &mut world, &mut diags),
+        // Mistyped (typed.rs said so): not read, and the import fails.
+        Some(Saved::Read(src, v))
+            if !typed::check(&src, &typed_agent::AGENT_SELF, "", &v, &mut diags) => {}
+        Some(Saved::Read(src, v)) => server::read_agent_self(&src, &v, &mut world, &mut diags),
         // Without it the release is the same guess as an unusable build
         // tag: every plan is unknown until `--nomad-version` states it.
         Some(Saved::Absent) => diags.push(
@@ -155,7 +179,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             ),
             // A node whose figures are of a type Nomad's struct cannot
             // hold (typed.rs) is reported there: no node is read.
-            Some(list) if !typed::items(&src, &typed::NODE, list, &mut diags) => {}
+            Some(list) if !typed::items(&src, &typed_node::NODE, list, &mut diags) => {}
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -202,7 +226,8 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
             // Mistyped (typed.rs said so): not read.
-            Some(Saved::Read(src, v)) if !typed::check(&src, &typed::NODE, "", &v, &mut diags) => {}
+            Some(Saved::Read(src, v))
+                if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
@@ -294,7 +319,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     let quotas_src = match quotas {
         Some(Saved::Read(src, v)) => {
             let list = shape::named_list(&src, &v, &shape::QUOTAS, &mut diags)
-                .filter(|l| typed::items(&src, &typed::QUOTA, l, &mut diags));
+                .filter(|l| typed::items(&src, &typed_specs::QUOTA, l, &mut diags));
             quotas_known = list.is_some();
             for q in list.into_iter().flatten().map(quota_from_api) {
                 world.quotas.insert(q.name.clone(), q);
@@ -323,7 +348,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &dir.join("namespaces.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
             if let Some(list) = shape::named_list(&src, &v, &shape::NAMESPACES, &mut diags)
-                .filter(|l| typed::items(&src, &typed::NAMESPACE, l, &mut diags))
+                .filter(|l| typed::items(&src, &typed_specs::NAMESPACE, l, &mut diags))
             {
                 namespace_pools(&src, &v, &mut diags);
                 ent_config::namespace_clusters(&src, &v, &mut diags);
@@ -332,6 +357,9 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 }
                 if quotas_known {
                     specs::unknown_quotas(&src, &world, &mut diags);
+                }
+                if server::token_scoped(vfs, dir, &world, &mut diags) {
+                    world.namespace_list = super::model::NamespaceList::TokenScoped;
                 }
             } else {
                 // Refused (its error said so): no namespace was read, so
@@ -375,7 +403,7 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     match read_saved(vfs, &dir.join("scheduler.json"), false, &mut diags) {
         Some(Saved::Read(src, v)) => {
             if let Some(cfg) = shape::scheduler_config(&src, &v, &mut diags)
-                .filter(|cfg| typed::check(&src, &typed::SCHEDULER, "", cfg, &mut diags))
+                .filter(|cfg| typed::check(&src, &typed_specs::SCHEDULER, "", cfg, &mut diags))
             {
                 world.scheduler = scheduler_from_api(cfg);
             }
@@ -425,6 +453,14 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 .help("save the lists one namespace at a time (`nomad-preflight import --print-commands DIR` does, and writes namespaces-listed.txt)"),
             );
         }
+        // Mistyped (typed.rs said so): not read.
+        Some(Saved::Read(src, v))
+            if !typed::items(
+                &src,
+                &typed_alloc::ALLOCATION,
+                v.as_array().map_or(&[], Vec::as_slice),
+                &mut diags,
+            ) => {}
         Some(Saved::Read(src, v)) => {
             if let Some(facts) = world.status_facts.as_mut() {
                 facts.read_allocs(&v);
@@ -507,34 +543,6 @@ fn stub_nodes(diags: &mut Diags, stubs: &BTreeMap<String, String>) {
         )
         .help("save each node with `nomad operator api /v1/node/<id>` (`nomad-preflight import --print-commands DIR` lists the commands)"),
     );
-}
-
-/// The servers' release, edition, region and identity settings from
-/// agent-self.json.
-fn read_agent_self(src: &crate::source::Source, v: &Value, world: &mut World, diags: &mut Diags) {
-    let tags = path(v, &["member", "Tags"]).unwrap_or(&Value::Null);
-    let build = s(tags, "build");
-    match build.parse::<NomadVersion>() {
-        Ok(ver) => {
-            world.nomad_version = ver;
-            // Enterprise builds tag themselves `+ent`; a build tag
-            // without it is a community build.
-            world.stated_edition = Some(
-                crate::version::Edition::of_version_text(&build)
-                    .unwrap_or(crate::version::Edition::Community),
-            );
-        }
-        Err(_) => diags.push(
-            Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
-                .in_source(src),
-        ),
-    }
-    if !s(tags, "region").is_empty() {
-        world.region = s(tags, "region");
-    }
-    if let Some(server) = server::server_from_agent_self(v) {
-        world.server = server;
-    }
 }
 
 /// A node the servers marked `disconnected` in an import whose

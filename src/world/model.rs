@@ -446,6 +446,10 @@ pub enum NamespaceList {
     /// An import without namespaces.json (`import::not-saved`): which
     /// namespaces exist, and what they allow, is not known.
     NotSaved,
+    /// namespaces.json saved with ACLs not said off, by a token not known
+    /// to be a management one: Nomad lists only the namespaces the token
+    /// may use (import/server.rs `token_scoped`), so others may exist.
+    TokenScoped,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

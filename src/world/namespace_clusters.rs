@@ -92,16 +92,11 @@ pub struct ClusterConfig {
 impl ClusterConfig {
     /// From the namespace's JSON; `None` when `null` or absent.
     pub fn from_api(ns: &Value, service: ClusterService) -> Option<ClusterConfig> {
-        let c = ns.get(service.api_key()).filter(|c| c.is_object())?;
-        let list = |k: &str| {
-            c.get(k).filter(|l| !l.is_null()).map(|l| {
-                l.as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|x| x.as_str().unwrap_or_default().to_string())
-                    .collect()
-            })
-        };
+        use crate::world::api_json::{obj, strs, Fields as _};
+        let c = obj(ns, service.api_key())?;
+        // `[]string` (api/namespace.go v2.0.5 NamespaceVaultConfiguration,
+        // NamespaceConsulConfiguration): nil is "not set".
+        let list = |k: &str| c.typed_array(k).map(|_| strs(c, k));
         Some(ClusterConfig {
             default: crate::world::api_json::s(c, "Default"),
             allowed: list("Allowed"),

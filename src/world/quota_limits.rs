@@ -13,6 +13,7 @@
 //! `check` (NP308), `status` and the loader's warnings say which limit
 //! they cannot count, and no limit is dropped on the way.
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -239,7 +240,7 @@ fn is_zero(v: &Value) -> bool {
 
 /// A set integer field (0 is unset: unlimited).
 fn set_int(v: &Value, key: &str) -> Option<i64> {
-    v.get(key).and_then(Value::as_i64).filter(|x| *x != 0)
+    v.typed_i64(key).filter(|x| *x != 0)
 }
 
 /// The keys of `RegionLimit` that `quota_from_api` reads itself.
@@ -363,8 +364,7 @@ fn pool_from_api(p: &Value) -> PoolLimit {
         memory_max: set_int(p, "MemoryMaxMB"),
         secrets: set_int(p, "SecretsMB"),
         devices: p
-            .get("Devices")
-            .and_then(Value::as_array)
+            .typed_array("Devices")
             .map(|d| {
                 d.iter()
                     .map(|d| {

@@ -5,6 +5,7 @@
 //! values so that a status view shows the cluster's own facts, never ones
 //! derived from the simulation (redteam14 R14-31).
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -64,14 +65,12 @@ pub struct DeploymentGroupFacts {
 /// A job's latest deployment, from deployments.json's entry.
 pub fn deployment_facts(d: &Value) -> DeploymentFacts {
     let groups = d
-        .get("TaskGroups")
-        .and_then(Value::as_object)
+        .typed_object("TaskGroups")
         .into_iter()
         .flatten()
         .map(|(name, g)| {
             let by = g
-                .get("RequireProgressBy")
-                .and_then(Value::as_str)
+                .typed_str("RequireProgressBy")
                 .and_then(event_time)
                 .filter(|(secs, _)| *secs != crate::gotime::ZERO_UNIX_SECS);
             let facts = DeploymentGroupFacts {
@@ -152,8 +151,11 @@ pub struct NodeFacts {
 impl StatusFacts {
     /// Read the allocations' times from `allocations.json`'s list.
     pub fn read_allocs(&mut self, list: &Value) {
-        let time = |a: &Value, k: &str| a.get(k).and_then(Value::as_i64);
-        for a in list.as_array().into_iter().flatten() {
+        let time = |a: &Value, k: &str| a.typed_i64(k);
+        for a in crate::world::api_json::objects(
+            list.as_array().map_or(&[], Vec::as_slice),
+            "allocations",
+        ) {
             let times = AllocTimes {
                 create: time(a, "CreateTime"),
                 modify: time(a, "ModifyTime"),
@@ -182,7 +184,7 @@ fn node_facts(v: &Value) -> NodeFacts {
             .map_or(Events::Unreadable, Events::Listed),
         Some(_) => Events::Unreadable,
     };
-    let drivers = v.get("Drivers").and_then(Value::as_object).map(|m| {
+    let drivers = v.typed_object("Drivers").map(|m| {
         m.iter()
             .map(|(name, info)| DriverHealth {
                 name: name.clone(),
@@ -206,7 +208,7 @@ fn node_facts(v: &Value) -> NodeFacts {
 /// 0.10"), so it is not the Drivers map's list. `None` for a node list
 /// stub (`NodeListStub` has no attributes, or only `os.name`).
 fn attribute_drivers(v: &Value) -> Option<Vec<String>> {
-    let attrs = v.get("Attributes")?.as_object()?;
+    let attrs = v.typed_object("Attributes")?;
     if attrs.keys().all(|k| k == "os.name") {
         return None;
     }
@@ -229,10 +231,7 @@ fn node_event(e: &Value) -> Option<NodeEvent> {
         None | Some(Value::Null) => (i64::MIN, 0),
         Some(t) => event_time(t.as_str()?)?,
     };
-    let driver = e
-        .get("Details")
-        .and_then(|d| d.get("driver"))
-        .and_then(Value::as_str)
+    let driver = crate::world::api_json::path_s(e, &["Details", "driver"])
         .unwrap_or_default()
         .to_string();
     Some(NodeEvent {

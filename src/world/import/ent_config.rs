@@ -12,7 +12,7 @@ use super::json::{read_saved, Saved};
 use super::{not_saved, NODE_POOLS};
 use crate::diag::{Diag, Diags};
 use crate::vfs::Vfs;
-use crate::world::api_json::s;
+use crate::world::api_json::{obj, s, Fields as _};
 
 /// A namespace's `NodePoolConfiguration` (Enterprise 1.6+): a default
 /// pool for its jobs and the pools they may use, which is not simulated
@@ -24,10 +24,10 @@ pub(super) fn namespace_pools(src: &crate::source::Source, v: &Value, diags: &mu
         .into_iter()
         .flatten()
         .filter(|ns| {
-            let Some(c) = ns.get("NodePoolConfiguration").filter(|c| c.is_object()) else {
+            let Some(c) = obj(ns, "NodePoolConfiguration") else {
                 return false;
             };
-            let listed = |k: &str| c.get(k).is_some_and(|l| !l.is_null());
+            let listed = |k: &str| c.typed_array(k).is_some();
             !matches!(s(c, "Default").as_str(), "" | "default")
                 || listed("Allowed")
                 || listed("Denied")
@@ -103,14 +103,12 @@ pub(super) fn pools_scheduler(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) {
     let file = dir.join(NODE_POOLS);
     match read_saved(vfs, &file, false, diags) {
         Some(Saved::Read(src, v)) => {
-            let list = super::shape::named_list(&src, &v, &super::shape::NODE_POOLS, diags);
+            let list = super::shape::named_list(&src, &v, &super::shape::NODE_POOLS, diags)
+                .filter(|l| super::typed::items(&src, &super::typed_node::NODE_POOL, l, diags));
             let own: Vec<String> = list
                 .into_iter()
                 .flatten()
-                .filter(|p| {
-                    p.get("SchedulerConfiguration")
-                        .is_some_and(|c| !c.is_null())
-                })
+                .filter(|p| obj(p, "SchedulerConfiguration").is_some())
                 .map(|p| s(p, "Name"))
                 .collect();
             pool_config_guess(

@@ -5,6 +5,7 @@
 //! `JobByID` holds), so it is kept, stopped, where skipping it planned a
 //! create with index 0.
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -83,6 +84,10 @@ pub(super) fn load_jobs(
                 }
                 None => continue,
             };
+            // Mistyped (typed.rs said so): not read.
+            if !super::typed::check(&src, &super::typed_job::JOB, "", &v, diags) {
+                continue;
+            }
             match job_from_api_json(&v) {
                 Ok(job)
                     if listing
@@ -115,10 +120,7 @@ pub(super) fn load_jobs(
                         (job.namespace.clone(), job.id.clone()),
                         crate::world::api_alloc::job_indexes(&v),
                     );
-                    let index = v
-                        .get("CreateIndex")
-                        .and_then(Value::as_u64)
-                        .unwrap_or(u64::MAX);
+                    let index = v.typed_u64("CreateIndex").unwrap_or(u64::MAX);
                     let rel = p
                         .strip_prefix(dir)
                         .map(Path::to_path_buf)
@@ -198,9 +200,13 @@ fn unreadable_jobs(path: &Path, e: &std::io::Error) -> Diag {
 /// registers in a namespace that does not exist. A dead job may outlive
 /// its namespace and runs nothing, so it is read as it is.
 fn in_unlisted_namespace(world: &World, job: &Job, v: &Value) -> bool {
-    world.namespace_list == NamespaceList::Listed
-        && !world.namespaces.contains_key(&job.namespace)
-        && v.get("Status").and_then(Value::as_str) != Some("dead")
+    // A token that lists a namespace's jobs may use the namespace, so
+    // Nomad lists it to that token too (TokenScoped).
+    matches!(
+        world.namespace_list,
+        NamespaceList::Listed | NamespaceList::TokenScoped
+    ) && !world.namespaces.contains_key(&job.namespace)
+        && v.typed_str("Status") != Some("dead")
 }
 
 /// [`in_unlisted_namespace`]'s error: the files were saved apart, so which
@@ -322,7 +328,10 @@ pub(super) fn load_job_versions(
             let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
                 continue;
             };
-            let list = v.get("Versions").and_then(Value::as_array);
+            if !super::typed::check(&src, &super::typed_job::VERSIONS, "", &v, diags) {
+                continue;
+            }
+            let list = v.typed_array("Versions");
             let mut of: Option<(String, String)> = None;
             for j in list.into_iter().flatten() {
                 let job = match job_from_api_json(j) {
@@ -355,7 +364,7 @@ pub(super) fn load_job_versions(
                 if !running.contains(&(key.0.as_str(), key.1.as_str())) {
                     continue;
                 }
-                let version = j.get("Version").and_then(Value::as_u64).unwrap_or(0);
+                let version = j.typed_u64("Version").unwrap_or(0);
                 out.insert((key.0, key.1, version), job);
             }
         }

@@ -1,11 +1,12 @@
 //! One client node as Nomad's API reports it, read into the shape of a
 //! one-node pool.
 
+use crate::world::api_json::Fields as _;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::world::api_json::{b, path, path_i, s, smap};
+use crate::world::api_json::{b, obj, path_array, path_i, path_s, s, smap};
 use crate::world::model::*;
 
 /// One client node as the API describes it, reduced to what a pool holds.
@@ -35,9 +36,8 @@ pub(super) struct NodeShape {
 /// IP address is left out, and a node left with none keeps the pool's
 /// stand-in address, as before.
 fn task_networks(v: &Value) -> Vec<crate::structs::NodeNetwork> {
-    path(v, &["NodeResources", "Networks"])
-        .or_else(|| path(v, &["Resources", "Networks"]))
-        .and_then(Value::as_array)
+    path_array(v, &["NodeResources", "Networks"])
+        .or_else(|| path_array(v, &["Resources", "Networks"]))
         .into_iter()
         .flatten()
         .filter(|n| !s(n, "Device").is_empty() && s(n, "IP").parse::<std::net::IpAddr>().is_ok())
@@ -48,7 +48,7 @@ fn task_networks(v: &Value) -> Vec<crate::structs::NodeNetwork> {
                 c => c,
             },
             ip: s(n, "IP"),
-            mbits: n.get("MBits").and_then(Value::as_i64).unwrap_or(0),
+            mbits: n.typed_i64("MBits").unwrap_or(0),
         })
         .collect()
 }
@@ -66,7 +66,7 @@ fn node_state(v: &Value) -> NodeState {
             _ => NodeStatus::Ready,
         },
         ineligible: s(v, "SchedulingEligibility") == "ineligible",
-        drain: b(v, "Drain") || v.get("DrainStrategy").is_some_and(|d| !d.is_null()),
+        drain: b(v, "Drain") || obj(v, "DrainStrategy").is_some(),
     }
 }
 
@@ -77,28 +77,26 @@ fn node_state(v: &Value) -> NodeState {
 /// `Resources` only) has the stock client's modes. With them, the real
 /// address behind each stand-in ([`reported_addresses`]).
 fn pool_networks(v: &Value) -> (PoolNetworks, BTreeMap<String, String>) {
-    let modes = path(v, &["NodeResources", "Networks"])
-        .and_then(Value::as_array)
-        .map(|nets| {
-            let mut modes: Vec<String> = nets
-                .iter()
-                .map(|n| match s(n, "Mode") {
-                    m if m.is_empty() => "host".to_string(),
-                    m => m,
-                })
-                .filter(|m| crate::world::network_file::known_mode(m))
-                .collect();
-            modes.sort();
-            modes.dedup();
-            modes
-        });
-    let node_nets = path(v, &["NodeResources", "NodeNetworks"]).and_then(Value::as_array);
+    let modes = path_array(v, &["NodeResources", "Networks"]).map(|nets| {
+        let mut modes: Vec<String> = nets
+            .iter()
+            .map(|n| match s(n, "Mode") {
+                m if m.is_empty() => "host".to_string(),
+                m => m,
+            })
+            .filter(|m| crate::world::network_file::known_mode(m))
+            .collect();
+        modes.sort();
+        modes.dedup();
+        modes
+    });
+    let node_nets = path_array(v, &["NodeResources", "NodeNetworks"]);
     if let Some((reported, real)) = node_nets.and_then(|n| reported_addresses(n)) {
         return (PoolNetworks { modes, ..reported }, real);
     }
     let mut host_networks = BTreeMap::new();
     for nn in node_nets.into_iter().flatten() {
-        let addresses = nn.get("Addresses").and_then(Value::as_array);
+        let addresses = nn.typed_array("Addresses");
         for a in addresses.into_iter().flatten() {
             let alias = s(a, "Alias");
             if alias.is_empty() || alias == "default" {
@@ -155,7 +153,7 @@ fn reported_addresses(node_nets: &[Value]) -> Option<(PoolNetworks, BTreeMap<Str
     let mut real: BTreeMap<String, String> = BTreeMap::new();
     for nn in node_nets {
         let device = s(nn, "Device");
-        let addresses = nn.get("Addresses").and_then(Value::as_array);
+        let addresses = nn.typed_array("Addresses");
         for a in addresses.into_iter().flatten() {
             let alias = s(a, "Alias");
             if alias.is_empty() {
@@ -256,12 +254,7 @@ fn shared_reserving(node_nets: &[Value]) -> std::collections::BTreeSet<(String, 
     let mut seen: BTreeMap<(String, String), (usize, bool)> = BTreeMap::new();
     for nn in node_nets {
         let device = s(nn, "Device");
-        for a in nn
-            .get("Addresses")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for a in nn.typed_array("Addresses").into_iter().flatten() {
             if s(a, "Alias").is_empty() {
                 continue;
             }
@@ -284,7 +277,7 @@ fn shared_reserving(node_nets: &[Value]) -> std::collections::BTreeSet<(String, 
 /// list (a pre-0.8 client) when its `driver.NAME` attribute parses as a
 /// true Go bool.
 fn usable_drivers(v: &Value) -> Vec<String> {
-    let listed = v.get("Drivers").and_then(Value::as_object);
+    let listed = v.typed_object("Drivers");
     let mut drivers: Vec<String> = listed
         .into_iter()
         .flatten()
@@ -311,8 +304,7 @@ fn usable_drivers(v: &Value) -> Vec<String> {
 /// A node list entry without the node's attributes (`NodeListStub`:
 /// none, or `os.name` alone with `?os=true`).
 pub(super) fn is_stub(v: &Value) -> bool {
-    v.get("Attributes")
-        .and_then(Value::as_object)
+    v.typed_object("Attributes")
         .is_none_or(|a| a.keys().all(|k| k == "os.name"))
 }
 
@@ -327,11 +319,10 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
     let disk = path_i(v, &["NodeResources", "Disk", "DiskMB"])
         .or_else(|| path_i(v, &["Resources", "DiskMB"]))
         .unwrap_or(0);
-    let nets = path(v, &["NodeResources", "Networks"])
-        .or_else(|| path(v, &["Resources", "Networks"]))
-        .and_then(Value::as_array);
+    let nets = path_array(v, &["NodeResources", "Networks"])
+        .or_else(|| path_array(v, &["Resources", "Networks"]));
     let mbits = nets
-        .and_then(|n| n.iter().filter_map(|n| n.get("MBits")?.as_i64()).max())
+        .and_then(|n| n.iter().filter_map(|n| n.typed_i64("MBits")).max())
         .unwrap_or(1000);
     let reserved = Reserved {
         cpu: path_i(v, &["ReservedResources", "Cpu", "CpuShares"])
@@ -343,8 +334,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
         disk: path_i(v, &["ReservedResources", "Disk", "DiskMB"])
             .or_else(|| path_i(v, &["Reserved", "DiskMB"]))
             .unwrap_or(0),
-        ports: path(v, &["ReservedResources", "Networks", "ReservedHostPorts"])
-            .and_then(Value::as_str)
+        ports: path_s(v, &["ReservedResources", "Networks", "ReservedHostPorts"])
             .and_then(|p| crate::world::load::parse_port_ranges(p).ok())
             .unwrap_or_default(),
     };
@@ -391,8 +381,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
             reserved,
             state: node_state(v),
             host_volumes: v
-                .get("HostVolumes")
-                .and_then(Value::as_object)
+                .typed_object("HostVolumes")
                 .map(|vs| {
                     vs.iter()
                         .map(|(name, hv)| {

@@ -4,28 +4,36 @@
 //! each cluster's `AllowUnauthenticated`, the default cluster's `ServiceIdentity`,
 //! `TaskIdentity` and `DefaultIdentity` (`config.WorkloadIdentityConfig`
 //! as Go's JSON encodes it: `Audience`, `Env`, `File`, `Filepath`, `TTL` in
-//! nanoseconds).
+//! nanoseconds); the release, edition and region it states; and whether
+//! the token the import was saved with saw every namespace.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
+use std::path::Path;
+
+use super::json::{read_saved, Saved};
+use crate::diag::{Diag, Diags};
 use crate::jobspec::{Duration, WorkloadIdentity};
-use crate::world::api_json::{b, i, path, s, strs};
+use crate::version::NomadVersion;
+use crate::vfs::Vfs;
+use crate::world::api_json::{b, i, obj, path_b, path_i, path_s, s, strs};
+use crate::world::model::World;
 use crate::world::{ConsulCluster, ServerConfig, VaultCluster};
 
 /// What `agent-self.json` states of the servers, if it was saved from a
 /// server (its serf member has `role = nomad`; a client's member is empty
 /// and its config is not the servers') whose config lists the clusters.
 pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
-    let role = path(v, &["member", "Tags", "role"]).and_then(Value::as_str);
+    let role = path_s(v, &["member", "Tags", "role"]);
     if role != Some("nomad") {
         return None;
     }
     let jobs = job_settings(v);
     // Before 1.7 the agent has one `Vault` and no identities to inject.
-    if let Some(one) = path(v, &["config", "Vault"]).filter(|c| c.is_object()) {
-        let consuls = path(v, &["config", "Consul"])
-            .filter(|c| c.is_object())
-            .map(consul_cluster);
+    let config = obj(v, "config").unwrap_or(&Value::Null);
+    if let Some(one) = obj(config, "Vault") {
+        let consuls = obj(config, "Consul").map(consul_cluster);
         return Some(ServerConfig {
             declared: true,
             vaults: vec![vault_cluster(one)],
@@ -33,8 +41,13 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
             ..jobs
         });
     }
-    let consuls = path(v, &["config", "Consuls"])?.as_array()?;
-    let vaults = path(v, &["config", "Vaults"])?.as_array()?;
+    // Without the clusters the job settings and the ACL switch still
+    // hold (they were dropped with them).
+    let (Some(consuls), Some(vaults)) =
+        (config.typed_array("Consuls"), config.typed_array("Vaults"))
+    else {
+        return Some(jobs);
+    };
     let default = |list: &'_ [Value]| -> Option<Value> {
         list.iter().find(|c| s(c, "Name") == "default").cloned()
     };
@@ -59,12 +72,12 @@ pub(super) fn server_from_agent_self(v: &Value) -> Option<ServerConfig> {
 /// 1.11.0; pointers, `null` when the agent's config leaves them unset,
 /// absent before their release: Nomad's defaults either way).
 fn job_settings(v: &Value) -> ServerConfig {
-    let int = |key: &str| path(v, &["config", "Server", key]).and_then(Value::as_i64);
+    let int = |key: &str| path_i(v, &["config", "Server", key]);
     ServerConfig {
         job_default_priority: int("JobDefaultPriority"),
         job_max_priority: int("JobMaxPriority"),
         job_max_count: int("JobMaxCount"),
-        acl_enabled: path(v, &["config", "ACL", "Enabled"]).and_then(Value::as_bool),
+        acl_enabled: path_b(v, &["config", "ACL", "Enabled"]),
         ..ServerConfig::default()
     }
 }
@@ -73,7 +86,7 @@ fn job_settings(v: &Value) -> ServerConfig {
 /// `AllowUnauthenticated` are pointers (`null` when unset: not enabled,
 /// unauthenticated allowed, Nomad's defaults).
 fn vault_cluster(c: &Value) -> VaultCluster {
-    let flag = |key: &str, unset: bool| c.get(key).and_then(Value::as_bool).unwrap_or(unset);
+    let flag = |key: &str, unset: bool| c.typed_bool(key).unwrap_or(unset);
     let name = s(c, "Name");
     VaultCluster {
         name: if name.is_empty() {
@@ -97,10 +110,7 @@ fn consul_cluster(c: &Value) -> ConsulCluster {
         } else {
             name
         },
-        allow_unauthenticated: c
-            .get("AllowUnauthenticated")
-            .and_then(Value::as_bool)
-            .unwrap_or(true),
+        allow_unauthenticated: c.typed_bool("AllowUnauthenticated").unwrap_or(true),
     }
 }
 
@@ -117,4 +127,62 @@ fn identity(v: &Value) -> Option<WorkloadIdentity> {
         ttl: Duration(i(v, "TTL")),
         ..WorkloadIdentity::default()
     })
+}
+
+/// The token the import was saved with (`/v1/acl/token/self`; empty when
+/// ACLs are off, which refuses it): whether namespaces.json is the whole
+/// list ([`token_scoped`]).
+pub(super) const ACL_TOKEN_SELF: &str = "acl-token-self.json";
+
+/// The servers' release, edition, region and identity settings from
+/// agent-self.json.
+pub(super) fn read_agent_self(
+    src: &crate::source::Source,
+    v: &Value,
+    world: &mut World,
+    diags: &mut Diags,
+) {
+    let tags = obj(v, "member")
+        .and_then(|m| obj(m, "Tags"))
+        .unwrap_or(&Value::Null);
+    let build = s(tags, "build");
+    match build.parse::<NomadVersion>() {
+        Ok(ver) => {
+            world.nomad_version = ver;
+            // Enterprise builds tag themselves `+ent`; a build tag
+            // without it is a community build.
+            world.stated_edition = Some(
+                crate::version::Edition::of_version_text(&build)
+                    .unwrap_or(crate::version::Edition::Community),
+            );
+        }
+        Err(_) => diags.push(
+            Diag::warning("import::version", format!("agent-self.json has no usable version (member.Tags.build = {build:?}); simulating Nomad {}", world.nomad_version))
+                .in_source(src),
+        ),
+    }
+    if !s(tags, "region").is_empty() {
+        world.region = s(tags, "region");
+    }
+    if let Some(server) = server_from_agent_self(v) {
+        world.server = server;
+    }
+}
+
+/// Whether namespaces.json may leave namespaces out: Nomad lists to a
+/// token only the namespaces it may use (nomad/namespace_endpoint.go
+/// v2.0.5:441-475, v1.6.0:240-271 ListNamespaces: `AllowNamespace`), all
+/// of them when ACLs are off (agent-self.json's `config.ACL.Enabled`
+/// false) or to a management token (acl-token-self.json's `Type`,
+/// nomad/structs/structs.go v2.0.5 ACLManagementToken; acl/acl.go
+/// ManagementACL allows every namespace). Anything else (ACLs on or
+/// not stated, the token not saved or a client one) may be a shorter list.
+pub(super) fn token_scoped(vfs: &dyn Vfs, dir: &Path, world: &World, diags: &mut Diags) -> bool {
+    if world.server.acl_enabled == Some(false) {
+        return false;
+    }
+    match read_saved(vfs, &dir.join(ACL_TOKEN_SELF), false, diags) {
+        Some(Saved::Read(_, v)) => s(&v, "Type") != "management",
+        _ => true,
+    }
 }

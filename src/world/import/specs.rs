@@ -1,6 +1,7 @@
 //! Quotas, namespaces and the scheduler configuration as Nomad's API
 //! returns them.
 
+use crate::world::api_json::Fields as _;
 use serde_json::Value;
 
 use crate::world::api_json::{b, i, s, smap, strs};
@@ -9,15 +10,14 @@ use crate::world::NotSimulated;
 
 pub fn quota_from_api(v: &Value) -> QuotaSpec {
     let limits = v
-        .get("Limits")
-        .and_then(Value::as_array)
+        .typed_array("Limits")
         .map(|ls| {
             ls.iter()
                 .map(|l| {
                     let rl = l.get("RegionLimit").unwrap_or(&Value::Null);
                     // The API leaves unset limits at 0 (= unlimited); keep
                     // them as "not set" so a written spec stays minimal.
-                    let opt = |k: &str| rl.get(k).and_then(Value::as_i64).filter(|x| *x != 0);
+                    let opt = |k: &str| rl.typed_i64(k).filter(|x| *x != 0);
                     QuotaLimit {
                         region: s(l, "Region"),
                         region_limit: RegionLimit {
@@ -26,16 +26,12 @@ pub fn quota_from_api(v: &Value) -> QuotaSpec {
                             memory: opt("MemoryMB"),
                             memory_max: opt("MemoryMaxMB"),
                             devices: rl
-                                .get("Devices")
-                                .and_then(Value::as_array)
+                                .typed_array("Devices")
                                 .map(|d| d.iter().map(|d| (s(d, "Name"), i(d, "Count"))).collect())
                                 .unwrap_or_default(),
                             // Nomad 0.10–0.12's bandwidth limit: not
                             // simulated (`world::guess`).
-                            network: rl
-                                .get("Networks")
-                                .and_then(Value::as_array)
-                                .is_some_and(|n| !n.is_empty()),
+                            network: rl.typed_array("Networks").is_some_and(|n| !n.is_empty()),
                             // Every other set key, kept as a limit not
                             // simulated, never dropped.
                             unsimulated: unsimulated(l, rl),
@@ -91,7 +87,7 @@ pub fn namespace_from_api(v: &Value) -> Namespace {
 pub fn scheduler_from_api(v: &Value) -> SchedulerConfig {
     let cfg = v.get("SchedulerConfig").unwrap_or(v);
     let p = cfg.get("PreemptionConfig").unwrap_or(&Value::Null);
-    let flag = |k: &str, default: bool| p.get(k).and_then(Value::as_bool).unwrap_or(default);
+    let flag = |k: &str, default: bool| p.typed_bool(k).unwrap_or(default);
     let defaults = PreemptionConfig::default();
     SchedulerConfig {
         algorithm: match s(cfg, "SchedulerAlgorithm").as_str() {

@@ -1,15 +1,23 @@
 //! The JSON type of each field the import reads, checked before it is
-//! read. The readers (specs.rs, nodes.rs) take a field of another type as
-//! absent, Go's zero value or Nomad's default (`"CPU": "50"` read as no
-//! limit, `"DisabledTaskDrivers": "docker"` as no restriction,
-//! `"SystemSchedulerEnabled": "false"` as the seeded default): a
-//! confident all-clear from a file Nomad's API could not have answered,
-//! since Nomad's struct cannot hold that type. So a field present with a
-//! type its Go struct cannot hold is an `import::shape` error naming the
-//! file and the field, marked "cannot tell"; the file (or node) is not
-//! read. `null` stays "unset" only where Nomad's field is a pointer, a
-//! slice or a map (Go's nil); a plain bool, number or string, or a struct
-//! held by value, is never null in what Nomad answers.
+//! read: one table per Nomad struct (typed_specs.rs: quotas, namespaces,
+//! the scheduler configuration; typed_node.rs: nodes and node pools;
+//! typed_alloc.rs: allocations; typed_job.rs: jobs; typed_agent.rs:
+//! agent-self.json). A field of another type read as absent, Go's zero
+//! value or Nomad's default (`"CPU": "50"` as no limit, an allocation's
+//! `"ClientStatus": 1` as pending, `"Count": null` as 0) is a confident
+//! answer from a file Nomad's API could not have answered, since Nomad's
+//! struct cannot hold that type. So a field present with a type its Go
+//! struct cannot hold is an `import::shape` error naming the file and the
+//! field, marked "cannot tell"; the file (or node, or allocation list) is
+//! not read. `null` stays "unset" only where Nomad's field is a pointer,
+//! a slice or a map (Go's nil); a plain bool, number or string, or a
+//! struct held by value, is never null in what Nomad answers. A field the
+//! tables leave out is still never read as zero: api_json's accessors
+//! record it, and the import is "cannot tell" all the same.
+//!
+//! What Nomad's HTTP API answers is its `nomad/structs` types encoded
+//! (the `api` package's are the client's decoding of them); the tables
+//! cite whichever names the field, at v2.0.5 unless said.
 
 use serde_json::Value;
 
@@ -17,32 +25,52 @@ use crate::diag::{Diag, Diags};
 use crate::source::Source;
 
 /// The JSON type a Go field decodes from.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Kind {
+#[derive(Clone, Copy)]
+pub(super) enum Ty {
     /// Any Go integer: a JSON number without a fraction.
     Int,
+    /// A Go unsigned integer (`uint64` indexes): a whole number from 0.
+    Uint,
+    /// A Go float: any JSON number.
+    Num,
     Bool,
     Str,
-    /// A Go slice: a JSON list.
-    List,
-    /// A Go struct or map: a JSON object.
-    Object,
+    /// Whatever JSON (an opaque `map[string]interface{}`, a driver config).
+    Any,
+    /// A Go slice of the given type.
+    List(&'static Ty),
+    /// A Go map from strings to the given type.
+    Map(&'static Ty),
+    /// A Go struct: its fields (keys the table does not list are not
+    /// judged here; a reader reading them is judged by api_json).
+    Struct(&'static [Field]),
 }
 
-/// One field: its path from the checked object (`A.B`; `A[]` stands for
-/// every item of list `A`), its type, and whether Nomad's field can be nil
-/// (a pointer, slice or map), so that `null` reads as unset.
+/// One field of a Go struct: its JSON key, its type, and whether Nomad's
+/// field can be nil (a pointer, slice or map), so that `null` reads as
+/// unset.
+#[derive(Clone, Copy)]
 pub(super) struct Field {
-    pub path: &'static str,
-    pub kind: Kind,
+    pub name: &'static str,
+    pub ty: Ty,
     pub nullable: bool,
 }
 
-const fn f(path: &'static str, kind: Kind, nullable: bool) -> Field {
+/// A field of a plain type or a struct held by value: never null.
+pub(super) const fn f(name: &'static str, ty: Ty) -> Field {
     Field {
-        path,
-        kind,
-        nullable,
+        name,
+        ty,
+        nullable: false,
+    }
+}
+
+/// A field Go can leave nil (pointer, slice, map): null is unset.
+pub(super) const fn n(name: &'static str, ty: Ty) -> Field {
+    Field {
+        name,
+        ty,
+        nullable: true,
     }
 }
 
@@ -52,132 +80,9 @@ pub(super) struct Schema {
     /// What cannot be told when a field is mistyped.
     pub unknown: &'static str,
     pub endpoint: &'static str,
-    pub fields: &'static [Field],
+    /// The object's own struct.
+    pub ty: Ty,
 }
-
-use Kind::{Bool, Int, List, Object, Str};
-
-/// An item of `/v1/quotas` (api/quota.go v2.0.5 QuotaSpec, QuotaLimit:
-/// `RegionLimit *QuotaResources`, its figures `*int`, `Devices
-/// []*RequestedDevice` with `Count *uint64` (api/resources.go); v1.7.2
-/// `RegionLimit *Resources`, the same figures `*int`).
-pub(super) const QUOTA: Schema = Schema {
-    file: "quotas.json",
-    unknown: "what the quotas limit",
-    endpoint: "/v1/quotas",
-    fields: &[
-        f("Limits", List, true),
-        f("Limits[]", Object, true),
-        f("Limits[].Region", Str, false),
-        f("Limits[].RegionLimit", Object, true),
-        f("Limits[].RegionLimit.CPU", Int, true),
-        f("Limits[].RegionLimit.Cores", Int, true),
-        f("Limits[].RegionLimit.MemoryMB", Int, true),
-        f("Limits[].RegionLimit.MemoryMaxMB", Int, true),
-        f("Limits[].RegionLimit.DiskMB", Int, true),
-        f("Limits[].RegionLimit.Networks", List, true),
-        f("Limits[].RegionLimit.Devices", List, true),
-        f("Limits[].RegionLimit.Devices[]", Object, true),
-        f("Limits[].RegionLimit.Devices[].Name", Str, false),
-        f("Limits[].RegionLimit.Devices[].Count", Int, true),
-    ],
-};
-
-/// An item of `/v1/namespaces` (api/namespace.go v2.0.5 Namespace:
-/// `Quota string`, `Capabilities *NamespaceCapabilities` whose four
-/// lists are `[]string`, `Meta map[string]string`).
-pub(super) const NAMESPACE: Schema = Schema {
-    file: "namespaces.json",
-    unknown: "which drivers and network modes the namespaces allow, nor their quotas",
-    endpoint: "/v1/namespaces",
-    fields: &[
-        f("Quota", Str, false),
-        f("Meta", Object, true),
-        f("Capabilities", Object, true),
-        f("Capabilities.EnabledTaskDrivers", List, true),
-        f("Capabilities.EnabledTaskDrivers[]", Str, false),
-        f("Capabilities.DisabledTaskDrivers", List, true),
-        f("Capabilities.DisabledTaskDrivers[]", Str, false),
-        f("Capabilities.EnabledNetworkModes", List, true),
-        f("Capabilities.EnabledNetworkModes[]", Str, false),
-        f("Capabilities.DisabledNetworkModes", List, true),
-        f("Capabilities.DisabledNetworkModes[]", Str, false),
-    ],
-};
-
-/// A `SchedulerConfig` (api/operator.go v2.0.5 SchedulerConfiguration:
-/// `PreemptionConfig PreemptionConfig` by value, its four flags and
-/// `MemoryOversubscriptionEnabled`, `RejectJobRegistration` plain bools).
-pub(super) const SCHEDULER: Schema = Schema {
-    file: "scheduler.json",
-    unknown: "the scheduler configuration (algorithm, preemption)",
-    endpoint: "/v1/operator/scheduler/configuration",
-    fields: &[
-        f("SchedulerAlgorithm", Str, false),
-        f("PreemptionConfig", Object, false),
-        f("PreemptionConfig.SystemSchedulerEnabled", Bool, false),
-        f("PreemptionConfig.SysBatchSchedulerEnabled", Bool, false),
-        f("PreemptionConfig.BatchSchedulerEnabled", Bool, false),
-        f("PreemptionConfig.ServiceSchedulerEnabled", Bool, false),
-        f("MemoryOversubscriptionEnabled", Bool, false),
-        f("RejectJobRegistration", Bool, false),
-    ],
-};
-
-/// A node, as `/v1/nodes?resources=true` lists it or `/v1/node/ID`
-/// answers (api/nodes.go v2.0.5 Node: `NodeResources *NodeResources`
-/// holding `Cpu`, `Memory`, `Disk` by value with int64 figures,
-/// `ReservedResources *NodeReservedResources` likewise with uint64 ones,
-/// the legacy `Resources`, `Reserved *Resources` with `*int` figures,
-/// `Drivers`, `Attributes`, `Meta` maps, `NodeMaxAllocs int`, `Drain bool`).
-pub(super) const NODE: Schema = Schema {
-    file: "the node file",
-    unknown: "what the client node offers",
-    endpoint: "/v1/nodes?resources=true",
-    fields: &[
-        f("Status", Str, false),
-        f("Drain", Bool, false),
-        f("Datacenter", Str, false),
-        f("NodePool", Str, false),
-        f("NodeClass", Str, false),
-        f("Attributes", Object, true),
-        f("Meta", Object, true),
-        f("Drivers", Object, true),
-        f("HostVolumes", Object, true),
-        f("NodeMaxAllocs", Int, false),
-        f("NodeResources", Object, true),
-        f("NodeResources.Cpu", Object, false),
-        f("NodeResources.Cpu.CpuShares", Int, false),
-        f("NodeResources.Memory", Object, false),
-        f("NodeResources.Memory.MemoryMB", Int, false),
-        f("NodeResources.Disk", Object, false),
-        f("NodeResources.Disk.DiskMB", Int, false),
-        f("NodeResources.Networks", List, true),
-        f("NodeResources.Networks[]", Object, true),
-        f("NodeResources.Networks[].MBits", Int, false),
-        f("NodeResources.Networks[].Mode", Str, false),
-        f("ReservedResources", Object, true),
-        f("ReservedResources.Cpu", Object, false),
-        f("ReservedResources.Cpu.CpuShares", Int, false),
-        f("ReservedResources.Memory", Object, false),
-        f("ReservedResources.Memory.MemoryMB", Int, false),
-        f("ReservedResources.Disk", Object, false),
-        f("ReservedResources.Disk.DiskMB", Int, false),
-        f("ReservedResources.Networks", Object, false),
-        f("ReservedResources.Networks.ReservedHostPorts", Str, false),
-        f("Resources", Object, true),
-        f("Resources.CPU", Int, true),
-        f("Resources.MemoryMB", Int, true),
-        f("Resources.DiskMB", Int, true),
-        f("Resources.Networks", List, true),
-        f("Resources.Networks[]", Object, true),
-        f("Resources.Networks[].MBits", Int, false),
-        f("Reserved", Object, true),
-        f("Reserved.CPU", Int, true),
-        f("Reserved.MemoryMB", Int, true),
-        f("Reserved.DiskMB", Int, true),
-    ],
-};
 
 /// Whether every field of `v` that `schema` lists holds a type Nomad's
 /// struct can hold; the first that does not is a located error naming
@@ -190,15 +95,7 @@ pub(super) fn check(
     v: &Value,
     diags: &mut Diags,
 ) -> bool {
-    let Some((at, found, field)) = schema.fields.iter().find_map(|fd| {
-        let mut bad = None;
-        walk(v, fd.path, String::new(), &mut |at, x| {
-            if bad.is_none() && !holds(fd, x) {
-                bad = Some((at, what_is(x)));
-            }
-        });
-        bad.map(|(at, found)| (at, found, fd))
-    }) else {
+    let Some(bad) = first_bad(v, &schema.ty, false, "") else {
         return true;
     };
     let place = if item.is_empty() {
@@ -206,7 +103,7 @@ pub(super) fn check(
     } else {
         format!("{item}'s ")
     };
-    // The name as listed in the folder (a node file's is untrusted).
+    // The name as listed in the folder (a node or job file's is untrusted).
     let file = std::path::Path::new(&src.name)
         .file_name()
         .map_or_else(|| schema.file.into(), |f| f.to_string_lossy());
@@ -215,9 +112,8 @@ pub(super) fn check(
         Diag::error(
             super::shape::SHAPE,
             format!(
-                "cannot tell {}: {file} holds {place}{at} as {found}, and Nomad's API answers it as {}",
-                schema.unknown,
-                wanted(field)
+                "cannot tell {}: {file} holds {place}{} as {}, and Nomad's API answers it as {}",
+                schema.unknown, bad.at, bad.found, bad.wanted
             ),
         )
         .in_source(src)
@@ -240,56 +136,81 @@ pub(super) fn items(src: &Source, schema: &Schema, list: &[Value], diags: &mut D
     all
 }
 
-/// Calls `seen` with every value at `path` under `v` (and the path with
-/// list positions filled in). A step that is missing, null or of another
-/// type ends the walk: that step's own field reports it.
-fn walk(v: &Value, path: &str, at: String, seen: &mut dyn FnMut(String, &Value)) {
-    let (step, rest) = match path.split_once('.') {
-        Some((s, r)) => (s, Some(r)),
-        None => (path, None),
+/// A field found holding a type its struct cannot hold.
+struct Bad {
+    /// Its path from the checked object (`Tasks[0].Resources.CPU`, map
+    /// keys escaped: `Tasks.web.Memory`).
+    at: String,
+    found: &'static str,
+    wanted: String,
+}
+
+/// The first value under `v` (at path `at`) that `ty` cannot hold;
+/// `nullable`: whether Go could hold null there (said in the message).
+fn first_bad(v: &Value, ty: &Ty, nullable: bool, at: &str) -> Option<Bad> {
+    let bad = || {
+        Some(Bad {
+            at: at.to_string(),
+            found: what_is(v),
+            wanted: wanted(ty, nullable),
+        })
     };
-    let (key, each) = match step.strip_suffix("[]") {
-        Some(k) => (k, true),
-        None => (step, false),
-    };
-    let Some(x) = v.get(key) else { return };
-    let here = if at.is_empty() {
-        key.to_string()
-    } else {
-        format!("{at}.{key}")
-    };
-    let mut visit = |x: &Value, here: String| match rest {
-        None => seen(here, x),
-        Some(rest) => walk(x, rest, here, seen),
-    };
-    if each {
-        for (n, item) in x.as_array().into_iter().flatten().enumerate() {
-            visit(item, format!("{here}[{n}]"));
+    let join = |key: &str| {
+        let key = crate::escape::one_line(key);
+        if at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{at}.{key}")
         }
-    } else {
-        visit(x, here);
-    }
-}
-
-fn holds(fd: &Field, x: &Value) -> bool {
-    match (fd.kind, x) {
-        (_, Value::Null) => fd.nullable,
-        (Int, Value::Number(n)) => n.is_i64() || n.is_u64(),
-        (Bool, Value::Bool(_)) | (Str, Value::String(_)) => true,
-        (List, Value::Array(_)) | (Object, Value::Object(_)) => true,
-        _ => false,
-    }
-}
-
-fn wanted(fd: &Field) -> String {
-    let kind = match fd.kind {
-        Int => "a whole number",
-        Bool => "true or false",
-        Str => "a string",
-        List => "a list",
-        Object => "an object",
     };
-    if fd.nullable {
+    match (ty, v) {
+        (Ty::Any, _) => None,
+        (Ty::Int, Value::Number(x)) if x.is_i64() || x.is_u64() => None,
+        (Ty::Uint, Value::Number(x)) if x.is_u64() => None,
+        (Ty::Num, Value::Number(_)) => None,
+        (Ty::Bool, Value::Bool(_)) | (Ty::Str, Value::String(_)) => None,
+        (Ty::List(item), Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .find_map(|(k, x)| element(x, item, &format!("{at}[{k}]"))),
+        (Ty::Map(item), Value::Object(map)) => {
+            map.iter().find_map(|(k, x)| element(x, item, &join(k)))
+        }
+        (Ty::Struct(fields), Value::Object(map)) => fields.iter().find_map(|fd| {
+            let x = map.get(fd.name)?;
+            if x.is_null() && fd.nullable {
+                return None;
+            }
+            first_bad(x, &fd.ty, fd.nullable, &join(fd.name))
+        }),
+        _ => bad(),
+    }
+}
+
+/// An item of a list or map: `null` is a nil pointer where the item is
+/// one (a struct or a collection, as Nomad's lists of `*T` are); a plain
+/// value is never null.
+fn element(x: &Value, ty: &Ty, at: &str) -> Option<Bad> {
+    let nil = matches!(ty, Ty::Struct(_) | Ty::List(_) | Ty::Map(_) | Ty::Any);
+    if x.is_null() && nil {
+        return None;
+    }
+    first_bad(x, ty, nil, at)
+}
+
+/// The type in words, "or null" where Go can hold nil.
+fn wanted(ty: &Ty, nullable: bool) -> String {
+    let kind = match ty {
+        Ty::Int => "a whole number",
+        Ty::Uint => "a whole number from 0",
+        Ty::Num => "a number",
+        Ty::Bool => "true or false",
+        Ty::Str => "a string",
+        Ty::Any => "any value",
+        Ty::List(_) => "a list",
+        Ty::Map(_) | Ty::Struct(_) => "an object",
+    };
+    if nullable {
         format!("{kind} or null")
     } else {
         kind.to_string()
@@ -298,19 +219,15 @@ fn wanted(fd: &Field) -> String {
 
 /// What `x` is, in words (never its content: the file is untrusted).
 fn what_is(x: &Value) -> &'static str {
-    match x {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a number with a fraction",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+    crate::world::api_json::what_is(x)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::typed_alloc::ALLOCATION;
+    use super::super::typed_job::JOB;
+    use super::super::typed_node::{NODE, NODE_POOL};
+    use super::super::typed_specs::{NAMESPACE, QUOTA, SCHEDULER};
     use super::*;
     use serde_json::json;
 
@@ -370,5 +287,62 @@ mod tests {
         let n = json!({"NodeResources": {"Cpu": {"CpuShares": "4000"}}});
         assert!(errors(&NODE, n)[0].contains("NodeResources.Cpu.CpuShares as a string"));
         assert!(!errors(&NODE, json!({"NodeResources": {"Cpu": null}})).is_empty());
+    }
+
+    #[test]
+    fn one_table_per_struct_reaches_maps_lists_and_embedded_jobs() {
+        let alloc = json!({"ClientStatus": "running", "AllocatedResources": {
+            "Tasks": {"web": {"Cpu": {"CpuShares": 100}, "Memory": {"MemoryMB": "256"}}}}});
+        let e = errors(&ALLOCATION, alloc);
+        assert!(
+            e[0].contains("AllocatedResources.Tasks.web.Memory.MemoryMB as a string"),
+            "{e:?}"
+        );
+        let e = errors(&ALLOCATION, json!({"ClientStatus": 1}));
+        assert!(e[0].contains("ClientStatus as a number"), "{e:?}");
+        let e = errors(
+            &ALLOCATION,
+            json!({"Job": {"TaskGroups": [{"Count": null}]}}),
+        );
+        assert!(
+            e[0].contains(
+                "Job.TaskGroups[0].Count as null, and Nomad's API answers it as a whole number"
+            ),
+            "{e:?}"
+        );
+        // A nil pointer in a list of pointers, a nil map, a figure the
+        // server's release may lack: unset.
+        let ok = json!({"TaskGroups": [null, {"Count": 1, "Meta": null, "Tasks": [
+            {"Resources": {"CPU": 100, "MemoryMB": 64, "SecretsMB": null}}]}]});
+        assert!(errors(&JOB, ok).is_empty());
+        let e = errors(&JOB, json!({"Datacenters": ["dc1", null]}));
+        assert!(e[0].contains("Datacenters[1] as null"), "{e:?}");
+        let e = errors(&JOB, json!({"Priority": 50.5}));
+        assert!(
+            e[0].contains("Priority as a number with a fraction"),
+            "{e:?}"
+        );
+        let e = errors(&JOB, json!({"Version": -1}));
+        assert!(e[0].contains("a whole number from 0"), "{e:?}");
+        let dev = json!({"NodeResources": {"Cpu": {"CpuShares": 1}, "Memory": {"MemoryMB": 1},
+            "Disk": {"DiskMB": 1}, "Devices": [{"Vendor": "nvidia", "Instances": [{"ID": "a", "Healthy": "true"}]}]}});
+        let e = errors(&NODE, dev);
+        assert!(
+            e[0].contains("NodeResources.Devices[0].Instances[0].Healthy as a string"),
+            "{e:?}"
+        );
+        let hv = json!({"HostVolumes": {"data\u{7}": {"Path": 5}}});
+        assert!(errors(&NODE, hv)[0].contains("HostVolumes.data"));
+        let pool = json!({"Name": "gpu", "SchedulerConfiguration": {"MemoryOversubscriptionEnabled": "yes"}});
+        assert!(errors(&NODE_POOL, pool)[0]
+            .contains("SchedulerConfiguration.MemoryOversubscriptionEnabled"));
+    }
+
+    #[test]
+    fn a_map_key_is_escaped_in_the_path() {
+        let alloc = json!({"TaskStates": {"a\nb": {"Failed": "no"}}});
+        let e = errors(&ALLOCATION, alloc);
+        assert!(!e[0].contains('\n'), "{e:?}");
+        assert!(e[0].contains("TaskStates.a"), "{e:?}");
     }
 }

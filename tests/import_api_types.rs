@@ -1,0 +1,175 @@
+//! Every field of the import's API JSON is typed (stop 56 Left 2): a field
+//! Nomad's Go struct cannot hold, in allocations.json, a job under jobs/,
+//! agent-self.json, node-pools.json or a node's devices and host volumes,
+//! is an `import::shape` "cannot tell" (exit 255 from `plan`, `import`
+//! refuses), never read as Go's zero value. The types are
+//! nomad/structs/structs.go v2.0.5's (what the HTTP API encodes):
+//! - Allocation.AllocatedResources.Tasks[].Memory is
+//!   `AllocatedMemoryResources` held by value, `ClientStatus` a string;
+//! - TaskGroup.Count and Job.Priority are `int`;
+//! - command/agent/config.go v2.0.5 ServerConfig.JobMaxPriority `*int`;
+//! - api/node_pools.go v2.0.5 NodePoolSchedulerConfiguration
+//!   `SchedulerAlgorithm string`;
+//! - api/resources.go v2.0.5 NodeDevice.Healthy `bool`, api/nodes.go
+//!   HostVolumeInfo.ReadOnly `bool`.
+//!
+//! A field the tables leave out is judged as a reader reads it
+//! (`PortLabel` of a service, a deployment's `Status`).
+
+use crate::common;
+use crate::import_field_types::{assert_refused, edit, import, plan};
+
+use serde_json::{json, Value};
+
+const NODE_1: &str = "0a1b2c3d-0000-4000-8000-000000000001";
+
+/// One running allocation of `web` on node web-1 holding 3500 of its
+/// 3695 free MB (tests/fixtures/import/basic: 3951 MB, 256 reserved).
+fn running_web(memory: Value) -> Value {
+    json!([{
+        "ID": "a0000001-0000-4000-8000-000000000001", "Namespace": "default",
+        "Name": "web.frontend[0]", "NodeID": NODE_1, "JobID": "web", "JobType": "service",
+        "JobVersion": 3, "TaskGroup": "frontend", "DesiredStatus": "run",
+        "ClientStatus": "running", "CreateIndex": 60, "ModifyIndex": 61,
+        "CreateTime": 1_700_000_000_000_000_000_i64, "ModifyTime": 1_700_000_000_000_000_000_i64,
+        "DesiredTransition": {}, "TaskStates": {"nginx": {"State": "running", "Failed": false}},
+        "AllocatedResources": {
+            "Tasks": {"nginx": {"Cpu": {"CpuShares": 200}, "Memory": memory,
+                "Networks": null, "Devices": null}},
+            "TaskLifecycles": {"nginx": null},
+            "Shared": {"DiskMB": 300, "Networks": null, "Ports": null}
+        }
+    }])
+}
+
+/// A job of 1000 MB that only web-1 may run.
+const ON_WEB_1: &str = "job \"probe\" {\n  datacenters = [\"dc1\"]\n  constraint {\n    attribute = \"${node.unique.name}\"\n    value     = \"web-1\"\n  }\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1\"\n      }\n      resources {\n        cpu    = 100\n        memory = 1000\n      }\n    }\n  }\n}\n";
+
+#[test]
+fn an_allocations_memory_held_as_null_is_no_free_node() {
+    let d = import("types-alloc-memory");
+    d.put("probe.nomad", ON_WEB_1);
+    // As Nomad answers it, the node is full: the plan fails.
+    edit(&d, "allocations.json", |v| {
+        *v = running_web(json!({"MemoryMB": 3500, "MemoryMaxMB": 0}))
+    });
+    let o = plan(&d);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout
+            .contains("Dimension \"memory\" exhausted on 1 nodes"),
+        "{}",
+        o.stdout
+    );
+    // A struct held by value, null: never 0 MB used and "all clear".
+    edit(&d, "allocations.json", |v| *v = running_web(Value::Null));
+    assert_refused(
+        &d,
+        "cannot tell what the cluster runs: allocations.json holds item 1's AllocatedResources.Tasks.nginx.Memory as null, and Nomad's API answers it as an object",
+    );
+}
+
+#[test]
+fn an_allocations_client_status_held_as_a_number_is_refused() {
+    let d = import("types-alloc-status");
+    edit(&d, "allocations.json", |v| {
+        *v = running_web(json!({"MemoryMB": 256}));
+        v[0]["ClientStatus"] = json!(1);
+    });
+    assert_refused(
+        &d,
+        "allocations.json holds item 1's ClientStatus as a number, and Nomad's API answers it as a string",
+    );
+}
+
+#[test]
+fn a_jobs_count_or_priority_of_another_type_is_no_zero() {
+    let d = import("types-job-count");
+    edit(&d, "jobs/default/web.json", |v| {
+        v["TaskGroups"][0]["Count"] = "2".into()
+    });
+    assert_refused(
+        &d,
+        "cannot tell what the job runs: web.json holds TaskGroups[0].Count as a string, and Nomad's API answers it as a whole number",
+    );
+    edit(&d, "jobs/default/web.json", |v| {
+        v["TaskGroups"][0]["Count"] = 2.into();
+        v["Priority"] = Value::Null;
+    });
+    assert_refused(&d, "web.json holds Priority as null");
+}
+
+#[test]
+fn a_field_no_table_lists_is_judged_as_it_is_read() {
+    let d = import("types-job-service");
+    edit(&d, "jobs/default/web.json", |v| {
+        v["TaskGroups"][0]["Services"] =
+            json!([{"Name": "web", "PortLabel": 8080, "Provider": "nomad"}]);
+    });
+    assert_refused(
+        &d,
+        "cannot tell what job `web` runs: the saved JSON holds PortLabel as a number, and Nomad's API answers it as a string",
+    );
+    let d = import("types-deployment");
+    d.put(
+        "imp/deployments.json",
+        r#"[{"ID": "d1", "Namespace": "default", "JobID": "web", "Status": 5, "JobVersion": 3, "JobCreateIndex": 40}]"#,
+    );
+    assert_refused(
+        &d,
+        "cannot tell what the cluster holds: the saved JSON holds Status as a number",
+    );
+}
+
+#[test]
+fn agent_self_and_node_pools_of_another_type_are_refused() {
+    let d = import("types-agent");
+    edit(&d, "agent-self.json", |v| {
+        v["config"]["Server"] = json!({"JobMaxPriority": "100"});
+    });
+    assert_refused(
+        &d,
+        "cannot tell the servers' release and settings: agent-self.json holds config.Server.JobMaxPriority as a string, and Nomad's API answers it as a whole number or null",
+    );
+    let d = import("types-pools");
+    edit(&d, "node-pools.json", |v| {
+        v[1]["SchedulerConfiguration"] = json!({"SchedulerAlgorithm": 1});
+    });
+    assert_refused(
+        &d,
+        "node-pools.json holds item 2's SchedulerConfiguration.SchedulerAlgorithm as a number",
+    );
+}
+
+#[test]
+fn a_nodes_devices_and_host_volumes_of_another_type_are_refused() {
+    let file = "node-0a1b2c3d-0000-4000-8000-000000000001.json";
+    let d = import("types-devices");
+    edit(&d, file, |v| {
+        v["NodeResources"]["Devices"] = json!([{"Vendor": "nvidia", "Type": "gpu",
+            "Name": "t4", "Instances": [{"ID": "GPU-1", "Healthy": "true"}]}]);
+    });
+    assert_refused(
+        &d,
+        &format!("{file} holds NodeResources.Devices[0].Instances[0].Healthy as a string, and Nomad's API answers it as true or false"),
+    );
+    let d = import("types-host-volumes");
+    edit(&d, file, |v| {
+        v["HostVolumes"] = json!({"data": {"Name": "data", "Path": "/srv", "ReadOnly": "true"}});
+    });
+    assert_refused(
+        &d,
+        &format!("{file} holds HostVolumes.data.ReadOnly as a string"),
+    );
+    // Nomad's own form of both is read.
+    edit(&d, file, |v| {
+        v["HostVolumes"] = json!({"data": {"Name": "data", "Path": "/srv", "ReadOnly": true}});
+    });
+    let o = plan(&d);
+    assert!(
+        o.code == 0 || o.code == 1,
+        "{}{}",
+        o.stdout,
+        common::flat(&o.stderr)
+    );
+}
