@@ -235,7 +235,17 @@ impl Engine<'_> {
 
     /// The system stack: one node, no limit, no competition. With
     /// `class_cache` the evaluation's per-class verdicts are read and kept
-    /// ([`Engine::system_class_cache`]).
+    /// ([`Engine::system_class_cache`]). The quota stage stands where the
+    /// release put it: before 1.0.8 and 1.1.2 the QuotaIterator is the
+    /// source of the feasibility checks (scheduler/stack.go v0.9.3:187-211,
+    /// v1.0.7:212, v1.1.1:213 `NewQuotaIterator(ctx, s.source)`), so a node
+    /// the constraints would filter is first refused by an exhausted quota:
+    /// `ExhaustQuota` and no node, never `FilterNode` (Enterprise's
+    /// QuotaIterator.Next, scheduler/stack_ent.go at c0c735dd1d of the
+    /// mirror), which `computePlacements` counts as a failure, not a
+    /// filtered node (system_sched.go v0.9.3:286-327). From then it comes
+    /// after distinct_property (stack.go v1.1.2:252, v1.9.7:279,
+    /// feasible/stack.go v2.0.5:295).
     pub fn select_on(
         &mut self,
         ask: &Ask<'_>,
@@ -249,6 +259,12 @@ impl Engine<'_> {
         };
         metric.nodes_evaluated += 1;
         let quota = self.quota_hit(ask);
+        if super::quota::quota_before_feasibility(self.world.nomad_version) {
+            if let Some(q) = &quota {
+                push_unique(&mut metric.quota_exhausted, q);
+                return Err(false);
+            }
+        }
         if let Some(f) = self.infeasible(ask, pos, n, class_cache) {
             self.filtered_by_placed |= f.reads_placed;
             filtered(metric, n, f.reason);
