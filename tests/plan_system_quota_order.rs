@@ -52,6 +52,8 @@ fn project(tag: &str, version: &str, limit: u32, running: &str) -> TempDir {
 
 const BASE: &str = "\"jobs/base.nomad\"";
 
+const NOTE: &str = "group \"g\": the quota \"q\" has room for only some of its allocations, which the nodes visited first take, and Nomad visits the nodes in Go's map order, random per evaluation: ";
+
 fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -94,6 +96,74 @@ fn before_1_1_2_the_quota_refuses_a_node_the_constraints_filter() {
     }
 }
 
+/// Room for two of the three nodes (600 MHz, `base` holds 200): on 0.9.3
+/// the job fails when `db` comes after both `web` nodes, one order in
+/// three. Every draw says so (text and JSON), whatever the seed.
+#[test]
+fn the_plan_says_the_node_order_draws_who_gets_the_quota() {
+    let d = project("system-quota-order-note", "0.9.3", 600, BASE);
+    let mut outcomes = std::collections::BTreeSet::new();
+    for seed in ["1", "2", "3", "4", "5", "6", "7", "8"] {
+        let o = d.run(&["plan", "--no-cache", "--seed", seed, "jobs/agent.nomad"]);
+        let (out, err) = (stdout(&o), stderr(&o));
+        outcomes.insert(out.contains("Quota limit hit"));
+        let note = format!("note: {NOTE}which nodes are filtered and which fail, and how, is one draw of several (--samples gives their shares)");
+        assert!(err.contains(&note), "seed {seed}: {out}{err}");
+        let o = d.run(&[
+            "plan",
+            "--no-cache",
+            "--seed",
+            seed,
+            "--format",
+            "json",
+            "jobs/agent.nomad",
+        ]);
+        let v: serde_json::Value =
+            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+        let notes = v["Preflight"]["Nondeterminism"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.as_str().is_some_and(|n| n.starts_with(NOTE))),
+            "seed {seed}: {v}"
+        );
+    }
+    // Both outcomes are Nomad's: the draws differ.
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    let o = d.run(&["plan", "--no-cache", "--samples", "300", "jobs/agent.nomad"]);
+    let out = stdout(&o);
+    assert!(
+        !out.contains(" certain  every allocation is placed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("%  quota limit hit: cpu exhausted (800 needed > 600 limit)"),
+        "{out}"
+    );
+}
+
+/// `check` gives the share (NP304, the quota's rule) whichever draw its own
+/// plan took: never a silent pass.
+#[test]
+fn check_gives_the_odds_the_quota_refuses_the_job() {
+    let d = project("system-quota-order-check", "0.9.3", 600, BASE);
+    let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
+    let out = stdout(&o);
+    assert!(out.contains("NP304 [warning]"), "{out}");
+    assert!(out.contains("other evaluations sampled"), "{out}");
+    let o = d.run(&[
+        "check",
+        "--no-cache",
+        "--deny",
+        "warnings",
+        "jobs/agent.nomad",
+    ]);
+    assert_ne!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 /// Guard (passes on the baseline too): from 1.1.2 a filtered node never
 /// reaches the quota, both `web` nodes fit, and nothing is drawn.
 #[test]
@@ -109,4 +179,41 @@ fn after_1_1_2_a_filtered_node_never_reaches_the_quota() {
         );
         assert!(!err.contains("Go's map order"), "{err}");
     }
+}
+
+/// Room for one of the two `web` nodes (400 MHz, `base` holds 200) on
+/// 1.9.7: one fails by the quota in every order, with the same text; only
+/// which node runs the job is drawn: the JSON's note says so (as for the
+/// other draws the text cannot show), without odds.
+#[test]
+fn only_the_winner_is_drawn_when_every_order_prints_the_same() {
+    let d = project("system-quota-order-winner", "1.9.7", 400, BASE);
+    for seed in ["1", "2", "3"] {
+        let o = d.run(&["plan", "--no-cache", "--seed", seed, "jobs/agent.nomad"]);
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert!(out.contains("Task Group \"g\" (failed to place 1 allocation):\n    * Quota limit hit \"cpu exhausted (600 needed > 400 limit)\"\n"), "{out}");
+        assert!(!err.contains("Go's map order"), "seed {seed}: {err}");
+        let o = d.run(&[
+            "plan",
+            "--no-cache",
+            "--seed",
+            seed,
+            "--format",
+            "json",
+            "jobs/agent.nomad",
+        ]);
+        let v: serde_json::Value =
+            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+        let note = format!("{NOTE}which nodes get the allocations is one draw; the plan's text is the same in every draw");
+        assert_eq!(
+            v["Preflight"]["Nondeterminism"],
+            serde_json::json!([note]),
+            "seed {seed}"
+        );
+    }
+    let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
+    let out = stdout(&o);
+    // The quota failure is certain (NP301 may name it as its cause).
+    assert!(out.contains("NP304"), "{out}");
+    assert!(!out.contains("other evaluations sampled"), "{out}");
 }

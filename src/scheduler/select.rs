@@ -97,25 +97,39 @@ impl Engine<'_> {
         if len == 0 || self.quota_hit(ask).is_some() {
             return false;
         }
+        self.quietly(|e| {
+            (0..unseen).any(|i| {
+                let Some(&pos) = e.source.get((e.offset + i) % len) else {
+                    return false;
+                };
+                let Some(n) = e.node(pos) else { return false };
+                e.infeasible(ask, pos, n, false).is_none()
+                    && e.rank(ask, pos, n, evict, false).is_ok()
+            })
+        })
+    }
+
+    /// Would the feasibility checks filter the node at `pos` for `ask`?
+    /// Asked of a node the quota refused before they ran (before 1.0.8 and
+    /// 1.1.2, see [`Engine::select_on`]): visited before the room ran
+    /// out, it would have been filtered, no failure.
+    pub(super) fn filtered_quietly(&mut self, ask: &Ask<'_>, pos: usize) -> bool {
+        self.quietly(|e| {
+            e.node(pos)
+                .is_none_or(|n| e.infeasible(ask, pos, n, false).is_some())
+        })
+    }
+
+    /// `judge` run on what Nomad never asks in this evaluation: without
+    /// notes, and a panic it meets is not Nomad's (the caller passes no
+    /// class cache), so the evaluation itself is unchanged.
+    fn quietly<T>(&mut self, judge: impl FnOnce(&mut Self) -> T) -> T {
         let read = std::mem::replace(&mut self.notes_read, false);
-        // Nomad never ranks these nodes: a panic ranking them is not its.
         let crash = self.crash.take();
-        let mut fits = false;
-        for i in 0..unseen {
-            let Some(&pos) = self.source.get((self.offset + i) % len) else {
-                continue;
-            };
-            let Some(n) = self.node(pos) else { continue };
-            if self.infeasible(ask, pos, n, false).is_none()
-                && self.rank(ask, pos, n, evict, false).is_ok()
-            {
-                fits = true;
-                break;
-            }
-        }
+        let out = judge(self);
         self.notes_read = read;
         self.crash.replace(crash);
-        fits
+        out
     }
 
     /// One `Select`: walk the circular source from where the last one
