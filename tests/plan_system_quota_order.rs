@@ -213,7 +213,37 @@ fn only_the_winner_is_drawn_when_every_order_prints_the_same() {
     }
     let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
     let out = stdout(&o);
-    // The quota failure is certain (NP301 may name it as its cause).
-    assert!(out.contains("NP304"), "{out}");
+    // The quota failure is certain: a warning without odds.
+    assert!(out.contains("NP304 [warning] Quota limit hit"), "{out}");
     assert!(!out.contains("other evaluations sampled"), "{out}");
+}
+
+/// NP301 (the job alone exceeds its quota) counts a system group's
+/// allocations as Nomad places them: `count` names on every client no
+/// constraint refuses (materializeSystemTaskGroups, system_util.go
+/// v1.9.7:21-34; a filtered node is no placement, scheduler_system.go
+/// v1.9.7:383-432). It counted one per eligible client, the `db` client the
+/// constraint filters included: a false error for a system job that fits
+/// (2 × 200 MHz in 500), and none for a sysbatch group of count 2 that
+/// cannot (2 × 2 × 200 MHz in 700).
+#[test]
+fn the_job_alone_counts_the_clients_its_constraints_allow_times_its_count() {
+    let d = project("system-quota-job-total", "1.9.7", 500, "");
+    let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
+    let out = stdout(&o);
+    assert!(!out.contains("NP301"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let d = project("sysbatch-quota-job-total", "1.9.7", 700, "");
+    let job = std::fs::read_to_string(d.0.join("jobs/agent.nomad")).expect("job");
+    let job = job
+        .replace("type = \"system\"", "type = \"sysbatch\"")
+        .replace("group \"g\" {\n", "group \"g\" {\n    count = 2\n");
+    d.put("jobs/agent.nomad", &job);
+    let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("NP301 [error] job \"agent\" alone exceeds quota \"q\" in region \"global\": cpu 800 MHz > 700 MHz"),
+        "{out}"
+    );
+    assert_ne!(o.status.code(), Some(0), "{out}");
 }
