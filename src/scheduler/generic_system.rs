@@ -102,14 +102,8 @@ fn distinct_property(job: &Job, tg: &TaskGroup) -> bool {
 /// which is no failure for a system job, while the same node visited
 /// first takes the value and may then run out of room, which is one
 /// (`computePlacements`, scheduler_system.go v1.9.7:383-432). The quota
-/// likewise: see [`quota_order`]. `drawn`: the plan's text may differ by
-/// the draw; else only which nodes the allocations are placed on does.
-fn node_order_note(group: &str, reads: &str, drawn: bool) -> String {
-    let outcome = if drawn {
-        "which nodes are filtered and which fail, and how, is one draw of several (--samples gives their shares)"
-    } else {
-        "which nodes get the allocations is one draw; the plan's text is the same in every draw"
-    };
+/// likewise: see [`quota_order`]. `outcome` says what the draw decides.
+fn node_order_note(group: &str, reads: &str, outcome: &str) -> String {
     format!(
         "group {group:?}: {reads}, and Nomad visits the nodes in Go's map order, random per evaluation: {outcome}"
     )
@@ -118,6 +112,25 @@ fn node_order_note(group: &str, reads: &str, drawn: bool) -> String {
 /// What a distinct_property group's verdict on a node reads.
 const READS_DISTINCT: &str =
     "its distinct_property constraint counts what this evaluation placed on other nodes";
+
+/// A drawn outcome: the plan's text may differ by the draw.
+const DRAWN: &str = "which nodes are filtered and which fail, and how, is one draw of several (--samples gives their shares)";
+
+/// Where only the nodes the allocations are placed on differ by the draw.
+const WINNERS: &str =
+    "which nodes get the allocations is one draw; the plan's text is the same in every draw";
+
+/// The note of a group whose nodes failed with different metrics: Nomad
+/// keeps the first failing node's and only counts the others
+/// (`CoalescedFailures`, system_sched.go v0.9.3:308-326,
+/// scheduler_system.go v1.6.0:411-431, v2.0.5:537-561), in Go's map order.
+fn failure_shown_note(group: &str) -> String {
+    node_order_note(
+        group,
+        "its allocations fail on several nodes for different reasons, of which Nomad prints the first failing node's",
+        "which reason the plan prints is one draw of several (--samples gives their shares)",
+    )
+}
 
 /// Notes of the groups whose nodes share the room left in the quota
 /// ([`Engine::quota_ran_out_here`]): each placement's quota check counts
@@ -156,7 +169,7 @@ fn quota_order(engine: &mut Engine<'_>, passes: &[Pass<'_>]) {
         let reads = format!(
             "the quota {quota:?} has room for only some of its allocations, which the nodes visited first take"
         );
-        let text = || node_order_note(name, &reads, drawn);
+        let text = || node_order_note(name, &reads, if drawn { DRAWN } else { WINNERS });
         if drawn {
             engine.note_drawn(Note::NodeOrder("quota"), name, text);
         } else {
@@ -339,6 +352,7 @@ pub(super) fn system(
             failures,
             quota_failures,
             quota_hid_filter: false,
+            failure_shown_drawn: false,
             tried,
             filtered,
             live,
@@ -380,7 +394,13 @@ pub(super) fn system(
     for p in passes.iter().filter(|p| p.node_order_drawn) {
         let name = &p.tg.name;
         engine.note_drawn(Note::NodeOrder("distinct_property"), name, || {
-            node_order_note(name, READS_DISTINCT, true)
+            node_order_note(name, READS_DISTINCT, DRAWN)
+        });
+    }
+    for p in passes.iter().filter(|p| p.failure_shown_drawn) {
+        let name = &p.tg.name;
+        engine.note_drawn(Note::NodeOrder("failure"), name, || {
+            failure_shown_note(name)
         });
     }
     quota_order(engine, &passes);
@@ -442,6 +462,9 @@ pub(super) struct Pass<'a> {
     pub(super) quota_failures: u64,
     /// Did the quota refuse a node the constraints would have filtered?
     pub(super) quota_hid_filter: bool,
+    /// Did nodes fail with different metrics, of which Nomad prints the
+    /// first failing node's?
+    pub(super) failure_shown_drawn: bool,
     pub(super) tried: u64,
     pub(super) filtered: u64,
     /// Its live allocations of a name it asks, by node ID and name.

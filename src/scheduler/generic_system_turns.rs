@@ -354,7 +354,14 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize, ind
                     super::super::quota::quota_before_feasibility(engine.world.nomad_version)
                         && engine.filtered_quietly(&p.ask, pos);
             }
-            p.first_failure.get_or_insert(metric);
+            // Each later failure is only counted: where its metric differs
+            // from the first one's (another dimension or class, quota
+            // failures aside: see `quota_order`), the failure Nomad prints
+            // is the first failing node's in Go's map order.
+            let first = p.first_failure.get_or_insert_with(|| metric.clone());
+            p.failure_shown_drawn |= *first != metric
+                && first.quota_exhausted.is_empty()
+                && metric.quota_exhausted.is_empty();
             Tried::Failed
         }
     }
