@@ -58,6 +58,21 @@ fn stdout(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `plan --format json` of the job with `seed`.
+fn json_plan(d: &TempDir, seed: &str) -> serde_json::Value {
+    let args = [
+        "plan",
+        "--no-cache",
+        "--seed",
+        seed,
+        "--format",
+        "json",
+        "jobs/agent.nomad",
+    ];
+    let o = d.run(&args);
+    serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)))
+}
+
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -109,17 +124,7 @@ fn the_plan_says_the_node_order_draws_who_gets_the_quota() {
         outcomes.insert(out.contains("Quota limit hit"));
         let note = format!("note: {NOTE}which nodes are filtered and which fail, and how, is one draw of several (--samples gives their shares)");
         assert!(err.contains(&note), "seed {seed}: {out}{err}");
-        let o = d.run(&[
-            "plan",
-            "--no-cache",
-            "--seed",
-            seed,
-            "--format",
-            "json",
-            "jobs/agent.nomad",
-        ]);
-        let v: serde_json::Value =
-            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+        let v = json_plan(&d, seed);
         let notes = v["Preflight"]["Nondeterminism"]
             .as_array()
             .cloned()
@@ -193,17 +198,7 @@ fn only_the_winner_is_drawn_when_every_order_prints_the_same() {
         let (out, err) = (stdout(&o), stderr(&o));
         assert!(out.contains("Task Group \"g\" (failed to place 1 allocation):\n    * Quota limit hit \"cpu exhausted (600 needed > 400 limit)\"\n"), "{out}");
         assert!(!err.contains("Go's map order"), "seed {seed}: {err}");
-        let o = d.run(&[
-            "plan",
-            "--no-cache",
-            "--seed",
-            seed,
-            "--format",
-            "json",
-            "jobs/agent.nomad",
-        ]);
-        let v: serde_json::Value =
-            serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+        let v = json_plan(&d, seed);
         let note = format!("{NOTE}which nodes get the allocations is one draw; the plan's text is the same in every draw");
         assert_eq!(
             v["Preflight"]["Nondeterminism"],
