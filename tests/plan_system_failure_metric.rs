@@ -47,3 +47,75 @@ fn a_system_job_reports_the_first_failing_nodes_metric() {
         assert_eq!(m["CoalescedFailures"], 2, "{version}: {m}");
     }
 }
+
+/// Nodes failing for different reasons (one out of memory, one out of
+/// cpu): the failure printed is the first failing node's in Go's map order
+/// (scheduler/util.go v0.9.3:196, system_util.go v1.9.7:327,
+/// reconcile_node.go v2.0.5:65), so which dimension `plan` names is one
+/// draw. Each draw says so (text and JSON); the count and exit code stay.
+#[test]
+fn which_failing_nodes_metric_is_printed_is_a_draw() {
+    let dir = TempDir::new("system-failure-metric-drawn");
+    let client = |name: &str, cpu: u32, memory: u32| {
+        format!("client \"{name}\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = {cpu}\n  memory     = {memory}\n  disk       = 50000\n  drivers    = [\"docker\"]\n}}\n")
+    };
+    dir.put(
+        "rules/cluster.hcl",
+        &format!(
+            "region = \"global\"\n{}{}{}",
+            client("lowmem", 4000, 50),
+            client("lowcpu", 100, 4000),
+            client("big", 4000, 4000)
+        ),
+    );
+    dir.put(
+        "sx.nomad",
+        &JOB.replace("memory = 2000", "memory = 100")
+            .replace("cpu    = 100", "cpu    = 200"),
+    );
+    let note = "group \"g\": its allocations fail on several nodes for different reasons, of which Nomad prints the first failing node's, and Nomad visits the nodes in Go's map order, random per evaluation: which reason the plan prints is one draw of several (--samples gives their shares)";
+    let mut dims = std::collections::BTreeSet::new();
+    for version in ["0.9.3", "1.6.0", "2.0.5"] {
+        for seed in ["1", "2", "3", "4", "5", "6"] {
+            let o = run_in(
+                &dir.0,
+                &[
+                    "plan",
+                    "--nomad-version",
+                    version,
+                    "--seed",
+                    seed,
+                    "sx.nomad",
+                ],
+            );
+            assert!(o.stdout.contains("  Task Group \"g\" (failed to place 2 allocations):\n    * Resources exhausted on 1 nodes\n"), "{version} {seed}: {}{}", o.stdout, o.stderr);
+            dims.insert(o.stdout.contains("Dimension \"cpu\""));
+            assert!(
+                o.stderr.contains(&format!("note: {note}")),
+                "{version} {seed}: {}",
+                o.stderr
+            );
+            assert_eq!(o.code, 1, "{version} {seed}");
+        }
+        let j = run_in(
+            &dir.0,
+            &[
+                "plan",
+                "--nomad-version",
+                version,
+                "--format",
+                "json",
+                "sx.nomad",
+            ],
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&j.stdout).unwrap_or_else(|e| panic!("{e}: {}", j.stdout));
+        let notes = v["Preflight"]["Nondeterminism"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(notes.iter().any(|n| n == note), "{version}: {notes:?}");
+    }
+    // Both reasons are Nomad's: the draws differ.
+    assert_eq!(dims.len(), 2);
+}

@@ -187,8 +187,9 @@ pub(super) enum Note {
     /// Go's map order chose the order groups are placed in.
     GroupOrder,
     /// Go's map order chose the order a system job visits the nodes in,
-    /// which a distinct_property constraint reads.
-    NodeOrder,
+    /// which what it names reads: a distinct_property constraint, the
+    /// room left in the quota.
+    NodeOrder(&'static str),
     Device(&'static str), // Go's map order chose a device model: "check" or "offer".
     Drivers, // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
 }

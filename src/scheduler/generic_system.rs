@@ -90,7 +90,8 @@ fn distinct_property(job: &Job, tg: &TaskGroup) -> bool {
         .any(|c| c.operand == "distinct_property")
 }
 
-/// The note of a group whose fate on some node the node order decided.
+/// The note of a group whose fate on some node the node order decided,
+/// by what `reads` says the node's verdict read of the nodes before it.
 /// The system scheduler visits the nodes in the order it ranges over a Go
 /// map of them (`for nodeID, allocs := range nodeAllocs`,
 /// scheduler/util.go v0.9.3:196, scheduler/system_util.go v1.9.7:327,
@@ -100,11 +101,81 @@ fn distinct_property(job: &Job, tg: &TaskGroup) -> bool {
 /// v2.0.5:288), so a node whose value an earlier node took is filtered,
 /// which is no failure for a system job, while the same node visited
 /// first takes the value and may then run out of room, which is one
-/// (`computePlacements`, scheduler_system.go v1.9.7:383-432).
-fn node_order_note(group: &str) -> String {
+/// (`computePlacements`, scheduler_system.go v1.9.7:383-432). The quota
+/// likewise: see [`quota_order`]. `outcome` says what the draw decides.
+fn node_order_note(group: &str, reads: &str, outcome: &str) -> String {
     format!(
-        "group {group:?}: its distinct_property constraint counts what this evaluation placed on other nodes, and Nomad visits the nodes in Go's map order, random per evaluation: which nodes are filtered and which fail is one draw of several (--samples gives their shares)"
+        "group {group:?}: {reads}, and Nomad visits the nodes in Go's map order, random per evaluation: {outcome}"
     )
+}
+
+/// What a distinct_property group's verdict on a node reads.
+const READS_DISTINCT: &str =
+    "its distinct_property constraint counts what this evaluation placed on other nodes";
+
+/// A drawn outcome: the plan's text may differ by the draw.
+const DRAWN: &str = "which nodes are filtered and which fail, and how, is one draw of several (--samples gives their shares)";
+
+/// Where only the nodes the allocations are placed on differ by the draw.
+const WINNERS: &str =
+    "which nodes get the allocations is one draw; the plan's text is the same in every draw";
+
+/// The note of a group whose nodes failed with different metrics: Nomad
+/// keeps the first failing node's and only counts the others
+/// (`CoalescedFailures`, system_sched.go v0.9.3:308-326,
+/// scheduler_system.go v1.6.0:411-431, v2.0.5:537-561), in Go's map order.
+fn failure_shown_note(group: &str) -> String {
+    node_order_note(
+        group,
+        "its allocations fail on several nodes for different reasons, of which Nomad prints the first failing node's",
+        "which reason the plan prints is one draw of several (--samples gives their shares)",
+    )
+}
+
+/// Notes of the groups whose nodes share the room left in the quota
+/// ([`Engine::quota_ran_out_here`]): each placement's quota check counts
+/// the plan so far (Enterprise's QuotaIterator.Reset adds the plan to
+/// the usage, `UpdateUsageFromPlan`, scheduler/stack_ent.go at
+/// c0c735dd1d of the mirror), so the nodes visited first take the room
+/// and later ones fail with `Quota limit hit`. The plan's text differs
+/// by the draw (a drawn note, NP207's and NP304's odds) where a node
+/// visited later would have failed otherwise or not at all: one the
+/// constraints filter where the quota comes first (before 1.0.8 and
+/// 1.1.2, [`super::super::quota::quota_before_feasibility`]), one out of
+/// room (the failure metric is the first failing node's), preemptions
+/// (which free quota), or several groups taking the same room. Otherwise
+/// only which nodes run the job is drawn, which the JSON's placements show.
+fn quota_order(engine: &mut Engine<'_>, passes: &[Pass<'_>]) {
+    let quota_first = super::super::quota::quota_before_feasibility(engine.world.nomad_version);
+    let preempted = passes.iter().any(|p| p.du.preemptions > 0);
+    let placed = |p: &Pass<'_>| p.tried > p.filtered + p.failures;
+    let sharing = passes.iter().filter(|p| placed(p)).count() > 1;
+    for p in passes {
+        if !engine.quota_ran_out_here(&p.ask) {
+            continue;
+        }
+        let other_failures = p.failures > p.quota_failures;
+        let filtered = p.filtered > 0 || p.quota_hid_filter;
+        let drawn = (quota_first && filtered) || other_failures || preempted || sharing;
+        if !drawn && p.quota_failures == 0 {
+            continue;
+        }
+        let name = &p.tg.name;
+        let quota = engine
+            .quota_base
+            .as_ref()
+            .map(|(q, _)| q.clone())
+            .unwrap_or_default();
+        let reads = format!(
+            "the quota {quota:?} has room for only some of its allocations, which the nodes visited first take"
+        );
+        let text = || node_order_note(name, &reads, if drawn { DRAWN } else { WINNERS });
+        if drawn {
+            engine.note_drawn(Note::NodeOrder("quota"), name, text);
+        } else {
+            engine.note(Note::NodeOrder("quota"), name, text);
+        }
+    }
 }
 
 /// Is `a` one of the names the group asks (`required[name]`)? One that is
@@ -185,7 +256,7 @@ pub(super) fn system(
         // nodes' metrics are merged apart (`mergeNodeFiltered`, 1.2+).
         let filtered_metric = AllocMetric::default();
         let first_failure: Option<AllocMetric> = None;
-        let failures = 0u64;
+        let (failures, quota_failures) = (0u64, 0u64);
         // Placements tried (Nomad's queuedAllocs) and those filtered.
         let (tried, filtered) = (0u64, 0u64);
         let mut existing: Vec<&Allocation> = state
@@ -279,6 +350,9 @@ pub(super) fn system(
             filtered_metric,
             first_failure,
             failures,
+            quota_failures,
+            quota_hid_filter: false,
+            failure_shown_drawn: false,
             tried,
             filtered,
             live,
@@ -319,8 +393,17 @@ pub(super) fn system(
     }
     for p in passes.iter().filter(|p| p.node_order_drawn) {
         let name = &p.tg.name;
-        engine.note_drawn(Note::NodeOrder, name, || node_order_note(name));
+        engine.note_drawn(Note::NodeOrder("distinct_property"), name, || {
+            node_order_note(name, READS_DISTINCT, DRAWN)
+        });
     }
+    for p in passes.iter().filter(|p| p.failure_shown_drawn) {
+        let name = &p.tg.name;
+        engine.note_drawn(Note::NodeOrder("failure"), name, || {
+            failure_shown_note(name)
+        });
+    }
+    quota_order(engine, &passes);
     for p in passes {
         let Pass {
             tg,
@@ -375,6 +458,13 @@ pub(super) struct Pass<'a> {
     pub(super) filtered_metric: AllocMetric,
     pub(super) first_failure: Option<AllocMetric>,
     pub(super) failures: u64,
+    /// Those of `failures` the quota refused.
+    pub(super) quota_failures: u64,
+    /// Did the quota refuse a node the constraints would have filtered?
+    pub(super) quota_hid_filter: bool,
+    /// Did nodes fail with different metrics, of which Nomad prints the
+    /// first failing node's?
+    pub(super) failure_shown_drawn: bool,
     pub(super) tried: u64,
     pub(super) filtered: u64,
     /// Its live allocations of a name it asks, by node ID and name.

@@ -345,7 +345,23 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize, ind
         Err(false) => {
             p.failed_selects += 1;
             p.failures += 1;
-            p.first_failure.get_or_insert(metric);
+            if !metric.quota_exhausted.is_empty() {
+                p.quota_failures += 1;
+                // Refused before the constraints ran (before 1.0.8 and
+                // 1.1.2): one they filter is a failure only when visited
+                // after the room ran out.
+                p.quota_hid_filter |=
+                    super::super::quota::quota_before_feasibility(engine.world.nomad_version)
+                        && engine.filtered_quietly(&p.ask, pos);
+            }
+            // Each later failure is only counted: where its metric differs
+            // from the first one's (another dimension or class, quota
+            // failures aside: see `quota_order`), the failure Nomad prints
+            // is the first failing node's in Go's map order.
+            let first = p.first_failure.get_or_insert_with(|| metric.clone());
+            p.failure_shown_drawn |= *first != metric
+                && first.quota_exhausted.is_empty()
+                && metric.quota_exhausted.is_empty();
             Tried::Failed
         }
     }

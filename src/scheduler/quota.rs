@@ -164,6 +164,22 @@ impl Engine<'_> {
     /// The quota hit this ask would cause, in Nomad's words, if any: the
     /// first exhausted dimension of the usage after the plan so far.
     pub(super) fn quota_hit(&self, ask: &Ask<'_>) -> Option<String> {
+        self.quota_hit_counting(ask, true)
+    }
+
+    /// Did the room left in the quota run out within this evaluation: is
+    /// `ask` refused after the plan so far, and not without its new
+    /// placements (and what they preempt)? Then the nodes a system job
+    /// visits first take the room, and which those are is Go's map order
+    /// ([`super::generic::system_sched`]).
+    pub(super) fn quota_ran_out_here(&self, ask: &Ask<'_>) -> bool {
+        self.quota_hit(ask).is_some() && self.quota_hit_counting(ask, false).is_none()
+    }
+
+    /// [`Engine::quota_hit`]; without `placements`, as if none of the
+    /// plan's new allocations (an update in place keeps counting) nor
+    /// their preemptions were made.
+    fn quota_hit_counting(&self, ask: &Ask<'_>, placements: bool) -> Option<String> {
         let (name, base) = self.quota_base.as_ref()?;
         let base = match base {
             Ok(b) => b,
@@ -172,19 +188,18 @@ impl Engine<'_> {
         let quota = self.world.quotas.get(name)?;
         let limit = quota.limit_for(&self.world.region)?;
         let nss: Vec<&str> = quota_namespaces(self.world, name).collect();
+        let preempted = self.plan.preempted.iter().map(|(a, _)| a);
         let removed = self
             .plan
             .stops
             .iter()
-            .chain(self.plan.preempted.iter().map(|(a, _)| a));
-        let placed = self.plan.placed.iter().map(|a| {
-            let old = self
-                .plan
-                .replaced
-                .contains(&a.id)
-                .then(|| self.stored(&a.id))
-                .flatten();
-            (a, old)
+            .chain(preempted.filter(|_| placements));
+        let placed = self.plan.placed.iter().filter_map(|a| {
+            let in_place = self.plan.replaced.contains(&a.id);
+            if !placements && !in_place {
+                return None;
+            }
+            Some((a, in_place.then(|| self.stored(&a.id)).flatten()))
         });
         let u = match usage_after(base, |ns| nss.contains(&ns), removed, placed) {
             Ok(u) => u,

@@ -97,25 +97,39 @@ impl Engine<'_> {
         if len == 0 || self.quota_hit(ask).is_some() {
             return false;
         }
+        self.quietly(|e| {
+            (0..unseen).any(|i| {
+                let Some(&pos) = e.source.get((e.offset + i) % len) else {
+                    return false;
+                };
+                let Some(n) = e.node(pos) else { return false };
+                e.infeasible(ask, pos, n, false).is_none()
+                    && e.rank(ask, pos, n, evict, false).is_ok()
+            })
+        })
+    }
+
+    /// Would the feasibility checks filter the node at `pos` for `ask`?
+    /// Asked of a node the quota refused before they ran (before 1.0.8 and
+    /// 1.1.2, see [`Engine::select_on`]): visited before the room ran
+    /// out, it would have been filtered, no failure.
+    pub(super) fn filtered_quietly(&mut self, ask: &Ask<'_>, pos: usize) -> bool {
+        self.quietly(|e| {
+            e.node(pos)
+                .is_none_or(|n| e.infeasible(ask, pos, n, false).is_some())
+        })
+    }
+
+    /// `judge` run on what Nomad never asks in this evaluation: without
+    /// notes, and a panic it meets is not Nomad's (the caller passes no
+    /// class cache), so the evaluation itself is unchanged.
+    fn quietly<T>(&mut self, judge: impl FnOnce(&mut Self) -> T) -> T {
         let read = std::mem::replace(&mut self.notes_read, false);
-        // Nomad never ranks these nodes: a panic ranking them is not its.
         let crash = self.crash.take();
-        let mut fits = false;
-        for i in 0..unseen {
-            let Some(&pos) = self.source.get((self.offset + i) % len) else {
-                continue;
-            };
-            let Some(n) = self.node(pos) else { continue };
-            if self.infeasible(ask, pos, n, false).is_none()
-                && self.rank(ask, pos, n, evict, false).is_ok()
-            {
-                fits = true;
-                break;
-            }
-        }
+        let out = judge(self);
         self.notes_read = read;
         self.crash.replace(crash);
-        fits
+        out
     }
 
     /// One `Select`: walk the circular source from where the last one
@@ -235,7 +249,17 @@ impl Engine<'_> {
 
     /// The system stack: one node, no limit, no competition. With
     /// `class_cache` the evaluation's per-class verdicts are read and kept
-    /// ([`Engine::system_class_cache`]).
+    /// ([`Engine::system_class_cache`]). The quota stage stands where the
+    /// release put it: before 1.0.8 and 1.1.2 the QuotaIterator is the
+    /// source of the feasibility checks (scheduler/stack.go v0.9.3:187-211,
+    /// v1.0.7:212, v1.1.1:213 `NewQuotaIterator(ctx, s.source)`), so a node
+    /// the constraints would filter is first refused by an exhausted quota:
+    /// `ExhaustQuota` and no node, never `FilterNode` (Enterprise's
+    /// QuotaIterator.Next, scheduler/stack_ent.go at c0c735dd1d of the
+    /// mirror), which `computePlacements` counts as a failure, not a
+    /// filtered node (system_sched.go v0.9.3:286-327). From then it comes
+    /// after distinct_property (stack.go v1.1.2:252, v1.9.7:279,
+    /// feasible/stack.go v2.0.5:295).
     pub fn select_on(
         &mut self,
         ask: &Ask<'_>,
@@ -249,6 +273,12 @@ impl Engine<'_> {
         };
         metric.nodes_evaluated += 1;
         let quota = self.quota_hit(ask);
+        if super::quota::quota_before_feasibility(self.world.nomad_version) {
+            if let Some(q) = &quota {
+                push_unique(&mut metric.quota_exhausted, q);
+                return Err(false);
+            }
+        }
         if let Some(f) = self.infeasible(ask, pos, n, class_cache) {
             self.filtered_by_placed |= f.reads_placed;
             filtered(metric, n, f.reason);

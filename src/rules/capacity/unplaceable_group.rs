@@ -55,10 +55,10 @@ impl Rule for UnplaceableGroup {
         // Go's map order drew part of this plan: how often each group
         // fails over other draws (sampled once for the job).
         let draws = (!plan.drawn.is_empty())
-            .then(|| sample_failures(ctx, job))
+            .then(|| sample_failures(ctx, job, failed_groups))
             .flatten();
         if let Some(tally) = &draws {
-            placed_here_failing_elsewhere(ctx, job, plan, tally, out);
+            placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
         }
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
@@ -129,6 +129,32 @@ impl Rule for UnplaceableGroup {
     }
 }
 
+/// What a sampled evaluation refuses a group: a placement (NP207's
+/// failures), or its quota (NP304's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    Place,
+    Quota,
+}
+
+impl Refusal {
+    /// The groups `r` refuses this way.
+    pub(crate) fn groups(self, r: &crate::scheduler::PlanResult) -> Vec<String> {
+        match self {
+            Refusal::Place => failed_groups(r),
+            Refusal::Quota => quota_failed_groups(r),
+        }
+    }
+
+    /// How a finding words the refusal in other evaluations.
+    fn verb(self) -> &'static str {
+        match self {
+            Refusal::Place => "it fails",
+            Refusal::Quota => "the quota refuses it",
+        }
+    }
+}
+
 /// The groups a plan fails to place, quota failures aside (NP304's): what
 /// the samples tally, and what the skip's tests compare them with.
 fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
@@ -139,20 +165,31 @@ fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
         .collect()
 }
 
-/// The groups that fail to place (quota failures aside, NP304's) in each
-/// of [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations;
-/// `None` where the samples cannot be taken (the finding then stays the
-/// plan's own, an error).
-fn sample_failures(
+/// The groups whose placements the quota refuses (NP304's).
+fn quota_failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
+    r.failed_tg_allocs
+        .iter()
+        .filter(|(_, m)| !m.quota_exhausted.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect()
+}
+
+/// The groups `outcome` names (those that fail to place, quota failures
+/// aside, for NP207; those the quota refuses for NP304) in each of
+/// [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations; `None`
+/// where the samples cannot be taken (the finding then stays the plan's
+/// own).
+pub(crate) fn sample_failures(
     ctx: &RuleContext<'_>,
     job: &crate::jobspec::Job,
+    outcome: fn(&crate::scheduler::PlanResult) -> Vec<String>,
 ) -> Option<crate::scheduler::sample::Tally<String>> {
     let sim = ctx.sim?;
     let plan = ctx.plan()?;
     if fates_fixed(ctx, job, plan) {
         // Every other evaluation fails the same groups: the tally is this
         // plan's failures in each sample, without replaying one.
-        let own = failed_groups(plan);
+        let own = outcome(plan);
         let mut tally = crate::scheduler::sample::Tally::new();
         for _ in 0..crate::rules::priority::samples_for(ctx.earlier.len()) {
             tally.add_sample(own.iter().cloned());
@@ -160,15 +197,8 @@ fn sample_failures(
         return Some(tally);
     }
     let replays = ctx.replays();
-    crate::rules::priority::sample_plans(
-        ctx.world,
-        replays,
-        sim.seed,
-        ctx.earlier,
-        job,
-        failed_groups,
-    )
-    .ok()
+    crate::rules::priority::sample_plans(ctx.world, replays, sim.seed, ctx.earlier, job, outcome)
+        .ok()
 }
 
 /// Can no other evaluation change which groups fail? Sound where the
@@ -254,27 +284,32 @@ fn quota_steady(ctx: &RuleContext<'_>, job: &crate::jobspec::Job) -> bool {
 }
 
 /// Groups this check's own draw placed but other draws of Go's map order
-/// (and node shuffles) fail to place: the plan printed success for one
-/// draw of several, which a gate must not take as an all-clear.
-fn placed_here_failing_elsewhere(
+/// (and node shuffles) refuse (`refusal`): the plan printed success for
+/// one draw of several, which a gate must not take as an all-clear. The
+/// finding is `meta`'s (NP207's, NP304's), at its severity.
+pub(crate) fn placed_here_failing_elsewhere(
     ctx: &RuleContext<'_>,
+    meta: &'static RuleMeta,
     job: &crate::jobspec::Job,
     plan: &crate::scheduler::PlanResult,
     tally: &crate::scheduler::sample::Tally<String>,
+    refusal: Refusal,
     out: &mut Vec<Finding>,
 ) {
     for (name, fails, _) in tally.entries() {
+        // Failing here for any cause, the group is not placed here.
         if fails == 0 || plan.failed_tg_allocs.contains_key(&name) {
             continue;
         }
         let group = job.group(&name);
         let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
         let f = ctx.finding(
-            &UnplaceableGroup::META,
+            meta,
             span,
             "not placed in some of Nomad's evaluations".to_string(),
             format!(
-                "group \"{name}\" is placed in this evaluation, but Go's map order decides: it fails in {fails} of {} other evaluations sampled (node shuffles and Go's map orders)",
+                "group \"{name}\" is placed in this evaluation, but Go's map order decides: {} in {fails} of {} other evaluations sampled (node shuffles and Go's map orders)",
+                refusal.verb(),
                 tally.samples()
             ),
         );
@@ -285,7 +320,7 @@ fn placed_here_failing_elsewhere(
 /// The finding `f` of group `name`, whose failure Go's map order drew
 /// (`notes`, the plan's own notes of the draws): an error at any share,
 /// with the share as the plan's note and `plan --samples` give it.
-fn drawn(
+pub(crate) fn drawn(
     f: Finding,
     tally: &crate::scheduler::sample::Tally<String>,
     name: &str,
@@ -410,6 +445,7 @@ mod skip_tests {
             let skip_tally = sample_failures(
                 &RuleContext::new(&load("j.nomad", &text), &w, Some(&simulate(&w))),
                 &load("j.nomad", &text).job.expect("job"),
+                failed_groups,
             )
             .map(|t| t.entries());
             assert_eq!(skip_tally, sampled, "{version}");

@@ -12,6 +12,7 @@ pub mod unknown_namespace;
 use crate::cluster::usage::QuotaUsage;
 use crate::jobspec::Job;
 use crate::rules::capacity::eligible_pools;
+use crate::scheduler::constraint::class_verdict;
 use crate::world::World;
 
 /// A group whose count × per-allocation ask, or whose tasks' ask per
@@ -35,17 +36,43 @@ pub struct JobTotal {
 }
 
 /// What the whole job holds against a quota once placed: count ×
-/// per-allocation ask (sized as the scheduler sizes it), with system jobs
-/// placing one allocation per eligible client.
+/// per-allocation ask (sized as the scheduler sizes it). A system or
+/// sysbatch group asks `count` names on every client it may run on
+/// (materializeSystemTaskGroups, scheduler/system_util.go v1.9.7:21-34,
+/// reconciler/reconcile_node.go v2.0.5:549-560): the eligible clients
+/// whose class no constraint of the job, group or tasks refuses, as the
+/// system stack filters them (a filtered node is no placement,
+/// scheduler_system.go v1.9.7:383-432), times the count (at most 1 for
+/// a system group).
 pub fn job_total(world: &World, job: &Job) -> JobTotal {
-    let per_node: i64 = eligible_pools(world, job)
-        .iter()
-        .map(|p| i64::from(p.pool.count))
-        .sum();
+    let pools = eligible_pools(world, job);
+    let version = world.nomad_version;
+    let clients_for = |g: &crate::jobspec::TaskGroup| -> i64 {
+        let refused = |p: &&crate::rules::capacity::PoolNode<'_>| {
+            job.constraints
+                .iter()
+                .chain(&g.constraints)
+                .chain(g.tasks.iter().flat_map(|t| &t.constraints))
+                .any(|c| class_verdict(c, &p.node, version) == Some(false))
+        };
+        pools
+            .iter()
+            .filter(|p| !refused(p))
+            .map(|p| i64::from(p.pool.count))
+            .sum()
+    };
     let mut total = JobTotal::default();
     for g in &job.groups {
         let n = if job.job_type.is_per_node() {
-            per_node
+            // A system group's count above 1 is refused at admission
+            // (nomad/structs/structs.go v1.9.7:4920, v2.0.5:4839), which
+            // its own finding reports: one name per node, none at 0.
+            let names = match job.job_type {
+                crate::jobspec::JobType::Sysbatch => g.count.max(0),
+                _ => g.count.clamp(0, 1),
+            };
+            // Past i64 the ask's product overflows too, which says so.
+            clients_for(g).saturating_mul(names)
         } else {
             g.count
         };

@@ -51,6 +51,25 @@ impl Rule for QuotaExceeded {
         let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
+        // Go's map order drew part of this plan (a system job's nodes
+        // sharing the quota's last room, ...): how often the quota refuses
+        // each group over other draws, NP207's samples of another outcome.
+        use crate::rules::capacity::unplaceable_group::{self as np207, Refusal};
+        let quota_refused = |r: &crate::scheduler::PlanResult| Refusal::Quota.groups(r);
+        let draws = (!plan.drawn.is_empty())
+            .then(|| np207::sample_failures(ctx, job, quota_refused))
+            .flatten();
+        if let Some(tally) = &draws {
+            np207::placed_here_failing_elsewhere(
+                ctx,
+                &Self::META,
+                job,
+                plan,
+                tally,
+                Refusal::Quota,
+                out,
+            );
+        }
         // The front end gives every job its namespace (`default` when unset).
         let ns = job.namespace.as_str();
         for (name, metric) in &plan.failed_tg_allocs {
@@ -97,9 +116,13 @@ impl Rule for QuotaExceeded {
                     }
                 }
             }
-            out.push(f.help(
+            let f = f.help(
                 "stop something in the quota, raise the quota, or submit to a namespace with room",
-            ));
+            );
+            out.push(match &draws {
+                Some(tally) => np207::drawn(f, tally, name, &plan.drawn),
+                None => f,
+            });
         }
     }
 }
