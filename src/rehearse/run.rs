@@ -305,21 +305,20 @@ impl<'a> Session<'a> {
                 };
                 match self.sim.run(&job, index) {
                     Ok(outcome) => {
+                        let view = render::run::RunView {
+                            job_id: &job.id,
+                            outcome: &outcome,
+                            version,
+                            verbose: false,
+                            deployment_id: outcome.deployment_id.as_deref(),
+                            timestamp: None,
+                        };
                         let (output, exit_code) = if self.render {
-                            let view = render::run::RunView {
-                                job_id: &job.id,
-                                outcome: &outcome,
-                                version,
-                                verbose: false,
-                                deployment_id: outcome.deployment_id.as_deref(),
-                                timestamp: None,
-                            };
                             let warnings = super::register::warnings(&self.sim.world, &job);
                             let (monitor, code) = render::run::render_run(&view, false);
                             (render::run::job_warnings(&warnings, false) + &monitor, code)
                         } else {
-                            let failed = !outcome.plan.failed_tg_allocs.is_empty();
-                            (String::new(), if failed { 2 } else { 0 })
+                            (String::new(), render::run::monitor_code(&view))
                         };
                         // The monitor prints the failed groups' metric
                         // lines in Go's map order.

@@ -160,9 +160,65 @@ pub struct PlanResult {
     /// The panic of Nomad's server this plan reaches, if any: `Job.Plan`
     /// then returns nothing ([`server_crash`]).
     pub crashed: Option<server_crash::ServerCrash>,
+    /// The nodes whose part of this plan Nomad's plan applier rejects
+    /// ([`applier::rejections`]): `Job.Plan` prints the plan as it is, but
+    /// `nomad job run` of it commits nothing on them. Empty when the whole
+    /// plan commits.
+    pub rejected: Vec<applier::Rejection>,
+    /// A run's evaluation whose plan the applier rejected at every
+    /// attempt: it fails (`maximum attempts reached (N)`, N here) and
+    /// leaves a blocked evaluation (scheduler/util.go `retryMax`,
+    /// generic_sched.go v2.0.5). `None` for a dry run and a run that
+    /// committed.
+    pub attempts_exhausted: Option<u32>,
 }
 
 impl PlanResult {
+    /// The groups some of whose allocations are not placed: those the
+    /// scheduler failed to place, then those whose allocations the plan
+    /// applier rejects ([`PlanResult::rejected`]), each once. The one
+    /// answer to "is every allocation placed" (rehearse's `placed`,
+    /// `plan --samples`).
+    pub fn unplaced_groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.failed_tg_allocs.keys().cloned().collect();
+        for g in self.rejected.iter().flat_map(|r| r.groups.iter()) {
+            if !out.contains(g) {
+                out.push(g.clone());
+            }
+        }
+        out
+    }
+
+    /// One line on the applier's rejection, if any: the nodes, what each
+    /// lacks, and what `nomad job run` of the plan then does, `attempts`
+    /// being the job type's ([`applier::max_attempts`]). Input escaped:
+    /// node and group names are the world's and the job's.
+    pub fn rejected_line(&self, attempts: u32) -> Option<String> {
+        if self.rejected.is_empty() {
+            return None;
+        }
+        let nodes: Vec<String> = self
+            .rejected
+            .iter()
+            .map(|r| {
+                format!(
+                    "node {:?} ({}; groups {})",
+                    crate::escape::one_line(&r.node),
+                    r.why(),
+                    r.groups
+                        .iter()
+                        .map(|g| format!("{:?}", crate::escape::one_line(g)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        Some(format!(
+            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: none of its placements, in-place updates or preemptions there is committed; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\") and leaves a blocked evaluation",
+            nodes.join("; ")
+        ))
+    }
+
     pub fn changes_allocations(&self) -> bool {
         self.desired_tg_updates
             .values()
