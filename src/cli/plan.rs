@@ -211,7 +211,8 @@ pub fn plan_job(sim: &Simulation, job: Job, now: i64) -> JobPlan {
 
 /// The exit code of one plan: Nomad's (255 when the Plan RPC refuses it),
 /// and 1 when our warning says the submission will fail where Nomad's plan
-/// stayed silent (even with --gate: the change cannot be submitted).
+/// stayed silent, or its plan applier rejects the plan (even with --gate:
+/// the change cannot be submitted).
 fn plan_code(
     args: &PlanArgs,
     plan: &JobPlan,
@@ -224,7 +225,7 @@ fn plan_code(
         Admission::Admitted => gate_code(
             args.gate,
             render::plan::plan_exit_code(Some(&plan.diff), &plan.result, version),
-            refused,
+            refused || !plan.result.rejected.is_empty(),
         ),
     }
 }
@@ -423,6 +424,9 @@ pub(super) fn print_single(
             if let Some(w) = plan.admission.warning_text() {
                 out.push_str(&w);
             }
+            if let Some(w) = crate::planner::applier_warning(&plan.job, &plan.result) {
+                out.push_str(&w);
+            }
             if args.template_diff {
                 out.push_str(&render::template_diff::render_template_diffs(
                     &plan.diff.template_changes(),
@@ -459,6 +463,9 @@ pub(super) fn print_single(
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
+                if let Some(a) = crate::planner::applier_json(&plan.job, &plan.result) {
+                    p.insert("Applier".into(), a);
+                }
                 if let Some(r) = &registration {
                     p.insert("Registration".into(), r.json());
                 }

@@ -240,6 +240,8 @@ impl<'a> Session<'a> {
                         if self.render {
                             out = render::plan::render_plan(&view, false);
                             out.push_str(&admission.warning_text().unwrap_or_default());
+                            let applier = crate::planner::applier_warning(&job, &result);
+                            out.push_str(&applier.unwrap_or_default());
                         }
                         let code = render::plan::plan_exit_code(Some(&diff), &result, version);
                         let fails = !admission.is_admitted();

@@ -81,7 +81,7 @@ impl Rejection {
                 usable,
             } => {
                 let unit = if *dimension == "cpu" { "MHz" } else { "MB" };
-                format!("{dimension} exhausted: the plan leaves {used} {unit} in use of the {usable} {unit} it can give")
+                format!("{dimension} exhausted: the plan needs {used} {unit} there, the node gives {usable} {unit}")
             }
             Reason::MaxAllocs { count, max } => {
                 format!("{MAX_ALLOCS_EXCEEDED}: {count} allocations of node_max_allocs {max}")
@@ -195,6 +195,15 @@ pub fn drop_rejected(plan: &mut Plan, rejected: &[(usize, Rejection)]) {
         plan.preempted
             .retain(|(a, _)| a.node_id.as_str() != r.node_id);
     }
+}
+
+/// Does an evaluation that runs out of attempts leave a blocked one? The
+/// generic scheduler's does (`createBlockedEval(true)`,
+/// scheduler/generic_sched.go v0.9.3, v2.0.5:143-159); the system and
+/// sysbatch scheduler only sets the failed status (scheduler_system.go
+/// v2.0.5:99-106; system_sched.go v0.9.3).
+pub fn blocks(job_type: crate::jobspec::JobType) -> bool {
+    !job_type.is_per_node()
 }
 
 /// How many times a worker submits an evaluation's plan before it fails

@@ -190,10 +190,10 @@ impl PlanResult {
     }
 
     /// One line on the applier's rejection, if any: the nodes, what each
-    /// lacks, and what `nomad job run` of the plan then does, `attempts`
-    /// being the job type's ([`applier::max_attempts`]). Input escaped:
-    /// node and group names are the world's and the job's.
-    pub fn rejected_line(&self, attempts: u32) -> Option<String> {
+    /// lacks, and what `nomad job run` of the plan of a `job_type` job
+    /// then does ([`applier::max_attempts`], [`applier::blocks`]). Input
+    /// escaped: node and group names are the world's and the job's.
+    pub fn rejected_line(&self, job_type: crate::jobspec::JobType) -> Option<String> {
         if self.rejected.is_empty() {
             return None;
         }
@@ -213,8 +213,14 @@ impl PlanResult {
                 )
             })
             .collect();
+        let attempts = applier::max_attempts(job_type);
+        let blocked = if applier::blocks(job_type) {
+            " and leaves a blocked evaluation"
+        } else {
+            ""
+        };
         Some(format!(
-            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: none of its placements, in-place updates or preemptions there is committed; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\") and leaves a blocked evaluation",
+            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: none of its placements, in-place updates or preemptions there is committed; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}",
             nodes.join("; ")
         ))
     }

@@ -181,7 +181,10 @@ impl Simulation {
             evicted.extend(plan.preempted.iter().map(|(a, _)| a.id.to_string()));
             self.apply_plan(plan);
             let last = attempt + 1 == attempts;
-            blocked = result.blocked || (!rejected.is_empty() && last);
+            blocked = result.blocked
+                || (!rejected.is_empty()
+                    && last
+                    && crate::scheduler::applier::blocks(job.job_type));
             quota.clone_from(&result.quota_limit_reached);
             failed.clone_from(&result.failed_tg_allocs);
             if first.is_none() {
