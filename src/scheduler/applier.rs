@@ -320,6 +320,7 @@ mod tests {
             cpu: 1000,
             memory_mb: 1000,
             disk_mb: 1000,
+            eligible: true,
             networks: vec![NodeNetwork {
                 device: "eth0".into(),
                 mbits: 100,
@@ -373,5 +374,89 @@ mod tests {
         ok.stops.push(alloc("victim", 100));
         assert!(rejections(&state, &ok, &by_node, NomadVersion::CURRENT).is_empty());
         assert_eq!(ok.placed.node_count(), 1);
+    }
+
+    /// An in-place update alone on an ineligible node: the applier refused
+    /// it until #12264 (1.1.13, 1.2.7, 1.3.0) passed such a node plan
+    /// (`AllocSubset`) before the eligibility check; a new placement there
+    /// is refused at every release.
+    #[test]
+    fn an_in_place_update_on_an_ineligible_node_passes_from_the_fix() {
+        let state = State {
+            nodes: vec![Node {
+                eligible: false,
+                ..node()
+            }]
+            .into(),
+            allocs: vec![alloc("old", 600)],
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut in_place = Plan::default();
+        in_place.placed.push(0, alloc("old", 600));
+        let v = NomadVersion::new;
+        for (version, refused) in [
+            (v(1, 0, 18), true),
+            (v(1, 1, 12), true),
+            (v(1, 1, 13), false),
+            (v(1, 2, 6), true),
+            (v(1, 2, 7), false),
+            (v(2, 0, 5), false),
+        ] {
+            let r = rejections(&state, &in_place, &by_node, version);
+            assert_eq!(!r.is_empty(), refused, "{version}");
+            if refused {
+                assert_eq!(r[0].1.reason, Reason::NotEligible, "{version}");
+            }
+        }
+        let mut new = Plan::default();
+        new.placed.push(0, alloc("new", 100));
+        let r = rejections(&state, &new, &by_node, NomadVersion::CURRENT);
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&Reason::NotEligible));
+    }
+
+    /// Up to 1.0 a draining node is refused (`node is draining`,
+    /// plan_apply.go v1.0.18); from 1.1.0 the check is gone.
+    #[test]
+    fn a_draining_node_is_refused_up_to_1_0() {
+        let state = State {
+            nodes: vec![Node {
+                drain: true,
+                ..node()
+            }]
+            .into(),
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut plan = Plan::default();
+        plan.placed.push(0, alloc("new", 100));
+        let r = rejections(&state, &plan, &by_node, NomadVersion::new(1, 0, 18));
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&Reason::Draining));
+        assert!(rejections(&state, &plan, &by_node, NomadVersion::new(1, 1, 0)).is_empty());
+    }
+
+    /// The preempted allocations are subtracted at every release
+    /// (`NodePreemptions`, plan_apply.go v0.9.3:608).
+    #[test]
+    fn preemptions_are_subtracted_at_0_9_3() {
+        let state = State {
+            nodes: vec![node()].into(),
+            allocs: vec![alloc("old", 600), alloc("victim", 400)],
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut plan = Plan::default();
+        plan.placed.push(0, alloc("new", 400));
+        plan.preempted.push((alloc("victim", 400), "new".into()));
+        assert!(rejections(&state, &plan, &by_node, NomadVersion::new(0, 9, 3)).is_empty());
+        let mut kept = Plan::default();
+        kept.placed.push(0, alloc("new", 400));
+        let r = rejections(&state, &kept, &by_node, NomadVersion::new(0, 9, 3));
+        let reason = Reason::Exhausted {
+            dimension: "cpu",
+            used: 1400,
+            usable: 1000,
+        };
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&reason));
     }
 }
