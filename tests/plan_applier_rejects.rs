@@ -282,3 +282,34 @@ fn a_plan_the_node_holds_is_not_flagged() {
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(!stdout.contains("plan applier"), "{stdout}");
 }
+
+/// The gate over changed files (`plan --changed`, the hook's) refuses the
+/// change, its markdown summary says the applier rejects the group, and
+/// its JSON carries `Preflight.Applier`.
+#[test]
+fn the_changed_files_gate_refuses_it() {
+    let d = scaled("changed");
+    let (code, stdout, stderr) = out(&d.run(&["plan", "--changed", "--base", "HEAD", "--gate"]));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let text = format!("{stdout}{stderr}");
+    assert!(
+        text.contains("jobs/high.nomad submission will fail: `nomad job run` of this plan is rejected by Nomad's plan applier"),
+        "{text}"
+    );
+    let md = d.run(&[
+        "plan",
+        "--changed",
+        "--base",
+        "HEAD",
+        "--format",
+        "markdown",
+    ]);
+    let (_, stdout, _) = out(&md);
+    assert!(
+        stdout.contains("| g: rejected by Nomad's plan applier on node \"c-1\" (memory exhausted: the plan needs 4600 MB there, the node gives 4000 MB) |"),
+        "{stdout}"
+    );
+    let json = d.run(&["plan", "--changed", "--base", "HEAD", "--format", "json"]);
+    let (_, stdout, _) = out(&json);
+    assert!(stdout.contains("\"Applier\""), "{stdout}");
+}

@@ -463,9 +463,6 @@ pub(super) fn print_single(
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
-                if let Some(a) = crate::planner::applier_json(&plan.job, &plan.result) {
-                    p.insert("Applier".into(), a);
-                }
                 if let Some(r) = &registration {
                     p.insert("Registration".into(), r.json());
                 }

@@ -235,10 +235,16 @@ fn node_reason(
     if node.status != NodeStatus::Ready {
         return Some(Reason::NotReady);
     }
-    let live_ids: HashSet<&str, IdHash> = live.iter().map(|a| a.id.as_str()).collect();
-    if version.has(Fix::InPlaceSubsetFits)
-        && placed.iter().all(|a| live_ids.contains(a.id.as_str()))
-    {
+    // A set, not a scan: a node may hold thousands of allocations and
+    // receive as many.
+    let in_place_only = || {
+        if placed.len() > live.len() {
+            return false;
+        }
+        let live_ids: HashSet<&str, IdHash> = live.iter().map(|a| a.id.as_str()).collect();
+        placed.iter().all(|a| live_ids.contains(a.id.as_str()))
+    };
+    if version.has(Fix::InPlaceSubsetFits) && in_place_only() {
         return None;
     }
     if !node.eligible {
