@@ -356,6 +356,31 @@ impl CannotKnow {
     }
 }
 
+/// The plan applier's verdict on `result`, a plan of `job`, in one line
+/// ([`PlanResult::rejected_line`]): `nomad job run` of it is rejected.
+/// Every command says this one line (plan, `--changed`, rehearse's plan
+/// step); `None` when the applier commits the whole plan.
+pub fn applier_line(job: &Job, result: &PlanResult) -> Option<String> {
+    result.rejected_line(job.job_type)
+}
+
+/// [`applier_line`] as the warning section after Nomad's text.
+pub fn applier_warning(job: &Job, result: &PlanResult) -> Option<String> {
+    applier_line(job, result).map(|l| admission::warning_section(&l))
+}
+
+/// [`applier_line`] with the rejected nodes and their figures, for
+/// `Preflight.Applier` in JSON.
+pub fn applier_json(job: &Job, result: &PlanResult) -> Option<serde_json::Value> {
+    let line = applier_line(job, result)?;
+    let nodes: Vec<serde_json::Value> = result.rejected.iter().map(|r| r.json()).collect();
+    Some(serde_json::json!({
+        "SubmissionFails": line,
+        "Rejected": nodes,
+        "Attempts": crate::scheduler::applier::max_attempts(job.job_type),
+    }))
+}
+
 pub fn plan(sim: &Simulation, job: &Job) -> Plan {
     let submitted = job;
     // The admission mutators run first (Job.Plan): the scheduler, the diff

@@ -155,12 +155,15 @@ Scheduler dry-run:
 /// stop the ready r-1's ("no longer targeted") and ignore the others.
 /// 0.9.x-0.10.3 have no eligibility test: the tasks are unchanged, so
 /// r-1's and i-1's are updated in place (no datacenter test in place
-/// before 1.0.9), d-1's ignored.
+/// before 1.0.9), d-1's ignored. Nomad's plan applier then refuses the
+/// ineligible i-1's in-place update (plan_apply.go v0.9.3 evaluateNodePlan:
+/// "node is not eligible for draining", before #12264): our warning
+/// follows the dry run and the plan exits 1, the submission will fail.
 #[test]
 fn a_system_job_moved_to_other_datacenters_keeps_its_allocations_before_1_2() {
     for (v, updates, code) in [
-        ("0.9.3", "1 ignore, 2 in-place update", 0),
-        ("0.10.3", "1 ignore, 2 in-place update", 0),
+        ("0.9.3", "1 ignore, 2 in-place update", 1),
+        ("0.10.3", "1 ignore, 2 in-place update", 1),
         ("0.10.4", "3 ignore", 0),
         ("1.1.3", "3 ignore", 0),
         ("1.2.0", "1 destroy, 2 ignore", 1),
@@ -171,5 +174,8 @@ fn a_system_job_moved_to_other_datacenters_keeps_its_allocations_before_1_2() {
         let o = plan(&d, "moved.nomad");
         assert_eq!(dry(&o), moved_text(updates), "{v}: {}", o.stderr);
         assert_eq!(o.code, code, "{v}");
+        let refused = "rejected by Nomad's plan applier on node \"i-1\" (the node is not eligible; groups \"g\")";
+        let in_place = updates.contains("in-place");
+        assert_eq!(o.stdout.contains(refused), in_place, "{v}: {}", o.stdout);
     }
 }

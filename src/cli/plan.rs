@@ -190,7 +190,8 @@ pub fn plan_job(sim: &Simulation, job: Job, now: i64) -> JobPlan {
 
 /// The exit code of one plan: Nomad's (255 when the Plan RPC refuses it),
 /// and 1 when our warning says the submission will fail where Nomad's plan
-/// stayed silent (even with --gate: the change cannot be submitted).
+/// stayed silent, or its plan applier rejects the plan (even with --gate:
+/// the change cannot be submitted).
 fn plan_code(
     args: &PlanArgs,
     plan: &JobPlan,
@@ -203,7 +204,7 @@ fn plan_code(
         Admission::Admitted => gate_code(
             args.gate,
             render::plan::plan_exit_code(Some(&plan.diff), &plan.result, version),
-            refused,
+            refused || !plan.result.rejected.is_empty(),
         ),
     }
 }
@@ -430,6 +431,9 @@ pub(super) fn print_single(
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());
             if let Some(w) = plan.admission.warning_text() {
+                out.push_str(&w);
+            }
+            if let Some(w) = crate::planner::applier_warning(&plan.job, &plan.result) {
                 out.push_str(&w);
             }
             if args.template_diff {

@@ -119,9 +119,7 @@ impl Admission {
         let Admission::WillFail { reason, .. } = self else {
             return None;
         };
-        Some(format!(
-            "\n== nomad-preflight: warning (not part of Nomad's output) ==\n{reason}\n"
-        ))
+        Some(warning_section(reason))
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -141,6 +139,13 @@ impl Admission {
             }
         }
     }
+}
+
+/// Our warning that a submission will fail, as the section printed after
+/// Nomad's text (the admission's [`Admission::warning_text`], the plan
+/// applier's [`super::applier_line`]).
+pub fn warning_section(reason: &str) -> String {
+    format!("\n== nomad-preflight: warning (not part of Nomad's output) ==\n{reason}\n")
 }
 
 /// One reason the Plan RPC refuses a job, in the order Nomad reports them.

@@ -53,7 +53,15 @@ pub fn judge(kind: &ExpectKind, obs: &Observation) -> Verdict {
     };
     match kind {
         ExpectKind::Placed(want) => {
-            let failed = failed_groups();
+            // A plan the applier rejects places nothing on the rejected
+            // nodes, whatever the scheduler planned there.
+            let mut failed: Vec<String> = Vec::new();
+            for g in obs.plans.iter().flat_map(PlanResult::unplaced_groups) {
+                if !failed.contains(&g) {
+                    failed.push(g);
+                }
+            }
+            let rejected = obs.plans.iter().any(|p| !p.rejected.is_empty());
             let placed = failed.is_empty();
             Verdict {
                 held: placed == *want && (!obs.plans.is_empty() || obs.run.is_some()),
@@ -61,6 +69,8 @@ pub fn judge(kind: &ExpectKind, obs: &Observation) -> Verdict {
                     "nothing was scheduled in this step".into()
                 } else if placed {
                     "every allocation was placed".into()
+                } else if rejected {
+                    format!("task group(s) {} not placed: Nomad's plan applier rejects the plan on a node that cannot hold it", failed.join(", "))
                 } else {
                     format!("task group(s) {} could not be placed", failed.join(", "))
                 },

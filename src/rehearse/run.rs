@@ -240,6 +240,8 @@ impl<'a> Session<'a> {
                         if self.render {
                             out = render::plan::render_plan(&view, false);
                             out.push_str(&admission.warning_text().unwrap_or_default());
+                            let applier = crate::planner::applier_warning(&job, &result);
+                            out.push_str(&applier.unwrap_or_default());
                         }
                         let code = render::plan::plan_exit_code(Some(&diff), &result, version);
                         let fails = !admission.is_admitted();
@@ -305,21 +307,20 @@ impl<'a> Session<'a> {
                 };
                 match self.sim.run(&job, index) {
                     Ok(outcome) => {
+                        let view = render::run::RunView {
+                            job_id: &job.id,
+                            outcome: &outcome,
+                            version,
+                            verbose: false,
+                            deployment_id: outcome.deployment_id.as_deref(),
+                            timestamp: None,
+                        };
                         let (output, exit_code) = if self.render {
-                            let view = render::run::RunView {
-                                job_id: &job.id,
-                                outcome: &outcome,
-                                version,
-                                verbose: false,
-                                deployment_id: outcome.deployment_id.as_deref(),
-                                timestamp: None,
-                            };
                             let warnings = super::register::warnings(&self.sim.world, &job);
                             let (monitor, code) = render::run::render_run(&view, false);
                             (render::run::job_warnings(&warnings, false) + &monitor, code)
                         } else {
-                            let failed = !outcome.plan.failed_tg_allocs.is_empty();
-                            (String::new(), if failed { 2 } else { 0 })
+                            (String::new(), render::run::monitor_code(&view))
                         };
                         // The monitor prints the failed groups' metric
                         // lines in Go's map order.

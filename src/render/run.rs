@@ -102,20 +102,31 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
             go_quote(&p.alloc.task_group)
         )));
     }
-    out.push_str(&output(
-        "Evaluation status changed: \"pending\" -> \"complete\"".to_string(),
-    ));
+    // An evaluation whose plan the applier rejected at every attempt
+    // fails ("maximum attempts reached", scheduler/util.go `retryMax`);
+    // the monitor prints its status as it does any other.
+    let status = if o.plan.attempts_exhausted.is_some() {
+        "failed"
+    } else {
+        "complete"
+    };
+    out.push_str(&output(format!(
+        "Evaluation status changed: \"pending\" -> {}",
+        go_quote(status)
+    )));
     let failed = &o.plan.failed_tg_allocs;
     if failed.is_empty() {
         out.push_str(&info(format!(
-            "Evaluation {} finished with status \"complete\"",
-            go_quote(limit(&o.eval_id, v))
+            "Evaluation {} finished with status {}",
+            go_quote(limit(&o.eval_id, v)),
+            go_quote(status)
         )));
-        return (colorize(&out, color), 0);
+        return (colorize(&out, color), monitor_code(view));
     }
     out.push_str(&info(format!(
-        "Evaluation {} finished with status \"complete\" but failed to place all allocations:",
-        go_quote(limit(&o.eval_id, v))
+        "Evaluation {} finished with status {} but failed to place all allocations:",
+        go_quote(limit(&o.eval_id, v)),
+        go_quote(status)
     )));
     for (tg, m) in failed {
         let (n, noun) = failed_count(m);
@@ -134,5 +145,23 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
             go_quote(limit(blocked, v))
         )));
     }
-    (colorize(&out, color), 2)
+    (colorize(&out, color), monitor_code(view))
+}
+
+/// The monitor's exit code (command/monitor.go v0.9.3:273-329,
+/// v2.0.5:242-322): 2 when placements failed; else 0, even for a failed
+/// evaluation, unless it then follows a deployment (1.2+ with one), which
+/// an evaluation whose plan the applier rejected never lets succeed
+/// (nothing of it was placed): `status != successful` returns 1.
+pub fn monitor_code(view: &RunView) -> i32 {
+    if !view.outcome.plan.failed_tg_allocs.is_empty() {
+        return 2;
+    }
+    let rejected = view.outcome.plan.attempts_exhausted.is_some();
+    let follows = view.deployment_id.is_some() && view.version.at_least(1, 2, 0);
+    if rejected && follows {
+        1
+    } else {
+        0
+    }
 }

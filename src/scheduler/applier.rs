@@ -1,27 +1,134 @@
 //! The plan applier's re-check (`nomad/plan_apply.go` evaluateNodePlan):
 //! before committing, every node that receives allocations must still fit
 //! them. A node that does not is dropped from the plan as a whole (its
-//! placements, stops and preemptions): a partial commit.
+//! placements, in-place updates, stops and preemptions): a partial commit.
+//!
+//! What the re-check reads, per release (evaluateNodePlan at v0.9.3:567,
+//! v1.2.0:638, v1.6.0:714, v1.9.7:722, v2.0.5:776-843): the node's
+//! non-terminal allocations, less the plan's stops, its preemptions
+//! (`NodePreemptions`, subtracted at every release) and the allocations it
+//! updates, plus everything the plan puts on the node, through
+//! `AllocsFit`. A node that is not ready fails; one that is not eligible
+//! fails too (up to 1.0, one that drains as well), except that from
+//! 1.1.13, 1.2.7 and 1.3.0 (#12264) a node plan of in-place updates alone
+//! (`AllocSubset`) passes without any check.
+//!
+//! The scheduler's preemptor does not see the plan the same way (it leaves
+//! the job's own allocations out of its candidates and never subtracts
+//! them, scheduler/feasible/preemption.go v2.0.5), so `nomad job plan` can
+//! print "All tasks successfully allocated." for a plan this re-check
+//! rejects: [`rejections`] is the one verdict every command reads.
 
 use std::collections::HashSet;
 
 use super::engine::{IdHash, Plan};
-use super::fit::allocs_fit;
+use super::fit::{allocs_fit, MAX_ALLOCS_EXCEEDED};
 use super::net_held;
-use crate::cluster::{Allocation, Node, State};
+use crate::cluster::{Allocation, Node, NodeStatus, State};
+use crate::version::backports::Fix;
 use crate::version::NomadVersion;
 
-/// Remove the parts of `plan` the applier would reject; true if any was.
+/// Why the applier rejects one node's part of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The node is gone from the state.
+    NoNode,
+    /// `node is not ready for placements`.
+    NotReady,
+    /// `node is not eligible` (`... for draining` before 1.1).
+    NotEligible,
+    /// `node is draining` (up to 1.0).
+    Draining,
+    /// `AllocsFit`: a dimension past what the node can give (MHz, MB).
+    Exhausted {
+        dimension: &'static str,
+        used: i64,
+        usable: i64,
+    },
+    /// `AllocsFit`: more allocations than `node_max_allocs`.
+    MaxAllocs { count: usize, max: i64 },
+    /// The network index: bandwidth past the node's first device (before
+    /// 0.12), Mbit/s.
+    Bandwidth { used: i64, available: i64 },
+    /// The network index: a port two allocations (or the node) hold.
+    PortCollision { port: u16 },
+}
+
+/// One node whose part of a plan the applier rejects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// The node's name (its ID when the state has no such node).
+    pub node: String,
+    pub node_id: String,
+    pub reason: Reason,
+    /// The groups of the plan's allocations on it (placements and
+    /// in-place updates), sorted, each once.
+    pub groups: Vec<String>,
+}
+
+impl Rejection {
+    /// What the node lacks, in words (control characters escaped by the
+    /// callers that print it).
+    pub fn why(&self) -> String {
+        match &self.reason {
+            Reason::NoNode => "the node is gone".into(),
+            Reason::NotReady => "the node is not ready for placements".into(),
+            Reason::NotEligible => "the node is not eligible".into(),
+            Reason::Draining => "the node is draining".into(),
+            Reason::Exhausted {
+                dimension,
+                used,
+                usable,
+            } => {
+                let unit = if *dimension == "cpu" { "MHz" } else { "MB" };
+                format!("{dimension} exhausted: the plan needs {used} {unit} there, the node gives {usable} {unit}")
+            }
+            Reason::MaxAllocs { count, max } => {
+                format!("{MAX_ALLOCS_EXCEEDED}: {count} allocations of node_max_allocs {max}")
+            }
+            Reason::Bandwidth { used, available } => {
+                format!("bandwidth exceeded: {used} of {available} Mbit/s")
+            }
+            Reason::PortCollision { port } => format!("port {port} is taken twice"),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "Node": self.node,
+            "NodeID": self.node_id,
+            "Groups": self.groups,
+            "Reason": self.why(),
+        });
+        if let (
+            Reason::Exhausted {
+                dimension,
+                used,
+                usable,
+            },
+            Some(o),
+        ) = (&self.reason, v.as_object_mut())
+        {
+            o.insert("Dimension".into(), (*dimension).into());
+            o.insert("Used".into(), (*used).into());
+            o.insert("Usable".into(), (*usable).into());
+        }
+        v
+    }
+}
+
+/// The nodes whose part of `plan` the applier rejects, with their
+/// positions, in node order; empty when it commits the whole plan.
 /// `by_node`: the allocations each node position holds, as indexes into
 /// `state.allocs` in their order (the evaluation's engine holds them:
 /// grouping every allocation of the state again for each plan was a
 /// twentieth of `plan --samples 1000`).
-pub fn reject_overcommitted(
+pub fn rejections(
     state: &State,
-    plan: &mut Plan,
+    plan: &Plan,
     by_node: &[Vec<usize>],
     version: NomadVersion,
-) -> bool {
+) -> Vec<(usize, Rejection)> {
     // Lookup-only maps over allocation and node IDs: foldhash, as the
     // engine's (SipHash here was a tenth of this check).
     let gone: HashSet<&str, IdHash> = plan
@@ -30,43 +137,156 @@ pub fn reject_overcommitted(
         .map(|a| a.id.as_str())
         .chain(plan.preempted.iter().map(|(a, _)| a.id.as_str()))
         .collect();
-    let mut rejected: Vec<(usize, String)> = Vec::new();
+    let mut out = Vec::new();
     for (pos, placed) in plan.placed.by_node() {
+        let mut groups: Vec<String> = placed.clone().map(|a| a.task_group.to_string()).collect();
+        groups.sort();
+        groups.dedup();
         let Some(node) = state.nodes.get(pos) else {
-            rejected.push((pos, String::new()));
+            let node_id = placed.clone().next().map(|a| a.node_id.to_string());
+            let node_id = node_id.unwrap_or_default();
+            let reason = Reason::NoNode;
+            out.push((
+                pos,
+                Rejection {
+                    node: node_id.clone(),
+                    node_id,
+                    reason,
+                    groups,
+                },
+            ));
             continue;
         };
-        let placed_ids: HashSet<&str, IdHash> = placed.clone().map(|a| a.id.as_str()).collect();
-        let existing = by_node
+        // The applier reads the node's allocations by the state index of
+        // `TerminalStatus` (`AllocsByNodeTerminal(false)`, 0.9-2.0.5): one
+        // told to stop is not re-checked, though the scheduler of 1.4.0+
+        // counts it until its client stops it.
+        let live: Vec<&Allocation> = by_node
             .get(pos)
             .into_iter()
             .flatten()
             .filter_map(|&i| state.allocs.get(i))
-            // The applier reads the node's allocations by the state index
-            // of `TerminalStatus` (`AllocsByNodeTerminal(false)`, 0.9-2.0.5):
-            // one told to stop is not re-checked, though the scheduler of
-            // 1.4.0+ counts it until its client stops it.
             .filter(|a| a.is_live())
-            .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()));
-        let all: Vec<&Allocation> = existing.chain(placed).collect();
-        if !node_fits(node, &all, version) {
-            rejected.push((pos, node.id.clone()));
+            .collect();
+        let placed: Vec<&Allocation> = placed.collect();
+        if let Some(reason) = node_reason(node, &live, &placed, &gone, version) {
+            let (node_name, node_id) = (node.name.clone(), node.id.clone());
+            out.push((
+                pos,
+                Rejection {
+                    node: node_name,
+                    node_id,
+                    reason,
+                    groups,
+                },
+            ));
         }
     }
-    for (pos, node_id) in &rejected {
+    out
+}
+
+/// Remove the parts of `plan` the applier rejects (`rejected`, from
+/// [`rejections`] of this plan): the partial commit drops each rejected
+/// node's placements, in-place updates, stops and preemptions.
+pub fn drop_rejected(plan: &mut Plan, rejected: &[(usize, Rejection)]) {
+    for (pos, r) in rejected {
         plan.placed.remove_node(*pos);
-        plan.stops.retain(|a| &a.node_id != node_id);
-        plan.preempted.retain(|(a, _)| &a.node_id != node_id);
+        plan.stops.retain(|a| a.node_id.as_str() != r.node_id);
+        plan.preempted
+            .retain(|(a, _)| a.node_id.as_str() != r.node_id);
     }
-    !rejected.is_empty()
+}
+
+/// Does an evaluation that runs out of attempts leave a blocked one? The
+/// generic scheduler's does (`createBlockedEval(true)`,
+/// scheduler/generic_sched.go v0.9.3, v2.0.5:143-159); the system and
+/// sysbatch scheduler only sets the failed status (scheduler_system.go
+/// v2.0.5:99-106; system_sched.go v0.9.3).
+pub fn blocks(job_type: crate::jobspec::JobType) -> bool {
+    !job_type.is_per_node()
+}
+
+/// How many times a worker submits an evaluation's plan before it fails
+/// the evaluation (`retryMax`, scheduler/util.go): a plan the applier
+/// partly rejects is computed again against the refreshed state. 5 for
+/// service and system jobs, 2 for batch and sysbatch
+/// (`maxServiceScheduleAttempts`, `maxBatchScheduleAttempts`,
+/// `maxSystemScheduleAttempts`: scheduler/generic_sched.go and
+/// system_sched.go v0.9.3; `maxSysBatchScheduleAttempts`,
+/// scheduler_sysbatch.go v2.0.5).
+pub fn max_attempts(job_type: crate::jobspec::JobType) -> u32 {
+    use crate::jobspec::JobType;
+    match job_type {
+        JobType::Batch | JobType::Sysbatch => 2,
+        _ => 5,
+    }
+}
+
+/// evaluateNodePlan for one node: `live`, its non-terminal allocations;
+/// `placed`, what the plan puts on it; `gone`, what the plan stops or
+/// preempts anywhere. `None` when the node's part commits.
+fn node_reason(
+    node: &Node,
+    live: &[&Allocation],
+    placed: &[&Allocation],
+    gone: &HashSet<&str, IdHash>,
+    version: NomadVersion,
+) -> Option<Reason> {
+    if node.status != NodeStatus::Ready {
+        return Some(Reason::NotReady);
+    }
+    // A set, not a scan: a node may hold thousands of allocations and
+    // receive as many.
+    let in_place_only = || {
+        if placed.len() > live.len() {
+            return false;
+        }
+        let live_ids: HashSet<&str, IdHash> = live.iter().map(|a| a.id.as_str()).collect();
+        placed.iter().all(|a| live_ids.contains(a.id.as_str()))
+    };
+    if version.has(Fix::InPlaceSubsetFits) && in_place_only() {
+        return None;
+    }
+    if !node.eligible {
+        return Some(Reason::NotEligible);
+    }
+    if node.drain && !version.at_least(1, 1, 0) {
+        return Some(Reason::Draining);
+    }
+    let placed_ids: HashSet<&str, IdHash> = placed.iter().map(|a| a.id.as_str()).collect();
+    let all: Vec<&Allocation> = live
+        .iter()
+        .copied()
+        .filter(|a| !gone.contains(a.id.as_str()) && !placed_ids.contains(a.id.as_str()))
+        .chain(placed.iter().copied())
+        .collect();
+    misfit(node, &all, version)
 }
 
 /// `AllocsFit` with the network index (`SetNode`, `AddAllocs`, then
 /// `Overcommitted`, which checks bandwidth only before 0.12: from 0.12.0
 /// its body is commented out, nomad/structs/network.go).
-fn node_fits(node: &Node, allocs: &[&Allocation], version: NomadVersion) -> bool {
-    if allocs_fit(node, allocs.iter().map(|a| &a.resources), None).is_err() {
-        return false;
+fn misfit(node: &Node, allocs: &[&Allocation], version: NomadVersion) -> Option<Reason> {
+    match allocs_fit(node, allocs.iter().map(|a| &a.resources), None) {
+        Ok(_) => {}
+        Err((MAX_ALLOCS_EXCEEDED, _)) => {
+            let (count, max) = (allocs.len(), node.max_allocs);
+            return Some(Reason::MaxAllocs { count, max });
+        }
+        Err((dimension, used)) => {
+            let usable = super::fit::Comparable::node_usable(node);
+            let pick = |c: &super::fit::Comparable| match dimension {
+                "cpu" => c.cpu,
+                "memory" => c.memory,
+                _ => c.disk,
+            };
+            let (used, usable) = (pick(&used), pick(&usable));
+            return Some(Reason::Exhausted {
+                dimension,
+                used,
+                usable,
+            });
+        }
     }
     let indexed = || {
         allocs
@@ -74,9 +294,12 @@ fn node_fits(node: &Node, allocs: &[&Allocation], version: NomadVersion) -> bool
             .flat_map(move |a| net_held::indexed(&a.resources.networks, version))
     };
     if !net_held::on_host_network(version) {
-        let bandwidth: i64 = indexed().map(|h| h.mbits).sum();
-        if node.networks.first().is_some_and(|d| bandwidth > d.mbits) {
-            return false;
+        let used: i64 = indexed().map(|h| h.mbits).sum();
+        if let Some(d) = node.networks.first().filter(|d| used > d.mbits) {
+            return Some(Reason::Bandwidth {
+                used,
+                available: d.mbits,
+            });
         }
     }
     let mut ports: HashSet<u16, IdHash> = node.reserved_ports.iter().copied().collect();
@@ -88,7 +311,8 @@ fn node_fits(node: &Node, allocs: &[&Allocation], version: NomadVersion) -> bool
                 .chain(h.net.dynamic_ports.iter())
         })
         .filter(|(_, p)| *p != 0)
-        .all(|(_, p)| ports.insert(*p))
+        .find(|(_, p)| !ports.insert(*p))
+        .map(|(_, p)| Reason::PortCollision { port: *p })
 }
 
 #[cfg(test)]
@@ -102,6 +326,7 @@ mod tests {
             cpu: 1000,
             memory_mb: 1000,
             disk_mb: 1000,
+            eligible: true,
             networks: vec![NodeNetwork {
                 device: "eth0".into(),
                 mbits: 100,
@@ -138,23 +363,106 @@ mod tests {
         plan.placed.push(0, alloc("new", 500));
         plan.preempted.push((alloc("victim", 100), "new".into()));
         let by_node = super::super::node_allocs::live_by_node(&state);
-        assert!(reject_overcommitted(
-            &state,
-            &mut plan,
-            &by_node,
-            NomadVersion::CURRENT
-        ));
+        let rejected = rejections(&state, &plan, &by_node, NomadVersion::CURRENT);
+        assert_eq!(rejected.len(), 1);
+        let reason = Reason::Exhausted {
+            dimension: "cpu",
+            used: 1100,
+            usable: 1000,
+        };
+        assert_eq!(rejected[0].1.reason, reason);
+        assert_eq!(rejected[0].1.groups, vec![String::new()]);
+        drop_rejected(&mut plan, &rejected);
         assert!(plan.placed.is_empty() && plan.preempted.is_empty());
 
         let mut ok = Plan::default();
         ok.placed.push(0, alloc("new", 300));
         ok.stops.push(alloc("victim", 100));
-        assert!(!reject_overcommitted(
-            &state,
-            &mut ok,
-            &by_node,
-            NomadVersion::CURRENT
-        ));
+        assert!(rejections(&state, &ok, &by_node, NomadVersion::CURRENT).is_empty());
         assert_eq!(ok.placed.node_count(), 1);
+    }
+
+    /// An in-place update alone on an ineligible node: the applier refused
+    /// it until #12264 (1.1.13, 1.2.7, 1.3.0) passed such a node plan
+    /// (`AllocSubset`) before the eligibility check; a new placement there
+    /// is refused at every release.
+    #[test]
+    fn an_in_place_update_on_an_ineligible_node_passes_from_the_fix() {
+        let state = State {
+            nodes: vec![Node {
+                eligible: false,
+                ..node()
+            }]
+            .into(),
+            allocs: vec![alloc("old", 600)],
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut in_place = Plan::default();
+        in_place.placed.push(0, alloc("old", 600));
+        let v = NomadVersion::new;
+        for (version, refused) in [
+            (v(1, 0, 18), true),
+            (v(1, 1, 12), true),
+            (v(1, 1, 13), false),
+            (v(1, 2, 6), true),
+            (v(1, 2, 7), false),
+            (v(2, 0, 5), false),
+        ] {
+            let r = rejections(&state, &in_place, &by_node, version);
+            assert_eq!(!r.is_empty(), refused, "{version}");
+            if refused {
+                assert_eq!(r[0].1.reason, Reason::NotEligible, "{version}");
+            }
+        }
+        let mut new = Plan::default();
+        new.placed.push(0, alloc("new", 100));
+        let r = rejections(&state, &new, &by_node, NomadVersion::CURRENT);
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&Reason::NotEligible));
+    }
+
+    /// Up to 1.0 a draining node is refused (`node is draining`,
+    /// plan_apply.go v1.0.18); from 1.1.0 the check is gone.
+    #[test]
+    fn a_draining_node_is_refused_up_to_1_0() {
+        let state = State {
+            nodes: vec![Node {
+                drain: true,
+                ..node()
+            }]
+            .into(),
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut plan = Plan::default();
+        plan.placed.push(0, alloc("new", 100));
+        let r = rejections(&state, &plan, &by_node, NomadVersion::new(1, 0, 18));
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&Reason::Draining));
+        assert!(rejections(&state, &plan, &by_node, NomadVersion::new(1, 1, 0)).is_empty());
+    }
+
+    /// The preempted allocations are subtracted at every release
+    /// (`NodePreemptions`, plan_apply.go v0.9.3:608).
+    #[test]
+    fn preemptions_are_subtracted_at_0_9_3() {
+        let state = State {
+            nodes: vec![node()].into(),
+            allocs: vec![alloc("old", 600), alloc("victim", 400)],
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let mut plan = Plan::default();
+        plan.placed.push(0, alloc("new", 400));
+        plan.preempted.push((alloc("victim", 400), "new".into()));
+        assert!(rejections(&state, &plan, &by_node, NomadVersion::new(0, 9, 3)).is_empty());
+        let mut kept = Plan::default();
+        kept.placed.push(0, alloc("new", 400));
+        let r = rejections(&state, &kept, &by_node, NomadVersion::new(0, 9, 3));
+        let reason = Reason::Exhausted {
+            dimension: "cpu",
+            used: 1400,
+            usable: 1000,
+        };
+        assert_eq!(r.first().map(|r| &r.1.reason), Some(&reason));
     }
 }

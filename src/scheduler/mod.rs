@@ -160,9 +160,71 @@ pub struct PlanResult {
     /// The panic of Nomad's server this plan reaches, if any: `Job.Plan`
     /// then returns nothing ([`server_crash`]).
     pub crashed: Option<server_crash::ServerCrash>,
+    /// The nodes whose part of this plan Nomad's plan applier rejects
+    /// ([`applier::rejections`]): `Job.Plan` prints the plan as it is, but
+    /// `nomad job run` of it commits nothing on them. Empty when the whole
+    /// plan commits.
+    pub rejected: Vec<applier::Rejection>,
+    /// A run's evaluation whose plan the applier rejected at every
+    /// attempt: it fails (`maximum attempts reached (N)`, N here) and
+    /// leaves a blocked evaluation (scheduler/util.go `retryMax`,
+    /// generic_sched.go v2.0.5). `None` for a dry run and a run that
+    /// committed.
+    pub attempts_exhausted: Option<u32>,
 }
 
 impl PlanResult {
+    /// The groups some of whose allocations are not placed: those the
+    /// scheduler failed to place, then those whose allocations the plan
+    /// applier rejects ([`PlanResult::rejected`]), each once. The one
+    /// answer to "is every allocation placed" (rehearse's `placed`,
+    /// `plan --samples`).
+    pub fn unplaced_groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.failed_tg_allocs.keys().cloned().collect();
+        for g in self.rejected.iter().flat_map(|r| r.groups.iter()) {
+            if !out.contains(g) {
+                out.push(g.clone());
+            }
+        }
+        out
+    }
+
+    /// One line on the applier's rejection, if any: the nodes, what each
+    /// lacks, and what `nomad job run` of the plan of a `job_type` job
+    /// then does ([`applier::max_attempts`], [`applier::blocks`]). Input
+    /// escaped: node and group names are the world's and the job's.
+    pub fn rejected_line(&self, job_type: crate::jobspec::JobType) -> Option<String> {
+        if self.rejected.is_empty() {
+            return None;
+        }
+        let nodes: Vec<String> = self
+            .rejected
+            .iter()
+            .map(|r| {
+                format!(
+                    "node {:?} ({}; groups {})",
+                    crate::escape::one_line(&r.node),
+                    r.why(),
+                    r.groups
+                        .iter()
+                        .map(|g| format!("{:?}", crate::escape::one_line(g)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        let attempts = applier::max_attempts(job_type);
+        let blocked = if applier::blocks(job_type) {
+            " and leaves a blocked evaluation"
+        } else {
+            ""
+        };
+        Some(format!(
+            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: none of its placements, in-place updates or preemptions there is committed; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}",
+            nodes.join("; ")
+        ))
+    }
+
     pub fn changes_allocations(&self) -> bool {
         self.desired_tg_updates
             .values()

@@ -132,7 +132,9 @@ impl Simulation {
         // version, as Nomad's Job.Plan does.
         let index = self.state.index + 1;
         let Evaluated {
-            mut result, plan, ..
+            mut result,
+            plan,
+            by_node,
         } = evaluate(
             &self.world,
             &self.state,
@@ -144,6 +146,7 @@ impl Simulation {
             true,
         );
         result.job_modify_index = modify_index;
+        self.judge_applier(&mut result, &plan, &by_node);
         result.placements = plan.into_placements();
         result
     }
@@ -155,7 +158,9 @@ impl Simulation {
         let (version, modify_index) = self.next_version(&planned.job, |r| planned.same_as(r));
         let index = self.state.index + 1;
         let Evaluated {
-            mut result, plan, ..
+            mut result,
+            plan,
+            by_node,
         } = crate::scheduler::generic::evaluate_planned(
             &self.world,
             &self.state,
@@ -166,7 +171,23 @@ impl Simulation {
             self.shuffle_seed(index),
         );
         result.job_modify_index = modify_index;
+        self.judge_applier(&mut result, &plan, &by_node);
         result.placements = plan.into_placements();
         result
+    }
+
+    /// The plan applier's verdict on a dry run's plan, as `nomad job run`
+    /// of the same plan would meet it ([`super::applier::rejections`]).
+    fn judge_applier(
+        &self,
+        result: &mut PlanResult,
+        plan: &super::engine::Plan,
+        by_node: &[Vec<usize>],
+    ) {
+        let v = self.world.nomad_version;
+        result.rejected = super::applier::rejections(&self.state, plan, by_node, v)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
     }
 }

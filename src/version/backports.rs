@@ -122,6 +122,9 @@ pub enum Fix {
     /// `RemoveAllocs` copies instead of nil-ing the tail of the ranked
     /// node's cached proposed list ([`crate::scheduler::server_crash`]).
     RemoveAllocsCopies,
+    /// The plan applier passes a node plan of in-place updates alone
+    /// (`AllocSubset`) before its eligibility and fit checks.
+    InPlaceSubsetFits,
 }
 
 /// One row of [`BACKPORTS`].
@@ -284,6 +287,11 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::RemoveAllocsCopies,
         since: &[v(1, 0, 13), v(1, 1, 7), v(1, 2, 0)],
         cite: "#11346 \"server: Fixed a panic that may occur when preempting multiple allocations on the same node\" (6d35e2fb, issue #11342; nomad/structs/funcs.go `RemoveAllocs`): v1.0.13, v1.1.7, v1.2.0",
+    },
+    Backport {
+        fix: Fix::InPlaceSubsetFits,
+        since: &[v(1, 1, 13), v(1, 2, 7), v(1, 3, 0)],
+        cite: "#12264 \"scheduler: fixed a bug where in-place updates on ineligible nodes would be ignored\" (65b976c0, backport 070c3cda; nomad/plan_apply.go evaluateNodePlan `AllocSubset`): v1.1.13, v1.2.7, v1.3.0",
     },
 ];
 

@@ -284,6 +284,14 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         },
         _ => None,
     }));
+    // And one whose plan Nomad's plan applier rejects.
+    refused.extend(judged.iter().filter_map(|(e, _)| {
+        match &e.outcome {
+            changed::Outcome::Plan(p) => crate::planner::applier_line(&p.job, &p.result)
+                .map(|l| format!("{} submission will fail: {l}", e.path.display())),
+            _ => None,
+        }
+    }));
     // So does one the servers' reject_job_registration refuses (the world
     // after the change: a planned job is registered there).
     if let Some(r) = crate::mutators::registration::refused(&setup.world) {
@@ -452,6 +460,9 @@ fn changed_text(
                 view.stop = stop_cause(e);
                 out.push_str(&render::plan::render_plan(&view, color.stdout()));
                 if let Some(w) = p.admission.warning_text() {
+                    out.push_str(&w);
+                }
+                if let Some(w) = crate::planner::applier_warning(&p.job, &p.result) {
                     out.push_str(&w);
                 }
                 if args.template_diff {

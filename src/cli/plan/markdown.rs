@@ -49,6 +49,15 @@ fn failures(plan: &JobPlan) -> String {
         }
         out.push(s);
     }
+    // Placed by the scheduler, rejected by the applier: not placed.
+    for r in &plan.result.rejected {
+        out.push(format!(
+            "{}: rejected by Nomad's plan applier on node {:?} ({})",
+            r.groups.join(", "),
+            r.node,
+            r.why()
+        ));
+    }
     if out.is_empty() {
         "none".into()
     } else {

@@ -45,7 +45,8 @@ pub(super) fn eprint(plan: &JobPlan, path: Option<&str>) {
 /// `Preflight.ServerConfig`) of a plan's JSON when it assumed any,
 /// `Preflight.Masked` when its diff shows a token masked, and the diff's
 /// random orders and the text's map-ordered lines under
-/// `Preflight.Nondeterminism` with the scheduler's.
+/// `Preflight.Nondeterminism` with the scheduler's; `Preflight.Applier`
+/// when Nomad's plan applier rejects the plan.
 pub(super) fn insert(preflight: &mut serde_json::Map<String, serde_json::Value>, plan: &JobPlan) {
     let diff = &plan.diff;
     let mut random = diff.order_notes.clone();
@@ -61,6 +62,10 @@ pub(super) fn insert(preflight: &mut serde_json::Map<String, serde_json::Value>,
     if let Some(line) = crate::diff::secrets::note(&diff.masked) {
         let masked = serde_json::json!({"Fields": diff.masked, "Note": line});
         preflight.insert("Masked".into(), masked);
+    }
+    // Nomad's plan applier rejects the plan: `nomad job run` of it fails.
+    if let Some(a) = crate::planner::applier_json(&plan.job, &plan.result) {
+        preflight.insert("Applier".into(), a);
     }
     if plan.assumed.is_empty() {
         return;

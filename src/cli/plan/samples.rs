@@ -16,8 +16,18 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
         )];
     }
     let mut out = Vec::new();
-    if r.failed_tg_allocs.is_empty() {
+    // A plan the applier rejects places nothing on the rejected nodes:
+    // never "every allocation is placed" (the one verdict of
+    // `PlanResult::unplaced_groups`).
+    if r.unplaced_groups().is_empty() {
         out.push("every allocation is placed".to_string());
+    }
+    for n in &r.rejected {
+        out.push(format!(
+            "Nomad's plan applier rejects the plan on node {:?} ({}): `nomad job run` places none of it there",
+            crate::escape::one_line(&n.node),
+            n.why()
+        ));
     }
     for (g, m) in &r.failed_tg_allocs {
         out.push(format!("task group {g:?} fails to place"));
@@ -25,10 +35,17 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
             out.push(format!("quota limit hit: {q}"));
         }
     }
-    if r.preempted_allocs.is_empty() {
+    // A rejected node's preemptions are dropped with its placements.
+    let rejected = |node: &str| r.rejected.iter().any(|n| n.node_id == node);
+    let preempted: Vec<_> = r
+        .preempted_allocs
+        .iter()
+        .filter(|p| !rejected(&p.node_id))
+        .collect();
+    if preempted.is_empty() {
         out.push("nothing is preempted".to_string());
     }
-    for p in &r.preempted_allocs {
+    for p in preempted {
         out.push(format!(
             "preempts an allocation of {}/{}",
             p.job_id, p.task_group

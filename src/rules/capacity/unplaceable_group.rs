@@ -60,6 +60,7 @@ impl Rule for UnplaceableGroup {
         if let Some(tally) = &draws {
             placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
         }
+        rejected_by_applier(ctx, job, plan, draws.as_ref(), out);
         for (name, metric) in &plan.failed_tg_allocs {
             if !metric.quota_exhausted.is_empty() {
                 continue;
@@ -155,13 +156,17 @@ impl Refusal {
     }
 }
 
-/// The groups a plan fails to place, quota failures aside (NP304's): what
-/// the samples tally, and what the skip's tests compare them with.
+/// The groups a plan fails to place, quota failures aside (NP304's), the
+/// plan applier's rejections included (`PlanResult::unplaced_groups`):
+/// what the samples tally, and what the skip's tests compare them with.
 fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
-    r.failed_tg_allocs
-        .iter()
-        .filter(|(_, m)| m.quota_exhausted.is_empty())
-        .map(|(n, _)| n.clone())
+    r.unplaced_groups()
+        .into_iter()
+        .filter(|g| {
+            r.failed_tg_allocs
+                .get(g)
+                .is_none_or(|m| m.quota_exhausted.is_empty())
+        })
         .collect()
 }
 
@@ -172,6 +177,48 @@ fn quota_failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
         .filter(|(_, m)| !m.quota_exhausted.is_empty())
         .map(|(n, _)| n.clone())
         .collect()
+}
+
+/// Groups the scheduler placed on a node whose part of the plan Nomad's
+/// plan applier rejects (`crate::scheduler::applier`): `nomad job plan`
+/// prints them allocated, `nomad job run` commits none of them there and
+/// its evaluation fails. An error, as a group that cannot be placed.
+fn rejected_by_applier(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    plan: &crate::scheduler::PlanResult,
+    draws: Option<&crate::scheduler::sample::Tally<String>>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(line) = crate::planner::applier_line(job, plan) else {
+        return;
+    };
+    let mut groups: Vec<&String> = plan.rejected.iter().flat_map(|r| &r.groups).collect();
+    groups.sort();
+    groups.dedup();
+    for name in groups {
+        // A group the scheduler also failed to place is said by that
+        // finding; this one is about what it did place.
+        if plan.failed_tg_allocs.contains_key(name) {
+            continue;
+        }
+        let group = job.group(name);
+        let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+        let f = ctx.finding(
+            &UnplaceableGroup::META,
+            span,
+            "rejected by Nomad's plan applier".to_string(),
+            format!(
+                "group {:?} is planned as allocated, but {line}",
+                crate::escape::one_line(name)
+            ),
+        );
+        let help = "Nomad's preemption leaves the job's own allocations out of what a node must free; lower the count or the resources, or add clients";
+        match draws {
+            Some(tally) => out.push(drawn(f, tally, name, &plan.drawn)),
+            None => out.push(f.help(help)),
+        }
+    }
 }
 
 /// The groups `outcome` names (those that fail to place, quota failures
@@ -297,8 +344,9 @@ pub(crate) fn placed_here_failing_elsewhere(
     out: &mut Vec<Finding>,
 ) {
     for (name, fails, _) in tally.entries() {
-        // Failing here for any cause, the group is not placed here.
-        if fails == 0 || plan.failed_tg_allocs.contains_key(&name) {
+        // Failing here for any cause (the applier's rejection too), the
+        // group is not placed here.
+        if fails == 0 || plan.unplaced_groups().contains(&name) {
             continue;
         }
         let group = job.group(&name);

@@ -47,7 +47,14 @@ pub fn victims(plan: &PlanResult) -> Vec<Victim> {
     if plan.crashed.is_some() {
         return out;
     }
-    for a in &plan.preempted_allocs {
+    // Nor does a node whose part of the plan the applier rejects: its
+    // preemptions are dropped with its placements (`applier`).
+    let rejected = |node: &str| plan.rejected.iter().any(|r| r.node_id == node);
+    for a in plan
+        .preempted_allocs
+        .iter()
+        .filter(|a| !rejected(&a.node_id))
+    {
         let v = Victim {
             namespace: a.namespace.clone(),
             job_id: a.job_id.clone(),

@@ -6,7 +6,7 @@ use super::{Simulation, UnblockOutcome};
 use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobStatus};
 use crate::ids::uuid;
 use crate::jobspec::Job;
-use crate::scheduler::applier::reject_overcommitted;
+use crate::scheduler::applier::{drop_rejected, rejections};
 use crate::scheduler::engine::Plan;
 use crate::scheduler::generic::{evaluate, Evaluated};
 use crate::scheduler::PlanResult;
@@ -145,17 +145,17 @@ impl Simulation {
                 ..PlanResult::default()
             };
         }
-        // Nomad retries a partially rejected plan against the refreshed
-        // state: up to 5 times for service/system jobs, 2 for batch.
-        let attempts = if job.job_type == crate::jobspec::JobType::Batch {
-            2
-        } else {
-            5
-        };
+        let attempts = crate::scheduler::applier::max_attempts(job.job_type);
         let mut first: Option<PlanResult> = None;
         let mut blocked = false;
         let mut quota = None;
         let mut failed = std::collections::BTreeMap::new();
+        // What the applier committed over the attempts: the monitor lists
+        // the allocations of the evaluation (every attempt's), and a
+        // preemption is made only where its node committed.
+        let mut committed = Vec::new();
+        let mut evicted = std::collections::BTreeSet::new();
+        let mut rejected = Vec::new();
         for attempt in 0..attempts {
             let Evaluated {
                 mut result,
@@ -172,22 +172,37 @@ impl Simulation {
                 placements,
             );
             result.job_modify_index = jmi;
-            if placements && first.is_none() {
-                // Listed before the applier drops any node: as planned.
-                result.placements = plan.placements();
+            let v = self.world.nomad_version;
+            rejected = rejections(&self.state, &plan, &by_node, v);
+            drop_rejected(&mut plan, &rejected);
+            if placements {
+                committed.extend(plan.placements());
             }
-            let rejected =
-                reject_overcommitted(&self.state, &mut plan, &by_node, self.world.nomad_version);
+            evicted.extend(plan.preempted.iter().map(|(a, _)| a.id.to_string()));
             self.apply_plan(plan);
-            blocked = result.blocked || (rejected && attempt + 1 == attempts);
+            let last = attempt + 1 == attempts;
+            blocked = result.blocked
+                || (!rejected.is_empty()
+                    && last
+                    && crate::scheduler::applier::blocks(job.job_type));
             quota.clone_from(&result.quota_limit_reached);
             failed.clone_from(&result.failed_tg_allocs);
             if first.is_none() {
                 first = Some(result);
             }
-            if !rejected {
+            if rejected.is_empty() {
                 break;
             }
+        }
+        let mut first = first.unwrap_or_default();
+        first.placements = committed;
+        first.preempted_allocs.retain(|p| evicted.contains(&p.id));
+        if !rejected.is_empty() {
+            // Every attempt was rejected: the evaluation fails
+            // (`maximum attempts reached`), its last plan's rejections
+            // are what it says.
+            first.attempts_exhausted = Some(attempts);
+            first.rejected = rejected.into_iter().map(|(_, r)| r).collect();
         }
         self.state
             .blocked
@@ -211,7 +226,7 @@ impl Simulation {
         // Placements of a later evaluation (an unblocked one) count toward
         // the job's running deployment.
         self.progress_deployment(key, self.state.index);
-        first.unwrap_or_default()
+        first
     }
 
     /// Commit a (verified) plan to the state at a new index.
