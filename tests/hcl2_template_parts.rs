@@ -6,7 +6,9 @@
 //!   body's indentation is kept; `<<-` stripping runs after it;
 //! - a quoted string's escapes are decoded inside `%{ if }`/`%{ for }`
 //!   bodies too (ParseStringLiteralToken on every literal token), and a
-//!   bad one there refuses the file.
+//!   bad one there refuses the file;
+//! - over a set, the key of a `for`, a `%{ for }` and a dynamic block is
+//!   the element itself (go-cty setElementIterator.Element).
 
 use crate::common::{git, output_text, TempDir};
 
@@ -129,4 +131,58 @@ fn a_bad_escape_in_a_directive_body_refuses_the_file_in_nomads_words() {
         "{out}"
     );
     assert!(!out.contains("64-bit float"), "{out}");
+}
+
+#[test]
+fn a_fileset_key_is_the_path_itself() {
+    // r1: renaming conf/b.tpl to conf/c.tpl renames the template's
+    // destination, built from template.key.
+    let task = "      dynamic \"template\" {\n        for_each = fileset(\".\", \"conf/*.tpl\")\n        content {\n          data        = file(template.value)\n          destination = \"local/${basename(template.key)}\"\n        }\n      }\n";
+    let d = repo(
+        "tp-r1",
+        &web("", task),
+        &[("conf/a.tpl", "a\n"), ("conf/b.tpl", "b\n")],
+    );
+    git(&d.0, &["mv", "conf/b.tpl", "conf/c.tpl"]);
+    let (code, out) = run(&d, &["plan", "--no-cache", "--changed", "--staged"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ DestPath:      \"local/c.tpl\""), "{out}");
+    assert!(out.contains("- DestPath:      \"local/b.tpl\""), "{out}");
+}
+
+#[test]
+fn set_keys_in_for_expressions_and_directives_are_the_elements() {
+    // repro/set_keys.hcl (oracle): ["e","y","z","é"], {"a":"a","b":"b"},
+    // "a=a,b=b,".
+    let meta = "      meta {\n        a = join(\",\", [for k, v in convert([\"z\",\"y\",\"é\",\"e\"], set(string)) : k])\n        b = jsonencode({for k, v in convert([\"b\",\"a\"], set(string)) : k => v})\n        c = \"%{ for k, v in setunion([\"b\"], [\"a\"]) }${k}=${v},%{ endfor }\"\n      }\n";
+    let d = repo("tp-sets", &web("", ""), &[]);
+    d.put("jobs/web.nomad", &web("", meta));
+    let (code, out) = run(&d, &["plan", "--no-cache", "jobs/web.nomad"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ Meta[a]: \"e,y,z,é\""), "{out}");
+    assert!(
+        out.contains("+ Meta[b]: \"{\\\"a\\\":\\\"a\\\",\\\"b\\\":\\\"b\\\"}\""),
+        "{out}"
+    );
+    assert!(out.contains("+ Meta[c]: \"a=a,b=b,\""), "{out}");
+}
+
+#[test]
+fn a_key_over_a_list_of_unknown_kind_cannot_tell() {
+    // An element of a local: a set or a list is not known here, and the
+    // key is read, so the answer is "cannot tell", never the index.
+    let head = "locals {\n  sets = [setunion([\"b\", \"a\"])]\n}\n";
+    let meta = "      meta {\n        a = join(\",\", [for k, v in local.sets[0] : k])\n      }\n";
+    let d = repo("tp-unknown", &web(head, ""), &[]);
+    d.put("jobs/web.nomad", &web(head, meta));
+    let (code, out) = run(&d, &["plan", "--no-cache", "jobs/web.nomad"]);
+    assert_eq!(code, 255, "{out}");
+    assert!(out.contains("cannot tell"), "{out}");
+    assert!(!out.contains("Meta[a]"), "{out}");
+    // The key unread: the value is the same either way.
+    let meta = "      meta {\n        a = join(\",\", [for k, v in local.sets[0] : v])\n      }\n";
+    d.put("jobs/web.nomad", &web(head, meta));
+    let (code, out) = run(&d, &["plan", "--no-cache", "jobs/web.nomad"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("+ Meta[a]: \"a,b\""), "{out}");
 }

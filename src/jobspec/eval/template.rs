@@ -115,7 +115,8 @@ impl Scope<'_> {
     fn for_directive(&mut self, fd: &hcl_edit::template::ForDirective) -> Result<String, Fail> {
         let fe = &fd.for_expr;
         let coll = self.ev(&fe.collection_expr)?;
-        let items = self.iterable(&coll, &fe.collection_expr)?;
+        let key = fe.key_var.as_ref().map(|k| k.as_str());
+        let items = self.iterable(&coll, &fe.collection_expr, key, &|| self.src(&fe.template))?;
         let mut out = String::new();
         let mut gather = Gather::default();
         for (k, v) in items {
