@@ -131,6 +131,21 @@ fn a_bad_escape_in_a_directive_body_refuses_the_file_in_nomads_words() {
         "{out}"
     );
     assert!(!out.contains("64-bit float"), "{out}");
+    // In a single-line block: Nomad's words, and no HCL1 idiom's fix (the
+    // block holds one argument).
+    let d = repo("tp-escape-line", &web("", ""), &[]);
+    let job = web("", "").replace(
+        "  datacenters = [\"dc1\"]\n",
+        "  datacenters = [\"dc1\"]\n  meta { l = \"\\x\" }\n",
+    );
+    d.put("jobs/web.nomad", &job);
+    let (code, out) = run(&d, &["check", "--no-cache", "jobs/web.nomad"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("jobs/web.nomad:3:15: hcl::syntax [error] Invalid escape sequence; The symbol \"x\" is not a valid escape sequence selector."),
+        "{out}"
+    );
+    assert!(!out.contains("single-line block"), "{out}");
 }
 
 #[test]

@@ -299,6 +299,11 @@ fn hcl1_idiom(
     line: &str,
     message: &str,
 ) -> Option<(Span, &'static str, &'static str)> {
+    // A bad escape is no HCL1 idiom, wherever it stands (R16-33: `meta {
+    // l = "\x" }` was taken for a single-line block of two arguments).
+    if message.contains("escape sequence") {
+        return None;
+    }
     let indent = line.len() - line.trim_start().len();
     let trimmed = line.trim_start();
     let at = |a: usize, b: usize| Span::new(a, b.max(a + 1).min(text.len()));
