@@ -43,7 +43,6 @@ pub mod hcl1_syntax;
 mod hcl1_top_keys;
 mod hcl1_unread;
 pub mod hclsyntax;
-mod heredoc;
 mod job_text;
 pub use job_text::{is_job_file, opens_job_block};
 mod json_body;
@@ -67,6 +66,7 @@ pub use sent::{
 mod regexp_unknown;
 pub(crate) mod sha1;
 mod start_range;
+mod template_parts;
 pub mod time_zone;
 pub mod tree;
 mod undecoded;

@@ -181,7 +181,13 @@ fn not_followed(source: &Source, at: usize, ours: &str, reads: bool, v: NomadVer
         },
     )
     .at(source, span, "not read here")
-    .help("keep numbers within a 64-bit float's range (about 1.8e308), or judge the file on the cluster")
+    // The numbers hint only where a number may be what hclsyntax reads
+    // (R16-33: an escape it refuses got it too).
+    .help(if reads {
+        "keep numbers within a 64-bit float's range (about 1.8e308), or judge the file on the cluster"
+    } else {
+        "judge the file on the cluster (`nomad job validate`)"
+    })
     .into()
 }
 
@@ -204,10 +210,22 @@ fn blind_spot(source: &Source, at: usize, v: NomadVersion) -> Option<Diags> {
     }
     // The rest are ASCII; this is an identifier character of a Unicode
     // later than hclsyntax's 9.0 (`Invalid character` there), in a file
-    // whose other errors we cannot word (a template directive, a `for`).
+    // whose other errors we cannot word (a malformed template directive,
+    // a `for`).
     let later = source.text.get(at..).and_then(|t| t.chars().next());
     if let (Some(_), Some(c)) = (Era::of(v), later.filter(|c| !c.is_ascii())) {
         return Some(later_unicode(source, at, c, v));
+    }
+    // hcl-edit took a bad escape in a directive's body that hclsyntax
+    // refuses: Nomad refuses the file, in words not followed here.
+    if Era::of(v).is_some() && hclsyntax::bad_escape_at(&source.text, at) {
+        return Some(not_followed(
+            source,
+            at,
+            "invalid escape sequence",
+            false,
+            v,
+        ));
     }
     quoted_newline.then(|| ours.into())
 }
@@ -281,6 +299,11 @@ fn hcl1_idiom(
     line: &str,
     message: &str,
 ) -> Option<(Span, &'static str, &'static str)> {
+    // A bad escape is no HCL1 idiom, wherever it stands (R16-33: `meta {
+    // l = "\x" }` was taken for a single-line block of two arguments).
+    if message.contains("escape sequence") {
+        return None;
+    }
     let indent = line.len() - line.trim_start().len();
     let trimmed = line.trim_start();
     let at = |a: usize, b: usize| Span::new(a, b.max(a + 1).min(text.len()));

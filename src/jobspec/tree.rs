@@ -6,7 +6,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_labels::schema_labels;
-use super::eval::{hcl_error, iter_pairs, span_of, to_string, EvalError, Scope};
+use super::eval::{hcl_error, span_of, to_string, EvalError, Scope};
 use super::model::Value;
 use super::vars::eval_diags;
 use crate::diag::{Diag, Diags};
@@ -226,7 +226,25 @@ fn expand_dynamic(
         },
         None => Vec::new(),
     };
-    let items = iter_pairs(&coll).unwrap_or_default();
+    // Over a set, `.key` is the element itself (R16-31: for_expr.rs
+    // keyed_pairs); it matters only where the block reads `.key`.
+    let key_used = || {
+        let text: String = src
+            .text
+            .get(header.start..header.end)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        text.contains(&format!("{iter_name}.key")) || text.contains(&format!("{iter_name}["))
+    };
+    let items = match scope.keyed_pairs(&coll, &for_each.value, key_used) {
+        Ok(items) => items,
+        Err(e) => {
+            diags.extend(eval_diags(src, e));
+            return vec![];
+        }
+    };
     let mut out = Vec::new();
     for (k, v) in items {
         let mut it = std::collections::BTreeMap::new();

@@ -187,7 +187,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
     }
     // hclsyntax refuses an identifier character of a later Unicode than
     // its 9.0 (`Invalid character`), which hcl-edit takes; its words were
-    // not found above (a template directive, a `for`), so say so.
+    // not found above (a malformed template directive, a `for`), so say so.
     if era.is_some()
         && super::hclsyntax::hcl_edit_blind_spot(&src.text)
             .and_then(|at| src.text.get(at..)?.chars().next())

@@ -372,9 +372,17 @@ fn literal_text(e: &Expression, text: &str) -> Option<String> {
         }
         Expression::HeredocTemplate(h) => {
             let mut out = String::new();
-            // `<<-`: hcl's stripping, not hcl-edit's (heredoc.rs).
-            let flushed = super::heredoc::flush(h, text);
-            for el in flushed.as_ref().unwrap_or(&h.template).iter() {
+            // `<<-`: hclsyntax's stripping, not hcl-edit's (template_parts.rs).
+            let at = hcl_edit::Span::span(&**h)?.start;
+            let flushed = text
+                .get(at..)?
+                .starts_with("<<-")
+                .then(|| super::template_parts::hclsyntax_template(&h.template, at, text));
+            let template = match flushed {
+                Some(t) => t?,
+                None => h.template.clone(),
+            };
+            for el in template.iter() {
                 match el {
                     hcl_edit::template::Element::Literal(l) => out.push_str(l.value()),
                     _ => return None,

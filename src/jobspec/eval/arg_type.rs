@@ -25,7 +25,7 @@ impl Scope<'_> {
         }
     }
 
-    fn known_type(&self, e: &Expression, v: &Value) -> Option<Exact> {
+    pub(super) fn known_type(&self, e: &Expression, v: &Value) -> Option<Exact> {
         if let Some(p) = primitive(v) {
             return Some(p);
         }

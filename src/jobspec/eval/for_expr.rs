@@ -14,9 +14,16 @@ impl Scope<'_> {
     pub(super) fn for_expr(&mut self, f: &hcl_edit::expr::ForExpr) -> R {
         let coll_expr = &f.intro.collection_expr;
         let coll = self.ev(coll_expr)?;
-        let items = self.iterable(&coll, coll_expr)?;
         let kname = f.intro.key_var.as_ref().map(|k| k.as_str().to_string());
         let vname = f.intro.value_var.as_str().to_string();
+        let items = self.iterable(&coll, coll_expr, kname.as_deref(), &|| {
+            let mut text = self.src(&f.value_expr);
+            for e in f.key_expr.iter().chain(f.cond.as_ref().map(|c| &c.expr)) {
+                text.push(' ');
+                text.push_str(&self.src(e));
+            }
+            text
+        })?;
         let cty = cty_release(self.fns.version);
         let cond_range = f.cond.as_ref().map(|c| self.range(&c.expr));
         if let Some(c) = &f.cond {
@@ -82,10 +89,14 @@ impl Scope<'_> {
 
     /// The `(key, value)` pairs of a `for` expression's (or directive's)
     /// collection: a null or a primitive is refused at the collection.
+    /// `key`: the key's name, if one is bound; `body`: the text that may
+    /// use it (read only where a list's kind is not known).
     pub(super) fn iterable(
         &self,
         coll: &Value,
         at: &Expression,
+        key: Option<&str>,
+        body: &dyn Fn() -> String,
     ) -> Result<Vec<(Value, Value)>, Fail> {
         match coll {
             Value::Null => Err(hcl_error(
@@ -105,6 +116,39 @@ impl Scope<'_> {
                 "a for expression needs a list, set or map",
             )
             .into()),
+            _ => Ok(self.keyed_pairs(coll, at, || {
+                key.is_some_and(|k| mentions(&body(), &[Some(k)]))
+            })?),
+        }
+    }
+
+    /// A collection's `(key, value)` pairs as go-cty's ElementIterator
+    /// gives them: a map's keys, a list's or tuple's indexes, a set's
+    /// elements themselves (shape.rs [`ListKind`]). Where whether a list
+    /// is a set is not known and `key_used()` says the key is read, the
+    /// answer is "cannot tell"; an unread key makes no difference.
+    pub fn keyed_pairs(
+        &self,
+        coll: &Value,
+        at: &Expression,
+        key_used: impl FnOnce() -> bool,
+    ) -> Result<Vec<(Value, Value)>, EvalError> {
+        let Value::List(items) = coll else {
+            return Ok(iter_pairs(coll).unwrap_or_default());
+        };
+        match self.list_kind(at, coll) {
+            shape::ListKind::Set => Ok(items.iter().map(|v| (v.clone(), v.clone())).collect()),
+            shape::ListKind::Unknown if !items.is_empty() && key_used() => Err(EvalError {
+                code: shape::SHAPE_CANNOT_TELL,
+                ..EvalError::new(
+                    self.range(at),
+                    format!(
+                        "cannot tell what Nomad {} binds as this iteration's key: over a set it is each element itself, over a list or tuple its index, and which of the two this collection is is not known here",
+                        self.fns.version
+                    ),
+                    "say which it is with convert(..., list(string)) or convert(..., set(string)) (or the element type it holds)",
+                )
+            }),
             _ => Ok(iter_pairs(coll).unwrap_or_default()),
         }
     }

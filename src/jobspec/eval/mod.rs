@@ -264,14 +264,18 @@ impl<'a> Scope<'a> {
                         other => other,
                     };
                 }
-                let s = self.template(tpl)?;
+                let ours = self.hclsyntax_template(tpl, sp, false)?;
+                let s = self.template(ours.as_ref().unwrap_or(tpl))?;
                 charge(1, s.len() as u64, sp)?;
                 Value::String(self.nfc(s, sp)?)
             }
             Expression::HeredocTemplate(h) => {
-                // `<<-`: hcl's stripping, not hcl-edit's (heredoc.rs).
-                let flushed = super::heredoc::flush(h, self.text);
-                let s = self.template(flushed.as_ref().unwrap_or(&h.template))?;
+                let flush = self
+                    .text
+                    .get(sp.start..)
+                    .is_some_and(|t| t.starts_with("<<-"));
+                let ours = self.hclsyntax_template(&h.template, sp, flush)?;
+                let s = self.template(ours.as_ref().unwrap_or(&h.template))?;
                 charge(1, s.len() as u64, sp)?;
                 Value::String(self.nfc(s, sp)?)
             }

@@ -9,6 +9,7 @@
 use hcl_edit::expr::{Expression, TraversalOperator};
 
 use super::Scope;
+use crate::jobspec::model::Value;
 
 /// The cty kind of a map value.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -68,6 +69,97 @@ impl Scope<'_> {
                 }
             }
             _ => Shape::Unknown,
+        }
+    }
+}
+
+/// Whether a list value is a cty set: a `for` expression, a `%{ for }`
+/// and a dynamic block bind each element of a set as its own key (go-cty
+/// cty/element_iterator.go setElementIterator.Element returns the value
+/// twice; hclsyntax ForExpr.Value and ext/dynblock take it), and a list's
+/// or tuple's index otherwise (R16-31).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum ListKind {
+    Set,
+    Sequence,
+    Unknown,
+}
+
+/// The functions of jobspec2's table (jobspec2/functions.go, v1.0.0 to
+/// v2.0.5) whose result is always a list or a tuple, never a set.
+const SEQUENCE_FUNCTIONS: &[&str] = &[
+    "chunklist",
+    "cidrsubnets",
+    "coalescelist",
+    "compact",
+    "concat",
+    "csvdecode",
+    "distinct",
+    "flatten",
+    "formatlist",
+    "jsondecode",
+    "keys",
+    "range",
+    "slice",
+    "sort",
+    "split",
+    "values",
+    "yamldecode",
+];
+
+/// The functions whose result is always a set (go-cty stdlib's
+/// SetIntersectionFunc and SetUnionFunc, go-cty-funcs' fileset).
+const SET_FUNCTIONS: &[&str] = &["setintersection", "setunion", "fileset"];
+
+impl Scope<'_> {
+    /// The kind of the list `e` evaluates to (its value `v`), read off the
+    /// expression as [`Scope::map_shape`] does: constructors and `for`
+    /// expressions are tuples; a function's result where its kind is fixed;
+    /// `setproduct` a set if any argument is one (go-cty SetProductFunc); a
+    /// variable, a local or `convert()` as its known type says (arg_type.rs);
+    /// anything else unknown.
+    pub(super) fn list_kind(&self, e: &Expression, v: &Value) -> ListKind {
+        use crate::jobspec::var_convert::Exact;
+        match e {
+            Expression::Array(_) | Expression::ForExpr(_) => ListKind::Sequence,
+            Expression::Parenthesis(p) => self.list_kind(p.inner(), v),
+            Expression::Conditional(c) => {
+                let a = self.list_kind(&c.true_expr, v);
+                if a == self.list_kind(&c.false_expr, v) {
+                    a
+                } else {
+                    ListKind::Unknown
+                }
+            }
+            Expression::FuncCall(f) if SET_FUNCTIONS.contains(&f.name.name.as_str()) => {
+                ListKind::Set
+            }
+            Expression::FuncCall(f) if SEQUENCE_FUNCTIONS.contains(&f.name.name.as_str()) => {
+                ListKind::Sequence
+            }
+            Expression::FuncCall(f)
+                if f.name.name.as_str() == "setproduct" && !f.args.expand_final() =>
+            {
+                // The arguments' values are not at hand: their kinds are
+                // read off their expressions alone.
+                let kinds: Vec<ListKind> = f
+                    .args
+                    .iter()
+                    .map(|a| self.list_kind(a, &Value::Null))
+                    .collect();
+                if kinds.contains(&ListKind::Set) {
+                    ListKind::Set
+                } else if kinds.iter().all(|k| *k == ListKind::Sequence) {
+                    ListKind::Sequence
+                } else {
+                    ListKind::Unknown
+                }
+            }
+            _ => match self.known_type(e, v) {
+                Some(Exact::Set(_)) => ListKind::Set,
+                Some(Exact::List(_) | Exact::Tuple(_)) => ListKind::Sequence,
+                _ => ListKind::Unknown,
+            },
         }
     }
 }

@@ -1,39 +1,51 @@
-//! String templates: interpolations, `%{if}`/`%{for}` directives and
-//! their whitespace stripping.
+//! String templates: interpolations and `%{if}`/`%{for}` directives, over
+//! literals as hclsyntax makes them (template_parts.rs: escapes, `~`
+//! trimming and `<<-` stripping are applied there, once).
 
 use super::*;
 
 impl Scope<'_> {
-    pub(super) fn template(&mut self, t: &Template) -> Result<String, Fail> {
-        self.template_stripped(t, false, false)
+    /// The template with hclsyntax's literal values (template_parts.rs),
+    /// where hcl-edit's may differ; None where they are hcl-edit's own.
+    /// `sp`: the template expression's span (its `"` or `<<`).
+    pub(super) fn hclsyntax_template(
+        &self,
+        t: &Template,
+        sp: Span,
+        flush: bool,
+    ) -> Result<Option<Template>, Fail> {
+        use crate::jobspec::template_parts as parts;
+        // Before 1.0, hcl v1 has neither directives nor `~`.
+        if self.hcl1.is_some() || !parts::needs_hclsyntax(t, flush) {
+            return Ok(None);
+        }
+        match parts::hclsyntax_template(t, sp.start, self.text) {
+            Some(t) => Ok(Some(t)),
+            None => Err(EvalError {
+                code: shape::SHAPE_CANNOT_TELL,
+                ..EvalError::new(
+                    sp,
+                    format!(
+                        "cannot tell what Nomad {} makes of this template: its text is not read again here as hclsyntax reads it",
+                        self.fns.version
+                    ),
+                    "judge the file on the cluster (`nomad job validate`)",
+                )
+            }
+            .into()),
+        }
     }
 
-    /// `lead`/`trail`: a `~` on the enclosing directive strips whitespace at
-    /// the start/end of this (nested) template.
-    pub(super) fn template_stripped(
-        &mut self,
-        t: &Template,
-        lead: bool,
-        trail: bool,
-    ) -> Result<String, Fail> {
+    /// A template's value: its literals as they are (hclsyntax's, with any
+    /// `~` already applied: [`Self::hclsyntax_template`]), its
+    /// interpolations and directives evaluated.
+    pub(super) fn template(&mut self, t: &Template) -> Result<String, Fail> {
         let mut out = String::new();
         // hclsyntax evaluates every part and reports each one's errors.
         let mut gather = Gather::default();
-        let elems: Vec<&Element> = t.iter().collect();
-        for (i, el) in elems.iter().enumerate() {
+        for el in t.iter() {
             match el {
-                Element::Literal(l) => {
-                    let mut s: &str = l.as_str();
-                    if (i > 0 && strip_after(elems[i - 1])) || (i == 0 && lead) {
-                        s = s.trim_start();
-                    }
-                    if elems.get(i + 1).is_some_and(|n| strip_before(n))
-                        || (i + 1 == elems.len() && trail)
-                    {
-                        s = s.trim_end();
-                    }
-                    out.push_str(s);
-                }
+                Element::Literal(l) => out.push_str(l.as_str()),
                 Element::Interpolation(ip) => match self.ev(&ip.expr) {
                     Ok(v) => match self.interpolated(&v, &ip.expr) {
                         Ok(s) => out.push_str(&s),
@@ -90,19 +102,10 @@ impl Scope<'_> {
 
     /// `%{ if }`: a conditional whose results are templates.
     fn if_directive(&mut self, ifd: &hcl_edit::template::IfDirective) -> Result<String, Fail> {
-        use hcl_edit::template::Strip;
-        let end = |s: &Strip| matches!(s, Strip::End | Strip::Both);
-        let start = |s: &Strip| matches!(s, Strip::Start | Strip::Both);
-        let endif_start = start(&ifd.endif_expr.strip);
         if self.condition(&ifd.if_expr.cond_expr)? {
-            let trail = ifd
-                .else_expr
-                .as_ref()
-                .map(|e| start(&e.strip))
-                .unwrap_or(endif_start);
-            self.template_stripped(&ifd.if_expr.template, end(&ifd.if_expr.strip), trail)
+            self.template(&ifd.if_expr.template)
         } else if let Some(e) = &ifd.else_expr {
-            self.template_stripped(&e.template, end(&e.strip), endif_start)
+            self.template(&e.template)
         } else {
             Ok(String::new())
         }
@@ -110,12 +113,10 @@ impl Scope<'_> {
 
     /// `%{ for }`: a `for` expression whose results are joined.
     fn for_directive(&mut self, fd: &hcl_edit::template::ForDirective) -> Result<String, Fail> {
-        use hcl_edit::template::Strip;
         let fe = &fd.for_expr;
         let coll = self.ev(&fe.collection_expr)?;
-        let items = self.iterable(&coll, &fe.collection_expr)?;
-        let lead = matches!(fe.strip, Strip::End | Strip::Both);
-        let trail = matches!(fd.endfor_expr.strip, Strip::Start | Strip::Both);
+        let key = fe.key_var.as_ref().map(|k| k.as_str());
+        let items = self.iterable(&coll, &fe.collection_expr, key, &|| self.src(&fe.template))?;
         let mut out = String::new();
         let mut gather = Gather::default();
         for (k, v) in items {
@@ -124,7 +125,7 @@ impl Scope<'_> {
                 self.bindings.push((kn.as_str().to_string(), k));
             }
             self.bindings.push((fe.value_var.as_str().to_string(), v));
-            let r = self.template_stripped(&fe.template, lead, trail);
+            let r = self.template(&fe.template);
             self.bindings.truncate(base);
             if let Some(Value::String(s)) = gather.take(r.map(Value::String)) {
                 out.push_str(&s);
@@ -132,28 +133,5 @@ impl Scope<'_> {
         }
         gather.finish()?;
         Ok(out)
-    }
-}
-fn strip_after(el: &Element) -> bool {
-    use hcl_edit::template::Strip;
-    match el {
-        Element::Interpolation(i) => matches!(i.strip, Strip::End | Strip::Both),
-        Element::Directive(d) => match &**d {
-            Directive::If(i) => matches!(i.endif_expr.strip, Strip::End | Strip::Both),
-            Directive::For(f) => matches!(f.endfor_expr.strip, Strip::End | Strip::Both),
-        },
-        Element::Literal(_) => false,
-    }
-}
-
-fn strip_before(el: &Element) -> bool {
-    use hcl_edit::template::Strip;
-    match el {
-        Element::Interpolation(i) => matches!(i.strip, Strip::Start | Strip::Both),
-        Element::Directive(d) => match &**d {
-            Directive::If(i) => matches!(i.if_expr.strip, Strip::Start | Strip::Both),
-            Directive::For(f) => matches!(f.for_expr.strip, Strip::Start | Strip::Both),
-        },
-        Element::Literal(_) => false,
     }
 }

@@ -7,8 +7,9 @@
 //!
 //! hcl-edit stays our parser; this reduction of hclsyntax's scanner and
 //! parser runs only on a file hcl-edit refused, so a valid file costs
-//! nothing more. Where it does not follow hclsyntax (template directives,
-//! errors inside `for` expressions) it says "cannot tell", and
+//! nothing more. Where it does not follow hclsyntax (unbalanced or
+//! malformed template directives, errors inside `for` expressions) it
+//! says "cannot tell", and
 //! the caller keeps its own words rather than print a text that looks like
 //! Nomad's and is not.
 //!
@@ -19,6 +20,7 @@
 //! scopes, and longer interpolation texts.
 
 mod parse;
+pub mod parts;
 mod scan;
 mod unicode9;
 
@@ -89,6 +91,12 @@ pub fn line_comments(text: &str) -> Vec<(usize, usize)> {
 /// [`diagnose`] decides. One pass over the text, nothing kept.
 pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
     scan::hcl_edit_blind_spot(text)
+}
+
+/// Is `at` a quoted literal with an escape hclsyntax refuses, one of
+/// [`hcl_edit_blind_spot`]'s?
+pub fn bad_escape_at(text: &str, at: usize) -> bool {
+    text.is_char_boundary(at) && scan::bad_escape_at(text, at)
 }
 
 /// Every error hclsyntax reports for `text` (lexer errors first, then the

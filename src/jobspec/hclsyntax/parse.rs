@@ -2,8 +2,9 @@
 //! to what decides its diagnostics: which tokens it consumes, where it
 //! recovers, and which errors it reports before and after its `recovery`
 //! flag is set (once set, most later errors are not reported). No tree is
-//! built. Template directives (`%{ if }`) and errors inside `for`
-//! expressions are not followed: there the result is "cannot tell".
+//! built. Malformed or unbalanced template directives (`%{ if }` without
+//! its `%{ endif }`) and errors inside `for` expressions are not
+//! followed: there the result is "cannot tell".
 
 use std::collections::HashMap;
 

@@ -111,7 +111,8 @@ pub fn scan(text: &str, double_colon: bool) -> Vec<Token> {
 /// What hcl-edit accepts and hclsyntax refuses, found in one pass that
 /// keeps nothing: a quoted string that runs past its line end (the offset
 /// of the first is returned), a number literal cty cannot read (`1.2.3`),
-/// a legacy index chained in one number (`a.1.2`), a splat inside an
+/// a legacy index chained in one number (`a.1.2`), a bad escape (which
+/// hcl-edit takes in a directive's body), a splat inside an
 /// attribute-only splat (`a.*.*`) and an identifier character of a
 /// Unicode later than hclsyntax's 9.0 (`aꟀ`, `a<U+200D>b`).
 pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
@@ -120,6 +121,10 @@ pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
     scan_into(text, true, &mut |t| {
         let bad = match t.tok {
             Tok::QuotedNewline => true,
+            // hcl-edit decodes no escape in a quoted string's directive
+            // body (it reads it as a heredoc's); hclsyntax decodes every
+            // literal token's (R16-32).
+            Tok::QuotedLit => bad_escape_at(text, t.start),
             Tok::NumberLit => {
                 let s = &text[t.start..t.end];
                 !super::parse::valid_number(s) || (prev[2] == Tok::Dot && s.contains('.'))
@@ -146,7 +151,7 @@ pub fn hcl_edit_blind_spot(text: &str) -> Option<usize> {
 }
 
 /// [`scan`] into `sink`, which returns false to stop.
-fn scan_into(text: &str, double_colon: bool, sink: &mut dyn FnMut(Token) -> bool) {
+pub(super) fn scan_into(text: &str, double_colon: bool, sink: &mut dyn FnMut(Token) -> bool) {
     let b = text.as_bytes();
     let stopped = std::cell::Cell::new(false);
     let mut emit = |tok, start, end| {
@@ -376,6 +381,22 @@ fn scan_into(text: &str, double_colon: bool, sink: &mut dyn FnMut(Token) -> bool
                 let mut end = if c == '$' || c == '%' {
                     match interp_open(i + 1) {
                         Some((_, n)) if b[i + 1] == b[i] => i + 1 + n,
+                        // TemplateNotInterp is `$` and any one byte but
+                        // `{` (its fhold undone where "HeredocStringLiteral
+                        // EndOfLine" is the longest match): before a line
+                        // end, `$ \n` is the tokens `$ ` and `\n` (Go's
+                        // LexConfig, hcl 68a97f93bb48 and v2.20.2).
+                        _ if b.get(i + 1).is_some_and(|x| x.is_ascii() && *x != b'{')
+                            && (b[i + 2..].starts_with(b"\n")
+                                || b[i + 2..].starts_with(b"\r\n")) =>
+                        {
+                            if let Some(h) = heredocs.last_mut() {
+                                h.start_of_line = true;
+                            }
+                            push(&mut out, Tok::StringLit, i, i + 2);
+                            i += 2;
+                            continue;
+                        }
                         _ => i + 1,
                     }
                 } else {
@@ -493,6 +514,13 @@ fn heredoc_open(text: &str, i: usize) -> Option<usize> {
         return None;
     };
     Some(at + end + nl)
+}
+
+/// Does the quoted literal token at byte `at` hold an escape hclsyntax
+/// refuses (ParseStringLiteralToken)?
+pub fn bad_escape_at(text: &str, at: usize) -> bool {
+    let s = &text[at..quoted_run(text, at)];
+    s.contains('\\') && !super::parts::string_literal(s, true).1.is_empty()
 }
 
 /// A run of a quoted string's literal characters: escapes (`\` and any

@@ -1,7 +1,8 @@
 //! Templates and string literals as hclsyntax parses them
 //! (parser_template.go parseTemplateParts, parser.go
 //! ParseStringLiteralToken): interpolations, their closing brace, and
-//! escapes. Directives (`%{ if }`) are not followed.
+//! escapes. Directives (`%{ if }`, `%{ for }`) are followed where they
+//! are well formed and balance; elsewhere the answer is "cannot tell".
 
 use super::{Parser, Span};
 use crate::jobspec::hclsyntax::scan::{Tok, Token};
@@ -10,9 +11,15 @@ use crate::jobspec::hclsyntax::Era;
 impl Parser<'_> {
     pub(super) fn template(&mut self, end: Tok) {
         let start = Self::span(self.peek());
+        // The directives still open, innermost last: `for` or `if`/`else`.
+        let mut open: Vec<&'static str> = Vec::new();
         loop {
             let next = self.read();
             if next.tok == end {
+                // templateParser's balance errors are not followed here.
+                if !open.is_empty() {
+                    self.unsure = true;
+                }
                 return;
             }
             match next.tok {
@@ -33,9 +40,13 @@ impl Parser<'_> {
                     self.newlines.pop();
                 }
                 Tok::TemplateControl => {
-                    // Directives and their nesting are not followed here.
-                    self.unsure = true;
-                    self.recover(Tok::TemplateSeqEnd);
+                    self.newlines.push(false);
+                    if !self.directive(&mut open) {
+                        // Its error texts are not followed here.
+                        self.unsure = true;
+                        self.recover(Tok::TemplateSeqEnd);
+                    }
+                    self.newlines.pop();
                 }
                 _ => {
                     if !self.recovery {
@@ -52,6 +63,58 @@ impl Parser<'_> {
         }
     }
 
+    /// A well-formed `%{ ... }` directive, read to its closing brace, as
+    /// parseTemplateParts reads it (its expressions' errors reported), its
+    /// nesting kept in `open`: false, with nothing reported, where it is
+    /// malformed or does not balance (templateParser's words).
+    fn directive(&mut self, open: &mut Vec<&'static str>) -> bool {
+        let kw = self.peek();
+        if kw.tok != Tok::Ident {
+            return false;
+        }
+        let word = self.bytes(kw);
+        self.read();
+        match word {
+            "if" => {
+                self.expression();
+                open.push("if");
+            }
+            "for" => {
+                if self.read().tok != Tok::Ident {
+                    return false;
+                }
+                if self.peek().tok == Tok::Comma {
+                    self.read();
+                    if self.read().tok != Tok::Ident {
+                        return false;
+                    }
+                }
+                let kw_in = self.read();
+                if !self.is_keyword(kw_in, "in") {
+                    return false;
+                }
+                self.expression();
+                open.push("for");
+            }
+            "else" if open.last() == Some(&"if") => {
+                open.pop();
+                open.push("else");
+            }
+            "endif" if matches!(open.last(), Some(&"if") | Some(&"else")) => {
+                open.pop();
+            }
+            "endfor" if open.last() == Some(&"for") => {
+                open.pop();
+            }
+            _ => return false,
+        }
+        if self.peek().tok != Tok::TemplateSeqEnd {
+            return false;
+        }
+        self.read();
+        true
+    }
+
     fn interp_error(&mut self, close: Token, start: Span, end: Tok) {
         const UNCLOSED: &str = "Unclosed template interpolation sequence";
         const EXTRA: &str = "Extra characters after interpolation expression";
@@ -64,67 +127,19 @@ impl Parser<'_> {
         }
     }
 
-    /// The escapes of a quoted literal (hclsyntax ParseStringLiteralToken).
+    /// The escapes of a quoted literal (hclsyntax ParseStringLiteralToken,
+    /// one reading of them: parts.rs).
     pub(super) fn string_lit(&mut self, t: Token, quoted: bool) {
         if !quoted {
             return;
         }
-        let s = self.bytes(t);
-        let b = s.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] != b'\\' {
-                i += s[i..].chars().next().map_or(1, char::len_utf8);
-                continue;
-            }
-            let Some(sel) = s[i + 1..].chars().next() else {
-                self.err(
-                    "Invalid escape sequence",
-                    "Backslash must be followed by an escape sequence selector character.",
-                    (t.start + i, t.start + i + 1),
-                );
-                break;
-            };
-            let mut end = i + 1 + sel.len_utf8();
-            match sel {
-                'n' | 'r' | 't' | '"' | '\\' => {}
-                'u' | 'U' => {
-                    let want = if sel == 'u' { 4 } else { 8 };
-                    let hex = b[end..]
-                        .iter()
-                        .take(want)
-                        .take_while(|c| c.is_ascii_hexdigit())
-                        .count();
-                    end += hex;
-                    let at = (t.start + i, t.start + end);
-                    if hex != want {
-                        let detail = if sel == 'u' {
-                            "The \\u escape sequence must be followed by four hexadecimal digits."
-                        } else {
-                            "The \\U escape sequence must be followed by eight hexadecimal digits."
-                        };
-                        self.err("Invalid escape sequence", detail, at);
-                    } else {
-                        let n = u32::from_str_radix(&s[i + 2..end], 16).unwrap_or(u32::MAX);
-                        if char::from_u32(n).is_none() {
-                            let detail = format!("Cannot encode character U+{n:04x} in UTF-8.");
-                            self.err("Invalid escape sequence", detail, at);
-                        }
-                    }
-                }
-                other => {
-                    let detail = format!(
-                        "The symbol {} is not a valid escape sequence selector.",
-                        crate::gotext::go_quote(&other.to_string())
-                    );
-                    self.err(
-                        "Invalid escape sequence",
-                        detail,
-                        (t.start + i, t.start + end),
-                    );
-                }
-            }
-            i = end;
+        let (_, errors) = crate::jobspec::hclsyntax::parts::string_literal(self.bytes(t), true);
+        for e in errors {
+            self.err(
+                crate::jobspec::hclsyntax::parts::INVALID_ESCAPE,
+                e.detail,
+                (t.start + e.start, t.start + e.end),
+            );
         }
     }
 }
