@@ -183,3 +183,27 @@ fn an_import_counts_the_finished_allocations() {
         "{note}"
     );
 }
+
+/// `check`'s NP403 replays the plan with the same model: a/g's share of
+/// its shuffles lies near 68.75%, not 87.5%.
+#[test]
+fn np403_follows_the_hinted_odds() {
+    let d = world("pmh-np403", "1.9.6", "hint");
+    std::fs::rename(d.0.join("high.nomad"), d.0.join("jobs/high.nomad")).expect("moved");
+    crate::common::git(&d.0, &["init", "-q", "."]);
+    crate::common::git(&d.0, &["add", "-A"]);
+    crate::common::git(&d.0, &["commit", "-qm", "world"]);
+    let o = d.run(&["check", "--no-cache", "jobs/high.nomad"]);
+    let err = crate::common::output_text(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains("NP403") && l.contains("preempts a/g"))
+        .unwrap_or_else(|| panic!("{err}"));
+    let share: f64 = line
+        .split(" in ")
+        .nth(1)
+        .and_then(|t| t.split('%').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((share - 68.75).abs() < 15.0, "{line}");
+}
