@@ -315,6 +315,7 @@ mod plan_warnings;
 mod precommit_framework;
 mod preempt_device_stale;
 mod preempt_group_network;
+mod preempt_map_hint;
 mod preempt_map_order;
 mod preempt_network;
 mod quota_keys_by_release;

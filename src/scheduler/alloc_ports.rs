@@ -315,12 +315,12 @@ pub fn on_first_address(n: &Node, alias: &str) -> bool {
 /// The note for a node ranked though Go's map order may skip it
 /// ([`Collision::ByOrder`]), with the odds when established: `position`
 /// places an allocation (by its place in the list read) in the map's
-/// insertion order, of `len` entries.
+/// insertion order, a map of `shape`.
 pub fn order_note(
     n: &Node,
     b: &ByOrder,
     position: impl Fn(usize) -> Option<usize>,
-    len: usize,
+    shape: crate::gomap::Shape,
     v: NomadVersion,
 ) -> String {
     let odds = if b.more {
@@ -329,12 +329,11 @@ pub fn order_note(
         let ignoring: Option<Vec<usize>> = b.ignoring.iter().map(|k| position(*k)).collect();
         position(b.strict)
             .zip(ignoring)
-            .and_then(|(s, i)| collides_odds(s, &i, len))
+            .and_then(|(s, i)| collides_odds(s, &i, shape))
     };
     let odds = match odds {
         Some(p) => format!("{:.1}%", p * 100.0),
-        None => "odds not established: more than 8 allocations on the node, or several such ports"
-            .to_string(),
+        None => format!("{}, or several such ports", super::preempt::NOT_ESTABLISHED),
     };
     format!(
         "node {:?}: allocations hold port {} on one address, one without ignore_collision and the others with it; Nomad {v} skips the node (\"network: port collision\") when its proposed list (a Go map) indexes an ignoring one first ({odds}), and this plan takes the node as not skipped",
@@ -373,23 +372,16 @@ fn judge(marked: bool, held: &[(usize, bool)]) -> Collision {
 }
 
 /// The chance that the allocation at insertion position `strict` of a Go
-/// map of `len` entries comes after one at `ignoring` when iterated: a map
-/// of at most 8 entries is one group of 8 slots in insertion order, read
-/// from a random slot and wrapping (runtime/map.go `mapiterinit` before Go
-/// 1.24, internal/runtime/maps `Iter.Init` from 1.24), so `strict` comes
-/// first when the start falls in the gap before it. Larger maps spread
-/// entries by a random hash seed: not established.
-pub fn collides_odds(strict: usize, ignoring: &[usize], len: usize) -> Option<f64> {
-    if len > 8 || ignoring.is_empty() || strict >= 8 {
+/// map of `shape` comes after one at `ignoring` when iterated: one minus
+/// its chance to come first of them ([`crate::gomap::first_of_in`]).
+pub fn collides_odds(strict: usize, ignoring: &[usize], shape: crate::gomap::Shape) -> Option<f64> {
+    let others: Vec<usize> = ignoring.iter().copied().filter(|j| *j != strict).collect();
+    if others.is_empty() {
         return None;
     }
-    // The gap back to the nearest ignoring slot before it, wrapping.
-    let gap = ignoring
-        .iter()
-        .filter(|&&j| j != strict && j < 8)
-        .map(|&j| (strict + 8 - j) % 8)
-        .min()?;
-    Some(1.0 - gap as f64 / 8.0)
+    let marked: Vec<usize> = std::iter::once(strict).chain(others).collect();
+    let first = crate::gomap::first_of_in(&marked, shape)?;
+    first.first().map(|p| 1.0 - p)
 }
 
 #[cfg(test)]

@@ -188,11 +188,33 @@ fn an_allocation_without_a_port_number_holds_none() {
 fn the_odds_are_the_gap_before_the_strict_holder_out_of_8() {
     // Slots 0 (strict) and 1 (ignoring): the strict one is first only
     // when the walk starts at 2..=7 or 0, i.e. 7 of 8 starts.
-    assert_eq!(collides_odds(0, &[1], 2), Some(1.0 / 8.0));
-    assert_eq!(collides_odds(1, &[0], 2), Some(7.0 / 8.0));
+    let small = crate::gomap::Shape::unhinted;
+    assert_eq!(collides_odds(0, &[1], small(2)), Some(1.0 / 8.0));
+    assert_eq!(collides_odds(1, &[0], small(2)), Some(7.0 / 8.0));
     // The nearest ignoring slot before it decides.
-    assert_eq!(collides_odds(3, &[0, 2], 4), Some(7.0 / 8.0));
-    assert_eq!(collides_odds(0, &[1], 9), None);
+    assert_eq!(collides_odds(3, &[0, 2], small(4)), Some(7.0 / 8.0));
+    assert_eq!(collides_odds(0, &[1], small(9)), None);
+}
+
+/// A map made with a larger hint spreads the two over buckets (rt16a
+/// R16-11): the strict holder first at 0 is passed 31.25% of the time
+/// before Go 1.24, 28.125% from it.
+#[test]
+fn a_larger_hint_spreads_the_holders() {
+    use crate::gomap::{Runtime, Shape};
+    let hinted = |runtime| Shape {
+        runtime,
+        hint: 10,
+        len: 2,
+    };
+    assert_eq!(
+        collides_odds(0, &[1], hinted(Runtime::Buckets)),
+        Some(0.3125)
+    );
+    assert_eq!(
+        collides_odds(0, &[1], hinted(Runtime::Swiss)),
+        Some(9.0 / 32.0)
+    );
 }
 
 #[test]

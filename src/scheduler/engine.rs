@@ -393,6 +393,15 @@ impl<'w> Engine<'w> {
             .chain(plan.placed.on_node(pos))
     }
 
+    /// How many of the node's stored allocations the plan so far has
+    /// taken off it (stopped or preempted: Nomad's `RemoveAllocs`).
+    pub(super) fn gone_on(&self, pos: usize) -> usize {
+        let dropped = &self.dropped;
+        self.by_node
+            .get(pos)
+            .map_or(0, |list| list.iter().filter(|&&i| dropped.gone(i)).count())
+    }
+
     pub(super) fn stored(&self, id: &str) -> Option<&'w Allocation> {
         let state = self.state;
         self.alloc_pos

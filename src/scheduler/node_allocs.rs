@@ -66,6 +66,11 @@ impl Dropped {
         self.0.get(i).is_some_and(|f| *f != 0)
     }
 
+    /// Taken off its node (stopped or preempted), not only replaced.
+    pub(super) fn gone(&self, i: usize) -> bool {
+        self.0.get(i).is_some_and(|f| *f & GONE != 0)
+    }
+
     pub(super) fn set(&mut self, i: usize, flag: u8, on: bool, len: usize) {
         if self.0.is_empty() {
             if !on {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 mod device;
 mod group_order;
 mod network;
-pub use group_order::{note as group_order_note, GroupPick, MapOdds};
+pub use group_order::{note as group_order_note, GroupPick, MapOdds, NOT_ESTABLISHED};
 pub use network::{Chance, NetworkPick, ProposedOrder};
 
 use super::fit::{resource_distance, Comparable};

@@ -168,9 +168,10 @@ impl Engine<'_> {
         // Where each allocation sits in ProposedAllocs' map (only read when
         // Go's map order decides).
         let position = |a: &Allocation| self.proposed_slot(pos, a);
+        let shape = || self.proposed_shape(pos);
         let proposed_order = super::preempt::ProposedOrder {
             position: &position,
-            len: &|| proposed().count(),
+            shape: &shape,
         };
         // Networks: task networks are offered on a device; a group's (from
         // 0.12) is placed on a host network, ports only ([`super::net_held`]).
@@ -373,7 +374,7 @@ impl Engine<'_> {
                 let pick = make(&victims).for_task_group_drawn(
                     &Comparable::of(&ask.res),
                     &proposed_order,
-                    &mut |len| self.draw_map_order(len),
+                    &mut |shape| self.draw_map_order_in(shape),
                 );
                 if pick.victims.is_empty() {
                     return Err(dim.to_string());
@@ -462,7 +463,7 @@ impl Engine<'_> {
             chance: chance_note(n, &chance).or_else(|| {
                 let at = |k| proposed().nth(k).filter(|a| self.stored(&a.id).is_some());
                 let at = |k| at(k).map(position);
-                by_order.map(|b| order_note(n, &b, at, proposed().count(), version))
+                by_order.map(|b| order_note(n, &b, at, shape(), version))
             }),
         })
     }
@@ -535,7 +536,7 @@ fn chance_note(n: &Node, chance: &[super::preempt::Chance<'_>]) -> Option<String
                     .map(|(a, p)| format!("{a} {:.1}%", p * 100.0))
                     .collect::<Vec<_>>()
                     .join(", "),
-                None => "odds not established: more than 8 allocations on the node spread over Go's hashed buckets".to_string(),
+                None => super::preempt::NOT_ESTABLISHED.to_string(),
             };
             format!(
                 "node {:?}: allocations {list} hold static port {port} on one device; Nomad preempts the one its proposed list (a Go map) yields last ({odds}), and this plan takes {}",

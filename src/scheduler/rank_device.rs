@@ -85,13 +85,17 @@ impl Engine<'_> {
                 Err(e) => {
                     let pos = self.node_position(&n.id);
                     let position = |a: &Allocation| pos.map_or(0, |p| self.proposed_slot(p, a));
+                    let shape = || match pos {
+                        Some(p) => self.proposed_shape(p),
+                        None => crate::gomap::Shape::unhinted(proposed.len()),
+                    };
                     let order = super::preempt::ProposedOrder {
                         position: &position,
-                        len: &|| proposed.len(),
+                        shape: &shape,
                     };
                     let pick =
                         make(victims).for_device_drawn(req, &allocator, v, &order, &mut |len| {
-                            self.draw_map_order(len)
+                            self.draw_map_order_in(len)
                         });
                     if pick.victims.is_empty() {
                         note(false);

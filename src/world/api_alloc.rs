@@ -399,6 +399,17 @@ pub fn load_allocations(
     for d in batch {
         super::api_alloc_batch::decide_batch(d, world, &read, &mut pinned, &mut placed_by);
     }
+    // The state lists every allocation on its node until it is collected,
+    // finished or not, and from 1.4.0 `ProposedAllocs` makes its map with
+    // room for all of them (scheduler/context.go v1.4.0:176-198): count
+    // those not kept, by node.
+    let kept: HashSet<&str> = pinned.allocs.iter().map(|a| a.id.as_str()).collect();
+    for a in list {
+        let (id, node) = (s(a, "ID"), s(a, "NodeID"));
+        if !kept.contains(id.as_str()) && nodes.contains(node.as_str()) {
+            *pinned.listed_apart.entry(node).or_default() += 1;
+        }
+    }
     if !missing_jobs.is_empty() {
         let n = missing_jobs.len();
         missing_jobs.truncate(5);

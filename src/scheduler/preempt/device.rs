@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::group_order::{GroupPick, MapOdds, Outcome};
 use super::{outranks, Candidate, Preemptor, ProposedOrder};
 use crate::cluster::Allocation;
-use crate::gomap::{rotation, SLOTS};
+use crate::gomap::SLOTS;
 use crate::jobspec::RequestedDevice;
 use crate::scheduler::device::{device_matches, DeviceAllocator};
 use crate::structs::device::DeviceId;
@@ -123,7 +123,7 @@ impl<'a> Preemptor<'a> {
     }
 
     /// [`Preemptor::for_device`] with both of Nomad's map orders drawn
-    /// (`draw(len)`, [`crate::gomap::draw`]), and every outcome's odds
+    /// (`draw(shape)`, [`crate::gomap::draw_in`]), and every outcome's odds
     /// when another order would have chosen other victims (or none).
     /// Empty victims: preemption cannot free the request.
     pub fn for_device_drawn(
@@ -132,39 +132,41 @@ impl<'a> Preemptor<'a> {
         devices: &DeviceAllocator<'_>,
         version: NomadVersion,
         order: &ProposedOrder<'_>,
-        draw: &mut dyn FnMut(usize) -> Vec<usize>,
+        draw: &mut dyn FnMut(crate::gomap::Shape) -> Vec<usize>,
     ) -> GroupPick<'a> {
-        let len = (order.len)();
+        let shape = (order.shape)();
         let slots = self.slots(order);
         let in_order = |yielded: &[usize]| self.in_yield_order(&slots, yielded);
         let run = |yielded: &[usize], model_start: usize| {
             self.device_from(&in_order(yielded), model_start, req, devices, version)
                 .unwrap_or_default()
         };
-        let drawn_order = draw(len);
+        let drawn_order = draw(shape);
         // The models map's start slot: the first of a drawn 8-entry order.
-        let model_start = draw(SLOTS).first().copied().unwrap_or(0);
+        let model_start = draw(crate::gomap::Shape::unhinted(SLOTS))
+            .first()
+            .copied()
+            .unwrap_or(0);
         let victims = run(&drawn_order, model_start);
-        // Each proposed-map start, each models-map start: 64 equally
-        // likely runs (the models map is small: a node has few models).
+        // Each proposed-map order with its chance, each models-map start
+        // (the models map is small: a node has few models).
         let mut outcomes: Vec<(Outcome<'a>, f64)> = Vec::new();
-        let established = crate::gomap::established(len);
-        let starts: Vec<Vec<usize>> = if established {
-            (0..SLOTS).map(|s| rotation(len, s).collect()).collect()
-        } else {
+        let orders = crate::gomap::outcomes_in(shape, |o| o.collect::<Vec<usize>>());
+        let established = orders.is_some();
+        let orders = orders.unwrap_or_else(|| {
             // Not established: the order drawn and its reverse tell
             // whether the order matters at all.
             vec![
-                drawn_order.clone(),
-                drawn_order.iter().rev().copied().collect(),
+                (drawn_order.clone(), 0.5),
+                (drawn_order.iter().rev().copied().collect(), 0.5),
             ]
-        };
-        let weight = 1.0 / (starts.len() * SLOTS) as f64;
-        for yielded in &starts {
+        });
+        for (yielded, p) in &orders {
             for model_start in 0..SLOTS {
                 let o = Outcome::of(run(yielded, model_start));
+                let weight = p / SLOTS as f64;
                 match outcomes.iter_mut().find(|(x, _)| *x == o) {
-                    Some((_, p)) => *p += weight,
+                    Some((_, q)) => *q += weight,
                     None => outcomes.push((o, weight)),
                 }
             }

@@ -15,13 +15,19 @@ use super::super::fit::Comparable;
 use super::{Candidate, Preemptor, ProposedOrder};
 use crate::cluster::Allocation;
 
+/// Said of a node's proposed map whose odds [`crate::gomap`] does not
+/// establish: every note of its map order says the same.
+pub const NOT_ESTABLISHED: &str =
+    "odds not established: the allocations on the node spread over Go's hashed buckets in too many ways to weigh";
+
 /// What Go's map order left open in a preemption.
 #[derive(Debug, Clone)]
 pub enum MapOdds<'a> {
     /// Each possible set of victims (in Nomad's order) with its chance,
     /// likeliest first.
     Established(Vec<(Vec<&'a Allocation>, f64)>),
-    /// More than 8 allocations on the node: Go's hashed buckets decide.
+    /// Go's hashed buckets decide, in a way not modelled (a map growing
+    /// over several inserts, or too many layouts to weigh).
     NotEstablished,
 }
 
@@ -75,14 +81,14 @@ impl<'a> Preemptor<'a> {
 
     /// [`Preemptor::for_task_group`] with the candidates in Go's map order:
     /// `order` places each in the proposed map (insertion position, and the
-    /// map's size); `draw(len)` is one evaluation's iteration order of a
-    /// map of `len` entries ([`crate::gomap::draw`]), asked for only when
-    /// two candidates tie, so plans without a tie draw nothing.
+    /// map's shape); `draw(shape)` is one evaluation's iteration order of
+    /// such a map ([`crate::gomap::draw_in`]), asked for only when two
+    /// candidates tie, so plans without a tie draw nothing.
     pub fn for_task_group_drawn(
         &self,
         ask: &Comparable,
         order: &ProposedOrder<'_>,
-        draw: &mut dyn FnMut(usize) -> Vec<usize>,
+        draw: &mut dyn FnMut(crate::gomap::Shape) -> Vec<usize>,
     ) -> GroupPick<'a> {
         let (victims, tied) = self.task_group_from(&self.candidates, ask);
         if !tied {
@@ -91,14 +97,14 @@ impl<'a> Preemptor<'a> {
                 odds: None,
             };
         }
-        let len = (order.len)();
+        let shape = (order.shape)();
         let slots = self.slots(order);
         let in_order = |yielded: &[usize]| self.in_yield_order(&slots, yielded);
-        let outcomes = crate::gomap::outcomes(len, |yielded| {
+        let outcomes = crate::gomap::outcomes_in(shape, |yielded| {
             let yielded: Vec<usize> = yielded.collect();
             Outcome::of(self.task_group_from(&in_order(&yielded), ask).0)
         });
-        let victims = self.task_group_from(&in_order(&draw(len)), ask).0;
+        let victims = self.task_group_from(&in_order(&draw(shape)), ask).0;
         let odds = match outcomes {
             Some(list) if list.len() < 2 => None,
             Some(mut list) => {
@@ -134,9 +140,7 @@ pub fn note(node: &str, what: &str, pick: &GroupPick<'_>) -> Option<String> {
             .map(|(v, p)| format!("{} {}", label(v), crate::gomap::percent(*p)))
             .collect::<Vec<_>>()
             .join(", "),
-        MapOdds::NotEstablished => {
-            "odds not established: more than 8 allocations on the node spread over Go's hashed buckets".to_string()
-        }
+        MapOdds::NotEstablished => NOT_ESTABLISHED.to_string(),
     };
     Some(format!(
         "node {node:?}: which allocations are preempted for {what} is random: Nomad takes them in the order its proposed list (a Go map) yields ({chances}), and this plan drew {}",

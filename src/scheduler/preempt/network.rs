@@ -203,13 +203,15 @@ pub enum Chance<'a> {
 }
 
 /// Where an allocation sits in the list `ProposedAllocs` builds: a Go map
-/// filled from the node's allocations in state order (by ID, memdb's node
-/// index) and then the plan's, read back in map order.
+/// filled from the node's allocations in state order (memdb's node index)
+/// and then the plan's, read back in map order.
 pub struct ProposedOrder<'x> {
     /// Position of a stored allocation in the insertion order.
     pub position: &'x dyn Fn(&Allocation) -> usize,
-    /// How many allocations the map holds (counted only when asked).
-    pub len: &'x dyn Fn() -> usize,
+    /// How `ProposedAllocs` made and filled the map (its runtime, size
+    /// hint and entries: [`crate::gomap::Shape`]), worked out only when
+    /// asked.
+    pub shape: &'x dyn Fn() -> crate::gomap::Shape,
 }
 
 /// The holder `usedPortToAlloc` keeps: the one the map yields last. The
@@ -227,7 +229,7 @@ fn last_holder<'c, 'a>(
         .collect();
     by_pos.sort_by_key(|(p, _)| *p);
     let positions: Vec<usize> = by_pos.iter().map(|(p, _)| *p).collect();
-    let odds = last_in_map_order_odds(&positions, (order.len)());
+    let odds = last_in_map_order_odds(&positions, (order.shape)());
     let best = match &odds {
         Some(o) => (0..o.len())
             .max_by(|a, b| {
@@ -244,16 +246,10 @@ fn last_holder<'c, 'a>(
 }
 
 /// The chance that each of the entries at `positions` (sorted, distinct)
-/// of a Go map filled with `len` entries in order is the last one its
-/// iteration yields. A map of at most 8 entries is one group of 8 slots
-/// holding them in insertion order, and iteration starts at a random slot
-/// and wraps (runtime/map.go `mapiterinit` before Go 1.24,
-/// internal/runtime/maps `Iter.Init` from 1.24: `entryOffset` over the
-/// group's slots): the entry last is the one just before the start, so
-/// each entry's chance is the gap after it, out of 8. Larger maps spread
-/// entries over buckets by a random hash seed: not established.
-fn last_in_map_order_odds(positions: &[usize], len: usize) -> Option<Vec<f64>> {
-    crate::gomap::last_of(positions, len)
+/// of the proposed map is the last one its iteration yields
+/// ([`crate::gomap::last_of_in`]; `None`: not established).
+fn last_in_map_order_odds(positions: &[usize], shape: crate::gomap::Shape) -> Option<Vec<f64>> {
+    crate::gomap::last_of_in(positions, shape)
 }
 
 struct DeviceOption<'a> {
@@ -354,11 +350,14 @@ mod tests {
             (vec![3], 4),
         ] {
             assert_eq!(
-                last_in_map_order_odds(&positions, len),
+                last_in_map_order_odds(&positions, crate::gomap::Shape::unhinted(len)),
                 Some(by_hand(&positions, len)),
                 "{positions:?} of {len}"
             );
         }
-        assert_eq!(last_in_map_order_odds(&[1, 2], 9), None);
+        assert_eq!(
+            last_in_map_order_odds(&[1, 2], crate::gomap::Shape::unhinted(9)),
+            None
+        );
     }
 }

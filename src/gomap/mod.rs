@@ -2,7 +2,7 @@
 //! rests on it: the one model every map-order choice of the scheduler and
 //! the world draws from and reports the odds of.
 //!
-//! A map of at most 8 entries (made without a larger size hint) is one
+//! A map of at most 8 entries made with a size hint of at most 8 is one
 //! group of 8 slots holding its entries in insertion order, and iteration
 //! starts at a uniformly random slot and wraps, skipping empty slots:
 //! before Go 1.24 one bucket, `mapiterinit`'s `it.offset = uint8(r >> h.B
@@ -10,21 +10,78 @@
 //! map's single group, `Iter.Init`'s `entryOffset = rand()` and `Next`'s
 //! `(entryIdx + entryOffset) % SwissMapGroupSlots`
 //! (internal/runtime/maps/table.go). Nomad 0.9.3–1.9.6 were built with Go
-//! 1.12–1.23, 1.9.7–2.0.5 with Go 1.24–1.26 (`.go-version`): the same odds
-//! for both. So with `len` entries the first one is yielded first with
-//! odds (9 − len)/8, each other one with 1/8, and the order is always a
-//! rotation of the insertion order. Measured with Go 1.19, 800,000 maps
-//! each: two keys 87.54% / 12.46%; three keys 75.11% / 12.46% / 12.44%,
-//! only the three rotations.
+//! 1.12–1.23, 1.9.7–2.0.5 with Go 1.24–1.26 (`.go-version`,
+//! [`crate::gorelease`]): the same odds for both. So with `len` entries the
+//! first one is yielded first with odds (9 − len)/8, each other one with
+//! 1/8, and the order is always a rotation of the insertion order.
+//! Measured with Go 1.19, 800,000 maps each: two keys 87.54% / 12.46%;
+//! three keys 75.11% / 12.46% / 12.44%, only the three rotations.
 //!
-//! Larger maps spread their entries over buckets (tables) by a random
-//! per-map hash seed: their order is not established here, and a draw
-//! falls back to a uniform shuffle.
+//! A larger hint, or more entries, spreads the entries over buckets
+//! (tables) by a random per-map hash seed, and there the two runtimes
+//! differ ([`layout`]): two entries in a map made with a hint of 10 come
+//! in insertion order 68.75% of the time before Go 1.24 (2 buckets) and
+//! 71.875% from it (a 16-slot table). A [`Shape`] names the runtime, the
+//! hint and the entries; the functions taking one give the odds of either.
+//! Where the model stops (a map growing over several inserts, a
+//! directory of tables, the enumeration's budget) the odds are not
+//! established, and a draw falls back to a uniform shuffle.
+
+mod layout;
 
 use crate::ids::SplitMix64;
 
 /// Slots of one bucket (`bucketCnt`, `SwissMapGroupSlots`).
 pub const SLOTS: usize = 8;
+
+/// Which of Go's map runtimes built a Nomad release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Runtime {
+    /// Go before 1.24: `hmap`, buckets of 8 (runtime/map.go).
+    Buckets,
+    /// Go 1.24 on: swiss tables (internal/runtime/maps).
+    Swiss,
+    /// Not known which (an Enterprise release whose Go may lie either
+    /// side of 1.24): only a small map's odds hold for both.
+    Either,
+}
+
+impl Runtime {
+    /// The runtime of the Go `span` a release was built with.
+    pub fn of(span: crate::gorelease::GoSpan) -> Runtime {
+        match span.settle(|go| go >= (1, 24, 0)) {
+            Some(true) => Runtime::Swiss,
+            Some(false) => Runtime::Buckets,
+            None => Runtime::Either,
+        }
+    }
+}
+
+/// A map as Go made and filled it: its runtime, the size hint `make` was
+/// given, and `len` entries inserted as 0..len.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Shape {
+    pub runtime: Runtime,
+    pub hint: usize,
+    pub len: usize,
+}
+
+impl Shape {
+    /// A map made without a size hint, under a runtime not asked for:
+    /// established while it holds at most 8 entries.
+    pub fn unhinted(len: usize) -> Shape {
+        Shape {
+            runtime: Runtime::Either,
+            hint: 0,
+            len,
+        }
+    }
+
+    /// One group of 8 slots in insertion order, alike in both runtimes.
+    fn small(self) -> bool {
+        self.hint <= SLOTS && self.len <= SLOTS
+    }
+}
 
 /// Are the odds of a map of `len` entries established (one bucket)?
 pub fn established(len: usize) -> bool {
@@ -44,60 +101,92 @@ pub fn rotation(len: usize, start: usize) -> impl Iterator<Item = usize> + Clone
 /// the odds are not established (more than 8 entries).
 pub fn outcomes<T: PartialEq>(
     len: usize,
+    f: impl FnMut(&mut dyn Iterator<Item = usize>) -> T,
+) -> Option<Vec<(T, f64)>> {
+    outcomes_in(Shape::unhinted(len), f)
+}
+
+/// [`outcomes`] of a map of `shape`: each iteration order it can yield,
+/// and `f(order)`'s distinct answers with their chances (in the order
+/// first met: a small map's starts 0..8, a larger one's orders sorted).
+pub fn outcomes_in<T: PartialEq>(
+    shape: Shape,
     mut f: impl FnMut(&mut dyn Iterator<Item = usize>) -> T,
 ) -> Option<Vec<(T, f64)>> {
-    if !established(len) {
-        return None;
-    }
     let mut out: Vec<(T, f64)> = Vec::new();
-    for start in 0..SLOTS {
-        let t = f(&mut rotation(len, start));
-        match out.iter_mut().find(|(o, _)| *o == t) {
-            Some((_, p)) => *p += 1.0 / SLOTS as f64,
-            None => out.push((t, 1.0 / SLOTS as f64)),
+    let mut add = |t: T, p: f64| match out.iter_mut().find(|(o, _)| *o == t) {
+        Some((_, q)) => *q += p,
+        None => out.push((t, p)),
+    };
+    if shape.small() {
+        for start in 0..SLOTS {
+            add(f(&mut rotation(shape.len, start)), 1.0 / SLOTS as f64);
+        }
+    } else {
+        let orders = layout::orders(shape)?;
+        let (list, total) = &*orders;
+        for (order, count) in list {
+            add(f(&mut order.iter().copied()), *count as f64 / *total as f64);
         }
     }
     Some(out)
 }
 
-/// One iteration's order of a map of `len` entries inserted as 0..len, as
-/// Go draws it: a random start slot of 8 for a small map, a uniform
-/// shuffle (not established) for a larger one.
+/// One iteration's order of a Go map of `len` entries inserted as 0..len
+/// without a size hint ([`draw_in`]).
 pub fn draw(len: usize, rng: &mut SplitMix64) -> Vec<usize> {
-    if established(len) {
+    draw_in(Shape::unhinted(len), rng)
+}
+
+/// One iteration's order of a map of `shape`, as Go draws it: a random
+/// start slot of 8 for a small map, a random layout and start for a
+/// modelled larger one, else a uniform shuffle (not established).
+pub fn draw_in(shape: Shape, rng: &mut SplitMix64) -> Vec<usize> {
+    if shape.small() {
         let start = rng.below(SLOTS as u64) as usize;
-        rotation(len, start).collect()
-    } else {
-        let mut order: Vec<usize> = (0..len).collect();
+        return rotation(shape.len, start).collect();
+    }
+    layout::draw(shape, rng).unwrap_or_else(|| {
+        let mut order: Vec<usize> = (0..shape.len).collect();
         rng.shuffle(&mut order);
         order
-    }
+    })
 }
 
 /// The chance that each of `marked` (entry positions among `len`
 /// inserted in order) is the first of them the iteration yields.
 pub fn first_of(marked: &[usize], len: usize) -> Option<Vec<f64>> {
-    marked_odds(marked, len, |order| {
+    first_of_in(marked, Shape::unhinted(len))
+}
+
+/// [`first_of`] in a map of `shape`.
+pub fn first_of_in(marked: &[usize], shape: Shape) -> Option<Vec<f64>> {
+    marked_odds(marked, shape, |order| {
         order.iter().find(|e| marked.contains(e)).copied()
     })
 }
 
 /// The chance that each of `marked` is the last of them yielded.
 pub fn last_of(marked: &[usize], len: usize) -> Option<Vec<f64>> {
-    marked_odds(marked, len, |order| {
+    last_of_in(marked, Shape::unhinted(len))
+}
+
+/// [`last_of`] in a map of `shape`.
+pub fn last_of_in(marked: &[usize], shape: Shape) -> Option<Vec<f64>> {
+    marked_odds(marked, shape, |order| {
         order.iter().rev().find(|e| marked.contains(e)).copied()
     })
 }
 
 fn marked_odds(
     marked: &[usize],
-    len: usize,
+    shape: Shape,
     pick: impl Fn(&[usize]) -> Option<usize>,
 ) -> Option<Vec<f64>> {
     if marked.is_empty() {
         return None;
     }
-    let picks = outcomes(len, |order| pick(&order.collect::<Vec<_>>()))?;
+    let picks = outcomes_in(shape, |order| pick(&order.collect::<Vec<_>>()))?;
     Some(
         marked
             .iter()
