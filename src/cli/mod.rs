@@ -392,7 +392,10 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             );
             // Its Placement Failure lines are in Go's map order in Nomad:
             // said as `plan` says them.
-            if let Some(status::StatusView::Job { id, namespace }) = &args.view {
+            // An import's job view prints no simulated section.
+            let imported = sim.world.status_facts.is_some();
+            if let (Some(status::StatusView::Job { id, namespace }), false) = (&args.view, imported)
+            {
                 let notes =
                     crate::render::status::placement_failure_notes(&sim.state, namespace, id);
                 for n in notes {

@@ -221,7 +221,10 @@ pub(super) fn fail(args: &PlanArgs, diags: &Diags, color: &ColorArgs) -> i32 {
     } else {
         untold::PLAN
     };
-    print_exit(args, untold::PlanExit::from_diags(what, diags));
+    // Text said it all on stderr: no document to build.
+    if !matches!(args.format, PlanFormat::Text) {
+        print_exit(args, untold::PlanExit::from_diags(what, diags));
+    }
     exit::NOMAD_ERROR
 }
 

@@ -26,8 +26,9 @@ pub struct StatusFacts {
     /// `/v1/job/:id/deployment` answers, state `LatestDeploymentByJobID`),
     /// by (namespace, job ID). `None`: deployments.json is not saved.
     pub deployments: Option<BTreeMap<(String, String), DeploymentFacts>>,
-    /// Every allocation allocations.json lists, as saved.
-    pub alloc_rows: Vec<super::status_jobs::SavedAlloc>,
+    /// Every allocation allocations.json lists, as saved; `None`: it is
+    /// not saved, so no job's allocations can be told.
+    pub alloc_rows: Option<Vec<super::status_jobs::SavedAlloc>>,
     /// Each job's summary by (namespace, job ID). `None`: the
     /// `job-summaries/` folder is not saved.
     pub summaries: Option<BTreeMap<(String, String), super::status_jobs::JobSummary>>,
@@ -152,6 +153,7 @@ impl StatusFacts {
     /// Read the allocations' times from `allocations.json`'s list.
     pub fn read_allocs(&mut self, list: &Value) {
         let time = |a: &Value, k: &str| a.typed_i64(k);
+        let rows = self.alloc_rows.get_or_insert_with(Vec::new);
         for a in crate::world::api_json::objects(
             list.as_array().map_or(&[], Vec::as_slice),
             "allocations",
@@ -161,8 +163,7 @@ impl StatusFacts {
                 modify: time(a, "ModifyTime"),
             };
             self.allocs.insert(s(a, "ID"), times);
-            self.alloc_rows
-                .push(super::status_jobs::SavedAlloc::from_api(a));
+            rows.push(super::status_jobs::SavedAlloc::from_api(a));
         }
     }
 

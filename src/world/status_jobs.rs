@@ -66,8 +66,23 @@ pub struct GroupSummary {
     pub unknown: i64,
 }
 
-/// A job's summary by task group name.
-pub type JobSummary = BTreeMap<String, GroupSummary>;
+/// A periodic or parameterized job's `JobChildrenSummary`: its children
+/// by status, which a child's garbage collection moves to `Dead` and
+/// never takes off (nomad/state/state_store.go v2.0.5 `DeleteJobTxn`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ChildrenSummary {
+    pub pending: i64,
+    pub running: i64,
+    pub dead: i64,
+}
+
+/// A job's saved summary: its task groups by name, and its children's
+/// counts (`None` when `Children` is null: a job that launches none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobSummary {
+    pub groups: BTreeMap<String, GroupSummary>,
+    pub children: Option<ChildrenSummary>,
+}
 
 /// Every `job-summaries/NS/*.json`, by (namespace, job ID) as each file
 /// holds them (never from its name). `None`: the folder is not saved (an
@@ -109,7 +124,7 @@ pub fn load_summaries(
                 );
                 continue;
             };
-            let summary = groups
+            let groups = groups
                 .iter()
                 .map(|(g, c)| {
                     let n = |k: &str| i(c, k);
@@ -125,6 +140,15 @@ pub fn load_summaries(
                     (g.clone(), counts)
                 })
                 .collect();
+            let children = v
+                .get("Children")
+                .filter(|c| c.is_object())
+                .map(|c| ChildrenSummary {
+                    pending: i(c, "Pending"),
+                    running: i(c, "Running"),
+                    dead: i(c, "Dead"),
+                });
+            let summary = JobSummary { groups, children };
             out.insert((s(&v, "Namespace"), s(&v, "JobID")), summary);
         }
     }

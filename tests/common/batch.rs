@@ -84,7 +84,15 @@ pub fn import(tag: &str, build: &str, job: &Value, allocs: &[Value]) -> TempDir 
     );
     d.put("import/deployments.json", "[]");
     d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
-    d.put("import/job-summaries/default/web.json", &summary(allocs));
+    let id = job["ID"].as_str().unwrap_or("web");
+    let parent = !job["Periodic"].is_null() || !job["ParameterizedJob"].is_null();
+    d.put(
+        &format!(
+            "import/job-summaries/default/{}.json",
+            id.replace('/', "%2F")
+        ),
+        &summary(id, parent, allocs),
+    );
     d.import_rest("import");
     d.put("web.nomad", JOB);
     d.put("web2.nomad", &JOB.replace("nginx:1.25", "nginx:1.26"));
@@ -95,19 +103,21 @@ pub fn import(tag: &str, build: &str, job: &Value, allocs: &[Value]) -> TempDir 
     d
 }
 
-/// `/v1/job/web/summary` of a job whose allocations are `allocs`, which
-/// no garbage collection has thinned: group `g`'s counts by client status.
-pub fn summary(allocs: &[Value]) -> String {
+/// `/v1/job/:id/summary` of job `id` whose allocations are `allocs`,
+/// which no garbage collection has thinned: group `g`'s counts by client
+/// status; a periodic or parameterized `parent` counts no children.
+pub fn summary(id: &str, parent: bool, allocs: &[Value]) -> String {
     let count = |status: &str| {
         allocs
             .iter()
             .filter(|a| a["ClientStatus"] == status)
             .count()
     };
-    json!({"JobID": "web", "Namespace": "default", "Summary": {"g": {
+    let children = parent.then(|| json!({"Pending": 0, "Running": 0, "Dead": 0}));
+    json!({"JobID": id, "Namespace": "default", "Summary": {"g": {
         "Queued": 0, "Starting": count("pending"), "Running": count("running"),
         "Failed": count("failed"), "Complete": count("complete"), "Lost": count("lost"),
-        "Unknown": count("unknown")}}})
+        "Unknown": count("unknown")}}, "Children": children})
     .to_string()
 }
 

@@ -310,6 +310,8 @@ pub enum Untold {
     /// An imported job's Placement Failure (its summary queues
     /// allocations; the evaluation's metrics are not saved).
     PlacementFailure,
+    /// An imported job's Allocations (allocations.json not saved).
+    Allocations,
 }
 
 impl Untold {
@@ -322,6 +324,7 @@ impl Untold {
             Untold::NextLaunch => "Next Periodic Launch",
             Untold::Summary => "Summary",
             Untold::PlacementFailure => "Placement Failure",
+            Untold::Allocations => "Allocations",
         }
     }
 }

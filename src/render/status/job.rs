@@ -105,7 +105,7 @@ pub fn job_detail(
     rows.extend(super::periodic::next_launch_row(r, now, v, zone));
     let mut out = format_kv(&rows);
     // A periodic or parameterized job shows its children instead.
-    if let Some(children) = super::periodic::sections(state, r) {
+    if let Some(children) = super::periodic::sections(world, state, r) {
         out.push_str(&children);
         return Ok(out);
     }

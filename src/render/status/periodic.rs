@@ -8,6 +8,7 @@
 use super::{format_kv, format_list, SIM_EPOCH_UNIX};
 use crate::cluster::{JobRecord, JobStatus, State};
 use crate::render::time_difference;
+use crate::world::World;
 
 /// The header's `Next Periodic Launch` row of a periodic, not
 /// parameterized, job: `none (job stopped)`, else what the CLI's own
@@ -70,7 +71,7 @@ fn launch(
 
 /// The sections after the header of a periodic or parameterized job, or
 /// `None` for any other job (whose Summary and allocations follow).
-pub(super) fn sections(state: &State, r: &JobRecord) -> Option<String> {
+pub(super) fn sections(world: &World, state: &State, r: &JobRecord) -> Option<String> {
     let job = &r.job;
     let parameterized = job.parameterized.as_ref();
     if job.periodic.is_none() && parameterized.is_none() {
@@ -105,15 +106,24 @@ pub(super) fn sections(state: &State, r: &JobRecord) -> Option<String> {
     } else {
         "\n\nChildren Job Summary\n"
     });
-    out.push_str(&format_list(&[
-        "Pending|Running|Dead".to_string(),
-        format!(
-            "{}|{}|{}",
+    // An import's own counts: a collected child stays counted `Dead`.
+    let counts = match &world.status_facts {
+        None => Ok([
             count(JobStatus::Pending),
             count(JobStatus::Running),
-            count(JobStatus::Dead)
-        ),
-    ]));
+            count(JobStatus::Dead),
+        ]
+        .map(|n| i64::try_from(n).unwrap_or(i64::MAX))),
+        Some(facts) => super::saved_job::children(facts, &job.namespace, &job.id)
+            .map(|c| c.map_or([0; 3], |c| [c.pending, c.running, c.dead])),
+    };
+    match counts {
+        Ok([pending, running, dead]) => out.push_str(&format_list(&[
+            "Pending|Running|Dead".to_string(),
+            format!("{pending}|{running}|{dead}"),
+        ])),
+        Err(line) => out.push_str(&line),
+    }
     let (suffix, none, title) = if parameterized.is_some() {
         (
             "/dispatch-",

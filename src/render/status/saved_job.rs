@@ -4,7 +4,11 @@
 //! reads the summary from `/v1/job/:id/summary` (outputJobSummary) and
 //! lists every allocation of the job, terminal ones included
 //! (`Jobs().Allocations`, command/job_status.go v2.0.5:431-435), newest
-//! first (formatAllocListStubs).
+//! first (formatAllocListStubs). Without `-all-allocs` the state store
+//! leaves out allocations of an earlier registration of the same ID
+//! (`AllocsByJob`'s `anyCreateIndex`, nomad/state/state_store.go
+//! v2.0.5:4645-4650); the list form saved does not tell those apart, so a
+//! job purged and registered again lists its old allocations here too.
 
 use super::facts::{saved_time_cells, Untold};
 use super::format_list;
@@ -24,12 +28,9 @@ fn saved_summary<'a>(facts: &'a StatusFacts, ns: &str, id: &str) -> Option<&'a J
 /// The Summary section's body: the saved table (`Unknown` from 1.3.0), or
 /// the line that says it cannot be told.
 pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) -> String {
-    let Some(groups) = saved_summary(facts, ns, id) else {
-        return format!(
-            "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
-            crate::gotext::go_quote(id),
-            crate::world::status_jobs::SUMMARIES_DIR,
-        );
+    let groups = match saved_summary(facts, ns, id) {
+        Some(groups) => groups,
+        None => return children(facts, ns, id).err().unwrap_or_default(),
     };
     let unknown = world.nomad_version.at_least(1, 3, 0);
     let mut rows = vec![if unknown {
@@ -39,7 +40,7 @@ pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) ->
     }
     .to_string()];
     // A BTreeMap: sorted by name, as `sort.Strings(taskGroups)`.
-    for (g, c) in groups {
+    for (g, c) in &groups.groups {
         let mut row = format!(
             "{g}|{}|{}|{}|{}|{}|{}",
             c.queued, c.starting, c.running, c.failed, c.complete, c.lost
@@ -57,7 +58,7 @@ pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) ->
 /// the import does not save: its saved summary queues allocations. `None`
 /// when no summary was saved (the Summary is then untold already).
 fn queues(facts: &StatusFacts, ns: &str, id: &str) -> Option<bool> {
-    saved_summary(facts, ns, id).map(|g| g.values().any(|c| c.queued > 0))
+    saved_summary(facts, ns, id).map(|s| s.groups.values().any(|c| c.queued > 0))
 }
 
 /// The Placement Failure section's line when it cannot be told.
@@ -73,8 +74,10 @@ pub(super) fn placement_failure(facts: &StatusFacts, ns: &str, id: &str) -> Opti
 /// The Allocations table: every saved allocation of the job, newest
 /// first (`CreateIndex`, as AllocIndexSort), with its saved statuses.
 pub(super) fn alloc_table(facts: &StatusFacts, ns: &str, id: &str, now: i64) -> String {
-    let mut allocs: Vec<&SavedAlloc> = facts
-        .alloc_rows
+    let Some(rows) = &facts.alloc_rows else {
+        return ALLOCS_UNTOLD.to_string();
+    };
+    let mut allocs: Vec<&SavedAlloc> = rows
         .iter()
         .filter(|a| a.namespace == ns && a.job_id == id)
         .collect();
@@ -99,11 +102,17 @@ pub(super) fn alloc_table(facts: &StatusFacts, ns: &str, id: &str, now: i64) -> 
     format_list(&rows)
 }
 
+/// The Allocations section when allocations.json is not saved: never
+/// "No allocations placed", which is Nomad's text for a job with none.
+const ALLOCS_UNTOLD: &str =
+    "cannot tell: allocations.json is not saved, so the job's allocations are unknown";
+
 /// The saved allocations of the job shown without both times.
 pub fn rows_without_times(facts: &StatusFacts, ns: &str, id: &str) -> usize {
     facts
         .alloc_rows
         .iter()
+        .flatten()
         .filter(|a| a.namespace == ns && a.job_id == id)
         .filter(|a| {
             facts
@@ -120,13 +129,41 @@ pub(super) fn untold(world: &World, r: &JobRecord) -> Vec<Untold> {
     let Some(facts) = &world.status_facts else {
         return Vec::new();
     };
+    let (ns, id) = (&r.job.namespace, &r.job.id);
     // A periodic or parameterized parent shows its children instead.
     if r.job.periodic.is_some() || r.job.parameterized.is_some() {
-        return Vec::new();
+        return match saved_summary(facts, ns, id) {
+            Some(_) => Vec::new(),
+            None => vec![Untold::Summary],
+        };
     }
-    match queues(facts, &r.job.namespace, &r.job.id) {
+    let mut out = match queues(facts, ns, id) {
         None => vec![Untold::Summary],
         Some(true) => vec![Untold::PlacementFailure],
         Some(false) => Vec::new(),
+    };
+    if facts.alloc_rows.is_none() {
+        out.push(Untold::Allocations);
+    }
+    out
+}
+
+/// A periodic or parameterized parent's children summary as saved
+/// (`Children` of `/v1/job/:id/summary`, outputJobSummary's
+/// `summary.Children`, command/job_status.go v2.0.5:730-780): `Ok(None)`
+/// when the summary holds none (Nomad prints zeros), `Err` with the line
+/// that says it cannot be told when no summary was saved.
+pub(super) fn children(
+    facts: &StatusFacts,
+    ns: &str,
+    id: &str,
+) -> Result<Option<crate::world::status_jobs::ChildrenSummary>, String> {
+    match saved_summary(facts, ns, id) {
+        Some(s) => Ok(s.children),
+        None => Err(format!(
+            "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
+            crate::gotext::go_quote(id),
+            crate::world::status_jobs::SUMMARIES_DIR,
+        )),
     }
 }

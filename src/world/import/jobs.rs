@@ -277,9 +277,26 @@ fn saved_name(s: &str) -> String {
 
 /// The jobs `jobs.json` lists (what the cluster holds now); `None` when it
 /// is not saved (imports saved before it was), then every job file counts.
+/// Saved empty beside namespaces-listed.txt, it is what the printed
+/// commands leave when a namespace's job list was refused (redteam16
+/// R16-51): which jobs the cluster holds is then unknown (a job file left
+/// by an earlier save may be a purged job's), never "every file counts".
 fn job_list(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Listed {
-    let Some(Saved::Read(src, v)) = read_saved(vfs, &dir.join(JOBS_LIST), false, diags) else {
-        return None;
+    let path = dir.join(JOBS_LIST);
+    let (src, v) = match read_saved(vfs, &path, false, diags) {
+        Some(Saved::Read(src, v)) => (src, v),
+        Some(Saved::Absent)
+            if vfs.is_file(&path) && vfs.is_file(&dir.join(super::NAMESPACES_LISTED)) =>
+        {
+            super::not_saved(
+                diags,
+                dir,
+                &path,
+                "which jobs the cluster registers now is unknown (a job file under jobs/ may be left from an earlier save)",
+            );
+            return None;
+        }
+        _ => return None,
     };
     let listed = super::stale::listed(&v);
     if listed.is_none() {
