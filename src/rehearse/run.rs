@@ -368,6 +368,12 @@ impl<'a> Session<'a> {
                     ),
                 };
                 let shown = res.is_ok();
+                // The notes read the job the typed prefix resolved to.
+                let resolved = job.as_deref().and_then(|id| {
+                    let v = world.nomad_version;
+                    render::status::find_job(state, ns, id, v, &self.zone).ok()
+                });
+                let job = resolved.map(|r| r.job.id.clone());
                 let untold = job_view_untold(world, state, ns, job.as_deref(), &self.zone);
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
@@ -376,7 +382,7 @@ impl<'a> Session<'a> {
                 let mut obs = dated(text_result(res), times, world);
                 // Its Placement Failure lines are in Go's map order.
                 if let (Some(id), true, true) = (job, shown, self.render) {
-                    obs.map_order = render::status::placement_failure_notes(state, ns, id);
+                    obs.map_order = render::status::placement_failure_notes(state, ns, &id);
                 }
                 Ok(untold_exit(obs, untold))
             }
