@@ -213,3 +213,40 @@ fn node_prefixes_follow_node_status_rules() {
     let one = status(&d, &["--world", "import", "node", "n2"]);
     assert!(one.stdout.contains("n2"), "{}{}", one.stdout, one.stderr);
 }
+
+/// `web` in namespaces default and prod, `worker` in prod only.
+fn two_namespaces(version: &str) -> TempDir {
+    let d = world("ns", version, &["web"]);
+    d.put("rules/namespaces/default.hcl", common::DEFAULT_NAMESPACE);
+    d.put("rules/namespaces/prod.hcl", "name = \"prod\"\n");
+    let prod = |id: &str| job(id).replacen("{\n", "{\n  namespace = \"prod\"\n", 1);
+    d.put("jobs/web-prod.nomad", &prod("web"));
+    d.put("jobs/worker.nomad", &prod("worker"));
+    let rules = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("rules");
+    d.put(
+        "rules/cluster.hcl",
+        &rules.replace(
+            "running = [\"jobs/web.nomad\"]",
+            "running = [\"jobs/web.nomad\", \"jobs/web-prod.nomad\", \"jobs/worker.nomad\"]",
+        ),
+    );
+    d
+}
+
+#[test]
+fn every_namespace_resolves_one_job_and_refuses_an_id_two_hold() {
+    let d = two_namespaces("2.0.5");
+    let o = status(&d, &["job", "wo", "-n", "*"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(shown_id(&o).as_deref(), Some("worker"));
+    assert!(o.stdout.contains("Namespace     = prod"), "{}", o.stdout);
+    // `web` is exact, but two namespaces hold it: listed with their namespace.
+    let o = status(&d, &["job", "web", "-n", "*"]);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+    let err = flat(&o.stderr);
+    assert!(
+        err.contains("Prefix \"web\" matched multiple jobs\\n\\nID Namespace Type Priority Status Submit Date\\nweb default service"),
+        "{err}"
+    );
+    assert!(err.contains("\\nweb prod service"), "{err}");
+}

@@ -67,11 +67,14 @@ pub fn resolved_view(
     Some(match view {
         StatusView::Job { id, namespace } => {
             let v = world.nomad_version;
-            let id = match status::find_job(state, &namespace, &id, v, zone) {
-                Ok(r) => r.job.id.clone(),
-                Err(_) => id,
-            };
-            StatusView::Job { id, namespace }
+            match status::find_job(state, &namespace, &id, v, zone) {
+                // `-namespace '*'` resolves to the job's own namespace.
+                Ok(r) => StatusView::Job {
+                    id: r.job.id.clone(),
+                    namespace: r.job.namespace.clone(),
+                },
+                Err(_) => StatusView::Job { id, namespace },
+            }
         }
         other => other,
     })

@@ -21,8 +21,7 @@ const MAX_PREFIX_RESULTS: usize = 20;
 /// v1.5.0:149-165); from 1.5.1 in command/meta.go `JobIDByPrefix`
 /// (v1.5.1:267-300, v1.6.0/v1.9.7:299-332), whose error names the prefix;
 /// from 1.11.3 the list is one page of 20 and a full page says it may be
-/// truncated (v2.0.5:359-410). The `-namespace '*'` rule (several jobs of
-/// one ID) does not arise here: the view reads one namespace.
+/// truncated (v2.0.5:359-410).
 pub fn find_job<'a>(
     state: &'a State,
     namespace: &str,
@@ -35,26 +34,34 @@ pub fn find_job<'a>(
     // job_status.go v1.1.1:149; v1.1.0 still lists it untrimmed).
     let trimmed = typed.trim();
     let prefix = if v.at_least(1, 1, 1) { trimmed } else { typed };
+    // `-namespace '*'` (1.0.0+, meta.go allNamespaces) lists every
+    // namespace's matches, walking the jobs table's (Namespace, ID) index
+    // (nomad/state/state_store.go v2.0.5:2365 jobsByIDPrefixAllNamespaces).
+    let all = namespace == "*" && v.at_least(1, 0, 0);
     let mut jobs: Vec<&JobRecord> = state
         .jobs
         .iter()
-        // The map is keyed (namespace, ID): this is the ID order.
-        .filter(|((ns, id), _)| ns == namespace && id.starts_with(prefix))
+        // The map is keyed (namespace, ID): the index's order.
+        .filter(|((ns, id), _)| (all || ns == namespace) && id.starts_with(prefix))
         .map(|(_, r)| r)
         .collect();
     let paged = v.at_least(1, 11, 3);
     if paged {
         jobs.truncate(MAX_PREFIX_RESULTS);
     }
-    let first = match jobs.as_slice() {
+    let (first, second) = match jobs.as_slice() {
         [] => return Err(super::job::no_such_job(prefix, v)),
         [one] => return Ok(one),
-        [first, ..] => *first,
+        [first, second, ..] => (*first, *second),
     };
-    if first.job.id == trimmed {
+    // Across namespaces, 1.0.x refuses any several matches; 1.1.1+ only
+    // an exact ID held by two namespaces (job_status.go v1.0.0:160,
+    // v1.1.1/v1.2.0:160-161; meta.go v1.5.1+ matchInMultipleNamespaces).
+    let ambiguous = all && (!v.at_least(1, 1, 1) || first.job.id == second.job.id);
+    if first.job.id == trimmed && !ambiguous {
         return Ok(first);
     }
-    let list = super::job::status_list(&jobs, zone);
+    let list = super::job::status_list(&jobs, all, zone);
     Err(if v.at_least(1, 5, 1) {
         let truncated = if paged && jobs.len() >= MAX_PREFIX_RESULTS {
             "\n(results may be truncated)"
