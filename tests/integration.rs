@@ -353,6 +353,7 @@ mod status_demo;
 mod status_escape;
 mod status_import;
 mod status_import_facts;
+mod status_job_prefix;
 mod status_job_status;
 mod status_periodic;
 mod status_periodic_import;

@@ -377,12 +377,10 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     ) {
         eprintln!("note: uptime and allocation and host resource utilisation come from a live client's stats; not shown offline");
     }
-    match status::render_status(
-        args.view.as_ref(),
-        &sim.world,
-        &sim.state,
-        &crate::render::status::local_zone(),
-    ) {
+    let zone = crate::render::status::local_zone();
+    // One lookup of a typed job prefix for the view and its notes.
+    let view = status::resolved_view(args.view.as_ref(), &sim.world, &sim.state, &zone);
+    match status::render_status(view.as_ref(), &sim.world, &sim.state, &zone) {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of
             // theirs reaches the terminal.
@@ -394,8 +392,7 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             // said as `plan` says them.
             // An import's job view prints no simulated section.
             let imported = sim.world.status_facts.is_some();
-            if let (Some(status::StatusView::Job { id, namespace }), false) = (&args.view, imported)
-            {
+            if let (Some(status::StatusView::Job { id, namespace }), false) = (&view, imported) {
                 let notes =
                     crate::render::status::placement_failure_notes(&sim.state, namespace, id);
                 for n in notes {
@@ -403,12 +400,8 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
                 }
             }
             // Where the times come from, and what the import does not hold.
-            let (notes, unknown) = status::status_notes(
-                args.view.as_ref(),
-                &sim.world,
-                &sim.state,
-                &crate::render::status::local_zone(),
-            );
+            let (notes, unknown) =
+                status::status_notes(view.as_ref(), &sim.world, &sim.state, &zone);
             for n in notes {
                 eprintln!("note: {}", crate::escape::one_line(&n));
             }

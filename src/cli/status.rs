@@ -53,6 +53,33 @@ fn not_found(msg: String) -> Diag {
         .help("`nomad-preflight status` lists the nodes, quotas and jobs that exist")
 }
 
+/// `view` with a job's typed prefix replaced by the ID Nomad's CLI
+/// resolves it to ([`status::find_job`]): the one lookup the view, its
+/// placement notes and [`status_notes`] then all read. A prefix that
+/// resolves to no single job is left as typed, for the view's error.
+pub fn resolved_view(
+    view: Option<&StatusView>,
+    world: &World,
+    state: &State,
+    zone: &status::TimeZone,
+) -> Option<StatusView> {
+    let view = view?.clone();
+    Some(match view {
+        StatusView::Job { id, namespace } => {
+            let v = world.nomad_version;
+            match status::find_job(state, &namespace, &id, v, zone) {
+                // `-namespace '*'` resolves to the job's own namespace.
+                Ok(r) => StatusView::Job {
+                    id: r.job.id.clone(),
+                    namespace: r.job.namespace.clone(),
+                },
+                Err(_) => StatusView::Job { id, namespace },
+            }
+        }
+        other => other,
+    })
+}
+
 /// Render one view (the overview when `view` is None) of `state`.
 pub fn render_status(
     view: Option<&StatusView>,

@@ -369,7 +369,15 @@ impl<'a> Session<'a> {
                     ),
                 };
                 let shown = res.is_ok();
-                let untold = job_view_untold(world, state, ns, job.as_deref(), &self.zone);
+                // The notes read the job the typed prefix resolved to.
+                let resolved = job.as_deref().and_then(|id| {
+                    let v = world.nomad_version;
+                    render::status::find_job(state, ns, id, v, &self.zone).ok()
+                });
+                let job = resolved.map(|r| r.job.id.clone());
+                // `-namespace '*'` resolves to the job's own namespace.
+                let job_ns = resolved.map_or(ns, |r| r.job.namespace.as_str());
+                let untold = job_view_untold(world, state, job_ns, job.as_deref(), &self.zone);
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
                     && self.render
@@ -377,7 +385,7 @@ impl<'a> Session<'a> {
                 let mut obs = dated(text_result(res), times, world);
                 // Its Placement Failure lines are in Go's map order.
                 if let (Some(id), true, true) = (job, shown, self.render) {
-                    obs.map_order = render::status::placement_failure_notes(state, ns, id);
+                    obs.map_order = render::status::placement_failure_notes(state, job_ns, &id);
                 }
                 Ok(untold_exit(obs, untold))
             }

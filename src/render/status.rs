@@ -13,6 +13,7 @@
 
 mod facts;
 mod job;
+mod lookup;
 mod periodic;
 pub mod quota_limits;
 mod saved_job;
@@ -29,6 +30,7 @@ pub use self::facts::{
     node_untold, now_note, simulated_clock, status_now, Now, Untold,
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
+pub use self::lookup::{find_job, find_node};
 pub use self::periodic::launch_unknown;
 pub use self::saved_job::rows_without_times;
 pub use self::utilisation::utilisation;
@@ -158,23 +160,30 @@ pub fn node_list(world: &World, state: &State) -> String {
         "ID|DC|Name|Class|Drain|Eligibility|Status".to_string()
     }];
     for n in sorted_nodes(state) {
-        let pool = if pools {
-            format!("{}|", n.node_pool)
-        } else {
-            String::new()
-        };
-        rows.push(format!(
-            "{}|{pool}{}|{}|{}|{}|{}|{}",
-            n.short_id(),
-            n.datacenter,
-            n.name,
-            n.node_class,
-            n.drain,
-            eligibility(n),
-            n.status.as_str()
-        ));
+        rows.push(node_row(n, pools));
     }
     format_list(&rows)
+}
+
+/// One node's row of `nomad node status` (with its pool from 1.6.0) and
+/// of `formatNodeStubList` (never a pool): short ID, datacenter, name,
+/// class, drain, eligibility, status.
+fn node_row(n: &Node, pool: bool) -> String {
+    let pool = if pool {
+        format!("{}|", n.node_pool)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}|{pool}{}|{}|{}|{}|{}|{}",
+        n.short_id(),
+        n.datacenter,
+        n.name,
+        n.node_class,
+        n.drain,
+        eligibility(n),
+        n.status.as_str()
+    )
 }
 
 /// Nomad's `formatAllocList` / `formatAllocListStubs` (non-verbose).
@@ -197,25 +206,6 @@ fn alloc_table(world: &World, state: &State, allocs: &[&Allocation], now: i64) -
         ));
     }
     format_list(&rows)
-}
-
-/// Nodes whose ID starts with `prefix` (Nomad's prefix lookup), or by name.
-pub fn find_node<'a>(state: &'a State, key: &str) -> Result<&'a Node, String> {
-    if let Some(n) = state.nodes.iter().find(|n| n.id == key || n.name == key) {
-        return Ok(n);
-    }
-    let matches: Vec<&Node> = sorted_nodes(state)
-        .into_iter()
-        .filter(|n| n.id.starts_with(key))
-        .collect();
-    match matches.as_slice() {
-        [] => Err(format!(
-            "No node(s) with prefix {} found",
-            crate::gotext::go_quote(key)
-        )),
-        [one] => Ok(one),
-        _ => Err(format!("Prefix matched multiple nodes ({})", matches.len())),
-    }
 }
 
 /// `nomad node status -short <id>`: the header and the node's allocations.

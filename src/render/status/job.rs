@@ -37,10 +37,27 @@ pub fn job_list(state: &State, namespace: &str, zone: &TimeZone) -> String {
     if jobs.is_empty() {
         return "No running jobs".to_string();
     }
-    let mut rows = vec!["ID|Type|Priority|Status|Submit Date".to_string()];
+    status_list(&jobs, false, zone)
+}
+
+/// `createStatusListOutput`, its namespace column for `-namespace '*'`:
+/// the job list, and the list a prefix matching several jobs prints (command/job_status.go,
+/// the same columns v0.9.3-v2.0.5).
+pub(super) fn status_list(jobs: &[&JobRecord], namespaces: bool, zone: &TimeZone) -> String {
+    let mut rows = vec![if namespaces {
+        "ID|Namespace|Type|Priority|Status|Submit Date"
+    } else {
+        "ID|Type|Priority|Status|Submit Date"
+    }
+    .to_string()];
     for r in jobs {
+        let ns = if namespaces {
+            format!("|{}", r.job.namespace)
+        } else {
+            String::new()
+        };
         rows.push(format!(
-            "{}|{}|{}|{}|{}",
+            "{}{ns}|{}|{}|{}|{}",
             r.job.id,
             type_string(r),
             r.job.priority,
@@ -75,9 +92,11 @@ pub fn job_detail(
     now: i64,
     zone: &TimeZone,
 ) -> Result<String, String> {
-    let r = state
-        .job(namespace, id)
-        .ok_or_else(|| no_such_job(id, world.nomad_version))?;
+    // What was typed is a prefix, as Nomad's CLI reads it; the view is
+    // the one job it resolves to.
+    let r = super::lookup::find_job(state, namespace, id, world.nomad_version, zone)?;
+    // `-namespace '*'` names no namespace: the job's own is read.
+    let (namespace, id) = (r.job.namespace.as_str(), r.job.id.as_str());
     let v = world.nomad_version;
     let job = &r.job;
     let mut rows = vec![
