@@ -116,13 +116,17 @@ fn a_path_through_a_file_is_not_a_directory_in_every_reader() {
 /// Adversarial: `ln -s .git/config notes.txt` (and a link to `.git`
 /// itself) is refused by every reader in one line quoting nothing of the
 /// file; the index said "no file exists at notes.txt", where a checkout
-/// holds `.git/config`, the deploy's credentials.
+/// holds `.git/config`, the deploy's credentials; a fileset through the
+/// link listed nothing, where Nomad lists `.git`'s files.
 #[test]
 fn a_link_into_git_is_refused_by_every_reader() {
     for expr in [
         "file(\"notes.txt\")",
         "file(\"meta/config\")",
         "fileexists(\"notes.txt\")",
+        // The index's gate passed these (exit 0) with an empty set.
+        "join(\",\", fileset(\"meta\", \"*\"))",
+        "join(\",\", fileset(\".\", \"*/config\"))",
     ] {
         let d = repo(
             "link-errors-gitdir",
