@@ -308,7 +308,13 @@ impl Fence {
     /// that nothing is there.
     pub fn probe(&self, path: &Path) -> io::Result<bool> {
         let at = self.locate(path)?;
-        Ok(std::fs::metadata(at).is_ok_and(|m| m.is_file()))
+        match std::fs::metadata(at) {
+            Ok(m) => Ok(m.is_file()),
+            // A file on the way (`a.txt/b`): os.Stat's ENOTDIR is no
+            // "not there" to Nomad (fileexists fails "failed to stat").
+            Err(e) if e.raw_os_error() == Some(20) => Err(e),
+            Err(_) => Ok(false),
+        }
     }
 
     /// Read one file on behalf of input: inside the fence, a regular file,

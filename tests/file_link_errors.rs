@@ -100,6 +100,10 @@ fn a_path_through_a_file_is_not_a_directory_in_every_reader() {
             "Call to function \"file\" failed: failed to read bad.",
         ),
         (
+            "fileexists(\"a.txt/b\")",
+            "Call to function \"fileexists\" failed: failed to stat a.txt/b.",
+        ),
+        (
             "join(\",\", fileset(\".\", \"bad\"))",
             "failed to stat (bad): stat bad: not a directory",
         ),

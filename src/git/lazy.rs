@@ -553,6 +553,8 @@ impl crate::vfs::Vfs for LazyGitVfs {
         }
         match self.in_submodule(&key, false)? {
             Some((sub, rest)) => sub.probe(&rest),
+            // ENOTDIR in a checkout, as on disk (Fence::probe).
+            None if self.file_on_the_way(&key)? => Err(io::Error::from_raw_os_error(20)),
             None => Ok(false),
         }
     }
