@@ -240,7 +240,7 @@ impl Fence {
                     // The kernel gives up after 40 links (ELOOP); so do we,
                     // with the same answer wherever the loop is.
                     if links > 40 {
-                        return Err(self.outside(path));
+                        return Err(self.looping(path, &met));
                     }
                     met.push(next);
                     for t in target.components().rev() {
@@ -274,6 +274,24 @@ impl Fence {
         })
     }
 
+    /// The error for a path whose links go round more than the kernel
+    /// follows: ELOOP itself, as `open(2)` and `stat(2)` give it (Nomad
+    /// says "failed to read" / "failed to stat" of it), when every link
+    /// met lies inside and the kernel agrees; else the refusal of a path
+    /// leading outside, so no answer tells what lies out there.
+    fn looping(&self, path: &Path, met: &[PathBuf]) -> io::Error {
+        const ELOOP: i32 = 40;
+        let inside = met
+            .iter()
+            .all(|m| m.parent().is_some_and(|d| self.inside(d)) && !self.in_git_metadata(m));
+        match std::fs::metadata(path) {
+            Err(e) if inside && e.raw_os_error() == Some(ELOOP) => {
+                io::Error::from_raw_os_error(ELOOP)
+            }
+            _ => self.outside(path),
+        }
+    }
+
     fn outside(&self, path: &Path) -> io::Error {
         refused(
             io::ErrorKind::PermissionDenied,
@@ -290,7 +308,13 @@ impl Fence {
     /// that nothing is there.
     pub fn probe(&self, path: &Path) -> io::Result<bool> {
         let at = self.locate(path)?;
-        Ok(std::fs::metadata(at).is_ok_and(|m| m.is_file()))
+        match std::fs::metadata(at) {
+            Ok(m) => Ok(m.is_file()),
+            // A file on the way (`a.txt/b`): os.Stat's ENOTDIR is no
+            // "not there" to Nomad (fileexists fails "failed to stat").
+            Err(e) if e.raw_os_error() == Some(20) => Err(e),
+            Err(_) => Ok(false),
+        }
     }
 
     /// Read one file on behalf of input: inside the fence, a regular file,

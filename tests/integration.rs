@@ -70,6 +70,7 @@ mod enterprise_backports;
 mod enterprise_go_release;
 mod exit_codes;
 mod file_fence_parent_steps;
+mod file_link_errors;
 mod fileset_doublestar;
 mod fileset_walk;
 mod functions_go_release;

@@ -12,7 +12,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
 use super::index::{Entry, Staged};
-use super::links::Followed;
+use super::links::{Followed, Why};
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use super::submodule;
 use crate::vfs::MemVfs;
@@ -349,6 +349,16 @@ impl crate::vfs::Vfs for LazyGitVfs {
             // leads to inside the tree, read under this name.
             Some((_, Kind::Link)) | None => match self.follow(&key)? {
                 Followed::File(id) => Some((id, Kind::File)),
+                // The kernel's own answer (ELOOP, ENOTDIR), as the disk
+                // gives it: Nomad's "failed to read", nothing refused.
+                Followed::Refused(why @ (Why::Loop | Why::NotDir)) => {
+                    return Err(why
+                        .errno()
+                        .map_or_else(not_found, io::Error::from_raw_os_error));
+                }
+                Followed::Refused(Why::GitDir) => {
+                    return Err(crate::project::git_metadata(&key));
+                }
                 Followed::Refused(why) => {
                     let what = if found.is_some() {
                         "it is a symbolic link"
@@ -383,6 +393,10 @@ impl crate::vfs::Vfs for LazyGitVfs {
                     s.files.insert(&key, text);
                     s.files.read(&key)
                 });
+            }
+            // A file on the way (`a.txt/b`): ENOTDIR in a checkout.
+            if self.file_on_the_way(&key)? {
+                return Err(io::Error::from_raw_os_error(20));
             }
             return Err(not_found());
         };
@@ -539,6 +553,8 @@ impl crate::vfs::Vfs for LazyGitVfs {
         }
         match self.in_submodule(&key, false)? {
             Some((sub, rest)) => sub.probe(&rest),
+            // ENOTDIR in a checkout, as on disk (Fence::probe).
+            None if self.file_on_the_way(&key)? => Err(io::Error::from_raw_os_error(20)),
             None => Ok(false),
         }
     }

@@ -41,7 +41,12 @@ pub(super) enum Followed {
 pub(super) enum Why {
     Outside,
     Missing,
+    /// A file with more path after it (ENOTDIR).
+    NotDir,
     Loop,
+    /// Into a `.git` folder: a checkout's metadata, which no tree holds
+    /// and a checkout does (its credentials, redteam6 G9).
+    GitDir,
     Folder,
     Submodule,
     /// A target of [`PATH_MAX`] bytes or more.
@@ -55,8 +60,9 @@ impl Why {
     /// nothing there, a loop: `nomad job run` fails, no job runs).
     pub(super) fn kind(&self) -> io::ErrorKind {
         match self {
-            Why::Outside | Why::Submodule => io::ErrorKind::PermissionDenied,
+            Why::Outside | Why::Submodule | Why::GitDir => io::ErrorKind::PermissionDenied,
             Why::Missing => io::ErrorKind::NotFound,
+            Why::NotDir => io::ErrorKind::NotADirectory,
             // No checkout holds such a link: nothing Nomad could read,
             // and nothing this gate judged, so never an all-clear.
             Why::TooLong => io::ErrorKind::PermissionDenied,
@@ -64,10 +70,25 @@ impl Why {
         }
     }
 
+    /// The errno a checkout's `stat(2)` or `open(2)` through the link
+    /// gives, where the kernel's own answer is Nomad's (worded by
+    /// [`crate::vfs::go_errno`], the one mapping every reader shares);
+    /// `None` where this reader refuses instead.
+    pub(super) fn errno(&self) -> Option<i32> {
+        match self {
+            Why::Missing => Some(2),
+            Why::NotDir => Some(20),
+            Why::Loop => Some(40),
+            _ => None,
+        }
+    }
+
     pub(super) fn words(&self) -> &'static str {
         match self {
             Why::Outside => "and links are not followed out of the project",
             Why::Missing => "and the path it leads to holds no file there",
+            Why::NotDir => "and the path it leads to goes through a file",
+            Why::GitDir => "and it leads inside a repository's .git folder, which no checkout holds",
             Why::Loop => "and its links lead round more than 40 times",
             Why::Folder => "and it leads to a folder, from which Nomad reads no job",
             Why::Submodule => "and links are not followed into a submodule",
@@ -152,6 +173,9 @@ pub(super) fn trace(
         here.extend_from_slice(&bytes[a..b]);
         let last = todo.is_empty();
         let hops = links.len();
+        if hops > 0 && bytes[a..b].eq_ignore_ascii_case(b".git") {
+            return Ok(done_with(Followed::Refused(Why::GitDir), links, None));
+        }
         match lookup(&here)? {
             Some((id, Kind::Link)) => {
                 if hops >= MAX_HOPS {
@@ -194,8 +218,12 @@ pub(super) fn trace(
                     Some(end),
                 ));
             }
-            // Nothing, or a file with more path after it: the kernel's
-            // walk stops here too.
+            // A file with more path after it: ENOTDIR.
+            Some(_) if !last => {
+                let end = rest(&here, &bytes, &todo);
+                return Ok(done_with(refused_if(hops, Why::NotDir), links, Some(end)));
+            }
+            // Nothing: the kernel's walk stops here too.
             Some(_) | None if last => {
                 return Ok(done_with(refused_if(hops, Why::Missing), links, Some(here)))
             }
@@ -337,7 +365,7 @@ mod tests {
         // The kernel stops at a part naming nothing, or a file, before a
         // `..` (ENOENT, ENOTDIR): so does the walk.
         assert_eq!(run(&t, "via-missing"), Followed::Refused(Why::Missing));
-        assert_eq!(run(&t, "via-file"), Followed::Refused(Why::Missing));
+        assert_eq!(run(&t, "via-file"), Followed::Refused(Why::NotDir));
     }
 
     /// A target Linux refuses to create is refused, and a long walk is

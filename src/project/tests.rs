@@ -91,6 +91,9 @@ fn outside_paths_get_the_same_refusal_whether_or_not_they_exist() {
     link(Path::new("loop2"), "loop1");
     link(Path::new("loop1"), "loop2");
     link(Path::new("in.txt"), "inlink");
+    // A loop leaving the project on its way (through `out/back`).
+    std::os::unix::fs::symlink(d.join("repo/jobs/outloop"), d.join("out/back")).unwrap();
+    link(&d.join("out/back"), "outloop");
     let f = Fence::around(&d.join("repo"));
     let refusal = |p: &Path| {
         let e = f.probe(p).expect_err("outside");
@@ -111,13 +114,17 @@ fn outside_paths_get_the_same_refusal_whether_or_not_they_exist() {
         d.join("out/dir/there"),
         d.join("out/nothing"),
         j.join("outdir/../dir/there"),
-        j.join("loop1"),
+        j.join("outloop"),
     ];
     let first = refusal(&outside[0]);
     for p in &outside[1..] {
         assert_eq!(refusal(p), first, "{}", p.display());
     }
-    // Inside, existence is the project's own business.
+    // Inside, existence is the project's own business: a loop inside is
+    // the kernel's ELOOP, as Nomad's stat meets it, never "outside".
+    let eloop = f.probe(&j.join("loop1")).expect_err("loop");
+    assert_eq!(eloop.raw_os_error(), Some(40), "{eloop}");
+    assert!(crate::project::refusal(&eloop).is_none());
     assert!(f.probe(&j.join("in.txt")).unwrap());
     assert!(f.probe(&j.join("inlink")).unwrap());
     assert!(!f.probe(&j.join("none.txt")).unwrap());

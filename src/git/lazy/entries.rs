@@ -99,10 +99,12 @@ impl LazyGitVfs {
                 Some(Ok(p)) => EntryKind::Folder(p),
                 _ => EntryKind::Other,
             },
-            // ENOENT (or ENOTDIR, a file with more path after it, which
-            // the walk does not tell apart: worded as the common one).
-            Followed::Refused(Why::Missing) => EntryKind::Broken("no such file or directory"),
-            Followed::Refused(Why::Loop) => EntryKind::Broken("too many levels of symbolic links"),
+            // ENOENT, ENOTDIR, ELOOP: worded as Go words the errno, by
+            // the one mapping the disk's entries use too.
+            Followed::Refused(why) if why.errno().and_then(go_text).is_some() => why
+                .errno()
+                .and_then(go_text)
+                .map_or(EntryKind::Other, EntryKind::Broken),
             Followed::Refused(why) => EntryKind::Refused(crate::project::refused(
                 why.kind(),
                 format!(
@@ -114,4 +116,9 @@ impl LazyGitVfs {
             )),
         }
     }
+}
+
+/// Go's text of the errno `n` ([`crate::vfs::go_errno`]).
+fn go_text(n: i32) -> Option<&'static str> {
+    crate::vfs::go_errno(&io::Error::from_raw_os_error(n))
 }

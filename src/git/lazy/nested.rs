@@ -103,6 +103,20 @@ impl LazyGitVfs {
         }
     }
 
+    /// Is a file (not a folder) at a folder of `key`, so that a checkout
+    /// opening `key` fails with ENOTDIR, not ENOENT? Only asked on a miss.
+    pub(super) fn file_on_the_way(&self, key: &Path) -> io::Result<bool> {
+        for up in key.ancestors().skip(1) {
+            if up.as_os_str().is_empty() {
+                break;
+            }
+            if let Some((_, k)) = self.lookup(up)? {
+                return Ok(k.is_blob());
+            }
+        }
+        Ok(false)
+    }
+
     /// What a probe of `key` finds through the links on it: `None` when
     /// there is no link on it (the caller's own lookup stands), else
     /// whether a file is there, or the refusal of a link leading where
@@ -112,6 +126,9 @@ impl LazyGitVfs {
             Followed::NoLink => None,
             Followed::File(_) => Some(true),
             Followed::Refused(links::Why::Missing | links::Why::Folder) => Some(false),
+            // os.Stat's own error (ELOOP, ENOTDIR): Nomad's "failed to stat".
+            Followed::Refused(links::Why::Loop) => return Err(io::Error::from_raw_os_error(40)),
+            Followed::Refused(links::Why::NotDir) => return Err(io::Error::from_raw_os_error(20)),
             Followed::Refused(why) => {
                 return Err(crate::project::refused(
                     why.kind(),

@@ -66,14 +66,18 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             let Some(vfs) = env.vfs else {
                 return Ok(Value::Bool(false));
             };
-            if vfs.probe(&full).map_err(unread)? {
-                return Ok(Value::Bool(true));
-            }
             // go-cty-funcs MakeFileExistsFunc (filesystem.go, 2721b1e36840
             // for Nomad v1.0-v1.9, v0.1.0 for v2.0.5): os.Stat, and a path
             // that exists but is no regular file (a folder, a FIFO) fails
-            // with its Go FileMode, never `false`.
+            // with its Go FileMode, never `false`. A stat failing other
+            // than ENOENT (a link loop, ELOOP) is "failed to stat PATH".
             let shown = env.shown(&[&p], &full, vfs.root());
+            match vfs.probe(&full) {
+                Ok(true) => return Ok(Value::Bool(true)),
+                Ok(false) => {}
+                Err(e) if e.raw_os_error() == Some(2) => {}
+                Err(e) => return Err(failed_os(e, || format!("failed to stat {shown}"))),
+            }
             match vfs.irregular_mode(&full).map_err(unread)? {
                 Some(mode) => Err(format!(
                     "{shown} is not a regular file, but \"{}\"",
@@ -142,7 +146,14 @@ fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
         return Err(unread(crate::project::git_metadata(&walk)));
     }
     // A start that leads outside the project is refused, never empty.
-    let start_is_file = vfs.probe(&walk).map_err(unread)?;
+    // A stat failing at the start (ELOOP, ENOTDIR) is no file there:
+    // what an Lstat finds ([`start_kind`]) decides below.
+    let start_is_file = match vfs.probe(&walk) {
+        Err(e) if crate::project::refusal(&e).is_none() && crate::vfs::go_errno(&e).is_some() => {
+            false
+        }
+        found => found.map_err(unread)?,
+    };
     if let super::doublestar::Syntax::Bad { component, leading } = syntax {
         // doublestar meets ErrBadPattern only when it compares a name
         // with the bad part: certain when that part opens the first
@@ -255,6 +266,16 @@ fn git_folder(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Nomad's `what` for a stat that failed with an errno Go words
+/// ([`crate::vfs::go_errno`]: ELOOP, ENOTDIR, EACCES, on disk or in a git
+/// reader); our refusals and any other error as [`unread`] has them.
+fn failed_os(e: std::io::Error, what: impl FnOnce() -> String) -> Miss {
+    if crate::project::refusal(&e).is_none() && crate::vfs::go_errno(&e).is_some() {
+        return what().into();
+    }
+    unread(e)
+}
+
 /// A read or listing that failed, ours ([`crate::project::Refusal`]) told
 /// from the file system's by type.
 pub(super) fn unread(e: std::io::Error) -> Miss {
@@ -362,6 +383,8 @@ impl FnEnv<'_> {
             _ if crate::project::refusal(&e).is_some() => {
                 Miss::Refused(format!("failed to read {shown}: {e}"))
             }
+            // Any other error, ELOOP and ENOTDIR included, from the disk
+            // or a git reader alike: readFileBytes names no errno.
             _ => format!("failed to read {shown}").into(),
         })
     }
