@@ -378,7 +378,8 @@ fn plan_markdown_says_a_plan_it_cannot_tell_and_a_refusal() {
 /// remote lacks (pre-commit exports the branch's names, no refs), with no
 /// `refs/remotes/origin/HEAD` here: the run cannot tell (R16-41). `check`
 /// said so on stderr only and exited 255, `plan`'s code, with stdout empty
-/// under every machine format (rv-b).
+/// under every machine format (rv-b); `plan`'s document named `"Base":
+/// "HEAD"`, a revision nothing was judged against.
 fn unranged_push(d: &TempDir, args: &[&str]) -> std::process::Output {
     std::process::Command::new(common::bin())
         .current_dir(&d.0)
@@ -440,4 +441,27 @@ fn check_pre_commit_push_without_a_range_says_it_in_every_machine_format() {
         md.contains("`pre_commit::no-range`") && md.contains("**cannot tell**"),
         "{md}"
     );
+}
+
+#[test]
+fn plan_pre_commit_push_without_a_range_names_no_base() {
+    let d = committed_demo("untold-push-plan");
+    let args = ["plan", "--changed", "--pre-commit", "--gate", "--format"];
+    let o = unranged_push(&d, &[&args[..], &["json"]].concat());
+    let v = doc(&o, 255, "plan --changed --pre-commit --format json");
+    assert_eq!(v["Base"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["Plans"], serde_json::json!([]), "{v}");
+    assert_eq!(v["Preflight"]["CannotTell"], true, "{v}");
+    assert_eq!(
+        v["Preflight"]["Diagnostics"][0]["Code"], "pre_commit::no-range",
+        "{v}"
+    );
+    let o = unranged_push(&d, &[&args[..], &["markdown"]].concat());
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let md = stdout(&o);
+    assert!(
+        md.starts_with("### nomad-preflight: plans of changed jobs\n"),
+        "{md}"
+    );
+    assert!(!md.contains("HEAD"), "{md}");
 }
