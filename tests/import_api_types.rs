@@ -173,3 +173,31 @@ fn a_nodes_devices_and_host_volumes_of_another_type_are_refused() {
         common::flat(&o.stderr)
     );
 }
+
+/// An allocation's network ports are `Port`s, whose fourth field is
+/// `HostNetwork` (nomad/structs/structs.go v2.0.5:2809-2834); only
+/// `Shared.Ports` are `AllocatedPortMapping`s, with `HostIP`
+/// (v2.0.5:2751-2760). The allocation's table gave both `HostIP`, so a
+/// `HostNetwork` of another type in a network's ports was not judged
+/// (rv-b). Now it is refused naming the field; a `HostIP` of another type
+/// in `Shared.Ports` still is.
+#[test]
+fn an_allocations_port_host_network_of_another_type_is_refused() {
+    let d = import("types-alloc-port-network");
+    edit(&d, "allocations.json", |v| {
+        *v = running_web(json!({"MemoryMB": 256}));
+        v[0]["AllocatedResources"]["Shared"]["Networks"] = json!([{
+            "Mode": "host", "IP": "10.0.0.1", "MBits": 0,
+            "DynamicPorts": [{"Label": "http", "Value": 23456, "To": 0, "HostNetwork": 5}]
+        }]);
+    });
+    assert_refused(&d, "DynamicPorts[0].HostNetwork as a number");
+
+    let d = import("types-alloc-port-ip");
+    edit(&d, "allocations.json", |v| {
+        *v = running_web(json!({"MemoryMB": 256}));
+        v[0]["AllocatedResources"]["Shared"]["Ports"] =
+            json!([{"Label": "http", "Value": 23456, "HostIP": ["10.0.0.1"]}]);
+    });
+    assert_refused(&d, "Shared.Ports[0].HostIP as a list");
+}

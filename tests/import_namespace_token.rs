@@ -80,3 +80,30 @@ fn a_whole_list_still_gives_nomads_refusal() {
         assert!(flat(&o.stderr).contains(NONEXISTENT), "{}", o.stderr);
     }
 }
+
+/// acl-token-self.json as `nomad operator api /v1/acl/token/self` saves
+/// an error answer: the agent's plain text, exit 0. Each refused the whole
+/// import as invalid JSON (rv-b). "ACL token not found" (no token behind
+/// the request: command/agent/acl_endpoint.go v2.0.5:288-290) is not a
+/// management token, so the list may be partial; "ACL support disabled"
+/// (nomad/acl_endpoint.go `aclDisabled`, v1.10.0:1063-1064) says every
+/// namespace was listed; any other text stays an error.
+#[test]
+fn a_token_answer_saved_as_text_is_read_as_nomad_meant_it() {
+    let d = import("ns-token-not-found");
+    d.put("imp/acl-token-self.json", "ACL token not found");
+    assert_cannot_tell(&d);
+
+    let d = import("ns-token-acl-disabled");
+    d.put("imp/acl-token-self.json", "ACL support disabled\n");
+    let o = plan(&d);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(flat(&o.stderr).contains(NONEXISTENT), "{}", o.stderr);
+    assert!(!o.stderr.contains("import::json"), "{}", o.stderr);
+
+    let d = import("ns-token-other-text");
+    d.put("imp/acl-token-self.json", "Permission denied");
+    let o = plan(&d);
+    assert_ne!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.contains("invalid JSON"), "{}", o.stderr);
+}

@@ -373,3 +373,95 @@ fn plan_markdown_says_a_plan_it_cannot_tell_and_a_refusal() {
     assert!(v["Preflight"].get("CannotTell").is_none(), "{v}");
     assert_eq!(v["Preflight"]["Admission"]["Admitted"], false, "{v}");
 }
+
+/// `--pre-commit` in the pre-push stage of a history whose root the
+/// remote lacks (pre-commit exports the branch's names, no refs), with no
+/// `refs/remotes/origin/HEAD` here: the run cannot tell (R16-41). `check`
+/// said so on stderr only and exited 255, `plan`'s code, with stdout empty
+/// under every machine format (rv-b); `plan`'s document named `"Base":
+/// "HEAD"`, a revision nothing was judged against.
+fn unranged_push(d: &TempDir, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(common::bin())
+        .current_dir(&d.0)
+        .arg("--no-color")
+        .args(args)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("PRE_COMMIT_FROM_REF")
+        .env_remove("PRE_COMMIT_TO_REF")
+        .env("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/master")
+        .env("PRE_COMMIT_REMOTE_NAME", "origin")
+        .output()
+        .expect("the binary runs")
+}
+
+fn committed_demo(name: &str) -> TempDir {
+    let d = TempDir::demo(name);
+    git(&d.0, &["init", "-q", "-b", "master"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "demo"]);
+    d
+}
+
+#[test]
+fn check_pre_commit_push_without_a_range_says_it_in_every_machine_format() {
+    let d = committed_demo("untold-push-check");
+    let o = unranged_push(&d, &["check", "--pre-commit", "--format", "json"]);
+    let v = doc(&o, 2, "check --pre-commit --format json");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "pre_commit::no-range", "{v}");
+    assert_eq!(f["cannot_tell"], true, "{v}");
+    assert!(
+        f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("refs/heads/master was not judged")),
+        "{v}"
+    );
+    assert_eq!(v["summary"]["files"], 0, "{v}");
+
+    let o = unranged_push(&d, &["check", "--pre-commit", "--format", "sarif"]);
+    let v = doc(&o, 2, "check --pre-commit --format sarif");
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "pre_commit::no-range", "{r}");
+    assert_eq!(r["properties"]["cannotTell"], true, "{r}");
+
+    let o = unranged_push(&d, &["check", "--pre-commit", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+    let gh = stdout(&o);
+    assert!(gh.starts_with("::error "), "{gh}");
+    assert!(
+        gh.contains("pre_commit%3A%3Ano-range (cannot tell)"),
+        "{gh}"
+    );
+
+    let o = unranged_push(&d, &["check", "--pre-commit", "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(2), "{}", output_text(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("`pre_commit::no-range`") && md.contains("**cannot tell**"),
+        "{md}"
+    );
+}
+
+#[test]
+fn plan_pre_commit_push_without_a_range_names_no_base() {
+    let d = committed_demo("untold-push-plan");
+    let args = ["plan", "--changed", "--pre-commit", "--gate", "--format"];
+    let o = unranged_push(&d, &[&args[..], &["json"]].concat());
+    let v = doc(&o, 255, "plan --changed --pre-commit --format json");
+    assert_eq!(v["Base"], serde_json::Value::Null, "{v}");
+    assert_eq!(v["Plans"], serde_json::json!([]), "{v}");
+    assert_eq!(v["Preflight"]["CannotTell"], true, "{v}");
+    assert_eq!(
+        v["Preflight"]["Diagnostics"][0]["Code"], "pre_commit::no-range",
+        "{v}"
+    );
+    let o = unranged_push(&d, &[&args[..], &["markdown"]].concat());
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let md = stdout(&o);
+    assert!(
+        md.starts_with("### nomad-preflight: plans of changed jobs\n"),
+        "{md}"
+    );
+    assert!(!md.contains("HEAD"), "{md}");
+}

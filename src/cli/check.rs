@@ -136,10 +136,12 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
     if args.pre_commit {
         let mode = match super::pre_commit::Mode::from_env().resolved() {
             Ok(mode) => mode,
-            Err(d) => {
-                super::common::eprint_diags(&d.into(), color.stderr());
-                return crate::diag::exit::NOMAD_ERROR;
-            }
+            // A push with no range and no default branch known: an exit
+            // before the report like any other, so a machine format's
+            // document says it on stdout too, exit 2 as README's `check`
+            // row gives every "cannot tell" (R16-41's exit 255 left stdout
+            // empty and was `plan`'s code).
+            Err(d) => return stop(args, &d.into(), color.stderr()),
         };
         if let Some(note) = mode.check_note() {
             eprintln!("{note}");

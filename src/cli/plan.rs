@@ -231,7 +231,16 @@ pub(super) fn fail(args: &PlanArgs, diags: &Diags, color: &ColorArgs) -> i32 {
 /// Print what an exit says in `args`' format ([`untold::plan_document`]:
 /// nothing for text, which said it on stderr).
 pub(super) fn print_exit(args: &PlanArgs, exit: untold::PlanExit) {
-    let base = args.base.as_deref().unwrap_or("HEAD");
+    // The revision the flags judge against: `--base REF`, or HEAD for
+    // `--staged`. None when nothing was judged against one: a
+    // `--pre-commit` run that never resolved its range (a push with no
+    // range, no default branch known; it takes neither flag) or a
+    // `--changed` missing both.
+    let base = match (&args.base, args.staged) {
+        (Some(b), _) => Some(b.as_str()),
+        (None, true) => Some("HEAD"),
+        (None, false) => None,
+    };
     let doc = if args.changed {
         untold::PlanDoc::Changed { base }
     } else {
@@ -246,12 +255,18 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     if args.pre_commit {
         // Without a range there is no change but the staged one: under
         // `--all-files` nothing is staged and nothing is planned.
+        let mode = match super::pre_commit::Mode::from_env().resolved() {
+            Ok(m) => m,
+            // Still `--pre-commit` (no `--staged`, no `--base`): nothing
+            // was judged against any revision, so the document's `Base`
+            // is null.
+            Err(d) => return fail(args, &d.into(), color),
+        };
         let mut args = args.clone();
         args.pre_commit = false;
-        (args.staged, args.base, args.head) = match super::pre_commit::Mode::from_env().resolved() {
-            Ok(m @ super::pre_commit::Mode::Refs { .. }) => m.flags(),
-            Ok(_) => (true, None, None),
-            Err(d) => return fail(&args, &d.into(), color),
+        (args.staged, args.base, args.head) = match mode {
+            m @ super::pre_commit::Mode::Refs { .. } => m.flags(),
+            _ => (true, None, None),
         };
         return run(&args, color);
     }

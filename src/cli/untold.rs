@@ -169,8 +169,9 @@ pub enum PlanDoc<'a> {
     /// `plan FILE`: `{"Preflight": {...}}`, Markdown headed `plan`.
     Single,
     /// `plan --changed`: `{"Base", "Plans": [], "Preflight": {...}}`, its
-    /// Markdown headed as its table is.
-    Changed { base: &'a str },
+    /// Markdown headed as its table is. `base` is `None` (JSON `null`)
+    /// when the run stopped before it knew the revision it judges against.
+    Changed { base: Option<&'a str> },
 }
 
 /// What a `plan` exit says: its one line, whether it is a "cannot tell"
@@ -237,7 +238,10 @@ pub fn plan_document(format: PlanFormat, doc: PlanDoc<'_>, exit: PlanExit) -> Op
         PlanFormat::Markdown => {
             let heading = match doc {
                 PlanDoc::Single => "plan".to_string(),
-                PlanDoc::Changed { base } => format!("plans of changed jobs against `{base}`"),
+                PlanDoc::Changed { base: Some(base) } => {
+                    format!("plans of changed jobs against `{base}`")
+                }
+                PlanDoc::Changed { base: None } => "plans of changed jobs".to_string(),
             };
             let mark = if cannot_tell {
                 "cannot tell"
@@ -365,8 +369,12 @@ mod tests {
             "rules/cluster.hcl"
         );
         assert!(!doc.contains('\u{1b}'), "{doc}");
-        let doc =
-            plan_document(PlanFormat::Json, PlanDoc::Changed { base: "main" }, exit()).unwrap();
+        let doc = plan_document(
+            PlanFormat::Json,
+            PlanDoc::Changed { base: Some("main") },
+            exit(),
+        )
+        .unwrap();
         let v: Value = serde_json::from_str(&doc).unwrap();
         assert_eq!(
             (v["Base"].clone(), v["Plans"].clone()),

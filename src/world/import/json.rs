@@ -77,6 +77,33 @@ pub(in crate::world) fn read_saved(
     bounded: bool,
     diags: &mut Diags,
 ) -> Option<Saved> {
+    match read_reply::<std::convert::Infallible>(vfs, path, bounded, &[], diags)? {
+        Reply::Saved(saved) => Some(saved),
+        Reply::Answer(never) => match never {},
+    }
+}
+
+/// An import file whose endpoint may answer in plain text instead of JSON:
+/// the error text an agent writes with an error status, which `nomad
+/// operator api` copies to the file and exits 0 on (command/operator_api.go
+/// v2.0.5:266-281, `io.Copy(os.Stdout, resp.Body)`, no status check).
+pub(in crate::world) enum Reply<T> {
+    Saved(Saved),
+    /// The file holds one of the texts the caller knows, and this is what
+    /// it means.
+    Answer(T),
+}
+
+/// [`read_saved`], where a file holding exactly one of `answers`' texts
+/// (a trailing newline allowed, as an editor saves it) is that answer;
+/// any other text that is not JSON stays an error.
+pub(in crate::world) fn read_reply<T: Copy>(
+    vfs: &dyn Vfs,
+    path: &Path,
+    bounded: bool,
+    answers: &[(&str, T)],
+    diags: &mut Diags,
+) -> Option<Reply<T>> {
     // A link leading outside, a FIFO or a device is listed but is no
     // regular file: present, so reading it is refused by name below.
     let listed = || {
@@ -85,7 +112,7 @@ pub(in crate::world) fn read_saved(
             .is_some_and(|l| l.iter().any(|p| p == path))
     };
     if !vfs.is_file(path) && !listed() {
-        return Some(Saved::Absent);
+        return Some(Reply::Saved(Saved::Absent));
     }
     let src = match vfs.read(path) {
         Ok(src) => src,
@@ -103,7 +130,11 @@ pub(in crate::world) fn read_saved(
         }
     };
     if src.text.trim().is_empty() || &*src.text == ENTERPRISE_ONLY {
-        return Some(Saved::Absent);
+        return Some(Reply::Saved(Saved::Absent));
+    }
+    let text = src.text.strip_suffix('\n').unwrap_or(&src.text);
+    if let Some((_, answer)) = answers.iter().find(|(known, _)| *known == text) {
+        return Some(Reply::Answer(*answer));
     }
     let (src, v) = parse(src, diags)?;
     if bounded {
@@ -113,7 +144,7 @@ pub(in crate::world) fn read_saved(
             return None;
         }
     }
-    Some(Saved::Read(src, v))
+    Some(Reply::Saved(Saved::Read(src, v)))
 }
 
 fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use std::path::Path;
 
-use super::json::{read_saved, Saved};
+use super::json::{read_reply, Reply, Saved};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::{Duration, WorkloadIdentity};
 use crate::version::NomadVersion;
@@ -169,20 +169,49 @@ pub(super) fn read_agent_self(
     }
 }
 
+/// What `/v1/acl/token/self` answers in place of a token: plain text
+/// with an error status, which the saving call copies to the file
+/// ([`super::json::Reply`]). Nomad's exact texts, the same at every
+/// release that answers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenAnswer {
+    /// "ACL token not found": no token behind the request. With ACLs on,
+    /// a secret that is no token's (command/agent/acl_endpoint.go
+    /// v1.10.0:238-240 `ACL.ResolveToken`'s nil token; v2.0.5:288-290
+    /// `ACL.WhoAmI`'s identity without one); from 1.10.1 also every request
+    /// with ACLs off (nomad/acl_endpoint.go v2.0.5:2223-2235 WhoAmI sets
+    /// no token). Not a management token, so the list may be partial.
+    NoToken,
+    /// "ACL support disabled": the servers run without ACLs
+    /// (nomad/acl_endpoint.go `aclDisabled`, v1.0.0-v1.10.0 ResolveToken
+    /// v1.10.0:1063-1064; command/agent/http.go errCodeFromHandler writes
+    /// the coded RPC error's message alone). Every namespace is listed.
+    AclDisabled,
+}
+
+const TOKEN_ANSWERS: [(&str, TokenAnswer); 2] = [
+    ("ACL token not found", TokenAnswer::NoToken),
+    ("ACL support disabled", TokenAnswer::AclDisabled),
+];
+
 /// Whether namespaces.json may leave namespaces out: Nomad lists to a
 /// token only the namespaces it may use (nomad/namespace_endpoint.go
 /// v2.0.5:441-475, v1.6.0:240-271 ListNamespaces: `AllowNamespace`), all
 /// of them when ACLs are off (agent-self.json's `config.ACL.Enabled`
-/// false) or to a management token (acl-token-self.json's `Type`,
+/// false, or acl-token-self.json's "ACL support disabled") or to a
+/// management token (acl-token-self.json's `Type`,
 /// nomad/structs/structs.go v2.0.5 ACLManagementToken; acl/acl.go
 /// ManagementACL allows every namespace). Anything else (ACLs on or
-/// not stated, the token not saved or a client one) may be a shorter list.
+/// not stated, the token not saved, not found, or a client one) may be a
+/// shorter list.
 pub(super) fn token_scoped(vfs: &dyn Vfs, dir: &Path, world: &World, diags: &mut Diags) -> bool {
     if world.server.acl_enabled == Some(false) {
         return false;
     }
-    match read_saved(vfs, &dir.join(ACL_TOKEN_SELF), false, diags) {
-        Some(Saved::Read(_, v)) => s(&v, "Type") != "management",
-        _ => true,
+    let file = dir.join(ACL_TOKEN_SELF);
+    match read_reply(vfs, &file, false, &TOKEN_ANSWERS, diags) {
+        Some(Reply::Saved(Saved::Read(_, v))) => s(&v, "Type") != "management",
+        Some(Reply::Answer(TokenAnswer::AclDisabled)) => false,
+        Some(Reply::Answer(TokenAnswer::NoToken) | Reply::Saved(Saved::Absent)) | None => true,
     }
 }

@@ -5,32 +5,10 @@
 //! besides). What a reader reads that the table leaves out is judged by
 //! api_json's accessors.
 
-use super::typed::Ty::{self, Bool, Int, List, Map, Str, Struct, Uint};
+use super::typed::Ty::{Bool, Int, List, Map, Str, Struct, Uint};
 use super::typed::{f, n, Field, Schema};
 use super::typed_job::JOB_FIELDS;
-use super::typed_node::NETWORK;
-
-/// An allocated port mapping or port (structs.go v2.0.5
-/// AllocatedPortMapping, Port: `Label string`, `Value`, `To int`,
-/// `HostIP string`, `IgnoreCollision bool`).
-const PORTS: Ty = List(&Struct(&[
-    f("Label", Str),
-    f("Value", Int),
-    f("To", Int),
-    f("HostIP", Str),
-    f("IgnoreCollision", Bool),
-]));
-
-/// An allocation's `NetworkResource`, its ports numbered.
-const NETWORKS: Ty = List(&Struct(&[
-    NETWORK[0],
-    NETWORK[1],
-    NETWORK[2],
-    NETWORK[3],
-    NETWORK[4],
-    n("ReservedPorts", PORTS),
-    n("DynamicPorts", PORTS),
-]));
+use super::typed_node::{NETWORKS, PORT_MAPPINGS};
 
 /// `AllocatedResources` (structs.go v2.0.5): `Tasks
 /// map[string]*AllocatedTaskResources` holding `Cpu
@@ -39,7 +17,9 @@ const NETWORKS: Ty = List(&Struct(&[
 /// int64`) by value, `Networks`, `Devices []*AllocatedDeviceResource`;
 /// `TaskLifecycles map[string]*TaskLifecycleConfig`; `Shared
 /// AllocatedSharedResources` by value (`DiskMB int64`, `Networks`,
-/// `Ports`).
+/// `Ports AllocatedPorts`). A network's ports are `Port`s
+/// (`HostNetwork`), `Shared.Ports` `AllocatedPortMapping`s (`HostIP`):
+/// both tables are typed_node's.
 const ALLOCATED: &[Field] = &[
     n(
         "Tasks",
@@ -70,7 +50,11 @@ const ALLOCATED: &[Field] = &[
     ),
     f(
         "Shared",
-        Struct(&[f("DiskMB", Int), n("Networks", NETWORKS), n("Ports", PORTS)]),
+        Struct(&[
+            f("DiskMB", Int),
+            n("Networks", NETWORKS),
+            n("Ports", PORT_MAPPINGS),
+        ]),
     ),
 ];
 

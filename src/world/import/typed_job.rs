@@ -9,7 +9,7 @@
 
 use super::typed::Ty::{self, Any, Bool, Int, List, Map, Str, Struct, Uint};
 use super::typed::{f, n, Field, Schema};
-use super::typed_node::NETWORK;
+use super::typed_node::NETWORKS;
 
 /// `[]string` and `map[string]string`, nil when unset.
 const STRINGS: Ty = List(&Str);
@@ -52,28 +52,6 @@ const UPDATE: &[Field] = &[
     f("AutoPromote", Bool),
     f("Canary", Int),
 ];
-
-/// A `Port` of a network (structs.go v2.0.5: `Label string`, `Value`,
-/// `To int`, `HostNetwork string`, `IgnoreCollision bool`).
-const PORTS: Ty = List(&Struct(&[
-    f("Label", Str),
-    f("Value", Int),
-    f("To", Int),
-    f("HostNetwork", Str),
-    f("IgnoreCollision", Bool),
-]));
-
-/// A job's `NetworkResource` (structs.go v2.0.5), with its ports.
-const NETWORKS: Ty = List(&Struct(&[
-    NETWORK[0],
-    NETWORK[1],
-    NETWORK[2],
-    NETWORK[3],
-    NETWORK[4],
-    f("Hostname", Str),
-    n("ReservedPorts", PORTS),
-    n("DynamicPorts", PORTS),
-]));
 
 /// A task's `Resources` (structs.go v2.0.5: `CPU`, `Cores`, `MemoryMB`,
 /// `MemoryMaxMB`, `DiskMB`, `IOPS`, `SecretsMB int`; `Devices

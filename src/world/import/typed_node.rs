@@ -7,16 +7,55 @@ use super::typed::{f, n, Field, Schema};
 /// `map[string]string` (attributes, meta, details), nil when unset.
 const STRING_MAP: Ty = Map(&Str);
 
-/// A `NetworkResource` (nomad/structs/structs.go v2.0.5: `MBits int`,
-/// `Mode`, `Device`, `CIDR`, `IP` strings; api/resources.go's `MBits
-/// *int` is the client's decoding of it).
-pub(super) const NETWORK: &[Field] = &[
+/// A `NetworkResource` (nomad/structs/structs.go v2.0.5:2879-2893: `MBits
+/// int`, `Mode`, `Device`, `CIDR`, `IP` strings; api/resources.go's
+/// `MBits *int` is the client's decoding of it), as a node lists it.
+const NETWORK: &[Field] = &[
     f("Mode", Str),
     f("Device", Str),
     f("CIDR", Str),
     f("IP", Str),
     f("MBits", Int),
 ];
+
+/// The fields of a port: a network's `Port` (structs.go v2.0.5:2809-2834)
+/// and an allocation's `AllocatedPortMapping` (v2.0.5:2751-2760) share all
+/// but the fourth, the host network's name in one (`HostNetwork`) and the
+/// host address in the other (`HostIP`). Each a string, `Value` and `To`
+/// `int`, `IgnoreCollision bool`.
+const fn port(host: &'static str) -> [Field; 5] {
+    [
+        f("Label", Str),
+        f("Value", Int),
+        f("To", Int),
+        f(host, Str),
+        f("IgnoreCollision", Bool),
+    ]
+}
+
+const PORT: [Field; 5] = port("HostNetwork");
+const PORT_MAPPING: [Field; 5] = port("HostIP");
+
+/// A network's `ReservedPorts` / `DynamicPorts` (`[]Port`).
+const PORTS: Ty = List(&Struct(&PORT));
+
+/// An allocation's `Shared.Ports` (`AllocatedPorts`, a
+/// `[]AllocatedPortMapping`).
+pub(super) const PORT_MAPPINGS: Ty = List(&Struct(&PORT_MAPPING));
+
+/// A `NetworkResource` with its ports, as a job asks for it and an
+/// allocation holds it (numbered): the same struct, whose `Hostname` is
+/// `omitempty` (structs.go v2.0.5:2887).
+pub(super) const NETWORKS: Ty = List(&Struct(&[
+    NETWORK[0],
+    NETWORK[1],
+    NETWORK[2],
+    NETWORK[3],
+    NETWORK[4],
+    f("Hostname", Str),
+    n("ReservedPorts", PORTS),
+    n("DynamicPorts", PORTS),
+]));
 
 /// A device attribute (plugins/shared/structs/attribute.go v2.0.5
 /// Attribute: `Float *float64`, `Int *int64`, `String *string`, `Bool
