@@ -52,6 +52,8 @@ fn answers(team_lists: bool) -> Vec<(String, String)> {
         ("/v1/node/pools".into(), r#"[{"Name": "default", "SchedulerConfiguration": null}]"#.into()),
         (format!("/v1/node/{NODE_ID}"), node.to_string()),
         ("/v1/plugins?type=csi".into(), "[]".into()),
+        // The token that saved it: a management token sees every namespace.
+        ("/v1/acl/token/self".into(), r#"{"AccessorID": "a", "Type": "management"}"#.into()),
         ("/v1/job/hog?namespace=team".into(), hog().to_string()),
         ("/v1/job/hog/versions?namespace=team".into(), json!({"Versions": [hog()], "Diffs": null}).to_string()),
         ("/v1/job/hog/summary?namespace=team".into(), json!({"JobID": "hog", "Namespace": "team",

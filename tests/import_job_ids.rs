@@ -163,10 +163,22 @@ fn a_namespace_never_leads_out_of_the_import() {
 /// Run the printed commands that save jobs against a fake `nomad`
 /// answering `answers` (URL → JSON), in `d`, saving into `import/`.
 fn save_jobs(d: &TempDir, answers: &[(String, Value)]) {
-    let answers: Vec<(String, String)> = answers
+    let mut answers: Vec<(String, String)> = answers
         .iter()
         .map(|(url, v)| (url.clone(), v.to_string()))
         .collect();
+    // Each job's summary, which the printed commands save beside it.
+    let summaries: Vec<(String, String)> = answers
+        .iter()
+        .filter(|(url, _)| url.starts_with("/v1/job/") && !url.contains("/versions?"))
+        .map(|(url, body)| {
+            let (path, query) = url.split_once('?').unwrap_or((url, ""));
+            let job: Value = serde_json::from_str(body).unwrap_or_default();
+            let summary = json!({"JobID": job["ID"], "Namespace": job["Namespace"], "Summary": {}});
+            (format!("{path}/summary?{query}"), summary.to_string())
+        })
+        .collect();
+    answers.extend(summaries);
     let env = common::fake_nomad::install(d, &answers);
     let printed = run_in(&d.0, &["import", "--print-commands", "import"]);
     assert_eq!(printed.code, 0, "{}", printed.stderr);

@@ -10,9 +10,9 @@ use common::batch::{import, job_json, nodes};
 use common::run_in;
 use serde_json::json;
 
-fn forged() -> common::TempDir {
+fn forged(tag: &str) -> common::TempDir {
     let job = job_json(json!({"ID": "web\nevil\tbatch", "Name": "web"}));
-    let d = import("status-escape", "2.0.5", &job, &[]);
+    let d = import(tag, "2.0.5", &job, &[]);
     d.put(
         "import/nodes.json",
         &nodes().replace("\"n1\"", "\"n1\\n0c1b2c3d\\tdefault\\tdc1\\tforged\""),
@@ -20,8 +20,8 @@ fn forged() -> common::TempDir {
     d
 }
 
-fn assert_no_forgery(args: &[&str]) {
-    let d = forged();
+fn assert_no_forgery(tag: &str, args: &[&str]) {
+    let d = forged(tag);
     let mut all = vec!["status", "--world", "import"];
     all.extend_from_slice(args);
     let o = run_in(&d.0, &all);
@@ -48,15 +48,15 @@ fn assert_no_forgery(args: &[&str]) {
 
 #[test]
 fn the_overview_escapes_imported_names() {
-    assert_no_forgery(&[]);
+    assert_no_forgery("status-escape-overview", &[]);
 }
 
 #[test]
 fn the_node_list_escapes_node_names() {
-    assert_no_forgery(&["nodes"]);
+    assert_no_forgery("status-escape-nodes", &["nodes"]);
 }
 
 #[test]
 fn the_job_list_escapes_job_ids() {
-    assert_no_forgery(&["jobs"]);
+    assert_no_forgery("status-escape-jobs", &["jobs"]);
 }

@@ -370,10 +370,9 @@ impl<'a> Session<'a> {
                 };
                 let shown = res.is_ok();
                 // The notes read the job the typed prefix resolved to.
-                let resolved = job.as_deref().and_then(|id| {
-                    let v = world.nomad_version;
-                    render::status::find_job(state, ns, id, v, &self.zone).ok()
-                });
+                let (v, zone) = (world.nomad_version, &self.zone);
+                let find = |id| render::status::find_job(state, ns, id, v, zone).ok();
+                let resolved = job.as_deref().and_then(find);
                 let job = resolved.map(|r| r.job.id.clone());
                 // `-namespace '*'` resolves to the job's own namespace.
                 let job_ns = resolved.map_or(ns, |r| r.job.namespace.as_str());

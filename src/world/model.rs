@@ -242,8 +242,7 @@ pub struct Pinned {
     /// scheduled as usual. An import registers them as they are (a job with
     /// no allocation in a real cluster has none).
     pub schedule_unpinned: bool,
-    /// Per node ID, the allocations the state lists there that are not
-    /// kept (finished on their client): `ProposedAllocs` sizes its map by them.
+    /// Per node ID, the finished allocations listed there: they size ProposedAllocs' map.
     pub listed_apart: BTreeMap<String, usize>,
 }
 
