@@ -25,6 +25,7 @@ use super::engine::{IdHash, Plan};
 use super::fit::{allocs_fit, MAX_ALLOCS_EXCEEDED};
 use super::net_held;
 use crate::cluster::{Allocation, Node, NodeStatus, State};
+use crate::structs::Disconnect;
 use crate::version::backports::Fix;
 use crate::version::NomadVersion;
 
@@ -35,6 +36,9 @@ pub enum Reason {
     NoNode,
     /// `node is not ready for placements`.
     NotReady,
+    /// `node is disconnected and contains invalid updates` (1.3.0+): a
+    /// disconnected node takes only allocations marked `unknown`.
+    DisconnectedInvalid,
     /// `node is not eligible` (`... for draining` before 1.1).
     NotEligible,
     /// `node is draining` (up to 1.0).
@@ -73,6 +77,9 @@ impl Rejection {
         match &self.reason {
             Reason::NoNode => "the node is gone".into(),
             Reason::NotReady => "the node is not ready for placements".into(),
+            Reason::DisconnectedInvalid => {
+                "the node is disconnected and the plan puts on it more than allocations marked unknown".into()
+            }
             Reason::NotEligible => "the node is not eligible".into(),
             Reason::Draining => "the node is draining".into(),
             Reason::Exhausted {
@@ -232,8 +239,28 @@ fn node_reason(
     gone: &HashSet<&str, IdHash>,
     version: NomadVersion,
 ) -> Option<Reason> {
-    if node.status != NodeStatus::Ready {
-        return Some(Reason::NotReady);
+    match node.status {
+        NodeStatus::Ready => {}
+        // From 1.3.0 a disconnected node takes a plan that only marks
+        // (or keeps) its allocations unknown: an in-place update of one
+        // that is unknown is such a plan (isValidForDisconnectedNode,
+        // nomad/plan_apply.go v1.3.0 through v2.0.5:848-856).
+        NodeStatus::Disconnected if version.at_least(1, 3, 0) => {
+            // Client status `unknown`: an allocation waiting for its
+            // client, or one this plan marks so (`disconnecting`).
+            let unknown = |a: &&Allocation| {
+                matches!(
+                    a.disconnect,
+                    Some(Disconnect::Waiting | Disconnect::Supported)
+                )
+            };
+            return (!placed.iter().all(unknown)).then_some(Reason::DisconnectedInvalid);
+        }
+        // A down node (isValidForDownNode, 1.8.0+) takes allocations
+        // marked lost, or unknown where their group keeps them: which
+        // groups keep them is not read here, so such a plan is rejected
+        // (a false alarm at worst, never a missed rejection).
+        _ => return Some(Reason::NotReady),
     }
     // A set, not a scan: a node may hold thousands of allocations and
     // receive as many.
