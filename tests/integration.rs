@@ -228,6 +228,7 @@ mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;
 mod plan_alloc_names;
+mod plan_applier_mends;
 mod plan_applier_rejects;
 mod plan_assumed_consumers;
 mod plan_assumed_notes;

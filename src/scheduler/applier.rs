@@ -100,6 +100,22 @@ impl Rejection {
         }
     }
 
+    /// What to do about it, by reason: only a node over its resources
+    /// is the preemptor's blind spot (it leaves the job's own allocations
+    /// out of what a node must free, scheduler/feasible/preemption.go
+    /// v2.0.5); the others are the node's state or the plan's ports.
+    pub fn help(&self) -> &'static str {
+        match &self.reason {
+            Reason::NoNode => "the node left the cluster since the plan was made; plan again",
+            Reason::NotReady => "the node is not ready: wait for it, or constrain the job to other clients",
+            Reason::NotEligible => "the node is ineligible for placements: make it eligible (`nomad node eligibility -enable`), constrain the job to other clients, or, for an in-place update alone, upgrade to 1.1.13, 1.2.7 or 1.3.0+ (#12264), whose applier passes it",
+            Reason::Draining => "the node is draining: wait for the drain to finish, or constrain the job to other clients (from 1.1.0 the applier no longer refuses a draining node)",
+            Reason::Exhausted { .. } | Reason::Bandwidth { .. } => "Nomad's preemption leaves the job's own allocations out of what a node must free; lower the count or the resources, or add clients",
+            Reason::MaxAllocs { .. } => "the node holds node_max_allocs allocations: lower the count, raise the client's node_max_allocs, or add clients",
+            Reason::PortCollision { .. } => "two allocations (or the node's reserved ports) hold the same port there: use another static port or a dynamic one",
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         let mut v = serde_json::json!({
             "Node": self.node,
@@ -194,14 +210,47 @@ pub fn rejections(
 
 /// Remove the parts of `plan` the applier rejects (`rejected`, from
 /// [`rejections`] of this plan): the partial commit drops each rejected
-/// node's placements, in-place updates, stops and preemptions.
-pub fn drop_rejected(plan: &mut Plan, rejected: &[(usize, Rejection)]) {
+/// node's placements, in-place updates, stops and preemptions. A job with
+/// `all_at_once` (copied into the plan by `Evaluation.MakePlan`,
+/// nomad/structs/eval.go v2.0.5:420) loses the whole plan to one rejected
+/// node: the applier empties the result's NodeAllocation, NodeUpdate,
+/// NodePreemptions and Deployment (nomad/plan_apply.go v2.0.5:626-635,
+/// v1.6.0:566, v0.9.3:423), so nothing of it is committed anywhere.
+pub fn drop_rejected(plan: &mut Plan, rejected: &[(usize, Rejection)], all_at_once: bool) {
+    if all_at_once && !rejected.is_empty() {
+        *plan = Plan::default();
+        return;
+    }
     for (pos, r) in rejected {
         plan.placed.remove_node(*pos);
         plan.stops.retain(|a| a.node_id.as_str() != r.node_id);
         plan.preempted
             .retain(|(a, _)| a.node_id.as_str() != r.node_id);
     }
+}
+
+/// The groups a job with `all_at_once` loses with its whole plan when the
+/// applier rejects any node of it ([`drop_rejected`]): every group `plan`
+/// places or updates in place, sorted, each once; empty when nothing is
+/// rejected or the job commits node by node.
+pub fn whole_plan_groups(
+    plan: &Plan,
+    rejected: &[(usize, Rejection)],
+    all_at_once: bool,
+) -> Vec<String> {
+    if !all_at_once || rejected.is_empty() {
+        return Vec::new();
+    }
+    // By node, as `rejections` reads them: an in-place update whose node
+    // is gone is rejected with its node (`Reason::NoNode`) anyway.
+    let mut groups: Vec<String> = plan
+        .placed
+        .by_node()
+        .flat_map(|(_, on)| on.map(|a| a.task_group.to_string()))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
 }
 
 /// Does an evaluation that runs out of attempts leave a blocked one? The
@@ -399,7 +448,7 @@ mod tests {
         };
         assert_eq!(rejected[0].1.reason, reason);
         assert_eq!(rejected[0].1.groups, vec![String::new()]);
-        drop_rejected(&mut plan, &rejected);
+        drop_rejected(&mut plan, &rejected, false);
         assert!(plan.placed.is_empty() && plan.preempted.is_empty());
 
         let mut ok = Plan::default();
@@ -446,6 +495,75 @@ mod tests {
         new.placed.push(0, alloc("new", 100));
         let r = rejections(&state, &new, &by_node, NomadVersion::CURRENT);
         assert_eq!(r.first().map(|r| &r.1.reason), Some(&Reason::NotEligible));
+    }
+
+    /// With `all_at_once`, one rejected node loses the whole plan: the
+    /// placement on a node that fits goes too
+    /// (plan_apply.go v2.0.5:626-635); without it only the node's part.
+    #[test]
+    fn all_at_once_drops_the_whole_plan() {
+        let n2 = Node {
+            id: "n2".into(),
+            ..node()
+        };
+        let state = State {
+            nodes: vec![node(), n2].into(),
+            allocs: vec![alloc("old", 600)],
+            ..State::default()
+        };
+        let by_node = super::super::node_allocs::live_by_node(&state);
+        let plan = || {
+            let mut p = Plan::default();
+            p.placed.push(0, alloc("big", 500));
+            let mut fits = alloc("small", 100);
+            fits.node_id = "n2".into();
+            fits.task_group = "h".into();
+            p.placed.push(1, fits);
+            p
+        };
+        let mut whole = plan();
+        let rejected = rejections(&state, &whole, &by_node, NomadVersion::CURRENT);
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(
+            whole_plan_groups(&whole, &rejected, true),
+            vec![String::new(), "h".to_string()]
+        );
+        assert!(whole_plan_groups(&whole, &rejected, false).is_empty());
+        drop_rejected(&mut whole, &rejected, true);
+        assert!(whole.placed.is_empty() && whole.placements().is_empty());
+        let mut part = plan();
+        drop_rejected(&mut part, &rejected, false);
+        assert_eq!(part.placed.node_count(), 1);
+    }
+
+    /// Only a node over its resources blames preemption; an ineligible
+    /// node's help says how to make it eligible.
+    #[test]
+    fn help_follows_the_reason() {
+        let r = |reason| Rejection {
+            node: "c-1".into(),
+            node_id: "n1".into(),
+            reason,
+            groups: vec![],
+        };
+        let exhausted = r(Reason::Exhausted {
+            dimension: "memory",
+            used: 2,
+            usable: 1,
+        });
+        assert!(exhausted.help().contains("preemption"));
+        for other in [
+            Reason::NotEligible,
+            Reason::Draining,
+            Reason::PortCollision { port: 80 },
+            Reason::MaxAllocs { count: 3, max: 2 },
+        ] {
+            let h = r(other).help();
+            assert!(!h.contains("preemption"), "{h}");
+        }
+        assert!(r(Reason::NotEligible)
+            .help()
+            .contains("eligibility -enable"));
     }
 
     /// Up to 1.0 a draining node is refused (`node is draining`,

@@ -165,6 +165,10 @@ pub struct PlanResult {
     /// `nomad job run` of it commits nothing on them. Empty when the whole
     /// plan commits.
     pub rejected: Vec<applier::Rejection>,
+    /// For a job with `all_at_once`, whose plan one rejected node rejects
+    /// whole ([`applier::drop_rejected`]): every group the plan places or
+    /// updates, sorted, each once. Empty otherwise.
+    pub rejected_whole: Vec<String>,
     /// A run's evaluation whose plan the applier rejected at every
     /// attempt: it fails (`maximum attempts reached (N)`, N here) and
     /// leaves a blocked evaluation (scheduler/util.go `retryMax`,
@@ -181,11 +185,34 @@ impl PlanResult {
     /// `plan --samples`).
     pub fn unplaced_groups(&self) -> Vec<String> {
         let mut out: Vec<String> = self.failed_tg_allocs.keys().cloned().collect();
-        for g in self.rejected.iter().flat_map(|r| r.groups.iter()) {
-            if !out.contains(g) {
-                out.push(g.clone());
+        for g in self.rejected_groups() {
+            if !out.contains(&g) {
+                out.push(g);
             }
         }
+        out
+    }
+
+    /// Does the plan applier drop what the plan does on node `node_id` (its
+    /// preemptions, its placements)? On a rejected node; with
+    /// `all_at_once`, on every node.
+    pub fn drops_node(&self, node_id: &str) -> bool {
+        !self.rejected_whole.is_empty() || self.rejected.iter().any(|r| r.node_id == node_id)
+    }
+
+    /// The groups whose allocations the plan applier drops: those on a
+    /// rejected node, and with `all_at_once` every group of the plan
+    /// ([`PlanResult::rejected_whole`]); sorted, each once.
+    pub fn rejected_groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rejected
+            .iter()
+            .flat_map(|r| r.groups.iter())
+            .chain(&self.rejected_whole)
+            .cloned()
+            .collect();
+        out.sort();
+        out.dedup();
         out
     }
 
@@ -219,8 +246,21 @@ impl PlanResult {
         } else {
             ""
         };
+        let dropped = if self.rejected_whole.is_empty() {
+            "none of its placements, in-place updates or preemptions there is committed".to_string()
+        } else {
+            let groups: Vec<String> = self
+                .rejected_whole
+                .iter()
+                .map(|g| format!("{:?}", crate::escape::one_line(g)))
+                .collect();
+            format!(
+                "the whole plan is rejected (all_at_once): none of its placements, in-place updates, stops or preemptions on any node is committed (groups {})",
+                groups.join(", ")
+            )
+        };
         Some(format!(
-            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: none of its placements, in-place updates or preemptions there is committed; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}",
+            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: {dropped}; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}",
             nodes.join("; ")
         ))
     }

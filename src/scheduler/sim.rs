@@ -146,7 +146,7 @@ impl Simulation {
             true,
         );
         result.job_modify_index = modify_index;
-        self.judge_applier(&mut result, &plan, &by_node);
+        self.judge_applier(&mut result, &plan, &by_node, job.all_at_once);
         result.placements = plan.into_placements();
         result
     }
@@ -171,7 +171,7 @@ impl Simulation {
             self.shuffle_seed(index),
         );
         result.job_modify_index = modify_index;
-        self.judge_applier(&mut result, &plan, &by_node);
+        self.judge_applier(&mut result, &plan, &by_node, planned.job.all_at_once);
         result.placements = plan.into_placements();
         result
     }
@@ -183,11 +183,11 @@ impl Simulation {
         result: &mut PlanResult,
         plan: &super::engine::Plan,
         by_node: &[Vec<usize>],
+        all_at_once: bool,
     ) {
         let v = self.world.nomad_version;
-        result.rejected = super::applier::rejections(&self.state, plan, by_node, v)
-            .into_iter()
-            .map(|(_, r)| r)
-            .collect();
+        let rejected = super::applier::rejections(&self.state, plan, by_node, v);
+        result.rejected_whole = super::applier::whole_plan_groups(plan, &rejected, all_at_once);
+        result.rejected = rejected.into_iter().map(|(_, r)| r).collect();
     }
 }

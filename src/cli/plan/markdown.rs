@@ -58,6 +58,12 @@ fn failures(plan: &JobPlan) -> String {
             r.why()
         ));
     }
+    if !plan.result.rejected_whole.is_empty() {
+        out.push(format!(
+            "{}: the whole plan is rejected (all_at_once)",
+            plan.result.rejected_whole.join(", ")
+        ));
+    }
     if out.is_empty() {
         "none".into()
     } else {

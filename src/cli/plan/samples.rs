@@ -29,14 +29,21 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
             n.why()
         ));
     }
+    if !r.rejected_whole.is_empty() {
+        out.push(
+            "the whole plan is rejected (all_at_once): `nomad job run` places none of it"
+                .to_string(),
+        );
+    }
     for (g, m) in &r.failed_tg_allocs {
         out.push(format!("task group {g:?} fails to place"));
         for q in &m.quota_exhausted {
             out.push(format!("quota limit hit: {q}"));
         }
     }
-    // A rejected node's preemptions are dropped with its placements.
-    let rejected = |node: &str| r.rejected.iter().any(|n| n.node_id == node);
+    // A rejected node's preemptions are dropped with its placements
+    // (every node's with `all_at_once`).
+    let rejected = |node: &str| r.drops_node(node);
     let preempted: Vec<_> = r
         .preempted_allocs
         .iter()

@@ -125,7 +125,7 @@ impl Rule for UnplaceableGroup {
                 out.push(f.help(help));
                 continue;
             };
-            out.push(drawn(f, tally, name, &plan.drawn));
+            out.push(drawn(f, tally, name, &plan.drawn, Refusal::Place));
         }
     }
 }
@@ -157,15 +157,19 @@ impl Refusal {
 }
 
 /// The groups a plan fails to place, quota failures aside (NP304's), the
-/// plan applier's rejections included (`PlanResult::unplaced_groups`):
-/// what the samples tally, and what the skip's tests compare them with.
+/// plan applier's rejections included (`PlanResult::unplaced_groups`),
+/// also of a group the quota refuses in part: the applier rejects what
+/// was placed whatever the quota says. What the samples tally, and what
+/// the skip's tests compare them with.
 fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
+    let rejected = r.rejected_groups();
     r.unplaced_groups()
         .into_iter()
         .filter(|g| {
-            r.failed_tg_allocs
-                .get(g)
-                .is_none_or(|m| m.quota_exhausted.is_empty())
+            rejected.contains(g)
+                || r.failed_tg_allocs
+                    .get(g)
+                    .is_none_or(|m| m.quota_exhausted.is_empty())
         })
         .collect()
 }
@@ -193,13 +197,17 @@ fn rejected_by_applier(
     let Some(line) = crate::planner::applier_line(job, plan) else {
         return;
     };
-    let mut groups: Vec<&String> = plan.rejected.iter().flat_map(|r| &r.groups).collect();
-    groups.sort();
-    groups.dedup();
-    for name in groups {
+    for name in &plan.rejected_groups() {
         // A group the scheduler also failed to place is said by that
-        // finding; this one is about what it did place.
-        if plan.failed_tg_allocs.contains_key(name) {
+        // finding (an NP207 error); this one is about what it did place.
+        // A quota failure is only NP304's warning, so a group whose one
+        // failure is the quota's still needs this error: the applier
+        // rejects the node plan whatever the quota says.
+        if plan
+            .failed_tg_allocs
+            .get(name)
+            .is_some_and(|m| m.quota_exhausted.is_empty())
+        {
             continue;
         }
         let group = job.group(name);
@@ -213,10 +221,22 @@ fn rejected_by_applier(
                 crate::escape::one_line(name)
             ),
         );
-        let help = "Nomad's preemption leaves the job's own allocations out of what a node must free; lower the count or the resources, or add clients";
+        // What to do depends on why the node refuses: the rejections
+        // holding the group (every rejection for an all_at_once bystander,
+        // dropped with the whole plan).
+        let mut helps: Vec<&str> = plan
+            .rejected
+            .iter()
+            .filter(|r| r.groups.contains(name))
+            .map(crate::scheduler::applier::Rejection::help)
+            .collect();
+        if helps.is_empty() {
+            helps = plan.rejected.iter().map(|r| r.help()).collect();
+        }
+        helps.dedup();
         match draws {
-            Some(tally) => out.push(drawn(f, tally, name, &plan.drawn)),
-            None => out.push(f.help(help)),
+            Some(tally) => out.push(drawn(f, tally, name, &plan.drawn, Refusal::Place)),
+            None => out.push(f.help(helps.join("; "))),
         }
     }
 }
@@ -373,14 +393,16 @@ pub(crate) fn drawn(
     tally: &crate::scheduler::sample::Tally<String>,
     name: &str,
     notes: &[String],
+    refusal: Refusal,
 ) -> Finding {
     let (fails, samples) = (tally.count(&name.to_string()), tally.samples());
     let mut f = f;
+    let verb = refusal.verb();
     let share = if fails == samples {
-        format!("; it fails in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
+        format!("; {verb} in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
     } else {
         format!(
-            "; Go's map order drew this failure: it fails in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
+            "; Go's map order drew this failure: {verb} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
         )
     };
     f.message.push_str(&share);
@@ -422,7 +444,7 @@ mod drawn_tests {
             "group \"g\": drawn".to_string(),
             "group \"h\": other".to_string(),
         ];
-        let d = drawn(f(), &tally, "g", &notes);
+        let d = drawn(f(), &tally, "g", &notes, Refusal::Place);
         assert_eq!(d.severity, crate::diag::Severity::Error);
         assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
         let help = d.help.unwrap_or_default();
@@ -430,8 +452,11 @@ mod drawn_tests {
         assert!(!help.contains("other"), "{help}");
         let mut all = crate::scheduler::sample::Tally::default();
         all.add_sample(vec!["g".to_string()]);
-        let d = drawn(f(), &all, "g", &notes);
+        let d = drawn(f(), &all, "g", &notes, Refusal::Place);
         assert_eq!(d.severity, crate::diag::Severity::Error);
+        // NP304's share says the quota refuses it, not that it fails.
+        let q = drawn(f(), &all, "g", &notes, Refusal::Quota);
+        assert!(q.message.ends_with("; the quota refuses it in all 1 other evaluations sampled (node shuffles and Go's map orders)"), "{}", q.message);
     }
 }
 

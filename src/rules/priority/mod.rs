@@ -48,8 +48,9 @@ pub fn victims(plan: &PlanResult) -> Vec<Victim> {
         return out;
     }
     // Nor does a node whose part of the plan the applier rejects: its
-    // preemptions are dropped with its placements (`applier`).
-    let rejected = |node: &str| plan.rejected.iter().any(|r| r.node_id == node);
+    // preemptions are dropped with its placements (`applier`), every
+    // node's with `all_at_once`.
+    let rejected = |node: &str| plan.drops_node(node);
     for a in plan
         .preempted_allocs
         .iter()

@@ -120,7 +120,7 @@ impl Rule for QuotaExceeded {
                 "stop something in the quota, raise the quota, or submit to a namespace with room",
             );
             out.push(match &draws {
-                Some(tally) => np207::drawn(f, tally, name, &plan.drawn),
+                Some(tally) => np207::drawn(f, tally, name, &plan.drawn, Refusal::Quota),
                 None => f,
             });
         }

@@ -6,7 +6,7 @@ use super::{Simulation, UnblockOutcome};
 use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobStatus};
 use crate::ids::uuid;
 use crate::jobspec::Job;
-use crate::scheduler::applier::{drop_rejected, rejections};
+use crate::scheduler::applier::{drop_rejected, rejections, whole_plan_groups};
 use crate::scheduler::engine::Plan;
 use crate::scheduler::generic::{evaluate, Evaluated};
 use crate::scheduler::PlanResult;
@@ -156,6 +156,7 @@ impl Simulation {
         let mut committed = Vec::new();
         let mut evicted = std::collections::BTreeSet::new();
         let mut rejected = Vec::new();
+        let mut whole = Vec::new();
         for attempt in 0..attempts {
             let Evaluated {
                 mut result,
@@ -174,7 +175,8 @@ impl Simulation {
             result.job_modify_index = jmi;
             let v = self.world.nomad_version;
             rejected = rejections(&self.state, &plan, &by_node, v);
-            drop_rejected(&mut plan, &rejected);
+            whole = whole_plan_groups(&plan, &rejected, job.all_at_once);
+            drop_rejected(&mut plan, &rejected, job.all_at_once);
             if placements {
                 committed.extend(plan.placements());
             }
@@ -203,6 +205,7 @@ impl Simulation {
             // are what it says.
             first.attempts_exhausted = Some(attempts);
             first.rejected = rejected.into_iter().map(|(_, r)| r).collect();
+            first.rejected_whole = whole;
         }
         self.state
             .blocked

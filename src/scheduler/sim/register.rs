@@ -125,11 +125,14 @@ impl Simulation {
             .map(|b| b.id.clone());
         self.reschedule_preempted(&plan);
         self.refresh_statuses();
-        let deployment_id = creates_deployment(job, &plan).then(|| {
-            let id = uuid(self.seed, &["deployment", &eval_id]);
-            self.record_deployment(&id, &key, version, job, index);
-            id
-        });
+        // An all_at_once plan the applier rejects loses its Deployment
+        // with the rest (nomad/plan_apply.go v2.0.5:626-635).
+        let deployment_id = (creates_deployment(job, &plan) && plan.rejected_whole.is_empty())
+            .then(|| {
+                let id = uuid(self.seed, &["deployment", &eval_id]);
+                self.record_deployment(&id, &key, version, job, index);
+                id
+            });
         Ok(RunOutcome {
             eval_id,
             plan,
