@@ -26,6 +26,8 @@ pub fn outranks(priority: i64, victim_priority: i64) -> bool {
 }
 
 mod edition;
+mod unknown_priority;
+pub use unknown_priority::PriorityUnknown;
 pub use edition::{community_lacks_preemption, edition_unknown, PreemptionEditionUnknown};
 
 /// Can this job type preempt in this world and release? Before 0.12 the
