@@ -221,7 +221,12 @@ impl CannotKnow {
         // A panic ends the RPC where it happens: nothing after it counts.
         let crashed = result.crashed.clone().map(CannotKnow::ServerCrash);
         crashed
-            .or_else(|| result.priority_unknown.clone().map(CannotKnow::AllocPriority))
+            .or_else(|| {
+                result
+                    .priority_unknown
+                    .clone()
+                    .map(CannotKnow::AllocPriority)
+            })
             .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
