@@ -152,15 +152,8 @@ impl Engine<'_> {
         // max_parallel penalty never sees earlier victims in a real run
         // (nomad-scheduler.md 3.6): `already` stays empty on purpose.
         let make = |victims: &[&Allocation]| {
-            // Preemption is evaluated on this node: an allocation whose
-            // priority is unknown may decide it.
-            let unknown = super::preempt::PriorityUnknown::among(
-                proposed().filter(|a| spared(victims, a)),
-                ask.job,
-            );
-            if let Some(u) = unknown {
-                self.priority_unknown.borrow_mut().get_or_insert(u);
-            }
+            // Preemption is evaluated here: a priority unknown may decide it.
+            self.note_priority_unknown(proposed().filter(|a| spared(victims, a)), ask.job);
             Preemptor::new(
                 n,
                 proposed()

@@ -89,6 +89,20 @@ impl PriorityUnknown {
     pub const HINT: &'static str = "save the job's versions again (`/v1/job/:id/versions`, `import --print-commands`) while Nomad still tracks the version the allocation runs, or save each allocation with `/v1/allocation/<id>`, which embeds its job";
 }
 
+impl crate::scheduler::engine::Engine<'_> {
+    /// Keep the first [`PriorityUnknown`] among `candidates`, the node's
+    /// allocations a preemption for `job` considers.
+    pub(in crate::scheduler) fn note_priority_unknown<'a>(
+        &self,
+        candidates: impl IntoIterator<Item = &'a Allocation>,
+        job: &Job,
+    ) {
+        if let Some(u) = PriorityUnknown::among(candidates, job) {
+            self.priority_unknown.borrow_mut().get_or_insert(u);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
