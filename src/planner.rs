@@ -119,6 +119,9 @@ pub enum CannotKnow {
     /// A plan whose scheduling panics Nomad's server: `Job.Plan` returns
     /// no plan ([`crate::scheduler::server_crash`]).
     ServerCrash(crate::scheduler::server_crash::ServerCrash),
+    /// A preemption the plan evaluates meets an allocation whose running
+    /// version's priority the world does not hold.
+    AllocPriority(crate::scheduler::preempt::PriorityUnknown),
 }
 
 impl CannotKnow {
@@ -219,6 +222,12 @@ impl CannotKnow {
         let crashed = result.crashed.clone().map(CannotKnow::ServerCrash);
         crashed
             .or_else(|| {
+                result
+                    .priority_unknown
+                    .clone()
+                    .map(CannotKnow::AllocPriority)
+            })
+            .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
             })
@@ -253,7 +262,8 @@ impl CannotKnow {
             | CannotKnow::PreemptionEdition(_)
             | CannotKnow::Count(_)
             | CannotKnow::Launch(_)
-            | CannotKnow::ServerCrash(_) => "NP225",
+            | CannotKnow::ServerCrash(_)
+            | CannotKnow::AllocPriority(_) => "NP225",
         }
     }
 
@@ -276,6 +286,7 @@ impl CannotKnow {
             CannotKnow::Sentinel(_) => "Sentinel not evaluated",
             CannotKnow::Launch(_) => "Nomad's plan never answers",
             CannotKnow::ServerCrash(_) => "Nomad's server panics",
+            CannotKnow::AllocPriority(_) => "a preempted allocation's priority not known",
         }
     }
 
@@ -298,6 +309,7 @@ impl CannotKnow {
             CannotKnow::Sentinel(u) => u.line(),
             CannotKnow::Launch(u) => u.line(job),
             CannotKnow::ServerCrash(u) => u.line(job),
+            CannotKnow::AllocPriority(u) => u.line(job),
         }
     }
 
@@ -320,6 +332,7 @@ impl CannotKnow {
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
             CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
             CannotKnow::ServerCrash(u) => ("ServerCrash", u.json()),
+            CannotKnow::AllocPriority(u) => ("AllocPriority", u.json()),
         }
     }
 
@@ -352,6 +365,7 @@ impl CannotKnow {
             CannotKnow::Sentinel(_) => assumed::SentinelUnknown::HINT,
             CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
             CannotKnow::ServerCrash(_) => crate::scheduler::server_crash::ServerCrash::HINT,
+            CannotKnow::AllocPriority(_) => crate::scheduler::preempt::PriorityUnknown::HINT,
         }
     }
 }

@@ -130,6 +130,7 @@ mod hclsyntax_sweep;
 mod hook_hcl1_ahead;
 mod hook_precommit;
 mod import_address_ips;
+mod import_alloc_priority;
 mod import_alloc_stub;
 mod import_alloc_version;
 mod import_api_types;

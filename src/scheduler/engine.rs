@@ -152,6 +152,9 @@ pub struct Engine<'w> {
     /// The first panic of Nomad's server the evaluation reaches
     /// ([`super::server_crash`]); a cell as ranking reads (`&self`).
     pub(super) crash: std::cell::RefCell<Option<super::server_crash::ServerCrash>>,
+    /// The first allocation of unknown priority a preemption considered
+    /// where its priority decides it ([`super::preempt::PriorityUnknown`]).
+    pub(super) priority_unknown: std::cell::RefCell<Option<super::preempt::PriorityUnknown>>,
 }
 
 /// A node's IDs its placements share ([`Engine::materialize`]), each made
@@ -277,6 +280,7 @@ impl<'w> Engine<'w> {
             planned: None,
             spread: Default::default(),
             crash: Default::default(),
+            priority_unknown: Default::default(),
             // `CSIVolumesByNodeID` reads each allocation's own job
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.

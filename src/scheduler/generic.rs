@@ -187,6 +187,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
     drawn.dedup();
     result.drawn = drawn;
     result.crashed = engine.crash.take();
+    result.priority_unknown = engine.priority_unknown.take();
     result.only_group_order_drawn = engine.only_group_order_noted();
     result.node_only_filters = engine.notes_read && !engine.filtered_by_placed;
 }

@@ -160,6 +160,9 @@ pub struct PlanResult {
     /// The panic of Nomad's server this plan reaches, if any: `Job.Plan`
     /// then returns nothing ([`server_crash`]).
     pub crashed: Option<server_crash::ServerCrash>,
+    /// A preemption this plan evaluated on a node holding an allocation
+    /// whose priority is unknown and decides it: the plan cannot tell.
+    pub priority_unknown: Option<preempt::PriorityUnknown>,
     /// The nodes whose part of this plan Nomad's plan applier rejects
     /// ([`applier::rejections`]): `Job.Plan` prints the plan as it is, but
     /// `nomad job run` of it commits nothing on them. Empty when the whole

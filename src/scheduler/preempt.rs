@@ -26,7 +26,9 @@ pub fn outranks(priority: i64, victim_priority: i64) -> bool {
 }
 
 mod edition;
+mod unknown_priority;
 pub use edition::{community_lacks_preemption, edition_unknown, PreemptionEditionUnknown};
+pub use unknown_priority::PriorityUnknown;
 
 /// Can this job type preempt in this world and release? Before 0.12 the
 /// community build never preempts for service or batch jobs, whatever the

@@ -152,6 +152,8 @@ impl Engine<'_> {
         // max_parallel penalty never sees earlier victims in a real run
         // (nomad-scheduler.md 3.6): `already` stays empty on purpose.
         let make = |victims: &[&Allocation]| {
+            // Preemption is evaluated here: a priority unknown may decide it.
+            self.note_priority_unknown(proposed().filter(|a| spared(victims, a)), ask.job);
             Preemptor::new(
                 n,
                 proposed()

@@ -126,9 +126,11 @@ impl Engine<'_> {
     fn quietly<T>(&mut self, judge: impl FnOnce(&mut Self) -> T) -> T {
         let read = std::mem::replace(&mut self.notes_read, false);
         let crash = self.crash.take();
+        let unknown = self.priority_unknown.take();
         let out = judge(self);
         self.notes_read = read;
         self.crash.replace(crash);
+        self.priority_unknown.replace(unknown);
         out
     }
 

@@ -263,6 +263,25 @@ pub struct Allocation {
     /// `structs::disconnected_node`). See [`Disconnect`].
     #[serde(default)]
     pub disconnect: Option<Disconnect>,
+    /// Whether `job_priority` is the priority of the job version this
+    /// allocation runs. Nomad's preemption reads `alloc.Job.Priority`
+    /// (scheduler/feasible/preemption.go v2.0.5:339, 692-714); an import
+    /// that holds neither that version nor an allocation embedding it
+    /// leaves it unknown, and `job_priority` is then the registered job's,
+    /// which no preemption may read as the allocation's.
+    #[serde(default)]
+    pub version_priority: VersionPriority,
+}
+
+/// Whether an allocation's priority is its running version's (see
+/// [`Allocation::version_priority`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum VersionPriority {
+    /// The version it runs is known: `job_priority` is its priority.
+    #[default]
+    Known,
+    /// The version it runs is not in the import: its priority is unknown.
+    Unknown,
 }
 
 /// A system or sysbatch job's live allocation, as the system scheduler

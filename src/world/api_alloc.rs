@@ -243,6 +243,14 @@ pub fn load_allocations(
             preempted_by: None,
             migrate: path_b(a, &["DesiredTransition", "Migrate"]).unwrap_or(false),
             reschedule_nodes: reschedule_nodes(a),
+            // Preemption reads the running version's priority, which a
+            // version the import does not hold leaves unknown (R16-50):
+            // never the registered version's.
+            version_priority: if stale {
+                crate::structs::VersionPriority::Unknown
+            } else {
+                crate::structs::VersionPriority::Known
+            },
             ..Allocation::default()
         };
         let unread = stale
