@@ -215,7 +215,7 @@ fn print_commands_lists_every_api_call() {
     let (text, _) = run_import(&DiskVfs::new("."), &args).unwrap();
     for (file, path) in import::IMPORT_FILES {
         assert!(
-            text.contains(&format!("'{path}' > cluster-dump/{file}")),
+            text.contains(&format!("'{path}' </dev/null > cluster-dump/{file}")),
             "{file}"
         );
     }
