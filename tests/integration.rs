@@ -57,6 +57,7 @@ mod diff_group_consul_stored;
 mod diff_job_namespaces;
 mod diff_keys;
 mod diff_mutation;
+mod diff_name_newline;
 mod diff_no_silent_drop;
 mod diff_nomad_objects;
 mod diff_nomad_tables;

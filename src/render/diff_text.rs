@@ -116,7 +116,12 @@ fn format_task(t: &TaskDiff, start: usize, task_prefix: usize, verbose: bool) ->
 
 fn format_object(o: &ObjectDiff, start: usize, key_prefix: usize) -> String {
     let (m, w) = marker(o.ty);
-    let mut out = format!("{}{m}{}{} {{\n", pad(start), pad(key_prefix), o.name);
+    let mut out = format!(
+        "{}{m}{}{} {{\n",
+        pad(start),
+        pad(key_prefix),
+        shown(&o.name)
+    );
     let (lf, lm) = longest(&o.fields, &o.objects);
     out.push_str(&aligned(
         &o.fields,
@@ -137,7 +142,7 @@ fn format_field(f: &FieldDiff, start: usize, key_prefix: usize, value_prefix: us
         "{}{m}{}{}: {}",
         pad(start),
         pad(key_prefix),
-        f.name,
+        shown(&f.name),
         pad(value_prefix)
     );
     match f.ty {
@@ -152,9 +157,28 @@ fn format_field(f: &FieldDiff, start: usize, key_prefix: usize, value_prefix: us
     out
 }
 
+/// A field's or object's name as printed. Nomad prints names unquoted
+/// (formatFieldDiff, command/job_plan.go v2.0.5:650-667) and a map
+/// field's name is its key (fieldDiffs, nomad/structs/diff.go), so a
+/// newline in a meta or env key reached the output raw and a job file
+/// could start a line of its own: `::add-mask::` or `::notice::` in a
+/// GitHub Actions log (R17-22). Names are escaped as one line; a name
+/// without control characters is Nomad's bytes.
+fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_control) {
+        std::borrow::Cow::Owned(crate::escape::one_line(name))
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
 /// Longest field name (bytes) and widest marker among fields and objects.
 fn longest(fields: &[FieldDiff], objects: &[ObjectDiff]) -> (usize, usize) {
-    let lf = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    let lf = fields
+        .iter()
+        .map(|f| shown(&f.name).len())
+        .max()
+        .unwrap_or(0);
     let lm = fields
         .iter()
         .map(|f| marker(f.ty).1)
@@ -177,7 +201,7 @@ fn aligned(
             f,
             start,
             lm - marker(f.ty).1,
-            lf - f.name.len(),
+            lf - shown(&f.name).len(),
         ));
     }
     for o in objects {
