@@ -321,7 +321,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Head,
     };
-    let before = match before::apply(&mut world, file, &job, &from, &loader) {
+    let before = match before::apply(&mut world, file, &job, &from) {
         Ok(s) => s,
         Err(d) => return fail(args, &d, color),
     };

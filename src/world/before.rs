@@ -129,7 +129,6 @@ pub fn apply(
     planned: &Path,
     job: &Job,
     from: &BeforeFrom,
-    loader: &JobLoader,
 ) -> Result<Source, Diags> {
     let key = (job.namespace.as_str(), job.id.as_str());
     let by_key = world
@@ -148,14 +147,19 @@ pub fn apply(
     };
     match from {
         BeforeFrom::File(old) => {
-            let old_job = load_file(old, loader)?;
             let at = by_path.or(by_key);
-            // `--running FILE` names the text; whether the cluster holds
-            // it stopped is still the world's to say.
-            let vars = crate::world::RunningVars {
-                stopped: at.is_some_and(|i| world.running[i].vars.stopped),
-                ..Default::default()
-            };
+            // `--running FILE` names the text; the variables it was
+            // submitted with, and whether the cluster holds it stopped,
+            // are still the world's to say (`running_job`, else none).
+            // Never the command's `-var`/`NOMAD_VAR_*`: they belong to the
+            // submitted version, and giving them to the running one too
+            // planned a `-var` image bump as "no change" (R17-10), as
+            // [`from_head`] says for the git route.
+            let vars = at
+                .map(|i| world.running[i].vars.clone())
+                .unwrap_or_default();
+            let own = vars.loader(world);
+            let old_job = load_file(old, &own)?;
             let entry = RunningJob {
                 path: old.clone(),
                 job: vars.as_registered(old_job),

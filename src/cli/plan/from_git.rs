@@ -126,7 +126,7 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
         Some(old) => BeforeFrom::File(old.clone()),
         None => BeforeFrom::Rev(setup.range.base.clone()),
     };
-    let before = match before::apply(&mut setup.world, file, &job, &from, &setup.loader) {
+    let before = match before::apply(&mut setup.world, file, &job, &from) {
         Ok(s) => s,
         Err(d) => return fail(args, &d, color),
     };
