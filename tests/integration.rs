@@ -47,6 +47,7 @@ mod corpus_jobs;
 mod decode_map_order;
 mod determinism;
 mod diff_canonical;
+mod diff_config_null;
 mod diff_connect;
 mod diff_dialect;
 mod diff_dialect_connect;

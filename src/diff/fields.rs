@@ -510,8 +510,13 @@ pub fn config(c: &BTreeMap<String, Value>) -> Flat {
 
 fn flatten_value(prefix: &str, v: &Value, out: &mut Flat) {
     match v {
-        // A nil interface has no kind; flatmap writes nothing for it.
-        Value::Null => {}
+        // A nil interface element: flatmap writes "nil" for it
+        // (helper/flatmap/flatmap.go `case reflect.Interface`, the same
+        // from v0.9.3 to v2.0.5), so `args = ["a", null]` diffs as
+        // `args[1]: "nil"` (R17-11).
+        Value::Null => {
+            out.insert(prefix.to_string(), "nil".to_string());
+        }
         Value::Bool(b) => {
             out.insert(prefix.to_string(), b.to_string());
         }
