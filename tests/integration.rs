@@ -43,6 +43,7 @@ mod check_var_file_kinds;
 mod check_world_change;
 mod ci_workflow_filter;
 mod cli_pipe;
+mod color_input_escapes;
 mod corpus_jobs;
 mod decode_map_order;
 mod determinism;

@@ -295,8 +295,9 @@ pub fn fallback_place(cwd: &Path) -> String {
 /// policy.hcl found beside it if any).
 pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
     format!(
-        "note: no rules/cluster.hcl found in {} or above; using {used} (pass --world DIR to use another)",
-        cwd.display()
+        "note: no rules/cluster.hcl found in {} or above; using {} (pass --world DIR to use another)",
+        crate::escape::one_line(&cwd.display().to_string()),
+        crate::escape::one_line(used)
     )
 }
 
