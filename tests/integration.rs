@@ -365,6 +365,7 @@ mod status_quota_layout;
 mod status_saved_job;
 mod status_submit_date;
 mod validate_empty_region_namespace;
+mod validate_json;
 mod var_file_repeated_keys;
 mod verdicts_agree;
 mod verdicts_cannot_tell;

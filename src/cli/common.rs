@@ -21,6 +21,14 @@ pub struct ColorArgs {
     pub force_color: bool,
 }
 
+/// `--format` of a command whose one machine format is JSON.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
 impl ColorArgs {
     /// Nomad's rule: colour only on a terminal, unless disabled; `-force-color` wins.
     pub fn stdout(&self) -> bool {

@@ -12,6 +12,7 @@ pub mod rehearse;
 pub mod status;
 pub mod untold;
 pub mod validate;
+mod validate_out;
 
 use clap::{Parser, Subcommand};
 
@@ -327,6 +328,9 @@ fn untold_usage(command: &Command, d: &crate::diag::Diags) {
         Command::Check(a) => check::untold_report(a, d),
         Command::Rehearse(a) if a.format == rehearse::RehearseFormat::Json => {
             print!("{}", untold::rehearse_document(d));
+        }
+        Command::Validate(a) if a.format == common::TextOrJson::Json => {
+            print!("{}", untold::validate_document(d));
         }
         _ => {}
     }

@@ -8,12 +8,8 @@ use crate::diag::exit;
 use crate::rehearse::{self, replay};
 use crate::vfs::{DiskVfs, Vfs};
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum RehearseFormat {
-    #[default]
-    Text,
-    Json,
-}
+/// `rehearse`'s formats: text, or its JSON report.
+pub type RehearseFormat = common::TextOrJson;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct RehearseArgs {
