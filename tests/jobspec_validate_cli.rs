@@ -13,6 +13,7 @@ fn args(file: &str, var: &[&str]) -> ValidateArgs {
         world: None,
         nomad_version: None,
         namespace: None,
+        format: Default::default(),
     }
 }
 

@@ -21,6 +21,14 @@ pub struct ColorArgs {
     pub force_color: bool,
 }
 
+/// `--format` of a command whose one machine format is JSON.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
 impl ColorArgs {
     /// Nomad's rule: colour only on a terminal, unless disabled; `-force-color` wins.
     pub fn stdout(&self) -> bool {
@@ -295,8 +303,9 @@ pub fn fallback_place(cwd: &Path) -> String {
 /// policy.hcl found beside it if any).
 pub fn fallback_notice_for(cwd: &Path, used: &str) -> String {
     format!(
-        "note: no rules/cluster.hcl found in {} or above; using {used} (pass --world DIR to use another)",
-        cwd.display()
+        "note: no rules/cluster.hcl found in {} or above; using {} (pass --world DIR to use another)",
+        crate::escape::one_line(&cwd.display().to_string()),
+        crate::escape::one_line(used)
     )
 }
 

@@ -12,6 +12,7 @@ pub mod rehearse;
 pub mod status;
 pub mod untold;
 pub mod validate;
+mod validate_out;
 
 use clap::{Parser, Subcommand};
 
@@ -328,6 +329,9 @@ fn untold_usage(command: &Command, d: &crate::diag::Diags) {
         Command::Rehearse(a) if a.format == rehearse::RehearseFormat::Json => {
             print!("{}", untold::rehearse_document(d));
         }
+        Command::Validate(a) if a.format == common::TextOrJson::Json => {
+            print!("{}", untold::validate_document(d));
+        }
         _ => {}
     }
 }
@@ -383,11 +387,10 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     match status::render_status(view.as_ref(), &sim.world, &sim.state, &zone) {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of
-            // theirs reaches the terminal.
-            println!(
-                "{}",
-                crate::escape::terminal_output(text.trim_end(), color.stdout())
-            );
+            // theirs reaches the terminal. The views print no colour of
+            // their own, so none is kept even under colour: keeping
+            // `ESC [ ... m` kept an imported name's `ESC[8m` (conceal).
+            println!("{}", crate::escape::terminal(text.trim_end()));
             // Its Placement Failure lines are in Go's map order in Nomad:
             // said as `plan` says them.
             // An import's job view prints no simulated section.

@@ -8,12 +8,8 @@ use crate::diag::exit;
 use crate::rehearse::{self, replay};
 use crate::vfs::{DiskVfs, Vfs};
 
-#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum RehearseFormat {
-    #[default]
-    Text,
-    Json,
-}
+/// `rehearse`'s formats: text, or its JSON report.
+pub type RehearseFormat = common::TextOrJson;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct RehearseArgs {
@@ -73,7 +69,7 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         Err(d) => return stop(args, &d, err_color),
     };
     for note in notes {
-        eprintln!("{note}");
+        eprintln!("{}", crate::escape::one_line(&note));
     }
     // Without an earlier version the starting cluster may already run the
     // edits: the rehearsal still runs, but it cannot be an all-clear.
@@ -164,6 +160,11 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
                         color_out,
                     ));
                     i += 1;
+                    // Every input the step quotes was escaped where the
+                    // report laid it out (rehearse/report.rs); this pass
+                    // keeps our colours and shows any other control
+                    // character, should one have been missed.
+                    let text = crate::escape::terminal_output(&text, color_out);
                     // A closed pipe (`| head`) is not an error of the rehearsal.
                     let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
                 },

@@ -130,11 +130,14 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
         ),
     ];
     for name in world.quotas.keys() {
+        // A heading is one line: a newline of the world's name would
+        // start a forged section.
+        let shown = crate::escape::one_line(name);
         match status::quota_status(world, state, name) {
-            Ok(q) => parts.push(format!("==> Quota {name}\n{q}")),
+            Ok(q) => parts.push(format!("==> Quota {shown}\n{q}")),
             // Said in place of the table, never dropped.
             Err(m) if m.starts_with("cannot tell") => {
-                let mut text = format!("==> Quota {name}\n{m}");
+                let mut text = format!("==> Quota {shown}\n{m}");
                 if let Some(t) = world.quotas.get(name).and_then(status::quota_limits::table) {
                     text.push_str("\n\n");
                     text.push_str(&t);
@@ -146,7 +149,8 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
     }
     for ns in world.namespaces.keys() {
         parts.push(format!(
-            "==> Jobs in namespace {ns}\n{}",
+            "==> Jobs in namespace {}\n{}",
+            crate::escape::one_line(ns),
             status::job_list(state, ns, zone)
         ));
     }

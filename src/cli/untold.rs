@@ -14,7 +14,8 @@
 //! `plan`'s JSON and Markdown, one file or `--changed` ([`plan_document`]);
 //! `check`'s report formats ([`check_findings`], rendered by
 //! [`crate::report::render`] like any run's findings); `rehearse`'s JSON
-//! ([`rehearse_document`]). Each says the reason the way stderr does
+//! ([`rehearse_document`]); `validate`'s JSON ([`validate_document`]).
+//! Each says the reason the way stderr does
 //! (messages escaped as [`crate::escape`] escapes them), and names a file
 //! inside the project relative to its root ([`in_project`]).
 
@@ -31,6 +32,8 @@ pub const PLAN: &str = "what `nomad job plan` prints";
 /// What `plan --changed` could not tell, as a gate's "cannot tell" says it
 /// ([`super::common::no_world_diag`]).
 pub const CHANGE: &str = "what this change does to the cluster";
+/// What `validate` could not tell.
+pub const VALIDATE: &str = "what `nomad job validate` says";
 /// What `rehearse` could not tell.
 pub const REHEARSAL: &str = "whether the rehearsal goes as scripted";
 
@@ -270,6 +273,22 @@ pub fn check_findings(diags: &Diags) -> Vec<Finding> {
         d.cannot_tell = true;
     }
     shown
+}
+
+/// `validate --format json`'s document for an exit before any file is
+/// judged (a world that does not load or cannot be simulated, a release
+/// it cannot judge as): no `files`, `error` (the line), `cannot_tell`
+/// and `diagnostics`, and a summary counting none valid.
+pub fn validate_document(diags: &Diags) -> String {
+    let v = json!({
+        "version": 1,
+        "error": line(VALIDATE, diags),
+        "cannot_tell": true,
+        "diagnostics": diagnostics_json(diags, Keys::Snake),
+        "files": [],
+        "summary": {"files": 0, "valid": 0, "invalid": 0, "cannot_tell": 0},
+    });
+    crate::escape::json_pretty(&v).unwrap_or_default() + "\n"
 }
 
 /// `rehearse --format json`'s document for an exit before its first step:

@@ -8,12 +8,21 @@ use super::run::StepResult;
 use super::{Action, Rehearsal};
 use crate::world::World;
 
+/// One line of ours, `s` holding input (a title, a command as typed, a
+/// job name): escaped ([`crate::escape::one_line`]) before our colour
+/// wraps it, so the only escape sequences of a painted line are ours.
 fn paint(s: &str, code: &str, color: bool) -> String {
+    let s = crate::escape::one_line(s);
     if color {
         format!("\x1b[{code}m{s}\x1b[0m")
     } else {
-        s.to_string()
+        s
     }
+}
+
+/// Input (or text quoting it) on a line of ours: one line, escaped.
+fn line(s: &str) -> String {
+    crate::escape::one_line(s)
 }
 
 fn action_line(action: &Action) -> String {
@@ -92,12 +101,25 @@ pub fn header(
     } else {
         format!("{} ({})", rehearsal.name, rehearsal.source.name)
     };
-    out.push_str(&format!("{} {title}\n", paint("Rehearsal:", "1", color)));
+    out.push_str(&format!(
+        "{} {}\n",
+        paint("Rehearsal:", "1", color),
+        line(&title)
+    ));
     if !rehearsal.description.is_empty() {
-        out.push_str(&format!("{}\n", rehearsal.description));
+        // A description may run over lines; each stays text.
+        out.push_str(&format!(
+            "{}\n",
+            crate::escape::terminal(&rehearsal.description)
+        ));
     }
-    out.push_str(&format!("World: {world_note}; {}\n", world_line(world)));
-    out.push_str(&replays_line(samples, confidence, world));
+    out.push_str(&format!(
+        "World: {}; {}\n",
+        line(world_note),
+        line(&world_line(world))
+    ));
+    out.push_str(&line(replays_line(samples, confidence, world).trim_end()));
+    out.push('\n');
     out
 }
 
@@ -125,7 +147,9 @@ pub fn step_text(
     out.push('\n');
     out.push_str(&paint(&action_line(&step.action), "36", color));
     out.push('\n');
-    let body = &res.observation.output;
+    // Nomad's text quotes job, group, task, node and namespace names:
+    // its lines stay, every control character of theirs is shown.
+    let body = &crate::escape::terminal(&res.observation.output);
     if !body.is_empty() {
         out.push_str(body);
         if !body.ends_with('\n') {
@@ -136,18 +160,18 @@ pub fn step_text(
     for a in &res.observation.assumed {
         out.push_str(&format!("note: {}\n", crate::escape::one_line(&a.line)));
     }
-    if let Some(line) = crate::diff::secrets::note(&res.observation.masked) {
-        out.push_str(&format!("note: {line}\n"));
+    if let Some(n) = crate::diff::secrets::note(&res.observation.masked) {
+        out.push_str(&format!("note: {}\n", line(&n)));
     }
     for n in &res.observation.map_order {
         out.push_str(&format!("note: {}\n", crate::escape::one_line(n)));
     }
     if let Some(n) = &res.observation.simulated_times {
-        out.push_str(&format!("note: {n}\n"));
+        out.push_str(&format!("note: {}\n", line(n)));
     }
     for ((exp, verdict), like) in step.expect.iter().zip(&res.verdicts).zip(likes) {
         let odds = format!("[{}/{} replays]", like.held, like.total);
-        let what = exp.kind.describe();
+        let what = line(&exp.kind.describe());
         match Status::of(like, confidence) {
             Status::Holds => out.push_str(&format!(
                 "{} {what} {odds}\n",
@@ -165,7 +189,7 @@ pub fn step_text(
             Status::Fails => out.push_str(&format!(
                 "{} expected {what}, but {} {odds}\n",
                 paint("✗ not as expected:", "31", color),
-                verdict.seen
+                line(&verdict.seen)
             )),
         }
         if like.certain() || like.held == 0 {
@@ -181,14 +205,14 @@ pub fn step_text(
             if verdict.held {
                 "it held".to_string()
             } else {
-                verdict.seen.clone()
+                line(&verdict.seen)
             }
         ));
         if let Some(c) = &like.cause {
-            out.push_str(&format!("    why: {c}\n"));
+            out.push_str(&format!("    why: {}\n", line(c)));
         }
         if let Some(f) = &like.fix {
-            out.push_str(&format!("    fix: {f}\n"));
+            out.push_str(&format!("    fix: {}\n", line(f)));
         }
     }
     out
