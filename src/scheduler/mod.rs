@@ -24,7 +24,7 @@ mod filtered;
 pub mod fit;
 pub mod generic;
 mod group_order;
-mod host_volumes;
+pub mod host_volumes;
 mod map_order;
 pub mod net_held;
 pub mod network_check;
