@@ -101,3 +101,85 @@ pub(super) fn claim_error(engine: &Engine<'_>, job: &Job) -> Option<String> {
 fn is_static(n: &Node, name: &str) -> bool {
     n.host_volumes.get(name).is_some_and(|hv| !hv.dynamic)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobspec::{TaskGroup, Volume};
+    use crate::structs::HostVolume;
+
+    fn group(sticky: bool, read_only: bool) -> TaskGroup {
+        TaskGroup {
+            name: "db".into(),
+            volumes: vec![Volume {
+                name: "data".into(),
+                volume_type: "host".into(),
+                source: "data".into(),
+                read_only,
+                sticky,
+                ..Volume::default()
+            }],
+            ..TaskGroup::default()
+        }
+    }
+
+    fn node(read_only: bool, dynamic: bool) -> Node {
+        let mut n = Node::default();
+        let hv = HostVolume {
+            path: "/srv/data".into(),
+            read_only,
+            dynamic,
+        };
+        n.host_volumes.insert("data".into(), hv);
+        n
+    }
+
+    #[test]
+    fn sticky_on_a_static_volume_is_filtered_from_the_backport_on() {
+        let v = NomadVersion::new;
+        for (version, filtered) in [
+            (v(2, 0, 3), false),
+            (v(2, 0, 4), true),
+            (v(1, 10, 13), false),
+            (v(1, 10, 14), true),
+            (v(1, 11, 7), false),
+            (v(1, 11, 8), true),
+        ] {
+            assert_eq!(
+                has_host_volumes(&group(true, false), "", &node(false, false), version),
+                !filtered,
+                "{version}"
+            );
+            // Read-only alike; a dynamic volume is the volume object's
+            // to judge (a world guess: not simulated here).
+            assert_eq!(
+                has_host_volumes(&group(true, true), "", &node(true, false), version),
+                !filtered,
+                "{version}"
+            );
+            assert!(has_host_volumes(
+                &group(true, false),
+                "",
+                &node(false, true),
+                version
+            ));
+            assert!(has_host_volumes(
+                &group(false, false),
+                "",
+                &node(false, false),
+                version
+            ));
+        }
+        // The read-only rule stands beside it.
+        let latest = v(2, 0, 5);
+        assert!(!has_host_volumes(
+            &group(false, false),
+            "",
+            &node(true, false),
+            latest
+        ));
+        assert!(is_static(&node(false, false), "data"));
+        assert!(!is_static(&node(false, true), "data"));
+        assert!(!is_static(&node(false, false), "other"));
+    }
+}
