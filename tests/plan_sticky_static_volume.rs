@@ -235,3 +235,33 @@ fn without_sticky_every_release_places_it() {
         assert_eq!(c.code, 0, "{v}: {}", c.stdout);
     }
 }
+
+/// `rehearse` of `nomad job run` before 2.0.4: the servers' state store
+/// fails the plan, so nothing is placed and the evaluation is nacked to
+/// its delivery limit; the step says it cannot tell what the monitor then
+/// prints (exit 255), never "Allocation created".
+#[test]
+fn a_rehearsed_run_before_2_0_4_places_nothing() {
+    let w = world(
+        "r-2.0.3",
+        "2.0.3",
+        false,
+        &job("service", STICKY, 64, false),
+    );
+    let script = "rehearsal \"r\" {\n  description = \"sticky\"\n}\nstep \"run\" {\n  command = \"nomad job run job.nomad\"\n  expect {\n    exit_code = 0\n  }\n}\n";
+    std::fs::write(w.0.join("r.hcl"), script).expect("write");
+    let o = common::run_in(&w.0, &["rehearse", "r.hcl"]);
+    assert!(!o.stdout.contains("created: node"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("nomad-preflight cannot tell how the monitor goes on: Nomad's scheduler fails this evaluation's plan (Task group volume claim insert failed: object missing primary index)"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(
+        o.stdout.contains("but the command exited 255"),
+        "{}",
+        o.stdout
+    );
+    assert_ne!(o.code, 0, "{}", o.stdout);
+}
