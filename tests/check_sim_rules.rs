@@ -40,6 +40,8 @@ const UNSTATED_CONSUL: &str = "tests/fixtures/rules/NP221/rules";
 const RUNNING_API: &str = "tests/fixtures/rules/NP222/rules";
 /// A Nomad 1.10.5 world (no `job_max_count` yet), one client.
 const BEFORE_MAX_COUNT: &str = "tests/fixtures/rules/NP225/rules";
+/// A Nomad 2.0.3 world whose one client has a static host volume "data".
+const STATIC_VOLUME_203: &str = "tests/fixtures/rules/NP228/rules";
 
 /// Code, world folder, and a change to that world (none, or service preemption off).
 const CASES: &[(&str, &str, bool)] = &[
@@ -55,6 +57,7 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP221", UNSTATED_CONSUL, true),
     ("NP222", RUNNING_API, true),
     ("NP225", BEFORE_MAX_COUNT, true),
+    ("NP228", STATIC_VOLUME_203, true),
     ("NP302", DEMO, true),
     ("NP304", DEMO, true),
     ("NP305", DEMO, true),

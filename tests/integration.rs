@@ -305,6 +305,7 @@ mod plan_samples_history;
 mod plan_samples_v1_2;
 mod plan_server_crash;
 mod plan_server_job_settings;
+mod plan_sticky_static_volume;
 mod plan_stopping_alloc;
 mod plan_system_canary;
 mod plan_system_class_cache;

@@ -179,3 +179,21 @@ fn a_system_job_moved_to_other_datacenters_keeps_its_allocations_before_1_2() {
         assert_eq!(o.stdout.contains(refused), in_place, "{v}: {}", o.stdout);
     }
 }
+
+/// `check` says the scheduler's error `plan` prints (NP228): it said
+/// nothing (0 errors) where `nomad job plan` fails.
+#[test]
+fn check_reports_the_unfound_node_error() {
+    let d = world("s6-sys-img-err-check", "0.9.3");
+    let o = run_in(
+        &d.0,
+        &["check", "--no-cache", "--world", "rules", "image.nomad"],
+    );
+    assert!(
+        o.stdout.contains("NP228 [error] `nomad job plan` fails: Error during plan: Unexpected response code: 500 (could not find node \"d5346e07-a259-b2a9-0bed-c5efb4ce8253\")"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert_eq!(o.code, 1, "{}", o.stdout);
+}

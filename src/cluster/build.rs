@@ -142,11 +142,7 @@ pub fn build_node(
         attributes,
         meta: pool.meta.clone(),
         drivers,
-        host_volumes: pool
-            .host_volumes
-            .iter()
-            .map(|(name, v)| (name.clone(), v.read_only))
-            .collect(),
+        host_volumes: pool.host_volumes.clone(),
         devices,
         csi_plugins: pool.csi_plugins.clone(),
         status: pool.state.status,

@@ -85,6 +85,18 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
         "Evaluation triggered by job {}",
         go_quote(view.job_id)
     )));
+    // A plan the servers' state store fails commits nothing, and the
+    // evaluation is nacked until its delivery limit fails it, whose
+    // follow-up evaluations the monitor then follows (nomad/worker.go,
+    // nomad/leader.go `reapFailedEvaluations`, command/monitor.go
+    // `NextEval`): what the monitor prints then is not simulated.
+    if let Some(error) = &o.plan.error {
+        out.push_str(&format!(
+            "nomad-preflight cannot tell how the monitor goes on: Nomad's scheduler fails this evaluation's plan ({}), so the evaluation places nothing and fails once retried to its delivery limit\n",
+            crate::escape::one_line(error)
+        ));
+        return (colorize(&out, color), monitor_code(view));
+    }
     if let Some(dep) = view.deployment_id {
         out.push_str(&output(format!(
             "Evaluation within deployment: {}",
@@ -154,6 +166,9 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
 /// an evaluation whose plan the applier rejected never lets succeed
 /// (nothing of it was placed): `status != successful` returns 1.
 pub fn monitor_code(view: &RunView) -> i32 {
+    if view.outcome.plan.error.is_some() {
+        return crate::diag::exit::NOMAD_ERROR;
+    }
     if !view.outcome.plan.failed_tg_allocs.is_empty() {
         return 2;
     }

@@ -47,6 +47,7 @@ register_rules![
     capacity::plan_cannot_tell::PlanCannotTell,
     capacity::cron_next_fails::CronNextFails,
     capacity::request_unencodable::RequestUnencodable,
+    capacity::plan_fails::PlanFails,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

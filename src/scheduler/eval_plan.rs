@@ -68,6 +68,18 @@ impl Plan {
             .collect()
     }
 
+    /// The new allocations of the plan (placements and destructive
+    /// updates' replacements, not in-place updates), in order.
+    pub fn created(&self) -> impl Iterator<Item = &Allocation> + '_ {
+        self.made
+            .iter()
+            .filter(|m| !m.in_place)
+            .filter_map(|m| match &m.slot {
+                Slot::Placed { at } => self.placed.get(*at),
+                Slot::Own(a) => Some(&**a),
+            })
+    }
+
     /// [`Plan::placements`] of a plan that is not applied: moved, not copied.
     pub fn into_placements(mut self) -> Vec<super::Placement> {
         let made = std::mem::take(&mut self.made);

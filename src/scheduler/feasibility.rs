@@ -65,25 +65,7 @@ fn star_glob(pattern: &str, subject: &str) -> bool {
     true
 }
 
-/// Nomad's `HostVolumeChecker`: every host volume the group asks for
-/// (by `source`) exists on the node, and a read-only one is only asked for
-/// read-only. A `per_alloc` volume is `source` plus the allocation's
-/// `[index]` (`structs.AllocSuffix`).
-pub fn has_host_volumes(tg: &crate::jobspec::TaskGroup, suffix: &str, n: &Node) -> bool {
-    tg.volumes
-        .iter()
-        .filter(|v| v.volume_type == "host" || v.volume_type.is_empty())
-        .all(|v| {
-            let name = if v.per_alloc {
-                format!("{}{suffix}", v.source)
-            } else {
-                v.source.clone()
-            };
-            n.host_volumes
-                .get(&name)
-                .is_some_and(|read_only| !*read_only || v.read_only)
-        })
-}
+pub use super::host_volumes::has_host_volumes;
 
 /// Ready, eligible and not draining: a node the scheduler considers at all.
 pub fn schedulable(n: &Node) -> bool {
@@ -445,7 +427,7 @@ impl Engine<'_> {
 
     /// Nomad's `HostVolumeChecker` for the placement's allocation.
     fn host_volume_check(&self, ask: &Ask<'_>, _pos: usize, n: &Node) -> Option<String> {
-        (!has_host_volumes(ask.tg, ask.alloc_suffix(), n))
+        (!has_host_volumes(ask.tg, ask.alloc_suffix(), n, self.world.nomad_version))
             .then(|| "missing compatible host volumes".to_string())
     }
 

@@ -121,6 +121,11 @@ fn evaluate_in(
         m.nodes_available = nodes_available.clone();
         m.nodes_in_pool = engine.candidate_count() as u64;
     }
+    // Submitting the plan to the state store may fail it (Job.Plan's
+    // PlanBuilder, the run's FSM): the scheduler's error is then the RPC's.
+    if result.error.is_none() {
+        result.error = super::host_volumes::claim_error(&engine, job);
+    }
     finish(&mut engine, &mut result);
     Evaluated {
         result,

@@ -21,6 +21,19 @@ pub mod spec_changed;
 use crate::ids::Id;
 use std::collections::BTreeMap;
 
+/// A host volume a client exposes (`Node.HostVolumes`, keyed by its name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HostVolume {
+    pub path: String,
+    pub read_only: bool,
+    /// A dynamic host volume (1.10+, the node reports its `ID`): whether a
+    /// job may use it depends on the volume object (its namespace, access
+    /// modes and claims), which is not simulated (`world::guess`). A static
+    /// one (configured in the client's `host_volume` block) has no `ID`.
+    #[serde(default)]
+    pub dynamic: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum NodeStatus {
     #[default]
@@ -91,8 +104,8 @@ pub struct Node {
     pub meta: BTreeMap<String, String>,
     /// Healthy detected drivers.
     pub drivers: Vec<String>,
-    /// Host volume name → read-only.
-    pub host_volumes: BTreeMap<String, bool>,
+    /// The node's host volumes by name.
+    pub host_volumes: BTreeMap<String, HostVolume>,
     /// Device models with their instances (`NodeResources.Devices`).
     pub devices: Vec<device::NodeDevice>,
     /// CSI plugins the node runs, by plugin ID (`CSINodePlugins` and

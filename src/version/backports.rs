@@ -125,6 +125,9 @@ pub enum Fix {
     /// The plan applier passes a node plan of in-place updates alone
     /// (`AllocSubset`) before its eligibility and fit checks.
     InPlaceSubsetFits,
+    /// The host-volume check refuses a `sticky` request for a static host
+    /// volume ([`crate::scheduler::feasibility::has_host_volumes`]).
+    StickyStaticFiltered,
 }
 
 /// One row of [`BACKPORTS`].
@@ -292,6 +295,11 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::InPlaceSubsetFits,
         since: &[v(1, 1, 13), v(1, 2, 7), v(1, 3, 0)],
         cite: "#12264 \"scheduler: fixed a bug where in-place updates on ineligible nodes would be ignored\" (65b976c0, backport 070c3cda; nomad/plan_apply.go evaluateNodePlan `AllocSubset`): v1.1.13, v1.2.7, v1.3.0",
+    },
+    Backport {
+        fix: Fix::StickyStaticFiltered,
+        since: &[v(1, 10, 14), v(1, 11, 8), v(2, 0, 4)],
+        cite: "#28097 \"scheduler: Fixed a bug where setting `sticky` on a static host volume could fail the evaluation instead of being rejected during feasibility checking\" (d17728ad6c in v2.0.4; scheduler/feasible/feasible.go nodeIsFeasibleForRequest): v2.0.4; ent 1.10.14, 1.11.8",
     },
 ];
 

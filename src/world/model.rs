@@ -168,17 +168,9 @@ pub struct NodeState {
     pub drain: bool,
 }
 
-/// A host volume a client exposes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HostVolume {
-    pub path: String,
-    pub read_only: bool,
-    /// A dynamic host volume (1.10+, the node reports its `ID`): whether a
-    /// job may use it depends on the volume object (its namespace, access
-    /// modes and claims), which is not simulated ([`super::guess`]).
-    #[serde(default)]
-    pub dynamic: bool,
-}
+/// A host volume a client exposes: one type for the world and the
+/// scheduler's nodes.
+pub use crate::structs::HostVolume;
 
 /// One imported node's identity: the ID its allocations name.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -18,6 +18,7 @@ pub mod mutated_job_invalid;
 pub mod no_datacenter;
 pub mod plan_assumed;
 pub mod plan_cannot_tell;
+pub mod plan_fails;
 pub mod regexp_unknown;
 pub mod region_unknown;
 pub mod registration_refused;

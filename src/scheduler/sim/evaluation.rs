@@ -173,6 +173,13 @@ impl Simulation {
                 placements,
             );
             result.job_modify_index = jmi;
+            // A plan the state store fails (host_volumes::claim_error)
+            // commits nothing: the FSM's apply errors, the worker nacks the
+            // evaluation and no attempt of this worker goes further.
+            if result.error.is_some() {
+                first = Some(result);
+                break;
+            }
             let v = self.world.nomad_version;
             rejected = rejections(&self.state, &plan, &by_node, v);
             whole = whole_plan_groups(&plan, &rejected, job.all_at_once);
