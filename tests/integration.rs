@@ -112,6 +112,7 @@ mod hcl2_nfc;
 mod hcl2_null_duration;
 mod hcl2_numbers;
 mod hcl2_runtime_references;
+mod hcl2_set_kinds;
 mod hcl2_set_types;
 mod hcl2_template_parts;
 mod hcl2_type_mismatch;
