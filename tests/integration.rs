@@ -187,6 +187,7 @@ mod jobspec_hcl1_port_keys;
 mod jobspec_hcl1_shapes;
 mod jobspec_hcl2;
 mod jobspec_job_max_count;
+mod jobspec_json_templates;
 mod jobspec_json_twins;
 mod jobspec_leader;
 mod jobspec_logs_enabled;

@@ -10,7 +10,7 @@ use super::var_file_json_parse::Node;
 /// reads it as hcl's JSON decoder does.
 pub(super) fn check_strings(v: &Node, text: &str) -> R<()> {
     match v {
-        Node::String(_, r) => {
+        Node::String(value, r) => {
             let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
             if let Some(bad) = bad_escape(raw) {
                 return unread(
@@ -18,6 +18,7 @@ pub(super) fn check_strings(v: &Node, text: &str) -> R<()> {
                     "a JSON string escape the native syntax reads otherwise",
                 );
             }
+            trims_across_lines(value, r.start.byte)?;
         }
         Node::Array { values, .. } => {
             for x in values {
@@ -34,11 +35,32 @@ pub(super) fn check_strings(v: &Node, text: &str) -> R<()> {
                         "a JSON string escape the native syntax reads otherwise",
                     );
                 }
+                trims_across_lines(&a.name, r.start.byte)?;
                 check_strings(&a.value, text)?;
             }
         }
         Node::Invalid(r) => return unread(r.start.byte, "a value hcl's JSON parser did not read"),
         _ => {}
+    }
+    Ok(())
+}
+
+/// hcl's JSON decoder parses a string's decoded value as a template file
+/// (json/structure.go expression.Value: hclsyntax.ParseTemplate), whose
+/// scanner cuts a literal at each line end (scan_tokens.rl bareTemplate:
+/// `BareStringLiteral ... Newline?`), so a `~` trims one line of white
+/// space; the native syntax's quoted string is one literal token across
+/// its `\n` escapes, which a `~` trims whole. `"%{ for x in xs ~}\n  ${x}\n%{ endfor }"`
+/// is `"  p\n  q\n"` to Nomad (hcl v2.20.2-nomad-1, an oracle's answer)
+/// and was `"p\nq\n"` here: a value with a strip marker and a line end
+/// is not followed (`at`: the string's first byte).
+fn trims_across_lines(value: &str, at: usize) -> R<()> {
+    let strips = value.contains("${~") || value.contains("%{~") || value.contains("~}");
+    if strips && value.contains(['\n', '\r']) {
+        return unread(
+            at,
+            "a string holding a `~` strip marker and a line end, which hcl's JSON decoder trims one line at a time (its template scanner cuts literals at line ends) where the native syntax's quoted string trims across them",
+        );
     }
     Ok(())
 }
