@@ -47,3 +47,86 @@ fn a_strip_marker_within_a_line_is_read() {
     let o = run("one-line", &["plan", "--verbose"], r#""x ${~ var.y ~} z""#);
     assert!(o.stdout.contains("\"xyz\""), "{}{}", o.stdout, o.stderr);
 }
+
+/// A JSON job file's strings with JSON escapes inside `${...}` (a string
+/// argument written `\"k\"`, as JSON must): hcl decodes the JSON string
+/// first and parses the template after, which the native syntax cannot
+/// (a `\"` inside an interpolation is no token of its own). Each was
+/// "cannot tell" (255); each value is now the oracle's (hcl
+/// v2.20.2-nomad-1 json.Parse, go-cty 1.16.3, same variables).
+#[test]
+fn escapes_inside_interpolations_read_as_hcl_json_reads_them() {
+    let d = common::TempDir::new("jsontmpl-escapes");
+    d.put(
+        "j.nomad.json",
+        r#"{
+  "variable": {"img": {"default": "redis"}, "m": {"default": {"k": "v"}}},
+  "job": {"web": {
+    "datacenters": ["dc1"],
+    "meta": {
+      "a": "${upper(\"x\")}-${var.img}",
+      "b": "$${lit} %%{x} ${var.m[\"k\"]}",
+      "c": "a\\nb ${\"\\n\"} \"q\"",
+      "e": "%{ if var.img == \"redis\" }yes%{ else }no%{ endif }",
+      "f": "x\u00e9 ${\"\u00e9\"}"
+    },
+    "group": {"g": {
+      "task": {"t": {
+        "driver": "docker",
+        "config": {"image": "${upper(\"x\")}"},
+        "resources": {"cpu": 100, "memory": 64}
+      }}
+    }}
+  }}
+}
+"#,
+    );
+    let o = common::run_in(
+        &d.0,
+        &[
+            "plan",
+            "--verbose",
+            "--nomad-version",
+            "2.0.5",
+            "j.nomad.json",
+        ],
+    );
+    for want in [
+        r#"+ Meta[a]:    "X-redis""#,
+        r#"+ Meta[b]:    "${lit} %{x} v""#,
+        r#"+ Meta[c]:    "a\\nb \n \"q\"""#,
+        r#"+ Meta[e]:    "yes""#,
+        r#"+ Meta[f]:    "xé é""#,
+        r#"+ image: "X""#,
+    ] {
+        assert!(o.stdout.contains(want), "{want}:\n{}{}", o.stdout, o.stderr);
+    }
+}
+
+/// A value written inside an interpolation of a JSON job file (a
+/// function's string arguments, `\"8080\"`) reaches the plan, so an
+/// edit to it is seen (before: "cannot tell", 255).
+#[test]
+fn a_value_inside_an_interpolation_is_planned() {
+    let d = common::TempDir::new("jsontmpl-edit");
+    let file = |port: &str| {
+        format!("{{\"job\": {{\"web\": {{\"datacenters\": [\"dc1\"], \"group\": {{\"g\": {{\"task\": {{\"t\": {{\"driver\": \"docker\", \"config\": {{\"image\": \"x\", \"args\": [\"${{format(\\\"--port=%s\\\", \\\"{port}\\\")}}\"]}}, \"resources\": {{\"cpu\": 100, \"memory\": 64}}}}}}}}}}}}}}}}\n")
+    };
+    d.put("j.nomad.json", &file("8080"));
+    let o = common::run_in(
+        &d.0,
+        &[
+            "plan",
+            "--verbose",
+            "--nomad-version",
+            "2.0.5",
+            "j.nomad.json",
+        ],
+    );
+    assert!(
+        o.stdout.contains(r#""--port=8080""#),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+}

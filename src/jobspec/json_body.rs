@@ -89,33 +89,53 @@ pub(super) struct Conv<'a> {
     buf: String,
     padded: usize,
     version: NomadVersion,
+    /// The strings rewritten for the native syntax: (start, text of the
+    /// same length), for the evaluator's twin of the file ([`to_body`]).
+    twin: Vec<(usize, String)>,
 }
 
 /// The native-syntax body of the JSON job file `text` (parsed by hcl's
 /// JSON parser into `root` without a diagnostic), as Nomad `version`
-/// decodes it.
-pub(super) fn to_body(text: &str, root: &Node, version: NomadVersion) -> R<Body> {
+/// decodes it, and the text its expressions are to be read from where a
+/// string was rewritten (SourceFile::set_eval_text).
+pub(super) fn to_body(text: &str, root: &Node, version: NomadVersion) -> R<(Body, Option<String>)> {
     let mut c = Conv {
         text,
         spaces: " ".repeat(text.len()),
         buf: String::new(),
         padded: 0,
         version,
+        twin: Vec::new(),
     };
-    let Node::Object { attrs, .. } = root else {
-        return unread(root.range().start.byte, "its top level is not an object");
-    };
-    let mut body = Body::new();
-    for a in attrs {
-        let at = a.name_range.start.byte;
-        match a.name.as_str() {
+    let body = c.top(root)?;
+    if c.twin.is_empty() {
+        return Ok((body, None));
+    }
+    let mut twin = text.to_string();
+    for (at, q) in &c.twin {
+        twin.replace_range(*at..at + q.len(), q);
+    }
+    Ok((body, Some(twin)))
+}
+
+impl Conv<'_> {
+    fn top(&mut self, root: &Node) -> R<Body> {
+        let c = self;
+        let Node::Object { attrs, .. } = root else {
+            return unread(root.range().start.byte, "its top level is not an object");
+        };
+        let mut body = Body::new();
+        for a in attrs {
+            let at = a.name_range.start.byte;
+            match a.name.as_str() {
             "//" => {}
             "job" | "variable" => c.blocks(&mut body, a, &a.name, &[""], "")?,
             "locals" | "variables" => c.blocks(&mut body, a, &a.name, &[], "")?,
             _ => return unread(at, format!("the top-level property {:?} is none of jobspec2's (job, variable, variables, locals); hcl's JSON decoder words that refusal its own way", a.name)),
         }
+        }
+        Ok(body)
     }
-    Ok(body)
 }
 
 impl Conv<'_> {
@@ -438,11 +458,22 @@ impl Conv<'_> {
         }
     }
 
-    /// A JSON value as a native expression of the same bytes.
+    /// A JSON value as a native expression of the same bytes, but for
+    /// its strings the native syntax reads otherwise, each rewritten in
+    /// place and padded to its length (json_strings.rs).
     fn value(&mut self, v: &Node) -> R<()> {
         let (s, e) = (v.range().start.byte, v.range().end.byte);
-        check_strings(v, self.text)?;
-        self.buf.push_str(self.text.get(s..e).unwrap_or(""));
+        let mut rewrites = Vec::new();
+        check_strings(v, self.text, &mut rewrites)?;
+        let mut at = s;
+        for (rs, re, mut q) in rewrites {
+            self.buf.push_str(self.text.get(at..rs).unwrap_or(""));
+            q.push_str(&self.spaces[..(re - rs).saturating_sub(q.len())]);
+            self.buf.push_str(&q);
+            self.twin.push((rs, q));
+            at = re;
+        }
+        self.buf.push_str(self.text.get(at..e).unwrap_or(""));
         Ok(())
     }
 

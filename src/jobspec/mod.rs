@@ -381,7 +381,7 @@ fn new_scope<'a>(
         path: &src.name,
         hcl1: hcl1_syntax::Era::of(opts.version),
         undefined: eval::Undefined::of(opts.version),
-        ..eval::Scope::bare(&src.text, fns)
+        ..eval::Scope::bare(src.eval_text(), fns)
     }
 }
 
