@@ -134,7 +134,7 @@ fn element_of_what_may_be_a_set_is_cannot_tell() {
         "{}",
         o.stderr
     );
-    assert!(!o.stderr.contains("Job validation successful"));
+    assert!(!o.stdout.contains("Job validation successful"));
 }
 
 /// Guard: lists and tuples still answer (split's list, a literal tuple).

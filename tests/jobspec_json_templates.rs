@@ -24,6 +24,22 @@ fn run(tag: &str, args: &[&str], meta: &str) -> common::Out {
     common::run_in(&d.0, &all)
 }
 
+/// `plan --verbose` of the JSON job file `text`.
+fn plan_file(tag: &str, text: &str) -> common::Out {
+    let d = common::TempDir::new(&format!("jsontmpl-{tag}"));
+    d.put("j.nomad.json", text);
+    common::run_in(
+        &d.0,
+        &[
+            "plan",
+            "--verbose",
+            "--nomad-version",
+            "2.0.5",
+            "j.nomad.json",
+        ],
+    )
+}
+
 #[test]
 fn a_strip_marker_across_lines_is_cannot_tell() {
     let meta = r#""%{ for x in var.xs ~}\n  ${x}\n%{ endfor ~}""#;
@@ -56,9 +72,8 @@ fn a_strip_marker_within_a_line_is_read() {
 /// v2.20.2-nomad-1 json.Parse, go-cty 1.16.3, same variables).
 #[test]
 fn escapes_inside_interpolations_read_as_hcl_json_reads_them() {
-    let d = common::TempDir::new("jsontmpl-escapes");
-    d.put(
-        "j.nomad.json",
+    let o = plan_file(
+        "escapes",
         r#"{
   "variable": {"img": {"default": "redis"}, "m": {"default": {"k": "v"}}},
   "job": {"web": {
@@ -81,16 +96,6 @@ fn escapes_inside_interpolations_read_as_hcl_json_reads_them() {
 }
 "#,
     );
-    let o = common::run_in(
-        &d.0,
-        &[
-            "plan",
-            "--verbose",
-            "--nomad-version",
-            "2.0.5",
-            "j.nomad.json",
-        ],
-    );
     for want in [
         r#"+ Meta[a]:    "X-redis""#,
         r#"+ Meta[b]:    "${lit} %{x} v""#,
@@ -108,21 +113,10 @@ fn escapes_inside_interpolations_read_as_hcl_json_reads_them() {
 /// edit to it is seen (before: "cannot tell", 255).
 #[test]
 fn a_value_inside_an_interpolation_is_planned() {
-    let d = common::TempDir::new("jsontmpl-edit");
     let file = |port: &str| {
         format!("{{\"job\": {{\"web\": {{\"datacenters\": [\"dc1\"], \"group\": {{\"g\": {{\"task\": {{\"t\": {{\"driver\": \"docker\", \"config\": {{\"image\": \"x\", \"args\": [\"${{format(\\\"--port=%s\\\", \\\"{port}\\\")}}\"]}}, \"resources\": {{\"cpu\": 100, \"memory\": 64}}}}}}}}}}}}}}}}\n")
     };
-    d.put("j.nomad.json", &file("8080"));
-    let o = common::run_in(
-        &d.0,
-        &[
-            "plan",
-            "--verbose",
-            "--nomad-version",
-            "2.0.5",
-            "j.nomad.json",
-        ],
-    );
+    let o = plan_file("edit", &file("8080"));
     assert!(
         o.stdout.contains(r#""--port=8080""#),
         "{}{}",

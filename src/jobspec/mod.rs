@@ -49,6 +49,7 @@ mod json_body;
 mod json_dynamic;
 pub(crate) mod json_extraneous;
 mod json_job;
+mod json_labels;
 mod json_strings;
 pub mod locals;
 mod lower;

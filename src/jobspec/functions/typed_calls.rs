@@ -106,7 +106,7 @@ pub(super) fn call(name: &str, args: &[(Value, ArgType)], cty: NomadVersion) -> 
         "lookup" => lookup(args, cty),
         // IndexFunc's type check refuses an object (collection.go, go-cty
         // 1.4.1 to 1.16.3); anything else is collections.rs's.
-        "element" => return element(args),
+        "element" => return super::collections::element_typed(args),
         "index" => match args.first() {
             Some((_, ArgType::Known(Exact::Object(_)))) => {
                 Err("collection must be a list, a map or a tuple".into())
@@ -115,28 +115,6 @@ pub(super) fn call(name: &str, args: &[(Value, ArgType)], cty: NomadVersion) -> 
         },
         _ => return None,
     })
-}
-
-/// ElementFunc's Type reads a list or a tuple and refuses anything else
-/// as "cannot read elements from" its FriendlyName (stdlib collection.go,
-/// the same at go-cty 1.4.1 to 1.18.1): a set (`fileset`, `setunion`, a
-/// variable of a set type), a map or an object. None: the collection is
-/// a list or a tuple, which collections.rs answers.
-fn element(args: &[(Value, ArgType)]) -> Option<Try> {
-    let (v, t) = args.first()?;
-    match (v, t) {
-        (_, ArgType::Known(t @ (Exact::Set(_) | Exact::Map(_) | Exact::Object(_)))) => {
-            Some(Err(Miss::Fail(format!("cannot read elements from {}", t.name()))))
-        }
-        // A map or an object, or a list that may be a set: which one
-        // names the refusal, or decides whether there is one.
-        (Value::Map(_), ArgType::Plain(_) | ArgType::Unknown) | (_, ArgType::MaybeSet) => {
-            Some(Err(Miss::CannotTell(
-                "cannot tell what element() answers here: go-cty reads a list or a tuple and refuses a set, a map or an object in words naming its type (\"cannot read elements from set of string\"), and this value's type is not known to nomad-preflight".to_string(),
-            )))
-        }
-        _ => None,
-    }
 }
 
 /// CoalesceFunc: the arguments' types unified (`all arguments must have
