@@ -121,6 +121,11 @@ pub struct SourceFile {
     /// big file (or thousands of them) is then located without scanning
     /// the text from its start each time.
     lines: OnceLock<LineIndex>,
+    /// The text the evaluator reads expressions from, where it is not
+    /// `text`: a JSON job file's native-syntax twin (json_body.rs), of
+    /// the same length, each string whose JSON escapes the native syntax
+    /// reads otherwise written as it reads them.
+    eval_text: OnceLock<Arc<str>>,
 }
 
 pub type Source = Arc<SourceFile>;
@@ -138,7 +143,20 @@ impl SourceFile {
             text,
             bom,
             lines: OnceLock::new(),
+            eval_text: OnceLock::new(),
         })
+    }
+
+    /// The text expressions are evaluated from ([`Self::set_eval_text`]).
+    pub fn eval_text(&self) -> &str {
+        self.eval_text.get().map_or(&self.text, |t| t)
+    }
+
+    /// Evaluate expressions from `twin` (the same length as `text`).
+    pub fn set_eval_text(&self, twin: Arc<str>) {
+        if twin.len() == self.text.len() {
+            let _ = self.eval_text.set(twin);
+        }
     }
 
     /// The bytes the file was read from (see [`crate::vfs::decode`]).

@@ -27,6 +27,7 @@
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_args;
+pub(super) use super::json_labels::label_levels;
 use super::json_strings::{bad_escape, check_strings, literal_template};
 use super::var_file_json_parse::{Attr, Node};
 use super::var_file_json_scan::Range;
@@ -89,33 +90,53 @@ pub(super) struct Conv<'a> {
     buf: String,
     padded: usize,
     version: NomadVersion,
+    /// The strings rewritten for the native syntax: (start, text of the
+    /// same length), for the evaluator's twin of the file ([`to_body`]).
+    twin: Vec<(usize, String)>,
 }
 
 /// The native-syntax body of the JSON job file `text` (parsed by hcl's
 /// JSON parser into `root` without a diagnostic), as Nomad `version`
-/// decodes it.
-pub(super) fn to_body(text: &str, root: &Node, version: NomadVersion) -> R<Body> {
+/// decodes it, and the text its expressions are to be read from where a
+/// string was rewritten (SourceFile::set_eval_text).
+pub(super) fn to_body(text: &str, root: &Node, version: NomadVersion) -> R<(Body, Option<String>)> {
     let mut c = Conv {
         text,
         spaces: " ".repeat(text.len()),
         buf: String::new(),
         padded: 0,
         version,
+        twin: Vec::new(),
     };
-    let Node::Object { attrs, .. } = root else {
-        return unread(root.range().start.byte, "its top level is not an object");
-    };
-    let mut body = Body::new();
-    for a in attrs {
-        let at = a.name_range.start.byte;
-        match a.name.as_str() {
+    let body = c.top(root)?;
+    if c.twin.is_empty() {
+        return Ok((body, None));
+    }
+    let mut twin = text.to_string();
+    for (at, q) in &c.twin {
+        twin.replace_range(*at..at + q.len(), q);
+    }
+    Ok((body, Some(twin)))
+}
+
+impl Conv<'_> {
+    fn top(&mut self, root: &Node) -> R<Body> {
+        let c = self;
+        let Node::Object { attrs, .. } = root else {
+            return unread(root.range().start.byte, "its top level is not an object");
+        };
+        let mut body = Body::new();
+        for a in attrs {
+            let at = a.name_range.start.byte;
+            match a.name.as_str() {
             "//" => {}
             "job" | "variable" => c.blocks(&mut body, a, &a.name, &[""], "")?,
             "locals" | "variables" => c.blocks(&mut body, a, &a.name, &[], "")?,
             _ => return unread(at, format!("the top-level property {:?} is none of jobspec2's (job, variable, variables, locals); hcl's JSON decoder words that refusal its own way", a.name)),
         }
+        }
+        Ok(body)
     }
-    Ok(body)
 }
 
 impl Conv<'_> {
@@ -438,11 +459,22 @@ impl Conv<'_> {
         }
     }
 
-    /// A JSON value as a native expression of the same bytes.
+    /// A JSON value as a native expression of the same bytes, but for
+    /// its strings the native syntax reads otherwise, each rewritten in
+    /// place and padded to its length (json_strings.rs).
     fn value(&mut self, v: &Node) -> R<()> {
         let (s, e) = (v.range().start.byte, v.range().end.byte);
-        check_strings(v, self.text)?;
-        self.buf.push_str(self.text.get(s..e).unwrap_or(""));
+        let mut rewrites = Vec::new();
+        check_strings(v, self.text, &mut rewrites)?;
+        let mut at = s;
+        for (rs, re, mut q) in rewrites {
+            self.buf.push_str(self.text.get(at..rs).unwrap_or(""));
+            q.push_str(&self.spaces[..(re - rs).saturating_sub(q.len())]);
+            self.buf.push_str(&q);
+            self.twin.push((rs, q));
+            at = re;
+        }
+        self.buf.push_str(self.text.get(at..e).unwrap_or(""));
         Ok(())
     }
 
@@ -532,51 +564,4 @@ fn schema_path(path: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     path.into()
-}
-
-/// The bodies a block property holds after its `n` label levels, each with
-/// its labels' properties (hcl json unpackBlock, collectDeepAttrs).
-pub(super) fn label_levels<'a>(
-    v: &'a Node,
-    n: usize,
-    used: &mut Vec<&'a Attr>,
-    out: &mut Vec<(Vec<&'a Attr>, &'a Node)>,
-) -> R<()> {
-    if n == 0 {
-        match v {
-            Node::Null(_) => {}
-            Node::Object { .. } => out.push((used.clone(), v)),
-            Node::Array { values, .. } => {
-                for x in values {
-                    out.push((used.clone(), x));
-                }
-            }
-            _ => return unread(v.range().start.byte, "a block written as a JSON value other than an object or array; hcl's JSON decoder refuses it in words nomad-preflight has not matched"),
-        }
-        return Ok(());
-    }
-    let objects: Vec<&Node> = match v {
-        Node::Object { .. } => vec![v],
-        Node::Array { values, .. } => values.iter().collect(),
-        _ => return unread(v.range().start.byte, "a block's labels written as a JSON value other than an object; hcl's JSON decoder refuses it in words nomad-preflight has not matched"),
-    };
-    let mut any = false;
-    for o in objects {
-        let Node::Object { attrs, .. } = o else {
-            return unread(o.range().start.byte, "a block's labels written as a JSON value other than an object; hcl's JSON decoder refuses it in words nomad-preflight has not matched");
-        };
-        for a in attrs {
-            any = true;
-            used.push(a);
-            label_levels(&a.value, n - 1, used, out)?;
-            used.pop();
-        }
-    }
-    if !any {
-        return unread(
-            v.range().start.byte,
-            "a block without its label (hcl's `Missing block label`, not matched here)",
-        );
-    }
-    Ok(())
 }

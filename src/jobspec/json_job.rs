@@ -109,7 +109,12 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
     let mut unread_at = None;
     if let (Some(root), true, false) = (&root, diags.is_empty(), is_api_form(&source.text)) {
         match super::json_body::to_body(&source.text, root, v) {
-            Ok(body) => return Ok(body),
+            Ok((body, twin)) => {
+                if let Some(twin) = twin {
+                    source.set_eval_text(twin.into());
+                }
+                return Ok(body);
+            }
             Err(u) => unread_at = Some(u),
         }
     }

@@ -6,39 +6,124 @@
 use super::json_body::{unread, R};
 use super::var_file_json_parse::Node;
 
+/// A string of the JSON text rewritten for the native syntax: its byte
+/// range and the quoted template that takes its place.
+pub(super) type Rewrite = (usize, usize, String);
+
 /// Every string of `v` (object keys too) written so the native syntax
-/// reads it as hcl's JSON decoder does.
-pub(super) fn check_strings(v: &Node, text: &str) -> R<()> {
+/// reads it as hcl's JSON decoder does: as it is, or rewritten (`out`).
+pub(super) fn check_strings(v: &Node, text: &str, out: &mut Vec<Rewrite>) -> R<()> {
     match v {
-        Node::String(_, r) => {
-            let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
-            if let Some(bad) = bad_escape(raw) {
-                return unread(
-                    r.start.byte + bad,
-                    "a JSON string escape the native syntax reads otherwise",
-                );
-            }
+        Node::String(value, r) => {
+            let (s, e) = (r.start.byte, r.end.byte);
+            trims_across_lines(value, s)?;
+            rewrite(text, s, e, value, out)?;
         }
         Node::Array { values, .. } => {
             for x in values {
-                check_strings(x, text)?;
+                check_strings(x, text, out)?;
             }
         }
         Node::Object { attrs, .. } => {
             for a in attrs {
                 let r = a.name_range;
-                let raw = text.get(r.start.byte..r.end.byte).unwrap_or("");
-                if let Some(bad) = bad_escape(raw) {
-                    return unread(
-                        r.start.byte + bad,
-                        "a JSON string escape the native syntax reads otherwise",
-                    );
-                }
-                check_strings(&a.value, text)?;
+                trims_across_lines(&a.name, r.start.byte)?;
+                rewrite(text, r.start.byte, r.end.byte, &a.name, out)?;
+                check_strings(&a.value, text, out)?;
             }
         }
         Node::Invalid(r) => return unread(r.start.byte, "a value hcl's JSON parser did not read"),
         _ => {}
+    }
+    Ok(())
+}
+
+/// The JSON string at `s..e` of `text`, whose value is `value`: as it
+/// is where the native syntax reads its escapes alike, else its
+/// [`native_twin`] in `out`; "cannot tell" where there is none.
+fn rewrite(text: &str, s: usize, e: usize, value: &str, out: &mut Vec<Rewrite>) -> R<()> {
+    let raw = text.get(s..e).unwrap_or("");
+    // An escape inside a `${...}` is JSON's, decoded before hcl reads the
+    // sequence (`\"k\"` is a string there), which the native syntax
+    // refuses: such a string is rewritten too.
+    let in_sequence = raw.contains('\\') && (raw.contains("${") || raw.contains("%{"));
+    let Some(bad) = bad_escape(raw).or(in_sequence.then_some(0)) else {
+        return Ok(());
+    };
+    match native_twin(value).filter(|q| q.len() <= raw.len()) {
+        Some(q) => {
+            out.push((s, e, q));
+            Ok(())
+        }
+        None => unread(
+            s + bad,
+            "a JSON string escape the native syntax reads otherwise",
+        ),
+    }
+}
+
+/// The heredoc marker the template scan of a string's value is wrapped in.
+const MARKER: &str = "NOMAD_PREFLIGHT_JSON_TEMPLATE";
+
+/// The native quoted template hclsyntax reads as hcl's JSON decoder reads
+/// the string of value `value` (hclsyntax.ParseTemplate of the decoded
+/// text, json/structure.go): its literals escaped for a quoted string
+/// (`\\`, `\"`, `\n`, `\r`; `$${` and `%%{` mean the same in both),
+/// its `${...}` and `%{...}` sequences as written, their own strings
+/// included (`${lookup(var.m, "k")}`, which JSON writes `\"k\"`). None
+/// where that is not followed: a sequence over a line end, a control
+/// character, a value the scan does not read as one template.
+pub(super) fn native_twin(value: &str) -> Option<String> {
+    if value.contains(MARKER) {
+        return None;
+    }
+    // A template file's scanner and a heredoc's cut the same tokens
+    // (scan_tokens.rl bareTemplate, heredocTemplate).
+    let wrapped = format!("<<{MARKER}\n{value}\n{MARKER}\n");
+    let base = MARKER.len() + 3;
+    let (parts, _) = crate::jobspec::hclsyntax::parts::template_parts(&wrapped, 0)?;
+    let mut literal = vec![false; value.len()];
+    for p in parts {
+        if let crate::jobspec::hclsyntax::parts::Part::Literal { start, end } = p {
+            for i in start.max(base)..end.min(base + value.len()) {
+                literal[i - base] = true;
+            }
+        }
+    }
+    let mut q = String::with_capacity(value.len() + 2);
+    q.push('"');
+    for (i, c) in value.char_indices() {
+        match (literal.get(i).copied()?, c) {
+            (_, '\t') => q.push(c),
+            (false, '\n' | '\r') => return None,
+            (_, c) if c.is_control() && !matches!(c, '\n' | '\r') => return None,
+            (true, '\\') => q.push_str("\\\\"),
+            (true, '"') => q.push_str("\\\""),
+            (true, '\n') => q.push_str("\\n"),
+            (true, '\r') => q.push_str("\\r"),
+            (_, c) => q.push(c),
+        }
+    }
+    q.push('"');
+    Some(q)
+}
+
+/// hcl's JSON decoder parses a string's decoded value as a template file
+/// (json/structure.go expression.Value: hclsyntax.ParseTemplate), whose
+/// scanner cuts a literal at each line end (scan_tokens.rl bareTemplate:
+/// `BareStringLiteral ... Newline?`), so a `~` trims one line of white
+/// space; the native syntax's quoted string is one literal token across
+/// its `\n` escapes, which a `~` trims whole. `"%{ for x in xs ~}\n  ${x}\n%{ endfor }"`
+/// is `"  p\n  q\n"` to Nomad (hcl v2.20.2-nomad-1, an oracle's answer)
+/// and was `"p\nq\n"` here: a value with a strip marker and a line end
+/// is not followed (`at`: the string's first byte).
+fn trims_across_lines(value: &str, at: usize) -> R<()> {
+    let strips = value.contains("${~") || value.contains("%{~") || value.contains("~}");
+    if strips && value.contains(['\n', '\r']) {
+        return unread(
+            at,
+            "a string holding a `~` strip marker and a line end, which hcl's JSON decoder trims one line at a time (its template scanner cuts literals at line ends) where the native syntax's quoted string trims across them",
+        );
     }
     Ok(())
 }
@@ -89,7 +174,23 @@ pub(super) fn literal_template(v: &Node, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::bad_escape;
+    use super::{bad_escape, native_twin};
+
+    #[test]
+    fn a_json_strings_value_is_written_as_a_quoted_template() {
+        // Literals escaped, sequences as written, their strings included.
+        assert_eq!(
+            native_twin(r#"a\b "q" ${lookup(m, "k")}"#).as_deref(),
+            Some(r#""a\\b \"q\" ${lookup(m, "k")}""#)
+        );
+        assert_eq!(
+            native_twin("$${x} %%{y}\n").as_deref(),
+            Some(r#""$${x} %%{y}\n""#)
+        );
+        // A line end inside a sequence, a control character: not followed.
+        assert_eq!(native_twin("${\n1}"), None);
+        assert_eq!(native_twin("a\u{8}b"), None);
+    }
 
     #[test]
     fn escapes_that_read_alike_pass() {

@@ -49,6 +49,7 @@ mod json_body;
 mod json_dynamic;
 pub(crate) mod json_extraneous;
 mod json_job;
+mod json_labels;
 mod json_strings;
 pub mod locals;
 mod lower;
@@ -381,7 +382,7 @@ fn new_scope<'a>(
         path: &src.name,
         hcl1: hcl1_syntax::Era::of(opts.version),
         undefined: eval::Undefined::of(opts.version),
-        ..eval::Scope::bare(&src.text, fns)
+        ..eval::Scope::bare(src.eval_text(), fns)
     }
 }
 

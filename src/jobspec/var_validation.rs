@@ -80,7 +80,7 @@ fn evaluate(
         guard_fs: true,
         ..fns
     };
-    let mut scope = Scope::bare(&src.text, fns);
+    let mut scope = Scope::bare(src.eval_text(), fns);
     scope.vars.insert(name.to_string(), value.clone());
     let at = span_of(cond);
     let refuse = |detail: String| {

@@ -175,6 +175,11 @@ pub(super) fn resolve(
         .filter(|d| matches!(d.ty, VarType::Map(_)))
         .map(|d| d.name.clone())
         .collect();
+    scope.set_vars = declared
+        .iter()
+        .filter(|d| super::eval::var_type_holds_set(&d.ty))
+        .map(|d| d.name.clone())
+        .collect();
     // Each variable's type: its declared (or default's) type, or with
     // none (`any`, no default) its value's own (a literal's).
     scope.var_types = declared

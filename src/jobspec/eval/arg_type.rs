@@ -21,6 +21,8 @@ impl Scope<'_> {
     pub(super) fn arg_type(&self, e: &Expression, v: &Value) -> ArgType {
         match self.known_type(e, v) {
             Some(t) => ArgType::Known(t),
+            // A list, tuple or set: which is not known (set_kind.rs).
+            None if matches!(v, Value::List(_)) && self.may_be_set(e) => ArgType::MaybeSet,
             None => ArgType::of_value(v),
         }
     }
@@ -70,6 +72,24 @@ impl Scope<'_> {
             Expression::FuncCall(f) if f.name.name.as_str() == "convert" && f.args.len() == 2 => {
                 f.args.iter().nth(1).and_then(Exact::of_type)
             }
+            // go-cty-funcs' fileset returns `set(string)`; setunion and
+            // setintersection a set of their arguments' unified element
+            // type, which every element of a non-empty answer has (they
+            // are converted to it): known here where that is a primitive.
+            Expression::FuncCall(f) if f.name.namespace.is_empty() => match f.name.name.as_str() {
+                "fileset" => Some(Exact::Set(Box::new(Exact::String))),
+                "setunion" | "setintersection" => {
+                    let Value::List(items) = v else {
+                        return None;
+                    };
+                    let first = primitive(items.first()?)?;
+                    items
+                        .iter()
+                        .all(|x| primitive(x).as_ref() == Some(&first))
+                        .then(|| Exact::Set(Box::new(first)))
+                }
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -78,6 +98,11 @@ impl Scope<'_> {
 impl Scope<'_> {
     /// Local `name` now holds `v`, the value of `e`: its type, where known.
     pub(crate) fn set_local_type(&mut self, name: &str, e: &Expression, v: &Value) {
+        if self.may_hold_set(e) {
+            self.set_locals.insert(name.to_string());
+        } else {
+            self.set_locals.remove(name);
+        }
         match self.known_type(e, v) {
             Some(t) => self.local_types.insert(name.to_string(), t),
             None => self.local_types.remove(name),

@@ -275,12 +275,12 @@ impl Scope<'_> {
         let mut out = Vec::with_capacity(args.len());
         for (i, a) in args.into_iter().enumerate() {
             let at = self.arg_start(&a);
-            let v = match a {
+            let (v, expr) = match a {
                 Arg::Expr(e) => match gather.take(self.ev(e)) {
-                    Some(v) => v,
+                    Some(v) => (v, Some(e)),
                     None => continue,
                 },
-                Arg::Value(v, _) => v,
+                Arg::Value(v, _) => (v, None),
             };
             if let Some(p) = param_at(sig, i) {
                 // From 1.0 a string converts to a number as go-cty parses
@@ -293,6 +293,14 @@ impl Scope<'_> {
                     }
                 }
                 if let Some(why) = functions::mismatch(&v, &p.ty, cty) {
+                    let why = match self.named_mismatch(expr, &v, &p.ty, why, at) {
+                        Ok(why) => why,
+                        Err(e) => {
+                            gather.push(e);
+                            out.push((v, at));
+                            continue;
+                        }
+                    };
                     gather.push(hcl_error(
                         at,
                         "Invalid function argument",
@@ -305,6 +313,43 @@ impl Scope<'_> {
         }
         gather.finish()?;
         Ok(out)
+    }
+
+    /// go-cty's words `why` for an argument `e` of value `v` that does
+    /// not convert to `want`, with the type it names ("but have set of
+    /// string") the value's own where that is known (arg_type.rs). Err:
+    /// the words name a type that may be a set's or a list's, not known
+    /// here (set_kind.rs).
+    fn named_mismatch(
+        &self,
+        e: Option<&Expression>,
+        v: &Value,
+        want: &params::Ty,
+        why: String,
+        at: Span,
+    ) -> Result<String, EvalError> {
+        let (Some(e), Value::List(_) | Value::Map(_)) = (e, v) else {
+            return Ok(why);
+        };
+        let cty = params::cty_release(self.fns.version);
+        match self.arg_type(e, v) {
+            functions::typed_calls::ArgType::Known(t) => {
+                Ok(functions::mismatch_named(v, want, cty, Some(&t.name())).unwrap_or(why))
+            }
+            functions::typed_calls::ArgType::MaybeSet
+                if functions::mismatch_named(v, want, cty, Some("set")).as_ref() != Some(&why) =>
+            {
+                Err(EvalError {
+                    code: functions::FUNCTION_CANNOT_TELL,
+                    ..EvalError::new(
+                        at,
+                        format!("cannot tell how Nomad {} words this argument's refusal: go-cty names the type it got, and whether this value is a set, a list or a tuple is not known to nomad-preflight", self.fns.version),
+                        "",
+                    )
+                })
+            }
+            _ => Ok(why),
+        }
     }
 
     /// cty's ArgError at argument `i`.

@@ -23,6 +23,7 @@ mod numbers;
 mod object_key;
 mod operators;
 mod ranges;
+mod set_kind;
 mod shape;
 mod template;
 mod tryfunc;
@@ -33,6 +34,7 @@ use super::model::Value;
 use crate::source::Span;
 use diag::Gather;
 pub use diag::{hcl_error, is_argument_and_block, is_duplicate_block, is_hcl_worded};
+pub(crate) use set_kind::var_type_holds_set;
 pub use shape::SHAPE_CANNOT_TELL;
 pub use tryfunc::{undecided, untold_code};
 pub use undefined::Undefined;
@@ -118,6 +120,11 @@ pub struct Scope<'a> {
     /// Each local's cty type where it is known: its expression's, as
     /// go-cty types an untyped local's value (arg_type.rs).
     pub local_types: BTreeMap<String, crate::jobspec::var_convert::Exact>,
+    /// Variables whose declared type has a set in it, and locals whose
+    /// value may hold one, where their exact type is not known
+    /// (set_kind.rs).
+    pub set_vars: std::collections::BTreeSet<String>,
+    pub set_locals: std::collections::BTreeSet<String>,
     /// `text` is a job file hcl v1 of this era read (Nomad before 1.0):
     /// its literals and object keys are hcl v1's, not HCL2's.
     pub hcl1: Option<super::hcl1_syntax::Era>,
@@ -140,6 +147,8 @@ impl<'a> Scope<'a> {
             map_vars: Default::default(),
             var_types: Default::default(),
             local_types: Default::default(),
+            set_vars: Default::default(),
+            set_locals: Default::default(),
             hcl1: None,
             undefined: Undefined::Whole,
         }

@@ -1,6 +1,8 @@
 //! Collection functions (cty's stdlib): lists, maps and sets.
 
+use super::typed_calls::ArgType;
 use super::*;
+use crate::jobspec::var_convert::Exact;
 
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
@@ -176,6 +178,28 @@ fn index(coll: &Value, key: &Value) -> Try {
         }
         Value::Map(_) => unsure("collection"),
         _ => Err("collection must be a list, a map or a tuple".into()),
+    }
+}
+
+/// ElementFunc (typed_calls.rs asks): its Type reads a list or a tuple and refuses anything else
+/// as "cannot read elements from" its FriendlyName (stdlib collection.go,
+/// the same at go-cty 1.4.1 to 1.18.1): a set (`fileset`, `setunion`, a
+/// variable of a set type), a map or an object. None: the collection is
+/// a list or a tuple, which collections.rs answers.
+pub(super) fn element_typed(args: &[(Value, ArgType)]) -> Option<Try> {
+    let (v, t) = args.first()?;
+    match (v, t) {
+        (_, ArgType::Known(t @ (Exact::Set(_) | Exact::Map(_) | Exact::Object(_)))) => {
+            Some(Err(Miss::Fail(format!("cannot read elements from {}", t.name()))))
+        }
+        // A map or an object, or a list that may be a set: which one
+        // names the refusal, or decides whether there is one.
+        (Value::Map(_), ArgType::Plain(_) | ArgType::Unknown) | (_, ArgType::MaybeSet) => {
+            Some(Err(Miss::CannotTell(
+                "cannot tell what element() answers here: go-cty reads a list or a tuple and refuses a set, a map or an object in words naming its type (\"cannot read elements from set of string\"), and this value's type is not known to nomad-preflight".to_string(),
+            )))
+        }
+        _ => None,
     }
 }
 

@@ -55,8 +55,9 @@ fn but_have(cty: NomadVersion) -> bool {
     cty.at_least(1, 16, 3)
 }
 
-/// MismatchMessage's last two cases: a primitive wanted or given.
-fn required(v: &Value, want: &Ty, cty: NomadVersion) -> String {
+/// MismatchMessage's last two cases: a primitive wanted or given. `have`:
+/// the value's type name where it is known to be other than a literal's.
+fn required(v: &Value, want: &Ty, cty: NomadVersion, have: Option<&str>) -> String {
     let want_primitive = matches!(want, Ty::String | Ty::Number | Ty::Bool);
     // Among primitives only number and bool are told apart, both ways.
     let clear = is_primitive(v) != want_primitive
@@ -68,7 +69,7 @@ fn required(v: &Value, want: &Ty, cty: NomadVersion) -> String {
         format!(
             "{} required, but have {}",
             ty_name(want, false),
-            friendly_name(v)
+            have.unwrap_or(friendly_name(v))
         )
     } else {
         format!("{} required", ty_name(want, true))
@@ -101,6 +102,17 @@ fn parses_as_number(s: &str) -> bool {
 /// converts. A null converts to every type (the function then says
 /// whether it takes one).
 pub fn mismatch(v: &Value, want: &Ty, cty: NomadVersion) -> Option<String> {
+    mismatch_named(v, want, cty, None)
+}
+
+/// [`mismatch`] where the value's cty type is known to be named `have`
+/// (a set, a list: not the literal's tuple or object).
+pub fn mismatch_named(
+    v: &Value,
+    want: &Ty,
+    cty: NomadVersion,
+    have: Option<&str>,
+) -> Option<String> {
     match (want, v) {
         (Ty::Any | Ty::Expr | Ty::TypeExpr, _) | (_, Value::Null) => None,
         (Ty::String, Value::String(_) | Value::Number(_) | Value::Bool(_)) => None,
@@ -126,7 +138,7 @@ pub fn mismatch(v: &Value, want: &Ty, cty: NomadVersion) -> Option<String> {
         (Ty::List(_) | Ty::Set(_), Value::Map(_)) => {
             Some(format!("{} required", ty_name(want, true)))
         }
-        _ => Some(required(v, want, cty)),
+        _ => Some(required(v, want, cty, have)),
     }
 }
 

@@ -43,7 +43,7 @@ pub mod unify;
 mod yaml;
 
 pub use conversion::convert;
-pub use cty_convert::{friendly_name, mismatch};
+pub use cty_convert::{friendly_name, mismatch, mismatch_named};
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
 pub(crate) use sets::as_set;

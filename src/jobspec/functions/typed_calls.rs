@@ -29,6 +29,8 @@ pub enum ArgType {
     Plain(Exact),
     /// Nothing certain.
     Unknown,
+    /// A list, a tuple or a set: which one is not known (eval/set_kind.rs).
+    MaybeSet,
 }
 
 impl ArgType {
@@ -44,7 +46,7 @@ impl ArgType {
     pub fn ty(&self) -> Option<&Exact> {
         match self {
             ArgType::Known(t) | ArgType::Plain(t) => Some(t),
-            ArgType::Unknown => None,
+            ArgType::Unknown | ArgType::MaybeSet => None,
         }
     }
 }
@@ -63,7 +65,14 @@ fn plain(v: &Value) -> bool {
 pub fn handles(name: &str) -> bool {
     matches!(
         name,
-        "coalesce" | "compact" | "distinct" | "chunklist" | "concat" | "lookup" | "index"
+        "coalesce"
+            | "compact"
+            | "distinct"
+            | "chunklist"
+            | "concat"
+            | "lookup"
+            | "index"
+            | "element"
     )
 }
 
@@ -97,6 +106,7 @@ pub(super) fn call(name: &str, args: &[(Value, ArgType)], cty: NomadVersion) -> 
         "lookup" => lookup(args, cty),
         // IndexFunc's type check refuses an object (collection.go, go-cty
         // 1.4.1 to 1.16.3); anything else is collections.rs's.
+        "element" => return super::collections::element_typed(args),
         "index" => match args.first() {
             Some((_, ArgType::Known(Exact::Object(_)))) => {
                 Err("collection must be a list, a map or a tuple".into())
