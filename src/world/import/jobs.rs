@@ -22,6 +22,9 @@ use crate::world::model::*;
 /// What `jobs.json` lists (`None`: not saved).
 pub(super) type Listed = Option<std::collections::BTreeSet<(String, String)>>;
 
+/// Each job read, by (namespace, ID): its indexes and saved status.
+pub(super) type Read = BTreeMap<(String, String), crate::world::status_facts::SavedJob>;
+
 /// Jobs under `jobs/<namespace>/*.json` (`import --print-commands` names
 /// each file by its URL-escaped ID, commands.rs; the job's ID is read
 /// from inside the file, never from its name), replayed in creation order
@@ -33,7 +36,7 @@ pub(super) fn load_jobs(
     dir: &Path,
     world: &mut World,
     diags: &mut Diags,
-) -> (BTreeMap<(String, String), JobIndexes>, Listed) {
+) -> (Read, Listed) {
     let mut versions = BTreeMap::new();
     let jobs_dir = dir.join("jobs");
     let listing = job_list(vfs, dir, diags);
@@ -118,7 +121,7 @@ pub(super) fn load_jobs(
                 Ok(job) => {
                     versions.insert(
                         (job.namespace.clone(), job.id.clone()),
-                        crate::world::api_alloc::job_indexes(&v),
+                        crate::world::status_facts::SavedJob::from_api(&v),
                     );
                     let index = v.typed_u64("CreateIndex").unwrap_or(u64::MAX);
                     let rel = p
@@ -236,7 +239,7 @@ fn unsaved_jobs(
     diags: &mut Diags,
     dir: &Path,
     listed: &std::collections::BTreeSet<(String, String)>,
-    read: &BTreeMap<(String, String), JobIndexes>,
+    read: &Read,
     empty: &[PathBuf],
 ) {
     let file = |ns: &str, id: &str| {
