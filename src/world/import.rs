@@ -41,6 +41,7 @@ pub(in crate::world) use commands::{API, NO_BODY};
 use ent_config::{namespace_pools, pools_scheduler};
 pub(super) use jobs::VERSIONS_DIR;
 use jobs::{load_job_versions, load_jobs};
+pub(in crate::world) use json::namespace_json_files;
 pub(super) use json::read_json;
 pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};

@@ -30,7 +30,7 @@ fn saved_summary<'a>(facts: &'a StatusFacts, ns: &str, id: &str) -> Option<&'a J
 pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) -> String {
     let groups = match saved_summary(facts, ns, id) {
         Some(groups) => groups,
-        None => return children(facts, ns, id).err().unwrap_or_default(),
+        None => return no_summary_line(ns, id),
     };
     let unknown = world.nomad_version.at_least(1, 3, 0);
     let mut rows = vec![if unknown {
@@ -151,10 +151,16 @@ pub(super) fn children(
 ) -> Result<Option<crate::world::status_jobs::ChildrenSummary>, String> {
     match saved_summary(facts, ns, id) {
         Some(s) => Ok(s.children),
-        None => Err(format!(
-            "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
-            crate::gotext::go_quote(id),
-            crate::world::status_jobs::SUMMARIES_DIR,
-        )),
+        None => Err(no_summary_line(ns, id)),
     }
+}
+
+/// The line said in place of a job's Summary or children summary when
+/// the import holds no summary of it.
+fn no_summary_line(ns: &str, id: &str) -> String {
+    format!(
+        "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
+        crate::gotext::go_quote(id),
+        crate::world::status_jobs::SUMMARIES_DIR,
+    )
 }
