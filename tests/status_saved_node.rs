@@ -175,3 +175,63 @@ fn the_job_view_of_an_import_replays_nothing() {
     let o = status(&d, &["node", "0c1b2c3d"]);
     assert!(o.stderr.contains("running-unplaced"), "{}", o.stderr);
 }
+
+/// A live allocation in a namespace a complete namespaces.json does not
+/// list is "cannot tell", located at the allocation: Nomad deletes no
+/// namespace whose jobs still run (nomad/state/state_store.go v2.0.5
+/// DeleteNamespaces), so the files were saved apart. It was held as a
+/// purged job's and the plan said all clear. A terminal one may outlive
+/// its namespace and is read.
+#[test]
+fn a_live_allocation_in_an_unlisted_namespace_cannot_be_told() {
+    let job = job_json(json!({"Type": "service", "Status": "running"}));
+    let mut ghost = job.clone();
+    ghost["ID"] = json!("ghost");
+    ghost["Namespace"] = json!("other");
+    let mut a = alloc(
+        2,
+        0,
+        &ghost,
+        json!({"ClientStatus": "running", "JobID": "ghost", "Namespace": "other"}),
+    );
+    a["JobType"] = json!("service");
+    let mine = alloc(1, 0, &job, json!({"ClientStatus": "running"}));
+    let d = import(
+        "import-alloc-unlisted-ns",
+        "2.0.5",
+        &job,
+        &[mine.clone(), a.clone()],
+    );
+    // A management token's list is the cluster's whole list.
+    d.put(
+        "import/acl-token-self.json",
+        r#"{"AccessorID": "x", "Type": "management"}"#,
+    );
+    let o = common::batch::plan(&d, "web2.nomad");
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("import::unknown-namespace")
+            && o.stderr.contains("holds live allocation a0000002")
+            && o.stderr
+                .contains("in namespace \"other\", which namespaces.json does not list"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("import/allocations.json:"),
+        "located: {}",
+        o.stderr
+    );
+    a["ClientStatus"] = json!("complete");
+    d.put(
+        "import/allocations.json",
+        &serde_json::Value::Array(vec![mine, a]).to_string(),
+    );
+    let o = common::batch::plan(&d, "web2.nomad");
+    assert!(
+        !o.stderr.contains("import::unknown-namespace"),
+        "{}",
+        o.stderr
+    );
+}
