@@ -17,7 +17,7 @@ fn running() -> Value {
 }
 
 /// A 2.0.5 import of `web` (service) with five allocations in five states.
-fn five_states(tag: &str) -> TempDir {
+pub(crate) fn five_states(tag: &str) -> TempDir {
     let job = job_json(json!({"Type": "service"}));
     let with = |n: u32, fields: Value| {
         let mut a = alloc(n, n - 1, &job, fields);
@@ -41,7 +41,7 @@ fn five_states(tag: &str) -> TempDir {
     import(tag, "2.0.5", &job, &allocs)
 }
 
-fn status(d: &TempDir, args: &[&str]) -> common::Out {
+pub(crate) fn status(d: &TempDir, args: &[&str]) -> common::Out {
     let mut all = vec!["status", "--world", "import"];
     all.extend_from_slice(args);
     run_in(&d.0, &all)

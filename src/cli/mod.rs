@@ -366,15 +366,25 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             return crate::diag::exit::INVALID;
         }
     };
-    let sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
-        Ok(s) => s,
-        Err(d) => {
-            common::eprint_diags(&d, err_color);
-            return crate::diag::exit::INVALID;
+    // An import's job view reads saved facts only: its jobs' records,
+    // never a replay of them (status::registered_state).
+    let registered = status::registered_state(args.view.as_ref(), &resolved.world);
+    let sim;
+    let (world, state) = match &registered {
+        Some(state) => (&resolved.world, state),
+        None => {
+            sim = match crate::scheduler::Simulation::new(&resolved.world, args.seed.unwrap_or(1)) {
+                Ok(s) => s,
+                Err(d) => {
+                    common::eprint_diags(&d, err_color);
+                    return crate::diag::exit::INVALID;
+                }
+            };
+            // A running job shown pending may run in full on the cluster.
+            common::replay_warnings(&mut crate::diag::Diags::new(), &sim);
+            (&*sim.world, &sim.state)
         }
     };
-    // A running job shown pending may run in full on the cluster.
-    common::replay_warnings(&mut crate::diag::Diags::new(), &sim);
     if matches!(
         &args.view,
         Some(status::StatusView::Node { short: false, .. })
@@ -383,8 +393,8 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     }
     let zone = crate::render::status::local_zone();
     // One lookup of a typed job prefix for the view and its notes.
-    let view = status::resolved_view(args.view.as_ref(), &sim.world, &sim.state, &zone);
-    match status::render_status(view.as_ref(), &sim.world, &sim.state, &zone) {
+    let view = status::resolved_view(args.view.as_ref(), world, state, &zone);
+    match status::render_status(view.as_ref(), world, state, &zone) {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of
             // theirs reaches the terminal. The views print no colour of
@@ -394,17 +404,15 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
             // Its Placement Failure lines are in Go's map order in Nomad:
             // said as `plan` says them.
             // An import's job view prints no simulated section.
-            let imported = sim.world.status_facts.is_some();
+            let imported = world.status_facts.is_some();
             if let (Some(status::StatusView::Job { id, namespace }), false) = (&view, imported) {
-                let notes =
-                    crate::render::status::placement_failure_notes(&sim.state, namespace, id);
+                let notes = crate::render::status::placement_failure_notes(state, namespace, id);
                 for n in notes {
                     eprintln!("note: {}", crate::escape::one_line(&n));
                 }
             }
             // Where the times come from, and what the import does not hold.
-            let (notes, unknown) =
-                status::status_notes(view.as_ref(), &sim.world, &sim.state, &zone);
+            let (notes, unknown) = status::status_notes(view.as_ref(), world, state, &zone);
             for n in notes {
                 eprintln!("note: {}", crate::escape::one_line(&n));
             }

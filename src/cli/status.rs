@@ -48,6 +48,18 @@ pub enum StatusView {
     Usage,
 }
 
+/// The state `view` reads without a replay: an import's job view, which
+/// prints only what the import saved (the job's file, summary,
+/// allocations and deployment), reads the registered jobs' records alone
+/// ([`crate::scheduler::Simulation::registered`]); every other view, and
+/// any view of a hand-written world, is the simulation's (`None`).
+pub fn registered_state(view: Option<&StatusView>, world: &World) -> Option<State> {
+    match view {
+        Some(StatusView::Job { .. }) => crate::scheduler::Simulation::registered(world),
+        _ => None,
+    }
+}
+
 fn not_found(msg: String) -> Diag {
     Diag::error("status::not-found", msg)
         .help("`nomad-preflight status` lists the nodes, quotas and jobs that exist")
@@ -174,7 +186,7 @@ pub fn status_notes(
             let Ok(node) = status::find_node(state, id) else {
                 return (notes, false);
             };
-            let untold = status::node_untold(world, node, *short);
+            let untold = status::node_untold(world, state, node, *short);
             for u in &untold {
                 notes.push(format!(
                     "the {} of node {} cannot be told from this import",
@@ -183,6 +195,13 @@ pub fn status_notes(
                 ));
             }
             let unknown = !untold.is_empty();
+            // An import's node view lists the saved allocations.
+            if let Some(facts) = &world.status_facts {
+                notes.push(status::now_note(status::status_now(world, state), zone));
+                let missing = status::rows_without_times(facts, status::Whose::Node(&node.id));
+                notes.extend(times_note(missing));
+                return (notes, unknown);
+            }
             let allocs = state.allocs.iter().filter(|a| a.node_id == node.id);
             (unknown, allocs.collect())
         }
@@ -208,7 +227,7 @@ pub fn status_notes(
             // An import's job view lists the saved allocations.
             if let Some(facts) = &world.status_facts {
                 notes.push(status::now_note(status::status_now(world, state), zone));
-                let missing = status::rows_without_times(facts, namespace, id);
+                let missing = status::rows_without_times(facts, status::Whose::Job(namespace, id));
                 notes.extend(times_note(missing));
                 return (notes, unknown);
             }

@@ -22,23 +22,7 @@ pub use crate::structs::{
 pub use nodes::Nodes;
 pub use reserved_cpu::cpu_withheld;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum JobStatus {
-    #[default]
-    Pending,
-    Running,
-    Dead,
-}
-
-impl JobStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobStatus::Pending => "pending",
-            JobStatus::Running => "running",
-            JobStatus::Dead => "dead",
-        }
-    }
-}
+pub use crate::structs::JobStatus;
 
 /// Unix seconds of simulated time zero: 2019-06-20T10:00:00Z.
 pub const SIM_EPOCH_UNIX: i64 = 1_561_024_800;

@@ -106,7 +106,7 @@ pub(super) fn node_view_untold(
 ) -> bool {
     use crate::render::status::{find_node, node_untold};
     let node = id.and_then(|id| find_node(state, id).ok());
-    node.is_some_and(|n| !node_untold(world, n, false).is_empty())
+    node.is_some_and(|n| !node_untold(world, state, n, false).is_empty())
 }
 
 /// `obs` with the exit code `status` gives a view with a `cannot tell`

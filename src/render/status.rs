@@ -16,6 +16,7 @@ mod job;
 mod lookup;
 mod periodic;
 pub mod quota_limits;
+mod saved_allocs;
 mod saved_job;
 mod utilisation;
 
@@ -32,7 +33,7 @@ pub use self::facts::{
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
 pub use self::lookup::{find_job, find_node};
 pub use self::periodic::launch_unknown;
-pub use self::saved_job::rows_without_times;
+pub use self::saved_allocs::{rows_without_times, Whose};
 pub use self::utilisation::utilisation;
 
 pub use crate::cluster::SIM_EPOCH_UNIX;
@@ -248,7 +249,12 @@ pub fn node_detail(
     }
     let mut allocs: Vec<&Allocation> = state.allocs.iter().filter(|a| a.node_id == n.id).collect();
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
-    let table = alloc_table(world, state, &allocs, now);
+    // An import's node lists its saved allocations, never the simulation's.
+    let saved = world.status_facts.as_ref();
+    let table = match saved {
+        Some(facts) => saved_allocs::alloc_table(facts, Whose::Node(&n.id), now),
+        None => alloc_table(world, state, &allocs, now),
+    };
     if short {
         // What cannot be told is said in the row's place.
         let drivers = facts::drivers_row(world, n).unwrap_or_else(|line| line);
@@ -260,10 +266,21 @@ pub fn node_detail(
     // What cannot be told is said in the table's place.
     let events = facts::node_events(world, n, zone).unwrap_or_else(|line| line);
     let _ = write!(out, "\n\nNode Events\n{events}");
-    let running: Vec<&&Allocation> = allocs
-        .iter()
-        .filter(|a| a.client_status == ClientStatus::Running)
-        .collect();
+    let running: Vec<&Allocation> = match saved {
+        Some(facts) => match saved_allocs::node_running(facts, state, &n.id) {
+            Ok(running) => running,
+            // What cannot be told is said in the table's place.
+            Err(line) => {
+                let _ = write!(out, "\n\nAllocated Resources\n{line}");
+                let _ = write!(out, "\n\nAllocations\n{table}");
+                return Ok(out);
+            }
+        },
+        None => allocs
+            .into_iter()
+            .filter(|a| a.client_status == ClientStatus::Running)
+            .collect(),
+    };
     let sum = |f: fn(&Allocation) -> i64| running.iter().map(|a| f(a)).sum::<i64>();
     let (cpu, mem, disk) = (
         sum(|a| a.resources.cpu),

@@ -7,6 +7,7 @@ mod changes;
 mod evaluation;
 mod planned;
 mod register;
+mod registered;
 mod replay;
 mod submitted;
 

@@ -34,6 +34,27 @@ pub struct HostVolume {
     pub dynamic: bool,
 }
 
+/// A job's `Status` (nomad/structs/structs.go `JobStatusPending`,
+/// `JobStatusRunning`, `JobStatusDead`): derived by the state store, or
+/// read from an import's saved job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum JobStatus {
+    #[default]
+    Pending,
+    Running,
+    Dead,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Dead => "dead",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum NodeStatus {
     #[default]

@@ -129,6 +129,10 @@ pub fn load_allocations(
             ns if ns.is_empty() => "default".to_string(),
             ns => ns,
         };
+        if let Some(d) = super::api_alloc_namespace::unlisted(src, world, a, &namespace) {
+            diags.push(d);
+            continue;
+        }
         let key = (namespace.clone(), s(a, "JobID"));
         // The embedded Job is the version this allocation runs.
         let own_job = match super::api_json::obj(a, "Job") {

@@ -128,7 +128,7 @@ fn in_range(x: &Value) -> bool {
 
 /// The span of `"key": value` in the text: the first occurrence whose value
 /// parses to `value` (the figure itself, not the key, is underlined).
-fn locate(src: &Source, key: &str, value: &Value) -> Span {
+pub(super) fn locate(src: &Source, key: &str, value: &Value) -> Span {
     let text = &*src.text;
     let quoted = format!("\"{key}\"");
     let mut from = 0;

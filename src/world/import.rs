@@ -41,6 +41,7 @@ pub(in crate::world) use commands::{API, NO_BODY};
 use ent_config::{namespace_pools, pools_scheduler};
 pub(super) use jobs::VERSIONS_DIR;
 use jobs::{load_job_versions, load_jobs};
+pub(in crate::world) use json::namespace_json_files;
 pub(super) use json::read_json;
 pub(super) use json::{read_saved, Saved};
 use nodes::{node_shape, NodeShape};
@@ -427,7 +428,12 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             "which jobs are registered, and the version each runs, are unknown",
         );
     }
-    let (versions, listed) = load_jobs(vfs, dir, &mut world, &mut diags);
+    let (saved_jobs, listed) = load_jobs(vfs, dir, &mut world, &mut diags);
+    let versions = saved_jobs
+        .iter()
+        .map(|(k, j)| (k.clone(), j.indexes))
+        .collect();
+    facts.jobs = saved_jobs;
     alloc_ctx.listed_jobs = listed;
     alloc_ctx.job_versions = load_job_versions(vfs, dir, &world, &mut diags);
     facts.saved_at = alloc_ctx.saved_at;

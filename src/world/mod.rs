@@ -9,6 +9,7 @@ mod api_alloc;
 mod api_alloc_batch;
 mod api_alloc_disconnect;
 mod api_alloc_failed;
+mod api_alloc_namespace;
 mod api_alloc_purged;
 mod api_alloc_resources;
 mod api_alloc_state;

@@ -32,6 +32,37 @@ pub struct StatusFacts {
     /// Each job's summary by (namespace, job ID). `None`: the
     /// `job-summaries/` folder is not saved.
     pub summaries: Option<BTreeMap<(String, String), super::status_jobs::JobSummary>>,
+    /// Each registered job as its saved file (`/v1/job/:id`) holds it, by
+    /// (namespace, job ID): what `nomad job status JOB` prints of the job
+    /// itself, read without the simulation (which derives a status of its
+    /// own from the allocations it places).
+    #[serde(default)]
+    pub jobs: BTreeMap<(String, String), SavedJob>,
+}
+
+/// A registered job's indexes and `Status` as its saved file holds them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SavedJob {
+    pub indexes: super::model::JobIndexes,
+    /// `Job.Status` (`getStatusString`'s argument, command/job_status.go
+    /// v2.0.5:261); `None` when the file holds none of Nomad's three.
+    pub status: Option<crate::structs::JobStatus>,
+}
+
+impl SavedJob {
+    pub fn from_api(v: &Value) -> SavedJob {
+        use crate::structs::JobStatus;
+        let status = match v.typed_str("Status") {
+            Some("pending") => Some(JobStatus::Pending),
+            Some("running") => Some(JobStatus::Running),
+            Some("dead") => Some(JobStatus::Dead),
+            _ => None,
+        };
+        SavedJob {
+            indexes: super::api_alloc::job_indexes(v),
+            status,
+        }
+    }
 }
 
 /// A deployment as `nomad job status` prints it (formatDeployment,

@@ -99,58 +99,47 @@ pub fn load_summaries(
         return None;
     }
     let mut out = BTreeMap::new();
-    for ns in namespaces {
-        let d = root.join(&ns);
-        if !vfs.is_dir(&d) {
+    for p in super::import::namespace_json_files(vfs, &root, namespaces) {
+        let Some(Saved::Read(src, v)) = read_saved(vfs, &p, false, diags) else {
             continue;
-        }
-        for p in vfs.list(&d).unwrap_or_default() {
-            if p.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let Some(Saved::Read(src, v)) = read_saved(vfs, &p, false, diags) else {
-                continue;
-            };
-            let Some(groups) = v.get("Summary").and_then(Value::as_object) else {
-                diags.push(
-                    Diag::error(
-                        "import::shape",
-                        "this file holds no job summary (a `Summary` object of task groups)",
-                    )
-                    .in_source(&src)
-                    .help(
-                        "save it with `nomad operator api '/v1/job/<id>/summary?namespace=<ns>'`",
-                    ),
-                );
-                continue;
-            };
-            let groups = groups
-                .iter()
-                .map(|(g, c)| {
-                    let n = |k: &str| i(c, k);
-                    let counts = GroupSummary {
-                        queued: n("Queued"),
-                        starting: n("Starting"),
-                        running: n("Running"),
-                        failed: n("Failed"),
-                        complete: n("Complete"),
-                        lost: n("Lost"),
-                        unknown: n("Unknown"),
-                    };
-                    (g.clone(), counts)
-                })
-                .collect();
-            let children = v
-                .get("Children")
-                .filter(|c| c.is_object())
-                .map(|c| ChildrenSummary {
-                    pending: i(c, "Pending"),
-                    running: i(c, "Running"),
-                    dead: i(c, "Dead"),
-                });
-            let summary = JobSummary { groups, children };
-            out.insert((s(&v, "Namespace"), s(&v, "JobID")), summary);
-        }
+        };
+        let Some(groups) = v.get("Summary").and_then(Value::as_object) else {
+            diags.push(
+                Diag::error(
+                    "import::shape",
+                    "this file holds no job summary (a `Summary` object of task groups)",
+                )
+                .in_source(&src)
+                .help("save it with `nomad operator api '/v1/job/<id>/summary?namespace=<ns>'`"),
+            );
+            continue;
+        };
+        let groups = groups
+            .iter()
+            .map(|(g, c)| {
+                let n = |k: &str| i(c, k);
+                let counts = GroupSummary {
+                    queued: n("Queued"),
+                    starting: n("Starting"),
+                    running: n("Running"),
+                    failed: n("Failed"),
+                    complete: n("Complete"),
+                    lost: n("Lost"),
+                    unknown: n("Unknown"),
+                };
+                (g.clone(), counts)
+            })
+            .collect();
+        let children = v
+            .get("Children")
+            .filter(|c| c.is_object())
+            .map(|c| ChildrenSummary {
+                pending: i(c, "Pending"),
+                running: i(c, "Running"),
+                dead: i(c, "Dead"),
+            });
+        let summary = JobSummary { groups, children };
+        out.insert((s(&v, "Namespace"), s(&v, "JobID")), summary);
     }
     Some(out)
 }

@@ -303,6 +303,8 @@ pub enum Untold {
     NodeEvents,
     /// The job view's Latest Deployment.
     Deployment,
+    /// An imported job's Status row (its saved file holds no status).
+    Status,
     /// The job view's Next Periodic Launch.
     NextLaunch,
     /// An imported job's Summary (its `job-summaries/` file not saved).
@@ -310,8 +312,12 @@ pub enum Untold {
     /// An imported job's Placement Failure (its summary queues
     /// allocations; the evaluation's metrics are not saved).
     PlacementFailure,
-    /// An imported job's Allocations (allocations.json not saved).
+    /// An imported job's or node's Allocations (allocations.json not
+    /// saved).
     Allocations,
+    /// An imported node's Allocated Resources (its running allocations
+    /// cannot be told).
+    AllocatedResources,
 }
 
 impl Untold {
@@ -321,23 +327,37 @@ impl Untold {
             Untold::Drivers => "Drivers row",
             Untold::NodeEvents => "Node Events",
             Untold::Deployment => "Latest Deployment",
+            Untold::Status => "Status row",
             Untold::NextLaunch => "Next Periodic Launch",
             Untold::Summary => "Summary",
             Untold::PlacementFailure => "Placement Failure",
             Untold::Allocations => "Allocations",
+            Untold::AllocatedResources => "Allocated Resources",
         }
     }
 }
 
 /// What the view of node `n` (`short`: `-short`) cannot tell.
-pub fn node_untold(world: &World, n: &Node, short: bool) -> Vec<Untold> {
-    // The short view prints the Drivers row, the full one the events.
-    let unknown = if short {
+pub fn node_untold(world: &World, state: &State, n: &Node, short: bool) -> Vec<Untold> {
+    // The short view prints the Drivers row, the full one the events and
+    // the Allocated Resources.
+    let mut out: Vec<Untold> = if short {
         drivers_unknown(world, n).then_some(Untold::Drivers)
     } else {
         node_events_unknown(world, n).then_some(Untold::NodeEvents)
-    };
-    unknown.into_iter().collect()
+    }
+    .into_iter()
+    .collect();
+    if let Some(facts) = &world.status_facts {
+        let running = super::saved_allocs::node_running(facts, state, &n.id);
+        if !short && running.is_err() {
+            out.push(Untold::AllocatedResources);
+        }
+        if super::saved_allocs::allocs_unknown(facts) {
+            out.push(Untold::Allocations);
+        }
+    }
+    out
 }
 
 /// What the view of job `r` cannot tell, its relative times counted from

@@ -117,7 +117,11 @@ pub fn job_detail(
         rows.push(format!("Node Pool|{pool}"));
     }
     rows.extend([
-        format!("Status|{}", status_string(r)),
+        // What cannot be told is said in the row's place.
+        format!(
+            "Status|{}",
+            super::saved_job::status_cell(world, r).unwrap_or_else(|line| line)
+        ),
         format!("Periodic|{}", job.periodic.is_some()),
         format!("Parameterized|{}", job.parameterized.is_some()),
     ]);
@@ -135,7 +139,8 @@ pub fn job_detail(
         let _ = write!(out, "\n\nSummary\n{summary}");
         out.extend(super::saved_job::placement_failure(facts, namespace, id));
         out.push_str(&latest_deployment(world, state, r, zone));
-        let allocs = super::saved_job::alloc_table(facts, namespace, id, now);
+        let whose = super::saved_allocs::Whose::Job(namespace, id);
+        let allocs = super::saved_allocs::alloc_table(facts, whose, now);
         let _ = write!(out, "\n\nAllocations\n{allocs}");
         return Ok(out);
     }

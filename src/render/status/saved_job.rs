@@ -10,11 +10,11 @@
 //! v2.0.5:4645-4650); the list form saved does not tell those apart, so a
 //! job purged and registered again lists its old allocations here too.
 
-use super::facts::{saved_time_cells, Untold};
+use super::facts::Untold;
 use super::format_list;
-use crate::cluster::JobRecord;
-use crate::world::status_facts::StatusFacts;
-use crate::world::status_jobs::{JobSummary, SavedAlloc};
+use crate::cluster::{JobRecord, JobStatus};
+use crate::world::status_facts::{SavedJob, StatusFacts};
+use crate::world::status_jobs::JobSummary;
 use crate::world::World;
 
 /// The import's summary of the job, when it was saved.
@@ -30,7 +30,7 @@ fn saved_summary<'a>(facts: &'a StatusFacts, ns: &str, id: &str) -> Option<&'a J
 pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) -> String {
     let groups = match saved_summary(facts, ns, id) {
         Some(groups) => groups,
-        None => return children(facts, ns, id).err().unwrap_or_default(),
+        None => return no_summary_line(ns, id),
     };
     let unknown = world.nomad_version.at_least(1, 3, 0);
     let mut rows = vec![if unknown {
@@ -71,56 +71,40 @@ pub(super) fn placement_failure(facts: &StatusFacts, ns: &str, id: &str) -> Opti
     })
 }
 
-/// The Allocations table: every saved allocation of the job, newest
-/// first (`CreateIndex`, as AllocIndexSort), with its saved statuses.
-pub(super) fn alloc_table(facts: &StatusFacts, ns: &str, id: &str, now: i64) -> String {
-    let Some(rows) = &facts.alloc_rows else {
-        return ALLOCS_UNTOLD.to_string();
-    };
-    let mut allocs: Vec<&SavedAlloc> = rows
-        .iter()
-        .filter(|a| a.namespace == ns && a.job_id == id)
-        .collect();
-    if allocs.is_empty() {
-        return "No allocations placed".to_string();
-    }
-    allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
-    let mut rows =
-        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
-    for a in allocs {
-        let [created, modified] = saved_time_cells(facts, &a.id, now);
-        rows.push(format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
-            a.id.get(..8).unwrap_or(&a.id),
-            a.node_id.get(..8).unwrap_or(&a.node_id),
-            a.task_group,
-            a.job_version,
-            a.desired_status,
-            a.client_status,
-        ));
-    }
-    format_list(&rows)
+/// The job's Status cell (`getStatusString`, command/job_status.go
+/// v2.0.5:261, :956-961): [`job_status`] with `(stopped)` for a stopped
+/// job, or the line that says it cannot be told (`Err`).
+pub(super) fn status_cell(world: &World, r: &JobRecord) -> Result<String, String> {
+    let status = job_status(world, r)?.as_str();
+    Ok(if r.job.stop {
+        format!("{status} (stopped)")
+    } else {
+        status.to_string()
+    })
 }
 
-/// The Allocations section when allocations.json is not saved: never
-/// "No allocations placed", which is Nomad's text for a job with none.
-const ALLOCS_UNTOLD: &str =
-    "cannot tell: allocations.json is not saved, so the job's allocations are unknown";
+/// A job's status: an imported job's as its saved file holds it
+/// (`/v1/job/:id`, which `nomad job status` reads), never the status the
+/// simulation derives from the allocations it placed; `Err` with the line
+/// that says it cannot be told when the file holds none. A job the import
+/// does not hold (a hand-written world's, one a rehearsal runs anew) has
+/// the simulation's.
+pub(super) fn job_status(world: &World, r: &JobRecord) -> Result<JobStatus, String> {
+    match saved_job(world, r) {
+        None => Ok(r.status),
+        Some(saved) => saved.status.ok_or_else(|| {
+            format!(
+                "cannot tell: the saved job {} holds no Status (pending, running or dead)",
+                crate::gotext::go_quote(&r.job.id)
+            )
+        }),
+    }
+}
 
-/// The saved allocations of the job shown without both times.
-pub fn rows_without_times(facts: &StatusFacts, ns: &str, id: &str) -> usize {
-    facts
-        .alloc_rows
-        .iter()
-        .flatten()
-        .filter(|a| a.namespace == ns && a.job_id == id)
-        .filter(|a| {
-            facts
-                .allocs
-                .get(a.id.as_str())
-                .is_none_or(|t| t.create.is_none() || t.modify.is_none())
-        })
-        .count()
+/// The import's saved file of the job, when it holds one.
+fn saved_job<'a>(world: &'a World, r: &JobRecord) -> Option<&'a SavedJob> {
+    let facts = world.status_facts.as_ref()?;
+    facts.jobs.get(&(r.job.namespace.clone(), r.job.id.clone()))
 }
 
 /// What an imported job's view cannot tell (none for a hand-written
@@ -130,19 +114,26 @@ pub(super) fn untold(world: &World, r: &JobRecord) -> Vec<Untold> {
         return Vec::new();
     };
     let (ns, id) = (&r.job.namespace, &r.job.id);
+    let mut out: Vec<Untold> = status_cell(world, r)
+        .err()
+        .map(|_| Untold::Status)
+        .into_iter()
+        .collect();
     // A periodic or parameterized parent shows its children instead.
     if r.job.periodic.is_some() || r.job.parameterized.is_some() {
-        return match saved_summary(facts, ns, id) {
-            Some(_) => Vec::new(),
-            None => vec![Untold::Summary],
-        };
+        out.extend(
+            saved_summary(facts, ns, id)
+                .is_none()
+                .then_some(Untold::Summary),
+        );
+        return out;
     }
-    let mut out = match queues(facts, ns, id) {
-        None => vec![Untold::Summary],
-        Some(true) => vec![Untold::PlacementFailure],
-        Some(false) => Vec::new(),
-    };
-    if facts.alloc_rows.is_none() {
+    out.extend(match queues(facts, ns, id) {
+        None => Some(Untold::Summary),
+        Some(true) => Some(Untold::PlacementFailure),
+        Some(false) => None,
+    });
+    if super::saved_allocs::allocs_unknown(facts) {
         out.push(Untold::Allocations);
     }
     out
@@ -160,10 +151,16 @@ pub(super) fn children(
 ) -> Result<Option<crate::world::status_jobs::ChildrenSummary>, String> {
     match saved_summary(facts, ns, id) {
         Some(s) => Ok(s.children),
-        None => Err(format!(
-            "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
-            crate::gotext::go_quote(id),
-            crate::world::status_jobs::SUMMARIES_DIR,
-        )),
+        None => Err(no_summary_line(ns, id)),
     }
+}
+
+/// The line said in place of a job's Summary or children summary when
+/// the import holds no summary of it.
+fn no_summary_line(ns: &str, id: &str) -> String {
+    format!(
+        "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
+        crate::gotext::go_quote(id),
+        crate::world::status_jobs::SUMMARIES_DIR,
+    )
 }

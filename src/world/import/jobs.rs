@@ -22,6 +22,9 @@ use crate::world::model::*;
 /// What `jobs.json` lists (`None`: not saved).
 pub(super) type Listed = Option<std::collections::BTreeSet<(String, String)>>;
 
+/// Each job read, by (namespace, ID): its indexes and saved status.
+pub(super) type Read = BTreeMap<(String, String), crate::world::status_facts::SavedJob>;
+
 /// Jobs under `jobs/<namespace>/*.json` (`import --print-commands` names
 /// each file by its URL-escaped ID, commands.rs; the job's ID is read
 /// from inside the file, never from its name), replayed in creation order
@@ -33,7 +36,7 @@ pub(super) fn load_jobs(
     dir: &Path,
     world: &mut World,
     diags: &mut Diags,
-) -> (BTreeMap<(String, String), JobIndexes>, Listed) {
+) -> (Read, Listed) {
     let mut versions = BTreeMap::new();
     let jobs_dir = dir.join("jobs");
     let listing = job_list(vfs, dir, diags);
@@ -118,7 +121,7 @@ pub(super) fn load_jobs(
                 Ok(job) => {
                     versions.insert(
                         (job.namespace.clone(), job.id.clone()),
-                        crate::world::api_alloc::job_indexes(&v),
+                        crate::world::status_facts::SavedJob::from_api(&v),
                     );
                     let index = v.typed_u64("CreateIndex").unwrap_or(u64::MAX);
                     let rel = p
@@ -236,7 +239,7 @@ fn unsaved_jobs(
     diags: &mut Diags,
     dir: &Path,
     listed: &std::collections::BTreeSet<(String, String)>,
-    read: &BTreeMap<(String, String), JobIndexes>,
+    read: &Read,
     empty: &[PathBuf],
 ) {
     let file = |ns: &str, id: &str| {
@@ -333,57 +336,50 @@ pub(super) fn load_job_versions(
     let running: std::collections::BTreeSet<(&str, &str)> = (world.running.iter())
         .map(|r| (r.job.namespace.as_str(), r.job.id.as_str()))
         .collect();
-    for ns in namespace_dirs(world, world.running.iter().map(|r| &r.job.namespace)) {
-        let d = dir.join(VERSIONS_DIR).join(&ns);
-        if !vfs.is_dir(&d) {
+    let root = dir.join(VERSIONS_DIR);
+    let namespaces = namespace_dirs(world, world.running.iter().map(|r| &r.job.namespace));
+    for p in super::json::namespace_json_files(vfs, &root, namespaces) {
+        let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
+            continue;
+        };
+        if !super::typed::check(&src, &super::typed_job::VERSIONS, "", &v, diags) {
             continue;
         }
-        for p in vfs.list(&d).unwrap_or_default() {
-            if p.extension().is_none_or(|e| e != "json") {
-                continue;
-            }
-            let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
-                continue;
-            };
-            if !super::typed::check(&src, &super::typed_job::VERSIONS, "", &v, diags) {
-                continue;
-            }
-            let list = v.typed_array("Versions");
-            let mut of: Option<(String, String)> = None;
-            for j in list.into_iter().flatten() {
-                let job = match job_from_api_json(j) {
-                    Ok(job) => job,
-                    Err(d) => {
-                        diags.push(d.in_source(&src));
-                        continue;
-                    }
-                };
-                let key = (job.namespace.clone(), job.id.clone());
-                match &of {
-                    Some(first) if *first != key => {
-                        diags.push(
-                            Diag::error(
-                                "import::shape",
-                                format!(
-                                    "{} holds versions of two jobs, {} and {}",
-                                    crate::escape::one_line(&p.display().to_string()),
-                                    crate::escape::one_line(&crate::gotext::go_quote(&first.1)),
-                                    crate::escape::one_line(&crate::gotext::go_quote(&key.1))
-                                ),
-                            )
-                            .in_source(&src)
-                            .help("save it with `nomad operator api '/v1/job/<id>/versions?namespace=<ns>'`"),
-                        );
-                        break;
-                    }
-                    _ => of = Some(key.clone()),
-                }
-                if !running.contains(&(key.0.as_str(), key.1.as_str())) {
+        let list = v.typed_array("Versions");
+        let mut of: Option<(String, String)> = None;
+        for j in list.into_iter().flatten() {
+            let job = match job_from_api_json(j) {
+                Ok(job) => job,
+                Err(d) => {
+                    diags.push(d.in_source(&src));
                     continue;
                 }
-                let version = j.typed_u64("Version").unwrap_or(0);
-                out.insert((key.0, key.1, version), job);
+            };
+            let key = (job.namespace.clone(), job.id.clone());
+            match &of {
+                Some(first) if *first != key => {
+                    diags.push(
+                        Diag::error(
+                            "import::shape",
+                            format!(
+                                "{} holds versions of two jobs, {} and {}",
+                                crate::escape::one_line(&p.display().to_string()),
+                                crate::escape::one_line(&crate::gotext::go_quote(&first.1)),
+                                crate::escape::one_line(&crate::gotext::go_quote(&key.1))
+                            ),
+                        )
+                        .in_source(&src)
+                        .help("save it with `nomad operator api '/v1/job/<id>/versions?namespace=<ns>'`"),
+                    );
+                    break;
+                }
+                _ => of = Some(key.clone()),
             }
+            if !running.contains(&(key.0.as_str(), key.1.as_str())) {
+                continue;
+            }
+            let version = j.typed_u64("Version").unwrap_or(0);
+            out.insert((key.0, key.1, version), job);
         }
     }
     out

@@ -157,3 +157,21 @@ fn line_col_offset(src: &SourceFile, line: usize, col: usize) -> usize {
     }
     src.text.len()
 }
+
+/// The `.json` files saved under `root/<namespace>/` for each of
+/// `namespaces`, in its order, each folder listed as the vfs lists it:
+/// the per-namespace folders `import --print-commands` fills, one file
+/// per job (`job-versions/`, `job-summaries/`). A namespace without a
+/// folder has none.
+pub(in crate::world) fn namespace_json_files<'a>(
+    vfs: &'a dyn Vfs,
+    root: &'a Path,
+    namespaces: impl IntoIterator<Item = String> + 'a,
+) -> impl Iterator<Item = std::path::PathBuf> + 'a {
+    namespaces
+        .into_iter()
+        .map(move |ns| root.join(ns))
+        .filter(move |d| vfs.is_dir(d))
+        .flat_map(move |d| vfs.list(&d).unwrap_or_default())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+}
