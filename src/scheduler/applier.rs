@@ -21,6 +21,9 @@
 
 use std::collections::HashSet;
 
+mod retry;
+pub use retry::Retries;
+
 use super::engine::{IdHash, Plan};
 use super::fit::{allocs_fit, MAX_ALLOCS_EXCEEDED};
 use super::net_held;
