@@ -106,7 +106,9 @@ pub struct PreemptedAlloc {
     pub job_type: String,
     pub task_group: String,
     pub node_id: String,
-    pub job_priority: i64,
+    /// The priority of the version it runs; `None` when the import does
+    /// not hold it ([`Allocation::known_priority`]).
+    pub job_priority: Option<i64>,
 }
 
 /// One placement the plan would make (our own detail; Nomad's plan response
