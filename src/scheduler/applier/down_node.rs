@@ -13,6 +13,9 @@
 //!   v2.0.5:861-870, nomad/structs/alloc.go v2.0.5:613-622): `replace =
 //!   false` alone (`TaskGroup.Replace`, default true).
 //!
+//! The group rule is `structs::disconnected_node::prevents`, the same
+//! helpers the reconciler reads.
+//!
 //! Before 1.7.2 a down node takes nothing (`node is not ready for
 //! placements`). An allocation whose own group is not known (no job, or
 //! a version the state no longer holds) is replaced in Nomad's reading
@@ -20,6 +23,7 @@
 //! on), so it fails the exception as it does here.
 
 use crate::jobspec::TaskGroup;
+use crate::structs::disconnected_node::prevents;
 use crate::version::NomadVersion;
 
 /// How the plan marks one of its allocations on the down node.
@@ -45,22 +49,9 @@ pub fn valid<'a>(
     }
     marked.all(|(m, group)| match m {
         Marked::Lost => true,
-        Marked::Unknown => group.is_some_and(|g| keeps(g, version)),
+        Marked::Unknown => group.is_some_and(|g| prevents(g, version)),
         Marked::Other => false,
     })
-}
-
-/// Does the group keep (not replace) an allocation of a node gone away,
-/// as `version`'s applier reads it?
-fn keeps(g: &TaskGroup, version: NomadVersion) -> bool {
-    let no_replace = g.disconnect.as_ref().and_then(|d| d.replace) == Some(false);
-    if version.at_least(1, 10, 0) {
-        no_replace
-    } else if version.at_least(1, 8, 0) {
-        no_replace || g.prevent_reschedule_on_lost
-    } else {
-        g.prevent_reschedule_on_lost
-    }
 }
 
 #[cfg(test)]
