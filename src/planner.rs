@@ -379,19 +379,38 @@ pub fn applier_line(job: &Job, result: &PlanResult) -> Option<String> {
 }
 
 /// [`applier_line`] as the warning section after Nomad's text.
+/// A plan whose retries place everything ([`PlanResult::retried_line`])
+/// gets a note instead: what `nomad job run` does, without failing.
 pub fn applier_warning(job: &Job, result: &PlanResult) -> Option<String> {
-    applier_line(job, result).map(|l| admission::warning_section(&l))
+    match applier_line(job, result) {
+        Some(l) => Some(admission::warning_section(&l)),
+        None => result
+            .retried_line()
+            .map(|l| format!("\n== nomad-preflight: note (not part of Nomad's output) ==\n{l}\n")),
+    }
 }
 
 /// [`applier_line`] with the rejected nodes and their figures, for
 /// `Preflight.Applier` in JSON.
 pub fn applier_json(job: &Job, result: &PlanResult) -> Option<serde_json::Value> {
-    let line = applier_line(job, result)?;
+    let Some(line) = applier_line(job, result) else {
+        // Rejected at first, placed by the retries: no failure, the
+        // first plan's rejections and the plans it took.
+        let note = result.retried_line()?;
+        let retried = result.retried.as_ref()?;
+        let first: Vec<serde_json::Value> = retried.first.iter().map(|r| r.json()).collect();
+        return Some(serde_json::json!({
+            "Retried": note,
+            "RejectedFirst": first,
+            "Plans": retried.plans,
+        }));
+    };
     let nodes: Vec<serde_json::Value> = result.rejected.iter().map(|r| r.json()).collect();
     Some(serde_json::json!({
         "SubmissionFails": line,
         "Rejected": nodes,
         "Attempts": crate::scheduler::applier::max_attempts(job.job_type),
+        "Plans": result.retried.as_ref().map(|r| r.plans),
     }))
 }
 

@@ -116,3 +116,41 @@ fn an_unknown_priority_no_preemption_reads_changes_nothing() {
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("Failed to place all allocations"), "{text}");
 }
+
+/// Every view of an allocation whose running version's priority is unknown
+/// says "unknown" (stop 57 Left 4), never the registered job's 30: NP403's
+/// victim, `status usage`'s row, and NP405's preemption-disabled advice.
+#[test]
+fn the_views_say_an_unknown_priority_is_unknown() {
+    let d = world("prio-views", None);
+    let (_, text) = run(&d, &["check", "--world", "w", "w/placing.nomad"]);
+    assert!(
+        text.contains("preempts low/web (namespace \"default\", priority unknown)"),
+        "{text}"
+    );
+    assert!(!text.contains("priority 30"), "{text}");
+    let (code, text) = run(&d, &["status", "--world", "w", "usage"]);
+    assert_eq!(code, Some(0), "{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("low.web[0]")).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(
+        rows.iter().all(|r| r.ends_with("priority unknown")),
+        "{text}"
+    );
+    // Preemption off for service jobs: the advice names the candidate
+    // without a number it does not know.
+    let config = std::fs::read_to_string(d.0.join("w/scheduler.json")).expect("fixture");
+    d.put(
+        "w/scheduler.json",
+        &config.replace(
+            "\"ServiceSchedulerEnabled\": true",
+            "\"ServiceSchedulerEnabled\": false",
+        ),
+    );
+    let (_, text) = run(&d, &["check", "--world", "w", "w/placing.nomad"]);
+    assert!(
+        text.contains("NP405") && text.contains("low/web (priority unknown)"),
+        "{text}"
+    );
+    assert!(!text.contains("priority 30"), "{text}");
+}

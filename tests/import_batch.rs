@@ -25,7 +25,7 @@ use crate::common;
 
 use common::batch::{
     alloc, assert_allocs_read, assert_no_plan, assert_plan, assert_the_file_is_the_job, failed,
-    finished, import, job_json, job_json_in, nodes, JOB, NODE_ID,
+    finished, import, job_json, job_json_in, nodes, one_finished, JOB, NODE_ID,
 };
 use common::{run_in, TempDir};
 use serde_json::{json, Value};
@@ -42,13 +42,7 @@ fn the_fixture_is_the_job_file() {
 
 #[test]
 fn a_finished_allocation_stays_counted_until_the_job_changes() {
-    let job = job_json(json!({}));
-    let d = import(
-        "batch-finished",
-        "2.0.5",
-        &job,
-        &[alloc(1, 0, &job, json!({}))],
-    );
+    let d = one_finished("batch-finished");
     // shouldFilter: complete, desired run: untainted; computeUpdates: same
     // JobModifyIndex, ignored. Nothing runs again.
     assert_plan(&d, "web.nomad", 0, "1 ignore");
@@ -62,6 +56,7 @@ fn a_finished_allocation_stays_counted_until_the_job_changes() {
     // should be ignored") counts a server-terminal allocation as ignored
     // before shouldFilter could keep it, so its name is placed again. (Up
     // to 1.11.1 it is counted: tests/import_terminal_before_1_6.rs.)
+    let job = job_json(json!({}));
     let stopped = alloc(1, 0, &job, json!({"DesiredStatus": "stop"}));
     let d = import("batch-finished-stopped", "2.0.5", &job, &[stopped]);
     assert_plan(&d, "web.nomad", 0, "1 create, 1 ignore");
@@ -174,13 +169,7 @@ fn what_the_releases_read_differently_stays_unknown() {
 
 #[test]
 fn import_write_says_the_terminal_allocations_are_not_written() {
-    let job = job_json(json!({}));
-    let d = import(
-        "batch-write",
-        "2.0.5",
-        &job,
-        &[alloc(1, 0, &job, json!({}))],
-    );
+    let d = one_finished("batch-write");
     let w = run_in(&d.0, &["import", "import", "--write", "out"]);
     assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
     assert!(

@@ -236,6 +236,7 @@ mod plan_admission;
 mod plan_alloc_names;
 mod plan_applier_mends;
 mod plan_applier_rejects;
+mod plan_applier_retries;
 mod plan_assumed_consumers;
 mod plan_assumed_notes;
 mod plan_assumed_platform;

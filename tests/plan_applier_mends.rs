@@ -12,15 +12,8 @@
 //! (nomad/plan_apply.go v2.0.5:626-635), so a group planned on a free node
 //! is not created either.
 
-use crate::common::{self, TempDir};
-
-fn out(o: &std::process::Output) -> (Option<i32>, String, String) {
-    (
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+use crate::common::applier::{commit, out};
+use crate::common::TempDir;
 
 /// A job pinned to node `node`, of `groups` (name, count, memory MB).
 fn job(
@@ -50,12 +43,6 @@ fn cluster(edition: &str, running: &str) -> String {
         client("c"),
         client("d")
     )
-}
-
-fn commit(d: &TempDir) {
-    common::git(&d.0, &["init", "-q", "."]);
-    common::git(&d.0, &["add", "-A"]);
-    common::git(&d.0, &["commit", "-qm", "init"]);
 }
 
 /// rv-a's q1: R16-10's node (`high` 1 × 1800 MB beside `low` 2 × 1000 MB

@@ -13,7 +13,8 @@
 //! samples never call it placed, and rehearse's run step prints the failed
 //! evaluation.
 
-use crate::common::{self, TempDir};
+use crate::common::applier::{commit, out};
+use crate::common::TempDir;
 
 /// One client of 4000 MHz and 4000 MB, service preemption on, Nomad
 /// `version`, running `jobs` (file names under jobs/).
@@ -68,23 +69,13 @@ fn scaled_world(tag: &str, edited: &str) -> TempDir {
         "rehearsals/r.hcl",
         "rehearsal \"r\" {\n  description = \"scale high\"\n}\nstep \"scale\" {\n  command = \"nomad job run jobs/high.nomad\"\n  expect {\n    placed = true\n    exit_code = 0\n  }\n}\n",
     );
-    common::git(&d.0, &["init", "-q", "."]);
-    common::git(&d.0, &["add", "-A"]);
-    common::git(&d.0, &["commit", "-qm", "init"]);
+    commit(&d);
     d.put("jobs/high.nomad", edited);
     d
 }
 
 fn scaled(tag: &str) -> TempDir {
     scaled_world(tag, &job("high", 50, 2, 1800, ""))
-}
-
-fn out(o: &std::process::Output) -> (Option<i32>, String, String) {
-    (
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 const WARNING: &str = "== nomad-preflight: warning (not part of Nomad's output) ==\n`nomad job run` of this plan is rejected by Nomad's plan applier on node \"c-1\" (memory exhausted: the plan needs 4600 MB there, the node gives 4000 MB; groups \"g\")";

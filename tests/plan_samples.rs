@@ -176,7 +176,7 @@ fn preempting(ver: NomadVersion, id: &str) -> String {
         job_type: "service".into(),
         task_group: "webserver".into(),
         node_id: "n1".into(),
-        job_priority: 40,
+        job_priority: Some(40),
     });
     plan(None, &redis_job(ver), &r, "redis.nomad", ver, false)
 }

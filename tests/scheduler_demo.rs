@@ -318,7 +318,12 @@ fn demo_plans_snapshot() {
         carts
             .preempted_allocs
             .iter()
-            .map(|p| format!("{}/{} prio {}", p.job_id, p.task_group, p.job_priority))
+            .map(|p| format!(
+                "{}/{} prio {}",
+                p.job_id,
+                p.task_group,
+                nomad_preflight::structs::priority_text(p.job_priority)
+            ))
             .collect::<Vec<_>>(),
         carts.job_modify_index
     ));

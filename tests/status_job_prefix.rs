@@ -9,7 +9,7 @@
 
 use crate::common;
 
-use common::batch::{alloc, import, job_json, NODE_ID};
+use common::batch::{one_finished, NODE_ID};
 use common::{flat, run_in, Out, TempDir};
 use serde_json::json;
 
@@ -141,13 +141,7 @@ fn from_1_11_3_a_full_page_of_matches_may_be_truncated() {
 
 #[test]
 fn an_imported_job_by_prefix_is_its_saved_view_and_notes() {
-    let j = job_json(json!({}));
-    let d = import(
-        "status-prefix-import",
-        "2.0.5",
-        &j,
-        &[alloc(1, 0, &j, json!({}))],
-    );
+    let d = one_finished("status-prefix-import");
     let full = status(&d, &["--world", "import", "job", "web"]);
     let typed = status(&d, &["--world", "import", "job", "we"]);
     assert_eq!(full.code, 0, "{}{}", full.stdout, full.stderr);
@@ -161,13 +155,7 @@ fn an_imported_job_by_prefix_is_its_saved_view_and_notes() {
 
 /// An import of two nodes whose IDs share the prefix `0c1b2c3d-0000`.
 fn two_nodes() -> TempDir {
-    let j = job_json(json!({}));
-    let d = import(
-        "status-prefix-nodes",
-        "2.0.5",
-        &j,
-        &[alloc(1, 0, &j, json!({}))],
-    );
+    let d = one_finished("status-prefix-nodes");
     let mut nodes: serde_json::Value =
         serde_json::from_str(&common::batch::nodes()).expect("nodes json");
     let mut second = nodes[0].clone();

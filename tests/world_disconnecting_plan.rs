@@ -186,6 +186,30 @@ fn nomads_text(stdout: &str) -> &str {
 /// v1.3.0 through v2.0.5:848-856), so `nomad job run` fails its
 /// evaluation though `job plan` prints the update (exit 1: the submission
 /// fails, README's exit table).
+///
+/// Checked for 1.7.2-1.7.7, the releases tested (PreventRescheduleOnLost
+/// is new in 1.7.2), against each tag's source (stop 58; stop 57's
+/// reading confirmed):
+/// - isValidForDisconnectedNode is the same loop at v1.7.0
+///   (nomad/plan_apply.go:784-792) and v1.7.7 (:789-797): any entry of
+///   the node's NodeAllocation whose ClientStatus is not `unknown` fails.
+/// - `nomad job run`'s worker reaches the same plan as Job.Plan here,
+///   though its planner meets the minimum version and Job.Plan's Harness
+///   does not (nomad/job_endpoint.go v1.7.7:1916, scheduler/testing.go
+///   :256): Allocation.SupportsDisconnectedClients reads the allocation's
+///   own group's MaxClientDisconnect (structs.go v1.7.0:11008-11020,
+///   v1.7.7:11045-11057), which the running version lacks, so
+///   filterByTainted takes the PreventRescheduleOnLost branch in both
+///   (scheduler/reconcile_util.go v1.7.7:265-292): `disconnecting`.
+/// - computeGroup then both marks it unknown
+///   (appendUnknownDisconnectingUpdates, reconcile.go v1.7.7:1499-1507)
+///   and, the planned group having max_client_disconnect, unions it into
+///   `untainted` (:496-516), whose in-place update is a shallow copy of
+///   the running allocation (genericAllocUpdateFn, scheduler/util.go
+///   v1.7.7:993-994: ClientStatus stays `running`). Both are appended to
+///   the node's NodeAllocation (generic_sched.go v1.7.7:420-437;
+///   AppendUnknownAlloc and AppendAlloc append, structs.go), so the
+///   applier sees a `running` entry and rejects the node.
 fn assert_rejected_on_the_disconnected_node(o: &Out, release: &str) {
     assert_eq!(o.code, 1, "{release}: {}{}", o.stdout, o.stderr);
     assert!(

@@ -506,7 +506,7 @@ mod tests {
             job_type: ty.into(),
             task_group: "g".into(),
             node_id: "n".into(),
-            job_priority: 10,
+            job_priority: Some(10),
         }
     }
 

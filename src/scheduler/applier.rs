@@ -8,7 +8,9 @@
 //! non-terminal allocations, less the plan's stops, its preemptions
 //! (`NodePreemptions`, subtracted at every release) and the allocations it
 //! updates, plus everything the plan puts on the node, through
-//! `AllocsFit`. A node that is not ready fails; one that is not eligible
+//! `AllocsFit`. A node that is not ready fails (from 1.3.0 a disconnected
+//! one and from 1.7.2 a down one take allocations marked unknown or lost
+//! by their group's rules, [`down_node`]); one that is not eligible
 //! fails too (up to 1.0, one that drains as well), except that from
 //! 1.1.13, 1.2.7 and 1.3.0 (#12264) a node plan of in-place updates alone
 //! (`AllocSubset`) passes without any check.
@@ -21,10 +23,15 @@
 
 use std::collections::HashSet;
 
+mod down_node;
+mod retry;
+pub use retry::Retries;
+
 use super::engine::{IdHash, Plan};
 use super::fit::{allocs_fit, MAX_ALLOCS_EXCEEDED};
 use super::net_held;
-use crate::cluster::{Allocation, Node, NodeStatus, State};
+use crate::cluster::{Allocation, ClientStatus, Node, NodeStatus, State};
+use crate::jobspec::TaskGroup;
 use crate::structs::Disconnect;
 use crate::version::backports::Fix;
 use crate::version::NomadVersion;
@@ -39,6 +46,10 @@ pub enum Reason {
     /// `node is disconnected and contains invalid updates` (1.3.0+): a
     /// disconnected node takes only allocations marked `unknown`.
     DisconnectedInvalid,
+    /// `node is down and contains invalid updates` (1.7.2+): a down node
+    /// takes only allocations marked lost, or unknown where their group
+    /// keeps them ([`down_node`]).
+    DownInvalid,
     /// `node is not eligible` (`... for draining` before 1.1).
     NotEligible,
     /// `node is draining` (up to 1.0).
@@ -80,6 +91,7 @@ impl Rejection {
             Reason::DisconnectedInvalid => {
                 "the node is disconnected and the plan puts on it more than allocations marked unknown".into()
             }
+            Reason::DownInvalid => "the node is down and the plan puts on it more than allocations marked lost, or unknown where their group does not replace them".into(),
             Reason::NotEligible => "the node is not eligible".into(),
             Reason::Draining => "the node is draining".into(),
             Reason::Exhausted {
@@ -109,6 +121,7 @@ impl Rejection {
             Reason::NoNode => "the node left the cluster since the plan was made; plan again",
             Reason::NotReady => "the node is not ready: wait for it, or constrain the job to other clients",
             Reason::DisconnectedInvalid => "the node is disconnected: wait for its client to reconnect, or constrain the job to other clients",
+            Reason::DownInvalid => "the node is down: constrain the job to other clients, or wait for its client to come back",
             Reason::NotEligible => "the node is ineligible for placements: make it eligible (`nomad node eligibility -enable`), constrain the job to other clients, or, for an in-place update alone, upgrade to 1.1.13, 1.2.7 or 1.3.0+ (#12264), whose applier passes it",
             Reason::Draining => "the node is draining: wait for the drain to finish, or constrain the job to other clients (from 1.1.0 the applier no longer refuses a draining node)",
             Reason::Exhausted { .. } | Reason::Bandwidth { .. } => "Nomad's preemption leaves the job's own allocations out of what a node must free; lower the count or the resources, or add clients",
@@ -193,7 +206,15 @@ pub fn rejections(
             .filter(|a| a.is_live())
             .collect();
         let placed: Vec<&Allocation> = placed.collect();
-        if let Some(reason) = node_reason(node, &live, &placed, &gone, version) {
+        // The group of the job version an allocation runs (`alloc.Job`):
+        // the registered one when it is that version, else unknown.
+        let own_group = |a: &Allocation| {
+            let record = state.job(&a.namespace, &a.job_id)?;
+            (record.version == a.job_version)
+                .then(|| record.job.group(&a.task_group))
+                .flatten()
+        };
+        if let Some(reason) = node_reason(node, &live, &placed, &gone, version, own_group) {
             let (node_name, node_id) = (node.name.clone(), node.id.clone());
             out.push((
                 pos,
@@ -282,12 +303,13 @@ pub fn max_attempts(job_type: crate::jobspec::JobType) -> u32 {
 /// evaluateNodePlan for one node: `live`, its non-terminal allocations;
 /// `placed`, what the plan puts on it; `gone`, what the plan stops or
 /// preempts anywhere. `None` when the node's part commits.
-fn node_reason(
+fn node_reason<'s>(
     node: &Node,
     live: &[&Allocation],
     placed: &[&Allocation],
     gone: &HashSet<&str, IdHash>,
     version: NomadVersion,
+    own_group: impl Fn(&Allocation) -> Option<&'s TaskGroup>,
 ) -> Option<Reason> {
     match node.status {
         NodeStatus::Ready => {}
@@ -306,10 +328,18 @@ fn node_reason(
             };
             return (!placed.iter().all(unknown)).then_some(Reason::DisconnectedInvalid);
         }
-        // A down node (isValidForDownNode, 1.8.0+) takes allocations
-        // marked lost, or unknown where their group keeps them: which
-        // groups keep them is not read here, so such a plan is rejected
-        // (a false alarm at worst, never a missed rejection).
+        // A down node (isValidForDownNode, 1.7.2+) takes allocations
+        // marked lost, or unknown where their own group keeps them
+        // (applier/down_node.rs).
+        NodeStatus::Down => {
+            let marked = placed.iter().map(|a| (down_node_mark(a), own_group(a)));
+            let reason = if version.at_least(1, 7, 2) {
+                Reason::DownInvalid
+            } else {
+                Reason::NotReady
+            };
+            return (!down_node::valid(version, marked)).then_some(reason);
+        }
         _ => return Some(Reason::NotReady),
     }
     // A set, not a scan: a node may hold thousands of allocations and
@@ -338,6 +368,16 @@ fn node_reason(
         .chain(placed.iter().copied())
         .collect();
     misfit(node, &all, version)
+}
+
+/// How a plan marks `a` on a down node: `lost`, `unknown` (waiting for
+/// its client, or marked so by this plan), or neither.
+fn down_node_mark(a: &Allocation) -> down_node::Marked {
+    match (a.client_status, a.disconnect) {
+        (ClientStatus::Lost, _) => down_node::Marked::Lost,
+        (_, Some(Disconnect::Waiting | Disconnect::Supported)) => down_node::Marked::Unknown,
+        _ => down_node::Marked::Other,
+    }
 }
 
 /// `AllocsFit` with the network index (`SetNode`, `AddAllocs`, then

@@ -166,7 +166,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
             job_type: a.job_type.as_str().to_string(),
             task_group: a.task_group.to_string(),
             node_id: a.node_id.to_string(),
-            job_priority: a.job_priority,
+            job_priority: a.known_priority(),
         })
         .collect();
     result.stops = engine.plan.stops.iter().map(|a| a.id.to_string()).collect();

@@ -107,7 +107,9 @@ pub struct PreemptedAlloc {
     pub job_type: String,
     pub task_group: String,
     pub node_id: String,
-    pub job_priority: i64,
+    /// The priority of the version it runs; `None` when the import does
+    /// not hold it ([`Allocation::known_priority`]).
+    pub job_priority: Option<i64>,
 }
 
 /// One placement the plan would make (our own detail; Nomad's plan response
@@ -179,6 +181,36 @@ pub struct PlanResult {
     /// generic_sched.go v2.0.5). `None` for a dry run and a run that
     /// committed.
     pub attempts_exhausted: Option<u32>,
+    /// Plans a run's evaluation submitted (`retryMax`'s loop,
+    /// [`applier::Retries`]); 0 for a dry run.
+    pub plans_submitted: u32,
+    /// For a dry run the applier rejects in part: how `nomad job run` of
+    /// it ends after the worker's retries against the partly committed
+    /// state ([`applier::Retries`]). `None` when nothing is rejected.
+    pub retried: Option<Retried>,
+}
+
+/// How the retries of a plan the applier rejected in part end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RetryEnd {
+    /// Every allocation placed: the evaluation completes.
+    Placed,
+    /// The scheduler could not place these groups on a retry: the
+    /// evaluation completes and leaves a blocked one.
+    Blocked(Vec<String>),
+    /// `max` plans in a row without progress: "maximum attempts reached".
+    Exhausted,
+}
+
+/// [`PlanResult::retried`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retried {
+    /// Plans submitted, the first included.
+    pub plans: u32,
+    pub end: RetryEnd,
+    /// The first plan's rejections, kept when the retries place every
+    /// allocation it rejected (then [`PlanResult::rejected`] is empty).
+    pub first: Vec<applier::Rejection>,
 }
 
 impl PlanResult {
@@ -201,7 +233,15 @@ impl PlanResult {
     /// preemptions, its placements)? On a rejected node; with
     /// `all_at_once`, on every node.
     pub fn drops_node(&self, node_id: &str) -> bool {
-        !self.rejected_whole.is_empty() || self.rejected.iter().any(|r| r.node_id == node_id)
+        // A first plan the retries mend ([`RetryEnd::Placed`]) still
+        // loses its part on the nodes rejected at first.
+        let first = self.retried.iter().flat_map(|r| &r.first);
+        !self.rejected_whole.is_empty()
+            || self
+                .rejected
+                .iter()
+                .chain(first)
+                .any(|r| r.node_id == node_id)
     }
 
     /// The groups whose allocations the plan applier drops: those on a
@@ -263,9 +303,49 @@ impl PlanResult {
                 groups.join(", ")
             )
         };
+        let end = match self.retried.as_ref().map(|r| (r.plans, &r.end)) {
+            Some((plans, RetryEnd::Blocked(groups))) => {
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|g| format!("{:?}", crate::escape::one_line(g)))
+                    .collect();
+                format!("the worker plans again against what was committed, and after {plans} plans the scheduler cannot place groups {}: the evaluation completes with them unplaced and leaves a blocked evaluation", groups.join(", "))
+            }
+            _ => format!("each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}"),
+        };
         Some(format!(
-            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: {dropped}; each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}",
+            "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: {dropped}; {end}",
             nodes.join("; ")
+        ))
+    }
+
+    /// For a plan whose first submission the applier rejects in part and
+    /// whose retries place every rejected allocation ([`Retried::first`]
+    /// kept): one line saying so (input escaped). `None` otherwise.
+    pub fn retried_line(&self) -> Option<String> {
+        let r = self.retried.as_ref().filter(|r| !r.first.is_empty())?;
+        let end = match &r.end {
+            RetryEnd::Blocked(groups) => {
+                let groups: Vec<String> = groups
+                    .iter()
+                    .map(|g| format!("{:?}", crate::escape::one_line(g)))
+                    .collect();
+                format!(
+                    "every allocation is placed but those of groups {} (which the scheduler cannot place: the evaluation completes and leaves a blocked evaluation)",
+                    groups.join(", ")
+                )
+            }
+            _ => "every allocation is placed".to_string(),
+        };
+        let nodes: Vec<String> = r
+            .first
+            .iter()
+            .map(|n| format!("node {:?} ({})", crate::escape::one_line(&n.node), n.why()))
+            .collect();
+        Some(format!(
+            "`nomad job run` of this plan is rejected in part by Nomad's plan applier on {}; the worker plans again against the refreshed state (retryMax, resetting its count on progress), and in this draw {end} after {} plans",
+            nodes.join("; "),
+            r.plans
         ))
     }
 

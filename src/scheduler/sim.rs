@@ -147,7 +147,7 @@ impl Simulation {
             true,
         );
         result.job_modify_index = modify_index;
-        self.judge_applier(&mut result, &plan, &by_node, job.all_at_once);
+        self.judge_applier(&mut result, &plan, &by_node, job);
         result.placements = plan.into_placements();
         result
     }
@@ -172,7 +172,7 @@ impl Simulation {
             self.shuffle_seed(index),
         );
         result.job_modify_index = modify_index;
-        self.judge_applier(&mut result, &plan, &by_node, planned.job.all_at_once);
+        self.judge_applier(&mut result, &plan, &by_node, &planned.job);
         result.placements = plan.into_placements();
         result
     }
@@ -184,11 +184,65 @@ impl Simulation {
         result: &mut PlanResult,
         plan: &super::engine::Plan,
         by_node: &[Vec<usize>],
-        all_at_once: bool,
+        job: &Job,
     ) {
         let v = self.world.nomad_version;
         let rejected = super::applier::rejections(&self.state, plan, by_node, v);
-        result.rejected_whole = super::applier::whole_plan_groups(plan, &rejected, all_at_once);
+        result.rejected_whole = super::applier::whole_plan_groups(plan, &rejected, job.all_at_once);
         result.rejected = rejected.into_iter().map(|(_, r)| r).collect();
+        if !result.rejected.is_empty() {
+            self.retry(result, job);
+        }
+    }
+
+    /// `nomad job run` of a dry run's plan the applier rejects in part:
+    /// the run's evaluation on a copy of this simulation, whose first
+    /// plan is the dry run's draw (the same state, index, evaluation ID
+    /// and shuffle), retried as the worker retries it
+    /// ([`super::applier::Retries`]).
+    fn retry(&self, result: &mut PlanResult, job: &Job) {
+        let mut copy = self.clone();
+        let (key, index, _, _) = copy.register(&std::sync::Arc::new(job.clone()));
+        let eval_id = self.eval_id(index, "plan");
+        let run = copy.evaluate_and_apply(&key, &eval_id, false);
+        // A run whose first plan committed whole is not the dry run's
+        // draw (the copy planned otherwise): no verdict is drawn from it,
+        // the dry run's rejection stands.
+        if run.plans_submitted < 2 {
+            return;
+        }
+        // The last plan's failures are the blocked evaluation's (the
+        // run's result holds the first plan's).
+        let blocked = copy
+            .state
+            .blocked
+            .iter()
+            .find(|b| b.namespace == key.0 && b.job_id == key.1);
+        let end = match blocked {
+            _ if run.attempts_exhausted.is_some() => super::RetryEnd::Exhausted,
+            Some(b) => super::RetryEnd::Blocked(b.failed_tg_allocs.keys().cloned().collect()),
+            None => super::RetryEnd::Placed,
+        };
+        // The retries mend the rejection when they leave unplaced only
+        // what the dry run's scheduler could not place either (then its
+        // own failure says so): the rejected groups end placed.
+        let mended = match &end {
+            super::RetryEnd::Placed => true,
+            super::RetryEnd::Blocked(groups) => groups
+                .iter()
+                .all(|g| result.failed_tg_allocs.contains_key(g)),
+            super::RetryEnd::Exhausted => false,
+        };
+        let first = if mended {
+            result.rejected_whole.clear();
+            std::mem::take(&mut result.rejected)
+        } else {
+            Vec::new()
+        };
+        result.retried = Some(super::Retried {
+            plans: run.plans_submitted,
+            end,
+            first,
+        });
     }
 }

@@ -87,8 +87,10 @@ pub fn window(g: &TaskGroup, version: NomadVersion) -> Option<i64> {
 /// v1.7.2, nomad/structs/structs.go v1.7.2:11040); 1.8–1.9
 /// `PreventRescheduleOnDisconnect` (`disconnect.replace = false` or
 /// `prevent_reschedule_on_lost`, structs.go v1.8.0:11315); 1.10 on
-/// `PreventReplaceOnDisconnect` (`replace = false` only).
-fn prevents(g: &TaskGroup, version: NomadVersion) -> bool {
+/// `PreventReplaceOnDisconnect` (`replace = false` only). The plan
+/// applier's down-node exception reads the same helpers of the
+/// allocation's own group (scheduler/applier/down_node.rs).
+pub(crate) fn prevents(g: &TaskGroup, version: NomadVersion) -> bool {
     if version < v(1, 7, 2) {
         return false;
     }

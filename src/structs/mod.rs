@@ -307,6 +307,13 @@ pub struct Allocation {
     pub version_priority: VersionPriority,
 }
 
+/// A priority as the views print it: the number, or "unknown" for an
+/// allocation whose running version is not known
+/// ([`Allocation::known_priority`]).
+pub fn priority_text(p: Option<i64>) -> String {
+    p.map_or_else(|| "unknown".to_string(), |p| p.to_string())
+}
+
 /// Whether an allocation's priority is its running version's (see
 /// [`Allocation::version_priority`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -379,6 +386,13 @@ pub enum BatchTerminal {
 }
 
 impl Allocation {
+    /// The priority of the job version it runs, when known
+    /// ([`VersionPriority`]): what preemption reads (`alloc.Job.Priority`),
+    /// and so what every view of it must say, "unknown" otherwise.
+    pub fn known_priority(&self) -> Option<i64> {
+        (self.version_priority == VersionPriority::Known).then_some(self.job_priority)
+    }
+
     pub fn short_id(&self) -> &str {
         self.id.get(..8).unwrap_or(&self.id)
     }

@@ -174,3 +174,10 @@ pub fn assert_no_plan(d: &TempDir, file: &str, says: &str) {
     assert!(o.stdout.is_empty(), "no Nomad text: {}", o.stdout);
     assert!(o.stderr.contains(says), "want {says:?}: {}", o.stderr);
 }
+
+/// [`import`] at 2.0.5 of the fixture's job as it is, with one finished
+/// allocation (`web.g[0]`): the one-node import most tests start from.
+pub fn one_finished(tag: &str) -> TempDir {
+    let j = job_json(json!({}));
+    import(tag, "2.0.5", &j, &[alloc(1, 0, &j, json!({}))])
+}

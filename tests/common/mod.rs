@@ -1,6 +1,7 @@
 //! Shared helpers for integration tests.
 #![allow(dead_code)]
 
+pub mod applier;
 pub mod batch;
 pub mod dialect;
 pub mod edit_plan;

@@ -431,7 +431,7 @@ mod tests {
             job_type: "service".into(),
             task_group: "g".into(),
             node_id: "n".into(),
-            job_priority: 10,
+            job_priority: Some(10),
         }
     }
 

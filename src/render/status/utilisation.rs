@@ -162,7 +162,7 @@ pub fn utilisation(state: &State, v: crate::version::NomadVersion) -> String {
                 a.name,
                 a.resources.cpu,
                 a.resources.memory_mb,
-                a.job_priority,
+                crate::structs::priority_text(a.known_priority()),
             );
             let devices = held_devices(a);
             if !devices.is_empty() {

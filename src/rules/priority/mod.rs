@@ -36,7 +36,8 @@ pub struct Victim {
     pub namespace: String,
     pub job_id: String,
     pub group: String,
-    pub priority: i64,
+    /// `None`: the version it runs is not known (its priority unknown).
+    pub priority: Option<i64>,
 }
 
 /// The groups a plan preempts, each once, in plan order.

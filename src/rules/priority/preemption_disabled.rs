@@ -69,18 +69,26 @@ impl Rule for PreemptionDisabled {
         let gap = ctx.world.policy.preemption_gap;
         // Candidates Nomad would consider: live allocations of other jobs at
         // least `gap` below, named job/group once each.
+        // One whose running version's priority is unknown is named with
+        // "priority unknown", never with the registered job's number: it
+        // may or may not be below (stop 57's prio16, NP225).
         let mut names: Vec<String> = Vec::new();
         let mut count = 0;
+        let mut unknown = false;
         for a in sim.state.allocs.iter().filter(|a| a.is_live()) {
+            let known = a.known_priority();
             if (a.namespace == job.namespace && a.job_id == job.id)
-                || job.priority - a.job_priority < gap
+                || known.is_some_and(|p| job.priority - p < gap)
             {
                 continue;
             }
             count += 1;
+            unknown |= known.is_none();
             let name = format!(
                 "{}/{} (priority {})",
-                a.job_id, a.task_group, a.job_priority
+                a.job_id,
+                a.task_group,
+                crate::structs::priority_text(known)
             );
             if !names.contains(&name) {
                 names.push(name);
@@ -89,13 +97,18 @@ impl Rule for PreemptionDisabled {
         if count == 0 {
             return;
         }
+        let or_unknown = if unknown {
+            " or of a priority not known (their running version is not in the import)"
+        } else {
+            ""
+        };
         out.push(
             ctx.finding(
                 &Self::META,
                 job.spans.best("priority"),
                 "expects to preempt",
                 format!(
-                    "job \"{}\" cannot be placed; {count} running allocation(s) are at least {gap} below its priority {} ({}), but preemption is disabled for {} jobs",
+                    "job \"{}\" cannot be placed; {count} running allocation(s) are at least {gap} below its priority {}{or_unknown} ({}), but preemption is disabled for {} jobs",
                     job.id,
                     job.priority,
                     names.join(", "),

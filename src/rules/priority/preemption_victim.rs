@@ -86,7 +86,7 @@ impl Rule for PreemptionVictim {
                 v.job_id,
                 v.group,
                 v.namespace,
-                v.priority,
+                crate::structs::priority_text(v.priority),
                 if is_protected { "; the policy protects it" } else { "" }
             );
             let label = format!("evicts {}/{}", v.job_id, v.group);

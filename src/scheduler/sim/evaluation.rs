@@ -6,7 +6,7 @@ use super::{Simulation, UnblockOutcome};
 use crate::cluster::{BlockedEval, ClientStatus, DesiredStatus, JobStatus};
 use crate::ids::uuid;
 use crate::jobspec::Job;
-use crate::scheduler::applier::{drop_rejected, rejections, whole_plan_groups};
+use crate::scheduler::applier::{drop_rejected, rejections, whole_plan_groups, Retries};
 use crate::scheduler::engine::Plan;
 use crate::scheduler::generic::{evaluate, Evaluated};
 use crate::scheduler::PlanResult;
@@ -145,9 +145,17 @@ impl Simulation {
                 ..PlanResult::default()
             };
         }
-        let attempts = crate::scheduler::applier::max_attempts(job.job_type);
+        let mut retries = Retries::new(crate::scheduler::applier::max_attempts(job.job_type));
+        // A registration's first plan carries the new Deployment (none of
+        // this version exists yet), which the applier commits whatever it
+        // rejects: progress (applier/retry.rs).
+        let mut deploys = !self
+            .state
+            .deployments
+            .iter()
+            .any(|d| d.namespace == key.0 && d.job_id == key.1 && d.job_version == version);
         let mut first: Option<PlanResult> = None;
-        let mut blocked = false;
+        let mut blocked;
         let mut quota = None;
         let mut failed = std::collections::BTreeMap::new();
         // What the applier committed over the attempts: the monitor lists
@@ -155,9 +163,9 @@ impl Simulation {
         // preemption is made only where its node committed.
         let mut committed = Vec::new();
         let mut evicted = std::collections::BTreeSet::new();
-        let mut rejected = Vec::new();
-        let mut whole = Vec::new();
-        for attempt in 0..attempts {
+        let mut rejected;
+        let mut whole;
+        loop {
             let Evaluated {
                 mut result,
                 mut plan,
@@ -184,33 +192,46 @@ impl Simulation {
             rejected = rejections(&self.state, &plan, &by_node, v);
             whole = whole_plan_groups(&plan, &rejected, job.all_at_once);
             drop_rejected(&mut plan, &rejected, job.all_at_once);
+            // progressMade (scheduler/util.go v2.0.5:91-97): the committed
+            // part placed, updated or stopped anything, or carried the
+            // Deployment (emptied with the rest by an all_at_once
+            // rejection, which `whole` marks).
+            let deployment = deploys && whole.is_empty() && creates_deployment(&job, &result);
+            deploys = false;
+            let progress = !plan.placed.is_empty() || !plan.stops.is_empty() || deployment;
             if placements {
                 committed.extend(plan.placements());
             }
             evicted.extend(plan.preempted.iter().map(|(a, _)| a.id.to_string()));
             self.apply_plan(plan);
-            let last = attempt + 1 == attempts;
+            let again = if rejected.is_empty() {
+                retries.committed();
+                false
+            } else {
+                retries.plan_again(progress)
+            };
             blocked = result.blocked
                 || (!rejected.is_empty()
-                    && last
+                    && !again
                     && crate::scheduler::applier::blocks(job.job_type));
             quota.clone_from(&result.quota_limit_reached);
             failed.clone_from(&result.failed_tg_allocs);
             if first.is_none() {
                 first = Some(result);
             }
-            if rejected.is_empty() {
+            if !again {
                 break;
             }
         }
         let mut first = first.unwrap_or_default();
+        first.plans_submitted = retries.plans();
         first.placements = committed;
         first.preempted_allocs.retain(|p| evicted.contains(&p.id));
         if !rejected.is_empty() {
-            // Every attempt was rejected: the evaluation fails
-            // (`maximum attempts reached`), its last plan's rejections
-            // are what it says.
-            first.attempts_exhausted = Some(attempts);
+            // `max` attempts in a row were rejected without progress: the
+            // evaluation fails (`maximum attempts reached`), its last
+            // plan's rejections are what it says.
+            first.attempts_exhausted = Some(retries.max());
             first.rejected = rejected.into_iter().map(|(_, r)| r).collect();
             first.rejected_whole = whole;
         }

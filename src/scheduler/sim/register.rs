@@ -79,6 +79,46 @@ impl Simulation {
                 crate::gotext::go_quote(&job.namespace)
             )));
         }
+        let (key, index, version, jmi) = self.register(shared);
+        let eval_id = self.eval_id(index, &job.id);
+        let plan = self.evaluate_and_apply(&key, &eval_id, placements);
+        // Deployments here become healthy at once, so a rolling update
+        // carries on until every allocation runs the new version.
+        self.finish_rollout(&key);
+        let blocked_eval_id = self
+            .state
+            .blocked
+            .iter()
+            .find(|b| b.namespace == key.0 && b.job_id == key.1)
+            .map(|b| b.id.clone());
+        self.reschedule_preempted(&plan);
+        self.refresh_statuses();
+        // An all_at_once plan the applier rejects loses its Deployment
+        // with the rest (nomad/plan_apply.go v2.0.5:626-635).
+        let deployment_id = (creates_deployment(job, &plan) && plan.rejected_whole.is_empty())
+            .then(|| {
+                let id = uuid(self.seed, &["deployment", &eval_id]);
+                self.record_deployment(&id, &key, version, job, index);
+                id
+            });
+        Ok(RunOutcome {
+            eval_id,
+            plan,
+            blocked_eval_id,
+            job_modify_index: jmi,
+            job_version: version,
+            deployment_id,
+        })
+    }
+
+    /// Job.Register's write: the job at a new index, its version kept for
+    /// an unchanged spec (`same_spec`) or the next one. (key, index,
+    /// version, job modify index).
+    pub(super) fn register(
+        &mut self,
+        shared: &std::sync::Arc<Job>,
+    ) -> ((String, String), u64, u64, u64) {
+        let job: &Job = shared;
         self.state.index += 1;
         let index = self.state.index;
         let key = (job.namespace.clone(), job.id.clone());
@@ -112,34 +152,6 @@ impl Simulation {
         self.job_versions
             .insert((key.0.clone(), key.1.clone(), version), record.job.clone());
         self.state.jobs.insert(key.clone(), record);
-        let eval_id = self.eval_id(index, &job.id);
-        let plan = self.evaluate_and_apply(&key, &eval_id, placements);
-        // Deployments here become healthy at once, so a rolling update
-        // carries on until every allocation runs the new version.
-        self.finish_rollout(&key);
-        let blocked_eval_id = self
-            .state
-            .blocked
-            .iter()
-            .find(|b| b.namespace == key.0 && b.job_id == key.1)
-            .map(|b| b.id.clone());
-        self.reschedule_preempted(&plan);
-        self.refresh_statuses();
-        // An all_at_once plan the applier rejects loses its Deployment
-        // with the rest (nomad/plan_apply.go v2.0.5:626-635).
-        let deployment_id = (creates_deployment(job, &plan) && plan.rejected_whole.is_empty())
-            .then(|| {
-                let id = uuid(self.seed, &["deployment", &eval_id]);
-                self.record_deployment(&id, &key, version, job, index);
-                id
-            });
-        Ok(RunOutcome {
-            eval_id,
-            plan,
-            blocked_eval_id,
-            job_modify_index: jmi,
-            job_version: version,
-            deployment_id,
-        })
+        (key, index, version, jmi)
     }
 }
