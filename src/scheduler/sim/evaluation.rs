@@ -155,7 +155,9 @@ impl Simulation {
             .iter()
             .any(|d| d.namespace == key.0 && d.job_id == key.1 && d.job_version == version);
         let mut first: Option<PlanResult> = None;
-        let mut blocked;
+        // A plan the state store fails leaves the loop before its first
+        // rejection is read: nothing rejected, nothing blocked.
+        let mut blocked = false;
         let mut quota = None;
         let mut failed = std::collections::BTreeMap::new();
         // What the applier committed over the attempts: the monitor lists
@@ -163,8 +165,8 @@ impl Simulation {
         // preemption is made only where its node committed.
         let mut committed = Vec::new();
         let mut evicted = std::collections::BTreeSet::new();
-        let mut rejected;
-        let mut whole;
+        let mut rejected = Default::default();
+        let mut whole = Default::default();
         loop {
             let Evaluated {
                 mut result,
