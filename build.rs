@@ -58,6 +58,84 @@ fn main() {
     if os == "linux" && env == "gnu" && !keep_pie && !keep_dynamic {
         static_glibc();
     }
+    println!("cargo:rerun-if-env-changed=NOMAD_PREFLIGHT_HOOK_TEXT");
+    let keep_order = std::env::var_os("NOMAD_PREFLIGHT_HOOK_TEXT").is_some_and(|v| v == "0");
+    if os == "linux" && !keep_order {
+        hook_text();
+    }
+}
+
+/// The functions a pre-commit hook runs, placed together at the front of
+/// the executable's text, by a linker script that adds one output section
+/// before `.text` (`INSERT BEFORE`, so the linker's default layout stays as
+/// it is) from `src/hook_text.txt` (written by `benches/hook_text.sh`).
+///
+/// Why: a `check --staged` is mostly process start-up, and the kernel maps
+/// the binary's text a fault at a time, 64 KiB around each. The ~4,000
+/// functions a hook runs were spread over ~7 MB of the 13 MB text, ~115
+/// faults of the main thread and ~20 of its helper (BENCHMARKS.md, hook
+/// rounds 5 and 6); together they fill ~1 MB.
+///
+/// The names are globs with the build's hashes left out (see the script),
+/// so a `cargo install` build, whose hashes differ, gathers the same
+/// functions; a name that matches nothing (the code changed since the list
+/// was written) only gathers less. Each rustc function has a section of
+/// its own (`.text.<symbol>`; `.text.unlikely.<symbol>` when cold), and
+/// mimalloc's C functions too (the cc crate's `-ffunction-sections`).
+/// LLD (Rust's linker on x86-64 Linux since 1.90) and GNU ld read `INSERT`;
+/// `NOMAD_PREFLIGHT_HOOK_TEXT=0` at build time leaves the text as the
+/// linker lays it out, for a linker that does not.
+fn hook_text() {
+    const LIST: &str = "src/hook_text.txt";
+    println!("cargo:rerun-if-changed={LIST}");
+    let Ok(text) = std::fs::read_to_string(LIST) else {
+        println!("cargo:warning={LIST} not found: the text keeps the linker's order");
+        return;
+    };
+    // A name a script would read as more than one word, or as anything but
+    // a glob, is left out (benches/hook_text.sh writes none).
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'$' | b'*' | b'-'))
+    };
+    let mut script = String::from("SECTIONS\n{\n  .text.hook :\n  {\n");
+    let mut any = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('#') {
+            continue;
+        }
+        // `libc.a:MEMBER`: a glibc object, whose functions share its `.text`.
+        if let Some((archive, member)) = line.split_once(':') {
+            if plain(archive) && plain(member) {
+                script.push_str(&format!("    *{archive}:{member}(.text .text.*)\n"));
+                any = true;
+            }
+            continue;
+        }
+        if !plain(line) || line.contains('-') {
+            continue;
+        }
+        // Any suffix: LLVM's `.llvm.<n>` on a function it made local, GCC's
+        // `.part.0` and `.cold`; and the prefixes LLVM and GCC give a
+        // function they think cold, hot or run once at start.
+        let n = line.trim_end_matches('*');
+        script.push_str(&format!(
+            "    *(.text.{n}* .text.unlikely.{n}* .text.hot.{n}* .text.startup.{n}*)\n"
+        ));
+        any = true;
+    }
+    if !any {
+        return;
+    }
+    script.push_str("  }\n}\nINSERT BEFORE .text;\n");
+    let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let path = std::path::Path::new(&dir).join("hook_text.ld");
+    std::fs::write(&path, script).expect("write hook_text.ld");
+    println!(
+        "cargo:rustc-link-arg-bin=nomad-preflight=-Wl,-T,{}",
+        path.display()
+    );
 }
 
 /// Link the executable against the static glibc and libgcc archives (see

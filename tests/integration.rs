@@ -133,6 +133,7 @@ mod hcl_unicode;
 mod hclsyntax_sweep;
 mod hook_hcl1_ahead;
 mod hook_precommit;
+mod hook_text;
 mod import_address_ips;
 mod import_alloc_priority;
 mod import_alloc_stub;
