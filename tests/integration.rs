@@ -275,6 +275,7 @@ mod plan_in_place_scope;
 mod plan_job_level_defaults;
 mod plan_limit_note;
 mod plan_limit_persists;
+mod plan_link_before;
 mod plan_many_blocks;
 mod plan_markdown_refusals;
 mod plan_modify_index_inferred;

@@ -1,0 +1,93 @@
+//! `plan FILE`, `check FILE` and `rehearse` take the running version of a
+//! file listed in `running` from git `HEAD`: the file at its path as
+//! named, read inside the `HEAD` revision through `HEAD`'s own links
+//! (README: "a link is followed inside the revision"), as a checkout of
+//! `HEAD` would give it to `nomad job run` (command/helpers.go
+//! `JobGetter.Get`@v1.9.7 opens the path). The working tree's link was
+//! followed first, so a link retargeted but not committed read the new
+//! target's committed text as the running version: the edit compared with
+//! itself, "(2 ignore)", exit 0, JSON `Before: jobs/web.nomad at git
+//! HEAD` (R17-42).
+
+#![cfg(unix)]
+
+use crate::common;
+
+use common::{git, output_text, TempDir};
+
+const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\nrunning = [\"jobs/web.nomad\"]\n";
+
+fn web(count: u32) -> String {
+    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"nginx:1.27\" }}\n      resources {{\n        cpu    = 100\n        memory = 1000\n      }}\n    }}\n  }}\n}}\n")
+}
+
+fn link(d: &TempDir, target: &str, at: &str) {
+    let at = d.0.join(at);
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&at);
+    std::os::unix::fs::symlink(target, &at).unwrap();
+}
+
+/// jobs/web.nomad -> ../releases/v1/web.nomad (count 1) committed, then
+/// pointed at releases/v2 (count `v2`, committed too) in the working tree.
+fn retargeted(name: &str, v2: u32) -> TempDir {
+    let d = TempDir::new(name);
+    git(&d.0, &["init", "-q"]);
+    d.put("rules/cluster.hcl", CLUSTER);
+    d.put("releases/v1/web.nomad", &web(1));
+    d.put("releases/v2/web.nomad", &web(v2));
+    link(&d, "../releases/v1/web.nomad", "jobs/web.nomad");
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "init"]);
+    link(&d, "../releases/v2/web.nomad", "jobs/web.nomad");
+    d
+}
+
+#[test]
+fn plan_file_takes_the_before_through_heads_link() {
+    let d = retargeted("link-before-plan", 8);
+    let o = d.run(&["plan", "jobs/web.nomad", "--gate"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("+/- Count: \"1\" => \"8\""), "{text}");
+    assert!(text.contains("failed to place 4 allocations"), "{text}");
+    let o = d.run(&["plan", "jobs/web.nomad", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let before = &json["Preflight"]["Before"];
+    assert_eq!(
+        before["Description"], "jobs/web.nomad at git HEAD",
+        "{json}"
+    );
+    let updates = &json["Annotations"]["DesiredTGUpdates"]["g"];
+    assert_eq!(updates["Ignore"], 0, "{json}");
+    assert_eq!(updates["InPlaceUpdate"], 1, "{json}");
+}
+
+/// `check FILE` takes the same before: the edit fails the protected-free
+/// world's placement gate only when it is seen as an edit.
+#[test]
+fn check_file_takes_the_before_through_heads_link() {
+    let d = retargeted("link-before-check", 8);
+    let o = d.run(&["check", "jobs/web.nomad", "--format", "json"]);
+    let text = output_text(&o);
+    assert!(
+        text.contains("\"1\" => \"8\"")
+            || text.contains("count 1 to 8")
+            || text.contains("4 allocations"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rehearse_starts_from_heads_link() {
+    let d = retargeted("link-before-rehearse", 2);
+    d.put(
+        "rehearsals/r.hcl",
+        "step \"plan\" {\n  command = \"nomad job plan jobs/web.nomad\"\n  expect {\n    placed    = true\n    exit_code = 1\n  }\n}\n",
+    );
+    let o = d.run(&["rehearse", "rehearsals/r.hcl", "--samples", "0"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("(1 create, 1 in-place update)"), "{text}");
+    assert!(!text.contains("not as expected"), "{text}");
+}
