@@ -88,7 +88,9 @@ mod tests {
             PathBuf::from("releases"),
         );
         let through = || vec![link.clone(), v2.clone()];
-        let one = |t: &PathBuf| BTreeSet::from([t]);
+        fn one(t: &PathBuf) -> BTreeSet<&PathBuf> {
+            BTreeSet::from([t])
+        }
         assert_eq!(first_touched(through(), &one(&link)), Some(link.clone()));
         assert_eq!(first_touched(through(), &one(&v2)), Some(v2.clone()));
         assert_eq!(
