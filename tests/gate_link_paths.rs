@@ -16,15 +16,15 @@ use crate::common;
 use common::{git, output_text, TempDir};
 
 /// One client of 4000 MB; `web` is protected.
-const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n";
-const POLICY: &str = "protected {\n  jobs       = [\"web\"]\n  namespaces = []\n}\n";
+pub(crate) const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n";
+pub(crate) const POLICY: &str = "protected {\n  jobs       = [\"web\"]\n  namespaces = []\n}\n";
 
 /// Job `web` of `count` allocations of 1000 MB: 8 leave 4 unplaced.
-fn web(count: u32) -> String {
+pub(crate) fn web(count: u32) -> String {
     format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"nginx:1.27\" }}\n      resources {{\n        cpu    = 100\n        memory = 1000\n      }}\n    }}\n  }}\n}}\n")
 }
 
-fn link(d: &TempDir, target: &str, at: &str) {
+pub(crate) fn link(d: &TempDir, target: &str, at: &str) {
     let at = d.0.join(at);
     std::fs::create_dir_all(at.parent().unwrap()).unwrap();
     let _ = std::fs::remove_file(&at);
@@ -83,6 +83,13 @@ fn assert_gates_plan(d: &TempDir, path: &str, args: &[&[&str]]) {
     }
 }
 
+/// Point the link `at` at `target` in a commit on a new branch.
+fn on_branch(d: &TempDir, target: &str, at: &str) {
+    git(&d.0, &["checkout", "-qb", "change"]);
+    link(d, target, at);
+    git(&d.0, &["commit", "-qam", "retarget"]);
+}
+
 const ON_BRANCH: &[&[&str]] = &[&["--base", "main"], &["--base", "main", "--head", "HEAD"]];
 
 #[test]
@@ -93,9 +100,7 @@ fn a_folder_link_retargeted_on_a_branch_changes_the_running_file_through_it() {
         &[("releases/v1", 1), ("releases/v2", 8)],
         &[("releases/v1", "current")],
     );
-    git(&d.0, &["checkout", "-qb", "promote"]);
-    link(&d, "releases/v2", "current");
-    git(&d.0, &["commit", "-qam", "promote v2"]);
+    on_branch(&d, "releases/v2", "current");
     assert_gates_plan(&d, "current/web.nomad", ON_BRANCH);
 }
 
@@ -108,9 +113,7 @@ fn a_rollback_to_an_old_release_changes_the_running_file() {
         &[("releases/v1", 8), ("releases/v2", 1)],
         &[("releases/v2", "current")],
     );
-    git(&d.0, &["checkout", "-qb", "rollback"]);
-    link(&d, "releases/v1", "current");
-    git(&d.0, &["commit", "-qam", "roll back to v1"]);
+    on_branch(&d, "releases/v1", "current");
     assert_gates_plan(&d, "current/web.nomad", ON_BRANCH);
 }
 
@@ -129,9 +132,7 @@ fn a_link_deep_in_the_path_or_inside_a_linked_folder_changes_the_running_file() 
             ("../../releases/v1", "stages/prod/live"),
         ],
     );
-    git(&d.0, &["checkout", "-qb", "promote"]);
-    link(&d, "../../releases/v2", "stages/prod/live");
-    git(&d.0, &["commit", "-qam", "promote v2"]);
+    on_branch(&d, "../../releases/v2", "stages/prod/live");
     assert_gates_plan(&d, "deploy/env/live/web.nomad", ON_BRANCH);
 }
 
@@ -148,9 +149,7 @@ fn a_link_to_a_link_changes_the_job_file_link() {
             ("../current/web.nomad", "jobs/web.nomad"),
         ],
     );
-    git(&d.0, &["checkout", "-qb", "promote"]);
-    link(&d, "releases/v2", "current");
-    git(&d.0, &["commit", "-qam", "promote v2"]);
+    on_branch(&d, "releases/v2", "current");
     assert_gates_plan(&d, "jobs/web.nomad", ON_BRANCH);
 }
 

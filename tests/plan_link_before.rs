@@ -13,20 +13,8 @@
 
 use crate::common;
 
+use crate::gate_link_paths::{link, web, CLUSTER, POLICY};
 use common::{git, output_text, TempDir};
-
-const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\nrunning = [\"jobs/web.nomad\"]\n";
-
-fn web(count: u32) -> String {
-    format!("job \"web\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"nginx:1.27\" }}\n      resources {{\n        cpu    = 100\n        memory = 1000\n      }}\n    }}\n  }}\n}}\n")
-}
-
-fn link(d: &TempDir, target: &str, at: &str) {
-    let at = d.0.join(at);
-    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
-    let _ = std::fs::remove_file(&at);
-    std::os::unix::fs::symlink(target, &at).unwrap();
-}
 
 /// jobs/web.nomad -> ../releases/v1/web.nomad (count 1) committed, then
 /// pointed at releases/v2 (count `v2`, committed too) in the working tree;
@@ -34,11 +22,11 @@ fn link(d: &TempDir, target: &str, at: &str) {
 fn retargeted(name: &str, v2: u32) -> TempDir {
     let d = TempDir::new(name);
     git(&d.0, &["init", "-q"]);
-    d.put("rules/cluster.hcl", CLUSTER);
     d.put(
-        "rules/policy.hcl",
-        "protected {\n  jobs       = [\"web\"]\n  namespaces = []\n}\n",
+        "rules/cluster.hcl",
+        &format!("{CLUSTER}running = [\"jobs/web.nomad\"]\n"),
     );
+    d.put("rules/policy.hcl", POLICY);
     d.put("releases/v1/web.nomad", &web(1));
     d.put("releases/v2/web.nomad", &web(v2));
     link(&d, "../releases/v1/web.nomad", "jobs/web.nomad");
@@ -77,7 +65,10 @@ fn check_file_takes_the_before_through_heads_link() {
     let o = d.run(&["check", "jobs/web.nomad"]);
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
-    assert!(text.contains("4 allocation(s) of group \"g\" cannot be placed"), "{text}");
+    assert!(
+        text.contains("4 allocation(s) of group \"g\" cannot be placed"),
+        "{text}"
+    );
     assert!(!text.contains("running-unplaced"), "{text}");
 }
 
