@@ -26,6 +26,7 @@ use base_job::{base_job, BaseJob};
 mod base_job;
 mod by_text;
 mod configured;
+mod linked;
 mod no_job;
 mod range;
 mod readers;
@@ -228,11 +229,12 @@ impl ChangeSet {
             .filter(|p| !self.is_candidate(p) || !is_job(p))
             .map(|p| (*p).clone())
             .collect();
-        if others.is_empty() {
+        // A link on a job file's path (or where it leads) changed.
+        let linked = self.linked(head, loader, &touched)?;
+        if others.is_empty() && linked.is_empty() {
             return Ok(Vec::new());
         }
-        let in_scope =
-            |p: &Path| self.scope.is_empty() || self.scope.iter().any(|w| p.starts_with(w));
+        let in_scope = |p: &Path| self.in_scope(p) && !linked.iter().any(|(l, _)| l == p);
         let reads_vars = |p: &Path| loader.reads_var_files_of(&self.range.place(p, true));
         // A job file is one by its name, the configuration, or its text:
         // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
@@ -249,6 +251,7 @@ impl ChangeSet {
             .collect();
         let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);
         reached.extend(readers::reached(jobs, &others, head, loader));
+        reached.extend(linked);
         reached.sort();
         let mut notes = Vec::new();
         for (path, reach) in reached {

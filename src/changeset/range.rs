@@ -93,6 +93,15 @@ impl Range {
         }
     }
 
+    /// The files of the new version that are symbolic links (for the
+    /// working tree, the tracked ones: git lists its other changes).
+    pub fn head_links(&self) -> std::io::Result<Vec<PathBuf>> {
+        match &self.head {
+            Head::Index | Head::WorkTree => LazyGitVfs::index(&self.root)?.link_paths(),
+            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.link_paths(),
+        }
+    }
+
     /// Where a finding about the changed file `path` points when it has no
     /// excerpt (a change set's "cannot tell"): the file as the head holds
     /// it (`at_head`), else as the base did (a deleted file), at line 1.

@@ -68,6 +68,21 @@ impl JobLoader {
         }
     }
 
+    /// The running jobs' files, relative to the top of the repository
+    /// holding the project (as a change set names paths), `..` folded;
+    /// none when the project is in no repository. A change set traces
+    /// each through the links on its path ([`crate::changeset`]).
+    pub fn running_in_repo(&self) -> Vec<PathBuf> {
+        let Some(top) = &self.running.in_repo else {
+            return Vec::new();
+        };
+        self.running
+            .entries
+            .iter()
+            .map(|(p, _)| crate::vfs::normalize(&top.join(p)))
+            .collect()
+    }
+
     /// The options `source` loads with: a running job's, else these.
     pub(super) fn opts_for(&self, source: &Source) -> &LoadOptions {
         match self.running.for_source(source) {

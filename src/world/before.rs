@@ -209,9 +209,8 @@ pub fn apply(
 /// change while the same edit through `--changed` showed one).
 fn from_head(world: &mut World, i: usize) -> Source {
     let rel = world.running[i].path.clone();
-    let abs = absolute(&world.project_root.join(&rel));
     let own = world.running[i].vars.loader(world);
-    match committed(&abs, &own) {
+    match committed(&world.project_root.join(&rel), &own) {
         Ok(old) => {
             world.running[i].job = world.running[i].vars.as_registered(old);
             Source::Git {
@@ -243,26 +242,50 @@ pub fn running_from_head(world: &mut World, files: &[PathBuf]) -> Vec<(PathBuf, 
     out
 }
 
-/// The job a file defined at git `HEAD`, or why there is none.
-pub(super) fn committed(abs: &Path, loader: &JobLoader) -> Result<Job, String> {
+/// The job a file defined at git `HEAD`, or why there is none. `named`
+/// is the path as the world or the command names it (relative to the
+/// current folder, or absolute): it is looked up inside the `HEAD`
+/// revision, through the links `HEAD` holds on it, as a checkout of `HEAD`
+/// would open it. Resolving it through the working tree's links first
+/// read the file an uncommitted retarget leads to, at `HEAD`: the edit
+/// compared with itself, "no change" (R17-42).
+pub(super) fn committed(named: &Path, loader: &JobLoader) -> Result<Job, String> {
+    let abs = crate::project::absolute(named);
     let dir = abs.parent().unwrap_or(Path::new("."));
     let root = crate::git::repo_root(dir).ok_or("the project is not a git repository")?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);
     let head = crate::git::LazyGitVfs::rev(&root, "HEAD")
         .map_err(|e| format!("git HEAD cannot be read ({e})"))?;
-    let rel = abs
-        .strip_prefix(&root)
-        .map_err(|_| "the file is outside the git repository".to_string())?;
-    if !head.is_file(rel) {
+    let rel = in_repo(named, &root).ok_or("the file is outside the git repository")?;
+    if !head.is_file(&rel) {
         return Err(if head.is_empty() {
             "the repository has no commit yet".into()
         } else {
             "the file is not committed (untracked or newly added)".into()
         });
     }
-    loader
-        .job(&head, rel)
-        .map_err(|_| "its committed version does not load".into())
+    loader.job(&head, &rel).map_err(|_| match head.read(&rel) {
+        // A link `HEAD` does not follow (out of the project, into a
+        // submodule): its refusal, which never names the target.
+        Err(e) => format!("its committed version cannot be read ({e})"),
+        Ok(_) => "its committed version does not load".into(),
+    })
+}
+
+/// `named` (relative to the current folder, or absolute; `..` folded as
+/// written) relative to the repository's top `root` (resolved), its links
+/// unresolved: the links above the top are the file system's (a `/tmp`
+/// that is a link), the ones below it a revision's to follow. The shortest
+/// ancestor that is the top is taken, so a link inside the repository
+/// leading back to its top is still a link of the path.
+pub(super) fn in_repo(named: &Path, root: &Path) -> Option<PathBuf> {
+    let abs = crate::project::absolute(named);
+    let mut ups: Vec<&Path> = abs.ancestors().collect();
+    ups.reverse();
+    ups.into_iter()
+        .find(|a| a == &root || std::fs::canonicalize(a).is_ok_and(|c| c == root))
+        .and_then(|top| abs.strip_prefix(top).ok())
+        .map(Path::to_path_buf)
 }
 
 fn load_file(path: &Path, loader: &JobLoader) -> Result<Job, Diags> {
@@ -407,8 +430,7 @@ pub fn for_rehearsal(
         if !from_files {
             continue;
         }
-        let abs = absolute(&world.project_root.join(&r.path));
-        let source = match committed(&abs, &loader) {
+        let source = match committed(&world.project_root.join(&r.path), &loader) {
             Ok(old) => {
                 let old = r.vars.as_registered(old);
                 if old != r.job {

@@ -19,8 +19,7 @@ use crate::jobspec::Job;
 /// defines at git `HEAD`, loaded with the world's variables for it
 /// (`vars`): `None` when there is no such version that loads.
 pub(super) fn from_head(world: &World, rel: &str, vars: &RunningVars) -> Option<Job> {
-    let abs = absolute(&world.project_root.join(rel));
-    committed(&abs, &vars.loader(world)).ok()
+    committed(&world.project_root.join(rel), &vars.loader(world)).ok()
 }
 
 /// The note a command prints for each stand-in that is not the planned (or

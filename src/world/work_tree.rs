@@ -45,13 +45,16 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
     let disk = crate::vfs::DiskVfs::new(&root);
     let mut out = Vec::new();
     for r in &world.running {
-        let abs = absolute(&world.project_root.join(&r.path));
-        if skip.contains(&abs) {
+        let named = world.project_root.join(&r.path);
+        if skip.contains(&absolute(&named)) {
             continue;
         }
-        let Ok(rel) = abs.strip_prefix(&root) else {
+        // HEAD's file at the path as named, through HEAD's own links: a
+        // link retargeted in the working tree only is an edit (R17-42).
+        let Some(rel) = super::before::in_repo(&named, &root) else {
             continue;
         };
+        let rel = rel.as_path();
         if differs(&head, &disk, rel, || {
             let old = r.vars.loader(world).job(&head, rel).ok()?;
             Some(r.vars.as_registered(old) != r.job)

@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gix::bstr::{BString, ByteSlice};
+use gix::bstr::{BStr, BString, ByteSlice};
 use gix::ObjectId;
 
 use super::super::links::{self, Followed};
@@ -72,6 +72,35 @@ impl LazyGitVfs {
             });
         }
         Ok(t)
+    }
+
+    /// The paths of this side that are symbolic links (a submodule's own
+    /// not looked into), in path order: the only files of a revision or
+    /// the index with a link on their path.
+    pub fn link_paths(&self) -> io::Result<Vec<PathBuf>> {
+        let mut out = Vec::new();
+        match &self.source {
+            Source::Index(index) => {
+                for e in index.entries() {
+                    if e.stage == 0 && e.kind == Kind::Link {
+                        out.push(path_of(e.path)?);
+                    }
+                }
+            }
+            Source::Tree(Some(tree)) => self.with_state(|s| {
+                let mut found = Vec::new();
+                repo::walk_files(&s.repo, *tree, BStr::new(""), &mut found)?;
+                for (path, _, kind) in found {
+                    if kind == Kind::Link {
+                        out.push(path_of(&path)?);
+                    }
+                }
+                Ok(())
+            })?,
+            Source::Tree(None) => {}
+        }
+        out.sort();
+        Ok(out)
     }
 
     /// Is the folder holding `path` one a link-free walk met
