@@ -159,15 +159,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
         .plan
         .preempted
         .iter()
-        .map(|(a, _)| PreemptedAlloc {
-            id: a.id.to_string(),
-            namespace: a.namespace.to_string(),
-            job_id: a.job_id.to_string(),
-            job_type: a.job_type.as_str().to_string(),
-            task_group: a.task_group.to_string(),
-            node_id: a.node_id.to_string(),
-            job_priority: a.known_priority(),
-        })
+        .map(|(a, _)| PreemptedAlloc::of(a))
         .collect();
     result.stops = engine.plan.stops.iter().map(|a| a.id.to_string()).collect();
     result.blocked = !result.failed_tg_allocs.is_empty();

@@ -112,6 +112,21 @@ pub struct PreemptedAlloc {
     pub job_priority: Option<i64>,
 }
 
+impl PreemptedAlloc {
+    /// The entry of allocation `a`, which a plan preempts.
+    pub fn of(a: &crate::cluster::Allocation) -> PreemptedAlloc {
+        PreemptedAlloc {
+            id: a.id.to_string(),
+            namespace: a.namespace.to_string(),
+            job_id: a.job_id.to_string(),
+            job_type: a.job_type.as_str().to_string(),
+            task_group: a.task_group.to_string(),
+            node_id: a.node_id.to_string(),
+            job_priority: a.known_priority(),
+        }
+    }
+}
+
 /// One placement the plan would make (our own detail; Nomad's plan response
 /// does not list them, `nomad job run` does).
 #[derive(Debug, Clone, PartialEq)]
@@ -343,7 +358,7 @@ impl PlanResult {
             .map(|n| format!("node {:?} ({})", crate::escape::one_line(&n.node), n.why()))
             .collect();
         Some(format!(
-            "`nomad job run` of this plan is rejected in part by Nomad's plan applier on {}; the worker plans again against the refreshed state (retryMax, resetting its count on progress), and in this draw {end} after {} plans",
+            "`nomad job run` of this plan is rejected in part by Nomad's plan applier on {}; the worker plans again against the refreshed state (retryMax, resetting its count on progress), and in this draw {end} after {} plans. Each retry's node order comes from the run's own evaluation ID, so this is one possible run: `--samples N` counts how often the retries end otherwise",
             nodes.join("; "),
             r.plans
         ))

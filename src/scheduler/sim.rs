@@ -208,7 +208,10 @@ impl Simulation {
         // A run whose first plan committed whole is not the dry run's
         // draw (the copy planned otherwise): no verdict is drawn from it,
         // the dry run's rejection stands.
-        if run.plans_submitted < 2 {
+        // A retry the state store fails (a sticky static volume's claim,
+        // vol17) nacks the evaluation: no placed verdict, the rejection
+        // stands.
+        if run.plans_submitted < 2 || run.error.is_some() {
             return;
         }
         // The last plan's failures are the blocked evaluation's (the

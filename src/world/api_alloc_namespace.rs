@@ -1,9 +1,13 @@
 //! A live allocation in a namespace the saved namespace list does not
 //! hold. Nomad cannot hold one: it deletes a namespace only when its every
 //! job is dead and no CSI volume or variable is left in it
-//! (nomad/state/state_store.go v2.0.5:7110-7180 DeleteNamespaces), and a
-//! dead job runs no allocation, so allocations.json and namespaces.json
-//! were saved on either side of a change. Which namespaces exist (their
+//! (nomad/state/state_store.go v2.0.5:7110-7180 DeleteNamespaces). A job
+//! is dead once its allocations are terminal (`getJobStatus`, v2.0.5:
+//! 5585-5619), and `TerminalStatus()` counts an allocation the servers
+//! told to stop or evict as terminal whatever its client says
+//! (structs/alloc.go v2.0.5:358-362): only an allocation neither told to
+//! stop nor finished on its client shows allocations.json and
+//! namespaces.json were saved on either side of a change. Which namespaces exist (their
 //! quotas, pools, drivers) and what runs cannot both be read as saved: the
 //! import is "cannot tell", located at the allocation, never the
 //! allocation held silently beside a list that says its namespace is gone
@@ -18,15 +22,16 @@ use crate::source::Source;
 
 /// The error for allocation `a` of `namespace` when namespaces.json is the
 /// cluster's whole list, does not hold `namespace`, and `a` is live on its
-/// client (`ClientStatus` not terminal: complete, failed and lost are,
-/// nomad/structs/structs.go `ClientTerminalStatus`). A token-scoped or
-/// unsaved list may lack a namespace that exists (said where plans read
-/// it), and a terminal allocation may outlive its namespace.
+/// client and not told to stop (`TerminalStatus()` false: `DesiredStatus`
+/// neither stop nor evict, `ClientStatus` neither complete, failed nor
+/// lost; rv17 3). A token-scoped or unsaved list may lack a namespace that
+/// exists (said where plans read it), and a terminal allocation (a
+/// stopping one included) may outlive its namespace.
 pub(super) fn unlisted(src: &Source, world: &World, a: &Value, namespace: &str) -> Option<Diag> {
     let live = !matches!(
         s(a, "ClientStatus").as_str(),
         "complete" | "failed" | "lost"
-    );
+    ) && !matches!(s(a, "DesiredStatus").as_str(), "stop" | "evict");
     let unlisted =
         world.namespace_list == NamespaceList::Listed && !world.namespaces.contains_key(namespace);
     (live && unlisted).then(|| {

@@ -165,8 +165,9 @@ impl Simulation {
         // preemption is made only where its node committed.
         let mut committed = Vec::new();
         let mut evicted = std::collections::BTreeSet::new();
-        let mut rejected = Default::default();
-        let mut whole = Default::default();
+        let mut rejected;
+        let mut whole;
+        let mut retried_preempted = Vec::new();
         loop {
             let Evaluated {
                 mut result,
@@ -186,8 +187,16 @@ impl Simulation {
             // A plan the state store fails (host_volumes::claim_error)
             // commits nothing: the FSM's apply errors, the worker nacks the
             // evaluation and no attempt of this worker goes further.
+            // On a retry (rv17 2) the earlier attempt's rejections are
+            // not this end's, and the first plan's result stays the one the
+            // run reports, carrying the error its evaluation ends in.
             if result.error.is_some() {
-                first = Some(result);
+                rejected = Default::default();
+                whole = Default::default();
+                match first.as_mut() {
+                    Some(f) => f.error = result.error,
+                    None => first = Some(result),
+                }
                 break;
             }
             let v = self.world.nomad_version;
@@ -205,9 +214,32 @@ impl Simulation {
                 committed.extend(plan.placements());
             }
             evicted.extend(plan.preempted.iter().map(|(a, _)| a.id.to_string()));
+            // A retry's evictions are the run's too: every committed
+            // preemption gets its job an evaluation (nomad/plan_apply.go
+            // v2.0.5:323-382 PreemptionEvals), so the result lists them
+            // beside the first plan's (R17-62).
+            if first.is_some() {
+                retried_preempted.extend(
+                    plan.preempted
+                        .iter()
+                        .map(|(a, _)| crate::scheduler::PreemptedAlloc::of(a)),
+                );
+            }
             self.apply_plan(plan);
             let again = if rejected.is_empty() {
                 retries.committed();
+                false
+            } else if !progress && v.at_least(1, 3, 0) {
+                // From 1.3.0 the node order is seeded by the evaluation ID
+                // and the state's latest index (scheduler/util.go v1.3.0:464;
+                // feasible.go v2.0.5:135-161), and a rejected plan that
+                // commits nothing is answered without a Raft write
+                // (plan_apply.go v2.0.5:207 IsNoOp): the refreshed snapshot
+                // has the same index, so every retry draws the same order,
+                // is rejected the same way, and the count runs out (R17-61).
+                // Before 1.3.0 the shuffle is math/rand's: each retry draws
+                // afresh, as the loop does.
+                while retries.plan_again(false) {}
                 false
             } else {
                 retries.plan_again(progress)
@@ -229,6 +261,11 @@ impl Simulation {
         first.plans_submitted = retries.plans();
         first.placements = committed;
         first.preempted_allocs.retain(|p| evicted.contains(&p.id));
+        for p in retried_preempted {
+            if !first.preempted_allocs.iter().any(|q| q.id == p.id) {
+                first.preempted_allocs.push(p);
+            }
+        }
         if !rejected.is_empty() {
             // `max` attempts in a row were rejected without progress: the
             // evaluation fails (`maximum attempts reached`), its last
