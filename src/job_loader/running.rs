@@ -31,20 +31,11 @@ impl JobLoader {
     /// file); other files keep this loader's options. Every command that
     /// loads job files against a world builds its loader through this.
     pub fn with_running(mut self, world: &impl RunningFiles) -> JobLoader {
-        let flags = &self.opts;
         let entries = world
             .running_loaders()
             .into_iter()
             .map(|(p, l)| {
-                let mut new = flags.clone();
-                new.var_files = l
-                    .opts
-                    .var_files
-                    .iter()
-                    .chain(&flags.var_files)
-                    .cloned()
-                    .collect();
-                new.vars = l.opts.vars.iter().chain(&flags.vars).cloned().collect();
+                let new = planned(&l.opts, &self.opts);
                 (
                     p,
                     Versions {
@@ -91,6 +82,43 @@ impl JobLoader {
     ) -> Option<&'j Job> {
         known_with(self.opts_for(source), &source.text, known)
     }
+}
+
+/// The options of a running job's file's new version: the inputs it was
+/// submitted with (`submitted`: its `var_file`s, then its `var`s) and the
+/// command's (`flags`) on top, every source of the command's winning over
+/// every one of the job's. README ("the command's for the planned one")
+/// and docs/world-format.md ("the command's own flags on top") promise
+/// that; within each, Nomad's order holds: jobspec2 reads the
+/// environment, then each var file, then the `-var`s, later winning
+/// (jobspec2/types.variables.go collectInputVariableValues, v1.9.7). So
+/// the whole order is: the job's var files, the job's vars, the command's
+/// `NOMAD_VAR_*`, the command's var files, the command's `-var`s. Giving
+/// the job's `var`s as `-var`s ahead of the command's (R17-41) let them
+/// beat the command's var files and environment: `-var-file prod.hcl`
+/// setting `n = 8` planned the running `n = 1`, no change, exit 0.
+///
+/// With neither var files nor environment variables from the command,
+/// that is the job's files and then its vars and the command's `-var`s
+/// as one list of `-var`s: written so, a hook's load of an unchanged file
+/// has the running version's options (its known job is reused).
+fn planned(submitted: &LoadOptions, flags: &LoadOptions) -> LoadOptions {
+    let mut new = flags.clone();
+    new.var_files = submitted
+        .var_files
+        .iter()
+        .chain(&flags.var_files)
+        .cloned()
+        .collect();
+    if flags.var_files.is_empty() && flags.env_vars.is_empty() {
+        new.vars = submitted.vars.iter().chain(&flags.vars).cloned().collect();
+        return new;
+    }
+    new.submitted = crate::jobspec::Submitted {
+        var_files: submitted.var_files.len(),
+        vars: submitted.vars.clone(),
+    };
+    new
 }
 
 /// The job of `known` a closed load of `text` with `opts` gave.
@@ -223,6 +251,58 @@ mod tests {
         Versions {
             new: running.clone(),
             running,
+        }
+    }
+
+    /// [`planned`]'s order, every source against every other: each
+    /// source sets `n` to its rank (1: the job's var file, 2: its `var`,
+    /// 3: the command's NOMAD_VAR_n, 4: its var file, 5: its `-var`), and
+    /// the group's count is the highest rank given (the default 0 when
+    /// none is).
+    #[test]
+    fn the_commands_every_source_is_on_top_of_the_running_jobs_every_one() {
+        let job = "variable \"n\" {\n  type    = number\n  default = 0\n}\njob \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = var.n\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx\"\n      }\n    }\n  }\n}\n";
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("j.nomad", job);
+        mem.insert("running.hcl", "n = 1\n");
+        mem.insert("command.hcl", "n = 4\n");
+        let n = |v: &str| vec![("n".to_string(), v.to_string())];
+        for given in 0u8..32 {
+            let has = |rank: u8| given & (1 << (rank - 1)) != 0;
+            let mut submitted = LoadOptions {
+                version: NomadVersion::CURRENT,
+                ..LoadOptions::default()
+            };
+            let mut flags = submitted.clone();
+            if has(1) {
+                submitted.var_files.push("running.hcl".into());
+            }
+            if has(2) {
+                submitted.vars = n("2");
+            }
+            if has(3) {
+                flags.env_vars = n("3");
+            }
+            if has(4) {
+                flags.var_files.push("command.hcl".into());
+            }
+            if has(5) {
+                flags.vars = n("5");
+            }
+            let parsed =
+                crate::jobspec::load(&mem, Path::new("j.nomad"), &planned(&submitted, &flags));
+            let count = parsed
+                .job
+                .as_ref()
+                .and_then(|j| j.groups.first())
+                .map(|g| g.count);
+            let top = (1..=5).rev().find(|r| has(*r)).unwrap_or(0);
+            assert_eq!(
+                count,
+                Some(i64::from(top)),
+                "sources {given:05b}: {:?}",
+                parsed.diags
+            );
         }
     }
 

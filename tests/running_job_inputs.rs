@@ -1,0 +1,158 @@
+//! A running job's own inputs (`running_job "FILE" { var, var_file }`)
+//! and the command's, and the running job's files read from the working
+//! tree (red team rt17d, R17-41, R17-43, R17-44). Each was a false all
+//! clear: a plan of no change, or of a placement that fits, exit 0.
+//!
+//! - R17-41: the command's `-var-file` and `NOMAD_VAR_*` are on top of
+//!   the running job's `var` for the planned version (README: "the
+//!   command's for the planned one"; docs/world-format.md: "on top"),
+//!   within Nomad's own order, environment, files, then `-var`
+//!   (jobspec2/types.variables.go collectInputVariableValues, v1.9.7).
+//!   The job's `var` was given as a `-var`, beating the command's files.
+//! - R17-43: `check --base REF` and `plan --changed --base REF` without
+//!   `--head` (the shipped CI gate) read the head from the working tree,
+//!   and loaded a changed running job without its own variables (a world
+//!   read from git matched no file on disk).
+//! - R17-44: `plan FILE` runs the other running jobs as the working tree
+//!   has them and says so when one differs from HEAD; a `file()` input
+//!   edited alone was taken, unsaid.
+
+use crate::common::{self, git, run_in, TempDir};
+
+/// One client of 4000 MB; `web` protected (rules/policy.hcl).
+const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n";
+
+/// Job `name` of one group `g`, `count` instances of `memory` MB each,
+/// `extra` in the group.
+fn job(name: &str, count: &str, memory: u32, extra: &str) -> String {
+    format!("job \"{name}\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n{extra}    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"nginx:1.27\" }}\n      resources {{\n        cpu    = 100\n        memory = {memory}\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// A repository with `files` committed on `main`, `protected` jobs.
+fn committed(tag: &str, protected: &str, files: &[(&str, String)]) -> TempDir {
+    let d = TempDir::new(tag);
+    d.put(
+        "rules/policy.hcl",
+        &format!("protected {{\n  jobs       = [{protected}]\n  namespaces = []\n}}\n"),
+    );
+    for (path, text) in files {
+        d.put(path, text);
+    }
+    git(&d.0, &["init", "-q", "-b", "main"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "world"]);
+    d
+}
+
+fn run_env(d: &TempDir, env: (&str, &str), args: &[&str]) -> common::Out {
+    let o = std::process::Command::new(common::bin())
+        .args(args)
+        .current_dir(&d.0)
+        .env("NO_COLOR", "1")
+        .env(env.0, env.1)
+        .output()
+        .expect("run the binary");
+    common::Out {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        code: o.status.code().expect("exit code"),
+    }
+}
+
+/// web runs with `-var n=1`; deploy/prod.hcl says `n = 1` on main and
+/// `n = 8` on branch `scale` (checked out): eight of 1000 MB on 4000 MB.
+fn scaled(tag: &str) -> TempDir {
+    let web = format!(
+        "variable \"n\" {{\n  type = number\n}}\n{}",
+        job("web", "var.n", 1000, "")
+    );
+    let cluster = format!("{CLUSTER}running = [\"jobs/web.nomad\"]\nrunning_job \"jobs/web.nomad\" {{\n  var = {{ n = \"1\" }}\n}}\n");
+    let d = committed(
+        tag,
+        "\"web\"",
+        &[
+            ("rules/cluster.hcl", cluster),
+            ("jobs/web.nomad", web),
+            ("deploy/prod.hcl", "n = 1\n".into()),
+        ],
+    );
+    git(&d.0, &["checkout", "-qb", "scale"]);
+    d.put("deploy/prod.hcl", "n = 8\n");
+    git(&d.0, &["commit", "-qam", "scale web to 8"]);
+    d
+}
+
+const EIGHT: &str = "+/- Count: \"1\" => \"8\"";
+
+#[test]
+fn the_commands_var_file_is_on_top_of_the_running_jobs_var() {
+    let d = scaled("inputs-var-file");
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--no-cache",
+            "jobs/web.nomad",
+            "-var-file",
+            "deploy/prod.hcl",
+        ],
+    );
+    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+
+    let o = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--no-cache",
+            "--changed",
+            "--base",
+            "main",
+            "--head",
+            "scale",
+            "--gate",
+            "-var-file",
+            "deploy/prod.hcl",
+        ],
+    );
+    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+
+    // Eight of 1000 MB do not fit: check finds it, as the plan does.
+    for range in [
+        &["--base", "main", "--head", "scale"][..],
+        &["--base", "main"],
+    ] {
+        let mut args = vec!["check", "--no-cache"];
+        args.extend_from_slice(range);
+        args.extend_from_slice(&["-var-file", "deploy/prod.hcl"]);
+        let o = run_in(&d.0, &args);
+        assert!(
+            o.stdout.contains("NP207"),
+            "{args:?}\n{}\n{}",
+            o.stdout,
+            o.stderr
+        );
+        assert_eq!(o.code, 1, "{args:?}\n{}", o.stdout);
+    }
+}
+
+#[test]
+fn the_commands_environment_is_on_top_of_the_running_jobs_var() {
+    let d = scaled("inputs-env");
+    let o = run_env(
+        &d,
+        ("NOMAD_VAR_n", "8"),
+        &["plan", "--no-cache", "jobs/web.nomad"],
+    );
+    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
+    assert_ne!(o.code, 0, "{}", o.stdout);
+    // A `-var` is still on top of the environment (Nomad's order).
+    let o = run_env(
+        &d,
+        ("NOMAD_VAR_n", "8"),
+        &["plan", "--no-cache", "jobs/web.nomad", "-var", "n=1"],
+    );
+    assert!(!o.stdout.contains("Count"), "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+}
