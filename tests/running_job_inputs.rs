@@ -156,3 +156,71 @@ fn the_commands_environment_is_on_top_of_the_running_jobs_var() {
     assert!(!o.stdout.contains("Count"), "{}\n{}", o.stdout, o.stderr);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
 }
+
+/// web runs three instances (its `running_job` var) of 1000 MB; branch
+/// `pr` (checked out) raises the memory to 1400: three do not fit.
+fn memory_raised(tag: &str) -> TempDir {
+    let web = format!(
+        "variable \"n\" {{\n  type    = number\n  default = 1\n}}\n{}",
+        job(
+            "web",
+            "var.n",
+            1000,
+            "    update {\n      max_parallel = 3\n    }\n"
+        )
+    );
+    let cluster = format!("{CLUSTER}running = [\"jobs/web.nomad\"]\nrunning_job \"jobs/web.nomad\" {{\n  var = {{ n = \"3\" }}\n}}\n");
+    let d = committed(
+        tag,
+        "\"web\"",
+        &[
+            ("rules/cluster.hcl", cluster),
+            ("jobs/web.nomad", web.clone()),
+        ],
+    );
+    git(&d.0, &["checkout", "-qb", "pr"]);
+    d.put(
+        "jobs/web.nomad",
+        &web.replace("memory = 1000", "memory = 1400"),
+    );
+    git(&d.0, &["commit", "-qam", "memory 1400"]);
+    d
+}
+
+#[test]
+fn a_working_tree_head_loads_a_running_job_with_its_own_variables() {
+    let d = memory_raised("inputs-work-tree-head");
+    let check = run_in(&d.0, &["check", "--no-cache", "--base", "main"]);
+    assert!(
+        check.stdout.contains("NP207"),
+        "{}\n{}",
+        check.stdout,
+        check.stderr
+    );
+    assert_eq!(check.code, 1, "{}", check.stdout);
+
+    let plan = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--no-cache",
+            "--changed",
+            "--base",
+            "main",
+            "--gate",
+        ],
+    );
+    assert!(
+        !plan.stdout.contains("Count"),
+        "{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
+    assert!(
+        plan.stdout.contains("refused by policy"),
+        "{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
+    assert_eq!(plan.code, 1, "{}", plan.stdout);
+}

@@ -147,8 +147,9 @@ pub(super) struct Versions {
 /// The running jobs' files, by path below the project root.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RunningOptions {
-    /// The project root on disk, as written and with links followed (a
-    /// world on disk; none for one read from git or compiled in).
+    /// The project root on disk, as written and with links followed: a
+    /// world's on disk, or the working tree's copy of one read from git
+    /// (none outside a repository).
     disk_roots: Vec<PathBuf>,
     /// The project root relative to the repository (or to the embedded
     /// files), for files read from git: from the world's own path when it
@@ -156,6 +157,13 @@ pub(super) struct RunningOptions {
     in_repo: Option<PathBuf>,
     /// Normalised project-relative path, and the options to load it with.
     entries: Vec<(PathBuf, Versions)>,
+}
+
+/// A project root on disk as written and with links followed.
+fn disk_roots(root: &Path) -> Vec<PathBuf> {
+    let mut roots = vec![crate::vfs::normalize(root)];
+    roots.extend(std::fs::canonicalize(root).ok());
+    roots
 }
 
 impl RunningOptions {
@@ -168,14 +176,25 @@ impl RunningOptions {
             .map(|(p, o)| (crate::vfs::normalize(&p), o))
             .collect();
         if !root.is_absolute() {
+            let in_repo = crate::vfs::normalize(root);
+            // A world read from git is the current folder's repository's
+            // (cli::common::resolve_world_at), and a command may read the
+            // running files from its working tree all the same: `check
+            // --base REF` and `plan --changed --base REF` without `--head`
+            // take the head's files from disk (R17-43: they loaded with
+            // the command's flags alone, `--head` with the job's own).
+            let disk_roots = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| crate::git::repo_root(&cwd))
+                .map(|repo| disk_roots(&repo.join(&in_repo)))
+                .unwrap_or_default();
             return RunningOptions {
-                disk_roots: Vec::new(),
-                in_repo: Some(crate::vfs::normalize(root)),
+                disk_roots,
+                in_repo: Some(in_repo),
                 entries,
             };
         }
-        let mut disk_roots = vec![crate::vfs::normalize(root)];
-        disk_roots.extend(std::fs::canonicalize(root).ok());
+        let disk_roots = disk_roots(root);
         // A world on disk whose running files a command reads from git
         // (`HEAD` for the running version): their paths are the repository's.
         let in_repo = crate::git::repo_root(root).and_then(|repo| {
