@@ -224,3 +224,43 @@ fn a_working_tree_head_loads_a_running_job_with_its_own_variables() {
     );
     assert_eq!(plan.code, 1, "{}", plan.stdout);
 }
+
+#[test]
+fn another_running_jobs_edited_input_is_said_like_an_edit_of_its_file() {
+    // web reads its count from conf/web-count: 3 of 1000 MB, and api's
+    // one fill the 4000 MB. The working tree says 1, uncommitted.
+    let web = job("web", "jsondecode(file(\"conf/web-count\"))", 1000, "");
+    let d = committed(
+        "inputs-edited-input",
+        "\"web\", \"api\"",
+        &[
+            (
+                "rules/cluster.hcl",
+                format!("{CLUSTER}running = [\"jobs/web.nomad\", \"jobs/api.nomad\"]\n"),
+            ),
+            ("jobs/web.nomad", web),
+            ("jobs/api.nomad", job("api", "1", 1000, "")),
+            ("conf/web-count", "3\n".into()),
+        ],
+    );
+    d.put("jobs/api.nomad", &job("api", "2", 1000, ""));
+    d.put("conf/web-count", "1\n");
+    let o = run_in(&d.0, &["plan", "--no-cache", "jobs/api.nomad", "--gate"]);
+    assert!(
+        o.stderr.contains(
+            "planned as if the working tree's jobs/web.nomad, listed in `running`, were submitted"
+        ),
+        "{}\n{}",
+        o.stdout,
+        o.stderr
+    );
+    // Unchanged inputs say nothing.
+    git(&d.0, &["checkout", "-q", "conf"]);
+    let o = run_in(&d.0, &["plan", "--no-cache", "jobs/api.nomad", "--gate"]);
+    assert!(
+        !o.stderr.contains("planned as if the working tree's"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+}
