@@ -135,6 +135,22 @@ fn the_commands_var_file_is_on_top_of_the_running_jobs_var() {
         );
         assert_eq!(o.code, 1, "{args:?}\n{}", o.stdout);
     }
+    // At commit time: main with the var file's edit staged.
+    git(&d.0, &["checkout", "-q", "main"]);
+    d.put("deploy/prod.hcl", "n = 8\n");
+    git(&d.0, &["add", "deploy/prod.hcl"]);
+    let o = run_in(
+        &d.0,
+        &[
+            "check",
+            "--no-cache",
+            "--staged",
+            "-var-file",
+            "deploy/prod.hcl",
+        ],
+    );
+    assert!(o.stdout.contains("NP207"), "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(o.code, 1, "{}", o.stdout);
 }
 
 #[test]
