@@ -17,7 +17,7 @@
 //!   has them and says so when one differs from HEAD; a `file()` input
 //!   edited alone was taken, unsaid.
 
-use crate::common::{self, git, run_in, TempDir};
+use crate::common::{git, run_in, run_in_env, Out, TempDir};
 
 /// One client of 4000 MB; `web` protected (rules/policy.hcl).
 const CLUSTER: &str = "nomad_version = \"1.9.7\"\nclient \"c\" {\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = 4000\n  memory     = 4000\n  disk       = 10000\n  drivers    = [\"docker\"]\n}\n";
@@ -44,19 +44,10 @@ fn committed(tag: &str, protected: &str, files: &[(&str, String)]) -> TempDir {
     d
 }
 
-fn run_env(d: &TempDir, env: (&str, &str), args: &[&str]) -> common::Out {
-    let o = std::process::Command::new(common::bin())
-        .args(args)
-        .current_dir(&d.0)
-        .env("NO_COLOR", "1")
-        .env(env.0, env.1)
-        .output()
-        .expect("run the binary");
-    common::Out {
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        code: o.status.code().expect("exit code"),
-    }
+/// `o` printed `text` and exited with `code`.
+fn assert_says(o: &Out, text: &str, code: i32) {
+    assert!(o.stdout.contains(text), "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(o.code, code, "{}\n{}", o.stdout, o.stderr);
 }
 
 /// web runs with `-var n=1`; deploy/prod.hcl says `n = 1` on main and
@@ -87,88 +78,49 @@ const EIGHT: &str = "+/- Count: \"1\" => \"8\"";
 #[test]
 fn the_commands_var_file_is_on_top_of_the_running_jobs_var() {
     let d = scaled("inputs-var-file");
-    let o = run_in(
-        &d.0,
+    let file = ["-var-file", "deploy/prod.hcl"];
+    let runs: [&[&str]; 4] = [
+        &["plan", "jobs/web.nomad"],
         &[
             "plan",
-            "--no-cache",
-            "jobs/web.nomad",
-            "-var-file",
-            "deploy/prod.hcl",
-        ],
-    );
-    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
-    assert_ne!(o.code, 0, "{}", o.stdout);
-
-    let o = run_in(
-        &d.0,
-        &[
-            "plan",
-            "--no-cache",
             "--changed",
             "--base",
             "main",
             "--head",
             "scale",
             "--gate",
-            "-var-file",
-            "deploy/prod.hcl",
         ],
-    );
-    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
-    assert_ne!(o.code, 0, "{}", o.stdout);
-
-    // Eight of 1000 MB do not fit: check finds it, as the plan does.
-    for range in [
-        &["--base", "main", "--head", "scale"][..],
-        &["--base", "main"],
-    ] {
-        let mut args = vec!["check", "--no-cache"];
-        args.extend_from_slice(range);
-        args.extend_from_slice(&["-var-file", "deploy/prod.hcl"]);
-        let o = run_in(&d.0, &args);
-        assert!(
-            o.stdout.contains("NP207"),
-            "{args:?}\n{}\n{}",
-            o.stdout,
-            o.stderr
-        );
-        assert_eq!(o.code, 1, "{args:?}\n{}", o.stdout);
+        // Eight of 1000 MB do not fit: check finds it, as the plan does.
+        &["check", "--base", "main", "--head", "scale"],
+        &["check", "--base", "main"],
+    ];
+    for run in runs {
+        let args: Vec<&str> = run
+            .iter()
+            .chain(&["--no-cache"])
+            .chain(&file)
+            .copied()
+            .collect();
+        let says = if run[0] == "plan" { EIGHT } else { "NP207" };
+        assert_says(&run_in(&d.0, &args), says, 1);
     }
     // At commit time: main with the var file's edit staged.
     git(&d.0, &["checkout", "-q", "main"]);
     d.put("deploy/prod.hcl", "n = 8\n");
     git(&d.0, &["add", "deploy/prod.hcl"]);
-    let o = run_in(
-        &d.0,
-        &[
-            "check",
-            "--no-cache",
-            "--staged",
-            "-var-file",
-            "deploy/prod.hcl",
-        ],
-    );
-    assert!(o.stdout.contains("NP207"), "{}\n{}", o.stdout, o.stderr);
-    assert_eq!(o.code, 1, "{}", o.stdout);
+    let args = ["check", "--no-cache", "--staged", file[0], file[1]];
+    assert_says(&run_in(&d.0, &args), "NP207", 1);
 }
 
 #[test]
 fn the_commands_environment_is_on_top_of_the_running_jobs_var() {
     let d = scaled("inputs-env");
-    let o = run_env(
-        &d,
-        ("NOMAD_VAR_n", "8"),
-        &["plan", "--no-cache", "jobs/web.nomad"],
-    );
-    assert!(o.stdout.contains(EIGHT), "{}\n{}", o.stdout, o.stderr);
-    assert_ne!(o.code, 0, "{}", o.stdout);
+    let env = [("NOMAD_VAR_n", "8")];
+    let o = run_in_env(&d.0, &env, &["plan", "--no-cache", "jobs/web.nomad"]);
+    assert_says(&o, EIGHT, 1);
     // A `-var` is still on top of the environment (Nomad's order).
-    let o = run_env(
-        &d,
-        ("NOMAD_VAR_n", "8"),
-        &["plan", "--no-cache", "jobs/web.nomad", "-var", "n=1"],
-    );
+    let args = ["plan", "--no-cache", "jobs/web.nomad", "-var", "n=1"];
+    let o = run_in_env(&d.0, &env, &args);
     assert!(!o.stdout.contains("Count"), "{}\n{}", o.stdout, o.stderr);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
 }
@@ -207,38 +159,18 @@ fn memory_raised(tag: &str) -> TempDir {
 fn a_working_tree_head_loads_a_running_job_with_its_own_variables() {
     let d = memory_raised("inputs-work-tree-head");
     let check = run_in(&d.0, &["check", "--no-cache", "--base", "main"]);
-    assert!(
-        check.stdout.contains("NP207"),
-        "{}\n{}",
-        check.stdout,
-        check.stderr
-    );
-    assert_eq!(check.code, 1, "{}", check.stdout);
-
-    let plan = run_in(
-        &d.0,
-        &[
-            "plan",
-            "--no-cache",
-            "--changed",
-            "--base",
-            "main",
-            "--gate",
-        ],
-    );
-    assert!(
-        !plan.stdout.contains("Count"),
-        "{}\n{}",
-        plan.stdout,
-        plan.stderr
-    );
-    assert!(
-        plan.stdout.contains("refused by policy"),
-        "{}\n{}",
-        plan.stdout,
-        plan.stderr
-    );
-    assert_eq!(plan.code, 1, "{}", plan.stdout);
+    assert_says(&check, "NP207", 1);
+    let args = [
+        "plan",
+        "--no-cache",
+        "--changed",
+        "--base",
+        "main",
+        "--gate",
+    ];
+    let plan = run_in(&d.0, &args);
+    assert_says(&plan, "refused by policy", 1);
+    assert!(!plan.stdout.contains("Count"), "{}", plan.stdout);
 }
 
 #[test]
