@@ -100,8 +100,8 @@ impl JobLoader {
 ///
 /// With neither var files nor environment variables from the command,
 /// that is the job's files and then its vars and the command's `-var`s
-/// as one list of `-var`s: written so, a hook's load of an unchanged file
-/// has the running version's options (its known job is reused).
+/// as one list of `-var`s: written so, such a load (a hook's) keeps the
+/// options, and the job-load cache keys, it had before the layer.
 fn planned(submitted: &LoadOptions, flags: &LoadOptions) -> LoadOptions {
     let mut new = flags.clone();
     new.var_files = submitted
