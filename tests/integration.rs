@@ -346,6 +346,7 @@ mod replay_history_wording;
 mod rt14a_answers;
 mod rules_agree_with_plan;
 mod rules_model;
+mod running_job_inputs;
 mod running_vars_changes;
 mod scheduler_csi_versions;
 mod scheduler_demo;

@@ -31,20 +31,11 @@ impl JobLoader {
     /// file); other files keep this loader's options. Every command that
     /// loads job files against a world builds its loader through this.
     pub fn with_running(mut self, world: &impl RunningFiles) -> JobLoader {
-        let flags = &self.opts;
         let entries = world
             .running_loaders()
             .into_iter()
             .map(|(p, l)| {
-                let mut new = flags.clone();
-                new.var_files = l
-                    .opts
-                    .var_files
-                    .iter()
-                    .chain(&flags.var_files)
-                    .cloned()
-                    .collect();
-                new.vars = l.opts.vars.iter().chain(&flags.vars).cloned().collect();
+                let new = planned(&l.opts, &self.opts);
                 (
                     p,
                     Versions {
@@ -108,6 +99,43 @@ impl JobLoader {
     }
 }
 
+/// The options of a running job's file's new version: the inputs it was
+/// submitted with (`submitted`: its `var_file`s, then its `var`s) and the
+/// command's (`flags`) on top, every source of the command's winning over
+/// every one of the job's. README ("the command's for the planned one")
+/// and docs/world-format.md ("the command's own flags on top") promise
+/// that; within each, Nomad's order holds: jobspec2 reads the
+/// environment, then each var file, then the `-var`s, later winning
+/// (jobspec2/types.variables.go collectInputVariableValues, v1.9.7). So
+/// the whole order is: the job's var files, the job's vars, the command's
+/// `NOMAD_VAR_*`, the command's var files, the command's `-var`s. Giving
+/// the job's `var`s as `-var`s ahead of the command's (R17-41) let them
+/// beat the command's var files and environment: `-var-file prod.hcl`
+/// setting `n = 8` planned the running `n = 1`, no change, exit 0.
+///
+/// With neither var files nor environment variables from the command,
+/// that is the job's files and then its vars and the command's `-var`s
+/// as one list of `-var`s: written so, such a load (a hook's) keeps the
+/// options, and the job-load cache keys, it had before the layer.
+fn planned(submitted: &LoadOptions, flags: &LoadOptions) -> LoadOptions {
+    let mut new = flags.clone();
+    new.var_files = submitted
+        .var_files
+        .iter()
+        .chain(&flags.var_files)
+        .cloned()
+        .collect();
+    if flags.var_files.is_empty() && flags.env_vars.is_empty() {
+        new.vars = submitted.vars.iter().chain(&flags.vars).cloned().collect();
+        return new;
+    }
+    new.submitted = crate::jobspec::Submitted {
+        var_files: submitted.var_files.len(),
+        vars: submitted.vars.clone(),
+    };
+    new
+}
+
 /// The job of `known` a closed load of `text` with `opts` gave.
 pub(super) fn known_with<'j>(
     opts: &LoadOptions,
@@ -134,8 +162,9 @@ pub(super) struct Versions {
 /// The running jobs' files, by path below the project root.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RunningOptions {
-    /// The project root on disk, as written and with links followed (a
-    /// world on disk; none for one read from git or compiled in).
+    /// The project root on disk, as written and with links followed: a
+    /// world's on disk, or the working tree's copy of one read from git
+    /// (none outside a repository).
     disk_roots: Vec<PathBuf>,
     /// The project root relative to the repository (or to the embedded
     /// files), for files read from git: from the world's own path when it
@@ -143,6 +172,13 @@ pub(super) struct RunningOptions {
     in_repo: Option<PathBuf>,
     /// Normalised project-relative path, and the options to load it with.
     entries: Vec<(PathBuf, Versions)>,
+}
+
+/// A project root on disk as written and with links followed.
+fn disk_roots(root: &Path) -> Vec<PathBuf> {
+    let mut roots = vec![crate::vfs::normalize(root)];
+    roots.extend(std::fs::canonicalize(root).ok());
+    roots
 }
 
 impl RunningOptions {
@@ -155,14 +191,25 @@ impl RunningOptions {
             .map(|(p, o)| (crate::vfs::normalize(&p), o))
             .collect();
         if !root.is_absolute() {
+            let in_repo = crate::vfs::normalize(root);
+            // A world read from git is the current folder's repository's
+            // (cli::common::resolve_world_at), and a command may read the
+            // running files from its working tree all the same: `check
+            // --base REF` and `plan --changed --base REF` without `--head`
+            // take the head's files from disk (R17-43: they loaded with
+            // the command's flags alone, `--head` with the job's own).
+            let disk_roots = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| crate::git::repo_root(&cwd))
+                .map(|repo| disk_roots(&repo.join(&in_repo)))
+                .unwrap_or_default();
             return RunningOptions {
-                disk_roots: Vec::new(),
-                in_repo: Some(crate::vfs::normalize(root)),
+                disk_roots,
+                in_repo: Some(in_repo),
                 entries,
             };
         }
-        let mut disk_roots = vec![crate::vfs::normalize(root)];
-        disk_roots.extend(std::fs::canonicalize(root).ok());
+        let disk_roots = disk_roots(root);
         // A world on disk whose running files a command reads from git
         // (`HEAD` for the running version): their paths are the repository's.
         let in_repo = crate::git::repo_root(root).and_then(|repo| {
@@ -238,6 +285,58 @@ mod tests {
         Versions {
             new: running.clone(),
             running,
+        }
+    }
+
+    /// [`planned`]'s order, every source against every other: each
+    /// source sets `n` to its rank (1: the job's var file, 2: its `var`,
+    /// 3: the command's NOMAD_VAR_n, 4: its var file, 5: its `-var`), and
+    /// the group's count is the highest rank given (the default 0 when
+    /// none is).
+    #[test]
+    fn the_commands_every_source_is_on_top_of_the_running_jobs_every_one() {
+        let job = "variable \"n\" {\n  type    = number\n  default = 0\n}\njob \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = var.n\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx\"\n      }\n    }\n  }\n}\n";
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("j.nomad", job);
+        mem.insert("running.hcl", "n = 1\n");
+        mem.insert("command.hcl", "n = 4\n");
+        let n = |v: &str| vec![("n".to_string(), v.to_string())];
+        for given in 0u8..32 {
+            let has = |rank: u8| given & (1 << (rank - 1)) != 0;
+            let mut submitted = LoadOptions {
+                version: NomadVersion::CURRENT,
+                ..LoadOptions::default()
+            };
+            let mut flags = submitted.clone();
+            if has(1) {
+                submitted.var_files.push("running.hcl".into());
+            }
+            if has(2) {
+                submitted.vars = n("2");
+            }
+            if has(3) {
+                flags.env_vars = n("3");
+            }
+            if has(4) {
+                flags.var_files.push("command.hcl".into());
+            }
+            if has(5) {
+                flags.vars = n("5");
+            }
+            let parsed =
+                crate::jobspec::load(&mem, Path::new("j.nomad"), &planned(&submitted, &flags));
+            let count = parsed
+                .job
+                .as_ref()
+                .and_then(|j| j.groups.first())
+                .map(|g| g.count);
+            let top = (1..=5).rev().find(|r| has(*r)).unwrap_or(0);
+            assert_eq!(
+                count,
+                Some(i64::from(top)),
+                "sources {given:05b}: {:?}",
+                parsed.diags
+            );
         }
     }
 

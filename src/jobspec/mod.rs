@@ -132,7 +132,7 @@ pub use model::*;
 pub use regexp_unknown::{regexp_unknown, RegexpUnknown};
 pub use validate_job::max_count_error;
 pub use validate_workload::{service_identity_errors, ServiceIdentityError};
-pub use var_flags::{nomad_var_env, parse_var_flags};
+pub use var_flags::{nomad_var_env, parse_var_flags, Submitted};
 pub use warnings::{nomad_warnings, vault_identity_warnings};
 
 use std::path::{Path, PathBuf};
@@ -153,6 +153,10 @@ pub struct LoadOptions {
     /// environment's order (jobspec2 reports their refusals in it). The CLI
     /// fills this from the process environment; tests pass their own.
     pub env_vars: Vec<(String, String)>,
+    /// A running job's own inputs (cluster.hcl's `running_job`), read
+    /// before every one of the above ([`Submitted`]); none for a load of
+    /// the command line's alone.
+    pub submitted: Submitted,
     /// Version whose defaults are applied (0.9 has no default update stanza...).
     pub version: NomadVersion,
     /// Filesystem functions refuse paths outside this directory.

@@ -42,6 +42,7 @@ impl LoadOptions {
             vars,
             var_files: var_files.to_vec(),
             env_vars: nomad_var_env(std::env::vars_os()),
+            submitted: Submitted::default(),
             version,
             repo_root,
             // Where the command line's `nomad` runs (`--nomad-dir`, else
@@ -75,6 +76,23 @@ pub fn parse_var_flags(args: &[String]) -> (Vec<(String, String)>, Diags) {
         }
     }
     (vars, warnings)
+}
+
+/// The inputs a running job was submitted with (cluster.hcl's
+/// `running_job`), beneath the command's own when the new version of its
+/// file is loaded: the job's `var_file`s are the first `var_files` of
+/// [`LoadOptions::var_files`] (every file is read in that one list, so a
+/// var file's refusal is said as for any), and its `var`s are `vars`. The
+/// order of the whole is the job loader's rule (`job_loader::running`);
+/// jobspec2 (types.variables.go collectInputVariableValues) has no such
+/// layer: one `nomad job run` reads only its own environment, files and
+/// flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submitted {
+    /// How many of the leading `var_files` are the running job's own.
+    pub var_files: usize,
+    /// Its `var` values, in order (later wins).
+    pub vars: Vec<(String, String)>,
 }
 
 /// `NOMAD_VAR_<name>=value` entries of an environment, in its order (as

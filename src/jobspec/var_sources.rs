@@ -1,6 +1,7 @@
 //! The values given to declared variables, in jobspec2's order
 //! (types.variables.go collectInputVariableValues): `NOMAD_VAR_*`, then
-//! each `-var-file`, then the `-var` flags, later winning; each converted
+//! each `-var-file`, then the `-var` flags, later winning (beneath them
+//! all, a running job's own inputs: [`super::Submitted`]); each converted
 //! to the variable's type, and what Nomad refuses collected as it words
 //! it (var_file_values.rs [`RefusedValues`]).
 
@@ -80,9 +81,19 @@ pub(super) fn gather(
             touched: Vec::new(),
         },
     };
+    // A running job's own inputs first, as its submission read them
+    // (files, then `var`), so the command's every source is on top of
+    // them ([`super::Submitted`]); a refusal among them stops the rest as
+    // it would stop that submission.
+    let mut files = files;
+    let own = files.split_off(opts.submitted.var_files.min(files.len()));
+    if s.var_files(files, diags) {
+        return s.given;
+    }
+    s.flags(&opts.submitted.vars, diags);
     s.environment(diags);
-    if !s.var_files(files, diags) {
-        s.flags(diags);
+    if !s.var_files(own, diags) {
+        s.flags(&opts.vars, diags);
     }
     s.given
 }
@@ -305,9 +316,9 @@ impl Sources<'_, '_> {
         false
     }
 
-    fn flags(&mut self, diags: &mut Diags) {
-        let (opts, mut refused) = (self.opts, 0);
-        for (k, v) in &opts.vars {
+    fn flags(&mut self, vars: &[(String, String)], diags: &mut Diags) {
+        let mut refused = 0;
+        for (k, v) in vars {
             refused += usize::from(!self.flag(k, v, false, diags));
         }
         // jobspec2 ranges over the -var values as a Go map.

@@ -127,13 +127,13 @@ pub fn replaced_job_stopped(path: &str, namespace: &str, id: &str) -> Assumption
 
 /// The assumption of a plan whose world runs `path`, a `running` entry
 /// other than the planned file, as the working tree has it although it
-/// differs from git `HEAD` ([`crate::world::work_tree::edited_running`]):
-/// the edit is taken as submitted, which the cluster may not have seen.
+/// differs from git `HEAD`, in its text or in an input it reads
+/// ([`crate::world::work_tree::edited_running`]): the edit is taken as submitted, which the cluster may not have seen.
 pub fn running_from_work_tree(path: &str) -> Assumption {
     Assumption {
         setting: Setting::RunningFromWorkTree(path.to_string()),
         line: format!(
-            "planned as if the working tree's {path}, listed in `running`, were submitted: it differs from git HEAD, and the cluster runs the version last submitted (`nomad job run`), which Nomad plans against; if that is HEAD's, plan with --base HEAD, or commit the file once submitted"
+            "planned as if the working tree's {path}, listed in `running`, were submitted: it differs from git HEAD (the file, or a file, var file or fileset member it reads), and the cluster runs the version last submitted (`nomad job run`), which Nomad plans against; if that is HEAD's, plan with --base HEAD, or commit the file once submitted"
         ),
     }
 }

@@ -22,9 +22,11 @@ use crate::vfs::Vfs;
 /// planned or checked ones, whose running version is HEAD's already).
 /// Nothing for a world not read from a working tree, a project outside
 /// git or without a commit, and a file HEAD does not hold (there is no
-/// other version to have submitted). A file whose text is HEAD's is the
-/// same job; one whose text differs is loaded at HEAD, with the variables
-/// the world gives it, and compared, so a comment edit is not said.
+/// other version to have submitted). A file whose text is HEAD's and whose
+/// load read nothing else is the same job; any other is loaded at HEAD
+/// (its `file()` inputs and var files too), with the variables the world
+/// gives it, and compared, so a comment edit is not said and an edit of
+/// an input alone is.
 pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
     if !matches!(world.origin, WorldOrigin::Dir(_)) || world.running.is_empty() {
         return Vec::new();
@@ -55,7 +57,11 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
             continue;
         };
         let rel = rel.as_path();
-        if differs(&head, &disk, rel, || {
+        // A load that read nothing but its text (a `file()`, fileset
+        // member or var file is read from the working tree like the job
+        // file, R17-44) is HEAD's job when the text is HEAD's.
+        let closed = r.job.closed.0.is_some();
+        if differs(&head, &disk, rel, closed, || {
             let old = r.vars.loader(world).job(&head, rel).ok()?;
             Some(r.vars.as_registered(old) != r.job)
         }) {
@@ -66,19 +72,21 @@ pub fn edited_running(world: &World, skip: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Whether the file at `rel` in `head` (and in `disk`) defines another
-/// job: not when HEAD does not hold it or holds the same text; else
-/// `compare`'s answer (a version that no longer loads is a difference).
+/// job: not when HEAD does not hold it, or holds the same text and the
+/// working tree's load read nothing else (`closed`); else `compare`'s
+/// answer (a version that no longer loads is a difference).
 fn differs(
     head: &crate::git::LazyGitVfs,
     disk: &crate::vfs::DiskVfs,
     rel: &Path,
+    closed: bool,
     compare: impl FnOnce() -> Option<bool>,
 ) -> bool {
     let Ok(committed) = head.read(rel) else {
         return false;
     };
     match disk.read(rel) {
-        Ok(now) if *now.text == *committed.text => false,
+        Ok(now) if closed && *now.text == *committed.text => false,
         _ => compare().unwrap_or(true),
     }
 }

@@ -291,6 +291,11 @@ pub fn flat(s: &str) -> String {
 /// Run the binary in `dir` without colours; panics if it cannot start or
 /// was killed.
 pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
+    run_in_env(dir, &[], args)
+}
+
+/// [`run_in`] with the environment variables `env` set.
+pub fn run_in_env(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Out {
     let o = std::process::Command::new(bin())
         .args(args)
         .current_dir(dir)
@@ -299,6 +304,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Out {
         .env_remove("NOMAD_NAMESPACE")
         .env_remove("NOMAD_REGION")
         .env_remove("VAULT_TOKEN")
+        .envs(env.iter().copied())
         .output()
         .expect("run the binary");
     Out {
