@@ -166,7 +166,10 @@ fn hcl1_before_1_0_keeps_its_float64s() {
 #[test]
 fn var_files_and_flags_with_a_long_number_are_cannot_tell() {
     let head = "variable \"id\" {\n  type = number\n}\n";
-    let old = job(head, "        ID = var.id\n");
+    // The running version takes the world's variables, never the
+    // command's (R17-10): it was submitted with a short id.
+    let running = "variable \"id\" {\n  type    = number\n  default = 9876543210\n}\n";
+    let old = job(running, "        ID = var.id\n");
     let new = job(head, "        ID = var.id\n        B = \"b\"\n");
     // Nomad 1.0.0's CLI reads no var file (from 1.0.1).
     for v in ["1.0.1", "1.6.0", "2.0.5"] {

@@ -226,7 +226,22 @@ fn a_live_allocation_in_an_unlisted_namespace_cannot_be_told() {
     a["ClientStatus"] = json!("complete");
     d.put(
         "import/allocations.json",
-        &serde_json::Value::Array(vec![mine, a]).to_string(),
+        &serde_json::Value::Array(vec![mine, a.clone()]).to_string(),
+    );
+    let o = common::batch::plan(&d, "web2.nomad");
+    assert!(
+        !o.stderr.contains("import::unknown-namespace"),
+        "{}",
+        o.stderr
+    );
+    // Told to stop, still running on its client: `TerminalStatus()` counts
+    // the desired status (structs/alloc.go v2.0.5:358-362), so its job can
+    // be dead and its namespace deleted (rv17 3).
+    a["ClientStatus"] = json!("running");
+    a["DesiredStatus"] = json!("stop");
+    d.put(
+        "import/allocations.json",
+        &serde_json::Value::Array(vec![a]).to_string(),
     );
     let o = common::batch::plan(&d, "web2.nomad");
     assert!(
