@@ -33,6 +33,7 @@ mod check_fail_closed;
 mod check_github_escapes;
 mod check_hidden_job;
 mod check_not_got;
+mod check_quota_blocks;
 mod check_root_cause;
 mod check_rules;
 mod check_sarif;
