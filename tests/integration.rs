@@ -28,6 +28,7 @@ mod check_base_worktree;
 mod check_cannot_tell;
 mod check_config;
 mod check_corpus;
+mod check_count_zero_placed;
 mod check_demo;
 mod check_fail_closed;
 mod check_github_escapes;

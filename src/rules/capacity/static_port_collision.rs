@@ -46,7 +46,7 @@ impl Rule for StaticPortCollision {
         let Some(job) = ctx.job() else { return };
         let pools = eligible_in(ctx, job);
         let version = ctx.world.nomad_version;
-        for g in &job.groups {
+        for g in super::placed_groups(job) {
             // Each static port, and whether it is a group network's (only
             // those are assigned per address, and may ignore collisions).
             let group = g.networks.iter().map(|n| (n, true));
