@@ -22,6 +22,7 @@ mod architecture;
 mod changeset_agree;
 mod check_added_suppression;
 mod check_added_suppression_gate;
+mod check_admission_warnings;
 mod check_backslash_names;
 mod check_base_marked;
 mod check_base_worktree;
