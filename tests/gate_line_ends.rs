@@ -51,7 +51,10 @@ fn a_heredoc_job_a_checkout_writes_with_crlf_is_not_judged_by_its_lf_blob() {
     // (how a checkout writes them may have changed): all pass here but
     // the demo's own error, monitoring's quota hit (NP304).
     assert!(text.contains("1 error,"), "{text}");
-    assert!(text.contains("monitoring.nomad:2:5: NP304 [error]"), "{text}");
+    assert!(
+        text.contains("monitoring.nomad:2:5: NP304 [error]"),
+        "{text}"
+    );
     assert!(text.contains("in 3 files"), "{text}");
 }
 
