@@ -31,6 +31,7 @@ mod no_job;
 mod range;
 mod readers;
 mod replaced;
+mod scope;
 mod tracked_inputs;
 mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};

@@ -10,13 +10,18 @@ use crate::common;
 
 use common::TempDir;
 
-/// Four allocations of 1000 MB take the demo's `default` quota past its
-/// memory limit: NP304, a warning unless something raises it.
-const OVER_QUOTA: &str = "job \"q\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 4\n    task \"t\" {\n      driver = \"exec\"\n      config {\n        command = \"/bin/true\"\n      }\n      resources {\n        cpu    = 100\n        memory = 1000\n      }\n    }\n  }\n}\n";
+/// A service job's `stagger`: NP105, a warning unless something raises it
+/// (it used to be the demo quota's NP304, an error since R17-51).
+const WARNED: &str = "job \"q\" {\n  datacenters = [\"dc1\"]\n  update {\n    stagger = \"10s\"\n  }\n  group \"g\" {\n    count = 1\n    task \"t\" {\n      driver = \"exec\"\n      config {\n        command = \"/bin/true\"\n      }\n      resources {\n        cpu    = 100\n        memory = 100\n      }\n    }\n  }\n}\n";
 
-const IGNORE: &str = "# preflight:ignore NP304 ok\n";
-const IGNORE_FILE: &str = "# preflight:ignore-file NP304 fine\n";
-const RAISE: &str = "lint {\n  rule \"NP304\" {\n    severity = \"error\"\n  }\n}\n";
+const IGNORE: &str = "# preflight:ignore NP105 ok\n";
+/// [`WARNED`] with [`IGNORE`] alone on the line before the finding's.
+fn ignored() -> String {
+    WARNED.replace("    stagger", &format!("    {IGNORE}    stagger"))
+}
+
+const IGNORE_FILE: &str = "# preflight:ignore-file NP105 fine\n";
+const RAISE: &str = "lint {\n  rule \"NP105\" {\n    severity = \"error\"\n  }\n}\n";
 
 /// The demo world committed (with `config` as `.nomad-preflight.hcl`).
 fn repo(name: &str, config: Option<&str>) -> TempDir {
@@ -69,21 +74,21 @@ fn has(found: &[(String, String)], code: &str, sev: &str) -> bool {
 fn refused(got: (Option<i32>, Vec<(String, String)>), sev: &str) {
     let (code, found) = got;
     assert_eq!(code, Some(1), "{found:?}");
-    assert!(has(&found, "NP304", sev), "{found:?}");
+    assert!(has(&found, "NP105", sev), "{found:?}");
     assert!(has(&found, "NP002", "error"), "{found:?}");
 }
 
 #[test]
 fn config_severity_error_with_an_added_ignore_in_the_working_tree() {
     let d = repo("cfg-wt", Some(RAISE));
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &ignored());
     refused(check(&d, &["--base", "HEAD"]), "error");
 }
 
 #[test]
 fn config_severity_error_with_an_added_ignore_file_between_commits() {
     let d = repo("cfg-head", Some(RAISE));
-    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{WARNED}"));
     commit(&d, "q, silenced");
     refused(check(&d, &["--base", "HEAD~1", "--head", "HEAD"]), "error");
     refused(check(&d, &["--base", "HEAD~1"]), "error");
@@ -92,7 +97,7 @@ fn config_severity_error_with_an_added_ignore_file_between_commits() {
 #[test]
 fn deny_warnings_with_an_added_ignore_file() {
     let d = repo("deny-file", None);
-    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{WARNED}"));
     refused(
         check(&d, &["--base", "HEAD", "--deny", "warnings"]),
         "warning",
@@ -110,7 +115,7 @@ fn deny_warnings_with_an_added_ignore_file() {
 #[test]
 fn deny_warnings_with_an_added_ignore() {
     let d = repo("deny-line", None);
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &ignored());
     commit(&d, "q, silenced");
     refused(
         check(&d, &["--base", "HEAD~1", "--deny", "warnings"]),
@@ -123,7 +128,7 @@ fn deny_warnings_with_an_added_ignore() {
 #[test]
 fn an_added_comment_still_silences_a_warning_that_fails_nothing() {
     let d = repo("warn", None);
-    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &format!("{IGNORE_FILE}{WARNED}"));
     let (code, found) = check(&d, &["--base", "HEAD"]);
     assert_eq!(code, Some(0), "{found:?}");
     assert!(found.is_empty(), "{found:?}");
@@ -141,14 +146,14 @@ fn a_config_that_lowers_the_finding_lets_an_added_comment_silence_it() {
     .unwrap();
     let d = repo(
         "lowered",
-        Some("lint {\n  rule \"NP304\" {\n    severity = \"warning\"\n  }\n}\n"),
+        Some("lint {\n  rule \"NP105\" {\n    severity = \"warning\"\n  }\n}\n"),
     );
     d.put(
         "rules/policy.hcl",
-        &format!("{policy}\nrule \"NP304\" {{\n  severity = \"error\"\n}}\n"),
+        &format!("{policy}\nrule \"NP105\" {{\n  severity = \"error\"\n}}\n"),
     );
-    commit(&d, "policy raises NP304, the configuration lowers it");
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    commit(&d, "policy raises NP105, the configuration lowers it");
+    d.put("jobs/q.nomad", &ignored());
     let (code, found) = check(&d, &["--base", "HEAD"]);
     assert_eq!(code, Some(0), "{found:?}");
     assert!(found.is_empty(), "{found:?}");
@@ -169,10 +174,10 @@ fn policy_raise_with_an_added_ignore() {
     let d = repo("policy", None);
     d.put(
         "rules/policy.hcl",
-        &format!("{policy}\nrule \"NP304\" {{\n  severity = \"error\"\n}}\n"),
+        &format!("{policy}\nrule \"NP105\" {{\n  severity = \"error\"\n}}\n"),
     );
-    commit(&d, "policy raises NP304");
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    commit(&d, "policy raises NP105");
+    d.put("jobs/q.nomad", &ignored());
     refused(check(&d, &["--base", "HEAD"]), "error");
 }
 
@@ -181,10 +186,10 @@ fn policy_raise_with_an_added_ignore() {
 #[test]
 fn a_config_edited_by_the_change_cannot_silence_it() {
     let d = repo("cfg-edit", Some(RAISE));
-    d.put("jobs/q.nomad", OVER_QUOTA);
+    d.put("jobs/q.nomad", WARNED);
     d.put(
         ".nomad-preflight.hcl",
-        "lint {\n  ignore = [\"NP304\"]\n}\n",
+        "lint {\n  ignore = [\"NP105\"]\n}\n",
     );
     refused(check(&d, &["--base", "HEAD"]), "error");
 }
@@ -197,9 +202,9 @@ fn a_config_edit_and_an_added_comment_together() {
     let d = repo("cfg-edit-comment", Some(RAISE));
     d.put(
         ".nomad-preflight.hcl",
-        "lint {\n  ignore = [\"NP304\"]\n}\n",
+        "lint {\n  ignore = [\"NP105\"]\n}\n",
     );
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &ignored());
     refused(check(&d, &["--base", "HEAD"]), "error");
 }
 
@@ -208,7 +213,7 @@ fn a_config_edit_and_an_added_comment_together() {
 #[test]
 fn staged_trusts_the_committer() {
     let d = repo("staged", Some(RAISE));
-    d.put("jobs/q.nomad", &format!("{IGNORE}{OVER_QUOTA}"));
+    d.put("jobs/q.nomad", &ignored());
     common::git(&d.0, &["add", "-A"]);
     for args in [&["--staged"][..], &["--staged", "--deny", "warnings"]] {
         let (code, found) = check(&d, args);
@@ -216,9 +221,9 @@ fn staged_trusts_the_committer() {
         assert!(found.is_empty(), "{args:?} {found:?}");
     }
     // Without the comment the staged file fails: the comment did silence it.
-    d.put("jobs/q.nomad", OVER_QUOTA);
+    d.put("jobs/q.nomad", WARNED);
     common::git(&d.0, &["add", "-A"]);
     let (code, found) = check(&d, &["--staged"]);
     assert_eq!(code, Some(1), "{found:?}");
-    assert!(has(&found, "NP304", "error"), "{found:?}");
+    assert!(has(&found, "NP105", "error"), "{found:?}");
 }

@@ -51,8 +51,10 @@ fn the_demo_files_report_exactly_the_quota_hit_and_true_hygiene_findings() {
     ]
     .map(|(f, c, l)| (f.to_string(), c.to_string(), l));
     assert_eq!(got, want);
-    // Warnings and advice only: the default threshold passes.
-    assert_eq!(code, 0);
+    // The quota hit is an error (R17-51): Nomad blocks the evaluation as
+    // for capacity, so the gate fails until the job moves namespace.
+    assert_eq!(code, 1);
+    assert_eq!(doc["findings"][0]["severity"], "error");
     let np304 = &doc["findings"][0];
     assert!(np304["message"]
         .as_str()
@@ -74,12 +76,12 @@ fn piped_output_is_one_line_per_finding() {
     let (stdout, _, _) = check(&["jobs"]);
     assert_eq!(
         stdout,
-        "jobs/monitoring.nomad:2:5: NP304 [warning] Quota limit hit \"default\": 1 allocation(s) of group \"foundation\" would not be placed (cpu exhausted (3500 needed > 3000 limit))\n\
+        "jobs/monitoring.nomad:2:5: NP304 [error] Quota limit hit \"default\": 1 allocation(s) of group \"foundation\" would not be placed (cpu exhausted (3500 needed > 3000 limit))\n\
          jobs/monitoring.nomad:15:5: NP105 [warning] `stagger = \"10s\"` has no effect on service jobs\n\
          jobs/monitoring.nomad:37:9: NP101 [warning] image \"fluent/fluentd\" of task \"fluentd\" has no tag\n\
          jobs/sockshop.nomad:2:5: NP221 [advice] planned as if every hand-written client reaches Consul and Vault and has the CNI plugins: the job's placement reads ${attr.vault.version}, which a client reports only when it does (state them in each `client` block's `attributes`, `\"vault.version\" = \"\"` for none)\n\
          jobs/sockshop.nomad:11:5: NP105 [warning] `stagger = \"10s\"` has no effect on service jobs\n\
-         0 errors, 4 warnings, 1 advice in 3 files\n"
+         1 error, 3 warnings, 1 advice in 3 files\n"
     );
     let (quiet, _, code) = check(&["--quiet", "--ignore", "NP105,NP304,NP221", "jobs"]);
     assert_eq!(
@@ -97,7 +99,8 @@ fn piped_output_is_one_line_per_finding() {
 #[test]
 fn statistics_follow_the_report_in_a_stable_order() {
     let (stdout, _, code) = check(&["--statistics", "jobs"]);
-    assert_eq!(code, 0);
+    // NP304 is an error (R17-51).
+    assert_eq!(code, 1);
     let tail: Vec<&str> = stdout.lines().rev().take(4).collect();
     assert_eq!(
         tail,

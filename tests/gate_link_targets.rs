@@ -196,7 +196,8 @@ fn a_world_read_through_linked_folders_loads_from_git_as_on_disk() {
     let text = output_text(&o);
     assert!(!text.contains("missing-job-file"), "{text}");
     assert!(!text.contains("unknown-quota"), "{text}");
-    assert_eq!(o.status.code(), Some(0), "{text}");
+    // The quota hit is an error (NP304, R17-51): the quota was read.
+    assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(text.contains(hit), "{text}");
     git(&d.0, &["commit", "-qm", "big"]);
     let o = d.run(&["plan", "--changed", "--base", "HEAD~1", "--head", "HEAD"]);

@@ -121,9 +121,12 @@ fn memory_beyond_the_quota_blocks_the_commit_with_a_located_message() {
     );
     assert!(!s.contains("NP301 [error]"), "{s}");
 
-    // Staged back to a value that fits: the commit goes through.
+    // Staged back to a value that fits: the commit goes through. The cpu
+    // too: the demo's quota leaves 1000 MHz, and a quota hit (NP304) is
+    // an error as Nomad blocks the evaluation (R17-51).
     assert!(repo.git(&["add", "jobs/monitoring.nomad"]).status.success());
     repo.set("jobs/monitoring.nomad", "memory = 3072", "memory = 3000");
+    repo.set("jobs/monitoring.nomad", "cpu    = 2000", "cpu    = 1000");
     assert!(repo.git(&["add", "jobs/monitoring.nomad"]).status.success());
     let out = repo.git(&["commit", "-qm", "a little less memory"]);
     assert!(out.status.success(), "{}", text(&out));

@@ -88,7 +88,7 @@ fn quota_world(tag: &str) -> TempDir {
     d
 }
 
-/// `check` fails the job with NP207 (an error), beside NP304's warning,
+/// `check` fails the job with NP207 (an error), beside NP304's error,
 /// and says NP304's share in the quota's words.
 #[test]
 fn check_fails_a_quota_limited_group_the_applier_rejects() {
@@ -100,7 +100,7 @@ fn check_fails_a_quota_limited_group_the_applier_rejects() {
         text.contains("NP207 [error] group \"g\" is planned as allocated, but `nomad job run` of this plan is rejected by Nomad's plan applier on node \"c-1\""),
         "{text}"
     );
-    assert!(text.contains("NP304 [warning]"), "{text}");
+    assert!(text.contains("NP304 [error]"), "{text}");
 }
 
 /// NP304's sampled share says the quota refuses the group, not that the

@@ -157,7 +157,9 @@ fn check_gives_the_odds_the_quota_refuses_the_job() {
     let d = project("system-quota-order-check", "0.9.3", 600, BASE);
     let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
     let out = stdout(&o);
-    assert!(out.contains("NP304 [warning]"), "{out}");
+    assert!(out.contains("NP304 [error]"), "{out}");
+    // An error as NP207's (R17-51): the default threshold fails it.
+    assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(out.contains("other evaluations sampled"), "{out}");
     let o = d.run(&[
         "check",
@@ -208,8 +210,8 @@ fn only_the_winner_is_drawn_when_every_order_prints_the_same() {
     }
     let o = d.run(&["check", "--no-cache", "jobs/agent.nomad"]);
     let out = stdout(&o);
-    // The quota failure is certain: a warning without odds.
-    assert!(out.contains("NP304 [warning] Quota limit hit"), "{out}");
+    // The quota failure is certain: an error (as NP207's) without odds.
+    assert!(out.contains("NP304 [error] Quota limit hit"), "{out}");
     assert!(!out.contains("other evaluations sampled"), "{out}");
 }
 

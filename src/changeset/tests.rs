@@ -7,7 +7,7 @@ fn job_text(id: &str) -> String {
     format!("job \"{id}\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n    }}\n  }}\n}}\n")
 }
 
-fn set(changes: Vec<Change>) -> ChangeSet {
+pub(super) fn set(changes: Vec<Change>) -> ChangeSet {
     ChangeSet {
         range: Range::new(PathBuf::from("/repo"), true, None, None),
         changes,

@@ -316,13 +316,17 @@ pub fn check_change_set(
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
+    // Named paths choose the files reported; each is judged after the whole
+    // change's earlier steps (R17-52: b.nomad without a.nomad staged too).
+    let whole = set.whole();
     let (loaded, skipped) = load_files(
         vfs,
-        &set.candidates(),
+        &whole.candidates(),
         loader,
         judge.threads,
         crate::changeset::unreadable,
     );
+    let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()
         .map(|(p, l)| {
@@ -333,8 +337,9 @@ pub fn check_change_set(
             (p.clone(), v)
         })
         .collect();
-    let steps = set.steps(&new, base, loader, None, &judge.world.running);
-    let results = one_per_path(judge_steps(loaded, &steps, judge));
+    let steps = whole.steps(&new, base, loader, None, &judge.world.running);
+    let mut results = one_per_path(judge_steps(loaded, &steps, judge));
+    results.retain(|r| set.reports(&r.path));
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }

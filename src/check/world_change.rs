@@ -38,7 +38,10 @@ pub fn gate(
     let crate::world::WorldOrigin::Dir(dir) = &base.origin else {
         return Ok(None);
     };
-    let (changed, deleted) = (set.changed(), set.deleted());
+    // The whole change, whatever paths were named: they choose what is
+    // reported, not the world each file is judged in (R17-52).
+    let whole = set.whole();
+    let (changed, deleted) = (whole.changed(), whole.deleted());
     if dir.is_absolute() || !touches_world(base, dir, &changed, &deleted) {
         return Ok(None);
     }

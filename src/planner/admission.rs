@@ -31,7 +31,7 @@
 pub use super::admission_namespace::node_pools;
 use super::admission_namespace::{go_quote_list, namespace_refusal, pool_exists};
 pub use super::admission_unsent::{api_error, RefusedBy};
-pub use super::admission_warnings::{warnings, warnings_text};
+pub use super::admission_warnings::{memory_max_ignored, warnings, warnings_text};
 use crate::cluster::State;
 use crate::gotext::{go_quote, multierror};
 use crate::jobspec::Job;

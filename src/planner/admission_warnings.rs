@@ -25,16 +25,32 @@ pub fn warnings(world: &World, job: &Job) -> Vec<String> {
             .into_iter()
             .map(|l| l.text),
     );
-    if version.at_least(1, 1, 0) && !world.scheduler.memory_oversubscription {
-        for g in &job.groups {
-            for t in &g.tasks {
-                if t.resources.memory_max_mb != 0 {
-                    out.push(format!("Memory oversubscription is not enabled; Task \"{}.{}\" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.", g.name, t.name));
-                }
-            }
-        }
-    }
+    out.extend(
+        memory_max_ignored(world, job)
+            .into_iter()
+            .map(|(_, text)| text),
+    );
     out
+}
+
+/// The memory oversubscription validator's warnings (1.1+), one per task
+/// with `memory_max` while the scheduler configuration keeps
+/// oversubscription off (nomad/job_endpoint_hooks.go v1.7.7:496-520
+/// `memoryOversubscriptionValidate`), each with its task, for `check` to
+/// locate.
+pub fn memory_max_ignored<'j>(
+    world: &World,
+    job: &'j Job,
+) -> Vec<(&'j crate::jobspec::Task, String)> {
+    if !world.nomad_version.at_least(1, 1, 0) || world.scheduler.memory_oversubscription {
+        return Vec::new();
+    }
+    job.groups
+        .iter()
+        .flat_map(|g| g.tasks.iter().map(move |t| (g, t)))
+        .filter(|(_, t)| t.resources.memory_max_mb != 0)
+        .map(|(g, t)| (t, format!("Memory oversubscription is not enabled; Task \"{}.{}\" memory_max value will be ignored. Update the Scheduler Configuration to allow oversubscription.", g.name, t.name)))
+        .collect()
 }
 
 /// `helper.MergeMultierrorWarnings`: the list as one text (empty for none).

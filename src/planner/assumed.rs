@@ -39,6 +39,10 @@ pub enum Setting {
     /// or failed to place for room: `nomad operator scheduler set-config`
     /// changes it on a running cluster.
     SchedulerPreemption,
+    /// A written world's `scheduler { memory_oversubscription }` left to
+    /// Nomad's default (off) where the job sets `memory_max`: Nomad then
+    /// warns the value is ignored, and ignores it (R17-53).
+    MemoryOversubscription,
     /// `plan --changed`: a job whose file now defines another job (its ID
     /// or namespace edited) is stopped before the later plans, as a
     /// pipeline model; `nomad job run` never stops it (Job.Register
@@ -71,6 +75,7 @@ impl Setting {
             Setting::ClientFingerprints => "client_fingerprints",
             Setting::ClientPlatform => "client_platform",
             Setting::SchedulerPreemption => "scheduler_preemption",
+            Setting::MemoryOversubscription => "memory_oversubscription",
             Setting::ReplacedJobStopped => "replaced_job_stopped",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
             Setting::RunningFromHead(_) => "running_from_head",
@@ -103,6 +108,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
     out.extend(scheduler_preemption(world, admitted, result));
+    out.extend(memory_oversubscription(world, admitted));
     let read = unstated_reads(world, admitted);
     out.extend(fingerprints(&read));
     out.extend(platform(world, &read));
@@ -319,14 +325,25 @@ fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> O
         return None;
     }
     let on = world.preemption_enabled(t);
-    // `nomad operator scheduler get-config`/`set-config` came in 1.4.0
-    // (command/operator_scheduler_*.go); before, only the HTTP API.
-    let (change, show) = if v.at_least(1, 4, 0) {
+    let (change, show) = set_config(v, &format!("-preempt-{flag}-scheduler={}", !on));
+    Some(Assumption {
+        setting: Setting::SchedulerPreemption,
+        line: format!(
+            "planned with Nomad's default preemption setting for {} jobs ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `scheduler {{ preemption {{ {flag} = {} }} }}` in rules/cluster.hcl; {show})",
+            t.as_str(),
+            if on { "on" } else { "off" },
+            on,
+        ),
+    })
+}
+
+/// How an operator changes a scheduler setting (`flag` of `set-config`)
+/// and reads it: `nomad operator scheduler get-config`/`set-config` came
+/// in 1.4.0 (command/operator_scheduler_*.go); before, only the HTTP API.
+fn set_config(v: crate::version::NomadVersion, flag: &str) -> (String, &'static str) {
+    if v.at_least(1, 4, 0) {
         (
-            format!(
-                "`nomad operator scheduler set-config -preempt-{flag}-scheduler={}`",
-                !on
-            ),
+            format!("`nomad operator scheduler set-config {flag}`"),
             "`nomad operator scheduler get-config` shows it",
         )
     } else {
@@ -335,14 +352,35 @@ fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> O
                 .to_string(),
             "`GET /v1/operator/scheduler/configuration` shows it",
         )
-    };
+    }
+}
+
+/// A written world that leaves memory oversubscription to Nomad's default
+/// (off) while the job sets `memory_max` (1.1+): the servers then warn
+/// that the value is ignored (nomad/job_endpoint_hooks.go v1.7.7:496-520
+/// `memoryOversubscriptionValidate`) and the plan ignores it; a cluster
+/// where an operator turned it on plans otherwise and prints no warning.
+fn memory_oversubscription(world: &World, admitted: &Job) -> Option<Assumption> {
+    let v = world.nomad_version;
+    let asks = admitted
+        .groups
+        .iter()
+        .flat_map(|g| &g.tasks)
+        .any(|t| t.resources.memory_max_mb != 0);
+    if !asks
+        || !v.at_least(1, 1, 0)
+        || matches!(world.origin, WorldOrigin::Import(_))
+        || world.scheduler.spans.written("memory_oversubscription")
+    {
+        return None;
+    }
+    let on = world.scheduler.memory_oversubscription;
+    let (change, show) = set_config(v, &format!("-memory-oversubscription={}", !on));
     Some(Assumption {
-        setting: Setting::SchedulerPreemption,
+        setting: Setting::MemoryOversubscription,
         line: format!(
-            "planned with Nomad's default preemption setting for {} jobs ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `scheduler {{ preemption {{ {flag} = {} }} }}` in rules/cluster.hcl; {show})",
-            t.as_str(),
+            "planned with Nomad's default memory oversubscription setting ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `scheduler {{ memory_oversubscription = {on} }}` in rules/cluster.hcl; {show})",
             if on { "on" } else { "off" },
-            on,
         ),
     })
 }

@@ -92,6 +92,7 @@ pub const CODES: &[FrontEndCode] = &[
     warning("jobspec::deprecated", "A deprecated setting Nomad warns about and ignores", "Nomad accepts the job and lists the setting under `Job Warnings:`: task `iops` (0.9), task-level `network` (0.12, from Nomad 1.0), group network `mbits` (0.12, from 1.0), template `vault_grace` (0.11), and `cron` in favour of `crons` (1.6.2). The setting has no effect: remove it or write its replacement."),
     warning("jobspec::identity", "A workload identity Nomad warns about", "From Nomad 1.7 the servers warn about identities without an audience or with several, named identities without a `ttl`, `env = true` without `change_mode = \"restart\"`, an identity named `vault_*` on a task without a `vault` block, and (1.7 to 1.9) Vault `policies` beside a Vault identity. The job runs, but the identity is less safe than it should be or the setting is ignored."),
     warning("jobspec::shutdown-delay", "A service without a shutdown delay", "From Nomad 2.0.1 the servers warn when a group's services would be deregistered at the same moment their task is killed (no `shutdown_delay` on the group, the referenced task, or the Connect sidecar task): traffic still routed to the task fails while it stops. Set `shutdown_delay`."),
+    warning("jobspec::admission", "A warning Nomad's servers return for this cluster's settings", "Beside the file's own warnings, Nomad's job endpoint warns about the job on this cluster (`Job Warnings:`): a task's `memory_max` while the scheduler keeps memory oversubscription off (1.1+: the value is ignored, the task gets its `memory` alone), and from 1.7 to 1.9 a job using Consul without workload identities on servers that deprecate the token flow. The job runs as the warning says. Where the world does not state the setting, NP221 says the plan assumed Nomad's default. Turn the setting on (and state it in the world's `scheduler` block) or remove what it warns of."),
     warning("jobspec::auto-promote", "auto_promote set in some groups with canaries but not all", "Nomad promotes a deployment automatically only when every group with canaries sets `auto_promote = true`; with a mix it warns and waits for a manual promotion. Set auto_promote the same in every group with canaries."),
     warning("jobspec::hcl1-skipped", "A block Nomad's parser skips before 1.0", "Before 1.0 Nomad's HCL1 job parser reads `constraint`, `affinity` and `spread` blocks only without a label, and `group`, `task` and multiregion `region` blocks only with one: `constraint \"c\" { ... }` or `group { ... }` is skipped without a word. A labelled block it reads as one object (`restart`, `update`, `resources`, ...) is skipped beside an unlabelled one, and alone makes the parser panic. Remove or add the label."),
     warning("jobspec::template-path", "A template source outside the task directory", "Nomad warns (and, with the default client settings, refuses at run time) template sources outside the allocation directory. Keep template sources under local/ or use `data`."),
@@ -163,7 +164,9 @@ mod tests {
             .into_iter()
             .chain(walkdir::WalkDir::new(
                 root.join("src/render/decode_order.rs"),
-            ));
+            ))
+            // The servers' warnings for the world's settings (R17-53).
+            .chain(walkdir::WalkDir::new(root.join("src/rules/admission.rs")));
         for e in files.flatten() {
             if e.path().extension().is_none_or(|x| x != "rs") {
                 continue;

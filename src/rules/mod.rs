@@ -14,6 +14,7 @@ use std::path::Path;
 use crate::diag::{Diag, Severity};
 use crate::world::{RuleLevel, World};
 
+mod admission;
 pub mod capacity;
 pub mod config;
 mod context;
@@ -238,10 +239,14 @@ pub fn check_job(ctx: &RuleContext<'_>, path: &Path) -> Vec<Finding> {
     // The front end's warnings take part like rule findings: the policy may
     // set their level, and suppressions and path ignores apply. Its errors
     // are Nomad's refusals and stay out of reach (the caller reports them).
+    // With them, the servers' warnings for the world's settings (`plan`'s
+    // `Job Warnings:` in full).
+    let admitted = admission::warnings(ctx);
     let mut findings: Vec<Finding> = ctx
         .parsed
         .diags
         .iter()
+        .chain(&admitted)
         .filter(|d| d.severity < Severity::Error && frontend::find(&d.code).is_some())
         .filter_map(|d| match policy.rules.get(&d.code) {
             Some(RuleLevel::Off) => None,

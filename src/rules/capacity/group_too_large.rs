@@ -43,7 +43,7 @@ impl Rule for GroupTooLarge {
         let Some((job, pools)) = job_and_pools(ctx) else {
             return; // NP206 reports a job no pool can take
         };
-        for g in &job.groups {
+        for g in super::placed_groups(job) {
             // The allocation exactly as the scheduler sizes it, and the
             // scheduler's own fit test on an empty client of each pool.
             let res = task_group_resources(g, ctx.world.nomad_version);

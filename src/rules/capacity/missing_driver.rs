@@ -57,7 +57,7 @@ impl Rule for MissingDriver {
         known.sort_unstable();
         known.dedup();
         let version = ctx.world.nomad_version;
-        for g in &job.groups {
+        for g in super::placed_groups(job) {
             let whole = pools.iter().any(|p| has_drivers(g, &p.node));
             let chance: Vec<&PoolNode<'_>> = pools
                 .iter()

@@ -76,6 +76,16 @@ pub fn eligible_pools<'w>(world: &'w World, job: &Job) -> Vec<PoolNode<'w>> {
         .collect()
 }
 
+/// The groups a plan places allocations of, which are all a rule saying
+/// "cannot be placed" may judge. Nomad places `count` allocations of a
+/// group (scheduler/reconcile.go v1.7.7:834, `existing < group.Count`; per
+/// node for system jobs, scheduler/system_util.go v1.7.7:27), so a group
+/// of count 0 is neither placed nor refused: its plan says "All tasks
+/// successfully allocated." (NP205 says it runs nothing).
+pub fn placed_groups(job: &Job) -> impl Iterator<Item = &crate::jobspec::TaskGroup> {
+    job.groups.iter().filter(|g| g.count != 0)
+}
+
 fn eligible(world: &World, job: &Job, p: &PoolNode<'_>) -> bool {
     schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node)
 }

@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// does not state it, where the plan rests on it: the servers' identity
     /// settings (1.7+) or `job_default_priority` (1.5+) without a `server`
     /// block, no Sentinel policy in a Nomad Enterprise world without
-    /// `sentinel`, and the Consul, Vault and CNI attributes a hand-written
+    /// `sentinel`, the scheduler's preemption and memory oversubscription
+    /// settings, and the Consul, Vault and CNI attributes a hand-written
     /// client pool does not state but the job's placement reads.
     ///
     /// ## Why is this bad?
@@ -56,6 +57,9 @@ impl Rule for PlanAssumed {
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
                 Setting::ClientPlatform => "the clients' platform assumed",
                 Setting::SchedulerPreemption => "the scheduler's default preemption assumed",
+                Setting::MemoryOversubscription => {
+                    "the scheduler's default memory oversubscription assumed"
+                }
                 Setting::ReplacedJobStopped => "a replaced job assumed stopped",
                 Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
                 Setting::RunningFromHead(_) => "a running file that does not load run as committed",

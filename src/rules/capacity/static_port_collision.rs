@@ -5,29 +5,33 @@ use crate::scheduler::address_ports::address_refuses;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Flags a static port used twice in one task group (group networks and
-    /// legacy task networks together), and a static port that every client
-    /// in the job's datacenters reserves for itself: client-wide
-    /// (`reserved { reserved_ports }`), or, for a group port, on every
-    /// address of its host network (`host_network { reserved_ports }`, as
-    /// the scheduler's `AssignPorts` looks them up at the world's release).
-    /// A group port with `ignore_collision` (1.9+) collides with nothing.
+    /// Flags a static port that every client in the job's datacenters
+    /// reserves for itself: client-wide (`reserved { reserved_ports }`),
+    /// or, for a group port, on every address of its host network
+    /// (`host_network { reserved_ports }`, as the scheduler's `AssignPorts`
+    /// looks them up at the world's release). A group port with
+    /// `ignore_collision` (1.9+) collides with nothing. A static port used
+    /// twice in one task group (group networks and legacy task networks
+    /// together) is flagged too where the release's validation lets it
+    /// through; where it does not (`Static port 8080 already reserved by
+    /// ...`, nomad/structs/structs.go `validateNetworks`), the file is
+    /// refused first and `jobspec::duplicate` reports it.
     ///
     /// ## Why is this bad?
-    /// All tasks of an allocation share the node's ports: two static ports
-    /// with the same number can never be placed together, and a port the
-    /// clients reserve is exhausted on every node ("reserved port collision").
+    /// All tasks of an allocation share the node's ports: a port the
+    /// clients reserve is exhausted on every node ("reserved port
+    /// collision"), so the group cannot be placed.
     ///
     /// ## Example
     /// ```hcl
+    /// # every client in dc1 reserves port 22 (the world: reserved { ports = "22" })
     /// network {
-    ///   port "http"  { static = 8080 }
-    ///   port "admin" { static = 8080 }
+    ///   port "ssh" { static = 22 }
     /// }
     /// ```
     ///
     /// ## Use instead
-    /// Give each port its own number, or use dynamic ports with `to`.
+    /// Pick a port the clients do not reserve, or use dynamic ports with `to`.
     pub struct StaticPortCollision {
         code: "NP204",
         name: "static-port-collision",
@@ -46,7 +50,7 @@ impl Rule for StaticPortCollision {
         let Some(job) = ctx.job() else { return };
         let pools = eligible_in(ctx, job);
         let version = ctx.world.nomad_version;
-        for g in &job.groups {
+        for g in super::placed_groups(job) {
             // Each static port, and whether it is a group network's (only
             // those are assigned per address, and may ignore collisions).
             let group = g.networks.iter().map(|n| (n, true));

@@ -200,9 +200,9 @@ fn rejected_by_applier(
     for name in &plan.rejected_groups() {
         // A group the scheduler also failed to place is said by that
         // finding (an NP207 error); this one is about what it did place.
-        // A quota failure is only NP304's warning, so a group whose one
-        // failure is the quota's still needs this error: the applier
-        // rejects the node plan whatever the quota says.
+        // A quota failure is NP304's, about the allocations the quota
+        // refuses; what the scheduler did place of the group and the
+        // applier rejects still needs this error, a different fact.
         if plan
             .failed_tg_allocs
             .get(name)

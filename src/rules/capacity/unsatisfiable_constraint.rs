@@ -48,7 +48,7 @@ impl Rule for UnsatisfiableConstraint {
         };
         let version = ctx.world.nomad_version;
         let mut reported: Vec<&Constraint> = Vec::new();
-        for g in &job.groups {
+        for g in super::placed_groups(job) {
             let all: Vec<&Constraint> = job
                 .constraints
                 .iter()

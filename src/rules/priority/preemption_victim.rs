@@ -5,9 +5,9 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// For a planned change (a job file whose job differs from the version
-    /// that runs, or a new job), plans it against the cluster as it will be
-    /// once the files checked before it are submitted, and names every
-    /// task group of another job its placement would preempt. Which
+    /// that runs, or a new job), plans it against the cluster the world
+    /// runs and names every task group of another job its placement would
+    /// preempt. Which
     /// allocations Nomad evicts depends on its node shuffle, so the world is
     /// replayed under 100 other shuffles and the message says how often
     /// the eviction happens. A written world's running jobs are placed by
@@ -18,6 +18,13 @@ crate::declare_rule! {
     /// are). The finding points at the count or resource
     /// lines that grew. A victim in a protected job or namespace (policy
     /// `protected`) is an error; any other victim is a warning.
+    ///
+    /// Files named on the command line (`check a.nomad b.nomad`) are each
+    /// planned alone against that cluster, as `nomad job plan` of each
+    /// would be. A change set (`--staged`, `--base`) is planned in
+    /// submission order: each file against the cluster as it will be once
+    /// the change's earlier files are submitted and its deleted jobs
+    /// stopped.
     ///
     /// ## Why is this bad?
     /// In the demo, scaling `carts` to 3 evicts the monitoring job (priority

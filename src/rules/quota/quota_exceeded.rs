@@ -13,7 +13,11 @@ crate::declare_rule! {
     /// ## Why is this bad?
     /// This is the demo's monitoring job: the plan prints
     /// `Quota limit hit "default"` and the evaluation blocks until something
-    /// else in the quota stops.
+    /// else in the quota stops. Nomad blocks it exactly as it blocks a job
+    /// that lacks capacity (scheduler/generic_sched.go v1.7.7:213,235:
+    /// `CreateBlockedEval` with `QuotaLimitReached`), so this is an error
+    /// as NP207 is: a gate must not pass a job Nomad fails to place. NP207
+    /// leaves quota failures to this rule, so each group is reported once.
     ///
     /// ## Example
     /// ```hcl
@@ -27,7 +31,7 @@ crate::declare_rule! {
     pub struct QuotaExceeded {
         code: "NP304",
         name: "quota-exceeded",
-        severity: Warning,
+        severity: Error,
         summary: "The job plus what already runs exceeds the quota",
         needs: Simulation,
     }
