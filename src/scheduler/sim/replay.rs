@@ -10,6 +10,7 @@ use crate::cluster::{Allocation, JobRecord, JobStatus, State};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::scheduler::generic::JobHistory;
+use crate::world::model::JobIndexes;
 use crate::world::World;
 
 /// The world's `running` jobs, each shared (see [`Simulation::replay`]).
@@ -41,6 +42,35 @@ pub fn running_jobs(world: &World) -> Vec<std::sync::Arc<Job>> {
 /// dozen allocations) touches a few hundred KB, where zeroing whole huge
 /// pages cost more than its small faults.
 const BIG_STATE: u64 = 1_000;
+
+/// A registered job's record at its saved indexes `ix`; a job saved
+/// without them takes the index after `index`, as a registration would.
+/// Its submit time is the cluster's own date when it reported one, else
+/// simulated seconds, one per index.
+pub(super) fn record_at(
+    job: std::sync::Arc<Job>,
+    mut ix: JobIndexes,
+    index: u64,
+    status: JobStatus,
+) -> JobRecord {
+    if ix.job_modify_index == 0 {
+        let next = index + 1;
+        (ix.create_index, ix.modify_index, ix.job_modify_index) = (next, next, next);
+    }
+    JobRecord {
+        job,
+        version: ix.version,
+        create_index: ix.create_index,
+        modify_index: ix.modify_index,
+        job_modify_index: ix.job_modify_index,
+        submit_time: ix.submit_time.map_or_else(
+            || i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
+            crate::cluster::sim_seconds,
+        ),
+        status,
+        unfinished_eval: ix.unfinished_eval,
+    }
+}
 
 impl Simulation {
     /// [`Simulation::new`] from a shared world and its `running` jobs (as
@@ -176,34 +206,20 @@ impl Simulation {
             }
         };
         let key = (job.namespace.clone(), job.id.clone());
-        let mut ix = pinned.versions.get(&key).copied().unwrap_or_default();
-        if ix.job_modify_index == 0 {
-            let next = self.state.index + 1;
-            ix.create_index = next;
-            ix.modify_index = next;
-            ix.job_modify_index = next;
-        }
+        let ix = pinned.versions.get(&key).copied().unwrap_or_default();
+        // Its status is derived below, once its allocations are in.
+        let record = record_at(job.clone(), ix, self.state.index, JobStatus::Pending);
+        let ix = JobIndexes {
+            create_index: record.create_index,
+            modify_index: record.modify_index,
+            job_modify_index: record.job_modify_index,
+            ..ix
+        };
         let mut top = self
             .state
             .index
             .max(ix.modify_index)
             .max(ix.job_modify_index);
-        let record = JobRecord {
-            job: job.clone(),
-            version: ix.version,
-            create_index: ix.create_index,
-            modify_index: ix.modify_index,
-            job_modify_index: ix.job_modify_index,
-            // The cluster's own date when it reported one; else simulated
-            // seconds, one per index.
-            submit_time: ix.submit_time.map_or_else(
-                || i64::try_from(ix.job_modify_index).unwrap_or(i64::MAX),
-                crate::cluster::sim_seconds,
-            ),
-            // Derived below, once its allocations are in.
-            status: JobStatus::Pending,
-            unfinished_eval: ix.unfinished_eval,
-        };
         self.job_versions
             .insert((key.0.clone(), key.1.clone(), ix.version), job.clone());
         self.state.jobs.insert(key.clone(), record);
