@@ -438,20 +438,20 @@ fn changed_text(
     for (e, _) in judged {
         // A file name is input: a newline in it must not start a line of
         // its own (a forged `==>` header in a CI log).
+        // So is every other path the header names: the file a rename came
+        // from, the input it reads, the files planned before it (R18-B-2).
         let path = crate::escape::one_line(&e.path.display().to_string());
+        let change = crate::escape::one_line(&e.change.to_string());
         let after = if e.after.is_empty() {
             String::new()
         } else {
-            format!(", after {}", e.after.join(", "))
+            format!(", after {}", crate::escape::one_line(&e.after.join(", ")))
         };
         let header = match (&e.outcome, e.is_stop()) {
             (changed::Outcome::Plan(p), true) => {
-                format!(
-                    "==> {path} ({}: stop job {:?}{after})\n",
-                    e.change, p.job.id
-                )
+                format!("==> {path} ({change}: stop job {:?}{after})\n", p.job.id)
             }
-            _ => format!("==> {path} ({}{after})\n", e.change),
+            _ => format!("==> {path} ({change}{after})\n"),
         };
         out.push_str(&header);
         match &e.outcome {
