@@ -442,7 +442,9 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          under Nomad 2.0.5. **diffed**: the change shows in Nomad's own diff objects;\n\
          **not in Nomad's diff**: modelled, but `diff.go` has no object for it (a\n\
          spread, the group update's `stagger`), so the plan marks the job, group or\n\
-         task edited and says so on stderr and in JSON; **unmodelled**: it shows only\n\
+         task edited and says so on stderr and in JSON (the exit code stays Nomad's:\n\
+         a job whose only change is at job level has Nomad's diff `Type` None, so\n\
+         `nomad job plan` exits 0 from 1.5.0); **unmodelled**: it shows only\n\
          as \"changed but not modelled\"; **refused**: the edited file no longer\n\
          validates; **restates defaults**: the removed block held what Nomad's\n\
          canonicalisation fills in (the canonical job is unchanged and everything\n\

@@ -173,6 +173,25 @@ impl JobDiff {
         self.task_groups.iter().find(|g| g.name == name)
     }
 
+    /// The `Type` Nomad's own `Job.Diff` gives (nomad/structs/diff.go
+    /// v2.0.5 Job.Diff: Edited only when a field, object or group diff
+    /// shows a change). [`JobDiff::ty`] is also Edited for a change none of
+    /// Nomad's objects shows, so an edit never plans as "no change"; but
+    /// `nomad job plan`'s exit code reads Nomad's type (redteam R18-A1).
+    /// A change in an argument we do not model may be one Nomad shows, so
+    /// it keeps Edited.
+    pub fn nomad_type(&self) -> DiffType {
+        let shown = self.fields.iter().any(|f| f.ty != DiffType::None)
+            || self.objects.iter().any(|o| o.ty != DiffType::None)
+            || self.task_groups.iter().any(|g| g.ty != DiffType::None)
+            || self.unmodelled.iter().any(|u| u.unknown);
+        if self.ty == DiffType::Edited && !shown {
+            DiffType::None
+        } else {
+            self.ty
+        }
+    }
+
     /// Did a task's unmodelled part change?
     pub fn task_unmodelled(&self, group: &str, task: &str) -> bool {
         self.unmodelled

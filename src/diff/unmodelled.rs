@@ -23,6 +23,11 @@ pub struct UnmodelledChange {
     /// the versions differ in a modelled field that Nomad's diff does not
     /// show (a job-level `spread`, for one).
     pub fields: Vec<FieldDiff>,
+    /// Some of `fields` are arguments the typed model does not hold, so
+    /// whether Nomad's own diff shows them is not known; otherwise every
+    /// change here is one Nomad's diff at this version has no object for.
+    #[serde(skip)]
+    pub unknown: bool,
 }
 
 impl UnmodelledChange {
@@ -135,35 +140,39 @@ fn stored(j: &js::Job, v: crate::version::NomadVersion) -> js::Job {
 /// diff shows nothing.
 pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledChange> {
     let mut out = Vec::new();
-    let mut push = |group: Option<&str>, task: Option<&str>, fields: Vec<FieldDiff>| {
-        out.push(UnmodelledChange {
-            group: group.map(str::to_string),
-            task: task.map(str::to_string),
-            fields,
-        })
-    };
+    let mut push =
+        |group: Option<&str>, task: Option<&str>, fields: Vec<FieldDiff>, unknown: bool| {
+            out.push(UnmodelledChange {
+                group: group.map(str::to_string),
+                task: task.map(str::to_string),
+                fields,
+                unknown,
+            })
+        };
     let d = Dialect::new(diff.version);
     let mut fields = field_changes(&old.unmodelled, &new.unmodelled);
+    let unknown = !fields.is_empty();
     fields.extend(unshown(&unshown_job(old, d), &unshown_job(new, d)));
     sort_fields(&mut fields);
     let job_shows = shows(&diff.fields, &diff.objects)
         || diff.task_groups.iter().any(|g| g.ty != DiffType::None);
     if !fields.is_empty() || (stored(old, diff.version) != stored(new, diff.version) && !job_shows)
     {
-        push(None, None, fields);
+        push(None, None, fields, unknown);
     }
     for ng in &new.groups {
         let (Some(og), Some(gd)) = (old.group(&ng.name), diff.group(&ng.name)) else {
             continue;
         };
         let mut fields = field_changes(&og.unmodelled, &ng.unmodelled);
+        let unknown = !fields.is_empty();
         fields.extend(unshown(&unshown_group(og, d), &unshown_group(ng, d)));
         sort_fields(&mut fields);
         let group_shows =
             shows(&gd.fields, &gd.objects) || gd.tasks.iter().any(|t| t.ty != DiffType::None);
         let same = crate::structs::spec_changed::same_group(og, ng, diff.version);
         if !fields.is_empty() || (!same && !group_shows) {
-            push(Some(&ng.name), None, fields);
+            push(Some(&ng.name), None, fields, unknown);
         }
         for nt in &ng.tasks {
             let (Some(ot), Some(td)) = (
@@ -173,6 +182,7 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
                 continue;
             };
             let mut fields = field_changes(&ot.unmodelled, &nt.unmodelled);
+            let unknown = !fields.is_empty();
             fields.extend(unshown(&unshown_task(ot, d), &unshown_task(nt, d)));
             sort_fields(&mut fields);
             // The restart policy copied from the group shows on the group.
@@ -184,7 +194,7 @@ pub fn changes(old: &js::Job, new: &js::Job, diff: &JobDiff) -> Vec<UnmodelledCh
                 bare(ot) != bare(nt)
             };
             if !fields.is_empty() || (!shows(&td.fields, &td.objects) && differs()) {
-                push(Some(&ng.name), Some(&nt.name), fields);
+                push(Some(&ng.name), Some(&nt.name), fields, unknown);
             }
         }
     }
