@@ -13,7 +13,9 @@ crate::declare_rule! {
     /// ## Why is this bad?
     /// All tasks of a group run on one client, and Nomad filters every node
     /// that lacks any of them with "missing drivers"; the group is never
-    /// placed and `nomad job plan` reports a placement failure.
+    /// placed and `nomad job plan` reports a placement failure. A system
+    /// or sysbatch job's plan before 1.2.0 drops the clients it filters
+    /// without a word and reports success: a warning then.
     ///
     /// From 0.8.0 through 0.9.5 Nomad's driver check answers at the first
     /// of the group's drivers Go's map order yields (fixed in 0.9.6): a
@@ -57,6 +59,7 @@ impl Rule for MissingDriver {
         known.sort_unstable();
         known.dedup();
         let version = ctx.world.nomad_version;
+        let start = out.len();
         for g in super::placed_groups(job) {
             let whole = pools.iter().any(|p| has_drivers(g, &p.node));
             let chance: Vec<&PoolNode<'_>> = pools
@@ -96,6 +99,7 @@ impl Rule for MissingDriver {
                 out.push(split_drivers(ctx, g, &pools));
             }
         }
+        super::silent_plan(job, version, true, &mut out[start..]);
     }
 }
 

@@ -86,6 +86,55 @@ pub fn placed_groups(job: &Job) -> impl Iterator<Item = &crate::jobspec::TaskGro
     job.groups.iter().filter(|g| g.count != 0)
 }
 
+/// A per-node job's plan says nothing of the clients it cannot use, where
+/// a service or batch job's plan reports the group unplaced:
+/// - with no ready client in its datacenters and node pool a system or
+///   sysbatch job has nothing to place, at every release
+///   (scheduler/system_sched.go v0.9.3:106 readyNodesInDCs,
+///   scheduler_system.go v2.0.5:133 readyNodesInDCsAndPool), so `nomad job
+///   plan` prints "All tasks successfully allocated." and exits 0;
+/// - before 1.2.0 the clients its drivers or constraints filter are dropped
+///   the same way ("Filtered nodes are not reported to users",
+///   system_sched.go v1.1.0:296-308); from 1.2.0 a group every node filters
+///   fails (scheduler_system.go v1.2.0:334-341 mergeNodeFiltered).
+///
+/// Such a finding is a warning: the job runs nowhere, but the plan, and
+/// so `check`, passes it (redteam R18-C2/C3: `check` and `plan` disagreed).
+fn plan_silent_on(job: &Job, version: crate::version::NomadVersion, filtered: bool) -> bool {
+    use crate::jobspec::JobType;
+    matches!(job.job_type, JobType::System | JobType::Sysbatch)
+        && (!filtered || !version.at_least(1, 2, 0))
+}
+
+/// [`plan_silent_on`]: `found` (a rule's findings on `job`, of clients
+/// its scope leaves out, or, `filtered`, its drivers or constraints
+/// filter) become warnings that say why the plan passes the job.
+pub fn silent_plan(
+    job: &Job,
+    version: crate::version::NomadVersion,
+    filtered: bool,
+    found: &mut [crate::rules::Finding],
+) {
+    if !plan_silent_on(job, version, filtered) {
+        return;
+    }
+    let why = if filtered {
+        format!(
+            "the {} job runs on none of them, and Nomad {version}'s plan drops the clients it filters without a word (reported from 1.2.0), so it says \"All tasks successfully allocated.\"",
+            job.job_type.as_str()
+        )
+    } else {
+        format!(
+            "the {} job runs nowhere, and its plan places nothing and says \"All tasks successfully allocated.\"",
+            job.job_type.as_str()
+        )
+    };
+    for f in found.iter_mut() {
+        *f = f.clone().with_severity(crate::diag::Severity::Warning);
+        f.message = format!("{}: {why}", f.message);
+    }
+}
+
 fn eligible(world: &World, job: &Job, p: &PoolNode<'_>) -> bool {
     schedulable(&p.node) && in_job_scope(world.nomad_version, job, &p.node)
 }

@@ -13,7 +13,10 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// Nothing is evaluated: the plan fails every group with
-    /// "No nodes were eligible for evaluation".
+    /// "No nodes were eligible for evaluation". A system or sysbatch job
+    /// places one allocation per eligible client, so with none its plan
+    /// places nothing and reports success: a warning then, as the job
+    /// runs nowhere.
     ///
     /// ## Example
     /// ```hcl
@@ -61,25 +64,28 @@ impl Rule for NoClientInDatacenter {
             .collect();
         dcs.sort();
         dcs.dedup();
-        out.push(
-            ctx.finding(
+        let message = if pools {
+            format!(
+                "no client is in datacenters {:?} and node pool \"{}\"",
+                job.datacenters, job.node_pool
+            )
+        } else {
+            format!("no client is in datacenters {:?}", job.datacenters)
+        };
+        let f = ctx
+            .finding(
                 &Self::META,
                 job.spans
                     .get("datacenters")
                     .or(job.spans.get("node_pool"))
                     .or(job.spans.label),
                 "matches no client",
-                if pools {
-                    format!(
-                        "no client is in datacenters {:?} and node pool \"{}\"",
-                        job.datacenters, job.node_pool
-                    )
-                } else {
-                    format!("no client is in datacenters {:?}", job.datacenters)
-                },
+                message,
             )
-            .help(hint(ctx.world.nomad_version, job, &dcs)),
-        );
+            .help(hint(ctx.world.nomad_version, job, &dcs));
+        let start = out.len();
+        out.push(f);
+        super::silent_plan(job, ctx.world.nomad_version, false, &mut out[start..]);
     }
 }
 

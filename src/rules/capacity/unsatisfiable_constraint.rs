@@ -16,7 +16,9 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// Nomad filters every node and the group never places; the plan only
-    /// says "N nodes excluded by filter".
+    /// says "N nodes excluded by filter". A system job's plan before 1.2.0
+    /// says nothing of the nodes it filters and reports success: a warning
+    /// then.
     ///
     /// ## Example
     /// ```hcl
@@ -47,6 +49,7 @@ impl Rule for UnsatisfiableConstraint {
             return; // NP206 reports a job no pool can take
         };
         let version = ctx.world.nomad_version;
+        let start = out.len();
         let mut reported: Vec<&Constraint> = Vec::new();
         for g in super::placed_groups(job) {
             let all: Vec<&Constraint> = job
@@ -97,6 +100,7 @@ impl Rule for UnsatisfiableConstraint {
                 );
             }
         }
+        super::silent_plan(job, version, true, &mut out[start..]);
     }
 }
 

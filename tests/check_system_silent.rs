@@ -1,0 +1,112 @@
+//! A system or sysbatch job places one allocation per eligible client, and
+//! its plan says nothing of the clients it cannot use where a service
+//! job's plan reports the group unplaced: with no client in its
+//! datacenters it places nothing (system_sched.go v0.9.3:106,
+//! scheduler_system.go v2.0.5:133), and before 1.2.0 the clients its
+//! drivers or constraints filter are dropped without a word
+//! (system_sched.go v1.1.0:296-308; mergeNodeFiltered from v1.2.0). So
+//! `nomad job plan` says "All tasks successfully allocated." and exits 0,
+//! and `check` made NP206/NP202/NP203 errors of it: the two commands
+//! disagreed on the same file and world (redteam R18-C2, R18-C3). They
+//! are warnings for such a job now; the job runs nowhere, and says so.
+
+use crate::common;
+
+const CLIENT: &str = "  cpu        = 4000\n  memory     = 4000\n  drivers    = [\"docker\"]\n  attributes = {\n    \"kernel.name\" = \"linux\"\n  }\n";
+
+fn job(ty: &str, dc: &str, task: &str) -> String {
+    format!(
+        "job \"agent\" {{\n  datacenters = [\"{dc}\"]\n  type        = \"{ty}\"\n  group \"g\" {{\n    task \"t\" {{\n{task}      config {{\n        image = \"busybox:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 100\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+const DOCKER: &str = "      driver = \"docker\"\n";
+const RAW_EXEC: &str = "      driver = \"raw_exec\"\n";
+const WINDOWS: &str = "      driver = \"docker\"\n      constraint {\n        attribute = \"${attr.kernel.name}\"\n        value     = \"windows\"\n      }\n";
+
+/// `check`'s exit code and (code, severity) of each finding, and whether
+/// `plan` printed success, with its exit code.
+fn run(tag: &str, version: &str, text: &str) -> (i32, Vec<(String, String)>, bool, i32, String) {
+    let d = common::one_client_project(tag, version, CLIENT, text);
+    let o = d.run(&["check", "--format", "json", "jobs/web.nomad"]);
+    let all = common::output_text(&o);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    let found = doc["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("severity"))
+        })
+        .collect();
+    let p = d.run(&["plan", "jobs/web.nomad"]);
+    let plan = common::output_text(&p);
+    let ok = plan.contains("All tasks successfully allocated.");
+    (
+        o.status.code().unwrap_or(-1),
+        found,
+        ok,
+        p.status.code().unwrap_or(-1),
+        format!("{all}\n--- plan:\n{plan}"),
+    )
+}
+
+fn has(found: &[(String, String)], code: &str, severity: &str) -> bool {
+    found.iter().any(|(c, s)| c == code && s == severity)
+}
+
+#[test]
+fn a_system_job_in_no_clients_datacenter_is_a_warning_as_its_plan_passes() {
+    for (ty, version) in [
+        ("system", "0.9.3"),
+        ("system", "1.6.0"),
+        ("system", "2.0.5"),
+        ("sysbatch", "2.0.5"),
+    ] {
+        let (code, found, ok, plan_code, text) = run(
+            &format!("sys-nodc-{ty}-{version}"),
+            version,
+            &job(ty, "dc2", DOCKER),
+        );
+        assert!(ok && plan_code == 0, "{ty} {version}: {text}");
+        assert!(has(&found, "NP206", "warning"), "{ty} {version}: {text}");
+        assert!(text.contains("runs nowhere"), "{ty} {version}: {text}");
+        assert_eq!(code, 0, "{ty} {version}: {text}");
+    }
+    // Guard: a service job's plan fails the group; NP206 stays an error.
+    let (code, found, ok, _, text) = run("svc-nodc", "2.0.5", &job("service", "dc2", DOCKER));
+    assert!(!ok, "{text}");
+    assert!(has(&found, "NP206", "error"), "{text}");
+    assert_eq!(code, 1, "{text}");
+}
+
+#[test]
+fn a_system_job_every_node_filters_is_a_warning_before_1_2() {
+    for (rule, task) in [("NP202", RAW_EXEC), ("NP203", WINDOWS)] {
+        for version in ["0.9.3", "1.1.0"] {
+            let (code, found, ok, plan_code, text) = run(
+                &format!("sys-filtered-{rule}-{version}"),
+                version,
+                &job("system", "dc1", task),
+            );
+            assert!(ok && plan_code == 0, "{rule} {version}: {text}");
+            assert!(has(&found, rule, "warning"), "{rule} {version}: {text}");
+            assert!(
+                !found.iter().any(|(_, s)| s == "error"),
+                "{rule} {version}: {text}"
+            );
+            assert_eq!(code, 0, "{rule} {version}: {text}");
+        }
+        // From 1.2.0 the plan reports the failure, and so does check.
+        let (code, found, ok, _, text) = run(
+            &format!("sys-filtered-{rule}-1.2.0"),
+            "1.2.0",
+            &job("system", "dc1", task),
+        );
+        assert!(!ok, "{rule}: {text}");
+        assert!(has(&found, rule, "error"), "{rule}: {text}");
+        assert_eq!(code, 1, "{rule}: {text}");
+    }
+}
