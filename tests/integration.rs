@@ -90,6 +90,7 @@ mod gate_job_files_by_text;
 mod gate_job_text_openings;
 mod gate_line_ends;
 mod gate_link_paths;
+mod gate_link_replaces_folder;
 mod gate_link_targets;
 mod gate_no_world;
 mod gate_sparse_index;
