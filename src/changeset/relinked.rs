@@ -16,6 +16,7 @@
 //! going round, is kept as a change whose new version is read, and that
 //! read refuses it with the path fence's reason, as every other read.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{ChangeSet, Reach};
@@ -57,23 +58,26 @@ impl ChangeSet {
 }
 
 /// The deleted (or renamed-away) paths that lie below a path the change
-/// gives new content, each with the first such path (the shortest: the
-/// link nearest the top), by their index in `changes`.
+/// gives new content, each with the first such path (the nearest the top:
+/// the link that replaced a folder), by their index in `changes`. Each
+/// removed path looks up its own folders, so a change of many files costs
+/// a lookup per folder level, not a comparison per pair.
 fn suspects(changes: &[Change]) -> Vec<(usize, PathBuf)> {
-    let mut fresh: Vec<&Path> = changes.iter().filter_map(Change::new_path).collect();
+    let fresh: HashSet<&Path> = changes.iter().filter_map(Change::new_path).collect();
     if fresh.is_empty() {
         return Vec::new();
     }
-    fresh.sort_by_key(|p| p.components().count());
     changes
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
             let gone = c.removed_path()?;
-            fresh
-                .iter()
-                .find(|n| **n != gone && gone.starts_with(n))
-                .map(|n| (i, n.to_path_buf()))
+            let mut above: Vec<&Path> = gone.ancestors().skip(1).collect();
+            above.reverse();
+            above
+                .into_iter()
+                .find(|a| !a.as_os_str().is_empty() && fresh.contains(a))
+                .map(|a| (i, a.to_path_buf()))
         })
         .collect()
 }
