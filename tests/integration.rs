@@ -139,6 +139,7 @@ mod hcl_syntax_errors;
 mod hcl_unicode;
 mod hclsyntax_sweep;
 mod hook_hcl1_ahead;
+mod hook_pre_push;
 mod hook_precommit;
 mod hook_text;
 mod import_address_ips;
