@@ -130,3 +130,23 @@ fn a_folder_replaced_by_a_link_out_of_the_project_is_refused() {
     }
     let _ = std::fs::remove_dir_all(&outside);
 }
+
+/// The same switch staged, not committed: the commit hook judges it too.
+#[test]
+fn a_folder_replaced_by_a_link_in_the_index_is_that_change() {
+    let d = switched("staged", 1, 8, "releases/v2");
+    git(&d.0, &["reset", "-q", "--soft", "main"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("NP207"), "{text}");
+    assert!(!text.contains("deleted-running-job"), "{text}");
+    let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("==> current/web.nomad (reads current, which changed)"),
+        "{text}"
+    );
+    assert!(text.contains("\"1\" => \"8\""), "{text}");
+}
