@@ -30,6 +30,7 @@ mod linked;
 mod no_job;
 mod range;
 mod readers;
+mod relinked;
 mod replaced;
 mod scope;
 mod tracked_inputs;
@@ -122,7 +123,7 @@ impl ChangeSet {
     pub fn read(range: Range) -> std::io::Result<ChangeSet> {
         let changes = range.changes()?;
         let ignored = range.ignored_jobs()?;
-        Ok(ChangeSet {
+        let mut set = ChangeSet {
             range,
             changes,
             ignored,
@@ -132,7 +133,10 @@ impl ChangeSet {
             readers: BTreeMap::new(),
             by_text: BTreeSet::new(),
             keep_excluded: false,
-        })
+        };
+        // A folder a link replaced still holds its files, read through it.
+        set.keep_relinked()?;
+        Ok(set)
     }
 
     /// Does the change touch a file whose name is no job file's? Only then

@@ -46,6 +46,11 @@ pub struct CheckArgs {
     /// commit time, else every job file of the working tree.
     #[arg(long, conflicts_with_all = ["staged", "base", "head", "paths"])]
     pub pre_commit: bool,
+    /// What git's pre-push hook runs (`hook install --pre-push`): every
+    /// ref git pushes to REMOTE (its lines on stdin), each judged against
+    /// what the remote holds.
+    #[arg(long, value_name = "REMOTE", conflicts_with_all = ["staged", "base", "head", "paths", "pre_commit"])]
+    pub pre_push: Option<String>,
     /// Run as a gate (the pre-commit hook's working-tree mode): with no
     /// world found, cannot tell rather than judge against the demo.
     #[arg(skip)]
@@ -133,6 +138,24 @@ fn loader(args: &CheckArgs, world: &World) -> JobLoader {
 /// cannot be loaded or simulated is an error (exit 2), never a run with the
 /// simulation rules quietly left out.
 pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
+    if let Some(remote) = &args.pre_push {
+        let mut one = args.clone();
+        one.pre_push = None;
+        one.gated = true;
+        if args.format != Format::Human {
+            let d = usage("--pre-push prints one report per pushed ref: human output only");
+            return stop(&one, &d.into(), color.stderr());
+        }
+        return super::pre_push::each(
+            remote,
+            |base, head| {
+                let mut at = one.clone();
+                (at.base, at.head) = (Some(base.to_string()), Some(head.to_string()));
+                main(&at, color)
+            },
+            |d| stop(&one, &d.clone().into(), color.stderr()),
+        );
+    }
     if args.pre_commit {
         let mode = match super::pre_commit::Mode::from_env().resolved() {
             Ok(mode) => mode,
@@ -144,6 +167,9 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
             Err(d) => return stop(args, &d.into(), color.stderr()),
         };
         if let Some(note) = mode.check_note() {
+            eprintln!("{note}");
+        }
+        if let Some(note) = super::pre_commit::push_note() {
             eprintln!("{note}");
         }
         let mut args = args.clone();

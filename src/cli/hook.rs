@@ -1,4 +1,6 @@
-//! `nomad-preflight hook install|uninstall`: a plain git pre-commit hook.
+//! `nomad-preflight hook install|uninstall`: a plain git pre-commit hook,
+//! or with `--pre-push` a pre-push hook that judges every ref a push sends
+//! ([`super::pre_push`]).
 
 use std::path::{Path, PathBuf};
 
@@ -18,9 +20,35 @@ pub enum HookCommand {
         /// Also run `plan --changed --staged` after `check --staged`.
         #[arg(long)]
         plan: bool,
+        /// Write .git/hooks/pre-push: every pushed ref judged against what
+        /// the remote holds (`check --pre-push`).
+        #[arg(long)]
+        pre_push: bool,
     },
     /// Remove the hook if nomad-preflight wrote it.
-    Uninstall,
+    Uninstall {
+        /// The pre-push hook.
+        #[arg(long)]
+        pre_push: bool,
+    },
+}
+
+/// Which git hook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    PreCommit,
+    /// Reads git's pushed refs on stdin, which every command of the
+    /// script must see: they are kept once and given to each.
+    PrePush,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::PreCommit => "pre-commit",
+            Kind::PrePush => "pre-push",
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -72,29 +100,60 @@ pub const SAVED_SUFFIX: &str = ".before-nomad-preflight";
 /// it as soon as the tool is installed) and fails closed when it is missing:
 /// a gate that silently lets everything through is worse than none.
 pub fn script(plan: bool) -> String {
-    script_with(plan, false)
+    script_with(Kind::PreCommit, plan, false)
 }
 
 /// The script, optionally running the user's set-aside hook first (with the
 /// same arguments and stdin; its failure stops the commit as before).
-fn script_with(plan: bool, chained: bool) -> String {
-    let mut s = format!("#!/bin/sh\n{MARKER}\n# Remove with `nomad-preflight hook uninstall`.\n");
+fn script_with(kind: Kind, plan: bool, chained: bool) -> String {
+    let (name, marker, uninstall, feed) = match kind {
+        Kind::PreCommit => ("pre-commit", MARKER, "", ""),
+        Kind::PrePush => (
+            "pre-push",
+            PUSH_MARKER,
+            " --pre-push",
+            "printf '%s\\n' \"$refs\" | ",
+        ),
+    };
+    let mut s = format!(
+        "#!/bin/sh\n{marker}\n# Remove with `nomad-preflight hook uninstall{uninstall}`.\n"
+    );
+    if kind == Kind::PrePush {
+        // git writes the pushed refs once; each command below reads them.
+        s.push_str("refs=$(cat)\n");
+    }
     if chained {
         s.push_str(&format!(
-            "# Your previous hook, kept as pre-commit{SAVED_SUFFIX}, runs first.\n\
-             \"$(dirname \"$0\")/pre-commit{SAVED_SUFFIX}\" \"$@\" || exit $?\n"
+            "# Your previous hook, kept as {name}{SAVED_SUFFIX}, runs first.\n\
+             {feed}\"$(dirname \"$0\")/{name}{SAVED_SUFFIX}\" \"$@\" || exit $?\n"
         ));
     }
-    s.push_str(
+    let what = match kind {
+        Kind::PreCommit => "commit",
+        Kind::PrePush => "push",
+    };
+    s.push_str(&format!(
         "if ! command -v nomad-preflight >/dev/null 2>&1; then\n\
-         \techo \"nomad-preflight: not found on PATH, so this commit is not checked and is refused.\" >&2\n\
+         \techo \"nomad-preflight: not found on PATH, so this {what} is not checked and is refused.\" >&2\n\
          \techo \"Install it from your copy of nomad-preflight (it is not published): cargo install --locked --path .\" >&2\n\
          \techo \"in a checkout, or cargo install --locked --git <URL of your clone> nomad-preflight (README, Install);\" >&2\n\
          \techo \"or put its directory on PATH;\" >&2\n\
-         \techo \"to commit once without the check: git commit --no-verify\" >&2\n\
+         \techo \"to {what} once without the check: git {what} --no-verify\" >&2\n\
          \texit 1\n\
-         fi\n",
-    );
+         fi\n"
+    ));
+    if kind == Kind::PrePush {
+        // --gate: as the commit hook's plan.
+        let check = format!("{feed}nomad-preflight check --pre-push \"$1\"");
+        if plan {
+            s.push_str(&format!(
+                "{check} || exit $?\n{feed}exec nomad-preflight plan --changed --pre-push \"$1\" --gate\n"
+            ));
+        } else {
+            s.push_str(&format!("{check}\n"));
+        }
+        return s;
+    }
     if plan {
         // --gate: changing allocations is the point of most commits; only
         // what the policy refuses blocks one.
@@ -107,9 +166,12 @@ fn script_with(plan: bool, chained: bool) -> String {
     s
 }
 
-fn hook_path(start: &Path) -> Result<PathBuf, HookError> {
+/// Marks our pre-push hook.
+pub const PUSH_MARKER: &str = "# nomad-preflight: managed pre-push hook";
+
+fn hook_path(start: &Path, kind: Kind) -> Result<PathBuf, HookError> {
     let root = crate::git::repo_root(start).ok_or(HookError::NotARepo)?;
-    Ok(crate::git::hooks_dir(&root)?.join("pre-commit"))
+    Ok(crate::git::hooks_dir(&root)?.join(kind.name()))
 }
 
 fn saved_path(path: &Path) -> PathBuf {
@@ -130,7 +192,7 @@ enum Existing {
     Foreign,
 }
 
-fn existing(path: &Path) -> std::io::Result<Existing> {
+fn existing(path: &Path, kind: Kind) -> std::io::Result<Existing> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::Nothing),
@@ -145,7 +207,7 @@ fn existing(path: &Path) -> std::io::Result<Existing> {
     let text = std::fs::read(path)?;
     for plan in [false, true] {
         for chained in [false, true] {
-            if text == script_with(plan, chained).as_bytes() {
+            if text == script_with(kind, plan, chained).as_bytes() {
                 return Ok(Existing::Ours { chained });
             }
         }
@@ -158,10 +220,8 @@ fn existing(path: &Path) -> std::io::Result<Existing> {
 /// temporary name cannot redirect the write.
 fn write_hook(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
-    let tmp = path.with_file_name(format!(
-        ".pre-commit.nomad-preflight.{}",
-        std::process::id()
-    ));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}.nomad-preflight.{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -183,11 +243,21 @@ fn write_hook(path: &Path, text: &str) -> std::io::Result<()> {
 /// beside ours and run first; a symbolic link is refused, or with `force`
 /// replaced itself (its target untouched).
 pub fn install(start: &Path, force: bool, plan: bool) -> Result<PathBuf, HookError> {
-    let path = hook_path(start)?;
+    install_kind(start, Kind::PreCommit, force, plan)
+}
+
+/// [`install`] of the hook `kind`.
+pub fn install_kind(
+    start: &Path,
+    kind: Kind,
+    force: bool,
+    plan: bool,
+) -> Result<PathBuf, HookError> {
+    let path = hook_path(start, kind)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let chained = match existing(&path)? {
+    let chained = match existing(&path, kind)? {
         Existing::Nothing => false,
         Existing::Ours { chained } => chained,
         Existing::Symlink if force => {
@@ -205,15 +275,20 @@ pub fn install(start: &Path, force: bool, plan: bool) -> Result<PathBuf, HookErr
         }
         Existing::Foreign => return Err(HookError::Foreign(path)),
     };
-    write_hook(&path, &script_with(plan, chained))?;
+    write_hook(&path, &script_with(kind, plan, chained))?;
     Ok(path)
 }
 
 /// Remove our hook (exactly ours, never through a link); a user's hook we
 /// had set aside is put back. `Ok(None)` when there was none of ours.
 pub fn uninstall(start: &Path) -> Result<Option<PathBuf>, HookError> {
-    let path = hook_path(start)?;
-    match existing(&path)? {
+    uninstall_kind(start, Kind::PreCommit)
+}
+
+/// [`uninstall`] of the hook `kind`.
+pub fn uninstall_kind(start: &Path, kind: Kind) -> Result<Option<PathBuf>, HookError> {
+    let path = hook_path(start, kind)?;
+    match existing(&path, kind)? {
         Existing::Nothing => Ok(None),
         Existing::Symlink => Err(HookError::Symlink(path)),
         Existing::Foreign => Err(HookError::Foreign(path)),
@@ -229,16 +304,29 @@ pub fn uninstall(start: &Path) -> Result<Option<PathBuf>, HookError> {
     }
 }
 
+fn kind(pre_push: bool) -> Kind {
+    if pre_push {
+        Kind::PrePush
+    } else {
+        Kind::PreCommit
+    }
+}
+
 pub fn run(cmd: &HookCommand) -> i32 {
     let cwd = PathBuf::from(".");
     let res = match cmd {
-        HookCommand::Install { force, plan } => {
-            install(&cwd, *force, *plan).map(|p| format!("installed {}", p.display()))
+        HookCommand::Install {
+            force,
+            plan,
+            pre_push,
+        } => install_kind(&cwd, kind(*pre_push), *force, *plan)
+            .map(|p| format!("installed {}", p.display())),
+        HookCommand::Uninstall { pre_push } => {
+            uninstall_kind(&cwd, kind(*pre_push)).map(|p| match p {
+                Some(p) => format!("removed {}", p.display()),
+                None => "no nomad-preflight hook installed".to_string(),
+            })
         }
-        HookCommand::Uninstall => uninstall(&cwd).map(|p| match p {
-            Some(p) => format!("removed {}", p.display()),
-            None => "no nomad-preflight hook installed".to_string(),
-        }),
     };
     match res {
         Ok(msg) => {

@@ -8,6 +8,7 @@ pub mod import;
 mod import_faithful;
 pub mod plan;
 pub mod pre_commit;
+pub mod pre_push;
 pub mod rehearse;
 pub mod status;
 pub mod untold;

@@ -252,6 +252,26 @@ pub(super) fn print_exit(args: &PlanArgs, exit: untold::PlanExit) {
 }
 
 pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
+    if let Some(remote) = &args.pre_push {
+        let mut one = args.clone();
+        one.pre_push = None;
+        if !matches!(args.format, PlanFormat::Text) {
+            let d = Diag::error(
+                "cli::usage",
+                "--pre-push prints one plan per pushed ref: text output only",
+            );
+            return fail(&one, &d.into(), color);
+        }
+        return super::pre_push::each(
+            remote,
+            |base, head| {
+                let mut at = one.clone();
+                (at.base, at.head) = (Some(base.to_string()), Some(head.to_string()));
+                run(&at, color)
+            },
+            |d| fail(&one, &d.clone().into(), color),
+        );
+    }
     if args.pre_commit {
         // Without a range there is no change but the staged one: under
         // `--all-files` nothing is staged and nothing is planned.
@@ -262,6 +282,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             // is null.
             Err(d) => return fail(args, &d.into(), color),
         };
+        if let Some(note) = super::pre_commit::push_note() {
+            eprintln!("{note}");
+        }
         let mut args = args.clone();
         args.pre_commit = false;
         (args.staged, args.base, args.head) = match mode {

@@ -88,13 +88,7 @@ impl Mode {
             return Ok(self);
         };
         let default = format!("refs/remotes/{remote}/HEAD");
-        let root = std::env::current_dir()
-            .ok()
-            .and_then(|d| crate::git::repo_root(&d));
-        let known = |rev: &str| {
-            root.as_deref()
-                .is_some_and(|r| crate::git::LazyGitVfs::rev(r, rev).is_ok())
-        };
+        let known = super::pre_push::known;
         if known(&default) && known(&local) {
             return Ok(Mode::Refs {
                 from: default,
@@ -137,6 +131,21 @@ impl Mode {
             _ => None,
         }
     }
+}
+
+/// The pre-push stage's note: pre-commit runs its hooks for the first
+/// pushed ref that pushes anything and gives them no stdin (pre-commit
+/// 4.7.0 `commands/hook_impl.py` `_pre_push_ns`:120-170), so the other
+/// refs of `git push origin a b` (or `--all`, a tag beside a branch) are
+/// not judged here. pre-commit shows it when the hook fails or runs
+/// verbose; README and docs/ci.md say it for every push.
+pub fn push_note() -> Option<String> {
+    let local = std::env::var_os("PRE_COMMIT_LOCAL_BRANCH").filter(|v| !v.is_empty())?;
+    std::env::var_os("PRE_COMMIT_REMOTE_NAME").filter(|v| !v.is_empty())?;
+    Some(format!(
+        "note: pre-commit gives a pre-push hook one pushed ref ({}): other refs of this push are not judged here; `nomad-preflight hook install --pre-push` judges every ref git pushes",
+        crate::escape::one_line(&local.to_string_lossy())
+    ))
 }
 
 #[cfg(test)]

@@ -140,6 +140,13 @@ pub fn refuse_unread(vfs: &dyn Vfs, used: &Config, files: &[PathBuf]) -> Result<
             if Some(&candidate) == used.as_ref() {
                 break;
             }
+            // Refused (a link on the way leads out of the project): the
+            // file's own read is refused for it too and says so
+            // (`io::read`), and a configuration there is no more known
+            // than the file (a folder replaced by such a link).
+            if vfs.probe(&candidate).is_err() && vfs.probe(&f).is_err() {
+                break;
+            }
             let reads = used.as_ref().map_or_else(
                 || "no configuration".to_string(),
                 |u| crate::escape::one_line(&u.to_string_lossy()),

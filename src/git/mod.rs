@@ -61,6 +61,14 @@ impl Change {
         }
     }
 
+    /// The path the change takes away (deleted, renamed from), if any.
+    pub fn removed_path(&self) -> Option<&Path> {
+        match self {
+            Change::Deleted(p) | Change::Renamed { from: p, .. } => Some(p),
+            Change::Added(_) | Change::Modified(_) => None,
+        }
+    }
+
     /// Every path the change touches: both ends of a rename.
     pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
         let (a, b) = match self {

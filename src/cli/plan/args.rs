@@ -39,6 +39,11 @@ pub struct PlanArgs {
     /// else `--staged`.
     #[arg(long, requires = "changed", conflicts_with_all = ["staged", "base", "head"])]
     pub pre_commit: bool,
+    /// With --changed, what git's pre-push hook runs (`hook install
+    /// --pre-push --plan`): every ref git pushes to REMOTE (its lines on
+    /// stdin), each planned against what the remote holds.
+    #[arg(long, value_name = "REMOTE", requires = "changed", conflicts_with_all = ["staged", "base", "head", "pre_commit"])]
+    pub pre_push: Option<String>,
     /// Exit 1 only when the policy refuses a plan (protected jobs), not
     /// whenever allocations change: for hooks and CI gates.
     #[arg(long)]
