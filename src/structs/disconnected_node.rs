@@ -301,6 +301,22 @@ pub fn told(g: Option<&TaskGroup>, version: NomadVersion, quick: bool) -> bool {
     !(both && version >= v(1, 8, 0) && version < v(1, 10, 0))
 }
 
+/// A group with `prevent_reschedule_on_lost` = `prevent` and, when
+/// `replace` is set, a `disconnect { replace = ... }` block: the group the
+/// tests of this rule's readers build (the reconciler's
+/// `reconcile_disconnect`, the applier's `down_node`).
+#[cfg(test)]
+pub(crate) fn test_group(prevent: bool, replace: Option<bool>) -> TaskGroup {
+    TaskGroup {
+        prevent_reschedule_on_lost: prevent,
+        disconnect: replace.map(|r| crate::jobspec::Disconnect {
+            replace: Some(r),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
