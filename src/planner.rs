@@ -406,8 +406,13 @@ pub fn applier_json(job: &Job, result: &PlanResult) -> Option<serde_json::Value>
         }));
     };
     let nodes: Vec<serde_json::Value> = result.rejected.iter().map(|r| r.json()).collect();
+    // Where the retries' end cannot be told, no "SubmissionFails" verdict.
+    let verdict = match result.retries_untold(job.job_type) {
+        Some(_) => "CannotTell",
+        None => "SubmissionFails",
+    };
     Some(serde_json::json!({
-        "SubmissionFails": line,
+        verdict: line,
         "Rejected": nodes,
         "Attempts": crate::scheduler::applier::max_attempts(job.job_type),
         "Plans": result.retried.as_ref().map(|r| r.plans),

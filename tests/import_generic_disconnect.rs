@@ -250,13 +250,21 @@ fn past_its_window_a_group_that_does_not_replace_keeps_it_until_1_11_2() {
     }
 }
 
-/// Within its window on a down node: the same as on a disconnected one
-/// up to 1.11.1; from 1.11.2 lost unless the group does not replace
-/// (filters.go, "Terminal node allocations that cannot be replaced").
+/// Within its window on a down node: lost unless the group of the
+/// version it runs does not replace (then kept, untainted). Up to 1.11.1
+/// the window is not read at all: Job.Plan's scheduler runs without
+/// disconnected-client support (its Harness/PlanBuilder,
+/// nomad/job_endpoint.go v1.10.5; scheduler/testing.go
+/// `ServersMeetMinimumVersion` false), so filterByTainted skips the
+/// "acknowledge unknown" check and reaches the down node's branch
+/// (reconcile_util.go v1.10.5 `PreventReplaceOnDisconnect`); from 1.11.2
+/// filters.go's "Terminal node allocations that cannot be replaced". The
+/// old code kept it at 1.10.5 by its window ("1 ignore").
 #[test]
-fn on_a_down_node_it_is_lost_from_1_11_2_unless_not_replaced() {
+fn on_a_down_node_it_is_lost_unless_not_replaced() {
     for (release, keep, group) in [
-        ("1.10.5", false, "1 ignore"),
+        ("1.10.5", false, "1 create, 1 destroy"),
+        ("1.10.5", true, "1 ignore"),
         ("2.0.5", false, "1 create, 1 destroy"),
         ("2.0.5", true, "1 ignore"),
     ] {

@@ -272,6 +272,7 @@ mod plan_device_model_order;
 mod plan_device_one_model;
 mod plan_diff;
 mod plan_distinct_hosts_false;
+mod plan_down_node;
 mod plan_driver_map_order;
 mod plan_dynamic_ports;
 mod plan_empty_datacenters;

@@ -8,7 +8,9 @@
 //! Whether the planned job replaces it or updates it in place is unknown:
 //! "cannot tell" (exit 255, `world::alloc-state`). It had been taken as a
 //! destructive update. Not compared, so still planned: an allocation on a
-//! down client (lost), a service job's finished one.
+//! down client before 1.7.2 (lost), a service job's finished one; from
+//! 1.7.2 one on a down client is "cannot tell" too (its group decides
+//! whether it is lost).
 
 use crate::common;
 
@@ -75,21 +77,22 @@ fn a_live_allocation_of_an_older_version_is_cannot_tell() {
 }
 
 /// Not compared, so planned: the same version's (the control), one on a
-/// down client (lost: stopped and placed again; the job unchanged, exit 0), a service job's
-/// finished one.
+/// down client before 1.7.2 (lost whatever its group: stopped and placed
+/// again; the job unchanged, exit 0), a service job's finished one.
 #[test]
 fn an_older_allocation_nomad_does_not_compare_is_planned() {
     let cases = [
-        ("same", "  node   = \"node-2\"\n", "2 ignore", 0),
+        ("same", "2.0.5", "  node   = \"node-2\"\n", "2 ignore", 0),
         (
             "down",
+            "1.7.1",
             "  node   = \"gone-1\"\n  job_version = 0\n",
             "1 create, 1 destroy, 1 ignore",
             0,
         ),
     ];
-    for (tag, old, group, code) in cases {
-        let d = world(tag, "2.0.5", old);
+    for (tag, release, old, group, code) in cases {
+        let d = world(tag, release, old);
         let o = plan(&d, false);
         assert_eq!(o.code, code, "{tag}: {}{}", o.stdout, o.stderr);
         assert!(
@@ -113,4 +116,27 @@ fn an_older_allocation_nomad_does_not_compare_is_planned() {
         o.stderr
     );
     assert_ne!(o.code, 255, "{}{}", o.stdout, o.stderr);
+}
+
+/// From 1.7.2 one on a down client is read by the group of the version it
+/// runs (filterByTainted's down-node branch, reconcile_util.go
+/// v1.7.2:364-378, reconciler/filters.go v2.0.5's "Terminal node
+/// allocations ..." rules: kept where that group does not replace), so of
+/// a version the world does not hold it is "cannot tell" (the old code
+/// read it as lost).
+#[test]
+fn from_1_7_2_an_older_allocation_on_a_down_client_is_cannot_tell() {
+    let d = world(
+        "down-172",
+        "2.0.5",
+        "  node   = \"gone-1\"\n  job_version = 0\n",
+    );
+    let o = plan(&d, false);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert_eq!(o.stdout, "");
+    assert!(
+        o.stderr.contains("runs job version 0, which the world does not hold (it holds the registered version 1), so whether the plan loses it on its down client is unknown: that version's group decides"),
+        "{}",
+        o.stderr
+    );
 }

@@ -555,6 +555,13 @@ pub(super) fn print_single(
         eprintln!("refused by policy: {path} {v}");
     }
     let refused = !refused.is_empty() || registration.is_some();
+    // How the run's retries end, where the model cannot stand by it: one
+    // line, `Preflight.Applier.CannotTell`, exit 255, after Nomad's plan
+    // text (which is known) and the applier's finding.
+    if let Some(line) = plan.result.retries_untold(plan.job.job_type) {
+        eprintln!("error: {}", crate::escape::one_line(&line));
+        return exit::NOMAD_ERROR;
+    }
     plan_code(args, plan, world.nomad_version, refused)
 }
 

@@ -25,7 +25,7 @@ use std::collections::HashSet;
 
 mod down_node;
 mod retry;
-pub use retry::Retries;
+pub use retry::{Retries, PLAN_BUDGET};
 
 use super::engine::{IdHash, Plan};
 use super::fit::{allocs_fit, MAX_ALLOCS_EXCEEDED};

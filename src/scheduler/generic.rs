@@ -466,10 +466,10 @@ fn update_kind(
 }
 
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
-/// `filterByTainted` / `classifyAllocs`)? A node that is down or no longer
-/// exists loses its allocations. On a disconnected node (1.3+) the shared
-/// rule decides by `own`, the group of the job version it runs
-/// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected)): lost,
+/// `filterByTainted` / `classifyAllocs`)? A node that no longer exists
+/// loses its allocations. On a down node (from 1.7.2) or a disconnected
+/// one (1.3+) the shared rule decides by `own`, the group of the job
+/// version it runs ([`on_down`], [`on_disconnected`]): lost,
 /// untainted, or `disconnecting`, which the planned group `planned` then
 /// keeps untainted or leaves vacant
 /// ([`in_plan`](crate::structs::disconnected_node::in_plan)); with no
@@ -484,7 +484,9 @@ fn taint(
     a: &Allocation,
 ) -> Taint {
     use crate::cluster::NodeStatus;
-    use crate::structs::disconnected_node::{in_plan, on_disconnected, InPlan, OnDisconnected};
+    use crate::structs::disconnected_node::{
+        in_plan, on_disconnected, on_down, InPlan, OnDisconnected,
+    };
     if a.migrate {
         return Taint::Migrate;
     }
@@ -492,14 +494,22 @@ fn taint(
         .node_position(&a.node_id)
         .and_then(|p| engine.node(p));
     let version = engine.world.nomad_version;
-    match node.map(|n| n.status) {
-        None | Some(NodeStatus::Down) => Taint::Lost,
-        Some(NodeStatus::Disconnected) => match on_disconnected(own, a.client_status, version) {
-            Some(OnDisconnected::Lost) => Taint::Lost,
-            Some(OnDisconnected::Disconnecting) => match planned.map(|g| in_plan(g, version)) {
-                Some(InPlan::Vacant) => Taint::Vacant,
-                _ => Taint::Untainted,
-            },
+    let read = match node.map(|n| n.status) {
+        None => Some(OnDisconnected::Lost),
+        // An import's `unknown` one was read before (`reconcile_disconnect`).
+        Some(NodeStatus::Down) => Some(on_down(own, a.client_status, false, version)),
+        Some(NodeStatus::Disconnected) => on_disconnected(own, a.client_status, version),
+        _ => None,
+    };
+    match read {
+        Some(OnDisconnected::Lost) => Taint::Lost,
+        // Marked `unknown` on its node (never printed), and kept or its
+        // slot left vacant as the planned group says, on a down node as
+        // on a disconnected one: computeGroup reads `disconnecting`
+        // whatever the node (reconcile.go v1.7.7:496-516, v1.10.5:507-520;
+        // reconcile_cluster.go v2.0.5:1618 `computeDisconnecting`).
+        Some(OnDisconnected::Disconnecting) => match planned.map(|g| in_plan(g, version)) {
+            Some(InPlan::Vacant) => Taint::Vacant,
             _ => Taint::Untainted,
         },
         _ => Taint::Untainted,

@@ -299,12 +299,6 @@ impl PlanResult {
                 )
             })
             .collect();
-        let attempts = applier::max_attempts(job_type);
-        let blocked = if applier::blocks(job_type) {
-            " and leaves a blocked evaluation"
-        } else {
-            ""
-        };
         let dropped = if self.rejected_whole.is_empty() {
             "none of its placements, in-place updates or preemptions there is committed".to_string()
         } else {
@@ -326,12 +320,54 @@ impl PlanResult {
                     .collect();
                 format!("the worker plans again against what was committed, and after {plans} plans the scheduler cannot place groups {}: the evaluation completes with them unplaced and leaves a blocked evaluation", groups.join(", "))
             }
-            _ => format!("each retry that plans the same is rejected the same way, and after {attempts} attempts the evaluation fails (\"maximum attempts reached ({attempts})\"){blocked}"),
+            _ => self.retries_untold(job_type).unwrap_or_default(),
         };
         Some(format!(
             "`nomad job run` of this plan is rejected by Nomad's plan applier on {}: {dropped}; {end}",
             nodes.join("; ")
         ))
+    }
+
+    /// Where the model's retries of a plan the applier rejects in part end
+    /// without an outcome it can stand by, one line saying what it found
+    /// and that how `nomad job run` of it ends cannot be told (rv17 4);
+    /// `None` when nothing is rejected, or the retries end placed or with
+    /// a blocked evaluation ([`RetryEnd::Blocked`]). The worker fails an
+    /// evaluation after [`applier::max_attempts`] plans in a row without
+    /// progress (`retryMax`, scheduler/util.go v0.9.3:268-298,
+    /// v2.0.5:67-97: 5 for service and system jobs, 2 for batch and
+    /// sysbatch ones, generic_sched.go and scheduler_system.go or
+    /// scheduler_sysbatch.go at every release read, v0.9.0 to v2.0.5), but
+    /// whether this run gets there depends on what the model does not
+    /// hold: plans of other evaluations the applier commits between the
+    /// retries, deployment updates, and the blocked evaluation's later run.
+    /// So do the runs the model cuts at its own budget
+    /// ([`applier::PLAN_BUDGET`]) and those it does not replay.
+    pub fn retries_untold(&self, job_type: crate::jobspec::JobType) -> Option<String> {
+        if self.rejected.is_empty() {
+            return None;
+        }
+        let attempts = applier::max_attempts(job_type);
+        let found = match self.retried.as_ref() {
+            Some(Retried {
+                end: RetryEnd::Blocked(_) | RetryEnd::Placed,
+                ..
+            }) => return None,
+            Some(r) if r.plans >= applier::PLAN_BUDGET => format!(
+                "the model's retries kept committing part of it and were cut at its own budget of {} plans, still rejected",
+                applier::PLAN_BUDGET
+            ),
+            Some(r) => {
+                let blocked = if applier::blocks(job_type) {
+                    " and leaves a blocked evaluation"
+                } else {
+                    ""
+                };
+                format!("in the model the retries end after {} plans, the last {attempts} rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached ({attempts})\"){blocked}", r.plans)
+            }
+            None => format!("the model does not replay the worker's retries of it (Nomad's worker gives up after {attempts} plans in a row without progress)"),
+        };
+        Some(format!("cannot tell how `nomad job run` of this plan ends: {found}, but whether Nomad's run ends so depends on what nomad-preflight does not model (plans of other evaluations committed between the retries, the blocked evaluation's later run)"))
     }
 
     /// For a plan whose first submission the applier rejects in part and

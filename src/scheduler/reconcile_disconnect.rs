@@ -96,21 +96,11 @@ fn replaces(tg: &TaskGroup, version: NomadVersion) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::structs::disconnected_node::test_group as group;
 
     fn alloc(d: Disconnect) -> Allocation {
         Allocation {
             disconnect: Some(d),
-            ..Default::default()
-        }
-    }
-
-    fn group(prevent: bool, replace: Option<bool>) -> TaskGroup {
-        TaskGroup {
-            prevent_reschedule_on_lost: prevent,
-            disconnect: replace.map(|r| crate::jobspec::Disconnect {
-                replace: Some(r),
-                ..Default::default()
-            }),
             ..Default::default()
         }
     }

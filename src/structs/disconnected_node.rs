@@ -143,6 +143,38 @@ pub fn on_disconnected(
     })
 }
 
+/// How `nomad job plan` at `version` sorts a live allocation on a down
+/// node (`unknown`: its client status is `unknown`, else `status`), by
+/// `g`, the group of the job version it runs (`None`: not known, which
+/// Nomad reads as replacing: `alloc.Job` nil).
+///
+/// `filterByTainted`'s branch for a node whose status is terminal: from
+/// 1.7.2, when the group does not replace ([`prevents`]: the same helper
+/// per release as the applier's isValidForDownNode), an `unknown` one is
+/// untainted and a running one `disconnecting`; anything else is lost
+/// (reconcile_util.go v1.7.2:364-378 and v1.7.7 with
+/// `PreventRescheduleOnLost`, v1.8.0 and v1.9.7
+/// `PreventRescheduleOnDisconnect`, v1.10.0 and v1.10.5
+/// `PreventReplaceOnDisconnect`; reconciler/filters.go v1.11.0-v1.11.3
+/// and v2.0.0-v2.0.2 `!ReplaceOnDisconnect`, the classification rules
+/// "Terminal node allocations ..." from v2.0.3 to v2.0.5). Before 1.7.2
+/// every one is lost (v1.7.1: `taintedNode.TerminalStatus()` → lost).
+/// Nothing before reaches it in a plan up to 1.11.1 (the disconnected-
+/// client checks are off, see [`on_disconnected`]); from 1.11.2 an
+/// `unknown` one past its window is `expiring` first (the caller's).
+pub fn on_down(
+    g: Option<&TaskGroup>,
+    status: ClientStatus,
+    unknown: bool,
+    version: NomadVersion,
+) -> OnDisconnected {
+    match g.filter(|g| prevents(g, version)) {
+        Some(_) if unknown => OnDisconnected::Untainted,
+        Some(_) if status == ClientStatus::Running => OnDisconnected::Disconnecting,
+        _ => OnDisconnected::Lost,
+    }
+}
+
 /// Whether `nomad job plan` at `version` reads a service or batch job's
 /// allocation that is not live (terminal on its client, or told to stop:
 /// `server_terminal`) on a disconnected node as lost, where a ready node's
@@ -299,6 +331,22 @@ pub fn told(g: Option<&TaskGroup>, version: NomadVersion, quick: bool) -> bool {
         g.prevent_reschedule_on_lost && g.disconnect.as_ref().and_then(|d| d.replace) == Some(true)
     });
     !(both && version >= v(1, 8, 0) && version < v(1, 10, 0))
+}
+
+/// A group with `prevent_reschedule_on_lost` = `prevent` and, when
+/// `replace` is set, a `disconnect { replace = ... }` block: the group the
+/// tests of this rule's readers build (the reconciler's
+/// `reconcile_disconnect`, the applier's `down_node`).
+#[cfg(test)]
+pub(crate) fn test_group(prevent: bool, replace: Option<bool>) -> TaskGroup {
+    TaskGroup {
+        prevent_reschedule_on_lost: prevent,
+        disconnect: replace.map(|r| crate::jobspec::Disconnect {
+            replace: Some(r),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
 
 #[cfg(test)]
@@ -468,5 +516,43 @@ mod tests {
         assert_eq!(at(&prevent, pend, (1, 9, 7)), Some(Untainted));
         assert_eq!(at(&prevent, run, (1, 10, 0)), Some(Lost));
         assert_eq!(on_disconnected(None, run, v(1, 8, 0)), Some(Lost));
+    }
+
+    #[test]
+    fn on_a_down_node_a_group_that_does_not_replace_keeps_it_from_1_7_2() {
+        let run = ClientStatus::Running;
+        let pend = ClientStatus::Pending;
+        let prevent = TaskGroup {
+            prevent_reschedule_on_lost: true,
+            ..Default::default()
+        };
+        let keep = group(None, None, Some(false));
+        let plain = group(None, None, None);
+        let at = |g: Option<&TaskGroup>, s, unknown, rel: (u32, u32, u32)| {
+            on_down(g, s, unknown, v(rel.0, rel.1, rel.2))
+        };
+        for (g, rel, want) in [
+            (&prevent, (1, 7, 1), Lost),
+            (&prevent, (1, 7, 2), Disconnecting),
+            (&prevent, (1, 9, 7), Disconnecting),
+            (&prevent, (1, 10, 0), Lost),
+            (&keep, (1, 7, 7), Lost),
+            (&keep, (1, 8, 0), Disconnecting),
+            (&keep, (2, 0, 5), Disconnecting),
+            (&plain, (2, 0, 5), Lost),
+        ] {
+            assert_eq!(at(Some(g), run, false, rel), want, "{rel:?}");
+            // An `unknown` one is kept where a running one is marked.
+            let kept = if want == Disconnecting {
+                Untainted
+            } else {
+                Lost
+            };
+            assert_eq!(at(Some(g), run, true, rel), kept, "{rel:?}");
+            // A pending one is lost whatever the group.
+            assert_eq!(at(Some(g), pend, false, rel), Lost, "{rel:?}");
+        }
+        // Its group not known: replaced (alloc.Job nil).
+        assert_eq!(at(None, run, true, (2, 0, 5)), Lost);
     }
 }

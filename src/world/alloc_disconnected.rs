@@ -1,5 +1,6 @@
 //! A hand-written world's pinned allocations on a disconnected client
-//! (`status = "disconnected"` in its clients file, Nomad 1.3+), read by the
+//! (`status = "disconnected"` in its clients file, Nomad 1.3+) or a down
+//! one (`status = "down"`), read by the
 //! rules an import's are read by, not written twice:
 //! - a system or sysbatch job's: whether the plan keeps disconnected
 //!   clients ([`Disconnect::Supported`] from 1.11.2, whatever the group;
@@ -18,6 +19,12 @@
 //!   delays the world does not hold; a 1.8–1.9 group Nomad refuses) the
 //!   job's plan is "cannot tell" (`world::alloc-state`).
 //!
+//! - on a down client (from 1.7.2; before, every one is lost): a service
+//!   or batch job's live allocation is the scheduler's taint too
+//!   (`structs::disconnected_node::on_down`: running in a group that does
+//!   not replace, `disconnecting`; otherwise lost), "cannot tell" where
+//!   `told` says so, as on a disconnected client;
+//!
 //! - a service or batch job's allocation that is not live: up to 1.11.1
 //!   lost (`structs::disconnected_node::lost_when_not_live`, marked
 //!   [`Disconnect::Lost`]: stopped, its name placed again), unless its
@@ -33,13 +40,13 @@ use crate::diag::Diags;
 use crate::jobspec::JobType;
 use crate::source::Source;
 use crate::structs::disconnected_node::{
-    late, lost_when_not_live, on_disconnected, told, OnDisconnected,
+    late, lost_when_not_live, on_disconnected, on_down, told, OnDisconnected,
 };
 use crate::structs::{Disconnect, NodeStatus};
 
 use super::model::World;
 
-/// Read the pinned allocations on disconnected clients (after
+/// Read the pinned allocations on disconnected and down clients (after
 /// `alloc_file::read_allocations`).
 pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     let version = world.nomad_version;
@@ -47,7 +54,13 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         return;
     }
     let disconnected = world.node_ids_where(|s| s == NodeStatus::Disconnected);
-    if disconnected.is_empty() {
+    // Before 1.7.2 a down node loses every allocation (on_down).
+    let down = if version.at_least(1, 7, 2) {
+        world.node_ids_where(|s| s == NodeStatus::Down)
+    } else {
+        Default::default()
+    };
+    if disconnected.is_empty() && down.is_empty() {
         return;
     }
     let Some(mut pinned) = world.pinned.take() else {
@@ -56,8 +69,10 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     // The jobs marked "cannot tell", by reason.
     let mut unheld: Vec<(String, String)> = Vec::new();
     let mut disconnecting: Vec<(String, String)> = Vec::new();
+    let mut on_down_kept: Vec<(String, String)> = Vec::new();
     for a in &mut pinned.allocs {
-        if !disconnected.contains(a.node_id.as_str()) {
+        let on_down_node = down.contains(a.node_id.as_str());
+        if !on_down_node && !disconnected.contains(a.node_id.as_str()) {
             continue;
         }
         let job = world
@@ -66,20 +81,39 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
             .map(|r| &r.job)
             .find(|j| j.namespace == a.namespace.as_str() && j.id == a.job_id.as_str());
         let group = job.and_then(|j| j.group(&a.task_group));
+        let generic = matches!(a.job_type, JobType::Service | JobType::Batch);
+        let key = (a.namespace.to_string(), a.job_id.to_string());
+        // The group of the version it runs: the registered one's, or
+        // one the world's history holds (`None`: neither).
+        let own = match pinned.versions.get(&key) {
+            Some(ix) if ix.version != a.job_version => pinned
+                .history
+                .get(&(key.0.clone(), key.1.clone(), a.job_version))
+                .map(|j| j.group(&a.task_group)),
+            _ => Some(group),
+        };
+        if on_down_node {
+            // A terminal one is read before its node, and a system one
+            // by the system scheduler: lost either way. A live one of a
+            // version the world lacks is `alloc_version`'s.
+            let quick = !a.reschedule_nodes.is_empty();
+            if let (true, true, Some(g)) = (generic, a.is_live(), own) {
+                if on_down(g, a.client_status, false, version) == OnDisconnected::Disconnecting
+                    && !told(g, version, quick)
+                    && !world.alloc_states.contains_key(&key)
+                {
+                    let why = super::api_alloc_disconnect::DOWN_DISCONNECTING;
+                    world
+                        .alloc_states
+                        .insert(key.clone(), format!("allocation {} is {why}", a.id));
+                    on_down_kept.push(key);
+                }
+            }
+            continue;
+        }
         if !a.is_live() {
-            let generic = matches!(a.job_type, JobType::Service | JobType::Batch);
             let service = a.job_type == JobType::Service;
             let stopped = a.desired_status != crate::structs::DesiredStatus::Run;
-            let key = (a.namespace.to_string(), a.job_id.to_string());
-            // The group of the version it runs: the registered one's, or
-            // one the world's history holds.
-            let own = match pinned.versions.get(&key) {
-                Some(ix) if ix.version != a.job_version => pinned
-                    .history
-                    .get(&(key.0.clone(), key.1.clone(), a.job_version))
-                    .map(|j| j.group(&a.task_group)),
-                _ => Some(group),
-            };
             match own {
                 _ if !generic => {}
                 Some(g) => {
@@ -149,6 +183,14 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         &disconnecting,
         "a running allocation on a disconnected client, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow, and nomad-preflight does not simulate",
         "plan those jobs on the cluster (`nomad job plan`), or pin their allocations on a client that is ready or down",
+    );
+    on_down_kept.sort();
+    super::guess::warn_alloc_state(
+        src,
+        diags,
+        &on_down_kept,
+        "a running allocation on a down client in a group that does not replace it (1.7.2+), which Nomad's reconciler marks `unknown` and keeps or replaces as the group's reschedule rules allow, and nomad-preflight does not simulate",
+        "plan those jobs on the cluster (`nomad job plan`), or pin their allocations on a client that is ready",
     );
     unheld.sort();
     super::guess::warn_alloc_state(

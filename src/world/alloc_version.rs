@@ -18,7 +18,8 @@
 //! (read from `alloc.Job` too: a service job's allocation on a
 //! disconnected client was read by the registered version's group) are
 //! covered by the same line. Not marked: an allocation on a down client
-//! (lost in both schedulers) and a system one on a disconnected client,
+//! (lost in both schedulers, but from 1.7.2 a live service or batch one,
+//! which its group may keep) and a system one on a disconnected client,
 //! which `alloc_disconnected` reads (counted nowhere or ignored).
 
 use crate::diag::Diags;
@@ -34,14 +35,18 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
         return;
     };
     // A down client's allocations are lost in both schedulers, never
-    // compared.
+    // compared, except from 1.7.2 a service or batch job's live one, which
+    // the group of the version it runs may keep (`on_down`).
     let down = world.node_ids_where(|s| s == crate::structs::NodeStatus::Down);
+    let kept_on_down = |a: &crate::structs::Allocation| {
+        version.at_least(1, 7, 2) && !a.job_type.is_per_node() && a.is_live()
+    };
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
         // One on a disconnected client that `alloc_disconnected` read for
         // the system scheduler is counted nowhere or ignored, never
         // compared (it said "cannot tell" where the version decides).
-        if a.disconnect.is_some() || down.contains(a.node_id.as_str()) {
+        if a.disconnect.is_some() || (down.contains(a.node_id.as_str()) && !kept_on_down(a)) {
             continue;
         }
         let key = (a.namespace.to_string(), a.job_id.to_string());
@@ -63,10 +68,15 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
             continue;
         }
         if !world.alloc_states.contains_key(&key) {
+            let unknown = if down.contains(a.node_id.as_str()) {
+                "whether the plan loses it on its down client is unknown: that version's group decides (prevent_reschedule_on_lost, disconnect.replace)"
+            } else {
+                "whether the planned job updates it in place or replaces it is unknown"
+            };
             world.alloc_states.insert(
                 key.clone(),
                 format!(
-                    "allocation {} runs job version {}, which the world does not hold (it holds the registered version {registered}), so whether the planned job updates it in place or replaces it is unknown",
+                    "allocation {} runs job version {}, which the world does not hold (it holds the registered version {registered}), so {unknown}",
                     a.id, a.job_version
                 ),
             );

@@ -30,7 +30,9 @@ use serde_json::Value;
 mod generic;
 #[cfg(test)]
 use generic::{disconnecting, NodeState};
-pub(super) use generic::{generic_unknown, lost_terminal, node_state, DISCONNECTING};
+pub(super) use generic::{
+    generic_unknown, lost_terminal, node_state, DISCONNECTING, DOWN_DISCONNECTING,
+};
 
 use super::api_json::s;
 use crate::jobspec::{Job, JobType};
@@ -364,8 +366,13 @@ mod tests {
             ..Default::default()
         });
         assert!(read(&stops, Disconnected, (2, 0, 5), 0).is_err());
-        // 1.11.1: the node does not matter.
-        assert_eq!(read(&j, Down, (1, 11, 1), 30), Ok(Some(Waiting)));
+        // 1.11.1 on a down node: the group, not the window (Job.Plan reads
+        // none): kept where it does not replace, else lost (no mark: the
+        // scheduler's taint loses it as it reads it, running there).
+        assert_eq!(read(&j, Down, (1, 11, 1), 30), Ok(None));
+        assert_eq!(read(&j, Down, (1, 11, 1), 90), Ok(None));
+        assert_eq!(read(&keep, Down, (1, 11, 1), 90), Ok(Some(Waiting)));
+        assert_eq!(read(&none, Down, (1, 10, 5), 0), Ok(None));
     }
 
     #[test]

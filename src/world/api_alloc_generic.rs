@@ -15,9 +15,10 @@ use crate::version::NomadVersion;
 /// scheduler/reconciler/filters.go 1.11.0–1.11.1) reads a service or batch
 /// job's `unknown` allocation (desired `run`, of a group that keeps
 /// disconnected clients): `Waiting` or `Expired`, which the scheduler
-/// then reads with the planned group (`scheduler::reconcile_disconnect`).
-/// `Ok(None)` for another allocation (a live one on a disconnected node
-/// only where the scheduler's taint reads it as Nomad does:
+/// then reads with the planned group (`scheduler::reconcile_disconnect`);
+/// on a down node up to 1.11.1, [`down_unknown`]'s reading instead.
+/// `Ok(None)` for another allocation (a live one on a disconnected or
+/// down node only where the scheduler's taint reads it as Nomad does:
 /// [`disconnecting`]); `Err` why it cannot be told:
 /// before 1.3 (no client is `unknown`); on a draining node that is ready
 /// before 1.7.2, whose `filterByTainted` reads it there as reconnecting
@@ -54,6 +55,9 @@ pub(in crate::world) fn generic_unknown(
     if s(a, "DesiredStatus") != "run" {
         return Err("`unknown` (its client disconnected) and told to stop, which Nomad's reconciler reads as reconnecting");
     }
+    if node == NodeState::Down && !late(version) {
+        return Ok(down_unknown(alloc, spec, version));
+    }
     let window = window(spec, &alloc.task_group, version).ok_or(
         "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
     )?;
@@ -62,9 +66,29 @@ pub(in crate::world) fn generic_unknown(
     }
     let read = expiry(a, window, version, now)?;
     if late(version) {
-        return late_unknown(alloc, spec, read, node).map(Some);
+        return late_unknown(alloc, spec, read, node, version).map(Some);
     }
     Ok(Some(read))
+}
+
+/// `nomad job plan` reads an `unknown` allocation on a down node by its
+/// node and its own group (from 1.11.2 once within its window); up to
+/// 1.11.1 never by its window: Job.Plan's
+/// scheduler runs without disconnected-client support
+/// (`structs::disconnected_node::on_disconnected` says where), so
+/// filterByTainted skips its `expiring` and "acknowledge unknown" checks
+/// and reaches the down node's branch
+/// ([`on_down`](crate::structs::disconnected_node::on_down): from 1.7.2
+/// untainted where the group does not replace, else lost). Kept, it is
+/// `Waiting` (untainted, and not counted among the ones too many:
+/// computeStop's `knownUntainted`); lost, it is read as its client status
+/// (running, on a down node): the scheduler's taint loses it by the same
+/// rule and group.
+fn down_unknown(alloc: &Allocation, spec: &Job, version: NomadVersion) -> Option<Disconnect> {
+    use crate::structs::disconnected_node::{on_down, OnDisconnected};
+    let g = spec.group(&alloc.task_group);
+    (on_down(g, alloc.client_status, true, version) == OnDisconnected::Untainted)
+        .then_some(Disconnect::Waiting)
 }
 
 /// From 1.11.2 (#27053) filterByTainted reads an `unknown` allocation past
@@ -82,20 +106,17 @@ fn late_unknown(
     spec: &Job,
     read: Disconnect,
     node: NodeState,
+    version: NomadVersion,
 ) -> Result<Disconnect, &'static str> {
     if alloc.migrate {
         return Err("`unknown` (its client disconnected) and marked to migrate, which nomad-preflight does not simulate");
     }
     let g = spec.group(&alloc.task_group);
-    let replace = g
-        .and_then(|g| g.disconnect.as_ref())
-        .and_then(|d| d.replace)
-        .unwrap_or(true);
     let read = match (read, node) {
         (Disconnect::Expired, _) => Disconnect::Expired,
         (_, NodeState::Disconnected) => Disconnect::Waiting,
-        (_, NodeState::Down) if !replace => Disconnect::Waiting,
-        (_, NodeState::Down) => Disconnect::Expired,
+        // The down node's rule ([`down_unknown`]'s, `!ReplaceOnDisconnect`).
+        (_, NodeState::Down) => down_unknown(alloc, spec, version).unwrap_or(Disconnect::Expired),
         (_, NodeState::Missing) => {
             return Err("`unknown` (its client disconnected) on a node missing from nodes.json, which nomad-preflight does not simulate")
         }
@@ -145,8 +166,9 @@ pub(in crate::world) fn node_state(
 }
 
 /// A service or batch job's live allocation (not `unknown`) on a
-/// disconnected node, read by the scheduler's shared rule
+/// disconnected or down node, read by the scheduler's shared rule
 /// ([`on_disconnected`](crate::structs::disconnected_node::on_disconnected),
+/// [`on_down`](crate::structs::disconnected_node::on_down),
 /// `filterByTainted` at each release): lost, untainted or `disconnecting`,
 /// `Ok`: the scheduler's taint reads it by the same rule, and a
 /// `disconnecting` one by the planned group (`in_plan`); `Err` where that
@@ -160,13 +182,15 @@ pub(in crate::world) fn disconnecting(
     node: NodeState,
     quick: bool,
 ) -> Result<(), &'static str> {
-    use crate::structs::disconnected_node::{on_disconnected, told, OnDisconnected};
-    if node != NodeState::Disconnected {
-        return Ok(());
-    }
+    use crate::structs::disconnected_node::{on_disconnected, on_down, told, OnDisconnected};
     let g = spec.group(group);
-    match on_disconnected(g, status, version) {
-        Some(OnDisconnected::Disconnecting) if !told(g, version, quick) => Err(DISCONNECTING),
+    let (read, why) = match node {
+        NodeState::Disconnected => (on_disconnected(g, status, version), DISCONNECTING),
+        NodeState::Down => (Some(on_down(g, status, false, version)), DOWN_DISCONNECTING),
+        _ => return Ok(()),
+    };
+    match read {
+        Some(OnDisconnected::Disconnecting) if !told(g, version, quick) => Err(why),
         _ => Ok(()),
     }
 }
@@ -235,3 +259,7 @@ pub(in crate::world) fn lost_terminal(
 
 /// Why a live allocation on a disconnected node cannot be told.
 pub(in crate::world) const DISCONNECTING: &str = "live on a disconnected node, which Nomad's reconciler marks `unknown` and replaces as the group's disconnect and reschedule rules allow (disconnecting), and nomad-preflight does not simulate";
+
+/// [`DISCONNECTING`]'s on a down node (from 1.7.2, a group that does not
+/// replace: `structs::disconnected_node::on_down`).
+pub(in crate::world) const DOWN_DISCONNECTING: &str = "running on a down node in a group that does not replace it, which Nomad's reconciler marks `unknown` and keeps or replaces as the group's reschedule rules allow (disconnecting), and nomad-preflight does not simulate";

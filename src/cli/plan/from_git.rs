@@ -251,7 +251,13 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 // exit code to 0 while its update evicts an allocation
                 // (command/job_plan.go getExitCode; redteam9 R9-10).
                 let stops = p.diff.ty != crate::diff::DiffType::None && !p.result.stops.is_empty();
-                if stops || render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0 {
+                // How `nomad job run` of it ends cannot be told: exit 255
+                // as for any plan the tool cannot tell.
+                if p.result.retries_untold(p.job.job_type).is_some() {
+                    cannot_tell += 1;
+                } else if stops
+                    || render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0
+                {
                     changing += 1;
                 }
             }
@@ -287,8 +293,14 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     // And one whose plan Nomad's plan applier rejects.
     refused.extend(judged.iter().filter_map(|(e, _)| {
         match &e.outcome {
-            changed::Outcome::Plan(p) => crate::planner::applier_line(&p.job, &p.result)
-                .map(|l| format!("{} submission will fail: {l}", e.path.display())),
+            // Where how the run ends cannot be told, the line says so
+            // (`PlanResult::retries_untold`): the gate still refuses.
+            changed::Outcome::Plan(p) => crate::planner::applier_line(&p.job, &p.result).map(|l| {
+                match p.result.retries_untold(p.job.job_type) {
+                    Some(_) => format!("{} {l}", e.path.display()),
+                    None => format!("{} submission will fail: {l}", e.path.display()),
+                }
+            }),
             _ => None,
         }
     }));

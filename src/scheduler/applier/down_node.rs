@@ -57,17 +57,7 @@ pub fn valid<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn group(prevent: bool, replace: Option<bool>) -> TaskGroup {
-        TaskGroup {
-            prevent_reschedule_on_lost: prevent,
-            disconnect: replace.map(|r| crate::jobspec::Disconnect {
-                replace: Some(r),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
+    use crate::structs::disconnected_node::test_group as group;
 
     fn v(s: &str) -> NomadVersion {
         s.parse().expect("version")

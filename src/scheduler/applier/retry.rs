@@ -19,7 +19,7 @@
 /// Submissions at most, progress or not: each progress commits something
 /// of a job whose count is finite, so Nomad's loop ends; ours keeps a
 /// budget so that a model error cannot spin (a plan budget, not Nomad's).
-const PLAN_BUDGET: u32 = 64;
+pub const PLAN_BUDGET: u32 = 64;
 
 /// The attempt counter of one evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

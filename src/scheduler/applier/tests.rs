@@ -215,3 +215,68 @@ fn preemptions_are_subtracted_at_0_9_3() {
     };
     assert_eq!(r.first().map(|r| &r.1.reason), Some(&reason));
 }
+
+/// The worker's limit per scheduler (`retryMax`'s limit):
+/// `maxServiceScheduleAttempts` 5 and `maxBatchScheduleAttempts` 2
+/// (scheduler/generic_sched.go v0.9.0:17-21, v2.0.5:27-31),
+/// `maxSystemScheduleAttempts` 5 (system_sched.go v0.9.0:16,
+/// scheduler_system.go v2.0.5:26), `maxSysBatchScheduleAttempts` 2
+/// (scheduler_system.go v1.2.0:20, scheduler_sysbatch.go v2.0.5:22); the
+/// same figures at every release read in between. Only a batch or
+/// service (generic) evaluation that runs out leaves a blocked one.
+#[test]
+fn the_attempts_are_each_schedulers_own() {
+    use crate::jobspec::JobType::*;
+    let got = [Service, Batch, System, Sysbatch].map(|t| (max_attempts(t), blocks(t)));
+    assert_eq!(got, [(5, true), (2, true), (5, false), (2, false)]);
+}
+
+/// How the retries end decides whether the run's outcome is told: a
+/// blocked evaluation (or every allocation placed) is; the worker's limit,
+/// our own budget, or no replay is not (rv17 4), and the line says which.
+#[test]
+fn the_end_of_the_retries_is_told_only_where_the_model_stands_by_it() {
+    use crate::jobspec::JobType;
+    use crate::scheduler::{PlanResult, Retried, RetryEnd};
+    let rejected = vec![Rejection {
+        node: "n1".into(),
+        node_id: "n1".into(),
+        reason: Reason::NotReady,
+        groups: vec!["g".into()],
+    }];
+    let with = |end: Option<(u32, RetryEnd)>| PlanResult {
+        rejected: rejected.clone(),
+        retried: end.map(|(plans, end)| Retried {
+            plans,
+            end,
+            first: Vec::new(),
+        }),
+        ..PlanResult::default()
+    };
+    assert_eq!(PlanResult::default().retries_untold(JobType::Service), None);
+    let blocked = with(Some((3, RetryEnd::Blocked(vec!["g".into()]))));
+    assert_eq!(blocked.retries_untold(JobType::Service), None);
+    let limit = with(Some((2, RetryEnd::Exhausted)));
+    let line = limit.retries_untold(JobType::Batch).unwrap_or_default();
+    assert!(line.starts_with("cannot tell how `nomad job run` of this plan ends: in the model the retries end after 2 plans, the last 2 rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached (2)\") and leaves a blocked evaluation, but"), "{line}");
+    let line = limit.retries_untold(JobType::Sysbatch).unwrap_or_default();
+    assert!(
+        line.contains("(\"maximum attempts reached (2)\"), but"),
+        "{line}"
+    );
+    let cut = with(Some((PLAN_BUDGET, RetryEnd::Exhausted)));
+    let line = cut.retries_untold(JobType::Service).unwrap_or_default();
+    assert!(line.contains("cut at its own budget of 64 plans"), "{line}");
+    let line = with(None)
+        .retries_untold(JobType::System)
+        .unwrap_or_default();
+    assert!(
+        line.contains(
+            "does not replay the worker's retries of it (Nomad's worker gives up after 5 plans"
+        ),
+        "{line}"
+    );
+    // The applier's line carries it, not Nomad's words as the outcome.
+    let rejected_line = limit.rejected_line(JobType::Batch).unwrap_or_default();
+    assert!(rejected_line.ends_with(&limit.retries_untold(JobType::Batch).unwrap_or_default()));
+}
