@@ -258,13 +258,22 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         }
     }
     let key = |v: &CsiVolume| (v.namespace.clone(), v.id.clone());
+    // Said once per volume: its full file's error stands for its stub.
+    let mut told = std::collections::BTreeSet::new();
     for (src, v) in &full {
         let vol = volume(src, v, diags);
+        if gone(src, world, v, &vol, diags) {
+            told.insert(key(&vol));
+            continue;
+        }
         world.csi_volumes.insert(key(&vol), vol);
     }
     for (src, v) in &stubs {
         let vol = volume(src, v, diags);
-        if world.csi_volumes.contains_key(&key(&vol)) {
+        if world.csi_volumes.contains_key(&key(&vol))
+            || told.contains(&key(&vol))
+            || gone(src, world, v, &vol, diags)
+        {
             continue;
         }
         // The list form names no claimant and no requested capability:
@@ -303,6 +312,14 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         world.csi_volumes.insert(key(&vol), vol);
     }
     resolve_owners(world);
+}
+
+/// A volume of a namespace the list says is gone: the files were saved
+/// apart (api_alloc_namespace.rs), said as an error, never a volume read
+/// beside the list.
+fn gone(src: &Source, world: &World, v: &Value, vol: &CsiVolume, diags: &mut Diags) -> bool {
+    let e = super::api_alloc_namespace::volume(src, world, v, &vol.namespace);
+    e.map(|e| diags.push(e)).is_some()
 }
 
 /// Claims without a known owner take the owner of the world's allocation of
