@@ -45,7 +45,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::api_json::s;
-use super::import::{read_saved, Saved};
+use super::import::{read_saved, Saved, Typed};
 use super::model::World;
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
@@ -87,6 +87,10 @@ pub fn load_deployments(
     };
     let (src, list) = match saved {
         Some(Saved::Read(src, v)) => match v.as_array() {
+            // Mistyped (typed_lists.rs said so, located): not read.
+            Some(list) if !super::import::typed_items(&src, Typed::Deployments, list, diags) => {
+                return
+            }
             Some(list) => (src.clone(), list.clone()),
             None => {
                 diags.push(
