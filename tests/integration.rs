@@ -381,6 +381,7 @@ mod status_periodic;
 mod status_periodic_import;
 mod status_quota_layout;
 mod status_saved_job;
+mod status_saved_list;
 mod status_saved_node;
 mod status_submit_date;
 mod validate_empty_region_namespace;
