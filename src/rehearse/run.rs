@@ -373,10 +373,10 @@ impl<'a> Session<'a> {
                 let zone = &self.zone;
                 let find = |id| render::status::find_job(world, state, ns, id, zone).ok();
                 let resolved = job.as_deref().and_then(find);
-                let job = resolved.map(|r| r.job.id.clone());
+                let (list, job) = (job.is_none(), resolved.map(|r| r.job.id.clone()));
                 // `-namespace '*'` resolves to the job's own namespace.
                 let job_ns = resolved.map_or(ns, |r| r.job.namespace.as_str());
-                let untold = job_view_untold(world, state, job_ns, job.as_deref(), &self.zone);
+                let untold = job_view_untold(world, state, job_ns, job.as_deref(), list, zone);
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
                     && self.render
