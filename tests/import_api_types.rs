@@ -14,7 +14,7 @@
 //!   HostVolumeInfo.ReadOnly `bool`.
 //!
 //! A field the tables leave out is judged as a reader reads it
-//! (`PortLabel` of a service, a deployment's `Status`).
+//! (a service's `Connect.Native`).
 
 use crate::common;
 use crate::import_field_types::{assert_refused, edit, import, plan};
@@ -99,25 +99,18 @@ fn a_jobs_count_or_priority_of_another_type_is_no_zero() {
     assert_refused(&d, "web.json holds Priority as null");
 }
 
+/// A field no table lists (a service's `Connect`, left to its reader) is
+/// judged as it is read. Services and deployments have tables now
+/// (tests/import_typed_lists.rs).
 #[test]
 fn a_field_no_table_lists_is_judged_as_it_is_read() {
     let d = import("types-job-service");
     edit(&d, "jobs/default/web.json", |v| {
-        v["TaskGroups"][0]["Services"] =
-            json!([{"Name": "web", "PortLabel": 8080, "Provider": "nomad"}]);
+        v["TaskGroups"][0]["Services"] = json!([{"Name": "web", "PortLabel": "http", "Provider": "consul", "Connect": {"Native": "yes"}}]);
     });
     assert_refused(
         &d,
-        "cannot tell what job `web` runs: the saved JSON holds PortLabel as a number, and Nomad's API answers it as a string",
-    );
-    let d = import("types-deployment");
-    d.put(
-        "imp/deployments.json",
-        r#"[{"ID": "d1", "Namespace": "default", "JobID": "web", "Status": 5, "JobVersion": 3, "JobCreateIndex": 40}]"#,
-    );
-    assert_refused(
-        &d,
-        "cannot tell what the cluster holds: the saved JSON holds Status as a number",
+        "cannot tell what job `web` runs: the saved JSON holds Native as a string, and Nomad's API answers it as true or false",
     );
 }
 

@@ -57,7 +57,7 @@ pub(crate) fn assert_refused(d: &TempDir, words: &str) {
     assert!(!d.0.join("w/rules/cluster.hcl").exists());
 }
 
-fn placed(o: &common::Out) -> bool {
+pub(crate) fn placed(o: &common::Out) -> bool {
     (o.code == 0 || o.code == 1) && o.stdout.contains("- All tasks successfully allocated.")
 }
 

@@ -78,8 +78,7 @@ pub fn resolved_view(
     let view = view?.clone();
     Some(match view {
         StatusView::Job { id, namespace } => {
-            let v = world.nomad_version;
-            match status::find_job(state, &namespace, &id, v, zone) {
+            match status::find_job(world, state, &namespace, &id, zone) {
                 // `-namespace '*'` resolves to the job's own namespace.
                 Ok(r) => StatusView::Job {
                     id: r.job.id.clone(),
@@ -122,7 +121,7 @@ pub fn render_status(
                 }
             })?
         }
-        StatusView::Jobs { namespace } => status::job_list(state, namespace, zone),
+        StatusView::Jobs { namespace } => status::job_list(world, state, namespace, zone),
         StatusView::Job { id, namespace } => {
             status::job_detail(world, state, namespace, id, now, zone).map_err(not_found)?
         }
@@ -163,7 +162,7 @@ fn overview(world: &World, state: &State, zone: &status::TimeZone) -> String {
         parts.push(format!(
             "==> Jobs in namespace {}\n{}",
             crate::escape::one_line(ns),
-            status::job_list(state, ns, zone)
+            status::job_list(world, state, ns, zone)
         ));
     }
     parts.join("\n\n")
@@ -236,6 +235,18 @@ pub fn status_notes(
                 .iter()
                 .filter(|a| a.namespace == *namespace && a.job_id == *id);
             (unknown, allocs.collect())
+        }
+        // A list's Status cells are the saved jobs' (render/status/job.rs);
+        // one the import does not hold is said here and in the exit code.
+        Some(StatusView::Jobs { namespace }) => {
+            let lines = status::untold_statuses(world, state, Some(namespace));
+            let unknown = !lines.is_empty();
+            return (lines, unknown);
+        }
+        None | Some(StatusView::Overview) => {
+            let lines = status::untold_statuses(world, state, None);
+            let unknown = !lines.is_empty();
+            return (lines, unknown);
         }
         _ => return (notes, false),
     };

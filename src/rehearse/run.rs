@@ -358,7 +358,7 @@ impl<'a> Session<'a> {
                 let world = &self.sim.world;
                 let state = &self.sim.state;
                 let res = match job {
-                    None => Ok(render::status::job_list(state, ns, &self.zone)),
+                    None => Ok(render::status::job_list(world, state, ns, &self.zone)),
                     Some(id) => render::status::job_detail(
                         world,
                         state,
@@ -370,13 +370,13 @@ impl<'a> Session<'a> {
                 };
                 let shown = res.is_ok();
                 // The notes read the job the typed prefix resolved to.
-                let (v, zone) = (world.nomad_version, &self.zone);
-                let find = |id| render::status::find_job(state, ns, id, v, zone).ok();
+                let zone = &self.zone;
+                let find = |id| render::status::find_job(world, state, ns, id, zone).ok();
                 let resolved = job.as_deref().and_then(find);
-                let job = resolved.map(|r| r.job.id.clone());
+                let (list, job) = (job.is_none(), resolved.map(|r| r.job.id.clone()));
                 // `-namespace '*'` resolves to the job's own namespace.
                 let job_ns = resolved.map_or(ns, |r| r.job.namespace.as_str());
-                let untold = job_view_untold(world, state, job_ns, job.as_deref(), &self.zone);
+                let untold = job_view_untold(world, state, job_ns, job.as_deref(), list, zone);
                 // A job's view, or a list with a Submit Date column.
                 let times = shown
                     && self.render

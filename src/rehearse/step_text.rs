@@ -82,17 +82,22 @@ pub(super) fn dated(
     obs
 }
 
-/// Does the view of job `id` (none: the list) hold a part that cannot be
-/// told? Decided as `status` decides (render::status::job_untold), from
-/// the "now" the step's view is rendered with.
+/// Does the view of job `id` (none: the list, when `list`) hold a part
+/// that cannot be told? Decided as `status` decides
+/// (render::status::job_untold, from the "now" the step's view is
+/// rendered with; a list's Status cells, untold_statuses).
 pub(super) fn job_view_untold(
     world: &crate::world::World,
     state: &crate::cluster::State,
     ns: &str,
     id: Option<&str>,
+    list: bool,
     zone: &crate::render::status::TimeZone,
 ) -> bool {
-    use crate::render::status::{default_now, job_untold};
+    use crate::render::status::{default_now, job_untold, untold_statuses};
+    if list {
+        return !untold_statuses(world, state, Some(ns)).is_empty();
+    }
     let record = id.and_then(|id| state.job(ns, id));
     record.is_some_and(|r| !job_untold(world, r, default_now(state), zone).is_empty())
 }

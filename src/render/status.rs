@@ -30,7 +30,7 @@ pub use self::facts::{
     allocs_without_times, deployment_unknown, drivers_unknown, job_untold, node_events_unknown,
     node_untold, now_note, simulated_clock, status_now, Now, Untold,
 };
-pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes};
+pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes, untold_statuses};
 pub use self::lookup::{find_job, find_node};
 pub use self::periodic::launch_unknown;
 pub use self::saved_allocs::{rows_without_times, Whose};

@@ -161,28 +161,6 @@ impl Attribute {
         Attribute::string(input)
     }
 
-    /// The API's JSON form: `{"Int": 11, "Unit": "GiB"}` (one of Int, Float,
-    /// String, Bool set, the others null).
-    pub fn from_api(v: &serde_json::Value) -> Option<Self> {
-        let unit = v
-            .get("Unit")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let value = if let Some(i) = v.get("Int").and_then(serde_json::Value::as_i64) {
-            AttrValue::Int(i)
-        } else if let Some(f) = v.get("Float").and_then(serde_json::Value::as_f64) {
-            AttrValue::Float(f)
-        } else if let Some(s) = v.get("String").and_then(serde_json::Value::as_str) {
-            AttrValue::Str(s.to_string())
-        } else if let Some(b) = v.get("Bool").and_then(serde_json::Value::as_bool) {
-            AttrValue::Bool(b)
-        } else {
-            return None;
-        };
-        Some(Attribute { value, unit })
-    }
-
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             AttrValue::Str(s) => Some(s),
@@ -338,13 +316,5 @@ mod tests {
         assert_eq!(c("a", "1"), None);
         assert_eq!(c("true", "false"), Some(Ordering::Greater));
         assert_eq!(c("2", "1.5"), Some(Ordering::Greater));
-    }
-
-    #[test]
-    fn api_json_form_is_read() {
-        let a = Attribute::from_api(&serde_json::json!({"Int": 11, "Unit": "GiB", "String": null}))
-            .unwrap();
-        assert_eq!(a.to_string(), "11GiB");
-        assert!(Attribute::from_api(&serde_json::json!({})).is_none());
     }
 }

@@ -20,6 +20,14 @@ use super::model::{NamespaceList, World};
 use crate::diag::Diag;
 use crate::source::Source;
 
+/// Whether namespaces.json is the cluster's whole list and lacks
+/// `namespace`: what allocations, deployments and CSI volumes of it
+/// prove (each by its own rule below) is that the files were saved apart.
+/// A token-scoped or unsaved list may lack a namespace that exists.
+fn gone(world: &World, namespace: &str) -> bool {
+    world.namespace_list == NamespaceList::Listed && !world.namespaces.contains_key(namespace)
+}
+
 /// The error for allocation `a` of `namespace` when namespaces.json is the
 /// cluster's whole list, does not hold `namespace`, and `a` is live on its
 /// client and not told to stop (`TerminalStatus()` false: `DesiredStatus`
@@ -32,9 +40,7 @@ pub(super) fn unlisted(src: &Source, world: &World, a: &Value, namespace: &str) 
         s(a, "ClientStatus").as_str(),
         "complete" | "failed" | "lost"
     ) && !matches!(s(a, "DesiredStatus").as_str(), "stop" | "evict");
-    let unlisted =
-        world.namespace_list == NamespaceList::Listed && !world.namespaces.contains_key(namespace);
-    (live && unlisted).then(|| {
+    (live && gone(world, namespace)).then(|| {
         Diag::error(
             "import::unknown-namespace",
             format!(
@@ -50,6 +56,78 @@ pub(super) fn unlisted(src: &Source, world: &World, a: &Value, namespace: &str) 
             "this allocation's namespace is not in namespaces.json",
         )
         .help("namespaces.json and allocations.json were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+        .as_cannot_tell()
+    })
+}
+
+/// The error for deployment `d` of `namespace` when [`gone`] and `d` is
+/// not terminal (`Deployment.IsTerminal`: cancelled, failed, successful;
+/// nomad/structs/deployment.go v2.0.5:251-255). From 2.0.1 a job with a
+/// non-terminal deployment is `running` (`getJobStatus`,
+/// nomad/state/state_store.go v2.0.5:5596-5606), so its namespace cannot
+/// be deleted; before, the evaluation that stops or purges the job
+/// cancels its active deployment in the plan that stops its allocations
+/// (`cancelUnneededServiceDeployments`, scheduler/reconciler/
+/// reconcile_cluster.go v2.0.5:575-590; the same rule from 0.9), and a job
+/// with an evaluation still pending is not dead either (`getJobStatus`).
+/// Either way an active deployment beside a list without its namespace
+/// says the files were saved at different times: what runs, and so every
+/// plan's capacity, cannot be told. A finished deployment may outlive its
+/// job and namespace, and is read as it is.
+pub(super) fn deployment(src: &Source, world: &World, d: &Value, namespace: &str) -> Option<Diag> {
+    let terminal = matches!(
+        s(d, "Status").as_str(),
+        "cancelled" | "failed" | "successful"
+    );
+    (!terminal && gone(world, namespace)).then(|| {
+        Diag::error(
+            "import::unknown-namespace",
+            format!(
+                "cannot tell what the clients run: deployments.json holds deployment {} (status {}) of job {} in namespace {}, which namespaces.json does not list, and Nomad deletes no namespace whose jobs are not dead",
+                crate::escape::one_line(&s(d, "ID")),
+                crate::escape::one_line(&crate::gotext::go_quote(&s(d, "Status"))),
+                crate::escape::one_line(&crate::gotext::go_quote(&s(d, "JobID"))),
+                crate::escape::one_line(&crate::gotext::go_quote(namespace))
+            ),
+        )
+        .at(
+            src,
+            super::bounds::locate(src, "ID", &d["ID"]),
+            "this deployment's namespace is not in namespaces.json",
+        )
+        .help("namespaces.json and deployments.json were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+        .as_cannot_tell()
+    })
+}
+
+/// The error for CSI volume `v` of `namespace` when [`gone`], at a release
+/// that deletes no namespace holding a CSI volume ("contains at least one
+/// CSI volume", nomad/state/state_store.go v2.0.5:7146-7155 DeleteNamespaces;
+/// from 1.1.16, 1.2.10 and 1.3.3, the backport #13887). An earlier release
+/// deleted such a namespace and left its volumes, so there one is read as
+/// it is: no job can reach it until the namespace is made again.
+pub(super) fn volume(src: &Source, world: &World, v: &Value, namespace: &str) -> Option<Diag> {
+    use crate::version::NomadVersion as V;
+    let kept =
+        world
+            .nomad_version
+            .has_since(&[V::new(1, 1, 16), V::new(1, 2, 10), V::new(1, 3, 3)]);
+    (kept && gone(world, namespace)).then(|| {
+        Diag::error(
+            "import::unknown-namespace",
+            format!(
+                "cannot tell which CSI volumes exist: the import holds CSI volume {} in namespace {}, which namespaces.json does not list, and Nomad {} deletes no namespace that holds a CSI volume",
+                crate::escape::one_line(&crate::gotext::go_quote(&s(v, "ID"))),
+                crate::escape::one_line(&crate::gotext::go_quote(namespace)),
+                world.nomad_version
+            ),
+        )
+        .at(
+            src,
+            super::bounds::locate(src, "ID", &v["ID"]),
+            "this volume's namespace is not in namespaces.json",
+        )
+        .help("namespaces.json and the CSI volume files were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
         .as_cannot_tell()
     })
 }

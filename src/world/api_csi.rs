@@ -18,7 +18,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::api_json::{b, s, smap};
-use super::import::{API, NO_BODY};
+use super::import::{Typed, API, NO_BODY};
 use super::model::World;
 use crate::diag::{Diag, Diags};
 use crate::source::Source;
@@ -101,6 +101,7 @@ pub fn plugin_files(
     out
 }
 
+/// The plugin files under `dir`, each of Nomad's types (typed_lists.rs).
 fn json_files(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Vec<(Source, Value)> {
     if !vfs.is_dir(dir) {
         return Vec::new();
@@ -110,7 +111,11 @@ fn json_files(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Vec<(Source, Valu
     files
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .filter_map(|p| super::import::read_json(vfs, &p, diags))
+        .filter_map(|p| {
+            let (src, v) = super::import::read_json(vfs, &p, diags)?;
+            // Mistyped (typed_lists.rs said so, located): not read.
+            super::import::check_typed(&src, Typed::Plugin, &v, diags).then_some((src, v))
+        })
         .collect()
 }
 
@@ -205,6 +210,8 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
     let mut listed = None;
     match read_saved(vfs, &dir.join(VOLUMES_LIST), false, diags) {
         Some(Saved::Read(src, v)) => match v.as_array() {
+            // Mistyped (typed_lists.rs said so, located): not read.
+            Some(list) if !super::import::typed_items(&src, Typed::VolumeList, list, diags) => {}
             Some(list) => {
                 listed = super::import::listed(&v);
                 stubs.extend(list.iter().map(|x| (src.clone(), x.clone())));
@@ -241,6 +248,9 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
                     let Some((src, v)) = super::import::read_json(vfs, p, diags) else {
                         continue;
                     };
+                    if !super::import::check_typed(&src, Typed::Volume, &v, diags) {
+                        continue;
+                    }
                     let ns = Some(s(&v, "Namespace")).filter(|n| !n.is_empty());
                     let key = (ns.unwrap_or_else(|| "default".into()), s(&v, "ID"));
                     if listed.as_ref().is_some_and(|l| !l.contains(&key)) {
@@ -258,13 +268,22 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         }
     }
     let key = |v: &CsiVolume| (v.namespace.clone(), v.id.clone());
+    // Said once per volume: its full file's error stands for its stub.
+    let mut told = std::collections::BTreeSet::new();
     for (src, v) in &full {
         let vol = volume(src, v, diags);
+        if gone(src, world, v, &vol, diags) {
+            told.insert(key(&vol));
+            continue;
+        }
         world.csi_volumes.insert(key(&vol), vol);
     }
     for (src, v) in &stubs {
         let vol = volume(src, v, diags);
-        if world.csi_volumes.contains_key(&key(&vol)) {
+        if world.csi_volumes.contains_key(&key(&vol))
+            || told.contains(&key(&vol))
+            || gone(src, world, v, &vol, diags)
+        {
             continue;
         }
         // The list form names no claimant and no requested capability:
@@ -303,6 +322,14 @@ pub fn load_volumes(vfs: &dyn Vfs, dir: &Path, world: &mut World, diags: &mut Di
         world.csi_volumes.insert(key(&vol), vol);
     }
     resolve_owners(world);
+}
+
+/// A volume of a namespace the list says is gone: the files were saved
+/// apart (api_alloc_namespace.rs), said as an error, never a volume read
+/// beside the list.
+fn gone(src: &Source, world: &World, v: &Value, vol: &CsiVolume, diags: &mut Diags) -> bool {
+    let e = super::api_alloc_namespace::volume(src, world, v, &vol.namespace);
+    e.map(|e| diags.push(e)).is_some()
 }
 
 /// Claims without a known owner take the owner of the world's allocation of

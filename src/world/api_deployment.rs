@@ -45,7 +45,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::api_json::s;
-use super::import::{read_saved, Saved};
+use super::import::{read_saved, Saved, Typed};
 use super::model::World;
 use crate::diag::{Diag, Diags};
 use crate::jobspec::JobType;
@@ -85,9 +85,13 @@ pub fn load_deployments(
         }
         other => other,
     };
-    let list = match saved {
+    let (src, list) = match saved {
         Some(Saved::Read(src, v)) => match v.as_array() {
-            Some(list) => list.clone(),
+            // Mistyped (typed_lists.rs said so, located): not read.
+            Some(list) if !super::import::typed_items(&src, Typed::Deployments, list, diags) => {
+                return
+            }
+            Some(list) => (src.clone(), list.clone()),
             None => {
                 diags.push(
                     Diag::error(
@@ -123,6 +127,12 @@ pub fn load_deployments(
             n if n.is_empty() => "default".to_string(),
             n => n,
         };
+        // A deployment in progress of a namespace the list says is gone:
+        // the files were saved apart (api_alloc_namespace.rs).
+        if let Some(e) = super::api_alloc_namespace::deployment(&src, world, d, &ns) {
+            diags.push(e);
+            continue;
+        }
         let key = (ns, s(d, "JobID"));
         let newer = latest
             .get(&key)

@@ -122,6 +122,38 @@ pub(super) fn read_device(src: &Source, b: &Block, diags: &mut Diags) -> Option<
     })
 }
 
+/// A device attribute's API form (plugins/shared/structs/attribute.go
+/// v2.0.5 Attribute: one of `Int *int64`, `Float *float64`, `String
+/// *string`, `Bool *bool` set, and `Unit string`): `{"Int": 11, "Unit":
+/// "GiB"}`. Read through api_json's accessors, so `{"Int": "11"}` is
+/// recorded as mistyped (the import is "cannot tell"; typed_node.rs's
+/// table names it first), never dropped: a device read without the
+/// attribute passes an `is_not_set` or `!=` constraint Nomad fails.
+fn attribute_from_api(v: &serde_json::Value) -> Option<Attribute> {
+    use super::api_json::{opt_b, opt_s, typed, INT};
+    use crate::structs::attribute::AttrValue;
+    let unit = opt_s(v, "Unit").unwrap_or_default().to_string();
+    let int = typed(v.get("Int"), "Int", INT, serde_json::Value::as_i64);
+    let float = typed(
+        v.get("Float"),
+        "Float",
+        "a number",
+        serde_json::Value::as_f64,
+    );
+    let value = if let Some(i) = int {
+        AttrValue::Int(i)
+    } else if let Some(f) = float {
+        AttrValue::Float(f)
+    } else if let Some(s) = opt_s(v, "String") {
+        AttrValue::Str(s.to_string())
+    } else if let Some(b) = opt_b(v, "Bool") {
+        AttrValue::Bool(b)
+    } else {
+        return None;
+    };
+    Some(Attribute { value, unit })
+}
+
 /// `NodeResources.Devices` of a node as the API returns it.
 pub(super) fn devices_from_api(node: &serde_json::Value) -> Vec<NodeDevice> {
     use super::api_json::{b, s};
@@ -145,8 +177,28 @@ pub(super) fn devices_from_api(node: &serde_json::Value) -> Vec<NodeDevice> {
                 .typed_object("Attributes")
                 .into_iter()
                 .flatten()
-                .filter_map(|(k, v)| Some((k.clone(), Attribute::from_api(v)?)))
+                .filter_map(|(k, v)| Some((k.clone(), attribute_from_api(v)?)))
                 .collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::api_json::Strict;
+    use super::attribute_from_api;
+    use serde_json::json;
+
+    #[test]
+    fn an_attributes_api_form_is_read_and_a_mistyped_one_recorded() {
+        let strict = Strict::begin();
+        let a = attribute_from_api(&json!({"Int": 11, "Unit": "GiB", "String": null}));
+        assert_eq!(a.map(|a| a.to_string()).as_deref(), Some("11GiB"));
+        assert!(attribute_from_api(&json!({})).is_none());
+        assert!(strict.end().is_empty());
+        // Never dropped in silence: the import that met it cannot tell.
+        let strict = Strict::begin();
+        assert!(attribute_from_api(&json!({"Int": "11", "Unit": "GiB"})).is_none());
+        assert_eq!(strict.end().len(), 1);
+    }
 }

@@ -23,6 +23,7 @@ mod typed;
 mod typed_agent;
 mod typed_alloc;
 mod typed_job;
+mod typed_lists;
 mod typed_node;
 mod typed_specs;
 mod wildcard;
@@ -49,6 +50,7 @@ use pools::group_nodes;
 pub(crate) use shape::SHAPE;
 pub use specs::{namespace_from_api, quota_from_api, scheduler_from_api};
 pub(in crate::world) use stale::{listed, note as stale_note};
+pub(in crate::world) use typed_lists::{check as check_typed, items as typed_items, Kind as Typed};
 pub(in crate::world) use wildcard::untrusted_empty;
 
 /// The files an import folder holds, and the API call that produces each

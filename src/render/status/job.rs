@@ -18,16 +18,34 @@ fn type_string(r: &JobRecord) -> String {
     t
 }
 
-fn status_string(r: &JobRecord) -> String {
-    if r.job.stop {
-        format!("{} (stopped)", r.status.as_str())
-    } else {
-        r.status.as_str().to_string()
-    }
+/// A job's Status cell in a list (`getStatusString(job.Status, &job.Stop)`,
+/// command/job_status.go v2.0.5:925,935, the list stub's status: the
+/// same as `nomad job status JOB`'s row): an imported job's as its saved
+/// file holds it ([`super::saved_job::status_cell`]), never the status the
+/// replay derives; [`UNTOLD_STATUS`] when the file holds none.
+fn status_string(world: &World, r: &JobRecord) -> String {
+    super::saved_job::status_cell(world, r).unwrap_or_else(|_| UNTOLD_STATUS.to_string())
 }
 
-/// `nomad job status [-namespace NS]`.
-pub fn job_list(state: &State, namespace: &str, zone: &TimeZone) -> String {
+/// The Status cell of a job whose status cannot be told (said again in a
+/// note, and in the exit code: [`untold_statuses`]).
+const UNTOLD_STATUS: &str = "<cannot tell>";
+
+/// The jobs of a list view whose Status cell is [`UNTOLD_STATUS`], each
+/// with the line that says why.
+pub fn untold_statuses(world: &World, state: &State, namespace: Option<&str>) -> Vec<String> {
+    state
+        .jobs
+        .iter()
+        .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
+        .filter_map(|(_, r)| super::saved_job::status_cell(world, r).err())
+        .collect()
+}
+
+/// `nomad job status [-namespace NS]`: "No running jobs" when the
+/// namespace holds none (command/job_status.go v2.0.5:162-164, the same
+/// words from v0.9.3).
+pub fn job_list(world: &World, state: &State, namespace: &str, zone: &TimeZone) -> String {
     let jobs: Vec<&JobRecord> = state
         .jobs
         .iter()
@@ -37,13 +55,18 @@ pub fn job_list(state: &State, namespace: &str, zone: &TimeZone) -> String {
     if jobs.is_empty() {
         return "No running jobs".to_string();
     }
-    status_list(&jobs, false, zone)
+    status_list(world, &jobs, false, zone)
 }
 
 /// `createStatusListOutput`, its namespace column for `-namespace '*'`:
 /// the job list, and the list a prefix matching several jobs prints (command/job_status.go,
 /// the same columns v0.9.3-v2.0.5).
-pub(super) fn status_list(jobs: &[&JobRecord], namespaces: bool, zone: &TimeZone) -> String {
+pub(super) fn status_list(
+    world: &World,
+    jobs: &[&JobRecord],
+    namespaces: bool,
+    zone: &TimeZone,
+) -> String {
     let mut rows = vec![if namespaces {
         "ID|Namespace|Type|Priority|Status|Submit Date"
     } else {
@@ -61,7 +84,7 @@ pub(super) fn status_list(jobs: &[&JobRecord], namespaces: bool, zone: &TimeZone
             r.job.id,
             type_string(r),
             r.job.priority,
-            status_string(r),
+            status_string(world, r),
             format_time(r.submit_time, zone)
         ));
     }
@@ -94,7 +117,7 @@ pub fn job_detail(
 ) -> Result<String, String> {
     // What was typed is a prefix, as Nomad's CLI reads it; the view is
     // the one job it resolves to.
-    let r = super::lookup::find_job(state, namespace, id, world.nomad_version, zone)?;
+    let r = super::lookup::find_job(world, state, namespace, id, zone)?;
     // `-namespace '*'` names no namespace: the job's own is read.
     let (namespace, id) = (r.job.namespace.as_str(), r.job.id.as_str());
     let v = world.nomad_version;

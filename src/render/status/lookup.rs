@@ -5,13 +5,14 @@
 
 use super::{format_list, TimeZone};
 use crate::cluster::{JobRecord, Node, State};
-use crate::version::NomadVersion;
+use crate::world::World;
 
 /// How many jobs the 1.11.3+ CLI asks the server for (`maxResults := 20`,
 /// command/meta.go v2.0.5:359; absent in v1.11.2 and v1.10.5).
 const MAX_PREFIX_RESULTS: usize = 20;
 
-/// The job `typed` names in `namespace`, as the CLI of `v` resolves it.
+/// The job `typed` names in `namespace`, as the CLI of the world's release
+/// resolves it.
 ///
 /// Every release lists the namespace's jobs whose ID starts with the
 /// (whitespace-trimmed from 1.1.1) prefix, sorted by ID; none is an error,
@@ -23,12 +24,13 @@ const MAX_PREFIX_RESULTS: usize = 20;
 /// from 1.11.3 the list is one page of 20 and a full page says it may be
 /// truncated (v2.0.5:359-410).
 pub fn find_job<'a>(
+    world: &World,
     state: &'a State,
     namespace: &str,
     typed: &str,
-    v: NomadVersion,
     zone: &TimeZone,
 ) -> Result<&'a JobRecord, String> {
+    let v = world.nomad_version;
     // v0.9.3-v1.1.x list by the argument as typed and trim only to compare
     // it with the first match; v1.1.1+ trim it first (`strings.TrimSpace`,
     // job_status.go v1.1.1:149; v1.1.0 still lists it untrimmed).
@@ -61,7 +63,7 @@ pub fn find_job<'a>(
     if first.job.id == trimmed && !ambiguous {
         return Ok(first);
     }
-    let list = super::job::status_list(&jobs, all, zone);
+    let list = super::job::status_list(world, &jobs, all, zone);
     Err(if v.at_least(1, 5, 1) {
         let truncated = if paged && jobs.len() >= MAX_PREFIX_RESULTS {
             "\n(results may be truncated)"

@@ -301,6 +301,13 @@ fn job_list(vfs: &dyn Vfs, dir: &Path, diags: &mut Diags) -> Listed {
         }
         _ => return None,
     };
+    // Mistyped (typed_lists.rs said so, located): not read, and the
+    // import fails.
+    if let Some(list) = v.as_array() {
+        if !super::typed_lists::items(&src, super::typed_lists::Kind::JobList, list, diags) {
+            return None;
+        }
+    }
     let listed = super::stale::listed(&v);
     if listed.is_none() {
         diags.push(

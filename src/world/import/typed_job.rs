@@ -4,7 +4,7 @@
 //! job inspect` prints the api.Job decoded from it, every pointer set),
 //! so the types are structs.go's at v2.0.5: figures and flags plain,
 //! `null` only where a pointer, slice or map is nil. What the table
-//! leaves out (services, templates, identities...) api_json's accessors
+//! leaves out (a service's Connect, artifacts, volume mounts...) api_json's accessors
 //! judge as they read it.
 
 use super::typed::Ty::{self, Any, Bool, Int, List, Map, Str, Struct, Uint};
@@ -94,6 +94,117 @@ const RESTART: Ty = Struct(&[
     f("RenderTemplates", Bool),
 ]);
 
+/// A `WorkloadIdentity` (structs/workload_id.go v2.0.5: strings, `Env`,
+/// `File bool`, `Audience`, `ExtraClaims []string`, `TTL time.Duration`).
+const IDENTITY: &[Field] = &[
+    f("Name", Str),
+    n("Audience", STRINGS),
+    f("ChangeMode", Str),
+    f("ChangeSignal", Str),
+    f("Env", Bool),
+    f("File", Bool),
+    f("Filepath", Str),
+    f("ServiceName", Str),
+    f("TTL", Int),
+    n("ExtraClaims", STRINGS),
+];
+
+/// A `ServiceCheck` (structs/services.go v2.0.5: strings, durations
+/// `time.Duration`, `Expose`, `TLSSkipVerify`, `GRPCUseTLS bool`, the
+/// thresholds `int`, `Header map[string][]string`, `CheckRestart
+/// *CheckRestart` of `Limit int`, `Grace time.Duration`, `IgnoreWarnings
+/// bool`).
+const CHECK: &[Field] = &[
+    f("Name", Str),
+    f("Type", Str),
+    f("Command", Str),
+    n("Args", STRINGS),
+    f("Path", Str),
+    f("Protocol", Str),
+    f("PortLabel", Str),
+    f("Expose", Bool),
+    f("AddressMode", Str),
+    f("Interval", Int),
+    f("Timeout", Int),
+    f("InitialStatus", Str),
+    f("Notes", Str),
+    f("TLSServerName", Str),
+    f("TLSSkipVerify", Bool),
+    f("Method", Str),
+    n("Header", Map(&STRINGS)),
+    n(
+        "CheckRestart",
+        Struct(&[f("Limit", Int), f("Grace", Int), f("IgnoreWarnings", Bool)]),
+    ),
+    f("GRPCService", Str),
+    f("GRPCUseTLS", Bool),
+    f("TaskName", Str),
+    f("SuccessBeforePassing", Int),
+    f("FailuresBeforeCritical", Int),
+    f("FailuresBeforeWarning", Int),
+    f("Body", Str),
+    f("OnUpdate", Str),
+];
+
+/// A `Service` (structs/services.go v2.0.5: strings, `EnableTagOverride
+/// bool`, tags `[]string`, `Checks []*ServiceCheck`, maps of strings,
+/// `Weights *ServiceWeights` of `Passing`, `Warning int`, `Identity
+/// *WorkloadIdentity`; `Connect` is left to its reader).
+const SERVICE: Ty = Struct(&[
+    f("Name", Str),
+    f("TaskName", Str),
+    f("PortLabel", Str),
+    f("AddressMode", Str),
+    f("Address", Str),
+    f("EnableTagOverride", Bool),
+    n("Tags", STRINGS),
+    n("CanaryTags", STRINGS),
+    n("Checks", List(&Struct(CHECK))),
+    n("Meta", STRING_MAP),
+    n("CanaryMeta", STRING_MAP),
+    n("Weights", Struct(&[f("Passing", Int), f("Warning", Int)])),
+    n("TaggedAddresses", STRING_MAP),
+    f("Namespace", Str),
+    f("OnUpdate", Str),
+    f("Provider", Str),
+    f("Cluster", Str),
+    n("Identity", Struct(IDENTITY)),
+    f("Kind", Str),
+]);
+
+/// A `Template` (structs.go v2.0.5: strings, `Once`, `Envvars`,
+/// `ErrMissingKey bool`, `Splay`, `VaultGrace time.Duration`, `Uid`, `Gid
+/// *int`, `ChangeScript *ChangeScript`, `Wait *WaitConfig` of `Min`, `Max
+/// *time.Duration`).
+const TEMPLATE: Ty = Struct(&[
+    f("SourcePath", Str),
+    f("DestPath", Str),
+    f("EmbeddedTmpl", Str),
+    f("ChangeMode", Str),
+    f("ChangeSignal", Str),
+    n(
+        "ChangeScript",
+        Struct(&[
+            f("Command", Str),
+            n("Args", STRINGS),
+            f("Timeout", Int),
+            f("FailOnError", Bool),
+            f("RunOnFirstRender", Bool),
+        ]),
+    ),
+    f("Once", Bool),
+    f("Splay", Int),
+    f("Perms", Str),
+    n("Uid", Int),
+    n("Gid", Int),
+    f("LeftDelim", Str),
+    f("RightDelim", Str),
+    f("Envvars", Bool),
+    f("VaultGrace", Int),
+    n("Wait", Struct(&[n("Min", Int), n("Max", Int)])),
+    f("ErrMissingKey", Bool),
+]);
+
 /// A `Task` (structs.go v2.0.5), the fields that decide where and how
 /// much it runs.
 const TASK: &[Field] = &[
@@ -113,8 +224,10 @@ const TASK: &[Field] = &[
     f("ShutdownDelay", Int),
     f("KillSignal", Str),
     f("Kind", Str),
-    n("Services", List(&Struct(&[]))),
-    n("Templates", List(&Struct(&[]))),
+    n("Services", List(&SERVICE)),
+    n("Templates", List(&TEMPLATE)),
+    n("Identity", Struct(IDENTITY)),
+    n("Identities", List(&Struct(IDENTITY))),
     n("Artifacts", List(&Struct(&[]))),
     n("VolumeMounts", List(&Struct(&[]))),
 ];
@@ -156,7 +269,7 @@ const GROUP: &[Field] = &[
     n("Tasks", List(&Struct(TASK))),
     n("Meta", STRING_MAP),
     n("Networks", NETWORKS),
-    n("Services", List(&Struct(&[]))),
+    n("Services", List(&SERVICE)),
     n(
         "Volumes",
         Map(&Struct(&[

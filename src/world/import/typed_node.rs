@@ -126,6 +126,8 @@ pub(super) const NODE: Schema = Schema {
                 n("Attributes", STRING_MAP),
             ])),
         ),
+        n("CSINodePlugins", Map(&super::typed_lists::CSI_INFO)),
+        n("CSIControllerPlugins", Map(&super::typed_lists::CSI_INFO)),
         n(
             "HostVolumes",
             Map(&Struct(&[

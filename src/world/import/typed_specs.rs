@@ -6,16 +6,47 @@ use super::typed::{f, n, Field, Schema};
 
 /// A `QuotaLimit.RegionLimit` (api/quota.go v2.0.5 `*QuotaResources`, its
 /// figures `*int`, `Devices []*RequestedDevice` with `Count *uint64`,
-/// api/resources.go; v1.7.2 `*Resources`, the same figures `*int`).
+/// api/resources.go; v1.7.2 `*Resources`, the same figures `*int`, and
+/// `DiskMB`, `IOPS`). The limits the simulation does not count are typed
+/// too: quota_limits.rs reads a Go zero value as unset, so `"SecretsMB":
+/// false` or `"NodePools": {}` read untyped would be no limit at all.
 const REGION_LIMIT: &[Field] = &[
     n("CPU", Int),
     n("Cores", Int),
     n("MemoryMB", Int),
     n("MemoryMaxMB", Int),
     n("DiskMB", Int),
+    n("IOPS", Int),
     n("Networks", List(&Struct(&[]))),
     n("Devices", List(&Struct(&[f("Name", Str), n("Count", Int)]))),
+    n("NUMA", NUMA),
+    n("SecretsMB", Int),
+    n("Storage", STORAGE),
+    // `[]*NodePoolLimit` (api/quota.go v2.0.5): the pool's name and the
+    // same figures as `QuotaResources` but `NodePools`.
+    n(
+        "NodePools",
+        List(&Struct(&[
+            f("NodePool", Str),
+            n("CPU", Int),
+            n("Cores", Int),
+            n("MemoryMB", Int),
+            n("MemoryMaxMB", Int),
+            n("Devices", List(&Struct(&[f("Name", Str), n("Count", Int)]))),
+            n("NUMA", NUMA),
+            n("SecretsMB", Int),
+            n("Storage", STORAGE),
+        ])),
+    ),
 ];
+
+/// `*NUMAResource` (api/resources.go v2.0.5: `Affinity string`, `Devices
+/// []string`).
+const NUMA: super::typed::Ty = Struct(&[f("Affinity", Str), n("Devices", STRINGS)]);
+
+/// `*QuotaStorageResources` (api/quota.go v2.0.5: `VariablesMB`,
+/// `HostVolumesMB int`).
+const STORAGE: super::typed::Ty = Struct(&[f("VariablesMB", Int), f("HostVolumesMB", Int)]);
 
 /// An item of `/v1/quotas` (api/quota.go v2.0.5 QuotaSpec, QuotaLimit).
 pub(super) const QUOTA: Schema = Schema {
@@ -27,6 +58,8 @@ pub(super) const QUOTA: Schema = Schema {
         List(&Struct(&[
             f("Region", Str),
             n("RegionLimit", Struct(REGION_LIMIT)),
+            // `*int`, deprecated for `RegionLimit.Storage.VariablesMB`.
+            n("VariablesLimit", Int),
         ])),
     )]),
 };
