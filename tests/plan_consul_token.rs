@@ -244,7 +244,13 @@ fn check_reports_the_consul_token_warning_where_plan_prints_it() {
     let check = |dir: &TempDir| {
         run(
             &dir.0,
-            &["check", "--no-color", "--output-format", "concise", "jobs/j.nomad"],
+            &[
+                "check",
+                "--no-color",
+                "--output-format",
+                "concise",
+                "jobs/j.nomad",
+            ],
         )
     };
     let line = format!("jobs/j.nomad:1:5: jobspec::admission [warning] {WARNING}");
