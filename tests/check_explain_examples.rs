@@ -7,22 +7,8 @@
 //! listed in NOT_RUN with why, and `every_rule_is_run_or_listed` keeps the
 //! two lists whole as rules are added.
 
+use crate::check_explain_true::{example, explain};
 use crate::common;
-
-fn explain(code: &str) -> String {
-    let o = std::process::Command::new(common::bin())
-        .args(["--no-color", "explain", code])
-        .output()
-        .expect("the binary runs");
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// The first ```hcl block of an explain (its "## Example").
-fn example(text: &str) -> String {
-    let start = text.find("```hcl\n").expect("an example") + "```hcl\n".len();
-    let len = text[start..].find("```").expect("its end");
-    text[start..start + len].to_string()
-}
 
 /// Where the fragment goes in a job file.
 #[derive(Clone, Copy)]
