@@ -7,7 +7,8 @@
 
 use crate::common;
 
-fn explain(code: &str) -> String {
+/// `explain CODE`'s text.
+pub(crate) fn explain(code: &str) -> String {
     let o = std::process::Command::new(common::bin())
         .args(["--no-color", "explain", code])
         .output()
@@ -16,7 +17,7 @@ fn explain(code: &str) -> String {
 }
 
 /// The first ```hcl block of an explain.
-fn example(text: &str) -> String {
+pub(crate) fn example(text: &str) -> String {
     let start = text.find("```hcl\n").expect("an example") + "```hcl\n".len();
     let len = text[start..].find("```").expect("its end");
     text[start..start + len].to_string()

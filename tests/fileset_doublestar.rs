@@ -13,10 +13,15 @@ const CLIENT: &str = "  cpu = 4000\n  memory = 8000\n  drivers = [\"docker\"]\n"
 
 /// A git project of one client whose `jobs/web.nomad` has `count = expr`.
 fn project(tag: &str, expr: &str) -> TempDir {
+    project_at(tag, "1.9.3", expr)
+}
+
+/// [`project`] under a world of Nomad `version`.
+fn project_at(tag: &str, version: &str, expr: &str) -> TempDir {
     let job = format!(
         "job \"a\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {expr}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"x:1\" }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
     );
-    let d = common::one_client_project(tag, "1.9.3", CLIENT, &job);
+    let d = common::one_client_project(tag, version, CLIENT, &job);
     common::git(&d.0, &["init", "-q"]);
     d
 }
@@ -175,14 +180,50 @@ fn fileset_malformed_class_fails_as_nomad() {
     );
 }
 
-/// R14-61: nested braces are read differently by doublestar v1.1.5 and
-/// v1.3.4: cannot tell, never a listing.
+/// Nested braces, read as each release reads them (doublestar.go
+/// matchComponent): v1.1.5 (Nomad 1.9.3) closes the brace at its first
+/// `}`, so `{a,{b}}.txt` is `a}.txt` or `b.txt`; v1.3.4 (Nomad 2.0.5)
+/// counts the nesting, `a.txt` or `b.txt`. They were "cannot tell".
 #[test]
-fn fileset_nested_braces_cannot_tell() {
-    let d = project("fs14-braces", "length(fileset(\".\", \"{a,{b}}.txt\")) + 1");
-    d.put("jobs/a.txt", "x");
-    let o = plan(&d);
-    assert_ne!(o.code, 0, "{}", o.stdout);
-    assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
-    assert!(!o.stdout.contains("create"), "{}", o.stdout);
+fn fileset_nested_braces_as_each_release_reads_them() {
+    for (version, creates) in [("1.9.3", "(2 create)"), ("2.0.5", "(3 create)")] {
+        let d = project_at(
+            &format!("fs18-braces-{version}"),
+            version,
+            "length(fileset(\".\", \"{a,{b}}.txt\")) + 1",
+        );
+        d.put("jobs/a.txt", "x");
+        d.put("jobs/b.txt", "x");
+        let o = plan(&d);
+        assert_eq!(o.code, 1, "{version}\n{}\n{}", o.stdout, o.stderr);
+        assert!(o.stdout.contains(creates), "{version}\n{}", o.stdout);
+    }
+}
+
+/// A brace spanning folders: v1.1.5 splits the pattern at `/` first, and
+/// `{a,sub` never closes (ErrBadPattern once a name meets it); v1.3.4's
+/// GlobOS globs `a.txt` and `sub/*.txt` as patterns of their own
+/// (doublestar_test.go v1.3.4 matchTests `{a/b,a/c}`, `a/{b/c,c/b}`).
+#[test]
+fn fileset_brace_spanning_folders_by_release() {
+    let expr = "length(fileset(\".\", \"{a,sub/*}.txt\"))";
+    let old = project_at("fs18-span-old", "1.9.3", expr);
+    let new = project_at("fs18-span-new", "2.0.5", expr);
+    for d in [&old, &new] {
+        d.put("jobs/a.txt", "x");
+        d.put("jobs/sub/x.txt", "x");
+        d.put("jobs/sub/y.txt", "x");
+    }
+    let o = plan(&old);
+    assert_eq!(o.code, 255, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        flat(&o.stderr).contains(
+            "Call to function \"fileset\" failed: failed to glob pattern ({a,sub/*}.txt): syntax error in pattern"
+        ),
+        "{}",
+        o.stderr
+    );
+    let o = plan(&new);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("(3 create)"), "{}", o.stdout);
 }

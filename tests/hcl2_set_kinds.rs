@@ -122,6 +122,44 @@ fn reverse_names_the_set_it_was_given() {
     );
 }
 
+/// A function whose return type is a static list (go-cty stdlib
+/// `function.StaticReturnType(cty.List(cty.String))`: string.go SplitFunc
+/// and SortFunc, format.go FormatListFunc, collection.go CompactFunc;
+/// `cty.List(cty.Number)`: sequence.go RangeFunc, go-cty 1.4.1 to 1.18.1)
+/// gives a list, which MismatchMessage (mismatch_msg.go, 1.16.3 on) names
+/// as such: "but have list of string", not the literal's "tuple", also
+/// through a local.
+#[test]
+fn reverse_names_a_functions_list_type() {
+    let want = |c: &str, t: &str| {
+        format!("{c}: Invalid function argument; Invalid value for \"str\" parameter: string required, but have {t}.")
+    };
+    refused(
+        "rev-split",
+        "reverse(split(\",\", \"a,b\"))",
+        "",
+        &want("17-23", "list of string"),
+    );
+    refused(
+        "rev-sort",
+        "reverse(sort([\"b\", \"a\"]))",
+        "",
+        &want("17-22", "list of string"),
+    );
+    refused(
+        "rev-range",
+        "upper(range(3))",
+        "",
+        &want("15-21", "list of number"),
+    );
+    refused(
+        "rev-local",
+        "reverse(local.parts)",
+        "locals {\n  parts = compact(split(\",\", \"a,,b\"))\n}\n",
+        &want("17-28", "list of string"),
+    );
+}
+
 /// A value that may be a set, of a type not known here: one "cannot
 /// tell" line, exit 255, never an element read as a list's.
 #[test]

@@ -31,6 +31,7 @@ mod check_config;
 mod check_corpus;
 mod check_count_zero_placed;
 mod check_demo;
+mod check_explain_examples;
 mod check_explain_true;
 mod check_fail_closed;
 mod check_github_escapes;

@@ -168,8 +168,9 @@ fn json_this_tool_does_not_follow_is_cannot_tell() {
             "written twice",
         ),
         ("\"update\": \"x\",", "a block written as a JSON value"),
-        // A control character's escape (`\b`): the native syntax has
-        // none to write it with (json_strings.rs native_twin).
+        // A control character's escape (`\b`): its native form `\u0008`
+        // is longer than the JSON text it replaces in place
+        // (json_strings.rs rewrite).
         ("\"region\": \"a\\bb\",", "escape"),
         (
             "\"dynamic\": {\"constraint\": {\"for_each\": [1], \"iter\": \"c\", \"content\": {}}},",
@@ -301,4 +302,33 @@ fn an_argument_set_twice_is_hcls_duplicate_argument() {
         "{}",
         o.stderr
     );
+}
+
+/// A control character in a string's literal part, beside a `${...}`
+/// whose strings JSON escapes: hcl's JSON decoder unescapes it and its
+/// template scanner takes it raw (scan_tokens.rl StringLiteralChars,
+/// hcl v2.20.2-nomad-1); the native twin writes it as `\u0001`, which
+/// hclsyntax decodes to the same character. It was "cannot tell"; it
+/// now plans as the same job written without the sequence.
+#[test]
+fn json_control_character_beside_a_sequence_is_read() {
+    let d = TempDir::demo("json-control");
+    let job = |meta: &str| {
+        format!("{{\"job\": {{\"x\": {{\"datacenters\": [\"dc1\"], \"meta\": {{\"k\": {meta}}},\n \"group\": {{\"g\": {{\"task\": {{\"t\": {{\"driver\": \"docker\", \"config\": {{\"image\": \"redis:7\"}}}}}}}}}}}}}}}}\n")
+    };
+    d.put("j.json", &job(r#""${upper(\"x\")}\u0001""#));
+    d.put("k.json", &job(r#""X\u0001""#));
+    let o = run_in(&d.0, &["validate", "--nomad-version", "2.0.5", "j.json"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stderr.contains("cannot tell"), "{}", o.stderr);
+    let plan = |f: &str| {
+        let o = run_in(
+            &d.0,
+            &["plan", "--nomad-version", "2.0.5", "--format", "json", f],
+        );
+        (o.code, o.stdout)
+    };
+    let (a, b) = (plan("j.json"), plan("k.json"));
+    assert_eq!(a, b);
+    assert!(a.1.contains("\\u0001"), "{}", a.1);
 }

@@ -234,3 +234,58 @@ fn an_import_reads_the_servers_consul_from_agent_self() {
         );
     }
 }
+
+/// `check` reports the same warning under `jobspec::admission` (R17-53's
+/// path: src/rules/admission.rs), located at the job's label, only where
+/// `plan` prints it: 1.7.0–1.9.x on a strict Consul cluster, for a
+/// service without an identity. A warning: `check` still exits 0.
+#[test]
+fn check_reports_the_consul_token_warning_where_plan_prints_it() {
+    let check = |dir: &TempDir| {
+        run(
+            &dir.0,
+            &[
+                "check",
+                "--no-color",
+                "--output-format",
+                "concise",
+                "jobs/j.nomad",
+            ],
+        )
+    };
+    let line = format!("jobs/j.nomad:1:5: jobspec::admission [warning] {WARNING}");
+    for (version, want) in [
+        ("1.6.0", false),
+        ("1.7.0", true),
+        ("1.9.7", true),
+        ("1.10.0", false),
+    ] {
+        let o = check(&project(&format!("check-{version}"), version, STRICT, ""));
+        assert_eq!(o.code, 0, "{version}: {}{}", o.stdout, o.stderr);
+        assert_eq!(o.stdout.contains(&line), want, "{version}: {}", o.stdout);
+        assert_eq!(
+            o.stdout.contains("0 errors, 1 warning"),
+            want,
+            "{version}: {}",
+            o.stdout
+        );
+    }
+    // A service with its own identity uses no token: no warning.
+    let with_identity = "      identity {\n        aud = [\"consul.io\"]\n      }\n";
+    let o = check(&project("check-identity", "1.8.0", STRICT, with_identity));
+    assert!(!o.stdout.contains("jobspec::admission"), "{}", o.stdout);
+    // The JSON finding carries the help that says what to do.
+    let dir = project("check-json", "1.8.0", STRICT, "");
+    let o = run(&dir.0, &["check", "--format", "json", "jobs/j.nomad"]);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "jobspec::admission", "{}", o.stdout);
+    assert_eq!(f["severity"], "warning", "{}", o.stdout);
+    assert_eq!(f["message"].as_str(), Some(WARNING), "{}", o.stdout);
+    assert_eq!(
+        f["help"].as_str(),
+        Some("give the job's Consul services and tasks workload identities"),
+        "{}",
+        o.stdout
+    );
+}

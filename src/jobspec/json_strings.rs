@@ -50,11 +50,17 @@ fn rewrite(text: &str, s: usize, e: usize, value: &str, out: &mut Vec<Rewrite>) 
     let Some(bad) = bad_escape(raw).or(in_sequence.then_some(0)) else {
         return Ok(());
     };
-    match native_twin(value).filter(|q| q.len() <= raw.len()) {
-        Some(q) => {
+    match native_twin(value) {
+        Some(q) if q.len() <= raw.len() => {
             out.push((s, e, q));
             Ok(())
         }
+        // The twin replaces the JSON text in place, padded, so that every
+        // position after it stays the file's: a longer one does not fit.
+        Some(_) => unread(
+            s + bad,
+            "a JSON string escape whose native form is longer than its JSON text (a control character's `\\uNNNN` for JSON's `\\b`), which the positions kept here do not allow",
+        ),
         None => unread(
             s + bad,
             "a JSON string escape the native syntax reads otherwise",
@@ -96,7 +102,16 @@ pub(super) fn native_twin(value: &str) -> Option<String> {
         match (literal.get(i).copied()?, c) {
             (_, '\t') => q.push(c),
             (false, '\n' | '\r') => return None,
-            (_, c) if c.is_control() && !matches!(c, '\n' | '\r') => return None,
+            // A control character in a literal (JSON's `\b`, `\f`, `\u0001`):
+            // both scanners take it raw (scan_tokens.rl StringLiteralChars
+            // is any UTF-8 but a line end, v2.20.2-nomad-1), and the quoted
+            // string writes it as its `\uNNNN` escape, which hclsyntax
+            // decodes to the same character. In a sequence it is a token
+            // of the expression scanner's: not followed.
+            (true, c) if c.is_control() && !matches!(c, '\n' | '\r') => {
+                q.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            (false, c) if c.is_control() && !matches!(c, '\n' | '\r') => return None,
             (true, '\\') => q.push_str("\\\\"),
             (true, '"') => q.push_str("\\\""),
             (true, '\n') => q.push_str("\\n"),
@@ -187,9 +202,14 @@ mod tests {
             native_twin("$${x} %%{y}\n").as_deref(),
             Some(r#""$${x} %%{y}\n""#)
         );
-        // A line end inside a sequence, a control character: not followed.
+        // A line end or a control character inside a sequence: not
+        // followed; a control character in a literal: its `\u` escape.
         assert_eq!(native_twin("${\n1}"), None);
-        assert_eq!(native_twin("a\u{8}b"), None);
+        assert_eq!(native_twin("${x\u{8}}"), None);
+        assert_eq!(
+            native_twin("a\u{8}b\u{c}${x}").as_deref(),
+            Some(r#""a\u0008b\u000C${x}""#)
+        );
     }
 
     #[test]

@@ -78,6 +78,16 @@ impl Scope<'_> {
             // are converted to it): known here where that is a primitive.
             Expression::FuncCall(f) if f.name.namespace.is_empty() => match f.name.name.as_str() {
                 "fileset" => Some(Exact::Set(Box::new(Exact::String))),
+                // A static list type (`function.StaticReturnType`, go-cty
+                // 1.4.1 to 1.18.1 stdlib: string.go SplitFunc and
+                // SortFunc, format.go FormatListFunc, collection.go
+                // CompactFunc, sequence.go RangeFunc; go-cty-funcs
+                // cidr/subnets.go): an error naming the type says "list
+                // of string", never the literal's "tuple".
+                "split" | "sort" | "formatlist" | "compact" | "cidrsubnets" => {
+                    Some(Exact::List(Box::new(Exact::String)))
+                }
+                "range" => Some(Exact::List(Box::new(Exact::Number))),
                 "setunion" | "setintersection" => {
                     let Value::List(items) = v else {
                         return None;

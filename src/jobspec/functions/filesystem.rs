@@ -1,8 +1,6 @@
 //! Filesystem functions: paths and file reads, all fenced inside the
 //! repository by [`FnEnv`].
 
-use super::doublestar::Release;
-use super::glob_walk::{is_glob, GlobWalk, Stat};
 use super::*;
 use crate::vfs::EntryKind;
 
@@ -92,7 +90,11 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
                 None => Ok(Value::Bool(false)),
             }
         }
-        "fileset" => Ok(fileset(env, &s(arg(a, 0)?)?, &s(arg(a, 1)?)?)?),
+        "fileset" => Ok(super::fileset::fileset(
+            env,
+            &s(arg(a, 0)?)?,
+            &s(arg(a, 1)?)?,
+        )?),
         "filebase64" => {
             // Every byte, as read: not the text a parser would see.
             let p = s(arg(a, 0)?)?;
@@ -104,140 +106,9 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     }
 }
 
-/// `fileset(path, pattern)` (go-cty-funcs `MakeFileSetFunc`, doublestar v1
-/// globbing, [`super::doublestar`]: `*` and `?` stay within one folder,
-/// `**` spans folders, `{a,b}` and `[...]` with only `^` negating):
-/// regular files only, as paths relative to `path` with `/`, sorted and
-/// unique like a cty set of strings. The walk ([`GlobWalk`]) starts at
-/// the pattern's literal prefix, fenced like every read, and goes only
-/// where the pattern leads, links followed inside the project; nothing
-/// outside the project is listed.
-fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
-    let base = env.resolve(path);
-    let full = crate::vfs::normalize(&base.join(pattern));
-    let full_text = full.to_string_lossy().into_owned();
-    // The pattern as Nomad joined it (relative as typed).
-    let shown = env.vfs.map_or_else(
-        || full_text.clone(),
-        |v| env.shown(&[path, pattern], &full, v.root()),
-    );
-    let parts: Vec<String> = full
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let first_glob = parts.iter().position(|c| is_glob(c));
-    let literal: PathBuf = full
-        .components()
-        .take(first_glob.unwrap_or(parts.len()))
-        .collect();
-    let syntax = super::doublestar::syntax(&parts);
-    if let super::doublestar::Syntax::Divergent(why) = syntax {
-        return Err(Miss::CannotTell(format!(
-            "cannot tell what Nomad lists for fileset(): the pattern holds {why}"
-        )));
-    }
-    let walk = env.fence(literal, path)?;
-    let vfs = env.vfs.ok_or("filesystem functions are disabled here")?;
-    // A walk that starts inside a repository's metadata lists what no
-    // checkout holds: refused by every reader, never the empty set a
-    // reader without that folder (git's) or one that hides it gives.
-    if git_folder(&walk).is_some() {
-        return Err(unread(crate::project::git_metadata(&walk)));
-    }
-    // A start that leads outside the project is refused, never empty.
-    // A stat failing at the start (ELOOP, ENOTDIR) is no file there:
-    // what an Lstat finds ([`start_kind`]) decides below.
-    let start_is_file = match vfs.probe(&walk) {
-        Err(e) if crate::project::refusal(&e).is_none() && crate::vfs::go_errno(&e).is_some() => {
-            false
-        }
-        found => found.map_err(unread)?,
-    };
-    if let super::doublestar::Syntax::Bad { component, leading } = syntax {
-        // doublestar meets ErrBadPattern only when it compares a name
-        // with the bad part: certain when that part opens the first
-        // globbed component and the folder holds an entry; no folder,
-        // no comparison, no error (doGlob returns on a failed Lstat).
-        let bad = format!("failed to glob pattern ({shown}): syntax error in pattern");
-        // doGlob compares no name below a start that is no folder (a
-        // file, nothing): no match, no error.
-        if !vfs.is_dir(&walk) {
-            return Ok(Value::List(Vec::new()));
-        }
-        let compared = Some(component) == first_glob && leading;
-        if compared && vfs.entries(&walk).is_ok_and(|e| !e.is_empty()) {
-            return Err(bad.into());
-        }
-        return Err(Miss::CannotTell(format!(
-            "cannot tell whether Nomad fails with \"{bad}\": doublestar reports it only when a name reaches the malformed part"
-        )));
-    }
-    let rest = &parts[first_glob.unwrap_or(parts.len())..];
-    let kind = if start_is_file {
-        EntryKind::File
-    } else if vfs.is_dir(&walk) {
-        EntryKind::Folder(walk.clone())
-    } else if rest.is_empty() {
-        // The whole pattern is a path: doublestar matches whatever an
-        // Lstat finds there, a link leading nowhere included.
-        start_kind(vfs, &walk)?
-    } else {
-        EntryKind::Other
-    };
-    // A folder in a repository's metadata is never walked: what it holds
-    // differs between the machine that runs `nomad` and this one (a CI
-    // clone's refs, hooks, packs), and no checkout holds it. Refused only
-    // where the pattern leads the walk into it (`*` matches `.git`: no
-    // dotfile rule), by every reader, as a walk that starts there is.
-    let enter = |dir: &Path| match git_folder(dir) {
-        Some(_) => Err(unread(crate::project::git_metadata(dir))),
-        None => Ok(()),
-    };
-    let release = Release::of(env.version);
-    let matched = GlobWalk::new(vfs, release, &enter).run(walk, kind, rest)?;
-    // go-cty-funcs stats each match in turn and fails at the first that
-    // fails, which v1.1.5 meets in the order the file system lists. A
-    // match is the joined pattern with its globs filled in, so Nomad names
-    // it from where it runs (BaseDir "."), as every other message does.
-    // Each such link must be one the reader gives a job (the gate: one
-    // git tracks): an untracked link is no checkout's, and quoting its
-    // stat failure would fail a job Nomad plans.
-    let mut broken = Vec::new();
-    for (p, stat) in &matched {
-        if let Stat::Broken(errno) = stat {
-            env.admitted(p)?;
-            let below = relative(p, &base);
-            broken.push((env.shown(&[path, &below], p, vfs.root()), *errno));
-        }
-    }
-    if let Some((at, errno)) = broken.first() {
-        if broken.len() > 1 && !release.sorts() {
-            return Err(Miss::CannotTell(format!(
-                "cannot tell which error Nomad gives: {} of the files fileset() matches are symbolic links a stat fails through ({at} and others), and Nomad {} fails at the first the file system lists (\"failed to stat (…)\")",
-                broken.len(),
-                env.version.named()
-            )));
-        }
-        return Err(format!("failed to stat ({at}): stat {at}: {errno}").into());
-    }
-    // Each file listed must be one the reader gives a job (the gate: one
-    // git tracks).
-    let mut found = Vec::new();
-    for (c, stat) in &matched {
-        if *stat == Stat::File {
-            env.admitted(c)?;
-            found.push(relative(c, &base));
-        }
-    }
-    found.sort();
-    found.dedup();
-    Ok(Value::List(found.into_iter().map(Value::String).collect()))
-}
-
 /// What an `Lstat` finds at `path` (not a file, not a folder): read from
 /// its folder's entries; nothing there is [`EntryKind::Other`].
-fn start_kind(vfs: &dyn crate::vfs::Vfs, path: &Path) -> Result<EntryKind, Miss> {
+pub(super) fn start_kind(vfs: &dyn crate::vfs::Vfs, path: &Path) -> Result<EntryKind, Miss> {
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
         return Ok(EntryKind::Other);
     };
@@ -255,7 +126,7 @@ fn start_kind(vfs: &dyn crate::vfs::Vfs, path: &Path) -> Result<EntryKind, Miss>
 /// The first `.git` folder on `path` (the path up to it, spelled as
 /// `path` is), as [`crate::project::Fence`] tells a repository's metadata:
 /// any case, since a case-insensitive file system opens `.GIT` as `.git`.
-fn git_folder(path: &Path) -> Option<PathBuf> {
+pub(super) fn git_folder(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for c in path.components() {
         out.push(c);
@@ -291,7 +162,7 @@ pub(super) fn unread_ref(e: &std::io::Error) -> Miss {
 }
 
 /// Go's `filepath.Rel(base, target)` for two clean paths, with `/`.
-fn relative(target: &Path, base: &Path) -> String {
+pub(super) fn relative(target: &Path, base: &Path) -> String {
     let t: Vec<_> = target.components().collect();
     let b: Vec<_> = base.components().filter(|c| c.as_os_str() != ".").collect();
     let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
@@ -309,7 +180,7 @@ fn relative(target: &Path, base: &Path) -> String {
 }
 
 impl FnEnv<'_> {
-    fn resolve(&self, p: &str) -> PathBuf {
+    pub(super) fn resolve(&self, p: &str) -> PathBuf {
         let path = Path::new(p);
         let full = if path.is_absolute() {
             path.to_path_buf()
@@ -334,7 +205,7 @@ impl FnEnv<'_> {
     }
 
     /// [`FnEnv::check`] for a path already resolved; `p` is how it is shown.
-    fn fence(&self, full: PathBuf, p: &str) -> Result<PathBuf, Miss> {
+    pub(super) fn fence(&self, full: PathBuf, p: &str) -> Result<PathBuf, Miss> {
         if full.starts_with("/dev") || full.starts_with("/proc") || full.starts_with("/sys") {
             return Err(Miss::Refused(format!(
                 "refusing to read the device or kernel file \"{p}\""
@@ -358,7 +229,7 @@ impl FnEnv<'_> {
 
     /// Our refusal when the reader does not admit `full` as a job's input
     /// ([`crate::vfs::Vfs::admits_input`]): "cannot tell", never a quote.
-    fn admitted(&self, full: &Path) -> Result<(), Miss> {
+    pub(super) fn admitted(&self, full: &Path) -> Result<(), Miss> {
         match self.vfs.map(|v| v.admits_input(full)) {
             Some(Err(e)) => Err(unread(e)),
             _ => Ok(()),
@@ -397,7 +268,7 @@ impl FnEnv<'_> {
     /// `nomad` runs. An absolute one is shown from the reader's `root`
     /// ([`go_shown`]): the project's own absolute folder is this
     /// machine's, not the deploy's.
-    fn shown(&self, parts: &[&str], full: &Path, root: &Path) -> String {
+    pub(super) fn shown(&self, parts: &[&str], full: &Path, root: &Path) -> String {
         match parts.first() {
             Some(first) if !first.starts_with('/') => {
                 let joined: Vec<&str> = parts.iter().copied().filter(|p| !p.is_empty()).collect();

@@ -7,7 +7,7 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use super::doublestar::{self, Release};
+use super::doublestar::{self, Budget, Release, Stop};
 use super::Miss;
 use crate::vfs::{Entry, EntryKind, Vfs};
 
@@ -27,9 +27,36 @@ pub(super) enum Stat {
     Broken(&'static str),
 }
 
-/// A glob component: doublestar's `strings.IndexAny(c, "*?[{\\")`.
-pub(super) fn is_glob(c: &str) -> bool {
-    c.contains(['*', '?', '[', '{', '\\'])
+/// What doGlob returns as its error: the last one it was handed, for Go
+/// overwrites `e` with each entry's outcome and a recursion's error is
+/// kept only when nothing is compared after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GoErr {
+    Nil,
+    /// `ErrBadPattern`: "syntax error in pattern".
+    Bad,
+    /// Either, by the order the file system lists a folder in (v1.1.5,
+    /// which does not sort): the outcome of whichever entry comes last.
+    Either,
+}
+
+impl GoErr {
+    /// The last outcome of a folder's entries, in the order `sorted`
+    /// (v1.3.4) or in an order not known (v1.1.5: all must agree).
+    fn last(outcomes: &[GoErr], sorted: bool) -> GoErr {
+        match outcomes.split_last() {
+            None => GoErr::Nil,
+            Some((last, _)) if sorted => *last,
+            Some((first, rest)) if rest.iter().all(|o| o == first) => *first,
+            Some(_) => GoErr::Either,
+        }
+    }
+}
+
+/// The walk's matches, with what Glob returns as its error.
+pub(super) struct Listing {
+    pub(super) matched: Vec<(PathBuf, Stat)>,
+    pub(super) err: GoErr,
 }
 
 pub(super) struct GlobWalk<'a> {
@@ -41,8 +68,12 @@ pub(super) struct GlobWalk<'a> {
     /// The folders on the way down, as the reader names where they lead.
     open: Vec<PathBuf>,
     listed: usize,
+    budget: Budget,
     out: Vec<(PathBuf, Stat)>,
 }
+
+/// Most name comparisons one walk makes ([`Stop::Spent`]).
+const MAX_STEPS: usize = 1_000_000;
 
 impl<'a> GlobWalk<'a> {
     pub(super) fn new(
@@ -56,99 +87,133 @@ impl<'a> GlobWalk<'a> {
             enter,
             open: Vec::new(),
             listed: 0,
+            budget: Budget(MAX_STEPS),
             out: Vec::new(),
         }
     }
 
-    /// The matches of `comps` below `start` (what `kind` says is there),
-    /// in doublestar's order (a folder's entries by name, as v1.3.4 sorts
-    /// them; v1.1.5 takes the file system's order).
+    /// The matches of `pattern` (`/`-separated, from `start` on) below
+    /// `start` (what `kind` says is there), in doublestar's order (a
+    /// folder's entries by name, as v1.3.4 sorts them; v1.1.5 takes the
+    /// file system's order).
     pub(super) fn run(
         mut self,
         start: PathBuf,
         kind: EntryKind,
-        comps: &[&str],
-    ) -> Result<Vec<(PathBuf, Stat)>, Miss> {
-        self.glob(start, kind, comps)?;
-        Ok(self.out)
+        pattern: &[u8],
+    ) -> Result<Listing, Miss> {
+        let err = self.glob(start, kind, pattern)?;
+        Ok(Listing {
+            matched: self.out,
+            err,
+        })
     }
 
-    /// doGlob(at, comps): the literal components first (an `Lstat` of
+    /// doGlob(at, pattern): the literal folders first (an `Lstat` of
     /// the joined path, links on the way followed), then one folder's
-    /// entries against the first globbed one.
-    fn glob(&mut self, mut at: PathBuf, mut kind: EntryKind, comps: &[&str]) -> Result<(), Miss> {
-        let literal = comps.iter().take_while(|c| !is_glob(c)).count();
-        for name in &comps[..literal] {
+    /// entries against the pattern.
+    fn glob(
+        &mut self,
+        mut at: PathBuf,
+        mut kind: EntryKind,
+        pattern: &[u8],
+    ) -> Result<GoErr, Miss> {
+        let (literal, pattern) = self.release.literal(pattern);
+        for name in literal {
+            // filepath.Join would clean these away, which a listing does
+            // not: only a v1.3.4 alternative spanning folders makes one.
+            if matches!(name, b"" | b"." | b"..") {
+                return Err(Miss::CannotTell(
+                    "cannot tell what Nomad lists for fileset(): a brace's alternative names an empty, `.` or `..` folder, which doublestar joins and cleans".into(),
+                ));
+            }
             let Some(entries) = self.list(&at, kind)? else {
-                return Ok(());
+                return Ok(GoErr::Nil);
             };
-            let Some(e) = entries.into_iter().find(|e| e.name == OsStr::new(name)) else {
-                return Ok(());
+            let Some(e) = entries
+                .into_iter()
+                .find(|e| e.name.as_encoded_bytes() == name)
+            else {
+                return Ok(GoErr::Nil);
             };
-            at.push(name);
+            at.push(OsStr::new(&String::from_utf8_lossy(name).into_owned()));
             kind = e.kind;
         }
-        let comps = &comps[literal..];
-        if comps.is_empty() {
-            return self.found(at, kind);
+        if pattern.is_empty() {
+            self.found(at, kind)?;
+            return Ok(GoErr::Nil);
         }
         let real = match &kind {
             EntryKind::Folder(real) => real.clone(),
             _ => at.clone(),
         };
         let Some(entries) = self.list(&at, kind)? else {
-            return Ok(());
+            return Ok(GoErr::Nil);
         };
         self.open.push(real);
-        let done = self.each(&at, entries, comps);
+        let done = self.each(&at, entries, pattern);
         self.open.pop();
         done
     }
 
     /// doGlob's two loops over one folder's entries.
-    fn each(&mut self, at: &Path, entries: Vec<Entry>, comps: &[&str]) -> Result<(), Miss> {
-        let mut comps = comps;
-        if comps.first() == Some(&"**") {
-            let last = comps.len() == 1;
+    fn each(&mut self, at: &Path, entries: Vec<Entry>, pattern: &[u8]) -> Result<GoErr, Miss> {
+        let sorted = self.release.sorts();
+        let mut pattern = pattern;
+        if let Some(after) = doublestar::double_star(pattern) {
+            let mut outcomes = Vec::new();
             for e in &entries {
                 let path = at.join(&e.name);
                 match &e.kind {
                     // `os.Stat` of a link fails: skipped (`continue`).
                     EntryKind::Broken(_) => {}
                     EntryKind::Folder(real) => {
-                        if last {
+                        if after.is_none() {
                             self.out.push((path.clone(), Stat::Skip));
                         }
                         if self.open.contains(real) {
                             return Err(looped(&path));
                         }
-                        self.glob(path, EntryKind::Folder(real.clone()), comps)?;
+                        outcomes.push(self.glob(path, EntryKind::Folder(real.clone()), pattern)?);
                     }
-                    kind if last => self.found(path, again(kind)?)?,
+                    kind if after.is_none() => self.found(path, again(kind)?)?,
                     // Stat'ed all the same: one we will not follow fails.
                     kind => {
                         again(kind)?;
                     }
                 }
             }
-            if last {
-                return Ok(());
+            match after {
+                None => return Ok(GoErr::last(&outcomes, sorted)),
+                Some(rest) => pattern = rest,
             }
-            comps = &comps[1..];
         }
-        let (pattern, rest) = (comps[0].as_bytes(), &comps[1..]);
+        let mut outcomes = Vec::new();
         for e in entries {
-            if !doublestar::component(pattern, e.name.as_encoded_bytes(), self.release) {
-                continue;
-            }
+            let rests =
+                match self
+                    .release
+                    .step(pattern, e.name.as_encoded_bytes(), &mut self.budget)
+                {
+                    Ok(r) => r,
+                    // Returned at once, whatever the order: certain.
+                    Err(Stop::Bad) => return Ok(GoErr::Bad),
+                    Err(Stop::Spent) => return Err(spent()),
+                };
             let path = at.join(&e.name);
-            if rest.is_empty() {
-                self.found(path, e.kind)?;
-            } else {
-                self.glob(path, e.kind, rest)?;
+            let mut outcome = GoErr::Nil;
+            match rests {
+                None => {}
+                Some(r) if r.is_empty() => self.found(path, e.kind)?,
+                Some(r) => {
+                    for alt in r {
+                        outcome = self.glob(path.clone(), again(&e.kind)?, &alt)?;
+                    }
+                }
             }
+            outcomes.push(outcome);
         }
-        Ok(())
+        Ok(GoErr::last(&outcomes, sorted))
     }
 
     /// The entries of the folder `at` when `kind` is one (doGlob's Stat
@@ -212,5 +277,13 @@ fn looped(path: &Path) -> Miss {
     Miss::Refused(format!(
         "refusing to list {}: a symbolic link leads back to a folder the pattern's `**` is walking, which Nomad walks round until the path is refused (40 links on Linux, 32 on macOS), listing each file again under every longer name",
         crate::project::shown(path)
+    ))
+}
+
+/// The comparisons ran out ([`MAX_STEPS`]): Nomad's own walk would take
+/// as long, if it ends.
+fn spent() -> Miss {
+    Miss::CannotTell(format!(
+        "cannot tell what Nomad lists for fileset(): the pattern takes more than {MAX_STEPS} name comparisons (braces whose alternatives multiply)"
     ))
 }

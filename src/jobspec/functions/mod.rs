@@ -18,7 +18,10 @@ mod cty_convert;
 mod datetime;
 mod distinct;
 mod doublestar;
+#[cfg(test)]
+mod doublestar_tests;
 mod encoding;
+mod fileset;
 mod filesystem;
 mod glob_walk;
 mod go_case;

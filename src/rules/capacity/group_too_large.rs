@@ -18,6 +18,7 @@ crate::declare_rule! {
     /// ```hcl
     /// group "db" {
     ///   task "db" {
+    ///     driver = "docker"
     ///     resources { memory = 16384 }  # clients have 4 GB
     ///   }
     /// }
