@@ -78,7 +78,9 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
     let out = d.run(&["check", "--staged", "--output-format", "concise"]);
     let s = output_text(&out);
     assert!(
-        s.contains(&format!("jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}")),
+        s.contains(&format!(
+            "jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}"
+        )),
         "{s}"
     );
     assert_eq!(out.status.code(), Some(1), "{s}");
@@ -107,7 +109,13 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
     let (found, _) = twice(&d, &["--base", "main"]);
     assert_eq!(found.len(), 1, "{found:?}");
     let js = d.run(&[
-        "plan", "--changed", "--base", "main", "--gate", "--format", "json",
+        "plan",
+        "--changed",
+        "--base",
+        "main",
+        "--gate",
+        "--format",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("JSON");
     let refusal = &v["Plans"][0]["Policy"][0];
@@ -116,7 +124,13 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
     assert_eq!(refusal["Text"], WORDS, "{v:#}");
     assert_eq!(js.status.code(), Some(1), "{v:#}");
     let md = d.run(&[
-        "plan", "--changed", "--base", "main", "--gate", "--format", "markdown",
+        "plan",
+        "--changed",
+        "--base",
+        "main",
+        "--gate",
+        "--format",
+        "markdown",
     ]);
     let m = output_text(&md);
     assert!(m.contains("defines protected job default/sockshop"), "{m}");
@@ -126,7 +140,10 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
         let s = output_text(&out);
         // GitHub's annotation title escapes the colons (`job%3A%3Adefined-twice`).
         assert!(s.contains("defined-twice"), "{format}: {s}");
-        assert!(s.contains("which the world runs from jobs/sockshop.nomad"), "{format}: {s}");
+        assert!(
+            s.contains("which the world runs from jobs/sockshop.nomad"),
+            "{format}: {s}"
+        );
         assert_eq!(out.status.code(), Some(1), "{format}: {s}");
     }
 }
@@ -136,7 +153,10 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
 #[test]
 fn a_new_file_redefining_the_protected_system_job_is_refused() {
     let d = protected_repo("twice-system");
-    d.put("jobs/aa.nomad", &ZZ.replacen("\"sockshop\"", "\"sockshopui\"", 1));
+    d.put(
+        "jobs/aa.nomad",
+        &ZZ.replacen("\"sockshop\"", "\"sockshopui\"", 1),
+    );
     git(&d.0, &["add", "-A"]);
     let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
     let p = output_text(&plan);
@@ -160,9 +180,9 @@ fn an_unprotected_running_job_redefined_is_a_check_error_and_a_gate_note() {
     let (found, code) = twice(&d, &["--staged"]);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0]["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("defines job default/sockshop, which the world runs from jobs/sockshop.nomad: ")),
+        found[0]["message"].as_str().is_some_and(|m| m.starts_with(
+            "defines job default/sockshop, which the world runs from jobs/sockshop.nomad: "
+        )),
         "{found:?}"
     );
     assert_eq!(code, Some(1));
@@ -244,15 +264,23 @@ fn plain_check_of_a_tree_with_two_files_defining_one_job_fails() {
     let out = d.run(&["check", "--output-format", "concise"]);
     let s = output_text(&out);
     assert!(
-        s.contains(&format!("jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}")),
+        s.contains(&format!(
+            "jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}"
+        )),
         "{s}"
     );
-    assert!(!s.contains("jobs/sockshop.nomad:1:5: job::defined-twice"), "{s}");
+    assert!(
+        !s.contains("jobs/sockshop.nomad:1:5: job::defined-twice"),
+        "{s}"
+    );
     assert_eq!(out.status.code(), Some(1), "{s}");
     // Named alone, from its folder: the world's file is still there.
     let out = d.run_at("jobs", &["check", "zz.nomad", "--output-format", "concise"]);
     let s = output_text(&out);
-    assert!(s.contains("zz.nomad:1:5: job::defined-twice [error]"), "{s}");
+    assert!(
+        s.contains("zz.nomad:1:5: job::defined-twice [error]"),
+        "{s}"
+    );
     assert_eq!(out.status.code(), Some(1), "{s}");
 
     let d = protected_repo("twice-tree-new");
@@ -267,9 +295,9 @@ fn plain_check_of_a_tree_with_two_files_defining_one_job_fails() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["file"], "jobs/b.nomad");
     assert!(
-        found[0]["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("defines job default/x, which jobs/a.nomad defines too: ")),
+        found[0]["message"].as_str().is_some_and(
+            |m| m.starts_with("defines job default/x, which jobs/a.nomad defines too: ")
+        ),
         "{found:?}"
     );
     assert_eq!(code, Some(1));

@@ -137,6 +137,18 @@ pub fn defined_twice(
     out
 }
 
+impl super::ChangeSet {
+    /// [`defined_twice`] of this change's `steps`: a running file the
+    /// change neither deletes nor renames away still defines its job (the
+    /// change's paths and the world's are both the project's).
+    pub fn defined_twice(&self, steps: &[Step], running: &[RunningJob]) -> Vec<Twice> {
+        let gone = self.deleted();
+        let norm = crate::vfs::normalize;
+        let kept = |r: &Path| !gone.iter().any(|g| norm(g) == norm(r));
+        defined_twice(steps, running, |p, r| norm(p) == norm(r), kept)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

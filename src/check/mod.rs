@@ -303,10 +303,11 @@ pub fn check_paths(
     // still there, or that another named file defines (R18-B-1). Named
     // paths are the command line's; the world's, its project's.
     let in_world = |r: &Path| judge.world.project_root.join(r);
-    let at = |p: &Path, r: &Path| crate::project::absolute(p) == crate::project::absolute(&in_world(r));
+    let at =
+        |p: &Path, r: &Path| crate::project::absolute(p) == crate::project::absolute(&in_world(r));
     let on_disk = |r: &Path| vfs.is_file(&in_world(r));
-    let found = loaded.iter().map(|(p, l)| (p, l));
-    let twice = twice::findings(found, &steps, judge.world, at, on_disk);
+    let twice = crate::changeset::defined_twice(&steps, &judge.world.running, at, on_disk);
+    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
         results: twice::merge(judge_steps(loaded, &steps, judge), twice),
         skipped,
@@ -348,12 +349,8 @@ pub fn check_change_set(
         .collect();
     let steps = whole.steps(&new, base, loader, None, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let gone: Vec<PathBuf> = whole.deleted();
-    let norm = crate::vfs::normalize;
-    let kept = |r: &Path| !gone.iter().any(|g| norm(g) == norm(r));
-    let at = |p: &Path, r: &Path| norm(p) == norm(r);
-    let found = loaded.iter().map(|(p, l)| (p, l));
-    let twice = twice::findings(found, &steps, judge.world, at, kept);
+    let twice = whole.defined_twice(&steps, &judge.world.running);
+    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     let mut results = twice::merge(one_per_path(judge_steps(loaded, &steps, judge)), twice);
     results.retain(|r| set.reports(&r.path));
     // Copies of the new jobs, each a tree of allocations.

@@ -5,24 +5,21 @@
 //! plan gate refuses the same for a protected job, in the same words.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{FileResult, Loaded};
-use crate::changeset::{defined_twice, Step, DEFINED_TWICE};
+use crate::changeset::{Twice, DEFINED_TWICE};
 use crate::diag::Diag;
 use crate::world::World;
 
-/// One finding per file of `steps` that defines a job another file does,
-/// located at the job's label. `at` and `still_there`: as
-/// [`defined_twice`] takes them.
+/// `check`'s finding for each file of `twice`
+/// ([`crate::changeset::defined_twice`]),
+/// located at the job's label.
 pub(super) fn findings<'a>(
     loaded: impl IntoIterator<Item = (&'a PathBuf, &'a Loaded)>,
-    steps: &[Step],
+    twice: Vec<Twice>,
     world: &World,
-    at: impl Fn(&Path, &Path) -> bool,
-    still_there: impl Fn(&Path) -> bool,
 ) -> Vec<FileResult> {
-    let twice = defined_twice(steps, &world.running, at, still_there);
     if twice.is_empty() {
         return Vec::new();
     }

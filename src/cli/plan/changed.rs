@@ -8,7 +8,7 @@
 //! A plan made on top of earlier files names them in its header.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::changeset::{Action, ChangeSet, NewVersion, Sequence};
 use crate::diag::{Diag, Diags};
@@ -233,7 +233,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         inp.namespace.for_unnamed_job(),
         &inp.sim.world.running,
     );
-    let twice = defined_twice(&set, &steps, &inp.sim.world.running);
+    let twice = set.defined_twice(&steps, &inp.sim.world.running);
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
@@ -352,20 +352,6 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         }
     }
     Ok(entries)
-}
-
-/// The files of the change defining a job another file defines: the
-/// world's running file the change leaves in place, or another changed
-/// file (both paths the project's).
-fn defined_twice(
-    set: &ChangeSet,
-    steps: &[crate::changeset::Step],
-    running: &[crate::world::RunningJob],
-) -> Vec<crate::changeset::Twice> {
-    let gone = set.deleted();
-    let norm = crate::vfs::normalize;
-    let kept = |r: &Path| !gone.iter().any(|g| norm(g) == norm(r));
-    crate::changeset::defined_twice(steps, running, |p, r| norm(p) == norm(r), kept)
 }
 
 /// Give each submitted entry its second definition: a protected job's is
