@@ -34,6 +34,7 @@ mod relinked;
 mod replaced;
 mod scope;
 mod tracked_inputs;
+mod twice;
 mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use base_job::{Unknown, CANNOT_TELL};
@@ -42,6 +43,7 @@ pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use tracked_inputs::TrackedInputs;
+pub use twice::{defined_twice, Twice, DEFINED_TWICE};
 
 /// How a job file changed, as the header of its plan says it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@ mod each_alone;
 mod other_world;
 pub mod outlive;
 mod replaced;
+mod twice;
 pub use other_world::merge_other_world;
 pub mod not_got;
 pub mod root_cause;
@@ -298,8 +299,17 @@ pub fn check_paths(
             },
         })
         .collect();
+    // A file defining a job the world runs from another file that is
+    // still there, or that another named file defines (R18-B-1). Named
+    // paths are the command line's; the world's, its project's.
+    let in_world = |r: &Path| judge.world.project_root.join(r);
+    let at =
+        |p: &Path, r: &Path| crate::project::absolute(p) == crate::project::absolute(&in_world(r));
+    let on_disk = |r: &Path| vfs.is_file(&in_world(r));
+    let twice = crate::changeset::defined_twice(&steps, &judge.world.running, at, on_disk);
+    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
-        results: judge_steps(loaded, &steps, judge),
+        results: twice::merge(judge_steps(loaded, &steps, judge), twice),
         skipped,
     }
 }
@@ -338,7 +348,10 @@ pub fn check_change_set(
         })
         .collect();
     let steps = whole.steps(&new, base, loader, None, &judge.world.running);
-    let mut results = one_per_path(judge_steps(loaded, &steps, judge));
+    // A running job's file the change leaves in place still defines it.
+    let twice = whole.defined_twice(&steps, &judge.world.running);
+    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
+    let mut results = twice::merge(one_per_path(judge_steps(loaded, &steps, judge)), twice);
     results.retain(|r| set.reports(&r.path));
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
@@ -520,81 +533,4 @@ fn judge_steps(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::Source;
-
-    /// Reads the demo's files, but panics on one path: a stand-in for any
-    /// input that crashes the front end.
-    struct PanickingVfs {
-        inner: crate::vfs::MemVfs,
-        bomb: PathBuf,
-    }
-
-    impl Vfs for PanickingVfs {
-        fn read(&self, path: &Path) -> std::io::Result<Source> {
-            if path == self.bomb {
-                panic!("boom in the front end");
-            }
-            self.inner.read(path)
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.inner.is_file(path)
-        }
-        fn is_dir(&self, path: &Path) -> bool {
-            self.inner.is_dir(path)
-        }
-        fn list(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-            self.inner.list(dir)
-        }
-        fn files_under(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-            self.inner.files_under(dir)
-        }
-        fn root(&self) -> &Path {
-            self.inner.root()
-        }
-        fn describe(&self) -> String {
-            self.inner.describe()
-        }
-    }
-
-    #[test]
-    fn a_panicking_file_fails_the_run_and_is_named_whatever_the_thread_count() {
-        let mut inner = crate::vfs::MemVfs::new("test");
-        let mut files = Vec::new();
-        for i in 0..12 {
-            let p = PathBuf::from(format!("jobs/j{i:02}.nomad"));
-            inner.insert(
-                &p,
-                format!("job \"j{i}\" {{\n  datacenters = [\"dc1\"]\n}}\n"),
-            );
-            files.push(p);
-        }
-        let bomb = PathBuf::from("jobs/j07.nomad");
-        let vfs = PanickingVfs {
-            inner,
-            bomb: bomb.clone(),
-        };
-        let world = crate::rules::testing::world();
-        let loader = JobLoader::plain(crate::version::NomadVersion::CURRENT, PathBuf::from("/p"));
-        // The panic hook is process-wide: swapping it here raced with other
-        // tests doing the same. The expected panic's message is only noise.
-        for threads in [1, 2, 3, 4, 8] {
-            let judge = Judge {
-                world: &world,
-                sim: None,
-                judging: Judging::EachAlone,
-                threads: crate::Workers::Fixed(threads),
-                untrusted: None,
-            };
-            let results = check_files(&vfs, &files, &loader, &judge);
-            let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();
-            assert_eq!(paths, files.iter().collect::<Vec<_>>(), "threads={threads}");
-            let crashed: Vec<&FileResult> = results.iter().filter(|r| r.crashed).collect();
-            assert_eq!(crashed.len(), 1, "threads={threads}");
-            assert_eq!(crashed[0].path, bomb);
-            assert_eq!(crashed[0].diags[0].code, INTERNAL);
-            assert!(crashed[0].diags[0].message.contains("jobs/j07.nomad"));
-        }
-    }
-}
+mod tests;

@@ -80,6 +80,9 @@ pub struct Entry {
     /// What the gate says of this plan without refusing it
     /// ([`super::policy::notices`], judged in the state it was made in).
     pub notices: Vec<super::policy::Notice>,
+    /// The file defines a job another file defines (R18-B-1): refused
+    /// when the job is protected, noted when not.
+    pub twice: Option<crate::changeset::Twice>,
 }
 
 /// Does an entry stop a job? Read off its change set step ([`Action`]),
@@ -135,6 +138,7 @@ impl Entry {
             lint_excluded: false,
             stops: Stops::No,
             notices: Vec::new(),
+            twice: None,
         }
     }
 
@@ -222,13 +226,15 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     // Stops of jobs whose file now defines another job: the later plans
     // rest on them (`nomad job run` makes none of them).
     let mut replaced: Vec<crate::planner::assumed::Assumption> = Vec::new();
-    for step in set.steps(
+    let steps = set.steps(
         &new,
         &base,
         inp.loader,
         inp.namespace.for_unnamed_job(),
         &inp.sim.world.running,
-    ) {
+    );
+    let twice = set.defined_twice(&steps, &inp.sim.world.running);
+    for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
             Action::Submit(job) => {
@@ -293,6 +299,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                             lint_excluded: set.lint_excludes(&step.path),
                             stops: Stops::of(&step.action),
                             notices: Vec::new(),
+                            twice: None,
                         });
                         seq.apply(&step);
                         continue;
@@ -324,8 +331,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
             after,
             sampled,
             replaced_by: None,
+            twice: None,
         });
     }
+    say_twice(&mut entries, twice, &inp.sim.world.policy.protected);
     // Name the job each replaced one gives way to (the submission at the
     // same path), for the refusal's words.
     let now: BTreeMap<PathBuf, (String, String)> = entries
@@ -343,4 +352,28 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         }
     }
     Ok(entries)
+}
+
+/// Give each submitted entry its second definition: a protected job's is
+/// refused ([`super::policy::judge`]); another's is noted. Its plan is no
+/// longer "the job's own plan", so that note goes.
+fn say_twice(
+    entries: &mut [Entry],
+    twice: Vec<crate::changeset::Twice>,
+    protected: &crate::world::Protected,
+) {
+    for t in twice {
+        let Some(e) = entries
+            .iter_mut()
+            .find(|e| e.path == t.path && e.stops == Stops::No)
+        else {
+            continue;
+        };
+        e.notices.clear();
+        if !protected.covers(&t.namespace, &t.id) {
+            e.notices
+                .push(super::policy::Notice::DefinedTwice(Box::new(t.clone())));
+        }
+        e.twice = Some(t);
+    }
 }

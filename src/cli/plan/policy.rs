@@ -86,6 +86,11 @@ pub enum Violation {
         /// The job the file defines now, if any.
         now: Option<(String, String)>,
     },
+    /// The file defines a protected job that another file defines (the
+    /// world runs it from there, or another file of the change defines
+    /// it): `nomad job run` on it updates that job, which the change to
+    /// the job's own file does not ask (R18-B-1).
+    DefinedTwice(Box<crate::changeset::Twice>),
 }
 
 impl std::fmt::Display for Violation {
@@ -161,6 +166,8 @@ impl std::fmt::Display for Violation {
                 job_id,
                 now.as_ref().map(|(ns, id)| (ns.as_str(), id.as_str())),
             )),
+            // `check`'s `job::defined-twice` says the same (changeset::twice).
+            Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
         }
     }
 }
@@ -213,6 +220,14 @@ impl Violation {
                 "Namespace": namespace,
                 "Job": job_id,
                 "Registers": now.as_ref().map(|(ns, id)| serde_json::json!({"Namespace": ns, "Job": id})),
+                "Text": self.to_string(),
+            }),
+            Violation::DefinedTwice(t) => serde_json::json!({
+                "Refusal": "defined-twice",
+                "Namespace": t.namespace,
+                "Job": t.id,
+                "Other": t.first,
+                "Runs": t.runs,
                 "Text": self.to_string(),
             }),
         }
@@ -317,6 +332,11 @@ pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
             job_id: job.id.clone(),
             now: entry.replaced_by.clone(),
         });
+    }
+    if let Some(t) = entry.twice.as_ref() {
+        if protected.covers(&t.namespace, &t.id) {
+            out.push(Violation::DefinedTwice(Box::new(t.clone())));
+        }
     }
     out
 }

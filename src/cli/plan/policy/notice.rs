@@ -50,6 +50,10 @@ pub enum Notice {
         job_id: String,
         count: u64,
     },
+    /// The file defines a job the policy does not protect that another
+    /// file defines (the world's running file, or another of the change):
+    /// `check` says it as an error.
+    DefinedTwice(Box<crate::changeset::Twice>),
 }
 
 impl std::fmt::Display for Notice {
@@ -63,6 +67,7 @@ impl std::fmt::Display for Notice {
                 f,
                 "stops {count} allocation(s) of protected job {namespace}/{job_id} with no replacement (not refused: it is the job's own plan)"
             ),
+            Notice::DefinedTwice(t) => f.write_str(&t.words(false)),
         }
     }
 }
@@ -80,6 +85,14 @@ impl Notice {
                 "Namespace": namespace,
                 "Job": job_id,
                 "Count": count,
+                "Text": self.to_string(),
+            }),
+            Notice::DefinedTwice(t) => serde_json::json!({
+                "Notice": "defined-twice",
+                "Namespace": t.namespace,
+                "Job": t.id,
+                "Other": t.first,
+                "Runs": t.runs,
                 "Text": self.to_string(),
             }),
         }
