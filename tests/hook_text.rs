@@ -60,18 +60,30 @@ fn sections(b: &[u8]) -> Vec<Section> {
         .collect()
 }
 
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-#[test]
-fn the_hooks_functions_are_gathered_in_one_text_section() {
+/// The binary's bytes and section table, or None when it was built with
+/// the linker's own order (`NOMAD_PREFLIGHT_HOOK_TEXT=0`).
+fn built() -> Option<(Vec<u8>, Vec<Section>)> {
     if option_env!("NOMAD_PREFLIGHT_HOOK_TEXT") == Some("0") {
-        return; // built with the linker's own order, as asked
+        return None;
     }
     let bytes = std::fs::read(crate::common::bin()).expect("read the binary");
     let all = sections(&bytes);
-    let hook = all
-        .iter()
+    Some((bytes, all))
+}
+
+fn hook_section(all: &[Section]) -> &Section {
+    all.iter()
         .find(|s| s.name == ".text.hook")
-        .expect("a .text.hook section: build.rs's linker script was not applied");
+        .expect("a .text.hook section: build.rs's linker script was not applied")
+}
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn the_hooks_functions_are_gathered_in_one_text_section() {
+    let Some((_, all)) = built() else {
+        return; // built with the linker's own order, as asked
+    };
+    let hook = hook_section(&all);
     assert!(hook.flags & SHF_EXECINSTR != 0, "executable");
     // Hundreds of functions, not a stray few: the names still match. (The
     // release build's is ~1 MB; a debug build inlines less and matches
@@ -116,23 +128,19 @@ fn functions_named(b: &[u8], all: &[Section], stems: &[&str]) -> Vec<(String, Ve
 /// build `cargo install` makes), not only of one with LTO off: fat LTO
 /// inlines differently, and a list from the non-LTO build alone left 232
 /// of the functions its hook runs (jobspec::build, validate's job_checks,
-/// the scheduler's generic pass among them) spread over `.text`: 125 text
-/// faults a hook against ~65 (BENCHMARKS.md, hook round 7). And glibc's
+/// the scheduler's generic pass among them) spread over `.text`: the
+/// fat-LTO bench build took 125 text faults a hook, half of them there
+/// (BENCHMARKS.md, hook round 7). And glibc's
 /// AVX-512 and EVEX string functions, which the CPU picks at start and
 /// valgrind's emulated one never does, are gathered with the variants the
 /// runs met. Each of these exists in every build, a debug one too.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 #[test]
 fn functions_a_fat_lto_hook_runs_and_glibcs_cpu_variants_are_gathered_too() {
-    if option_env!("NOMAD_PREFLIGHT_HOOK_TEXT") == Some("0") {
+    let Some((bytes, all)) = built() else {
         return; // built with the linker's own order, as asked
-    }
-    let bytes = std::fs::read(crate::common::bin()).expect("read the binary");
-    let all = sections(&bytes);
-    let hook = all
-        .iter()
-        .find(|s| s.name == ".text.hook")
-        .expect("a .text.hook section");
+    };
+    let hook = hook_section(&all);
     let inside = |a: u64| (hook.addr..hook.addr + hook.size).contains(&a);
     let rust = [
         "_ZN15nomad_preflight9scheduler7generic7generic17h",
