@@ -5,14 +5,20 @@
 //! section table, so a list whose names no longer match anything (or a
 //! linker that ignored the script) shows here, not only in a bench.
 
-/// A section of an ELF64 little-endian file: name, flags, size.
+/// A section of an ELF64 little-endian file: name, type, flags, address,
+/// file offset, size, linked section.
 struct Section {
     name: String,
+    kind: u32,
     flags: u64,
+    addr: u64,
+    offset: usize,
     size: u64,
+    link: usize,
 }
 
 const SHF_EXECINSTR: u64 = 0x4;
+const SHT_SYMTAB: u32 = 2;
 
 fn u16_at(b: &[u8], at: usize) -> usize {
     u16::from_le_bytes([b[at], b[at + 1]]) as usize
@@ -28,7 +34,7 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 
 /// The section table of an ELF64 little-endian executable (the ELF
 /// header's e_shoff, e_shentsize, e_shnum, e_shstrndx; each header's
-/// sh_name, sh_flags, sh_offset, sh_size).
+/// sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link).
 fn sections(b: &[u8]) -> Vec<Section> {
     assert_eq!(&b[..4], b"\x7fELF", "an ELF file");
     assert_eq!((b[4], b[5]), (2, 1), "ELF64, little-endian");
@@ -43,25 +49,41 @@ fn sections(b: &[u8]) -> Vec<Section> {
             let end = at + b[at..].iter().position(|&c| c == 0).expect("NUL");
             Section {
                 name: String::from_utf8_lossy(&b[at..end]).into_owned(),
+                kind: u32_at(b, h + 0x04) as u32,
                 flags: u64_at(b, h + 0x08),
+                addr: u64_at(b, h + 0x10),
+                offset: u64_at(b, h + 0x18) as usize,
                 size: u64_at(b, h + 0x20),
+                link: u32_at(b, h + 0x28),
             }
         })
         .collect()
 }
 
-#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-#[test]
-fn the_hooks_functions_are_gathered_in_one_text_section() {
+/// The binary's bytes and section table, or None when it was built with
+/// the linker's own order (`NOMAD_PREFLIGHT_HOOK_TEXT=0`).
+fn built() -> Option<(Vec<u8>, Vec<Section>)> {
     if option_env!("NOMAD_PREFLIGHT_HOOK_TEXT") == Some("0") {
-        return; // built with the linker's own order, as asked
+        return None;
     }
     let bytes = std::fs::read(crate::common::bin()).expect("read the binary");
     let all = sections(&bytes);
-    let hook = all
-        .iter()
+    Some((bytes, all))
+}
+
+fn hook_section(all: &[Section]) -> &Section {
+    all.iter()
         .find(|s| s.name == ".text.hook")
-        .expect("a .text.hook section: build.rs's linker script was not applied");
+        .expect("a .text.hook section: build.rs's linker script was not applied")
+}
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn the_hooks_functions_are_gathered_in_one_text_section() {
+    let Some((_, all)) = built() else {
+        return; // built with the linker's own order, as asked
+    };
+    let hook = hook_section(&all);
     assert!(hook.flags & SHF_EXECINSTR != 0, "executable");
     // Hundreds of functions, not a stray few: the names still match. (The
     // release build's is ~1 MB; a debug build inlines less and matches
@@ -73,4 +95,73 @@ fn the_hooks_functions_are_gathered_in_one_text_section() {
     );
     let text = all.iter().find(|s| s.name == ".text").expect(".text");
     assert!(text.size > hook.size, "the rest of the text stays in .text");
+}
+
+/// The address of every function symbol whose name starts with one of
+/// `stems` (`.symtab`'s entries: st_name, st_info, st_value; type FUNC or
+/// GNU_IFUNC), by stem.
+fn functions_named(b: &[u8], all: &[Section], stems: &[&str]) -> Vec<(String, Vec<u64>)> {
+    let mut found: Vec<(String, Vec<u64>)> =
+        stems.iter().map(|s| (s.to_string(), vec![])).collect();
+    let Some(table) = all.iter().find(|s| s.kind == SHT_SYMTAB) else {
+        return found; // stripped: nothing to read
+    };
+    let names = all[table.link].offset;
+    for e in (table.offset..table.offset + table.size as usize).step_by(24) {
+        let kind = b[e + 4] & 0xf;
+        if kind != 2 && kind != 10 {
+            continue;
+        }
+        let at = names + u32_at(b, e);
+        let end = at + b[at..].iter().position(|&c| c == 0).expect("NUL");
+        let name = &b[at..end];
+        for (stem, addrs) in found.iter_mut() {
+            if name.starts_with(stem.as_bytes()) {
+                addrs.push(u64_at(b, e + 8));
+            }
+        }
+    }
+    found
+}
+
+/// The list is written from callgrind runs of a fat-LTO build too (the
+/// build `cargo install` makes), not only of one with LTO off: fat LTO
+/// inlines differently, and a list from the non-LTO build alone left 232
+/// of the functions its hook runs (jobspec::build, validate's job_checks,
+/// the scheduler's generic pass among them) spread over `.text`: the
+/// fat-LTO bench build took 125 text faults a hook, half of them there
+/// (BENCHMARKS.md, hook round 7). And glibc's
+/// AVX-512 and EVEX string functions, which the CPU picks at start and
+/// valgrind's emulated one never does, are gathered with the variants the
+/// runs met. Each of these exists in every build, a debug one too.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn functions_a_fat_lto_hook_runs_and_glibcs_cpu_variants_are_gathered_too() {
+    let Some((bytes, all)) = built() else {
+        return; // built with the linker's own order, as asked
+    };
+    let hook = hook_section(&all);
+    let inside = |a: u64| (hook.addr..hook.addr + hook.size).contains(&a);
+    let rust = [
+        "_ZN15nomad_preflight9scheduler7generic7generic17h",
+        "_ZN15nomad_preflight7jobspec8validate10job_checks17h",
+        "_ZN15nomad_preflight7jobspec5build17h",
+    ];
+    for (stem, addrs) in functions_named(&bytes, &all, &rust) {
+        assert!(
+            !addrs.is_empty(),
+            "no function {stem}*: renamed? rerun benches/hook_text.sh"
+        );
+        assert!(
+            addrs.iter().any(|&a| inside(a)),
+            "{stem}* lies outside .text.hook"
+        );
+    }
+    // glibc's, only where it is linked in (statically: build.rs).
+    for (stem, addrs) in functions_named(&bytes, &all, &["__memmove_avx512_unaligned_erms"]) {
+        assert!(
+            addrs.iter().all(|&a| inside(a)),
+            "{stem} lies outside .text.hook"
+        );
+    }
 }
