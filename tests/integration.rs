@@ -182,6 +182,7 @@ mod job_file_missing;
 mod job_label_name;
 mod job_region;
 mod jobspec_block_args;
+mod jobspec_block_budget;
 mod jobspec_block_labels;
 mod jobspec_connect_validate;
 mod jobspec_consul_partition_validate;

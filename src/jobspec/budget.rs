@@ -10,6 +10,14 @@
 //! charged before it builds anything, and one that builds many values
 //! (`formatlist`) as it builds them. An evaluation outside a job file
 //! (see [`job_file`]) has a budget of its own.
+//!
+//! A job file's blocks have a budget too ([`MAX_BLOCKS`]): a `dynamic`
+//! block inside another multiplies, so a 435-byte file can ask for 100
+//! groups of 1,000 tasks, and every block becomes a typed object that is
+//! defaulted, validated, diffed and scheduled (about 14 KB and 0.5 ms a
+//! task in a debug build). The values such a file builds are small, so the
+//! value budget never trips; the blocks are counted as the tree is built,
+//! before any of that work.
 
 use std::cell::Cell;
 
@@ -20,6 +28,13 @@ pub const MAX_ELEMENTS: u64 = 1_000_000;
 /// String bytes one evaluation may build or copy, unless the read cap is
 /// raised (see [`max_bytes`]).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Blocks (groups, tasks and every block within them, written or made by
+/// `dynamic`) one job file may hold. Real jobs hold a few hundred at most
+/// (the largest of ../shared/corpus/jobs, sockshop, about 100); Nomad sets
+/// no bound (Job.Validate, nomad/structs/structs.go v2.0.5, counts neither
+/// groups nor tasks; from 1.11 only the groups' total `count` is bounded,
+/// `job_max_count`). Past it what Nomad says is not known here.
+pub const MAX_BLOCKS: u64 = 20_000;
 /// Deepest value (lists and maps within each other) an evaluation may
 /// build or copy. HCL's own brackets stop at [`crate::nesting::MAX_DEPTH`],
 /// but a decoded document (`jsondecode`, `yamldecode`) or a chain of locals
@@ -48,6 +63,8 @@ struct State {
     file: bool,
     elements: u64,
     bytes: u64,
+    /// Blocks of the job file's tree built so far ([`charge_block`]).
+    blocks: u64,
     /// A value past [`MAX_DEPTH`] was met: spent like the sizes.
     deep: bool,
 }
@@ -112,6 +129,9 @@ pub fn exhausted() -> Option<String> {
     if st.deep {
         return Some(depth_message());
     }
+    if st.blocks > MAX_BLOCKS {
+        return Some(blocks_message());
+    }
     let max_bytes = max_bytes();
     (st.elements > MAX_ELEMENTS || st.bytes > max_bytes).then(|| {
         let what = if st.file {
@@ -133,6 +153,30 @@ fn depth_message() -> String {
 /// Whether a budget message is the depth limit's (its own hint).
 pub fn is_depth(msg: &str) -> bool {
     msg == depth_message()
+}
+
+fn blocks_message() -> String {
+    format!("this job file makes more than {MAX_BLOCKS} blocks (groups, tasks and the blocks in them), nomad-preflight's limit")
+}
+
+/// Whether a budget message is the block limit's (its own hint).
+pub fn is_blocks(msg: &str) -> bool {
+    msg == blocks_message()
+}
+
+/// Count one block about to be built into the job file's tree, refusing
+/// it past [`MAX_BLOCKS`]: the budget is then spent for the rest of the
+/// file, as a value budget is. Outside a job file ([`job_file`]) nothing
+/// is counted: only a job file's tree is lowered into a job.
+pub fn charge_block() -> Result<(), String> {
+    STATE.with(|s| {
+        let mut st = s.get();
+        if st.file {
+            st.blocks = st.blocks.saturating_add(1);
+        }
+        s.set(st);
+    });
+    exhausted().map_or(Ok(()), Err)
 }
 
 /// Refuse a value about to go past [`MAX_DEPTH`] (a decoder met its
@@ -274,6 +318,27 @@ mod tests {
         assert!(exhausted().is_none());
         let big = Value::List(vec![Value::String("x".repeat(1024)); 1024]);
         assert!(charge_copy(&big).is_ok());
+    }
+
+    #[test]
+    fn blocks_past_the_limit_spend_a_job_files_budget_only() {
+        {
+            // Outside a job file nothing is counted.
+            let _e = enter();
+            for _ in 0..=MAX_BLOCKS {
+                assert!(charge_block().is_ok());
+            }
+        }
+        let _f = job_file();
+        for _ in 0..MAX_BLOCKS {
+            assert!(charge_block().is_ok());
+        }
+        let e = charge_block().unwrap_err();
+        assert!(is_blocks(&e), "{e}");
+        // Spent for the rest of the file, values too.
+        assert!(exhausted().is_some_and(|m| is_blocks(&m)));
+        let _e = enter();
+        assert!(charge(1, 0).is_err());
     }
 
     /// `depth` lists within each other, built and dropped without recursion.

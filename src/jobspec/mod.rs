@@ -499,6 +499,12 @@ fn build(
     }
     let evaluated = diags.0.len();
     let mut node = tree::eval_block(job_block, src, &mut scope, diags);
+    // A spent budget stopped the tree where it was spent: lowering what
+    // is left would only add faults of a job the file does not describe
+    // (a group without its tasks), and cost what the budget saves.
+    if budget::exhausted().is_some() {
+        return None;
+    }
     if !opts.version.at_least(1, 0, 0) {
         hcl1_block_args::as_blocks(&mut node);
         hcl1_labels::drop_skipped(&mut node, src, diags);

@@ -6,7 +6,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
 use super::block_labels::schema_labels;
-use super::eval::{hcl_error, span_of, to_string, EvalError, Scope};
+use super::eval::{budget_refusal, hcl_error, span_of, to_string, EvalError, Scope};
 use super::model::Value;
 use super::vars::eval_diags;
 use crate::diag::{Diag, Diags};
@@ -70,6 +70,19 @@ impl Node {
 }
 
 pub fn eval_block(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
+    block_in(b, src, scope, diags, None)
+}
+
+/// [`eval_block`] inside the expansion of the `dynamic` block whose
+/// `for_each` is at `dynamic` (where a spent block budget is located:
+/// the expansion, not the `config` block that happened to cross it).
+fn block_in(
+    b: &Block,
+    src: &Source,
+    scope: &mut Scope<'_>,
+    diags: &mut Diags,
+    dynamic: Option<Span>,
+) -> Node {
     Node {
         ident: scope.hcl1_name(&b.ident, b.ident.as_str()),
         ident_span: span_of(&b.ident),
@@ -82,12 +95,25 @@ pub fn eval_block(b: &Block, src: &Source, scope: &mut Scope<'_>, diags: &mut Di
         attrs: Vec::new(),
         blocks: Vec::new(),
     }
-    .fill(&b.body, src, scope, diags)
+    .fill(&b.body, src, scope, diags, dynamic)
 }
 
 impl Node {
-    fn fill(mut self, body: &Body, src: &Source, scope: &mut Scope<'_>, diags: &mut Diags) -> Node {
+    fn fill(
+        mut self,
+        body: &Body,
+        src: &Source,
+        scope: &mut Scope<'_>,
+        diags: &mut Diags,
+        dynamic: Option<Span>,
+    ) -> Node {
         for st in body.iter() {
+            // A spent budget stays spent for the whole file: its first
+            // refusal is the answer, and every later expression or block
+            // would only repeat it (range(300) x 1000 tasks printed 426).
+            if super::budget::exhausted().is_some() {
+                break;
+            }
             match st {
                 Structure::Attribute(a) => match scope.eval_known(&a.value) {
                     // Depends on an unset variable: already reported at the declaration.
@@ -108,7 +134,14 @@ impl Node {
                     self.blocks
                         .extend(expand_dynamic(&parent, b, src, scope, diags));
                 }
-                Structure::Block(b) => self.blocks.push(eval_block(b, src, scope, diags)),
+                Structure::Block(b) => {
+                    if let Err(m) = super::budget::charge_block() {
+                        let at = dynamic.unwrap_or_else(|| span_of(&b.ident));
+                        diags.extend(eval_diags(src, budget_refusal(at, m)));
+                        break;
+                    }
+                    self.blocks.push(block_in(b, src, scope, diags, dynamic));
+                }
             }
         }
         self
@@ -247,6 +280,17 @@ fn expand_dynamic(
     };
     let mut out = Vec::new();
     for (k, v) in items {
+        // Spent inside the block before (a nested dynamic block's
+        // expansion): reported there.
+        if super::budget::exhausted().is_some() {
+            break;
+        }
+        // Each block it makes counts, before its content is evaluated: a
+        // for_each over range(100000) stops at the budget, not after it.
+        if let Err(m) = super::budget::charge_block() {
+            diags.extend(eval_diags(src, budget_refusal(span_of(&for_each.value), m)));
+            break;
+        }
         let mut it = std::collections::BTreeMap::new();
         it.insert("key".to_string(), k);
         it.insert("value".to_string(), v);
@@ -269,7 +313,13 @@ fn expand_dynamic(
             attrs: Vec::new(),
             blocks: Vec::new(),
         }
-        .fill(&content.body, src, scope, diags);
+        .fill(
+            &content.body,
+            src,
+            scope,
+            diags,
+            Some(span_of(&for_each.value)),
+        );
         scope.bindings.pop();
         out.push(node);
     }

@@ -361,15 +361,23 @@ impl<'a> Scope<'a> {
 
 /// The located error for a spent budget.
 fn budget_error(sp: Span, msg: String) -> Fail {
+    Fail::Err(budget_refusal(sp, msg))
+}
+
+/// The located error for a spent budget (`msg`, [`super::budget`]'s), with
+/// the hint for what spent it.
+pub fn budget_refusal(sp: Span, msg: String) -> EvalError {
     let help = if super::budget::is_depth(&msg) {
         "a decoded document (jsondecode, yamldecode) or locals that each wrap the last can nest without limit; Nomad would read it, so what it says is not known: flatten the value"
+    } else if super::budget::is_blocks(&msg) {
+        "`dynamic` blocks within each other multiply (100 groups of 1,000 tasks is 100,000 tasks); Nomad would expand them all, so what it says is not known: generate fewer groups or tasks, or split the job"
     } else {
         "nested `for` expressions, locals that repeat other locals and YAML aliases multiply; build smaller values"
     };
-    Fail::Err(EvalError {
+    EvalError {
         code: BUDGET,
         ..EvalError::new(sp, format!("Evaluation too large: {msg}"), help)
-    })
+    }
 }
 
 fn charge(elements: u64, bytes: u64, sp: Span) -> Result<(), Fail> {
