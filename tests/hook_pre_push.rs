@@ -242,3 +242,20 @@ fn a_set_aside_pre_push_hook_gets_the_same_refs() {
         "{seen}"
     );
 }
+
+/// Without --gate, `plan`'s exit 1 means "allocations change", so one
+/// ref's 1 would hide another's "cannot tell" (255): `--pre-push` is
+/// refused without --gate (rv18).
+#[test]
+fn plan_pre_push_needs_the_gate() {
+    let d = TempDir::new("prepush-plan-no-gate");
+    let o = Command::new(common::bin())
+        .args(["plan", "--changed", "--pre-push", "origin"])
+        .current_dir(&d.0)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    // A usage error of `plan` exits as Nomad's (255).
+    assert_eq!(o.status.code(), Some(255), "{err}");
+    assert!(err.contains("--gate"), "{err}");
+}

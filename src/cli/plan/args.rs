@@ -39,10 +39,12 @@ pub struct PlanArgs {
     /// else `--staged`.
     #[arg(long, requires = "changed", conflicts_with_all = ["staged", "base", "head"])]
     pub pre_commit: bool,
-    /// With --changed, what git's pre-push hook runs (`hook install
-    /// --pre-push --plan`): every ref git pushes to REMOTE (its lines on
-    /// stdin), each planned against what the remote holds.
-    #[arg(long, value_name = "REMOTE", requires = "changed", conflicts_with_all = ["staged", "base", "head", "pre_commit"])]
+    /// With --changed and --gate, what git's pre-push hook runs (`hook
+    /// install --pre-push --plan`): every ref git pushes to REMOTE (its lines
+    /// on stdin), each planned against what the remote holds. Only with
+    /// --gate: without it exit 1 means "allocations change", and one ref's
+    /// would hide another's "cannot tell".
+    #[arg(long, value_name = "REMOTE", requires = "changed", requires = "gate", conflicts_with_all = ["staged", "base", "head", "pre_commit"])]
     pub pre_push: Option<String>,
     /// Exit 1 only when the policy refuses a plan (protected jobs), not
     /// whenever allocations change: for hooks and CI gates.
