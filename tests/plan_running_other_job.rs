@@ -188,3 +188,37 @@ fn an_unnamed_running_file_is_in_the_commands_namespace() {
     assert!(!o.stdout.contains("-check-index 0 "), "{}", o.stdout);
     assert_eq!(o.code, 1, "{}", o.stderr);
 }
+
+/// Guard: a rehearsal's `--running` is matched to a `running` entry by
+/// namespace and job ID (README, "rehearse"), so one defining a job the
+/// world does not run is refused, never started as an extra job.
+#[test]
+fn a_rehearsals_running_file_of_no_running_job_is_refused() {
+    let dir = TempDir::demo("running-other-job-rehearse");
+    let text = std::fs::read_to_string(dir.0.join("jobs/sockshop.nomad")).expect("the demo job");
+    dir.put(
+        "old/api.nomad",
+        &text.replace("job \"sockshop\"", "job \"api\""),
+    );
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rehearsals/demo.hcl");
+    let demo = demo.display().to_string();
+    let o = dir.run(&[
+        "rehearse",
+        "--samples",
+        "0",
+        "--running",
+        "old/api.nomad",
+        &demo,
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(
+        stderr.contains("--running old/api.nomad defines job \"api\" in namespace \"default\", which no `running` entry"),
+        "{stderr}"
+    );
+}
