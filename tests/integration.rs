@@ -322,6 +322,7 @@ mod plan_reschedule_penalty;
 mod plan_run;
 mod plan_run_refused;
 mod plan_running_file_vars;
+mod plan_running_other_job;
 mod plan_samples;
 mod plan_samples_history;
 mod plan_samples_v1_2;

@@ -341,7 +341,10 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         }
     };
     let from = match &args.running {
-        Some(old) => BeforeFrom::File(old.clone()),
+        Some(old) => BeforeFrom::File {
+            old: old.clone(),
+            request: request_ns.clone(),
+        },
         None => BeforeFrom::Head,
     };
     let before = match before::apply(&mut world, file, &job, &from) {

@@ -21,9 +21,12 @@ use std::path::{Path, PathBuf};
 
 use super::{RunningJob, World, WorldOrigin};
 use crate::diag::{Diag, Diags};
-use crate::job_loader::JobLoader;
+use crate::job_loader::{with_namespace, JobLoader, RequestNamespace};
 use crate::jobspec::Job;
 use crate::vfs::Vfs;
+
+mod running_file;
+use running_file::{load_file, other_job};
 
 /// Where the running versions of planned files are taken from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +36,18 @@ pub enum BeforeFrom {
     Head,
     /// The world (running versions included) was loaded from this revision.
     Rev(String),
-    /// `--running FILE`: the version the cluster runs, given explicitly.
-    File(PathBuf),
+    /// `--running FILE`: the version the cluster runs, given explicitly,
+    /// and the namespace the command asks for (`-namespace`, else
+    /// `NOMAD_NAMESPACE`). A file that names no namespace was registered
+    /// where the planned one is sent: the same command line's flags sent
+    /// both (command/job_plan.go v2.0.5:208-210 forces only a written
+    /// namespace). Unlike `-var`, which makes another job of the same file
+    /// and so is the submitted version's alone (R17-10), the request's
+    /// namespace says where the job lives, not what it is.
+    File {
+        old: PathBuf,
+        request: RequestNamespace,
+    },
 }
 
 /// Where a plan's running version came from.
@@ -146,20 +159,34 @@ pub fn apply(
         _ => None,
     };
     match from {
-        BeforeFrom::File(old) => {
-            let at = by_path.or(by_key);
+        BeforeFrom::File { old, request } => {
+            // Nomad diffs against the job stored under the submitted job's
+            // namespace and ID (nomad/job_endpoint.go v2.0.5:1821
+            // `snap.JobByID(args.RequestNamespace(), args.Job.ID)`): that
+            // entry, and no other, is what `--running` replaces. Replacing
+            // the planned file's own entry whatever job it ran dropped the
+            // world's job when OLD defined another one (R18-D1).
+            let at = by_key;
             // `--running FILE` names the text; the variables it was
             // submitted with, and whether the cluster holds it stopped,
             // are still the world's to say (`running_job`, else none).
             // Never the command's `-var`/`NOMAD_VAR_*`: they belong to the
             // submitted version, and giving them to the running one too
             // planned a `-var` image bump as "no change" (R17-10), as
-            // [`from_head`] says for the git route.
+            // [`from_head`] says for the git route. A planned file the
+            // world runs in another namespace still says how it was
+            // submitted.
             let vars = at
+                .or(by_path)
                 .map(|i| world.running[i].vars.clone())
                 .unwrap_or_default();
             let own = vars.loader(world);
-            let old_job = load_file(old, &own)?;
+            let (old_job, source) = load_file(old, &own)?;
+            let old_job = with_namespace(old_job, request.for_unnamed_job());
+            if (old_job.namespace.as_str(), old_job.id.as_str()) != key {
+                let runs = at.map(|i| world.running[i].path.as_path());
+                return Err(other_job(old, &old_job, &source, planned, job, runs).into());
+            }
             let entry = RunningJob {
                 path: old.clone(),
                 job: vars.as_registered(old_job),
@@ -288,24 +315,6 @@ pub(super) fn in_repo(named: &Path, root: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn load_file(path: &Path, loader: &JobLoader) -> Result<Job, Diags> {
-    // --running FILE is named by the user: readable even outside the project.
-    match loader.job(&loader.working_tree(&[path]), path) {
-        Ok(job) => Ok(job),
-        Err(parsed) => {
-            let mut d = parsed.diags;
-            d.push(
-                Diag::error(
-                    "cli::running",
-                    format!("--running {} does not load", path.display()),
-                )
-                .help("--running takes the job file the cluster runs now"),
-            );
-            Err(d)
-        }
-    }
-}
-
 /// `check FILES` (working tree): the checked files listed in `running` take
 /// their running version from git `HEAD`. Returns one warning line per file
 /// whose earlier version cannot be found (it then stays as it is). The
@@ -397,7 +406,7 @@ pub fn for_rehearsal(
         .with_running(world);
     let mut explicit = Vec::new();
     for old in given {
-        let job = load_file(old, &loader)?;
+        let (job, _) = load_file(old, &loader)?;
         let key = (job.namespace.as_str(), job.id.as_str());
         let Some(i) = world
             .running

@@ -93,8 +93,9 @@ pub struct PlanArgs {
     /// Show template and heredoc changes as line diffs after Nomad's text.
     #[arg(long)]
     pub template_diff: bool,
-    /// The version the cluster runs, as a job file (for projects without
-    /// git, or to compare with another version than git HEAD).
+    /// The version the cluster runs of FILE's job, as a job file (for
+    /// projects without git, or to compare with another version than git
+    /// HEAD): the same job ID, and FILE's namespace unless it writes one.
     #[arg(long, value_name = "OLD_FILE", conflicts_with = "changed")]
     pub running: Option<PathBuf>,
     /// The time a periodic job's next launch is counted from (RFC 3339,

@@ -123,7 +123,10 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     let job = super::in_request_namespace(job, &request_ns, setup.loader.version());
     let job = super::with_vault_token(job, &token);
     let from = match &args.running {
-        Some(old) => BeforeFrom::File(old.clone()),
+        Some(old) => BeforeFrom::File {
+            old: old.clone(),
+            request: request_ns.clone(),
+        },
         None => BeforeFrom::Rev(setup.range.base.clone()),
     };
     let before = match before::apply(&mut setup.world, file, &job, &from) {
