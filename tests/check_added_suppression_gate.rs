@@ -8,6 +8,7 @@
 
 use crate::common;
 
+use common::has_finding as has;
 use common::TempDir;
 
 /// A service job's `stagger`: NP105, a warning unless something raises it
@@ -45,28 +46,16 @@ fn check(d: &TempDir, args: &[&str]) -> (Option<i32>, Vec<(String, String)>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let out = d.run(&all);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    // A document, else the run's output says why not.
+    let _: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "json ({e}): {}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    let found = doc["findings"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (s("code"), s("severity"))
-        })
-        .collect();
+    let found = common::finding_codes(&out.stdout);
     (out.status.code(), found)
-}
-
-fn has(found: &[(String, String)], code: &str, sev: &str) -> bool {
-    found.iter().any(|(c, s)| c == code && s == sev)
 }
 
 /// The gate is closed: the finding stays at `sev`, the comment is NP002.

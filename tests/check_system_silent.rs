@@ -12,6 +12,8 @@
 
 use crate::common;
 
+use common::has_finding as has;
+
 const CLIENT: &str = "  cpu        = 4000\n  memory     = 4000\n  drivers    = [\"docker\"]\n  attributes = {\n    \"kernel.name\" = \"linux\"\n  }\n";
 
 fn job(ty: &str, dc: &str, task: &str) -> String {
@@ -30,17 +32,7 @@ fn run(tag: &str, version: &str, text: &str) -> (i32, Vec<(String, String)>, boo
     let d = common::one_client_project(tag, version, CLIENT, text);
     let o = d.run(&["check", "--format", "json", "jobs/web.nomad"]);
     let all = common::output_text(&o);
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
-    let found = doc["findings"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (s("code"), s("severity"))
-        })
-        .collect();
+    let found = common::finding_codes(&o.stdout);
     let p = d.run(&["plan", "jobs/web.nomad"]);
     let plan = common::output_text(&p);
     let ok = plan.contains("All tasks successfully allocated.");
@@ -51,10 +43,6 @@ fn run(tag: &str, version: &str, text: &str) -> (i32, Vec<(String, String)>, boo
         p.status.code().unwrap_or(-1),
         format!("{all}\n--- plan:\n{plan}"),
     )
-}
-
-fn has(found: &[(String, String)], code: &str, severity: &str) -> bool {
-    found.iter().any(|(c, s)| c == code && s == severity)
 }
 
 #[test]

@@ -531,3 +531,24 @@ pub fn meta_job(meta: &str) -> String {
         "job \"j\" {{\n  datacenters = [\"dc1\"]\n  meta {{\n    a = {meta}\n  }}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n    }}\n  }}\n}}\n"
     )
 }
+
+/// `check --format json`'s findings as `(code, severity)` pairs (none when
+/// stdout is no JSON document: the caller's assertions say what it was).
+pub fn finding_codes(stdout: &[u8]) -> Vec<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(stdout).unwrap_or_default();
+    doc["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("severity"))
+        })
+        .collect()
+}
+
+/// Is `code` among `found` ([`finding_codes`]) at `severity`?
+pub fn has_finding(found: &[(String, String)], code: &str, severity: &str) -> bool {
+    found.iter().any(|(c, s)| c == code && s == severity)
+}
