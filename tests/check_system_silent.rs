@@ -98,3 +98,58 @@ fn a_system_job_every_node_filters_is_a_warning_before_1_2() {
         assert_eq!(code, 1, "{rule}: {text}");
     }
 }
+
+/// The demo committed, monitoring given room in default's quota so the
+/// base is clean (as tests/precommit_framework.rs), at `version`.
+fn demo_repo(tag: &str, version: &str) -> common::TempDir {
+    let d = common::TempDir::demo(tag);
+    let read = |rel: &str| std::fs::read_to_string(d.0.join(rel)).expect("demo file");
+    d.put(
+        "jobs/monitoring.nomad",
+        &read("jobs/monitoring.nomad").replace("cpu    = 2000", "cpu    = 1000"),
+    );
+    let cluster = read("rules/cluster.hcl");
+    let at = cluster.replace(
+        "nomad_version = \"0.9.3\"",
+        &format!("nomad_version = \"{version}\""),
+    );
+    assert!(at.contains(version), "the demo states its release");
+    d.put("rules/cluster.hcl", &at);
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
+    d
+}
+
+/// A RUNNING system job's plan is not silent: its allocations are evicted
+/// from the nodes it no longer takes, so the finding stays an error and
+/// the hook fails (redteam R18-E-1: a constraint typo in the protected
+/// sockshopui passed `check --staged` as a warning).
+#[test]
+fn a_running_system_job_that_no_node_takes_stays_an_error() {
+    for (version, from, to, rule) in [
+        (
+            "0.9.3",
+            "value     = \"linux\"",
+            "value     = \"windows\"",
+            "NP203",
+        ),
+        (
+            "1.9.7",
+            "datacenters = [\"dc1\"]",
+            "datacenters = [\"dc2\"]",
+            "NP206",
+        ),
+    ] {
+        let d = demo_repo(&format!("sys-running-{rule}"), version);
+        let text = std::fs::read_to_string(d.0.join("jobs/sockshopui.nomad")).expect("demo");
+        assert!(text.contains(from), "{text}");
+        d.put("jobs/sockshopui.nomad", &text.replace(from, to));
+        common::git(&d.0, &["add", "-A"]);
+        let o = d.run(&["check", "--staged", "--format", "json"]);
+        let found = common::finding_codes(&o.stdout);
+        let all = common::output_text(&o);
+        assert!(has(&found, rule, "error"), "{version}: {all}");
+        assert_eq!(o.status.code(), Some(1), "{version}: {all}");
+    }
+}

@@ -13,8 +13,8 @@ crate::declare_rule! {
     /// ## Why is this bad?
     /// All tasks of a group run on one client, and Nomad filters every node
     /// that lacks any of them with "missing drivers"; the group is never
-    /// placed and `nomad job plan` reports a placement failure. A system
-    /// or sysbatch job's plan before 1.2.0 drops the clients it filters
+    /// placed and `nomad job plan` reports a placement failure. A new
+    /// system job's plan before 1.2.0 drops the clients it filters
     /// without a word and reports success: a warning then.
     ///
     /// From 0.8.0 through 0.9.5 Nomad's driver check answers at the first
@@ -99,7 +99,7 @@ impl Rule for MissingDriver {
                 out.push(split_drivers(ctx, g, &pools));
             }
         }
-        super::silent_plan(job, version, true, &mut out[start..]);
+        super::silent_plan(ctx, job, true, &mut out[start..]);
     }
 }
 

@@ -86,7 +86,7 @@ pub fn placed_groups(job: &Job) -> impl Iterator<Item = &crate::jobspec::TaskGro
     job.groups.iter().filter(|g| g.count != 0)
 }
 
-/// A per-node job's plan says nothing of the clients it cannot use, where
+/// A new per-node job's plan says nothing of the clients it cannot use, where
 /// a service or batch job's plan reports the group unplaced:
 /// - with no ready client in its datacenters and node pool a system or
 ///   sysbatch job has nothing to place, at every release
@@ -98,11 +98,27 @@ pub fn placed_groups(job: &Job) -> impl Iterator<Item = &crate::jobspec::TaskGro
 ///   system_sched.go v1.1.0:296-308); from 1.2.0 a group every node filters
 ///   fails (scheduler_system.go v1.2.0:334-341 mergeNodeFiltered).
 ///
+/// Only for a job the cluster does not run: a running one's allocations
+/// are evicted from the nodes it no longer takes (system_sched.go v0.9.3
+/// computeJobAllocs :228,244 evictAndPlace; system_util.go v1.9.7
+/// diffSystemAllocsForNode :204-211), which its plan shows (redteam
+/// R18-E-1: a constraint typo in a running protected system job passed
+/// every gate). Without a simulation nothing says it does not run.
+///
 /// Such a finding is a warning: the job runs nowhere, but the plan, and
 /// so `check`, passes it (redteam R18-C2/C3: `check` and `plan` disagreed).
-fn plan_silent_on(job: &Job, version: crate::version::NomadVersion, filtered: bool) -> bool {
+fn plan_silent_on(ctx: &RuleContext<'_>, job: &Job, filtered: bool) -> bool {
     use crate::jobspec::JobType;
-    matches!(job.job_type, JobType::System | JobType::Sysbatch)
+    let version = ctx.world.nomad_version;
+    let new = ctx.sim.is_some_and(|sim| {
+        sim.state.job(&job.namespace, &job.id).is_none()
+            && sim
+                .state
+                .job_allocs(&job.namespace, &job.id)
+                .next()
+                .is_none()
+    });
+    new && matches!(job.job_type, JobType::System | JobType::Sysbatch)
         && (!filtered || !version.at_least(1, 2, 0))
 }
 
@@ -110,14 +126,15 @@ fn plan_silent_on(job: &Job, version: crate::version::NomadVersion, filtered: bo
 /// its scope leaves out, or, `filtered`, its drivers or constraints
 /// filter) become warnings that say why the plan passes the job.
 pub fn silent_plan(
+    ctx: &RuleContext<'_>,
     job: &Job,
-    version: crate::version::NomadVersion,
     filtered: bool,
     found: &mut [crate::rules::Finding],
 ) {
-    if !plan_silent_on(job, version, filtered) {
+    if !plan_silent_on(ctx, job, filtered) {
         return;
     }
+    let version = ctx.world.nomad_version;
     let why = if filtered {
         format!(
             "the {} job runs on none of them, and Nomad {version}'s plan drops the clients it filters without a word (reported from 1.2.0), so it says \"All tasks successfully allocated.\"",

@@ -14,9 +14,10 @@ crate::declare_rule! {
     /// ## Why is this bad?
     /// Nothing is evaluated: the plan fails every group with
     /// "No nodes were eligible for evaluation". A system or sysbatch job
-    /// places one allocation per eligible client, so with none its plan
-    /// places nothing and reports success: a warning then, as the job
-    /// runs nowhere.
+    /// places one allocation per eligible client, so with none a job the
+    /// cluster does not run yet plans nothing and reports success: a
+    /// warning then, as the job runs nowhere (a running one's plan stops
+    /// its allocations: an error).
     ///
     /// ## Example
     /// ```hcl
@@ -85,7 +86,7 @@ impl Rule for NoClientInDatacenter {
             .help(hint(ctx.world.nomad_version, job, &dcs));
         let start = out.len();
         out.push(f);
-        super::silent_plan(job, ctx.world.nomad_version, false, &mut out[start..]);
+        super::silent_plan(ctx, job, false, &mut out[start..]);
     }
 }
 

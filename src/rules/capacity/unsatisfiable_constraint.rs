@@ -16,9 +16,9 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// Nomad filters every node and the group never places; the plan only
-    /// says "N nodes excluded by filter". A system job's plan before 1.2.0
-    /// says nothing of the nodes it filters and reports success: a warning
-    /// then.
+    /// says "N nodes excluded by filter". A new system job's plan before
+    /// 1.2.0 says nothing of the nodes it filters and reports success: a
+    /// warning then.
     ///
     /// ## Example
     /// ```hcl
@@ -100,7 +100,7 @@ impl Rule for UnsatisfiableConstraint {
                 );
             }
         }
-        super::silent_plan(job, version, true, &mut out[start..]);
+        super::silent_plan(ctx, job, true, &mut out[start..]);
     }
 }
 
