@@ -136,9 +136,17 @@ fn assert_agree(check: &serde_json::Value, plan: &serde_json::Value) {
     // Order: b is planned after a, and a after nothing.
     assert!(plans[0].3.is_empty(), "{plans:?}");
     assert_eq!(plans[1].3, ["jobs/a-cache.nomad"], "{plans:?}");
-    // Placements: every allocation placed by plan <=> no placement finding.
+    // Placements: every allocation placed by plan, so no placement
+    // finding of the plan shown; NP207 may still say a group fails in
+    // other node shuffles of the world's history (R18-C1), which the plan
+    // shown cannot tell.
     assert!(plans.iter().all(|p| p.2), "{plans:?}");
-    assert!(findings(check, "NP207").is_empty(), "{check:#}");
+    assert!(
+        findings(check, "NP207").iter().all(|(_, m)| m
+            .contains("is placed in this evaluation, but it fails in")
+            && m.contains("node shuffles")),
+        "{check:#}"
+    );
     // Preemptions: the files plan shows preempting are the files check
     // warns about, naming the same victims.
     let np403 = findings(check, "NP403");

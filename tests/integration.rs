@@ -36,6 +36,7 @@ mod check_explain_true;
 mod check_fail_closed;
 mod check_github_escapes;
 mod check_hidden_job;
+mod check_history_shuffles;
 mod check_named_paths_whole_change;
 mod check_not_got;
 mod check_quota_blocks;

@@ -169,6 +169,14 @@ impl<'a> RuleContext<'a> {
             .map_err(String::as_str)
     }
 
+    /// The job as [`Self::plan`] planned it: the admission mutators'
+    /// output (their constraints included), or the file's job where a
+    /// mutator refused it.
+    pub fn planned_job(&self) -> Option<&Job> {
+        let (job, sim) = (self.job()?, self.sim?);
+        Some(self.mutated(sim, job).unwrap_or(job))
+    }
+
     pub fn job(&self) -> Option<&'a Job> {
         self.parsed.job.as_ref()
     }

@@ -137,7 +137,7 @@ fn tg_constraints(tg: &TaskGroup) -> impl Iterator<Item = &Constraint> + '_ {
 
 /// `distinct_hosts` and `distinct_property` depend on what is placed, so
 /// they are not checked (nor cached) with the others.
-fn placement_bound(c: &Constraint) -> bool {
+pub(super) fn placement_bound(c: &Constraint) -> bool {
     c.operand == "distinct_hosts" || c.operand == "distinct_property"
 }
 

@@ -24,6 +24,7 @@ mod filtered;
 pub mod fit;
 pub mod generic;
 mod group_order;
+pub mod history_bound;
 pub mod host_volumes;
 mod map_order;
 pub mod net_held;

@@ -15,6 +15,17 @@ crate::declare_rule! {
     /// places but other draws fail is an error too: a gate must not pass a
     /// job Nomad fails to place in some of its evaluations (as `rehearse`
     /// calls such a step at risk). The share tells how likely it is.
+    ///
+    /// Where the running allocations sit is drawn too: Nomad shuffles the
+    /// nodes at every evaluation, so a written world's running jobs (and a
+    /// change set's earlier files) land elsewhere in other histories, and a
+    /// change that fits after one may not after another. NP207 then
+    /// samples the same node shuffles as the plan gate (`plan --changed
+    /// --gate`) and words the share as it does (`it fails in 6% of 100
+    /// node shuffles`), unless a room bound shows the group fits after
+    /// every history (each live allocation taken as free to sit on any of
+    /// the group's nodes): a change with room to spare is not replayed,
+    /// nor one whose plan already fails here (an error either way).
     /// Where no draw can change which groups fail (only the group order
     /// was drawn, nothing of the job is placed, and every failing group
     /// was filtered on every node by checks of the node alone), the
@@ -52,9 +63,10 @@ impl Rule for UnplaceableGroup {
         let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
             return;
         };
-        // Go's map order drew part of this plan: how often each group
-        // fails over other draws (sampled once for the job).
-        let draws = (!plan.drawn.is_empty())
+        // Go's map order drew part of this plan, or the world's history
+        // (where its running allocations sit) may decide it: how often
+        // each group fails over other draws (sampled once for the job).
+        let draws = outcome_may_vary(ctx, plan)
             .then(|| sample_failures(ctx, job, failed_groups))
             .flatten();
         if let Some(tally) = &draws {
@@ -125,9 +137,47 @@ impl Rule for UnplaceableGroup {
                 out.push(f.help(help));
                 continue;
             };
-            out.push(drawn(f, tally, name, &plan.drawn, Refusal::Place));
+            out.push(drawn(
+                f,
+                tally,
+                name,
+                &plan.drawn,
+                Refusal::Place,
+                ctx.world,
+            ));
         }
     }
+}
+
+/// Can another evaluation of this plan fail what this one places, or
+/// place what it fails? Where Go's map order drew part of the plan (its
+/// notes), and where the world's history is drawn again in each replay (a
+/// written world's running jobs are placed by the simulation, and a change
+/// set's earlier files by their own evaluations: their node shuffles,
+/// scheduler/stack.go v0.9.3:68, feasible/stack.go v2.0.5:82, decide where
+/// their allocations sit) unless the plan shown already fails (an error
+/// either way) or the room bound shows it fits after every history
+/// ([`crate::scheduler::history_bound`]). Otherwise (an
+/// import's allocations are read where they run, nothing is submitted
+/// first, and no draw is noted) every replay is this plan. The one rule
+/// NP207 and NP304 sample by, and the plan gate samples a protected job
+/// whatever it says (`cli::plan::policy::at_stake`), so they agree.
+pub(crate) fn outcome_may_vary(ctx: &RuleContext<'_>, plan: &crate::scheduler::PlanResult) -> bool {
+    if !plan.drawn.is_empty() {
+        return true;
+    }
+    let history =
+        crate::scheduler::sample::history_redrawn(ctx.world).is_some() || !ctx.earlier.is_empty();
+    // A plan that already leaves something unplaced is an error of the
+    // file (NP207's, NP304's) whatever other histories do: no all-clear to
+    // guard, and replaying the world for its share alone would cost every
+    // failing file of a folder a hundred plans.
+    let fails = !plan.failed_tg_allocs.is_empty() || !plan.unplaced_groups().is_empty();
+    history
+        && !fails
+        && !ctx.sim.zip(ctx.planned_job()).is_some_and(|(sim, job)| {
+            crate::scheduler::history_bound::fits_every_history(sim, job, plan)
+        })
 }
 
 /// What a sampled evaluation refuses a group: a placement (NP207's
@@ -235,7 +285,14 @@ fn rejected_by_applier(
         }
         helps.dedup();
         match draws {
-            Some(tally) => out.push(drawn(f, tally, name, &plan.drawn, Refusal::Place)),
+            Some(tally) => out.push(drawn(
+                f,
+                tally,
+                name,
+                &plan.drawn,
+                Refusal::Place,
+                ctx.world,
+            )),
             None => out.push(f.help(helps.join("; "))),
         }
     }
@@ -371,15 +428,26 @@ pub(crate) fn placed_here_failing_elsewhere(
         }
         let group = job.group(&name);
         let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
-        let f = ctx.finding(
-            meta,
-            span,
-            "not placed in some of Nomad's evaluations".to_string(),
+        let message = if plan.drawn.is_empty() {
+            // No draw of this plan: the world's history decides, in the
+            // gate's words.
+            format!(
+                "group \"{name}\" is placed in this evaluation, but {} {}",
+                refusal.verb(),
+                crate::rules::priority::how_often_in(fails, tally.samples(), ctx.world)
+            )
+        } else {
             format!(
                 "group \"{name}\" is placed in this evaluation, but Go's map order decides: {} in {fails} of {} other evaluations sampled (node shuffles and Go's map orders)",
                 refusal.verb(),
                 tally.samples()
-            ),
+            )
+        };
+        let f = ctx.finding(
+            meta,
+            span,
+            "not placed in some of Nomad's evaluations".to_string(),
+            message,
         );
         out.push(with_draw_help(f, &name, &plan.drawn));
     }
@@ -394,11 +462,19 @@ pub(crate) fn drawn(
     name: &str,
     notes: &[String],
     refusal: Refusal,
+    world: &crate::world::World,
 ) -> Finding {
     let (fails, samples) = (tally.count(&name.to_string()), tally.samples());
     let mut f = f;
     let verb = refusal.verb();
-    let share = if fails == samples {
+    let share = if notes.is_empty() {
+        // No draw of this plan: sampled for the world's history, said in
+        // the gate's words.
+        format!(
+            "; {verb} {}",
+            crate::rules::priority::how_often_in(fails, samples, world)
+        )
+    } else if fails == samples {
         format!("; {verb} in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
     } else {
         format!(
@@ -435,6 +511,7 @@ mod drawn_tests {
 
     #[test]
     fn a_drawn_failure_stays_an_error_with_its_share() {
+        let w = crate::rules::testing::world();
         let f = || Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
         let mut tally = crate::scheduler::sample::Tally::default();
         for i in 0..8 {
@@ -444,7 +521,7 @@ mod drawn_tests {
             "group \"g\": drawn".to_string(),
             "group \"h\": other".to_string(),
         ];
-        let d = drawn(f(), &tally, "g", &notes, Refusal::Place);
+        let d = drawn(f(), &tally, "g", &notes, Refusal::Place, &w);
         assert_eq!(d.severity, crate::diag::Severity::Error);
         assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
         let help = d.help.unwrap_or_default();
@@ -452,112 +529,14 @@ mod drawn_tests {
         assert!(!help.contains("other"), "{help}");
         let mut all = crate::scheduler::sample::Tally::default();
         all.add_sample(vec!["g".to_string()]);
-        let d = drawn(f(), &all, "g", &notes, Refusal::Place);
+        let d = drawn(f(), &all, "g", &notes, Refusal::Place, &w);
         assert_eq!(d.severity, crate::diag::Severity::Error);
         // NP304's share says the quota refuses it, not that it fails.
-        let q = drawn(f(), &all, "g", &notes, Refusal::Quota);
+        let q = drawn(f(), &all, "g", &notes, Refusal::Quota, &w);
         assert!(q.message.ends_with("; the quota refuses it in all 1 other evaluations sampled (node shuffles and Go's map orders)"), "{}", q.message);
     }
 }
 
 #[cfg(test)]
-mod skip_tests {
-    use super::*;
-    use crate::rules::testing::{load, simulate, world};
-
-    /// A job of `groups` (name, driver, memory MB, count) in `world`.
-    fn job_text(groups: &[(&str, &str, u32, u32)]) -> String {
-        let body: String = groups
-            .iter()
-            .map(|(g, driver, mem, count)| format!("  group \"{g}\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"{driver}\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = {mem}\n      }}\n    }}\n  }}\n"))
-            .collect();
-        format!("job \"j\" {{\n  datacenters = [\"dc1\"]\n{body}}}\n")
-    }
-
-    /// A tally's entries: group, failures, share.
-    type Entries = Vec<(String, u32, f64)>;
-
-    /// What NP207 finds, whether it skipped sampling, and the tally the
-    /// samples give when taken (the skip must give the same).
-    fn run(world: &crate::world::World, text: &str) -> (Vec<Finding>, bool, Option<Entries>) {
-        let parsed = load("j.nomad", text);
-        let sim = simulate(world);
-        let ctx = RuleContext::new(&parsed, world, Some(&sim));
-        let mut out = Vec::new();
-        UnplaceableGroup.check(&ctx, &mut out);
-        let (Some(job), Some(plan)) = (ctx.job(), ctx.plan()) else {
-            panic!("no plan");
-        };
-        let skipped = fates_fixed(&ctx, job, plan);
-        let sampled =
-            crate::rules::priority::sample_plans(world, None, sim.seed, &[], job, failed_groups)
-                .ok();
-        (out, skipped, sampled.map(|t| t.entries()))
-    }
-
-    fn messages(out: &[Finding]) -> Vec<String> {
-        out.iter().map(|f| f.message.clone()).collect()
-    }
-
-    /// Two groups whose driver no client has, at the current release and
-    /// at 0.9.3 (the quota checked before feasibility, so the replays'
-    /// usage is compared): the group order is drawn, no draw can change
-    /// either fate, and the tally the skip gives is the one the samples
-    /// give.
-    #[test]
-    fn groups_filtered_on_every_node_skip_sampling_with_the_samples_tally() {
-        let text = job_text(&[("a", "raw_exec", 100, 1), ("b", "raw_exec", 100, 1)]);
-        for version in [
-            crate::version::NomadVersion::CURRENT,
-            crate::version::NomadVersion::new(0, 9, 3),
-        ] {
-            let mut w = world();
-            w.nomad_version = version;
-            let (out, skipped, sampled) = run(&w, &text);
-            assert!(skipped, "{version}: {:?}", messages(&out));
-            let skip_tally = sample_failures(
-                &RuleContext::new(&load("j.nomad", &text), &w, Some(&simulate(&w))),
-                &load("j.nomad", &text).job.expect("job"),
-                failed_groups,
-            )
-            .map(|t| t.entries());
-            assert_eq!(skip_tally, sampled, "{version}");
-            assert_eq!(out.len(), 2, "{version}: {:?}", messages(&out));
-            for f in &out {
-                assert!(f.message.ends_with("it fails in all 100 other evaluations sampled (node shuffles and Go's map orders)"), "{}", f.message);
-            }
-        }
-    }
-
-    /// Two groups competing for the three large clients (four allocations
-    /// of 10,000 MB): which fails is the group order's draw, so NP207 still
-    /// samples and gives the share.
-    #[test]
-    fn groups_competing_for_room_are_still_sampled() {
-        let mut w = world();
-        if let Some(ns) = w.namespaces.get_mut("default") {
-            ns.quota = None;
-        }
-        let text = job_text(&[("a", "docker", 10_000, 3), ("b", "docker", 10_000, 1)]);
-        let (out, skipped, sampled) = run(&w, &text);
-        assert!(!skipped, "{:?}", messages(&out));
-        let sampled = sampled.expect("samples");
-        assert!(
-            sampled.iter().all(|(_, n, _)| (1..100).contains(n)),
-            "{sampled:?}"
-        );
-        assert!(
-            out.iter()
-                .any(|f| f.message.contains("Go's map order drew this failure")),
-            "{:?}",
-            messages(&out)
-        );
-        assert!(
-            out.iter().any(|f| f
-                .message
-                .contains("is placed in this evaluation, but Go's map order decides")),
-            "{:?}",
-            messages(&out)
-        );
-    }
-}
+#[path = "unplaceable_group_skip_tests.rs"]
+mod skip_tests;

@@ -60,7 +60,7 @@ impl Rule for QuotaExceeded {
         // each group over other draws, NP207's samples of another outcome.
         use crate::rules::capacity::unplaceable_group::{self as np207, Refusal};
         let quota_refused = |r: &crate::scheduler::PlanResult| Refusal::Quota.groups(r);
-        let draws = (!plan.drawn.is_empty())
+        let draws = np207::outcome_may_vary(ctx, plan)
             .then(|| np207::sample_failures(ctx, job, quota_refused))
             .flatten();
         if let Some(tally) = &draws {
@@ -124,7 +124,7 @@ impl Rule for QuotaExceeded {
                 "stop something in the quota, raise the quota, or submit to a namespace with room",
             );
             out.push(match &draws {
-                Some(tally) => np207::drawn(f, tally, name, &plan.drawn, Refusal::Quota),
+                Some(tally) => np207::drawn(f, tally, name, &plan.drawn, Refusal::Quota, ctx.world),
                 None => f,
             });
         }
