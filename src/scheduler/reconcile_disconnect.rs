@@ -73,7 +73,7 @@ fn keeps_expiring(version: NomadVersion) -> bool {
 }
 
 /// Does `version` count a waiting `unknown` allocation as untainted?
-fn acknowledged(version: NomadVersion) -> bool {
+pub(crate) fn acknowledged(version: NomadVersion) -> bool {
     version.has_since(&[v(1, 4, 14), v(1, 5, 10), v(1, 6, 3), v(1, 7, 0)])
 }
 
