@@ -4,7 +4,8 @@
 //! (lost), and the running one whose client came back (reconnecting); the
 //! scheduler then applies the rest of the rule with the node's status
 //! ([`crate::structs::Disconnect`], `scheduler::system_disconnect`). A
-//! service or batch job's `unknown` one ([`generic_unknown`]): waiting or
+//! service or batch job's `unknown` one ([`generic_unknown`]): up to 1.11.1 by its
+//! node, as Job.Plan reads it; from 1.11.2 waiting or
 //! past its window, which the generic reconciler reads with the planned
 //! group (`scheduler::reconcile_disconnect`).
 //!
