@@ -43,7 +43,7 @@ pub mod quota_unsimulated;
 pub mod rank;
 mod rank_device;
 pub mod reconcile;
-pub(crate) mod reconcile_disconnect;
+mod reconcile_disconnect;
 pub mod reconcile_group;
 mod reconcile_names;
 #[cfg(test)]

@@ -97,7 +97,7 @@ fn plan_unknown(
     version: NomadVersion,
     node: NodeState,
 ) -> Option<Disconnect> {
-    use crate::structs::disconnected_node::prevents;
+    use crate::structs::disconnected_node::{acknowledged, prevents};
     let kept = match node {
         NodeState::Down => return down_unknown(alloc, spec, version),
         NodeState::Disconnected => spec
@@ -106,8 +106,7 @@ fn plan_unknown(
         NodeState::Missing => false,
         NodeState::Other | NodeState::DrainingReady => true,
     };
-    (kept && crate::scheduler::reconcile_disconnect::acknowledged(version))
-        .then_some(Disconnect::Waiting)
+    (kept && acknowledged(version)).then_some(Disconnect::Waiting)
 }
 
 /// `nomad job plan` reads an `unknown` allocation on a down node by its
