@@ -1,19 +1,19 @@
 //! A service job's `unknown` allocation (its client disconnected), in an
-//! import, planned as the release's generic reconciler reads it rather
-//! than called unknown (issue 13). Nomad's rules (`filterByTainted` then
+//! import, planned as `nomad job plan` reads it rather than called
+//! unknown (issue 13). Nomad's rules (`filterByTainted` then
 //! `computeGroup`: scheduler/reconcile_util.go and scheduler/reconcile.go
-//! at v1.5.6, v1.5.17, v1.10.5; scheduler/reconciler/filters.go and
+//! at v1.3.0, v1.7.1, v1.10.5; scheduler/reconciler/filters.go and
 //! reconcile_cluster.go at v1.11.1):
-//! - within its group's window, desired `run`: ignored, holding no name
-//!   and not counted as existing, so the group places what it is short
-//!   of, until "when there are unknown allocs, dont ignore them"
-//!   (d3f30f44d7, #18701: v1.4.14, v1.5.10, v1.6.3, v1.7.0), from which it
-//!   is untainted: it counts toward the group and is ignored (or updated)
-//!   as any;
-//! - past its window (`Allocation.Expired`): lost, stopped and replaced
-//!   under its name when the group is short; from v1.7.2 (`expiring`)
-//!   kept, untainted, when the planned group does not replace lost
-//!   allocations (v1.10.0–v1.11.1: `disconnect { replace = false }`);
+//! - up to 1.11.1 Job.Plan runs the scheduler without disconnected-client
+//!   support (nomad/job_endpoint.go v1.10.5:1896 `scheduler.Harness{State:
+//!   ...}`, whose `ServersMeetMinimumVersion` is false: scheduler/testing.go
+//!   v1.10.5:262; v1.11.1's `sstructs.PlanBuilder` the same), so the
+//!   window is never read (the cluster's workers read it): on a
+//!   disconnected node lost, unless the group does not replace (from
+//!   1.7.2: untainted); on a ready one untainted, counted and updated as
+//!   any, and from "when there are unknown allocs, dont ignore them"
+//!   (d3f30f44d7, #18701: v1.4.14, v1.5.10, v1.6.3, v1.7.0) not counted
+//!   among the ones too many (computeStop's `knownUntainted`);
 //! - v1.11.2 and 2.0 (bdf5b27410, #27053; 0cef49eb41, #27264) read it
 //!   by its node within its window: kept on a disconnected node, lost on
 //!   a down one unless the group does not replace, reconnecting on a
@@ -168,53 +168,90 @@ fn the_fixtures_are_the_job_file() {
     }
 }
 
-/// Within its window, its replacement running: both ignored at every
-/// release read. Without a replacement (none placed, or none fitted):
-/// before #18701 the group is short and places one; after, the `unknown`
-/// one counts.
+/// Within its window on the disconnected node. From 1.11.2 it is kept
+/// (untainted), beside its replacement or alone. Up to 1.11.1 the plan
+/// reads no window: lost (filterByTainted's `else` branch,
+/// reconcile_util.go v1.5.6, v1.10.5:280; filters.go v1.11.1:163),
+/// stopped, and placed again when its replacement does not run (the old
+/// code: "2 ignore", or "1 create, 1 ignore" / "1 ignore" alone).
 #[test]
-fn within_its_window_it_is_ignored_then_counted() {
-    for (release, replaced, group, code) in [
-        ("1.5.6", true, "2 ignore", 0),
-        ("1.5.17", true, "2 ignore", 0),
-        ("1.10.5", true, "2 ignore", 0),
-        ("1.11.1", true, "2 ignore", 0),
-        ("1.11.2", true, "2 ignore", 0),
-        ("2.0.5", true, "2 ignore", 0),
-        ("2.0.5", false, "1 ignore", 0),
-        ("1.5.6", false, "1 create, 1 ignore", 0),
-        ("1.5.9", false, "1 create, 1 ignore", 0),
-        ("1.5.10", false, "1 ignore", 0),
-        ("1.10.5", false, "1 ignore", 0),
+fn within_its_window_it_is_lost_on_a_disconnected_node_until_1_11_2() {
+    for (release, replaced, group) in [
+        ("1.5.6", true, "1 destroy, 1 ignore"),
+        ("1.5.17", true, "1 destroy, 1 ignore"),
+        ("1.10.5", true, "1 destroy, 1 ignore"),
+        ("1.11.1", true, "1 destroy, 1 ignore"),
+        ("1.11.2", true, "2 ignore"),
+        ("2.0.5", true, "2 ignore"),
+        ("2.0.5", false, "1 ignore"),
+        ("1.5.6", false, "1 create, 1 destroy"),
+        ("1.5.10", false, "1 create, 1 destroy"),
+        ("1.10.5", false, "1 create, 1 destroy"),
     ] {
         let tag = format!("gen-waiting-{release}-{replaced}");
         let d = import(&tag, release, false, replaced);
-        assert_plan(&d, "web.nomad", code, group);
+        assert_plan(&d, "web.nomad", 0, group);
     }
 }
 
-/// A new image (web2) or kill timeout (web3), within the window, no
-/// replacement: before #18701 the ignored one stays as it is and a new
-/// allocation is placed; after, the `unknown` one is updated as any
-/// allocation of an older version, in place on its node when the change
-/// allows (`inplaceUpdate` checks the node exists, its datacenter and
-/// pool, not its status).
+/// On a ready node (its client back, not reconciled yet), within its
+/// window or past it, up to 1.11.1: untainted (`!nodeIsTainted`,
+/// reconcile_util.go v1.5.6, v1.10.5; filters.go v1.11.1:134), counted.
+/// Beside its replacement the group has one too many: before #18701
+/// computeStop stops one; from it the `unknown` one is not counted among
+/// the ones too many (`knownUntainted`, reconcile.go v1.10.5:1039). The
+/// old code read the window: "2 ignore" and "1 create, 1 ignore" before
+/// #18701, lost past it.
 #[test]
-fn within_its_window_a_job_change_updates_it_from_18701() {
+fn on_a_ready_node_it_is_counted_until_1_11_2() {
+    for (release, replaced, past, group) in [
+        ("1.5.6", false, false, "1 ignore"),
+        ("1.5.9", true, false, "1 destroy, 1 ignore"),
+        ("1.5.10", true, false, "2 ignore"),
+        ("1.5.6", false, true, "1 ignore"),
+        ("1.10.5", false, true, "1 ignore"),
+        ("1.10.5", true, true, "2 ignore"),
+        ("1.11.1", false, true, "1 ignore"),
+    ] {
+        let tag = format!("gen-ready-{release}-{replaced}-{past}");
+        let d = import_with(&tag, release, false, "ready", |job| {
+            let mut allocs = vec![unknown(job)];
+            if replaced {
+                allocs.push(running(1, 0, job));
+            }
+            allocs
+        });
+        if past {
+            d.put("import/saved-at.txt", PAST);
+        }
+        assert_plan(&d, "web.nomad", 0, group);
+    }
+}
+
+/// A new image (web2) or kill timeout (web3), on a ready node, no
+/// replacement: untainted at every release up to 1.11.1 (before #18701
+/// too: the plan never ignores it), so updated as any allocation of an
+/// older version, in place on its node when the change allows. The old
+/// code, at 1.5.6: "1 create, 1 ignore" for both.
+#[test]
+fn on_a_ready_node_a_job_change_updates_it() {
     for (release, image, kill) in [
-        ("1.5.6", "1 create, 1 ignore", "1 create, 1 ignore"),
+        ("1.5.6", "1 create/destroy update", "1 in-place update"),
         ("1.5.17", "1 create/destroy update", "1 in-place update"),
         ("1.10.5", "1 create/destroy update", "1 in-place update"),
     ] {
-        let d = import(&format!("gen-change-{release}"), release, false, false);
+        let tag = format!("gen-change-{release}");
+        let d = import_with(&tag, release, false, "ready", |job| vec![unknown(job)]);
         assert_plan(&d, "web2.nomad", 1, image);
         let code = i32::from(kill.contains("create"));
         assert_plan(&d, "web3.nomad", code, kill);
     }
 }
 
-/// Past its window: lost, stopped, and replaced under its name when the
-/// group is short (not when its replacement runs).
+/// Past its window on the disconnected node: lost, stopped, and replaced
+/// under its name when the group is short (not when its replacement
+/// runs); up to 1.11.1 as within it (the plan reads no window), from
+/// 1.11.2 as `expiring`.
 #[test]
 fn past_its_window_it_is_lost_and_replaced() {
     for (release, replaced, group) in [
@@ -233,9 +270,11 @@ fn past_its_window_it_is_lost_and_replaced() {
     }
 }
 
-/// Past its window with `disconnect { replace = false }`: from 1.7.2
-/// (`expiring`, `!tg.Replace()` from 1.10.0) kept as it is, counted;
-/// from 1.11.2 (#27053) lost whatever the group.
+/// Past its window with `disconnect { replace = false }`, on the
+/// disconnected node: up to 1.11.1 kept as it is, counted (the plan reads
+/// no window: filterByTainted's `else` branch keeps it untainted,
+/// `PreventReplaceOnDisconnect`, reconcile_util.go v1.10.5:297); from
+/// 1.11.2 (#27053) lost whatever the group.
 #[test]
 fn past_its_window_a_group_that_does_not_replace_keeps_it_until_1_11_2() {
     for (release, group, code) in [
@@ -276,7 +315,8 @@ fn on_a_down_node_it_is_lost_unless_not_replaced() {
 
 /// What is not read stays "cannot tell", in one line and the exit code:
 /// from 1.11.2 an `unknown` allocation on a ready node (reconnecting),
-/// and an allocation saved without `AllocStates`.
+/// and an allocation saved without `AllocStates` (which a plan up to
+/// 1.11.1 does not read: lost there, on the disconnected node).
 #[test]
 fn what_is_not_modelled_still_cannot_be_told() {
     for release in ["1.11.2", "2.0.5"] {
@@ -287,15 +327,21 @@ fn what_is_not_modelled_still_cannot_be_told() {
         assert!(o.stderr.contains("reconnecting"), "{release}: {}", o.stderr);
         assert_ne!(o.code, 0, "{release}: {}{}", o.stdout, o.stderr);
     }
-    let d = import("gen-no-states", "1.5.6", false, true);
-    let saved = std::fs::read_to_string(d.0.join("import/allocations.json")).expect("saved");
-    let mut allocs: Value = serde_json::from_str(&saved).expect("json");
-    allocs[0]["AllocStates"] = Value::Null;
-    d.put("import/allocations.json", &allocs.to_string());
-    let o = plan(&d, "web.nomad");
-    assert!(o.stderr.contains("alloc-state"), "{}", o.stderr);
-    assert!(o.stderr.contains("AllocStates"), "{}", o.stderr);
-    assert_ne!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    for release in ["1.5.6", "1.11.2"] {
+        let d = import(&format!("gen-no-states-{release}"), release, false, true);
+        let saved = std::fs::read_to_string(d.0.join("import/allocations.json")).expect("saved");
+        let mut allocs: Value = serde_json::from_str(&saved).expect("json");
+        allocs[0]["AllocStates"] = Value::Null;
+        d.put("import/allocations.json", &allocs.to_string());
+        if release == "1.5.6" {
+            assert_plan(&d, "web.nomad", 0, "1 destroy, 1 ignore");
+            continue;
+        }
+        let o = plan(&d, "web.nomad");
+        assert!(o.stderr.contains("alloc-state"), "{}", o.stderr);
+        assert!(o.stderr.contains("AllocStates"), "{}", o.stderr);
+        assert_ne!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    }
 }
 
 /// Running on the disconnected node, not marked `unknown` yet (the
@@ -369,31 +415,35 @@ fn a_running_allocation_on_a_disconnected_node_is_lost_in_a_plan_until_1_11_2() 
 }
 
 /// The whole text of the unchanged file's plan at 1.5.6, the `unknown`
-/// allocation within its window and no replacement: the group is short
-/// one (command/job_plan.go: the diff is None, so exit 0 and no `+`).
+/// allocation within its window on the disconnected node and no
+/// replacement: lost and placed again (command/job_plan.go: the diff is
+/// None, so exit 0 and no `+`). The old code: "(1 create, 1 ignore)".
 #[test]
 fn the_plan_text_with_an_unknown_allocation() {
     let d = import("gen-text", "1.5.6", false, false);
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let want = format!(
-        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 ignore)\n  Task: \"t\"\n{}",
+        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 destroy)\n  Task: \"t\"\n{}",
         placed_tail("web.nomad", 11, "")
     );
     assert_eq!(o.stdout, want);
 }
 
-/// Past its window in 1.8.0–1.9.x: computeGroup's `expiring` branch reads
-/// `tg.PreventRescheduleOnLost` only (scheduler/reconcile.go v1.8.0 and
-/// v1.9.0: `if tg.PreventRescheduleOnLost`), not `disconnect.replace`,
-/// so a group with `replace = false` still has it lost and replaced,
-/// while one with `prevent_reschedule_on_lost = true` keeps it; v1.10.0
-/// reads `!tg.Replace()` instead (the `disconnect` block only).
+/// Past its window in 1.8.0–1.9.x, on the disconnected node, with
+/// `replace = false`. The cluster's workers reach computeGroup's
+/// `expiring` branch, which reads `tg.PreventRescheduleOnLost` only
+/// (scheduler/reconcile.go v1.8.0), and replace it; `nomad job plan` reads
+/// no window up to 1.11.1, and filterByTainted's `else` branch asks
+/// `PreventRescheduleOnDisconnect`, `replace = false` or
+/// `prevent_reschedule_on_lost` (nomad/structs/structs.go v1.8.0:11315;
+/// reconcile_util.go v1.8.0:280): kept, untainted, "1 ignore" (the old
+/// code: "1 create, 1 destroy", the workers' reading).
 #[test]
-fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
+fn past_its_window_1_8_and_1_9_keep_it_by_replace_in_a_plan() {
     for (release, group) in [
-        ("1.8.0", "1 create, 1 destroy"),
-        ("1.9.0", "1 create, 1 destroy"),
+        ("1.8.0", "1 ignore"),
+        ("1.9.0", "1 ignore"),
         ("1.10.0", "1 ignore"),
     ] {
         let d = import(&format!("gen-quirk-{release}"), release, true, false);
@@ -407,7 +457,7 @@ fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
     let o = plan(&d, "web.nomad");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     let want = format!(
-        "Job: \"web\"\nTask Group: \"g\" (1 create, 1 destroy)\n  Task: \"t\"\n{}",
+        "Job: \"web\"\nTask Group: \"g\" (1 ignore)\n  Task: \"t\"\n{}",
         placed_tail("web.nomad", 11, "")
     );
     assert_eq!(o.stdout, want);
@@ -419,10 +469,10 @@ fn past_its_window_1_8_and_1_9_read_prevent_reschedule_on_lost_not_replace() {
     let du = &v["Annotations"]["DesiredTGUpdates"]["g"];
     assert_eq!(
         (du["Place"].as_u64(), du["Stop"].as_u64()),
-        (Some(1), Some(1)),
+        (Some(0), Some(0)),
         "{v}"
     );
-    assert_eq!(du["Ignore"].as_u64(), Some(0), "{v}");
+    assert_eq!(du["Ignore"].as_u64(), Some(1), "{v}");
     // `prevent_reschedule_on_lost = true`, its window `max_client_disconnect`
     // (1.9.0 refuses the field beside a `disconnect` block, whose `replace`
     // api/tasks.go always sets: "using both prevent_reschedule_on_lost and

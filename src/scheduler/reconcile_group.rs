@@ -177,13 +177,13 @@ pub fn reconcile_group<'s>(
         // sorts terminal allocations as untainted whatever their node):
         // due to reschedule it is `rescheduleNow`, otherwise it stays in
         // the count. A batch job's finished allocation is untainted too.
-        // An `unknown` one (its client disconnected) is read by its window
-        // whatever its node, after a drain's mark to migrate.
-        let unknown = super::reconcile_disconnect::read(a, tg, at.nomad).filter(|_| !a.migrate);
+        // An import's `unknown` one (its client disconnected) is read as
+        // the import marked it (`reconcile_disconnect`), after a drain's
+        // mark to migrate.
+        let unknown = super::reconcile_disconnect::read(a).filter(|_| !a.migrate);
         match (a.client_status, a.batch_terminal, unknown) {
             (ClientStatus::Failed, _, _) if a.reschedule_now => plan.rescheduled.push(a),
             (ClientStatus::Failed, _, _) | (_, Some(_), _) => untainted.push(a),
-            (_, _, Some(Unknown::Ignore)) => plan.ignore += 1,
             (_, _, Some(Unknown::Untainted)) => untainted.push(a),
             (_, _, Some(Unknown::Lost)) => plan.lost.push(a),
             _ => match judge.taint(a) {

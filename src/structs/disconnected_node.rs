@@ -54,6 +54,15 @@ pub fn late(version: NomadVersion) -> bool {
     version.has_since(&[v(1, 11, 2)])
 }
 
+/// Whether `version` keeps an untainted `unknown` allocation out of the
+/// ones too many (computeStop's `knownUntainted`, which filters by client
+/// status whatever the support: reconcile.go v1.10.5:1039), with "when
+/// there are unknown allocs, dont ignore them" (d3f30f44d7, #18701:
+/// 1.4.14, 1.5.10, 1.6.3, 1.7.0).
+pub fn acknowledged(version: NomadVersion) -> bool {
+    version.has_since(&[v(1, 4, 14), v(1, 5, 10), v(1, 6, 3), v(1, 7, 0)])
+}
+
 /// The group's disconnect window (nanoseconds) when `version` reads it as
 /// keeping disconnected clients (`SupportsDisconnectedClients`); `None`
 /// when it does not: `max_client_disconnect` (1.3–1.7); it or a non-zero
@@ -554,5 +563,22 @@ mod tests {
         }
         // Its group not known: replaced (alloc.Job nil).
         assert_eq!(at(None, run, true, (2, 0, 5)), Lost);
+    }
+
+    #[test]
+    fn an_unknown_allocation_is_out_of_the_count_from_18701() {
+        for (rel, want) in [
+            ((1, 3, 0), false),
+            ((1, 4, 13), false),
+            ((1, 4, 14), true),
+            ((1, 5, 9), false),
+            ((1, 5, 10), true),
+            ((1, 6, 2), false),
+            ((1, 6, 3), true),
+            ((1, 7, 0), true),
+            ((2, 0, 5), true),
+        ] {
+            assert_eq!(acknowledged(v(rel.0, rel.1, rel.2)), want, "{rel:?}");
+        }
     }
 }

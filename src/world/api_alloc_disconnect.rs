@@ -4,7 +4,8 @@
 //! (lost), and the running one whose client came back (reconnecting); the
 //! scheduler then applies the rest of the rule with the node's status
 //! ([`crate::structs::Disconnect`], `scheduler::system_disconnect`). A
-//! service or batch job's `unknown` one ([`generic_unknown`]): waiting or
+//! service or batch job's `unknown` one ([`generic_unknown`]): up to 1.11.1 by its
+//! node, as Job.Plan reads it; from 1.11.2 waiting or
 //! past its window, which the generic reconciler reads with the planned
 //! group (`scheduler::reconcile_disconnect`).
 //!
@@ -286,47 +287,70 @@ mod tests {
     }
 
     #[test]
-    fn a_service_allocation_is_read_from_1_3() {
+    fn up_to_1_11_1_a_service_allocation_is_read_by_its_node_not_its_window() {
         let a = unknown(&[(0, "unknown")]);
         let j = job(Some(60), None);
-        let read = |a: &Value, t: JobType, rel: (u32, u32, u32), now: i128, draining: bool| {
+        let read = |a: &Value, j: &Job, t: JobType, rel: (u32, u32, u32), node: NodeState| {
             let alloc = Allocation {
                 job_type: t,
                 task_group: "g".into(),
                 ..Default::default()
             };
-            let now = Some(T0 + now * 1_000_000_000);
-            let node = if draining {
-                NodeState::DrainingReady
-            } else {
-                NodeState::Other
-            };
-            generic_unknown(a, &alloc, &j, v(rel.0, rel.1, rel.2), now, node)
+            // Long past its window: Job.Plan's scheduler never reads it.
+            let now = Some(T0 + 3600 * 1_000_000_000);
+            generic_unknown(a, &alloc, j, v(rel.0, rel.1, rel.2), now, node)
         };
+        use Disconnect::Waiting;
+        use NodeState::*;
         let service = JobType::Service;
+        // A ready node, draining or not: untainted. From #18701 `Waiting`
+        // (kept out of computeStop's count); before, read as running.
+        for node in [Other, DrainingReady] {
+            assert_eq!(read(&a, &j, service, (1, 5, 6), node), Ok(None));
+            assert_eq!(read(&a, &j, service, (1, 6, 2), node), Ok(None));
+            assert_eq!(read(&a, &j, service, (1, 5, 10), node), Ok(Some(Waiting)));
+            let b = JobType::Batch;
+            assert_eq!(read(&a, &j, b, (1, 11, 1), node), Ok(Some(Waiting)));
+        }
+        // No window, no `AllocStates`: the plan reads neither.
+        let list_form = json!({"ClientStatus": "unknown", "DesiredStatus": "run"});
+        let none = job(None, None);
         assert_eq!(
-            read(&a, service, (1, 5, 6), 59, false),
-            Ok(Some(Disconnect::Waiting))
+            read(&list_form, &none, service, (1, 10, 5), Other),
+            Ok(Some(Waiting))
+        );
+        // A disconnected node: lost (read as running there) unless the
+        // group does not replace (from 1.7.2), then untainted.
+        assert_eq!(read(&a, &j, service, (1, 10, 5), Disconnected), Ok(None));
+        let mut keep = job(None, Some(60));
+        keep.groups[0].disconnect =
+            keep.groups[0]
+                .disconnect
+                .take()
+                .map(|d| crate::jobspec::Disconnect {
+                    replace: Some(false),
+                    ..d
+                });
+        assert_eq!(
+            read(&a, &keep, service, (1, 10, 5), Disconnected),
+            Ok(Some(Waiting))
         );
         assert_eq!(
-            read(&a, JobType::Batch, (1, 5, 6), 60, false),
-            Ok(Some(Disconnect::Expired))
+            read(&a, &keep, service, (1, 8, 0), Disconnected),
+            Ok(Some(Waiting))
         );
+        assert_eq!(read(&a, &keep, service, (1, 7, 7), Disconnected), Ok(None));
+        // A node the import lacks: lost (read as running there).
+        assert_eq!(read(&a, &j, service, (1, 10, 5), Missing), Ok(None));
         // Another job type, or not `unknown`: not this rule's.
-        assert_eq!(read(&a, JobType::System, (1, 5, 6), 0, false), Ok(None));
+        assert_eq!(read(&a, &j, JobType::System, (1, 5, 6), Other), Ok(None));
         let running = json!({"ClientStatus": "running", "DesiredStatus": "run"});
-        assert_eq!(read(&running, service, (1, 5, 6), 0, false), Ok(None));
-        // Before 1.3, on a draining ready node before 1.7.2, told to
-        // stop: cannot be told.
-        assert!(read(&a, service, (1, 2, 16), 0, false).is_err());
-        assert!(read(&a, service, (1, 7, 1), 0, true).is_err());
-        assert_eq!(
-            read(&a, service, (1, 7, 2), 0, true),
-            Ok(Some(Disconnect::Waiting))
-        );
+        assert_eq!(read(&running, &j, service, (1, 5, 6), Other), Ok(None));
+        // Before 1.3, or told to stop: cannot be told.
+        assert!(read(&a, &j, service, (1, 2, 16), Other).is_err());
         let mut stopped = a.clone();
         stopped["DesiredStatus"] = json!("stop");
-        assert!(read(&stopped, service, (1, 5, 6), 0, false).is_err());
+        assert!(read(&stopped, &j, service, (1, 5, 6), Other).is_err());
     }
 
     #[test]

@@ -10,21 +10,18 @@ use crate::jobspec::{Job, JobType};
 use crate::structs::{Allocation, Disconnect};
 use crate::version::NomadVersion;
 
-/// How `version`'s generic reconciler (`filterByTainted`,
-/// scheduler/reconcile_util.go 1.3.0–1.10.5,
-/// scheduler/reconciler/filters.go 1.11.0–1.11.1) reads a service or batch
-/// job's `unknown` allocation (desired `run`, of a group that keeps
-/// disconnected clients): `Waiting` or `Expired`, which the scheduler
-/// then reads with the planned group (`scheduler::reconcile_disconnect`);
-/// on a down node up to 1.11.1, [`down_unknown`]'s reading instead.
-/// `Ok(None)` for another allocation (a live one on a disconnected or
-/// down node only where the scheduler's taint reads it as Nomad does:
-/// [`disconnecting`]); `Err` why it cannot be told:
-/// before 1.3 (no client is `unknown`); on a draining node that is ready
-/// before 1.7.2, whose `filterByTainted` reads it there as reconnecting
-/// (its `case structs.NodeStatusReady`); from 1.11.2 ([`late`]) where
-/// [`late_unknown`] says; or the cases [`super::system_disconnect`] cannot tell
-/// either.
+/// How `nomad job plan` at `version` reads a service or batch job's
+/// `unknown` allocation (desired `run`): up to 1.11.1 by its node and
+/// group, never its window ([`plan_unknown`]); from 1.11.2 by its window
+/// (`Waiting` or `Expired`) and then its node ([`late_unknown`]). The
+/// scheduler reads `Waiting` and `Expired` with the planned group
+/// (`scheduler::reconcile_disconnect`). `Ok(None)` for another
+/// allocation (a live one on a disconnected or down node only where the
+/// scheduler's taint reads it as Nomad does: [`disconnecting`]), and for
+/// an `unknown` one the taint reads as Nomad does; `Err` why it cannot be
+/// told: before 1.3 (no client is `unknown`); told to stop; from 1.11.2
+/// where [`late_unknown`] says, or the cases [`super::system_disconnect`]
+/// cannot tell either.
 pub(in crate::world) fn generic_unknown(
     a: &Value,
     alloc: &Allocation,
@@ -55,20 +52,61 @@ pub(in crate::world) fn generic_unknown(
     if s(a, "DesiredStatus") != "run" {
         return Err("`unknown` (its client disconnected) and told to stop, which Nomad's reconciler reads as reconnecting");
     }
-    if node == NodeState::Down && !late(version) {
-        return Ok(down_unknown(alloc, spec, version));
+    if !late(version) {
+        return Ok(plan_unknown(alloc, spec, version, node));
     }
     let window = window(spec, &alloc.task_group, version).ok_or(
         "`unknown` (its client disconnected) in a group that, as the release reads it, keeps no disconnected clients",
     )?;
-    if node == NodeState::DrainingReady && version < v(1, 7, 2) {
-        return Err("`unknown` (its client disconnected) on a ready node that drains, where Nomad before 1.7.2 reads it as reconnecting, which nomad-preflight does not simulate");
-    }
     let read = expiry(a, window, version, now)?;
-    if late(version) {
-        return late_unknown(alloc, spec, read, node, version).map(Some);
-    }
-    Ok(Some(read))
+    late_unknown(alloc, spec, read, node, version).map(Some)
+}
+
+/// Up to 1.11.1 `nomad job plan` reads an `unknown` allocation by its
+/// node and its own group, never by its window: Job.Plan runs the
+/// scheduler on `scheduler.Harness{State: ...}` (nomad/job_endpoint.go
+/// v1.3.0:1713, v1.7.7:1916, v1.10.5:1896; `sstructs.PlanBuilder`
+/// v1.11.1:1895), whose `ServersMeetMinimumVersion` is its unset field,
+/// false (scheduler/testing.go v1.7.7:256), which the generic scheduler
+/// passes on (generic_sched.go v1.3.0:381, v1.10.5:387, v1.11.1:359), so
+/// `Allocation.SupportsDisconnectedClients` is false for every group
+/// (structs.go v1.3.0:9956, v1.10.5:11441; alloc.go v1.11.1:565).
+/// filterByTainted (reconcile_util.go v1.3.0, v1.7.1, v1.10.5:236;
+/// reconciler/filters.go v1.11.1:112) then skips the reconnect,
+/// `expiring` and "acknowledge unknown" checks, which only the cluster's
+/// workers make:
+/// - on a disconnected node its `else` branch: untainted where the group
+///   does not replace ([`prevents`], from 1.7.2), else lost;
+/// - on a down node [`down_unknown`]'s;
+/// - on a ready node, draining or not: untainted (`!nodeIsTainted`, or
+///   the ready status; a drain's mark to migrate is the scheduler's);
+/// - on a node the import lacks (`taintedNode == nil`): lost.
+///
+/// Untainted from #18701 (1.4.14, 1.5.10, 1.6.3, 1.7.0) is `Waiting`:
+/// counted and updated as any, but not among the ones too many
+/// (computeStop's `knownUntainted` filters by client status, whatever the
+/// support: reconcile.go v1.10.5:1039). Before #18701 it is untainted as
+/// any running one; lost, it is read as running there: `None` for both,
+/// the scheduler's taint reads it by the same rule and group
+/// (`on_disconnected`, a node that is down or missing).
+///
+/// [`prevents`]: crate::structs::disconnected_node::prevents
+fn plan_unknown(
+    alloc: &Allocation,
+    spec: &Job,
+    version: NomadVersion,
+    node: NodeState,
+) -> Option<Disconnect> {
+    use crate::structs::disconnected_node::{acknowledged, prevents};
+    let kept = match node {
+        NodeState::Down => return down_unknown(alloc, spec, version),
+        NodeState::Disconnected => spec
+            .group(&alloc.task_group)
+            .is_some_and(|g| prevents(g, version)),
+        NodeState::Missing => false,
+        NodeState::Other | NodeState::DrainingReady => true,
+    };
+    (kept && acknowledged(version)).then_some(Disconnect::Waiting)
 }
 
 /// `nomad job plan` reads an `unknown` allocation on a down node by its
