@@ -49,6 +49,19 @@ fn relinked(name: &str) -> TempDir {
     d
 }
 
+/// The staged change passes `check --staged` (no defined-twice) and
+/// `plan --changed --staged --gate` (exit 0, no refusal): the gate's text.
+fn both_gates_pass(d: &TempDir) -> String {
+    let (found, code, text) = check(d, &["--staged"]);
+    assert!(!twice(&found), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+    let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
+    let text = output_text(&plan);
+    assert!(!text.contains("defines protected job"), "{text}");
+    assert_eq!(plan.status.code(), Some(0), "{text}");
+    text
+}
+
 #[test]
 fn a_running_file_reached_through_a_link_is_not_defined_twice_in_a_tree() {
     let d = relinked("twice-link-tree");
@@ -66,13 +79,7 @@ fn editing_the_file_behind_the_link_is_one_definition_for_both_gates() {
     assert_ne!(body, edited, "the demo's sockshopui changed");
     d.put("releases/v1/sockshopui.nomad", &edited);
     git(&d.0, &["add", "-A"]);
-    let (found, code, text) = check(&d, &["--staged"]);
-    assert!(!twice(&found), "{text}");
-    assert_eq!(code, Some(0), "{text}");
-    let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
-    let text = output_text(&plan);
-    assert!(!text.contains("defined-twice"), "{text}");
-    assert!(!text.contains("defines protected job"), "{text}");
+    both_gates_pass(&d);
 }
 
 #[test]
@@ -86,12 +93,7 @@ fn a_folder_replaced_by_a_link_to_its_copy_is_each_job_once() {
     git(&d.0, &["rm", "-rq", "jobs"]);
     std::os::unix::fs::symlink("releases/v2", d.0.join("jobs")).expect("link");
     git(&d.0, &["add", "-A"]);
-    let (found, code, text) = check(&d, &["--staged"]);
-    assert!(!twice(&found), "{text}");
-    assert_eq!(code, Some(0), "{text}");
-    let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
-    let text = output_text(&plan);
-    assert_eq!(plan.status.code(), Some(0), "{text}");
+    let text = both_gates_pass(&d);
     // git lists `R jobs/X -> releases/v2/X`: one file each, not two steps.
     assert!(text.contains("==> 2 job file(s) changed"), "{text}");
 }
@@ -108,15 +110,19 @@ fn in_region(d: &TempDir, id: &str, region: &str) -> String {
     )
 }
 
+/// `check --staged` of a new file `envs/DIR/sockshopui.nomad` defining
+/// the running job sockshopui in `region`.
+fn staged_copy_in(name: &str, region: &str) -> (Vec<(String, String)>, Option<i32>, String) {
+    let d = repo(name);
+    let body = in_region(&d, "sockshopui", region);
+    d.put(&format!("envs/{region}/sockshopui.nomad"), &body);
+    git(&d.0, &["add", "-A"]);
+    check(&d, &["--staged"])
+}
+
 #[test]
 fn a_running_job_of_another_region_is_another_job_and_cannot_tell_stays() {
-    let d = repo("twice-region-eu");
-    d.put(
-        "envs/eu/sockshopui.nomad",
-        &in_region(&d, "sockshopui", "eu"),
-    );
-    git(&d.0, &["add", "-A"]);
-    let (found, code, text) = check(&d, &["--staged"]);
+    let (found, code, text) = staged_copy_in("twice-region-eu", "eu");
     assert!(!twice(&found), "{text}");
     assert!(has_finding(&found, "NP224", "error"), "{text}");
     assert_eq!(code, Some(2), "{text}");
@@ -137,13 +143,7 @@ fn one_job_id_in_two_unmodelled_regions_is_not_defined_twice() {
 /// is still the running job's region, so the second file is still flagged.
 #[test]
 fn the_worlds_own_region_written_out_is_still_defined_twice() {
-    let d = repo("twice-region-global");
-    d.put(
-        "envs/g/sockshopui.nomad",
-        &in_region(&d, "sockshopui", "global"),
-    );
-    git(&d.0, &["add", "-A"]);
-    let (found, code, text) = check(&d, &["--staged"]);
+    let (found, code, text) = staged_copy_in("twice-region-global", "global");
     assert!(has_finding(&found, "job::defined-twice", "error"), "{text}");
     assert_eq!(code, Some(1), "{text}");
 }
