@@ -87,6 +87,7 @@ mod fileset_walk;
 mod functions_go_release;
 mod gate_deep_paths;
 mod gate_defined_twice;
+mod gate_defined_twice_links;
 mod gate_deleted_unknown;
 mod gate_fileset_git;
 mod gate_git_programs;

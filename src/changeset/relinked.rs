@@ -46,9 +46,13 @@ impl ChangeSet {
             if matches!(head.read(&gone), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
                 continue;
             }
-            // A rename's new end is still a file of its own.
+            // A rename's new end is still a file of its own, unless it is
+            // the file the link now leads the old path to (`git mv` of a
+            // folder then a link in its place, R18-E-2): one file, one step.
             if let Change::Renamed { to, .. } = &self.changes[i] {
-                added.push(Change::Added(to.clone()));
+                if super::lands_at(head, &gone) != crate::vfs::normalize(to) {
+                    added.push(Change::Added(to.clone()));
+                }
             }
             self.changes[i] = Change::Modified(gone.clone());
             self.readers.insert(gone, Reach::Reads(link));

@@ -15,11 +15,13 @@
 //! error [`DEFINED_TWICE`]) and by `plan --changed --gate` (a refusal when
 //! the job is protected, a note when not), in the same words.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::{Action, Step};
-use crate::world::RunningJob;
+use crate::jobspec::Job;
+use crate::vfs::Vfs;
+use crate::world::{RunningJob, World};
 
 /// The code of `check`'s finding.
 pub const DEFINED_TWICE: &str = "job::defined-twice";
@@ -76,27 +78,58 @@ impl Twice {
     }
 }
 
-/// The files among `steps` that define a job another file defines: the
-/// world's running file of the job (`running`, by the namespace and ID it
-/// was registered with) or another submitted step. A running file that no
-/// step touches still defines its job when `still_there` says it is there
-/// (a change: not deleted or renamed away; a tree: on disk); a step at its
-/// path says what it defines now. `at(step path, running path)`: are they
-/// one file (a change's paths and the world's are both the project's; a
-/// plain run's are as named). One finding per file past the first.
-pub fn defined_twice(
-    steps: &[Step],
-    running: &[RunningJob],
-    at: impl Fn(&Path, &Path) -> bool,
-    still_there: impl Fn(&Path) -> bool,
-) -> Vec<Twice> {
-    let norm = |p: &Path| crate::vfs::normalize(p);
-    let mut by_key: BTreeMap<(&str, &str), Vec<&Path>> = BTreeMap::new();
+/// How [`defined_twice`] tells files apart and which jobs it weighs.
+pub struct Files<'a> {
+    /// The file a step's path is (R18-E-2): where a read of it lands,
+    /// links followed ([`lands_at`]), so one file named through a link
+    /// and by its own path is one definition, as `nomad job run` opens
+    /// the one file through the link (command/helpers.go
+    /// `JobGetter.Get`@v1.9.7).
+    pub step: &'a dyn Fn(&Path) -> PathBuf,
+    /// The same for a world's `running` path (a change's paths and the
+    /// world's are both the project's; a plain run's are as named).
+    pub running: &'a dyn Fn(&Path) -> PathBuf,
+    /// A running file that no step touches still defines its job when it
+    /// is there (a change: not deleted or renamed away; a tree: on disk).
+    pub still_there: &'a dyn Fn(&Path) -> bool,
+    /// The job is registered in the world's region (R18-E-3). `nomad job
+    /// run` sends it to its own `region` (command/job_run.go@v0.9.3:164-167
+    /// `SetRegion`; Job.Register forwards it there, nomad/job_endpoint.go
+    /// @v0.9.3:60), where a job of the same namespace and ID is another
+    /// job. A region the world does not model is NP224's cannot tell: no
+    /// claim is made about what it defines there.
+    pub here: &'a dyn Fn(&Job) -> bool,
+}
+
+/// Where a read of `path` in `vfs` lands: the end of the links on its way
+/// ([`Vfs::resolves_through`], which never leaves the source), named as
+/// `vfs` names its files; `path` itself (normalised) with no link on it.
+pub fn lands_at(vfs: &dyn Vfs, path: &Path) -> PathBuf {
+    match vfs.resolves_through(path).pop() {
+        Some(end) => end,
+        None => crate::vfs::normalize(path),
+    }
+}
+
+/// The files among `steps` that define a job of the world's region
+/// another file defines: the world's running file of the job (`running`,
+/// by the namespace and ID it was registered with) or another submitted
+/// step. A step at the running file says what it defines now. One finding
+/// per file past the first; files are told apart by what they are
+/// ([`Files`]).
+pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) -> Vec<Twice> {
+    // What every step's file is, once: a lookup resolves links.
+    let touched: BTreeSet<PathBuf> = steps.iter().map(|s| (files.step)(&s.path)).collect();
+    let mut by_key: BTreeMap<(&str, &str), Vec<(&Path, PathBuf)>> = BTreeMap::new();
     for s in steps {
         if let Action::Submit(job) = &s.action {
+            if !(files.here)(job) {
+                continue;
+            }
             let paths = by_key.entry((&job.namespace, &job.id)).or_default();
-            if !paths.iter().any(|p| norm(p) == norm(&s.path)) {
-                paths.push(&s.path);
+            let is = (files.step)(&s.path);
+            if !paths.iter().any(|(_, p)| *p == is) {
+                paths.push((&s.path, is));
             }
         }
     }
@@ -105,25 +138,25 @@ pub fn defined_twice(
         let running = running
             .iter()
             .find(|r| r.job.namespace == namespace && r.job.id == id)
-            .map(|r| r.path.as_path());
+            .map(|r| (r.path.as_path(), (files.running)(&r.path)));
         // The running file, when it still defines the job: as a step of
         // this run, or untouched by any step and still there.
-        let runs_from = running.and_then(|r| {
-            let own = paths.iter().copied().find(|p| at(p, r));
-            let untouched = !steps.iter().any(|s| at(&s.path, r));
+        let runs_from = running.and_then(|(r, is)| {
+            let own = paths.iter().find(|(_, p)| *p == is);
+            let untouched = !touched.contains(&is);
             match own {
-                Some(p) => Some((p, r)),
-                None if untouched && still_there(r) => Some((r, r)),
+                Some((_, p)) => Some((p.clone(), r)),
+                None if untouched && (files.still_there)(r) => Some((is, r)),
                 None => None,
             }
         });
-        // `first` as this run names it; `shown` as the world does.
+        // `first` as the file it is; `shown` as the world (or this run) names it.
         let (first, shown, runs) = match (runs_from, paths.first()) {
-            (Some((p, r)), _) => (p, r, true),
-            (None, Some(p)) => (*p, *p, false),
+            (Some((is, r)), _) => (is, r, true),
+            (None, Some((p, is))) => (is.clone(), *p, false),
             (None, None) => continue,
         };
-        for p in paths.iter().filter(|p| norm(p) != norm(first)) {
+        for (p, _) in paths.iter().filter(|(_, is)| *is != first) {
             out.push(Twice {
                 path: p.to_path_buf(),
                 namespace: namespace.to_string(),
@@ -138,14 +171,24 @@ pub fn defined_twice(
 }
 
 impl super::ChangeSet {
-    /// [`defined_twice`] of this change's `steps`: a running file the
-    /// change neither deletes nor renames away still defines its job (the
-    /// change's paths and the world's are both the project's).
-    pub fn defined_twice(&self, steps: &[Step], running: &[RunningJob]) -> Vec<Twice> {
+    /// [`defined_twice`] of this change's `steps`, read at `head` (the
+    /// change's new version): a running file the change neither deletes
+    /// nor renames away still defines its job, and a path read through a
+    /// link is the file the head's links lead to (a folder replaced by a
+    /// link lists each file twice: R18-E-2).
+    pub fn defined_twice(&self, steps: &[Step], world: &World, head: &dyn Vfs) -> Vec<Twice> {
         let gone = self.deleted();
         let norm = crate::vfs::normalize;
         let kept = |r: &Path| !gone.iter().any(|g| norm(g) == norm(r));
-        defined_twice(steps, running, |p, r| norm(p) == norm(r), kept)
+        let is = |p: &Path| lands_at(head, p);
+        let here = |j: &Job| crate::mutators::region_forward::plan_unknown(world, j).is_none();
+        let files = Files {
+            step: &is,
+            running: &is,
+            still_there: &kept,
+            here: &here,
+        };
+        defined_twice(steps, &world.running, &files)
     }
 }
 
@@ -153,7 +196,6 @@ impl super::ChangeSet {
 mod tests {
     use super::*;
     use crate::changeset::FileChange;
-    use crate::jobspec::Job;
     use std::sync::Arc;
 
     fn job(ns: &str, id: &str) -> Job {
@@ -172,8 +214,19 @@ mod tests {
         }
     }
 
-    fn same(a: &Path, b: &Path) -> bool {
-        a == b
+    /// Paths as named, every job here; `there`: an untouched running
+    /// file is still there.
+    fn twice(steps: &[Step], running: &[RunningJob], there: bool) -> Vec<Twice> {
+        let is = |p: &Path| p.to_path_buf();
+        let still = |_: &Path| there;
+        let here = |_: &Job| true;
+        let files = Files {
+            step: &is,
+            running: &is,
+            still_there: &still,
+            here: &here,
+        };
+        defined_twice(steps, running, &files)
     }
 
     fn runs(path: &str, ns: &str, id: &str) -> RunningJob {
@@ -188,16 +241,16 @@ mod tests {
     fn a_new_file_defining_a_running_job_is_a_second_definition() {
         let running = [runs("jobs/shop.nomad", "default", "shop")];
         let steps = [submit("jobs/zz.nomad", "default", "shop")];
-        let got = defined_twice(&steps, &running, same, |_| true);
+        let got = twice(&steps, &running, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].path, Path::new("jobs/zz.nomad"));
         assert_eq!(got[0].first, Path::new("jobs/shop.nomad"));
         assert!(got[0].runs);
         // The running file is gone (a move): one definition.
-        assert!(defined_twice(&steps, &running, same, |_| false).is_empty());
+        assert!(twice(&steps, &running, false).is_empty());
         // Another namespace is another job.
         let other = [submit("jobs/zz.nomad", "ops", "shop")];
-        assert!(defined_twice(&other, &running, same, |_| true).is_empty());
+        assert!(twice(&other, &running, true).is_empty());
     }
 
     #[test]
@@ -208,13 +261,13 @@ mod tests {
             submit("jobs/shop.nomad", "default", "other"),
             submit("jobs/zz.nomad", "default", "shop"),
         ];
-        assert!(defined_twice(&moved, &running, same, |_| true).is_empty());
+        assert!(twice(&moved, &running, true).is_empty());
         // Both still define it: the new file is the second, whatever the order.
         let both = [
             submit("jobs/a.nomad", "default", "shop"),
             submit("jobs/shop.nomad", "default", "shop"),
         ];
-        let got = defined_twice(&both, &running, same, |_| true);
+        let got = twice(&both, &running, true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].path, Path::new("jobs/a.nomad"));
     }
@@ -226,7 +279,7 @@ mod tests {
             submit("jobs/b.nomad", "default", "x"),
             submit("jobs/c.nomad", "default", "y"),
         ];
-        let got = defined_twice(&steps, &[], same, |_| true);
+        let got = twice(&steps, &[], true);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].path, Path::new("jobs/b.nomad"));
         assert_eq!(got[0].first, Path::new("jobs/a.nomad"));
@@ -234,5 +287,43 @@ mod tests {
         assert!(got[0].words(false).starts_with(
             "defines job default/x, which jobs/a.nomad defines too: Nomad registers a job by namespace and ID"
         ));
+    }
+
+    #[test]
+    fn one_file_through_a_link_and_another_regions_job_are_no_second_definition() {
+        let running = [runs("jobs/shop.nomad", "default", "shop")];
+        // `jobs` is a link to `releases/v1`: both names are one file.
+        let is = |p: &Path| match p.strip_prefix("jobs") {
+            Ok(rest) => Path::new("releases/v1").join(rest),
+            Err(_) => p.to_path_buf(),
+        };
+        let (there, all) = (|_: &Path| true, |_: &Job| true);
+        let files = Files {
+            step: &is,
+            running: &is,
+            still_there: &there,
+            here: &all,
+        };
+        let steps = [
+            submit("jobs/shop.nomad", "default", "shop"),
+            submit("releases/v1/shop.nomad", "default", "shop"),
+        ];
+        assert!(defined_twice(&steps, &running, &files).is_empty());
+        assert!(defined_twice(&steps[1..], &running, &files).is_empty());
+        // A job another region registers is no definition here.
+        let elsewhere = |j: &Job| j.region.is_empty();
+        let files = Files {
+            here: &elsewhere,
+            ..files
+        };
+        let mut eu = job("default", "shop");
+        eu.region = "eu".into();
+        let step = Step {
+            action: Action::Submit(Arc::new(eu)),
+            ..submit("envs/eu/shop.nomad", "default", "shop")
+        };
+        assert!(defined_twice(&[step], &running, &files).is_empty());
+        let step = submit("envs/g/shop.nomad", "default", "shop");
+        assert_eq!(defined_twice(&[step], &running, &files).len(), 1);
     }
 }

@@ -301,12 +301,25 @@ pub fn check_paths(
         .collect();
     // A file defining a job the world runs from another file that is
     // still there, or that another named file defines (R18-B-1). Named
-    // paths are the command line's; the world's, its project's.
+    // paths are the command line's; the world's, its project's. Each is
+    // the file a read of it lands at, links followed (R18-E-2).
     let in_world = |r: &Path| judge.world.project_root.join(r);
-    let at =
-        |p: &Path, r: &Path| crate::project::absolute(p) == crate::project::absolute(&in_world(r));
+    let is = |p: &Path| {
+        let end = crate::changeset::lands_at(vfs, p);
+        crate::project::absolute(&vfs.root().join(end))
+    };
+    let world_is = |r: &Path| is(&in_world(r));
     let on_disk = |r: &Path| vfs.is_file(&in_world(r));
-    let twice = crate::changeset::defined_twice(&steps, &judge.world.running, at, on_disk);
+    let here = |j: &crate::jobspec::Job| {
+        crate::mutators::region_forward::plan_unknown(judge.world, j).is_none()
+    };
+    let files = crate::changeset::Files {
+        step: &is,
+        running: &world_is,
+        still_there: &on_disk,
+        here: &here,
+    };
+    let twice = crate::changeset::defined_twice(&steps, &judge.world.running, &files);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
         results: twice::merge(judge_steps(loaded, &steps, judge), twice),
@@ -349,7 +362,7 @@ pub fn check_change_set(
         .collect();
     let steps = whole.steps(&new, base, loader, None, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let twice = whole.defined_twice(&steps, &judge.world.running);
+    let twice = whole.defined_twice(&steps, judge.world, vfs);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     let mut results = twice::merge(one_per_path(judge_steps(loaded, &steps, judge)), twice);
     results.retain(|r| set.reports(&r.path));

@@ -233,7 +233,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         inp.namespace.for_unnamed_job(),
         &inp.sim.world.running,
     );
-    let twice = set.defined_twice(&steps, &inp.sim.world.running);
+    let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref());
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
