@@ -147,11 +147,14 @@ fn a_canarying_system_update_cannot_tell_in_all_three() {
         )
         .replace("master-ac9ca707", "master-bbbbbbb");
     assert_ne!(old, new, "the demo job changed");
-    d.put("old/sockshopui.nomad", &old);
+    // The running version is the committed one (the before of a running
+    // job's file in a repository); the edit is in the working tree. A copy
+    // of it elsewhere would be a second file defining the job
+    // (`job::defined-twice`).
+    common::git(&d.0, &["init", "-q", "-b", "main"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "demo"]);
     d.put("jobs/sockshopui.nomad", &new);
-    let cluster = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("demo world");
-    let cluster = cluster.replace("\"jobs/sockshopui.nomad\"", "\"old/sockshopui.nomad\"");
-    d.put("rules/cluster.hcl", &cluster);
     let v = ["--nomad-version", "2.0.5"];
     assert_agree(&d, &v, "jobs/sockshopui.nomad", 0, "NP225");
 }

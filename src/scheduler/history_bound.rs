@@ -56,7 +56,9 @@ const NO_LIMIT: i64 = 1 << 40;
 /// Does every history of the world's running jobs let `plan` (of `job` as
 /// planned, the admission mutators applied, in `sim`) place everything it
 /// places here, failing nothing? True only where the bound above shows
-/// it; false where it cannot.
+/// it; false where it cannot. The bound does not model preemption: the
+/// caller rules out a plan that may preempt first (the rules' own
+/// `preemption_possible`, which this layer does not import).
 pub fn fits_every_history(sim: &Simulation, job: &Job, plan: &PlanResult) -> bool {
     unproven(sim, job, plan).is_none()
 }
@@ -74,7 +76,6 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         || !plan.preempted_allocs.is_empty()
         || !state.blocked.is_empty()
         || state.allocs.iter().any(|a| a.preempted_by.is_some())
-        || crate::rules::priority::preemption_possible(world, sim, job)
         || job.constraints.iter().any(placement_bound)
     {
         return Some("the plan or the history is one the bound does not model");

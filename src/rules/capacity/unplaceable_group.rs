@@ -176,7 +176,8 @@ pub(crate) fn outcome_may_vary(ctx: &RuleContext<'_>, plan: &crate::scheduler::P
     history
         && !fails
         && !ctx.sim.zip(ctx.planned_job()).is_some_and(|(sim, job)| {
-            crate::scheduler::history_bound::fits_every_history(sim, job, plan)
+            !crate::rules::priority::preemption_possible(ctx.world, sim, job)
+                && crate::scheduler::history_bound::fits_every_history(sim, job, plan)
         })
 }
 
