@@ -39,7 +39,7 @@ const JOB: &str = r#"job "dyn" {
 fn nested_dynamic_blocks_past_the_block_budget_are_cannot_tell() {
     let d = TempDir::new("r18b3-blocks");
     d.put("j.nomad", JOB);
-    let line = "error: cannot tell what Nomad says of this job file: Evaluation too large: this job file makes more than 20000 blocks (groups, tasks and the blocks in them), nomad-preflight's limit\n";
+    let line = "error: cannot tell what Nomad says of this job file: Evaluation too large: this job file's dynamic blocks make more than 20000 blocks (groups, tasks and the blocks in them), nomad-preflight's limit\n";
     for cmd in ["validate", "plan"] {
         let o = d.run(&[cmd, "--nomad-version", "1.9.7", "j.nomad"]);
         let err = String::from_utf8_lossy(&o.stderr);
@@ -60,7 +60,7 @@ fn nested_dynamic_blocks_past_the_block_budget_are_cannot_tell() {
     // per block or expression after the budget was spent.
     assert_eq!(
         out.lines().next(),
-        Some("j.nomad:8:20: jobspec::budget [error] Evaluation too large: this job file makes more than 20000 blocks (groups, tasks and the blocks in them), nomad-preflight's limit"),
+        Some("j.nomad:8:20: jobspec::budget [error] Evaluation too large: this job file's dynamic blocks make more than 20000 blocks (groups, tasks and the blocks in them), nomad-preflight's limit"),
         "{out}"
     );
     assert!(out.contains("1 error, 0 warnings"), "{out}");

@@ -156,7 +156,7 @@ pub fn is_depth(msg: &str) -> bool {
 }
 
 fn blocks_message() -> String {
-    format!("this job file makes more than {MAX_BLOCKS} blocks (groups, tasks and the blocks in them), nomad-preflight's limit")
+    format!("this job file's dynamic blocks make more than {MAX_BLOCKS} blocks (groups, tasks and the blocks in them), nomad-preflight's limit")
 }
 
 /// Whether a budget message is the block limit's (its own hint).

@@ -135,10 +135,15 @@ impl Node {
                         .extend(expand_dynamic(&parent, b, src, scope, diags));
                 }
                 Structure::Block(b) => {
-                    if let Err(m) = super::budget::charge_block() {
-                        let at = dynamic.unwrap_or_else(|| span_of(&b.ident));
-                        diags.extend(eval_diags(src, budget_refusal(at, m)));
-                        break;
+                    // Only blocks a `dynamic` expansion repeats are charged:
+                    // a block written out once costs its own text, which the
+                    // text budget bounds (a hand-written 10,000-group file
+                    // still plans: tests/adversarial.rs).
+                    if let Some(at) = dynamic {
+                        if let Err(m) = super::budget::charge_block() {
+                            diags.extend(eval_diags(src, budget_refusal(at, m)));
+                            break;
+                        }
                     }
                     self.blocks.push(block_in(b, src, scope, diags, dynamic));
                 }
