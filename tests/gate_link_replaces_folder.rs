@@ -150,3 +150,64 @@ fn a_folder_replaced_by_a_link_in_the_index_is_that_change() {
     );
     assert!(text.contains("\"1\" => \"8\""), "{text}");
 }
+
+/// R19-A3: a folder replaced by a plain file (`git rm -r extra`, `echo >
+/// extra`). git lists `A extra` and `D extra/web.nomad`; reading through a
+/// file meets ENOTDIR, not ENOENT, and the deletion was taken for a read
+/// through `extra`: an `io::read` error (exit 1) on a job nothing runs, and
+/// on a running one the read error in place of its stop. Nothing is left
+/// for `nomad job run extra/web.nomad` to submit: it is a deletion.
+fn folder_made_file(name: &str, running: bool) -> TempDir {
+    let d = TempDir::new(&format!("folder-made-file-{name}"));
+    git(&d.0, &["init", "-q"]);
+    let cluster = if running {
+        format!("{CLUSTER}running = [\"extra/web.nomad\"]\n")
+    } else {
+        CLUSTER.to_string()
+    };
+    d.put("rules/cluster.hcl", &cluster);
+    d.put("rules/policy.hcl", POLICY);
+    d.put("extra/web.nomad", &web(1));
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "init"]);
+    git(&d.0, &["checkout", "-qb", "change"]);
+    std::fs::remove_dir_all(d.0.join("extra")).unwrap();
+    d.put("extra", "see jobs/\n");
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "folder made a file"]);
+    d
+}
+
+#[test]
+fn a_folder_replaced_by_a_file_deletes_its_jobs() {
+    let d = folder_made_file("idle", false);
+    for extra in RANGES {
+        let check: Vec<&str> = ["check"].iter().chain(*extra).copied().collect();
+        let o = d.run(&check);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(0), "{check:?}: {text}");
+        assert!(!text.contains("io::read"), "{check:?}: {text}");
+        let plan: Vec<&str> = ["plan", "--changed"]
+            .iter()
+            .chain(*extra)
+            .copied()
+            .collect();
+        let o = d.run(&plan);
+        let text = output_text(&o);
+        assert_ne!(o.status.code(), Some(255), "{plan:?}: {text}");
+        assert!(text.contains("1 do not, 0 invalid"), "{plan:?}: {text}");
+    }
+}
+
+#[test]
+fn a_running_folder_replaced_by_a_file_is_a_deleted_running_job() {
+    let d = folder_made_file("running", true);
+    for extra in RANGES {
+        let check: Vec<&str> = ["check"].iter().chain(*extra).copied().collect();
+        let o = d.run(&check);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(1), "{check:?}: {text}");
+        assert!(text.contains("deleted-running-job"), "{check:?}: {text}");
+        assert!(!text.contains("io::read"), "{check:?}: {text}");
+    }
+}

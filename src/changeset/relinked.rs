@@ -43,7 +43,7 @@ impl ChangeSet {
             let Some(gone) = self.changes[i].removed_path().map(Path::to_path_buf) else {
                 continue;
             };
-            if matches!(head.read(&gone), Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
+            if matches!(head.read(&gone), Err(e) if is_gone(&e)) {
                 continue;
             }
             // A rename's new end is still a file of its own, unless it is
@@ -59,6 +59,18 @@ impl ChangeSet {
         }
         self.changes.extend(added);
     }
+}
+
+/// A read that fails because the path is not there: not found, or a file
+/// where the path needs a folder (`extra` made a plain file, so
+/// `extra/web.nomad` meets ENOTDIR). Both leave nothing for `nomad job
+/// run` to submit: the deletion stands (R19-A3: ENOTDIR was read as "still
+/// resolves" and the deleted job became an `io::read` error).
+fn is_gone(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
 }
 
 /// The deleted (or renamed-away) paths that lie below a path the change
