@@ -36,7 +36,7 @@ pub fn max_file_bytes() -> u64 {
 /// `rehearse`, `import` and the git modes all ask it.
 pub fn root_of(start: &Path) -> PathBuf {
     let start = absolute(start);
-    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    let start = canonical(&start).unwrap_or(start);
     if let Some(d) = start.ancestors().find(|d| d.join(".git").exists()) {
         return d.to_path_buf();
     }
@@ -56,6 +56,51 @@ pub fn current_root() -> PathBuf {
 
 fn cwd() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The current folder as the kernel named it (`getcwd`) and canonical,
+/// once resolved in this process.
+///
+/// Why kept: resolving a path costs a `readlink` per folder level (glibc's
+/// `realpath`), and a `check --staged` resolved the current folder seven
+/// times over its two threads (the nomad folder, the project root three
+/// times, the configuration's start, the command line's paths, the running
+/// files' roots): 21 of its 294 system calls in a folder three levels deep
+/// (`strace -f`, BENCHMARKS.md hook round 8). The process's current folder
+/// is a folder, not a path: `getcwd` names it without links, so its
+/// resolution only changes if a folder on that path is swapped for a link
+/// while the run goes on, and then the first answer is still where the
+/// process works. A run that changes folder asks again (the key is
+/// `getcwd`'s answer, asked each time).
+static CWD_CANONICAL: std::sync::OnceLock<(PathBuf, PathBuf)> = std::sync::OnceLock::new();
+
+/// The current folder, canonical (links followed); as written when it
+/// cannot be resolved.
+pub fn canonical_cwd() -> PathBuf {
+    let raw = cwd();
+    if let Some((seen, canon)) = CWD_CANONICAL.get() {
+        if *seen == raw {
+            return canon.clone();
+        }
+    }
+    match std::fs::canonicalize(&raw) {
+        Ok(canon) => {
+            let _ = CWD_CANONICAL.set((raw, canon.clone()));
+            canon
+        }
+        Err(_) => raw,
+    }
+}
+
+/// [`std::fs::canonicalize`], but the current folder's answer is the one
+/// [`canonical_cwd`] kept (see [`CWD_CANONICAL`] for why).
+pub fn canonical(path: &Path) -> io::Result<PathBuf> {
+    if let Some((seen, canon)) = CWD_CANONICAL.get() {
+        if seen == path {
+            return Ok(canon.clone());
+        }
+    }
+    std::fs::canonicalize(path)
 }
 
 /// `path` made absolute against the current directory, `.` and `..` folded
@@ -153,9 +198,7 @@ impl Fence {
         if path.is_absolute() {
             return absolute(path);
         }
-        let cwd = cwd();
-        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-        absolute(&cwd.join(path))
+        absolute(&canonical_cwd().join(path))
     }
 
     fn inside(&self, canon: &Path) -> bool {
@@ -205,8 +248,7 @@ impl Fence {
         let start = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            let cwd = cwd();
-            std::fs::canonicalize(&cwd).unwrap_or(cwd).join(path)
+            canonical_cwd().join(path)
         };
         let mut pending: std::collections::VecDeque<std::ffi::OsString> = start
             .components()

@@ -41,10 +41,7 @@ pub fn enable(chosen: Option<&Path>) -> Result<(), String> {
                 }
             }
         }
-        None => {
-            let cwd = crate::project::absolute(Path::new("."));
-            std::fs::canonicalize(&cwd).unwrap_or(cwd)
-        }
+        None => crate::project::canonical_cwd(),
     };
     let _ = ACTIVE.set(dir);
     Ok(())

@@ -124,7 +124,7 @@ pub fn expand(dir: &Path, fence: &Fence) -> Vec<(PathBuf, bool)> {
 /// from a sub-folder must not match nothing and pass an empty change set).
 fn in_repository(root: &Path, cwd: &Path, paths: &[PathBuf]) -> Result<Vec<PathBuf>, Diag> {
     let cwd = crate::project::absolute(cwd);
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let cwd = crate::project::canonical(&cwd).unwrap_or(cwd);
     paths
         .iter()
         .map(|p| {

@@ -198,9 +198,8 @@ pub fn search_root(cwd: &Path) -> PathBuf {
 /// Where to look from: the current folder relative to the project `root`
 /// (the root itself when the current folder is outside it).
 pub fn start_in(root: &Path) -> PathBuf {
-    let cwd = crate::project::absolute(Path::new("."));
-    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
-    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let cwd = crate::project::canonical_cwd();
+    let root = crate::project::canonical(root).unwrap_or_else(|_| root.to_path_buf());
     cwd.strip_prefix(&root)
         .map(Path::to_path_buf)
         .unwrap_or_default()

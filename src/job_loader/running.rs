@@ -177,7 +177,7 @@ pub(super) struct RunningOptions {
 /// A project root on disk as written and with links followed.
 fn disk_roots(root: &Path) -> Vec<PathBuf> {
     let mut roots = vec![crate::vfs::normalize(root)];
-    roots.extend(std::fs::canonicalize(root).ok());
+    roots.extend(crate::project::canonical(root).ok());
     roots
 }
 
@@ -213,7 +213,7 @@ impl RunningOptions {
         // A world on disk whose running files a command reads from git
         // (`HEAD` for the running version): their paths are the repository's.
         let in_repo = crate::git::repo_root(root).and_then(|repo| {
-            let repo = std::fs::canonicalize(&repo).unwrap_or(repo);
+            let repo = crate::project::canonical(&repo).unwrap_or(repo);
             disk_roots
                 .iter()
                 .find_map(|r| r.strip_prefix(&repo).ok())

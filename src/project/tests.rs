@@ -164,3 +164,20 @@ fn plain_file_names() {
         assert!(!is_plain_file_name(bad), "{bad:?}");
     }
 }
+
+/// The current folder's resolution is kept once made (`CWD_CANONICAL`):
+/// the same answer as `std::fs::canonicalize` gives, and only for that
+/// folder; any other path is still resolved on disk, links followed.
+#[cfg(unix)]
+#[test]
+fn the_current_folder_is_resolved_once_and_other_paths_each_time() {
+    let cwd = std::env::current_dir().unwrap();
+    let want = std::fs::canonicalize(&cwd).unwrap();
+    assert_eq!(canonical_cwd(), want);
+    assert_eq!(canonical_cwd(), want, "asked again");
+    assert_eq!(canonical(&cwd).unwrap(), want);
+    let d = tmp("canonical");
+    std::os::unix::fs::symlink(d.join("repo/jobs"), d.join("link")).unwrap();
+    assert_eq!(canonical(&d.join("link")).unwrap(), d.join("repo/jobs"));
+    assert!(canonical(&d.join("missing")).is_err());
+}
