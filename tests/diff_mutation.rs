@@ -176,7 +176,7 @@ fn judge(base: &Loaded, text: &str) -> Seen {
     let v = NomadVersion::new(2, 0, 5);
     let d = job_diff(Some(&base.job), Some(&new.job), v);
     let unread = d.unmodelled.iter().any(|u| !u.fields.is_empty());
-    if d.ty == DiffType::None {
+    if !d.changed() {
         if base.evaluated.same_content(&new.evaluated) {
             Seen::NotInJob
         } else {
