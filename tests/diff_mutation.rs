@@ -176,7 +176,7 @@ fn judge(base: &Loaded, text: &str) -> Seen {
     let v = NomadVersion::new(2, 0, 5);
     let d = job_diff(Some(&base.job), Some(&new.job), v);
     let unread = d.unmodelled.iter().any(|u| !u.fields.is_empty());
-    if d.ty == DiffType::None {
+    if !d.changed() {
         if base.evaluated.same_content(&new.evaluated) {
             Seen::NotInJob
         } else {
@@ -441,10 +441,11 @@ fn every_edit_shows_up_and_the_coverage_report_holds() {
          block removed, one at a time, and the edited job planned against the original\n\
          under Nomad 2.0.5. **diffed**: the change shows in Nomad's own diff objects;\n\
          **not in Nomad's diff**: modelled, but `diff.go` has no object for it (a\n\
-         spread, the group update's `stagger`), so the plan marks the job, group or\n\
-         task edited and says so on stderr and in JSON (the exit code stays Nomad's:\n\
-         a job whose only change is at job level has Nomad's diff `Type` None, so\n\
-         `nomad job plan` exits 0 from 1.5.0); **unmodelled**: it shows only\n\
+         spread, the group update's `stagger`), so the plan marks the group or task\n\
+         edited (as Nomad's deep-equality check does) and says so on stderr and in\n\
+         JSON; a job whose only change is at job level keeps Nomad's diff `Type`\n\
+         None in the JSON and the text (`nomad job plan` exits 0 from 1.5.0), with\n\
+         `Preflight.Changed` true and a `Preflight.Unmodelled` entry; **unmodelled**: it shows only\n\
          as \"changed but not modelled\"; **refused**: the edited file no longer\n\
          validates; **restates defaults**: the removed block held what Nomad's\n\
          canonicalisation fills in (the canonical job is unchanged and everything\n\

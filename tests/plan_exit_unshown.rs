@@ -18,13 +18,18 @@ fn spread(weight: u32) -> String {
 }
 
 fn plan(tag: &str, version: &str, extra: &[&str]) -> common::Out {
-    let cluster = format!("nomad_version = \"{version}\"\n{WORLD}");
-    let dir = edit_plan::project(
-        &format!("exit-unshown-{tag}"),
-        &cluster,
+    plan_files(
+        tag,
+        version,
         &web(&spread(50), "", ""),
         &web(&spread(80), "", ""),
-    );
+        extra,
+    )
+}
+
+fn plan_files(tag: &str, version: &str, old: &str, new: &str, extra: &[&str]) -> common::Out {
+    let cluster = format!("nomad_version = \"{version}\"\n{WORLD}");
+    let dir = edit_plan::project(&format!("exit-unshown-{tag}"), &cluster, old, new);
     edit_plan::run(&dir, version, extra)
 }
 
@@ -49,8 +54,9 @@ fn a_job_spread_edit_exits_as_nomad_does_from_1_5() {
         assert_eq!(o.code, code, "{version}:\n{}{}", o.stdout, o.stderr);
         // Still never "no change": the note says why.
         assert!(
-            o.stderr
-                .contains("job changed in fields Nomad's diff does not show; planned as edited"),
+            o.stderr.contains(
+                "job changed in fields Nomad's diff does not show; Nomad's Diff.Type stays None"
+            ),
             "{version}: {}",
             o.stderr
         );
@@ -59,4 +65,91 @@ fn a_job_spread_edit_exits_as_nomad_does_from_1_5() {
     let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
     assert_eq!(v["Preflight"]["ExitCode"], 0, "{}", o.stdout);
     assert_eq!(o.code, 0);
+}
+
+/// The JSON `Diff` and the text are Nomad's own: Job.Diff leaves `Type`
+/// None when no field, object or group diff shows a change (diff.go v0.9.3
+/// and v2.0.5 Job.Diff, "Check to see if there is a diff"; no diff_test.go
+/// case has an unshown job change), and formatJobDiff prints such a job
+/// with no marker (command/job_plan.go v2.0.5 getDiffString). Our own
+/// `Preflight` says the job changed, and where.
+#[test]
+fn a_job_spread_edit_is_nomads_type_none_in_json_and_text() {
+    for (version, update) in [
+        ("1.4.0", "create/destroy update"),
+        ("1.9.7", "create/destroy update"),
+        ("2.0.5", "in-place update"),
+    ] {
+        let o = plan(&format!("type-{version}"), version, &["--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+        assert_eq!(
+            v["Diff"],
+            serde_json::json!({
+                "Type": "None", "ID": "web", "Fields": null, "Objects": null,
+                "TaskGroups": [{
+                    "Type": "None", "Name": "g", "Fields": null, "Objects": null,
+                    "Tasks": [{
+                        "Type": "None", "Name": "t", "Fields": null, "Objects": null,
+                        "Annotations": null
+                    }],
+                    "Updates": {update: 1}
+                }]
+            }),
+            "{version}"
+        );
+        assert_eq!(v["Preflight"]["Changed"], true, "{version}");
+        assert_eq!(
+            v["Preflight"]["Unmodelled"],
+            serde_json::json!([{"Group": null, "Task": null, "Fields": []}]),
+            "{version}"
+        );
+        let o = plan(&format!("text-{version}"), version, &[]);
+        assert_eq!(
+            edit_plan::head(&o),
+            format!(
+                "Job: \"web\"\nTask Group: \"g\" (1 {update})\n  Task: \"t\"\n\n\
+                 Scheduler dry-run:\n- All tasks successfully allocated.\n\n"
+            ),
+            "{version}: {}",
+            o.stderr
+        );
+    }
+}
+
+/// A group or task whose only change is one its diff does not show is
+/// Edited in Nomad too: TaskGroup.Diff and Task.Diff start from
+/// reflect.DeepEqual (diff.go v2.0.5), so the job is Edited through its
+/// group. diff.go has no Spread object at any release, so a group `spread`
+/// edit keeps both marked with nothing under them. Guard: main does the
+/// same.
+#[test]
+fn a_group_spread_edit_stays_edited_as_in_nomad() {
+    let group = |w: u32| {
+        format!("    spread {{\n      attribute = \"${{node.datacenter}}\"\n      weight    = {w}\n    }}\n")
+    };
+    let o = plan_files(
+        "group-spread",
+        "2.0.5",
+        &web(DC1, &group(50), ""),
+        &web(DC1, &group(80), ""),
+        &["--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).expect("json");
+    assert_eq!(v["Diff"]["Type"], "Edited", "{}", o.stdout);
+    assert_eq!(v["Diff"]["TaskGroups"][0]["Type"], "Edited");
+    assert_eq!(
+        v["Diff"]["TaskGroups"][0]["Fields"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        v["Diff"]["TaskGroups"][0]["Objects"],
+        serde_json::Value::Null
+    );
+    assert!(
+        o.stderr.contains(
+            "group \"g\" changed in fields Nomad's diff does not show; planned as edited"
+        ),
+        "{}",
+        o.stderr
+    );
 }

@@ -108,13 +108,18 @@ fn build(
     if let (Some(o), Some(n)) = (old, new) {
         diff.unmodelled = super::unmodelled::changes(o, n, &diff);
     }
-    // Nomad's rule, plus ours: a change its objects cannot show still
-    // makes the job edited (never "no change" for an edited file).
+    // Nomad's rule (diff.go v2.0.5 Job.Diff: Edited only when a field,
+    // object or group diff shows a change), so the JSON and the text carry
+    // Nomad's own `Type`. A change none of its objects shows (a job-level
+    // `spread`) leaves it None, as in Nomad; [`JobDiff::changed`] still
+    // says the job changed, and the plan says so on stderr and under
+    // `Preflight` (never "no change" for an edited file). An argument we
+    // do not model may be one Nomad shows: that keeps Edited.
     if diff.ty == DiffType::None
         && (diff.fields.iter().any(|f| f.ty != DiffType::None)
             || diff.objects.iter().any(|o| o.ty != DiffType::None)
             || diff.task_groups.iter().any(|g| g.ty != DiffType::None)
-            || !diff.unmodelled.is_empty())
+            || diff.unmodelled.iter().any(|u| u.unknown))
     {
         diff.ty = DiffType::Edited;
     }

@@ -154,7 +154,8 @@ pub struct JobDiff {
     #[serde(skip)]
     pub version: crate::version::NomadVersion,
     /// Changes Nomad's diff objects cannot show (see unmodelled.rs); not
-    /// part of Nomad's JSON (the plan puts them under `Preflight`).
+    /// part of Nomad's JSON (the plan puts them under `Preflight`). A
+    /// job-level one leaves [`JobDiff::ty`] None, as Nomad's is.
     #[serde(skip)]
     pub unmodelled: Vec<UnmodelledChange>,
     /// The fields whose values are shown masked ([`secrets`]); not part
@@ -173,23 +174,13 @@ impl JobDiff {
         self.task_groups.iter().find(|g| g.name == name)
     }
 
-    /// The `Type` Nomad's own `Job.Diff` gives (nomad/structs/diff.go
-    /// v2.0.5 Job.Diff: Edited only when a field, object or group diff
-    /// shows a change). [`JobDiff::ty`] is also Edited for a change none of
-    /// Nomad's objects shows, so an edit never plans as "no change"; but
-    /// `nomad job plan`'s exit code reads Nomad's type (redteam R18-A1).
-    /// A change in an argument we do not model may be one Nomad shows, so
-    /// it keeps Edited.
-    pub fn nomad_type(&self) -> DiffType {
-        let shown = self.fields.iter().any(|f| f.ty != DiffType::None)
-            || self.objects.iter().any(|o| o.ty != DiffType::None)
-            || self.task_groups.iter().any(|g| g.ty != DiffType::None)
-            || self.unmodelled.iter().any(|u| u.unknown);
-        if self.ty == DiffType::Edited && !shown {
-            DiffType::None
-        } else {
-            self.ty
-        }
+    /// Did the job change at all? [`JobDiff::ty`] is Nomad's own `Type`
+    /// (nomad/structs/diff.go v2.0.5 Job.Diff), None for a change none of
+    /// its diff objects shows (a job-level `spread`: redteam R18-A1); such
+    /// a change is in [`JobDiff::unmodelled`], so a gate never reads an
+    /// edited job as unchanged.
+    pub fn changed(&self) -> bool {
+        self.ty != DiffType::None || !self.unmodelled.is_empty()
     }
 
     /// Did a task's unmodelled part change?

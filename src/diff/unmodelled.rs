@@ -40,12 +40,28 @@ impl UnmodelledChange {
         }
     }
 
+    /// What the plan made of it: a group or task is Edited, as Nomad's
+    /// deep-equality check makes it (diff.go v2.0.5 TaskGroup.Diff,
+    /// Task.Diff); the job keeps Nomad's `Type` None (Job.Diff reads only
+    /// its diff objects) unless the change is in an argument we do not
+    /// model, which Nomad's diff may show.
+    fn effect(&self) -> &'static str {
+        match (&self.group, &self.task) {
+            (_, Some(_)) | (Some(_), None) if !self.fields.is_empty() => {
+                "planned as a create/destroy update"
+            }
+            (None, None) if !self.unknown => "Nomad's Diff.Type stays None",
+            _ => "planned as edited",
+        }
+    }
+
     /// One line for stderr: where, what, and what the plan assumed.
     pub fn summary(&self) -> String {
         if self.fields.is_empty() {
             return format!(
-                "{} changed in fields Nomad's diff does not show; planned as edited",
-                self.location()
+                "{} changed in fields Nomad's diff does not show; {}",
+                self.location(),
+                self.effect()
             );
         }
         let mut names: Vec<&str> = self
@@ -54,15 +70,11 @@ impl UnmodelledChange {
             .map(|f| f.name.split(['[', '.']).next().unwrap_or(&f.name))
             .collect();
         names.dedup();
-        let effect = if self.task.is_some() || self.group.is_some() {
-            "planned as a create/destroy update"
-        } else {
-            "planned as edited"
-        };
         format!(
-            "{} changed but not modelled ({}); {effect}",
+            "{} changed but not modelled ({}); {}",
             self.location(),
-            names.join(", ")
+            names.join(", "),
+            self.effect()
         )
     }
 }

@@ -5,6 +5,7 @@
 
 use super::json_body::{unread, R};
 use super::var_file_json_parse::Node;
+use crate::jobspec::hclsyntax::parts::Held;
 
 /// A string of the JSON text rewritten for the native syntax: its byte
 /// range and the quoted template that takes its place.
@@ -56,14 +57,15 @@ fn rewrite(text: &str, s: usize, e: usize, value: &str, out: &mut Vec<Rewrite>) 
             Ok(())
         }
         // The twin replaces the JSON text in place, padded, so that every
-        // position after it stays the file's: a longer one does not fit.
+        // position after it stays the file's: a longer one would not fit
+        // (none is: each character is written no longer than JSON's).
         Some(_) => unread(
             s + bad,
-            "a JSON string escape whose native form is longer than its JSON text (a control character's `\\uNNNN` for JSON's `\\b`), which the positions kept here do not allow",
+            "a JSON string whose native form is longer than its JSON text, which the positions kept here do not allow",
         ),
         None => unread(
             s + bad,
-            "a JSON string escape the native syntax reads otherwise",
+            "a JSON string the native syntax reads otherwise (a control character among a `${...}` sequence's tokens, which hcl's template parser refuses in words that depend on where it stood, or a line end inside a string or comment of one)",
         ),
     }
 }
@@ -76,9 +78,18 @@ const MARKER: &str = "NOMAD_PREFLIGHT_JSON_TEMPLATE";
 /// text, json/structure.go): its literals escaped for a quoted string
 /// (`\\`, `\"`, `\n`, `\r`; `$${` and `%%{` mean the same in both),
 /// its `${...}` and `%{...}` sequences as written, their own strings
-/// included (`${lookup(var.m, "k")}`, which JSON writes `\"k\"`). None
-/// where that is not followed: a sequence over a line end, a control
-/// character, a value the scan does not read as one template.
+/// included (`${lookup(var.m, "k")}`, which JSON writes `\"k\"`). A
+/// control character is written raw, as both scanners read it: in a
+/// literal or a string inside a sequence it is literal text (scan_tokens.rl
+/// StringLiteralChars is any UTF-8 but a line end, v2.20.2-nomad-1), and a
+/// line end between a sequence's tokens is skipped by both parsers (the
+/// interpolation parses with PushIncludeNewlines(false)); raw, it is never
+/// longer than its JSON escape (`\b` is two bytes, its `\u0008` six).
+/// None where that is not followed: a control character the expression
+/// scanner reads as a token (TokenInvalid, which Nomad's template parser
+/// refuses with a message that depends on where the parse stood), a line
+/// end inside a sequence's string or comment, a value the scan does not
+/// read as one template.
 pub(super) fn native_twin(value: &str) -> Option<String> {
     if value.contains(MARKER) {
         return None;
@@ -96,26 +107,21 @@ pub(super) fn native_twin(value: &str) -> Option<String> {
             }
         }
     }
+    let held = crate::jobspec::hclsyntax::parts::held(&wrapped);
     let mut q = String::with_capacity(value.len() + 2);
     q.push('"');
     for (i, c) in value.char_indices() {
+        let at = held.get(base + i).copied()?;
         match (literal.get(i).copied()?, c) {
             (_, '\t') => q.push(c),
-            (false, '\n' | '\r') => return None,
-            // A control character in a literal (JSON's `\b`, `\f`, `\u0001`):
-            // both scanners take it raw (scan_tokens.rl StringLiteralChars
-            // is any UTF-8 but a line end, v2.20.2-nomad-1), and the quoted
-            // string writes it as its `\uNNNN` escape, which hclsyntax
-            // decodes to the same character. In a sequence it is a token
-            // of the expression scanner's: not followed.
-            (true, c) if c.is_control() && !matches!(c, '\n' | '\r') => {
-                q.push_str(&format!("\\u{:04X}", u32::from(c)));
-            }
-            (false, c) if c.is_control() && !matches!(c, '\n' | '\r') => return None,
             (true, '\\') => q.push_str("\\\\"),
             (true, '"') => q.push_str("\\\""),
             (true, '\n') => q.push_str("\\n"),
             (true, '\r') => q.push_str("\\r"),
+            (true, c) if c.is_control() => q.push(c),
+            (false, '\n' | '\r') if at == Held::LineEnd => q.push(c),
+            (false, c) if c.is_control() && at != Held::Text => return None,
+            (false, '\n' | '\r') => return None,
             (_, c) => q.push(c),
         }
     }
@@ -202,14 +208,26 @@ mod tests {
             native_twin("$${x} %%{y}\n").as_deref(),
             Some(r#""$${x} %%{y}\n""#)
         );
-        // A line end or a control character inside a sequence: not
-        // followed; a control character in a literal: its `\u` escape.
-        assert_eq!(native_twin("${\n1}"), None);
-        assert_eq!(native_twin("${x\u{8}}"), None);
+        // A control character is written raw (never longer than JSON's
+        // escape): in a literal, or in a string inside a sequence.
         assert_eq!(
             native_twin("a\u{8}b\u{c}${x}").as_deref(),
-            Some(r#""a\u0008b\u000C${x}""#)
+            Some("\"a\u{8}b\u{c}${x}\"")
         );
+        assert_eq!(
+            native_twin("${upper(\"a\u{1}\")}").as_deref(),
+            Some("\"${upper(\"a\u{1}\")}\"")
+        );
+        // A line end between a sequence's tokens, which both parsers skip.
+        assert_eq!(native_twin("${\n1}").as_deref(), Some("\"${\n1}\""));
+        assert_eq!(native_twin("${\r\n1}").as_deref(), Some("\"${\r\n1}\""));
+        // A control character as a token of the expression (TokenInvalid),
+        // a lone carriage return there, a line end inside a sequence's
+        // string: not followed.
+        assert_eq!(native_twin("${x\u{8}}"), None);
+        assert_eq!(native_twin("${\u{c}x}"), None);
+        assert_eq!(native_twin("${\r1}"), None);
+        assert_eq!(native_twin("${\"a\nb\"}"), None);
     }
 
     #[test]

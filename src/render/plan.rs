@@ -336,7 +336,7 @@ pub fn inferred_notes(view: &PlanView) -> Vec<String> {
 
 /// Exit status of `nomad job plan` (section 7 of the format notes).
 pub fn plan_exit_code(diff: Option<&JobDiff>, result: &PlanResult, version: NomadVersion) -> i32 {
-    if version.at_least(1, 5, 0) && diff.is_some_and(|d| d.nomad_type() == DiffType::None) {
+    if version.at_least(1, 5, 0) && diff.is_some_and(|d| d.ty == DiffType::None) {
         return 0;
     }
     if result.changes_allocations() {

@@ -81,6 +81,10 @@ pub fn plan_json(view: &PlanView) -> Value {
             "Inferred": super::plan::inferred_notes(view),
             "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
             "Unmodelled": view.diff.map(|d| d.unmodelled.as_slice()).unwrap_or_default(),
+            // Ours, beside Nomad's `Diff.Type`: true also for a change none
+            // of Nomad's diff objects shows (its Type None; `Unmodelled`
+            // says where), so no reader takes such an edit for no change.
+            "Changed": view.diff.map(|d| d.changed()),
         },
     })
 }

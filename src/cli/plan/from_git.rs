@@ -253,7 +253,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 // allocations: a system group's wrapped `Place` sums the
                 // exit code to 0 while its update evicts an allocation
                 // (command/job_plan.go getExitCode; redteam9 R9-10).
-                let stops = p.diff.ty != crate::diff::DiffType::None && !p.result.stops.is_empty();
+                let stops = p.diff.changed() && !p.result.stops.is_empty();
                 // How `nomad job run` of it ends cannot be told: exit 255
                 // as for any plan the tool cannot tell.
                 if p.result.retries_untold(p.job.job_type).is_some() {

@@ -84,6 +84,39 @@ pub fn template_parts(text: &str, at: usize) -> Option<(Vec<Part>, bool)> {
     None
 }
 
+/// What hclsyntax's scanner makes of one byte of a text (scan_tokens.rl,
+/// v2.20.2-nomad-1), for writing a decoded JSON string's sequences back as
+/// native text: which raw characters read the same there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held {
+    /// Inside a string literal, a heredoc line or a comment: any character
+    /// but a line end is literal text (StringLiteralChars is AnyUTF8 minus
+    /// line ends; a comment runs to its line end).
+    Text,
+    /// A line end between tokens (`Newline`, `\r`? `\n`), which an
+    /// interpolation's parser skips (PushIncludeNewlines(false)).
+    LineEnd,
+    /// Anything else: white space between tokens, or a token of the
+    /// expression scanner's (a control character there is `TokenInvalid`).
+    Other,
+}
+
+/// [`Held`] for every byte of `text`.
+pub fn held(text: &str) -> Vec<Held> {
+    let mut out = vec![Held::Other; text.len()];
+    for t in scan::scan(text, true) {
+        let k = match t.tok {
+            Tok::QuotedLit | Tok::StringLit | Tok::Comment => Held::Text,
+            Tok::Newline => Held::LineEnd,
+            _ => continue,
+        };
+        for b in out.get_mut(t.start..t.end).into_iter().flatten() {
+            *b = k;
+        }
+    }
+    out
+}
+
 /// An error ParseStringLiteralToken reports: its detail (the summary is
 /// always `Invalid escape sequence`) and byte range within the token.
 #[derive(Clone, Debug, PartialEq, Eq)]
