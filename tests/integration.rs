@@ -37,6 +37,7 @@ mod check_fail_closed;
 mod check_github_escapes;
 mod check_hidden_job;
 mod check_history_shuffles;
+mod check_in_place_scope;
 mod check_named_paths_whole_change;
 mod check_not_got;
 mod check_quota_blocks;

@@ -46,6 +46,9 @@ use crate::cluster::Node;
 use crate::jobspec::Job;
 use crate::structs::AllocResources;
 
+#[path = "history_bound_in_place.rs"]
+mod in_place;
+
 /// Dimensions of room: cpu, memory, disk, network mbits, ports, allocations.
 const DIMS: usize = 6;
 type Room = [i64; DIMS];
@@ -88,9 +91,10 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // Each live allocation's and placement's static ports (a holder of
     // one of a group's static ports blocks at most its own node).
     let mut holders: Vec<Vec<u16>> = Vec::new();
-    // Each live allocation's room, by ID: an in-place update asking no
-    // more keeps its node and its room.
-    let mut live: std::collections::HashMap<&str, Room> = Default::default();
+    // Each live allocation and its room, by ID: an in-place update asking
+    // no more keeps its node and its room, where its node still takes it.
+    let mut live: std::collections::HashMap<&str, (&crate::cluster::Allocation, Room)> =
+        Default::default();
     let mut per_node: std::collections::BTreeMap<(&str, &str, &str), (usize, Room)> =
         Default::default();
     for list in &engine.by_node {
@@ -99,7 +103,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
                 return Some("a live allocation reserves cores");
             };
             add(&mut usage, &r, 1);
-            live.insert(&*a.id, r);
+            live.insert(&*a.id, (a, r));
             holders.push(static_ports(&a.resources));
             if a.job_type.is_per_node() {
                 let e = per_node
@@ -131,15 +135,24 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // The plan's placements by group: how many, and the most each asks.
     let mut groups: Vec<(&str, usize, Room)> = Vec::new();
     let mut statics: Vec<(&str, Vec<u16>)> = Vec::new();
+    let mut kept_memo = Vec::new();
     for p in &plan.placements {
         let Some(r) = room_of(&p.alloc.resources, true) else {
             return Some("a placement asks devices or cores");
         };
         // An in-place update (same allocation ID) of the same room stays
-        // where it is in every history: the live allocation already counts
-        // it, and the node it fitted still fits it (nothing else of the
-        // node changes). Any other is a placement needing room anywhere.
-        if p.in_place && live.get(&*p.alloc.id) == Some(&r) {
+        // where it is in every history, the live allocation already
+        // counting it, only where whichever node holds it in a history
+        // still takes the new version (redteam19 R19-B-1:
+        // [`in_place::stays_put`]). Any other is a placement needing room
+        // anywhere.
+        let kept = match live.get(&*p.alloc.id) {
+            Some(&(a, lr)) if p.in_place && lr == r => {
+                in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo)
+            }
+            _ => false,
+        };
+        if kept {
             continue;
         }
         add(&mut usage, &r, 1);

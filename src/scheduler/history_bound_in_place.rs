@@ -1,0 +1,187 @@
+//! Which in-place updates stay where they are in every history
+//! (redteam19 R19-B-1): the room bound counts an in-place update as
+//! needing no room only where whichever node holds the allocation in a
+//! history keeps it through the update.
+
+use super::super::engine::{Ask, Engine};
+use super::super::feasibility::{keeps_node_in_place, placement_bound};
+use super::super::Simulation;
+use crate::jobspec::Job;
+
+/// Does the live allocation `a`, updated in place to `job` here, stay in
+/// place in every history? Where it sits depends on the history, and
+/// Nomad keeps it there only if that node is still in the job's
+/// datacenters (1.0.9/1.1.3+) and node pool (1.6+) and the new group's
+/// `stack.Select` on that one node finds it feasible; else the update is
+/// destructive and its replacement needs room somewhere
+/// (`genericAllocUpdateFn`, scheduler/util.go v0.9.3:747-794,
+/// v2.0.5:805-876), while `tasksUpdated` (v2.0.5:167) never compares
+/// constraints or datacenters. So it stays where the group asks of a node
+/// what the version it runs asked (a node that took that takes this), or
+/// where every node takes the new version. `memo`: the answers so far,
+/// by group and the version the allocation runs.
+pub(super) fn stays_put<'s>(
+    sim: &'s Simulation,
+    engine: &mut Engine<'_>,
+    job: &Job,
+    a: &'s crate::cluster::Allocation,
+    memo: &mut Vec<(&'s str, u64, bool)>,
+) -> bool {
+    let key = (&*a.task_group, a.job_version);
+    if let Some(&(.., ok)) = memo.iter().find(|(g, v, _)| (*g, *v) == key) {
+        return ok;
+    }
+    let Some(tg) = job.group(&a.task_group) else {
+        return false;
+    };
+    let same = super::super::generic::old_spec(&sim.job_versions, &sim.state, a)
+        .is_some_and(|(oj, og)| same_node_scope((oj, og), (job, tg)));
+    let ok = same || takes_everywhere(sim, engine, job, tg);
+    memo.push((key.0, key.1, ok));
+    ok
+}
+
+/// Does the group ask the same of a node in both versions: what
+/// `genericAllocUpdateFn` reads of the node (datacenters, node pool) and
+/// what `stack.Select` checks (scheduler/feasible/stack.go v2.0.5
+/// `Select`: job and group constraints, the tasks' drivers, devices and
+/// secrets providers, host and CSI volumes, the group's network)?
+/// Affinities and spreads only score; anything unmodelled may matter.
+fn same_node_scope(
+    old: (&Job, &crate::jobspec::TaskGroup),
+    new: (&Job, &crate::jobspec::TaskGroup),
+) -> bool {
+    let ((oj, og), (nj, ng)) = (old, new);
+    oj.datacenters == nj.datacenters
+        && oj.node_pool == nj.node_pool
+        && oj.constraints == nj.constraints
+        && oj.unmodelled == nj.unmodelled
+        && og.constraints == ng.constraints
+        && og.volumes == ng.volumes
+        && og.networks == ng.networks
+        && og.unmodelled == ng.unmodelled
+        && og.tasks.len() == ng.tasks.len()
+        && og.tasks.iter().zip(&ng.tasks).all(|(o, n)| {
+            o.name == n.name
+                && o.driver == n.driver
+                && o.constraints == n.constraints
+                && o.resources == n.resources
+                && o.secrets == n.secrets
+                && o.volume_mounts == n.volume_mounts
+                && o.unmodelled == n.unmodelled
+        })
+}
+
+/// Does every node, whatever its state, keep an allocation of the group
+/// through an in-place update to `job` (any history's node among them)?
+/// Only for checks that are facts of the node: a group with volumes or
+/// `distinct_*` constraints, or a verdict Go's map order draws, answers no.
+fn takes_everywhere(
+    sim: &Simulation,
+    engine: &mut Engine<'_>,
+    job: &Job,
+    tg: &crate::jobspec::TaskGroup,
+) -> bool {
+    let bound = |cs: &[crate::jobspec::Constraint]| cs.iter().any(placement_bound);
+    if !tg.volumes.is_empty()
+        || bound(&tg.constraints)
+        || tg.tasks.iter().any(|t| bound(&t.constraints))
+    {
+        return false;
+    }
+    let world = &*sim.world;
+    let ask = Ask {
+        job,
+        tg,
+        res: crate::scheduler::quota::placed_resources(tg, world),
+        alloc_name: String::new(),
+        penalty: Vec::new(),
+    };
+    let version = world.nomad_version;
+    sim.state.nodes.iter().enumerate().all(|(pos, n)| {
+        keeps_node_in_place(version, job, n) && engine.infeasible(&ask, pos, n, false).is_none()
+    }) && engine.drawn.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::unproven;
+    use super::*;
+
+    /// redteam19 R19-B-1's world: clients "web" (dc2) and "db" (dc1) of
+    /// 4096 MB each, `app` and `other` (3000 MB each) running in both
+    /// datacenters, then `app`'s group head `from` edited to `to`. The bound's
+    /// answer for each seed whose plan updates `app` in place and fails
+    /// nothing (`app` sits on "db" then; on "web" the update is destructive).
+    fn in_place_app(from: &str, to: &str) -> Vec<Option<&'static str>> {
+        let job = |name: &str| {
+            format!(
+                "job \"{name}\" {{\n  datacenters = [\"dc1\", \"dc2\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"x:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 3000\n      }}\n    }}\n  }}\n}}\n"
+            )
+        };
+        let client = |name: &str, dc: &str| {
+            format!(
+                "client \"{name}\" {{\n  count = 1\n  datacenter = \"{dc}\"\n  cpu = 4000\n  memory = 4096\n  disk = 10000\n  drivers = [\"docker\"]\n  attributes = {{ \"kernel.name\" = \"linux\", \"role\" = \"{name}\" }}\n}}\n"
+            )
+        };
+        let mut vfs = crate::vfs::MemVfs::new("in place");
+        vfs.insert(
+            "rules/cluster.hcl",
+            format!(
+                "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}{}running = [\"jobs/app.nomad\", \"jobs/other.nomad\"]\n",
+                client("web", "dc2"),
+                client("db", "dc1")
+            ),
+        );
+        vfs.insert("jobs/app.nomad", job("app"));
+        vfs.insert("jobs/other.nomad", job("other"));
+        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("world: {d:?}"),
+        };
+        let text = job("app");
+        assert!(text.contains(from), "{from}");
+        let parsed = crate::rules::testing::load_at(
+            "jobs/app.nomad",
+            &text.replacen(from, to, 1),
+            world.nomad_version,
+        );
+        let job = parsed.job.expect("job");
+        let job =
+            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+        let answers: Vec<_> = (1..=12)
+            .filter_map(|seed| {
+                let sim = Simulation::new(&world, seed).expect("simulates");
+                let plan = sim.plan_admitted(&job);
+                let in_place = plan.placements.iter().any(|p| p.in_place);
+                (in_place && plan.failed_tg_allocs.is_empty()).then(|| unproven(&sim, &job, &plan))
+            })
+            .collect();
+        assert!(!answers.is_empty(), "no seed updates app in place");
+        answers
+    }
+
+    /// An in-place update whose group asks the same of a node (an affinity
+    /// only scores) stays put in every history: shown, no sampling. One
+    /// that leaves out a datacenter or adds a constraint a node of some
+    /// history fails is destructive there (`genericAllocUpdateFn`): not
+    /// shown. A datacenter no client is in changes no node's answer: shown.
+    #[test]
+    fn an_in_place_update_is_shown_to_stay_only_where_every_node_keeps_it() {
+        let head = "  group \"g\" {\n";
+        let affinity = "  group \"g\" {\n    affinity {\n      attribute = \"${attr.role}\"\n      value     = \"web\"\n    }\n";
+        assert!(in_place_app(head, affinity).iter().all(Option::is_none));
+        let dcs = "datacenters = [\"dc1\", \"dc2\"]";
+        let unused = "datacenters = [\"dc1\", \"dc2\", \"dc3\"]";
+        assert!(in_place_app(dcs, unused).iter().all(Option::is_none));
+        let dc1 = "datacenters = [\"dc1\"]";
+        let no_room = |answers: Vec<Option<&str>>| {
+            answers
+                .iter()
+                .all(|a| *a == Some("no room in some history"))
+        };
+        assert!(no_room(in_place_app(dcs, dc1)));
+        let pinned = "  group \"g\" {\n    constraint {\n      attribute = \"${attr.role}\"\n      value     = \"db\"\n    }\n";
+        assert!(no_room(in_place_app(head, pinned)));
+    }
+}
