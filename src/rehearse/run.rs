@@ -245,9 +245,14 @@ impl<'a> Session<'a> {
                         }
                         let code = render::plan::plan_exit_code(Some(&diff), &result, version);
                         let fails = !admission.is_admitted();
+                        // How `nomad job run` of it ends cannot be told
+                        // (the applier's warning says why): 255, as `plan`.
+                        let untold = result.run_end_untold();
                         (
                             if fails {
                                 crate::diag::exit::FINDINGS
+                            } else if untold {
+                                crate::diag::exit::NOMAD_ERROR
                             } else {
                                 code
                             },
@@ -312,6 +317,7 @@ impl<'a> Session<'a> {
                             outcome: &outcome,
                             version,
                             verbose: false,
+                            job_type: job.job_type,
                             deployment_id: outcome.deployment_id.as_deref(),
                             timestamp: None,
                         };

@@ -344,31 +344,54 @@ impl PlanResult {
     /// retries, deployment updates, and the blocked evaluation's later run.
     /// So do the runs the model cuts at its own budget
     /// ([`applier::PLAN_BUDGET`]) and those it does not replay.
+    ///
+    /// A run's own result (`Simulation::run`) is read the same way: its
+    /// evaluation keeps the last plan's rejections only where its retries
+    /// ran out ([`PlanResult::attempts_exhausted`]), after
+    /// [`PlanResult::plans_submitted`] plans; its end cannot be told either.
     pub fn retries_untold(&self, job_type: crate::jobspec::JobType) -> Option<String> {
-        if self.rejected.is_empty() {
+        if !self.run_end_untold() {
             return None;
         }
         let attempts = applier::max_attempts(job_type);
-        let found = match self.retried.as_ref() {
-            Some(Retried {
-                end: RetryEnd::Blocked(_) | RetryEnd::Placed,
-                ..
-            }) => return None,
-            Some(r) if r.plans >= applier::PLAN_BUDGET => format!(
+        // A dry run's replayed retries, or a run's own submissions.
+        let plans = match &self.retried {
+            Some(r) => Some(r.plans),
+            None => (self.plans_submitted > 0).then_some(self.plans_submitted),
+        };
+        let found = match plans {
+            Some(plans) if plans >= applier::PLAN_BUDGET => format!(
                 "the model's retries kept committing part of it and were cut at its own budget of {} plans, still rejected",
                 applier::PLAN_BUDGET
             ),
-            Some(r) => {
+            Some(plans) => {
                 let blocked = if applier::blocks(job_type) {
                     " and leaves a blocked evaluation"
                 } else {
                     ""
                 };
-                format!("in the model the retries end after {} plans, the last {attempts} rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached ({attempts})\"){blocked}", r.plans)
+                format!("in the model the retries end after {plans} plans, the last {attempts} rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached ({attempts})\"){blocked}")
             }
             None => format!("the model does not replay the worker's retries of it (Nomad's worker gives up after {attempts} plans in a row without progress)"),
         };
         Some(format!("cannot tell how `nomad job run` of this plan ends: {found}, but whether Nomad's run ends so depends on what nomad-preflight does not model (plans of other evaluations committed between the retries, the blocked evaluation's later run)"))
+    }
+
+    /// Whether how `nomad job run` of this plan ends cannot be told
+    /// ([`PlanResult::retries_untold`] says why, in words): the applier
+    /// rejects part of it and the retries end neither placed nor with a
+    /// blocked evaluation the model stands by. The one test `plan`, NP207,
+    /// and rehearse's plan and run steps share (its answer does not depend
+    /// on the job's type, only the words do).
+    pub fn run_end_untold(&self) -> bool {
+        !self.rejected.is_empty()
+            && !matches!(
+                self.retried,
+                Some(Retried {
+                    end: RetryEnd::Blocked(_) | RetryEnd::Placed,
+                    ..
+                })
+            )
     }
 
     /// For a plan whose first submission the applier rejects in part and
