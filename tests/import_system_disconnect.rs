@@ -383,6 +383,44 @@ fn a_reconnecting_allocation_is_updated_in_place() {
     }
 }
 
+/// 1.11's `Reconnect` count (nomad/structs/structs.go v1.11.0, absent at
+/// v1.10.5): the reconnecting allocation on the ready node is
+/// `Reconnecting` from 1.11.2 (reconcile_node.go v2.0.5:209-222), counted
+/// as `Reconnect` (scheduler/util.go v2.0.5:741) besides its in-place
+/// update; at 1.5.6 the field does not exist, so the JSON has none.
+#[test]
+fn a_reconnecting_allocation_is_counted_in_the_json_from_1_11() {
+    for release in RELEASES {
+        let job = job_json(release, true);
+        let back = json!({"AllocStates": states(false)});
+        let allocs = [
+            alloc(1, NODE_ID, &job, back),
+            alloc(2, NODE2, &job, json!({})),
+        ];
+        let d = import(
+            &format!("sys-back-json-{release}"),
+            release,
+            true,
+            "ready",
+            &allocs,
+        );
+        let o = run_in(
+            &d.0,
+            &["plan", "--world", "import", "--format", "json", "web.nomad"],
+        );
+        let v: Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{release}: {e}: {}{}", o.stdout, o.stderr));
+        let u = &v["Annotations"]["DesiredTGUpdates"]["g"];
+        if modern(release) {
+            assert_eq!(u["Reconnect"], 1, "{release}: {u}");
+            assert_eq!(u["InPlaceUpdate"], 1, "{release}: {u}");
+            assert_eq!(u["Disconnect"], 0, "{release}: {u}");
+        } else {
+            assert!(u.get("Reconnect").is_none(), "{release}: {u}");
+        }
+    }
+}
+
 /// 1.11.2 and 1.11.3 read disconnects as 2.0 does (#27053, bdf5b27410,
 /// reached 1.11.2 by its backport 0cef49eb41, #27264:
 /// scheduler/reconciler/reconcile_node.go `computeForNode` no longer

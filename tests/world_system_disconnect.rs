@@ -326,3 +326,43 @@ fn window_of(release: &str) -> &'static str {
         LOST_AFTER
     }
 }
+
+/// 1.11's `DesiredUpdates` fields in the plan's JSON (stop 59 Left 3):
+/// `Disconnect`, `Reconnect`, `RescheduleNow`, `RescheduleLater` first
+/// exist in nomad/structs/structs.go v1.11.0 (not at v1.10.5), with no
+/// json tag or omitempty, so Nomad's API prints all four, 0 included, from
+/// 1.11.0 and none before. From 1.11.2 the running allocation on the
+/// disconnected client is `Disconnecting` (reconcile_node.go
+/// v2.0.5:237-249), counted as `Disconnect` (scheduler/util.go
+/// v2.0.5:740); 1.11.1's plan has no disconnected-client support, so it
+/// is ignored and `Disconnect` is 0. The plan's text prints none of them
+/// (scheduler/annotate.go).
+#[test]
+fn the_1_11_counts_are_in_the_json_from_1_11_0() {
+    for (release, disconnect) in [("1.10.5", None), ("1.11.1", Some(0)), ("2.0.5", Some(1))] {
+        let d = world(&format!("wsd-json-{release}"), release, "");
+        d.put("new.nomad", &job("", "redis"));
+        let o = run_in(
+            &d.0,
+            &["plan", "--world", "rules", "--format", "json", "new.nomad"],
+        );
+        let v: serde_json::Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{release}: {e}: {}{}", o.stdout, o.stderr));
+        let u = &v["Annotations"]["DesiredTGUpdates"]["g"];
+        let fields = ["Disconnect", "Reconnect", "RescheduleNow", "RescheduleLater"];
+        match disconnect {
+            None => {
+                for f in fields {
+                    assert!(u.get(f).is_none(), "{release}: {f} in {u}");
+                }
+            }
+            Some(n) => {
+                assert_eq!(u["Disconnect"], n, "{release}: {u}");
+                for f in &fields[1..] {
+                    assert_eq!(u[*f], 0, "{release}: {f} in {u}");
+                }
+            }
+        }
+        assert!(u.get("Ignore").is_some(), "{release}: {u}");
+    }
+}

@@ -78,9 +78,46 @@ pub struct DesiredUpdates {
     pub destructive_update: u64,
     pub canary: u64,
     pub preemptions: u64,
+    /// 1.11's counts (nomad/structs/structs.go v1.11.0 `DesiredUpdates`,
+    /// absent at v1.10.5; the same four at v2.0.5:10766-10769), which the
+    /// plan's text never prints (scheduler/annotate.go) and its JSON holds
+    /// from 1.11.0 only ([`DesiredUpdates::API_1_11`]). `Disconnect`: a
+    /// system job's running allocation on a disconnected node, marked
+    /// `unknown` (reconcile_node.go v2.0.5:237-249 `Disconnecting`,
+    /// counted by scheduler/util.go v2.0.5:740).
+    pub disconnect: u64,
+    /// A system job's allocation whose client came back, updated with the
+    /// others (reconcile_node.go v2.0.5:209-222 `Reconnecting`, util.go
+    /// v2.0.5:741; scheduler_system.go v2.0.5:285-289).
+    pub reconnect: u64,
+    /// The generic reconciler's `rescheduleNow` and `rescheduleLater`,
+    /// set only where it computes disconnecting allocations or delays a
+    /// reschedule (reconcile_cluster.go v2.0.5:1442, 1646-1648): not
+    /// counted by the model yet (a service job's disconnecting allocation
+    /// is a "cannot tell" of the world, `world::alloc-state`).
+    pub reschedule_now: u64,
+    pub reschedule_later: u64,
 }
 
 impl DesiredUpdates {
+    /// The JSON fields 1.11.0 added (`Disconnect`, `Reconnect`,
+    /// `RescheduleNow`, `RescheduleLater`: no json tags and no omitempty,
+    /// so the API prints them, 0 included, from 1.11.0 and never before).
+    pub const API_1_11: [&'static str; 4] =
+        ["Disconnect", "Reconnect", "RescheduleNow", "RescheduleLater"];
+
+    /// As Nomad's API at `version` prints it (`DesiredTGUpdates` of a
+    /// plan's `Annotations`): the 1.11 fields only from 1.11.0.
+    pub fn api_json(&self, version: crate::version::NomadVersion) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let (false, Some(o)) = (version.at_least(1, 11, 0), v.as_object_mut()) {
+            for k in Self::API_1_11 {
+                o.remove(k);
+            }
+        }
+        v
+    }
+
     /// `nomad job plan` exits 1 when any of these is non-zero: their sum as
     /// `uint64`, which wraps (command/job_plan.go getExitCode; a system
     /// group's wrapped `Place` plus one destructive update sums to 0).
