@@ -313,6 +313,52 @@ fn on_a_down_node_it_is_lost_unless_not_replaced() {
     }
 }
 
+/// An import's RUNNING allocation (not `unknown` yet: the node's own
+/// evaluation has not run) on a down node (stop 59 Left 3). Nomad's
+/// `filterByTainted` for a node whose status is terminal
+/// (scheduler/reconcile_util.go v1.7.2:364-378; reconciler/filters.go
+/// v2.0.5:268-292, "Terminal node allocations ..."): lost, stopped and
+/// placed again ("1 create, 1 destroy"), unless the group of the version
+/// it runs does not replace (1.10+ `replace = false`), then
+/// `disconnecting`: marked `unknown`, kept by the planned group's window
+/// ("1 ignore"). Before 1.7.2 (v1.7.1: `TerminalStatus()` → lost) always
+/// lost. From 1.11.0 the `disconnecting` one is counted in the JSON's
+/// `DesiredTGUpdates` as `Disconnect` (reconcile_cluster.go
+/// v1.11.0:1655, v2.0.5:1646), a field 1.10.5 does not have.
+#[test]
+fn a_running_allocation_on_a_down_node_is_lost_unless_not_replaced() {
+    let on_n2 = |job: &Value| {
+        let mut a = running(1, 0, job);
+        a["NodeID"] = json!(NODE2);
+        vec![a]
+    };
+    for (release, keep, group, disconnect) in [
+        ("1.5.6", false, "1 create, 1 destroy", None),
+        ("1.10.5", false, "1 create, 1 destroy", None),
+        ("1.10.5", true, "1 ignore", None),
+        ("2.0.5", false, "1 create, 1 destroy", Some(0)),
+        ("2.0.5", true, "1 ignore", Some(1)),
+    ] {
+        let tag = format!("gen-run-down-{release}-{keep}");
+        let d = import_with(&tag, release, keep, "down", on_n2);
+        assert_plan(&d, "web.nomad", 0, group);
+        let o = run_in(
+            &d.0,
+            &["plan", "--world", "import", "--format", "json", "web.nomad"],
+        );
+        let v: Value = serde_json::from_str(&o.stdout)
+            .unwrap_or_else(|e| panic!("{release}: {e}: {}{}", o.stdout, o.stderr));
+        let u = &v["Annotations"]["DesiredTGUpdates"]["g"];
+        match disconnect {
+            None => assert!(u.get("Disconnect").is_none(), "{release} {keep}: {u}"),
+            Some(n) => {
+                assert_eq!(u["Disconnect"], n, "{release} {keep}: {u}");
+                assert_eq!(u["RescheduleNow"], 0, "{release} {keep}: {u}");
+            }
+        }
+    }
+}
+
 /// What is not read stays "cannot tell", in one line and the exit code:
 /// from 1.11.2 an `unknown` allocation on a ready node (reconnecting),
 /// and an allocation saved without `AllocStates` (which a plan up to
