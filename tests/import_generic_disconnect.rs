@@ -27,7 +27,7 @@
 use crate::common;
 
 use common::batch::{alloc, NODE_ID};
-use common::plan_out::placed_tail;
+use common::plan_out::{placed_tail, tg_update_fields};
 use common::service::{file, job_at, running};
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
@@ -342,20 +342,13 @@ fn a_running_allocation_on_a_down_node_is_lost_unless_not_replaced() {
         let tag = format!("gen-run-down-{release}-{keep}");
         let d = import_with(&tag, release, keep, "down", on_n2);
         assert_plan(&d, "web.nomad", 0, group);
-        let o = run_in(
-            &d.0,
-            &["plan", "--world", "import", "--format", "json", "web.nomad"],
-        );
-        let v: Value = serde_json::from_str(&o.stdout)
-            .unwrap_or_else(|e| panic!("{release}: {e}: {}{}", o.stdout, o.stderr));
-        let u = &v["Annotations"]["DesiredTGUpdates"]["g"];
-        match disconnect {
-            None => assert!(u.get("Disconnect").is_none(), "{release} {keep}: {u}"),
-            Some(n) => {
-                assert_eq!(u["Disconnect"], n, "{release} {keep}: {u}");
-                assert_eq!(u["RescheduleNow"], 0, "{release} {keep}: {u}");
-            }
-        }
+        let u = tg_update_fields(&d.0, "import", "web.nomad", "g");
+        let (marked, now) = match disconnect {
+            None => (Value::Null, Value::Null),
+            Some(n) => (json!(n), json!(0)),
+        };
+        assert_eq!(u["Disconnect"], marked, "{release} {keep}: {u}");
+        assert_eq!(u["RescheduleNow"], now, "{release} {keep}: {u}");
     }
 }
 

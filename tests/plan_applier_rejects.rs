@@ -231,7 +231,9 @@ fn rehearse_run_step_says_the_evaluations_end_cannot_be_told() {
         "{step}"
     );
     assert!(
-        step.contains("✗ not as expected: expected the command exits 0, but the command exited 255"),
+        step.contains(
+            "✗ not as expected: expected the command exits 0, but the command exited 255"
+        ),
         "{step}"
     );
     // `placed = false` does not hold either: the failure is not known.

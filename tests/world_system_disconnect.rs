@@ -24,7 +24,7 @@
 
 use crate::common;
 
-use common::plan_out::placed_tail;
+use common::plan_out::{placed_tail, tg_update_fields};
 use common::{run_in, TempDir};
 
 const MCD: &str = "    max_client_disconnect = \"1h\"\n";
@@ -342,14 +342,13 @@ fn the_1_11_counts_are_in_the_json_from_1_11_0() {
     for (release, disconnect) in [("1.10.5", None), ("1.11.1", Some(0)), ("2.0.5", Some(1))] {
         let d = world(&format!("wsd-json-{release}"), release, "");
         d.put("new.nomad", &job("", "redis"));
-        let o = run_in(
-            &d.0,
-            &["plan", "--world", "rules", "--format", "json", "new.nomad"],
-        );
-        let v: serde_json::Value = serde_json::from_str(&o.stdout)
-            .unwrap_or_else(|e| panic!("{release}: {e}: {}{}", o.stdout, o.stderr));
-        let u = &v["Annotations"]["DesiredTGUpdates"]["g"];
-        let fields = ["Disconnect", "Reconnect", "RescheduleNow", "RescheduleLater"];
+        let u = tg_update_fields(&d.0, "rules", "new.nomad", "g");
+        let fields = [
+            "Disconnect",
+            "Reconnect",
+            "RescheduleNow",
+            "RescheduleLater",
+        ];
         match disconnect {
             None => {
                 for f in fields {

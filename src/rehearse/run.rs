@@ -243,21 +243,15 @@ impl<'a> Session<'a> {
                             let applier = crate::planner::applier_warning(&job, &result);
                             out.push_str(&applier.unwrap_or_default());
                         }
-                        let code = render::plan::plan_exit_code(Some(&diff), &result, version);
-                        let fails = !admission.is_admitted();
-                        // How `nomad job run` of it ends cannot be told
-                        // (the applier's warning says why): 255, as `plan`.
-                        let untold = result.run_end_untold();
-                        (
-                            if fails {
-                                crate::diag::exit::FINDINGS
-                            } else if untold {
-                                crate::diag::exit::NOMAD_ERROR
-                            } else {
-                                code
-                            },
-                            out,
-                        )
+                        let code = if !admission.is_admitted() {
+                            crate::diag::exit::FINDINGS
+                        } else if result.run_end_untold() {
+                            // How `nomad job run` of it ends cannot be told: 255, as `plan`.
+                            crate::diag::exit::NOMAD_ERROR
+                        } else {
+                            render::plan::plan_exit_code(Some(&diff), &result, version)
+                        };
+                        (code, out)
                     }
                 };
                 result.warnings.clear();

@@ -305,8 +305,11 @@ fn generic(
         });
         // Counted before the reconciler takes them (a group it stops
         // whole never sorts them: `tg == nil || tg.Count == 0`).
-        let reconciled = tg.filter(|g| !job.stop && !(g.count <= 0 && at.nomad.at_least(1, 11, 0)));
-        let marked = reconciled.map_or(0, |_| disconnecting(engine, history, tg, &existing));
+        let stops_whole = |g: &TaskGroup| job.stop || (g.count <= 0 && at.nomad.at_least(1, 11, 0));
+        let marked = match tg.filter(|g| !stops_whole(g)) {
+            Some(_) => disconnecting(engine, history, tg, &existing),
+            None => 0,
+        };
         let mut judge = Judging {
             engine: &mut *engine,
             history,
@@ -345,7 +348,11 @@ fn generic(
         // window is not among them).
         let du = DesiredUpdates {
             disconnect: marked,
-            reschedule_now: if marked > 0 { gp.rescheduled.len() as u64 } else { 0 },
+            reschedule_now: if marked > 0 {
+                gp.rescheduled.len() as u64
+            } else {
+                0
+            },
             ..du
         };
         done.push(Reconciled { name, gp, ask, du });

@@ -103,8 +103,12 @@ impl DesiredUpdates {
     /// The JSON fields 1.11.0 added (`Disconnect`, `Reconnect`,
     /// `RescheduleNow`, `RescheduleLater`: no json tags and no omitempty,
     /// so the API prints them, 0 included, from 1.11.0 and never before).
-    pub const API_1_11: [&'static str; 4] =
-        ["Disconnect", "Reconnect", "RescheduleNow", "RescheduleLater"];
+    pub const API_1_11: [&'static str; 4] = [
+        "Disconnect",
+        "Reconnect",
+        "RescheduleNow",
+        "RescheduleLater",
+    ];
 
     /// As Nomad's API at `version` prints it (`DesiredTGUpdates` of a
     /// plan's `Annotations`): the 1.11 fields only from 1.11.0.

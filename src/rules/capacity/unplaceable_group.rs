@@ -302,7 +302,11 @@ fn rejected_by_applier(
         // fails; nor is the share of other draws said as "it fails".
         if plan.run_end_untold() {
             let f = with_draw_help(f.as_cannot_tell(), name, &plan.drawn);
-            let help = format!("{}; {}", helps.join("; "), f.help.clone().unwrap_or_default());
+            let help = format!(
+                "{}; {}",
+                helps.join("; "),
+                f.help.clone().unwrap_or_default()
+            );
             out.push(f.help(help));
             continue;
         }

@@ -64,7 +64,9 @@ impl Rule for PreemptionVictim {
         // Another history (a written world's placements, a change set's
         // earlier files) may hold a victim this one evicted or never placed
         // (victim_history.rs).
-        let tally = if !first.is_empty() || super::victim_history::possible_in_some_history(ctx, sim, job) {
+        let tally = if !first.is_empty()
+            || super::victim_history::possible_in_some_history(ctx, sim, job)
+        {
             match sample_victims(ctx.world, ctx.replays(), sim.seed, ctx.earlier, job) {
                 Ok(t) => t,
                 // The check cannot vouch for this file: fail it the way a
