@@ -27,7 +27,7 @@
 use crate::common;
 
 use common::batch::{alloc, NODE_ID};
-use common::plan_out::placed_tail;
+use common::plan_out::{placed_tail, tg_update_fields};
 use common::service::{file, job_at, running};
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
@@ -310,6 +310,45 @@ fn on_a_down_node_it_is_lost_unless_not_replaced() {
         let tag = format!("gen-down-{release}-{keep}");
         let d = import_with(&tag, release, keep, "down", |job| vec![unknown(job)]);
         assert_plan(&d, "web.nomad", 0, group);
+    }
+}
+
+/// An import's RUNNING allocation (not `unknown` yet: the node's own
+/// evaluation has not run) on a down node (stop 59 Left 3). Nomad's
+/// `filterByTainted` for a node whose status is terminal
+/// (scheduler/reconcile_util.go v1.7.2:364-378; reconciler/filters.go
+/// v2.0.5:268-292, "Terminal node allocations ..."): lost, stopped and
+/// placed again ("1 create, 1 destroy"), unless the group of the version
+/// it runs does not replace (1.10+ `replace = false`), then
+/// `disconnecting`: marked `unknown`, kept by the planned group's window
+/// ("1 ignore"). Before 1.7.2 (v1.7.1: `TerminalStatus()` → lost) always
+/// lost. From 1.11.0 the `disconnecting` one is counted in the JSON's
+/// `DesiredTGUpdates` as `Disconnect` (reconcile_cluster.go
+/// v1.11.0:1655, v2.0.5:1646), a field 1.10.5 does not have.
+#[test]
+fn a_running_allocation_on_a_down_node_is_lost_unless_not_replaced() {
+    let on_n2 = |job: &Value| {
+        let mut a = running(1, 0, job);
+        a["NodeID"] = json!(NODE2);
+        vec![a]
+    };
+    for (release, keep, group, disconnect) in [
+        ("1.5.6", false, "1 create, 1 destroy", None),
+        ("1.10.5", false, "1 create, 1 destroy", None),
+        ("1.10.5", true, "1 ignore", None),
+        ("2.0.5", false, "1 create, 1 destroy", Some(0)),
+        ("2.0.5", true, "1 ignore", Some(1)),
+    ] {
+        let tag = format!("gen-run-down-{release}-{keep}");
+        let d = import_with(&tag, release, keep, "down", on_n2);
+        assert_plan(&d, "web.nomad", 0, group);
+        let u = tg_update_fields(&d.0, "import", "web.nomad", "g");
+        let (marked, now) = match disconnect {
+            None => (Value::Null, Value::Null),
+            Some(n) => (json!(n), json!(0)),
+        };
+        assert_eq!(u["Disconnect"], marked, "{release} {keep}: {u}");
+        assert_eq!(u["RescheduleNow"], now, "{release} {keep}: {u}");
     }
 }
 

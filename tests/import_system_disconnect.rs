@@ -30,7 +30,7 @@
 use crate::common;
 
 use common::batch::{job_json_in, NODE_ID};
-use common::plan_out::placed_tail;
+use common::plan_out::{placed_tail, tg_update_fields};
 use common::{run_in, Out, TempDir};
 use serde_json::{json, Value};
 
@@ -362,6 +362,16 @@ fn a_reconnecting_allocation_is_updated_in_place() {
         );
         let group = by(release, "2 ignore", "2 create, 1 ignore, 1 in-place update");
         assert_plan(&d, "web.nomad", 0, group);
+        // 1.11's `Reconnect` count in the JSON (nomad/structs/structs.go
+        // v1.11.0; absent at v1.10.5), besides the in-place update
+        // (scheduler/util.go v2.0.5:741): absent at 1.5.6.
+        let u = tg_update_fields(&d.0, "import", "web.nomad", "g");
+        let reconnect = if modern(release) {
+            json!(1)
+        } else {
+            Value::Null
+        };
+        assert_eq!(u["Reconnect"], reconnect, "{release}: {u}");
         let done = json!({"AllocStates": states(true)});
         let allocs = [
             alloc(1, NODE_ID, &job, done),

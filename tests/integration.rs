@@ -49,6 +49,7 @@ mod check_staged;
 mod check_system_silent;
 mod check_var_committed;
 mod check_var_file_kinds;
+mod check_victim_history;
 mod check_world_change;
 mod ci_workflow_filter;
 mod cli_pipe;

@@ -49,6 +49,7 @@ fn view<'a>(
         outcome: o,
         version: ver,
         verbose: false,
+        job_type: nomad_preflight::jobspec::JobType::Service,
         deployment_id: dep,
         timestamp: None,
     }

@@ -24,7 +24,7 @@
 
 use crate::common;
 
-use common::plan_out::placed_tail;
+use common::plan_out::{placed_tail, tg_update_fields};
 use common::{run_in, TempDir};
 
 const MCD: &str = "    max_client_disconnect = \"1h\"\n";
@@ -324,5 +324,44 @@ fn window_of(release: &str) -> &'static str {
         MCD
     } else {
         LOST_AFTER
+    }
+}
+
+/// 1.11's `DesiredUpdates` fields in the plan's JSON (stop 59 Left 3):
+/// `Disconnect`, `Reconnect`, `RescheduleNow`, `RescheduleLater` first
+/// exist in nomad/structs/structs.go v1.11.0 (not at v1.10.5), with no
+/// json tag or omitempty, so Nomad's API prints all four, 0 included, from
+/// 1.11.0 and none before. From 1.11.2 the running allocation on the
+/// disconnected client is `Disconnecting` (reconcile_node.go
+/// v2.0.5:237-249), counted as `Disconnect` (scheduler/util.go
+/// v2.0.5:740); 1.11.1's plan has no disconnected-client support, so it
+/// is ignored and `Disconnect` is 0. The plan's text prints none of them
+/// (scheduler/annotate.go).
+#[test]
+fn the_1_11_counts_are_in_the_json_from_1_11_0() {
+    for (release, disconnect) in [("1.10.5", None), ("1.11.1", Some(0)), ("2.0.5", Some(1))] {
+        let d = world(&format!("wsd-json-{release}"), release, "");
+        d.put("new.nomad", &job("", "redis"));
+        let u = tg_update_fields(&d.0, "rules", "new.nomad", "g");
+        let fields = [
+            "Disconnect",
+            "Reconnect",
+            "RescheduleNow",
+            "RescheduleLater",
+        ];
+        match disconnect {
+            None => {
+                for f in fields {
+                    assert!(u.get(f).is_none(), "{release}: {f} in {u}");
+                }
+            }
+            Some(n) => {
+                assert_eq!(u["Disconnect"], n, "{release}: {u}");
+                for f in &fields[1..] {
+                    assert_eq!(u[*f], 0, "{release}: {f} in {u}");
+                }
+            }
+        }
+        assert!(u.get("Ignore").is_some(), "{release}: {u}");
     }
 }

@@ -243,16 +243,15 @@ impl<'a> Session<'a> {
                             let applier = crate::planner::applier_warning(&job, &result);
                             out.push_str(&applier.unwrap_or_default());
                         }
-                        let code = render::plan::plan_exit_code(Some(&diff), &result, version);
-                        let fails = !admission.is_admitted();
-                        (
-                            if fails {
-                                crate::diag::exit::FINDINGS
-                            } else {
-                                code
-                            },
-                            out,
-                        )
+                        let code = if !admission.is_admitted() {
+                            crate::diag::exit::FINDINGS
+                        } else if result.run_end_untold() {
+                            // How `nomad job run` of it ends cannot be told: 255, as `plan`.
+                            crate::diag::exit::NOMAD_ERROR
+                        } else {
+                            render::plan::plan_exit_code(Some(&diff), &result, version)
+                        };
+                        (code, out)
                     }
                 };
                 result.warnings.clear();
@@ -312,6 +311,7 @@ impl<'a> Session<'a> {
                             outcome: &outcome,
                             version,
                             verbose: false,
+                            job_type: job.job_type,
                             deployment_id: outcome.deployment_id.as_deref(),
                             timestamp: None,
                         };

@@ -62,7 +62,11 @@ pub fn plan_json(view: &PlanView) -> Value {
         .unwrap_or(Value::String("0001-01-01T00:00:00Z".into()));
     json!({
         "Annotations": {
-            "DesiredTGUpdates": r.desired_tg_updates,
+            "DesiredTGUpdates": r
+                .desired_tg_updates
+                .iter()
+                .map(|(g, u)| (g.clone(), u.api_json(view.version)))
+                .collect::<serde_json::Map<String, Value>>(),
             "PreemptedAllocs": if preempted.is_empty() { Value::Null } else { Value::Array(preempted) },
         },
         "FailedTGAllocs": if failed.is_empty() { Value::Null } else { Value::Object(failed) },

@@ -16,6 +16,10 @@ pub struct RunView<'a> {
     pub version: NomadVersion,
     /// `-verbose`: full IDs instead of 8-character prefixes.
     pub verbose: bool,
+    /// The job's type: how many plans the worker submits before it fails
+    /// the evaluation, and whether it leaves a blocked one, are per type
+    /// (said where the run's end cannot be told).
+    pub job_type: crate::jobspec::JobType,
     /// The deployment the evaluation belongs to (service jobs with an update block).
     pub deployment_id: Option<&'a str>,
     /// Simulated clock reading printed before each line by monitors that
@@ -103,6 +107,19 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
             go_quote(limit(dep, v))
         )));
     }
+    // The applier rejected the plan at every attempt: in the model the
+    // worker fails the evaluation ("maximum attempts reached",
+    // scheduler/util.go `retryMax`), but whether Nomad's does depends on
+    // what the model does not hold (plans of other evaluations committed
+    // between the retries): the status is not printed as Nomad's, the
+    // line says so, as `plan` does (rv17 4; stop 59 Left 3).
+    if let Some(line) = o.plan.retries_untold(view.job_type) {
+        out.push_str(&format!(
+            "nomad-preflight: {}\n",
+            crate::escape::one_line(&line)
+        ));
+        return (colorize(&out, color), monitor_code(view));
+    }
     let mut placements: Vec<_> = o.plan.placements.iter().collect();
     placements.sort_by(|a, b| a.alloc.id.cmp(&b.alloc.id));
     for p in placements {
@@ -114,14 +131,9 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
             go_quote(&p.alloc.task_group)
         )));
     }
-    // An evaluation whose plan the applier rejected at every attempt
-    // fails ("maximum attempts reached", scheduler/util.go `retryMax`);
-    // the monitor prints its status as it does any other.
-    let status = if o.plan.attempts_exhausted.is_some() {
-        "failed"
-    } else {
-        "complete"
-    };
+    // An evaluation whose plan the applier rejected at every attempt was
+    // said above (its end cannot be told); any other completes.
+    let status = "complete";
     out.push_str(&output(format!(
         "Evaluation status changed: \"pending\" -> {}",
         go_quote(status)
@@ -161,22 +173,18 @@ pub fn render_run(view: &RunView, color: bool) -> (String, i32) {
 }
 
 /// The monitor's exit code (command/monitor.go v0.9.3:273-329,
-/// v2.0.5:242-322): 2 when placements failed; else 0, even for a failed
-/// evaluation, unless it then follows a deployment (1.2+ with one), which
-/// an evaluation whose plan the applier rejected never lets succeed
-/// (nothing of it was placed): `status != successful` returns 1.
+/// v2.0.5:242-322): 2 when placements failed; else 0. A run whose end
+/// cannot be told (the scheduler's error, the applier's rejection at every
+/// attempt, [`crate::scheduler::PlanResult::retries_untold`]) exits 255,
+/// as `plan` does for it: neither Nomad's 0 for a failed evaluation nor
+/// the 1 a deployment it never lets succeed would give.
 pub fn monitor_code(view: &RunView) -> i32 {
-    if view.outcome.plan.error.is_some() {
+    let plan = &view.outcome.plan;
+    if plan.error.is_some() || plan.run_end_untold() {
         return crate::diag::exit::NOMAD_ERROR;
     }
-    if !view.outcome.plan.failed_tg_allocs.is_empty() {
+    if !plan.failed_tg_allocs.is_empty() {
         return 2;
     }
-    let rejected = view.outcome.plan.attempts_exhausted.is_some();
-    let follows = view.deployment_id.is_some() && view.version.at_least(1, 2, 0);
-    if rejected && follows {
-        1
-    } else {
-        0
-    }
+    0
 }

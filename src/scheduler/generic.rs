@@ -303,6 +303,13 @@ fn generic(
             alloc_name: String::new(),
             penalty: Vec::new(),
         });
+        // Counted before the reconciler takes them (a group it stops
+        // whole never sorts them: `tg == nil || tg.Count == 0`).
+        let stops_whole = |g: &TaskGroup| job.stop || (g.count <= 0 && at.nomad.at_least(1, 11, 0));
+        let marked = match tg.filter(|g| !stops_whole(g)) {
+            Some(_) => disconnecting(engine, history, tg, &existing),
+            None => 0,
+        };
         let mut judge = Judging {
             engine: &mut *engine,
             history,
@@ -334,6 +341,19 @@ fn generic(
             place: if tg.is_some() { gp.place_count } else { 0 },
             canary: gp.canary,
             ..DesiredUpdates::default()
+        };
+        // With any disconnecting, `RescheduleNow` is set too: the group's
+        // failed allocations rescheduled now (reconcile_cluster.go
+        // v2.0.5:1647; a disconnecting one kept by `replace = false` or its
+        // window is not among them).
+        let du = DesiredUpdates {
+            disconnect: marked,
+            reschedule_now: if marked > 0 {
+                gp.rescheduled.len() as u64
+            } else {
+                0
+            },
+            ..du
         };
         done.push(Reconciled { name, gp, ask, du });
     }
@@ -483,25 +503,12 @@ fn taint(
     planned: Option<&TaskGroup>,
     a: &Allocation,
 ) -> Taint {
-    use crate::cluster::NodeStatus;
-    use crate::structs::disconnected_node::{
-        in_plan, on_disconnected, on_down, InPlan, OnDisconnected,
-    };
+    use crate::structs::disconnected_node::{in_plan, InPlan, OnDisconnected};
     if a.migrate {
         return Taint::Migrate;
     }
-    let node = engine
-        .node_position(&a.node_id)
-        .and_then(|p| engine.node(p));
     let version = engine.world.nomad_version;
-    let read = match node.map(|n| n.status) {
-        None => Some(OnDisconnected::Lost),
-        // An import's `unknown` one was read before (`reconcile_disconnect`).
-        Some(NodeStatus::Down) => Some(on_down(own, a.client_status, false, version)),
-        Some(NodeStatus::Disconnected) => on_disconnected(own, a.client_status, version),
-        _ => None,
-    };
-    match read {
+    match node_read(engine, own, a) {
         Some(OnDisconnected::Lost) => Taint::Lost,
         // Marked `unknown` on its node (never printed), and kept or its
         // slot left vacant as the planned group says, on a down node as
@@ -514,6 +521,60 @@ fn taint(
         },
         _ => Taint::Untainted,
     }
+}
+
+/// How the reconciler sorts `a` by its node (`filterByTainted`,
+/// `classifyAllocs`), by `own`, the group of the version it runs: lost on
+/// a node that is gone; on a down or disconnected one as the shared rule
+/// says ([`on_down`](crate::structs::disconnected_node::on_down),
+/// [`on_disconnected`](crate::structs::disconnected_node::on_disconnected));
+/// `None` on a ready one.
+fn node_read(
+    engine: &Engine<'_>,
+    own: Option<&TaskGroup>,
+    a: &Allocation,
+) -> Option<crate::structs::disconnected_node::OnDisconnected> {
+    use crate::cluster::NodeStatus;
+    use crate::structs::disconnected_node::{on_disconnected, on_down, OnDisconnected};
+    let node = engine
+        .node_position(&a.node_id)
+        .and_then(|p| engine.node(p));
+    let version = engine.world.nomad_version;
+    match node.map(|n| n.status) {
+        None => Some(OnDisconnected::Lost),
+        // An import's `unknown` one was read before (`reconcile_disconnect`).
+        Some(NodeStatus::Down) => Some(on_down(own, a.client_status, false, version)),
+        Some(NodeStatus::Disconnected) => on_disconnected(own, a.client_status, version),
+        _ => None,
+    }
+}
+
+/// 1.11's `Disconnect` count of a group the reconciler reconciles (not
+/// one it stops whole): its running allocations sorted `disconnecting`,
+/// each marked `unknown` (`computeDisconnecting`, reconcile_cluster.go
+/// v1.11.0:1655, v2.0.5:1646), whatever the planned group then does with
+/// them.
+fn disconnecting(
+    engine: &Engine<'_>,
+    history: &JobHistory,
+    planned: Option<&TaskGroup>,
+    existing: &[&Allocation],
+) -> u64 {
+    use crate::structs::disconnected_node::OnDisconnected;
+    existing
+        .iter()
+        .filter(|a| {
+            !a.migrate
+                && a.client_status == crate::cluster::ClientStatus::Running
+                && super::reconcile_disconnect::read(a).is_none()
+        })
+        .filter(|a| {
+            let own = old_spec(history, engine.state, a)
+                .map(|(_, g)| g)
+                .or(planned);
+            node_read(engine, own, a) == Some(OnDisconnected::Disconnecting)
+        })
+        .count() as u64
 }
 
 /// Dynamic port numbers survive an in-place update.

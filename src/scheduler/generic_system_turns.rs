@@ -98,7 +98,12 @@ pub(super) fn run<'a>(
             match bucket {
                 Bucket::Place => news.push(turn(None, false)),
                 Bucket::Update(a, terminal) => updates.push(turn(Some(a), terminal)),
-                Bucket::Reconnect(a) => reconnecting.push(turn(Some(a), false)),
+                Bucket::Reconnect(a) => {
+                    // `Reconnecting`: 1.11's `Reconnect` count (util.go
+                    // v2.0.5:741), besides its update below.
+                    p.du.reconnect += 1;
+                    reconnecting.push(turn(Some(a), false));
+                }
             }
         }
     }

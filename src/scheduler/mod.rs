@@ -78,9 +78,50 @@ pub struct DesiredUpdates {
     pub destructive_update: u64,
     pub canary: u64,
     pub preemptions: u64,
+    /// 1.11's counts (nomad/structs/structs.go v1.11.0 `DesiredUpdates`,
+    /// absent at v1.10.5; the same four at v2.0.5:10766-10769), which the
+    /// plan's text never prints (scheduler/annotate.go) and its JSON holds
+    /// from 1.11.0 only ([`DesiredUpdates::API_1_11`]). `Disconnect`: a
+    /// system job's running allocation on a disconnected node, marked
+    /// `unknown` (reconcile_node.go v2.0.5:237-249 `Disconnecting`,
+    /// counted by scheduler/util.go v2.0.5:740).
+    pub disconnect: u64,
+    /// A system job's allocation whose client came back, updated with the
+    /// others (reconcile_node.go v2.0.5:209-222 `Reconnecting`, util.go
+    /// v2.0.5:741; scheduler_system.go v2.0.5:285-289).
+    pub reconnect: u64,
+    /// The generic reconciler's `rescheduleNow` and `rescheduleLater`,
+    /// set only where it computes disconnecting allocations or delays a
+    /// reschedule (reconcile_cluster.go v2.0.5:1442, 1646-1648): not
+    /// counted by the model yet (a service job's disconnecting allocation
+    /// is a "cannot tell" of the world, `world::alloc-state`).
+    pub reschedule_now: u64,
+    pub reschedule_later: u64,
 }
 
 impl DesiredUpdates {
+    /// The JSON fields 1.11.0 added (`Disconnect`, `Reconnect`,
+    /// `RescheduleNow`, `RescheduleLater`: no json tags and no omitempty,
+    /// so the API prints them, 0 included, from 1.11.0 and never before).
+    pub const API_1_11: [&'static str; 4] = [
+        "Disconnect",
+        "Reconnect",
+        "RescheduleNow",
+        "RescheduleLater",
+    ];
+
+    /// As Nomad's API at `version` prints it (`DesiredTGUpdates` of a
+    /// plan's `Annotations`): the 1.11 fields only from 1.11.0.
+    pub fn api_json(&self, version: crate::version::NomadVersion) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let (false, Some(o)) = (version.at_least(1, 11, 0), v.as_object_mut()) {
+            for k in Self::API_1_11 {
+                o.remove(k);
+            }
+        }
+        v
+    }
+
     /// `nomad job plan` exits 1 when any of these is non-zero: their sum as
     /// `uint64`, which wraps (command/job_plan.go getExitCode; a system
     /// group's wrapped `Place` plus one destructive update sums to 0).
@@ -344,31 +385,54 @@ impl PlanResult {
     /// retries, deployment updates, and the blocked evaluation's later run.
     /// So do the runs the model cuts at its own budget
     /// ([`applier::PLAN_BUDGET`]) and those it does not replay.
+    ///
+    /// A run's own result (`Simulation::run`) is read the same way: its
+    /// evaluation keeps the last plan's rejections only where its retries
+    /// ran out ([`PlanResult::attempts_exhausted`]), after
+    /// [`PlanResult::plans_submitted`] plans; its end cannot be told either.
     pub fn retries_untold(&self, job_type: crate::jobspec::JobType) -> Option<String> {
-        if self.rejected.is_empty() {
+        if !self.run_end_untold() {
             return None;
         }
         let attempts = applier::max_attempts(job_type);
-        let found = match self.retried.as_ref() {
-            Some(Retried {
-                end: RetryEnd::Blocked(_) | RetryEnd::Placed,
-                ..
-            }) => return None,
-            Some(r) if r.plans >= applier::PLAN_BUDGET => format!(
+        // A dry run's replayed retries, or a run's own submissions.
+        let plans = match &self.retried {
+            Some(r) => Some(r.plans),
+            None => (self.plans_submitted > 0).then_some(self.plans_submitted),
+        };
+        let found = match plans {
+            Some(plans) if plans >= applier::PLAN_BUDGET => format!(
                 "the model's retries kept committing part of it and were cut at its own budget of {} plans, still rejected",
                 applier::PLAN_BUDGET
             ),
-            Some(r) => {
+            Some(plans) => {
                 let blocked = if applier::blocks(job_type) {
                     " and leaves a blocked evaluation"
                 } else {
                     ""
                 };
-                format!("in the model the retries end after {} plans, the last {attempts} rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached ({attempts})\"){blocked}", r.plans)
+                format!("in the model the retries end after {plans} plans, the last {attempts} rejected in a row without progress, where Nomad's worker fails the evaluation (\"maximum attempts reached ({attempts})\"){blocked}")
             }
             None => format!("the model does not replay the worker's retries of it (Nomad's worker gives up after {attempts} plans in a row without progress)"),
         };
         Some(format!("cannot tell how `nomad job run` of this plan ends: {found}, but whether Nomad's run ends so depends on what nomad-preflight does not model (plans of other evaluations committed between the retries, the blocked evaluation's later run)"))
+    }
+
+    /// Whether how `nomad job run` of this plan ends cannot be told
+    /// ([`PlanResult::retries_untold`] says why, in words): the applier
+    /// rejects part of it and the retries end neither placed nor with a
+    /// blocked evaluation the model stands by. The one test `plan`, NP207,
+    /// and rehearse's plan and run steps share (its answer does not depend
+    /// on the job's type, only the words do).
+    pub fn run_end_untold(&self) -> bool {
+        !self.rejected.is_empty()
+            && !matches!(
+                self.retried,
+                Some(Retried {
+                    end: RetryEnd::Blocked(_) | RetryEnd::Placed,
+                    ..
+                })
+            )
     }
 
     /// For a plan whose first submission the applier rejects in part and

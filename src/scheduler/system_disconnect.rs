@@ -67,7 +67,10 @@ impl Read {
         match self {
             Read::Ignore => du.ignore += 1,
             Read::Lost => engine.stop(a),
-            Read::Quiet | Read::Update => {}
+            // `Disconnecting`: 1.11's `Disconnect` count (util.go
+            // v2.0.5:740), in no field the plan's text prints.
+            Read::Quiet => du.disconnect += 1,
+            Read::Update => {}
         }
     }
 }

@@ -33,6 +33,17 @@ pub fn tg_updates(o: &Out, group: &str) -> Vec<(String, u64)> {
     got
 }
 
+/// `group`'s whole `DesiredTGUpdates` object (its zero counts, and which
+/// fields the release has) in the `--format json` plan of `file` against
+/// the world folder `world`, run in `dir`; panics with the output when it
+/// is not JSON.
+pub fn tg_update_fields(dir: &std::path::Path, world: &str, file: &str, group: &str) -> Value {
+    let o = super::run_in(dir, &["plan", "--world", world, "--format", "json", file]);
+    let v: Value =
+        serde_json::from_str(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", o.stdout, o.stderr));
+    v["Annotations"]["DesiredTGUpdates"][group].clone()
+}
+
 /// `want` in [`tg_updates`]' form.
 pub fn pairs(want: &[(&str, u64)]) -> Vec<(String, u64)> {
     want.iter().map(|(k, n)| (k.to_string(), *n)).collect()

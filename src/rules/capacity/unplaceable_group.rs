@@ -31,6 +31,14 @@ crate::declare_rule! {
     /// was filtered on every node by checks of the node alone), the
     /// samples' outcome is known and they are not replayed.
     ///
+    /// A plan Nomad's plan applier rejects in part (the preemptor's blind
+    /// spot, a node that is not ready) is reported too. Where the model's
+    /// retries of it end neither placed nor blocked (the worker's limit,
+    /// "maximum attempts reached", or the model's own budget), how
+    /// `nomad job run` ends depends on plans of other evaluations the
+    /// model does not hold: that finding cannot tell, as `plan` exits 255
+    /// for it.
+    ///
     /// ## Why is this bad?
     /// `nomad job run` would create a blocked evaluation: the new version
     /// does not run until capacity frees up.
@@ -51,6 +59,9 @@ crate::declare_rule! {
         severity: Error,
         summary: "A group that cannot be placed on the current cluster",
         needs: Simulation,
+        answer: crate::rules::Answer::CannotTellWhen(
+            "when Nomad's plan applier rejects part of the plan and how the worker's retries of it end depends on what nomad-preflight does not model"
+        ),
     }
 }
 
@@ -285,6 +296,20 @@ fn rejected_by_applier(
             helps = plan.rejected.iter().map(|r| r.help()).collect();
         }
         helps.dedup();
+        // How `nomad job run` of it ends cannot be told (the line says
+        // why, `PlanResult::retries_untold`): `plan` exits 255 for it, so
+        // this is a "cannot tell", not an error that claims Nomad's run
+        // fails; nor is the share of other draws said as "it fails".
+        if plan.run_end_untold() {
+            let f = with_draw_help(f.as_cannot_tell(), name, &plan.drawn);
+            let help = format!(
+                "{}; {}",
+                helps.join("; "),
+                f.help.clone().unwrap_or_default()
+            );
+            out.push(f.help(help));
+            continue;
+        }
         match draws {
             Some(tally) => out.push(drawn(
                 f,

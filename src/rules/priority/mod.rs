@@ -5,6 +5,7 @@ pub mod preemption_gap;
 pub mod preemption_victim;
 pub mod priority_out_of_range;
 pub mod priority_outside_band;
+mod victim_history;
 
 use crate::jobspec::Job;
 use crate::scheduler::preempt::{outranks, preemption_on};

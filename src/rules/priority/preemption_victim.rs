@@ -1,4 +1,4 @@
-use super::{preemption_possible, sample_victims, victims, Victim, SAMPLES};
+use super::{sample_victims, victims, Victim, SAMPLES};
 use crate::diag::Severity;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -61,7 +61,12 @@ impl Rule for PreemptionVictim {
         let first = victims(plan);
         // Which allocations are preempted depends on the node shuffle: sample
         // when this shuffle preempts or another could.
-        let tally = if !first.is_empty() || preemption_possible(ctx.world, sim, job) {
+        // Another history (a written world's placements, a change set's
+        // earlier files) may hold a victim this one evicted or never placed
+        // (victim_history.rs).
+        let tally = if !first.is_empty()
+            || super::victim_history::possible_in_some_history(ctx, sim, job)
+        {
             match sample_victims(ctx.world, ctx.replays(), sim.seed, ctx.earlier, job) {
                 Ok(t) => t,
                 // The check cannot vouch for this file: fail it the way a
