@@ -359,6 +359,7 @@ mod refusal_text_escapes;
 mod regexp_size_unknown;
 mod rehearse_cli;
 mod rehearse_demo;
+mod rehearse_import_changed;
 mod rehearse_run_warnings;
 mod rehearse_status_untold;
 mod replay_history_wording;

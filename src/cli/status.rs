@@ -209,7 +209,7 @@ pub fn status_notes(
                 return (notes, false);
             };
             let now = status::status_now(world, state).secs();
-            let untold = status::job_untold(world, r, now, zone);
+            let untold = status::job_untold(world, state, r, now, zone);
             for u in &untold {
                 // The deployment is the import's to hold; a launch may be
                 // untellable for a hand-written world too.
