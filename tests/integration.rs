@@ -176,6 +176,7 @@ mod import_summary_escapes;
 mod import_system_deployment;
 mod import_system_disconnect;
 mod import_terminal_before_1_6;
+mod import_token_scoped_records;
 mod import_typed_lists;
 mod import_unlisted_namespace;
 mod import_wildcard_list;
