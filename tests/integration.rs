@@ -392,6 +392,7 @@ mod status_import;
 mod status_import_facts;
 mod status_job_prefix;
 mod status_job_status;
+mod status_json;
 mod status_periodic;
 mod status_periodic_import;
 mod status_quota_layout;
