@@ -168,13 +168,7 @@ pub fn job_detail(
             Err(line) => line,
         };
         let _ = write!(out, "\n\nSummary\n{summary}");
-        if let Some(b) = state
-            .blocked
-            .iter()
-            .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
-        {
-            out.push_str(&placement_failure(b, v));
-        }
+        out.extend(failed_blocked(state, namespace, id).map(|b| placement_failure(b, v)));
         out.push_str(&latest_deployment(world, state, r, zone));
         let allocs = super::live_job::alloc_table(state, facts, r, now);
         let _ = write!(out, "\n\nAllocations\n{allocs}");
@@ -240,13 +234,7 @@ pub fn job_detail(
         summary.push(row);
     }
     let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
-    if let Some(b) = state
-        .blocked
-        .iter()
-        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
-    {
-        out.push_str(&placement_failure(b, v));
-    }
+    out.extend(failed_blocked(state, namespace, id).map(|b| placement_failure(b, v)));
     out.push_str(&latest_deployment(world, state, r, zone));
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
@@ -280,11 +268,7 @@ fn latest_deployment(world: &World, state: &State, r: &JobRecord, zone: &TimeZon
 /// plan's are; one `note:` each, as `plan` says them. Empty when the
 /// section is not shown or no map prints two lines.
 pub fn placement_failure_notes(state: &State, namespace: &str, id: &str) -> Vec<String> {
-    let Some(b) = state
-        .blocked
-        .iter()
-        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
-    else {
+    let Some(b) = failed_blocked(state, namespace, id) else {
         return Vec::new();
     };
     b.failed_tg_allocs
@@ -292,6 +276,19 @@ pub fn placement_failure_notes(state: &State, namespace: &str, id: &str) -> Vec<
         .take(MAX_FAILED_TGS)
         .flat_map(|(tg, m)| crate::render::map_order::metric_notes(tg, m))
         .collect()
+}
+
+/// The job's blocked evaluation whose placements failed, whose
+/// Placement Failure section `nomad job status` prints.
+fn failed_blocked<'s>(
+    state: &'s State,
+    namespace: &str,
+    id: &str,
+) -> Option<&'s crate::cluster::BlockedEval> {
+    state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
 }
 
 /// How many failed task groups `nomad job status` prints (`maxFailedTGs`).
