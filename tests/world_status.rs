@@ -316,6 +316,7 @@ fn demo_state() -> State {
         blocked: vec![],
         namespaces: vec!["default".into(), "monitor".into()],
         deployments: vec![],
+        imported_at: None,
     }
 }
 

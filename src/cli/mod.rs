@@ -395,7 +395,22 @@ fn run_status(args: &status::StatusArgs, color: &ColorArgs) -> i32 {
     let zone = crate::render::status::local_zone();
     // One lookup of a typed job prefix for the view and its notes.
     let view = status::resolved_view(args.view.as_ref(), world, state, &zone);
-    match status::render_status(view.as_ref(), world, state, &zone) {
+    let rendered = status::render_status(view.as_ref(), world, state, &zone);
+    if args.format == explain::ListFormat::Json {
+        if let Err((d, code)) = status::json_gate(view.as_ref(), world.nomad_version) {
+            eprint!("{}", crate::diag::render(&[d], err_color));
+            return code;
+        }
+        if let Ok(text) = &rendered {
+            let (out, line, code) = status::json_view(view.as_ref(), text);
+            print!("{out}");
+            if let Some(line) = line {
+                eprintln!("{}", crate::escape::one_line(&line));
+            }
+            return code;
+        }
+    }
+    match rendered {
         Ok(text) => {
             // Job names, meta and IDs are input: no control sequence of
             // theirs reaches the terminal. The views print no colour of

@@ -17,6 +17,52 @@ pub struct StatusArgs {
     /// Seed for the simulated IDs and tie-breaks.
     #[arg(long, global = true)]
     pub seed: Option<u64>,
+    /// `json`: `nomad job status -json` (Nomad 1.7.6+) of the job views
+    /// (`jobs`, `job ID`).
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub format: super::explain::ListFormat,
+}
+
+/// Whether `status --format json` may show `view` at `version`: it is
+/// `nomad job status -json`, of the job views only, and from 1.7.6; `Err`
+/// with the usage error and its exit code.
+pub fn json_gate(
+    view: Option<&StatusView>,
+    version: crate::version::NomadVersion,
+) -> Result<(), (Diag, i32)> {
+    use crate::diag::exit;
+    if !matches!(view, Some(StatusView::Job { .. } | StatusView::Jobs { .. })) {
+        let d = Diag::error("cli::usage", "`--format json` is `nomad job status -json`: only the `jobs` and `job ID` views take it");
+        return Err((d, exit::INVALID));
+    }
+    // Go's flag package refuses a flag the command does not define, and
+    // `job status` then exits 1 (command/job_status.go v1.7.5:106-108).
+    if !version.at_least(1, 7, 6) {
+        let d = Diag::error(
+            "cli::usage",
+            format!("flag provided but not defined: -json (Nomad {version}'s `job status` has none; 1.7.6 and later have it)"),
+        );
+        return Err((d, exit::FINDINGS));
+    }
+    Ok(())
+}
+
+/// `status --format json` of `view` ([`json_gate`] passed): `nomad job
+/// status -json` prints a list of `{Summary, Allocations,
+/// LatestDeployment, Evaluations}` per job, the raw API records
+/// (createJsonJobsOutput, command/job_status.go v1.7.6:728-763, v2.0.5 the
+/// same). `text` is the view's text as rendered. What to print on stdout,
+/// the line for stderr, and the exit code.
+pub fn json_view(view: Option<&StatusView>, text: &str) -> (String, Option<String>, i32) {
+    use crate::diag::exit;
+    // No job: "No running jobs" whatever the format (v1.7.6:160-162).
+    if matches!(view, Some(StatusView::Jobs { .. })) && text.trim_end() == "No running jobs" {
+        return ("No running jobs\n".to_string(), None, exit::OK);
+    }
+    let line = "cannot tell what `nomad job status -json` prints: it prints each job's evaluations and its summary, allocations and latest deployment as the API's raw records (IDs, indexes, times, resources), which this world does not hold (an import keeps no raw record)";
+    let doc = serde_json::json!({"Preflight": {"CannotTell": true, "Error": line}});
+    let out = crate::escape::json_pretty(&doc).map_or_else(|_| String::new(), |s| s + "\n");
+    (out, Some(line.to_string()), exit::FINDINGS)
 }
 
 #[derive(clap::Subcommand, Debug, Clone, PartialEq, Eq)]
@@ -209,7 +255,7 @@ pub fn status_notes(
                 return (notes, false);
             };
             let now = status::status_now(world, state).secs();
-            let untold = status::job_untold(world, r, now, zone);
+            let untold = status::job_untold(world, state, r, now, zone);
             for u in &untold {
                 // The deployment is the import's to hold; a launch may be
                 // untellable for a hand-written world too.

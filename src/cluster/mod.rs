@@ -113,6 +113,12 @@ pub struct State {
     /// Namespaces that exist in the state store (`nomad namespace apply`).
     pub namespaces: Vec<String>,
     pub deployments: Vec<Deployment>,
+    /// An import's state: the index once its saved jobs and allocations
+    /// are in, before any step of a rehearsal. A job, allocation or
+    /// blocked evaluation written above it is the rehearsal's, so the
+    /// import's saved view of that job no longer holds
+    /// (render/status/live_job.rs). `None`: a hand-written world's.
+    pub imported_at: Option<u64>,
 }
 
 impl State {

@@ -99,7 +99,7 @@ pub(super) fn job_view_untold(
         return !untold_statuses(world, state, Some(ns)).is_empty();
     }
     let record = id.and_then(|id| state.job(ns, id));
-    record.is_some_and(|r| !job_untold(world, r, default_now(state), zone).is_empty())
+    record.is_some_and(|r| !job_untold(world, state, r, default_now(state), zone).is_empty())
 }
 
 /// Does the full view of node `id` (none: the list) hold a part that

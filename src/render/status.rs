@@ -13,6 +13,7 @@
 
 mod facts;
 mod job;
+mod live_job;
 mod lookup;
 mod periodic;
 pub mod quota_limits;

@@ -107,6 +107,8 @@ pub(crate) fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Optio
         blocked,
         namespaces,
         deployments,
+        // Only an import sets it, and pinned worlds are not cached.
+        imported_at: _,
     } = &sim.state;
     let mut records = Vec::with_capacity(jobs.len());
     for (k, r) in jobs {
@@ -191,6 +193,7 @@ pub(crate) fn decode(
             blocked: e.blocked,
             namespaces: e.namespaces,
             deployments: e.deployments,
+            imported_at: None,
         },
         seed,
         job_versions,

@@ -8,13 +8,22 @@ use std::cmp::Ordering;
 
 use crate::gofloat::Grammar;
 
-/// The value part of an attribute: exactly one of Nomad's four pointers.
+/// The value part of an attribute: one of Nomad's four pointers, or none.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AttrValue {
     Int(i64),
     Float(f64),
     Str(String),
     Bool(bool),
+    /// None of the four set: a device plugin may report an attribute with
+    /// no value (`ConvertProtoAttribute` leaves every pointer nil). Nomad
+    /// finds it (`d.Attributes[attr]`'s `ok`, resolveDeviceTarget,
+    /// scheduler/feasible/feasible.go v2.0.5:1705-1709), so `is_set` holds
+    /// and `is_not_set` fails, but it compares with nothing (its
+    /// comparator is `nullComparator`, and a number beside it has no
+    /// `getBigFloat`: plugins/shared/structs/attribute.go v2.0.5:330-400),
+    /// so `!=` fails too, where a dropped attribute would pass it.
+    Unset,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -94,6 +103,14 @@ fn parse_float(s: &str, grammar: Grammar) -> Option<f64> {
 }
 
 impl Attribute {
+    /// An attribute set with no value ([`AttrValue::Unset`]).
+    pub fn unset() -> Self {
+        Attribute {
+            value: AttrValue::Unset,
+            unit: String::new(),
+        }
+    }
+
     pub fn string(s: &str) -> Self {
         Attribute {
             value: AttrValue::Str(s.to_string()),
@@ -247,6 +264,7 @@ impl std::fmt::Display for Attribute {
             AttrValue::Float(x) => write!(f, "{x}")?,
             AttrValue::Str(s) => write!(f, "{s}")?,
             AttrValue::Bool(b) => write!(f, "{b}")?,
+            AttrValue::Unset => {}
         }
         write!(f, "{}", self.unit)
     }

@@ -20,27 +20,50 @@ use super::model::{NamespaceList, World};
 use crate::diag::Diag;
 use crate::source::Source;
 
-/// Whether namespaces.json is the cluster's whole list and lacks
-/// `namespace`: what allocations, deployments and CSI volumes of it
-/// prove (each by its own rule below) is that the files were saved apart.
-/// A token-scoped or unsaved list may lack a namespace that exists.
-fn gone(world: &World, namespace: &str) -> bool {
-    world.namespace_list == NamespaceList::Listed && !world.namespaces.contains_key(namespace)
+/// Whether a record of `namespace` the import read (a job that is not
+/// dead, a live allocation, a deployment in progress, a CSI volume) shows
+/// namespaces.json was saved apart from it: the list was read and lacks
+/// the namespace. The one rule for every record kind (jobs:
+/// import/jobs.rs `in_unlisted_namespace`), for a whole list and a
+/// token-scoped one alike. Reading any of these records needs a
+/// capability in its namespace (read-job, list-jobs, csi-list-volume), and
+/// `/v1/namespaces` lists every namespace in which the token holds any
+/// capability (ListNamespaces' `aclObj.AllowNamespace`, nomad/
+/// namespace_endpoint.go v2.0.5:441-475; acl/acl.go v2.0.5:403-430), so a
+/// token that saw the record sees its namespace while it exists. What a
+/// token-scoped list cannot prove is the converse: that a namespace it
+/// lacks does not exist (a job file planned into one is "cannot tell",
+/// world/guess.rs, never Nomad's refusal). An unsaved or refused list
+/// proves nothing.
+pub(in crate::world) fn listed_without(world: &World, namespace: &str) -> bool {
+    matches!(
+        world.namespace_list,
+        NamespaceList::Listed | NamespaceList::TokenScoped
+    ) && !world.namespaces.contains_key(namespace)
 }
 
-/// The error for allocation `a` of `namespace` when namespaces.json is the
-/// cluster's whole list, does not hold `namespace`, and `a` is live on its
-/// client and not told to stop (`TerminalStatus()` false: `DesiredStatus`
-/// neither stop nor evict, `ClientStatus` neither complete, failed nor
-/// lost; rv17 3). A token-scoped or unsaved list may lack a namespace that
-/// exists (said where plans read it), and a terminal allocation (a
-/// stopping one included) may outlive its namespace.
+/// The help of an `import::unknown-namespace` error: a token-scoped list
+/// may also have been saved with another token than `what`'s.
+pub(in crate::world) fn saved_apart(world: &World, what: &str) -> String {
+    let token = if world.namespace_list == NamespaceList::TokenScoped {
+        " (or with another token: a token that may read a namespace's records sees the namespace in the list)"
+    } else {
+        ""
+    };
+    format!("namespaces.json and {what} were saved at different times{token}: save the folder afresh with one token (`nomad-preflight import --print-commands DIR`)")
+}
+
+/// The error for allocation `a` of `namespace` when [`listed_without`]
+/// and `a` is live on its client and not told to stop (`TerminalStatus()`
+/// false: `DesiredStatus` neither stop nor evict, `ClientStatus` neither
+/// complete, failed nor lost; rv17 3). A terminal allocation (a stopping
+/// one included) may outlive its namespace.
 pub(super) fn unlisted(src: &Source, world: &World, a: &Value, namespace: &str) -> Option<Diag> {
     let live = !matches!(
         s(a, "ClientStatus").as_str(),
         "complete" | "failed" | "lost"
     ) && !matches!(s(a, "DesiredStatus").as_str(), "stop" | "evict");
-    (live && gone(world, namespace)).then(|| {
+    (live && listed_without(world, namespace)).then(|| {
         Diag::error(
             "import::unknown-namespace",
             format!(
@@ -55,12 +78,12 @@ pub(super) fn unlisted(src: &Source, world: &World, a: &Value, namespace: &str) 
             super::bounds::locate(src, "ID", &a["ID"]),
             "this allocation's namespace is not in namespaces.json",
         )
-        .help("namespaces.json and allocations.json were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+        .help(saved_apart(world, "allocations.json"))
         .as_cannot_tell()
     })
 }
 
-/// The error for deployment `d` of `namespace` when [`gone`] and `d` is
+/// The error for deployment `d` of `namespace` when [`listed_without`] and `d` is
 /// not terminal (`Deployment.IsTerminal`: cancelled, failed, successful;
 /// nomad/structs/deployment.go v2.0.5:251-255). From 2.0.1 a job with a
 /// non-terminal deployment is `running` (`getJobStatus`,
@@ -79,7 +102,7 @@ pub(super) fn deployment(src: &Source, world: &World, d: &Value, namespace: &str
         s(d, "Status").as_str(),
         "cancelled" | "failed" | "successful"
     );
-    (!terminal && gone(world, namespace)).then(|| {
+    (!terminal && listed_without(world, namespace)).then(|| {
         Diag::error(
             "import::unknown-namespace",
             format!(
@@ -95,12 +118,12 @@ pub(super) fn deployment(src: &Source, world: &World, d: &Value, namespace: &str
             super::bounds::locate(src, "ID", &d["ID"]),
             "this deployment's namespace is not in namespaces.json",
         )
-        .help("namespaces.json and deployments.json were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+        .help(saved_apart(world, "deployments.json"))
         .as_cannot_tell()
     })
 }
 
-/// The error for CSI volume `v` of `namespace` when [`gone`], at a release
+/// The error for CSI volume `v` of `namespace` when [`listed_without`], at a release
 /// that deletes no namespace holding a CSI volume ("contains at least one
 /// CSI volume", nomad/state/state_store.go v2.0.5:7146-7155 DeleteNamespaces;
 /// from 1.1.16, 1.2.10 and 1.3.3, the backport #13887). An earlier release
@@ -112,7 +135,7 @@ pub(super) fn volume(src: &Source, world: &World, v: &Value, namespace: &str) ->
         world
             .nomad_version
             .has_since(&[V::new(1, 1, 16), V::new(1, 2, 10), V::new(1, 3, 3)]);
-    (kept && gone(world, namespace)).then(|| {
+    (kept && listed_without(world, namespace)).then(|| {
         Diag::error(
             "import::unknown-namespace",
             format!(
@@ -127,7 +150,7 @@ pub(super) fn volume(src: &Source, world: &World, v: &Value, namespace: &str) ->
             super::bounds::locate(src, "ID", &v["ID"]),
             "this volume's namespace is not in namespaces.json",
         )
-        .help("namespaces.json and the CSI volume files were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+        .help(saved_apart(world, "the CSI volume files"))
         .as_cannot_tell()
     })
 }

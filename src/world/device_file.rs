@@ -6,11 +6,13 @@
 //! device "nvidia/gpu/1080ti" {
 //!   count      = 2                       # healthy instances
 //!   unhealthy  = 1                       # more instances, unhealthy
-//!   attributes = { memory = "11 GiB", cuda_cores = "3584" }
+//!   attributes = { memory = "11 GiB", cuda_cores = "3584", ecc = null }
 //! }
 //! ```
 //! Attribute values are read as Nomad's device plugins report them
-//! (`ParseAttribute`: a number with an optional unit, a bool, or a string).
+//! (`ParseAttribute`: a number with an optional unit, a bool, or a string);
+//! `null` is an attribute reported with no value, which is set but
+//! compares with nothing ([`crate::structs::attribute::AttrValue::Unset`]).
 //! Instances are named `NAME-0`, `NAME-1`, ... unless `instance_ids` lists
 //! them (then `count` and `unhealthy` default to the list's split).
 
@@ -105,11 +107,12 @@ pub(super) fn read_device(src: &Source, b: &Block, diags: &mut Diags) -> Option<
             healthy: k < healthy,
         })
         .collect();
+    // `null`: an attribute the plugin reports with no value (AttrValue::Unset).
     let attributes = r
-        .string_map("attributes", diags)
+        .nullable_string_map("attributes", diags)
         .unwrap_or_default()
         .into_iter()
-        .map(|(k, v)| (k, Attribute::parse(&v)))
+        .map(|(k, v)| (k, v.map_or_else(Attribute::unset, |v| Attribute::parse(&v))))
         .collect();
     Some(NodeDevice {
         id: DeviceId {
@@ -148,8 +151,15 @@ fn attribute_from_api(v: &serde_json::Value) -> Option<Attribute> {
         AttrValue::Str(s.to_string())
     } else if let Some(b) = opt_b(v, "Bool") {
         AttrValue::Bool(b)
-    } else {
+    } else if ["Int", "Float", "String", "Bool"]
+        .iter()
+        .any(|k| v.get(*k).is_some_and(|x| !x.is_null()))
+    {
+        // A value of the wrong type, recorded above: the import cannot tell.
         return None;
+    } else {
+        // Set with no value: found by a constraint, equal to nothing.
+        AttrValue::Unset
     };
     Some(Attribute { value, unit })
 }
@@ -187,6 +197,7 @@ pub(super) fn devices_from_api(node: &serde_json::Value) -> Vec<NodeDevice> {
 mod tests {
     use super::super::api_json::Strict;
     use super::attribute_from_api;
+    use crate::structs::attribute::AttrValue;
     use serde_json::json;
 
     #[test]
@@ -194,7 +205,11 @@ mod tests {
         let strict = Strict::begin();
         let a = attribute_from_api(&json!({"Int": 11, "Unit": "GiB", "String": null}));
         assert_eq!(a.map(|a| a.to_string()).as_deref(), Some("11GiB"));
-        assert!(attribute_from_api(&json!({})).is_none());
+        // No value set: kept, as Nomad keeps it (is_set holds).
+        assert_eq!(
+            attribute_from_api(&json!({"Unit": "MiB", "Int": null})).map(|a| a.value),
+            Some(AttrValue::Unset)
+        );
         assert!(strict.end().is_empty());
         // Never dropped in silence: the import that met it cannot tell.
         let strict = Strict::begin();

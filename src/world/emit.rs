@@ -74,12 +74,25 @@ pub(super) fn list(items: &[String]) -> String {
 }
 
 pub(super) fn map_attr(out: &mut String, pad: &str, name: &str, m: &BTreeMap<String, String>) {
-    if m.is_empty() {
+    let m = m.iter().map(|(k, v)| (k, Some(v.as_str())));
+    nullable_map_attr(out, pad, name, m);
+}
+
+/// [`map_attr`] whose values may be `null` (`None`): a device attribute
+/// set with no value (device_file.rs reads it back).
+pub(super) fn nullable_map_attr<'a>(
+    out: &mut String,
+    pad: &str,
+    name: &str,
+    m: impl ExactSizeIterator<Item = (&'a String, Option<&'a str>)>,
+) {
+    if m.len() == 0 {
         return;
     }
     let _ = writeln!(out, "{pad}{name} = {{");
     for (k, v) in m {
-        let _ = writeln!(out, "{pad}  {} = {}", key(k), quote(v));
+        let v = v.map_or_else(|| "null".to_string(), quote);
+        let _ = writeln!(out, "{pad}  {} = {v}", key(k));
     }
     let _ = writeln!(out, "{pad}}}");
 }

@@ -152,12 +152,17 @@ fn device_blocks(o: &mut String, c: &ClientPool) {
                 .collect();
             let _ = writeln!(o, "    instance_ids = {}", list(&ids));
         }
-        let attrs: BTreeMap<String, String> = d
+        // An attribute set with no value is written `null`, never "".
+        let attrs: BTreeMap<&String, Option<String>> = d
             .attributes
             .iter()
-            .map(|(k, v)| (k.clone(), v.to_string()))
+            .map(|(k, v)| {
+                let unset = v.value == crate::structs::attribute::AttrValue::Unset;
+                (k, (!unset).then(|| v.to_string()))
+            })
             .collect();
-        map_attr(o, "    ", "attributes", &attrs);
+        let attrs = attrs.iter().map(|(k, v)| (*k, v.as_deref()));
+        super::emit::nullable_map_attr(o, "    ", "attributes", attrs);
         let _ = writeln!(o, "  }}");
     }
 }

@@ -315,18 +315,44 @@ impl<'a> BodyReader<'a> {
     /// A map of string values; numbers and bools are stringified the way
     /// Nomad's attribute and meta maps hold them.
     pub fn string_map(&self, key: &str, diags: &mut Diags) -> Option<BTreeMap<String, String>> {
+        let m = self.map_values(key, false, diags)?;
+        Some(m.into_iter().filter_map(|(k, v)| Some((k, v?))).collect())
+    }
+
+    /// [`Self::string_map`] whose values may also be `null` (`None`): a
+    /// device attribute a plugin reports with no value (device_file.rs).
+    pub fn nullable_string_map(
+        &self,
+        key: &str,
+        diags: &mut Diags,
+    ) -> Option<BTreeMap<String, Option<String>>> {
+        self.map_values(key, true, diags)
+    }
+
+    fn map_values(
+        &self,
+        key: &str,
+        null: bool,
+        diags: &mut Diags,
+    ) -> Option<BTreeMap<String, Option<String>>> {
         let (l, span) = self.lit(key, diags)?;
         match l {
             Lit::Map(entries) => {
                 let mut out = BTreeMap::new();
                 for (k, _, v, vs) in entries {
                     let v = match v {
-                        Lit::Str(s) => s,
-                        Lit::Bool(b) => b.to_string(),
-                        Lit::Num(f) if f.fract() == 0.0 => format!("{}", f as i64),
-                        Lit::Num(f) => f.to_string(),
+                        Lit::Str(s) => Some(s),
+                        Lit::Bool(b) => Some(b.to_string()),
+                        Lit::Num(f) if f.fract() == 0.0 => Some(format!("{}", f as i64)),
+                        Lit::Num(f) => Some(f.to_string()),
+                        Lit::Null if null => None,
                         other => {
-                            diags.push(self.wrong_type(key, "a map of strings", &other, vs));
+                            let wanted = if null {
+                                "a map of strings or nulls"
+                            } else {
+                                "a map of strings"
+                            };
+                            diags.push(self.wrong_type(key, wanted, &other, vs));
                             continue;
                         }
                     };

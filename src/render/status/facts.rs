@@ -226,7 +226,42 @@ pub fn node_events_unknown(world: &World, n: &Node) -> bool {
 /// (job_status.go v1.9.7 :404, :470-473): `None` for a hand-written world
 /// (the simulation's is shown); else the import's, none, or the line that
 /// says it cannot be told (`Err`).
+///
+/// A job a rehearsal changed ([`super::live_job::changed`]) shows the
+/// rehearsal's own deployment when it started one (`None`), and its saved
+/// one only when that one was finished: an unfinished one a stop or a new
+/// version cancels, which the import cannot tell.
 pub(super) fn latest_deployment(
+    world: &World,
+    state: &State,
+    r: &JobRecord,
+) -> Option<Result<Option<DeploymentView>, String>> {
+    let saved = saved_deployment(world, r)?;
+    if !super::live_job::changed(state, r) {
+        return Some(saved);
+    }
+    let at = state.imported_at.unwrap_or(u64::MAX);
+    let (ns, id) = (&r.job.namespace, &r.job.id);
+    if state
+        .latest_deployment(ns, id)
+        .is_some_and(|d| d.create_index > at)
+    {
+        return None;
+    }
+    match saved {
+        Ok(Some(d)) if !matches!(d.status.as_str(), "successful" | "failed" | "cancelled") => {
+            Some(Err(format!(
+                "cannot tell: this rehearsal changed job {}, whose saved latest deployment was {} (a stop or a new version cancels it: cancelUnneededDeployments)",
+                crate::gotext::go_quote(id),
+                crate::escape::one_line(&d.status)
+            )))
+        }
+        other => Some(other),
+    }
+}
+
+/// The import's saved latest deployment of job `r` (see [`latest_deployment`]).
+fn saved_deployment(
     world: &World,
     r: &JobRecord,
 ) -> Option<Result<Option<DeploymentView>, String>> {
@@ -279,8 +314,8 @@ pub(super) fn latest_deployment(
 }
 
 /// Does the job view say its latest deployment cannot be told?
-pub fn deployment_unknown(world: &World, r: &JobRecord) -> bool {
-    matches!(latest_deployment(world, r), Some(Err(_)))
+pub fn deployment_unknown(world: &World, state: &State, r: &JobRecord) -> bool {
+    matches!(latest_deployment(world, state, r), Some(Err(_)))
 }
 
 /// A simulated node's drivers as `nomad node status` lists them: sorted,
@@ -362,14 +397,20 @@ pub fn node_untold(world: &World, state: &State, n: &Node, short: bool) -> Vec<U
 
 /// What the view of job `r` cannot tell, its relative times counted from
 /// `now` (simulated seconds, as the view was rendered with).
-pub fn job_untold(world: &World, r: &JobRecord, now: i64, zone: &TimeZone) -> Vec<Untold> {
+pub fn job_untold(
+    world: &World,
+    state: &State,
+    r: &JobRecord,
+    now: i64,
+    zone: &TimeZone,
+) -> Vec<Untold> {
     let mut out = Vec::new();
-    if deployment_unknown(world, r) {
+    if deployment_unknown(world, state, r) {
         out.push(Untold::Deployment);
     }
     if super::launch_unknown(r, now, world.nomad_version, zone) {
         out.push(Untold::NextLaunch);
     }
-    out.extend(super::saved_job::untold(world, r));
+    out.extend(super::saved_job::untold(world, state, r));
     out
 }

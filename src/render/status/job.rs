@@ -23,8 +23,8 @@ fn type_string(r: &JobRecord) -> String {
 /// same as `nomad job status JOB`'s row): an imported job's as its saved
 /// file holds it ([`super::saved_job::status_cell`]), never the status the
 /// replay derives; [`UNTOLD_STATUS`] when the file holds none.
-fn status_string(world: &World, r: &JobRecord) -> String {
-    super::saved_job::status_cell(world, r).unwrap_or_else(|_| UNTOLD_STATUS.to_string())
+fn status_string(world: &World, state: &State, r: &JobRecord) -> String {
+    super::saved_job::status_cell(world, state, r).unwrap_or_else(|_| UNTOLD_STATUS.to_string())
 }
 
 /// The Status cell of a job whose status cannot be told (said again in a
@@ -38,7 +38,7 @@ pub fn untold_statuses(world: &World, state: &State, namespace: Option<&str>) ->
         .jobs
         .iter()
         .filter(|((ns, _), _)| namespace.is_none_or(|n| n == ns))
-        .filter_map(|(_, r)| super::saved_job::status_cell(world, r).err())
+        .filter_map(|(_, r)| super::saved_job::status_cell(world, state, r).err())
         .collect()
 }
 
@@ -55,7 +55,7 @@ pub fn job_list(world: &World, state: &State, namespace: &str, zone: &TimeZone) 
     if jobs.is_empty() {
         return "No running jobs".to_string();
     }
-    status_list(world, &jobs, false, zone)
+    status_list(world, state, &jobs, false, zone)
 }
 
 /// `createStatusListOutput`, its namespace column for `-namespace '*'`:
@@ -63,6 +63,7 @@ pub fn job_list(world: &World, state: &State, namespace: &str, zone: &TimeZone) 
 /// the same columns v0.9.3-v2.0.5).
 pub(super) fn status_list(
     world: &World,
+    state: &State,
     jobs: &[&JobRecord],
     namespaces: bool,
     zone: &TimeZone,
@@ -84,7 +85,7 @@ pub(super) fn status_list(
             r.job.id,
             type_string(r),
             r.job.priority,
-            status_string(world, r),
+            status_string(world, state, r),
             format_time(r.submit_time, zone)
         ));
     }
@@ -143,7 +144,7 @@ pub fn job_detail(
         // What cannot be told is said in the row's place.
         format!(
             "Status|{}",
-            super::saved_job::status_cell(world, r).unwrap_or_else(|line| line)
+            super::saved_job::status_cell(world, state, r).unwrap_or_else(|line| line)
         ),
         format!("Periodic|{}", job.periodic.is_some()),
         format!("Parameterized|{}", job.parameterized.is_some()),
@@ -156,6 +157,23 @@ pub fn job_detail(
         return Ok(out);
     }
 
+    // An import's job a rehearsal changed: the rehearsal's state.
+    if let Some(facts) = world
+        .status_facts
+        .as_ref()
+        .filter(|_| super::live_job::changed(state, r))
+    {
+        let summary = match super::live_job::summary(state, facts, r) {
+            Ok(groups) => super::saved_job::summary_table(world, &groups),
+            Err(line) => line,
+        };
+        let _ = write!(out, "\n\nSummary\n{summary}");
+        out.extend(failed_blocked(state, namespace, id).map(|b| placement_failure(b, v)));
+        out.push_str(&latest_deployment(world, state, r, zone));
+        let allocs = super::live_job::alloc_table(state, facts, r, now);
+        let _ = write!(out, "\n\nAllocations\n{allocs}");
+        return Ok(out);
+    }
     // An import's job: as the cluster answered, never re-placed.
     if let Some(facts) = &world.status_facts {
         let summary = super::saved_job::summary(world, facts, namespace, id);
@@ -216,13 +234,7 @@ pub fn job_detail(
         summary.push(row);
     }
     let _ = write!(out, "\n\nSummary\n{}", format_list(&summary));
-    if let Some(b) = state
-        .blocked
-        .iter()
-        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
-    {
-        out.push_str(&placement_failure(b, v));
-    }
+    out.extend(failed_blocked(state, namespace, id).map(|b| placement_failure(b, v)));
     out.push_str(&latest_deployment(world, state, r, zone));
     let mut allocs = all;
     // Nomad sorts a job's allocations newest first (AllocIndexSort).
@@ -239,7 +251,7 @@ pub fn job_detail(
 /// else the simulation's; empty when there is none.
 fn latest_deployment(world: &World, state: &State, r: &JobRecord, zone: &TimeZone) -> String {
     let (namespace, id) = (&r.job.namespace, &r.job.id);
-    let latest = match super::facts::latest_deployment(world, r) {
+    let latest = match super::facts::latest_deployment(world, state, r) {
         Some(shown) => shown.map(|d| d.map(|d| deployment(&d))),
         None => Ok(state
             .latest_deployment(namespace, id)
@@ -256,11 +268,7 @@ fn latest_deployment(world: &World, state: &State, r: &JobRecord, zone: &TimeZon
 /// plan's are; one `note:` each, as `plan` says them. Empty when the
 /// section is not shown or no map prints two lines.
 pub fn placement_failure_notes(state: &State, namespace: &str, id: &str) -> Vec<String> {
-    let Some(b) = state
-        .blocked
-        .iter()
-        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
-    else {
+    let Some(b) = failed_blocked(state, namespace, id) else {
         return Vec::new();
     };
     b.failed_tg_allocs
@@ -268,6 +276,19 @@ pub fn placement_failure_notes(state: &State, namespace: &str, id: &str) -> Vec<
         .take(MAX_FAILED_TGS)
         .flat_map(|(tg, m)| crate::render::map_order::metric_notes(tg, m))
         .collect()
+}
+
+/// The job's blocked evaluation whose placements failed, whose
+/// Placement Failure section `nomad job status` prints.
+fn failed_blocked<'s>(
+    state: &'s State,
+    namespace: &str,
+    id: &str,
+) -> Option<&'s crate::cluster::BlockedEval> {
+    state
+        .blocked
+        .iter()
+        .find(|b| b.namespace == namespace && b.job_id == id && !b.failed_tg_allocs.is_empty())
 }
 
 /// How many failed task groups `nomad job status` prints (`maxFailedTGs`).

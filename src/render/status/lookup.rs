@@ -63,7 +63,7 @@ pub fn find_job<'a>(
     if first.job.id == trimmed && !ambiguous {
         return Ok(first);
     }
-    let list = super::job::status_list(world, &jobs, all, zone);
+    let list = super::job::status_list(world, state, &jobs, all, zone);
     Err(if v.at_least(1, 5, 1) {
         let truncated = if paged && jobs.len() >= MAX_PREFIX_RESULTS {
             "\n(results may be truncated)"

@@ -161,7 +161,7 @@ pub(super) fn sections(world: &World, state: &State, r: &JobRecord) -> Option<St
         listed
             .iter()
             .filter(|c| c.job.parent_id == job.id)
-            .map(|c| format!("{}|{}", c.job.id, child_status(world, c))),
+            .map(|c| format!("{}|{}", c.job.id, child_status(world, state, c))),
     );
     out.push_str(&format!("\n\n{title}\n"));
     out.push_str(&format_list(&rows));
@@ -171,6 +171,6 @@ pub(super) fn sections(world: &World, state: &State, r: &JobRecord) -> Option<St
 /// A child's Status cell (outputPeriodicInfo prints `child.Status`,
 /// command/job_status.go v2.0.5:366-369): an imported child's saved status
 /// ([`super::saved_job::job_status`]), or the words that it cannot be told.
-fn child_status(world: &World, c: &JobRecord) -> &'static str {
-    super::saved_job::job_status(world, c).map_or("cannot tell", JobStatus::as_str)
+fn child_status(world: &World, state: &State, c: &JobRecord) -> &'static str {
+    super::saved_job::job_status(world, state, c).map_or("cannot tell", JobStatus::as_str)
 }

@@ -12,7 +12,7 @@
 
 use super::facts::Untold;
 use super::format_list;
-use crate::cluster::{JobRecord, JobStatus};
+use crate::cluster::{JobRecord, JobStatus, State};
 use crate::world::status_facts::{SavedJob, StatusFacts};
 use crate::world::status_jobs::JobSummary;
 use crate::world::World;
@@ -28,10 +28,17 @@ fn saved_summary<'a>(facts: &'a StatusFacts, ns: &str, id: &str) -> Option<&'a J
 /// The Summary section's body: the saved table (`Unknown` from 1.3.0), or
 /// the line that says it cannot be told.
 pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) -> String {
-    let groups = match saved_summary(facts, ns, id) {
-        Some(groups) => groups,
-        None => return no_summary_line(ns, id),
-    };
+    match saved_summary(facts, ns, id) {
+        Some(s) => summary_table(world, &s.groups),
+        None => no_summary_line(ns, id),
+    }
+}
+
+/// A Summary table of `groups`, the `Unknown` column from 1.3.0.
+pub(super) fn summary_table(
+    world: &World,
+    groups: &std::collections::BTreeMap<String, crate::world::status_jobs::GroupSummary>,
+) -> String {
     let unknown = world.nomad_version.at_least(1, 3, 0);
     let mut rows = vec![if unknown {
         "Task Group|Queued|Starting|Running|Failed|Complete|Lost|Unknown"
@@ -40,7 +47,7 @@ pub(super) fn summary(world: &World, facts: &StatusFacts, ns: &str, id: &str) ->
     }
     .to_string()];
     // A BTreeMap: sorted by name, as `sort.Strings(taskGroups)`.
-    for (g, c) in &groups.groups {
+    for (g, c) in groups {
         let mut row = format!(
             "{g}|{}|{}|{}|{}|{}|{}",
             c.queued, c.starting, c.running, c.failed, c.complete, c.lost
@@ -74,8 +81,8 @@ pub(super) fn placement_failure(facts: &StatusFacts, ns: &str, id: &str) -> Opti
 /// The job's Status cell (`getStatusString`, command/job_status.go
 /// v2.0.5:261, :956-961): [`job_status`] with `(stopped)` for a stopped
 /// job, or the line that says it cannot be told (`Err`).
-pub(super) fn status_cell(world: &World, r: &JobRecord) -> Result<String, String> {
-    let status = job_status(world, r)?.as_str();
+pub(super) fn status_cell(world: &World, state: &State, r: &JobRecord) -> Result<String, String> {
+    let status = job_status(world, state, r)?.as_str();
     Ok(if r.job.stop {
         format!("{status} (stopped)")
     } else {
@@ -87,9 +94,13 @@ pub(super) fn status_cell(world: &World, r: &JobRecord) -> Result<String, String
 /// (`/v1/job/:id`, which `nomad job status` reads), never the status the
 /// simulation derives from the allocations it placed; `Err` with the line
 /// that says it cannot be told when the file holds none. A job the import
-/// does not hold (a hand-written world's, one a rehearsal runs anew) has
-/// the simulation's.
-pub(super) fn job_status(world: &World, r: &JobRecord) -> Result<JobStatus, String> {
+/// does not hold (a hand-written world's, one a rehearsal runs anew) or
+/// one a rehearsal changed ([`super::live_job::changed`]: Nomad reads the
+/// live job) has the simulation's.
+pub(super) fn job_status(world: &World, state: &State, r: &JobRecord) -> Result<JobStatus, String> {
+    if super::live_job::changed(state, r) {
+        return Ok(r.status);
+    }
     match saved_job(world, r) {
         None => Ok(r.status),
         Some(saved) => saved.status.ok_or_else(|| {
@@ -109,12 +120,12 @@ fn saved_job<'a>(world: &'a World, r: &JobRecord) -> Option<&'a SavedJob> {
 
 /// What an imported job's view cannot tell (none for a hand-written
 /// world, whose status is the simulation's by design).
-pub(super) fn untold(world: &World, r: &JobRecord) -> Vec<Untold> {
+pub(super) fn untold(world: &World, state: &State, r: &JobRecord) -> Vec<Untold> {
     let Some(facts) = &world.status_facts else {
         return Vec::new();
     };
     let (ns, id) = (&r.job.namespace, &r.job.id);
-    let mut out: Vec<Untold> = status_cell(world, r)
+    let mut out: Vec<Untold> = status_cell(world, state, r)
         .err()
         .map(|_| Untold::Status)
         .into_iter()
@@ -126,6 +137,10 @@ pub(super) fn untold(world: &World, r: &JobRecord) -> Vec<Untold> {
                 .is_none()
                 .then_some(Untold::Summary),
         );
+        return out;
+    }
+    if super::live_job::changed(state, r) {
+        out.extend(super::live_job::untold(state, facts, r));
         return out;
     }
     out.extend(match queues(facts, ns, id) {
@@ -157,7 +172,7 @@ pub(super) fn children(
 
 /// The line said in place of a job's Summary or children summary when
 /// the import holds no summary of it.
-fn no_summary_line(ns: &str, id: &str) -> String {
+pub(super) fn no_summary_line(ns: &str, id: &str) -> String {
     format!(
         "cannot tell: the import holds no summary of job {} (save {}/{ns}/<id>.json with `nomad operator api '/v1/job/<id>/summary?namespace={ns}'`; `nomad-preflight import --print-commands` does)",
         crate::gotext::go_quote(id),

@@ -29,6 +29,7 @@ impl Simulation {
                 .max(record.job_modify_index);
             state.jobs.insert(key, record);
         }
+        state.imported_at = Some(state.index);
         Some(state)
     }
 }

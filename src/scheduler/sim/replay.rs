@@ -183,6 +183,10 @@ impl Simulation {
         if diags.has_errors() {
             return Err(diags);
         }
+        // What a rehearsal writes from here on is its own, not the import's.
+        if world.status_facts.is_some() {
+            sim.state.imported_at = Some(sim.state.index);
+        }
         Ok(sim)
     }
 

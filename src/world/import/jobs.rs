@@ -116,7 +116,7 @@ pub(super) fn load_jobs(
                     );
                 }
                 Ok(job) if in_unlisted_namespace(world, &job, &v) => {
-                    diags.push(unlisted_namespace(dir, &p, &job).in_source(&src));
+                    diags.push(unlisted_namespace(world, dir, &p, &job).in_source(&src));
                 }
                 Ok(job) => {
                     versions.insert(
@@ -203,19 +203,15 @@ fn unreadable_jobs(path: &Path, e: &std::io::Error) -> Diag {
 /// registers in a namespace that does not exist. A dead job may outlive
 /// its namespace and runs nothing, so it is read as it is.
 fn in_unlisted_namespace(world: &World, job: &Job, v: &Value) -> bool {
-    // A token that lists a namespace's jobs may use the namespace, so
-    // Nomad lists it to that token too (TokenScoped).
-    matches!(
-        world.namespace_list,
-        NamespaceList::Listed | NamespaceList::TokenScoped
-    ) && !world.namespaces.contains_key(&job.namespace)
+    // The same rule as every record kind's (api_alloc_namespace.rs).
+    crate::world::api_alloc_namespace::listed_without(world, &job.namespace)
         && v.typed_str("Status") != Some("dead")
 }
 
 /// [`in_unlisted_namespace`]'s error: the files were saved apart, so which
 /// jobs run (and in which namespaces) cannot be told; the job is never
 /// dropped without a word.
-fn unlisted_namespace(dir: &Path, file: &Path, job: &Job) -> Diag {
+fn unlisted_namespace(world: &World, dir: &Path, file: &Path, job: &Job) -> Diag {
     let rel = file.strip_prefix(dir).unwrap_or(file);
     Diag::error(
         "import::unknown-namespace",
@@ -226,7 +222,7 @@ fn unlisted_namespace(dir: &Path, file: &Path, job: &Job) -> Diag {
             crate::escape::one_line(&crate::gotext::go_quote(&job.namespace))
         ),
     )
-    .help("namespaces.json and jobs/ were saved at different times: save the folder afresh (`nomad-preflight import --print-commands DIR`)")
+    .help(crate::world::api_alloc_namespace::saved_apart(world, "jobs/"))
     .as_cannot_tell()
 }
 

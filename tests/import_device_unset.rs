@@ -1,0 +1,74 @@
+//! A device attribute the cluster reports with no value set (none of
+//! `Int`, `Float`, `String`, `Bool`: plugins/shared/structs/attribute.go
+//! v2.0.5 Attribute) is kept by the import. Nomad finds it
+//! (resolveDeviceTarget's `d.Attributes[attr]`, scheduler/feasible/
+//! feasible.go v2.0.5:1705-1709), so `is_set` holds, and it compares with
+//! nothing (nullComparator), so `!=` fails (checkAttributeConstraint
+//! :1717-1740). The import dropped it: `is_set` failed and `!=` passed, a
+//! placement Nomad refuses. `import --write` keeps it as `null`.
+
+use crate::common;
+use crate::import_field_types::{edit, import, placed};
+
+use common::run_in;
+use serde_json::json;
+
+const NODE: &str = "node-0a1b2c3d-0000-4000-8000-000000000001.json";
+
+/// A one-instance GPU job whose device constraint is `operator`
+/// (`value` when one is given) on attribute `ecc`.
+fn gpu_job(operator: &str, value: Option<&str>) -> String {
+    let value = value.map_or(String::new(), |v| {
+        format!("\n          value     = \"{v}\"")
+    });
+    format!(
+        "job \"probe\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n        device \"nvidia/gpu\" {{\n          count = 1\n          constraint {{\n            attribute = \"${{device.attr.ecc}}\"\n            operator  = \"{operator}\"{value}\n          }}\n        }}\n      }}\n    }}\n  }}\n}}\n"
+    )
+}
+
+/// The basic import with node 1 reporting one healthy T4 whose `ecc`
+/// attribute has a unit and no value.
+fn with_unset_attribute(tag: &str) -> common::TempDir {
+    let d = import(tag);
+    edit(&d, NODE, |v| {
+        v["NodeResources"]["Devices"] = json!([{"Vendor": "nvidia", "Type": "gpu",
+            "Name": "t4", "Instances": [{"ID": "GPU-1", "Healthy": true}],
+            "Attributes": {"ecc": {"Unit": "MiB"}}}]);
+    });
+    // Without its device limit, which no plan can count (world::quota-devices).
+    edit(&d, "quotas.json", |v| {
+        v[0]["Limits"][0]["RegionLimit"]["Devices"] = json!(null);
+    });
+    d
+}
+
+fn plans(d: &common::TempDir, world: &str, job: &str) -> common::Out {
+    d.put("probe.nomad", job);
+    run_in(&d.0, &["plan", "--world", world, "probe.nomad"])
+}
+
+#[test]
+fn an_attribute_with_no_value_is_set_and_equal_to_nothing() {
+    let d = with_unset_attribute("device-unset");
+    let set = plans(&d, "imp", &gpu_job("is_set", None));
+    assert!(placed(&set), "{}{}", set.stdout, set.stderr);
+    let not_set = plans(&d, "imp", &gpu_job("is_not_set", None));
+    assert!(!placed(&not_set), "{}{}", not_set.stdout, not_set.stderr);
+    // Found on both sides, compared with nothing: `!=` fails.
+    let differs = plans(&d, "imp", &gpu_job("!=", Some("8 MiB")));
+    assert_eq!(differs.code, 1, "{}{}", differs.stdout, differs.stderr);
+    assert!(!placed(&differs), "{}{}", differs.stdout, differs.stderr);
+}
+
+#[test]
+fn import_write_keeps_an_attribute_with_no_value() {
+    let d = with_unset_attribute("device-unset-write");
+    let w = run_in(&d.0, &["import", "imp", "--write", "w/rules"]);
+    assert_eq!(w.code, 0, "{}{}", w.stdout, w.stderr);
+    let cluster = std::fs::read_to_string(d.0.join("w/rules/cluster.hcl")).expect("written");
+    assert!(cluster.contains("ecc = null"), "{cluster}");
+    let set = plans(&d, "w/rules", &gpu_job("is_set", None));
+    assert!(placed(&set), "{}{}", set.stdout, set.stderr);
+    let differs = plans(&d, "w/rules", &gpu_job("!=", Some("8 MiB")));
+    assert!(!placed(&differs), "{}{}", differs.stdout, differs.stderr);
+}
