@@ -102,6 +102,7 @@ fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
         judging: Judging::InOrder,
         threads: nomad_preflight::Workers::Fixed(2),
         untrusted: None,
+        namespace: None,
     };
     check_files(&vfs, &files, &loader(world), &judge)
         .into_iter()
@@ -319,6 +320,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             judging: Judging::InOrder,
             threads: nomad_preflight::Workers::Fixed(2),
             untrusted: None,
+            namespace: None,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");

@@ -38,6 +38,7 @@ mod check_github_escapes;
 mod check_hidden_job;
 mod check_history_shuffles;
 mod check_named_paths_whole_change;
+mod check_namespace;
 mod check_not_got;
 mod check_quota_blocks;
 mod check_root_cause;

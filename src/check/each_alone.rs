@@ -147,6 +147,7 @@ mod tests {
                 judging: Judging::EachAlone,
                 threads: crate::Workers::Fixed(threads),
                 untrusted: None,
+                namespace: None,
             };
             format!("{:?}", check_files(&vfs, &files, &loader, &judge))
         };

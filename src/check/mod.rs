@@ -227,6 +227,11 @@ pub struct Judge<'a> {
     /// `check --base`: the change is untrusted. `None` trusts every
     /// suppression (commit time, plain `check`).
     pub untrusted: Option<Untrusted<'a>>,
+    /// The namespace a job file that names none is sent to, as `nomad job
+    /// plan` sends it (`-namespace`, else `NOMAD_NAMESPACE`, where the
+    /// release applies it: [`crate::job_loader::RequestNamespace`]);
+    /// `None`: "default".
+    pub namespace: Option<&'a str>,
 }
 
 /// What `check --base` needs to keep a change from silencing its own gate.
@@ -284,7 +289,9 @@ pub fn check_paths(
     if files.len() >= MANY_FILES {
         crate::huge_pages::allow();
     }
-    let (loaded, skipped) = load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
+    let (mut loaded, skipped) =
+        load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
+    in_request_namespace(&mut loaded, judge.namespace);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -342,13 +349,14 @@ pub fn check_change_set(
     // Named paths choose the files reported; each is judged after the whole
     // change's earlier steps (R17-52: b.nomad without a.nomad staged too).
     let whole = set.whole();
-    let (loaded, skipped) = load_files(
+    let (mut loaded, skipped) = load_files(
         vfs,
         &whole.candidates(),
         loader,
         judge.threads,
         crate::changeset::unreadable,
     );
+    in_request_namespace(&mut loaded, judge.namespace);
     let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()
@@ -360,7 +368,7 @@ pub fn check_change_set(
             (p.clone(), v)
         })
         .collect();
-    let steps = whole.steps(&new, base, loader, None, &judge.world.running);
+    let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
     let twice = whole.defined_twice(&steps, judge.world, vfs);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
@@ -369,6 +377,23 @@ pub fn check_change_set(
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }
+}
+
+/// Each loaded job that names no namespace, in the request's namespace
+/// `ns` ([`Judge::namespace`]): Nomad's CLI forces only a namespace the job
+/// writes (command/job_plan.go v2.0.5:208-210 `SetNamespace`), so such a
+/// job is planned, and its quota and its running version looked up, in the
+/// namespace the command names. Every rule then reads the job as `plan`
+/// submits it, and the change set's keys are the plan gate's.
+fn in_request_namespace(loaded: &mut [(PathBuf, Loaded)], ns: Option<&str>) {
+    let Some(ns) = ns else { return };
+    for (_, l) in loaded.iter_mut() {
+        if let Loaded::Job(parsed) = l {
+            if let Some(job) = parsed.job.take() {
+                parsed.job = Some(crate::job_loader::with_namespace(job, Some(ns)));
+            }
+        }
+    }
 }
 
 /// One result per file: what a renamed file's old version leaves unknown
