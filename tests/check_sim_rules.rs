@@ -56,6 +56,9 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP220", SENTINEL, true),
     ("NP221", UNSTATED_CONSUL, true),
     ("NP222", RUNNING_API, true),
+    // A world rule found across files: its fixture needs the world's
+    // running "api" in another file.
+    ("NP229", RUNNING_API, true),
     ("NP225", BEFORE_MAX_COUNT, true),
     ("NP228", STATIC_VOLUME_203, true),
     ("NP302", DEMO, true),

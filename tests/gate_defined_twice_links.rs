@@ -1,4 +1,4 @@
-//! `job::defined-twice` counts files and jobs as Nomad does (R18-E-2,
+//! A second definition (NP229, `policy::defined-twice`) counts files and jobs as Nomad does (R18-E-2,
 //! R18-E-3). One file named through a link and by its own path is one
 //! definition: `nomad job run jobs/X` opens the file the link leads to
 //! (command/helpers.go `JobGetter.Get`@v1.9.7). A job of another region is
@@ -35,7 +35,9 @@ fn check(d: &TempDir, args: &[&str]) -> (Vec<(String, String)>, Option<i32>, Str
 }
 
 fn twice(found: &[(String, String)]) -> bool {
-    found.iter().any(|(c, _)| c == "job::defined-twice")
+    found
+        .iter()
+        .any(|(c, _)| c == "NP229" || c == "policy::defined-twice")
 }
 
 /// `git mv jobs releases/v1; ln -s releases/v1 jobs`, committed.

@@ -30,6 +30,7 @@ mod check_cannot_tell;
 mod check_config;
 mod check_corpus;
 mod check_count_zero_placed;
+mod check_defined_twice_rule;
 mod check_demo;
 mod check_explain_examples;
 mod check_explain_true;

@@ -329,7 +329,10 @@ pub fn check_paths(
     let twice = crate::changeset::defined_twice(&steps, &judge.world.running, &files);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
-        results: twice::merge(judge_steps(loaded, &steps, judge), twice),
+        results: twice::merge(
+            judge_steps(loaded, &steps, judge, twice.cross),
+            twice.refused,
+        ),
         skipped,
     }
 }
@@ -372,7 +375,8 @@ pub fn check_change_set(
     // A running job's file the change leaves in place still defines it.
     let twice = whole.defined_twice(&steps, judge.world, vfs);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
-    let mut results = twice::merge(one_per_path(judge_steps(loaded, &steps, judge)), twice);
+    let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
+    let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
@@ -413,6 +417,14 @@ fn one_per_path(results: Vec<FileResult>) -> Vec<FileResult> {
     out
 }
 
+/// What every file of one run shares: the replays of the world under other
+/// seeds (made on first use) and the findings a pass over all the run's
+/// files made for each file (NP229), which its rules pass reports.
+pub(super) struct RunShared {
+    replays: OnceLock<Shared>,
+    cross: twice::Cross,
+}
+
 /// The rules' findings for one parsed file against one state of the cluster.
 fn findings(
     parsed: &jobspec::ParsedJob,
@@ -421,12 +433,13 @@ fn findings(
     sim: Option<&Simulation>,
     earlier: &[Submitted],
     trusted: Option<&rules::suppress::Trusted<'_>>,
-    replays: &OnceLock<Shared>,
+    run: &RunShared,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
         .with_earlier(earlier)
         .with_trusted(trusted)
-        .with_replays(replays);
+        .with_replays(&run.replays)
+        .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));
     // The front end's errors as they are; its warnings come back from the
     // rules pass, which applies policy and suppressions to them.
     let mut diags: Vec<Finding> = parsed
@@ -471,10 +484,14 @@ fn judge_steps(
     loaded: Vec<(PathBuf, Loaded)>,
     steps: &[Step],
     judge: &Judge<'_>,
+    cross: twice::Cross,
 ) -> Vec<FileResult> {
-    let replays = OnceLock::new();
+    let run = RunShared {
+        replays: OnceLock::new(),
+        cross,
+    };
     if judge.judging == Judging::EachAlone {
-        return each_alone::judge(loaded, steps, judge, &replays);
+        return each_alone::judge(loaded, steps, judge, &run);
     }
     let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
     let mut seq = judge.sim.cloned().map(Sequence::new);
@@ -527,20 +544,10 @@ fn judge_steps(
                 (Some(s), true) => (Some(s.sim()), s.earlier()),
                 _ => (judge.sim, &[][..]),
             };
-            let mut diags = findings(
-                &parsed,
-                &path,
-                judge,
-                sim,
-                earlier,
-                trusted.as_ref(),
-                &replays,
-            );
+            let mut diags = findings(&parsed, &path, judge, sim, earlier, trusted.as_ref(), &run);
             if !earlier.is_empty() {
                 let trusted = trusted.as_ref();
-                causes::name_causes(
-                    &mut diags, &parsed, &path, judge, earlier, trusted, &replays,
-                );
+                causes::name_causes(&mut diags, &parsed, &path, judge, earlier, trusted, &run);
             }
             diags
         }));
