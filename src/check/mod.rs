@@ -311,12 +311,22 @@ pub fn check_paths(
     // paths are the command line's; the world's, its project's. Each is
     // the file a read of it lands at, links followed (R18-E-2).
     let in_world = |r: &Path| judge.world.project_root.join(r);
+    // Canonically, as the kernel opens the path: outside the root the
+    // source names no link (`--world ../link/rules`, `check
+    // ../link/jobs/x.nomad`, `../jobs-link/../jobs/x.nomad`), and a
+    // lexical path made the running file itself a second definition.
     let is = |p: &Path| {
-        let end = crate::changeset::lands_at(vfs, p);
-        crate::project::absolute(&vfs.root().join(end))
+        let end = vfs.resolves_through(p).pop();
+        crate::project::canonical(&vfs.root().join(end.as_deref().unwrap_or(p)))
     };
     let world_is = |r: &Path| is(&in_world(r));
-    let on_disk = |r: &Path| vfs.is_file(&in_world(r));
+    // A world outside the checked folder's project (`--world ../p/rules`)
+    // is beyond the source's fence: its running file is looked for on
+    // disk, where `nomad job run` would open it, never taken as gone.
+    let on_disk = |r: &Path| {
+        let at = in_world(r);
+        vfs.is_file(&at) || std::fs::metadata(&at).is_ok_and(|m| m.is_file())
+    };
     let here = |j: &crate::jobspec::Job| {
         crate::mutators::region_forward::plan_unknown(judge.world, j).is_none()
     };

@@ -127,11 +127,10 @@ impl Source {
     }
 }
 
-/// Absolute, normalised, symlinks resolved where the file exists.
+/// Absolute, symlinks resolved where the file exists, `..` as the kernel
+/// climbs it ([`crate::project::canonical`]).
 pub(super) fn absolute(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let abs = crate::vfs::normalize(&cwd.join(path));
-    std::fs::canonicalize(&abs).unwrap_or(abs)
+    crate::project::canonical(path)
 }
 
 /// Put the running version of the job planned from `planned` (whose new
