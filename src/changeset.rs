@@ -45,7 +45,7 @@ pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use tracked_inputs::TrackedInputs;
-pub use twice::{defined_twice, lands_at, Files, Twice, DEFINED_TWICE};
+pub use twice::{defined_twice, lands_at, Files, Twice, PROTECTED_DEFINED_TWICE};
 
 /// The changed paths between the two sides of a [`Range`].
 #[derive(Debug, Clone)]

@@ -124,6 +124,21 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// Where `path` leads on disk, as the kernel opens it: every link
+/// followed and each `..` climbing from where the path has led so far
+/// (`link/../x` is the link target's parent's `x`), which a lexical fold
+/// ([`absolute`]) gets wrong after a link; [`absolute`] where nothing
+/// exists there. For telling whether two names are one file, never for
+/// deciding what may be read (that is [`Fence`]'s).
+pub fn canonical(path: &Path) -> PathBuf {
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd().join(path)
+    };
+    std::fs::canonicalize(&full).unwrap_or_else(|_| absolute(path))
+}
+
 /// Is `name` a plain file name: one path component, not `.` or `..`, no
 /// separator, no NUL? The rule for every name that becomes a file we write.
 pub fn is_plain_file_name(name: &str) -> bool {
@@ -185,7 +200,12 @@ impl Fence {
         if self.inside(&lexical) {
             return;
         }
-        if let Ok(canon) = std::fs::canonicalize(&lexical) {
+        // The file the typed path opens: `..` after a link climbs from the
+        // link's target, as the kernel does (`../jobs-link/../x.nomad`);
+        // the lexical fold named another file, or none, and the one typed
+        // was refused (stop 59 Left 2).
+        if let Ok(canon) = std::fs::canonicalize(named).or_else(|_| std::fs::canonicalize(&lexical))
+        {
             if !self.extra.contains(&canon) {
                 self.extra.push(canon);
             }

@@ -587,7 +587,7 @@ fn check_walks_past_symlink_loops_fifos_and_unreadable_files() {
         .arg(d.join("jobs/fifo.nomad"))
         .status();
     // Another job than ok.nomad's: two files defining one job is an error
-    // of its own (job::defined-twice), not what this walk is about.
+    // of its own (NP229 defined-twice), not what this walk is about.
     write(
         &d,
         "jobs/secret.nomad",

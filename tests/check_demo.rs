@@ -64,6 +64,30 @@ fn the_demo_files_report_exactly_the_quota_hit_and_true_hygiene_findings() {
     assert_eq!(doc["statistics"][0]["count"], 2);
 }
 
+/// Guard (the repository's own `.nomad-preflight.hcl`): `check` at the top
+/// judges the demo's job files only. tests/ holds job files wrong on
+/// purpose, many of them copies of the demo's running jobs (106 second
+/// definitions, NP229, against this world before the file left them out).
+#[test]
+fn checking_the_repository_top_judges_the_demo_jobs_only() {
+    let (stdout, stderr, code) = check(&["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let findings = doc["findings"].as_array().cloned().unwrap_or_default();
+    let outside: Vec<_> = findings
+        .iter()
+        .filter(|f| !f["file"].as_str().unwrap_or("").starts_with("jobs/"))
+        .collect();
+    assert!(outside.is_empty(), "{outside:#?}\n{stderr}");
+    assert!(
+        !findings.iter().any(
+            |f| f["code"].as_str().unwrap_or("").contains("defined-twice") || f["code"] == "NP229"
+        ),
+        "{findings:#?}"
+    );
+    // The demo's quota hit (NP304), as `check jobs` reports it.
+    assert_eq!(code, 1, "{stderr}");
+}
+
 #[test]
 fn the_demo_report_reads_well() {
     let (stdout, _, _) = check(&["--output-format", "full", "jobs"]);

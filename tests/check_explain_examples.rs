@@ -160,6 +160,10 @@ const NOT_RUN: &[(&str, &str)] = &[
         "NP228",
         "needs a client's static host volume and a sticky claim",
     ),
+    (
+        "NP229",
+        "needs a second file defining the job (the world's running file)",
+    ),
     ("NP301", "needs a quota smaller than the job"),
     ("NP303", "needs a namespace policy requiring quotas"),
     ("NP304", "needs a quota and running jobs using it"),

@@ -56,6 +56,9 @@ const CASES: &[(&str, &str, bool)] = &[
     ("NP220", SENTINEL, true),
     ("NP221", UNSTATED_CONSUL, true),
     ("NP222", RUNNING_API, true),
+    // A world rule found across files: its fixture needs the world's
+    // running "api" in another file.
+    ("NP229", RUNNING_API, true),
     ("NP225", BEFORE_MAX_COUNT, true),
     ("NP228", STATIC_VOLUME_203, true),
     ("NP302", DEMO, true),
@@ -102,6 +105,7 @@ fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
         judging: Judging::InOrder,
         threads: nomad_preflight::Workers::Fixed(2),
         untrusted: None,
+        namespace: None,
     };
     check_files(&vfs, &files, &loader(world), &judge)
         .into_iter()
@@ -319,6 +323,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             judging: Judging::InOrder,
             threads: nomad_preflight::Workers::Fixed(2),
             untrusted: None,
+            namespace: None,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");

@@ -8,7 +8,7 @@ use crate::common;
 
 use common::{git, output_text, TempDir};
 
-const ZZ: &str = r#"job "sockshop" {
+pub(crate) const ZZ: &str = r#"job "sockshop" {
   datacenters = ["dc1"]
   group "g" {
     task "t" {
@@ -23,12 +23,12 @@ const ZZ: &str = r#"job "sockshop" {
 }
 "#;
 
-const WORDS: &str = "defines protected job default/sockshop, which the world runs from jobs/sockshop.nomad: Nomad registers a job by namespace and ID whichever file it comes from, so `nomad job run` on this file updates the running job to this definition (stopping its groups this file lacks), and the two files overwrite each other";
+pub(crate) const WORDS: &str = "defines protected job default/sockshop, which the world runs from jobs/sockshop.nomad: Nomad registers a job by namespace and ID whichever file it comes from, so `nomad job run` on this file updates the running job to this definition (stopping its groups this file lacks), and the two files overwrite each other";
 
 /// The demo's running jobs in a repository on branch `pr` off `main` (the
 /// monitoring job, which no world entry runs and whose quota hit is a
 /// `check` error of its own, left out). `protect`: policy.hcl's jobs.
-fn repo(name: &str, protect: &str) -> TempDir {
+pub(crate) fn repo(name: &str, protect: &str) -> TempDir {
     let d = TempDir::demo(name);
     let _ = std::fs::remove_file(d.0.join("jobs/monitoring.nomad"));
     let policy = std::fs::read_to_string(d.0.join("rules/policy.hcl")).expect("policy");
@@ -49,11 +49,12 @@ fn repo(name: &str, protect: &str) -> TempDir {
     d
 }
 
-fn protected_repo(name: &str) -> TempDir {
+pub(crate) fn protected_repo(name: &str) -> TempDir {
     repo(name, "\"sockshop\", \"sockshopui\"")
 }
 
-/// `check ARGS --format json`'s findings of `job::defined-twice`, and its exit code.
+/// `check ARGS --format json`'s second definitions (NP229, or
+/// `policy::defined-twice` for a protected job), and its exit code.
 fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
@@ -64,7 +65,7 @@ fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
         .as_array()
         .expect("findings")
         .iter()
-        .filter(|f| f["code"] == "job::defined-twice")
+        .filter(|f| f["code"] == "NP229" || f["code"] == "policy::defined-twice")
         .cloned()
         .collect();
     (found, out.status.code())
@@ -79,7 +80,7 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
     let s = output_text(&out);
     assert!(
         s.contains(&format!(
-            "jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}"
+            "jobs/zz.nomad:1:5: policy::defined-twice [error] {WORDS}"
         )),
         "{s}"
     );
@@ -138,7 +139,7 @@ fn a_new_file_redefining_a_protected_running_job_fails_both_gates_staged_and_on_
     for format in ["github", "sarif"] {
         let out = d.run(&["check", "--base", "main", "--format", format]);
         let s = output_text(&out);
-        // GitHub's annotation title escapes the colons (`job%3A%3Adefined-twice`).
+        // GitHub's annotation title escapes the colons (`policy%3A%3Adefined-twice`).
         assert!(s.contains("defined-twice"), "{format}: {s}");
         assert!(
             s.contains("which the world runs from jobs/sockshop.nomad"),
@@ -265,12 +266,12 @@ fn plain_check_of_a_tree_with_two_files_defining_one_job_fails() {
     let s = output_text(&out);
     assert!(
         s.contains(&format!(
-            "jobs/zz.nomad:1:5: job::defined-twice [error] {WORDS}"
+            "jobs/zz.nomad:1:5: policy::defined-twice [error] {WORDS}"
         )),
         "{s}"
     );
     assert!(
-        !s.contains("jobs/sockshop.nomad:1:5: job::defined-twice"),
+        !s.contains("jobs/sockshop.nomad:1:5: policy::defined-twice"),
         "{s}"
     );
     assert_eq!(out.status.code(), Some(1), "{s}");
@@ -278,7 +279,7 @@ fn plain_check_of_a_tree_with_two_files_defining_one_job_fails() {
     let out = d.run_at("jobs", &["check", "zz.nomad", "--output-format", "concise"]);
     let s = output_text(&out);
     assert!(
-        s.contains("zz.nomad:1:5: job::defined-twice [error]"),
+        s.contains("zz.nomad:1:5: policy::defined-twice [error]"),
         "{s}"
     );
     assert_eq!(out.status.code(), Some(1), "{s}");

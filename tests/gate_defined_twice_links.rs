@@ -1,4 +1,4 @@
-//! `job::defined-twice` counts files and jobs as Nomad does (R18-E-2,
+//! A second definition (NP229, `policy::defined-twice`) counts files and jobs as Nomad does (R18-E-2,
 //! R18-E-3). One file named through a link and by its own path is one
 //! definition: `nomad job run jobs/X` opens the file the link leads to
 //! (command/helpers.go `JobGetter.Get`@v1.9.7). A job of another region is
@@ -35,7 +35,9 @@ fn check(d: &TempDir, args: &[&str]) -> (Vec<(String, String)>, Option<i32>, Str
 }
 
 fn twice(found: &[(String, String)]) -> bool {
-    found.iter().any(|(c, _)| c == "job::defined-twice")
+    found
+        .iter()
+        .any(|(c, _)| c == "NP229" || c == "policy::defined-twice")
 }
 
 /// `git mv jobs releases/v1; ln -s releases/v1 jobs`, committed.
@@ -144,6 +146,71 @@ fn one_job_id_in_two_unmodelled_regions_is_not_defined_twice() {
 #[test]
 fn the_worlds_own_region_written_out_is_still_defined_twice() {
     let (found, code, text) = staged_copy_in("twice-region-global", "global");
-    assert!(has_finding(&found, "job::defined-twice", "error"), "{text}");
+    assert!(
+        has_finding(&found, "policy::defined-twice", "error"),
+        "{text}"
+    );
     assert_eq!(code, Some(1), "{text}");
+}
+
+/// The running file named from outside the project, through a link to the
+/// project (`--world ../link/rules`, or `check ../link/jobs/x.nomad`) or
+/// with a `..` after a link (`../jobs-link/../jobs/x.nomad`, which the
+/// kernel climbs from the link's target): one file, the world's own, never
+/// its second definition (stop 59 Left 2: those paths were compared
+/// lexically). A copy elsewhere is still one.
+#[test]
+fn the_running_file_named_outside_the_root_through_a_link_is_one_file() {
+    let d = repo("twice-outside");
+    let cwd = TempDir::new("twice-outside-cwd");
+    let name = |p: &std::path::Path| p.file_name().expect("name").to_string_lossy().into_owned();
+    let proj = name(&d.0);
+    let link = d.0.with_file_name(format!("{proj}-link"));
+    let jobs_link = d.0.with_file_name(format!("{proj}-jobs"));
+    for (at, to) in [(&link, d.0.clone()), (&jobs_link, d.0.join("jobs"))] {
+        let _ = std::fs::remove_file(at);
+        std::os::unix::fs::symlink(to, at).expect("link");
+    }
+    let (l, j) = (name(&link), name(&jobs_link));
+    let cases = [
+        (
+            format!("../{l}/rules"),
+            format!("../{proj}/jobs/sockshop.nomad"),
+        ),
+        (
+            format!("../{proj}/rules"),
+            format!("../{l}/jobs/sockshop.nomad"),
+        ),
+        (
+            format!("../{proj}/rules"),
+            format!("../{j}/../jobs/sockshop.nomad"),
+        ),
+    ];
+    for (world, file) in &cases {
+        let out = cwd.run(&["check", "--format", "json", "--world", world, file]);
+        let (found, text) = (finding_codes(&out.stdout), output_text(&out));
+        assert!(!twice(&found), "{world} {file}: {text}");
+        assert_eq!(out.status.code(), Some(0), "{world} {file}: {text}");
+    }
+    // A copy in the checked folder is a second definition: the world's
+    // file, outside that folder's project, was taken as gone (a false
+    // all-clear on the baseline too).
+    cwd.put(
+        "copy/sockshop.nomad",
+        &std::fs::read_to_string(d.0.join("jobs/sockshop.nomad")).expect("job"),
+    );
+    let world = format!("../{l}/rules");
+    let out = cwd.run(&[
+        "check",
+        "--format",
+        "json",
+        "--world",
+        &world,
+        "copy/sockshop.nomad",
+    ]);
+    let (found, text) = (finding_codes(&out.stdout), output_text(&out));
+    assert!(twice(&found), "{text}");
+    for at in [&link, &jobs_link] {
+        let _ = std::fs::remove_file(at);
+    }
 }

@@ -154,7 +154,13 @@ fn push_all_judges_every_branch() {
     p.branch("c", false);
     let out = p.push(&["--all", "origin"]);
     assert_refused_for_b(&p, &out, "refs/heads/b");
-    assert!(output_text(&out).contains("(new there): judged against refs/remotes/origin/HEAD"));
+    // Each new branch from where it leaves the remote's default branch.
+    let s = output_text(&out);
+    assert!(
+        s.contains("(new there): judged from ")
+            && s.contains("where it leaves origin's default branch (refs/remotes/origin/HEAD"),
+        "{s}"
+    );
 }
 
 /// A branch and an annotated tag of a breaking commit: the tag is judged
@@ -167,6 +173,39 @@ fn a_tag_beside_a_branch_is_judged() {
     p.git(&["tag", "-a", "-m", "release", "v1", "b"]);
     let out = p.push(&["origin", "a", "v1"]);
     assert_refused_for_b(&p, &out, "refs/tags/v1");
+}
+
+/// An old tag, new to the remote: judged from its merge base with the
+/// remote's default branch (itself, here: nothing to judge), not against
+/// the branch's tip, which had fixed what the tag holds since; against the
+/// tip the tag "reverted" the fix and the push was refused (stop 59 Left 2).
+/// A new ref that breaks the cluster is still refused
+/// (`a_tag_beside_a_branch_is_judged`).
+#[test]
+fn an_old_tag_is_judged_from_where_it_leaves_the_default_branch() {
+    let p = Pusher::new("old-tag", true);
+    std::fs::write(p.work().join("jobs/batchy.nomad"), BAND_BREAKER).unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "batchy at 90"]);
+    p.git(&["tag", "v1"]);
+    let fixed = BAND_BREAKER.replace("priority    = 90", "priority    = 50");
+    std::fs::write(p.work().join("jobs/batchy.nomad"), fixed).unwrap();
+    p.git(&["commit", "-qam", "batchy at 50"]);
+    let out = p.push(&["-q", "--no-verify", "origin", "main"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let out = p.push(&["origin", "v1"]);
+    let s = output_text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(!s.contains("NP402"), "{s}");
+    assert!(
+        s.contains("==> pushing refs/tags/v1 to origin refs/tags/v1 (new there): judged from "),
+        "{s}"
+    );
+    assert!(
+        s.contains("where it leaves origin's default branch (refs/remotes/origin/HEAD: the cluster runs the default branch, not this ref)"),
+        "{s}"
+    );
+    assert!(p.remote_at("refs/tags/v1").is_some(), "{s}");
 }
 
 /// A deleted ref pushes nothing; the harmless branch beside it is judged

@@ -150,7 +150,7 @@ fn a_canarying_system_update_cannot_tell_in_all_three() {
     // The running version is the committed one (the before of a running
     // job's file in a repository); the edit is in the working tree. A copy
     // of it elsewhere would be a second file defining the job
-    // (`job::defined-twice`).
+    // (NP229 `defined-twice`).
     common::git(&d.0, &["init", "-q", "-b", "main"]);
     common::git(&d.0, &["add", "-A"]);
     common::git(&d.0, &["commit", "-qm", "demo"]);

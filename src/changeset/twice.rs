@@ -11,9 +11,10 @@
 //!
 //! A file moved (renamed, or deleted and added) from the running path is
 //! the same job, not a second definition; so is a job moved from a file
-//! edited to define another. Used by `check` (plain and change sets, an
-//! error [`DEFINED_TWICE`]) and by `plan --changed --gate` (a refusal when
-//! the job is protected, a note when not), in the same words.
+//! edited to define another. Used by `check` (plain and change sets: rule
+//! NP229, or [`PROTECTED_DEFINED_TWICE`] for a protected job) and by `plan
+//! --changed --gate` (a refusal when the job is protected, a note when
+//! not), in the same words.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -23,8 +24,12 @@ use crate::jobspec::Job;
 use crate::vfs::Vfs;
 use crate::world::{RunningJob, World};
 
-/// The code of `check`'s finding.
-pub const DEFINED_TWICE: &str = "job::defined-twice";
+/// The code of `check`'s finding for a job the policy protects: the plan
+/// gate's refusal, an error no rule selection, configuration or comment
+/// silences (no rule has the code, as `policy::stops-replaced`). A job the
+/// policy does not protect gets rule NP229 (`defined-twice`), which they
+/// do.
+pub const PROTECTED_DEFINED_TWICE: &str = "policy::defined-twice";
 
 /// A file defining a job that another file defines.
 #[derive(Debug, Clone, PartialEq, Eq)]

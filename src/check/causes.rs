@@ -2,13 +2,11 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::OnceLock;
 
-use super::{findings, Judge};
+use super::{findings, Judge, RunShared};
 use crate::changeset::Submitted;
 use crate::jobspec;
 use crate::rules::{self, Finding};
-use crate::scheduler::replay_cache::Shared;
 
 /// What makes two findings the same: the rule and where it points.
 fn cause_key(d: &Finding) -> (String, Option<crate::source::Span>) {
@@ -26,10 +24,10 @@ pub(super) fn name_causes(
     judge: &Judge<'_>,
     earlier: &[Submitted],
     trusted: Option<&rules::suppress::Trusted<'_>>,
-    replays: &OnceLock<Shared>,
+    run: &RunShared,
 ) {
     let Some(base) = judge.sim else { return };
-    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, replays)
+    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, run)
         .iter()
         .map(cause_key)
         .collect();
@@ -55,7 +53,7 @@ pub(super) fn name_causes(
                     Some(&sim),
                     std::slice::from_ref(e),
                     trusted,
-                    replays,
+                    run,
                 )
                 .iter()
                 .map(cause_key)

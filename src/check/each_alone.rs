@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
-use super::{crash, findings, FileResult, Judge, Loaded};
+use super::{crash, findings, FileResult, Judge, Loaded, RunShared};
 use crate::changeset::Step;
 use crate::jobspec;
-use crate::scheduler::replay_cache::Shared;
 
 /// [`super::judge_steps`] for [`super::Judging::EachAlone`]: no file sees another, so the
 /// files are judged on `judge.threads` threads (the rules were most of a
@@ -21,7 +19,7 @@ pub(super) fn judge(
     loaded: Vec<(PathBuf, Loaded)>,
     steps: &[Step],
     judge: &Judge<'_>,
-    replays: &OnceLock<Shared>,
+    run: &RunShared,
 ) -> Vec<FileResult> {
     let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
     // In step order: each file's result once known, and the files to judge
@@ -49,15 +47,7 @@ pub(super) fn judge(
     let judge_one = |path: &Path, parsed: &jobspec::ParsedJob| -> FileResult {
         let trusted = judge.untrusted.map(|u| u.trusted(path));
         let judged = catch_unwind(AssertUnwindSafe(|| {
-            findings(
-                parsed,
-                path,
-                judge,
-                judge.sim,
-                &[],
-                trusted.as_ref(),
-                replays,
-            )
+            findings(parsed, path, judge, judge.sim, &[], trusted.as_ref(), run)
         }));
         let (diags, crashed) = match judged {
             Ok(diags) => (diags, false),
@@ -147,6 +137,7 @@ mod tests {
                 judging: Judging::EachAlone,
                 threads: crate::Workers::Fixed(threads),
                 untrusted: None,
+                namespace: None,
             };
             format!("{:?}", check_files(&vfs, &files, &loader, &judge))
         };

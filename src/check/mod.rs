@@ -227,6 +227,11 @@ pub struct Judge<'a> {
     /// `check --base`: the change is untrusted. `None` trusts every
     /// suppression (commit time, plain `check`).
     pub untrusted: Option<Untrusted<'a>>,
+    /// The namespace a job file that names none is sent to, as `nomad job
+    /// plan` sends it (`-namespace`, else `NOMAD_NAMESPACE`, where the
+    /// release applies it: [`crate::job_loader::RequestNamespace`]);
+    /// `None`: "default".
+    pub namespace: Option<&'a str>,
 }
 
 /// What `check --base` needs to keep a change from silencing its own gate.
@@ -284,7 +289,9 @@ pub fn check_paths(
     if files.len() >= MANY_FILES {
         crate::huge_pages::allow();
     }
-    let (loaded, skipped) = load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
+    let (mut loaded, skipped) =
+        load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
+    in_request_namespace(&mut loaded, judge.namespace);
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -304,12 +311,22 @@ pub fn check_paths(
     // paths are the command line's; the world's, its project's. Each is
     // the file a read of it lands at, links followed (R18-E-2).
     let in_world = |r: &Path| judge.world.project_root.join(r);
+    // Canonically, as the kernel opens the path: outside the root the
+    // source names no link (`--world ../link/rules`, `check
+    // ../link/jobs/x.nomad`, `../jobs-link/../jobs/x.nomad`), and a
+    // lexical path made the running file itself a second definition.
     let is = |p: &Path| {
-        let end = crate::changeset::lands_at(vfs, p);
-        crate::project::absolute(&vfs.root().join(end))
+        let end = vfs.resolves_through(p).pop();
+        crate::project::canonical(&vfs.root().join(end.as_deref().unwrap_or(p)))
     };
     let world_is = |r: &Path| is(&in_world(r));
-    let on_disk = |r: &Path| vfs.is_file(&in_world(r));
+    // A world outside the checked folder's project (`--world ../p/rules`)
+    // is beyond the source's fence: its running file is looked for on
+    // disk, where `nomad job run` would open it, never taken as gone.
+    let on_disk = |r: &Path| {
+        let at = in_world(r);
+        vfs.is_file(&at) || std::fs::metadata(&at).is_ok_and(|m| m.is_file())
+    };
     let here = |j: &crate::jobspec::Job| {
         crate::mutators::region_forward::plan_unknown(judge.world, j).is_none()
     };
@@ -322,7 +339,10 @@ pub fn check_paths(
     let twice = crate::changeset::defined_twice(&steps, &judge.world.running, &files);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
-        results: twice::merge(judge_steps(loaded, &steps, judge), twice),
+        results: twice::merge(
+            judge_steps(loaded, &steps, judge, twice.cross),
+            twice.refused,
+        ),
         skipped,
     }
 }
@@ -342,13 +362,14 @@ pub fn check_change_set(
     // Named paths choose the files reported; each is judged after the whole
     // change's earlier steps (R17-52: b.nomad without a.nomad staged too).
     let whole = set.whole();
-    let (loaded, skipped) = load_files(
+    let (mut loaded, skipped) = load_files(
         vfs,
         &whole.candidates(),
         loader,
         judge.threads,
         crate::changeset::unreadable,
     );
+    in_request_namespace(&mut loaded, judge.namespace);
     let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()
@@ -360,15 +381,33 @@ pub fn check_change_set(
             (p.clone(), v)
         })
         .collect();
-    let steps = whole.steps(&new, base, loader, None, &judge.world.running);
+    let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
     let twice = whole.defined_twice(&steps, judge.world, vfs);
     let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
-    let mut results = twice::merge(one_per_path(judge_steps(loaded, &steps, judge)), twice);
+    let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
+    let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }
+}
+
+/// Each loaded job that names no namespace, in the request's namespace
+/// `ns` ([`Judge::namespace`]): Nomad's CLI forces only a namespace the job
+/// writes (command/job_plan.go v2.0.5:208-210 `SetNamespace`), so such a
+/// job is planned, and its quota and its running version looked up, in the
+/// namespace the command names. Every rule then reads the job as `plan`
+/// submits it, and the change set's keys are the plan gate's.
+fn in_request_namespace(loaded: &mut [(PathBuf, Loaded)], ns: Option<&str>) {
+    let Some(ns) = ns else { return };
+    for (_, l) in loaded.iter_mut() {
+        if let Loaded::Job(parsed) = l {
+            if let Some(job) = parsed.job.take() {
+                parsed.job = Some(crate::job_loader::with_namespace(job, Some(ns)));
+            }
+        }
+    }
 }
 
 /// One result per file: what a renamed file's old version leaves unknown
@@ -388,6 +427,14 @@ fn one_per_path(results: Vec<FileResult>) -> Vec<FileResult> {
     out
 }
 
+/// What every file of one run shares: the replays of the world under other
+/// seeds (made on first use) and the findings a pass over all the run's
+/// files made for each file (NP229), which its rules pass reports.
+pub(super) struct RunShared {
+    replays: OnceLock<Shared>,
+    cross: twice::Cross,
+}
+
 /// The rules' findings for one parsed file against one state of the cluster.
 fn findings(
     parsed: &jobspec::ParsedJob,
@@ -396,12 +443,13 @@ fn findings(
     sim: Option<&Simulation>,
     earlier: &[Submitted],
     trusted: Option<&rules::suppress::Trusted<'_>>,
-    replays: &OnceLock<Shared>,
+    run: &RunShared,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
         .with_earlier(earlier)
         .with_trusted(trusted)
-        .with_replays(replays);
+        .with_replays(&run.replays)
+        .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));
     // The front end's errors as they are; its warnings come back from the
     // rules pass, which applies policy and suppressions to them.
     let mut diags: Vec<Finding> = parsed
@@ -446,10 +494,14 @@ fn judge_steps(
     loaded: Vec<(PathBuf, Loaded)>,
     steps: &[Step],
     judge: &Judge<'_>,
+    cross: twice::Cross,
 ) -> Vec<FileResult> {
-    let replays = OnceLock::new();
+    let run = RunShared {
+        replays: OnceLock::new(),
+        cross,
+    };
     if judge.judging == Judging::EachAlone {
-        return each_alone::judge(loaded, steps, judge, &replays);
+        return each_alone::judge(loaded, steps, judge, &run);
     }
     let mut loaded: BTreeMap<PathBuf, Loaded> = loaded.into_iter().collect();
     let mut seq = judge.sim.cloned().map(Sequence::new);
@@ -502,20 +554,10 @@ fn judge_steps(
                 (Some(s), true) => (Some(s.sim()), s.earlier()),
                 _ => (judge.sim, &[][..]),
             };
-            let mut diags = findings(
-                &parsed,
-                &path,
-                judge,
-                sim,
-                earlier,
-                trusted.as_ref(),
-                &replays,
-            );
+            let mut diags = findings(&parsed, &path, judge, sim, earlier, trusted.as_ref(), &run);
             if !earlier.is_empty() {
                 let trusted = trusted.as_ref();
-                causes::name_causes(
-                    &mut diags, &parsed, &path, judge, earlier, trusted, &replays,
-                );
+                causes::name_causes(&mut diags, &parsed, &path, judge, earlier, trusted, &run);
             }
             diags
         }));

@@ -65,6 +65,7 @@ fn a_panicking_file_fails_the_run_and_is_named_whatever_the_thread_count() {
             judging: Judging::EachAlone,
             threads: crate::Workers::Fixed(threads),
             untrusted: None,
+            namespace: None,
         };
         let results = check_files(&vfs, &files, &loader, &judge);
         let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();

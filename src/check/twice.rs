@@ -3,14 +3,38 @@
 //! and `check --staged/--base` of a change, protected job or not (two
 //! registrations of one job overwrite each other whatever the policy). The
 //! plan gate refuses the same for a protected job, in the same words.
+//!
+//! Two codes, by what may silence them. A job the policy does not protect
+//! gets rule NP229 (`defined-twice`), handed to the rules pass of its file
+//! ([`Found::cross`]) so that `--ignore`, `.nomad-preflight.hcl`, the
+//! policy's levels and path ignores and suppression comments apply to it
+//! as to any rule's (a change's own configuration or comment still cannot
+//! silence it under `--base`: NP002). A protected job gets
+//! [`PROTECTED_DEFINED_TWICE`], the plan gate's refusal: no rule's code, so
+//! nothing in the change, and no `--ignore`, silences it; only the base's
+//! `protected` list decides.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{FileResult, Loaded};
-use crate::changeset::{Twice, DEFINED_TWICE};
+use crate::changeset::{Twice, PROTECTED_DEFINED_TWICE};
 use crate::diag::Diag;
+use crate::rules::capacity::defined_twice::DefinedTwice;
+use crate::rules::Finding;
 use crate::world::World;
+
+/// NP229's findings, by file, for the rules pass to report.
+pub(super) type Cross = BTreeMap<PathBuf, Vec<Finding>>;
+
+/// What [`findings`] makes of a run's second definitions.
+#[derive(Default)]
+pub(super) struct Found {
+    /// Jobs the policy does not protect: rule NP229's, by file.
+    pub cross: Cross,
+    /// Protected jobs: the gate's refusal, one result per file.
+    pub refused: Vec<FileResult>,
+}
 
 /// `check`'s finding for each file of `twice`
 /// ([`crate::changeset::defined_twice`]),
@@ -19,28 +43,36 @@ pub(super) fn findings<'a>(
     loaded: impl IntoIterator<Item = (&'a PathBuf, &'a Loaded)>,
     twice: Vec<Twice>,
     world: &World,
-) -> Vec<FileResult> {
+) -> Found {
+    let mut found = Found::default();
     if twice.is_empty() {
-        return Vec::new();
+        return found;
     }
     let loaded: BTreeMap<&PathBuf, &Loaded> = loaded.into_iter().collect();
-    twice
-        .into_iter()
-        .map(|t| {
-            let protected = world.policy.protected.covers(&t.namespace, &t.id);
-            let mut d = Diag::error(DEFINED_TWICE, t.words(protected)).help(t.help());
-            if let Some(Loaded::Job(parsed)) = loaded.get(&t.path) {
-                if let Some(span) = parsed.job.as_ref().and_then(|j| j.spans.label) {
-                    d = d.at(&parsed.source, span, "defined in another file too");
-                }
+    for t in twice {
+        let protected = world.policy.protected.covers(&t.namespace, &t.id);
+        let code = if protected {
+            PROTECTED_DEFINED_TWICE
+        } else {
+            DefinedTwice::META.code
+        };
+        let mut d = Diag::error(code, t.words(protected)).help(t.help());
+        if let Some(Loaded::Job(parsed)) = loaded.get(&t.path) {
+            if let Some(span) = parsed.job.as_ref().and_then(|j| j.spans.label) {
+                d = d.at(&parsed.source, span, "defined in another file too");
             }
-            FileResult {
+        }
+        if protected {
+            found.refused.push(FileResult {
                 path: t.path,
                 diags: vec![d],
                 crashed: false,
-            }
-        })
-        .collect()
+            });
+        } else {
+            found.cross.entry(t.path).or_default().push(d);
+        }
+    }
+    found
 }
 
 /// `results` with each of `found` told with its file's other findings.

@@ -89,6 +89,11 @@ pub struct CheckArgs {
     /// Job variable files, Nomad's `-var-file`.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
+    /// The namespace a job file that names none is judged in, as Nomad's
+    /// `-namespace` (else `NOMAD_NAMESPACE`) sends it to `nomad job plan`
+    /// (from 1.0.9 and 1.1.3; a namespace the file writes wins).
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
 }
 
 mod no_world;
@@ -360,6 +365,7 @@ fn gate_world_change(
             judging: judge.judging,
             threads: judge.threads,
             untrusted: judge.untrusted,
+            namespace: judge.namespace,
         };
         let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
         crate::check::merge_other_world(
@@ -474,6 +480,15 @@ fn run_selected(
         eprintln!("{note}");
     }
     let loader = loader(args, world);
+    // Where a job that names no namespace goes, as `plan` sends it; a
+    // release that plans it in "default" whatever was asked says so.
+    let request = crate::job_loader::RequestNamespace::from_command(
+        args.namespace.as_deref(),
+        world.nomad_version,
+    );
+    if let Some(note) = request.ignored_note(false, world.nomad_version) {
+        eprintln!("{note}");
+    }
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);
     // Job files the change reaches through a file they read are judged too.
@@ -516,6 +531,7 @@ fn run_selected(
         },
         threads: crate::Workers::Machine,
         untrusted,
+        namespace: request.for_unnamed_job(),
     };
     let checked = match &in_set {
         Some((set, base)) => {

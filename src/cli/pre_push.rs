@@ -18,10 +18,12 @@
 //!   LOCAL_SHA`;
 //! - an update from a commit this clone lacks (someone else pushed since
 //!   the last fetch): cannot tell what the push replaces;
-//! - a ref new to the remote: against the remote's default branch as this
-//!   clone knows it (`refs/remotes/REMOTE/HEAD`, what the cluster runs),
-//!   as the pre-commit hook judges a history the remote lacks; cannot
-//!   tell when it is not known.
+//! - a ref new to the remote: from its merge base with the remote's
+//!   default branch as this clone knows it (`refs/remotes/REMOTE/HEAD`,
+//!   what the cluster runs), so the ref is judged for what it adds, not
+//!   for what the branch gained since (an old tag judged against the
+//!   branch's tip "reverted" every later change: a false alarm); cannot
+//!   tell when that branch is not known or shares no history with it.
 
 use std::io::Read;
 
@@ -41,6 +43,13 @@ pub struct Pushed {
 pub enum Judge {
     /// Judge the change from `base` to `head`.
     Range { base: String, head: String },
+    /// A ref new to the remote: judged from `base`, its merge base with
+    /// `default` (the remote's default branch, what the cluster runs).
+    New {
+        base: String,
+        head: String,
+        default: String,
+    },
     /// The ref is deleted: nothing is pushed.
     Deleted,
     /// Nothing says what the push changes: its one line.
@@ -119,17 +128,34 @@ pub fn read_stdin() -> Result<Vec<Pushed>, Diag> {
     parse(&input)
 }
 
-/// Does `rev` name a tree this clone holds?
-pub(super) fn known(rev: &str) -> bool {
+/// The repository of the current folder.
+fn here() -> Option<std::path::PathBuf> {
     std::env::current_dir()
         .ok()
         .and_then(|d| crate::git::repo_root(&d))
-        .is_some_and(|r| crate::git::LazyGitVfs::rev(&r, rev).is_ok())
+}
+
+/// Does `rev` name a tree this clone holds?
+pub(super) fn known(rev: &str) -> bool {
+    here().is_some_and(|r| crate::git::LazyGitVfs::rev(&r, rev).is_ok())
+}
+
+/// The merge base of two revisions of this clone; `None` when they share
+/// no history or git cannot say.
+fn merge_base(a: &str, b: &str) -> Option<String> {
+    here().and_then(|r| crate::git::merge_base(&r, a, b).ok().flatten())
 }
 
 impl Pushed {
-    /// What the gate judges for this ref, pushed to `remote`.
-    pub fn judge(&self, remote: &str, known: impl Fn(&str) -> bool) -> Judge {
+    /// What the gate judges for this ref, pushed to `remote`; `known`
+    /// says whether this clone holds a revision, `merge_base` gives two
+    /// revisions' merge base.
+    pub fn judge(
+        &self,
+        remote: &str,
+        known: impl Fn(&str) -> bool,
+        merge_base: impl Fn(&str, &str) -> Option<String>,
+    ) -> Judge {
         if is_zero(&self.local) {
             return Judge::Deleted;
         }
@@ -160,10 +186,25 @@ impl Pushed {
         }
         let default = format!("refs/remotes/{remote}/HEAD");
         if known(&default) {
-            return Judge::Range {
-                base: default,
-                head: self.local.clone(),
-            };
+            if let Some(base) = merge_base(&default, &self.local) {
+                return Judge::New {
+                    base,
+                    head: self.local.clone(),
+                    default,
+                };
+            }
+            return Judge::CannotTell(Box::new(
+                Diag::error(
+                    "pre_push::no-range",
+                    format!(
+                        "cannot tell: {remote_ref} is new to {remote_name} and shares no history with {remote_name}'s default branch (the revision the cluster runs), so what it changes is not known: {local_ref} was not judged"
+                    ),
+                )
+                .as_cannot_tell()
+                .help(format!(
+                    "judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
+                )),
+            ));
         }
         Judge::CannotTell(Box::new(
             Diag::error(
@@ -190,9 +231,10 @@ impl Pushed {
             Judge::Deleted => {
                 format!("==> deleting {remote_ref} on {remote}: nothing pushed to judge")
             }
-            Judge::Range { base, .. } if is_zero(&self.remote) => format!(
-                "==> pushing {local_ref} to {remote} {remote_ref} (new there): judged against {}",
-                crate::escape::one_line(base)
+            Judge::New { base, default, .. } => format!(
+                "==> pushing {local_ref} to {remote} {remote_ref} (new there): judged from {}, where it leaves {remote}'s default branch ({}: the cluster runs the default branch, not this ref)",
+                short(base),
+                crate::escape::one_line(default)
             ),
             Judge::Range { .. } => format!(
                 "==> pushing {local_ref} to {remote} {remote_ref}: judged from {} to {}",
@@ -229,10 +271,10 @@ pub fn each(remote: &str, run: impl Fn(&str, &str) -> i32, untold: impl Fn(&Diag
     };
     let mut codes = Vec::new();
     for p in &pushed {
-        let judge = p.judge(remote, known);
+        let judge = p.judge(remote, known, merge_base);
         eprintln!("{}", p.header(remote, &judge));
         codes.push(match &judge {
-            Judge::Range { base, head } => run(base, head),
+            Judge::Range { base, head } | Judge::New { base, head, .. } => run(base, head),
             Judge::Deleted => 0,
             Judge::CannotTell(d) => untold(d),
         });
@@ -269,25 +311,39 @@ mod tests {
     fn each_ref_is_judged_by_what_the_remote_has() {
         let all = |_: &str| true;
         let none = |_: &str| false;
+        // The merge base of the default branch with A is C.
+        const C: &str = "3333333333333333333333333333333333333333";
+        let base = |_: &str, _: &str| Some(C.to_string());
+        let unrelated = |_: &str, _: &str| None;
         let range = |j: Judge| match j {
             Judge::Range { base, head } => Some((base, head)),
+            Judge::New { base, head, .. } => Some((base, head)),
             _ => None,
         };
-        assert!(matches!(line(Z, A).judge("origin", all), Judge::Deleted));
+        assert!(matches!(
+            line(Z, A).judge("origin", all, base),
+            Judge::Deleted
+        ));
         assert_eq!(
-            range(line(A, B).judge("origin", all)),
+            range(line(A, B).judge("origin", all, base)),
             Some((B.into(), A.into()))
         );
         assert!(matches!(
-            line(A, B).judge("origin", none),
+            line(A, B).judge("origin", none, base),
             Judge::CannotTell(_)
         ));
-        assert_eq!(
-            range(line(A, Z).judge("origin", all)),
-            Some(("refs/remotes/origin/HEAD".into(), A.into()))
+        let new = line(A, Z).judge("origin", all, base);
+        assert!(
+            matches!(&new, Judge::New { default, .. } if default == "refs/remotes/origin/HEAD"),
+            "{new:?}"
         );
+        assert_eq!(range(new), Some((C.into(), A.into())));
         assert!(matches!(
-            line(A, Z).judge("origin", none),
+            line(A, Z).judge("origin", none, base),
+            Judge::CannotTell(_)
+        ));
+        assert!(matches!(
+            line(A, Z).judge("origin", all, unrelated),
             Judge::CannotTell(_)
         ));
     }

@@ -6,7 +6,10 @@
 //! - pairing renames whose content changed, which is git's own similarity
 //!   heuristic (`-M`);
 //! - listing untracked files with `.gitignore` applied (`check DIR`, and
-//!   the new files of a change set compared with the working tree).
+//!   the new files of a change set compared with the working tree);
+//! - the merge base of a ref new to a remote with its default branch
+//!   (`--pre-push`), where the clone may hold a commit graph, replaced
+//!   objects or grafts that git's own walk reads.
 //!
 //! gix has all three behind its `status`, `blob-diff` and `dirwalk`
 //! features, which bring attributes, filters and a directory walker into
@@ -91,6 +94,26 @@ pub(super) fn name_status(
     }
     c.arg("--");
     parse_name_status(&run(c)?)
+}
+
+/// `git merge-base A B`: the best common ancestor of two commits (`--pre-push`
+/// judges a ref new to the remote from where it left the remote's
+/// default branch), `None` when they share no history.
+pub fn merge_base(root: &Path, a: &str, b: &str) -> io::Result<Option<String>> {
+    let (a, b) = (super::repo::plain_rev(a)?, super::repo::plain_rev(b)?);
+    let mut c = git(root);
+    c.args(["merge-base", a, b]);
+    let out = c.stderr(Stdio::piped()).output()?;
+    let found = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    match out.status.code() {
+        Some(0) if !found.is_empty() => Ok(Some(found)),
+        // 1 with nothing printed: no common ancestor.
+        Some(1) if found.is_empty() && out.stderr.is_empty() => Ok(None),
+        _ => Err(io::Error::other(format!(
+            "git merge-base failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))),
+    }
 }
 
 /// `-c` settings that leave every filter driver the configuration defines

@@ -49,6 +49,13 @@ impl RequestNamespace {
         }
     }
 
+    /// The command line's: its `-namespace` `flag`, else the process's
+    /// `NOMAD_NAMESPACE` (api.go `DefaultConfig`), judged for `version`.
+    pub fn from_command(flag: Option<&str>, version: NomadVersion) -> RequestNamespace {
+        let env = std::env::var("NOMAD_NAMESPACE").ok();
+        RequestNamespace::new(flag, env.as_deref(), version)
+    }
+
     /// The namespace a job file that names none is planned in, when it is
     /// not "default".
     pub fn for_unnamed_job(&self) -> Option<&str> {

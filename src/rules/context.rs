@@ -26,6 +26,10 @@ pub struct RuleContext<'a> {
     /// `check --base`: the suppressions the file had at the base. `None`
     /// trusts every suppression (commit time, plain check).
     pub trusted: Option<&'a suppress::Trusted<'a>>,
+    /// Findings of this file that a pass over all of the run's files made
+    /// (NP229's second definitions): their rule reports them, so that the
+    /// policy and suppressions apply to them as to any rule's.
+    pub cross_file: &'a [Finding],
     /// Six rules read the same plan: compute it once per file.
     plan: OnceLock<Option<PlanResult>>,
     /// What that plan assumed that the world does not state.
@@ -54,6 +58,7 @@ impl<'a> RuleContext<'a> {
             sim,
             earlier: &[],
             trusted: None,
+            cross_file: &[],
             plan: OnceLock::new(),
             assumed: OnceLock::new(),
             refusals: OnceLock::new(),
@@ -89,6 +94,13 @@ impl<'a> RuleContext<'a> {
     /// The same context with the planned changes registered before this file.
     pub fn with_earlier(mut self, earlier: &'a [crate::scheduler::sim::Submitted]) -> Self {
         self.earlier = earlier;
+        self
+    }
+
+    /// The same context with the findings a pass over every file of the
+    /// run made for this file ([`Self::cross_file`]).
+    pub fn with_cross_file(mut self, found: &'a [Finding]) -> Self {
+        self.cross_file = found;
         self
     }
 

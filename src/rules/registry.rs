@@ -48,6 +48,7 @@ register_rules![
     capacity::cron_next_fails::CronNextFails,
     capacity::request_unencodable::RequestUnencodable,
     capacity::plan_fails::PlanFails,
+    capacity::defined_twice::DefinedTwice,
     quota::job_exceeds_quota::JobExceedsQuota,
     quota::unknown_namespace::UnknownNamespace,
     quota::namespace_without_quota::NamespaceWithoutQuota,

@@ -127,11 +127,10 @@ impl Source {
     }
 }
 
-/// Absolute, normalised, symlinks resolved where the file exists.
+/// Absolute, symlinks resolved where the file exists, `..` as the kernel
+/// climbs it ([`crate::project::canonical`]).
 pub(super) fn absolute(path: &Path) -> PathBuf {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let abs = crate::vfs::normalize(&cwd.join(path));
-    std::fs::canonicalize(&abs).unwrap_or(abs)
+    crate::project::canonical(path)
 }
 
 /// Put the running version of the job planned from `planned` (whose new
@@ -215,15 +214,39 @@ pub fn apply(
                 });
             }
             let Some(i) = by_path else {
-                return Ok(match by_key {
-                    Some(i) => Source::Running {
-                        path: world.running[i].path.clone(),
-                    },
-                    None => Source::NotRunning,
-                });
+                return Ok(by_id(world, key));
             };
-            Ok(from_head(world, i))
+            // The file's entry keeps what the cluster runs from it (its
+            // `HEAD`); it is the plan's before only when it registered the
+            // job planned now. Nomad diffs against the job stored under the
+            // planned job's namespace and ID (nomad/job_endpoint.go
+            // v2.0.5:1821 `snap.JobByID(args.RequestNamespace(),
+            // args.Job.ID)`): a file that names no namespace, planned with
+            // `NOMAD_NAMESPACE=other`, lands in "other", a new job there
+            // while "default" runs its old version (stop 59 Left 5).
+            match from_head(world, i) {
+                Source::Git { .. } if running_key(&world.running[i]) != key => {
+                    Ok(by_id(world, key))
+                }
+                source => Ok(source),
+            }
         }
+    }
+}
+
+/// A running entry's namespace and ID.
+fn running_key(r: &RunningJob) -> (&str, &str) {
+    (r.job.namespace.as_str(), r.job.id.as_str())
+}
+
+/// The before of a job planned under `key` (namespace, ID) that is no
+/// planned file's own entry: the entry registered under that key, or none.
+fn by_id(world: &World, key: (&str, &str)) -> Source {
+    match world.running.iter().find(|r| running_key(r) == key) {
+        Some(r) => Source::Running {
+            path: r.path.clone(),
+        },
+        None => Source::NotRunning,
     }
 }
 

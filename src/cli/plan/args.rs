@@ -115,8 +115,7 @@ impl PlanArgs {
         &self,
         version: crate::version::NomadVersion,
     ) -> RequestNamespace {
-        let env = std::env::var("NOMAD_NAMESPACE").ok();
-        RequestNamespace::new(self.namespace.as_deref(), env.as_deref(), version)
+        RequestNamespace::from_command(self.namespace.as_deref(), version)
     }
 }
 

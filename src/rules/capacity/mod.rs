@@ -10,6 +10,7 @@ pub mod connect_refused;
 pub mod cores_unknown;
 pub mod count_zero;
 pub mod cron_next_fails;
+pub mod defined_twice;
 pub mod enterprise_only;
 pub mod group_too_large;
 pub mod missing_driver;
