@@ -130,13 +130,13 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// ([`absolute`]) gets wrong after a link; [`absolute`] where nothing
 /// exists there. For telling whether two names are one file, never for
 /// deciding what may be read (that is [`Fence`]'s).
-pub fn canonical(path: &Path) -> PathBuf {
+pub fn resolved(path: &Path) -> PathBuf {
     let full = if path.is_absolute() {
         path.to_path_buf()
     } else {
         cwd().join(path)
     };
-    std::fs::canonicalize(&full).unwrap_or_else(|_| absolute(path))
+    canonical(&full).unwrap_or_else(|_| absolute(path))
 }
 
 /// Is `name` a plain file name: one path component, not `.` or `..`, no

@@ -317,7 +317,7 @@ pub fn check_paths(
     // lexical path made the running file itself a second definition.
     let is = |p: &Path| {
         let end = vfs.resolves_through(p).pop();
-        crate::project::canonical(&vfs.root().join(end.as_deref().unwrap_or(p)))
+        crate::project::resolved(&vfs.root().join(end.as_deref().unwrap_or(p)))
     };
     let world_is = |r: &Path| is(&in_world(r));
     // A world outside the checked folder's project (`--world ../p/rules`)

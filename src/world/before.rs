@@ -128,9 +128,9 @@ impl Source {
 }
 
 /// Absolute, symlinks resolved where the file exists, `..` as the kernel
-/// climbs it ([`crate::project::canonical`]).
+/// climbs it ([`crate::project::resolved`]).
 pub(super) fn absolute(path: &Path) -> PathBuf {
-    crate::project::canonical(path)
+    crate::project::resolved(path)
 }
 
 /// Put the running version of the job planned from `planned` (whose new
