@@ -1,4 +1,4 @@
-use super::{preemption_possible, sample_victims, victims, Victim, SAMPLES};
+use super::{preemption_possible, tally_of, victims, Victim, SAMPLES};
 use crate::diag::Severity;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -62,12 +62,14 @@ impl Rule for PreemptionVictim {
         // Which allocations are preempted depends on the node shuffle: sample
         // when this shuffle preempts or another could.
         let tally = if !first.is_empty() || preemption_possible(ctx.world, sim, job) {
-            match sample_victims(ctx.world, ctx.replays(), sim.seed, ctx.earlier, job) {
-                Ok(t) => t,
+            // The file's one sampling run, NP207's and NP304's too.
+            match ctx.sampled() {
+                Some(Ok(samples)) => tally_of(samples, |s| s.victims.clone()),
                 // The check cannot vouch for this file: fail it the way a
                 // crashed rule fails (exit 2, naming the file). resume_unwind
                 // skips the panic hook, so nothing is printed twice.
-                Err(e) => std::panic::resume_unwind(Box::new(format!("NP403: {e}"))),
+                Some(Err(e)) => std::panic::resume_unwind(Box::new(format!("NP403: {e}"))),
+                None => return,
             }
         } else {
             return;
