@@ -8,6 +8,7 @@ use super::{capacity, suppress, Finding, RuleMeta};
 use crate::diag::Diag;
 use crate::jobspec::{Job, ParsedJob};
 use crate::planner::admission::{self, Refusal};
+use crate::scheduler::sample::SampleError;
 use crate::scheduler::{PlanResult, Simulation};
 use crate::source::{Source, Span};
 use crate::world::World;
@@ -48,6 +49,9 @@ pub struct RuleContext<'a> {
     /// content was 7% of a corpus check when each sampled file did it);
     /// `None` makes the sampling rules key the world themselves.
     replays: Option<&'a OnceLock<crate::scheduler::replay_cache::Shared>>,
+    /// This file's plan under the other node shuffles NP207, NP304 and
+    /// NP403 sample, taken once for all three.
+    sampled: OnceLock<Option<Result<Vec<crate::rules::priority::Sampled>, SampleError>>>,
 }
 
 impl<'a> RuleContext<'a> {
@@ -65,6 +69,7 @@ impl<'a> RuleContext<'a> {
             mutated: OnceLock::new(),
             pools: OnceLock::new(),
             replays: None,
+            sampled: OnceLock::new(),
         }
     }
 
@@ -83,6 +88,28 @@ impl<'a> RuleContext<'a> {
         let world = self.world;
         self.replays
             .map(|r| r.get_or_init(|| crate::scheduler::replay_cache::Shared::reused(world)))
+    }
+
+    /// This file's job planned under [`crate::rules::priority::samples_for`]
+    /// other node shuffles (the world replayed, the earlier changes
+    /// submitted first), what NP207, NP304 and NP403 read of each: sampled
+    /// on the first rule's asking, once per file. `None` without a
+    /// simulation or a job.
+    pub fn sampled(&self) -> Option<Result<&[crate::rules::priority::Sampled], &SampleError>> {
+        self.sampled
+            .get_or_init(|| {
+                let (sim, job) = (self.sim?, self.job()?);
+                Some(crate::rules::priority::sample_runs(
+                    self.world,
+                    self.replays(),
+                    sim.seed,
+                    self.earlier,
+                    job,
+                    crate::rules::priority::Sampled::of,
+                ))
+            })
+            .as_ref()
+            .map(|r| r.as_ref().map(Vec::as_slice))
     }
 
     /// Every client pool of the world that has clients, built once per
@@ -210,5 +237,50 @@ impl<'a> RuleContext<'a> {
             Some(span) => d.at(self.source(), span, label),
             None => d.in_source(self.source()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::capacity::unplaceable_group::Refusal;
+    use crate::rules::priority::{sample_plans, tally_of, victims};
+    use crate::rules::testing::{filler, load, simulate, small_world};
+
+    /// The one sampling run NP207, NP304 and NP403 share gives each the
+    /// tally its own run of the same shuffles gave: the same seeds, the
+    /// same job, the same outcome read of each plan.
+    #[test]
+    fn the_shared_samples_tally_as_each_rules_own_run() {
+        let w = small_world(true);
+        let parsed = load("j.nomad", &filler("j", 80, 3000));
+        let sim = simulate(&w);
+        let ctx = RuleContext::new(&parsed, &w, Some(&sim));
+        let job = ctx.job().expect("job");
+        let Some(Ok(samples)) = ctx.sampled() else {
+            panic!("no samples");
+        };
+        let own = |outcome: fn(&PlanResult) -> Vec<String>| {
+            sample_plans(&w, None, sim.seed, &[], job, outcome)
+                .expect("samples")
+                .entries()
+        };
+        assert_eq!(
+            tally_of(samples, |s| s.failed.clone()).entries(),
+            own(|r| Refusal::Place.groups(r))
+        );
+        assert_eq!(
+            tally_of(samples, |s| s.quota.clone()).entries(),
+            own(|r| Refusal::Quota.groups(r))
+        );
+        assert_eq!(
+            tally_of(samples, |s| s.victims.clone()).entries(),
+            sample_plans(&w, None, sim.seed, &[], job, victims)
+                .expect("samples")
+                .entries()
+        );
+        // Asked again, the run is not taken again.
+        let again = ctx.sampled().and_then(Result::ok).expect("samples");
+        assert!(std::ptr::eq(samples, again));
     }
 }

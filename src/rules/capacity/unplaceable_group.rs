@@ -78,7 +78,7 @@ impl Rule for UnplaceableGroup {
         // (where its running allocations sit) may decide it: how often
         // each group fails over other draws (sampled once for the job).
         let draws = outcome_may_vary(ctx, plan)
-            .then(|| sample_failures(ctx, job, failed_groups))
+            .then(|| sample_failures(ctx, job, Refusal::Place))
             .flatten();
         if let Some(tally) = &draws {
             placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
@@ -324,31 +324,36 @@ fn rejected_by_applier(
     }
 }
 
-/// The groups `outcome` names (those that fail to place, quota failures
+/// The groups `refusal` names (those that fail to place, quota failures
 /// aside, for NP207; those the quota refuses for NP304) in each of
 /// [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations; `None`
 /// where the samples cannot be taken (the finding then stays the plan's
-/// own).
+/// own). The samples are the file's one sampling run, which NP403 reads
+/// too ([`RuleContext::sampled`]).
 pub(crate) fn sample_failures(
     ctx: &RuleContext<'_>,
     job: &crate::jobspec::Job,
-    outcome: fn(&crate::scheduler::PlanResult) -> Vec<String>,
+    refusal: Refusal,
 ) -> Option<crate::scheduler::sample::Tally<String>> {
-    let sim = ctx.sim?;
     let plan = ctx.plan()?;
     if fates_fixed(ctx, job, plan) {
         // Every other evaluation fails the same groups: the tally is this
         // plan's failures in each sample, without replaying one.
-        let own = outcome(plan);
+        let own = refusal.groups(plan);
         let mut tally = crate::scheduler::sample::Tally::new();
         for _ in 0..crate::rules::priority::samples_for(ctx.earlier.len()) {
             tally.add_sample(own.iter().cloned());
         }
         return Some(tally);
     }
-    let replays = ctx.replays();
-    crate::rules::priority::sample_plans(ctx.world, replays, sim.seed, ctx.earlier, job, outcome)
-        .ok()
+    let samples = ctx.sampled()?.ok()?;
+    Some(crate::rules::priority::tally_of(samples, |s| {
+        match refusal {
+            Refusal::Place => &s.failed,
+            Refusal::Quota => &s.quota,
+        }
+        .clone()
+    }))
 }
 
 /// Can no other evaluation change which groups fail? Sound where the

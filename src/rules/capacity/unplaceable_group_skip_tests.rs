@@ -56,7 +56,7 @@ fn groups_filtered_on_every_node_skip_sampling_with_the_samples_tally() {
         let skip_tally = sample_failures(
             &RuleContext::new(&load("j.nomad", &text), &w, Some(&simulate(&w))),
             &load("j.nomad", &text).job.expect("job"),
-            failed_groups,
+            Refusal::Place,
         )
         .map(|t| t.entries());
         assert_eq!(skip_tally, sampled, "{version}");

@@ -83,20 +83,6 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
             .any(|p| outranks(job.priority, *p))
 }
 
-/// Replay the world under [`samples_for`] other node shuffles, submit the
-/// earlier planned changes, plan `job` and tally who it preempts. A failed
-/// replay fails the rule (see [`crate::scheduler::sample::sample`]).
-/// `replays`, when given, holds this same world (keyed once per run).
-pub fn sample_victims(
-    world: &World,
-    replays: Option<&crate::scheduler::replay_cache::Shared>,
-    base_seed: u64,
-    earlier: &[crate::scheduler::sim::Submitted],
-    job: &Job,
-) -> Result<Tally<Victim>, crate::scheduler::sample::SampleError> {
-    sample_plans(world, replays, base_seed, earlier, job, victims)
-}
-
 /// The one model of "what other node shuffles give" for a planned change,
 /// shared by NP403 and `plan --changed`'s policy gate (redteam6 G5): replay
 /// the world under [`samples_for`] other shuffles (the budget shrinks with
@@ -110,6 +96,23 @@ pub fn sample_plans<K: Ord + Clone + Send>(
     job: &Job,
     outcome: impl Fn(&PlanResult) -> Vec<K> + Sync,
 ) -> Result<Tally<K>, crate::scheduler::sample::SampleError> {
+    let runs = sample_runs(world, replays, base_seed, earlier, job, outcome)?;
+    let mut tally = Tally::new();
+    for v in runs {
+        tally.add_sample(v);
+    }
+    Ok(tally)
+}
+
+/// [`sample_plans`]' samples, what `outcome` reads of each, in seed order.
+pub fn sample_runs<T: Send>(
+    world: &World,
+    replays: Option<&crate::scheduler::replay_cache::Shared>,
+    base_seed: u64,
+    earlier: &[crate::scheduler::sim::Submitted],
+    job: &Job,
+    outcome: impl Fn(&PlanResult) -> T + Sync,
+) -> Result<Vec<T>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
     let planned = crate::scheduler::sim::Planned::new(job, world);
@@ -122,24 +125,53 @@ pub fn sample_plans<K: Ord + Clone + Send>(
             &own
         }
     };
-    let runs = if earlier.is_empty() {
+    if earlier.is_empty() {
         // Nothing to submit first: each replay is only read, not copied.
         crate::scheduler::sample::sample_read(shared, n, base_seed, |sim| {
             outcome(&sim.plan_planned(&planned))
-        })?
+        })
     } else {
         crate::scheduler::sample::sample_in(shared, n, base_seed, |sim| {
             for e in earlier {
                 e.replay(sim);
             }
             outcome(&sim.plan_planned(&planned))
-        })?
-    };
-    let mut tally = Tally::new();
-    for v in runs {
-        tally.add_sample(v);
+        })
     }
-    Ok(tally)
+}
+
+/// What NP207, NP304 and NP403 read of one sampled evaluation: the groups
+/// it fails to place (quota failures aside), those the quota refuses, and
+/// the groups it preempts. The three rules sample the same node shuffles
+/// of the same job (the same seeds, the same earlier changes), so one
+/// replay serves all three ([`crate::rules::RuleContext::sampled`]): each
+/// sampling its own was up to three hundred plans a file where one
+/// hundred give every answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sampled {
+    pub failed: Vec<String>,
+    pub quota: Vec<String>,
+    pub victims: Vec<Victim>,
+}
+
+impl Sampled {
+    pub fn of(plan: &PlanResult) -> Sampled {
+        use crate::rules::capacity::unplaceable_group::Refusal;
+        Sampled {
+            failed: Refusal::Place.groups(plan),
+            quota: Refusal::Quota.groups(plan),
+            victims: victims(plan),
+        }
+    }
+}
+
+/// The tally of what `key` reads of each sampled evaluation.
+pub fn tally_of<K: Ord + Clone>(samples: &[Sampled], key: impl Fn(&Sampled) -> Vec<K>) -> Tally<K> {
+    let mut tally = Tally::new();
+    for s in samples {
+        tally.add_sample(key(s));
+    }
+    tally
 }
 
 /// How often an outcome happened, as NP403 and the policy gate word it:

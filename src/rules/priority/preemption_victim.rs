@@ -1,4 +1,4 @@
-use super::{sample_victims, victims, Victim, SAMPLES};
+use super::{tally_of, victims, Victim, SAMPLES};
 use crate::diag::Severity;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -67,12 +67,14 @@ impl Rule for PreemptionVictim {
         let tally = if !first.is_empty()
             || super::victim_history::possible_in_some_history(ctx, sim, job)
         {
-            match sample_victims(ctx.world, ctx.replays(), sim.seed, ctx.earlier, job) {
-                Ok(t) => t,
+            // The file's one sampling run, NP207's and NP304's too.
+            match ctx.sampled() {
+                Some(Ok(samples)) => tally_of(samples, |s| s.victims.clone()),
                 // The check cannot vouch for this file: fail it the way a
                 // crashed rule fails (exit 2, naming the file). resume_unwind
                 // skips the panic hook, so nothing is printed twice.
-                Err(e) => std::panic::resume_unwind(Box::new(format!("NP403: {e}"))),
+                Some(Err(e)) => std::panic::resume_unwind(Box::new(format!("NP403: {e}"))),
+                None => return,
             }
         } else {
             return;

@@ -59,9 +59,8 @@ impl Rule for QuotaExceeded {
         // sharing the quota's last room, ...): how often the quota refuses
         // each group over other draws, NP207's samples of another outcome.
         use crate::rules::capacity::unplaceable_group::{self as np207, Refusal};
-        let quota_refused = |r: &crate::scheduler::PlanResult| Refusal::Quota.groups(r);
         let draws = np207::outcome_may_vary(ctx, plan)
-            .then(|| np207::sample_failures(ctx, job, quota_refused))
+            .then(|| np207::sample_failures(ctx, job, Refusal::Quota))
             .flatten();
         if let Some(tally) = &draws {
             np207::placed_here_failing_elsewhere(
