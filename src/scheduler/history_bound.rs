@@ -178,14 +178,20 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // v2.0.5), and
     // preemption, the applier's rejections and failures were ruled out
     // above.
+    //
+    // Not so for a per-node job with any placement, in place or not: which
+    // nodes hold its allocations is itself history (a node another job
+    // filled first holds none in that history), so its plan there places
+    // anew on that node where this one updates in place (rv19-3:
+    // scheduler_system.go `computeJobAllocs` diffs per node). Its room
+    // bound is not modelled either (each placement is tied to its node).
+    if job.job_type.is_per_node() && !plan.placements.is_empty() {
+        return Some("a per-node job that places");
+    }
     if groups.is_empty() {
         return None;
     }
-    // A per-node job's room bound is not modelled (each placement is tied
-    // to its node), nor a job-level constraint that reads what is placed.
-    if job.job_type.is_per_node() {
-        return Some("a per-node job that places");
-    }
+    // Nor a job-level constraint that reads what is placed.
     if job.constraints.iter().any(placement_bound) {
         return Some("a job with distinct constraints that places");
     }
@@ -486,6 +492,23 @@ mod tests {
             "",
         );
         assert_eq!(demo_job(&text), [Some("a per-node job that places"); 4]);
+    }
+
+    /// rv19-3: the running system job (the demo's UI) updated in place
+    /// only (its priority) is not shown to fit either: another history
+    /// may hold no UI allocation on a node sockshop filled first, and there
+    /// its plan places anew.
+    #[test]
+    fn a_running_per_node_job_updated_in_place_is_not_shown_to_fit() {
+        use crate::vfs::Vfs;
+        let vfs = crate::embedded::demo();
+        let text = vfs
+            .read(std::path::Path::new("jobs/sockshopui.nomad"))
+            .map(|s| s.text.to_string())
+            .expect("demo file");
+        assert!(text.contains("type = \"system\""), "{text}");
+        let edited = text.replacen("type = \"system\"", "type = \"system\"\n  priority = 51", 1);
+        assert_eq!(demo_job(&edited), [Some("a per-node job that places"); 4]);
     }
 
     fn node(memory: i64) -> Room {

@@ -254,11 +254,17 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 // exit code to 0 while its update evicts an allocation
                 // (command/job_plan.go getExitCode; redteam9 R9-10).
                 let stops = p.diff.changed() && !p.result.stops.is_empty();
+                // A change Nomad's diff does not show (Diff.Type None) still
+                // changes allocations when its plan replaces them (a job
+                // spread at 1.5-1.9: Nomad's own exit is 0 there, but this
+                // summary counts what changes, rv19-7).
+                let replaces = p.diff.changed() && p.result.changes_allocations();
                 // How `nomad job run` of it ends cannot be told: exit 255
                 // as for any plan the tool cannot tell.
                 if p.result.retries_untold(p.job.job_type).is_some() {
                     cannot_tell += 1;
                 } else if stops
+                    || replaces
                     || render::plan::plan_exit_code(Some(&p.diff), &p.result, version) != 0
                 {
                     changing += 1;

@@ -166,7 +166,7 @@ impl std::fmt::Display for Violation {
                 job_id,
                 now.as_ref().map(|(ns, id)| (ns.as_str(), id.as_str())),
             )),
-            // `check`'s `job::defined-twice` says the same (changeset::twice).
+            // `check`'s NP229 and `policy::defined-twice` say the same (changeset::twice).
             Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
         }
     }

@@ -99,6 +99,23 @@ pub(super) fn status_cell(world: &World, state: &State, r: &JobRecord) -> Result
 /// live job) has the simulation's.
 pub(super) fn job_status(world: &World, state: &State, r: &JobRecord) -> Result<JobStatus, String> {
     if super::live_job::changed(state, r) {
+        // The status of a job the rehearsal changed derives from its
+        // allocations; when the import saved none, the ones it holds are
+        // the simulation's own placements of allocations nobody read, and
+        // only a stopped job with none live left is told without them
+        // (rv19-6).
+        let unsaved = world
+            .status_facts
+            .as_ref()
+            .is_some_and(|f| f.alloc_rows.is_none());
+        let (ns, id) = (r.job.namespace.as_str(), r.job.id.as_str());
+        let settled = r.job.stop && state.job_allocs(ns, id).next().is_none();
+        if unsaved && !settled {
+            return Err(format!(
+                "cannot tell: the import saved no allocations, so job {}'s status after this step rests on placements it never read",
+                crate::gotext::go_quote(id)
+            ));
+        }
         return Ok(r.status);
     }
     match saved_job(world, r) {
