@@ -9,33 +9,38 @@
 //! nomad/job_endpoint_hooks.go@v1.11.0), which `planner::admission` says
 //! first. Otherwise the servers schedule every allocation asked; the
 //! reconciler names them from a bitmap of the count's size
-//! (`allocNameIndex`, scheduler/reconcile_util.go). nomad-preflight holds a
-//! group's allocation indexes as 32 bits, so past 4294967295 it cannot
-//! count what Nomad would and says so instead of a clamped number.
+//! (`allocNameIndex`, scheduler/reconcile_util.go). nomad-preflight
+//! simulates at most [`MAX_ALLOCATIONS`] allocations of one group, so past
+//! it it says it cannot tell instead of planning for hours or showing a
+//! clamped number.
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
 
-/// The largest count the simulation plans.
-pub const MAX_SIMULATED: i64 = u32::MAX as i64;
+/// The most allocations one group is simulated for: a service or batch
+/// group's count, a system or sysbatch group's count over all its nodes (a
+/// sysbatch group places `count` on every node, `materializeSystemTaskGroups`,
+/// scheduler/system_util.go v1.9.7:21-34). Nomad bounds neither before
+/// 1.11 (`Job.Validate` refuses only a negative count,
+/// nomad/structs/structs.go v1.6.0:6749), and a placement costs the
+/// simulation a select, so a count of 1,000,000 ran for hours. Past it the
+/// plan is said not to be known ([`count_unknown`], [`per_node_unknown`]).
+/// Four times 1.11's default `job_max_count` (50,000), the same as the
+/// allocations a world may pin.
+pub const MAX_ALLOCATIONS: u64 = 200_000;
 
-/// The most allocation names a system or sysbatch group is simulated for
-/// over all its nodes: a sysbatch group places `count` on every node
-/// (`materializeSystemTaskGroups`, scheduler/system_util.go v1.9.7:21-34),
-/// so a count the service path plans at once is a select per node per
-/// name here. Past it the plan is said not to be known
-/// ([`per_node_unknown`]) rather than run for hours.
-pub const PER_NODE_NAMES: u64 = 200_000;
+/// [`MAX_ALLOCATIONS`] as a count.
+pub const MAX_SIMULATED: i64 = MAX_ALLOCATIONS as i64;
 
 /// The largest count a per-node group is simulated for over `nodes`
 /// candidate nodes.
 pub fn per_node_bound(nodes: usize) -> u32 {
     let nodes = u64::try_from(nodes.max(1)).unwrap_or(u64::MAX);
-    u32::try_from(PER_NODE_NAMES / nodes).unwrap_or(u32::MAX)
+    u32::try_from(MAX_ALLOCATIONS / nodes).unwrap_or(u32::MAX)
 }
 
 /// The first group of a per-node (system or sysbatch) `job` whose count over the world's
-/// `clients` passes [`PER_NODE_NAMES`] (every candidate node is a client,
+/// `clients` passes [`MAX_ALLOCATIONS`] (every candidate node is a client,
 /// so the engine never clamps a count this lets through).
 pub fn per_node_unknown(version: NomadVersion, job: &Job, clients: usize) -> Option<CountUnknown> {
     if !job.job_type.is_per_node() || job.stop {
@@ -67,9 +72,15 @@ pub struct CountUnknown {
     pub per_node: Option<usize>,
 }
 
-/// The first group of `job` whose count is past [`MAX_SIMULATED`].
+/// The first group of `job` whose count is past [`MAX_SIMULATED`] (a
+/// per-node group's is bounded over its nodes, [`per_node_unknown`]).
 pub fn count_unknown(version: NomadVersion, job: &Job) -> Option<CountUnknown> {
-    let g = job.groups.iter().find(|g| g.count > MAX_SIMULATED)?;
+    // A running per-node group's bound is over its nodes: per_node_unknown.
+    let per_node = job.job_type.is_per_node() && !job.stop;
+    let g = job
+        .groups
+        .iter()
+        .find(|g| g.count > MAX_SIMULATED && !per_node)?;
     Some(CountUnknown {
         version,
         group: g.name.clone(),
@@ -83,7 +94,7 @@ impl CountUnknown {
     pub fn line(&self, job: &Job) -> String {
         if let Some(clients) = self.per_node {
             return format!(
-                "cannot tell what Nomad {} plans for job {}: group {} asks count = {} on each of up to {clients} clients, and nomad-preflight simulates at most {PER_NODE_NAMES} allocations of a system or sysbatch group",
+                "cannot tell what Nomad {} plans for job {}: group {} asks count = {} on each of up to {clients} clients, and nomad-preflight simulates at most {MAX_ALLOCATIONS} allocations of a system or sysbatch group",
                 self.version,
                 crate::gotext::go_quote(&job.id),
                 crate::gotext::go_quote(&self.group),
@@ -110,7 +121,7 @@ impl CountUnknown {
         // A per-node group's bound is its names over every client.
         if let (Some(clients), Some(o)) = (self.per_node, v.as_object_mut()) {
             o.insert("PerNodeClients".into(), clients.into());
-            o.insert("PerNodeMaxSimulated".into(), PER_NODE_NAMES.into());
+            o.insert("PerNodeMaxSimulated".into(), MAX_ALLOCATIONS.into());
         }
         v
     }

@@ -109,6 +109,9 @@ pub struct Engine<'w> {
     /// An overflow (only from allocations a world could not hold) fails
     /// the quota stage with the bound it passed.
     pub(super) quota_base: Option<(String, Result<QuotaUsage, UsageOverflow>)>,
+    /// The quota usage after the plan so far, as last worked out
+    /// ([`super::quota::UsageMemo`]).
+    pub(super) quota_memo: std::cell::RefCell<Option<super::quota::UsageMemo>>,
     pub nondeterminism: Vec<String>,
     /// Notes of outcomes drawn by Go's map order (the text says them too).
     pub drawn: Vec<String>,
@@ -266,6 +269,7 @@ impl<'w> Engine<'w> {
             base_collision: Vec::new(),
             ports_held: false,
             quota_base,
+            quota_memo: std::cell::RefCell::new(None),
             nondeterminism: Vec::new(),
             drawn: Vec::new(),
             map_draws: super::map_order::MapDraws::cell(rng_seed),
@@ -458,6 +462,8 @@ impl<'w> Engine<'w> {
     pub fn unstop(&mut self, a: &Allocation) {
         self.set_dropped(a, GONE, false);
         self.plan.stops.retain(|s| s.id != a.id);
+        // The quota's running usage only extends by what the plan adds.
+        self.quota_memo.replace(None);
     }
 
     /// Place `alloc` on the node at `pos` (or, with none, only list it)

@@ -59,6 +59,12 @@ impl Placed {
         i
     }
 
+    /// How many placements were made (those the applier removed too):
+    /// the next one's index.
+    pub fn made(&self) -> usize {
+        self.allocs.len()
+    }
+
     /// The allocation placed `i`th, unless the applier removed its node.
     pub fn get(&self, i: usize) -> Option<&Allocation> {
         self.kept

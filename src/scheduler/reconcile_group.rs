@@ -145,6 +145,13 @@ pub fn reconcile_group<'s>(
         Some(tg) if !job.stop && !zero(tg) => tg,
         _ => return stop_all(job, tg.is_some(), existing, &|a| judge.taint(a)),
     };
+    // A count past the simulation's bound is said not to be known
+    // (`count_bound::count_unknown`): planning a part of it would take as
+    // long as the whole did (a select per allocation) and its figures
+    // would not be Nomad's, so the group is left as it is.
+    if tg.count > super::count_bound::MAX_SIMULATED {
+        return GroupPlan::default();
+    }
     let count = u32::try_from(tg.count.max(0)).unwrap_or(u32::MAX);
     let mut plan = GroupPlan::default();
     let mut untainted: Vec<&Allocation> = Vec::new();
