@@ -179,6 +179,10 @@ struct World {
     says: &'static str,
     /// Fills what the example elides (`...`), as its comment says.
     fill: Option<fn(&str) -> String>,
+    /// The example's leading `# preflight:` comment is what a pull request
+    /// adds: the job without it is the base commit, the job with it the
+    /// change, judged by `check --base` with warnings denied.
+    pull_request: bool,
 }
 
 const W: World = World {
@@ -194,6 +198,7 @@ const W: World = World {
     namespace: None,
     says: "",
     fill: None,
+    pull_request: false,
 };
 
 /// NP215's `...`: the rest of its 1000 four-letter alternatives.
@@ -208,6 +213,7 @@ const HOLDER: &str = "job \"other\" {\n  datacenters = [\"dc1\"]\n  group \"g\" 
 const SMALL_CLIENT: &str = "  count = 1\n  cpu = 4000\n  memory = 100\n  drivers = [\"docker\"]\n";
 
 const WORLDS: &[World] = &[
+    World { code: "NP002", pull_request: true, cluster: "scheduler {\n  preemption {\n    service = true\n  }\n}\nrunning = [\"run/other.nomad\"]\n", client: Some(SMALL_CLIENT), files: &[("run/other.nomad", HOLDER)], ..W },
     World { code: "NP207", client: Some("  count = 2\n  cpu = 4000\n  memory = 100\n  drivers = [\"docker\"]\n"), ..W },
     World { code: "NP209", ..W },
     World { code: "NP210", level: Level::Group, cluster: "server {\n  vault {\n    enabled = false\n  }\n}\n", ..W },
@@ -317,7 +323,27 @@ fn every_world_example_fires_its_rule() {
         }
         d.put("rules/cluster.hcl", &cluster);
         d.put("jobs/web.nomad", &job);
-        let o = d.run(&["check", "--output-format", "concise", "jobs/web.nomad"]);
+        let mut args = vec!["check", "--output-format", "concise", "jobs/web.nomad"];
+        if w.pull_request {
+            common::applier::commit(&d);
+            let added: String = text
+                .lines()
+                .take_while(|l| l.starts_with("# preflight:"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            d.put("jobs/web.nomad", &format!("{added}{job}"));
+            common::git(&d.0, &["commit", "-qam", "the pull request"]);
+            args = vec![
+                "check",
+                "--output-format",
+                "concise",
+                "--base",
+                "HEAD~1",
+                "--deny",
+                "warnings",
+            ];
+        }
+        let o = d.run(&args);
         let out = common::output_text(&o);
         let fired = out.lines().any(|l| {
             (l.contains(&format!("{} [", w.code))
@@ -359,13 +385,10 @@ fn np402s_band_syntax_loads() {
 /// The rules whose example this test does not run, and why: each needs a
 /// world or a history the one-client project does not have. Kept here so
 /// that a new rule is either run or named.
-const NOT_RUN: &[(&str, &str)] = &[
-    ("NP002", "a suppression a change adds: needs a git base"),
-    (
-        "NP401",
-        "removed: never runs (Nomad's own jobspec::range reports it)",
-    ),
-];
+const NOT_RUN: &[(&str, &str)] = &[(
+    "NP401",
+    "removed: never runs (Nomad's own jobspec::range reports it)",
+)];
 
 /// `rules` lists each rule code once in RUN, WORLDS or NOT_RUN.
 #[test]
