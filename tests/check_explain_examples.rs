@@ -183,6 +183,8 @@ struct World {
     /// adds: the job without it is the base commit, the job with it the
     /// change, judged by `check --base` with warnings denied.
     pull_request: bool,
+    /// A job the world runs beside the checked one.
+    runs: Option<Runs>,
 }
 
 const W: World = World {
@@ -199,6 +201,7 @@ const W: World = World {
     says: "",
     fill: None,
     pull_request: false,
+    runs: None,
 };
 
 /// NP215's `...`: the rest of its 1000 four-letter alternatives.
@@ -206,19 +209,67 @@ fn thousand_alternatives(example: &str) -> String {
     example.replacen("|...", &"|ijkl".repeat(998), 1)
 }
 
-const QUOTA_Q: &str = "name = \"q\"\nlimit {\n  region = \"global\"\n  region_limit {\n    cpu    = 3000\n    memory = 9500\n  }\n}\n";
-const DEFAULT_IN_Q: &str = "name = \"default\"\nquota = \"q\"\n";
-/// A job of priority 50 holding 64 MB, beside which 100 MB clients are full.
-const HOLDER: &str = "job \"other\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n";
-const SMALL_CLIENT: &str = "  count = 1\n  cpu = 4000\n  memory = 100\n  drivers = [\"docker\"]\n";
+/// A job the world runs beside the checked one, at run/NAME.nomad.
+#[derive(Clone, Copy)]
+struct Runs {
+    name: &'static str,
+    priority: u32,
+    cpu: u32,
+    memory: u32,
+}
 
+impl Runs {
+    fn job(&self) -> String {
+        let Runs {
+            name,
+            priority,
+            cpu,
+            memory,
+        } = self;
+        format!("job \"{name}\" {{\n  datacenters = [\"dc1\"]\n  priority = {priority}\n  group \"g\" {{\n{}  }}\n}}\n", TASK.replace("cpu    = 100", &format!("cpu    = {cpu}")).replace("memory = 64", &format!("memory = {memory}")))
+    }
+}
+
+/// A job of priority 50 holding 64 MB, beside which SMALL_CLIENT is full.
+const HOLDER: Runs = Runs {
+    name: "other",
+    priority: 50,
+    cpu: 100,
+    memory: 64,
+};
+const SMALL_CLIENT: &str = "  count = 1\n  cpu = 4000\n  memory = 100\n  drivers = [\"docker\"]\n";
+const BIG_CLIENT: &str = "  count = 1\n  cpu = 8000\n  memory = 20000\n  drivers = [\"docker\"]\n";
+const PREEMPT_SERVICE: &str = "scheduler {\n  preemption {\n    service = true\n  }\n}\n";
+const NO_PREEMPT_SERVICE: &str = "scheduler {\n  preemption {\n    service = false\n  }\n}\n";
+const VAULT_OFF: &str = "server {\n  vault {\n    enabled = false\n  }\n}\n";
+const VAULT_ON: &str = "server {\n  vault {\n    enabled = true\n  }\n}\n";
+const HOST_VOLUME_CLIENT: &str = "  count = 1\n  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n  host_volume \"data\" {\n    path = \"/srv/data\"\n  }\n";
+const GPU_POOL_CLIENT: &str =
+    "  count = 1\n  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n  node_pool = \"gpu\"\n";
+/// Namespace `default` bound to quota `q`: cpu 3000 MHz, memory 9500 MB.
+const IN_QUOTA_Q: &[(&str, &str)] = &[
+    ("rules/namespaces/default.hcl", "name = \"default\"\nquota = \"q\"\n"),
+    ("rules/quotas/q.hcl", "name = \"q\"\nlimit {\n  region = \"global\"\n  region_limit {\n    cpu    = 3000\n    memory = 9500\n  }\n}\n"),
+];
+const ML_GPU_QUOTA: &[(&str, &str)] = &[
+    ("rules/namespaces/ml.hcl", "name = \"ml\"\nquota = \"gpu\"\n"),
+    ("rules/quotas/gpu.hcl", "name = \"gpu\"\nlimit {\n  region = \"global\"\n  region_limit {\n    device \"nvidia/gpu\" {\n      count = 1\n    }\n  }\n}\n"),
+];
+const ML_POOL_QUOTA: &[(&str, &str)] = &[
+    ("rules/namespaces/ml.hcl", "name = \"ml\"\nquota = \"team\"\n"),
+    ("rules/quotas/team.hcl", "name = \"team\"\nlimit {\n  region = \"global\"\n  region_limit {\n    node_pool \"gpu\" {\n      cpu = 1500\n    }\n  }\n}\n"),
+];
+const MONITOR: (&str, &str) = ("rules/namespaces/monitor.hcl", "name = \"monitor\"\n");
+
+/// One line a rule: the table reads as a list of worlds.
+#[rustfmt::skip]
 const WORLDS: &[World] = &[
-    World { code: "NP002", pull_request: true, cluster: "scheduler {\n  preemption {\n    service = true\n  }\n}\nrunning = [\"run/other.nomad\"]\n", client: Some(SMALL_CLIENT), files: &[("run/other.nomad", HOLDER)], ..W },
+    World { code: "NP002", pull_request: true, cluster: PREEMPT_SERVICE, client: Some(SMALL_CLIENT), runs: Some(HOLDER), ..W },
     World { code: "NP207", client: Some("  count = 2\n  cpu = 4000\n  memory = 100\n  drivers = [\"docker\"]\n"), ..W },
     World { code: "NP209", ..W },
-    World { code: "NP210", level: Level::Group, cluster: "server {\n  vault {\n    enabled = false\n  }\n}\n", ..W },
+    World { code: "NP210", level: Level::Group, cluster: VAULT_OFF, ..W },
     World { code: "NP211", level: Level::Group, ..W },
-    World { code: "NP212", level: Level::Group, version: Some("1.8.0"), cluster: "server {\n  vault {\n    enabled = true\n  }\n}\n", ..W },
+    World { code: "NP212", level: Level::Group, version: Some("1.8.0"), cluster: VAULT_ON, ..W },
     World { code: "NP213", ..W },
     World { code: "NP214", level: Level::Group, version: Some("1.8.0"), job: "    service {\n      name = \"web\"\n    }\n", ..W },
     World { code: "NP215", level: Level::Group, fill: Some(thousand_alternatives), ..W },
@@ -232,18 +283,18 @@ const WORLDS: &[World] = &[
     World { code: "NP223", ..W },
     World { code: "NP224", region: "eu", ..W },
     World { code: "NP225", version: Some("2.0.5"), running: Some(("agent:2", "agent:1")), ..W },
-    World { code: "NP228", level: Level::Group, version: Some("1.10.0"), client: Some("  count = 1\n  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n  host_volume \"data\" {\n    path = \"/srv/data\"\n  }\n"), ..W },
-    World { code: "NP301", files: &[("rules/namespaces/default.hcl", DEFAULT_IN_Q), ("rules/quotas/q.hcl", QUOTA_Q)], ..W },
-    World { code: "NP303", files: &[("rules/policy.hcl", "require_quota = true\n"), ("rules/namespaces/monitor.hcl", "name = \"monitor\"\n")], ..W },
-    World { code: "NP304", cluster: "running = [\"run/other.nomad\"]\n", files: &[("rules/namespaces/default.hcl", DEFAULT_IN_Q), ("rules/quotas/q.hcl", QUOTA_Q), ("run/other.nomad", "job \"other\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 1500\n        memory = 64\n      }\n    }\n  }\n}\n")], client: Some("  count = 1\n  cpu = 8000\n  memory = 20000\n  drivers = [\"docker\"]\n"), ..W },
-    World { code: "NP305", cluster: "running = [\"run/other.nomad\"]\n", files: &[("rules/namespaces/default.hcl", DEFAULT_IN_Q), ("rules/quotas/q.hcl", QUOTA_Q), ("run/other.nomad", "job \"other\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 8708\n      }\n    }\n  }\n}\n")], client: Some("  count = 1\n  cpu = 8000\n  memory = 20000\n  drivers = [\"docker\"]\n"), ..W },
-    World { code: "NP306", level: Level::Group, namespace: Some("monitor"), files: &[("rules/namespaces/monitor.hcl", "name = \"monitor\"\n")], ..W },
-    World { code: "NP307", files: &[("rules/namespaces/ml.hcl", "name = \"ml\"\nquota = \"gpu\"\n"), ("rules/quotas/gpu.hcl", "name = \"gpu\"\nlimit {\n  region = \"global\"\n  region_limit {\n    device \"nvidia/gpu\" {\n      count = 1\n    }\n  }\n}\n")], ..W },
-    World { code: "NP308", version: Some("2.0.5"), client: Some("  count = 1\n  cpu = 4000\n  memory = 4000\n  drivers = [\"docker\"]\n  node_pool = \"gpu\"\n"), files: &[("rules/namespaces/ml.hcl", "name = \"ml\"\nquota = \"team\"\n"), ("rules/quotas/team.hcl", "name = \"team\"\nlimit {\n  region = \"global\"\n  region_limit {\n    node_pool \"gpu\" {\n      cpu = 1500\n    }\n  }\n}\n")], ..W },
+    World { code: "NP228", level: Level::Group, version: Some("1.10.0"), client: Some(HOST_VOLUME_CLIENT), ..W },
+    World { code: "NP301", files: IN_QUOTA_Q, ..W },
+    World { code: "NP303", files: &[("rules/policy.hcl", "require_quota = true\n"), MONITOR], ..W },
+    World { code: "NP304", files: IN_QUOTA_Q, client: Some(BIG_CLIENT), runs: Some(Runs { cpu: 1500, ..HOLDER }), ..W },
+    World { code: "NP305", files: IN_QUOTA_Q, client: Some(BIG_CLIENT), runs: Some(Runs { memory: 8708, ..HOLDER }), ..W },
+    World { code: "NP306", level: Level::Group, namespace: Some("monitor"), files: &[MONITOR], ..W },
+    World { code: "NP307", files: ML_GPU_QUOTA, ..W },
+    World { code: "NP308", version: Some("2.0.5"), client: Some(GPU_POOL_CLIENT), files: ML_POOL_QUOTA, ..W },
     World { code: "NP402", files: &[("rules/policy.hcl", "namespace \"default\" {\n  priority {\n    min = 30\n    max = 70\n  }\n}\n")], ..W },
-    World { code: "NP403", cluster: "scheduler {\n  preemption {\n    service = true\n  }\n}\nrunning = [\"run/foundation.nomad\"]\n", client: Some("  count = 1\n  cpu = 4000\n  memory = 256\n  drivers = [\"docker\"]\n"), files: &[("run/foundation.nomad", "job \"foundation\" {\n  datacenters = [\"dc1\"]\n  priority = 10\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1.25\"\n      }\n      resources {\n        cpu    = 100\n        memory = 128\n      }\n    }\n  }\n}\n")], ..W },
-    World { code: "NP404", cluster: "scheduler {\n  preemption {\n    service = true\n  }\n}\nrunning = [\"run/other.nomad\"]\n", client: Some(SMALL_CLIENT), files: &[("run/other.nomad", HOLDER)], ..W },
-    World { code: "NP405", cluster: "scheduler {\n  preemption {\n    service = false\n  }\n}\nrunning = [\"run/other.nomad\"]\n", client: Some(SMALL_CLIENT), files: &[("run/other.nomad", HOLDER)], ..W },
+    World { code: "NP403", cluster: PREEMPT_SERVICE, client: Some("  count = 1\n  cpu = 4000\n  memory = 256\n  drivers = [\"docker\"]\n"), runs: Some(Runs { name: "foundation", priority: 10, cpu: 100, memory: 128 }), ..W },
+    World { code: "NP404", cluster: PREEMPT_SERVICE, client: Some(SMALL_CLIENT), runs: Some(HOLDER), ..W },
+    World { code: "NP405", cluster: NO_PREEMPT_SERVICE, client: Some(SMALL_CLIENT), runs: Some(HOLDER), ..W },
 ];
 
 /// An example that opens with `# rules/PATH` and holds no job before a
@@ -310,6 +361,10 @@ fn every_world_example_fires_its_rule() {
             }
             None => text.clone(),
         };
+        if let Some(r) = w.runs {
+            cluster.push_str(&format!("running = [\"run/{}.nomad\"]\n", r.name));
+            d.put(&format!("run/{}.nomad", r.name), &r.job());
+        }
         let mut job = whole_job(&fragment, w.level);
         if let Some(ns) = w.namespace {
             job = job.replacen("{\n", &format!("{{\n  namespace = \"{ns}\"\n"), 1);
