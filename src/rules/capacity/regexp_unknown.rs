@@ -19,7 +19,9 @@ crate::declare_rule! {
     /// ```hcl
     /// constraint {
     ///   attribute = "${meta.rack}"
-    ///   regexp    = "(?:(?:abcd|efgh|...){1000}){1000}"
+    ///   # 1000 four-letter alternatives where `...` stands, repeated 1000
+    ///   # times (Go refuses repetitions nested past 1000 outright)
+    ///   regexp    = "(?:abcd|efgh|...){1000}"
     /// }
     /// ```
     ///

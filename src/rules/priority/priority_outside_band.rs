@@ -3,7 +3,8 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Flags a job whose priority lies outside the band the policy allows for
-    /// its namespace (`band "NAMESPACE" { min = .. max = .. }` in policy.hcl).
+    /// its namespace: in rules/policy.hcl, `namespace "NAMESPACE" { priority
+    /// { ... } }` with a `min` and a `max` line in the `priority` block.
     ///
     /// ## Why is this bad?
     /// Priority decides who preempts whom. A team raising its own job above

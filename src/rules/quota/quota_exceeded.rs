@@ -22,7 +22,14 @@ crate::declare_rule! {
     /// ## Example
     /// ```hcl
     /// job "monitoring" {
-    ///   # default namespace: 1500 MHz used of 3000, this job asks 2000
+    ///   # default namespace: quota cpu 3000, 1500 MHz used by what runs
+    ///   group "g" {
+    ///     task "t" {
+    ///       resources {
+    ///         cpu = 2000
+    ///       }
+    ///     }
+    ///   }
     /// }
     /// ```
     ///
