@@ -206,7 +206,9 @@ fn read_band(src: &Source, b: &Block, world: &World, diags: &mut Diags) -> Optio
     let (ns, ns_span) = one_label(
         src,
         b,
-        "namespace \"default\" { priority { min = 1 max = 70 } }",
+        // One label; the body elided: HCL allows no nested block (and one
+        // attribute at most) in a block written on one line.
+        "namespace \"default\" { priority { ... } }",
     )
     .map_err(|e| diags.push(e))
     .ok()?;
