@@ -150,13 +150,18 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             }
             _ => false,
         };
-        if kept {
-            continue;
-        }
-        add(&mut usage, &r, 1);
+        // A kept one still needs its slot: in another history the world's
+        // replay may have left it unplaced (a node another job filled
+        // first), and there the plan places it anew (rt19c R19-C-1:
+        // reconcile_cluster.go v2.0.5:791 `computeUnderProvisionedBy`).
+        // So it counts among its group's placements; its room and ports are
+        // in `usage` and `holders` already, as a live allocation's.
         let ports = static_ports(&p.alloc.resources);
         statics.push((&p.alloc.task_group, ports.clone()));
-        holders.push(ports);
+        if !kept {
+            add(&mut usage, &r, 1);
+            holders.push(ports);
+        }
         match groups.iter_mut().find(|(g, ..)| *g == &*p.alloc.task_group) {
             Some((_, k, most)) => {
                 *k += 1;
@@ -167,9 +172,8 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             None => groups.push((&p.alloc.task_group, 1, r)),
         }
     }
-    // A plan that places nothing new (no placement, or only in-place
-    // updates that keep their node and room) cannot fail in another
-    // history, whatever the job's type or constraints: a placement fails
+    // A plan with no placement at all (in-place updates count: see
+    // above) cannot fail in another history, whatever the job's type or constraints: a placement fails
     // only when no node has room or passes the checks, and there is none
     // to make. The reconcilers decide what is placed from the job and
     // its allocations' names and versions, never node order
