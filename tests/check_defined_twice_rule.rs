@@ -137,3 +137,36 @@ fn a_change_cannot_silence_a_second_definition_and_ignore_never_opens_the_gate()
         "{s}"
     );
 }
+
+/// A `select` list that does not name NP229 leaves it on (rv19-4): the
+/// base's `.nomad-preflight.hcl` `select = ["NP101"]` and CI's
+/// `--select NP4` chose other rules, and a second definition of a running
+/// job passed, where main's `job::defined-twice` was always reported. An
+/// explicit ignore still turns it off.
+#[test]
+fn a_select_that_omits_np229_does_not_silence_it() {
+    let d = repo("twice-rule-select", "\"sockshopui\"");
+    git(&d.0, &["checkout", "-q", "main"]);
+    d.put(
+        ".nomad-preflight.hcl",
+        "lint {\n  select = [\"NP101\"]\n}\n",
+    );
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "select NP101"]);
+    git(&d.0, &["checkout", "-q", "-B", "pr", "main"]);
+    d.put("jobs/zz.nomad", ZZ);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "zz"]);
+    for args in [
+        &["--base", "main"][..],
+        &["--base", "main", "--select", "NP4"][..],
+        &["--select", "NP4"][..],
+    ] {
+        let (found, code, text) = codes(&d, args);
+        assert!(has(&found, "NP229"), "{args:?}: {text}");
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+    }
+    let (found, code, text) = codes(&d, &["--base", "main", "--ignore", "NP229"]);
+    assert!(!has(&found, "NP229"), "{text}");
+    assert_eq!(code, Some(0), "{text}");
+}

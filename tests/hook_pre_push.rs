@@ -154,13 +154,14 @@ fn push_all_judges_every_branch() {
     p.branch("c", false);
     let out = p.push(&["--all", "origin"]);
     assert_refused_for_b(&p, &out, "refs/heads/b");
-    // Each new branch from where it leaves the remote's default branch.
+    // Each new branch against the remote's default branch; each is ahead
+    // of its tip, so the merge-base range and the tip range are one.
     let s = output_text(&out);
     assert!(
-        s.contains("(new there): judged from ")
-            && s.contains("where it leaves origin's default branch (refs/remotes/origin/HEAD"),
+        s.contains("(new there): against origin's default branch (refs/remotes/origin/HEAD, what the cluster runs)"),
         "{s}"
     );
+    assert!(!s.contains("the range from its merge base"), "{s}");
 }
 
 /// A branch and an annotated tag of a breaking commit: the tag is judged
@@ -175,15 +176,10 @@ fn a_tag_beside_a_branch_is_judged() {
     assert_refused_for_b(&p, &out, "refs/tags/v1");
 }
 
-/// An old tag, new to the remote: judged from its merge base with the
-/// remote's default branch (itself, here: nothing to judge), not against
-/// the branch's tip, which had fixed what the tag holds since; against the
-/// tip the tag "reverted" the fix and the push was refused (stop 59 Left 2).
-/// A new ref that breaks the cluster is still refused
-/// (`a_tag_beside_a_branch_is_judged`).
-#[test]
-fn an_old_tag_is_judged_from_where_it_leaves_the_default_branch() {
-    let p = Pusher::new("old-tag", true);
+/// main with the band breaker committed and tagged `v1`, then fixed
+/// (priority 50) and pushed: `v1` is an old tag the remote lacks.
+fn old_tag(name: &str) -> Pusher {
+    let p = Pusher::new(name, true);
     std::fs::write(p.work().join("jobs/batchy.nomad"), BAND_BREAKER).unwrap();
     p.git(&["add", "."]);
     p.git(&["commit", "-qm", "batchy at 90"]);
@@ -193,19 +189,131 @@ fn an_old_tag_is_judged_from_where_it_leaves_the_default_branch() {
     p.git(&["commit", "-qam", "batchy at 50"]);
     let out = p.push(&["-q", "--no-verify", "origin", "main"]);
     assert!(out.status.success(), "{}", output_text(&out));
+    p
+}
+
+/// An old tag, new to the remote, where a tag push deploys: it really
+/// reverts the fix the default branch gained since, so it is refused as
+/// main refused it (rv19-2: gate19 judged it from its merge base alone,
+/// which is the tag itself, and let it through). The output says which
+/// range refused: the one from the default branch's tip, not the one from
+/// the merge base.
+#[test]
+fn an_old_tag_is_refused_by_the_range_from_the_default_branch_tip() {
+    let p = old_tag("old-tag");
     let out = p.push(&["origin", "v1"]);
     let s = output_text(&out);
+    assert!(!out.status.success(), "{s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(
+        s.contains("==> pushing refs/tags/v1 to origin refs/tags/v1 (new there): against origin's default branch (refs/remotes/origin/HEAD, what the cluster runs)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("refused by the range from its merge base"),
+        "{s}"
+    );
+    assert!(p.remote_at("refs/tags/v1").is_none(), "{s}");
+}
+
+/// A branch from an old merge base (before the fix) whose own change is
+/// harmless: what it adds passes, but deploying it would revert the fix,
+/// so it passes only if the range from the tip passes too: refused, the
+/// tip range named.
+#[test]
+fn a_fine_branch_from_an_old_merge_base_passes_only_if_the_tip_range_does() {
+    let p = old_tag("old-base");
+    p.git(&["checkout", "-q", "-b", "late", "v1"]);
+    std::fs::write(p.work().join("NOTES.md"), "notes\n").unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "notes"]);
+    p.git(&["checkout", "-q", "main"]);
+    let out = p.push(&["origin", "late"]);
+    let s = output_text(&out);
+    assert!(!out.status.success(), "{s}");
+    assert!(
+        s.contains("==> refs/heads/late: the range from its merge base "),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "==> refs/heads/late refused by the range from the tip of refs/remotes/origin/HEAD"
+        ),
+        "{s}"
+    );
+    assert!(
+        !s.contains("refused by the range from its merge base"),
+        "{s}"
+    );
+    assert!(p.remote_at("refs/heads/late").is_none(), "{s}");
+}
+
+/// Guard: a branch from an old merge base where what the default branch
+/// gained since is harmless to leave out: both ranges pass, and so does
+/// the push.
+#[test]
+fn a_fine_branch_from_an_old_merge_base_passes_when_both_ranges_do() {
+    let p = Pusher::new("old-base-fine", true);
+    p.branch("late", false);
+    std::fs::write(p.work().join("CHANGES.md"), "changes\n").unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "changes"]);
+    let out = p.push(&["-q", "--no-verify", "origin", "main"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let out = p.push(&["origin", "late"]);
+    let s = output_text(&out);
     assert!(out.status.success(), "{s}");
-    assert!(!s.contains("NP402"), "{s}");
-    assert!(
-        s.contains("==> pushing refs/tags/v1 to origin refs/tags/v1 (new there): judged from "),
-        "{s}"
-    );
-    assert!(
-        s.contains("where it leaves origin's default branch (refs/remotes/origin/HEAD: the cluster runs the default branch, not this ref)"),
-        "{s}"
-    );
-    assert!(p.remote_at("refs/tags/v1").is_some(), "{s}");
+    assert!(p.remote_at("refs/heads/late").is_some(), "{s}");
+}
+
+/// An orphan branch (no history shared with the default branch): judged
+/// from the default branch's tip, as the pre-commit hook judges
+/// pre-commit's push without a range (`check --pre-commit` with
+/// PRE_COMMIT_REMOTE_NAME and PRE_COMMIT_LOCAL_BRANCH, pre-commit 4.7.0
+/// `commands/hook_impl.py` `_pre_push_ns`: a push whose first commit the
+/// remote lacks is a root). Both hooks agree: a breaking orphan is
+/// refused, a harmless one passes (gate19 said "cannot tell" for both).
+#[test]
+fn both_hooks_judge_an_orphan_branch_from_the_default_branch_tip() {
+    let p = Pusher::new("orphan", true);
+    for (name, breaks) in [("lone-bad", true), ("lone-ok", false)] {
+        p.git(&["checkout", "-q", "--orphan", name, "main"]);
+        let (file, text) = if breaks {
+            ("jobs/batchy.nomad", BAND_BREAKER)
+        } else {
+            ("NOTES.md", "notes\n")
+        };
+        std::fs::write(p.work().join(file), text).unwrap();
+        p.git(&["add", "."]);
+        p.git(&["commit", "-qm", name]);
+        p.git(&["checkout", "-q", "main"]);
+        let hook = Command::new(common::bin())
+            .args(["check", "--pre-commit"])
+            .current_dir(p.work())
+            .env("PRE_COMMIT_REMOTE_NAME", "origin")
+            .env("PRE_COMMIT_LOCAL_BRANCH", format!("refs/heads/{name}"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let out = p.push(&["origin", name]);
+        let s = output_text(&out);
+        assert!(
+            s.contains("judged from its tip (what deploying the ref would change) only: the ref shares no history with it"),
+            "{s}"
+        );
+        assert_eq!(s.contains("NP402"), breaks, "{s}");
+        assert_eq!(out.status.success(), !breaks, "{s}");
+        assert_eq!(
+            hook.status.code(),
+            Some(if breaks { 1 } else { 0 }),
+            "pre-commit's hook: {}",
+            output_text(&hook)
+        );
+    }
 }
 
 /// A deleted ref pushes nothing; the harmless branch beside it is judged

@@ -83,6 +83,12 @@ impl Mode {
     /// (`refs/remotes/REMOTE/HEAD`, which `git clone` and `git remote
     /// set-head` write) to the pushed ref; a "cannot tell" when it is not
     /// known, since nothing says what the push changes or what runs.
+    /// pre-commit passes no range only when the remote lacks the push's
+    /// root commit (pre-commit 4.7.0 `commands/hook_impl.py`
+    /// `_pre_push_ns`), so with that branch known the ref shares no
+    /// history with it: an orphan branch, which `--pre-push` judges from
+    /// the same tip alone ([`super::pre_push::Leaves::Unrelated`]), so the
+    /// two hooks give one answer.
     pub fn resolved(self) -> Result<Mode, crate::diag::Diag> {
         let Mode::PushUnranged { local, remote } = self else {
             return Ok(self);

@@ -18,12 +18,18 @@
 //!   LOCAL_SHA`;
 //! - an update from a commit this clone lacks (someone else pushed since
 //!   the last fetch): cannot tell what the push replaces;
-//! - a ref new to the remote: from its merge base with the remote's
+//! - a ref new to the remote: judged twice, both against the remote's
 //!   default branch as this clone knows it (`refs/remotes/REMOTE/HEAD`,
-//!   what the cluster runs), so the ref is judged for what it adds, not
-//!   for what the branch gained since (an old tag judged against the
-//!   branch's tip "reverted" every later change: a false alarm); cannot
-//!   tell when that branch is not known or shares no history with it.
+//!   what the cluster runs), and refused when either range refuses:
+//!   from its merge base with that branch (what the ref adds), and from
+//!   that branch's tip (what deploying the ref would do to the cluster,
+//!   where a tag push deploys: an old tag really does revert what the
+//!   branch gained since, so main's refusal of one was a true alarm, and
+//!   only the merge-base range let it through). The tip range alone is
+//!   judged when the ref shares no history with the branch (an orphan
+//!   branch), as the pre-commit hook judges pre-commit's push without a
+//!   range; cannot tell when that branch is not known, or git cannot say
+//!   where the ref leaves it.
 
 use std::io::Read;
 
@@ -43,10 +49,11 @@ pub struct Pushed {
 pub enum Judge {
     /// Judge the change from `base` to `head`.
     Range { base: String, head: String },
-    /// A ref new to the remote: judged from `base`, its merge base with
-    /// `default` (the remote's default branch, what the cluster runs).
+    /// A ref new to the remote: judged against `default` (the remote's
+    /// default branch, what the cluster runs) from its tip, and from
+    /// where the ref leaves it.
     New {
-        base: String,
+        leaves: Leaves,
         head: String,
         default: String,
     },
@@ -54,6 +61,17 @@ pub enum Judge {
     Deleted,
     /// Nothing says what the push changes: its one line.
     CannotTell(Box<Diag>),
+}
+
+/// Where a ref new to the remote leaves the default branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leaves {
+    /// At this merge base, below the branch's tip: two ranges to judge.
+    Below(String),
+    /// At the tip itself (the ref is ahead of it): the ranges are one.
+    AtTip,
+    /// Nowhere: no shared history (an orphan branch); the tip range alone.
+    Unrelated,
 }
 
 /// An object name of zeros: git's "no object" on either side.
@@ -140,10 +158,12 @@ pub(super) fn known(rev: &str) -> bool {
     here().is_some_and(|r| crate::git::LazyGitVfs::rev(&r, rev).is_ok())
 }
 
-/// The merge base of two revisions of this clone; `None` when they share
-/// no history or git cannot say.
-fn merge_base(a: &str, b: &str) -> Option<String> {
-    here().and_then(|r| crate::git::merge_base(&r, a, b).ok().flatten())
+/// The merge base of two revisions of this clone; `Ok(None)` when they
+/// share no history, `Err` (git's words) when git cannot say: a failure
+/// is a "cannot tell", never read as "no shared history".
+fn merge_base(a: &str, b: &str) -> Result<Option<String>, String> {
+    let root = here().ok_or("the current folder is not in a git repository")?;
+    crate::git::merge_base(&root, a, b).map_err(|e| e.to_string())
 }
 
 impl Pushed {
@@ -154,7 +174,7 @@ impl Pushed {
         &self,
         remote: &str,
         known: impl Fn(&str) -> bool,
-        merge_base: impl Fn(&str, &str) -> Option<String>,
+        merge_base: impl Fn(&str, &str) -> Result<Option<String>, String>,
     ) -> Judge {
         if is_zero(&self.local) {
             return Judge::Deleted;
@@ -186,25 +206,36 @@ impl Pushed {
         }
         let default = format!("refs/remotes/{remote}/HEAD");
         if known(&default) {
-            if let Some(base) = merge_base(&default, &self.local) {
-                return Judge::New {
-                    base,
+            // `git merge-base D D` is D's commit: a merge base equal to it
+            // means the ref is ahead of the tip, and the two ranges are one.
+            let found = merge_base(&default, &self.local).and_then(|base| {
+                let tip = merge_base(&default, &default)?;
+                Ok(match base {
+                    None => Leaves::Unrelated,
+                    Some(b) if Some(&b) == tip.as_ref() => Leaves::AtTip,
+                    Some(b) => Leaves::Below(b),
+                })
+            });
+            return match found {
+                Ok(leaves) => Judge::New {
+                    leaves,
                     head: self.local.clone(),
                     default,
-                };
-            }
-            return Judge::CannotTell(Box::new(
-                Diag::error(
-                    "pre_push::no-range",
-                    format!(
-                        "cannot tell: {remote_ref} is new to {remote_name} and shares no history with {remote_name}'s default branch (the revision the cluster runs), so what it changes is not known: {local_ref} was not judged"
-                    ),
-                )
-                .as_cannot_tell()
-                .help(format!(
-                    "judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
+                },
+                Err(why) => Judge::CannotTell(Box::new(
+                    Diag::error(
+                        "pre_push::no-range",
+                        format!(
+                            "cannot tell: {remote_ref} is new to {remote_name}, and git could not tell where it leaves {remote_name}'s default branch (the revision the cluster runs): {}: {local_ref} was not judged",
+                            shown(&why)
+                        ),
+                    )
+                    .as_cannot_tell()
+                    .help(format!(
+                        "judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
+                    )),
                 )),
-            ));
+            };
         }
         Judge::CannotTell(Box::new(
             Diag::error(
@@ -231,17 +262,77 @@ impl Pushed {
             Judge::Deleted => {
                 format!("==> deleting {remote_ref} on {remote}: nothing pushed to judge")
             }
-            Judge::New { base, default, .. } => format!(
-                "==> pushing {local_ref} to {remote} {remote_ref} (new there): judged from {}, where it leaves {remote}'s default branch ({}: the cluster runs the default branch, not this ref)",
-                short(base),
-                crate::escape::one_line(default)
-            ),
+            Judge::New {
+                leaves, default, ..
+            } => {
+                let default = crate::escape::one_line(default);
+                let how = match leaves {
+                    Leaves::Below(_) => "judged from both its merge base with it (what the ref adds) and its tip (what deploying the ref would change), refused if either range refuses",
+                    Leaves::AtTip => "judged from its tip, where the ref leaves it (what the ref adds and what deploying it would change)",
+                    Leaves::Unrelated => "judged from its tip (what deploying the ref would change) only: the ref shares no history with it",
+                };
+                format!(
+                    "==> pushing {local_ref} to {remote} {remote_ref} (new there): against {remote}'s default branch ({default}, what the cluster runs), {how}"
+                )
+            }
             Judge::Range { .. } => format!(
                 "==> pushing {local_ref} to {remote} {remote_ref}: judged from {} to {}",
                 short(&self.remote),
                 short(&self.local)
             ),
             Judge::CannotTell(_) => format!("==> pushing {local_ref} to {remote} {remote_ref}"),
+        }
+    }
+}
+
+/// One range a pushed ref is judged over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    pub base: String,
+    pub head: String,
+    /// Which range, for the stderr lines: "from X to Y".
+    pub what: String,
+}
+
+impl Judge {
+    /// The ranges this ref is judged over; it passes only when every one
+    /// does. A ref new to the remote: from where it leaves the default
+    /// branch, then from the branch's tip.
+    pub fn ranges(&self) -> Vec<Range> {
+        match self {
+            Judge::Range { base, head } => vec![Range {
+                base: base.clone(),
+                head: head.clone(),
+                what: format!("the range from {} to {}", short(base), short(head)),
+            }],
+            Judge::New {
+                leaves,
+                head,
+                default,
+            } => {
+                let shown = crate::escape::one_line(default);
+                let below = match leaves {
+                    Leaves::Below(b) => Some(b),
+                    Leaves::AtTip | Leaves::Unrelated => None,
+                };
+                let from_base = below.into_iter().map(|b| Range {
+                    base: b.clone(),
+                    head: head.clone(),
+                    what: format!(
+                        "the range from its merge base {} with {shown} (what it adds)",
+                        short(b)
+                    ),
+                });
+                let from_tip = Range {
+                    base: default.clone(),
+                    head: head.clone(),
+                    what: format!(
+                        "the range from the tip of {shown} (what deploying it would change)"
+                    ),
+                };
+                from_base.chain(std::iter::once(from_tip)).collect()
+            }
+            Judge::Deleted | Judge::CannotTell(_) => Vec::new(),
         }
     }
 }
@@ -273,11 +364,27 @@ pub fn each(remote: &str, run: impl Fn(&str, &str) -> i32, untold: impl Fn(&Diag
     for p in &pushed {
         let judge = p.judge(remote, known, merge_base);
         eprintln!("{}", p.header(remote, &judge));
-        codes.push(match &judge {
-            Judge::Range { base, head } | Judge::New { base, head, .. } => run(base, head),
-            Judge::Deleted => 0,
-            Judge::CannotTell(d) => untold(d),
-        });
+        if let Judge::CannotTell(d) = &judge {
+            codes.push(untold(d));
+            continue;
+        }
+        let ranges = judge.ranges();
+        let shown = crate::escape::one_line(&p.local_ref);
+        for r in &ranges {
+            if ranges.len() > 1 {
+                eprintln!("==> {shown}: {}", r.what);
+            }
+            let code = run(&r.base, &r.head);
+            if code != 0 {
+                let verdict = if code == 1 {
+                    "refused"
+                } else {
+                    "not judged clear"
+                };
+                eprintln!("==> {shown} {verdict} by {} (exit {code})", r.what);
+            }
+            codes.push(code);
+        }
     }
     combined(&codes)
 }
@@ -311,41 +418,59 @@ mod tests {
     fn each_ref_is_judged_by_what_the_remote_has() {
         let all = |_: &str| true;
         let none = |_: &str| false;
-        // The merge base of the default branch with A is C.
+        // The merge base of the default branch with A is C; the tip is B.
         const C: &str = "3333333333333333333333333333333333333333";
-        let base = |_: &str, _: &str| Some(C.to_string());
-        let unrelated = |_: &str, _: &str| None;
-        let range = |j: Judge| match j {
-            Judge::Range { base, head } => Some((base, head)),
-            Judge::New { base, head, .. } => Some((base, head)),
-            _ => None,
-        };
+        let tip_b = |a: &str, b: &str| Ok(Some(if a == b { B } else { C }.to_string()));
+        let ahead = |_: &str, _: &str| Ok(Some(B.to_string()));
+        let unrelated = |a: &str, b: &str| Ok((a == b).then(|| B.to_string()));
+        let failing = |_: &str, _: &str| Err("fatal: bad object".to_string());
+        let bases = |j: &Judge| j.ranges().into_iter().map(|r| r.base).collect::<Vec<_>>();
         assert!(matches!(
-            line(Z, A).judge("origin", all, base),
+            line(Z, A).judge("origin", all, tip_b),
             Judge::Deleted
         ));
-        assert_eq!(
-            range(line(A, B).judge("origin", all, base)),
-            Some((B.into(), A.into()))
-        );
+        assert_eq!(bases(&line(A, B).judge("origin", all, tip_b)), [B]);
         assert!(matches!(
-            line(A, B).judge("origin", none, base),
+            line(A, B).judge("origin", none, tip_b),
             Judge::CannotTell(_)
         ));
-        let new = line(A, Z).judge("origin", all, base);
-        assert!(
-            matches!(&new, Judge::New { default, .. } if default == "refs/remotes/origin/HEAD"),
-            "{new:?}"
+        // New: from the merge base, then from the default branch's tip.
+        let new = line(A, Z).judge("origin", all, tip_b);
+        assert_eq!(bases(&new), [C, "refs/remotes/origin/HEAD"], "{new:?}");
+        assert!(new.ranges().iter().all(|r| r.head == A));
+        // Ahead of the tip: the two ranges are one.
+        assert_eq!(
+            bases(&line(A, Z).judge("origin", all, ahead)),
+            ["refs/remotes/origin/HEAD"]
         );
-        assert_eq!(range(new), Some((C.into(), A.into())));
         assert!(matches!(
-            line(A, Z).judge("origin", none, base),
-            Judge::CannotTell(_)
+            line(A, Z).judge("origin", all, ahead),
+            Judge::New {
+                leaves: Leaves::AtTip,
+                ..
+            }
         ));
         assert!(matches!(
             line(A, Z).judge("origin", all, unrelated),
+            Judge::New {
+                leaves: Leaves::Unrelated,
+                ..
+            }
+        ));
+        // No shared history: the tip range alone, as the pre-commit hook.
+        assert_eq!(
+            bases(&line(A, Z).judge("origin", all, unrelated)),
+            ["refs/remotes/origin/HEAD"]
+        );
+        assert!(matches!(
+            line(A, Z).judge("origin", none, tip_b),
             Judge::CannotTell(_)
         ));
+        // git failing is a "cannot tell", not "no shared history".
+        let Judge::CannotTell(d) = line(A, Z).judge("origin", all, failing) else {
+            panic!("judged although git could not tell");
+        };
+        assert!(d.message.contains("git could not tell"), "{d:?}");
     }
 
     #[test]

@@ -38,11 +38,26 @@ struct Layer {
     ignore: Vec<String>,
 }
 
+/// Rules a `select` list that does not name them leaves on: only an
+/// explicit ignore (`ignore`, `--ignore`, a level `off`, a per-file ignore)
+/// turns them off. NP229 (`defined-twice`) took over from main's
+/// `job::defined-twice`, which no selection dropped: a base
+/// `select = ["NP101"]` or CI's `--select` chose other rules and would
+/// have silenced a second definition of a running job, which `nomad job
+/// run` on either file replaces (nomad/job_endpoint.go).
+const KEPT_BY_SELECT: &[&str] = &[crate::rules::capacity::defined_twice::DefinedTwice::CODE];
+
 impl Layer {
     /// Is `code` on after this layer, when it was `before` it?
     fn decides(&self, code: &str, before: bool) -> bool {
         let hit = |sels: &[String]| sels.iter().any(|s| selector_matches(s, code));
-        let mut on = self.select.as_deref().map_or(before, hit);
+        let mut on = match self.select.as_deref() {
+            Some(sels) if hit(sels) => true,
+            // A select list is a choice among rules, not an ignore.
+            Some(_) if KEPT_BY_SELECT.contains(&code) => before,
+            Some(_) => false,
+            None => before,
+        };
         if hit(&self.extend) {
             on = true;
         }
@@ -254,6 +269,11 @@ mod tests {
         assert!(!ign.keeps(&w("jobspec::unknown-key")));
         let ext = s(&["NP1"], &["NP304"], &["NP102"]);
         assert!(ext.keeps(&w("NP304")) && ext.keeps(&w("NP101")) && !ext.keeps(&w("NP102")));
+        // NP229: a select that omits it leaves it on; an ignore turns it off.
+        let twice = w("NP229");
+        assert!(np4.keeps(&twice));
+        assert!(!s(&["NP4"], &[], &["defined-twice"]).keeps(&twice));
+        assert!(!s(&[], &[], &["NP2"]).keeps(&twice));
     }
 
     #[test]

@@ -51,6 +51,12 @@ crate::declare_rule! {
     }
 }
 
+impl DefinedTwice {
+    /// The code the selection names: a `select` list that omits it leaves
+    /// it on ([`crate::config`]'s selection), only an ignore turns it off.
+    pub const CODE: &'static str = Self::META.code;
+}
+
 impl Rule for DefinedTwice {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
