@@ -98,6 +98,11 @@ fn a_copy_of_a_protected_job_under_nomad_namespace_is_no_new_job() {
     d.put("jobs/zz.nomad", ZZ);
     git(&d.0, &["add", "-A"]);
     both_cannot_tell(&d, &OPS, &[], "jobs/zz.nomad", "NOMAD_NAMESPACE");
+    // CI on the branch (and the pre-push hook, which runs it) alike.
+    git(&d.0, &["commit", "-qm", "zz"]);
+    let c = run(&d, &OPS, &["check", "--base", "main", "--format", "json"]);
+    assert_eq!(c.code, 2, "{}{}", c.stdout, c.stderr);
+    assert_eq!(json(&c)["findings"][0]["code"], "changeset::cannot-tell");
 }
 
 /// Guard: `--namespace default` (the namespace the world runs the job in)
