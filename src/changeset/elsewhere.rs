@@ -4,8 +4,9 @@
 //! Nomad plans and registers a job that writes no `namespace` in the
 //! namespace the request names (`-namespace`, else `NOMAD_NAMESPACE`:
 //! command/job_plan.go v2.0.5:208-210 forces only a namespace the job
-//! writes, and `namespaceForJob`, command/agent/job_endpoint.go, puts the
-//! query's first), so a plain `plan` of the file follows it. A change-set
+//! writes, and `namespaceForJob`, command/agent/job_endpoint.go
+//! v2.0.5:1109, puts the query's first), so a plain `plan` of the file
+//! follows it. A change-set
 //! gate judges what the cluster's deploy does with the files the world's
 //! `running` lists, and the world records where each one runs: a hook in
 //! a shell with `NOMAD_NAMESPACE=dev` judged protected default/web as a new
