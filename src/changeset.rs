@@ -26,6 +26,7 @@ use base_job::{base_job, BaseJob};
 mod base_job;
 mod by_text;
 mod configured;
+mod elsewhere;
 mod file_change;
 mod linked;
 mod no_job;
@@ -291,9 +292,10 @@ impl ChangeSet {
         new: &BTreeMap<PathBuf, NewVersion>,
         base: &dyn Vfs,
         loader: &JobLoader,
-        namespace: Option<&str>,
+        asked: Option<crate::job_loader::Applied<'_>>,
         known: &[RunningJob],
     ) -> Vec<Step> {
+        let namespace = asked.map(|a| a.namespace);
         let mut files = Vec::new();
         let mut stops: Vec<(PathBuf, FileChange, Key)> = Vec::new();
         let mut untold: Vec<Step> = Vec::new();
@@ -349,6 +351,33 @@ impl ChangeSet {
                     None
                 }
             };
+            // A running file (or a copy of a running job's ID) the request
+            // sends to another namespace than the world runs it in: which
+            // one the deploy uses is not known ([`elsewhere`]).
+            let elsewhere = asked.and_then(|asked| {
+                let new = now.and_then(|(p, v)| match v {
+                    NewVersion::Job(j) => Some((p, &**j, elsewhere::Version::New)),
+                    NewVersion::Invalid => None,
+                });
+                let base = old_path.zip(old.as_deref());
+                let base = base.map(|(p, j)| (p, j, elsewhere::Version::Old));
+                new.into_iter().chain(base).find_map(|(p, j, v)| {
+                    let runs = elsewhere::lands_elsewhere(p, j, v, asked, known)?;
+                    Some(elsewhere::diag(p, runs, asked))
+                })
+            });
+            if let Some(d) = elsewhere {
+                let at = new_path.or(old_path);
+                if let Some(at) = at {
+                    let d = d.in_source(&self.range.place(at, new_path.is_some()));
+                    untold.push(Step {
+                        path: at.clone(),
+                        change: file_change.clone(),
+                        action: Action::CannotTell(Box::new(d)),
+                    });
+                }
+                continue;
+            }
             if let (Some(old), false) = (old, invalid_new) {
                 let old_key = key_in(old.as_ref(), namespace);
                 if new_key.as_ref() != Some(&old_key) {

@@ -230,8 +230,9 @@ pub struct Judge<'a> {
     /// The namespace a job file that names none is sent to, as `nomad job
     /// plan` sends it (`-namespace`, else `NOMAD_NAMESPACE`, where the
     /// release applies it: [`crate::job_loader::RequestNamespace`]);
-    /// `None`: "default".
-    pub namespace: Option<&'a str>,
+    /// `None`: "default". Where it came from, for a change set's "cannot
+    /// tell" when the world runs such a file elsewhere.
+    pub namespace: Option<crate::job_loader::Applied<'a>>,
 }
 
 /// What `check --base` needs to keep a change from silencing its own gate.
@@ -291,7 +292,7 @@ pub fn check_paths(
     }
     let (mut loaded, skipped) =
         load_files(vfs, files, loader, judge.threads, crate::diag::unreadable);
-    in_request_namespace(&mut loaded, judge.namespace);
+    in_request_namespace(&mut loaded, judge.namespace.map(|a| a.namespace));
     let steps: Vec<Step> = loaded
         .iter()
         .map(|(path, l)| Step {
@@ -369,7 +370,7 @@ pub fn check_change_set(
         judge.threads,
         crate::changeset::unreadable,
     );
-    in_request_namespace(&mut loaded, judge.namespace);
+    in_request_namespace(&mut loaded, judge.namespace.map(|a| a.namespace));
     let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
     let new: BTreeMap<PathBuf, NewVersion> = loaded
         .iter()

@@ -489,6 +489,11 @@ fn run_selected(
     if let Some(note) = request.ignored_note(false, world.nomad_version) {
         eprintln!("{note}");
     }
+    // A gate run in a shell with `NOMAD_NAMESPACE` set says where it puts
+    // the job files that name none (plain `check` follows `plan`).
+    if let Some(note) = sel.set.as_ref().and(request.gate_note()) {
+        eprintln!("{note}");
+    }
     // A `-var` Nomad would ignore is said so on stderr.
     crate::cli::common::eprint_var_warnings(&loader, false);
     // Job files the change reaches through a file they read are judged too.
@@ -531,7 +536,7 @@ fn run_selected(
         },
         threads: crate::Workers::Machine,
         untrusted,
-        namespace: request.for_unnamed_job(),
+        namespace: request.applied(),
     };
     let checked = match &in_set {
         Some((set, base)) => {

@@ -33,7 +33,7 @@ mod request_namespace;
 mod request_vault_token;
 mod running;
 
-pub use request_namespace::RequestNamespace;
+pub use request_namespace::{Applied, Asked, RequestNamespace};
 pub use request_vault_token::{plan_reads_token, plan_takes_vault_namespace, RequestVaultToken};
 
 pub use running::RunningFiles;

@@ -23,6 +23,25 @@ pub enum Asked {
     Env,
 }
 
+impl Asked {
+    /// How a user names it: the flag, or the environment variable.
+    pub fn name(self) -> &'static str {
+        match self {
+            Asked::Flag => "-namespace",
+            Asked::Env => "NOMAD_NAMESPACE",
+        }
+    }
+}
+
+/// The namespace a job file that names none is planned in, and who asked
+/// for it ([`RequestNamespace::applied`]): a gate names both when it
+/// cannot tell where the cluster's own deploy puts such a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applied<'a> {
+    pub namespace: &'a str,
+    pub asked: Asked,
+}
+
 /// The request's namespace, judged for one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestNamespace {
@@ -59,10 +78,30 @@ impl RequestNamespace {
     /// The namespace a job file that names none is planned in, when it is
     /// not "default".
     pub fn for_unnamed_job(&self) -> Option<&str> {
+        self.applied().map(|a| a.namespace)
+    }
+
+    /// [`Self::for_unnamed_job`] with where it came from.
+    pub fn applied(&self) -> Option<Applied<'_>> {
         match &self.asked {
-            Some((_, ns)) if self.applies => Some(ns),
+            Some((asked, ns)) if self.applies => Some(Applied {
+                namespace: ns,
+                asked: *asked,
+            }),
             _ => None,
         }
+    }
+
+    /// A line for stderr when a change-set gate plans the job files that
+    /// name no namespace somewhere other than "default": a hook run in a
+    /// shell with `NOMAD_NAMESPACE` set says so, never silently.
+    pub fn gate_note(&self) -> Option<String> {
+        let a = self.applied().filter(|a| a.namespace != "default")?;
+        Some(format!(
+            "note: job files that name no namespace are judged in namespace {} (from {}), as `nomad job plan` in this shell sends them",
+            crate::escape::one_line(&format!("{:?}", a.namespace)),
+            a.asked.name(),
+        ))
     }
 
     /// A line for stderr when the release plans a job that names no
@@ -78,10 +117,7 @@ impl RequestNamespace {
         if self.applies || job_writes_namespace || ns == "default" {
             return None;
         }
-        let how = match how {
-            Asked::Flag => "-namespace",
-            Asked::Env => "NOMAD_NAMESPACE",
-        };
+        let how = how.name();
         Some(format!(
             "note: Nomad {version} plans a job that names no namespace in \"default\", whatever {how} says (the servers apply {how} to such a job from 1.0.9 and 1.1.3); to plan it in {}, write `namespace = {}` in the job",
             crate::escape::one_line(ns),
@@ -141,6 +177,23 @@ mod tests {
             RequestNamespace::new(None, Some(""), at).for_unnamed_job(),
             None
         );
+    }
+
+    #[test]
+    fn a_gate_names_a_namespace_off_default_and_its_source() {
+        let at = v(2, 0, 5);
+        let env = RequestNamespace::new(None, Some("dev"), at).gate_note();
+        assert!(env.is_some_and(|n| n.contains("\"dev\" (from NOMAD_NAMESPACE)")));
+        let flag = RequestNamespace::new(Some("dev"), None, at).gate_note();
+        assert!(flag.is_some_and(|n| n.contains("(from -namespace)")));
+        for r in [
+            RequestNamespace::new(Some("default"), Some("dev"), at),
+            RequestNamespace::new(None, None, at),
+            // Not applied: `ignored_note` says so instead.
+            RequestNamespace::new(None, Some("dev"), v(0, 9, 3)),
+        ] {
+            assert_eq!(r.gate_note(), None, "{r:?}");
+        }
     }
 
     #[test]

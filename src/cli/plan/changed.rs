@@ -182,6 +182,11 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     if let Some(note) = set.ignored_note() {
         eprintln!("{note}");
     }
+    // Where the job files that name no namespace are planned, when the
+    // shell's `NOMAD_NAMESPACE` (or `-namespace`) sends them off "default".
+    if let Some(note) = inp.namespace.gate_note() {
+        eprintln!("{note}");
+    }
     let head = inp
         .range
         .head_vfs()
@@ -230,7 +235,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         &new,
         &base,
         inp.loader,
-        inp.namespace.for_unnamed_job(),
+        inp.namespace.applied(),
         &inp.sim.world.running,
     );
     let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref());
