@@ -40,7 +40,10 @@ fn staged(tag: &str, c_on: &str, a: String) -> TempDir {
         "protected {\n  jobs = [\"a\"]\n  namespaces = []\n}\n",
     );
     d.put("jobs/b.nomad", &job("b", "service", "", "", 1, 3000));
-    d.put("jobs/c.nomad", &job("c", "service", "", &pin(c_on), 1, 3000));
+    d.put(
+        "jobs/c.nomad",
+        &job("c", "service", "", &pin(c_on), 1, 3000),
+    );
     d.put("jobs/a.nomad", &a);
     git(&d.0, &["init", "-q"]);
     git(&d.0, &["add", "-A"]);
@@ -78,8 +81,13 @@ fn refused(d: &TempDir) {
 /// plan of in-place updates only was taken to place nothing).
 #[test]
 fn an_in_place_edit_of_a_distinct_hosts_job_short_in_other_histories_is_refused() {
-    let distinct = "  constraint {\n    operator = \"distinct_hosts\"\n    value    = \"true\"\n  }\n";
-    let d = staged("own-history-distinct", "n1", job("a", "service", distinct, "", 2, 2000));
+    let distinct =
+        "  constraint {\n    operator = \"distinct_hosts\"\n    value    = \"true\"\n  }\n";
+    let d = staged(
+        "own-history-distinct",
+        "n1",
+        job("a", "service", distinct, "", 2, 2000),
+    );
     refused(&d);
 }
 
@@ -87,13 +95,21 @@ fn an_in_place_edit_of_a_distinct_hosts_job_short_in_other_histories_is_refused(
 /// and `c` filled first.
 #[test]
 fn an_in_place_edit_of_a_system_job_short_in_other_histories_is_refused() {
-    let d = staged("own-history-system", "n1", job("a", "system", "", "", 1, 1000));
+    let d = staged(
+        "own-history-system",
+        "n1",
+        job("a", "system", "", "", 1, 1000),
+    );
     refused(&d);
 }
 
 /// A service job of 4000 MB pinned to n1, where `b` may land first.
 #[test]
 fn an_in_place_edit_of_a_pinned_job_short_in_other_histories_is_refused() {
-    let d = staged("own-history-pinned", "n2", job("a", "service", "", &pin("n1"), 1, 4000));
+    let d = staged(
+        "own-history-pinned",
+        "n2",
+        job("a", "service", "", &pin("n1"), 1, 4000),
+    );
     refused(&d);
 }

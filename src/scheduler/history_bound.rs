@@ -412,12 +412,19 @@ mod tests {
             .collect()
     }
 
-    /// The hook's bench case (carts 1 -> 2 in the demo) has room in every
-    /// history, whatever this replay's; R18-C1's 1728 MB carts beside the
-    /// running monitoring job has not (its plan fails in some histories).
+    /// Carts 1 -> 2 in the demo updates sockshop's other groups in place,
+    /// and each of those allocations still needs its slot (R19-C-1):
+    /// sockshop's many sizes on three clients are more than the room bound
+    /// shows, so the step is sampled (and passes: tests/check_demo.rs),
+    /// not shown; R18-C1's 1728 MB carts beside the running monitoring
+    /// job fails in some histories, and is not shown either. (The hook's
+    /// bench stages a comment, which plans nothing.)
     #[test]
-    fn the_demo_carts_step_is_shown_to_fit_and_r18_c1_is_not() {
-        assert_eq!(demo_carts(&[], &[], "1024"), [None; 4]);
+    fn the_demo_carts_step_is_not_shown_to_fit_once_kept_allocations_need_slots() {
+        assert_eq!(
+            demo_carts(&[], &[], "1024"),
+            [Some("no room in some history"); 4]
+        );
         let monitor = [
             (
                 "jobs/monitoring.nomad",
