@@ -173,7 +173,7 @@ impl CannotKnow {
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
                     .or_else(|| {
-                        let clients = world.clients.iter().map(|c| c.count as usize).sum();
+                        let clients = crate::scheduler::count_bound::clients(world);
                         crate::scheduler::count_bound::per_node_unknown(
                             world.nomad_version,
                             job,

@@ -129,23 +129,7 @@ fn a_million_allocations_that_fit_are_cannot_tell_not_hours() {
         "jobs/big.nomad",
         "job \"big\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 1000000\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"redis:7\"\n      }\n      resources {\n        cpu    = 20\n        memory = 10\n      }\n    }\n  }\n}\n",
     );
-    let run = |args: &[&str]| {
-        let o = std::process::Command::new("timeout")
-            .arg("300")
-            .arg(common::bin())
-            .args(args)
-            .current_dir(&d.0)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run the binary under timeout");
-        let code = o.status.code().expect("exit code");
-        assert_ne!(code, 124, "{args:?} did not return within 300 s");
-        (
-            code,
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
-    };
+    let run = |args: &[&str]| timed(&d, args);
     let line = "cannot tell what Nomad 1.6.0 plans for job \"big\": group \"g\" asks count = 1000000, and nomad-preflight simulates at most 200000 allocations per group";
     let (code, out, err) = run(&["plan", "--no-color", "jobs/big.nomad"]);
     assert_eq!(code, 255, "{out}{err}");
@@ -158,4 +142,139 @@ fn a_million_allocations_that_fit_are_cannot_tell_not_hours() {
 
 fn flat_has(text: &str, line: &str) -> bool {
     common::flat(text).contains(&common::flat(line))
+}
+
+/// rv19-5: the replay of a world's `running` job past the bound left its
+/// group unplaced (the reconciler leaves such a group alone), so the
+/// clients it fills looked free and a plan of another job passed: a false
+/// all-clear. The world itself cannot be told: plan 255 and check 2, with
+/// a diagnostic at the running job's count. Every binary answers this
+/// world fast (its clients fill at ~100 allocations), but each run is under
+/// `timeout` all the same.
+#[test]
+fn a_running_job_past_the_bound_makes_the_world_cannot_tell() {
+    for (tag, kind, count, line) in [
+        (
+            "svc",
+            "",
+            "300000",
+            "cannot tell what Nomad 1.6.0 plans against this world: in running job \"big\" (jobs/big.nomad), group \"g\" asks count = 300000, and nomad-preflight simulates at most 200000 allocations per group",
+        ),
+        // A sysbatch group places its count on every client (3 here).
+        (
+            "sysbatch",
+            "  type = \"sysbatch\"\n",
+            "100000",
+            "cannot tell what Nomad 1.6.0 plans against this world: in running job \"big\" (jobs/big.nomad), group \"g\" asks count = 100000 on each of up to 3 clients, and nomad-preflight simulates at most 200000 allocations of a system or sysbatch group",
+        ),
+    ] {
+        let d = TempDir::new(&format!("huge-running-{tag}"));
+        d.put(
+            "rules/cluster.hcl",
+            &format!(
+                "nomad_version = \"1.6.0\"\n{}running = [\"jobs/big.nomad\"]\n",
+                WORLD.replace("count      = 1", "count      = 3")
+            ),
+        );
+        d.put("jobs/big.nomad", &job_text("big", kind, count, "100"));
+        d.put("jobs/web.nomad", &job_text("web", "", "3", "3000"));
+        let (code, out, err) = timed(&d, &["plan", "--no-color", "jobs/web.nomad"]);
+        assert_eq!(code, 255, "{tag}: {out}{err}");
+        assert!(!out.contains("successfully allocated"), "{tag}: {out}");
+        assert!(flat_has(&err, line), "{tag}: {err}");
+        let (code, out, err) = timed(&d, &["plan", "jobs/web.nomad", "--format", "json"]);
+        assert_eq!(code, 255, "{tag}: {out}{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(v["Preflight"]["CannotTell"], true, "{tag}: {v}");
+        let diag = &v["Preflight"]["Diagnostics"][0];
+        assert_eq!(diag["Code"], "world::running-count", "{tag}: {v}");
+        assert_eq!(diag["File"], "jobs/big.nomad", "{tag}: {v}");
+        assert_eq!(
+            diag["Line"],
+            if kind.is_empty() { 4 } else { 5 },
+            "{tag}: at the count: {v}"
+        );
+        let (code, out, err) = timed(&d, &["check", "--no-color", "jobs/web.nomad"]);
+        assert_eq!(code, 2, "{tag}: {out}{err}");
+        assert!(flat_has(&err, line), "{tag}: {err}");
+        let (code, out, err) = timed(&d, &["check", "jobs/web.nomad", "--format", "json"]);
+        assert_eq!(code, 2, "{tag}: {out}{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        let f = &v["findings"][0];
+        assert_eq!(f["code"], "world::running-count", "{tag}: {v}");
+        assert_eq!(f["cannot_tell"], true, "{tag}: {v}");
+    }
+}
+
+/// The bound is over the clients: a sysbatch count within it is replayed,
+/// its allocations holding the client (a guard).
+#[test]
+fn a_running_job_within_the_bound_is_replayed() {
+    let d = TempDir::new("huge-running-within");
+    d.put(
+        "rules/cluster.hcl",
+        &format!("nomad_version = \"1.6.0\"\n{WORLD}running = [\"jobs/big.nomad\"]\n"),
+    );
+    // 1 client: 200,000 names are within the bound; the client holds 40.
+    d.put(
+        "jobs/big.nomad",
+        &job_text("big", "  type = \"sysbatch\"\n", "200000", "100"),
+    );
+    d.put("jobs/web.nomad", &job_text("web", "", "1", "3000"));
+    let (code, out, err) = timed(&d, &["plan", "--no-color", "jobs/web.nomad"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("Dimension \"cpu\" exhausted on 1 nodes"),
+        "the running job's allocations hold the client: {out}{err}"
+    );
+}
+
+/// An import's allocations are inserted as read, never scheduled: a job
+/// registered with a count past the bound still holds what it runs (here
+/// the allocation the planned job preempts). A guard: the import path was
+/// never affected.
+#[test]
+fn an_imported_job_past_the_bound_keeps_its_allocations_as_read() {
+    let d = TempDir::new("huge-running-import");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import-allocs/list-form");
+    common::copy_dir(&fixture, &d.0.join("w"));
+    let low = d.0.join("w/jobs/default/low.json");
+    let mut job: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&low).expect("fixture")).expect("json");
+    job["TaskGroups"][0]["Count"] = serde_json::json!(300000);
+    d.put("w/jobs/default/low.json", &job.to_string());
+    let (code, out, err) = timed(
+        &d,
+        &["plan", "--no-color", "--world", "w", "w/placing.nomad"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("Preemptions:\n\nAlloc ID                              Job ID  Task Group\na0000002-0000-4000-8000-000000000000  low     web\n"),
+        "{out}{err}"
+    );
+}
+
+fn job_text(id: &str, head: &str, count: &str, cpu: &str) -> String {
+    format!("job \"{id}\" {{\n{head}  datacenters = [\"dc1\"]\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"redis:7\"\n      }}\n      resources {{\n        cpu    = {cpu}\n        memory = 10\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// The binary under `timeout 300` in `d`: a baseline that schedules every
+/// allocation fails rather than hanging the suite.
+fn timed(d: &TempDir, args: &[&str]) -> (i32, String, String) {
+    let o = std::process::Command::new("timeout")
+        .arg("300")
+        .arg(common::bin())
+        .args(args)
+        .current_dir(&d.0)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the binary under timeout");
+    let code = o.status.code().expect("exit code");
+    assert_ne!(code, 124, "{args:?} did not return within 300 s");
+    (
+        code,
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }

@@ -39,6 +39,67 @@ pub fn per_node_bound(nodes: usize) -> u32 {
     u32::try_from(MAX_ALLOCATIONS / nodes).unwrap_or(u32::MAX)
 }
 
+/// The clients of `world`, every one a candidate node of a per-node group
+/// (the bound [`per_node_bound`] shares among them).
+pub fn clients(world: &crate::world::World) -> usize {
+    world.clients.iter().map(|c| c.count as usize).sum()
+}
+
+/// A running job the replay would schedule whose group is past the
+/// bound: an error of the world, located at the group's count in the job
+/// file. The reconciler leaves such a group unplaced
+/// (`reconcile_group`), and a per-node one is clamped
+/// (`generic_system::names_per_node`), so a replay that went on would
+/// show the cluster with room the job holds, and every other plan a
+/// false all-clear (rv19-5). A stopped job places nothing: never past it.
+pub fn running_unknown(
+    world: &crate::world::World,
+    running: &crate::world::RunningJob,
+    admitted: &Job,
+) -> Option<crate::diag::Diag> {
+    if admitted.stop {
+        return None;
+    }
+    let clients = clients(world);
+    let g = admitted
+        .groups
+        .iter()
+        .find(|g| past_bound(admitted, g, clients))?;
+    let u = CountUnknown {
+        version: world.nomad_version,
+        group: g.name.clone(),
+        count: g.count,
+        per_node: admitted.job_type.is_per_node().then_some(clients),
+    };
+    let line = format!(
+        "cannot tell what Nomad {} plans against this world: in running job {} ({}), group {}",
+        u.version,
+        crate::gotext::go_quote(&running.job.id),
+        running.path.display(),
+        u.asks(),
+    );
+    let mut d = crate::diag::Diag::error(RUNNING_CODE, line)
+        .help("a running count this large is beyond what nomad-preflight simulates; judge plans on the cluster, or describe the allocations the job runs (rules/allocations.hcl, or an import)")
+        .as_cannot_tell();
+    // The count as the job file writes it (the spans are the loaded
+    // job's; the admission mutators leave group names as they are).
+    let span = running
+        .job
+        .group(&g.name)
+        .and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+    if let Some(src) = running.job.source.0.as_ref() {
+        d = match span {
+            Some(span) => d.at(src, span, "past what nomad-preflight simulates"),
+            None => d.in_source(src),
+        };
+    }
+    Some(d)
+}
+
+/// The code of [`running_unknown`]'s error (a `world::running` error of
+/// its own kind: the job registers, the simulation cannot hold it).
+pub const RUNNING_CODE: &str = "world::running-count";
+
 /// The first group of a per-node (system or sysbatch) `job` whose count over the world's
 /// `clients` passes [`MAX_ALLOCATIONS`] (every candidate node is a client,
 /// so the engine never clamps a count this lets through).
@@ -92,20 +153,26 @@ pub fn count_unknown(version: NomadVersion, job: &Job) -> Option<CountUnknown> {
 impl CountUnknown {
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
+        format!(
+            "cannot tell what Nomad {} plans for job {}: group {}",
+            self.version,
+            crate::gotext::go_quote(&job.id),
+            self.asks()
+        )
+    }
+
+    /// The group, what it asks and the bound it passes: the tail of
+    /// [`CountUnknown::line`] and of a running job's [`running_unknown`].
+    fn asks(&self) -> String {
+        let group = crate::gotext::go_quote(&self.group);
         if let Some(clients) = self.per_node {
             return format!(
-                "cannot tell what Nomad {} plans for job {}: group {} asks count = {} on each of up to {clients} clients, and nomad-preflight simulates at most {MAX_ALLOCATIONS} allocations of a system or sysbatch group",
-                self.version,
-                crate::gotext::go_quote(&job.id),
-                crate::gotext::go_quote(&self.group),
+                "{group} asks count = {} on each of up to {clients} clients, and nomad-preflight simulates at most {MAX_ALLOCATIONS} allocations of a system or sysbatch group",
                 self.count
             );
         }
         format!(
-            "cannot tell what Nomad {} plans for job {}: group {} asks count = {}, and nomad-preflight simulates at most {MAX_SIMULATED} allocations per group; Nomad takes any 64-bit count and schedules every allocation",
-            self.version,
-            crate::gotext::go_quote(&job.id),
-            crate::gotext::go_quote(&self.group),
+            "{group} asks count = {}, and nomad-preflight simulates at most {MAX_SIMULATED} allocations per group; Nomad takes any 64-bit count and schedules every allocation",
             self.count
         )
     }

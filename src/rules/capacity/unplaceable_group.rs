@@ -92,7 +92,7 @@ impl Rule for UnplaceableGroup {
             // A count past what the simulation holds was planned clamped:
             // its failures are not Nomad's number (NP225 says the plan
             // cannot be told, as `plan` does).
-            let clients = ctx.world.clients.iter().map(|c| c.count as usize).sum();
+            let clients = crate::scheduler::count_bound::clients(ctx.world);
             if group.is_some_and(|g| crate::scheduler::count_bound::past_bound(job, g, clients)) {
                 continue;
             }

@@ -151,6 +151,14 @@ impl Simulation {
                 }
                 _ => {}
             }
+            // A group past the simulation's bound would be left unplaced
+            // (or clamped): the world is not known, never a cluster with
+            // the room that job holds (rv19-5). Pinned jobs above keep
+            // their allocations as read.
+            if let Some(d) = crate::scheduler::count_bound::running_unknown(&world, running, job) {
+                diags.push(d);
+                continue;
+            }
             // `running` holds admitted specs (see `running_jobs`): the
             // mutators are idempotent, so running them again per replay
             // only copied and compared every job spec.
