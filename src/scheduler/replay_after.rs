@@ -137,7 +137,11 @@ mod tests {
         };
         for k in 0..=steps.len() {
             let got = replay_after(&shared, 11, &steps[..k]).expect("builds");
-            assert_eq!(format!("{:?}", got.state), whole(&steps[..k]), "after {k} steps");
+            assert_eq!(
+                format!("{:?}", got.state),
+                whole(&steps[..k]),
+                "after {k} steps"
+            );
         }
         let other = [step("y1")];
         let got = replay_after(&shared, 11, &other).expect("builds");
