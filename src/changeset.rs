@@ -575,10 +575,7 @@ impl Sequence {
                 }
             }
         };
-        self.done.push(Submitted {
-            path: step.path.clone(),
-            what,
-        });
+        self.done.push(Submitted::new(step.path.clone(), what));
     }
 }
 

@@ -27,6 +27,7 @@ mod check_backslash_names;
 mod check_base_marked;
 mod check_base_worktree;
 mod check_cannot_tell;
+mod check_changeset_linear;
 mod check_config;
 mod check_corpus;
 mod check_count_zero_placed;

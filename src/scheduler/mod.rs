@@ -49,6 +49,7 @@ pub mod reconcile_group;
 mod reconcile_names;
 #[cfg(test)]
 mod reconcile_terminal_tests;
+pub mod replay_after;
 pub mod replay_cache;
 pub mod sample;
 pub mod select;

@@ -63,6 +63,11 @@ impl Shared {
             ..Shared::new(world)
         }
     }
+
+    /// The world's key, for a reused sampler only (see the field).
+    pub fn world_key(&self) -> Option<WorldKey> {
+        self.key
+    }
 }
 
 #[derive(Default)]

@@ -121,6 +121,21 @@ pub fn sample_in<T: Send>(
     })
 }
 
+/// [`sample_in`] with `earlier` submitted to each replay first, from the
+/// replays kept with a prefix of them ([`super::replay_after`]): one
+/// submission per new step and seed, not every step again for each file.
+pub fn sample_after<T: Send>(
+    shared: &Shared,
+    n: u32,
+    base_seed: u64,
+    earlier: &[super::sim::Submitted],
+    scenario: impl Fn(&mut Simulation) -> T + Sync,
+) -> Result<Vec<T>, SampleError> {
+    sample_with(shared, n, base_seed, |shared, seed| {
+        super::replay_after::replay_after(shared, seed, earlier).map(|mut sim| scenario(&mut sim))
+    })
+}
+
 /// [`sample`] of a scenario that only reads each replay (it submits
 /// nothing before planning), over replays of `shared`'s world: the cached
 /// replays are read in place, not copied.

@@ -131,10 +131,7 @@ pub fn sample_runs<T: Send>(
             outcome(&sim.plan_planned(&planned))
         })
     } else {
-        crate::scheduler::sample::sample_in(shared, n, base_seed, |sim| {
-            for e in earlier {
-                e.replay(sim);
-            }
+        crate::scheduler::sample::sample_after(shared, n, base_seed, earlier, |sim| {
             outcome(&sim.plan_planned(&planned))
         })
     }

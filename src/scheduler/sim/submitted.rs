@@ -13,6 +13,10 @@ use crate::jobspec::Job;
 pub struct Submitted {
     pub path: PathBuf,
     pub what: Submission,
+    /// Unique to this submission and shared by its copies, so a replay
+    /// that already submitted it is known without comparing jobs
+    /// ([`crate::scheduler::replay_after`]).
+    stamp: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -22,6 +26,20 @@ pub enum Submission {
 }
 
 impl Submitted {
+    pub fn new(path: PathBuf, what: Submission) -> Submitted {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Submitted {
+            path,
+            what,
+            stamp: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// See the field: equal stamps are copies of one submission.
+    pub fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
     /// Apply it to another simulation (a sample under another seed).
     pub fn replay(&self, sim: &mut Simulation) {
         match &self.what {
