@@ -41,6 +41,16 @@ pub(super) fn stays_put<'s>(
     ok
 }
 
+/// Is the group the allocation runs the same as the new version's, its
+/// job's node scope too (nothing but text elsewhere changed)?
+pub(super) fn same_spec(sim: &Simulation, job: &Job, a: &crate::cluster::Allocation) -> bool {
+    let Some(tg) = job.group(&a.task_group) else {
+        return false;
+    };
+    super::super::generic::old_spec(&sim.job_versions, &sim.state, a)
+        .is_some_and(|(oj, og)| og == tg && same_node_scope((oj, og), (job, tg)))
+}
+
 /// Does the group ask the same of a node in both versions: what
 /// `genericAllocUpdateFn` reads of the node (datacenters, node pool) and
 /// what `stack.Select` checks (scheduler/feasible/stack.go v2.0.5
