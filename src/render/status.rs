@@ -188,24 +188,67 @@ fn node_row(n: &Node, pool: bool) -> String {
     )
 }
 
+/// The header of Nomad's non-verbose allocation list (`formatAllocList` /
+/// `formatAllocListStubs`).
+const ALLOC_HEADER: &str = "ID|Node ID|Task Group|Version|Desired|Status|Created|Modified";
+
+/// One row of that list, from a live allocation or a saved one (IDs cut to
+/// Nomad's eight characters).
+struct AllocRow<'a> {
+    id: &'a str,
+    node_id: &'a str,
+    task_group: &'a str,
+    version: i128,
+    desired: &'a str,
+    status: &'a str,
+}
+
+impl<'a> AllocRow<'a> {
+    fn live(a: &'a Allocation) -> Self {
+        AllocRow {
+            id: &a.id,
+            node_id: &a.node_id,
+            task_group: &a.task_group,
+            version: i128::from(a.job_version),
+            desired: a.desired_status.as_str(),
+            status: a.client_status.as_str(),
+        }
+    }
+
+    fn saved(b: &'a crate::world::status_jobs::SavedAlloc) -> Self {
+        AllocRow {
+            id: &b.id,
+            node_id: &b.node_id,
+            task_group: &b.task_group,
+            version: i128::from(b.job_version),
+            desired: &b.desired_status,
+            status: &b.client_status,
+        }
+    }
+
+    fn line(&self, created: &str, modified: &str) -> String {
+        let short = |s: &'a str| s.get(..8).unwrap_or(s);
+        format!(
+            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
+            short(self.id),
+            short(self.node_id),
+            self.task_group,
+            self.version,
+            self.desired,
+            self.status,
+        )
+    }
+}
+
 /// Nomad's `formatAllocList` / `formatAllocListStubs` (non-verbose).
 fn alloc_table(world: &World, state: &State, allocs: &[&Allocation], now: i64) -> String {
     if allocs.is_empty() {
         return "No allocations placed".to_string();
     }
-    let mut rows =
-        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    let mut rows = vec![ALLOC_HEADER.to_string()];
     for a in allocs {
         let [created, modified] = facts::alloc_cells(world, state, a, now);
-        rows.push(format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
-            a.short_id(),
-            a.node_id.get(..8).unwrap_or(&a.node_id),
-            a.task_group,
-            a.job_version,
-            a.desired_status.as_str(),
-            a.client_status.as_str(),
-        ));
+        rows.push(AllocRow::live(a).line(&created, &modified));
     }
     format_list(&rows)
 }

@@ -160,15 +160,7 @@ pub(super) fn alloc_table(state: &State, facts: &StatusFacts, r: &JobRecord, now
         let create = before.map_or(i64::try_from(a.create_index).unwrap_or(i64::MAX), |b| {
             b.create_index
         });
-        let row = format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{sim_time}",
-            a.short_id(),
-            a.node_id.get(..8).unwrap_or(&a.node_id),
-            a.task_group,
-            a.job_version,
-            a.desired_status.as_str(),
-            a.client_status.as_str(),
-        );
+        let row = super::AllocRow::live(a).line(&created, &sim_time);
         rows.push((create, a.id.to_string(), row));
     }
     for b in saved.values() {
@@ -176,22 +168,14 @@ pub(super) fn alloc_table(state: &State, facts: &StatusFacts, r: &JobRecord, now
             continue;
         }
         let [created, modified] = saved_time_cells(facts, &b.id, now);
-        let row = format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
-            b.id.get(..8).unwrap_or(&b.id),
-            b.node_id.get(..8).unwrap_or(&b.node_id),
-            b.task_group,
-            b.job_version,
-            b.desired_status,
-            b.client_status,
-        );
+        let row = super::AllocRow::saved(b).line(&created, &modified);
         rows.push((b.create_index, b.id.clone(), row));
     }
     if rows.is_empty() {
         return "No allocations placed".to_string();
     }
     rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut out = vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    let mut out = vec![super::ALLOC_HEADER.to_string()];
     out.extend(rows.into_iter().map(|(_, _, row)| row));
     format_list(&out)
 }

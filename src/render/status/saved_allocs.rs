@@ -66,19 +66,10 @@ pub(super) fn alloc_table(facts: &StatusFacts, whose: Whose<'_>, now: i64) -> St
         return "No allocations placed".to_string();
     }
     allocs.sort_by(|a, b| b.create_index.cmp(&a.create_index).then(a.id.cmp(&b.id)));
-    let mut rows =
-        vec!["ID|Node ID|Task Group|Version|Desired|Status|Created|Modified".to_string()];
+    let mut rows = vec![super::ALLOC_HEADER.to_string()];
     for a in allocs {
         let [created, modified] = saved_time_cells(facts, &a.id, now);
-        rows.push(format!(
-            "{}|{}|{}|{}|{}|{}|{created}|{modified}",
-            a.id.get(..8).unwrap_or(&a.id),
-            a.node_id.get(..8).unwrap_or(&a.node_id),
-            a.task_group,
-            a.job_version,
-            a.desired_status,
-            a.client_status,
-        ));
+        rows.push(super::AllocRow::saved(a).line(&created, &modified));
     }
     format_list(&rows)
 }
