@@ -392,10 +392,6 @@ mod tests {
         for (path, text) in extra {
             vfs.insert(path, *text);
         }
-        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
-            Ok((w, _)) => w,
-            Err(d) => panic!("demo world: {d:?}"),
-        };
         let text = read(&vfs, "jobs/sockshop.nomad");
         let (head, carts) = text.split_once("group \"carts\"").expect("carts");
         let carts = carts.replacen("count = 1", "count = 2", 1).replacen(
@@ -403,21 +399,11 @@ mod tests {
             &format!("memory = {memory}"),
             1,
         );
-        let parsed = crate::rules::testing::load_at(
+        answers(
+            &vfs,
             "jobs/sockshop.nomad",
             &format!("{head}group \"carts\"{carts}"),
-            world.nomad_version,
-        );
-        let job = parsed.job.expect("job");
-        let job =
-            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
-        (1..=4)
-            .map(|seed| {
-                let sim = Simulation::new(&world, seed).expect("simulates");
-                let plan = sim.plan_admitted(&job);
-                unproven(&sim, &job, &plan)
-            })
-            .collect()
+        )
     }
 
     /// Carts 1 -> 2 in the demo: the carts group changed, so its running
@@ -456,12 +442,17 @@ mod tests {
     /// running, their histories redrawn by each seed): why the bound
     /// cannot show it fits after every history, for several seeds.
     fn demo_job(text: &str) -> Vec<Option<&'static str>> {
-        let vfs = crate::embedded::demo();
-        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
+        answers(&crate::embedded::demo(), "j.nomad", text)
+    }
+
+    /// `text`, read as the file `path`, planned in the world of `vfs` under
+    /// seeds 1 to 4: why the bound cannot show each plan fits.
+    fn answers(vfs: &crate::vfs::MemVfs, path: &str, text: &str) -> Vec<Option<&'static str>> {
+        let world = match crate::world::load(vfs, std::path::Path::new("rules")) {
             Ok((w, _)) => w,
             Err(d) => panic!("demo world: {d:?}"),
         };
-        let parsed = crate::rules::testing::load_at("j.nomad", text, world.nomad_version);
+        let parsed = crate::rules::testing::load_at(path, text, world.nomad_version);
         let job = parsed.job.expect("job");
         let job =
             crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
