@@ -144,12 +144,14 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         // still takes the new version (redteam19 R19-B-1:
         // [`in_place::stays_put`]). Any other is a placement needing room
         // anywhere.
-        let (kept, unchanged) = match live.get(&*p.alloc.id) {
-            Some(&(a, lr)) if p.in_place && lr == r => (
-                in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo),
-                in_place::same_spec(sim, job, a),
-            ),
-            _ => (false, false),
+        let in_place::Kept {
+            stays: kept,
+            unchanged,
+        } = match live.get(&*p.alloc.id) {
+            Some(&(a, lr)) if p.in_place && lr == r => {
+                in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo)
+            }
+            _ => in_place::Kept::default(),
         };
         // A group whose spec and node scope did not change (a comment
         // edit, which our plan still updates in place) risks in another

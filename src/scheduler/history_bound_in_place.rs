@@ -18,37 +18,41 @@ use crate::jobspec::Job;
 /// v2.0.5:805-876), while `tasksUpdated` (v2.0.5:167) never compares
 /// constraints or datacenters. So it stays where the group asks of a node
 /// what the version it runs asked (a node that took that takes this), or
-/// where every node takes the new version. `memo`: the answers so far,
-/// by group and the version the allocation runs.
+/// where every node takes the new version. Also whether the group and its
+/// job's node scope did not change at all (nothing but text elsewhere
+/// changed), which implies the first. `memo`: the answers so far, by group
+/// and the version the allocation runs.
 pub(super) fn stays_put<'s>(
     sim: &'s Simulation,
     engine: &mut Engine<'_>,
     job: &Job,
     a: &'s crate::cluster::Allocation,
-    memo: &mut Vec<(&'s str, u64, bool)>,
-) -> bool {
+    memo: &mut Vec<(&'s str, u64, Kept)>,
+) -> Kept {
     let key = (&*a.task_group, a.job_version);
-    if let Some(&(.., ok)) = memo.iter().find(|(g, v, _)| (*g, *v) == key) {
-        return ok;
+    if let Some(&(.., kept)) = memo.iter().find(|(g, v, _)| (*g, *v) == key) {
+        return kept;
     }
     let Some(tg) = job.group(&a.task_group) else {
-        return false;
+        return Kept::default();
     };
-    let same = super::super::generic::old_spec(&sim.job_versions, &sim.state, a)
-        .is_some_and(|(oj, og)| same_node_scope((oj, og), (job, tg)));
-    let ok = same || takes_everywhere(sim, engine, job, tg);
-    memo.push((key.0, key.1, ok));
-    ok
+    let old = super::super::generic::old_spec(&sim.job_versions, &sim.state, a);
+    let same = old.is_some_and(|(oj, og)| same_node_scope((oj, og), (job, tg)));
+    let kept = Kept {
+        stays: same || takes_everywhere(sim, engine, job, tg),
+        unchanged: same && old.is_some_and(|(_, og)| og == tg),
+    };
+    memo.push((key.0, key.1, kept));
+    kept
 }
 
-/// Is the group the allocation runs the same as the new version's, its
-/// job's node scope too (nothing but text elsewhere changed)?
-pub(super) fn same_spec(sim: &Simulation, job: &Job, a: &crate::cluster::Allocation) -> bool {
-    let Some(tg) = job.group(&a.task_group) else {
-        return false;
-    };
-    super::super::generic::old_spec(&sim.job_versions, &sim.state, a)
-        .is_some_and(|(oj, og)| og == tg && same_node_scope((oj, og), (job, tg)))
+/// What [`stays_put`] tells of an in-place update.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Kept {
+    /// It stays on its node in every history.
+    pub stays: bool,
+    /// Its group and node scope did not change at all.
+    pub unchanged: bool,
 }
 
 /// Does the group ask the same of a node in both versions: what
