@@ -254,6 +254,7 @@ mod namespace_list_unknown;
 mod node_max_allocs;
 mod node_reserved_cpu;
 mod nomad_dir_reads;
+mod np207_untold_draws;
 mod parse_words;
 mod periodic_time_zone_data;
 mod plan_address_ips;
