@@ -330,6 +330,7 @@ mod plan_quota_limits;
 mod plan_reject_registration;
 mod plan_render;
 mod plan_request_namespace;
+mod plan_reschedule_later;
 mod plan_reschedule_penalty;
 mod plan_run;
 mod plan_run_refused;

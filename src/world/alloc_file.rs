@@ -443,6 +443,7 @@ fn read_alloc(
         migrate: r.bool("migrate", diags).unwrap_or(false),
         // A failed allocation written here stays in its group's count.
         reschedule_now: false,
+        reschedule_later: false,
         // The nodes its earlier reschedules left, by name or ID (a node
         // since gone keeps its ID: it matches none).
         reschedule_nodes: r
