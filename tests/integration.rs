@@ -425,6 +425,7 @@ mod world_change_blocks;
 mod world_disconnected;
 mod world_disconnected_terminal;
 mod world_disconnecting_plan;
+mod world_failed_alloc;
 mod world_import;
 mod world_import_allocs;
 mod world_judged_as;
