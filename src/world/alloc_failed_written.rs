@@ -14,7 +14,10 @@
 //! three `nomad job plan` prints cannot be told: the job is "cannot tell"
 //! (`world::alloc-state`), where it was simulated as kept in the count.
 //! A group that does not reschedule (`attempts = 0`, not `unlimited`) keeps
-//! it in the count whatever the time: still simulated.
+//! it in the count whatever the time, and one on a disconnected client up
+//! to 1.11.1 is lost before its reschedule is read (`filterByTainted`,
+//! reconcile_util.go v1.5.10:267-283, filters.go v1.11.1:159): both still
+//! simulated.
 
 use crate::diag::Diags;
 use crate::jobspec::JobType;
@@ -31,9 +34,13 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     };
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
+        // One the release reads as lost by its disconnected node before
+        // its terminal status (up to 1.11.1, `disconnected_node::
+        // lost_when_not_live`) is stopped whatever its reschedule: simulated.
         if a.client_status != ClientStatus::Failed
             || a.desired_status != DesiredStatus::Run
             || !matches!(a.job_type, JobType::Service | JobType::Batch)
+            || a.disconnect == Some(crate::structs::Disconnect::Lost)
         {
             continue;
         }
