@@ -28,9 +28,15 @@
 use crate::common::applier::{commit, out};
 use crate::common::TempDir;
 
-fn cluster() -> String {
-    let running = ["low", "low2", "low3", "fill", "high"]
+/// The cluster, its running jobs `pads` (registered first: each moves the
+/// state's index, and so the shuffles, on) and the five above.
+fn cluster(pads: &[String]) -> String {
+    let running = pads
+        .iter()
+        .map(String::as_str)
+        .chain(["low", "low2", "low3", "fill", "high"])
         .map(|j| format!("\"jobs/{j}.nomad\""))
+        .collect::<Vec<_>>()
         .join(", ");
     format!("nomad_version = \"2.0.5\"\nregion = \"global\"\nedition = \"community\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    system = true\n    sysbatch = false\n    batch = false\n    service = true\n  }}\n}}\nclient \"c\" {{\n  count = 4\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 100000\n  drivers = [\"docker\"]\n}}\nrunning = [{running}]\n")
 }
@@ -53,8 +59,21 @@ fn job(name: &str, priority: u32, groups: &[(&str, u32, u32, &str)]) -> String {
 
 /// The world, committed, then `high` edited to `groups` beside its `a`.
 fn world(tag: &str, added: &[(&str, u32, u32, &str)]) -> TempDir {
+    world_padded(tag, added, 0)
+}
+
+/// [`world`] with `pads` empty jobs registered before the others (NP207's
+/// draws, np207_untold_draws.rs).
+pub(crate) fn world_padded(tag: &str, added: &[(&str, u32, u32, &str)], pads: usize) -> TempDir {
     let d = TempDir::new(&format!("applier-retries-{tag}"));
-    d.put("rules/cluster.hcl", &cluster());
+    let pads: Vec<String> = (1..=pads).map(|i| format!("pad{i}")).collect();
+    for p in &pads {
+        d.put(
+            &format!("jobs/{p}.nomad"),
+            &job(p, 50, &[("g", 0, 100, "")]),
+        );
+    }
+    d.put("rules/cluster.hcl", &cluster(&pads));
     d.put("jobs/low.nomad", &job("low", 20, &[("g", 2, 1000, "c-1")]));
     d.put(
         "jobs/low2.nomad",

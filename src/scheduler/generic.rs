@@ -353,6 +353,9 @@ fn generic(
             } else {
                 0
             },
+            // Set whenever any reschedule waits (reconcile_cluster.go
+            // v2.0.5:475-478 -> :1442), disconnecting or not.
+            reschedule_later: gp.reschedule_later,
             ..du
         };
         done.push(Reconciled { name, gp, ask, du });

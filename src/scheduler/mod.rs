@@ -91,11 +91,14 @@ pub struct DesiredUpdates {
     /// others (reconcile_node.go v2.0.5:209-222 `Reconnecting`, util.go
     /// v2.0.5:741; scheduler_system.go v2.0.5:285-289).
     pub reconnect: u64,
-    /// The generic reconciler's `rescheduleNow` and `rescheduleLater`,
-    /// set only where it computes disconnecting allocations or delays a
-    /// reschedule (reconcile_cluster.go v2.0.5:1442, 1646-1648): not
-    /// counted by the model yet (a service job's disconnecting allocation
-    /// is a "cannot tell" of the world, `world::alloc-state`).
+    /// The generic reconciler's `rescheduleNow` and `rescheduleLater`:
+    /// `RescheduleNow` only where it computes disconnecting allocations
+    /// (reconcile_cluster.go v2.0.5:1647); `RescheduleLater` wherever a
+    /// reschedule waits (:1442, :1648): an import's failed allocation
+    /// whose reschedule is due after the import was saved and whose
+    /// follow-up evaluation is not made (`FollowupEvalID` empty,
+    /// filters.go v2.0.5:563-565). A disconnecting allocation's own
+    /// later reschedule is not counted (see `generic::disconnecting`).
     pub reschedule_now: u64,
     pub reschedule_later: u64,
 }

@@ -80,6 +80,12 @@ pub struct GroupPlan<'s> {
     /// A lost allocation's stop is delayed (`lostLater`): nothing is
     /// placed for the group this evaluation.
     pub held: bool,
+    /// Failed allocations kept in the count whose reschedule waits and
+    /// whose follow-up evaluation is not made yet
+    /// ([`Allocation::reschedule_later`]): 1.11's `RescheduleLater`
+    /// (`createRescheduleLaterEvals`, reconcile_cluster.go v1.11.0:1449,
+    /// v2.0.5:1442).
+    pub reschedule_later: u64,
 }
 
 /// The evaluation a group is reconciled in: the planned job version and
@@ -190,6 +196,11 @@ pub fn reconcile_group<'s>(
         let unknown = super::reconcile_disconnect::read(a).filter(|_| !a.migrate);
         match (a.client_status, a.batch_terminal, unknown) {
             (ClientStatus::Failed, _, _) if a.reschedule_now => plan.rescheduled.push(a),
+            // `filterByRescheduleable` keeps a later one untainted too.
+            (ClientStatus::Failed, _, _) if a.reschedule_later => {
+                plan.reschedule_later += 1;
+                untainted.push(a);
+            }
             (ClientStatus::Failed, _, _) | (_, Some(_), _) => untainted.push(a),
             (_, _, Some(Unknown::Untainted)) => untainted.push(a),
             (_, _, Some(Unknown::Lost)) => plan.lost.push(a),

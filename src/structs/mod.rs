@@ -276,6 +276,12 @@ pub struct Allocation {
     /// A failed one without it stays in its group's count (its reschedule
     /// waits or is spent). See world/api_reschedule.rs.
     pub reschedule_now: bool,
+    /// A failed allocation (desired `run`, not replaced) whose reschedule
+    /// waits and whose follow-up evaluation is not made yet: the
+    /// reconciler counts it `RescheduleLater` (1.11+) and makes that
+    /// evaluation. See world/api_alloc_failed.rs.
+    #[serde(default)]
+    pub reschedule_later: bool,
     /// The nodes its earlier reschedules left
     /// (`RescheduleTracker.Events[].PrevNodeID`, carried to each
     /// replacement): a placement that replaces it avoids them

@@ -194,6 +194,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
     super::alloc_disconnected::read(src, world, diags);
     super::alloc_version::read(src, world, diags);
     super::alloc_stop_after::read(src, world, diags);
+    super::alloc_failed_written::read(src, world, diags);
 }
 
 fn not_running(src: &Source, span: Span, ns: &str, id: &str) -> Diag {
@@ -441,8 +442,11 @@ fn read_alloc(
         client_status,
         desired_status,
         migrate: r.bool("migrate", diags).unwrap_or(false),
-        // A failed allocation written here stays in its group's count.
+        // A failed allocation written here stays in its group's count
+        // where its group does not reschedule; otherwise its job cannot
+        // tell (alloc_failed_written.rs).
         reschedule_now: false,
+        reschedule_later: false,
         // The nodes its earlier reschedules left, by name or ID (a node
         // since gone keeps its ID: it matches none).
         reschedule_nodes: r

@@ -134,8 +134,15 @@ pub(super) fn decide_failed(
                 )
             });
         }
-        Outcome::Now | Outcome::Held(_) => {
+        Outcome::Now | Outcome::Held(_) | Outcome::Later(_) => {
             alloc.reschedule_now = matches!(outcome, Outcome::Now);
+            // Counted `RescheduleLater` only before its follow-up
+            // evaluation is made (`updateByReschedulable`,
+            // scheduler/reconciler/filters.go v2.0.5:563-565:
+            // `eligible && alloc.FollowupEvalID == ""`); once made, the
+            // reconciler reads it untainted alone.
+            alloc.reschedule_later =
+                matches!(outcome, Outcome::Later(_)) && s(json, "FollowupEvalID").is_empty();
             if !deployment.is_empty() {
                 placed_by.entry(key).or_insert(deployment);
             }

@@ -39,8 +39,14 @@ use crate::jobspec::ReschedulePolicy;
 pub enum Outcome {
     /// Stopped and replaced by this evaluation.
     Now,
-    /// Kept in the count, nothing placed for it: why.
+    /// Kept in the count, nothing placed for it: why (spent, or a group
+    /// that does not reschedule).
     Held(String),
+    /// Kept in the count, its reschedule due later (`rescheduleLater` of
+    /// `filterByRescheduleable`, scheduler/reconciler/filters.go
+    /// v2.0.5:395-445, 526-570): why. Counted `RescheduleLater` from 1.11
+    /// when no follow-up evaluation is set yet (`FollowupEvalID` empty).
+    Later(String),
     /// Not decidable from the import: why (the rest of the sentence after
     /// "allocation X is failed and not replaced yet, and").
     Unknown(String),
@@ -109,7 +115,7 @@ pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -
     if due - now <= WINDOW_NS {
         Outcome::Now
     } else {
-        Outcome::Held(format!(
+        Outcome::Later(format!(
             "its reschedule waits until {}, after the import was saved",
             rfc3339(due)
         ))
@@ -278,7 +284,7 @@ mod tests {
         );
         assert!(matches!(
             decide(&a, Some(&p), Some((T0 + 28 * S) as i128)),
-            Outcome::Held(w) if w.contains("2024-06-01T12:00:30Z")
+            Outcome::Later(w) if w.contains("2024-06-01T12:00:30Z")
         ));
         // Without a saved time, the answer depends on the clock.
         assert!(matches!(decide(&a, Some(&p), None), Outcome::Unknown(_)));
@@ -299,7 +305,7 @@ mod tests {
         );
         assert!(matches!(
             decide(&a, Some(&p), Some((T0 + 118 * S) as i128)),
-            Outcome::Held(_)
+            Outcome::Later(_)
         ));
         // Past the cap (1h): capped, then reset to 30s since the failure
         // came more than an hour after the last reschedule.
@@ -311,7 +317,7 @@ mod tests {
         let a = failed(T0, json!({"Events": [ev(T0 - 60 * S, 3600 * S)]}));
         assert!(matches!(
             decide(&a, Some(&p), Some((T0 + 29 * S) as i128)),
-            Outcome::Held(_)
+            Outcome::Later(_)
         ));
     }
 
@@ -353,7 +359,7 @@ mod tests {
         let at = |s: i64| Some(i128::from(T0 + s * S));
         // Failed at 12:10:00.5, due 12:10:30.5.
         assert!(
-            matches!(decide(&a, Some(&p), at(628)), Outcome::Held(w) if w.contains("12:10:30.5Z"))
+            matches!(decide(&a, Some(&p), at(628)), Outcome::Later(w) if w.contains("12:10:30.5Z"))
         );
         assert_eq!(decide(&a, Some(&p), at(630)), Outcome::Now);
         a["TaskStates"]["a"]["FinishedAt"] = json!("yesterday");

@@ -1,6 +1,7 @@
 //! The world: cluster, namespaces, quotas and priority policy under `rules/`.
 
 mod alloc_disconnected;
+mod alloc_failed_written;
 mod alloc_file;
 mod alloc_holds;
 mod alloc_stop_after;

@@ -5,6 +5,9 @@ use crate::jobspec::Job;
 use crate::scheduler::sample::SampleError;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 
+/// The outcome of a draw whose end cannot be told.
+const UNTOLD_DRAW: &str = "cannot tell how `nomad job run` ends: the applier rejects part of the plan and the worker's retries end neither placed nor blocked in the model";
+
 /// Outcomes of one sampled plan, in words.
 fn outcomes(r: &PlanResult) -> Vec<String> {
     // A draw whose scheduling panics Nomad's server has no plan: none of
@@ -34,6 +37,12 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
             "the whole plan is rejected (all_at_once): `nomad job run` places none of it"
                 .to_string(),
         );
+    }
+    // A draw whose retries of the rejection end untold is neither placed
+    // nor failed: counted as such, as NP207 counts it apart
+    // (`PlanResult::retries_untold`).
+    if r.run_end_untold() {
+        out.push(UNTOLD_DRAW.to_string());
     }
     for (g, m) in &r.failed_tg_allocs {
         out.push(format!("task group {g:?} fails to place"));

@@ -29,6 +29,7 @@ pub mod sentinel_unknown;
 pub mod static_port_collision;
 pub mod time_zone_unknown;
 pub mod unknown_node_pool;
+mod unplaceable_draws;
 pub mod unplaceable_group;
 pub mod unsatisfiable_constraint;
 pub mod vault_identity;

@@ -1,5 +1,9 @@
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
+pub(crate) use super::unplaceable_draws::untold_groups;
+use super::unplaceable_draws::with_draw_help;
+pub(crate) use super::unplaceable_draws::{drawn, placed_here_failing_elsewhere, Draws};
+
 crate::declare_rule! {
     /// ## What it does
     /// Plans the job against the simulated cluster (the world's running
@@ -37,7 +41,11 @@ crate::declare_rule! {
     /// "maximum attempts reached", or the model's own budget), how
     /// `nomad job run` ends depends on plans of other evaluations the
     /// model does not hold: that finding cannot tell, as `plan` exits 255
-    /// for it.
+    /// for it. Sampled evaluations that end so are no failures either:
+    /// the share names them apart (`it fails in 6% of 100 node shuffles;
+    /// 12 of 100 cannot tell`), and a group placed here that no sampled
+    /// evaluation fails for sure, but some cannot tell, is a finding that
+    /// cannot tell (`check` exits 2), not an error.
     ///
     /// ## Why is this bad?
     /// `nomad job run` would create a blocked evaluation: the new version
@@ -210,7 +218,7 @@ impl Refusal {
     }
 
     /// How a finding words the refusal in other evaluations.
-    fn verb(self) -> &'static str {
+    pub(super) fn verb(self) -> &'static str {
         match self {
             Refusal::Place => "it fails",
             Refusal::Quota => "the quota refuses it",
@@ -221,12 +229,16 @@ impl Refusal {
 /// The groups a plan fails to place, quota failures aside (NP304's), the
 /// plan applier's rejections included (`PlanResult::unplaced_groups`),
 /// also of a group the quota refuses in part: the applier rejects what
-/// was placed whatever the quota says. What the samples tally, and what
+/// was placed whatever the quota says. Not a rejected group whose run's
+/// end cannot be told ([`untold_groups`]): that is no failure of Nomad's
+/// but a "cannot tell", counted apart. What the samples tally, and what
 /// the skip's tests compare them with.
 fn failed_groups(r: &crate::scheduler::PlanResult) -> Vec<String> {
     let rejected = r.rejected_groups();
+    let untold = untold_groups(r);
     r.unplaced_groups()
         .into_iter()
+        .filter(|g| !untold.contains(g))
         .filter(|g| {
             rejected.contains(g)
                 || r.failed_tg_allocs
@@ -253,7 +265,7 @@ fn rejected_by_applier(
     ctx: &RuleContext<'_>,
     job: &crate::jobspec::Job,
     plan: &crate::scheduler::PlanResult,
-    draws: Option<&crate::scheduler::sample::Tally<String>>,
+    draws: Option<&Draws>,
     out: &mut Vec<Finding>,
 ) {
     let Some(line) = crate::planner::applier_line(job, plan) else {
@@ -326,34 +338,31 @@ fn rejected_by_applier(
 
 /// The groups `refusal` names (those that fail to place, quota failures
 /// aside, for NP207; those the quota refuses for NP304) in each of
-/// [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations; `None`
-/// where the samples cannot be taken (the finding then stays the plan's
-/// own). The samples are the file's one sampling run, which NP403 reads
-/// too ([`RuleContext::sampled`]).
+/// [`SAMPLES`](crate::rules::priority::SAMPLES) other evaluations, and
+/// (NP207's) those whose run's end cannot be told ([`untold_groups`]);
+/// `None` where the samples cannot be taken (the finding then stays the
+/// plan's own). The samples are the file's one sampling run, which NP403
+/// reads too ([`RuleContext::sampled`]).
 pub(crate) fn sample_failures(
     ctx: &RuleContext<'_>,
     job: &crate::jobspec::Job,
     refusal: Refusal,
-) -> Option<crate::scheduler::sample::Tally<String>> {
+) -> Option<Draws> {
     let plan = ctx.plan()?;
     if fates_fixed(ctx, job, plan) {
         // Every other evaluation fails the same groups: the tally is this
-        // plan's failures in each sample, without replaying one.
+        // plan's failures in each sample, without replaying one (nothing
+        // is placed, so nothing is rejected).
         let own = refusal.groups(plan);
-        let mut tally = crate::scheduler::sample::Tally::new();
-        for _ in 0..crate::rules::priority::samples_for(ctx.earlier.len()) {
-            tally.add_sample(own.iter().cloned());
-        }
-        return Some(tally);
+        let n = crate::rules::priority::samples_for(ctx.earlier.len());
+        return Some(Draws::of((0..n).map(|_| (own.as_slice(), &[][..]))));
     }
     let samples = ctx.sampled()?.ok()?;
-    Some(crate::rules::priority::tally_of(samples, |s| {
-        match refusal {
-            Refusal::Place => &s.failed,
-            Refusal::Quota => &s.quota,
-        }
-        .clone()
-    }))
+    Some(Draws::of(samples.iter().map(|s| match refusal {
+        Refusal::Place => (s.failed.as_slice(), s.untold.as_slice()),
+        // A quota refusal is the scheduler's, whatever the applier does.
+        Refusal::Quota => (s.quota.as_slice(), &[][..]),
+    })))
 }
 
 /// Can no other evaluation change which groups fail? Sound where the
@@ -436,136 +445,6 @@ fn quota_steady(ctx: &RuleContext<'_>, job: &crate::jobspec::Job) -> bool {
         crate::scheduler::replay_cache::replay_read(replays, seed, usage)
             .is_ok_and(|u| u.as_ref() == Some(&own))
     })
-}
-
-/// Groups this check's own draw placed but other draws of Go's map order
-/// (and node shuffles) refuse (`refusal`): the plan printed success for
-/// one draw of several, which a gate must not take as an all-clear. The
-/// finding is `meta`'s (NP207's, NP304's), at its severity.
-pub(crate) fn placed_here_failing_elsewhere(
-    ctx: &RuleContext<'_>,
-    meta: &'static RuleMeta,
-    job: &crate::jobspec::Job,
-    plan: &crate::scheduler::PlanResult,
-    tally: &crate::scheduler::sample::Tally<String>,
-    refusal: Refusal,
-    out: &mut Vec<Finding>,
-) {
-    for (name, fails, _) in tally.entries() {
-        // Failing here for any cause (the applier's rejection too), the
-        // group is not placed here.
-        if fails == 0 || plan.unplaced_groups().contains(&name) {
-            continue;
-        }
-        let group = job.group(&name);
-        let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
-        let message = if plan.drawn.is_empty() {
-            // No draw of this plan: the world's history decides, in the
-            // gate's words.
-            format!(
-                "group \"{name}\" is placed in this evaluation, but {} {}",
-                refusal.verb(),
-                crate::rules::priority::how_often_in(fails, tally.samples(), ctx.world)
-            )
-        } else {
-            format!(
-                "group \"{name}\" is placed in this evaluation, but Go's map order decides: {} in {fails} of {} other evaluations sampled (node shuffles and Go's map orders)",
-                refusal.verb(),
-                tally.samples()
-            )
-        };
-        let f = ctx.finding(
-            meta,
-            span,
-            "not placed in some of Nomad's evaluations".to_string(),
-            message,
-        );
-        out.push(with_draw_help(f, &name, &plan.drawn));
-    }
-}
-
-/// The finding `f` of group `name`, whose failure Go's map order drew
-/// (`notes`, the plan's own notes of the draws): an error at any share,
-/// with the share as the plan's note and `plan --samples` give it.
-pub(crate) fn drawn(
-    f: Finding,
-    tally: &crate::scheduler::sample::Tally<String>,
-    name: &str,
-    notes: &[String],
-    refusal: Refusal,
-    world: &crate::world::World,
-) -> Finding {
-    let (fails, samples) = (tally.count(&name.to_string()), tally.samples());
-    let mut f = f;
-    let verb = refusal.verb();
-    let share = if notes.is_empty() {
-        // No draw of this plan: sampled for the world's history, said in
-        // the gate's words.
-        format!(
-            "; {verb} {}",
-            crate::rules::priority::how_often_in(fails, samples, world)
-        )
-    } else if fails == samples {
-        format!("; {verb} in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
-    } else {
-        format!(
-            "; Go's map order drew this failure: {verb} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
-        )
-    };
-    f.message.push_str(&share);
-    with_draw_help(f, name, notes)
-}
-
-/// `f` with the plan's own notes of the draws that concern group `name`.
-fn with_draw_help(f: Finding, name: &str, notes: &[String]) -> Finding {
-    // The plan's own note of the draw, for this group (or the order of
-    // the groups, which concerns every group).
-    let own = format!("group {name:?}: ");
-    let said: Vec<&str> = notes
-        .iter()
-        .filter(|n| n.starts_with(&own) || !n.starts_with("group "))
-        .map(String::as_str)
-        .collect();
-    let mut help = format!(
-        "`nomad-preflight plan --samples {}` gives the outcomes' shares",
-        crate::rules::priority::SAMPLES
-    );
-    if !said.is_empty() {
-        help = format!("{}; {help}", said.join("; "));
-    }
-    f.help(help)
-}
-
-#[cfg(test)]
-mod drawn_tests {
-    use super::*;
-
-    #[test]
-    fn a_drawn_failure_stays_an_error_with_its_share() {
-        let w = crate::rules::testing::world();
-        let f = || Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
-        let mut tally = crate::scheduler::sample::Tally::default();
-        for i in 0..8 {
-            tally.add_sample(if i < 7 { vec!["g".to_string()] } else { vec![] });
-        }
-        let notes = [
-            "group \"g\": drawn".to_string(),
-            "group \"h\": other".to_string(),
-        ];
-        let d = drawn(f(), &tally, "g", &notes, Refusal::Place, &w);
-        assert_eq!(d.severity, crate::diag::Severity::Error);
-        assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
-        let help = d.help.unwrap_or_default();
-        assert!(help.starts_with("group \"g\": drawn; "), "{help}");
-        assert!(!help.contains("other"), "{help}");
-        let mut all = crate::scheduler::sample::Tally::default();
-        all.add_sample(vec!["g".to_string()]);
-        let d = drawn(f(), &all, "g", &notes, Refusal::Place, &w);
-        assert_eq!(d.severity, crate::diag::Severity::Error);
-        // NP304's share says the quota refuses it, not that it fails.
-        let q = drawn(f(), &all, "g", &notes, Refusal::Quota, &w);
-        assert!(q.message.ends_with("; the quota refuses it in all 1 other evaluations sampled (node shuffles and Go's map orders)"), "{}", q.message);
-    }
 }
 
 #[cfg(test)]

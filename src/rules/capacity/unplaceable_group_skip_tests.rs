@@ -58,7 +58,7 @@ fn groups_filtered_on_every_node_skip_sampling_with_the_samples_tally() {
             &load("j.nomad", &text).job.expect("job"),
             Refusal::Place,
         )
-        .map(|t| t.entries());
+        .map(|t| t.fails.entries());
         assert_eq!(skip_tally, sampled, "{version}");
         assert_eq!(out.len(), 2, "{version}: {:?}", messages(&out));
         for f in &out {

@@ -147,6 +147,9 @@ pub fn sample_runs<T: Send>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sampled {
     pub failed: Vec<String>,
+    /// Groups the plan applier rejects where how `nomad job run` of the
+    /// draw ends cannot be told: NP207 counts them apart, not as failed.
+    pub untold: Vec<String>,
     pub quota: Vec<String>,
     pub victims: Vec<Victim>,
 }
@@ -156,6 +159,7 @@ impl Sampled {
         use crate::rules::capacity::unplaceable_group::Refusal;
         Sampled {
             failed: Refusal::Place.groups(plan),
+            untold: crate::rules::capacity::unplaceable_group::untold_groups(plan),
             quota: Refusal::Quota.groups(plan),
             victims: victims(plan),
         }

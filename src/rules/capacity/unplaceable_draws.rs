@@ -1,0 +1,297 @@
+//! What NP207 and NP304 say of other evaluations of a plan (node shuffles
+//! and Go's map orders): how often a group fails in them, and how often
+//! their end cannot be told.
+//!
+//! A sampled evaluation whose plan Nomad's plan applier rejects in part,
+//! and whose modelled retries end neither placed nor blocked (the
+//! worker's "maximum attempts reached", or the model's own budget:
+//! [`crate::scheduler::PlanResult::run_end_untold`]), is not a failure:
+//! how `nomad job run` of it ends depends on plans of other evaluations
+//! the model does not hold, as `plan` of that draw exits 255 for it. Those
+//! draws are counted apart ("K of M cannot tell"), and a group placed
+//! here whose only other outcomes are placed or cannot tell is a finding
+//! that cannot tell, not an error that claims Nomad fails it.
+
+use super::unplaceable_group::Refusal;
+use crate::rules::{Finding, RuleContext, RuleMeta};
+use crate::scheduler::sample::Tally;
+use crate::scheduler::PlanResult;
+
+/// The groups of sampled evaluations: those refused for sure, and (NP207
+/// only) those the applier rejects where the run's end cannot be told.
+/// Both tallies hold the same samples.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Draws {
+    pub(crate) fails: Tally<String>,
+    pub(crate) untold: Tally<String>,
+}
+
+impl Draws {
+    /// `samples` each giving (groups refused, groups whose end cannot be told).
+    pub(crate) fn of<'s>(samples: impl IntoIterator<Item = (&'s [String], &'s [String])>) -> Draws {
+        let mut d = Draws::default();
+        for (fails, untold) in samples {
+            d.fails.add_sample(fails.iter().cloned());
+            d.untold.add_sample(untold.iter().cloned());
+        }
+        d
+    }
+
+    pub(crate) fn samples(&self) -> u32 {
+        self.fails.samples()
+    }
+
+    /// (failures, cannot tell) of group `name`.
+    fn of_group(&self, name: &str) -> (u32, u32) {
+        let key = name.to_string();
+        (self.fails.count(&key), self.untold.count(&key))
+    }
+
+    /// The groups any sample refuses or cannot tell, each once, by name.
+    fn groups(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .fails
+            .entries()
+            .into_iter()
+            .chain(self.untold.entries())
+            .map(|(g, _, _)| g)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The groups of `r` only Nomad's plan applier leaves unplaced where how
+/// `nomad job run` of the plan ends cannot be told: rejected, the run's
+/// end untold, and not also failed by the scheduler (quota failures
+/// aside, NP304's: the applier rejects what was placed whatever the
+/// quota says). Empty where the end is told.
+pub(crate) fn untold_groups(r: &PlanResult) -> Vec<String> {
+    if !r.run_end_untold() {
+        return Vec::new();
+    }
+    r.rejected_groups()
+        .into_iter()
+        .filter(|g| {
+            r.failed_tg_allocs
+                .get(g)
+                .is_none_or(|m| !m.quota_exhausted.is_empty())
+        })
+        .collect()
+}
+
+/// "; K of M cannot tell (...)" for `untold` of `samples` sampled
+/// evaluations, or nothing.
+fn untold_share(untold: u32, samples: u32) -> String {
+    if untold == 0 {
+        return String::new();
+    }
+    format!("; {untold} of {samples} cannot tell ({UNTOLD_WHY})")
+}
+
+/// Why a sampled evaluation cannot tell (the words of `plan`'s line,
+/// [`crate::scheduler::PlanResult::retries_untold`]).
+const UNTOLD_WHY: &str = "Nomad's plan applier rejects part of the plan there, and how `nomad job run` of it ends depends on plans of other evaluations nomad-preflight does not model";
+
+/// Groups this check's own draw placed but other draws of Go's map order
+/// (and node shuffles) refuse (`refusal`) or cannot tell: the plan
+/// printed success for one draw of several, which a gate must not take
+/// as an all-clear. The finding is `meta`'s (NP207's, NP304's), at its
+/// severity; one whose other draws are all placed or cannot tell says
+/// "cannot tell", not that Nomad fails the group.
+pub(crate) fn placed_here_failing_elsewhere(
+    ctx: &RuleContext<'_>,
+    meta: &'static RuleMeta,
+    job: &crate::jobspec::Job,
+    plan: &PlanResult,
+    draws: &Draws,
+    refusal: Refusal,
+    out: &mut Vec<Finding>,
+) {
+    let samples = draws.samples();
+    for name in draws.groups() {
+        // Failing here for any cause (the applier's rejection too), the
+        // group is not placed here.
+        if plan.unplaced_groups().contains(&name) {
+            continue;
+        }
+        let (fails, untold) = draws.of_group(&name);
+        let group = job.group(&name);
+        let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+        if fails == 0 {
+            let shuffles = if plan.drawn.is_empty() {
+                match crate::scheduler::sample::history_redrawn(ctx.world) {
+                    Some(redrawn) => format!("node shuffles; {redrawn}"),
+                    None => "node shuffles".to_string(),
+                }
+            } else {
+                "other evaluations sampled (node shuffles and Go's map orders)".to_string()
+            };
+            let f = ctx.finding(
+                meta,
+                span,
+                "cannot tell in some of Nomad's evaluations".to_string(),
+                format!(
+                    "group \"{name}\" is placed in this evaluation and fails in none of {samples} {shuffles}, but {untold} of {samples} cannot tell ({UNTOLD_WHY})"
+                ),
+            );
+            out.push(with_draw_help(f.as_cannot_tell(), &name, &plan.drawn));
+            continue;
+        }
+        let message = if plan.drawn.is_empty() {
+            // No draw of this plan: the world's history decides, in the
+            // gate's words.
+            format!(
+                "group \"{name}\" is placed in this evaluation, but {} {}{}",
+                refusal.verb(),
+                crate::rules::priority::how_often_in(fails, samples, ctx.world),
+                untold_share(untold, samples)
+            )
+        } else {
+            format!(
+                "group \"{name}\" is placed in this evaluation, but Go's map order decides: {} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders){}",
+                refusal.verb(),
+                untold_share(untold, samples)
+            )
+        };
+        let f = ctx.finding(
+            meta,
+            span,
+            "not placed in some of Nomad's evaluations".to_string(),
+            message,
+        );
+        out.push(with_draw_help(f, &name, &plan.drawn));
+    }
+}
+
+/// The finding `f` of group `name`, whose failure Go's map order drew
+/// (`notes`, the plan's own notes of the draws): an error at any share,
+/// with the share as the plan's note and `plan --samples` give it, and
+/// the draws that cannot tell counted apart.
+pub(crate) fn drawn(
+    f: Finding,
+    draws: &Draws,
+    name: &str,
+    notes: &[String],
+    refusal: Refusal,
+    world: &crate::world::World,
+) -> Finding {
+    let ((fails, untold), samples) = (draws.of_group(name), draws.samples());
+    let mut f = f;
+    let verb = refusal.verb();
+    let share = if notes.is_empty() {
+        // No draw of this plan: sampled for the world's history, said in
+        // the gate's words.
+        format!(
+            "; {verb} {}",
+            crate::rules::priority::how_often_in(fails, samples, world)
+        )
+    } else if fails == samples {
+        format!("; {verb} in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
+    } else {
+        format!(
+            "; Go's map order drew this failure: {verb} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
+        )
+    };
+    f.message.push_str(&share);
+    f.message.push_str(&untold_share(untold, samples));
+    with_draw_help(f, name, notes)
+}
+
+/// `f` with the plan's own notes of the draws that concern group `name`.
+pub(super) fn with_draw_help(f: Finding, name: &str, notes: &[String]) -> Finding {
+    // The plan's own note of the draw, for this group (or the order of
+    // the groups, which concerns every group).
+    let own = format!("group {name:?}: ");
+    let said: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.starts_with(&own) || !n.starts_with("group "))
+        .map(String::as_str)
+        .collect();
+    let mut help = format!(
+        "`nomad-preflight plan --samples {}` gives the outcomes' shares",
+        crate::rules::priority::SAMPLES
+    );
+    if !said.is_empty() {
+        help = format!("{}; {help}", said.join("; "));
+    }
+    f.help(help)
+}
+
+#[cfg(test)]
+mod drawn_tests {
+    use super::*;
+
+    fn tally(fails: &[bool], untold: &[bool]) -> Draws {
+        let g = vec!["g".to_string()];
+        let none: Vec<String> = Vec::new();
+        let pick = |b: bool| if b { g.as_slice() } else { none.as_slice() };
+        Draws::of(fails.iter().zip(untold).map(|(f, u)| (pick(*f), pick(*u))))
+    }
+
+    #[test]
+    fn a_drawn_failure_stays_an_error_with_its_share() {
+        let w = crate::rules::testing::world();
+        let f = || Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
+        let fails: Vec<bool> = (0..8).map(|i| i < 7).collect();
+        let t = tally(&fails, &[false; 8]);
+        let notes = [
+            "group \"g\": drawn".to_string(),
+            "group \"h\": other".to_string(),
+        ];
+        let d = drawn(f(), &t, "g", &notes, Refusal::Place, &w);
+        assert_eq!(d.severity, crate::diag::Severity::Error);
+        assert!(d.message.ends_with("it fails in 7 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"), "{}", d.message);
+        let help = d.help.unwrap_or_default();
+        assert!(help.starts_with("group \"g\": drawn; "), "{help}");
+        assert!(!help.contains("other"), "{help}");
+        let all = tally(&[true], &[false]);
+        let d = drawn(f(), &all, "g", &notes, Refusal::Place, &w);
+        assert_eq!(d.severity, crate::diag::Severity::Error);
+        // NP304's share says the quota refuses it, not that it fails.
+        let q = drawn(f(), &all, "g", &notes, Refusal::Quota, &w);
+        assert!(q.message.ends_with("; the quota refuses it in all 1 other evaluations sampled (node shuffles and Go's map orders)"), "{}", q.message);
+    }
+
+    /// Draws whose end cannot be told are named apart, never among the
+    /// failures: 2 fail, 3 cannot tell, of 8.
+    #[test]
+    fn draws_that_cannot_tell_are_counted_apart() {
+        let w = crate::rules::testing::world();
+        let f = Finding::error("NP207", "1 allocation(s) of group \"g\" cannot be placed");
+        let fails: Vec<bool> = (0..8).map(|i| i < 2).collect();
+        let untold: Vec<bool> = (0..8).map(|i| (2..5).contains(&i)).collect();
+        let notes = ["group \"g\": drawn".to_string()];
+        let d = drawn(f, &tally(&fails, &untold), "g", &notes, Refusal::Place, &w);
+        assert!(
+            d.message.contains("it fails in 2 of 8 other evaluations sampled (node shuffles and Go's map orders) and is placed in the others; 3 of 8 cannot tell (Nomad's plan applier rejects part of the plan there"),
+            "{}",
+            d.message
+        );
+    }
+
+    /// A rejected group of a draw whose retries end untold is that
+    /// draw's "cannot tell", not its failure; one the retries leave
+    /// blocked is a failure.
+    #[test]
+    fn an_untold_rejection_is_no_failure_of_the_draw() {
+        use crate::scheduler::{Retried, RetryEnd};
+        let mut r = PlanResult::default();
+        r.rejected.push(crate::scheduler::applier::Rejection {
+            node: "c".into(),
+            node_id: "c".into(),
+            reason: crate::scheduler::applier::Reason::NotReady,
+            groups: vec!["g".into()],
+        });
+        assert_eq!(untold_groups(&r), vec!["g".to_string()]);
+        assert!(Refusal::Place.groups(&r).is_empty());
+        r.retried = Some(Retried {
+            plans: 3,
+            end: RetryEnd::Blocked(vec!["g".into()]),
+            first: Vec::new(),
+        });
+        assert!(untold_groups(&r).is_empty());
+        assert_eq!(Refusal::Place.groups(&r), vec!["g".to_string()]);
+    }
+}
