@@ -314,6 +314,7 @@ mod plan_limit_persists;
 mod plan_link_before;
 mod plan_many_blocks;
 mod plan_markdown_refusals;
+mod plan_max_run_duration;
 mod plan_modify_index_inferred;
 mod plan_multiregion;
 mod plan_namespace_network_modes;

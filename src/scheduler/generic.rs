@@ -10,7 +10,6 @@ use super::reconcile_group::{
 use super::{AllocMetric, DesiredUpdates, PlanResult, PreemptedAlloc};
 use crate::cluster::{Allocation, State};
 use crate::jobspec::{Job, TaskGroup};
-use crate::scheduler::feasibility::keeps_node_in_place;
 use crate::scheduler::preempt::preemption_on;
 use crate::structs::disconnected_node::stop_delayed;
 use crate::world::World;
@@ -94,6 +93,10 @@ mod system_turns;
 #[path = "generic_placing.rs"]
 mod placing;
 use placing::Placing;
+
+#[path = "generic_update.rs"]
+pub(super) mod update;
+use update::{carry_ports, in_place_resources, update_kind, Before};
 
 fn evaluate_in(
     mut engine: Engine<'_>,
@@ -216,13 +219,18 @@ impl Judge for Judging<'_, '_, '_> {
     /// An allocation left in place must still fit on its node with its
     /// own stop staged (`AppendStoppedAlloc` then `stack.Select`, popped
     /// after: scheduler/util.go v0.9.3:786-797, v2.0.5:868-879), so it
-    /// does not count against its own distinct_hosts/distinct_property.
+    /// does not count against its own distinct_hosts/distinct_property;
+    /// from 2.0.3 a batch group with a `max_run_duration` skips the fit
+    /// ([`update::kept_as_is`]).
     /// Nothing else is planned yet: the reconciler runs before any stop
     /// or placement of the evaluation is appended.
     fn update(&mut self, a: &Allocation, tg: &TaskGroup) -> Update {
         let kind = update_kind(self.engine, self.history, self.job, a, tg);
-        let Some(ask) = self.ask.as_mut().filter(|_| kind == Update::InPlace) else {
-            return kind;
+        let (Before::TryInPlace, Some(ask)) = (kind, self.ask.as_mut()) else {
+            return match kind {
+                Before::Is(u) => u,
+                Before::TryInPlace => Update::InPlace,
+            };
         };
         ask.alloc_name.clear();
         ask.alloc_name.push_str(&a.name);
@@ -374,14 +382,15 @@ fn generic(
             engine.stop(a);
         }
     }
-    // In-place updates keep their node (their fit was checked above).
+    // In-place updates keep their node (their fit was checked above, or
+    // skipped with their old resources kept: `update::kept_as_is`).
     for r in &done {
         let Some(ask) = &r.ask else { continue };
         for a in &r.gp.inplace {
             let mut updated = (*a).clone();
             updated.job_version = new_version;
             updated.job_priority = job.priority;
-            updated.resources = carry_ports(&ask.res, &a.resources);
+            updated.resources = in_place_resources(engine, history, &ask.res, a);
             let pos = engine.node_position(&a.node_id);
             engine.record(pos, updated, Vec::new(), true);
         }
@@ -453,39 +462,6 @@ fn generic(
 /// How many placements a reconciled group asks.
 fn placements(gp: &GroupPlan<'_>) -> usize {
     gp.destructive.len() + gp.canaries.len() + gp.replace.len() + gp.place.len() + gp.migrate_placed
-}
-
-/// `genericAllocUpdateFn` (scheduler/util.go) up to the in-place fit, in
-/// its order: a spec change that needs a new allocation (or a version we
-/// do not hold) is destructive; else a terminal allocation is ignored;
-/// else one whose node is gone, or (1.0.9/1.1.3+) out of the job's
-/// datacenters or (1.6+) node pool, is destructive (v2.0.5:830-843,
-/// v1.6.0:880-891, v1.0.9:970-979): it moves, where a node in the new
-/// scope has room; else it is tried in place.
-fn update_kind(
-    engine: &Engine<'_>,
-    history: &JobHistory,
-    job: &Job,
-    a: &Allocation,
-    tg: &TaskGroup,
-) -> Update {
-    let changed = match old_spec(history, engine.state, a) {
-        Some((oj, og)) => engine.destructive(oj, og, job, tg),
-        None => true,
-    };
-    if changed {
-        return Update::Destructive;
-    }
-    if a.client_status.is_terminal() {
-        return Update::Ignore;
-    }
-    let node = engine
-        .node_position(&a.node_id)
-        .and_then(|p| engine.node(p));
-    match node {
-        Some(n) if keeps_node_in_place(engine.world.nomad_version, job, n) => Update::InPlace,
-        _ => Update::Destructive,
-    }
 }
 
 /// Is the allocation lost, marked to migrate, or neither (the reconciler's
@@ -578,16 +554,4 @@ fn disconnecting(
             node_read(engine, own, a) == Some(OnDisconnected::Disconnecting)
         })
         .count() as u64
-}
-
-/// Dynamic port numbers survive an in-place update.
-fn carry_ports(
-    new: &crate::cluster::AllocResources,
-    old: &crate::cluster::AllocResources,
-) -> crate::cluster::AllocResources {
-    // Nomad's inplaceUpdate restores the existing network and device offers.
-    let mut r = new.clone();
-    r.networks.clone_from(&old.networks);
-    r.devices.clone_from(&old.devices);
-    r
 }

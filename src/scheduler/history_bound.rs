@@ -130,8 +130,9 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         .flat_map(|a| static_ports(&a.resources))
         .collect();
     holders.extend(std::iter::repeat_n(unheld, missing));
-    // The plan's placements by group: how many, and the most each asks.
-    let mut groups: Vec<(&str, usize, Room)> = Vec::new();
+    // The plan's placements by group: how many, the most each asks, and
+    // the room they hold in `usage` (a kept one its live room).
+    let mut groups: Vec<(&str, usize, Room, Room)> = Vec::new();
     let mut statics: Vec<(&str, Vec<u16>)> = Vec::new();
     let mut kept_memo = Vec::new();
     for p in &plan.placements {
@@ -147,6 +148,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         let in_place::Kept {
             stays: kept,
             unchanged,
+            as_is,
         } = match live.get(&*p.alloc.id) {
             Some(&(a, lr)) if p.in_place && lr == r => {
                 in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo)
@@ -172,14 +174,32 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             add(&mut usage, &r, 1);
             holders.push(ports);
         }
+        // One kept with its old resources (2.0.3's `max_run_duration`
+        // shortcut) is placed anew with the new group's: its slot asks the
+        // larger of the two.
+        let held = r;
+        let mut r = r;
+        if as_is {
+            let Some(tg) = job.group(&p.alloc.task_group) else {
+                return Some("a placement of no group of the job");
+            };
+            let res = crate::scheduler::quota::placed_resources(tg, world);
+            let Some(fresh) = room_of(&res, true) else {
+                return Some("a placement asks devices or cores");
+            };
+            for (m, x) in r.iter_mut().zip(fresh) {
+                *m = (*m).max(x);
+            }
+        }
         match groups.iter_mut().find(|(g, ..)| *g == &*p.alloc.task_group) {
-            Some((_, k, most)) => {
+            Some((_, k, most, own)) => {
                 *k += 1;
                 for (m, x) in most.iter_mut().zip(r) {
                     *m = (*m).max(x);
                 }
+                add(own, &held, 1);
             }
-            None => groups.push((&p.alloc.task_group, 1, r)),
+            None => groups.push((&p.alloc.task_group, 1, r, held)),
         }
     }
     // A plan with no placement at all (in-place updates count: see
@@ -210,7 +230,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         return Some("a job with distinct constraints that places");
     }
     let version = world.nomad_version;
-    groups.iter().find_map(|&(name, k, a)| {
+    groups.iter().find_map(|&(name, k, a, held_own)| {
         let Some(tg) = job.group(name) else {
             return Some("a placement of no group of the job");
         };
@@ -265,9 +285,11 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         if !engine.drawn.is_empty() {
             return Some("a feasibility verdict drawn by Go's map order");
         }
-        // Usage besides this group's own placements (they take one slot each).
+        // Usage besides this group's own placements (they take one slot
+        // each): what they hold, not `k` times the most one asks, which a
+        // kept one holding less than it asks anew would overstate.
         let mut others = usage;
-        add(&mut others, &a, -(k as i64));
+        add(&mut others, &held_own, -1);
         let per_node = if own.is_empty() { NO_LIMIT } else { 1 };
         let left = slots_left(&capacities, &a, &others, per_node) - held as i64;
         (left < k as i64).then_some("no room in some history")

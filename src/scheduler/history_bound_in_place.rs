@@ -5,13 +5,15 @@
 
 use super::super::engine::{Ask, Engine};
 use super::super::feasibility::{keeps_node_in_place, placement_bound};
+use super::super::generic::update::kept_as_is;
 use super::super::Simulation;
 use crate::jobspec::Job;
 
 /// Does the live allocation `a`, updated in place to `job` here, stay in
 /// place in every history? Where it sits depends on the history, and
 /// Nomad keeps it there only if that node is still in the job's
-/// datacenters (1.0.9/1.1.3+) and node pool (1.6+) and the new group's
+/// datacenters (1.0.9/1.1.3+) and node pool (1.6+) and (unless 2.0.3's
+/// `max_run_duration` shortcut skips it: [`kept_as_is`]) the new group's
 /// `stack.Select` on that one node finds it feasible; else the update is
 /// destructive and its replacement needs room somewhere
 /// (`genericAllocUpdateFn`, scheduler/util.go v0.9.3:747-794,
@@ -38,9 +40,26 @@ pub(super) fn stays_put<'s>(
     };
     let old = super::super::generic::old_spec(&sim.job_versions, &sim.state, a);
     let same = old.is_some_and(|(oj, og)| same_node_scope((oj, og), (job, tg)));
+    let version = sim.world.nomad_version;
+    let as_is = old.is_some_and(|(oj, og)| kept_as_is(version, oj, og));
+    // Under 2.0.3's shortcut no `stack.Select` runs: only the datacenters
+    // and node pool decide, checked before it (scheduler/util.go
+    // v2.0.5:838-858).
+    let stays = if as_is {
+        old.is_some_and(|(oj, _)| {
+            oj.datacenters == job.datacenters && oj.node_pool == job.node_pool
+        }) || sim
+            .state
+            .nodes
+            .iter()
+            .all(|n| keeps_node_in_place(version, job, n))
+    } else {
+        same || takes_everywhere(sim, engine, job, tg)
+    };
     let kept = Kept {
-        stays: same || takes_everywhere(sim, engine, job, tg),
+        stays,
         unchanged: same && old.is_some_and(|(_, og)| og == tg),
+        as_is,
     };
     memo.push((key.0, key.1, kept));
     kept
@@ -53,6 +72,10 @@ pub(super) struct Kept {
     pub stays: bool,
     /// Its group and node scope did not change at all.
     pub unchanged: bool,
+    /// It keeps its old resources, never fitted anew (2.0.3's shortcut,
+    /// [`kept_as_is`]): placed anew in a history that left it unplaced,
+    /// it asks the new group's resources instead.
+    pub as_is: bool,
 }
 
 /// Does the group ask the same of a node in both versions: what
@@ -203,5 +226,60 @@ mod tests {
         assert!(no_room(in_place_app(dcs, dc1)));
         let pinned = "  group \"g\" {\n    constraint {\n      attribute = \"${attr.role}\"\n      value     = \"db\"\n    }\n";
         assert!(no_room(in_place_app(head, pinned)));
+    }
+
+    /// 2.0.3's shortcut keeps a running batch allocation with a
+    /// `max_run_duration` as it is: 1000 MB (`init` a prestart task, not
+    /// added to `main`'s). In a history that left it unplaced it is placed
+    /// anew with the new group's 2000 MB (the lifecycle removed). One 2600
+    /// MB client also holding `other`'s 1500 MB cannot be shown to keep a
+    /// 2000 MB slot, however the usage lands: not shown, sampled (the
+    /// bound is coarse: this world never leaves `etl` unplaced). Asked its
+    /// old 1000 MB, the bound would show the slot.
+    #[test]
+    fn a_kept_as_is_allocation_asks_the_new_groups_room_for_its_slot() {
+        let task = |name: &str| {
+            format!("    task \"{name}\" {{\n      driver = \"docker\"\n      config {{\n        image = \"x:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 1000\n      }}\n    }}\n")
+        };
+        let hook = "      lifecycle {\n        hook = \"prestart\"\n      }\n";
+        let init = task("init").replacen("      config", &format!("{hook}      config"), 1);
+        let job = |init: &str| {
+            format!("job \"etl\" {{\n  datacenters = [\"dc1\"]\n  type = \"batch\"\n  group \"g\" {{\n    max_run_duration = \"1h\"\n{init}{}  }}\n}}\n", task("main"))
+        };
+        let mut vfs = crate::vfs::MemVfs::new("as is");
+        vfs.insert(
+            "rules/cluster.hcl",
+            "nomad_version = \"2.0.5\"\nregion = \"global\"\nclient \"a\" {\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 2600\n  disk = 10000\n  drivers = [\"docker\"]\n  attributes = { \"kernel.name\" = \"linux\" }\n}\nrunning = [\"jobs/other.nomad\", \"jobs/etl.nomad\"]\n",
+        );
+        vfs.insert("jobs/etl.nomad", job(&init));
+        let other = task("t").replace("memory = 1000", "memory = 1500");
+        vfs.insert(
+            "jobs/other.nomad",
+            format!(
+                "job \"other\" {{\n  datacenters = [\"dc1\"]\n  group \"g\" {{\n{other}  }}\n}}\n"
+            ),
+        );
+        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("world: {d:?}"),
+        };
+        let parsed = crate::rules::testing::load_at(
+            "jobs/etl.nomad",
+            &job(&task("init")),
+            world.nomad_version,
+        );
+        let job = parsed.job.expect("job");
+        let job =
+            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+        let sim = Simulation::new(&world, 1).expect("simulates");
+        let plan = sim.plan_admitted(&job);
+        let kept: Vec<i64> = plan
+            .placements
+            .iter()
+            .filter(|p| p.in_place)
+            .map(|p| p.alloc.resources.memory_mb)
+            .collect();
+        assert_eq!(kept, [1000], "kept with its old resources");
+        assert_eq!(unproven(&sim, &job, &plan), Some("no room in some history"));
     }
 }
