@@ -29,24 +29,15 @@ pub(crate) const WORDS: &str = "defines protected job default/sockshop, which th
 /// monitoring job, which no world entry runs and whose quota hit is a
 /// `check` error of its own, left out). `protect`: policy.hcl's jobs.
 pub(crate) fn repo(name: &str, protect: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    let _ = std::fs::remove_file(d.0.join("jobs/monitoring.nomad"));
-    let policy = std::fs::read_to_string(d.0.join("rules/policy.hcl")).expect("policy");
-    let jobs = "jobs       = [\"sockshop\", \"sockshopui\"]";
-    assert!(policy.contains(jobs), "{policy}");
-    d.put(
-        "rules/policy.hcl",
-        &policy.replacen(jobs, &format!("jobs       = [{protect}]"), 1),
-    );
-    d.put(
-        "rules/namespaces/ops.hcl",
-        "name = \"ops\"\ndescription = \"ops\"\n",
-    );
-    git(&d.0, &["init", "-q", "-b", "main"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "base"]);
-    git(&d.0, &["checkout", "-qb", "pr"]);
-    d
+    common::demo_repo(
+        name,
+        common::Demo {
+            without_monitoring: true,
+            protect: Some(protect),
+            branch: Some("pr"),
+            ..Default::default()
+        },
+    )
 }
 
 pub(crate) fn protected_repo(name: &str) -> TempDir {
