@@ -47,11 +47,23 @@ pub(crate) fn protected_repo(name: &str) -> TempDir {
 /// `check ARGS --format json`'s second definitions (NP229, or
 /// `policy::defined-twice` for a protected job), and its exit code.
 fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
+    let (found, code, _) = twice_in(d, &[], args);
+    (found, Some(code))
+}
+
+/// [`twice`] with the environment variables `env` set (a hook's), and all
+/// the run printed.
+pub(crate) fn twice_in(
+    d: &TempDir,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (Vec<serde_json::Value>, i32, String) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
-    let out = d.run(&all);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", output_text(&out)));
+    let out = common::run_in_env(&d.0, env, &all);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
     let found = v["findings"]
         .as_array()
         .expect("findings")
@@ -59,7 +71,7 @@ fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
         .filter(|f| f["code"] == "NP229" || f["code"] == "policy::defined-twice")
         .cloned()
         .collect();
-    (found, out.status.code())
+    (found, out.code, text)
 }
 
 #[test]

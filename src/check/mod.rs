@@ -271,7 +271,7 @@ pub fn check_files(
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Vec<FileResult> {
-    check_paths(vfs, files, &[], loader, judge).results
+    check_paths(vfs, files, loader, judge).results
 }
 
 /// [`check_files`], also listing the files skipped as not job files.
@@ -281,12 +281,9 @@ pub fn check_files(
 /// file is the hook, where they cost.
 const MANY_FILES: usize = 16;
 
-/// `excluded`: the job files a folder walk's `exclude` left out, weighed
-/// for second definitions of protected jobs only.
 pub fn check_paths(
     vfs: &dyn Vfs,
     files: &[PathBuf],
-    excluded: &[PathBuf],
     loader: &JobLoader,
     judge: &Judge<'_>,
 ) -> Checked {
@@ -340,14 +337,8 @@ pub fn check_paths(
         still_there: &on_disk,
         here: &here,
     };
-    // Excluded files defining a protected job are definitions all the
-    // same (R19-C-2): weighed here, never judged by the rules.
-    let copies = twice::excluded_in_tree(vfs, excluded, loader, judge);
-    let mut all = steps.clone();
-    all.extend(copies.iter().map(|(s, _)| s.clone()));
-    let twice = crate::changeset::defined_twice(&all, &judge.world.running, &files);
-    let with_copies = loaded.iter().chain(copies.iter().map(|(_, l)| l));
-    let twice = twice::findings(with_copies.map(|(p, l)| (p, l)), twice, judge.world);
+    let twice = crate::changeset::defined_twice(&steps, &judge.world.running, &files);
+    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
     Checked {
         results: twice::merge(
             judge_steps(loaded, &steps, judge, twice.cross),

@@ -37,10 +37,6 @@ pub struct Selection {
     /// (`super::not_got`): each is reported in its words. Empty for a
     /// change set.
     pub not_got: Vec<PathBuf>,
-    /// A folder walk's job files that `exclude` leaves out: never judged,
-    /// but weighed for second definitions of protected jobs (R19-C-2).
-    /// Empty for a change set, which finds its own.
-    pub excluded: Vec<PathBuf>,
     /// `--staged` / `--base`: the change set the files come from (its
     /// deletions and world changes are gated too).
     pub set: Option<ChangeSet>,
@@ -234,7 +230,6 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
             vfs,
             files: set.candidates(),
             not_got: Vec::new(),
-            excluded: Vec::new(),
             set: Some(set),
             configs,
             root,
@@ -264,7 +259,6 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
     }
     let mut files = Vec::new();
     let mut not_got = Vec::new();
-    let mut excluded = Vec::new();
     for r in &roots {
         // A path Nomad's CLI cannot get (missing, a dangling link, a folder
         // named as a job file) is a job file it refuses in go-getter's
@@ -288,33 +282,24 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         config::refuse_unread(&root_vfs, head, &in_project)?;
         // A file no name or `include` takes is read: a job's text makes it
         // a job file, as it does in a change set ([`holds_job`]).
-        for (f, always) in found {
-            if explicit {
-                files.push(f);
-                continue;
-            }
-            let named = always || is_job_candidate(&f) || head.includes(&in_root(&f));
-            if !(named || holds_job(&vfs, &f)) {
-                continue;
-            }
-            match head.excludes(&in_root(&f)) {
-                true => excluded.push(f),
-                false => files.push(f),
-            }
-        }
+        files.extend(
+            found
+                .into_iter()
+                .filter(|(f, always)| {
+                    let named = *always || is_job_candidate(f) || head.includes(&in_root(f));
+                    explicit || (!head.excludes(&in_root(f)) && (named || holds_job(&vfs, f)))
+                })
+                .map(|(f, _)| f),
+        );
     }
     files.sort();
     files.dedup();
-    excluded.sort();
-    excluded.dedup();
-    excluded.retain(|f| files.binary_search(f).is_err());
     not_got.sort();
     not_got.dedup();
     Ok(Selection {
         vfs: Box::new(vfs),
         files,
         not_got,
-        excluded,
         set: None,
         configs,
         root,

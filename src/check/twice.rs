@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::{FileResult, Judge, Loaded};
-use crate::changeset::{Action, ChangeSet, FileChange, Step, Twice, PROTECTED_DEFINED_TWICE};
+use crate::changeset::{ChangeSet, Step, Twice, PROTECTED_DEFINED_TWICE};
 use crate::diag::Diag;
 use crate::job_loader::JobLoader;
 use crate::rules::capacity::defined_twice::DefinedTwice;
@@ -133,40 +133,4 @@ fn unlisted(e: &std::io::Error) -> FileResult {
         diags: vec![d],
         crashed: false,
     }
-}
-
-/// The steps (for the second-definition pass only) and files of a folder
-/// walk's `excluded` job files that define a protected job (R19-C-2): the
-/// tree is all there is, so each is a definition like any walked file.
-pub(super) fn excluded_in_tree(
-    vfs: &dyn Vfs,
-    excluded: &[PathBuf],
-    loader: &JobLoader,
-    judge: &Judge<'_>,
-) -> Vec<(Step, (PathBuf, Loaded))> {
-    let protected = &judge.world.policy.protected;
-    if excluded.is_empty() || !crate::changeset::protects_any(protected) {
-        return Vec::new();
-    }
-    let (loaded, _) = super::load_files(
-        vfs,
-        excluded,
-        loader,
-        judge.threads,
-        crate::diag::unreadable,
-    );
-    let ns = judge.namespace.map(|a| a.namespace);
-    loaded
-        .into_iter()
-        .filter_map(|(path, l)| {
-            let Loaded::Job(parsed) = &l else { return None };
-            let job = crate::changeset::protected_job(parsed, ns, protected)?;
-            let step = Step {
-                path: path.clone(),
-                change: FileChange::Added,
-                action: Action::Submit(job),
-            };
-            Some((step, (path, l)))
-        })
-        .collect()
 }

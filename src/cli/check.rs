@@ -560,10 +560,7 @@ fn run_selected(
         Some((set, base)) => {
             crate::check::check_change_set(sel.vfs.as_ref(), set, base, &loader, &judge)
         }
-        None => {
-            let (files, excluded) = (&sel.files, &sel.excluded);
-            crate::check::check_paths(sel.vfs.as_ref(), files, excluded, &loader, &judge)
-        }
+        None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &loader, &judge),
     };
     let skipped = checked.skipped;
     let mut results = checked.results;
