@@ -29,24 +29,15 @@ pub(crate) const WORDS: &str = "defines protected job default/sockshop, which th
 /// monitoring job, which no world entry runs and whose quota hit is a
 /// `check` error of its own, left out). `protect`: policy.hcl's jobs.
 pub(crate) fn repo(name: &str, protect: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    let _ = std::fs::remove_file(d.0.join("jobs/monitoring.nomad"));
-    let policy = std::fs::read_to_string(d.0.join("rules/policy.hcl")).expect("policy");
-    let jobs = "jobs       = [\"sockshop\", \"sockshopui\"]";
-    assert!(policy.contains(jobs), "{policy}");
-    d.put(
-        "rules/policy.hcl",
-        &policy.replacen(jobs, &format!("jobs       = [{protect}]"), 1),
-    );
-    d.put(
-        "rules/namespaces/ops.hcl",
-        "name = \"ops\"\ndescription = \"ops\"\n",
-    );
-    git(&d.0, &["init", "-q", "-b", "main"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "base"]);
-    git(&d.0, &["checkout", "-qb", "pr"]);
-    d
+    common::demo_repo(
+        name,
+        common::Demo {
+            without_monitoring: true,
+            protect: Some(protect),
+            branch: Some("pr"),
+            ..Default::default()
+        },
+    )
 }
 
 pub(crate) fn protected_repo(name: &str) -> TempDir {
@@ -56,11 +47,23 @@ pub(crate) fn protected_repo(name: &str) -> TempDir {
 /// `check ARGS --format json`'s second definitions (NP229, or
 /// `policy::defined-twice` for a protected job), and its exit code.
 fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
+    let (found, code, _) = twice_in(d, &[], args);
+    (found, Some(code))
+}
+
+/// [`twice`] with the environment variables `env` set (a hook's), and all
+/// the run printed.
+pub(crate) fn twice_in(
+    d: &TempDir,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (Vec<serde_json::Value>, i32, String) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
-    let out = d.run(&all);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", output_text(&out)));
+    let out = common::run_in_env(&d.0, env, &all);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
     let found = v["findings"]
         .as_array()
         .expect("findings")
@@ -68,7 +71,7 @@ fn twice(d: &TempDir, args: &[&str]) -> (Vec<serde_json::Value>, Option<i32>) {
         .filter(|f| f["code"] == "NP229" || f["code"] == "policy::defined-twice")
         .cloned()
         .collect();
-    (found, out.status.code())
+    (found, out.code, text)
 }
 
 #[test]

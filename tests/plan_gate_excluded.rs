@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::{git, output_text, TempDir};
+use common::{git, output_text};
 
 /// A system job in `ops` at priority 70 asking 3000 MB of every client:
 /// it preempts the protected shop wherever it lands.
@@ -30,16 +30,14 @@ const SYS: &str = r#"job "sys" {
 
 #[test]
 fn an_excluded_job_file_is_still_planned_and_refused_by_the_gate() {
-    let d = TempDir::demo("gate-excluded");
-    d.put(
-        "rules/namespaces/ops.hcl",
-        "name = \"ops\"\ndescription = \"ops\"\n",
+    let d = common::demo_repo(
+        "gate-excluded",
+        common::Demo {
+            files: &[(".nomad-preflight.hcl", "exclude = [\"legacy/**\"]\n")],
+            branch: Some("pr"),
+            ..Default::default()
+        },
     );
-    d.put(".nomad-preflight.hcl", "exclude = [\"legacy/**\"]\n");
-    git(&d.0, &["init", "-q", "-b", "main"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "base"]);
-    git(&d.0, &["checkout", "-qb", "pr"]);
     d.put("legacy/sys.nomad", SYS);
     git(&d.0, &["add", "-A"]);
     git(&d.0, &["commit", "-qm", "pr"]);

@@ -8,16 +8,9 @@ use crate::common;
 
 use common::{git, output_text, TempDir};
 
+/// The demo with a namespace `ops`, committed on `main`.
 fn demo_repo(name: &str) -> TempDir {
-    let d = TempDir::demo(name);
-    d.put(
-        "rules/namespaces/ops.hcl",
-        "name = \"ops\"\ndescription = \"ops\"\n",
-    );
-    git(&d.0, &["init", "-q"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "demo"]);
-    d
+    common::demo_repo(name, common::Demo::default())
 }
 
 fn edit_shop(d: &TempDir, from: &str, to: &str) {

@@ -561,3 +561,84 @@ fn our_pre_push_hook_beside_pre_commit_judges_every_pushed_ref() {
     assert!(s.contains("refs/heads/b"), "{s}");
     assert!(git_out(&remote.0, &["rev-parse", "-q", "--verify", "refs/heads/b"]).is_empty());
 }
+
+/// pre-commit's pre-push stage of a branch new to the remote gives the
+/// hooks only the range from where the branch leaves the remote's history
+/// (4.7.0 `commands/hook_impl.py` `_pre_push_ns`:141-171, `first_ancestor^`),
+/// a merge base: a harmless branch off a commit from before the default
+/// branch's fix passed, though deploying it reverts the fix (stop 60
+/// rv19-2: our own pre-push hook judges it from the default branch's tip
+/// too). Now both ranges are judged, each named, refused if either is; an
+/// update of a branch the remote holds keeps pre-commit's one range, as
+/// our hook judges an update from the remote's commit.
+#[test]
+#[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
+fn a_new_branch_is_judged_from_the_default_branch_tip_too() {
+    let p = Project::with_hooks(
+        "pushtip",
+        &["nomad-preflight-system", "nomad-preflight-plan-system"],
+    );
+    let remote = temp("pushtip-remote");
+    common::git(&remote.0, &["init", "-q", "--bare"]);
+    let url = remote.0.display().to_string();
+    common::git(&p.dir.0, &["remote", "add", "origin", &url]);
+    let main = git_out(&p.dir.0, &["branch", "--show-current"]);
+    // main: the band breaker committed (`old`), then fixed and pushed.
+    p.write("jobs/batchy.nomad", BAND_BREAKER);
+    common::git(&p.dir.0, &["add", "."]);
+    common::git(&p.dir.0, &["commit", "-qm", "batchy at 90"]);
+    common::git(&p.dir.0, &["tag", "old"]);
+    p.write(
+        "jobs/batchy.nomad",
+        &BAND_BREAKER.replace("priority    = 90", "priority    = 50"),
+    );
+    common::git(&p.dir.0, &["commit", "-qam", "batchy at 50"]);
+    let out = p.cmd("git", &["push", "-q", "--no-verify", "origin", &main]);
+    assert!(out.status.success(), "{}", text(&out));
+    common::git(&p.dir.0, &["remote", "set-head", "origin", &main]);
+    let out = p.cmd("pre-commit", &["install", "-t", "pre-push"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let pushed = |branch: &str| {
+        let refname = format!("refs/heads/{branch}");
+        !git_out(&remote.0, &["rev-parse", "-q", "--verify", &refname]).is_empty()
+    };
+    let notes = |branch: &str, from: &str, line: &str| {
+        common::git(&p.dir.0, &["checkout", "-q", "-B", branch, from]);
+        let old = std::fs::read_to_string(p.dir.0.join("NOTES.md")).unwrap_or_default();
+        p.write("NOTES.md", &format!("{old}{line}\n"));
+        common::git(&p.dir.0, &["add", "."]);
+        common::git(&p.dir.0, &["commit", "-qm", line]);
+        common::git(&p.dir.0, &["checkout", "-q", &main]);
+    };
+
+    // A harmless branch off `old`: what it adds passes, deploying it
+    // reverts the fix.
+    notes("late", "old", "late");
+    let out = p.cmd("git", &["push", "origin", "late"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "pushed: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(
+        s.contains("==> pre-commit's pre-push of refs/heads/late to origin (new there): against origin's default branch (refs/remotes/origin/HEAD, what the cluster runs), judged from both pre-commit's range"),
+        "{s}"
+    );
+    assert!(
+        s.contains("==> refs/heads/late refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
+        "{s}"
+    );
+    assert!(!s.contains("refused by pre-commit's range"), "{s}");
+    assert!(!pushed("late"), "{s}");
+
+    // Guards: a harmless branch off the tip passes. Once the remote holds
+    // `late` (pushed unjudged), a harmless update of it is judged from the
+    // remote's commit alone, as our hook judges an update, and passes.
+    notes("fresh", &main, "fresh");
+    let out = p.cmd("git", &["push", "origin", "fresh"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(pushed("fresh"));
+    let out = p.cmd("git", &["push", "-q", "--no-verify", "origin", "late"]);
+    assert!(out.status.success(), "{}", text(&out));
+    notes("late", "late", "more");
+    let out = p.cmd("git", &["push", "origin", "late"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -384,8 +384,7 @@ pub fn check_change_set(
         .collect();
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let twice = whole.defined_twice(&steps, judge.world, vfs);
-    let twice = twice::findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
+    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs, loader);
     let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
     let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));

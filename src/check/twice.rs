@@ -17,11 +17,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::{FileResult, Loaded};
-use crate::changeset::{Twice, PROTECTED_DEFINED_TWICE};
+use super::{FileResult, Judge, Loaded};
+use crate::changeset::{ChangeSet, Step, Twice, PROTECTED_DEFINED_TWICE};
 use crate::diag::Diag;
+use crate::job_loader::JobLoader;
 use crate::rules::capacity::defined_twice::DefinedTwice;
 use crate::rules::Finding;
+use crate::vfs::Vfs;
 use crate::world::World;
 
 /// NP229's findings, by file, for the rules pass to report.
@@ -84,4 +86,51 @@ pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec
         }
     }
     results
+}
+
+/// A change set's second definitions ([`ChangeSet::defined_twice_with`]),
+/// the files `.nomad-preflight.hcl` excludes weighed for protected jobs
+/// ([`ChangeSet::excluded_copies`], R19-C-2): `loaded` are the change's
+/// job files, `head` its new version.
+pub(super) fn of_change(
+    set: &ChangeSet,
+    steps: &[Step],
+    loaded: &[(PathBuf, Loaded)],
+    judge: &Judge<'_>,
+    head: &dyn Vfs,
+    loader: &JobLoader,
+) -> Found {
+    let ns = judge.namespace.map(|a| a.namespace);
+    let copies = match set.excluded_copies(steps, judge.world, head, loader, ns) {
+        Ok(c) => c,
+        Err(e) => {
+            let twice = set.defined_twice(steps, judge.world, head);
+            let mut found = findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
+            found.refused.push(unlisted(&e));
+            return found;
+        }
+    };
+    let twice = set.defined_twice_with(steps, &copies, judge.world, head);
+    let extra: Vec<(PathBuf, Loaded)> = copies
+        .into_iter()
+        .map(|c| (c.step.path, Loaded::Job(c.parsed)))
+        .collect();
+    let all = loaded.iter().chain(&extra).map(|(p, l)| (p, l));
+    findings(all, twice, judge.world)
+}
+
+/// The head's files could not be listed: whether an excluded file defines
+/// a protected job this change submits is not known.
+fn unlisted(e: &std::io::Error) -> FileResult {
+    let d = Diag::error(
+        crate::changeset::CANNOT_TELL,
+        format!("cannot tell whether a file .nomad-preflight.hcl's `exclude` leaves out defines a protected job this change submits a second time: listing the new version's files failed: {}", crate::escape::one_line(&e.to_string())),
+    )
+    .as_cannot_tell()
+    .help("`exclude` leaves files out of the lint, never out of the gate; check that git can read the new version");
+    FileResult {
+        path: PathBuf::from(crate::config::FILE_NAME),
+        diags: vec![d],
+        crashed: false,
+    }
 }

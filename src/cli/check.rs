@@ -180,6 +180,24 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
         let mut args = args.clone();
         args.pre_commit = false;
         args.gated = true;
+        if let super::pre_commit::Mode::Ranges {
+            header,
+            local,
+            ranges,
+        } = &mode
+        {
+            // One report per range, as `--pre-push` prints them.
+            if args.format != Format::Human {
+                let d = usage("pre-commit's pre-push of a new ref is judged over two ranges, one report each: human output only");
+                return stop(&args, &d.into(), color.stderr());
+            }
+            eprintln!("{header}");
+            return super::pre_push::judge_ranges(local, ranges, |base, head| {
+                let mut at = args.clone();
+                (at.base, at.head) = (Some(base.to_string()), Some(head.to_string()));
+                main(&at, color)
+            });
+        }
         (args.staged, args.base, args.head) = mode.flags();
         return main(&args, color);
     }

@@ -287,6 +287,27 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         }
         let mut args = args.clone();
         args.pre_commit = false;
+        if let super::pre_commit::Mode::Ranges {
+            header,
+            local,
+            ranges,
+        } = &mode
+        {
+            // One plan per range, as `--pre-push` prints them.
+            if !matches!(args.format, PlanFormat::Text) {
+                let d = Diag::error(
+                    "cli::usage",
+                    "pre-commit's pre-push of a new ref is judged over two ranges, one plan each: text output only",
+                );
+                return fail(&args, &d.into(), color);
+            }
+            eprintln!("{header}");
+            return super::pre_push::judge_ranges(local, ranges, |base, head| {
+                let mut at = args.clone();
+                (at.base, at.head) = (Some(base.to_string()), Some(head.to_string()));
+                run(&at, color)
+            });
+        }
         (args.staged, args.base, args.head) = match mode {
             m @ super::pre_commit::Mode::Refs { .. } => m.flags(),
             _ => (true, None, None),

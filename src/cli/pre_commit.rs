@@ -11,6 +11,22 @@
 //!   (pre-commit 4.x `pre_commit/commands/run.py`, `run()`: set only when
 //!   both refs are given), so the run is `--base A --head B`: a pull
 //!   request's new suppressions are reported (NP002) as in `check --base`.
+//! - the `pre-push` stage of a ref new to the remote (or one whose commit
+//!   there this clone lacks): pre-commit's range starts where the pushed
+//!   history leaves what the remote's refs hold (`first_ancestor^` of
+//!   `git rev-list LOCAL --not --remotes=REMOTE`, pre-commit 4.7.0
+//!   `commands/hook_impl.py` `_pre_push_ns`:141-171), a merge base: what
+//!   the ref adds, never what deploying it would do to the cluster (a
+//!   branch off an old commit reverts what the default branch gained
+//!   since). As our own pre-push hook does ([`super::pre_push`], stop 60
+//!   rv19-2), the ref is then judged from both that range and the tip of
+//!   `refs/remotes/REMOTE/HEAD`, refused if either refuses, each range
+//!   named; "cannot tell" when that branch is not known here. pre-commit
+//!   gives the remote's commit as the range's start only for an update
+//!   of a ref whose commit this clone holds (`_pre_push_ns`:133-140): a
+//!   start equal to the remote-tracking branch of the pushed ref
+//!   (`refs/remotes/REMOTE/NAME`) is that update, judged over its one
+//!   range as our hook judges it.
 //! - `git commit` (the installed hook): git points every commit hook at
 //!   the index being committed with `GIT_INDEX_FILE` (git's
 //!   `run_commit_hook`, builtin/commit.c), and pre-commit passes its
@@ -34,11 +50,31 @@
 
 use std::ffi::OsString;
 
+mod push;
+use push::PushRange;
+
 /// The change a pre-commit hook run judges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     /// `--from-ref` / `--to-ref`: `--base FROM --head TO`.
     Refs { from: String, to: String },
+    /// The pre-push stage with a range: `from`/`to` as pre-commit gives
+    /// them, `local` the pushed ref, `remote` the remote's name or URL,
+    /// `remote_ref` the ref pushed to there.
+    PushRanged {
+        from: String,
+        to: String,
+        local: String,
+        remote: String,
+        remote_ref: Option<String>,
+    },
+    /// A push judged over several ranges ([`Mode::resolved`] of a
+    /// [`Mode::PushRanged`] new to the remote): `header` says why.
+    Ranges {
+        header: String,
+        local: String,
+        ranges: Vec<super::pre_push::Range>,
+    },
     /// A commit being made: `--staged`.
     Staged,
     /// The pre-push stage with no range: `local` is the ref being pushed
@@ -61,15 +97,22 @@ impl Mode {
                 .filter(|v| !v.is_empty())
                 .map(|v| v.to_string_lossy().into_owned())
         };
-        if let (Some(from), Some(to)) = (set("PRE_COMMIT_FROM_REF"), set("PRE_COMMIT_TO_REF")) {
-            return Mode::Refs { from, to };
-        }
         // pre-commit exports these four only for the pre-push stage
         // (run.py:398-405), so they tell a push from `--all-files`.
-        if let (Some(local), Some(remote)) = (
-            set("PRE_COMMIT_LOCAL_BRANCH"),
-            set("PRE_COMMIT_REMOTE_NAME"),
-        ) {
+        let push = set("PRE_COMMIT_LOCAL_BRANCH").zip(set("PRE_COMMIT_REMOTE_NAME"));
+        if let (Some(from), Some(to)) = (set("PRE_COMMIT_FROM_REF"), set("PRE_COMMIT_TO_REF")) {
+            return match push {
+                Some((local, remote)) => Mode::PushRanged {
+                    from,
+                    to,
+                    local,
+                    remote,
+                    remote_ref: set("PRE_COMMIT_REMOTE_BRANCH"),
+                },
+                None => Mode::Refs { from, to },
+            };
+        }
+        if let Some((local, remote)) = push {
             return Mode::PushUnranged { local, remote };
         }
         if set("GIT_INDEX_FILE").is_some() {
@@ -90,11 +133,29 @@ impl Mode {
     /// the same tip alone ([`super::pre_push::Leaves::Unrelated`]), so the
     /// two hooks give one answer.
     pub fn resolved(self) -> Result<Mode, crate::diag::Diag> {
+        let known = super::pre_push::known;
+        let commit = super::pre_push::commit_of;
+        if let Mode::PushRanged {
+            from,
+            to,
+            local,
+            remote,
+            remote_ref,
+        } = self
+        {
+            let push = PushRange {
+                from: &from,
+                to: &to,
+                local: &local,
+                remote: &remote,
+                remote_ref: remote_ref.as_deref(),
+            };
+            return push.resolved(known, commit);
+        }
         let Mode::PushUnranged { local, remote } = self else {
             return Ok(self);
         };
         let default = format!("refs/remotes/{remote}/HEAD");
-        let known = super::pre_push::known;
         if known(&default) && known(&local) {
             return Ok(Mode::Refs {
                 from: default,
@@ -122,8 +183,12 @@ impl Mode {
         match self {
             Mode::Refs { from, to } => (false, Some(from.clone()), Some(to.clone())),
             Mode::Staged => (true, None, None),
-            // Never judged as the working tree: `resolved` first.
-            Mode::WorkTree | Mode::PushUnranged { .. } => (false, None, None),
+            // Never judged as the working tree: `resolved` first (and
+            // several ranges are judged one by one: [`Mode::Ranges`]).
+            Mode::WorkTree
+            | Mode::PushUnranged { .. }
+            | Mode::PushRanged { .. }
+            | Mode::Ranges { .. } => (false, None, None),
         }
     }
 
@@ -207,10 +272,20 @@ mod tests {
         };
         assert_eq!(mode(&push), unranged);
         assert!(unranged.check_note().is_none());
-        // With refs (the usual push), the range.
+        // With refs (the usual push), the range, still a push: a ref new
+        // to the remote is judged from the default branch's tip too.
         let mut ranged = push.to_vec();
         ranged.extend([("PRE_COMMIT_FROM_REF", "a"), ("PRE_COMMIT_TO_REF", "b")]);
-        assert!(matches!(mode(&ranged), Mode::Refs { .. }));
+        assert_eq!(
+            mode(&ranged),
+            Mode::PushRanged {
+                from: "a".into(),
+                to: "b".into(),
+                local: "refs/heads/feature".into(),
+                remote: "origin".into(),
+                remote_ref: Some("refs/heads/feature".into()),
+            }
+        );
     }
 
     #[test]

@@ -323,21 +323,32 @@ impl Judge {
                         short(b)
                     ),
                 });
-                let from_tip = Range {
-                    base: default.clone(),
-                    head: head.clone(),
-                    what: format!(
-                        "the range from the tip of {shown} (what deploying it would change)"
-                    ),
-                };
-                from_base.chain(std::iter::once(from_tip)).collect()
+                from_base
+                    .chain(std::iter::once(tip_range(default, head)))
+                    .collect()
             }
             Judge::Deleted | Judge::CannotTell(_) => Vec::new(),
         }
     }
 }
 
-fn short(sha: &str) -> &str {
+/// The range from the remote's default branch's tip `default` to `head`:
+/// what deploying a ref new to the remote would change.
+pub(super) fn tip_range(default: &str, head: &str) -> Range {
+    let shown = crate::escape::one_line(default);
+    Range {
+        base: default.to_string(),
+        head: head.to_string(),
+        what: format!("the range from the tip of {shown} (what deploying it would change)"),
+    }
+}
+
+/// The commit `rev` names in this clone, if git can say.
+pub(super) fn commit_of(rev: &str) -> Option<String> {
+    merge_base(rev, rev).ok().flatten()
+}
+
+pub(super) fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
@@ -368,23 +379,33 @@ pub fn each(remote: &str, run: impl Fn(&str, &str) -> i32, untold: impl Fn(&Diag
             codes.push(untold(d));
             continue;
         }
-        let ranges = judge.ranges();
-        let shown = crate::escape::one_line(&p.local_ref);
-        for r in &ranges {
-            if ranges.len() > 1 {
-                eprintln!("==> {shown}: {}", r.what);
-            }
-            let code = run(&r.base, &r.head);
-            if code != 0 {
-                let verdict = if code == 1 {
-                    "refused"
-                } else {
-                    "not judged clear"
-                };
-                eprintln!("==> {shown} {verdict} by {} (exit {code})", r.what);
-            }
-            codes.push(code);
+        codes.push(judge_ranges(&p.local_ref, &judge.ranges(), &run));
+    }
+    combined(&codes)
+}
+
+/// Judge one pushed ref (`local_ref`) over each of `ranges` with `run`
+/// (`--base`, `--head` → exit code), each range named when there are
+/// several, and the one that refuses named: it passes only when every
+/// one does. Our pre-push hook and the pre-commit framework's pre-push
+/// stage ([`super::pre_commit`]) both judge so.
+pub fn judge_ranges(local_ref: &str, ranges: &[Range], run: impl Fn(&str, &str) -> i32) -> i32 {
+    let shown = crate::escape::one_line(local_ref);
+    let mut codes = Vec::new();
+    for r in ranges {
+        if ranges.len() > 1 {
+            eprintln!("==> {shown}: {}", r.what);
         }
+        let code = run(&r.base, &r.head);
+        if code != 0 {
+            let verdict = if code == 1 {
+                "refused"
+            } else {
+                "not judged clear"
+            };
+            eprintln!("==> {shown} {verdict} by {} (exit {code})", r.what);
+        }
+        codes.push(code);
     }
     combined(&codes)
 }

@@ -3,6 +3,7 @@
 
 pub mod applier;
 pub mod batch;
+pub mod demo_repo;
 pub mod dialect;
 pub mod edit_plan;
 pub mod fake_nomad;
@@ -18,6 +19,8 @@ pub mod var_files;
 pub mod why;
 
 // Each test binary (integration, adversarial) uses a part of them.
+#[allow(unused_imports)]
+pub use demo_repo::{demo_repo, Demo};
 #[allow(unused_imports)]
 pub use in_process::*;
 #[allow(unused_imports)]
