@@ -148,11 +148,13 @@ fn an_exclude_the_change_adds_opens_nothing() {
     assert_eq!(code, 1, "{text}");
 }
 
-/// An excluded copy already at the base: a change to the protected job it
-/// duplicates is refused at the changed file, naming the copy, by `check`
-/// and the plan gate alike; a change to another job is not.
+/// Guard: an excluded copy already at the base stays out when the
+/// protected job it duplicates changes, in `check` and the plan gate alike
+/// (the base's reviewed `exclude` put it there, as this repository keeps
+/// the demo's protected jobs in tests/); once the change edits the copy it
+/// is weighed again.
 #[test]
-fn an_excluded_unchanged_copy_is_refused_when_the_protected_job_changes() {
+fn an_excluded_unchanged_copy_stays_out_until_the_change_touches_it() {
     let d = repo(
         "excl-twice-unchanged",
         PROTECTED,
@@ -162,56 +164,21 @@ fn an_excluded_unchanged_copy_is_refused_when_the_protected_job_changes() {
     let text = std::fs::read_to_string(&shop).expect("sockshop");
     std::fs::write(&shop, text.replacen("count = 1", "count = 2", 1)).expect("write");
     git(&d.0, &["add", "-A"]);
-    let copy = "which legacy/zz.nomad defines too";
     let (found, code, text) = twice(&d, &[], &["--staged"]);
-    refused(&found, "jobs/sockshop.nomad", copy, &text);
-    assert!(
-        found[0]["help"]
-            .as_str()
-            .is_some_and(|h| h.contains("delete or rename legacy/zz.nomad")),
-        "{text}"
-    );
-    assert_eq!(code, 1, "{text}");
+    assert!(found.is_empty(), "{text}");
+    assert_eq!(code, 0, "{text}");
     let plan = d.run(&["plan", "--changed", "--staged", "--gate"]);
     let p = output_text(&plan);
-    assert!(
-        p.contains(&format!(
-            "==> refused by policy: jobs/sockshop.nomad defines protected job default/sockshop, {copy}"
-        )),
-        "{p}"
-    );
-    assert_eq!(plan.status.code(), Some(1), "{p}");
+    assert!(!p.contains("refused by policy"), "{p}");
+    assert_eq!(plan.status.code(), Some(0), "{p}");
 
-    git(&d.0, &["commit", "-qm", "count 2"]);
-    let (found, code, text) = twice(&d, &[], &["--base", "main"]);
-    refused(&found, "jobs/sockshop.nomad", copy, &text);
-    assert_eq!(code, 1, "{text}");
-    let js = d.run(&[
-        "plan",
-        "--changed",
-        "--base",
-        "main",
-        "--gate",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("JSON");
-    let refusal = &v["Plans"][0]["Policy"]
-        .as_array()
-        .and_then(|p| p.iter().find(|r| r["Refusal"] == "defined-twice"))
-        .cloned()
-        .unwrap_or_else(|| panic!("{v:#}"));
-    assert_eq!(refusal["Other"], "legacy/zz.nomad", "{v:#}");
-    assert_eq!(js.status.code(), Some(1), "{v:#}");
-
-    // Another job's change leaves the copy alone (it predates the change).
-    git(&d.0, &["checkout", "-q", "main"]);
-    let ui = d.0.join("jobs/sockshopui.nomad");
-    let text = std::fs::read_to_string(&ui).expect("sockshopui");
-    std::fs::write(&ui, format!("{text}\n# edited\n")).expect("write");
+    // The change touches the copy: refused at it, naming the world's file.
+    let copy = d.0.join("legacy/zz.nomad");
+    std::fs::write(&copy, format!("{ZZ}\n# edited\n")).expect("write");
     git(&d.0, &["add", "-A"]);
-    let (found, _, text) = twice(&d, &[], &["--staged"]);
-    assert!(found.is_empty(), "{text}");
+    let (found, code, text) = twice(&d, &[], &["--staged"]);
+    refused(&found, "legacy/zz.nomad", "which the world runs from jobs/sockshop.nomad", &text);
+    assert_eq!(code, 1, "{text}");
 }
 
 /// Guard: for a job the policy does not protect the second definition is

@@ -8,19 +8,23 @@
 //! the change altogether, and its `policy::defined-twice`, which no
 //! configuration silences, with them.
 //!
-//! So every gate weighs excluded files for second definitions of
+//! So every gate weighs a changed excluded file for second definitions of
 //! protected jobs only (an unprotected job's is rule NP229, which
-//! `exclude` may leave out as any rule's finding):
-//! - a changed excluded file that defines a protected job is a step of
-//!   the second-definition pass, not of the plans or the rules;
-//! - when the change submits a protected job, an unchanged excluded file
-//!   that defines it too is a second definition, said at the changed file
-//!   (the one the change is about) naming the copy.
+//! `exclude` may leave out as any rule's finding): it is a step of the
+//! second-definition pass, not of the plans or the rules. A file is
+//! excluded only where the base's configuration excludes it too
+//! ([`ChangeSet::lint_excludes`]), so a pull request opens nothing by
+//! widening `exclude`. An excluded file the change leaves alone stays out:
+//! the base's reviewed configuration put it there (this repository keeps
+//! copies of the demo's protected jobs in tests/), it was the same before
+//! the change, and a new copy cannot reach the base past this gate.
+//! Weighing every unchanged excluded file refused every edit of a
+//! protected job in a project with such fixtures, and read each of them
+//! from git (0.02 -> 1.07 s CPU for this repository's hook).
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{is_job_candidate, key, Action, ChangeSet, FileChange, Step};
+use super::{is_job_candidate, Action, ChangeSet, FileChange, Step};
 use crate::job_loader::JobLoader;
 use crate::jobspec::{Job, ParsedJob};
 use crate::vfs::Vfs;
@@ -32,8 +36,6 @@ pub struct ExcludedCopy {
     pub step: Step,
     /// The file, to locate a finding at its job's label.
     pub parsed: Box<ParsedJob>,
-    /// The change touches the file (else it is an unchanged copy).
-    pub changed: bool,
 }
 
 /// `parsed`'s job as submitted (in the request's `namespace` when it
@@ -57,78 +59,40 @@ pub fn protects_any(p: &Protected) -> bool {
 }
 
 impl ChangeSet {
-    /// The excluded files ([`ChangeSet::lint_excludes`]) that define a
-    /// protected job: the changed ones when this set leaves them out
-    /// (`check`; `plan --changed` plans them), and, when the change
-    /// submits a protected job, the unchanged ones at `head` defining
-    /// it. Err: the head's files could not be listed, so whether a copy
-    /// exists is not known (a "cannot tell", never a pass).
+    /// The changed files the configuration excludes
+    /// ([`ChangeSet::lint_excludes`]) that define a protected job, where
+    /// this set leaves them out (`check`; `plan --changed` plans them).
     pub fn excluded_copies(
         &self,
-        steps: &[Step],
         world: &World,
         head: &dyn Vfs,
         loader: &JobLoader,
         namespace: Option<&str>,
-    ) -> std::io::Result<Vec<ExcludedCopy>> {
+    ) -> Vec<ExcludedCopy> {
         let protected = &world.policy.protected;
         let excludes = self
             .configs
             .as_ref()
             .is_some_and(|c| !c.head.exclude.is_empty());
-        if !excludes || !protects_any(protected) {
-            return Ok(Vec::new());
+        if self.keep_excluded || !excludes || !protects_any(protected) {
+            return Vec::new();
         }
-        let load = |p: &Path, changed: bool| {
-            let parsed = self.excluded_job(head, p, loader)?;
-            let job = protected_job(&parsed, namespace, protected)?;
-            Some(ExcludedCopy {
-                step: Step {
-                    path: p.to_path_buf(),
-                    change: FileChange::Added,
-                    action: Action::Submit(job),
-                },
-                parsed: Box::new(parsed),
-                changed,
-            })
-        };
-        let changed = self.changed();
-        let mut out: Vec<ExcludedCopy> = Vec::new();
-        if !self.keep_excluded {
-            out.extend(
-                changed
-                    .iter()
-                    .filter(|p| self.lint_excludes(p))
-                    .filter_map(|p| load(p, true)),
-            );
-        }
-        let submitted: BTreeSet<super::Key> = steps
+        self.changed()
             .iter()
-            .chain(out.iter().map(|c| &c.step))
-            .filter_map(|s| match &s.action {
-                Action::Submit(j) if protected.covers(&j.namespace, &j.id) => Some(key(j)),
-                _ => None,
+            .filter(|p| self.lint_excludes(p))
+            .filter_map(|p| {
+                let parsed = self.excluded_job(head, p, loader)?;
+                let job = protected_job(&parsed, namespace, protected)?;
+                Some(ExcludedCopy {
+                    step: Step {
+                        path: p.to_path_buf(),
+                        change: FileChange::Added,
+                        action: Action::Submit(job),
+                    },
+                    parsed: Box::new(parsed),
+                })
             })
-            .collect();
-        if submitted.is_empty() {
-            return Ok(out);
-        }
-        let touched: BTreeSet<PathBuf> = changed.into_iter().chain(self.deleted()).collect();
-        let unchanged = self
-            .range
-            .head_paths()?
-            .into_iter()
-            .filter(|p| !touched.contains(p) && self.lint_excludes(p));
-        for p in unchanged {
-            if let Some(c) = load(&p, false) {
-                if let Action::Submit(j) = &c.step.action {
-                    if submitted.contains(&key(j)) {
-                        out.push(c);
-                    }
-                }
-            }
-        }
-        Ok(out)
+            .collect()
     }
 
     /// `path`, excluded, loaded when it is a job file by the same test a
@@ -145,10 +109,7 @@ impl ChangeSet {
     }
 
     /// [`ChangeSet::defined_twice`] of `steps` and the excluded `copies`
-    /// ([`ChangeSet::excluded_copies`]). An unchanged copy's second
-    /// definition is said at the changed file it duplicates, naming the
-    /// copy (the change is what makes the two files disagree); one
-    /// against a file the change leaves alone was there before it.
+    /// ([`ChangeSet::excluded_copies`]).
     pub fn defined_twice_with(
         &self,
         steps: &[Step],
@@ -161,29 +122,6 @@ impl ChangeSet {
         }
         let mut all = steps.to_vec();
         all.extend(copies.iter().map(|c| c.step.clone()));
-        let unchanged: BTreeSet<&Path> = copies
-            .iter()
-            .filter(|c| !c.changed)
-            .map(|c| c.step.path.as_path())
-            .collect();
-        let stepped: BTreeSet<&Path> = steps.iter().map(|s| s.path.as_path()).collect();
-        let mut out: Vec<super::Twice> = self
-            .defined_twice(&all, world, head)
-            .into_iter()
-            .filter_map(|t| {
-                if !unchanged.contains(t.path.as_path()) {
-                    return Some(t);
-                }
-                stepped.contains(t.first.as_path()).then(|| super::Twice {
-                    path: t.first.clone(),
-                    first: t.path.clone(),
-                    runs: false,
-                    ..t
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| (&a.path, &a.first).cmp(&(&b.path, &b.first)));
-        out.dedup();
-        out
+        self.defined_twice(&all, world, head)
     }
 }

@@ -101,15 +101,7 @@ pub(super) fn of_change(
     loader: &JobLoader,
 ) -> Found {
     let ns = judge.namespace.map(|a| a.namespace);
-    let copies = match set.excluded_copies(steps, judge.world, head, loader, ns) {
-        Ok(c) => c,
-        Err(e) => {
-            let twice = set.defined_twice(steps, judge.world, head);
-            let mut found = findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
-            found.refused.push(unlisted(&e));
-            return found;
-        }
-    };
+    let copies = set.excluded_copies(judge.world, head, loader, ns);
     let twice = set.defined_twice_with(steps, &copies, judge.world, head);
     let extra: Vec<(PathBuf, Loaded)> = copies
         .into_iter()
@@ -119,18 +111,3 @@ pub(super) fn of_change(
     findings(all, twice, judge.world)
 }
 
-/// The head's files could not be listed: whether an excluded file defines
-/// a protected job this change submits is not known.
-fn unlisted(e: &std::io::Error) -> FileResult {
-    let d = Diag::error(
-        crate::changeset::CANNOT_TELL,
-        format!("cannot tell whether a file .nomad-preflight.hcl's `exclude` leaves out defines a protected job this change submits a second time: listing the new version's files failed: {}", crate::escape::one_line(&e.to_string())),
-    )
-    .as_cannot_tell()
-    .help("`exclude` leaves files out of the lint, never out of the gate; check that git can read the new version");
-    FileResult {
-        path: PathBuf::from(crate::config::FILE_NAME),
-        diags: vec![d],
-        crashed: false,
-    }
-}
