@@ -1,6 +1,7 @@
 use std::alloc::{GlobalAlloc, Layout};
 
 mod bump_first;
+mod mi_start;
 
 /// The binary's allocator (the library leaves the choice to its users):
 /// blocks cut from one region while a run is small, mimalloc once it is
@@ -71,49 +72,6 @@ mod mi {
         } else {
             mimalloc::MiMalloc.alloc_zeroed(layout)
         }
-    }
-}
-
-/// mimalloc started on its first use rather than at load.
-///
-/// build.rs drops mimalloc's constructor from the link (it says why: 112 µs
-/// of every process's start, for an allocator a small run never asks), so
-/// the first request routed to mimalloc starts it here, with the very
-/// function the constructor calls (`_mi_auto_process_init`: its options,
-/// its page map, the calling thread's heap). Every block mimalloc frees or
-/// resizes it made after this, so only the paths that ask it for a new
-/// block ([`mi::alloc`], [`mi::alloc_zeroed`]) need to ask. A run that
-/// turns big starts it at once ([`arena`]'s `big`, on the thread that
-/// found the run big, the main one for a check or a simulation).
-///
-/// The thread that starts it becomes mimalloc's main one, as when a
-/// library holding mimalloc is loaded by a thread (its constructor then
-/// runs there). When the constructor was kept (a linker that did not apply
-/// the script), mimalloc reports itself started and this does nothing.
-/// Both functions are libmimalloc-sys's C symbols (mimalloc 3, `init.c`);
-/// a version that renamed them would fail to link, not run unstarted.
-mod mi_start {
-    extern "C" {
-        fn _mi_auto_process_init();
-        fn _mi_preloading() -> bool;
-    }
-
-    static START: std::sync::Once = std::sync::Once::new();
-
-    #[inline]
-    pub(super) fn ensure() {
-        if START.is_completed() {
-            return;
-        }
-        // SAFETY: `_mi_preloading` reads one flag; `_mi_auto_process_init`
-        // is mimalloc's own process start, run once here (Once) and only
-        // when mimalloc has not started itself. Neither allocates through
-        // Rust's allocator, so this cannot recurse into `ensure`.
-        START.call_once(|| unsafe {
-            if _mi_preloading() {
-                _mi_auto_process_init();
-            }
-        });
     }
 }
 
