@@ -36,6 +36,10 @@
 //! binaries link as before. `NOMAD_PREFLIGHT_STATIC=0` at build time
 //! keeps the dynamic link; so does `NOMAD_PREFLIGHT_PIE=1`.
 //!
+//! It also leaves mimalloc's constructor out of the link, so that a
+//! small run, which never asks mimalloc for memory, does not start it
+//! (`mimalloc_on_first_use`; src/main.rs starts it at its first use).
+//!
 //! It also writes the block keys of the 2.0.5 jobspec
 //! (`src/jobspec/keys-2.0.5.txt`, see `jobspec/block_args.rs`) as a sorted
 //! table: building it at run time read the whole 41 KB list into ordered
@@ -57,6 +61,9 @@ fn main() {
     let keep_dynamic = std::env::var_os("NOMAD_PREFLIGHT_STATIC").is_some_and(|v| v == "0");
     if os == "linux" && env == "gnu" && !keep_pie && !keep_dynamic {
         static_glibc();
+    }
+    if os == "linux" {
+        mimalloc_on_first_use();
     }
     println!("cargo:rerun-if-env-changed=NOMAD_PREFLIGHT_HOOK_TEXT");
     let keep_order = std::env::var_os("NOMAD_PREFLIGHT_HOOK_TEXT").is_some_and(|v| v == "0");
@@ -129,12 +136,42 @@ fn hook_text() {
         return;
     }
     script.push_str("  }\n}\nINSERT BEFORE .text;\n");
+    link_script("hook_text.ld", &script);
+}
+
+/// `text` written to OUT_DIR as `name` and given to the executable's link
+/// (only its: `cargo:rustc-link-arg-bin`, which `cargo install` applies
+/// too) as an added linker script.
+fn link_script(name: &str, text: &str) {
     let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
-    let path = std::path::Path::new(&dir).join("hook_text.ld");
-    std::fs::write(&path, script).expect("write hook_text.ld");
+    let path = std::path::Path::new(&dir).join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {name}: {e}"));
     println!(
         "cargo:rustc-link-arg-bin=nomad-preflight=-Wl,-T,{}",
         path.display()
+    );
+}
+
+/// mimalloc started where the binary first asks it for memory
+/// (src/main.rs `mi_start`), not by its own constructor at load: a linker
+/// script drops the one `.init_array` entry of mimalloc's object
+/// (`mi_process_attach`, libmimalloc-sys's `static.c`), leaving its code.
+///
+/// Why: a small run never asks mimalloc for a block (the main thread cuts
+/// from its own region and the hook's helper from a slice of it, see
+/// src/bump_first.rs), yet mimalloc's start ran in every process before
+/// `main`: four `cpuid` (each a trap to the hypervisor in a VM), its
+/// options read from the environment, `/proc/sys/vm/overcommit_memory` and
+/// the huge-page setting read, its page map reserved and named, its random
+/// state seeded: 112 µs of a `check --staged` (uprobes, median of 25 cold
+/// runs), the biggest step of its start-up after the region's huge page
+/// (BENCHMARKS.md hook round 8). `cargo install` gets it too. A linker that ignores the pattern leaves the
+/// constructor in place, and `mi_start` then finds mimalloc started and
+/// does nothing: no double start either way.
+fn mimalloc_on_first_use() {
+    link_script(
+        "mimalloc_start.ld",
+        "SECTIONS\n{\n  /DISCARD/ : { *mimalloc*:*static.o(.init_array .init_array.*) }\n}\nINSERT AFTER .text;\n",
     );
 }
 

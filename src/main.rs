@@ -1,6 +1,7 @@
 use std::alloc::{GlobalAlloc, Layout};
 
 mod bump_first;
+mod mi_start;
 
 /// The binary's allocator (the library leaves the choice to its users):
 /// blocks cut from one region while a run is small, mimalloc once it is
@@ -50,11 +51,12 @@ extern "C" {
 /// request that needs no more than that is a plain `mi_malloc`, as Rust's
 /// own System allocator does with `malloc`.
 mod mi {
-    use super::{mi_malloc, mi_zalloc, WORD};
+    use super::{mi_malloc, mi_start, mi_zalloc, WORD};
     use std::alloc::{GlobalAlloc, Layout};
 
     #[inline]
     pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
+        mi_start::ensure();
         if layout.align() <= WORD && layout.align() <= layout.size() {
             mi_malloc(layout.size())
         } else {
@@ -64,6 +66,7 @@ mod mi {
 
     #[inline]
     pub(super) unsafe fn alloc_zeroed(layout: Layout) -> *mut u8 {
+        mi_start::ensure();
         if layout.align() <= WORD && layout.align() <= layout.size() {
             mi_zalloc(layout.size())
         } else {
@@ -185,6 +188,7 @@ mod arena {
     }
 
     fn big() {
+        super::mi_start::ensure();
         super::bump_first::over();
         if !user_set() {
             // SAFETY: sets one option's value, read when mimalloc next

@@ -165,3 +165,41 @@ fn functions_a_fat_lto_hook_runs_and_glibcs_cpu_variants_are_gathered_too() {
         );
     }
 }
+
+/// mimalloc's constructor is left out of the link (build.rs
+/// `mimalloc_on_first_use`): its start cost every process 112 µs before
+/// `main` (a `check --staged`'s four `cpuid` traps, two `/proc` and `/sys`
+/// reads, its page map; BENCHMARKS.md hook round 8) for an allocator a
+/// small run never asks; src/main.rs `mi_start` starts it at its first use.
+/// Read from the binary: no entry of `.init_array` is mimalloc's
+/// `mi_process_attach`, whose code is still there (the symbol table names
+/// it), and a run that asks mimalloc for memory still works (the big runs'
+/// tests).
+#[cfg(target_os = "linux")]
+#[test]
+fn mimalloc_does_not_start_at_load() {
+    const SHT_INIT_ARRAY: u32 = 14;
+    let bytes = std::fs::read(crate::common::bin()).expect("read the binary");
+    let all = sections(&bytes);
+    let found = functions_named(&bytes, &all, &["mi_process_attach"]);
+    let attach = &found[0].1;
+    if attach.is_empty() {
+        return; // stripped, or mimalloc's code renamed: nothing to compare
+    }
+    let init = all
+        .iter()
+        .find(|s| s.kind == SHT_INIT_ARRAY)
+        .expect("an .init_array section (the binary's own start-up hook)");
+    let entries: Vec<u64> = (0..init.size as usize / 8)
+        .map(|i| u64_at(&bytes, init.offset + i * 8))
+        .collect();
+    assert!(
+        !entries.is_empty(),
+        "the binary's own start-up hook is kept"
+    );
+    assert!(
+        entries.iter().all(|e| !attach.contains(e)),
+        "mimalloc's constructor is still in .init_array ({entries:x?}): build.rs's \
+         mimalloc_start.ld was not applied"
+    );
+}

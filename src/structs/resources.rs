@@ -44,8 +44,7 @@ impl Sum {
     /// 373-380@v1.8.3, scheduler/feasible/rank.go:378-393@v2.0.5; absent at
     /// every tag 1.8.0-1.8.2). That figure is what the allocation stores, so
     /// `AllocsFit`, preemption and quota usage all count it.
-    fn of(t: &Task, secrets: bool, over: &mut Overflowed) -> Sum {
-        let r = &t.resources;
+    fn of(r: &TaskAsk<'_>, secrets: bool, over: &mut Overflowed) -> Sum {
         let extra = if secrets { r.secrets_mb } else { 0 };
         // safemath.Add clamps at MaxInt64; here that is the overflow marker.
         let mut plus = |v: i64| {
@@ -63,6 +62,36 @@ impl Sum {
             } else {
                 memory
             },
+        }
+    }
+}
+
+/// Everything of one task that the group's cpu and memory sum reads
+/// ([`Sum::of`], [`lifecycle_sum`]): its lifecycle hook and sidecar flag,
+/// cpu, memory, memory max, secrets and cores. A rule that asks how the
+/// sum moves when one task's figure changes (NP102) changes these, not a
+/// copy of the whole group: a group's copy (its tasks' configs,
+/// templates, services) was most of that rule's cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TaskAsk<'a> {
+    pub hook: Option<(&'a str, bool)>,
+    pub cpu: i64,
+    pub memory_mb: i64,
+    pub memory_max_mb: i64,
+    pub secrets_mb: i64,
+    pub cores: i64,
+}
+
+impl<'a> TaskAsk<'a> {
+    pub fn of(t: &'a Task) -> TaskAsk<'a> {
+        let r = &t.resources;
+        TaskAsk {
+            hook: t.lifecycle.as_ref().map(|l| (l.hook.as_str(), l.sidecar)),
+            cpu: r.cpu,
+            memory_mb: r.memory_mb,
+            memory_max_mb: r.memory_max_mb,
+            secrets_mb: r.secrets_mb,
+            cores: r.cores,
         }
     }
 }
@@ -103,7 +132,12 @@ impl LifecycleRule {
 }
 
 /// cpu, memory and memory-max of one allocation of `tg` under `rule`.
-fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut Overflowed) -> Sum {
+fn lifecycle_sum<'a>(
+    tasks: impl Iterator<Item = TaskAsk<'a>>,
+    rule: LifecycleRule,
+    secrets: bool,
+    over: &mut Overflowed,
+) -> Sum {
     let (mut main, mut sidecar, mut ephemeral) = (Sum::default(), Sum::default(), Sum::default());
     let (mut poststart, mut poststop) = (Sum::default(), Sum::default());
     // From 1.9.4 a task's reserved cores and their MHz are "not fungible":
@@ -111,9 +145,9 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut 
     // structs.go `AllocatedResources.Comparable`@v1.9.4, @v2.0.5). What an
     // import reads (`Cpu.CpuShares` of a task with `ReservedCores`).
     let mut fixed_cpu = Sum::default();
-    for t in &tg.tasks {
-        let mut s = Sum::of(t, secrets, over);
-        if rule == LifecycleRule::Phases && t.resources.cores > 0 {
+    for t in tasks {
+        let mut s = Sum::of(&t, secrets, over);
+        if rule == LifecycleRule::Phases && t.cores > 0 {
             fixed_cpu.add(
                 Sum {
                     cpu: s.cpu,
@@ -123,9 +157,9 @@ fn lifecycle_sum(tg: &TaskGroup, rule: LifecycleRule, secrets: bool, over: &mut 
             );
             s.cpu = 0;
         }
-        let hook = match (&t.lifecycle, rule) {
-            (_, LifecycleRule::SumAll) | (None, _) => None,
-            (Some(l), _) => Some((l.hook.as_str(), l.sidecar)),
+        let hook = match rule {
+            LifecycleRule::SumAll => None,
+            _ => t.hook,
         };
         match hook {
             None => main.add(s, over),
@@ -176,6 +210,21 @@ pub fn task_group_resources(tg: &TaskGroup, version: NomadVersion) -> AllocResou
     checked_task_group_resources(tg, version).unwrap_or_else(|(r, _)| r)
 }
 
+/// cpu, memory and memory max of one allocation of a group whose tasks
+/// ask `tasks`, as [`task_group_resources`] gives them (a dimension past
+/// i64 is i64::MAX).
+pub fn phase_sum(tasks: &[TaskAsk<'_>], version: NomadVersion) -> (i64, i64, i64) {
+    let mut over = None;
+    let secrets = version.at_least(1, 8, 3);
+    let s = lifecycle_sum(
+        tasks.iter().copied(),
+        LifecycleRule::of(version),
+        secrets,
+        &mut over,
+    );
+    (s.cpu, s.memory, s.memory_max)
+}
+
 /// [`task_group_resources`], or the dimension whose sum passes i64 (with
 /// the resources, that dimension at i64::MAX): for allocations read from a
 /// world, whose overflow is an error of the file they come from.
@@ -185,7 +234,12 @@ pub fn checked_task_group_resources(
 ) -> Result<AllocResources, (AllocResources, &'static str)> {
     let mut over = None;
     let secrets = version.at_least(1, 8, 3);
-    let sum = lifecycle_sum(tg, LifecycleRule::of(version), secrets, &mut over);
+    let sum = lifecycle_sum(
+        tg.tasks.iter().map(TaskAsk::of),
+        LifecycleRule::of(version),
+        secrets,
+        &mut over,
+    );
     let mut cores: i64 = 0;
     let mut networks = Vec::new();
     for t in &tg.tasks {

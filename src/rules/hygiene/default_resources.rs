@@ -1,6 +1,6 @@
 use crate::jobspec::{Task, TaskGroup};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
-use crate::structs::resources::task_group_resources;
+use crate::structs::resources::{phase_sum, TaskAsk};
 use crate::version::NomadVersion;
 
 crate::declare_rule! {
@@ -60,9 +60,10 @@ impl Rule for DefaultResources {
         let Some(job) = ctx.job() else { return };
         let version = ctx.world.nomad_version;
         for g in &job.groups {
-            // One copy of the group per group, changed and put back per
-            // task: a copy per task made a group of 1,000 tasks cost
-            // 2,000 copies of 1,000 tasks (8 s in a debug build).
+            // One list of the group's written asks per group, changed and
+            // put back per task: a copy per task made a group of 1,000
+            // tasks cost 2,000 copies of 1,000 tasks (8 s in a debug
+            // build). The list holds what the sum reads, not the tasks.
             let mut measured = measured_only(g);
             let base = ask(&measured, version);
             // Tasks alike in what the sum reads give the same answer (the
@@ -72,7 +73,7 @@ impl Rule for DefaultResources {
             for (ti, task) in g.tasks.iter().enumerate() {
                 let missing: Vec<Dim> = defaulted(task)
                     .filter(|d| {
-                        let key = measured.tasks.get(ti).map(|m| summed(m, task, *d));
+                        let key = measured.get(ti).map(|m| summed(m, task, *d));
                         if let Some(&known) = key.as_ref().and_then(|k| asked.get(k)) {
                             return known;
                         }
@@ -104,10 +105,19 @@ impl Dim {
         }
     }
 
-    fn zero(self, t: &mut Task) {
+    /// `t`'s figure of this dimension (its default where it wrote none).
+    fn value(self, t: &Task) -> i64 {
         match self {
-            Dim::Cpu => t.resources.cpu = 0,
-            Dim::Memory => t.resources.memory_mb = 0,
+            Dim::Cpu => t.resources.cpu,
+            Dim::Memory => t.resources.memory_mb,
+        }
+    }
+
+    /// The figure of this dimension in what the group's sum reads.
+    fn of<'a>(self, a: &'a mut TaskAsk<'_>) -> &'a mut i64 {
+        match self {
+            Dim::Cpu => &mut a.cpu,
+            Dim::Memory => &mut a.memory_mb,
         }
     }
 }
@@ -122,18 +132,20 @@ fn defaulted(t: &Task) -> impl Iterator<Item = Dim> + '_ {
         .filter(|d| !(*d == Dim::Cpu && r.spans.written("cores")))
 }
 
-/// `g` with every default taken out: what its tasks ask for in writing.
+/// What `g`'s tasks ask in writing, every default taken out.
 /// A placeholder does not vouch for another: a helper is covered by the
 /// main tasks' measured asks, never by their defaults.
-fn measured_only(g: &TaskGroup) -> TaskGroup {
-    let mut m = g.clone();
-    for t in &mut m.tasks {
-        let dims: Vec<Dim> = defaulted(t).collect();
-        for d in dims {
-            d.zero(t);
-        }
-    }
-    m
+fn measured_only(g: &TaskGroup) -> Vec<TaskAsk<'_>> {
+    g.tasks
+        .iter()
+        .map(|t| {
+            let mut a = TaskAsk::of(t);
+            for d in defaulted(t) {
+                *d.of(&mut a) = 0;
+            }
+            a
+        })
+        .collect()
 }
 
 /// Whether `task`'s default for `dim` changes what one allocation asks at
@@ -143,62 +155,40 @@ fn measured_only(g: &TaskGroup) -> TaskGroup {
 /// it. Any value up to the default then gives the same ask, so the default
 /// is harmless exactly when the two agree.
 fn default_counts(
-    measured: &mut TaskGroup,
+    measured: &mut [TaskAsk<'_>],
     base: Ask,
     task: &Task,
     ti: usize,
     dim: Dim,
     version: NomadVersion,
 ) -> bool {
-    let Some(t) = measured.tasks.get_mut(ti) else {
+    let Some(t) = measured.get_mut(ti) else {
         return false;
     };
-    let field = match dim {
-        Dim::Cpu => &mut t.resources.cpu,
-        Dim::Memory => &mut t.resources.memory_mb,
-    };
-    let default = match dim {
-        Dim::Cpu => task.resources.cpu,
-        Dim::Memory => task.resources.memory_mb,
-    };
-    let written = std::mem::replace(field, default);
+    let default = dim.value(task);
+    let written = std::mem::replace(dim.of(t), default);
     let with = ask(measured, version);
     // Put the measured value back for the next task's question.
-    if let Some(t) = measured.tasks.get_mut(ti) {
-        match dim {
-            Dim::Cpu => t.resources.cpu = written,
-            Dim::Memory => t.resources.memory_mb = written,
-        }
+    if let Some(t) = measured.get_mut(ti) {
+        *dim.of(t) = written;
     }
     with != base
 }
 
 /// Everything of measured task `m` (and of `task`'s default for `dim`)
-/// that the group's sum reads (`structs::resources`' `Sum::of` and
-/// `lifecycle_sum`): its lifecycle phase, cpu, memory, memory max, secrets
-/// and cores.
-type Summed = (Dim, i64, Option<(String, bool)>, [i64; 5]);
+/// that the group's sum reads ([`TaskAsk`]).
+type Summed<'a> = (Dim, i64, TaskAsk<'a>);
 
-fn summed(m: &Task, task: &Task, dim: Dim) -> Summed {
-    let r = &m.resources;
-    let default = match dim {
-        Dim::Cpu => task.resources.cpu,
-        Dim::Memory => task.resources.memory_mb,
-    };
-    (
-        dim,
-        default,
-        m.lifecycle.as_ref().map(|l| (l.hook.clone(), l.sidecar)),
-        [r.cpu, r.memory_mb, r.memory_max_mb, r.secrets_mb, r.cores],
-    )
+fn summed<'a>(m: &TaskAsk<'a>, task: &Task, dim: Dim) -> Summed<'a> {
+    (dim, dim.value(task), *m)
 }
 
-/// What one allocation of `g` asks at `version`: cpu, memory, memory_max.
+/// What one allocation of the group asks at `version`: cpu, memory,
+/// memory_max.
 type Ask = (i64, i64, i64);
 
-fn ask(g: &TaskGroup, version: NomadVersion) -> Ask {
-    let r = task_group_resources(g, version);
-    (r.cpu, r.memory_mb, r.memory_max_mb)
+fn ask(measured: &[TaskAsk<'_>], version: NomadVersion) -> Ask {
+    phase_sum(measured, version)
 }
 
 impl DefaultResources {
