@@ -18,41 +18,27 @@ use crate::jobspec::Job;
 /// v2.0.5:805-876), while `tasksUpdated` (v2.0.5:167) never compares
 /// constraints or datacenters. So it stays where the group asks of a node
 /// what the version it runs asked (a node that took that takes this), or
-/// where every node takes the new version. Also whether the group and its
-/// job's node scope did not change at all (nothing but text elsewhere
-/// changed), which implies the first. `memo`: the answers so far, by group
-/// and the version the allocation runs.
+/// where every node takes the new version. `memo`: the answers so far, by
+/// group and the version the allocation runs.
 pub(super) fn stays_put<'s>(
     sim: &'s Simulation,
     engine: &mut Engine<'_>,
     job: &Job,
     a: &'s crate::cluster::Allocation,
-    memo: &mut Vec<(&'s str, u64, Kept)>,
-) -> Kept {
+    memo: &mut Vec<(&'s str, u64, bool)>,
+) -> bool {
     let key = (&*a.task_group, a.job_version);
     if let Some(&(.., kept)) = memo.iter().find(|(g, v, _)| (*g, *v) == key) {
         return kept;
     }
     let Some(tg) = job.group(&a.task_group) else {
-        return Kept::default();
+        return false;
     };
     let old = super::super::generic::old_spec(&sim.job_versions, &sim.state, a);
     let same = old.is_some_and(|(oj, og)| same_node_scope((oj, og), (job, tg)));
-    let kept = Kept {
-        stays: same || takes_everywhere(sim, engine, job, tg),
-        unchanged: same && old.is_some_and(|(_, og)| og == tg),
-    };
+    let kept = same || takes_everywhere(sim, engine, job, tg);
     memo.push((key.0, key.1, kept));
     kept
-}
-
-/// What [`stays_put`] tells of an in-place update.
-#[derive(Clone, Copy, Default)]
-pub(super) struct Kept {
-    /// It stays on its node in every history.
-    pub stays: bool,
-    /// Its group and node scope did not change at all.
-    pub unchanged: bool,
 }
 
 /// Does the group ask the same of a node in both versions: what
@@ -176,16 +162,13 @@ mod tests {
     }
 
     /// An in-place update whose group asks the same of a node (an affinity
-    /// only scores) stays put in every history; one that leaves out a
-    /// datacenter or adds a constraint a node of some history fails is
-    /// destructive there (`genericAllocUpdateFn`). Either way the
-    /// allocation still needs its slot (R19-C-1: another history may have
-    /// left it unplaced), and two 3000 MB allocations on two 4096 MB
-    /// clients are more than the room bound shows: not shown, sampled
-    /// (the sampler passes the affinity edit:
-    /// tests/check_in_place_scope.rs `..._only_scores`). A datacenter no
-    /// client is in changes no node's answer: it stays put
-    /// ([`stays_put`]).
+    /// only scores), or whose new datacenter no client is in, stays put
+    /// in every history, and `app`, registered first on two empty
+    /// clients, is there in every history: it needs no room
+    /// ([`super::own`]). One that leaves out a datacenter or adds a
+    /// constraint a node of some history fails is destructive there
+    /// (`genericAllocUpdateFn`), and a second 3000 MB allocation beside
+    /// two on two 4096 MB clients has no room in some history: sampled.
     #[test]
     fn an_in_place_update_is_shown_to_stay_only_where_every_node_keeps_it() {
         let head = "  group \"g\" {\n";
@@ -198,8 +181,9 @@ mod tests {
                 .iter()
                 .all(|a| *a == Some("no room in some history"))
         };
-        assert!(no_room(in_place_app(head, affinity)));
-        assert!(no_room(in_place_app(dcs, unused)));
+        let shown = |answers: Vec<Option<&str>>| answers.iter().all(Option::is_none);
+        assert!(shown(in_place_app(head, affinity)));
+        assert!(shown(in_place_app(dcs, unused)));
         assert!(no_room(in_place_app(dcs, dc1)));
         let pinned = "  group \"g\" {\n    constraint {\n      attribute = \"${attr.role}\"\n      value     = \"db\"\n    }\n";
         assert!(no_room(in_place_app(head, pinned)));
