@@ -70,13 +70,19 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
         return Some("registered again");
     }
     let running = &*record.job;
-    // Nothing else may evict it, whenever it is evaluated.
+    // Nothing else may evict it, whenever it is evaluated: no version any
+    // other job was registered at (a change set's earlier step may have
+    // raised a priority and lowered it again), nor any job's record.
     let evicts =
         |j: &Job| preemption_on(world, j.job_type) && outranks(j.priority, running.priority);
-    if state
-        .jobs
+    if sim
+        .job_versions
         .iter()
-        .any(|((ns, id), r)| !same(ns, id) && evicts(&r.job))
+        .any(|((ns, id, _), j)| !same(ns, id) && evicts(j))
+        || state
+            .jobs
+            .iter()
+            .any(|((ns, id), r)| !same(ns, id) && evicts(&r.job))
     {
         return Some("another job may evict it");
     }
@@ -84,6 +90,17 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
         .iter()
         .map(|r| (&*r.job.namespace, &*r.job.id))
         .collect();
+    // Nor may its own registration preempt an earlier job: the
+    // BinPackIterator may then take a node by preemption where another
+    // fits (scheduler/feasible/rank.go v2.0.5:317-339), and the plan
+    // applier may reject that.
+    if preemption_on(world, running.job_type)
+        && sim.job_versions.iter().any(|((ns, id, _), j)| {
+            before.contains(&(ns.as_str(), id.as_str())) && outranks(running.priority, j.priority)
+        })
+    {
+        return Some("its registration may preempt");
+    }
     let own: Vec<&crate::cluster::Allocation> = engine
         .by_node
         .iter()
