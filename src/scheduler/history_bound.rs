@@ -336,13 +336,7 @@ fn group_short(
     let Some(tg) = job.group(need.name) else {
         return Some("a placement of no group of the job");
     };
-    if tg.constraints.iter().any(placement_bound)
-        || tg
-            .tasks
-            .iter()
-            .any(|t| t.constraints.iter().any(placement_bound))
-        || !tg.volumes.is_empty()
-    {
+    if reads_placed(tg) {
         return Some("a group with volumes or distinct constraints");
     }
     let ask = Ask {
@@ -390,6 +384,18 @@ fn group_short(
     let per_node = if own.is_empty() { NO_LIMIT } else { 1 };
     let left = slots_left(&capacities, &need.most, &others, per_node) - held as i64;
     (left < need.k as i64).then_some("no room in some history")
+}
+
+/// Does the group read what is placed (host or CSI volumes, a
+/// `distinct_*` constraint of its own or its tasks'), which differs by
+/// history?
+fn reads_placed(tg: &crate::jobspec::TaskGroup) -> bool {
+    !tg.volumes.is_empty()
+        || tg.constraints.iter().any(placement_bound)
+        || tg
+            .tasks
+            .iter()
+            .any(|t| t.constraints.iter().any(placement_bound))
 }
 
 /// The static ports an allocation holds.

@@ -4,7 +4,7 @@
 //! history keeps it through the update.
 
 use super::super::engine::{Ask, Engine};
-use super::super::feasibility::{keeps_node_in_place, placement_bound};
+use super::super::feasibility::keeps_node_in_place;
 use super::super::Simulation;
 use crate::jobspec::Job;
 
@@ -82,11 +82,7 @@ fn takes_everywhere(
     job: &Job,
     tg: &crate::jobspec::TaskGroup,
 ) -> bool {
-    let bound = |cs: &[crate::jobspec::Constraint]| cs.iter().any(placement_bound);
-    if !tg.volumes.is_empty()
-        || bound(&tg.constraints)
-        || tg.tasks.iter().any(|t| bound(&t.constraints))
-    {
+    if super::reads_placed(tg) {
         return false;
     }
     let world = &*sim.world;
@@ -135,20 +131,10 @@ mod tests {
         );
         vfs.insert("jobs/app.nomad", job("app"));
         vfs.insert("jobs/other.nomad", job("other"));
-        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
-            Ok((w, _)) => w,
-            Err(d) => panic!("world: {d:?}"),
-        };
         let text = job("app");
         assert!(text.contains(from), "{from}");
-        let parsed = crate::rules::testing::load_at(
-            "jobs/app.nomad",
-            &text.replacen(from, to, 1),
-            world.nomad_version,
-        );
-        let job = parsed.job.expect("job");
-        let job =
-            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+        let (world, job) =
+            super::super::tests::admitted(&vfs, "jobs/app.nomad", &text.replacen(from, to, 1));
         let answers: Vec<_> = (1..=12)
             .filter_map(|seed| {
                 let sim = Simulation::new(&world, seed).expect("simulates");

@@ -182,13 +182,7 @@ fn on_every_node(
         let Some(r) = room_of(&res, true) else {
             return false;
         };
-        if !tg.volumes.is_empty()
-            || tg.constraints.iter().any(placement_bound)
-            || tg
-                .tasks
-                .iter()
-                .any(|t| t.constraints.iter().any(placement_bound))
-        {
+        if super::reads_placed(tg) {
             return false;
         }
         asks.push((tg, res, r));

@@ -78,16 +78,26 @@ fn demo_job(text: &str) -> Vec<Option<&'static str>> {
     answers(&crate::embedded::demo(), "j.nomad", text)
 }
 
-/// `text`, read as the file `path`, planned in the world of `vfs` under
-/// seeds 1 to 4: why the bound cannot show each plan fits.
-fn answers(vfs: &crate::vfs::MemVfs, path: &str, text: &str) -> Vec<Option<&'static str>> {
+/// The world of `vfs` and `text`, read as the file `path`, admitted.
+pub(super) fn admitted(
+    vfs: &crate::vfs::MemVfs,
+    path: &str,
+    text: &str,
+) -> (crate::world::World, Job) {
     let world = match crate::world::load(vfs, std::path::Path::new("rules")) {
         Ok((w, _)) => w,
-        Err(d) => panic!("demo world: {d:?}"),
+        Err(d) => panic!("world: {d:?}"),
     };
     let parsed = crate::rules::testing::load_at(path, text, world.nomad_version);
     let job = parsed.job.expect("job");
     let job = crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+    (world, job)
+}
+
+/// `text`, read as the file `path`, planned in the world of `vfs` under
+/// seeds 1 to 4: why the bound cannot show each plan fits.
+fn answers(vfs: &crate::vfs::MemVfs, path: &str, text: &str) -> Vec<Option<&'static str>> {
+    let (world, job) = admitted(vfs, path, text);
     (1..=4)
         .map(|seed| {
             let sim = Simulation::new(&world, seed).expect("simulates");
@@ -243,15 +253,8 @@ fn an_unchanged_group_another_history_leaves_unplaced_is_not_shown_to_fit() {
         );
         vfs.insert("jobs/x.nomad", job("x", &[("x", "3000", "")]));
         vfs.insert("jobs/j.nomad", j.clone());
-        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
-            Ok((w, _)) => w,
-            Err(d) => panic!("world: {d:?}"),
-        };
         let edited = j.replacen("count = 1", "count = 2", 1);
-        let parsed = crate::rules::testing::load_at("jobs/j.nomad", &edited, world.nomad_version);
-        let job = parsed.job.expect("job");
-        let job =
-            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+        let (world, job) = admitted(&vfs, "jobs/j.nomad", &edited);
         let answers: Vec<_> = (1..=12)
             .filter_map(|seed| {
                 let sim = Simulation::new(&world, seed).expect("simulates");
