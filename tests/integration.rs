@@ -51,6 +51,7 @@ mod check_sarif;
 mod check_sim_rules;
 mod check_staged;
 mod check_system_silent;
+mod check_unchanged_group_history;
 mod check_var_committed;
 mod check_var_file_kinds;
 mod check_victim_history;

@@ -23,12 +23,21 @@
 //! Whatever the arrangement of the usage `W_d` (every live allocation,
 //! pinned or not, and the plan's other placements, all treated as free to
 //! land on this group's nodes), dimension `d` takes away at most
-//! `max_m [m + (W_d - P_m) / a_d]` slots (`P_m` the `m` cheapest first
-//! slots), and the dimensions together at most their sum. A group with
+//! `max_m [m + min((W_d - P_m) / a_d, F_m)]` slots (`P_m` the `m`
+//! cheapest first slots, `F_m` the most further slots `m` nodes hold: a
+//! node's further slot goes only after its first), and the dimensions
+//! together at most their sum (a node loses the most any one dimension
+//! takes). A group with
 //! static ports holds one slot per node at most, and each other holder of
 //! one of its ports (a live allocation, another placement) takes at most
 //! the node it sits on. If what is left is at least `k` in every group, no
 //! history fails the plan.
+//!
+//! The job's own live allocations are there in every history only where
+//! the world's replay order shows it ([`own`]); elsewhere a history may
+//! have left one unplaced, and the plan places it anew there, so each
+//! counts among its group's `k`, whether the plan updates it in place or
+//! leaves it as it is (an unchanged group).
 //!
 //! Anything the bound does not model answers "may vary" (the caller then
 //! samples): a per-node job that places, devices, reserved cores, volumes,
@@ -48,6 +57,8 @@ use crate::structs::AllocResources;
 
 #[path = "history_bound_in_place.rs"]
 mod in_place;
+#[path = "history_bound_own.rs"]
+mod own;
 
 /// Dimensions of room: cpu, memory, disk, network mbits, ports, allocations.
 const DIMS: usize = 6;
@@ -85,54 +96,46 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // Every live allocation, and for a per-node job's group the nodes it
     // does not hold yet (another history may place it where this one
     // could not).
-    let mut usage: Room = [0; DIMS];
-    // Each live allocation's and placement's static ports (a holder of
-    // one of a group's static ports blocks at most its own node).
-    let mut holders: Vec<Vec<u16>> = Vec::new();
+    let Some(Load {
+        mut usage,
+        mut holders,
+    }) = load(sim, &engine.by_node, |_| true)
+    else {
+        return Some("a live allocation reserves cores");
+    };
     // Each live allocation and its room, by ID: an in-place update asking
     // no more keeps its node and its room, where its node still takes it.
     let mut live: std::collections::HashMap<&str, (&crate::cluster::Allocation, Room)> =
         Default::default();
-    let mut per_node: std::collections::BTreeMap<(&str, &str, &str), (usize, Room)> =
-        Default::default();
-    for list in &engine.by_node {
-        for a in list.iter().filter_map(|&i| state.allocs.get(i)) {
-            let Some(r) = room_of(&a.resources, false) else {
-                return Some("a live allocation reserves cores");
-            };
-            add(&mut usage, &r, 1);
-            live.insert(&*a.id, (a, r));
-            holders.push(static_ports(&a.resources));
-            if a.job_type.is_per_node() {
-                let e = per_node
-                    .entry((&a.namespace, &a.job_id, &a.task_group))
-                    .or_insert((0, r));
-                e.0 += 1;
-            }
+    let mut own = Vec::new();
+    for a in engine
+        .by_node
+        .iter()
+        .flatten()
+        .filter_map(|&i| state.allocs.get(i))
+    {
+        let Some(r) = room_of(&a.resources, false) else {
+            return Some("a live allocation reserves cores");
+        };
+        live.insert(&*a.id, (a, r));
+        if (&*a.namespace, &*a.job_id) == (&*job.namespace, &*job.id) {
+            own.push((a, r));
         }
     }
-    for (held, r) in per_node.values() {
-        add(
-            &mut usage,
-            r,
-            state.nodes.len().saturating_sub(*held) as i64,
-        );
-    }
-    // A per-node job's static ports on the nodes it does not hold yet.
-    let missing: usize = per_node
-        .values()
-        .map(|(held, _)| state.nodes.len().saturating_sub(*held))
-        .sum();
-    let unheld: Vec<u16> = state
-        .allocs
-        .iter()
-        .filter(|a| a.job_type.is_per_node())
-        .flat_map(|a| static_ports(&a.resources))
-        .collect();
-    holders.extend(std::iter::repeat_n(unheld, missing));
-    // The plan's placements by group: how many, the most each asks, and
-    // the room they hold in `usage` (a kept one its live room).
-    let mut groups: Vec<(&str, usize, Room, Room)> = Vec::new();
+    // Are the job's own live allocations there in every history (its
+    // registration in the world's replay places them whatever the node
+    // shuffles, and nothing later evicts them: [`own::placed_everywhere`])?
+    // Where not, a history may have left one unplaced, and there the plan
+    // places it anew, whether this plan updates it in place or ignores
+    // it: Nomad's reconciler places a group's missing allocations in the
+    // same evaluation (reconcile_cluster.go v2.0.5:791
+    // `computeUnderProvisionedBy`; reconcile_node.go :108 for a per-node
+    // job). So each of them needs its slot (rt19c R19-C-1; bound20: an
+    // unchanged group of the job asked none, and `check` passed an edit of
+    // another group that the plan fails in some histories).
+    let everywhere = !own.is_empty() && own::placed_everywhere(sim, &mut engine, job);
+    // The plan's groups: how many allocations each needs a slot for.
+    let mut groups: Vec<Need> = Vec::new();
     let mut statics: Vec<(&str, Vec<u16>)> = Vec::new();
     let mut kept_memo = Vec::new();
     for p in &plan.placements {
@@ -145,29 +148,19 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         // still takes the new version (redteam19 R19-B-1:
         // [`in_place::stays_put`]). Any other is a placement needing room
         // anywhere.
-        let in_place::Kept {
-            stays: kept,
-            unchanged,
-            as_is,
-        } = match live.get(&*p.alloc.id) {
+        let in_place::Kept { stays: kept, as_is } = match live.get(&*p.alloc.id) {
             Some(&(a, lr)) if p.in_place && lr == r => {
                 in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo)
             }
             _ => in_place::Kept::default(),
         };
-        // A group whose spec and node scope did not change (a comment
-        // edit, which our plan still updates in place) risks in another
-        // history only what its running version risks, as an ignored
-        // group does: no slot is asked of it (the hook's common case).
-        if kept && unchanged {
+        // Kept, and there in every history: it needs no room.
+        if kept && everywhere {
             continue;
         }
-        // A kept one still needs its slot: in another history the world's
-        // replay may have left it unplaced (a node another job filled
-        // first), and there the plan places it anew (rt19c R19-C-1:
-        // reconcile_cluster.go v2.0.5:791 `computeUnderProvisionedBy`).
-        // So it counts among its group's placements; its room and ports are
-        // in `usage` and `holders` already, as a live allocation's.
+        // A kept one still needs its slot where another history may have
+        // left it unplaced (see above); its room and ports are in `usage`
+        // and `holders` already, as a live allocation's.
         let ports = static_ports(&p.alloc.resources);
         statics.push((&p.alloc.task_group, ports.clone()));
         if !kept {
@@ -176,9 +169,8 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         }
         // One kept with its old resources (2.0.3's `max_run_duration`
         // shortcut) is placed anew with the new group's: its slot asks the
-        // larger of the two.
-        let held = r;
-        let mut r = r;
+        // larger of the two, while `usage` holds what it holds.
+        let mut ask = r;
         if as_is {
             let Some(tg) = job.group(&p.alloc.task_group) else {
                 return Some("a placement of no group of the job");
@@ -187,19 +179,25 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             let Some(fresh) = room_of(&res, true) else {
                 return Some("a placement asks devices or cores");
             };
-            for (m, x) in r.iter_mut().zip(fresh) {
+            for (m, x) in ask.iter_mut().zip(fresh) {
                 *m = (*m).max(x);
             }
         }
-        match groups.iter_mut().find(|(g, ..)| *g == &*p.alloc.task_group) {
-            Some((_, k, most, own)) => {
-                *k += 1;
-                for (m, x) in most.iter_mut().zip(r) {
-                    *m = (*m).max(x);
-                }
-                add(own, &held, 1);
-            }
-            None => groups.push((&p.alloc.task_group, 1, r, held)),
+        Need::add(&mut groups, &p.alloc.task_group, ask, r);
+    }
+    // The job's live allocations this plan neither updates nor stops (an
+    // unchanged group, or one a rolling update holds back) need their
+    // slots too, unless they are there in every history.
+    if !everywhere {
+        let touched: std::collections::HashSet<&str> = plan
+            .placements
+            .iter()
+            .map(|p| &*p.alloc.id)
+            .chain(plan.stops.iter().map(|s| &**s))
+            .collect();
+        for &(a, r) in own.iter().filter(|(a, _)| !touched.contains(&*a.id)) {
+            statics.push((&a.task_group, static_ports(&a.resources)));
+            Need::add(&mut groups, &a.task_group, r, r);
         }
     }
     // A plan with no placement at all (in-place updates count: see
@@ -219,8 +217,13 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // anew on that node where this one updates in place (rv19-3:
     // scheduler_system.go `computeJobAllocs` diffs per node). Its room
     // bound is not modelled either (each placement is tied to its node).
+    // Nor for a running one placing nothing here whose allocations are
+    // not shown to be on every node they can be in every history.
     if job.job_type.is_per_node() && !plan.placements.is_empty() {
         return Some("a per-node job that places");
+    }
+    if job.job_type.is_per_node() && !own.is_empty() && !everywhere {
+        return Some("a per-node job not shown to be everywhere in every history");
     }
     if groups.is_empty() {
         return None;
@@ -229,71 +232,187 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     if job.constraints.iter().any(placement_bound) {
         return Some("a job with distinct constraints that places");
     }
-    let version = world.nomad_version;
-    groups.iter().find_map(|&(name, k, a, held_own)| {
-        let Some(tg) = job.group(name) else {
-            return Some("a placement of no group of the job");
-        };
-        if tg.constraints.iter().any(placement_bound)
-            || tg
-                .tasks
-                .iter()
-                .any(|t| t.constraints.iter().any(placement_bound))
-            || !tg.volumes.is_empty()
-        {
-            return Some("a group with volumes or distinct constraints");
-        }
-        let ask = Ask {
-            job,
-            tg,
-            res: crate::scheduler::quota::placed_resources(tg, world),
-            alloc_name: String::new(),
-            penalty: Vec::new(),
-        };
-        // The group's static ports: one allocation per node at most, none
-        // on a node that reserves one, and each other holder of one takes
-        // at most its node (the group's own placements take one slot each).
-        let own: Vec<u16> = statics
+    let load = Load { usage, holders };
+    groups.iter().find_map(|need| {
+        // The group's static ports: one allocation per node at most.
+        let ports: Vec<u16> = statics
             .iter()
-            .filter(|(g, _)| *g == name)
+            .filter(|(g, _)| *g == need.name)
             .flat_map(|(_, p)| p.iter().copied())
             .collect();
-        let held = holders
-            .iter()
-            .filter(|h| h.iter().any(|p| own.contains(p)))
-            .count()
-            .saturating_sub(if own.is_empty() { 0 } else { k });
-        let mut capacities = Vec::new();
-        for (pos, n) in state.nodes.iter().enumerate() {
-            if !schedulable(n)
-                || !in_job_scope(version, job, n)
-                || n.reserved_ports.iter().any(|p| own.contains(p))
-            {
-                continue;
-            }
-            match engine.infeasible(&ask, pos, n, false) {
-                None => match capacity(n, version) {
-                    Some(c) => capacities.push(c),
-                    None => return Some("a node with several networks"),
-                },
-                // Filtered by what is placed: another history may not.
-                Some(f) if f.reads_placed => return Some("a node filtered by what is placed"),
-                Some(_) => {}
-            }
-        }
-        // A feasibility verdict Go's map order drew is no fact of the node.
-        if !engine.drawn.is_empty() {
-            return Some("a feasibility verdict drawn by Go's map order");
-        }
-        // Usage besides this group's own placements (they take one slot
-        // each): what they hold, not `k` times the most one asks, which a
-        // kept one holding less than it asks anew would overstate.
-        let mut others = usage;
-        add(&mut others, &held_own, -1);
-        let per_node = if own.is_empty() { NO_LIMIT } else { 1 };
-        let left = slots_left(&capacities, &a, &others, per_node) - held as i64;
-        (left < k as i64).then_some("no room in some history")
+        group_short(sim, &mut engine, job, need, &ports, &load)
     })
+}
+
+/// Live usage: the room and static ports of allocations.
+struct Load {
+    usage: Room,
+    /// Each holder's static ports (a holder of one of a group's static
+    /// ports blocks at most its own node).
+    holders: Vec<Vec<u16>>,
+}
+
+/// The live allocations `take` keeps, and for a per-node job's group the
+/// nodes it does not hold yet (another history may place it where this
+/// one could not), or `None` where one reserves cores.
+fn load(
+    sim: &Simulation,
+    by_node: &[Vec<usize>],
+    take: impl Fn(&crate::cluster::Allocation) -> bool,
+) -> Option<Load> {
+    let state = &sim.state;
+    let mut usage: Room = [0; DIMS];
+    let mut holders: Vec<Vec<u16>> = Vec::new();
+    let mut per_node: std::collections::BTreeMap<(&str, &str, &str), (usize, Room)> =
+        Default::default();
+    for a in by_node
+        .iter()
+        .flatten()
+        .filter_map(|&i| state.allocs.get(i))
+        .filter(|a| take(a))
+    {
+        let r = room_of(&a.resources, false)?;
+        add(&mut usage, &r, 1);
+        holders.push(static_ports(&a.resources));
+        if a.job_type.is_per_node() {
+            let e = per_node
+                .entry((&a.namespace, &a.job_id, &a.task_group))
+                .or_insert((0, r));
+            e.0 += 1;
+        }
+    }
+    for (held, r) in per_node.values() {
+        add(
+            &mut usage,
+            r,
+            state.nodes.len().saturating_sub(*held) as i64,
+        );
+    }
+    // A per-node job's static ports on the nodes it does not hold yet.
+    let missing: usize = per_node
+        .values()
+        .map(|(held, _)| state.nodes.len().saturating_sub(*held))
+        .sum();
+    let unheld: Vec<u16> = state
+        .allocs
+        .iter()
+        .filter(|a| a.job_type.is_per_node() && take(a))
+        .flat_map(|a| static_ports(&a.resources))
+        .collect();
+    holders.extend(std::iter::repeat_n(unheld, missing));
+    Some(Load { usage, holders })
+}
+
+/// What one group needs slots for: `k` allocations, each asking at most
+/// `most`; `sum` is what of them `usage` already counts.
+struct Need<'a> {
+    name: &'a str,
+    k: usize,
+    most: Room,
+    sum: Room,
+}
+
+impl<'a> Need<'a> {
+    /// One more allocation in group `name`, asking `ask` of a slot and
+    /// holding `held` in `usage`.
+    fn add(groups: &mut Vec<Need<'a>>, name: &'a str, ask: Room, held: Room) {
+        let i = match groups.iter().position(|g| g.name == name) {
+            Some(i) => i,
+            None => {
+                groups.push(Need {
+                    name,
+                    k: 0,
+                    most: [0; DIMS],
+                    sum: [0; DIMS],
+                });
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[i];
+        g.k += 1;
+        for (m, x) in g.most.iter_mut().zip(ask) {
+            *m = (*m).max(x);
+        }
+        add(&mut g.sum, &held, 1);
+    }
+}
+
+/// Why the bound cannot show that group `need` of `job` (whose static
+/// ports are `own`) finds `need.k` slots whatever the arrangement of
+/// `load` (which counts `need.sum` of its own), or `None` where it does.
+fn group_short(
+    sim: &Simulation,
+    engine: &mut Engine<'_>,
+    job: &Job,
+    need: &Need,
+    own: &[u16],
+    load: &Load,
+) -> Option<&'static str> {
+    let world = &*sim.world;
+    let version = world.nomad_version;
+    let Some(tg) = job.group(need.name) else {
+        return Some("a placement of no group of the job");
+    };
+    if reads_placed(tg) {
+        return Some("a group with volumes or distinct constraints");
+    }
+    let ask = Ask {
+        job,
+        tg,
+        res: crate::scheduler::quota::placed_resources(tg, world),
+        alloc_name: String::new(),
+        penalty: Vec::new(),
+    };
+    // None on a node that reserves one of its static ports, and each
+    // other holder of one takes at most its node (the group's own
+    // allocations take one slot each).
+    let held = load
+        .holders
+        .iter()
+        .filter(|h| h.iter().any(|p| own.contains(p)))
+        .count()
+        .saturating_sub(if own.is_empty() { 0 } else { need.k });
+    let mut capacities = Vec::new();
+    for (pos, n) in sim.state.nodes.iter().enumerate() {
+        if !schedulable(n)
+            || !in_job_scope(version, job, n)
+            || n.reserved_ports.iter().any(|p| own.contains(p))
+        {
+            continue;
+        }
+        match engine.infeasible(&ask, pos, n, false) {
+            None => match capacity(n, version) {
+                Some(c) => capacities.push(c),
+                None => return Some("a node with several networks"),
+            },
+            // Filtered by what is placed: another history may not.
+            Some(f) if f.reads_placed => return Some("a node filtered by what is placed"),
+            Some(_) => {}
+        }
+    }
+    // A feasibility verdict Go's map order drew is no fact of the node.
+    if !engine.drawn.is_empty() {
+        return Some("a feasibility verdict drawn by Go's map order");
+    }
+    // Usage besides this group's own allocations (they take one slot
+    // each, each asking at most `most`).
+    let mut others = load.usage;
+    add(&mut others, &need.sum, -1);
+    let per_node = if own.is_empty() { NO_LIMIT } else { 1 };
+    let left = slots_left(&capacities, &need.most, &others, per_node) - held as i64;
+    (left < need.k as i64).then_some("no room in some history")
+}
+
+/// Does the group read what is placed (host or CSI volumes, a
+/// `distinct_*` constraint of its own or its tasks'), which differs by
+/// history?
+fn reads_placed(tg: &crate::jobspec::TaskGroup) -> bool {
+    !tg.volumes.is_empty()
+        || tg.constraints.iter().any(placement_bound)
+        || tg
+            .tasks
+            .iter()
+            .any(|t| t.constraints.iter().any(placement_bound))
 }
 
 /// The static ports an allocation holds.
@@ -370,18 +489,21 @@ fn slots_left(capacities: &[Room], a: &Room, w: &Room, per_node: i64) -> i64 {
             .map(|c| c[d] - most(c) * a[d] + 1)
             .collect();
         firsts.sort_unstable();
-        let further: i64 = capacities.iter().map(|c| (most(c) - 1).max(0)).sum();
-        let (mut best, mut paid) = (0i64, 0i64);
+        // A further slot of a node is taken only once its first is: with
+        // `m` first slots paid, at most the `m` largest nodes' further
+        // slots (each bound taken at its extreme, so still a bound).
+        let mut further: Vec<i64> = capacities.iter().map(|c| (most(c) - 1).max(0)).collect();
+        further.sort_unstable_by(|x, y| y.cmp(x));
+        let (mut best, mut paid, mut reach) = (0i64, 0i64, 0i64);
         for (m, cost) in std::iter::once(0).chain(firsts).enumerate() {
             paid = paid.saturating_add(cost);
             if paid > w[d] {
                 break;
             }
-            let more = if m == 0 {
-                0
-            } else {
-                ((w[d] - paid) / a[d]).min(further)
-            };
+            if m > 0 {
+                reach = reach.saturating_add(further.get(m - 1).copied().unwrap_or(0));
+            }
+            let more = ((w[d] - paid) / a[d]).min(reach);
             best = best.max(m as i64 + more);
         }
         taken = taken.saturating_add(best);
@@ -390,204 +512,8 @@ fn slots_left(capacities: &[Room], a: &Room, w: &Room, per_node: i64) -> i64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The embedded demo, its files edited by `edits` (path, from, to), and
-    /// sockshop's carts given `count = 2` and `memory` MB: does the bound
-    /// show the plan fits after every history, for several seeds?
-    fn demo_carts(
-        edits: &[(&str, &str, &str)],
-        extra: &[(&str, &str)],
-        memory: &str,
-    ) -> Vec<Option<&'static str>> {
-        let mut vfs = crate::embedded::demo();
-        use crate::vfs::Vfs;
-        let read = |vfs: &crate::vfs::MemVfs, p: &str| {
-            vfs.read(std::path::Path::new(p))
-                .map(|s| s.text.to_string())
-                .expect("demo file")
-        };
-        for (path, from, to) in edits {
-            let text = read(&vfs, path);
-            assert!(text.contains(from), "{path}: {from}");
-            vfs.insert(path, text.replacen(from, to, 1));
-        }
-        for (path, text) in extra {
-            vfs.insert(path, *text);
-        }
-        let text = read(&vfs, "jobs/sockshop.nomad");
-        let (head, carts) = text.split_once("group \"carts\"").expect("carts");
-        let carts = carts.replacen("count = 1", "count = 2", 1).replacen(
-            "memory = 1024",
-            &format!("memory = {memory}"),
-            1,
-        );
-        answers(
-            &vfs,
-            "jobs/sockshop.nomad",
-            &format!("{head}group \"carts\"{carts}"),
-        )
-    }
-
-    /// Carts 1 -> 2 in the demo: the carts group changed, so its running
-    /// allocation needs its slot beside the new one (R19-C-1); sockshop's
-    /// other groups are unchanged and ask none (as ignored groups). It
-    /// has room in every history, whatever this replay's; R18-C1's
-    /// 1728 MB carts beside the running monitoring job has not.
-    #[test]
-    fn the_demo_carts_step_is_shown_to_fit_and_r18_c1_is_not() {
-        assert_eq!(demo_carts(&[], &[], "1024"), [None; 4]);
-        let monitor = [
-            (
-                "jobs/monitoring.nomad",
-                "#namespace= \"monitor\"",
-                "namespace = \"monitor\"",
-            ),
-            (
-                "jobs/monitoring.nomad",
-                "priority    = 10",
-                "priority    = 41",
-            ),
-            (
-                "rules/cluster.hcl",
-                "  \"jobs/sockshopui.nomad\",",
-                "  \"jobs/sockshopui.nomad\",\n  \"jobs/monitoring.nomad\",",
-            ),
-        ];
-        let ns = [("rules/namespaces/monitor.hcl", "name = \"monitor\"\n")];
-        assert_eq!(
-            demo_carts(&monitor, &ns, "1600"),
-            [Some("no room in some history"); 4]
-        );
-    }
-
-    /// `text` planned in the embedded demo world (sockshop and the UI
-    /// running, their histories redrawn by each seed): why the bound
-    /// cannot show it fits after every history, for several seeds.
-    fn demo_job(text: &str) -> Vec<Option<&'static str>> {
-        answers(&crate::embedded::demo(), "j.nomad", text)
-    }
-
-    /// `text`, read as the file `path`, planned in the world of `vfs` under
-    /// seeds 1 to 4: why the bound cannot show each plan fits.
-    fn answers(vfs: &crate::vfs::MemVfs, path: &str, text: &str) -> Vec<Option<&'static str>> {
-        let world = match crate::world::load(vfs, std::path::Path::new("rules")) {
-            Ok((w, _)) => w,
-            Err(d) => panic!("demo world: {d:?}"),
-        };
-        let parsed = crate::rules::testing::load_at(path, text, world.nomad_version);
-        let job = parsed.job.expect("job");
-        let job =
-            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
-        (1..=4)
-            .map(|seed| {
-                let sim = Simulation::new(&world, seed).expect("simulates");
-                let plan = sim.plan_admitted(&job);
-                unproven(&sim, &job, &plan)
-            })
-            .collect()
-    }
-
-    /// A job whose groups ask `count` each, `kind` its type, with a
-    /// job-level `distinct_hosts` (a check that reads what is placed).
-    fn distinct_job(kind: &str, count: u32) -> String {
-        format!(
-            "job \"j\" {{\n  datacenters = [\"dc1\"]\n  type = \"{kind}\"\n  constraint {{\n    operator = \"distinct_hosts\"\n    value = \"true\"\n  }}\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"busybox:1.36\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 64\n      }}\n    }}\n  }}\n}}\n"
-        )
-    }
-
-    /// A plan that places nothing cannot fail in another history, even
-    /// where the job's constraints read what is placed (the corpus's
-    /// distinct_hosts and distinct_property fixtures, count 0, sampled a
-    /// hundred plans each before); one that places does not get the
-    /// shortcut.
-    #[test]
-    fn a_plan_placing_nothing_fits_every_history_and_one_placing_is_not_shown() {
-        assert_eq!(demo_job(&distinct_job("service", 0)), [None; 4]);
-        assert_eq!(
-            demo_job(&distinct_job("service", 1)),
-            [Some("a job with distinct constraints that places"); 4]
-        );
-    }
-
-    /// A per-node job that places (one allocation on each client, whose
-    /// room another history's running jobs may have taken) is not shown
-    /// to fit: its bound is not modelled.
-    #[test]
-    fn a_per_node_job_that_places_is_not_shown_to_fit() {
-        let text = distinct_job("system", 1).replace(
-            "  constraint {\n    operator = \"distinct_hosts\"\n    value = \"true\"\n  }\n",
-            "",
-        );
-        assert_eq!(demo_job(&text), [Some("a per-node job that places"); 4]);
-    }
-
-    /// rv19-3: the running system job (the demo's UI) updated in place
-    /// only (its priority) is not shown to fit either: another history
-    /// may hold no UI allocation on a node sockshop filled first, and there
-    /// its plan places anew.
-    #[test]
-    fn a_running_per_node_job_updated_in_place_is_not_shown_to_fit() {
-        use crate::vfs::Vfs;
-        let vfs = crate::embedded::demo();
-        let text = vfs
-            .read(std::path::Path::new("jobs/sockshopui.nomad"))
-            .map(|s| s.text.to_string())
-            .expect("demo file");
-        assert!(text.contains("type = \"system\""), "{text}");
-        let edited = text.replacen("type = \"system\"", "type = \"system\"\n  priority = 51", 1);
-        assert_eq!(demo_job(&edited), [Some("a per-node job that places"); 4]);
-    }
-
-    fn node(memory: i64) -> Room {
-        [4600, memory, 18000, 300, 12001, NO_LIMIT]
-    }
-
-    /// The demo's carts (1152 MB) on three 3951 MB clients: 5584 MB of
-    /// sockshop and the UI leave at least one slot however they sit; the
-    /// 1728 MB carts of R18-C1 beside monitoring's 3072 MB may find none.
-    #[test]
-    fn the_bound_keeps_room_that_no_arrangement_can_take() {
-        let nodes = [node(3951), node(3951), node(3951)];
-        let carts = [200, 1152, 300, 20, 2, 1];
-        let used = [1500, 5584, 3900, 150, 24, 15];
-        assert!(slots_left(&nodes, &carts, &used, NO_LIMIT) >= 1);
-        let big = [200, 1728, 300, 20, 2, 1];
-        let more = [3500, 8656 + 1728, 7200, 190, 28, 17];
-        assert!(slots_left(&nodes, &big, &more, NO_LIMIT) < 1);
-        // Usage that cannot block a node in any one dimension takes nothing.
-        assert_eq!(slots_left(&nodes, &carts, &[0; DIMS], NO_LIMIT), 9);
-    }
-
-    /// Brute force over every split of whole allocations of one size on
-    /// two nodes: the bound never promises more than the worst split.
-    #[test]
-    fn the_bound_is_never_above_the_worst_split() {
-        for cap in [1000i64, 1500, 2300] {
-            for size in [100i64, 300, 700] {
-                for items in 0..8i64 {
-                    for ask in [200i64, 450, 1000] {
-                        let nodes = [[0, cap, 0, 0, 0, NO_LIMIT]; 2];
-                        let a = [0, ask, 0, 0, 0, 1];
-                        let bound =
-                            slots_left(&nodes, &a, &[0, size * items, 0, 0, 0, items], NO_LIMIT);
-                        let worst = (0..=items)
-                            .filter(|i| i * size <= cap && (items - i) * size <= cap)
-                            .map(|i| {
-                                ((cap - i * size) / ask).max(0)
-                                    + ((cap - (items - i) * size) / ask).max(0)
-                            })
-                            .min();
-                        if let Some(worst) = worst {
-                            assert!(
-                                bound <= worst,
-                                "cap {cap} size {size} x{items} ask {ask}: {bound} > {worst}"
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
+#[path = "history_bound_property.rs"]
+mod property;
+#[cfg(test)]
+#[path = "history_bound_tests.rs"]
+mod tests;

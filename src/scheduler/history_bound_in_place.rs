@@ -4,7 +4,7 @@
 //! history keeps it through the update.
 
 use super::super::engine::{Ask, Engine};
-use super::super::feasibility::{keeps_node_in_place, placement_bound};
+use super::super::feasibility::keeps_node_in_place;
 use super::super::generic::update::kept_as_is;
 use super::super::Simulation;
 use crate::jobspec::Job;
@@ -20,10 +20,8 @@ use crate::jobspec::Job;
 /// v2.0.5:805-876), while `tasksUpdated` (v2.0.5:167) never compares
 /// constraints or datacenters. So it stays where the group asks of a node
 /// what the version it runs asked (a node that took that takes this), or
-/// where every node takes the new version. Also whether the group and its
-/// job's node scope did not change at all (nothing but text elsewhere
-/// changed), which implies the first. `memo`: the answers so far, by group
-/// and the version the allocation runs.
+/// where every node takes the new version. `memo`: the answers so far, by
+/// group and the version the allocation runs.
 pub(super) fn stays_put<'s>(
     sim: &'s Simulation,
     engine: &mut Engine<'_>,
@@ -56,11 +54,7 @@ pub(super) fn stays_put<'s>(
     } else {
         same || takes_everywhere(sim, engine, job, tg)
     };
-    let kept = Kept {
-        stays,
-        unchanged: same && old.is_some_and(|(_, og)| og == tg),
-        as_is,
-    };
+    let kept = Kept { stays, as_is };
     memo.push((key.0, key.1, kept));
     kept
 }
@@ -70,8 +64,6 @@ pub(super) fn stays_put<'s>(
 pub(super) struct Kept {
     /// It stays on its node in every history.
     pub stays: bool,
-    /// Its group and node scope did not change at all.
-    pub unchanged: bool,
     /// It keeps its old resources, never fitted anew (2.0.3's shortcut,
     /// [`kept_as_is`]): placed anew in a history that left it unplaced,
     /// it asks the new group's resources instead.
@@ -119,11 +111,7 @@ fn takes_everywhere(
     job: &Job,
     tg: &crate::jobspec::TaskGroup,
 ) -> bool {
-    let bound = |cs: &[crate::jobspec::Constraint]| cs.iter().any(placement_bound);
-    if !tg.volumes.is_empty()
-        || bound(&tg.constraints)
-        || tg.tasks.iter().any(|t| bound(&t.constraints))
-    {
+    if super::reads_placed(tg) {
         return false;
     }
     let world = &*sim.world;
@@ -172,20 +160,10 @@ mod tests {
         );
         vfs.insert("jobs/app.nomad", job("app"));
         vfs.insert("jobs/other.nomad", job("other"));
-        let world = match crate::world::load(&vfs, std::path::Path::new("rules")) {
-            Ok((w, _)) => w,
-            Err(d) => panic!("world: {d:?}"),
-        };
         let text = job("app");
         assert!(text.contains(from), "{from}");
-        let parsed = crate::rules::testing::load_at(
-            "jobs/app.nomad",
-            &text.replacen(from, to, 1),
-            world.nomad_version,
-        );
-        let job = parsed.job.expect("job");
-        let job =
-            crate::mutators::apply(&job, world.nomad_version, &world.server).expect("admitted");
+        let (world, job) =
+            super::super::tests::admitted(&vfs, "jobs/app.nomad", &text.replacen(from, to, 1));
         let answers: Vec<_> = (1..=12)
             .filter_map(|seed| {
                 let sim = Simulation::new(&world, seed).expect("simulates");
@@ -199,16 +177,13 @@ mod tests {
     }
 
     /// An in-place update whose group asks the same of a node (an affinity
-    /// only scores) stays put in every history; one that leaves out a
-    /// datacenter or adds a constraint a node of some history fails is
-    /// destructive there (`genericAllocUpdateFn`). Either way the
-    /// allocation still needs its slot (R19-C-1: another history may have
-    /// left it unplaced), and two 3000 MB allocations on two 4096 MB
-    /// clients are more than the room bound shows: not shown, sampled
-    /// (the sampler passes the affinity edit:
-    /// tests/check_in_place_scope.rs `..._only_scores`). A datacenter no
-    /// client is in changes no node's answer: it stays put
-    /// ([`stays_put`]).
+    /// only scores), or whose new datacenter no client is in, stays put
+    /// in every history, and `app`, registered first on two empty
+    /// clients, is there in every history: it needs no room
+    /// ([`super::own`]). One that leaves out a datacenter or adds a
+    /// constraint a node of some history fails is destructive there
+    /// (`genericAllocUpdateFn`), and a second 3000 MB allocation beside
+    /// two on two 4096 MB clients has no room in some history: sampled.
     #[test]
     fn an_in_place_update_is_shown_to_stay_only_where_every_node_keeps_it() {
         let head = "  group \"g\" {\n";
@@ -221,8 +196,9 @@ mod tests {
                 .iter()
                 .all(|a| *a == Some("no room in some history"))
         };
-        assert!(no_room(in_place_app(head, affinity)));
-        assert!(no_room(in_place_app(dcs, unused)));
+        let shown = |answers: Vec<Option<&str>>| answers.iter().all(Option::is_none);
+        assert!(shown(in_place_app(head, affinity)));
+        assert!(shown(in_place_app(dcs, unused)));
         assert!(no_room(in_place_app(dcs, dc1)));
         let pinned = "  group \"g\" {\n    constraint {\n      attribute = \"${attr.role}\"\n      value     = \"db\"\n    }\n";
         assert!(no_room(in_place_app(head, pinned)));
@@ -231,13 +207,15 @@ mod tests {
     /// 2.0.3's shortcut keeps a running batch allocation with a
     /// `max_run_duration` as it is: 1000 MB (`init` a prestart task, not
     /// added to `main`'s). In a history that left it unplaced it is placed
-    /// anew with the new group's 2000 MB (the lifecycle removed). One 2600
-    /// MB client also holding `other`'s 1500 MB cannot be shown to keep a
-    /// 2000 MB slot, however the usage lands: not shown, sampled (the
-    /// bound is coarse: this world never leaves `etl` unplaced). Asked its
-    /// old 1000 MB, the bound would show the slot.
+    /// anew with the new group's 2000 MB (the lifecycle removed). Here
+    /// that history does not exist: on one 2600 MB client `etl`, replayed
+    /// after `other`'s 1500 MB, fits in every history and nothing evicts
+    /// it ([`super::super::own`]), and under the shortcut only its
+    /// datacenters and pool decide whether it stays: shown to fit, with
+    /// no slot asked. (Where it is not there in every history, its slot
+    /// asks the larger of the two rooms: `history_bound.rs`.)
     #[test]
-    fn a_kept_as_is_allocation_asks_the_new_groups_room_for_its_slot() {
+    fn a_kept_as_is_allocation_there_in_every_history_needs_no_slot() {
         let task = |name: &str| {
             format!("    task \"{name}\" {{\n      driver = \"docker\"\n      config {{\n        image = \"x:1\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = 1000\n      }}\n    }}\n")
         };
@@ -280,6 +258,6 @@ mod tests {
             .map(|p| p.alloc.resources.memory_mb)
             .collect();
         assert_eq!(kept, [1000], "kept with its old resources");
-        assert_eq!(unproven(&sim, &job, &plan), Some("no room in some history"));
+        assert_eq!(unproven(&sim, &job, &plan), None);
     }
 }
