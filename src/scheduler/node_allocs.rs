@@ -59,6 +59,23 @@ impl Engine<'_> {
         (used, held.saturating_sub(gone) + made)
     }
 
+    /// How many of the node's proposed allocations are of `job_id`'s
+    /// group `group` (the job anti-affinity's collisions): its stored ones
+    /// walked, its placements counted as they were made.
+    pub(super) fn proposed_of_group(&self, pos: usize, job_id: &str, group: &str) -> usize {
+        let state = self.state;
+        let stored = self
+            .by_node
+            .get(pos)
+            .into_iter()
+            .flatten()
+            .filter(|&&i| !self.dropped.has(i))
+            .filter_map(|&i| state.allocs.get(i))
+            .filter(|a| a.job_id == job_id && a.task_group == group)
+            .count();
+        stored + self.plan.placed.of_group_on(pos, job_id, group)
+    }
+
     /// Nomad's `AllocsFit` of `ask` on the node at `pos` with the plan so
     /// far, less `victims` (allocations of its proposed list this ranking
     /// evicts): the utilisation with it, or the dimension it exhausts.
@@ -185,8 +202,12 @@ mod tests {
 
     fn alloc(id: String, node: usize, rng: &mut SplitMix64) -> Allocation {
         let mut draw = |m: u64| i64::try_from(rng.next_u64() % m).unwrap_or(0);
+        let job = ["a", "b"][usize::from(draw(2) == 1)];
+        let group = ["g", "h"][usize::from(draw(2) == 1)];
         Allocation {
             id: id.into(),
+            job_id: job.into(),
+            task_group: group.into(),
             node_id: format!("n{node}").into(),
             desired_status: DesiredStatus::Run,
             client_status: ClientStatus::Running,
@@ -202,7 +223,8 @@ mod tests {
     }
 
     /// Each node's proposed list summed and counted as `allocs_fit` sums
-    /// it, against the running total, and the fit of an ask both ways.
+    /// it, against the running total, the fit of an ask both ways, and
+    /// each group's allocations on it (the job anti-affinity's count).
     fn agrees(e: &Engine<'_>, ask: &AllocResources, step: usize) {
         for pos in 0..e.state.nodes.len() {
             let mut sum = Comparable::default();
@@ -215,6 +237,12 @@ mod tests {
             let Some(n) = e.node(pos) else { continue };
             let walked = allocs_fit(n, e.proposed_iter(pos).map(|a| &a.resources), Some(ask));
             assert_eq!(e.fit_proposed(pos, n, ask, &[]), walked, "step {step}");
+            for (job, group) in [("a", "g"), ("a", "h"), ("b", "g"), ("c", "g")] {
+                let of = |a: &&Allocation| a.job_id == job && a.task_group == group;
+                let walked = e.proposed_iter(pos).filter(of).count();
+                let got = e.proposed_of_group(pos, job, group);
+                assert_eq!(got, walked, "step {step} node {pos} {job}.{group}");
+            }
         }
     }
 
@@ -224,7 +252,9 @@ mod tests {
     /// the node's allocations less the plan's `NodeUpdate` and
     /// `NodePreemptions`, plus its `NodeAllocation`) after every step of
     /// random sequences of placements, in-place updates, preemptions,
-    /// stops, stops put back and nodes the applier takes out.
+    /// stops, stops put back and nodes the applier takes out; and so do
+    /// the counts `JobAntiAffinityIterator` takes of a group's
+    /// allocations among them (scheduler/feasible/rank.go v2.0.5).
     #[test]
     fn running_totals_equal_the_sum_over_random_plans() {
         let world = crate::rules::testing::world();
@@ -266,7 +296,7 @@ mod tests {
                         // An in-place update of a stored allocation, on its node.
                         let old = pick(&mut rng);
                         let at = e.node_position(&old.node_id).unwrap_or(pos);
-                        let mut a = alloc(old.id.to_string(), at, &mut rng);
+                        let a = alloc(old.id.to_string(), at, &mut rng);
                         e.place(at, a, &[], true);
                     }
                     3 => {

@@ -397,9 +397,7 @@ impl Engine<'_> {
             scores.push(s);
         }
         if !system {
-            let collisions = proposed()
-                .filter(|a| a.job_id == ask.job.id && a.task_group == ask.tg.name)
-                .count();
+            let collisions = self.proposed_of_group(pos, &ask.job.id, &ask.tg.name);
             if collisions > 0 && ask.tg.count > 0 {
                 scores.push(-((collisions + 1) as f64) / ask.tg.count as f64);
             }
