@@ -125,7 +125,7 @@ fn put_back(slot: (WorldKey, u64), kept: Kept) {
         }
         !same
     });
-    while s.weight - freed.min(s.weight) + kept.weight > BUDGET && !list.is_empty() {
+    while s.weight.saturating_sub(freed) + kept.weight > BUDGET && !list.is_empty() {
         freed += list.remove(0).weight;
     }
     s.weight = s.weight.saturating_sub(freed);
@@ -177,5 +177,48 @@ mod tests {
         let other = [step("y1")];
         let got = replay_after(&shared, 11, &other).expect("builds");
         assert_eq!(format!("{:?}", got.state), whole(&other));
+    }
+
+    /// A replay of other steps (a cause named: one earlier step alone)
+    /// keeps the file sequence's replay beside it, and each is extended
+    /// from where it stood with the same answer.
+    #[test]
+    fn a_step_alone_keeps_the_sequences_replay() {
+        let world = crate::rules::testing::world();
+        let shared = Shared::reused(&world);
+        let seed = 4242;
+        let steps: Vec<Submitted> = ["z1", "z2", "z3"].iter().map(|n| step(n)).collect();
+        let whole = |earlier: &[&Submitted]| {
+            let mut sim = Simulation::new(&world, seed).expect("builds");
+            for e in earlier {
+                e.replay(&mut sim);
+            }
+            format!("{:?}", sim.state)
+        };
+        let stamps =
+            |earlier: &[&Submitted]| -> Vec<u64> { earlier.iter().map(|e| e.stamp()).collect() };
+        let kept = || -> Vec<Vec<u64>> {
+            let slot = (shared.world_key().expect("a reused world is keyed"), seed);
+            let s = store().lock().expect("not poisoned");
+            s.kept
+                .get(&slot)
+                .map(|l| l.iter().map(|k| k.stamps.clone()).collect())
+                .unwrap_or_default()
+        };
+        let [z1, z2, z3] = [&steps[0], &steps[1], &steps[2]];
+        replay_after(&shared, seed, &steps[..2]).expect("builds");
+        let alone = replay_after(&shared, seed, std::slice::from_ref(z2)).expect("builds");
+        assert_eq!(format!("{:?}", alone.state), whole(&[z2]));
+        let held = kept();
+        assert!(held.contains(&stamps(&[z1, z2])), "{held:?}");
+        assert!(held.contains(&stamps(&[z2])), "{held:?}");
+        let next = replay_after(&shared, seed, &steps).expect("builds");
+        assert_eq!(format!("{:?}", next.state), whole(&[z1, z2, z3]));
+        let held = kept();
+        assert!(held.contains(&stamps(&[z1, z2, z3])), "{held:?}");
+        assert!(
+            !held.contains(&stamps(&[z1, z2])),
+            "extended in place: {held:?}"
+        );
     }
 }
