@@ -189,7 +189,7 @@ mod tests {
 
     fn node(i: usize) -> Node {
         Node {
-            id: format!("n{i}").into(),
+            id: format!("n{i}"),
             cpu: 5000,
             memory_mb: 5000,
             disk_mb: 5000,
@@ -302,7 +302,7 @@ mod tests {
                     3 => {
                         let victim = pick(&mut rng);
                         let a = alloc(format!("v{step}"), pos, &mut rng);
-                        e.place(pos, a, &[victim.id.clone()], false);
+                        e.place(pos, a, std::slice::from_ref(&victim.id), false);
                     }
                     4 => {
                         let a = pick(&mut rng);
