@@ -30,6 +30,7 @@ mod check_cannot_tell;
 mod check_changeset_linear;
 mod check_config;
 mod check_corpus;
+mod check_count_linear;
 mod check_count_zero_placed;
 mod check_defined_twice_rule;
 mod check_demo;

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::feasibility::{in_job_scope, schedulable};
 use super::fit::Comparable;
-use super::node_allocs::{live_on, node_positions, Dropped, GONE, REPLACED};
+use super::node_allocs::{live_on, node_positions, Dropped, Stored, GONE, REPLACED};
 use super::QuotaUsage;
 use crate::cluster::usage::UsageOverflow;
 use crate::cluster::{AllocResources, Allocation, Node, State};
@@ -72,7 +72,7 @@ pub struct Engine<'w> {
     /// `plan --samples 1000`. Allocation IDs are unique in a state (a
     /// world refuses a pinned ID twice; new ones are seeded UUIDs), so a
     /// bit per stored allocation says what a set of their IDs said.
-    dropped: Dropped,
+    pub(super) dropped: Dropped,
     pub plan: Plan,
     pub rng: SplitMix64,
     /// Circular node source: shuffled candidate positions and the offset
@@ -447,9 +447,27 @@ impl<'w> Engine<'w> {
     /// Take (or, with `on` false, put back) a stored allocation off its
     /// node in the plan so far, as `flag` says why.
     fn set_dropped(&mut self, a: &Allocation, flag: u8, on: bool) {
-        if let Some(i) = self.live_index(a) {
-            self.dropped.set(i, flag, on, self.state.allocs.len());
-        }
+        let Some(pos) = self.node_position(&a.node_id) else {
+            return;
+        };
+        let Some(i) = self.live_index(a) else {
+            return;
+        };
+        // The stored allocation's own resources: the ones `proposed_iter`
+        // yields for it.
+        let asks = self
+            .state
+            .allocs
+            .get(i)
+            .map_or_else(Comparable::default, |s| Comparable::of(&s.resources));
+        let stored = Stored {
+            index: i,
+            allocs: self.state.allocs.len(),
+            pos,
+            nodes: self.by_node.len(),
+            asks,
+        };
+        self.dropped.set(&stored, flag, on);
     }
 
     pub fn stop(&mut self, a: &Allocation) {

@@ -44,6 +44,28 @@ impl Comparable {
         self.memory -= o.memory;
         self.disk -= o.disk;
     }
+    /// [`Comparable::add`] and [`Comparable::sub`] for running totals,
+    /// which wrap as the release build's sums do: a total kept by adding
+    /// and taking away ends where one sum of what is left ends, never
+    /// stopping on the way where that sum would not.
+    #[must_use]
+    pub fn wrapping_add(&self, o: &Comparable) -> Comparable {
+        Comparable {
+            cpu: self.cpu.wrapping_add(o.cpu),
+            cores: self.cores.wrapping_add(o.cores),
+            memory: self.memory.wrapping_add(o.memory),
+            disk: self.disk.wrapping_add(o.disk),
+        }
+    }
+    #[must_use]
+    pub fn wrapping_sub(&self, o: &Comparable) -> Comparable {
+        Comparable {
+            cpu: self.cpu.wrapping_sub(o.cpu),
+            cores: self.cores.wrapping_sub(o.cores),
+            memory: self.memory.wrapping_sub(o.memory),
+            disk: self.disk.wrapping_sub(o.disk),
+        }
+    }
     /// Nomad's `ComparableResources.Superset`: the first dimension that does
     /// not cover `other`, in Nomad's order (cpu, memory, disk). Reserved
     /// cores are not modelled as a set (nodes here expose no core topology).
@@ -81,6 +103,16 @@ pub fn allocs_fit<'a>(
         used.add(&Comparable::of(r));
         count += 1;
     }
+    fit_total(node, used, count)
+}
+
+/// [`allocs_fit`] of allocations already summed: `used` is what the
+/// `count` allocations ask together (the placed one included).
+pub fn fit_total(
+    node: &Node,
+    used: Comparable,
+    count: usize,
+) -> Result<Comparable, (&'static str, Comparable)> {
     if node.max_allocs_exceeded(count) {
         return Err((MAX_ALLOCS_EXCEEDED, Comparable::default()));
     }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use super::constraint::holds;
 use super::engine::{Ask, Engine};
-use super::fit::{allocs_fit, preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
+use super::fit::{preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
 use super::net_held;
 use super::preempt::{Candidate, Preemptor};
 use crate::cluster::{Allocation, Node};
@@ -364,10 +364,7 @@ impl Engine<'_> {
             self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn)?;
         // What the network and device preemption took off the cached list.
         let removed = victims.len();
-        let remaining = proposed()
-            .filter(|a| spared(&victims, a))
-            .map(|a| &a.resources);
-        let util = match allocs_fit(n, remaining, Some(&ask.res)) {
+        let util = match self.fit_proposed(pos, n, &ask.res, &victims) {
             Ok(u) => u,
             Err((dim, util)) => {
                 if !evict {
@@ -400,9 +397,7 @@ impl Engine<'_> {
             scores.push(s);
         }
         if !system {
-            let collisions = proposed()
-                .filter(|a| a.job_id == ask.job.id && a.task_group == ask.tg.name)
-                .count();
+            let collisions = self.proposed_of_group(pos, &ask.job.id, &ask.tg.name);
             if collisions > 0 && ask.tg.count > 0 {
                 scores.push(-((collisions + 1) as f64) / ask.tg.count as f64);
             }
