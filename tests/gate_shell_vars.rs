@@ -178,3 +178,29 @@ fn a_shell_value_that_changes_nothing_is_noted() {
     assert_eq!(p.code, 0, "{s}");
     assert!(p.stderr.contains(note), "{s}");
 }
+
+/// A deleted file (no running one) whose old version names its ID by a
+/// variable: with the shell's `NOMAD_VAR_id=sockshop` the change stopped
+/// the protected sockshop (plan) and `check` said nothing; without it, a
+/// job "extra" nobody runs. Which one the deploy stops is unknown.
+#[test]
+fn a_deleted_file_whose_id_the_shell_sets_cannot_tell_what_it_stops() {
+    let d = protected_repo("shell-var-deleted");
+    d.put("jobs/extra.nomad", &copy("id", "extra", "id = var.id"));
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "extra"]);
+    git(&d.0, &["rm", "-q", "jobs/extra.nomad"]);
+    let args = ["check", "--staged", "--output-format", "concise"];
+    let c = run(&d, &[], &args);
+    assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
+    let env = [("NOMAD_VAR_id", "sockshop")];
+    let c = run(&d, &env, &args);
+    let s = format!("{}{}", c.stdout, c.stderr);
+    assert_eq!(c.code, 2, "{s}");
+    let line = "jobs/extra.nomad:1:1: changeset::cannot-tell [error] cannot tell which job jobs/extra.nomad defined at HEAD: the shell's NOMAD_VAR_id sets a variable, with those values it is job \"sockshop\" in namespace \"default\", without them job \"extra\" in namespace \"default\", so which job this change stops is unknown";
+    assert!(c.stdout.contains(line), "{s}");
+    let p = run(&d, &env, &["plan", "--changed", "--staged", "--gate"]);
+    let s = format!("{}{}", p.stdout, p.stderr);
+    assert_eq!(p.code, 255, "{s}");
+    assert!(s.contains("1 cannot tell"), "{s}");
+}
