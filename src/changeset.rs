@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::config::Configs;
 use crate::git::Change;
 use crate::job_loader::JobLoader;
-use crate::jobspec::{self, Job};
+use crate::jobspec::Job;
 use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 use crate::world::RunningJob;
@@ -30,12 +30,14 @@ mod elsewhere;
 mod excluded;
 mod file_change;
 mod linked;
+mod new_version;
 mod no_job;
 mod range;
 mod readers;
 mod relinked;
 mod replaced;
 mod scope;
+pub mod shell_vars;
 mod tracked_inputs;
 mod twice;
 mod unread_checkout;
@@ -44,6 +46,7 @@ pub use base_job::{Unknown, CANNOT_TELL};
 pub use by_text::{holds_job, is_job_candidate};
 pub use excluded::{protected_job, protects_any, ExcludedCopy};
 pub use file_change::{unreadable, FileChange};
+pub use new_version::NewVersion;
 pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
@@ -303,6 +306,10 @@ impl ChangeSet {
         let mut untold: Vec<Step> = Vec::new();
         // The base holds what runs: a running job's file as it was run.
         let base_loader = loader.for_running_versions();
+        // Other old versions read the shell's `NOMAD_VAR_*` ([`shell_vars`]).
+        let plain_base = loader
+            .without_shell_vars()
+            .map(|l| l.for_running_versions());
         for change in &self.changes {
             let (new_path, old_path, file_change) = match change {
                 Change::Added(p) => (Some(p), None, FileChange::Added),
@@ -356,16 +363,27 @@ impl ChangeSet {
             // A running file (or a copy of a running job's ID) the request
             // sends to another namespace than the world runs it in: which
             // one the deploy uses is not known ([`elsewhere`]).
-            let elsewhere = asked.and_then(|asked| {
-                let new = now.and_then(|(p, v)| match v {
-                    NewVersion::Job(j) => Some((p, &**j, elsewhere::Version::New)),
-                    NewVersion::Invalid => None,
-                });
-                let base = old_path.zip(old.as_deref());
-                let base = base.map(|(p, j)| (p, j, elsewhere::Version::Old));
-                new.into_iter().chain(base).find_map(|(p, j, v)| {
-                    let runs = elsewhere::lands_elsewhere(p, j, v, asked, known)?;
-                    Some(elsewhere::diag(p, runs, asked))
+            let shell = match now {
+                Some((_, NewVersion::Untold(d))) => Some(crate::diag::Diag::clone(d)),
+                _ => old_path
+                    .zip(old.as_deref())
+                    .zip(plain_base.as_ref())
+                    .and_then(|((p, j), plain)| {
+                        shell_vars::old_version(self, base, p, j, loader, plain, known)
+                    }),
+            };
+            let elsewhere = shell.or_else(|| {
+                asked.and_then(|asked| {
+                    let new = now.and_then(|(p, v)| match v {
+                        NewVersion::Job(j) => Some((p, &**j, elsewhere::Version::New)),
+                        NewVersion::Invalid | NewVersion::Untold(_) => None,
+                    });
+                    let base = old_path.zip(old.as_deref());
+                    let base = base.map(|(p, j)| (p, j, elsewhere::Version::Old));
+                    new.into_iter().chain(base).find_map(|(p, j, v)| {
+                        let runs = elsewhere::lands_elsewhere(p, j, v, asked, known)?;
+                        Some(elsewhere::diag(p, runs, asked))
+                    })
                 })
             });
             if let Some(d) = elsewhere {
@@ -400,6 +418,7 @@ impl ChangeSet {
                 let action = match v {
                     NewVersion::Job(job) => Action::Submit(with_namespace(job, namespace)),
                     NewVersion::Invalid => Action::Invalid,
+                    NewVersion::Untold(d) => Action::CannotTell(d.clone()),
                 };
                 files.push(Step {
                     path: p.clone(),
@@ -432,26 +451,6 @@ impl ChangeSet {
         // compete for room.
         out.sort_by(|a, b| (&a.path, !a.goes_first()).cmp(&(&b.path, !b.goes_first())));
         out
-    }
-}
-
-/// A changed file's new version, as far as the change set needs it.
-#[derive(Debug, Clone)]
-pub enum NewVersion {
-    /// Shared with the step that submits it ([`Action::Submit`]): a copy
-    /// of the job there was ~1.4% of a `check --staged`.
-    Job(Arc<Job>),
-    /// A job file that does not load (its errors are the consumer's).
-    Invalid,
-}
-
-impl NewVersion {
-    /// From a parsed file: the job when it loaded without errors.
-    pub fn of(parsed: &jobspec::ParsedJob) -> NewVersion {
-        match &parsed.job {
-            Some(job) if !parsed.diags.has_errors() => NewVersion::Job(Arc::new(job.clone())),
-            _ => NewVersion::Invalid,
-        }
     }
 }
 

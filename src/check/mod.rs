@@ -302,6 +302,7 @@ pub fn check_paths(
                 Loaded::Job(p) => match NewVersion::of(p) {
                     NewVersion::Job(j) => Action::Submit(j),
                     NewVersion::Invalid => Action::Invalid,
+                    NewVersion::Untold(d) => Action::CannotTell(d),
                 },
                 Loaded::Failed { .. } => Action::Invalid,
             },
@@ -370,18 +371,15 @@ pub fn check_change_set(
         judge.threads,
         crate::changeset::unreadable,
     );
+    // Each new version with and without the shell's `NOMAD_VAR_*`, as
+    // loaded: `steps` puts the request's namespace on both alike.
+    let files = loaded.iter().map(|(p, l)| match l {
+        Loaded::Job(parsed) => (p, Some(&**parsed)),
+        Loaded::Failed { .. } => (p, None),
+    });
+    let new = crate::changeset::shell_vars::new_versions(vfs, files, loader);
     in_request_namespace(&mut loaded, judge.namespace.map(|a| a.namespace));
     let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
-    let new: BTreeMap<PathBuf, NewVersion> = loaded
-        .iter()
-        .map(|(p, l)| {
-            let v = match l {
-                Loaded::Job(parsed) => NewVersion::of(parsed),
-                Loaded::Failed { .. } => NewVersion::Invalid,
-            };
-            (p.clone(), v)
-        })
-        .collect();
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
     let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs, loader);

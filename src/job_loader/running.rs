@@ -3,9 +3,11 @@
 //! running job was submitted (none: without variables). The running
 //! version of such a file (git `HEAD`, a change set's base) is evaluated
 //! with exactly those; the new version with those and the command's own
-//! flags on top, as `nomad job run` with both would. With no flags (a
-//! hook) both sides are evaluated alike, so the diff shows the edit, not
-//! two sets of variables. The loader itself knows them
+//! flags on top, as `nomad job run` with both would. With no flags and no
+//! `NOMAD_VAR_*` in the environment (a hook) both sides are evaluated
+//! alike, so the diff shows the edit, not two sets of variables; a
+//! change-set gate judges its files without the environment's values too
+//! ([`JobLoader::without_shell_vars`], crate::changeset::shell_vars). The loader itself knows them
 //! ([`JobLoader::with_running`]) and picks a file's options by where the
 //! file was read from; no consumer (plan, check, the change set, the
 //! reader scan, rehearse) chooses them on its own.
@@ -57,6 +59,39 @@ impl JobLoader {
             running_version: true,
             ..self.clone()
         }
+    }
+
+    /// The shell's `NOMAD_VAR_<name>` values this loader applies (name
+    /// without the prefix, value), in the environment's order.
+    pub fn shell_vars(&self) -> &[(String, String)] {
+        &self.opts.env_vars
+    }
+
+    /// This loader without the shell's `NOMAD_VAR_*`, its flags and the
+    /// running jobs' own variables kept: what a deploy whose environment
+    /// sets none would evaluate ([`crate::changeset::shell_vars`]). `None`
+    /// when there are none to leave out.
+    pub fn without_shell_vars(&self) -> Option<JobLoader> {
+        if self.opts.env_vars.is_empty() {
+            return None;
+        }
+        let mut opts = self.opts.clone();
+        opts.env_vars.clear();
+        let mut running = RunningOptions::clone(&self.running);
+        for (_, v) in &mut running.entries {
+            v.new = planned(&v.running, &opts);
+        }
+        Some(JobLoader {
+            opts,
+            running: Arc::new(running),
+            ..self.clone()
+        })
+    }
+
+    /// Unit tests' stand-in for a shell's `NOMAD_VAR_*`.
+    #[cfg(test)]
+    pub(crate) fn set_shell_vars(&mut self, vars: impl IntoIterator<Item = (String, String)>) {
+        self.opts.env_vars = vars.into_iter().collect();
     }
 
     /// The running jobs' files, relative to the top of the repository

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::changeset::{Action, ChangeSet, NewVersion, Sequence};
+use crate::changeset::{shell_vars, Action, ChangeSet, NewVersion, Sequence};
 use crate::diag::{Diag, Diags};
 use crate::job_loader::JobLoader;
 use crate::scheduler::{Simulation, Tally};
@@ -204,6 +204,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
 
     let mut errors: BTreeMap<PathBuf, Diags> = BTreeMap::new();
     let mut new: BTreeMap<PathBuf, NewVersion> = BTreeMap::new();
+    // Each new version with and without the shell's `NOMAD_VAR_*`.
+    let plain = inp.loader.without_shell_vars();
+    let mut same = Vec::new();
     for path in set.candidates() {
         let parsed = match inp.loader.job_file(head.as_ref(), &path) {
             Ok(Some(parsed)) => parsed,
@@ -216,11 +219,15 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 continue;
             }
         };
-        let v = NewVersion::of(&parsed);
+        let (head, loader) = (head.as_ref(), inp.loader);
+        let v = shell_vars::new_version(head, &path, &parsed, loader, plain.as_ref(), &mut same);
         if matches!(v, NewVersion::Invalid) {
             errors.insert(path.clone(), parsed.diags);
         }
         new.insert(path, v);
+    }
+    if let Some(note) = shell_vars::note(&same) {
+        eprintln!("{note}");
     }
 
     let mut seq = Sequence::new(inp.sim.clone());
