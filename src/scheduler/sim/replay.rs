@@ -192,8 +192,9 @@ impl Simulation {
             return Err(diags);
         }
         // What a rehearsal writes from here on is its own, not the import's.
-        if world.status_facts.is_some() {
+        if let Some(facts) = &world.status_facts {
             sim.state.imported_at = Some(sim.state.index);
+            sim.state.import_clock = facts.clock_at_save();
         }
         Ok(sim)
     }
