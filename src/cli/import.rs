@@ -144,26 +144,14 @@ fn refuse_orphans(world: &World) -> Result<(), Diags> {
 /// `null` is an attribute with no value set: written, a check that panics
 /// Nomad's scheduler would read as one that fails. Refused instead.
 fn refuse_nil_attributes(world: &World) -> Result<(), Diags> {
-    use crate::structs::attribute::AttrValue;
-    let nil = world.clients.iter().find_map(|pool| {
-        // A member's own devices first, by its name; then the pool's shape.
-        let members = pool.members.iter().map(|m| (&m.name, &m.devices));
-        members
-            .chain(std::iter::once((&pool.name, &pool.devices)))
-            .find_map(|(node, devices)| {
-                devices.iter().find_map(|d| {
-                    let (key, _) = d
-                        .attributes
-                        .iter()
-                        .find(|(_, a)| a.value == AttrValue::Nil)?;
-                    Some(format!(
-                        "node {}, device {}, attribute {}",
-                        crate::gotext::go_quote(node),
-                        crate::gotext::go_quote(&d.id.to_string()),
-                        crate::gotext::go_quote(key)
-                    ))
-                })
-            })
+    let nil = crate::scheduler::nil_attribute::nil_attributes(world).next();
+    let nil = nil.map(|(node, d, key)| {
+        format!(
+            "node {}, device {}, attribute {}",
+            crate::gotext::go_quote(node),
+            crate::gotext::go_quote(&d.id.to_string()),
+            crate::gotext::go_quote(key)
+        )
     });
     let Some(first) = nil else {
         return Ok(());

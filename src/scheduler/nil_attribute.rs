@@ -17,7 +17,7 @@
 //! so the plan cannot tell: never a placement or a refusal of ours where
 //! Nomad answers with an error.
 
-use crate::jobspec::{Job, RequestedDevice};
+use crate::jobspec::Job;
 use crate::structs::attribute::AttrValue;
 use crate::structs::device::{DeviceId, NodeDevice};
 use crate::world::World;
@@ -51,14 +51,23 @@ fn attr_key(target: &str) -> Option<&str> {
     Some(key.strip_suffix('}').unwrap_or(key))
 }
 
-/// Is `key` reported `null` by a model `req` names on `devices`?
-fn nil_on(devices: &[NodeDevice], req: &RequestedDevice, key: &str) -> bool {
-    let wanted = DeviceId::from_request(&req.name);
-    devices.iter().any(|d| {
-        d.id.matches(&wanted)
-            && d.attributes
-                .get(key)
-                .is_some_and(|a| a.value == AttrValue::Nil)
+/// Every device attribute a node of `world` reports as `null`, as (node
+/// name, model, key): an imported member's own devices first, by its
+/// name, then each pool's shape, by the pool's.
+pub fn nil_attributes(world: &World) -> impl Iterator<Item = (&str, &NodeDevice, &str)> {
+    world.clients.iter().flat_map(|pool| {
+        let members = pool.members.iter().map(|m| (m.name.as_str(), &m.devices));
+        members
+            .chain(std::iter::once((pool.name.as_str(), &pool.devices)))
+            .flat_map(|(node, devices)| {
+                devices.iter().flat_map(move |d| {
+                    let nil = d
+                        .attributes
+                        .iter()
+                        .filter(|(_, a)| a.value == AttrValue::Nil);
+                    nil.map(move |(key, _)| (node, d, key.as_str()))
+                })
+            })
     })
 }
 
@@ -84,15 +93,10 @@ pub fn nil_attribute_unknown(world: &World, job: &Job) -> Option<NilAttributeUnk
                     continue;
                 }
                 for key in [l, r].into_iter().filter_map(|t| attr_key(t)) {
-                    // An imported member's own devices first, by its name;
-                    // else the pool's shape, by the pool's.
-                    let node = world.clients.iter().find_map(|pool| {
-                        let member = pool.members.iter().find(|m| nil_on(&m.devices, req, key));
-                        match member {
-                            Some(m) => Some(m.name.clone()),
-                            None => nil_on(&pool.devices, req, key).then(|| pool.name.clone()),
-                        }
-                    });
+                    let wanted = DeviceId::from_request(&req.name);
+                    let node = nil_attributes(world)
+                        .find(|(_, d, k)| *k == key && d.id.matches(&wanted))
+                        .map(|(node, _, _)| node.to_string());
                     if let Some(node) = node {
                         return Some(NilAttributeUnknown {
                             group: tg.name.to_string(),
