@@ -74,11 +74,10 @@ fn simulated_times_note(world: &crate::world::World, state: &crate::cluster::Sta
 pub(super) fn dated(
     mut obs: Observation,
     shows_times: bool,
-    world: &crate::world::World,
-    state: &crate::cluster::State,
+    sim: &crate::scheduler::Simulation,
 ) -> Observation {
     if shows_times {
-        obs.simulated_times = Some(simulated_times_note(world, state));
+        obs.simulated_times = Some(simulated_times_note(&sim.world, &sim.state));
     }
     obs
 }

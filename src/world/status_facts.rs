@@ -41,21 +41,20 @@ pub struct StatusFacts {
 }
 
 impl StatusFacts {
-    /// The import's clock when it was saved, in simulated seconds:
+    /// The import's clock when it was saved, in Unix nanoseconds:
     /// `saved-at.txt`, else the newest time its files hold (a job's
     /// `SubmitTime`, an allocation's `CreateTime` / `ModifyTime`); `None`
     /// when they hold none. A rehearsal of the import dates its own
     /// writes from it (`cluster::State::import_clock`).
-    pub fn clock_at_save(&self) -> Option<i64> {
-        use crate::cluster::rounded_sim_seconds as secs;
+    pub fn clock_at_save(&self) -> Option<i128> {
         if let Some(at) = self.saved_at {
-            return Some(secs(at));
+            return Some(at);
         }
         let submits = self.jobs.values().filter_map(|j| j.indexes.submit_time);
         let allocs = self.allocs.values().flat_map(|t| [t.create, t.modify]);
         // 0 is Go's zero time, printed as no time at all.
         let times = submits.chain(allocs.flatten()).filter(|&t| t != 0);
-        times.map(|t| secs(i128::from(t))).max()
+        times.map(i128::from).max()
     }
 }
 
@@ -365,7 +364,6 @@ mod tests {
 
     #[test]
     fn the_clock_at_save_is_saved_at_else_the_newest_time_held() {
-        let secs = |unix: i64| unix - crate::cluster::SIM_EPOCH_UNIX;
         let mut f = StatusFacts::default();
         assert_eq!(f.clock_at_save(), None);
         let t = AllocTimes {
@@ -374,15 +372,13 @@ mod tests {
         };
         f.allocs.insert("a".into(), t);
         // Go's zero time is no time.
-        f.allocs.insert(
-            "b".into(),
-            AllocTimes {
-                create: Some(0),
-                modify: None,
-            },
-        );
-        assert_eq!(f.clock_at_save(), Some(secs(1_700_000_100)));
+        let zero = AllocTimes {
+            create: Some(0),
+            modify: None,
+        };
+        f.allocs.insert("b".into(), zero);
+        assert_eq!(f.clock_at_save(), Some(1_700_000_100_000_000_000));
         f.saved_at = Some(1_600_000_000_400_000_000);
-        assert_eq!(f.clock_at_save(), Some(secs(1_600_000_000)));
+        assert_eq!(f.clock_at_save(), Some(1_600_000_000_400_000_000));
     }
 }

@@ -194,7 +194,8 @@ impl Simulation {
         // What a rehearsal writes from here on is its own, not the import's.
         if let Some(facts) = &world.status_facts {
             sim.state.imported_at = Some(sim.state.index);
-            sim.state.import_clock = facts.clock_at_save();
+            let saved = facts.clock_at_save();
+            sim.state.import_clock = saved.map(crate::cluster::rounded_sim_seconds);
         }
         Ok(sim)
     }
