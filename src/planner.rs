@@ -122,6 +122,9 @@ pub enum CannotKnow {
     /// A preemption the plan evaluates meets an allocation whose running
     /// version's priority the world does not hold.
     AllocPriority(crate::scheduler::preempt::PriorityUnknown),
+    /// A device check that reads an attribute a node reports as `null`,
+    /// which panics Nomad's scheduler where it reaches that node.
+    NilAttribute(crate::scheduler::nil_attribute::NilAttributeUnknown),
 }
 
 impl CannotKnow {
@@ -181,6 +184,10 @@ impl CannotKnow {
                         )
                     })
                     .map(CannotKnow::Count)
+            })
+            .or_else(|| {
+                crate::scheduler::nil_attribute::nil_attribute_unknown(world, job)
+                    .map(CannotKnow::NilAttribute)
             })
             .or_else(|| guess.map(CannotKnow::World))
     }
@@ -263,7 +270,8 @@ impl CannotKnow {
             | CannotKnow::Count(_)
             | CannotKnow::Launch(_)
             | CannotKnow::ServerCrash(_)
-            | CannotKnow::AllocPriority(_) => "NP225",
+            | CannotKnow::AllocPriority(_)
+            | CannotKnow::NilAttribute(_) => "NP225",
         }
     }
 
@@ -287,6 +295,7 @@ impl CannotKnow {
             CannotKnow::Launch(_) => "Nomad's plan never answers",
             CannotKnow::ServerCrash(_) => "Nomad's server panics",
             CannotKnow::AllocPriority(_) => "a preempted allocation's priority not known",
+            CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
         }
     }
 
@@ -310,6 +319,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => u.line(job),
             CannotKnow::ServerCrash(u) => u.line(job),
             CannotKnow::AllocPriority(u) => u.line(job),
+            CannotKnow::NilAttribute(u) => u.line(job),
         }
     }
 
@@ -333,6 +343,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
             CannotKnow::ServerCrash(u) => ("ServerCrash", u.json()),
             CannotKnow::AllocPriority(u) => ("AllocPriority", u.json()),
+            CannotKnow::NilAttribute(u) => ("NilAttribute", u.json()),
         }
     }
 
@@ -366,6 +377,9 @@ impl CannotKnow {
             CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
             CannotKnow::ServerCrash(_) => crate::scheduler::server_crash::ServerCrash::HINT,
             CannotKnow::AllocPriority(_) => crate::scheduler::preempt::PriorityUnknown::HINT,
+            CannotKnow::NilAttribute(_) => {
+                crate::scheduler::nil_attribute::NilAttributeUnknown::HINT
+            }
         }
     }
 }

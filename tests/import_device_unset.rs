@@ -72,3 +72,47 @@ fn import_write_keeps_an_attribute_with_no_value() {
     let differs = plans(&d, "w/rules", &gpu_job("!=", Some("8 MiB")));
     assert!(!placed(&differs), "{}{}", differs.stdout, differs.stderr);
 }
+
+/// The basic import with node 1's T4 reporting `ecc` as JSON `null`: the
+/// server holds a nil `*Attribute` (scheduler/nil_attribute.rs).
+fn with_null_attribute(tag: &str) -> common::TempDir {
+    let d = with_unset_attribute(tag);
+    edit(&d, NODE, |v| {
+        v["NodeResources"]["Devices"][0]["Attributes"] = json!({"ecc": null});
+    });
+    d
+}
+
+#[test]
+fn a_null_attribute_read_as_a_string_panics_nomad_so_the_plan_cannot_tell() {
+    // regexp and set_contains call GetString through the nil pointer
+    // (checkAttributeConstraint, scheduler/feasible/feasible.go
+    // v2.0.5:1786-1818): Nomad's scheduler panics, so no placement and no
+    // refusal of ours; `!=` compares nil with nothing (Comparable's nil
+    // check, plugins/shared/structs/attribute.go v2.0.5:283-286): refused.
+    let d = with_null_attribute("device-null");
+    for (operator, value) in [("regexp", "8.*"), ("set_contains", "a")] {
+        let o = plans(&d, "imp", &gpu_job(operator, Some(value)));
+        assert_eq!(o.code, 255, "{operator}: {}{}", o.stdout, o.stderr);
+        assert!(!placed(&o), "{operator}: {}{}", o.stdout, o.stderr);
+        assert!(
+            common::flat(&o.stderr).contains("reports device attribute \"ecc\" as null"),
+            "{operator}: {}",
+            o.stderr
+        );
+    }
+    let differs = plans(&d, "imp", &gpu_job("!=", Some("8 MiB")));
+    assert_eq!(differs.code, 1, "{}{}", differs.stdout, differs.stderr);
+    assert!(!placed(&differs), "{}{}", differs.stdout, differs.stderr);
+    let set = plans(&d, "imp", &gpu_job("is_set", None));
+    assert!(placed(&set), "{}{}", set.stdout, set.stderr);
+    // The world format's `null` is an attribute with no value: not written.
+    let w = run_in(&d.0, &["import", "imp", "--write", "w/rules"]);
+    assert_eq!(w.code, 2, "{}{}", w.stdout, w.stderr);
+    assert!(
+        w.stderr.contains("null-attribute-not-written"),
+        "{}",
+        w.stderr
+    );
+    assert!(!d.0.join("w/rules/cluster.hcl").exists());
+}

@@ -122,3 +122,84 @@ fn an_imported_job_run_again_shows_the_new_version_s_allocations() {
     assert!(rows.iter().all(|r| r.ends_with(" 1 run running")), "{show}");
     assert!(show.contains("\nLatest Deployment\n"), "{show}");
 }
+
+#[test]
+fn a_node_view_after_a_step_lists_the_allocations_as_the_step_left_them() {
+    // `nomad node status ID` lists the node's allocations as the state
+    // holds them (Nodes().Allocations, command/node_status.go v2.0.5:487)
+    // and sums its running ones: after web's stop, web's two are stopped
+    // and no longer counted; api's and sys's stay as saved.
+    let v = rehearse(
+        "rehearse-import-node",
+        "step \"before\" {\n  command = \"nomad node status 0c1b\"\n}\n\
+         step \"stop\" {\n  command = \"nomad job stop web\"\n}\n\
+         step \"after\" {\n  command = \"nomad node status 0c1b\"\n}\n",
+        &[],
+    );
+    let before = output(&v, 0);
+    let after = output(&v, 2);
+    let row = |text: &str, id: &str| {
+        rows(text)
+            .into_iter()
+            .find(|r| r.starts_with(id))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        row(&before, "a0000001"),
+        "a0000001 0 run running",
+        "{before}"
+    );
+    assert_eq!(
+        row(&after, "a0000001"),
+        "a0000001 0 stop complete",
+        "{after}"
+    );
+    assert_eq!(
+        row(&after, "a0000002"),
+        "a0000002 0 stop complete",
+        "{after}"
+    );
+    assert_eq!(row(&after, "a0000003"), "a0000003 0 run running", "{after}");
+    // Allocated Resources: five running before, three after.
+    let cpu = |text: &str| {
+        let at = text.find("\nAllocated Resources\n").map(|i| &text[i..]);
+        at.and_then(|t| t.lines().nth(3))
+            .and_then(|l| l.split('/').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_ne!(cpu(&before), cpu(&after), "{before}\n{after}");
+}
+
+#[test]
+fn a_rehearsal_of_an_import_dates_its_steps_on_the_import_s_clock() {
+    // One clock per view: the steps' writes come after the import was
+    // saved (2024-12-01T12:00:00Z), never at the simulation's 2019 epoch
+    // beside the saved dates ("5y6mo ago" for an allocation just placed).
+    let v = rehearse(
+        "rehearse-import-clock",
+        "step \"run\" {\n  command = \"nomad job run web.nomad\"\n}\n\
+         step \"show\" {\n  command = \"nomad job status web\"\n}\n\
+         step \"list\" {\n  command = \"nomad job status\"\n}\n",
+        &[("web.nomad", WEB3)],
+    );
+    let show = output(&v, 1);
+    assert!(
+        show.contains("\nSubmit Date   = 2024-12-01T12:00:01Z\n"),
+        "{show}"
+    );
+    let after = show.split("\nAllocations\n").nth(1).unwrap_or("");
+    assert!(!after.contains('y'), "{show}");
+    for line in after.lines().skip(1) {
+        assert!(line.ends_with(" 1m ago"), "{show}");
+    }
+    let list = output(&v, 2);
+    let web = list.lines().find(|l| l.starts_with("web ")).unwrap_or("");
+    assert!(web.ends_with(" 2024-12-01T12:00:01Z"), "{list}");
+    let note = v["steps"][1]["simulated_times"].as_str().unwrap_or("");
+    assert!(note.contains("on one clock"), "{note}");
+    assert!(
+        note.contains("2024-12-01T12:00:00Z, saved-at.txt"),
+        "{note}"
+    );
+}

@@ -317,6 +317,7 @@ fn demo_state() -> State {
         namespaces: vec!["default".into(), "monitor".into()],
         deployments: vec![],
         imported_at: None,
+        import_clock: None,
     }
 }
 

@@ -47,6 +47,7 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         refuse_guesses(&warnings)?;
         refuse_orphans(&world)?;
         refuse_unknown_limits(&world)?;
+        refuse_nil_attributes(&world)?;
         refuse_unwritable_jobs(&world, &mut warnings)?;
     }
     if let (Some(_), Some(p)) = (&args.write, &world.pinned) {
@@ -135,6 +136,31 @@ fn refuse_orphans(world: &World) -> Result<(), Diags> {
         ),
     )
     .help("plan against the import itself (`plan --world DIR`), which holds them, or save the cluster again once their clients have stopped them")
+    .into())
+}
+
+/// A device attribute the cluster reports as `null` (a nil `*Attribute`,
+/// scheduler/nil_attribute.rs) has no spelling in the world format, whose
+/// `null` is an attribute with no value set: written, a check that panics
+/// Nomad's scheduler would read as one that fails. Refused instead.
+fn refuse_nil_attributes(world: &World) -> Result<(), Diags> {
+    let nil = crate::scheduler::nil_attribute::nil_attributes(world).next();
+    let nil = nil.map(|(node, d, key)| {
+        format!(
+            "node {}, device {}, attribute {}",
+            crate::gotext::go_quote(node),
+            crate::gotext::go_quote(&d.id.to_string()),
+            crate::gotext::go_quote(key)
+        )
+    });
+    let Some(first) = nil else {
+        return Ok(());
+    };
+    Err(Diag::error(
+        "import::null-attribute-not-written",
+        format!("not written: a device attribute the cluster reports as null ({first}), which the world format cannot hold"),
+    )
+    .help("plan against the import itself (`plan --world DIR`), which says what it cannot know")
     .into())
 }
 

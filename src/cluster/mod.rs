@@ -33,6 +33,16 @@ pub fn sim_seconds(unix_nanos: i64) -> i64 {
     unix_nanos.div_euclid(1_000_000_000) - SIM_EPOCH_UNIX
 }
 
+/// Unix nanoseconds as simulated seconds, rounded to the nearest second
+/// as `prettyTimeDiff` rounds both times (`Round(time.Second)`, halves up;
+/// command/helpers.go v0.9.0–v2.0.5).
+pub fn rounded_sim_seconds(unix_nanos: i128) -> i64 {
+    let secs = (unix_nanos + 500_000_000).div_euclid(1_000_000_000);
+    i64::try_from(secs)
+        .unwrap_or(if secs < 0 { i64::MIN } else { i64::MAX })
+        .saturating_sub(SIM_EPOCH_UNIX)
+}
+
 /// A job as the state store holds it.
 #[derive(Debug, Clone)]
 pub struct JobRecord {
@@ -119,9 +129,27 @@ pub struct State {
     /// import's saved view of that job no longer holds
     /// (render/status/live_job.rs). `None`: a hand-written world's.
     pub imported_at: Option<u64>,
+    /// An import's clock: the simulated seconds at [`State::imported_at`]
+    /// (when the import was saved, else the newest time it holds). A
+    /// rehearsal's writes are dated from it, a second per index, so saved
+    /// dates and the rehearsal's share one clock ([`State::time_at`]).
+    /// `None`: a hand-written world's, dated from [`SIM_EPOCH_UNIX`].
+    pub import_clock: Option<i64>,
 }
 
 impl State {
+    /// The simulated seconds of a write at `index`: a hand-written world's
+    /// clock runs a second per index from [`SIM_EPOCH_UNIX`]; an import's
+    /// continues from [`State::import_clock`], so nothing the rehearsal
+    /// writes is dated before what the cluster saved.
+    pub fn time_at(&self, index: u64) -> i64 {
+        let secs = |i: u64| i64::try_from(i).unwrap_or(i64::MAX);
+        match (self.imported_at, self.import_clock) {
+            (Some(at), Some(origin)) => origin.saturating_add(secs(index.saturating_sub(at))),
+            _ => secs(index),
+        }
+    }
+
     /// The newest deployment of a job, as `nomad job status` shows it.
     pub fn latest_deployment(&self, namespace: &str, id: &str) -> Option<&Deployment> {
         self.deployments
@@ -187,5 +215,22 @@ impl State {
         self.allocs
             .iter()
             .filter(move |a| a.node_id == node_id && a.is_live())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+
+    #[test]
+    fn an_import_s_clock_continues_from_its_save_and_a_hand_written_one_from_the_epoch() {
+        let mut s = State::default();
+        assert_eq!(s.time_at(7), 7);
+        s.imported_at = Some(40);
+        s.import_clock = Some(1_000);
+        assert_eq!(s.time_at(40), 1_000);
+        assert_eq!(s.time_at(43), 1_003);
+        // Nothing is dated before the save.
+        assert_eq!(s.time_at(3), 1_000);
     }
 }

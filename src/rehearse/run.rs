@@ -381,7 +381,7 @@ impl<'a> Session<'a> {
                 let times = shown
                     && self.render
                     && (job.is_some() || state.jobs.keys().any(|(n, _)| n.as_str() == ns));
-                let mut obs = dated(text_result(res), times, world);
+                let mut obs = dated(text_result(res), times, &self.sim);
                 // Its Placement Failure lines are in Go's map order.
                 if let (Some(id), true, true) = (job, shown, self.render) {
                     obs.map_order = render::status::placement_failure_notes(state, job_ns, &id);
@@ -420,11 +420,11 @@ impl<'a> Session<'a> {
                         &self.zone,
                     ),
                 };
-                // A node's view dates its events and allocations; the list
-                // prints no time.
+                // A node's view dates its events and allocations; the list none.
                 let times = self.render && id.is_some() && res.is_ok();
                 let untold = node_view_untold(world, state, id.as_deref());
-                Ok(untold_exit(dated(text_result(res), times, world), untold))
+                let obs = dated(text_result(res), times, &self.sim);
+                Ok(untold_exit(obs, untold))
             }
             NomadCommand::QuotaStatus { name } => {
                 match render::status::quota_status(&self.sim.world, &self.sim.state, name) {

@@ -57,27 +57,27 @@ pub(super) fn line_diff(before: &str, after: &str, name: &str) -> String {
 /// command/helpers.go), which a rehearsal cannot know: the running
 /// jobs' submissions happened before it, at no date the world holds. So
 /// the text's times are said to be the simulation's, never passed off as
-/// the demo's.
-fn simulated_times_note(world: &crate::world::World) -> String {
-    let clock = format!(
-        "the rehearsal's simulated clock ({})",
-        crate::render::status::simulated_clock()
-    );
-    if world.status_facts.is_some() {
-        format!("the times above mix the import's saved dates with {clock}, not the dates and ages `nomad` prints on the day of the demo")
-    } else {
-        format!("the times above are {clock}, not the dates and ages `nomad` prints on the day of the demo")
-    }
+/// the demo's. One clock per view: a hand-written world's simulated one,
+/// or an import's, which the steps' writes continue.
+fn simulated_times_note(world: &crate::world::World, state: &crate::cluster::State) -> String {
+    use crate::render::status::{import_clock, simulated_clock};
+    let clock = match import_clock(world, state) {
+        Some(words) => format!("on one clock: {words}"),
+        None => format!("the rehearsal's simulated clock ({})", simulated_clock()),
+    };
+    format!(
+        "the times above are {clock}, not the dates and ages `nomad` prints on the day of the demo"
+    )
 }
 
 /// `obs`, with the note on its times when its text `shows_times`.
 pub(super) fn dated(
     mut obs: Observation,
     shows_times: bool,
-    world: &crate::world::World,
+    sim: &crate::scheduler::Simulation,
 ) -> Observation {
     if shows_times {
-        obs.simulated_times = Some(simulated_times_note(world));
+        obs.simulated_times = Some(simulated_times_note(&sim.world, &sim.state));
     }
     obs
 }

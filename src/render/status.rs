@@ -28,8 +28,8 @@ use crate::cluster::{Allocation, ClientStatus, Node, State};
 use crate::world::World;
 
 pub use self::facts::{
-    allocs_without_times, deployment_unknown, drivers_unknown, job_untold, node_events_unknown,
-    node_untold, now_note, simulated_clock, status_now, Now, Untold,
+    allocs_without_times, deployment_unknown, drivers_unknown, import_clock, job_untold,
+    node_events_unknown, node_untold, now_note, simulated_clock, status_now, Now, Untold,
 };
 pub use self::job::{job_detail, job_list, no_such_job, placement_failure_notes, untold_statuses};
 pub use self::lookup::{find_job, find_node};
@@ -47,8 +47,17 @@ pub fn local_zone() -> TimeZone {
 }
 
 /// "Now" for rendering: a minute after the latest submission, so relative
-/// times ("1m ago") read naturally and stay stable.
+/// times ("1m ago") read naturally and stay stable. A rehearsal of an
+/// import reads its one clock ([`State::time_at`]): when the import was
+/// saved, or a minute after the latest step that wrote.
 pub fn default_now(state: &State) -> i64 {
+    if let (Some(at), Some(saved)) = (state.imported_at, state.import_clock) {
+        return if state.index > at {
+            state.time_at(state.index).saturating_add(60)
+        } else {
+            saved
+        };
+    }
     state
         .jobs
         .values()
@@ -293,10 +302,11 @@ pub fn node_detail(
     }
     let mut allocs: Vec<&Allocation> = state.allocs.iter().filter(|a| a.node_id == n.id).collect();
     allocs.sort_by(|a, b| a.id.cmp(&b.id));
-    // An import's node lists its saved allocations, never the simulation's.
+    // An import's node lists its saved allocations, never the simulation's
+    // placements of them; in a rehearsal, with what its steps wrote.
     let saved = world.status_facts.as_ref();
     let table = match saved {
-        Some(facts) => saved_allocs::alloc_table(facts, Whose::Node(&n.id), now),
+        Some(facts) => saved_allocs::alloc_table(state, facts, Whose::Node(&n.id), now),
         None => alloc_table(world, state, &allocs, now),
     };
     if short {

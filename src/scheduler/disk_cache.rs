@@ -109,6 +109,7 @@ pub(crate) fn encode(key: &Key, sim: &Simulation, running: &[Arc<Job>]) -> Optio
         deployments,
         // Only an import sets it, and pinned worlds are not cached.
         imported_at: _,
+        import_clock: _,
     } = &sim.state;
     let mut records = Vec::with_capacity(jobs.len());
     for (k, r) in jobs {
@@ -194,6 +195,7 @@ pub(crate) fn decode(
             namespaces: e.namespaces,
             deployments: e.deployments,
             imported_at: None,
+            import_clock: None,
         },
         seed,
         job_versions,

@@ -29,6 +29,7 @@ pub mod host_volumes;
 mod map_order;
 pub mod net_held;
 pub mod network_check;
+pub mod nil_attribute;
 mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;

@@ -24,6 +24,12 @@ pub enum AttrValue {
     /// `getBigFloat`: plugins/shared/structs/attribute.go v2.0.5:330-400),
     /// so `!=` fails too, where a dropped attribute would pass it.
     Unset,
+    /// Reported as JSON `null`: the server holds a nil `*Attribute`.
+    /// Found, and equal to nothing (`Comparable` is false for nil,
+    /// attribute.go v2.0.5:283-286), as [`AttrValue::Unset`]; a check that
+    /// reads its string panics Nomad's scheduler
+    /// ([`crate::scheduler::nil_attribute`]).
+    Nil,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -196,6 +202,10 @@ impl Attribute {
     /// compatible kinds (strings with strings, bools with bools, numbers
     /// with numbers).
     fn comparable(&self, o: &Attribute) -> bool {
+        // A nil attribute compares with nothing (`a == nil || b == nil`).
+        if self.value == AttrValue::Nil || o.value == AttrValue::Nil {
+            return false;
+        }
         match (unit(&self.unit), unit(&o.unit)) {
             (Some(a), Some(b)) => return a.0 == b.0,
             (None, None) => {}
@@ -264,7 +274,7 @@ impl std::fmt::Display for Attribute {
             AttrValue::Float(x) => write!(f, "{x}")?,
             AttrValue::Str(s) => write!(f, "{s}")?,
             AttrValue::Bool(b) => write!(f, "{b}")?,
-            AttrValue::Unset => {}
+            AttrValue::Unset | AttrValue::Nil => {}
         }
         write!(f, "{}", self.unit)
     }

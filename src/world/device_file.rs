@@ -135,6 +135,13 @@ pub(super) fn read_device(src: &Source, b: &Block, diags: &mut Diags) -> Option<
 fn attribute_from_api(v: &serde_json::Value) -> Option<Attribute> {
     use super::api_json::{opt_b, opt_s, typed, INT};
     use crate::structs::attribute::AttrValue;
+    if v.is_null() {
+        // A nil `*Attribute` on the server, not one with no value set.
+        return Some(Attribute {
+            value: AttrValue::Nil,
+            unit: String::new(),
+        });
+    }
     let unit = opt_s(v, "Unit").unwrap_or_default().to_string();
     let int = typed(v.get("Int"), "Int", INT, serde_json::Value::as_i64);
     let float = typed(

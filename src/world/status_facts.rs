@@ -40,6 +40,24 @@ pub struct StatusFacts {
     pub jobs: BTreeMap<(String, String), SavedJob>,
 }
 
+impl StatusFacts {
+    /// The import's clock when it was saved, in Unix nanoseconds:
+    /// `saved-at.txt`, else the newest time its files hold (a job's
+    /// `SubmitTime`, an allocation's `CreateTime` / `ModifyTime`); `None`
+    /// when they hold none. A rehearsal of the import dates its own
+    /// writes from it (`cluster::State::import_clock`).
+    pub fn clock_at_save(&self) -> Option<i128> {
+        if let Some(at) = self.saved_at {
+            return Some(at);
+        }
+        let submits = self.jobs.values().filter_map(|j| j.indexes.submit_time);
+        let allocs = self.allocs.values().flat_map(|t| [t.create, t.modify]);
+        // 0 is Go's zero time, printed as no time at all.
+        let times = submits.chain(allocs.flatten()).filter(|&t| t != 0);
+        times.map(i128::from).max()
+    }
+}
+
 /// A registered job's indexes and `Status` as its saved file holds them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SavedJob {
@@ -342,5 +360,25 @@ mod tests {
         assert_eq!(node_facts(&json!({})).events, Events::NotSaved);
         let bad = node_facts(&json!({"Events": [{"Timestamp": "yesterday"}]}));
         assert_eq!(bad.events, Events::Unreadable);
+    }
+
+    #[test]
+    fn the_clock_at_save_is_saved_at_else_the_newest_time_held() {
+        let mut f = StatusFacts::default();
+        assert_eq!(f.clock_at_save(), None);
+        let t = AllocTimes {
+            create: Some(1_700_000_000_000_000_000),
+            modify: Some(1_700_000_100_000_000_000),
+        };
+        f.allocs.insert("a".into(), t);
+        // Go's zero time is no time.
+        let zero = AllocTimes {
+            create: Some(0),
+            modify: None,
+        };
+        f.allocs.insert("b".into(), zero);
+        assert_eq!(f.clock_at_save(), Some(1_700_000_100_000_000_000));
+        f.saved_at = Some(1_600_000_000_400_000_000);
+        assert_eq!(f.clock_at_save(), Some(1_600_000_000_400_000_000));
     }
 }

@@ -6,6 +6,7 @@
 
 use super::job::{DeploymentView, GroupView};
 use super::{format_list, format_time, pretty_time_diff, TimeZone, SIM_EPOCH_UNIX};
+use crate::cluster::rounded_sim_seconds as rounded_secs;
 use crate::cluster::{Allocation, JobRecord, Node, State};
 use crate::world::status_facts::{driver_status, AllocTimes, Events, NodeEvent, StatusFacts};
 use crate::world::World;
@@ -30,16 +31,6 @@ impl Now {
     }
 }
 
-/// Unix nanoseconds as simulated seconds, rounded to the nearest second
-/// as `prettyTimeDiff` rounds both times (`Round(time.Second)`, halves up;
-/// command/helpers.go v0.9.0–v2.0.5).
-fn rounded_secs(unix_nanos: i128) -> i64 {
-    let secs = (unix_nanos + 500_000_000).div_euclid(1_000_000_000);
-    i64::try_from(secs)
-        .unwrap_or(if secs < 0 { i64::MIN } else { i64::MAX })
-        .saturating_sub(SIM_EPOCH_UNIX)
-}
-
 /// "Now" for the status views of `world`.
 pub fn status_now(world: &World, state: &State) -> Now {
     match &world.status_facts {
@@ -62,6 +53,22 @@ pub fn simulated_clock() -> String {
         "{} plus a second per index; now a minute after the latest submission",
         format_time(0, &TimeZone::UTC)
     )
+}
+
+/// A rehearsal's clock of an import in words ([`State::time_at`]): its
+/// saved dates, and the steps' writes a second per index after it was
+/// saved; `None` for a hand-written world's state, or an import that holds
+/// no time at all (its clock is then [`simulated_clock`]).
+pub fn import_clock(world: &World, state: &State) -> Option<String> {
+    let origin = state.import_clock.filter(|_| state.imported_at.is_some())?;
+    let saved = format_time(origin, &TimeZone::UTC);
+    let from = match world.status_facts.as_ref().and_then(|f| f.saved_at) {
+        Some(_) => format!("it was saved ({saved}, saved-at.txt)"),
+        None => format!("the newest time it holds ({saved}: it has no saved-at.txt)"),
+    };
+    Some(format!(
+        "the import's saved dates, and this rehearsal's steps a second per index after {from}; now a minute after the latest step that wrote, else that time"
+    ))
 }
 
 /// The note saying where the relative times of a node or job view come

@@ -170,7 +170,8 @@ pub fn job_detail(
         let _ = write!(out, "\n\nSummary\n{summary}");
         out.extend(failed_blocked(state, namespace, id).map(|b| placement_failure(b, v)));
         out.push_str(&latest_deployment(world, state, r, zone));
-        let allocs = super::live_job::alloc_table(state, facts, r, now);
+        let whose = super::saved_allocs::Whose::Job(namespace, id);
+        let allocs = super::saved_allocs::alloc_table(state, facts, whose, now);
         let _ = write!(out, "\n\nAllocations\n{allocs}");
         return Ok(out);
     }
@@ -181,7 +182,7 @@ pub fn job_detail(
         out.extend(super::saved_job::placement_failure(facts, namespace, id));
         out.push_str(&latest_deployment(world, state, r, zone));
         let whose = super::saved_allocs::Whose::Job(namespace, id);
-        let allocs = super::saved_allocs::alloc_table(facts, whose, now);
+        let allocs = super::saved_allocs::alloc_table(state, facts, whose, now);
         let _ = write!(out, "\n\nAllocations\n{allocs}");
         return Ok(out);
     }

@@ -15,13 +15,12 @@
 //! (`updateSummaryWithJob`, :5653-5690) and `Queued` from the rehearsal's
 //! own evaluation. What the import does not hold stays "cannot tell".
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use super::facts::saved_time_cells;
-use super::{format_list, pretty_time_diff};
-use crate::cluster::{Allocation, JobRecord, State};
+use super::saved_allocs::Listed;
+use crate::cluster::{JobRecord, State};
 use crate::world::status_facts::StatusFacts;
-use crate::world::status_jobs::{GroupSummary, SavedAlloc};
+use crate::world::status_jobs::GroupSummary;
 
 /// Has the rehearsal written job `r`, one of its allocations or a blocked
 /// evaluation of it since the import ([`State::imported_at`])? Always
@@ -38,37 +37,6 @@ pub(super) fn changed(state: &State, r: &JobRecord) -> bool {
             .blocked
             .iter()
             .any(|b| b.namespace == ns && b.job_id == id && b.create_index > at)
-}
-
-/// The allocations the rehearsal wrote for the job (above
-/// [`State::imported_at`]), each with its saved row when the import
-/// listed it.
-fn written<'a>(
-    state: &'a State,
-    saved: &HashMap<&str, &'a SavedAlloc>,
-    r: &'a JobRecord,
-) -> Vec<(&'a Allocation, Option<&'a SavedAlloc>)> {
-    let at = state.imported_at.unwrap_or(u64::MAX);
-    state
-        .every_job_alloc(&r.job.namespace, &r.job.id)
-        .filter(|a| a.modify_index > at)
-        .map(|a| (a, saved.get(a.id.as_str()).copied()))
-        .collect()
-}
-
-/// The saved rows of the job, by allocation ID; `None`: allocations.json
-/// is not saved.
-fn saved_rows<'a>(
-    facts: &'a StatusFacts,
-    r: &JobRecord,
-) -> Option<HashMap<&'a str, &'a SavedAlloc>> {
-    let rows = facts.alloc_rows.as_ref()?;
-    Some(
-        rows.iter()
-            .filter(|a| a.namespace == r.job.namespace && a.job_id == r.job.id)
-            .map(|a| (a.id.as_str(), a))
-            .collect(),
-    )
 }
 
 /// The bin of a summary a client status counts in.
@@ -96,7 +64,8 @@ pub(super) fn summary(
     let Some(saved) = facts.summaries.as_ref().and_then(|s| s.get(&key)) else {
         return Err(super::saved_job::no_summary_line(&key.0, &key.1));
     };
-    let Some(rows) = saved_rows(facts, r) else {
+    let whose = super::saved_allocs::Whose::Job(&key.0, &key.1);
+    let Some(listed) = super::saved_allocs::listed(state, facts, whose) else {
         return Err(format!(
             "cannot tell: allocations.json is not saved, so how this rehearsal's steps moved job {}'s summary is unknown",
             crate::gotext::go_quote(&r.job.id)
@@ -106,7 +75,10 @@ pub(super) fn summary(
     for g in &r.job.groups {
         groups.entry(g.name.to_string()).or_default();
     }
-    for (a, before) in written(state, &rows, r) {
+    for l in listed {
+        let Listed::Written(a, before) = l else {
+            continue;
+        };
         let g = groups.entry(a.task_group.to_string()).or_default();
         if let Some(n) = before.and_then(|b| bin(g, &b.client_status)) {
             *n = (*n - 1).max(0);
@@ -134,50 +106,6 @@ pub(super) fn summary(
         }
     }
     Ok(groups)
-}
-
-/// The Allocations table now: the saved rows the rehearsal left as they
-/// were, with the ones it wrote (their statuses and, for a changed one,
-/// the simulated Modified time), newest first; the line that says it
-/// cannot be told when allocations.json is not saved.
-pub(super) fn alloc_table(state: &State, facts: &StatusFacts, r: &JobRecord, now: i64) -> String {
-    let Some(saved) = saved_rows(facts, r) else {
-        return "cannot tell: allocations.json is not saved, so the job's allocations are unknown"
-            .to_string();
-    };
-    let written = written(state, &saved, r);
-    // (create index, ID, row) so rows sort newest first.
-    let mut rows: Vec<(i64, String, String)> = Vec::new();
-    let sim_time = pretty_time_diff(r.submit_time, now);
-    for (a, before) in &written {
-        let created = match before {
-            Some(b) => {
-                let [c, _] = saved_time_cells(facts, &b.id, now);
-                c
-            }
-            None => sim_time.clone(),
-        };
-        let create = before.map_or(i64::try_from(a.create_index).unwrap_or(i64::MAX), |b| {
-            b.create_index
-        });
-        let row = super::AllocRow::live(a).line(&created, &sim_time);
-        rows.push((create, a.id.to_string(), row));
-    }
-    for b in saved.values() {
-        if written.iter().any(|(a, _)| a.id.as_str() == b.id) {
-            continue;
-        }
-        let [created, modified] = saved_time_cells(facts, &b.id, now);
-        let row = super::AllocRow::saved(b).line(&created, &modified);
-        rows.push((b.create_index, b.id.clone(), row));
-    }
-    if rows.is_empty() {
-        return "No allocations placed".to_string();
-    }
-    rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut out = vec![super::ALLOC_HEADER.to_string()];
-    out.extend(rows.into_iter().map(|(_, _, row)| row));
-    format_list(&out)
 }
 
 /// Does the changed job's view say its Summary or Allocations cannot be told?

@@ -101,6 +101,7 @@ impl Simulation {
                 *placed_by_group.entry(a.task_group.clone()).or_default() += 1;
             }
         }
+        let now = self.state.time_at(index);
         let d = &mut self.state.deployments[pos];
         if d.status != "running" {
             return;
@@ -111,7 +112,7 @@ impl Simulation {
             g.placed = g.placed.max(placed);
             g.healthy = g.placed;
             if g.placed > 0 && g.progress_deadline > 0 && g.require_progress_by.is_none() {
-                g.require_progress_by = Some(index as i64 + g.progress_deadline);
+                g.require_progress_by = Some(now.saturating_add(g.progress_deadline));
             }
         }
         if d.groups.values().all(|g| g.healthy >= g.desired_total) {

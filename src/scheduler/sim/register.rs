@@ -121,6 +121,8 @@ impl Simulation {
         let job: &Job = shared;
         self.state.index += 1;
         let index = self.state.index;
+        // Dated on the state's one clock (an import's continues its own).
+        let submit_time = self.state.time_at(index);
         let key = (job.namespace.clone(), job.id.clone());
         let record = match self.state.jobs.get(&key) {
             Some(r) if same_spec(&r.job, job, self.world.nomad_version) => JobRecord {
@@ -133,7 +135,7 @@ impl Simulation {
                 create_index: r.create_index,
                 modify_index: index,
                 job_modify_index: index,
-                submit_time: index as i64,
+                submit_time,
                 status: r.status,
                 unfinished_eval: false,
             },
@@ -143,7 +145,7 @@ impl Simulation {
                 create_index: index,
                 modify_index: index,
                 job_modify_index: index,
-                submit_time: index as i64,
+                submit_time,
                 status: JobStatus::Pending,
                 unfinished_eval: false,
             },

@@ -192,8 +192,10 @@ impl Simulation {
             return Err(diags);
         }
         // What a rehearsal writes from here on is its own, not the import's.
-        if world.status_facts.is_some() {
+        if let Some(facts) = &world.status_facts {
             sim.state.imported_at = Some(sim.state.index);
+            let saved = facts.clock_at_save();
+            sim.state.import_clock = saved.map(crate::cluster::rounded_sim_seconds);
         }
         Ok(sim)
     }
