@@ -78,6 +78,7 @@ const NOMAD_STYLE_FLAGS: &[&str] = &[
     "namespace",
     "vault-token",
     "vault-namespace",
+    "json-output",
     "no-color",
     "force-color",
     "check-index",

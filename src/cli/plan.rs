@@ -344,6 +344,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
     let request_ns = args.request_namespace(world.nomad_version);
+    if let Err(d) = args.request_output(world.nomad_version) {
+        return fail(args, &d, color);
+    }
     let token = match args.request_vault_token(world.nomad_version) {
         Ok(t) => t,
         Err(d) => return fail(args, &d, color),
@@ -493,6 +496,11 @@ pub(super) fn print_single(
         Err(e) => return fail(args, &Diags::from(e.to_diag()), color),
     };
     match args.format {
+        PlanFormat::Text if args.json_output => {
+            if let Err(d) = view::print_nomad_document(&view, plan) {
+                return fail(args, &d, color);
+            }
+        }
         PlanFormat::Text => {
             let mut out = render::plan::render_plan(&view, color.stdout());
             if let Some(w) = plan.admission.warning_text() {

@@ -93,6 +93,49 @@ pub fn plan_json(view: &PlanView) -> Value {
     })
 }
 
+/// What Nomad 2.0.5's `job plan -json-output` prints: the plan response
+/// alone (api.JobPlanResponse, api/jobs.go v2.0.5:1534-1545, the fields
+/// [`plan_json`] writes besides `Preflight`), encoded by
+/// command/data_format.go's codec JsonHandle: 4-space indent, struct
+/// fields and map keys by name, `<>&` as they are (HTMLCharsAsIs).
+pub fn nomad_document(view: &PlanView) -> serde_json::Result<String> {
+    let mut v = plan_json(view);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("Preflight");
+    }
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    serde::Serialize::serialize(
+        &v,
+        &mut serde_json::Serializer::with_formatter(&mut out, fmt),
+    )?;
+    // serde_json writes UTF-8 only; the escape pass keeps control
+    // characters out of the terminal, as every document we print.
+    Ok(crate::escape::json(&String::from_utf8_lossy(&out)))
+}
+
+/// The fields of Nomad's document the simulation leaves out, said beside
+/// it: the CLI decodes the response into api types and encodes every
+/// field (api/allocations.go v2.0.5:293-311 `AllocationMetric`, and
+/// `AllocationListStub` for `PreemptedAllocs`), some of them the
+/// servers' own (`AllocationTime` is their clock, a stub's indexes and
+/// times their history).
+pub fn nomad_document_gaps(r: &crate::scheduler::PlanResult) -> Option<String> {
+    let mut gaps = Vec::new();
+    if !r.failed_tg_allocs.is_empty() {
+        gaps.push("FailedTGAllocs has no NodePool, ResourcesExhausted, Scores, AllocationTime or ScoreMetaData");
+    }
+    if !r.preempted_allocs.is_empty() {
+        gaps.push("PreemptedAllocs holds 7 of api.AllocationListStub's fields");
+    }
+    (!gaps.is_empty()).then(|| {
+        format!(
+            "-json-output: unlike Nomad's document, {}: the simulation does not know them",
+            gaps.join("; ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,6 +108,9 @@ pub(super) fn run_git_file(args: &PlanArgs, file: &Path, color: &ColorArgs) -> i
     };
     let parsed = setup.loader.load(vfs.as_ref(), rel);
     let request_ns = args.request_namespace(setup.loader.version());
+    if let Err(d) = args.request_output(setup.loader.version()) {
+        return fail(args, &d, color);
+    }
     let token = match args.request_vault_token(setup.loader.version()) {
         Ok(t) => t,
         Err(d) => return fail(args, &d, color),

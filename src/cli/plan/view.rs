@@ -23,6 +23,26 @@ pub(in crate::cli) fn view<'a>(
     view
 }
 
+/// `-json-output` (2.0.5+): Nomad's document on stdout; our warnings, and
+/// the response fields the simulation does not fill, on stderr.
+pub(in crate::cli) fn print_nomad_document(
+    view: &render::plan::PlanView,
+    plan: &JobPlan,
+) -> Result<(), crate::diag::Diags> {
+    let doc = render::plan_json::nomad_document(view)
+        .map_err(|e| crate::diag::Diag::error("cli::json", e.to_string()))?;
+    println!("{doc}");
+    let warnings = [
+        plan.admission.warning_text(),
+        crate::planner::applier_warning(&plan.job, &plan.result),
+    ];
+    warnings.iter().flatten().for_each(|w| eprint!("{w}"));
+    if let Some(gap) = render::plan_json::nomad_document_gaps(view.result) {
+        eprintln!("note: {gap}");
+    }
+    Ok(())
+}
+
 /// Is the plan's `Job Modify Index` the simulation's own numbering? A new
 /// job's 0 is Nomad's too; a registered job's index is known only when the
 /// world states it (rules/allocations.hcl `job "ID" { job_modify_index }`,
