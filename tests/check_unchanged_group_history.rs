@@ -99,3 +99,53 @@ fn check_passes_the_edit_when_the_job_is_registered_first() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("NP207"), "{}", out.stdout);
 }
+
+/// rv20-1: the proof that `j`'s own allocations are there in every
+/// history asked the running version's groups of the engine the bound
+/// then asked the planned ones of, and the engine kept the network it
+/// last judged a group of that name with: `j`'s "a" edited from host to
+/// bridge mode (only n1 of three clients offers bridge, and `x`'s 3000 MB
+/// takes n1 in a third of the shuffles) was judged with the host network
+/// on every node and passed. The plan fails "a" in most histories.
+#[test]
+fn check_judges_an_edited_network_with_the_new_mode() {
+    let d = TempDir::new("unchanged-group-network");
+    let client = |n: &str, count: u32, modes: &str| {
+        format!("client \"{n}\" {{\n  count = {count}\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4096\n  disk = 10000\n  drivers = [\"docker\"]\n  network_modes = [{modes}]\n  attributes = {{ \"kernel.name\" = \"linux\" }}\n}}\n")
+    };
+    d.put(
+        "rules/cluster.hcl",
+        &format!(
+            "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}{}running = [\"jobs/x.nomad\", \"jobs/j.nomad\"]\n",
+            client("n1", 1, "\"host\", \"bridge\""),
+            client("n2", 2, "\"host\"")
+        ),
+    );
+    d.put("jobs/x.nomad", &job("x", &[("x", 3000, "")]));
+    let net = |mode: &str| {
+        format!("    network {{\n      mode = \"{mode}\"\n      port \"http\" {{}}\n    }}\n")
+    };
+    d.put("jobs/j.nomad", &job("j", &[("a", 2000, &net("host"))]));
+    git(&d.0, &["init", "-q"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "running"]);
+    d.put("jobs/j.nomad", &job("j", &[("a", 2000, &net("bridge"))]));
+    git(&d.0, &["add", "jobs/j.nomad"]);
+    let plan = run_in(
+        &d.0,
+        &["--no-color", "plan", "--samples", "100", "jobs/j.nomad"],
+    );
+    assert!(
+        plan.stdout.contains("task group \"a\" fails to place"),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let out = run_in(&d.0, &["--no-color", "check", "--staged"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        crate::common::flat(&out.stdout).contains("NP207 [error] group \"a\""),
+        "{}",
+        out.stdout
+    );
+}

@@ -177,7 +177,12 @@ fn an_excluded_unchanged_copy_stays_out_until_the_change_touches_it() {
     std::fs::write(&copy, format!("{ZZ}\n# edited\n")).expect("write");
     git(&d.0, &["add", "-A"]);
     let (found, code, text) = twice(&d, &[], &["--staged"]);
-    refused(&found, "legacy/zz.nomad", "which the world runs from jobs/sockshop.nomad", &text);
+    refused(
+        &found,
+        "legacy/zz.nomad",
+        "which the world runs from jobs/sockshop.nomad",
+        &text,
+    );
     assert_eq!(code, 1, "{text}");
 }
 

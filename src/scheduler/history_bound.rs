@@ -133,7 +133,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // job). So each of them needs its slot (rt19c R19-C-1; bound20: an
     // unchanged group of the job asked none, and `check` passed an edit of
     // another group that the plan fails in some histories).
-    let everywhere = !own.is_empty() && own::placed_everywhere(sim, &mut engine, job);
+    let everywhere = !own.is_empty() && own::placed_everywhere(sim, job);
     // The plan's groups: how many allocations each needs a slot for.
     let mut groups: Vec<Need> = Vec::new();
     let mut statics: Vec<(&str, Vec<u16>)> = Vec::new();

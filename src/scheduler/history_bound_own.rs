@@ -33,8 +33,15 @@ use crate::jobspec::Job;
 /// every history of the world's replay, as many as here in each group (and
 /// for a per-node job on every node that can take it)? False where the
 /// replay order does not show it (see the module).
-pub(super) fn placed_everywhere(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> bool {
-    why_not(sim, engine, planned).is_none()
+pub(super) fn placed_everywhere(sim: &Simulation, planned: &Job) -> bool {
+    // An engine of its own: the engine keeps what it last asked per group
+    // name (the network a group's `Select` judges with,
+    // `NetworkAsk::select`), and this proof asks the running version's
+    // groups, which the planned ones of the same names must not inherit
+    // (rv20-1: a `network { mode }` edit was judged with the old mode).
+    let mut engine =
+        Engine::with_history(&sim.world, &sim.state, &sim.job_versions, planned, sim.seed);
+    why_not(sim, &mut engine, planned).is_none()
 }
 
 /// Why [`placed_everywhere`] cannot show it (`None`: it does).
@@ -90,6 +97,17 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
         .iter()
         .map(|r| (&*r.job.namespace, &*r.job.id))
         .collect();
+    // The earlier jobs as they were at its turn: `load` reads them from
+    // this state, so none may have been registered again or stopped since
+    // (a change set's earlier step shrinking or stopping one would
+    // undercount what it held then: rv20-2). Each such step is a version.
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for (ns, id, _) in sim.job_versions.keys() {
+        *seen.entry((ns.as_str(), id.as_str())).or_default() += 1;
+    }
+    if before.iter().any(|k| seen.get(k).copied() != Some(1)) {
+        return Some("an earlier job changed since its turn");
+    }
     // Nor may its own registration preempt an earlier job: the
     // BinPackIterator may then take a node by preemption where another
     // fits (scheduler/feasible/rank.go v2.0.5:317-339), and the plan
