@@ -46,8 +46,19 @@ fn refused(found: &[serde_json::Value], file: &str, other: &str, text: &str) {
 }
 
 /// `check --pre-push origin` fed git's one line for `pr` updated on the
-/// remote from `main` (a commit this clone holds): judged from main.
+/// remote from `main` (a commit this clone holds): judged from main, the
+/// tip of origin's default branch (an update from elsewhere is judged
+/// from that tip too, and without it cannot tell).
 fn pre_push(d: &TempDir) -> (i32, String) {
+    git(&d.0, &["update-ref", "refs/remotes/origin/main", "main"]);
+    git(
+        &d.0,
+        &[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+        ],
+    );
     let rev = |r: &str| {
         let o = common::git_command(&d.0)
             .args(["rev-parse", r])
@@ -177,7 +188,12 @@ fn an_excluded_unchanged_copy_stays_out_until_the_change_touches_it() {
     std::fs::write(&copy, format!("{ZZ}\n# edited\n")).expect("write");
     git(&d.0, &["add", "-A"]);
     let (found, code, text) = twice(&d, &[], &["--staged"]);
-    refused(&found, "legacy/zz.nomad", "which the world runs from jobs/sockshop.nomad", &text);
+    refused(
+        &found,
+        "legacy/zz.nomad",
+        "which the world runs from jobs/sockshop.nomad",
+        &text,
+    );
     assert_eq!(code, 1, "{text}");
 }
 

@@ -110,4 +110,3 @@ pub(super) fn of_change(
     let all = loaded.iter().chain(&extra).map(|(p, l)| (p, l));
     findings(all, twice, judge.world)
 }
-
