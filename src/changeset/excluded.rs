@@ -22,7 +22,7 @@
 //! protected job in a project with such fixtures, and read each of them
 //! from git (0.02 -> 1.07 s CPU for this repository's hook).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{is_job_candidate, Action, ChangeSet, FileChange, Step};
 use crate::job_loader::JobLoader;
