@@ -46,8 +46,19 @@ fn refused(found: &[serde_json::Value], file: &str, other: &str, text: &str) {
 }
 
 /// `check --pre-push origin` fed git's one line for `pr` updated on the
-/// remote from `main` (a commit this clone holds): judged from main.
+/// remote from `main` (a commit this clone holds): judged from main, the
+/// tip of origin's default branch (an update from elsewhere is judged
+/// from that tip too, and without it cannot tell).
 fn pre_push(d: &TempDir) -> (i32, String) {
+    git(&d.0, &["update-ref", "refs/remotes/origin/main", "main"]);
+    git(
+        &d.0,
+        &[
+            "symbolic-ref",
+            "refs/remotes/origin/HEAD",
+            "refs/remotes/origin/main",
+        ],
+    );
     let rev = |r: &str| {
         let o = common::git_command(&d.0)
             .args(["rev-parse", r])

@@ -406,3 +406,104 @@ fn plan_pre_push_needs_the_gate() {
     assert_eq!(o.status.code(), Some(255), "{err}");
     assert!(err.contains("--gate"), "{err}");
 }
+
+/// `old_tag`'s `v1` (the band breaker) on the remote as an old release,
+/// then force-moved onto that commit plus a harmless note: what the move
+/// adds passes, but the remote's old `v1` is not what the cluster runs,
+/// and deploying the new `v1` reverts main's fix. Gives the pusher, the
+/// remote's old `v1` and the new one.
+fn moved_tag(name: &str) -> (Pusher, String, String) {
+    let p = old_tag(name);
+    let out = p.push(&["-q", "--no-verify", "origin", "v1"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let old = p.remote_at("refs/tags/v1").unwrap();
+    p.git(&["checkout", "-q", "v1"]);
+    std::fs::write(p.work().join("NOTES.md"), "notes\n").unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "notes"]);
+    p.git(&["tag", "-f", "v1"]);
+    p.git(&["checkout", "-q", "main"]);
+    let new = common::git_command(&p.work())
+        .args(["rev-parse", "v1"])
+        .output()
+        .unwrap();
+    let new = String::from_utf8_lossy(&new.stdout).trim().to_string();
+    (p, old, new)
+}
+
+/// rt20a: a tag force-moved on the remote was judged from its old value
+/// alone and passed; judged from the default branch's tip too, it is
+/// refused, the tip range named.
+#[test]
+fn a_force_moved_tag_is_judged_from_the_default_branch_tip_too() {
+    let (p, old, _) = moved_tag("moved-tag");
+    let out = p.push(&["-f", "origin", "v1"]);
+    let s = output_text(&out);
+    assert!(!out.status.success(), "the push went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(
+        s.contains(&format!("==> pushing refs/tags/v1 to origin refs/tags/v1: moved from {}, not the tip of origin's default branch (refs/remotes/origin/HEAD, what the cluster runs)", &old[..12])),
+        "{s}"
+    );
+    assert!(
+        s.contains("==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("refused by the range from its old value"),
+        "{s}"
+    );
+    assert_eq!(p.remote_at("refs/tags/v1"), Some(old), "{s}");
+}
+
+/// The same move fed to `check --pre-push origin` as git's line: refused.
+#[test]
+fn check_pre_push_refuses_a_force_moved_tag() {
+    use std::io::Write;
+    let (p, old, new) = moved_tag("moved-tag-check");
+    let mut child = Command::new(common::bin())
+        .args(["--no-color", "check", "--pre-push", "origin"])
+        .current_dir(p.work())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = format!("refs/tags/v1 {new} refs/tags/v1 {old}\n");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(line.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let s = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(
+        s.contains(
+            "==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD"
+        ),
+        "{s}"
+    );
+}
+
+/// Guard: a fast-forward of the default branch starts at its tip, so it
+/// is judged over its one range only, as before.
+#[test]
+fn a_fast_forward_of_the_default_branch_is_judged_over_one_range() {
+    let p = Pusher::new("ff", true);
+    let old = p.remote_at("refs/heads/main").unwrap();
+    std::fs::write(p.work().join("NOTES.md"), "notes\n").unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "notes"]);
+    let out = p.push(&["origin", "main"]);
+    let s = output_text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(
+        s.contains(&format!(
+            "==> pushing refs/heads/main to origin refs/heads/main: judged from {} to ",
+            &old[..12]
+        )),
+        "{s}"
+    );
+    assert!(!s.contains("tip of"), "{s}");
+    assert!(!s.contains("==> refs/heads/main: the range"), "{s}");
+}

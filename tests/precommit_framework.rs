@@ -629,16 +629,32 @@ fn a_new_branch_is_judged_from_the_default_branch_tip_too() {
     assert!(!s.contains("refused by pre-commit's range"), "{s}");
     assert!(!pushed("late"), "{s}");
 
-    // Guards: a harmless branch off the tip passes. Once the remote holds
-    // `late` (pushed unjudged), a harmless update of it is judged from the
-    // remote's commit alone, as our hook judges an update, and passes.
+    // Guard: a harmless branch off the tip passes.
     notes("fresh", &main, "fresh");
     let out = p.cmd("git", &["push", "origin", "fresh"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(pushed("fresh"));
+    // Once the remote holds `late` (pushed unjudged), an update of it
+    // starts beside the default branch's tip, not at what the cluster
+    // runs: judged from that tip too, as our hook judges it, and refused
+    // as its first push was (rt20a; gate20 judged it from the remote's
+    // commit alone and let it through).
     let out = p.cmd("git", &["push", "-q", "--no-verify", "origin", "late"]);
     assert!(out.status.success(), "{}", text(&out));
     notes("late", "late", "more");
     let out = p.cmd("git", &["push", "origin", "late"]);
+    let s = text(&out);
+    assert!(!out.status.success(), "pushed: {s}");
+    assert!(
+        s.contains("==> pre-commit's pre-push of refs/heads/late to origin: against origin's default branch (refs/remotes/origin/HEAD, what the cluster runs), moved from its old value"),
+        "{s}"
+    );
+    assert!(
+        s.contains("==> refs/heads/late refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
+        "{s}"
+    );
+    // Guard: a harmless update of `fresh` passes both ranges.
+    notes("fresh", "fresh", "more");
+    let out = p.cmd("git", &["push", "origin", "fresh"]);
     assert!(out.status.success(), "{}", text(&out));
 }

@@ -15,7 +15,11 @@
 //!
 //! - a deleted ref pushes nothing to judge;
 //! - an update from a commit this clone holds: `--base REMOTE_SHA --head
-//!   LOCAL_SHA`;
+//!   LOCAL_SHA` from the tip of the remote's default branch (below); from
+//!   elsewhere (a tag's old release, a branch behind or beside it) from
+//!   that tip too, refused if either refuses: the old value is not what
+//!   the cluster runs (rt20a: `git tag -f v1` onto an old commit passed);
+//!   cannot tell when that branch is not known, as for a new ref;
 //! - an update from a commit this clone lacks (someone else pushed since
 //!   the last fetch): cannot tell what the push replaces;
 //! - a ref new to the remote: judged twice, both against the remote's
@@ -54,6 +58,14 @@ pub enum Judge {
     /// where the ref leaves it.
     New {
         leaves: Leaves,
+        head: String,
+        default: String,
+    },
+    /// An update from `old`, the remote's commit, which is not the tip
+    /// of `default`: judged from `old` (what the push changes there) and
+    /// from that tip (what deploying it would change).
+    Moved {
+        old: String,
         head: String,
         default: String,
     },
@@ -185,11 +197,42 @@ impl Pushed {
             shown(&self.remote_ref),
             shown(remote),
         );
+        let default = format!("refs/remotes/{remote}/HEAD");
         if !is_zero(&self.remote) {
             if known(&self.remote) {
-                return Judge::Range {
-                    base: self.remote.clone(),
-                    head: self.local.clone(),
+                if !known(&default) {
+                    return no_default(
+                        &format!(
+                            "{remote_ref} on {remote_name} moves from {}",
+                            short(&self.remote)
+                        ),
+                        remote,
+                        &self.local_ref,
+                    );
+                }
+                // Commits, not names: an annotated tag's old value is its
+                // tag object, which `git merge-base X X` peels.
+                let moved = merge_base(&self.remote, &self.remote)
+                    .and_then(|old| Ok(old.is_none() || old != merge_base(&default, &default)?));
+                return match moved {
+                    Ok(false) => Judge::Range {
+                        base: self.remote.clone(),
+                        head: self.local.clone(),
+                    },
+                    Ok(true) => Judge::Moved {
+                        old: self.remote.clone(),
+                        head: self.local.clone(),
+                        default,
+                    },
+                    Err(why) => untold_tip(
+                        &format!(
+                            "{remote_ref} on {remote_name} moves from {}",
+                            short(&self.remote)
+                        ),
+                        remote,
+                        &self.local_ref,
+                        &why,
+                    ),
                 };
             }
             return Judge::CannotTell(Box::new(
@@ -204,7 +247,7 @@ impl Pushed {
                 .help(format!("`git fetch {remote_name}`, then push again")),
             ));
         }
-        let default = format!("refs/remotes/{remote}/HEAD");
+        let new = format!("{remote_ref} is new to {remote_name}");
         if known(&default) {
             // `git merge-base D D` is D's commit: a merge base equal to it
             // means the ref is ahead of the tip, and the two ranges are one.
@@ -222,33 +265,10 @@ impl Pushed {
                     head: self.local.clone(),
                     default,
                 },
-                Err(why) => Judge::CannotTell(Box::new(
-                    Diag::error(
-                        "pre_push::no-range",
-                        format!(
-                            "cannot tell: {remote_ref} is new to {remote_name}, and git could not tell where it leaves {remote_name}'s default branch (the revision the cluster runs): {}: {local_ref} was not judged",
-                            shown(&why)
-                        ),
-                    )
-                    .as_cannot_tell()
-                    .help(format!(
-                        "judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
-                    )),
-                )),
+                Err(why) => untold_tip(&new, remote, &self.local_ref, &why),
             };
         }
-        Judge::CannotTell(Box::new(
-            Diag::error(
-                "pre_push::no-range",
-                format!(
-                    "cannot tell: {remote_ref} is new to {remote_name}, and {remote_name}'s default branch (the revision the cluster runs) is not known here: {local_ref} was not judged"
-                ),
-            )
-            .as_cannot_tell()
-            .help(format!(
-                "`git remote set-head {remote_name} --auto` lets this hook judge a new ref against {remote_name}'s default branch; or judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
-            )),
-        ))
+        no_default(&new, remote, &self.local_ref)
     }
 
     /// The stderr line that heads this ref's report.
@@ -275,6 +295,11 @@ impl Pushed {
                     "==> pushing {local_ref} to {remote} {remote_ref} (new there): against {remote}'s default branch ({default}, what the cluster runs), {how}"
                 )
             }
+            Judge::Moved { old, default, .. } => format!(
+                "==> pushing {local_ref} to {remote} {remote_ref}: moved from {}, not the tip of {remote}'s default branch ({}, what the cluster runs): judged from both its old value (what the push changes there) and that tip (what deploying the ref would change), refused if either range refuses",
+                short(old),
+                crate::escape::one_line(default)
+            ),
             Judge::Range { .. } => format!(
                 "==> pushing {local_ref} to {remote} {remote_ref}: judged from {} to {}",
                 short(&self.remote),
@@ -327,9 +352,65 @@ impl Judge {
                     .chain(std::iter::once(tip_range(default, head)))
                     .collect()
             }
+            Judge::Moved { old, head, default } => vec![
+                Range {
+                    base: old.clone(),
+                    head: head.clone(),
+                    what: format!(
+                        "the range from its old value {} there (what the push changes)",
+                        short(old)
+                    ),
+                },
+                tip_range(default, head),
+            ],
             Judge::Deleted | Judge::CannotTell(_) => Vec::new(),
         }
     }
+}
+
+/// "Cannot tell" for a pushed ref (`what`: "X is new to R", "X on R moves
+/// from S") where `remote`'s default branch, the revision the cluster
+/// runs and every judging but a fast-forward of it starts from, is not
+/// known here.
+fn no_default(what: &str, remote: &str, local_ref: &str) -> Judge {
+    let (remote, local_ref) = (
+        crate::escape::one_line(remote),
+        crate::escape::one_line(local_ref),
+    );
+    Judge::CannotTell(Box::new(
+        Diag::error(
+            "pre_push::no-range",
+            format!(
+                "cannot tell: {what}, and {remote}'s default branch (the revision the cluster runs) is not known here: {local_ref} was not judged"
+            ),
+        )
+        .as_cannot_tell()
+        .help(format!(
+            "`git remote set-head {remote} --auto` lets this hook judge a pushed ref against {remote}'s default branch; or judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
+        )),
+    ))
+}
+
+/// "Cannot tell" for a pushed ref (`what` as [`no_default`]) where git
+/// could not say how it stands to the default branch (`why`, git's words).
+fn untold_tip(what: &str, remote: &str, local_ref: &str, why: &str) -> Judge {
+    let (remote, local_ref, why) = (
+        crate::escape::one_line(remote),
+        crate::escape::one_line(local_ref),
+        crate::escape::one_line(why),
+    );
+    Judge::CannotTell(Box::new(
+        Diag::error(
+            "pre_push::no-range",
+            format!(
+                "cannot tell: {what}, and git could not tell how it stands to {remote}'s default branch (the revision the cluster runs): {why}: {local_ref} was not judged"
+            ),
+        )
+        .as_cannot_tell()
+        .help(format!(
+            "judge it yourself (`nomad-preflight check --base REV --head {local_ref}`) and push with `--no-verify`"
+        )),
+    ))
 }
 
 /// The range from the remote's default branch's tip `default` to `head`:
@@ -451,6 +532,18 @@ mod tests {
             Judge::Deleted
         ));
         assert_eq!(bases(&line(A, B).judge("origin", all, tip_b)), [B]);
+        // An update from elsewhere than the tip: from the tip too.
+        let commits = |a: &str, b: &str| {
+            let own = a == b && !a.contains("HEAD");
+            Ok(Some(if own { a } else { B }.to_string()))
+        };
+        let moved = line(A, C).judge("origin", all, commits);
+        assert_eq!(bases(&moved), [C, "refs/remotes/origin/HEAD"]);
+        let no_head = |r: &str| !r.contains("HEAD");
+        assert!(matches!(
+            line(A, B).judge("origin", no_head, tip_b),
+            Judge::CannotTell(_)
+        ));
         assert!(matches!(
             line(A, B).judge("origin", none, tip_b),
             Judge::CannotTell(_)

@@ -27,8 +27,9 @@ pub(super) struct PushRange<'a> {
 
 impl PushRange<'_> {
     /// The ranges to judge: pre-commit's alone for an update (its start is
-    /// the remote-tracking branch of the pushed ref: the remote's commit,
-    /// as our hook judges an update); else pre-commit's and the one from
+    /// the remote-tracking branch of the pushed ref: the remote's commit)
+    /// from the default branch's tip; for an update from elsewhere,
+    /// pre-commit's and the one from that tip, as our hook judges it; else pre-commit's and the one from
     /// the remote's default branch's tip, or that one alone when both
     /// start at one commit. `known` says whether this clone holds a
     /// revision, `commit` gives the commit a revision names.
@@ -47,17 +48,22 @@ impl PushRange<'_> {
             .filter(|t| known(t))
             .and_then(|t| commit(&t))
             .is_some_and(|at| start.as_ref() == Some(&at));
-        if update {
-            return Ok(Mode::Refs { from, to });
-        }
         let shown = |s: &str| crate::escape::one_line(s);
         let (local, remote) = (shown(self.local), shown(self.remote));
         let default = format!("refs/remotes/{}/HEAD", self.remote);
+        let status = if update {
+            format!(
+                "{local} on {remote} moves from {}",
+                shown(super::super::pre_push::short(self.from))
+            )
+        } else {
+            format!("{local} is new to {remote} (or {remote}'s commit of it is not in this clone)")
+        };
         if !known(&default) {
             return Err(Diag::error(
                 "pre_commit::no-range",
                 format!(
-                    "cannot tell: {local} is new to {remote} (or {remote}'s commit of it is not in this clone), and {remote}'s default branch (the revision the cluster runs) is not known here: {local} was judged neither from there nor at all"
+                    "cannot tell: {status}, and {remote}'s default branch (the revision the cluster runs) is not known here: {local} was judged neither from there nor at all"
                 ),
             )
             .as_cannot_tell()
@@ -68,7 +74,27 @@ impl PushRange<'_> {
         let tip = super::super::pre_push::tip_range(&default, self.to);
         let shown_default = shown(&default);
         let at_tip = start.is_some() && start == commit(&default);
-        let (how, ranges) = if at_tip {
+        // An update from the default branch's tip: its one range is the
+        // tip range. From anywhere else (a tag's old value, a branch
+        // behind or beside that branch) the old value is not what the
+        // cluster runs: judged from the tip too, as our hook judges it.
+        if update && at_tip {
+            return Ok(Mode::Refs { from, to });
+        }
+        let (how, ranges) = if update {
+            let given = super::super::pre_push::Range {
+                base: from,
+                head: to,
+                what: format!(
+                    "pre-commit's range from its old value {} there (what the push changes)",
+                    shown(super::super::pre_push::short(self.from))
+                ),
+            };
+            (
+                "moved from its old value, not that tip: judged from both (what the push changes there, and what deploying the ref would change), refused if either range refuses".to_string(),
+                vec![given, tip],
+            )
+        } else if at_tip {
             (
                 "judged from its tip, where pre-commit's range starts (what the ref adds and what deploying it would change)".to_string(),
                 vec![tip],
@@ -90,7 +116,8 @@ impl PushRange<'_> {
         };
         Ok(Mode::Ranges {
             header: format!(
-                "==> pre-commit's pre-push of {local} to {remote} (new there): against {remote}'s default branch ({shown_default}, what the cluster runs), {how}"
+                "==> pre-commit's pre-push of {local} to {remote}{}: against {remote}'s default branch ({shown_default}, what the cluster runs), {how}",
+                if update { "" } else { " (new there)" }
             ),
             local: self.local.to_string(),
             ranges,
@@ -148,7 +175,22 @@ mod tests {
             ("refs/remotes/origin/HEAD", C),
         ];
         let (known, commit) = at(&refs);
+        // From elsewhere than the default branch's tip: from the tip too.
+        assert_eq!(
+            bases(&push(B).resolved(known, commit).unwrap()),
+            [B, "refs/remotes/origin/HEAD"]
+        );
+        let refs = [
+            ("refs/remotes/origin/x", B),
+            (B, B),
+            ("refs/remotes/origin/HEAD", B),
+        ];
+        let (known, commit) = at(&refs);
         assert_eq!(bases(&push(B).resolved(known, commit).unwrap()), [B]);
+        // No default branch known: cannot tell, as for a new ref.
+        let refs = [("refs/remotes/origin/x", B), (B, B)];
+        let (known, commit) = at(&refs);
+        assert!(push(B).resolved(known, commit).unwrap_err().cannot_tell);
     }
 
     #[test]
