@@ -323,16 +323,17 @@ mod tests {
     }
 
     fn job_of(groups: usize, count: i64) -> Job {
-        let mut job = Job::default();
-        job.id = "many".into();
-        job.groups = (0..groups)
-            .map(|i| crate::jobspec::TaskGroup {
-                name: format!("g{i}"),
-                count,
-                ..Default::default()
-            })
-            .collect();
-        job
+        Job {
+            id: "many".into(),
+            groups: (0..groups)
+                .map(|i| crate::jobspec::TaskGroup {
+                    name: format!("g{i}"),
+                    count,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
     }
 
     #[test]
