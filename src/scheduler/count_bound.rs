@@ -341,8 +341,10 @@ mod tests {
         // 100 groups at 100 samples is the bound; one more passes it.
         assert!(!SampleWork::of(&job_of(100, 1), 2, 100).too_large());
         assert!(SampleWork::of(&job_of(101, 1), 2, 100).too_large());
-        // rt20a's 1,000 groups, even at the fewest samples.
-        assert!(SampleWork::of(&job_of(1000, 1), 2, 10).too_large());
+        // At the fewest samples (10, after many earlier changes) 1,000
+        // groups are at the bound (ten plans), one more past it.
+        assert!(!SampleWork::of(&job_of(1000, 1), 2, 10).too_large());
+        assert!(SampleWork::of(&job_of(1001, 1), 2, 10).too_large());
         // One group of 20,001 at 100 samples passes the placements' bound.
         assert!(SampleWork::of(&job_of(1, 20_001), 2, 100).too_large());
         assert!(!SampleWork::of(&job_of(1, 20_000), 2, 10).too_large());
