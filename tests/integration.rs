@@ -41,6 +41,7 @@ mod check_github_escapes;
 mod check_hidden_job;
 mod check_history_shuffles;
 mod check_in_place_scope;
+mod check_many_groups;
 mod check_named_paths_whole_change;
 mod check_namespace;
 mod check_not_got;

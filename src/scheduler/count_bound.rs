@@ -32,6 +32,20 @@ pub const MAX_ALLOCATIONS: u64 = 200_000;
 /// [`MAX_ALLOCATIONS`] as a count.
 pub const MAX_SIMULATED: i64 = MAX_ALLOCATIONS as i64;
 
+/// The most groups one job is simulated with. Nomad bounds them nowhere
+/// (`Job.Validate` refuses only a job without one,
+/// nomad/structs/structs.go v2.0.5), but a plan's work grows faster than
+/// its groups (each group's feasibility and reconciliation read the
+/// others): a plan of 20,000 groups of count 1 on two clients ran for
+/// minutes (rt20a). Past it the plan is said not to be known
+/// ([`count_unknown`]) and the scheduler places nothing.
+pub const MAX_GROUPS: usize = 5_000;
+
+/// Has `job` more groups than the simulation plans ([`MAX_GROUPS`])?
+pub fn too_many_groups(job: &Job) -> bool {
+    job.groups.len() > MAX_GROUPS
+}
+
 /// The largest count a per-node group is simulated for over `nodes`
 /// candidate nodes.
 pub fn per_node_bound(nodes: usize) -> u32 {
@@ -70,6 +84,7 @@ pub fn running_unknown(
         group: g.name.clone(),
         count: g.count,
         per_node: admitted.job_type.is_per_node().then_some(clients),
+        groups: None,
     };
     let line = format!(
         "cannot tell what Nomad {} plans against this world: in running job {} ({}), group {}",
@@ -113,6 +128,7 @@ pub fn per_node_unknown(version: NomadVersion, job: &Job, clients: usize) -> Opt
         group: g.name.clone(),
         count: g.count,
         per_node: Some(clients),
+        groups: None,
     })
 }
 
@@ -131,11 +147,23 @@ pub struct CountUnknown {
     pub count: i64,
     /// A per-node group's: the clients its count is placed on each of.
     pub per_node: Option<usize>,
+    /// A job past [`MAX_GROUPS`]: its number of groups (no one group is
+    /// past a bound, `group` and `count` are empty).
+    pub groups: Option<usize>,
 }
 
 /// The first group of `job` whose count is past [`MAX_SIMULATED`] (a
 /// per-node group's is bounded over its nodes, [`per_node_unknown`]).
 pub fn count_unknown(version: NomadVersion, job: &Job) -> Option<CountUnknown> {
+    if too_many_groups(job) {
+        return Some(CountUnknown {
+            version,
+            group: String::new(),
+            count: 0,
+            per_node: None,
+            groups: Some(job.groups.len()),
+        });
+    }
     // A running per-node group's bound is over its nodes: per_node_unknown.
     let per_node = job.job_type.is_per_node() && !job.stop;
     let g = job
@@ -147,12 +175,20 @@ pub fn count_unknown(version: NomadVersion, job: &Job) -> Option<CountUnknown> {
         group: g.name.clone(),
         count: g.count,
         per_node: None,
+        groups: None,
     })
 }
 
 impl CountUnknown {
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
+        if let Some(groups) = self.groups {
+            return format!(
+                "cannot tell what Nomad {} plans for job {}: it has {groups} groups, and nomad-preflight simulates at most {MAX_GROUPS} groups per job; Nomad takes any number of groups",
+                self.version,
+                crate::gotext::go_quote(&job.id),
+            );
+        }
         format!(
             "cannot tell what Nomad {} plans for job {}: group {}",
             self.version,
@@ -185,6 +221,10 @@ impl CountUnknown {
             "Count": self.count,
             "MaxSimulated": MAX_SIMULATED,
         });
+        if let (Some(groups), Some(o)) = (self.groups, v.as_object_mut()) {
+            o.insert("Groups".into(), groups.into());
+            o.insert("MaxGroups".into(), MAX_GROUPS.into());
+        }
         // A per-node group's bound is its names over every client.
         if let (Some(clients), Some(o)) = (self.per_node, v.as_object_mut()) {
             o.insert("PerNodeClients".into(), clients.into());
@@ -197,6 +237,79 @@ impl CountUnknown {
         "a count this large is beyond what nomad-preflight simulates; judge it on the cluster";
 }
 
+/// The most group plans one sampling run replays (groups × samples): a
+/// plan costs at least a select per group on every node, and more than
+/// linearly in the groups (the reconciler and the feasibility checks look
+/// groups up among the job's), so 1,000 groups of count 1 sampled 100
+/// times took 18.9 s (rt20a). Nomad bounds neither the groups
+/// (`Job.Validate` refuses only none, nomad/structs/structs.go v2.0.5)
+/// nor the evaluations; past this the sampled share is said not to be
+/// known. 100 groups at the full 100 samples.
+pub const MAX_SAMPLED_GROUPS: u64 = 10_000;
+
+/// The most allocations one sampling run places (the job's placements ×
+/// samples): [`MAX_ALLOCATIONS`] sampled 10 times.
+pub const MAX_SAMPLED_PLACEMENTS: u64 = 10 * MAX_ALLOCATIONS;
+
+/// The work sampling `job` `samples` times asks, and whether it passes
+/// the budget ([`MAX_SAMPLED_GROUPS`], [`MAX_SAMPLED_PLACEMENTS`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleWork {
+    pub job: String,
+    pub groups: u64,
+    pub placements: u64,
+    pub samples: u32,
+}
+
+impl SampleWork {
+    /// `job` sampled `samples` times over `clients` clients (a per-node
+    /// group places its count on each).
+    pub fn of(job: &Job, clients: usize, samples: u32) -> SampleWork {
+        let per_node = job.job_type.is_per_node();
+        let nodes = u64::try_from(clients.max(1)).unwrap_or(u64::MAX);
+        let placements = job
+            .groups
+            .iter()
+            .map(|g| {
+                let count = u64::try_from(g.count.max(0)).unwrap_or(0);
+                if per_node {
+                    count.saturating_mul(nodes)
+                } else {
+                    count
+                }
+            })
+            .fold(0u64, u64::saturating_add);
+        SampleWork {
+            job: job.id.clone(),
+            groups: u64::try_from(job.groups.len()).unwrap_or(u64::MAX),
+            placements,
+            samples,
+        }
+    }
+
+    /// Is the work past the sampling budget?
+    pub fn too_large(&self) -> bool {
+        let n = u64::from(self.samples);
+        self.groups.saturating_mul(n) > MAX_SAMPLED_GROUPS
+            || self.placements.saturating_mul(n) > MAX_SAMPLED_PLACEMENTS
+    }
+}
+
+impl std::fmt::Display for SampleWork {
+    /// The one line every sampling reader says (NP207, NP403, `plan
+    /// --samples`), in [`CountUnknown`]'s words.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "too large to sample: job {} asks {} allocations in {} groups, {} node shuffles of it pass what nomad-preflight samples (at most {MAX_SAMPLED_GROUPS} group plans and {MAX_SAMPLED_PLACEMENTS} allocations per sampling run); Nomad takes any number of groups",
+            crate::gotext::go_quote(&self.job),
+            self.placements,
+            self.groups,
+            self.samples,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +320,40 @@ mod tests {
         assert_eq!(per_node_bound(1), 200_000);
         assert_eq!(per_node_bound(2), 100_000);
         assert_eq!(per_node_bound(300_000), 0);
+    }
+
+    fn job_of(groups: usize, count: i64) -> Job {
+        Job {
+            id: "many".into(),
+            groups: (0..groups)
+                .map(|i| crate::jobspec::TaskGroup {
+                    name: format!("g{i}"),
+                    count,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn sampling_budget_bounds_groups_and_placements() {
+        // 100 groups at 100 samples is the bound; one more passes it.
+        assert!(!SampleWork::of(&job_of(100, 1), 2, 100).too_large());
+        assert!(SampleWork::of(&job_of(101, 1), 2, 100).too_large());
+        // At the fewest samples (10, after many earlier changes) 1,000
+        // groups are at the bound (ten plans), one more past it.
+        assert!(!SampleWork::of(&job_of(1000, 1), 2, 10).too_large());
+        assert!(SampleWork::of(&job_of(1001, 1), 2, 10).too_large());
+        // One group of 20,001 at 100 samples passes the placements' bound.
+        assert!(SampleWork::of(&job_of(1, 20_001), 2, 100).too_large());
+        assert!(!SampleWork::of(&job_of(1, 20_000), 2, 10).too_large());
+        let line = SampleWork::of(&job_of(1000, 1), 2, 100).to_string();
+        assert!(
+            line.starts_with(
+                "too large to sample: job \"many\" asks 1000 allocations in 1000 groups"
+            ),
+            "{line}"
+        );
     }
 }

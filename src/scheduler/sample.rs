@@ -42,6 +42,9 @@ pub const MAX_SAMPLES: u32 = 100_000;
 pub enum SampleError {
     /// More replays than [`MAX_SAMPLES`].
     TooMany(u32),
+    /// The job's replays would pass the sampling budget
+    /// ([`crate::scheduler::count_bound::SampleWork`]).
+    TooLarge(crate::scheduler::count_bound::SampleWork),
     /// Replay `index` (seed `seed`) could not be built or panicked.
     Replay {
         index: u32,
@@ -57,6 +60,7 @@ impl std::fmt::Display for SampleError {
                 f,
                 "{n} samples asked for; at most {MAX_SAMPLES} node shuffles are replayed"
             ),
+            SampleError::TooLarge(w) => write!(f, "{w}"),
             SampleError::Replay {
                 index,
                 seed,
@@ -78,6 +82,10 @@ impl SampleError {
             SampleError::TooMany(_) => {
                 d.help(format!("pass --samples {MAX_SAMPLES} or fewer"))
             }
+            // Not a failure of the tool: the share is not known.
+            SampleError::TooLarge(_) => d
+                .help("a job this large is beyond what nomad-preflight samples; judge it on the cluster")
+                .as_cannot_tell(),
             SampleError::Replay { .. } => d.help(
                 "this is a bug in nomad-preflight when the plan itself succeeds; please report it with the files",
             ),

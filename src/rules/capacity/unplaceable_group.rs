@@ -85,9 +85,13 @@ impl Rule for UnplaceableGroup {
         // Go's map order drew part of this plan, or the world's history
         // (where its running allocations sit) may decide it: how often
         // each group fails over other draws (sampled once for the job).
-        let draws = outcome_may_vary(ctx, plan)
+        let may_vary = outcome_may_vary(ctx, plan);
+        let draws = may_vary
             .then(|| sample_failures(ctx, job, Refusal::Place))
             .flatten();
+        if may_vary && draws.is_none() {
+            too_large_to_sample(ctx, job, out);
+        }
         if let Some(tally) = &draws {
             placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
         }
@@ -363,6 +367,27 @@ pub(crate) fn sample_failures(
         // A quota refusal is the scheduler's, whatever the applier does.
         Refusal::Quota => (s.quota.as_slice(), &[][..]),
     })))
+}
+
+/// A job whose other evaluations are too large to sample
+/// ([`crate::scheduler::count_bound::SampleWork`]): whether Nomad places
+/// its groups in them is not known, so the check cannot tell (the plan's
+/// own failures are still said). Where no sampling was refused, nothing.
+fn too_large_to_sample(ctx: &RuleContext<'_>, job: &crate::jobspec::Job, out: &mut Vec<Finding>) {
+    let Some(Err(crate::scheduler::sample::SampleError::TooLarge(work))) = ctx.sampled() else {
+        return;
+    };
+    let span = job.spans.label.or(job.spans.block);
+    let f = ctx.finding(
+        &UnplaceableGroup::META,
+        span,
+        "cannot tell in other node shuffles".to_string(),
+        format!(
+            "cannot tell whether Nomad places every group of job {} in other node shuffles: {work}",
+            crate::gotext::go_quote(&job.id)
+        ),
+    );
+    out.push(f.as_cannot_tell());
 }
 
 /// Can no other evaluation change which groups fail? Sound where the

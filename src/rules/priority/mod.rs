@@ -115,8 +115,19 @@ pub fn sample_runs<T: Send>(
 ) -> Result<Vec<T>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
-    let planned = crate::scheduler::sim::Planned::new(job, world);
     let n = samples_for(earlier.len());
+    // A job of thousands of groups plans for seconds each time: its
+    // replays would run for minutes (rt20a), so past the budget the
+    // share is not known and the readers say so.
+    let work = crate::scheduler::count_bound::SampleWork::of(
+        job,
+        crate::scheduler::count_bound::clients(world),
+        n,
+    );
+    if work.too_large() {
+        return Err(crate::scheduler::sample::SampleError::TooLarge(work));
+    }
+    let planned = crate::scheduler::sim::Planned::new(job, world);
     let own;
     let shared = match replays {
         Some(s) => s,
