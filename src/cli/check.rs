@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::changeset::ChangeSet;
 use crate::diag::{exit, Diag, Severity};
 use crate::job_loader::JobLoader;
 use crate::report::{self, Format};
@@ -98,8 +97,10 @@ pub struct CheckArgs {
 
 mod no_world;
 mod verdict;
+mod world_change;
 pub use verdict::exit_code;
 use verdict::{print_report, verdict};
+use world_change::gate_world_change;
 
 pub use crate::check::select::Selection;
 pub use crate::check::{check_files, planned_change, FileResult};
@@ -355,49 +356,6 @@ pub(super) fn untold_report(args: &CheckArgs, d: &crate::diag::Diags) {
         let files = report::Files::default();
         print!("{}", report::render(args.format, &findings, files, false));
     }
-}
-
-/// A change set that reaches the world (a file under the world folder, or a
-/// deleted file the world runs): the world as changed is validated (its
-/// problems are findings of the change) and the changed job files are
-/// judged against it as well.
-fn gate_world_change(
-    sel: &Selection,
-    set: &ChangeSet,
-    base: &dyn crate::vfs::Vfs,
-    loader: &JobLoader,
-    judge: &crate::check::Judge<'_>,
-    results: &mut Vec<FileResult>,
-) -> Result<(), Diag> {
-    let gated = crate::check::world_change::gate(judge.world, judge.sim, set)
-        .map_err(|e| usage(format!("cannot read the changed world from git: {e}")))?;
-    let Some((dir, change)) = gated else {
-        return Ok(());
-    };
-    if let Some((head_world, head_sim)) = &change.head {
-        // Its messages are that world's Nomad's, should the change move it.
-        let _text = crate::gotext::scoped(head_world.nomad_version);
-        let other = crate::check::Judge {
-            world: head_world,
-            sim: Some(head_sim),
-            judging: judge.judging,
-            threads: judge.threads,
-            untrusted: judge.untrusted,
-            namespace: judge.namespace,
-        };
-        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
-        crate::check::merge_other_world(
-            results,
-            again.results,
-            "under the world as this change leaves it",
-        );
-    }
-    results.push(FileResult {
-        path: dir,
-        diags: change.findings,
-        crashed: false,
-    });
-    Ok(())
 }
 
 /// The folder a world was loaded from, for its findings.

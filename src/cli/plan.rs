@@ -5,6 +5,7 @@
 mod args;
 pub mod changed;
 mod from_git;
+mod job_file;
 pub mod markdown;
 mod no_world;
 mod notes;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use self::args::{PlanArgs, PlanFormat};
 use self::from_git::{run_changed, run_git_file};
+use self::job_file::fail_job_file;
 pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
 pub(super) use self::view::view;
@@ -60,63 +62,6 @@ fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::Par
         }
         _ => Err(Box::new(parsed)),
     }
-}
-
-/// A job file that does not load: Nomad's own text for the version on
-/// stderr (`Error getting job struct: ...` or `Error during plan: ...`,
-/// the servers' admission refusals in the same list), then our located
-/// diagnostics; exit 255 as Nomad's plan does. `-namespace` applies to the
-/// job the servers judge, as to a job that loads.
-pub(super) fn fail_job_file(
-    parsed: &jobspec::ParsedJob,
-    file: &Path,
-    version: crate::version::NomadVersion,
-    (sim, namespace): (Option<&Simulation>, Option<&str>),
-    args: &PlanArgs,
-    color: &ColorArgs,
-) -> i32 {
-    let renamed;
-    let judged = match (namespace, &parsed.job) {
-        (Some(_), Some(job)) => {
-            renamed = jobspec::ParsedJob {
-                job: Some(with_namespace(job.clone(), namespace)),
-                ..parsed.clone()
-            };
-            &renamed
-        }
-        _ => parsed,
-    };
-    let servers = sim.map(|s| (&*s.world, &s.state));
-    let path = file.display().to_string();
-    let refusal = render::job_file_error::refusal(judged, &path, version, servers);
-    let nomad = render::job_file_error::plan_text(&refusal, version);
-    // Nomad's text names the file and quotes input: no control sequence
-    // of theirs reaches the terminal (the JSON below keeps the text as is).
-    eprint!("{}", crate::escape::terminal(&nomad));
-    // Tools read stdout: the refusal is there too, Nomad's text (or, where
-    // Nomad's list is not known, why, as for a job that loads) and our
-    // diagnostics, the map-order advice among them.
-    let mut fields = serde_json::Map::new();
-    let (line, cannot_tell) = match &refusal {
-        render::job_file_error::Refusal::CannotTell {
-            line,
-            key,
-            json,
-            refused,
-        } => {
-            fields.insert((*key).into(), json.clone());
-            let line = render::job_file_error::untold_line(line, *refused);
-            (format!("error: {}", crate::escape::one_line(&line)), true)
-        }
-        _ => (nomad.trim_end().to_string(), false),
-    };
-    fields.insert(
-        "Diagnostics".into(),
-        untold::diagnostics_json(&parsed.diags, untold::Keys::Pascal),
-    );
-    print_exit(args, untold::PlanExit::new(line, cannot_tell, fields));
-    common::eprint_diags(&parsed.diags, color.stderr());
-    exit::NOMAD_ERROR
 }
 
 /// A job planned against a simulation: everything `nomad job plan` prints
