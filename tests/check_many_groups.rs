@@ -84,7 +84,7 @@ fn twenty_thousand_groups_are_cannot_tell_at_once() {
     }
     job.push_str("}\n");
     d.put("jobs/many.nomad", &job);
-    let line = "cannot tell what Nomad 1.7.7 plans for job \"many\": it has 20000 groups, and nomad-preflight simulates at most 5000 groups per job";
+    let line = "cannot tell what Nomad 1.7.7 plans for job \"many\": it has 20000 groups, and nomad-preflight simulates at most 10000 groups per job";
     let (code, out, err) = timed(&d, "120", &["plan", "--no-color", "jobs/many.nomad"]);
     assert_eq!(code, 255, "{out}{err}");
     assert!(common::flat(&err).contains(&common::flat(line)), "{err}");
