@@ -37,7 +37,20 @@ pub struct Ask<'j> {
     pub penalty: Vec<String>,
 }
 
-impl Ask<'_> {
+impl<'j> Ask<'j> {
+    /// What group `tg` of `job` asks of a node, as placed in `world`
+    /// (`quota::placed_resources`), for no allocation name in particular
+    /// and avoiding no node.
+    pub fn of_group(job: &'j Job, tg: &'j TaskGroup, world: &crate::world::World) -> Ask<'j> {
+        Ask {
+            job,
+            tg,
+            res: crate::scheduler::quota::placed_resources(tg, world),
+            alloc_name: String::new(),
+            penalty: Vec::new(),
+        }
+    }
+
     /// `structs.AllocSuffix`: the `[index]` tail of the allocation's name.
     pub fn alloc_suffix(&self) -> &str {
         self.alloc_name

@@ -307,13 +307,7 @@ fn generic(
         // One ask per group: each placement and in-place check names it
         // (copying the group's resources per placement was a tenth of an
         // evaluation on a small cluster).
-        let ask = tg.map(|tg| Ask {
-            job,
-            tg,
-            res: crate::scheduler::quota::placed_resources(tg, world),
-            alloc_name: String::new(),
-            penalty: Vec::new(),
-        });
+        let ask = tg.map(|tg| Ask::of_group(job, tg, world));
         // Counted before the reconciler takes them (a group it stops
         // whole never sorts them: `tg == nil || tg.Count == 0`).
         let stops_whole = |g: &TaskGroup| job.stop || (g.count <= 0 && at.nomad.at_least(1, 11, 0));

@@ -241,11 +241,8 @@ pub(super) fn system(
         let count = names_per_node(job, tg, nodes.len());
         // Each placement names its own allocation (see `place`).
         let ask = Ask {
-            job,
-            tg,
-            res: crate::scheduler::quota::placed_resources(tg, world),
             alloc_name: super::super::reconcile_names::indexed_name(&prefix, 0),
-            penalty: Vec::new(),
+            ..Ask::of_group(job, tg, world)
         };
         let mut du = DesiredUpdates::default();
         // Each select starts a fresh metric (`SystemStack.Select` resets

@@ -356,13 +356,7 @@ fn group_short(
     if reads_placed(tg) {
         return Some("a group with volumes or distinct constraints");
     }
-    let ask = Ask {
-        job,
-        tg,
-        res: crate::scheduler::quota::placed_resources(tg, world),
-        alloc_name: String::new(),
-        penalty: Vec::new(),
-    };
+    let ask = Ask::of_group(job, tg, world);
     // None on a node that reserves one of its static ports, and each
     // other holder of one takes at most its node (the group's own
     // allocations take one slot each).

@@ -115,13 +115,7 @@ fn takes_everywhere(
         return false;
     }
     let world = &*sim.world;
-    let ask = Ask {
-        job,
-        tg,
-        res: crate::scheduler::quota::placed_resources(tg, world),
-        alloc_name: String::new(),
-        penalty: Vec::new(),
-    };
+    let ask = Ask::of_group(job, tg, world);
     let version = world.nomad_version;
     sim.state.nodes.iter().enumerate().all(|(pos, n)| {
         keeps_node_in_place(version, job, n) && engine.infeasible(&ask, pos, n, false).is_none()
