@@ -18,16 +18,8 @@ fn a_group_of_twenty_thousand_is_checked_in_linear_time() {
         "jobs/j.nomad",
         "job \"j\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    count = 20000\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"busybox:1.36\"\n      }\n      resources {\n        cpu    = 100\n        memory = 64\n      }\n    }\n  }\n}\n",
     );
-    // Bounded by CPU time, not wall time, so a loaded machine does not
-    // fail it: about 1 s of CPU now in a debug build, 12 s before. Past
-    // the limit the kernel ends the process (SIGXCPU): no exit code.
-    let out = std::process::Command::new("sh")
-        .args(["-c", "ulimit -t 5 && exec \"$0\" \"$@\""])
-        .arg(common::bin())
-        .args(["--no-color", "check", "jobs/j.nomad"])
-        .current_dir(&d.0)
-        .output()
-        .expect("the binary runs");
+    // About 1 s of CPU now in a debug build, 12 s before.
+    let out = common::run_cpu_limited(5, &d.0, &["--no-color", "check", "jobs/j.nomad"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),

@@ -42,6 +42,22 @@ pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
 }
 
+/// The binary run with `args` in `dir` under a CPU-time limit of `secs`
+/// (`ulimit -t`), outside any git repository the test runner is in: a
+/// bound on work, not wall time, so a loaded machine does not fail it.
+/// Past the limit the kernel ends the process (SIGXCPU): no exit code.
+pub fn run_cpu_limited(secs: u32, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("ulimit -t {secs} && exec \"$0\" \"$@\"")])
+        .arg(bin())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("the binary runs")
+}
+
 /// `cmd --nomad-version v j.nomad` on `text`, in a fresh folder named
 /// `folder`: the exit code and stderr without its `note:` lines.
 pub fn run_job_file(folder: &str, cmd: &str, text: &str, v: &str) -> (Option<i32>, String) {
