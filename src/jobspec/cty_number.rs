@@ -4,7 +4,8 @@
 //! A literal is `cty.ParseNumberVal`, `big.ParseFloat(s, 10, 512,
 //! ToNearestEven)` (go-cty cty/value_init.go:49-52 at v1.4.1 and v1.12.1,
 //! the releases Nomad 1.0.0 and 1.6.0 pin; 2.0.5 pins v1.19.0, the same
-//! code; hcl hclsyntax/parser.go parses number tokens with it, and so do
+//! code, read from a vendored copy: functions::params::cty_release;
+//! hcl hclsyntax/parser.go parses number tokens with it, and so do
 //! hcl's JSON parser, go-cty's JSON decoding and its string to number
 //! conversion, convert/conversion_primitive.go:33). Arithmetic runs at
 //! the larger operand precision (`new(big.Float).Add`, value_ops.go),

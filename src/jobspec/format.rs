@@ -227,7 +227,7 @@ fn append(v: &Verb<'_>, out: &mut String, args: &[Value], cty: NomadVersion) -> 
                 // Go's fmt read past the verb looking for the number's end.
                 // An integer verb formats a *big.Int (formatAppendInteger,
                 // after its whole-number check), the others the *big.Float
-                // (stdlib/format.go at go-cty v1.4.1-v1.18.1).
+                // (stdlib/format.go at go-cty v1.4.1-v1.19.0).
                 out.push_str("%!(NOVERB)");
                 if "bdoxX".contains(v.mode) {
                     if n.fract() != 0.0 || !n.is_finite() {

@@ -90,6 +90,22 @@ const MARKER: &str = "NOMAD_PREFLIGHT_JSON_TEMPLATE";
 /// refuses with a message that depends on where the parse stood), a line
 /// end inside a sequence's string or comment, a value the scan does not
 /// read as one template.
+///
+/// Nomad's text for such a control character is fixed (stop 62, hcl
+/// v2.20.2-nomad-1): json/structure.go expression.Value parses the decoded
+/// value with hclsyntax.ParseTemplate from the string's start + 1 (its
+/// columns count the decoded text, blind to JSON's escapes); the lexer says
+/// `Invalid character; This character is not used within the language.`
+/// at the character (token.go checkInvalidTokens), the parser its own
+/// error where it stood (`Invalid expression` before a term, `Extra
+/// characters after interpolation expression` after one), and for a field
+/// gocty decodes (no custom convertor) gohcl's DecodeExpression adds
+/// `Unsuitable value type; Unsuitable value: value must be known` (the
+/// DynamicVal returned; gocty/out.go) at the string's StartRange; jobspec2 prints every diagnostic of the decode, a line each
+/// (parse.go decode). Its twin is no use (the native syntax's ParseConfig
+/// prints one line and a count), and a JSON job's decode errors are never
+/// worded here (json_job.rs `front_end_refusal`): modelling those comes
+/// first.
 pub(super) fn native_twin(value: &str) -> Option<String> {
     if value.contains(MARKER) {
         return None;

@@ -11,7 +11,7 @@
 //! are gohcl's (hashicorp/hcl gohcl/decode.go DecodeExpression
 //! @v2.20.2-nomad-1): `Unsuitable value type; Unsuitable value: null value
 //! is not allowed`, Subject the expression's StartRange, go-cty's error
-//! text from cty/gocty/out.go fromCtyValue (v1.4.1 to v1.18.1 alike). Where
+//! text from cty/gocty/out.go fromCtyValue (v1.4.1 to v1.19.0 alike). Where
 //! that range is not known here (a conditional, an index, a template), the
 //! refusal stands in our words. Before 1.0 HCL1 has no null: nothing here.
 //!

@@ -6,8 +6,9 @@
 //! @v2.20.2-nomad-1, the same in every hcl Nomad 1.0.0-2.0.5 vendors),
 //! which converts the value to the field's implied cty type and calls
 //! gocty.FromCtyValue. go-cty's fromCtyValue (cty/gocty/out.go, v1.4.1 to
-//! v1.18.1 alike) takes a null only into a pointer, a slice or a map (a
-//! null list or map sets it to nil); into any other Go type (string, bool,
+//! v1.19.0 alike; v1.19.0's read as `functions::params::cty_release`
+//! says) takes a null only into a pointer, a slice or a map (a null list
+//! or map sets it to nil); into any other Go type (string, bool,
 //! int, uint8, ...) it is `null value is not allowed`, which gohcl words
 //! `Unsuitable value type; Unsuitable value: null value is not allowed` at
 //! the expression's StartRange. So `user = var.run_as` with a `default =

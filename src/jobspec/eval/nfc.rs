@@ -1,7 +1,8 @@
 //! go-cty's strings are NFC-normalised on entry: `cty.StringVal` is
 //! `String: NormalizeString(v)`, `norm.NFC.String` (go-cty
 //! cty/value_init.go:97-113 at v1.4.1 and v1.12.1, Nomad 1.0.0's and
-//! 1.6.0's; v1.19.0, 2.0.5's, the same), and so are an object's
+//! 1.6.0's; v1.19.0, 2.0.5's, the same: read from a vendored copy,
+//! functions::params::cty_release), and so are an object's
 //! attribute names and a map's keys (ObjectVal, MapVal). Every string a
 //! jobspec2 evaluation yields is one: a literal and a template
 //! (hclsyntax's TemplateExpr and LiteralValueExpr build it with

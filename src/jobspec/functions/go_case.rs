@@ -1,5 +1,5 @@
 //! Go's simple case mapping, which go-cty's `upper`, `lower` and `title`
-//! are (cty/function/stdlib/string.go at go-cty v1.4.1 to v1.18.1:
+//! are (cty/function/stdlib/string.go at go-cty v1.4.1 to v1.19.0:
 //! `strings.ToUpper`, `strings.ToLower`, `strings.Title`): one rune to one
 //! rune (unicode/letter.go `to` over `unicode.CaseRanges`), with no
 //! special casing and no context. So `upper("straße")` is `STRAßE`, not

@@ -1,13 +1,16 @@
 //! Grapheme clusters as go-cty's `substr`, `strrev` (and Nomad's
 //! `reverse`, the same stdlib.ReverseFunc) and `strlen` count them:
 //! `textseg.ScanGraphemeClusters` (cty/function/stdlib/string.go at
-//! go-cty v1.4.1 to v1.18.1), so `strrev("éa")` keeps `e` + U+0301
+//! go-cty v1.4.1 to v1.19.0), so `strrev("éa")` keeps `e` + U+0301
 //! together and `strlen("🇫🇷")` is 1.
 //!
 //! go-textseg follows one Unicode release per major version: go-cty
 //! v1.4.1 (Nomad 1.0.0-1.0.5) pins textseg v12, v1.8.0 to v1.13.x v13,
-//! v1.16.0 on v15 (each tag's go.mod); the `unicode-segmentation` crate
-//! follows Unicode 17.0, whose rules add GB9c (Indic conjuncts, 15.1) and
+//! v1.16.0 to v1.18.1 v15 (each tag's go.mod); v1.19.0 (2.0.5) picks by
+//! build tag, v15 below go1.27 and v17 from it, and 2.0.5 is Go 1.26.5:
+//! v15 (cty/internal/graphemes, read as `super::params::cty_release`
+//! says). The `unicode-segmentation` crate follows Unicode 17.0, whose
+//! rules add GB9c (Indic conjuncts, 15.1) and
 //! whose tables give new characters their properties. So the clusters are
 //! answered only for text whose characters' Grapheme_Cluster_Break
 //! properties are the same in every release from 12.0 to 17.0 and meet

@@ -187,6 +187,27 @@ fn table() -> &'static HashMap<&'static str, Signature> {
 /// The go-cty release Nomad `v` builds with (go.mod at each tag; the
 /// first tag of each change per release line). Before 1.0 Nomad has no
 /// HCL2 functions; we evaluate those files with 1.0.0's.
+///
+/// v1.19.0 (2.0.5 only) is not in zclconf/go-cty's mirror (newest tag
+/// v1.18.1); its text was read from hashicorp/terraform-provider-azurerm,
+/// which vendors it: commit db0bb198f83930632de290d9172f66ce4af7e0d5
+/// moves `vendor/modules.txt` from `# github.com/zclconf/go-cty v1.18.1`
+/// to `v1.19.0` (go.mod `github.com/zclconf/go-cty v1.19.0`), and its
+/// parent's vendored copy is byte-identical to the v1.18.1 tag's files
+/// (88 files of cty, convert, ctymarks, ctystrings, function, stdlib,
+/// gocty, json, set). The commit touches six files (two new), none in
+/// what a job file gets: string.go (`strrev`, `strlen`, `substr`) and
+/// format.go (`format`'s width and precision) call
+/// `cty/internal/graphemes`, which
+/// is go-textseg v15 (as before) below go1.27 and v17 from it (Nomad
+/// 2.0.5 is Go 1.26.5: [`crate::gorelease::go_of`]); format.go's own
+/// `tokenCount` is textseg's `TokenCount`, copied; ctystrings/prefix.go's
+/// `SafeKnownPrefix` (an unknown string's known prefix, hclsyntax's
+/// template refinement) scans a trailing cluster at end of input, which
+/// with textseg v15 answers as before (only a lone CR or LF fails its
+/// first scan, and neither is kept: both releases' functions, built from
+/// those texts with textseg v15, gave the same prefix for 12 million
+/// strings, every code point among them); marks.go adds two methods.
 pub fn cty_release(v: NomadVersion) -> NomadVersion {
     let at = |a, b, c| v.at_least(a, b, c);
     let (ma, mi, pa) = (v.major, v.minor, v.patch);

@@ -2,7 +2,7 @@
 //! the elements of a set, in the order go-cty iterates them.
 //!
 //! A cty set has no insertion order. `Set.Values()` (cty/set/ops.go at
-//! go-cty v1.4.1, v1.8.0, v1.12.1 and v1.18.1) sorts its elements with
+//! go-cty v1.4.1, v1.8.0, v1.12.1, v1.18.1 and v1.19.0) sorts its elements with
 //! `setRules.Less` (cty/set_internals.go, the same at those tags): nulls
 //! last, strings by their bytes (Go's `<` on strings), numbers by value,
 //! `false` before `true`; elements of any other type are ordered by their
@@ -55,7 +55,7 @@ pub(super) fn call(_env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 
 /// A set's elements as go-cty holds them: equal values once, in the
 /// order `Set.Values()` iterates them (setRules.Less, cty/set_internals.go
-/// at go-cty v1.4.1 to v1.18.1). The one model of a set here: a
+/// at go-cty v1.4.1 to v1.19.0). The one model of a set here: a
 /// `set(...)` variable, `convert(x, set(...))`, `toset` and the set
 /// functions all produce it, and everything that iterates the value
 /// (`for`, `dynamic`, `jsonencode`) then meets go-cty's order. Err is the
@@ -385,7 +385,8 @@ mod tests {
         }
     }
 
-    /// conversionTupleToSet (cty/convert/conversion_collection.go@v1.18.1)
+    /// conversionTupleToSet (cty/convert/conversion_collection.go@v1.18.1,
+    /// v1.19.0 alike)
     /// builds a cty.SetVal: equal elements once, iterated by setRules.Less
     /// (cty/set_internals.go@v1.18.1): strings by bytes, numbers by value.
     #[test]

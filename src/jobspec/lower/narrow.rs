@@ -15,7 +15,7 @@
 //! - HCL2 (1.0+), spread and its targets: gohcl's DecodeExpression into the
 //!   struct field; gocty.FromCtyValue refuses what does not fit
 //!   (go-cty cty/gocty/out.go fromCtyNumberInt / fromCtyNumberUInt, the same
-//!   text from v1.4.1 to v1.18.1), and gohcl words it as
+//!   text from v1.4.1 to v1.19.0), and gohcl words it as
 //!   `Unsuitable value type; Unsuitable value: value must be a whole number,
 //!   between -128 and 127` with the expression's StartRange as its subject
 //!   (hcl gohcl/decode.go, the same in 68a97f93bb48 and v2.20.2-nomad-1).
