@@ -211,7 +211,7 @@ fn a_deleted_file_whose_id_the_shell_sets_cannot_tell_what_it_stops() {
 /// `collectInputVariableValues` (types.variables.go v2.0.5:450-475)
 /// applies `NOMAD_VAR_<name>` to the `variable`s it declares there as to
 /// the native syntax's. (`nomad job run -json` reads the API's JSON
-/// instead, which has no variables: helpers.go v2.0.5:525-547.)
+/// instead, which has no variables: helpers.go v2.0.5:532-555, no `Envs`.)
 fn json_copy(var: &str, default: &str, id: &str) -> String {
     format!(
         "{{\n  \"variable\": {{\"{var}\": {{\"default\": \"{default}\"}}}},\n  \"job\": {{\"zz\": {{\n    \"id\": \"{id}\",\n    \"datacenters\": [\"dc1\"],\n    \"group\": {{\"g\": {{\"task\": {{\"t\": {{\n      \"driver\": \"docker\",\n      \"config\": {{\"image\": \"x:1\"}},\n      \"resources\": {{\"cpu\": 100, \"memory\": 100}}\n    }}}}}}}}\n  }}}}\n}}\n"
