@@ -204,3 +204,57 @@ fn a_deleted_file_whose_id_the_shell_sets_cannot_tell_what_it_stops() {
     assert_eq!(p.code, 255, "{s}");
     assert!(s.contains("1 cannot tell"), "{s}");
 }
+
+/// `copy`'s job in hcl's JSON syntax: jobspec2 reads a file whose first
+/// byte other than a space is `{` as JSON whatever its name (parse.go
+/// v2.0.5:201-218 `parseHCLOrJSON`, `isJSON`), and
+/// `collectInputVariableValues` (types.variables.go v2.0.5:450-475)
+/// applies `NOMAD_VAR_<name>` to the `variable`s it declares there as to
+/// the native syntax's. (`nomad job run -json` reads the API's JSON
+/// instead, which has no variables: helpers.go v2.0.5:532-555, no `Envs`.)
+fn json_copy(var: &str, default: &str, id: &str) -> String {
+    format!(
+        "{{\n  \"variable\": {{\"{var}\": {{\"default\": \"{default}\"}}}},\n  \"job\": {{\"zz\": {{\n    \"id\": \"{id}\",\n    \"datacenters\": [\"dc1\"],\n    \"group\": {{\"g\": {{\"task\": {{\"t\": {{\n      \"driver\": \"docker\",\n      \"config\": {{\"image\": \"x:1\"}},\n      \"resources\": {{\"cpu\": 100, \"memory\": 100}}\n    }}}}}}}}\n  }}}}\n}}\n"
+    )
+}
+
+/// Guard: a new JSON file copying the protected job, its ID from a
+/// variable the shell sets, is judged both ways as an HCL one is.
+#[test]
+fn a_json_copy_whose_id_the_shell_sets_cannot_tell() {
+    let d = protected_repo("shell-var-json-id");
+    d.put(
+        "jobs/zz.nomad.json",
+        &json_copy("id", "sockshop", "${var.id}"),
+    );
+    git(&d.0, &["add", "-A"]);
+    refused_without(&d);
+    let words = "with those values it defines job \"zz\" in namespace \"default\", without them job \"sockshop\" in namespace \"default\", so whether this change updates that job or adds another is unknown";
+    both_cannot_tell(
+        &d,
+        &[("NOMAD_VAR_id", "zz")],
+        "jobs/zz.nomad.json",
+        "NOMAD_VAR_id",
+        words,
+    );
+}
+
+/// A deleted JSON file whose old version names its ID by a variable: the
+/// line named no variable ("the shell's  set variables"), its old
+/// version's declarations read by the native syntax's parser alone.
+#[test]
+fn a_deleted_json_file_names_the_shell_variable_it_reads() {
+    let d = protected_repo("shell-var-json-deleted");
+    d.put("jobs/extra.json", &json_copy("id", "extra", "${var.id}"));
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "extra"]);
+    git(&d.0, &["rm", "-q", "jobs/extra.json"]);
+    let args = ["check", "--staged", "--output-format", "concise"];
+    let c = run(&d, &[], &args);
+    assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
+    let c = run(&d, &[("NOMAD_VAR_id", "sockshop")], &args);
+    let s = format!("{}{}", c.stdout, c.stderr);
+    assert_eq!(c.code, 2, "{s}");
+    let line = "jobs/extra.json:1:1: changeset::cannot-tell [error] cannot tell which job jobs/extra.json defined at HEAD: the shell's NOMAD_VAR_id sets a variable, with those values it is job \"sockshop\" in namespace \"default\", without them job \"extra\" in namespace \"default\", so which job this change stops is unknown";
+    assert!(c.stdout.contains(line), "{s}");
+}

@@ -179,11 +179,20 @@ fn a_tag_beside_a_branch_is_judged() {
 /// main with the band breaker committed and tagged `v1`, then fixed
 /// (priority 50) and pushed: `v1` is an old tag the remote lacks.
 fn old_tag(name: &str) -> Pusher {
+    old_tag_as(name, &[])
+}
+
+/// `git tag -a -m MESSAGE`: an annotated tag, whose pushed value (git's
+/// pre-push line, the remote's ref) is its tag object, not a commit.
+const ANNOTATED: &[&str] = &["-a", "-m", "release"];
+
+/// [`old_tag`] with `tag` before `git tag`'s name (`ANNOTATED`).
+fn old_tag_as(name: &str, tag: &[&str]) -> Pusher {
     let p = Pusher::new(name, true);
     std::fs::write(p.work().join("jobs/batchy.nomad"), BAND_BREAKER).unwrap();
     p.git(&["add", "."]);
     p.git(&["commit", "-qm", "batchy at 90"]);
-    p.git(&["tag", "v1"]);
+    p.git(&[&["tag"], tag, &["v1"]].concat());
     let fixed = BAND_BREAKER.replace("priority    = 90", "priority    = 50");
     std::fs::write(p.work().join("jobs/batchy.nomad"), fixed).unwrap();
     p.git(&["commit", "-qam", "batchy at 50"]);
@@ -413,7 +422,12 @@ fn plan_pre_push_needs_the_gate() {
 /// and deploying the new `v1` reverts main's fix. Gives the pusher, the
 /// remote's old `v1` and the new one.
 fn moved_tag(name: &str) -> (Pusher, String, String) {
-    let p = old_tag(name);
+    moved_tag_as(name, &[])
+}
+
+/// [`moved_tag`] with `tag` before `git tag -f`'s name (`ANNOTATED`).
+fn moved_tag_as(name: &str, tag: &[&str]) -> (Pusher, String, String) {
+    let p = old_tag_as(name, tag);
     let out = p.push(&["-q", "--no-verify", "origin", "v1"]);
     assert!(out.status.success(), "{}", output_text(&out));
     let old = p.remote_at("refs/tags/v1").unwrap();
@@ -421,7 +435,7 @@ fn moved_tag(name: &str) -> (Pusher, String, String) {
     std::fs::write(p.work().join("NOTES.md"), "notes\n").unwrap();
     p.git(&["add", "."]);
     p.git(&["commit", "-qm", "notes"]);
-    p.git(&["tag", "-f", "v1"]);
+    p.git(&[&["tag", "-f"], tag, &["v1"]].concat());
     p.git(&["checkout", "-q", "main"]);
     let new = common::git_command(&p.work())
         .args(["rev-parse", "v1"])
@@ -506,4 +520,73 @@ fn a_fast_forward_of_the_default_branch_is_judged_over_one_range() {
     );
     assert!(!s.contains("tip of"), "{s}");
     assert!(!s.contains("==> refs/heads/main: the range"), "{s}");
+}
+
+/// git's type of object `sha` in the pusher's clone (`tag`, `commit`).
+fn object_type(p: &Pusher, sha: &str) -> String {
+    let out = common::git_command(&p.work())
+        .args(["cat-file", "-t", sha])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Guard: [`moved_tag`] with annotated tags. git's pre-push line carries
+/// each tag OBJECT's name (githooks(5): the local and remote "sha"s are
+/// what the refs hold), so the old value is no commit: it is peeled to
+/// the band breaker's commit, which is not the default branch's tip, and
+/// the push is judged from that tip too and refused there, as a
+/// lightweight tag's move is.
+#[test]
+fn a_force_moved_annotated_tag_is_peeled_and_judged_from_the_tip_too() {
+    let (p, old, new) = moved_tag_as("moved-atag", ANNOTATED);
+    assert_eq!(object_type(&p, &old), "tag");
+    assert_eq!(object_type(&p, &new), "tag");
+    let out = p.push(&["-f", "origin", "v1"]);
+    let s = output_text(&out);
+    assert!(!out.status.success(), "the push went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
+    assert!(
+        s.contains(&format!("==> pushing refs/tags/v1 to origin refs/tags/v1: moved from {}, not the tip of origin's default branch", &old[..12])),
+        "{s}"
+    );
+    assert!(
+        s.contains("==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("refused by the range from its old value"),
+        "{s}"
+    );
+    assert_eq!(p.remote_at("refs/tags/v1"), Some(old), "{s}");
+}
+
+/// Guard: an annotated tag of the default branch's tip, force-moved onto
+/// a harmless commit after it. Its old value (a tag object) peels to that
+/// tip, so the update starts where the cluster runs: one range, from the
+/// old value, not "moved" (a comparison of the tag object's own name with
+/// the tip's commit would judge it twice), and it passes.
+#[test]
+fn an_annotated_tag_at_the_tip_moved_forward_is_judged_over_one_range() {
+    let p = Pusher::new("atag-tip", true);
+    p.git(&[&["tag"], ANNOTATED, &["v1"]].concat());
+    let out = p.push(&["-q", "--no-verify", "origin", "v1"]);
+    assert!(out.status.success(), "{}", output_text(&out));
+    let old = p.remote_at("refs/tags/v1").unwrap();
+    assert_eq!(object_type(&p, &old), "tag");
+    std::fs::write(p.work().join("NOTES.md"), "notes\n").unwrap();
+    p.git(&["add", "."]);
+    p.git(&["commit", "-qm", "notes"]);
+    p.git(&[&["tag", "-f"], ANNOTATED, &["v1"]].concat());
+    let out = p.push(&["-f", "origin", "v1"]);
+    let s = output_text(&out);
+    assert!(out.status.success(), "{s}");
+    assert!(
+        s.contains(&format!(
+            "==> pushing refs/tags/v1 to origin refs/tags/v1: judged from {} to ",
+            &old[..12]
+        )),
+        "{s}"
+    );
+    assert!(!s.contains("tip of"), "{s}");
 }

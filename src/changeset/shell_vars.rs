@@ -186,10 +186,14 @@ pub(super) fn old_version(
     {
         return None;
     }
+    // Read as the loader reads it: a file jobspec2 takes for hcl's JSON
+    // syntax (its first byte other than a space `{`, whatever its name:
+    // parse.go v2.0.5:201-218) declares its variables there, and hcl-edit
+    // alone named none of them.
     let body = base
         .read(path)
         .ok()
-        .and_then(|s| s.text.parse::<Body>().ok());
+        .and_then(|s| crate::jobspec::parse::parse(&s, loader.version()).ok());
     let names = applied(body.as_ref(), loader);
     old_differs(
         path,

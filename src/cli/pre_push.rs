@@ -35,18 +35,15 @@
 //!   range; cannot tell when that branch is not known, or git cannot say
 //!   where the ref leaves it.
 
-use std::io::Read;
+mod input;
+mod ranges;
+
+use input::is_zero;
+pub use input::{parse, read_stdin, Pushed};
+pub(super) use ranges::tip_range;
+pub use ranges::{combined, judge_ranges, Range};
 
 use crate::diag::Diag;
-
-/// One line of git's pre-push input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pushed {
-    pub local_ref: String,
-    pub local: String,
-    pub remote_ref: String,
-    pub remote: String,
-}
 
 /// What one pushed ref asks of the gate.
 #[derive(Debug, Clone)]
@@ -84,78 +81,6 @@ pub enum Leaves {
     AtTip,
     /// Nowhere: no shared history (an orphan branch); the tip range alone.
     Unrelated,
-}
-
-/// An object name of zeros: git's "no object" on either side.
-fn is_zero(sha: &str) -> bool {
-    sha.bytes().all(|b| b == b'0')
-}
-
-fn is_sha(s: &str) -> bool {
-    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// Parse git's pre-push lines. The local ref is what was named on the
-/// command line and is split off from the right, as pre-commit does;
-/// anything else is refused rather than half read.
-pub fn parse(input: &str) -> Result<Vec<Pushed>, Diag> {
-    let mut out = Vec::new();
-    for line in input.lines().filter(|l| !l.trim().is_empty()) {
-        let mut parts = line.rsplitn(4, ' ');
-        let (Some(remote), Some(remote_ref), Some(local), Some(local_ref)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad_line(line));
-        };
-        if !is_sha(local) || !is_sha(remote) || local_ref.is_empty() || remote_ref.is_empty() {
-            return Err(bad_line(line));
-        }
-        out.push(Pushed {
-            local_ref: local_ref.to_string(),
-            local: local.to_ascii_lowercase(),
-            remote_ref: remote_ref.to_string(),
-            remote: remote.to_ascii_lowercase(),
-        });
-    }
-    Ok(out)
-}
-
-fn bad_line(line: &str) -> Diag {
-    Diag::error(
-        "pre_push::input",
-        format!(
-            "cannot tell what this push holds: git's pre-push line {:?} is not `<local ref> <sha> <remote ref> <sha>`",
-            crate::escape::one_line(line)
-        ),
-    )
-    .as_cannot_tell()
-    .help("--pre-push reads what git gives a pre-push hook on stdin (githooks(5)); run it from the hook `nomad-preflight hook install --pre-push` writes")
-}
-
-/// Most bytes of git's pre-push lines read: ~100,000 refs. More is
-/// refused, never cut short (a ref left unread would pass unjudged).
-const MAX_INPUT: u64 = 16 * 1024 * 1024;
-
-/// The pushed refs, from this process's stdin.
-pub fn read_stdin() -> Result<Vec<Pushed>, Diag> {
-    let untold = |why: String| {
-        Diag::error(
-            "pre_push::input",
-            format!("cannot tell what this push holds: {why}"),
-        )
-        .as_cannot_tell()
-    };
-    let mut input = String::new();
-    std::io::stdin()
-        .take(MAX_INPUT + 1)
-        .read_to_string(&mut input)
-        .map_err(|e| untold(format!("reading git's pre-push lines: {e}")))?;
-    if input.len() as u64 > MAX_INPUT {
-        return Err(untold(format!(
-            "git's pre-push lines are over {MAX_INPUT} bytes"
-        )));
-    }
-    parse(&input)
 }
 
 /// The repository of the current folder.
@@ -310,64 +235,6 @@ impl Pushed {
     }
 }
 
-/// One range a pushed ref is judged over.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Range {
-    pub base: String,
-    pub head: String,
-    /// Which range, for the stderr lines: "from X to Y".
-    pub what: String,
-}
-
-impl Judge {
-    /// The ranges this ref is judged over; it passes only when every one
-    /// does. A ref new to the remote: from where it leaves the default
-    /// branch, then from the branch's tip.
-    pub fn ranges(&self) -> Vec<Range> {
-        match self {
-            Judge::Range { base, head } => vec![Range {
-                base: base.clone(),
-                head: head.clone(),
-                what: format!("the range from {} to {}", short(base), short(head)),
-            }],
-            Judge::New {
-                leaves,
-                head,
-                default,
-            } => {
-                let shown = crate::escape::one_line(default);
-                let below = match leaves {
-                    Leaves::Below(b) => Some(b),
-                    Leaves::AtTip | Leaves::Unrelated => None,
-                };
-                let from_base = below.into_iter().map(|b| Range {
-                    base: b.clone(),
-                    head: head.clone(),
-                    what: format!(
-                        "the range from its merge base {} with {shown} (what it adds)",
-                        short(b)
-                    ),
-                });
-                from_base
-                    .chain(std::iter::once(tip_range(default, head)))
-                    .collect()
-            }
-            Judge::Moved { old, head, default } => vec![
-                Range {
-                    base: old.clone(),
-                    head: head.clone(),
-                    what: format!(
-                        "the range from its old value {} there (what the push changes)",
-                        short(old)
-                    ),
-                },
-                tip_range(default, head),
-            ],
-            Judge::Deleted | Judge::CannotTell(_) => Vec::new(),
-        }
-    }
-}
-
 /// "Cannot tell" for a pushed ref (`what`: "X is new to R", "X on R moves
 /// from S") where `remote`'s default branch, the revision the cluster
 /// runs and every judging but a fast-forward of it starts from, is not
@@ -413,17 +280,6 @@ fn untold_tip(what: &str, remote: &str, local_ref: &str, why: &str) -> Judge {
     ))
 }
 
-/// The range from the remote's default branch's tip `default` to `head`:
-/// what deploying a ref new to the remote would change.
-pub(super) fn tip_range(default: &str, head: &str) -> Range {
-    let shown = crate::escape::one_line(default);
-    Range {
-        base: default.to_string(),
-        head: head.to_string(),
-        what: format!("the range from the tip of {shown} (what deploying it would change)"),
-    }
-}
-
 /// The commit `rev` names in this clone, if git can say.
 pub(super) fn commit_of(rev: &str) -> Option<String> {
     merge_base(rev, rev).ok().flatten()
@@ -431,16 +287,6 @@ pub(super) fn commit_of(rev: &str) -> Option<String> {
 
 pub(super) fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
-}
-
-/// The exit code of several judged refs: a definite failure (1) wins, as
-/// one run's finding beside a "cannot tell" does (README, exit codes);
-/// then any other failure; else success.
-pub fn combined(codes: &[i32]) -> i32 {
-    if codes.contains(&1) {
-        return 1;
-    }
-    codes.iter().copied().find(|c| *c != 0).unwrap_or(0)
 }
 
 /// Judge every ref git pushes to `remote` (read from stdin): `run` judges
@@ -465,32 +311,6 @@ pub fn each(remote: &str, run: impl Fn(&str, &str) -> i32, untold: impl Fn(&Diag
     combined(&codes)
 }
 
-/// Judge one pushed ref (`local_ref`) over each of `ranges` with `run`
-/// (`--base`, `--head` → exit code), each range named when there are
-/// several, and the one that refuses named: it passes only when every
-/// one does. Our pre-push hook and the pre-commit framework's pre-push
-/// stage ([`super::pre_commit`]) both judge so.
-pub fn judge_ranges(local_ref: &str, ranges: &[Range], run: impl Fn(&str, &str) -> i32) -> i32 {
-    let shown = crate::escape::one_line(local_ref);
-    let mut codes = Vec::new();
-    for r in ranges {
-        if ranges.len() > 1 {
-            eprintln!("==> {shown}: {}", r.what);
-        }
-        let code = run(&r.base, &r.head);
-        if code != 0 {
-            let verdict = if code == 1 {
-                "refused"
-            } else {
-                "not judged clear"
-            };
-            eprintln!("==> {shown} {verdict} by {} (exit {code})", r.what);
-        }
-        codes.push(code);
-    }
-    combined(&codes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,19 +321,6 @@ mod tests {
 
     fn line(local: &str, remote: &str) -> Pushed {
         parse(&format!("refs/heads/x {local} refs/heads/x {remote}\n")).unwrap()[0].clone()
-    }
-
-    #[test]
-    fn every_line_is_read_and_a_bad_one_refused() {
-        let input =
-            format!("refs/heads/a {A} refs/heads/a {B}\nrefs/tags/v1 {B} refs/tags/v1 {Z}\n\n");
-        let p = parse(&input).unwrap();
-        assert_eq!(p.len(), 2);
-        assert_eq!(p[1].local_ref, "refs/tags/v1");
-        assert_eq!(p[1].remote, Z);
-        assert!(parse("").unwrap().is_empty());
-        assert!(parse(&format!("refs/heads/a {A} refs/heads/a\n")).is_err());
-        assert!(parse(&format!("refs/heads/a nothex refs/heads/a {A}\n")).is_err());
     }
 
     #[test]
@@ -585,13 +392,5 @@ mod tests {
             panic!("judged although git could not tell");
         };
         assert!(d.message.contains("git could not tell"), "{d:?}");
-    }
-
-    #[test]
-    fn a_failure_wins_over_a_cannot_tell_and_success() {
-        assert_eq!(combined(&[0, 2, 1, 0]), 1);
-        assert_eq!(combined(&[0, 255]), 255);
-        assert_eq!(combined(&[0, 0]), 0);
-        assert_eq!(combined(&[]), 0);
     }
 }
