@@ -130,11 +130,9 @@ fn check_samples_a_computed_class_split() {
     );
 }
 
-/// R21-B-3: one client whose dynamic range is 30000-30002; `x` holds one
-/// dynamic port, drawn onto 30001 in half the histories, where the staged
-/// job's static 30001 collides.
-#[test]
-fn check_samples_a_static_port_inside_the_dynamic_range() {
+/// One client whose dynamic range is 30000-30002, `x` running with one
+/// dynamic port, then a new job `j` asking static port `port`, staged.
+fn port_repo(tag: &str, port: u16) -> TempDir {
     let world = format!(
         "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}running = [\"jobs/x.nomad\"]\n",
         client(
@@ -142,38 +140,26 @@ fn check_samples_a_static_port_inside_the_dynamic_range() {
             "  min_dynamic_port = 30000\n  max_dynamic_port = 30002\n"
         )
     );
-    let port = |body: &str| format!("    network {{\n      port \"http\" {{{body}}}\n    }}\n");
-    let x = job("x", &[group("x", 1, 100, &port(""))]);
-    let j = job("j", &[group("j", 1, 100, &port(" static = 30001 "))]);
-    let d = repo(
-        "bound-dynamic-port",
-        &world,
-        &[("jobs/x.nomad", x)],
-        ("jobs/j.nomad", &j),
-    );
+    let net = |body: &str| format!("    network {{\n      port \"http\" {{{body}}}\n    }}\n");
+    let x = job("x", &[group("x", 1, 100, &net(""))]);
+    let static_port = format!(" static = {port} ");
+    let j = job("j", &[group("j", 1, 100, &net(&static_port))]);
+    repo(tag, &world, &[("jobs/x.nomad", x)], ("jobs/j.nomad", &j))
+}
+
+/// R21-B-3: `x`'s dynamic port is drawn onto 30001 in half the
+/// histories, where the staged job's static 30001 collides.
+#[test]
+fn check_samples_a_static_port_inside_the_dynamic_range() {
+    let d = port_repo("bound-dynamic-port", 30001);
     assert_sampled_and_refused(&d, "jobs/j.nomad", "j");
 }
 
-/// Guard (passes on the baseline too): the same static port outside the
-/// dynamic range is proven without sampling, and passes.
+/// Guard (passes on the baseline too): a static port outside the
+/// dynamic range no dynamic port can take; the job passes.
 #[test]
 fn check_passes_a_static_port_outside_the_dynamic_range() {
-    let world = format!(
-        "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}running = [\"jobs/x.nomad\"]\n",
-        client(
-            "n1",
-            "  min_dynamic_port = 30000\n  max_dynamic_port = 30002\n"
-        )
-    );
-    let port = |body: &str| format!("    network {{\n      port \"http\" {{{body}}}\n    }}\n");
-    let x = job("x", &[group("x", 1, 100, &port(""))]);
-    let j = job("j", &[group("j", 1, 100, &port(" static = 8080 "))]);
-    let d = repo(
-        "bound-static-port-outside",
-        &world,
-        &[("jobs/x.nomad", x)],
-        ("jobs/j.nomad", &j),
-    );
+    let d = port_repo("bound-static-port-outside", 8080);
     let out = run_in(&d.0, &["--no-color", "check", "--staged"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("NP207"), "{}", out.stdout);
