@@ -26,6 +26,7 @@ mod check_admission_warnings;
 mod check_backslash_names;
 mod check_base_marked;
 mod check_base_worktree;
+mod check_bound_draws;
 mod check_cannot_tell;
 mod check_changeset_linear;
 mod check_config;

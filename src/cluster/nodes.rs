@@ -20,6 +20,9 @@ struct List {
     /// Nodes are only ever added ([`Nodes::push`]), so a kept class never
     /// goes stale.
     classes: Vec<OnceLock<u64>>,
+    /// Each computed class's node positions, in order, built on first
+    /// use ([`Nodes::same_class`]) and dropped when a node is added.
+    members: OnceLock<std::collections::HashMap<u64, Vec<usize>>>,
 }
 
 impl Nodes {
@@ -28,6 +31,7 @@ impl Nodes {
         let list = Arc::make_mut(&mut self.0);
         list.nodes.push(node);
         list.classes.push(OnceLock::new());
+        list.members = OnceLock::new();
     }
 
     /// The computed class of the node at `pos` (`Node.ComputedClass`).
@@ -35,6 +39,28 @@ impl Nodes {
         let node = self.0.nodes.get(pos)?;
         let slot = self.0.classes.get(pos)?;
         Some(*slot.get_or_init(|| computed_class(node)))
+    }
+}
+
+impl Nodes {
+    /// The positions of the nodes of `pos`'s computed class, `pos` among
+    /// them, in order (empty for no node there). Indexed once for every
+    /// copy: a scan of every node per class asked was quadratic in the
+    /// classes.
+    pub fn same_class(&self, pos: usize) -> &[usize] {
+        let Some(class) = self.class(pos) else {
+            return &[];
+        };
+        let members = self.0.members.get_or_init(|| {
+            let mut by: std::collections::HashMap<u64, Vec<usize>> = Default::default();
+            for p in 0..self.0.nodes.len() {
+                if let Some(c) = self.class(p) {
+                    by.entry(c).or_default().push(p);
+                }
+            }
+            by
+        });
+        members.get(&class).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -58,7 +84,11 @@ impl<'a> IntoIterator for &'a Nodes {
 impl From<Vec<Node>> for Nodes {
     fn from(nodes: Vec<Node>) -> Nodes {
         let classes = nodes.iter().map(|_| OnceLock::new()).collect();
-        Nodes(Arc::new(List { nodes, classes }))
+        Nodes(Arc::new(List {
+            nodes,
+            classes,
+            members: OnceLock::new(),
+        }))
     }
 }
 

@@ -126,7 +126,8 @@ pub struct Engine<'w> {
     /// ([`super::quota::UsageMemo`]).
     pub(super) quota_memo: std::cell::RefCell<Option<super::quota::UsageMemo>>,
     pub nondeterminism: Vec<String>,
-    /// Notes of outcomes drawn by Go's map order (the text says them too).
+    /// Notes of outcomes drawn by Go's map order or a class split (the
+    /// text says them too).
     pub drawn: Vec<String>,
     /// Go's map orders' own stream ([`super::map_order`]), a cell as
     /// ranking draws (`&self`); only a draw advances it.

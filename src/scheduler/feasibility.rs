@@ -282,6 +282,7 @@ impl Engine<'_> {
                 .entry(class)
                 .or_default()
                 .push((ask.tg.name.clone(), fail.is_none()));
+            self.note_class_members(ask, pos, n, fail.is_none());
         }
         if let Some(reason) = fail {
             return Some(Filtered::of(reason));
@@ -299,7 +300,7 @@ impl Engine<'_> {
     /// note: a driver or device check Go's map order decides then takes
     /// the class's verdict rather than a draw of its own (one draw decided
     /// the class in Nomad; a second would split it by chance alone).
-    fn tg_checks(
+    pub(super) fn tg_checks(
         &mut self,
         ask: &Ask<'_>,
         pos: usize,
@@ -359,31 +360,6 @@ impl Engine<'_> {
             });
         }
         fail
-    }
-
-    /// A client judged by its class's cached verdict `class_ok` that would
-    /// be judged otherwise on its own: which client of the class Nomad
-    /// checks first is random (the generic stack's node shuffle; the
-    /// system scheduler's Go map order before 1.11), so the plan shown is
-    /// one of several outcomes. Said once per group, in the notes
-    /// (`Preflight.Nondeterminism`); `--samples` measures the outcomes.
-    fn note_class_split(&mut self, ask: &Ask<'_>, pos: usize, n: &Node, class_ok: bool) {
-        use super::engine::Note;
-        if !self.wants_note(Note::ClassCache, &ask.tg.name) {
-            return;
-        }
-        let own = self.tg_checks(ask, pos, n, Some(class_ok));
-        if own.is_none() == class_ok {
-            return;
-        }
-        let what = match &own {
-            Some(reason) => format!("{reason:?} on some, not on others"),
-            None => "some pass, others fail".to_string(),
-        };
-        self.note(Note::ClassCache, &ask.tg.name, || format!(
-            "group {:?}: clients of one computed class differ on a check Nomad caches per class ({what}); the first of them Nomad checks decides for all, and which comes first is random, so this plan is one of its outcomes (--samples gives their shares)",
-            ask.tg.name
-        ));
     }
 
     /// Nomad's `DriverChecker` ([`super::driver_check`]): where Go's map

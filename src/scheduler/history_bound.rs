@@ -30,8 +30,10 @@
 //! takes). A group with
 //! static ports holds one slot per node at most, and each other holder of
 //! one of its ports (a live allocation, another placement) takes at most
-//! the node it sits on. If what is left is at least `k` in every group, no
-//! history fails the plan.
+//! the node it sits on; where one of its static ports is inside a node's
+//! dynamic range, so does each allocation holding dynamic ports (drawn at
+//! random from that range). If what is left is at least `k` in every
+//! group, no history fails the plan.
 //!
 //! The job's own live allocations are there in every history only where
 //! the world's replay order shows it ([`own`]); elsewhere a history may
@@ -42,7 +44,10 @@
 //! Anything the bound does not model answers "may vary" (the caller then
 //! samples): a per-node job that places, devices, reserved cores, volumes,
 //! `distinct_*` constraints, a node feasible only by a check that reads what
-//! is placed or by a draw of Go's map order, a node with several networks,
+//! is placed or by a draw of Go's map order, clients of one computed class
+//! that a class-cached check judges apart, a group without a network of
+//! its own where the network of the group placed before it may change a
+//! verdict, a node with several networks,
 //! preemption (another history's plan may evict, which the applier may
 //! reject), a history that left something unplaced or evicted it, or a
 //! plan that fails, errs or is rejected.
@@ -134,6 +139,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     // unchanged group of the job asked none, and `check` passed an edit of
     // another group that the plan fails in some histories).
     let everywhere = !own.is_empty() && own::placed_everywhere(sim, job);
+    let carried = network_order_matters(sim, job);
     // The plan's groups: how many allocations each needs a slot for.
     let mut groups: Vec<Need> = Vec::new();
     let mut statics: Vec<(&str, Vec<u16>)> = Vec::new();
@@ -150,7 +156,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         // anywhere.
         let in_place::Kept { stays: kept, as_is } = match live.get(&*p.alloc.id) {
             Some(&(a, lr)) if p.in_place && lr == r => {
-                in_place::stays_put(sim, &mut engine, job, a, &mut kept_memo)
+                in_place::stays_put(sim, &mut engine, job, a, carried, &mut kept_memo)
             }
             _ => in_place::Kept::default(),
         };
@@ -165,7 +171,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         statics.push((&p.alloc.task_group, ports.clone()));
         if !kept {
             add(&mut usage, &r, 1);
-            holders.push(ports);
+            holders.push(Holder::of(&p.alloc.resources));
         }
         // One kept with its old resources (2.0.3's `max_run_duration`
         // shortcut) is placed anew with the new group's: its slot asks the
@@ -240,16 +246,58 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             .filter(|(g, _)| *g == need.name)
             .flat_map(|(_, p)| p.iter().copied())
             .collect();
-        group_short(sim, &mut engine, job, need, &ports, &load)
+        group_short(sim, &mut engine, job, need, &ports, &load, carried)
     })
 }
 
-/// Live usage: the room and static ports of allocations.
+/// Can Nomad judge a group of `job` without a network of its own with
+/// another group's network on some client ([`order_matters`]: the stack
+/// keeps the network of the group it judged before, in Go's map order)?
+/// Then where that group may go, and whether an in-place update of it
+/// stays, is a draw the bound does not model (rt21b R21-B-1).
+///
+/// [`order_matters`]: super::network_check::order_matters
+fn network_order_matters(sim: &Simulation, job: &Job) -> bool {
+    super::network_check::order_matters(job, sim.state.nodes.iter(), sim.world.nomad_version)
+}
+
+/// Live usage: the room and ports of allocations.
 struct Load {
     usage: Room,
-    /// Each holder's static ports (a holder of one of a group's static
+    /// Each allocation's ports (one that may hold one of a group's static
     /// ports blocks at most its own node).
-    holders: Vec<Vec<u16>>,
+    holders: Vec<Holder>,
+}
+
+/// The ports one allocation holds, as they may block a group's static
+/// port on its node.
+#[derive(Clone, Default)]
+struct Holder {
+    /// Its static ports.
+    statics: Vec<u16>,
+    /// Does it hold dynamic ports? Nomad draws each at random from the
+    /// node's dynamic range (`getDynamicPortsStochastic`, nomad/structs/
+    /// network.go v2.0.5:705-743), so in some history one may sit on any
+    /// port of that range, and `AssignPorts` then refuses a static port
+    /// there ("reserved port collision", network.go :470-494): rt21b
+    /// R21-B-3.
+    dynamic: bool,
+}
+
+impl Holder {
+    fn of(r: &AllocResources) -> Holder {
+        Holder {
+            statics: static_ports(r),
+            dynamic: r.networks.iter().any(|n| !n.dynamic_ports.is_empty()),
+        }
+    }
+
+    /// May it hold one of `own` on its node: a static port of its own,
+    /// or (where one of `own` is inside a candidate node's dynamic range:
+    /// `in_range`) a dynamic port drawn onto it?
+    fn blocks(&self, own: &[u16], in_range: bool) -> bool {
+        self.statics.iter().any(|p| own.contains(p)) || (in_range && self.dynamic)
+    }
 }
 
 /// The live allocations `take` keeps, and for a per-node job's group the
@@ -262,7 +310,7 @@ fn load(
 ) -> Option<Load> {
     let state = &sim.state;
     let mut usage: Room = [0; DIMS];
-    let mut holders: Vec<Vec<u16>> = Vec::new();
+    let mut holders: Vec<Holder> = Vec::new();
     let mut per_node: std::collections::BTreeMap<(&str, &str, &str), (usize, Room)> =
         Default::default();
     for a in by_node
@@ -273,7 +321,7 @@ fn load(
     {
         let r = room_of(&a.resources, false)?;
         add(&mut usage, &r, 1);
-        holders.push(static_ports(&a.resources));
+        holders.push(Holder::of(&a.resources));
         if a.job_type.is_per_node() {
             let e = per_node
                 .entry((&a.namespace, &a.job_id, &a.task_group))
@@ -293,12 +341,16 @@ fn load(
         .values()
         .map(|(held, _)| state.nodes.len().saturating_sub(*held))
         .sum();
-    let unheld: Vec<u16> = state
+    let mut unheld = Holder::default();
+    for a in state
         .allocs
         .iter()
         .filter(|a| a.job_type.is_per_node() && take(a))
-        .flat_map(|a| static_ports(&a.resources))
-        .collect();
+    {
+        let h = Holder::of(&a.resources);
+        unheld.statics.extend(h.statics);
+        unheld.dynamic |= h.dynamic;
+    }
     holders.extend(std::iter::repeat_n(unheld, missing));
     Some(Load { usage, holders })
 }
@@ -340,6 +392,7 @@ impl<'a> Need<'a> {
 /// Why the bound cannot show that group `need` of `job` (whose static
 /// ports are `own`) finds `need.k` slots whatever the arrangement of
 /// `load` (which counts `need.sum` of its own), or `None` where it does.
+/// `carried`: [`network_order_matters`] of `job`.
 fn group_short(
     sim: &Simulation,
     engine: &mut Engine<'_>,
@@ -347,6 +400,7 @@ fn group_short(
     need: &Need,
     own: &[u16],
     load: &Load,
+    carried: bool,
 ) -> Option<&'static str> {
     let world = &*sim.world;
     let version = world.nomad_version;
@@ -356,17 +410,13 @@ fn group_short(
     if reads_placed(tg) {
         return Some("a group with volumes or distinct constraints");
     }
+    if carried && tg.networks.is_empty() {
+        return Some("a group judged with the network of the group placed before it");
+    }
     let ask = Ask::of_group(job, tg, world);
-    // None on a node that reserves one of its static ports, and each
-    // other holder of one takes at most its node (the group's own
-    // allocations take one slot each).
-    let held = load
-        .holders
-        .iter()
-        .filter(|h| h.iter().any(|p| own.contains(p)))
-        .count()
-        .saturating_sub(if own.is_empty() { 0 } else { need.k });
     let mut capacities = Vec::new();
+    // Is one of its static ports inside a feasible node's dynamic range?
+    let mut in_range = false;
     for (pos, n) in sim.state.nodes.iter().enumerate() {
         if !schedulable(n)
             || !in_job_scope(version, job, n)
@@ -374,9 +424,18 @@ fn group_short(
         {
             continue;
         }
-        match engine.infeasible(&ask, pos, n, false) {
+        // Judged as Nomad judges it, by its computed class (`cache`):
+        // where the clients of a class differ on a check Nomad caches per
+        // class, the first one a shuffle checks decides for all, and the
+        // engine notes that as drawn (rt21b R21-B-2), which the bound
+        // declines below; where they agree, each is judged as on its own.
+        match engine.infeasible(&ask, pos, n, true) {
             None => match capacity(n, version) {
-                Some(c) => capacities.push(c),
+                Some(c) => {
+                    let (lo, hi) = super::dynamic_ports::range(n, version);
+                    in_range |= own.iter().any(|p| (lo..=hi).contains(p));
+                    capacities.push(c);
+                }
                 None => return Some("a node with several networks"),
             },
             // Filtered by what is placed: another history may not.
@@ -384,10 +443,20 @@ fn group_short(
             Some(_) => {}
         }
     }
-    // A feasibility verdict Go's map order drew is no fact of the node.
+    // A feasibility verdict Go's map order or a class's first client drew
+    // is no fact of the node.
     if !engine.drawn.is_empty() {
-        return Some("a feasibility verdict drawn by Go's map order");
+        return Some("a feasibility verdict drawn by Go's map order or the node shuffle");
     }
+    // None on a node that reserves one of its static ports, and each
+    // other allocation that may hold one takes at most its node (the
+    // group's own allocations take one slot each).
+    let held = load
+        .holders
+        .iter()
+        .filter(|h| h.blocks(own, in_range))
+        .count()
+        .saturating_sub(if own.is_empty() { 0 } else { need.k });
     // Usage besides this group's own allocations (they take one slot
     // each, each asking at most `most`).
     let mut others = load.usage;

@@ -20,13 +20,17 @@ use crate::jobspec::Job;
 /// v2.0.5:805-876), while `tasksUpdated` (v2.0.5:167) never compares
 /// constraints or datacenters. So it stays where the group asks of a node
 /// what the version it runs asked (a node that took that takes this), or
-/// where every node takes the new version. `memo`: the answers so far, by
+/// where every node takes the new version, and never where the group has
+/// no network and `carried` ([`super::network_order_matters`]): its
+/// `Select` judges it with the network of whichever group Go's map order
+/// placed before it (rt21b R21-B-1). `memo`: the answers so far, by
 /// group and the version the allocation runs.
 pub(super) fn stays_put<'s>(
     sim: &'s Simulation,
     engine: &mut Engine<'_>,
     job: &Job,
     a: &'s crate::cluster::Allocation,
+    carried: bool,
     memo: &mut Vec<(&'s str, u64, Kept)>,
 ) -> Kept {
     let key = (&*a.task_group, a.job_version);
@@ -51,6 +55,8 @@ pub(super) fn stays_put<'s>(
             .nodes
             .iter()
             .all(|n| keeps_node_in_place(version, job, n))
+    } else if carried && tg.networks.is_empty() {
+        false
     } else {
         same || takes_everywhere(sim, engine, job, tg)
     };
@@ -118,7 +124,9 @@ fn takes_everywhere(
     let ask = Ask::of_group(job, tg, world);
     let version = world.nomad_version;
     sim.state.nodes.iter().enumerate().all(|(pos, n)| {
-        keeps_node_in_place(version, job, n) && engine.infeasible(&ask, pos, n, false).is_none()
+        // By class, as Nomad judges it: a class split is noted as drawn
+        // (rt21b R21-B-2) and answers no below.
+        keeps_node_in_place(version, job, n) && engine.infeasible(&ask, pos, n, true).is_none()
     }) && engine.drawn.is_empty()
 }
 

@@ -26,7 +26,10 @@ use super::super::engine::{Ask, Engine};
 use super::super::feasibility::{in_job_scope, placement_bound, schedulable};
 use super::super::preempt::{outranks, preemption_on};
 use super::super::Simulation;
-use super::{add, capacity, group_short, load, room_of, static_ports, Need, DIMS};
+use super::{
+    add, capacity, group_short, load, network_order_matters, room_of, static_ports, Holder, Need,
+    DIMS,
+};
 use crate::jobspec::Job;
 
 /// Are the live allocations of `planned`'s job (its namespace and ID) in
@@ -132,6 +135,13 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
     if running.constraints.iter().any(placement_bound) {
         return Some("distinct constraints");
     }
+    // Its registration judged a group without a network of its own with
+    // the network of whichever group Go's map order placed before it
+    // (rt21b R21-B-1): where that may change a verdict, where its groups
+    // went is a draw this proof does not model.
+    if network_order_matters(sim, running) {
+        return Some("a group judged with another group's network");
+    }
     if running.job_type.is_per_node() {
         return (!on_every_node(sim, engine, running, &before))
             .then_some("a per-node job not shown on every node");
@@ -171,7 +181,8 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
         if mine.is_empty() {
             return None;
         }
-        group_short(sim, engine, running, &need, &ports, &load)
+        // No group's network verdict rests on the order (checked above).
+        group_short(sim, engine, running, &need, &ports, &load, false)
     })
 }
 
@@ -211,10 +222,15 @@ fn on_every_node(
         add(&mut worst, r, 1);
     }
     // A static port any earlier holder or another of its groups holds
-    // may block any node.
-    let ports: Vec<Vec<u16>> = asks.iter().map(|(_, res, _)| static_ports(res)).collect();
+    // may block any node, and so may a dynamic one where the static port
+    // is inside a node's dynamic range (rt21b R21-B-3).
+    let ports: Vec<Holder> = asks.iter().map(|(_, res, _)| Holder::of(res)).collect();
     for (i, mine) in ports.iter().enumerate() {
-        let clash = |h: &Vec<u16>| h.iter().any(|p| mine.contains(p));
+        let in_range = sim.state.nodes.iter().any(|n| {
+            let (lo, hi) = super::super::dynamic_ports::range(n, version);
+            mine.statics.iter().any(|p| (lo..=hi).contains(p))
+        });
+        let clash = |h: &Holder| h.blocks(&mine.statics, in_range);
         if earlier.holders.iter().any(clash)
             || ports.iter().enumerate().any(|(j, h)| j != i && clash(h))
         {
@@ -233,7 +249,9 @@ fn on_every_node(
             if !schedulable(n) || !in_job_scope(version, running, n) {
                 continue;
             }
-            match engine.infeasible(&ask, pos, n, false) {
+            // By class, as Nomad judges it: a class split is noted as
+            // drawn (rt21b R21-B-2) and answers no below.
+            match engine.infeasible(&ask, pos, n, true) {
                 None => {}
                 Some(f) if f.reads_placed => return false,
                 Some(_) => continue,

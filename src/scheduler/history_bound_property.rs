@@ -2,17 +2,32 @@
 //! edits of their running jobs, wherever the bound says a plan fits in
 //! every history, 200 sampled histories (the seeds `plan --samples` and
 //! NP207 draw) never fail it. The bound must never prove what is not so.
+//! Clients differ in network modes and have small dynamic port ranges;
+//! groups ask bridge networks, dynamic ports, static ports inside and
+//! outside that range, or no network (rt21b R21-B-1, R21-B-3).
 
 use super::*;
 use crate::ids::SplitMix64;
 
-/// One group: name, count, memory MB, the client role it is pinned to.
+/// One group: name, count, memory MB, the client role it is pinned to,
+/// its network block (empty: none).
 struct Group {
     name: &'static str,
     count: u64,
     memory: u64,
     pin: Option<u64>,
+    net: &'static str,
 }
+
+/// The networks a group may ask: none, bridge, a dynamic port, a static
+/// port inside the clients' dynamic range, one outside it.
+const NETS: [&str; 5] = [
+    "",
+    "    network {\n      mode = \"bridge\"\n    }\n",
+    "    network {\n      port \"http\" {}\n    }\n",
+    "    network {\n      port \"http\" {\n        static = 30001\n      }\n    }\n",
+    "    network {\n      port \"http\" {\n        static = 8080\n      }\n    }\n",
+];
 
 fn pick<T: Copy>(rng: &mut SplitMix64, from: &[T]) -> T {
     from[rng.below(from.len() as u64) as usize]
@@ -30,6 +45,7 @@ fn job_text(name: &str, groups: &[Group], head: &str, job_line: &str) -> String 
         if i == 0 {
             s.push_str(head);
         }
+        s.push_str(g.net);
         if let Some(n) = g.pin {
             s.push_str(&format!(
                 "    constraint {{\n      attribute = \"${{attr.role}}\"\n      value     = \"n{n}\"\n    }}\n"
@@ -52,6 +68,11 @@ fn groups(rng: &mut SplitMix64, clients: u64) -> Vec<Group> {
             count: 1 + rng.below(2),
             memory: pick(rng, &[300, 700, 1200, 1800, 2500]),
             pin: (rng.below(3) == 0).then(|| 1 + rng.below(clients)),
+            net: if rng.below(2) == 0 {
+                ""
+            } else {
+                pick(rng, &NETS)
+            },
         })
         .collect()
 }
@@ -63,8 +84,10 @@ fn world(case: u64) -> (crate::vfs::MemVfs, String, String) {
     let mut cluster = String::from("nomad_version = \"2.0.5\"\nregion = \"global\"\n");
     for n in 1..=clients {
         let memory = pick(&mut rng, &[2048, 3072, 4096]);
+        let modes = pick(&mut rng, &["\"host\"", "\"host\", \"bridge\""]);
+        let max_port = 30002 + rng.below(4);
         cluster.push_str(&format!(
-            "client \"n{n}\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = {memory}\n  disk = 10000\n  drivers = [\"docker\"]\n  attributes = {{ \"kernel.name\" = \"linux\", \"role\" = \"n{n}\" }}\n}}\n"
+            "client \"n{n}\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = {memory}\n  disk = 10000\n  drivers = [\"docker\"]\n  network_modes = [{modes}]\n  min_dynamic_port = 30000\n  max_dynamic_port = {max_port}\n  attributes = {{ \"kernel.name\" = \"linux\", \"role\" = \"n{n}\" }}\n}}\n"
         ));
     }
     let jobs = 1 + rng.below(3);

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 pub mod address_ports;
 pub mod alloc_ports;
 pub mod applier;
+mod class_split;
 mod connect_update;
 pub mod constraint;
 pub mod cores;
@@ -207,8 +208,10 @@ pub struct PlanResult {
     pub warnings: Vec<String>,
     /// Why this outcome depends on Nomad's node shuffle, if it does.
     pub nondeterminism: Vec<String>,
-    /// Those of `nondeterminism` where this plan drew the outcome by Go's
-    /// map order: the plan's text says each (`note:` on stderr).
+    /// Those of `nondeterminism` where this plan drew the outcome: by Go's
+    /// map order, or by which client of a computed class whose clients
+    /// differ the node shuffle put first ([`class_split`]). The plan's
+    /// text says each (`note:` on stderr), and `check` samples the plan.
     pub drawn: Vec<String>,
     /// The one note of this plan is the order its groups are placed in,
     /// drawn by Go's map order: no other draw, shuffle tie or class split

@@ -223,6 +223,34 @@ pub fn order_dependent(
         .any(|net| network_infeasible(net, n, version).as_deref() != verdict)
 }
 
+/// Can the order Nomad places `job`'s groups in change a network verdict
+/// on any of `nodes`: some group has no network of its own, and on some
+/// node another group's network (or none) is judged otherwise
+/// ([`order_dependent`], the same for every group without one)? The
+/// stack sets the checker's network only for a group that has one
+/// (scheduler/feasible/stack.go v2.0.5:167-169), and the reconciler
+/// visits groups in Go's map order (reconcile_cluster.go v2.0.5:365-368),
+/// so such a group is judged with whichever network was set before it,
+/// in its placements and in its in-place updates' `Select` alike
+/// (scheduler/util.go v2.0.5:862-871). Asked once per job (a proof that
+/// asked it per group was quadratic in the groups).
+pub fn order_matters<'n>(
+    job: &Job,
+    nodes: impl IntoIterator<Item = &'n Node>,
+    version: NomadVersion,
+) -> bool {
+    let Some(bare) = job.groups.iter().find(|g| g.networks.is_empty()) else {
+        return false;
+    };
+    if job.groups.iter().all(|g| g.networks.is_empty()) {
+        return false;
+    }
+    nodes.into_iter().any(|n| {
+        let alone = network_infeasible(None, n, version);
+        order_dependent(job, bare, alone.as_deref(), n, version)
+    })
+}
+
 /// Is the client older than the bridge fingerprint: its `nomad.version`
 /// parses and go-version's `< 0.12` holds (a pre-release such as
 /// `0.11.0-dev` never matches a constraint without one; an unparsable

@@ -150,7 +150,7 @@ pub(crate) fn placed_here_failing_elsewhere(
             )
         } else {
             format!(
-                "group \"{name}\" is placed in this evaluation, but Go's map order decides: {} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders){}",
+                "group \"{name}\" is placed in this evaluation, but a draw of Nomad's evaluation decides (the plan's notes say which): {} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders){}",
                 refusal.verb(),
                 untold_share(untold, samples)
             )
@@ -191,7 +191,7 @@ pub(crate) fn drawn(
         format!("; {verb} in all {samples} other evaluations sampled (node shuffles and Go's map orders)")
     } else {
         format!(
-            "; Go's map order drew this failure: {verb} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
+            "; a draw of Nomad's evaluation (the plan's notes say which) decided this failure: {verb} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders) and is placed in the others"
         )
     };
     f.message.push_str(&share);

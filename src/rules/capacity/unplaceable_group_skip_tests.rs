@@ -85,15 +85,16 @@ fn groups_competing_for_room_are_still_sampled() {
         "{sampled:?}"
     );
     assert!(
-        out.iter()
-            .any(|f| f.message.contains("Go's map order drew this failure")),
+        out.iter().any(|f| f.message.contains(
+            "a draw of Nomad's evaluation (the plan's notes say which) decided this failure"
+        )),
         "{:?}",
         messages(&out)
     );
     assert!(
         out.iter().any(|f| f
             .message
-            .contains("is placed in this evaluation, but Go's map order decides")),
+            .contains("is placed in this evaluation, but a draw of Nomad's evaluation decides")),
         "{:?}",
         messages(&out)
     );
