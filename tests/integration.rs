@@ -300,6 +300,7 @@ mod plan_dynamic_ports;
 mod plan_empty_datacenters;
 mod plan_exit_unshown;
 mod plan_expose_check;
+mod plan_gate_applier;
 mod plan_gate_excluded;
 mod plan_gate_replaced;
 mod plan_gate_shuffles;

@@ -273,6 +273,12 @@ pub struct Retried {
     /// The first plan's rejections, kept when the retries place every
     /// allocation it rejected (then [`PlanResult::rejected`] is empty).
     pub first: Vec<applier::Rejection>,
+    /// What the run's evaluation preempts over its plans: the first
+    /// plan's evictions on the nodes the applier committed, and every
+    /// retry's (nomad/plan_apply.go v2.0.5:323-382 gives each committed
+    /// preemption's job an evaluation). The dry run's own
+    /// `preempted_allocs` are the first plan's, rejected nodes' too.
+    pub preempted: Vec<PreemptedAlloc>,
 }
 
 impl PlanResult {
@@ -468,6 +474,27 @@ impl PlanResult {
             nodes.join("; "),
             r.plans
         ))
+    }
+
+    /// The allocations `nomad job run` of this plan preempts: none when
+    /// the scheduling panics Nomad's server ([`server_crash`]); where the
+    /// applier rejects part of it and the worker's retries were replayed,
+    /// what that run committed ([`Retried::preempted`]); else the plan's
+    /// own, less those on a node whose part the applier drops
+    /// ([`PlanResult::drops_node`]). The one answer NP403, the plan gate's
+    /// protected-job check and `plan --samples` read.
+    pub fn committed_preemptions(&self) -> Vec<&PreemptedAlloc> {
+        if self.crashed.is_some() {
+            return Vec::new();
+        }
+        match &self.retried {
+            Some(r) => r.preempted.iter().collect(),
+            None => self
+                .preempted_allocs
+                .iter()
+                .filter(|a| !self.drops_node(&a.node_id))
+                .collect(),
+        }
     }
 
     pub fn changes_allocations(&self) -> bool {
