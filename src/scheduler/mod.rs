@@ -98,8 +98,9 @@ pub struct DesiredUpdates {
     /// reschedule waits (:1442, :1648): an import's failed allocation
     /// whose reschedule is due after the import was saved and whose
     /// follow-up evaluation is not made (`FollowupEvalID` empty,
-    /// filters.go v2.0.5:563-565). A disconnecting allocation's own
-    /// later reschedule is not counted (see `generic::disconnecting`).
+    /// filters.go v2.0.5:563-565); from 1.11.2 also a disconnecting
+    /// running allocation whose reschedule waits (see
+    /// `generic::disconnecting`).
     pub reschedule_now: u64,
     pub reschedule_later: u64,
 }
