@@ -135,10 +135,12 @@ fn from_1_11_2_a_running_allocation_with_lost_after_is_kept_in_a_plan() {
         assert_eq!(o.stdout, unchanged("web", "1 ignore", 4), "{release}");
         assert!(!o.stderr.contains("alloc-state"), "{release}: {}", o.stderr);
         // Marked `unknown`: 1.11's `Disconnect` count in the JSON
-        // (`computeDisconnecting`, reconcile_cluster.go v2.0.5:1646).
+        // (`computeDisconnecting`, reconcile_cluster.go v2.0.5:1646), and
+        // its reschedule waits (the policy's 30s, no follow-up yet):
+        // `RescheduleLater` (:1648; tests/plan_disconnecting_later.rs).
         assert_eq!(
             updates(&d, "web"),
-            pairs(&[("Disconnect", 1), ("Ignore", 1)]),
+            pairs(&[("Disconnect", 1), ("Ignore", 1), ("RescheduleLater", 1)]),
             "{release}"
         );
     }

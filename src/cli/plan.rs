@@ -528,8 +528,17 @@ pub(super) fn print_single(
     for note in render::plan::inferred_notes(&view) {
         eprintln!("note: {note}");
     }
-    for v in &refused {
+    for v in refused.iter().filter(|v| !v.is_untold()) {
         eprintln!("refused by policy: {path} {v}");
+    }
+    // A protected job some shuffles cannot tell: one line per group, exit
+    // 255 (the JSON's `Preflight.Policy` holds each as "cannot-tell").
+    let untold: Vec<_> = refused.iter().filter(|v| v.is_untold()).collect();
+    for v in &untold {
+        eprintln!("error: {}", crate::escape::one_line(&format!("{path} {v}")));
+    }
+    if !untold.is_empty() {
+        return exit::NOMAD_ERROR;
     }
     let refused = !refused.is_empty() || registration.is_some();
     // How the run's retries end, where the model cannot stand by it: one

@@ -311,9 +311,9 @@ fn generic(
         // Counted before the reconciler takes them (a group it stops
         // whole never sorts them: `tg == nil || tg.Count == 0`).
         let stops_whole = |g: &TaskGroup| job.stop || (g.count <= 0 && at.nomad.at_least(1, 11, 0));
-        let marked = match tg.filter(|g| !stops_whole(g)) {
+        let (marked, waiting) = match tg.filter(|g| !stops_whole(g)) {
             Some(_) => disconnecting(engine, history, tg, &existing),
-            None => 0,
+            None => (0, 0),
         };
         let mut judge = Judging {
             engine: &mut *engine,
@@ -359,8 +359,8 @@ fn generic(
                 0
             },
             // Set whenever any reschedule waits (reconcile_cluster.go
-            // v2.0.5:475-478 -> :1442), disconnecting or not.
-            reschedule_later: gp.reschedule_later,
+            // v2.0.5:475-478 -> :1442), disconnecting (1.11.2+) or not.
+            reschedule_later: gp.reschedule_later + waiting,
             ..du
         };
         done.push(Reconciled { name, gp, ask, du });
@@ -529,15 +529,19 @@ fn node_read(
 /// one it stops whole): its running allocations sorted `disconnecting`,
 /// each marked `unknown` (`computeDisconnecting`, reconcile_cluster.go
 /// v1.11.0:1655, v2.0.5:1646), whatever the planned group then does with
-/// them.
+/// them; and those of them whose reschedule waits, counted
+/// `RescheduleLater` from 1.11.2 (`Allocation::reschedule_later`, which
+/// the world decides by its own group: world/api_reschedule.rs
+/// `later_on_disconnect`; up to 1.11.1 none, reconcile_cluster.go
+/// v1.11.1:1636 and filters.go v1.11.1:447 `RescheduleTimeOnDisconnect`).
 fn disconnecting(
     engine: &Engine<'_>,
     history: &JobHistory,
     planned: Option<&TaskGroup>,
     existing: &[&Allocation],
-) -> u64 {
-    use crate::structs::disconnected_node::OnDisconnected;
-    existing
+) -> (u64, u64) {
+    use crate::structs::disconnected_node::{late, OnDisconnected};
+    let marked: Vec<&&Allocation> = existing
         .iter()
         .filter(|a| {
             !a.migrate
@@ -550,5 +554,8 @@ fn disconnecting(
                 .or(planned);
             node_read(engine, own, a) == Some(OnDisconnected::Disconnecting)
         })
-        .count() as u64
+        .collect();
+    let waits = late(engine.world.nomad_version);
+    let waiting = marked.iter().filter(|a| waits && a.reschedule_later);
+    (marked.len() as u64, waiting.count() as u64)
 }

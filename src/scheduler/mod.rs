@@ -99,8 +99,9 @@ pub struct DesiredUpdates {
     /// reschedule waits (:1442, :1648): an import's failed allocation
     /// whose reschedule is due after the import was saved and whose
     /// follow-up evaluation is not made (`FollowupEvalID` empty,
-    /// filters.go v2.0.5:563-565). A disconnecting allocation's own
-    /// later reschedule is not counted (see `generic::disconnecting`).
+    /// filters.go v2.0.5:563-565); from 1.11.2 also a disconnecting
+    /// running allocation whose reschedule waits (see
+    /// `generic::disconnecting`).
     pub reschedule_now: u64,
     pub reschedule_later: u64,
 }
@@ -276,6 +277,12 @@ pub struct Retried {
     /// The first plan's rejections, kept when the retries place every
     /// allocation it rejected (then [`PlanResult::rejected`] is empty).
     pub first: Vec<applier::Rejection>,
+    /// What the run's evaluation preempts over its plans: the first
+    /// plan's evictions on the nodes the applier committed, and every
+    /// retry's (nomad/plan_apply.go v2.0.5:323-382 gives each committed
+    /// preemption's job an evaluation). The dry run's own
+    /// `preempted_allocs` are the first plan's, rejected nodes' too.
+    pub preempted: Vec<PreemptedAlloc>,
 }
 
 impl PlanResult {
@@ -471,6 +478,27 @@ impl PlanResult {
             nodes.join("; "),
             r.plans
         ))
+    }
+
+    /// The allocations `nomad job run` of this plan preempts: none when
+    /// the scheduling panics Nomad's server ([`server_crash`]); where the
+    /// applier rejects part of it and the worker's retries were replayed,
+    /// what that run committed ([`Retried::preempted`]); else the plan's
+    /// own, less those on a node whose part the applier drops
+    /// ([`PlanResult::drops_node`]). The one answer NP403, the plan gate's
+    /// protected-job check and `plan --samples` read.
+    pub fn committed_preemptions(&self) -> Vec<&PreemptedAlloc> {
+        if self.crashed.is_some() {
+            return Vec::new();
+        }
+        match &self.retried {
+            Some(r) => r.preempted.iter().collect(),
+            None => self
+                .preempted_allocs
+                .iter()
+                .filter(|a| !self.drops_node(&a.node_id))
+                .collect(),
+        }
     }
 
     pub fn changes_allocations(&self) -> bool {

@@ -246,6 +246,7 @@ impl Simulation {
             plans: run.plans_submitted,
             end,
             first,
+            preempted: run.preempted_allocs,
         });
     }
 }

@@ -279,7 +279,10 @@ pub struct Allocation {
     /// A failed allocation (desired `run`, not replaced) whose reschedule
     /// waits and whose follow-up evaluation is not made yet: the
     /// reconciler counts it `RescheduleLater` (1.11+) and makes that
-    /// evaluation. See world/api_alloc_failed.rs.
+    /// evaluation. See world/api_alloc_failed.rs. Also a running one on a
+    /// disconnected client whose reschedule waits once the reconciler reads
+    /// it `disconnecting` (1.11.2+, world/api_reschedule.rs
+    /// `later_on_disconnect`): counted so too, never placed for.
     #[serde(default)]
     pub reschedule_later: bool,
     /// The nodes its earlier reschedules left

@@ -159,10 +159,20 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
                 // A hand-written allocation's reschedule tracker is its
                 // nodes only, not the delays `NextDelay` reads.
                 let quick = !a.reschedule_nodes.is_empty();
-                if on_disconnected(group, a.client_status, version)
-                    == Some(OnDisconnected::Disconnecting)
-                    && !told(group, version, quick)
+                let read = on_disconnected(group, a.client_status, version);
+                // From 1.11.2 one whose reschedule waits is counted
+                // `RescheduleLater`: read as an import's allocation with
+                // no tracker and no follow-up evaluation, which a
+                // hand-written one is (one with `reschedule_nodes` is
+                // `quick`, not told below).
+                if let (true, Some(g), Some(OnDisconnected::Disconnecting)) =
+                    (late(version) && !quick, group, read)
                 {
+                    let none = serde_json::json!({});
+                    let later = super::api_reschedule::later_on_disconnect(&none, g, None);
+                    a.reschedule_later = later.unwrap_or(false);
+                }
+                if read == Some(OnDisconnected::Disconnecting) && !told(group, version, quick) {
                     let key = (a.namespace.to_string(), a.job_id.to_string());
                     if !world.alloc_states.contains_key(&key) {
                         let why = super::api_alloc_disconnect::DISCONNECTING;

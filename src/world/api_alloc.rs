@@ -344,9 +344,17 @@ pub fn load_allocations(
                             node,
                         ),
                     });
-            match read {
-                Ok(d) => {
+            // From 1.11.2 a running one its node disconnects may wait for
+            // a later reschedule (counted `RescheduleLater`).
+            let later = |d| {
+                let now = ctx.saved_at;
+                super::api_alloc_disconnect::disconnecting_later(a, &alloc, spec, v, now, node)
+                    .map(|later| (d, later))
+            };
+            match read.and_then(later) {
+                Ok((d, later)) => {
                     alloc.disconnect = d;
+                    alloc.reschedule_later = later;
                     super::api_alloc_state::live_unsimulated(a, alloc.job_type, v)
                 }
                 Err(why) => Some(why),

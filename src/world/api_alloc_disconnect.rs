@@ -32,7 +32,8 @@ mod generic;
 #[cfg(test)]
 use generic::{disconnecting, NodeState};
 pub(super) use generic::{
-    generic_unknown, lost_terminal, node_state, DISCONNECTING, DOWN_DISCONNECTING,
+    disconnecting_later, generic_unknown, lost_terminal, node_state, DISCONNECTING,
+    DOWN_DISCONNECTING,
 };
 
 use super::api_json::s;

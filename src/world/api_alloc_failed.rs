@@ -105,12 +105,17 @@ pub(super) fn decide_failed(
                 .and_then(|&k| world.running.get(k))
                 .map(|r| &r.job)
         });
+    // A canary is stopped, not rescheduled, once its deployment is
+    // cancelled or failed unless promoted: not simulated, as a live one.
+    let canary =
+        super::api_alloc_state::is_canary(json).then_some(super::api_alloc_state::FAILED_CANARY);
     let unreadable = super::api_alloc_state::reconnect_unread(
         json,
         &alloc,
         &ctx.disconnected,
         world.nomad_version,
-    );
+    )
+    .or(canary);
     let outcome = match (unreadable, job) {
         (Some(why), _) => Outcome::Unknown(why.to_string()),
         (None, None) => decide(json, None, ctx.saved_at),

@@ -233,6 +233,36 @@ pub(in crate::world) fn disconnecting(
     }
 }
 
+/// From 1.11.2, whether the reconciler counts the live allocation `a` of
+/// a service or batch job, which it reads as `disconnecting` on its
+/// disconnected node (`on_disconnected` with its own group, `spec`'s), in
+/// `RescheduleLater`
+/// ([`later_on_disconnect`](super::super::api_reschedule::later_on_disconnect));
+/// false for any other, and up to 1.11.1 (the plan's disconnecting ones
+/// never wait: that function's rule). `Err` where it is not known.
+pub(in crate::world) fn disconnecting_later(
+    a: &Value,
+    alloc: &Allocation,
+    spec: &Job,
+    version: NomadVersion,
+    now: Option<i128>,
+    node: NodeState,
+) -> Result<bool, &'static str> {
+    use crate::structs::disconnected_node::{on_disconnected, OnDisconnected};
+    let generic = matches!(alloc.job_type, JobType::Service | JobType::Batch);
+    let here = generic && late(version) && matches!(node, NodeState::Disconnected);
+    let Some(g) = spec.group(&alloc.task_group).filter(|_| here) else {
+        return Ok(false);
+    };
+    if s(a, "ClientStatus") == "unknown"
+        || on_disconnected(Some(g), alloc.client_status, version)
+            != Some(OnDisconnected::Disconnecting)
+    {
+        return Ok(false);
+    }
+    super::super::api_reschedule::later_on_disconnect(a, g, now)
+}
+
 /// Whether the allocation's JSON could have `updateByReschedulable` place
 /// it now while disconnecting (from 1.11.2): `DesiredTransition.ForceReschedule`,
 /// or a `RescheduleTracker` event whose `Delay` is 1s or less (or absent),

@@ -65,9 +65,25 @@ pub(super) fn live_unsimulated(
     if reconciled && running && reconnects(a, version).is_some() {
         return Some("running after its client reconnected, a reconnect Nomad's reconciler reads (filterByTainted) and nomad-preflight does not simulate");
     }
-    let canary = super::api_json::path_b(a, &["DeploymentStatus", "Canary"]).unwrap_or(false);
-    canary.then_some("a canary of a deployment in progress")
+    is_canary(a).then_some("a canary of a deployment in progress")
 }
+
+/// Whether `a` was placed as a deployment's canary
+/// (`DeploymentStatus.Canary`). Nomad's reconciler stops a canary that was
+/// not promoted, of a deployment the plan cancels (an older version's) or
+/// of a failed one, before anything else reads it
+/// (`cancelUnneededCanaries`, scheduler/reconciler/reconcile_cluster.go
+/// v2.0.5:730-783, v1.11.0:736; `handleGroupCanaries`,
+/// scheduler/reconcile.go v0.9.3:556), reading the
+/// deployment's `PlacedCanaries` and `Promoted`, which nomad-preflight does
+/// not simulate: a live or failed canary is a guess either way.
+pub(super) fn is_canary(a: &Value) -> bool {
+    super::api_json::path_b(a, &["DeploymentStatus", "Canary"]).unwrap_or(false)
+}
+
+/// Why a failed canary's reschedule is not read ([`is_canary`]): the rest
+/// of the sentence after "allocation X is failed and not replaced yet, and".
+pub(super) const FAILED_CANARY: &str = "it is a canary of a deployment, which Nomad's reconciler stops instead of rescheduling unless the deployment promoted it (cancelUnneededCanaries), and nomad-preflight does not simulate deployments";
 
 /// Whether `a` is a failed service allocation not replaced yet whose
 /// reschedule is simulated ([`super::api_reschedule`], Nomad 0.9.0 to

@@ -89,14 +89,7 @@ pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -
         Ok(t) => t,
         Err(why) => return Outcome::Unknown(why),
     };
-    let delay = next_delay(p, &tracker, fail);
-    let mut eligible = p.unlimited || (p.attempts > 0 && tracker == Tracker::None);
-    if let (true, Some(events)) = (p.attempts > 0, tracker.events()) {
-        let interval = i128::from(p.interval.nanos());
-        let attempted = events.iter().filter(|e| fail - e.time < interval).count();
-        let attempted = i64::try_from(attempted).unwrap_or(i64::MAX);
-        eligible = attempted < p.attempts && delay < interval;
-    }
+    let (eligible, delay) = eligibility(p, &tracker, fail);
     if !eligible {
         return Outcome::Held(format!(
             "its reschedule policy allows no further attempt ({} within {}, next delay {})",
@@ -120,6 +113,59 @@ pub fn decide(a: &Value, policy: Option<&ReschedulePolicy>, now: Option<i128>) -
             rfc3339(due)
         ))
     }
+}
+
+/// `nextRescheduleTime` (nomad/structs/alloc.go v2.0.5) for a failure at
+/// `fail`: whether the policy allows another attempt, and the next delay.
+fn eligibility(p: &ReschedulePolicy, tracker: &Tracker, fail: i128) -> (bool, i128) {
+    let delay = next_delay(p, tracker, fail);
+    let mut eligible = p.unlimited || (p.attempts > 0 && *tracker == Tracker::None);
+    if let (true, Some(events)) = (p.attempts > 0, tracker.events()) {
+        let interval = i128::from(p.interval.nanos());
+        let attempted = events.iter().filter(|e| fail - e.time < interval).count();
+        let attempted = i64::try_from(attempted).unwrap_or(i64::MAX);
+        eligible = attempted < p.attempts && delay < interval;
+    }
+    (eligible, delay)
+}
+
+/// Whether the generic reconciler of 1.11.2+ counts a running allocation
+/// it reads as `disconnecting` in `RescheduleLater`: #27053 (bdf5b27410,
+/// backported by 0cef49eb41 into v1.11.2) sends every such allocation
+/// through `updateByReschedulable(isDisconnecting)`
+/// (scheduler/reconciler/filters.go v1.11.2:399-438, v2.0.5:526-570),
+/// which keeps one whose own group does not replace (`ReplaceOnDisconnect`,
+/// nomad/structs/alloc.go v2.0.5:613-622), then reads
+/// `NextRescheduleTimeByTime(now)`: eligible and not due within 1s (the
+/// caller has left the quick ones to a guess), it is `rescheduleLater`
+/// when no follow-up evaluation is set (`FollowupEvalID` empty), counted
+/// by computeDisconnecting and createRescheduleLaterEvals
+/// (reconcile_cluster.go v1.11.2:1648, :1442). Up to 1.11.1 the plan reads
+/// only groups that do not replace as disconnecting, and
+/// `RescheduleTimeOnDisconnect` (v1.11.1:489) never makes them later: the
+/// caller asks from 1.11.2 only. `group`: the allocation's own group
+/// (`alloc.Job`'s). `Err`: what is not known (the rest of a sentence after
+/// "allocation X is").
+pub fn later_on_disconnect(
+    a: &Value,
+    group: &crate::jobspec::TaskGroup,
+    now: Option<i128>,
+) -> Result<bool, &'static str> {
+    let replaces = group.disconnect.as_ref().and_then(|d| d.replace) != Some(false);
+    let Some(p) = group.reschedule.as_ref().filter(|_| replaces) else {
+        return Ok(false);
+    };
+    let tracker = tracker(a).map_err(|_| {
+        "running on a disconnected node with a RescheduleTracker nomad-preflight cannot read, which decides whether Nomad reschedules it later"
+    })?;
+    // `now` is read only against reschedule events (their interval and
+    // the delay's reset).
+    let now = match (tracker.events(), now) {
+        (Some(e), None) if !e.is_empty() => return Err("running on a disconnected node with reschedule events, whose later reschedule depends on when the import was saved, which it does not say (saved-at.txt)"),
+        (_, now) => now.unwrap_or(0),
+    };
+    let (eligible, _) = eligibility(p, &tracker, now);
+    Ok(eligible && super::api_json::s(a, "FollowupEvalID").is_empty())
 }
 
 /// `Allocation.LastEventTime`: the latest `FinishedAt` of its task states
@@ -372,6 +418,42 @@ mod tests {
         assert!(
             matches!(decide(&b, None, at(0)), Outcome::Unknown(w) if w.contains("job version 0"))
         );
+    }
+
+    /// 1.11.2+'s disconnecting allocation: later when its own group
+    /// replaces, its policy allows an attempt and no follow-up is set.
+    #[test]
+    fn a_disconnecting_allocation_waits_when_its_group_replaces() {
+        let mut g = crate::jobspec::TaskGroup {
+            reschedule: Some(service()),
+            ..Default::default()
+        };
+        let plain = json!({});
+        assert_eq!(later_on_disconnect(&plain, &g, None), Ok(true));
+        let followed = json!({"FollowupEvalID": "f0000000-0000-4000-8000-000000000000"});
+        assert_eq!(later_on_disconnect(&followed, &g, None), Ok(false));
+        // Reschedule events of a limited policy are read against now.
+        let mut limited = service();
+        limited.unlimited = false;
+        limited.attempts = 1;
+        limited.interval = Duration::hours(1);
+        g.reschedule = Some(limited);
+        let ev =
+            json!({"RescheduleTracker": {"Events": [{"RescheduleTime": T0, "Delay": 30 * S}]}});
+        assert!(later_on_disconnect(&ev, &g, None).is_err());
+        let soon = Some(i128::from(T0 + 60 * S));
+        assert_eq!(later_on_disconnect(&ev, &g, soon), Ok(false));
+        let late = Some(i128::from(T0 + 7200 * S));
+        assert_eq!(later_on_disconnect(&ev, &g, late), Ok(true));
+        // `replace = false`, or no policy: never.
+        g.disconnect = Some(crate::jobspec::Disconnect {
+            replace: Some(false),
+            ..Default::default()
+        });
+        assert_eq!(later_on_disconnect(&plain, &g, None), Ok(false));
+        g.disconnect = None;
+        g.reschedule = None;
+        assert_eq!(later_on_disconnect(&plain, &g, None), Ok(false));
     }
 
     #[test]

@@ -17,6 +17,9 @@ use crate::render;
 use crate::scheduler::Simulation;
 use crate::world::before::{self, BeforeFrom};
 
+mod json;
+use json::changed_json;
+
 /// What the git flags select: base (world and running versions) and head.
 fn range(args: &PlanArgs, root: PathBuf) -> changed::Range {
     changed::Range::new(
@@ -233,7 +236,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     let mut invalid = 0;
     let mut cannot_tell = 0;
     let mut changing = 0;
-    for (e, _) in &judged {
+    for (e, vs) in &judged {
         match &e.outcome {
             changed::Outcome::Invalid(d) => {
                 if e.outcome.cannot_tell() {
@@ -262,9 +265,12 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 // spread at 1.5-1.9: Nomad's own exit is 0 there, but this
                 // summary counts what changes, rv19-7).
                 let replaces = p.diff.changed() && p.result.changes_allocations();
-                // How `nomad job run` of it ends cannot be told: exit 255
-                // as for any plan the tool cannot tell.
-                if p.result.retries_untold(p.job.job_type).is_some() {
+                // How `nomad job run` of it ends cannot be told, here or
+                // (for a protected job) in other shuffles: exit 255 as for
+                // any plan the tool cannot tell.
+                if p.result.retries_untold(p.job.job_type).is_some()
+                    || vs.iter().any(policy::Violation::is_untold)
+                {
                     cannot_tell += 1;
                 } else if stops
                     || replaces
@@ -276,9 +282,23 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             changed::Outcome::Note(_) => {}
         }
     }
+    // What the policy cannot tell is said apart, never as a refusal
+    // (the exit code is 255 for it).
+    let policy_untold: Vec<String> = judged
+        .iter()
+        .flat_map(|(e, vs)| {
+            vs.iter()
+                .filter(|v| v.is_untold())
+                .map(move |v| format!("{} {v}", e.path.display()))
+        })
+        .collect();
     let mut refused: Vec<String> = judged
         .iter()
-        .flat_map(|(e, vs)| vs.iter().map(move |v| format!("{} {v}", e.path.display())))
+        .flat_map(|(e, vs)| {
+            vs.iter()
+                .filter(|v| !v.is_untold())
+                .map(move |v| format!("{} {v}", e.path.display()))
+        })
         .collect();
     // A world change that no longer places a protected running job is
     // refused like a plan that leaves it unplaced.
@@ -363,12 +383,18 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         for r in &refused {
             println!("==> refused by policy: {}", crate::escape::one_line(r));
         }
+        for u in &policy_untold {
+            println!("==> policy cannot tell: {}", crate::escape::one_line(u));
+        }
         for n in &added {
             println!("==> note: {}", crate::escape::one_line(n));
         }
     } else {
         for r in &refused {
             eprintln!("refused by policy: {}", crate::escape::one_line(r));
+        }
+        for u in &policy_untold {
+            eprintln!("policy cannot tell: {}", crate::escape::one_line(u));
         }
         for n in &added {
             eprintln!("note: {}", crate::escape::one_line(n));
@@ -520,61 +546,6 @@ fn stop_cause(e: &changed::Entry) -> Option<render::plan::StopCause> {
         FileChange::JobReplaced => render::plan::StopCause::JobNoLongerDefined,
         _ => render::plan::StopCause::FileDeleted,
     })
-}
-
-fn changed_json(
-    args: &PlanArgs,
-    setup: &GitSetup,
-    judged: &[(changed::Entry, Vec<policy::Violation>)],
-    notes: &[String],
-) -> serde_json::Value {
-    let plans: Vec<serde_json::Value> = judged
-        .iter()
-        .map(|(e, vs)| {
-            let path = e.path.display().to_string();
-            let (plan, note, errors) = match &e.outcome {
-                changed::Outcome::Plan(p) => {
-                    let mut view = view(args, p, &path, &setup.world);
-                    view.stop = stop_cause(e);
-                    let mut plan = render::plan_json::plan_json(&view);
-                    if let Some(pre) = plan.get_mut("Preflight").and_then(|v| v.as_object_mut()) {
-                        super::notes::insert(pre, p);
-                    }
-                    (plan, serde_json::Value::Null, Vec::new())
-                }
-                changed::Outcome::Note(n) => {
-                    (serde_json::Value::Null, n.clone().into(), Vec::new())
-                }
-                changed::Outcome::Invalid(d) => (
-                    serde_json::Value::Null,
-                    serde_json::Value::Null,
-                    d.iter().map(|x| x.message.clone()).collect(),
-                ),
-            };
-            serde_json::json!({
-                "File": path,
-                "Change": e.change.to_string(),
-                "Stop": e.stops.json(),
-                "After": e.after,
-                "Plan": plan,
-                "Note": note,
-                "Errors": errors,
-                "CannotTell": e.outcome.cannot_tell(),
-                "LintExcluded": e.lint_excluded,
-                "Refused": vs.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
-                "Notices": e.notices.iter().map(policy::Notice::json).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});
-    if !setup.world.warnings.is_empty() {
-        v["World"] = crate::world::guess::json(&setup.world.warnings);
-    }
-    if !notes.is_empty() {
-        v["Notes"] = notes.into();
-    }
-    v
 }
 
 /// `plan --changed` with no world to judge the change against: the one

@@ -157,7 +157,20 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
         .flat_map(|(e, vs)| {
             // A refusal names groups and jobs from the pull request:
             // text from input, escaped as every cell is (R16-43).
-            vs.iter().map(move |v| {
+            vs.iter().filter(|v| !v.is_untold()).map(move |v| {
+                format!(
+                    "- {}: {}",
+                    code(&e.path.display().to_string()),
+                    cell(&v.to_string())
+                )
+            })
+        })
+        .collect();
+    // Neither refused nor passed: the gate cannot tell (exit 255).
+    let untold: Vec<String> = entries
+        .iter()
+        .flat_map(|(e, vs)| {
+            vs.iter().filter(|v| v.is_untold()).map(move |v| {
                 format!(
                     "- {}: {}",
                     code(&e.path.display().to_string()),
@@ -192,6 +205,11 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
     if !refused.is_empty() {
         out.push_str("\n**Refused by policy** (`protected` in policy.hcl):\n\n");
         out.push_str(&refused.join("\n"));
+        out.push('\n');
+    }
+    if !untold.is_empty() {
+        out.push_str("\n**Cannot tell** (`protected` in policy.hcl):\n\n");
+        out.push_str(&untold.join("\n"));
         out.push('\n');
     }
     let noticed: Vec<String> = entries

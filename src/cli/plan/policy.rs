@@ -6,8 +6,18 @@
 //! shuffles `check`'s NP403 samples too (the same model and budget,
 //! [`crate::rules::priority::sample_plans`]), and a refusal says how often
 //! it happens (redteam6 G5).
+//!
+//! What one shuffle does to a job is read from the one outcome NP207,
+//! NP304 and NP403 read of it ([`crate::rules::priority::Sampled`]): a
+//! group Nomad's plan applier rejects is unplaced like one the scheduler
+//! fails, a preemption on a rejected node is not made and the worker's
+//! retries' are, and a draw whose run's end cannot be told is neither
+//! placed nor refused but "cannot tell" ([`Violation::Untold`]). The gate
+//! counted the scheduler's `failed_tg_allocs` alone, so a protected job
+//! the applier left unplaced in some shuffles passed (stop 61 Left 4).
 
 use crate::jobspec::Job;
+use crate::rules::priority::Sampled;
 use crate::scheduler::sample::SampleError;
 use crate::scheduler::sim::Submitted;
 use crate::scheduler::{PlanResult, Simulation, Tally};
@@ -26,6 +36,10 @@ pub enum Hit {
     Preempts { namespace: String, job_id: String },
     /// The planned job is protected and this group is left unplaced.
     Blocked { group: String },
+    /// The planned job is protected and Nomad's plan applier rejects this
+    /// group's allocations where how `nomad job run` ends cannot be told
+    /// (`PlanResult::run_end_untold`).
+    Untold { group: String },
 }
 
 /// How many of the sampled shuffles gave one refusal.
@@ -91,6 +105,14 @@ pub enum Violation {
     /// it): `nomad job run` on it updates that job, which the change to
     /// the job's own file does not ask (R18-B-1).
     DefinedTwice(Box<crate::changeset::Twice>),
+    /// Not a refusal: a protected job's group that some sampled shuffles
+    /// cannot tell ([`Hit::Untold`]) and none leaves unplaced for sure.
+    /// The gate cannot tell (exit 255), as NP207 cannot for such a group.
+    Untold {
+        job_id: String,
+        group: String,
+        shuffles: Shuffles,
+    },
 }
 
 impl std::fmt::Display for Violation {
@@ -168,6 +190,18 @@ impl std::fmt::Display for Violation {
             )),
             // `check`'s NP229 and `policy::defined-twice` say the same (changeset::twice).
             Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
+            // NP207's words for such draws.
+            Violation::Untold {
+                job_id,
+                group,
+                shuffles,
+            } => write!(
+                f,
+                "cannot tell whether protected job {job_id:?} (group {group:?}) is placed: no node shuffle sampled leaves it unplaced for sure, but {} of {} cannot tell ({})",
+                shuffles.hits,
+                shuffles.samples,
+                crate::rules::capacity::unplaceable_group::UNTOLD_WHY
+            ),
         }
     }
 }
@@ -181,7 +215,14 @@ fn shown(count: u64) -> String {
 }
 
 impl Violation {
-    /// `Plans[].Policy[]` of `plan --changed --format json`.
+    /// Is this a "cannot tell" ([`Violation::Untold`]), not a refusal?
+    pub fn is_untold(&self) -> bool {
+        matches!(self, Violation::Untold { .. })
+    }
+
+    /// `Plans[].Policy[]` of `plan --changed --format json`. An
+    /// [`Violation::Untold`] is listed too, as `"Refusal": "cannot-tell"`:
+    /// a reader that takes any entry for a refusal fails closed.
     pub fn json(&self) -> serde_json::Value {
         let shares = |s: &Option<Shuffles>| s.map_or(serde_json::Value::Null, Shuffles::json);
         match self {
@@ -230,31 +271,51 @@ impl Violation {
                 "Runs": t.runs,
                 "Text": self.to_string(),
             }),
+            Violation::Untold {
+                job_id,
+                group,
+                shuffles,
+            } => serde_json::json!({
+                "Refusal": "cannot-tell",
+                "Job": job_id,
+                "Group": group,
+                "InPlanShown": 0,
+                "Shuffles": shuffles.json(),
+                "Text": self.to_string(),
+            }),
         }
     }
 }
 
-/// What the policy refuses in one shuffle's `result` of planning `job`.
+/// What the policy refuses in one shuffle's `result` of planning `job`,
+/// read from the shuffle's one outcome ([`Sampled`]): the protected
+/// allocations `nomad job run` of it preempts (none on a node the applier
+/// rejects, the worker's retries' too), and for a protected job the
+/// groups it leaves unplaced (the scheduler's failures, quota's included,
+/// and the applier's rejections) or whose end cannot be told.
 pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
     // A shuffle whose scheduling panics Nomad's server does nothing.
     if result.crashed.is_some() {
         return Vec::new();
     }
-    let mut out: Vec<Hit> = result
-        .preempted_allocs
-        .iter()
-        .filter(|a| protected.covers(&a.namespace, &a.job_id))
-        .map(|a| Hit::Preempts {
-            namespace: a.namespace.clone(),
-            job_id: a.job_id.clone(),
+    let outcome = Sampled::of(result);
+    let mut out: Vec<Hit> = outcome
+        .victims
+        .into_iter()
+        .filter(|v| protected.covers(&v.namespace, &v.job_id))
+        .map(|v| Hit::Preempts {
+            namespace: v.namespace,
+            job_id: v.job_id,
         })
         .collect();
     if !job.stop && protected.covers(&job.namespace, &job.id) {
+        let blocked = outcome.failed.into_iter().chain(outcome.quota);
+        out.extend(blocked.map(|group| Hit::Blocked { group }));
         out.extend(
-            result
-                .failed_tg_allocs
-                .keys()
-                .map(|g| Hit::Blocked { group: g.clone() }),
+            outcome
+                .untold
+                .into_iter()
+                .map(|group| Hit::Untold { group }),
         );
     }
     out
@@ -350,7 +411,9 @@ pub fn violations(
 ) -> Vec<Violation> {
     let mut out: Vec<Violation> = Vec::new();
     let share = |hit: &Hit| sampled.map(|t| Shuffles::of(t, hit));
-    for a in &plan.result.preempted_allocs {
+    // What `nomad job run` of the plan shown preempts, as each shuffle's
+    // hits read it.
+    for a in plan.result.committed_preemptions() {
         if !protected.covers(&a.namespace, &a.job_id) {
             continue;
         }
@@ -385,9 +448,13 @@ pub fn violations(
         }
     }
     // What only other shuffles do, most frequent first.
+    let mut untold = Vec::new();
     for (hit, _, _) in sampled.map(Tally::entries).unwrap_or_default() {
         let s = sampled.map(|t| Shuffles::of(t, &hit));
         match hit {
+            // After the refusals: a group some shuffle leaves unplaced is
+            // refused whatever others cannot tell.
+            Hit::Untold { group } => untold.extend(s.map(|s| (group, s))),
             Hit::Preempts { namespace, job_id } => {
                 let seen = out.iter().any(|v| {
                     matches!(v, Violation::Preempts { namespace: n, job_id: j, .. }
@@ -417,128 +484,20 @@ pub fn violations(
             }
         }
     }
+    for (group, shuffles) in untold {
+        let refused = out
+            .iter()
+            .any(|v| matches!(v, Violation::Blocked { group: g, .. } if *g == group));
+        if !refused {
+            out.push(Violation::Untold {
+                job_id: job.id.clone(),
+                group,
+                shuffles,
+            });
+        }
+    }
     out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::jobspec::Job;
-    use crate::scheduler::{AllocMetric, PlanResult, PreemptedAlloc};
-
-    fn plan(job_id: &str, result: PlanResult) -> JobPlan {
-        let job = Job {
-            id: job_id.into(),
-            namespace: "default".into(),
-            ..Default::default()
-        };
-        let diff = crate::diff::job_diff(None, Some(&job), crate::version::NomadVersion::DEMO);
-        JobPlan {
-            job,
-            diff,
-            result,
-            admission: crate::planner::Admission::Admitted,
-            cannot_know: None,
-            assumed: Vec::new(),
-        }
-    }
-
-    fn victim(job: &str, ns: &str) -> PreemptedAlloc {
-        PreemptedAlloc {
-            id: "a".into(),
-            namespace: ns.into(),
-            job_id: job.into(),
-            job_type: "service".into(),
-            task_group: "g".into(),
-            node_id: "n".into(),
-            job_priority: Some(10),
-        }
-    }
-
-    #[test]
-    fn preempting_protected_jobs_or_namespaces_is_refused() {
-        let p = Protected {
-            jobs: vec!["shop".into()],
-            namespaces: vec!["prod".into()],
-        };
-        let r = PlanResult {
-            preempted_allocs: vec![
-                victim("shop", "default"),
-                victim("shop", "default"),
-                victim("logs", "default"),
-                victim("db", "prod"),
-            ],
-            ..Default::default()
-        };
-        let v = violations(&plan("carts", r), &p, None);
-        assert_eq!(v.len(), 2, "{v:?}");
-        assert_eq!(
-            v[0].to_string(),
-            "preempts 2 allocation(s) of protected job default/shop"
-        );
-        assert_eq!(
-            v[1].to_string(),
-            "preempts 1 allocation(s) of protected job prod/db"
-        );
-    }
-
-    #[test]
-    fn a_protected_job_left_unplaced_is_refused_unless_stopped() {
-        let p = Protected {
-            jobs: vec!["shop".into()],
-            namespaces: vec![],
-        };
-        let mut r = PlanResult::default();
-        r.failed_tg_allocs.insert(
-            "carts".into(),
-            AllocMetric {
-                coalesced_failures: 1,
-                ..Default::default()
-            },
-        );
-        let blocked = plan("shop", r.clone());
-        assert_eq!(
-            violations(&blocked, &p, None)
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>(),
-            ["leaves 2 allocation(s) of protected job \"shop\" (group \"carts\") unplaced"]
-        );
-        assert!(violations(&plan("other", r.clone()), &p, None).is_empty());
-        let mut stopped = plan("shop", r);
-        stopped.job.stop = true;
-        assert!(violations(&stopped, &p, None).is_empty());
-    }
-
-    #[test]
-    fn a_refusal_says_how_often_the_sampled_shuffles_give_it() {
-        let p = Protected {
-            jobs: vec!["shop".into()],
-            namespaces: vec![],
-        };
-        let shop = Hit::Preempts {
-            namespace: "default".into(),
-            job_id: "shop".into(),
-        };
-        let mut t = Tally::new();
-        for i in 0..10 {
-            t.add_sample(if i < 3 { vec![shop.clone()] } else { vec![] });
-        }
-        // Not in the plan shown, in 3 of 10 others: refused all the same.
-        let v = violations(&plan("carts", PlanResult::default()), &p, Some(&t));
-        assert_eq!(
-            v.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["preempts allocations of protected job default/shop in 30% of 10 node shuffles (none in the plan shown)"]
-        );
-        // In the plan shown only.
-        let r = PlanResult {
-            preempted_allocs: vec![victim("shop", "default")],
-            ..Default::default()
-        };
-        let v = violations(&plan("carts", r), &p, Some(&Tally::new()));
-        assert_eq!(
-            v[0].to_string(),
-            "preempts 1 allocation(s) of protected job default/shop with this simulation's node shuffle (in none of 0 others)"
-        );
-    }
-}
+mod tests;

@@ -51,13 +51,8 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
         }
     }
     // A rejected node's preemptions are dropped with its placements
-    // (every node's with `all_at_once`).
-    let rejected = |node: &str| r.drops_node(node);
-    let preempted: Vec<_> = r
-        .preempted_allocs
-        .iter()
-        .filter(|p| !rejected(&p.node_id))
-        .collect();
+    // (every node's with `all_at_once`); the retries' are the run's.
+    let preempted = r.committed_preemptions();
     if preempted.is_empty() {
         out.push("nothing is preempted".to_string());
     }

@@ -92,7 +92,7 @@ fn untold_share(untold: u32, samples: u32) -> String {
 
 /// Why a sampled evaluation cannot tell (the words of `plan`'s line,
 /// [`crate::scheduler::PlanResult::retries_untold`]).
-const UNTOLD_WHY: &str = "Nomad's plan applier rejects part of the plan there, and how `nomad job run` of it ends depends on plans of other evaluations nomad-preflight does not model";
+pub(crate) const UNTOLD_WHY: &str = "Nomad's plan applier rejects part of the plan there, and how `nomad job run` of it ends depends on plans of other evaluations nomad-preflight does not model";
 
 /// Groups this check's own draw placed but other draws of Go's map order
 /// (and node shuffles) refuse (`refusal`) or cannot tell: the plan
@@ -290,6 +290,7 @@ mod drawn_tests {
             plans: 3,
             end: RetryEnd::Blocked(vec!["g".into()]),
             first: Vec::new(),
+            preempted: Vec::new(),
         });
         assert!(untold_groups(&r).is_empty());
         assert_eq!(Refusal::Place.groups(&r), vec!["g".to_string()]);

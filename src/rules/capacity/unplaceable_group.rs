@@ -1,8 +1,8 @@
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
-pub(crate) use super::unplaceable_draws::untold_groups;
 use super::unplaceable_draws::with_draw_help;
 pub(crate) use super::unplaceable_draws::{drawn, placed_here_failing_elsewhere, Draws};
+pub(crate) use super::unplaceable_draws::{untold_groups, UNTOLD_WHY};
 
 crate::declare_rule! {
     /// ## What it does

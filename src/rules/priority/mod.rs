@@ -44,20 +44,11 @@ pub struct Victim {
 /// The groups a plan preempts, each once, in plan order.
 pub fn victims(plan: &PlanResult) -> Vec<Victim> {
     let mut out: Vec<Victim> = Vec::new();
-    // A plan whose scheduling panics Nomad's server preempts nothing: the
-    // scheduler dies before its plan is submitted (server_crash).
-    if plan.crashed.is_some() {
-        return out;
-    }
-    // Nor does a node whose part of the plan the applier rejects: its
-    // preemptions are dropped with its placements (`applier`), every
-    // node's with `all_at_once`.
-    let rejected = |node: &str| plan.drops_node(node);
-    for a in plan
-        .preempted_allocs
-        .iter()
-        .filter(|a| !rejected(&a.node_id))
-    {
+    // What `nomad job run` of the plan commits: nothing when Nomad's
+    // server panics, nothing on a node whose part the applier rejects,
+    // and what the worker's retries of it preempt
+    // (`PlanResult::committed_preemptions`).
+    for a in plan.committed_preemptions() {
         let v = Victim {
             namespace: a.namespace.clone(),
             job_id: a.job_id.clone(),

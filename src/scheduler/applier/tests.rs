@@ -250,6 +250,7 @@ fn the_end_of_the_retries_is_told_only_where_the_model_stands_by_it() {
             plans,
             end,
             first: Vec::new(),
+            preempted: Vec::new(),
         }),
         ..PlanResult::default()
     };

@@ -1,0 +1,61 @@
+//! `plan --changed --format json`: one document of every changed file's
+//! plan, what the policy refuses in it and what it cannot tell.
+
+use super::super::{changed, policy, view, PlanArgs};
+use super::{stop_cause, GitSetup};
+use crate::render;
+
+pub(super) fn changed_json(
+    args: &PlanArgs,
+    setup: &GitSetup,
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+    notes: &[String],
+) -> serde_json::Value {
+    let plans: Vec<serde_json::Value> = judged
+        .iter()
+        .map(|(e, vs)| {
+            let path = e.path.display().to_string();
+            let (plan, note, errors) = match &e.outcome {
+                changed::Outcome::Plan(p) => {
+                    let mut view = view(args, p, &path, &setup.world);
+                    view.stop = stop_cause(e);
+                    let mut plan = render::plan_json::plan_json(&view);
+                    if let Some(pre) = plan.get_mut("Preflight").and_then(|v| v.as_object_mut()) {
+                        super::super::notes::insert(pre, p);
+                    }
+                    (plan, serde_json::Value::Null, Vec::new())
+                }
+                changed::Outcome::Note(n) => {
+                    (serde_json::Value::Null, n.clone().into(), Vec::new())
+                }
+                changed::Outcome::Invalid(d) => (
+                    serde_json::Value::Null,
+                    serde_json::Value::Null,
+                    d.iter().map(|x| x.message.clone()).collect(),
+                ),
+            };
+            serde_json::json!({
+                "File": path,
+                "Change": e.change.to_string(),
+                "Stop": e.stops.json(),
+                "After": e.after,
+                "Plan": plan,
+                "Note": note,
+                "Errors": errors,
+                "CannotTell": e.outcome.cannot_tell() || vs.iter().any(policy::Violation::is_untold),
+                "LintExcluded": e.lint_excluded,
+                "Refused": vs.iter().filter(|v| !v.is_untold()).map(ToString::to_string).collect::<Vec<_>>(),
+                "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
+                "Notices": e.notices.iter().map(policy::Notice::json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});
+    if !setup.world.warnings.is_empty() {
+        v["World"] = crate::world::guess::json(&setup.world.warnings);
+    }
+    if !notes.is_empty() {
+        v["Notes"] = notes.into();
+    }
+    v
+}
