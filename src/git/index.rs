@@ -67,6 +67,12 @@ enum Inner {
 struct Light {
     data: Bytes,
     starts: Vec<u32>,
+    /// The entries that are symbolic links (mode 0o120000), by number:
+    /// noted by the one walk that finds where entries start, so that a
+    /// hook asking for the links of 20,000 staged files does not decode
+    /// every entry again (2.56 M of the main thread's 8.2 M instructions,
+    /// release callgrind, hook round 10).
+    links: Vec<u32>,
     hash_len: usize,
 }
 
@@ -232,6 +238,15 @@ impl Staged {
         (0..self.len()).map(|i| self.entry(i))
     }
 
+    /// The entries that are symbolic links (any stage), in index order:
+    /// the ones [`Self::entries`] gives with [`Kind::Link`].
+    pub(super) fn link_entries(&self) -> Vec<Entry<'_>> {
+        match &self.inner {
+            Inner::Light(l) => l.links.iter().map(|&i| l.entry(i as usize)).collect(),
+            Inner::Gix(_) => self.entries().filter(|e| e.kind == Kind::Link).collect(),
+        }
+    }
+
     /// The first entry whose path is not below `pred`'s side: entries
     /// are sorted by path.
     pub(super) fn partition_point(&self, pred: impl Fn(&BStr) -> bool) -> usize {
@@ -326,7 +341,7 @@ impl Light {
         if count > end / fixed || end > u32::MAX as usize {
             return None;
         }
-        let (starts, mut at) = match hash_len {
+        let (starts, links, mut at) = match hash_len {
             20 => entry_starts::<{ 40 + 20 + 2 }>(&data[..end], count, version)?,
             32 => entry_starts::<{ 40 + 32 + 2 }>(&data[..end], count, version)?,
             _ => return None,
@@ -355,6 +370,7 @@ impl Light {
         let light = Light {
             data,
             starts,
+            links,
             hash_len,
         };
         Some(Staged {
@@ -399,7 +415,8 @@ impl Light {
 }
 
 /// Where each of the `count` entries of `data` (the index up to its
-/// checksum) starts, and where the entries end; `None` when gix must read
+/// checksum) starts, which of them are symbolic links, and where the
+/// entries end; `None` when gix must read
 /// the index (see the module's comment). `FIXED` is an entry's fixed part
 /// (stat data, mode, object ID, flags), so its fields are read without a
 /// bounds check each.
@@ -411,8 +428,9 @@ fn entry_starts<const FIXED: usize>(
     data: &[u8],
     count: usize,
     version: u32,
-) -> Option<(Vec<u32>, usize)> {
+) -> Option<(Vec<u32>, Vec<u32>, usize)> {
     let mut starts = Vec::with_capacity(count);
+    let mut links = Vec::new();
     let mut at: usize = 12;
     for _ in 0..count {
         let head: &[u8; FIXED] = data.get(at..at.checked_add(FIXED)?)?.try_into().ok()?;
@@ -437,13 +455,16 @@ fn entry_starts<const FIXED: usize>(
         if *data.get(name_end)? != 0 {
             return None;
         }
+        if mode == 0o120000 {
+            links.push(starts.len() as u32);
+        }
         starts.push(at as u32);
         at += (name_end - at + 8) & !7;
         if at > data.len() {
             return None;
         }
     }
-    Some((starts, at))
+    Some((starts, links, at))
 }
 
 /// The `TREE` extension, as gix decodes it: children sorted by name, and
@@ -575,6 +596,11 @@ mod tests {
             s.by_path(b"d/y".as_bstr()).map(|e| e.kind),
             Some(Kind::Link)
         );
+        // The walk's list of links is the entries' own.
+        let links: Vec<Entry<'_>> = s.entries().filter(|e| e.kind == Kind::Link).collect();
+        assert_eq!(s.link_entries(), links);
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].path, "d/y");
         assert_eq!(s.prefixed(b"d/"), 1..3);
         assert_eq!(s.prefixed(b"e/"), 3..3);
         assert_eq!(s.prefixed(b""), 0..6);
@@ -618,8 +644,12 @@ mod tests {
             .collect();
         let mut sorted: Vec<&str> = names.iter().map(String::as_str).collect();
         sorted.sort();
-        let entries: Vec<(&str, u32, u16, u16)> =
-            sorted.iter().map(|n| (*n, 0o100644, 0, 0)).collect();
+        // Every hundredth a symbolic link.
+        let entries: Vec<(&str, u32, u16, u16)> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, if i % 100 == 7 { 0o120000 } else { 0o100644 }, 0, 0))
+            .collect();
         let data = index_bytes(2, &entries, None);
         assert!(data.len() as u64 >= MAP_FROM, "{} bytes", data.len());
         let dir = std::env::temp_dir().join(format!("np-index-map-{}", std::process::id()));
@@ -636,6 +666,9 @@ mod tests {
         );
         assert_eq!(m.len(), 2000);
         assert!(m.entries().eq(r.entries()));
+        let links: Vec<Entry<'_>> = r.entries().filter(|e| e.kind == Kind::Link).collect();
+        assert_eq!(links.len(), 20);
+        assert_eq!(m.link_entries(), links);
         assert_eq!(m.prefixed(b"docs/d3/"), r.prefixed(b"docs/d3/"));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -81,8 +81,8 @@ impl LazyGitVfs {
         let mut out = Vec::new();
         match &self.source {
             Source::Index(index) => {
-                for e in index.entries() {
-                    if e.stage == 0 && e.kind == Kind::Link {
+                for e in index.link_entries() {
+                    if e.stage == 0 {
                         out.push(path_of(e.path)?);
                     }
                 }
