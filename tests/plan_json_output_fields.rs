@@ -109,6 +109,14 @@ fn plan_2_0_5(dir: &std::path::Path, file: &str) -> (Out, serde_json::Value) {
     (out, doc)
 }
 
+/// The folder committed as it is, on `main` of a new repository: the
+/// versions the world runs.
+fn commit_all(d: &TempDir) {
+    git(&d.0, &["init", "-q", "-b", "main"]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "running"]);
+}
+
 fn edit(d: &TempDir, file: &str, from: &str, to: &str) {
     let text = std::fs::read_to_string(d.0.join(file)).expect("read");
     assert!(text.contains(from), "{file} holds {from:?}");
@@ -165,9 +173,7 @@ fn carts_preemption_writes_the_whole_stub() {
         "  \"jobs/sockshopui.nomad\",\n  \"jobs/monitoring.nomad\",\n",
     );
     // The running versions come from HEAD (a job the world runs needs them).
-    git(&d.0, &["init", "-q", "-b", "main"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "monitoring runs in monitor"]);
+    commit_all(&d);
     edit(
         &d,
         "jobs/sockshop.nomad",
@@ -214,9 +220,7 @@ fn carts_preemption_writes_the_whole_stub() {
 #[test]
 fn an_in_place_update_is_nomads_document_alone() {
     let d = TempDir::demo("json-output-in-place");
-    git(&d.0, &["init", "-q", "-b", "main"]);
-    git(&d.0, &["add", "-A"]);
-    git(&d.0, &["commit", "-qm", "the demo"]);
+    commit_all(&d);
     edit(
         &d,
         "jobs/sockshop.nomad",
