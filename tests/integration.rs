@@ -319,6 +319,7 @@ mod plan_in_place_fit;
 mod plan_in_place_scope;
 mod plan_job_level_defaults;
 mod plan_json_output;
+mod plan_json_output_fields;
 mod plan_limit_note;
 mod plan_limit_persists;
 mod plan_link_before;

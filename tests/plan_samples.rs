@@ -177,6 +177,7 @@ fn preempting(ver: NomadVersion, id: &str) -> String {
         task_group: "webserver".into(),
         node_id: "n1".into(),
         job_priority: Some(40),
+        ..PreemptedAlloc::default()
     });
     plan(None, &redis_job(ver), &r, "redis.nomad", ver, false)
 }

@@ -20,4 +20,13 @@ pub struct AllocMetric {
     pub dimension_exhausted: BTreeMap<String, u64>,
     pub quota_exhausted: Vec<String>,
     pub coalesced_failures: u64,
+    /// How many filtered selects a system group's metric merges when every
+    /// node filtered it (`mergeNodeFiltered`, scheduler/util.go
+    /// v2.0.5:943-963): 0 for the metric of a ranked select. Nomad's first
+    /// merge copies the select's metric (`maps.Clone` keeps a nil map nil)
+    /// and each later one makes the class and constraint maps, so the API
+    /// writes `{}` or `null` by it (render/plan_json_api.rs); such a metric
+    /// never gets `NodesAvailable`, `NodesInPool` or `NodePool`.
+    #[serde(default)]
+    pub filtered_merged: u64,
 }

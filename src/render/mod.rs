@@ -11,6 +11,7 @@ pub mod map_order;
 pub mod metrics;
 pub mod plan;
 pub mod plan_json;
+pub mod plan_json_api;
 /// Go's `%q`, kept at its old path for the renderers.
 pub mod quote {
     pub use crate::gotext::go_quote;

@@ -507,6 +507,7 @@ mod tests {
             task_group: "g".into(),
             node_id: "n".into(),
             job_priority: Some(10),
+            ..PreemptedAlloc::default()
         }
     }
 

@@ -4,19 +4,6 @@
 use serde_json::{json, Map, Value};
 
 use super::plan::PlanView;
-use crate::version::NomadVersion;
-
-/// An `AllocMetric` with the fields the version's API has: `NodesInPool`
-/// came with node pools in 1.6.0 (docs/nomad-reference.md).
-fn alloc_metric(m: &crate::scheduler::AllocMetric, version: NomadVersion) -> Value {
-    let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
-    if !version.at_least(1, 6, 0) {
-        if let Some(o) = v.as_object_mut() {
-            o.remove("NodesInPool");
-        }
-    }
-    v
-}
 
 /// The plan as Nomad's API returns it (`/v1/job/<id>/plan`), plus `Preflight`.
 pub fn plan_json(view: &PlanView) -> Value {
@@ -24,22 +11,22 @@ pub fn plan_json(view: &PlanView) -> Value {
     let preempted: Vec<Value> = r
         .preempted_allocs
         .iter()
-        .map(|a| {
-            json!({
-                "ID": a.id,
-                "Namespace": a.namespace,
-                "JobID": a.job_id,
-                "JobType": a.job_type,
-                "TaskGroup": a.task_group,
-                "NodeID": a.node_id,
-                "JobPriority": a.job_priority,
-            })
-        })
+        .map(|a| super::plan_json_api::preempted_stub(a, view.version))
+        .collect();
+    // Ours, not a stub field: the priority preemption read, or null where
+    // the import does not hold the version the allocation runs.
+    let preempted_priority: Map<String, Value> = r
+        .preempted_allocs
+        .iter()
+        .map(|a| (a.id.clone(), json!(a.job_priority)))
         .collect();
     let failed: Map<String, Value> = r
         .failed_tg_allocs
         .iter()
-        .map(|(k, m)| (k.clone(), alloc_metric(m, view.version)))
+        .map(|(k, m)| {
+            let metric = super::plan_json_api::alloc_metric(m, view.job, k, view.version);
+            (k.clone(), metric)
+        })
         .collect();
     let placements: Vec<Value> = r
         .placements
@@ -82,6 +69,10 @@ pub fn plan_json(view: &PlanView) -> Value {
             "Blocked": r.blocked,
             "QuotaLimitReached": r.quota_limit_reached,
             "Nondeterminism": r.nondeterminism,
+            "PreemptedPriority": preempted_priority,
+            // The fields above Nomad's servers fill from records no
+            // simulation holds (Go's zero values here), named; null if none.
+            "UnknownFields": super::plan_json_api::unknown_fields(r),
             "Inferred": super::plan::inferred_notes(view),
             "ExitCode": super::plan::plan_exit_code(view.diff, r, view.version),
             "Unmodelled": view.diff.map(|d| d.unmodelled.as_slice()).unwrap_or_default(),
@@ -112,51 +103,4 @@ pub fn nomad_document(view: &PlanView) -> serde_json::Result<String> {
     // serde_json writes UTF-8 only; the escape pass keeps control
     // characters out of the terminal, as every document we print.
     Ok(crate::escape::json(&String::from_utf8_lossy(&out)))
-}
-
-/// The fields of Nomad's document the simulation leaves out, said beside
-/// it: the CLI decodes the response into api types and encodes every
-/// field (api/allocations.go v2.0.5:293-311 `AllocationMetric`, and
-/// `AllocationListStub` for `PreemptedAllocs`), some of them the
-/// servers' own (`AllocationTime` is their clock, a stub's indexes and
-/// times their history).
-pub fn nomad_document_gaps(r: &crate::scheduler::PlanResult) -> Option<String> {
-    let mut gaps = Vec::new();
-    if !r.failed_tg_allocs.is_empty() {
-        gaps.push("FailedTGAllocs has no NodePool, ResourcesExhausted, Scores, AllocationTime or ScoreMetaData");
-    }
-    if !r.preempted_allocs.is_empty() {
-        gaps.push("PreemptedAllocs holds 7 of api.AllocationListStub's fields");
-    }
-    (!gaps.is_empty()).then(|| {
-        format!(
-            "-json-output: unlike Nomad's document, {}: the simulation does not know them",
-            gaps.join("; ")
-        )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scheduler::AllocMetric;
-
-    #[test]
-    fn nodes_in_pool_only_from_1_6() {
-        let m = AllocMetric {
-            nodes_in_pool: 3,
-            ..AllocMetric::default()
-        };
-        let old = alloc_metric(&m, NomadVersion::DEMO);
-        assert!(old.get("NodesInPool").is_none(), "{old}");
-        assert_eq!(old["NodesEvaluated"], 0);
-        assert_eq!(
-            alloc_metric(&m, NomadVersion::new(1, 5, 6)).get("NodesInPool"),
-            None
-        );
-        assert_eq!(
-            alloc_metric(&m, NomadVersion::new(1, 6, 0))["NodesInPool"],
-            3
-        );
-    }
 }

@@ -165,7 +165,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
         .plan
         .preempted
         .iter()
-        .map(|(a, _)| PreemptedAlloc::of(a))
+        .map(|(a, _)| PreemptedAlloc::of(a, engine.state))
         .collect();
     result.stops = engine.plan.stops.iter().map(|a| a.id.to_string()).collect();
     result.blocked = !result.failed_tg_allocs.is_empty();

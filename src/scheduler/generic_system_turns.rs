@@ -375,6 +375,7 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize, ind
 /// `mergeNodeFiltered` (scheduler_system.go v1.6.0:325-347): a filtered
 /// select's counts added to the group's.
 fn merge_filtered(acc: &mut AllocMetric, m: &AllocMetric) {
+    acc.filtered_merged += 1;
     acc.nodes_evaluated += m.nodes_evaluated;
     acc.nodes_filtered += m.nodes_filtered;
     for (k, v) in &m.class_filtered {

@@ -147,30 +147,62 @@ impl DesiredUpdates {
 
 pub use crate::cluster::metric::AllocMetric;
 
-/// A preempted allocation as the plan lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// A preempted allocation as the plan lists it: what the world holds of
+/// the `AllocListStub` Nomad's plan annotates (`stop.Stub(nil)` of the
+/// state's allocation, scheduler/generic_sched.go v2.0.5:950; the fields
+/// the world does not hold are said by render/plan_json_api.rs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PreemptedAlloc {
     pub id: String,
+    /// `job.group[index]`.
+    pub name: String,
     pub namespace: String,
     pub job_id: String,
     pub job_type: String,
+    /// The job version it runs (`alloc.Job.Version`).
+    pub job_version: u64,
     pub task_group: String,
     pub node_id: String,
+    /// Its node's name (`Allocation.NodeName`); empty when the world no
+    /// longer holds the node.
+    pub node_name: String,
+    pub desired_status: String,
+    pub desired_description: String,
+    pub client_status: String,
+    /// The world's indexes: an import's as saved, a written world's own
+    /// numbering.
+    pub create_index: u64,
+    pub modify_index: u64,
+    /// It replaced a rescheduled allocation: its `RescheduleTracker` holds
+    /// events the world does not keep.
+    pub rescheduled: bool,
     /// The priority of the version it runs; `None` when the import does
     /// not hold it ([`Allocation::known_priority`]).
     pub job_priority: Option<i64>,
 }
 
 impl PreemptedAlloc {
-    /// The entry of allocation `a`, which a plan preempts.
-    pub fn of(a: &crate::cluster::Allocation) -> PreemptedAlloc {
+    /// The entry of allocation `a` of `state`, which a plan preempts.
+    pub fn of(a: &crate::cluster::Allocation, state: &crate::cluster::State) -> PreemptedAlloc {
         PreemptedAlloc {
             id: a.id.to_string(),
+            name: a.name.to_string(),
             namespace: a.namespace.to_string(),
             job_id: a.job_id.to_string(),
             job_type: a.job_type.as_str().to_string(),
+            job_version: a.job_version,
             task_group: a.task_group.to_string(),
             node_id: a.node_id.to_string(),
+            node_name: state
+                .node(&a.node_id)
+                .map(|n| n.name.clone())
+                .unwrap_or_default(),
+            desired_status: a.desired_status.as_str().to_string(),
+            desired_description: a.desired_description.clone(),
+            client_status: a.client_status.as_str().to_string(),
+            create_index: a.create_index,
+            modify_index: a.modify_index,
+            rescheduled: !a.reschedule_nodes.is_empty(),
             job_priority: a.known_priority(),
         }
     }

@@ -37,7 +37,7 @@ pub(in crate::cli) fn print_nomad_document(
         crate::planner::applier_warning(&plan.job, &plan.result),
     ];
     warnings.iter().flatten().for_each(|w| eprint!("{w}"));
-    if let Some(gap) = render::plan_json::nomad_document_gaps(view.result) {
+    if let Some(gap) = render::plan_json_api::unknown_fields(view.result) {
         eprintln!("note: {gap}");
     }
     Ok(())

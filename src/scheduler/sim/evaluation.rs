@@ -223,7 +223,7 @@ impl Simulation {
                 retried_preempted.extend(
                     plan.preempted
                         .iter()
-                        .map(|(a, _)| crate::scheduler::PreemptedAlloc::of(a)),
+                        .map(|(a, _)| crate::scheduler::PreemptedAlloc::of(a, &self.state)),
                 );
             }
             self.apply_plan(plan);

@@ -30,6 +30,7 @@ fn victim(job: &str, ns: &str) -> PreemptedAlloc {
         task_group: "g".into(),
         node_id: "n".into(),
         job_priority: Some(10),
+        ..PreemptedAlloc::default()
     }
 }
 
