@@ -98,6 +98,7 @@ mod gate_deep_paths;
 mod gate_defined_twice;
 mod gate_defined_twice_links;
 mod gate_deleted_unknown;
+mod gate_excluded_steps;
 mod gate_excluded_twice;
 mod gate_fileset_git;
 mod gate_git_programs;

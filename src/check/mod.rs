@@ -7,6 +7,7 @@
 pub mod ahead;
 mod causes;
 mod each_alone;
+mod excluded;
 mod other_world;
 pub mod outlive;
 mod replaced;
@@ -362,8 +363,9 @@ pub fn check_change_set(
     judge: &Judge<'_>,
 ) -> Checked {
     // Named paths choose the files reported; each is judged after the whole
-    // change's earlier steps (R17-52: b.nomad without a.nomad staged too).
-    let whole = set.whole();
+    // change's earlier steps (R17-52: b.nomad without a.nomad staged too),
+    // the files `exclude` leaves out of the lint among them (R21-A3).
+    let whole = set.whole().keeping_excluded();
     let (mut loaded, skipped) = load_files(
         vfs,
         &whole.candidates(),
@@ -379,13 +381,17 @@ pub fn check_change_set(
     });
     let new = crate::changeset::shell_vars::new_versions(vfs, files, loader);
     in_request_namespace(&mut loaded, judge.namespace.map(|a| a.namespace));
-    let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
+    let skipped = skipped
+        .into_iter()
+        .filter(|p| set.reports(p) && !set.lint_excludes(p))
+        .collect();
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs, loader);
+    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs);
     let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
     let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));
+    excluded::keep_gate_findings(set, &mut results);
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }

@@ -245,11 +245,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         inp.namespace.applied(),
         &inp.sim.world.running,
     );
-    // An excluded file's copy of a protected job the change submits is a
-    // second definition too (R19-C-2): `exclude` never opens the gate.
-    let ns = inp.namespace.applied().map(|a| a.namespace);
-    let copies = set.excluded_copies(&inp.sim.world, head.as_ref(), inp.loader, ns);
-    let twice = set.defined_twice_with(&steps, &copies, &inp.sim.world, head.as_ref());
+    // The excluded files are steps too (`configure_for_policy`): a copy of
+    // a protected job in one is a second definition (R19-C-2).
+    let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref());
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
