@@ -110,6 +110,7 @@ mod gate_link_replaces_folder;
 mod gate_link_targets;
 mod gate_no_world;
 mod gate_request_namespace;
+mod gate_shell_namespace;
 mod gate_shell_vars;
 mod gate_sparse_index;
 mod gate_symlinks;

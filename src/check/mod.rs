@@ -11,7 +11,9 @@ mod excluded;
 mod other_world;
 pub mod outlive;
 mod replaced;
+mod shell_namespace;
 mod twice;
+pub use shell_namespace::check_change_set;
 pub use other_world::merge_other_world;
 pub mod not_got;
 pub mod root_cause;
@@ -350,12 +352,13 @@ pub fn check_paths(
     }
 }
 
-/// Check a change set: its job files are loaded from `vfs` (the change's
-/// head), and judged in the set's submission order, each against the
-/// cluster with the earlier steps applied (jobs submitted, deleted jobs
-/// stopped). `base` holds the files at the base, for the running versions
-/// of renamed and deleted files.
-pub fn check_change_set(
+/// Check a change set in one request namespace (`judge.namespace`; see
+/// [`check_change_set`]): its job files are loaded from `vfs` (the
+/// change's head), and judged in the set's submission order, each against
+/// the cluster with the earlier steps applied (jobs submitted, deleted
+/// jobs stopped). `base` holds the files at the base, for the running
+/// versions of renamed and deleted files.
+fn change_set_in(
     vfs: &dyn Vfs,
     set: &ChangeSet,
     base: &dyn Vfs,
