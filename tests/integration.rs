@@ -427,6 +427,7 @@ mod verdicts_sure_refusal;
 mod verdicts_unread;
 mod version_gates_hcl1;
 mod version_gates_job_type;
+mod world_above_repo;
 mod world_alloc_version;
 mod world_bad_running_edit;
 mod world_cache;
