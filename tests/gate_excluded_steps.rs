@@ -42,11 +42,14 @@ fn an_excluded_file_is_an_earlier_step_of_the_files_after_it() {
     let c = run_in_env(
         &d.0,
         &[],
-        &["check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json"],
+        &[
+            "check", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
+        ],
     );
     let s = format!("{}{}", c.stdout, c.stderr);
     assert_eq!(c.code, 1, "{s}");
-    let v: serde_json::Value = serde_json::from_str(&c.stdout).unwrap_or_else(|e| panic!("{e}: {s}"));
+    let v: serde_json::Value =
+        serde_json::from_str(&c.stdout).unwrap_or_else(|e| panic!("{e}: {s}"));
     let found = v["findings"].as_array().expect("findings");
     let np207 = found
         .iter()
@@ -81,9 +84,8 @@ fn an_excluded_copy_is_judged_with_and_without_the_shell_s_variables() {
     git(&d.0, &["add", "-A"]);
     let env = [("NOMAD_VAR_ns", "ops")];
     let line = "legacy/zz.nomad:1:1: changeset::cannot-tell [error] cannot tell what legacy/zz.nomad submits: the shell's NOMAD_VAR_ns sets a variable";
-    let all = |args: &[&str]| -> Vec<String> {
-        args.iter().chain(&V).map(|s| s.to_string()).collect()
-    };
+    let all =
+        |args: &[&str]| -> Vec<String> { args.iter().chain(&V).map(|s| s.to_string()).collect() };
     let args = all(&["check", "--staged", "--output-format", "concise"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let c = run_in_env(&d.0, &env, &args);

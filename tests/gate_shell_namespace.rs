@@ -48,7 +48,11 @@ fn run(d: &TempDir, env: &[(&str, &str)], args: &[&str]) -> common::Out {
 #[test]
 fn a_copy_naming_no_namespace_is_refused_where_a_plain_deploy_puts_it() {
     let d = staged_copy("shellns-copy");
-    let c = run(&d, &OPS, &["check", "--staged", "--output-format", "concise"]);
+    let c = run(
+        &d,
+        &OPS,
+        &["check", "--staged", "--output-format", "concise"],
+    );
     let s = format!("{}{}", c.stdout, c.stderr);
     assert_eq!(c.code, 1, "{s}");
     assert!(
@@ -81,7 +85,15 @@ fn a_copy_naming_no_namespace_is_refused_where_a_plain_deploy_puts_it() {
     let c = run(
         &d,
         &[],
-        &["check", "--base", "HEAD~1", "--head", "HEAD", "--namespace", "ops"],
+        &[
+            "check",
+            "--base",
+            "HEAD~1",
+            "--head",
+            "HEAD",
+            "--namespace",
+            "ops",
+        ],
     );
     assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
 }
@@ -103,12 +115,15 @@ fn a_new_job_naming_no_namespace_is_judged_in_default_too() {
     let c = run(&d, &OPS, &["check", "--staged", "--format", "json"]);
     let s = format!("{}{}", c.stdout, c.stderr);
     assert_eq!(c.code, 1, "{s}");
-    let v: serde_json::Value = serde_json::from_str(&c.stdout).unwrap_or_else(|e| panic!("{e}: {s}"));
+    let v: serde_json::Value =
+        serde_json::from_str(&c.stdout).unwrap_or_else(|e| panic!("{e}: {s}"));
     let found = v["findings"].as_array().expect("findings");
     assert!(
         found.iter().any(|f| f["code"] == "NP304"
             && f["severity"] == "error"
-            && f["message"].as_str().is_some_and(|m| m.starts_with(IN_DEFAULT))),
+            && f["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(IN_DEFAULT))),
         "{v:#}"
     );
 }

@@ -211,9 +211,15 @@ mod tests {
     fn a_gate_names_a_namespace_off_default_and_its_source() {
         let at = v(2, 0, 5);
         let env = RequestNamespace::new(None, Some("dev"), at).gate_note();
-        assert!(env.is_some_and(|n| n.contains("\"dev\" (from NOMAD_NAMESPACE") && n.contains("\"default\"")));
-        assert!(RequestNamespace::new(None, Some("dev"), at).from_shell().is_some());
-        assert!(RequestNamespace::new(Some("dev"), None, at).from_shell().is_none());
+        assert!(env.is_some_and(
+            |n| n.contains("\"dev\" (from NOMAD_NAMESPACE") && n.contains("\"default\"")
+        ));
+        assert!(RequestNamespace::new(None, Some("dev"), at)
+            .from_shell()
+            .is_some());
+        assert!(RequestNamespace::new(Some("dev"), None, at)
+            .from_shell()
+            .is_none());
         let flag = RequestNamespace::new(Some("dev"), None, at).gate_note();
         assert!(flag.is_some_and(|n| n.contains("(from -namespace)")));
         for r in [
