@@ -44,7 +44,6 @@ mod unread_checkout;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use base_job::{Unknown, CANNOT_TELL};
 pub use by_text::{holds_job, is_job_candidate};
-pub use excluded::{protected_job, protects_any, ExcludedCopy};
 pub use file_change::{unreadable, FileChange};
 pub use new_version::NewVersion;
 pub use range::{Head, Range};
@@ -76,8 +75,10 @@ pub struct ChangeSet {
     /// Changed files whose name is no job file's but whose text is a job
     /// ([`ChangeSet::find_jobs_by_text`]).
     by_text: BTreeSet<PathBuf>,
-    /// `plan --changed`: `exclude` is a lint setting, and does not take
-    /// job files out of the policy gate ([`ChangeSet::configure_for_policy`]).
+    /// `exclude` is a lint setting, and does not take job files out of
+    /// the change's steps: `plan --changed`
+    /// ([`ChangeSet::configure_for_policy`]) and `check`'s steps
+    /// ([`ChangeSet::keeping_excluded`]).
     keep_excluded: bool,
 }
 

@@ -7,11 +7,14 @@
 pub mod ahead;
 mod causes;
 mod each_alone;
+mod excluded;
 mod other_world;
 pub mod outlive;
 mod replaced;
+mod shell_namespace;
 mod twice;
 pub use other_world::merge_other_world;
+pub use shell_namespace::check_change_set;
 pub mod not_got;
 pub mod root_cause;
 pub mod select;
@@ -349,12 +352,13 @@ pub fn check_paths(
     }
 }
 
-/// Check a change set: its job files are loaded from `vfs` (the change's
-/// head), and judged in the set's submission order, each against the
-/// cluster with the earlier steps applied (jobs submitted, deleted jobs
-/// stopped). `base` holds the files at the base, for the running versions
-/// of renamed and deleted files.
-pub fn check_change_set(
+/// Check a change set in one request namespace (`judge.namespace`; see
+/// [`check_change_set`]): its job files are loaded from `vfs` (the
+/// change's head), and judged in the set's submission order, each against
+/// the cluster with the earlier steps applied (jobs submitted, deleted
+/// jobs stopped). `base` holds the files at the base, for the running
+/// versions of renamed and deleted files.
+fn change_set_in(
     vfs: &dyn Vfs,
     set: &ChangeSet,
     base: &dyn Vfs,
@@ -362,8 +366,9 @@ pub fn check_change_set(
     judge: &Judge<'_>,
 ) -> Checked {
     // Named paths choose the files reported; each is judged after the whole
-    // change's earlier steps (R17-52: b.nomad without a.nomad staged too).
-    let whole = set.whole();
+    // change's earlier steps (R17-52: b.nomad without a.nomad staged too),
+    // the files `exclude` leaves out of the lint among them (R21-A3).
+    let whole = set.whole().keeping_excluded();
     let (mut loaded, skipped) = load_files(
         vfs,
         &whole.candidates(),
@@ -379,13 +384,17 @@ pub fn check_change_set(
     });
     let new = crate::changeset::shell_vars::new_versions(vfs, files, loader);
     in_request_namespace(&mut loaded, judge.namespace.map(|a| a.namespace));
-    let skipped = skipped.into_iter().filter(|p| set.reports(p)).collect();
+    let skipped = skipped
+        .into_iter()
+        .filter(|p| set.reports(p) && !set.lint_excludes(p))
+        .collect();
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs, loader);
+    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs);
     let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
     let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));
+    excluded::keep_gate_findings(set, &mut results);
     // Copies of the new jobs, each a tree of allocations.
     outlive::drop_later(Box::new((new, steps)));
     Checked { results, skipped }

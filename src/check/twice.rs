@@ -20,7 +20,6 @@ use std::path::PathBuf;
 use super::{FileResult, Judge, Loaded};
 use crate::changeset::{ChangeSet, Step, Twice, PROTECTED_DEFINED_TWICE};
 use crate::diag::Diag;
-use crate::job_loader::JobLoader;
 use crate::rules::capacity::defined_twice::DefinedTwice;
 use crate::rules::Finding;
 use crate::vfs::Vfs;
@@ -88,25 +87,18 @@ pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec
     results
 }
 
-/// A change set's second definitions ([`ChangeSet::defined_twice_with`]),
-/// the files `.nomad-preflight.hcl` excludes weighed for protected jobs
-/// ([`ChangeSet::excluded_copies`], R19-C-2): `loaded` are the change's
-/// job files, `head` its new version.
+/// A change set's second definitions ([`ChangeSet::defined_twice`]):
+/// `loaded` are the change's job files, those `.nomad-preflight.hcl`
+/// excludes among them (R21-A3: an excluded file is a step like any other,
+/// and a copy of a protected job in one is refused, R19-C-2), `head` its
+/// new version.
 pub(super) fn of_change(
     set: &ChangeSet,
     steps: &[Step],
     loaded: &[(PathBuf, Loaded)],
     judge: &Judge<'_>,
     head: &dyn Vfs,
-    loader: &JobLoader,
 ) -> Found {
-    let ns = judge.namespace.map(|a| a.namespace);
-    let copies = set.excluded_copies(judge.world, head, loader, ns);
-    let twice = set.defined_twice_with(steps, &copies, judge.world, head);
-    let extra: Vec<(PathBuf, Loaded)> = copies
-        .into_iter()
-        .map(|c| (c.step.path, Loaded::Job(c.parsed)))
-        .collect();
-    let all = loaded.iter().chain(&extra).map(|(p, l)| (p, l));
-    findings(all, twice, judge.world)
+    let twice = set.defined_twice(steps, judge.world, head);
+    findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world)
 }

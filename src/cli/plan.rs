@@ -12,6 +12,7 @@ mod notes;
 pub mod policy;
 mod request;
 mod samples;
+mod shell_namespace;
 mod view;
 
 use std::path::{Path, PathBuf};

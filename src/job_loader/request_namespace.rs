@@ -42,6 +42,14 @@ pub struct Applied<'a> {
     pub asked: Asked,
 }
 
+impl Applied<'_> {
+    /// Asked by the shell's `NOMAD_NAMESPACE`, off "default": the deploy's
+    /// own environment may send it or not ([`RequestNamespace::from_shell`]).
+    pub fn from_shell(&self) -> bool {
+        self.asked == Asked::Env && self.namespace != "default"
+    }
+}
+
 /// The request's namespace, judged for one release.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestNamespace {
@@ -92,16 +100,36 @@ impl RequestNamespace {
         }
     }
 
+    /// The shell's `NOMAD_NAMESPACE`, where it sends a job file that names
+    /// none off "default" (R21-A1). The CLI reads it from its own process
+    /// (api/api.go v2.0.5:348-350 `DefaultConfig`), so the cluster's deploy
+    /// sends whatever ITS environment holds: this shell's value when the
+    /// pipeline sets it for both, none (the agent's `namespaceForJob`,
+    /// command/agent/job_endpoint.go v2.0.5:1109, then puts the job in
+    /// "default") when it does not. A change-set gate judges such files in
+    /// both and refuses what either refuses. A `--namespace` flag is the
+    /// gate's caller saying what the deploy sends: judged in it alone.
+    pub fn from_shell(&self) -> Option<Applied<'_>> {
+        self.applied().filter(|a| a.from_shell())
+    }
+
     /// A line for stderr when a change-set gate plans the job files that
     /// name no namespace somewhere other than "default": a hook run in a
-    /// shell with `NOMAD_NAMESPACE` set says so, never silently.
+    /// shell with `NOMAD_NAMESPACE` set says so, never silently, and that
+    /// they are judged in "default" too ([`Self::from_shell`]).
     pub fn gate_note(&self) -> Option<String> {
         let a = self.applied().filter(|a| a.namespace != "default")?;
-        Some(format!(
-            "note: job files that name no namespace are judged in namespace {} (from {}), as `nomad job plan` in this shell sends them",
-            crate::escape::one_line(&format!("{:?}", a.namespace)),
-            a.asked.name(),
-        ))
+        let ns = crate::escape::one_line(&format!("{:?}", a.namespace));
+        Some(match self.from_shell() {
+            Some(_) => format!(
+                "note: job files that name no namespace are judged in namespace {ns} (from {}, as `nomad job plan` in this shell sends them) and in \"default\" (where a deploy whose environment sets none puts them); the gate refuses what either refuses",
+                a.asked.name(),
+            ),
+            None => format!(
+                "note: job files that name no namespace are judged in namespace {ns} (from {}), as `nomad job plan` in this shell sends them",
+                a.asked.name(),
+            ),
+        })
     }
 
     /// A line for stderr when the release plans a job that names no
@@ -183,7 +211,15 @@ mod tests {
     fn a_gate_names_a_namespace_off_default_and_its_source() {
         let at = v(2, 0, 5);
         let env = RequestNamespace::new(None, Some("dev"), at).gate_note();
-        assert!(env.is_some_and(|n| n.contains("\"dev\" (from NOMAD_NAMESPACE)")));
+        assert!(env.is_some_and(
+            |n| n.contains("\"dev\" (from NOMAD_NAMESPACE") && n.contains("\"default\"")
+        ));
+        assert!(RequestNamespace::new(None, Some("dev"), at)
+            .from_shell()
+            .is_some());
+        assert!(RequestNamespace::new(Some("dev"), None, at)
+            .from_shell()
+            .is_none());
         let flag = RequestNamespace::new(Some("dev"), None, at).gate_note();
         assert!(flag.is_some_and(|n| n.contains("(from -namespace)")));
         for r in [

@@ -20,10 +20,20 @@ pub const POLICY_FILE: &str = "policy.hcl";
 pub const QUOTAS_DIR: &str = "quotas";
 pub const NAMESPACES_DIR: &str = "namespaces";
 
-/// Walk up from `start` to the first `rules/` directory holding a cluster.hcl.
+/// Walk up from `start` to the first `rules/` directory holding a
+/// cluster.hcl, no higher than the project's top
+/// ([`crate::project::root_of`]: the nearest folder holding `.git`, as
+/// `.nomad-preflight.hcl` is looked for). Every file read for input is
+/// inside the project (README "Limits"): a repository with no world of its
+/// own was judged against, and its report quoted, a `rules/` found above
+/// the checkout (R21-A4). Outside any repository the nearest `rules/`
+/// above is the project's own, as before.
 pub fn find_world(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    let top = crate::project::root_of(&start);
     start
         .ancestors()
+        .take_while(|dir| dir.starts_with(&top))
         .map(|dir| dir.join("rules"))
         .find(|rules| rules.join(CLUSTER_FILE).is_file())
 }

@@ -162,6 +162,9 @@ pub struct Inputs<'a> {
     pub vault_token: &'a crate::job_loader::RequestVaultToken,
     /// `--now` (Unix seconds), else the clock: the periodic launch's.
     pub now: i64,
+    /// Say the change's notes on stderr; not when planning the same change
+    /// a second time in another namespace ([`super::shell_namespace`]).
+    pub notes: bool,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -179,12 +182,12 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     // leaves no changed job file out of the policy's plans (redteam6 G10).
     let configs = inp.range.configs()?;
     set.configure_for_policy(&configs);
-    if let Some(note) = set.ignored_note() {
+    if let Some(note) = set.ignored_note().filter(|_| inp.notes) {
         eprintln!("{note}");
     }
     // Where the job files that name no namespace are planned, when the
     // shell's `NOMAD_NAMESPACE` (or `-namespace`) sends them off "default".
-    if let Some(note) = inp.namespace.gate_note() {
+    if let Some(note) = inp.namespace.gate_note().filter(|_| inp.notes) {
         eprintln!("{note}");
     }
     let head = inp
@@ -198,6 +201,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     for note in set
         .add_readers(head.as_ref(), inp.loader)
         .map_err(|e| git_err("the new versions' files", e))?
+        .into_iter()
+        .filter(|_| inp.notes)
     {
         eprintln!("{note}");
     }
@@ -226,7 +231,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         }
         new.insert(path, v);
     }
-    if let Some(note) = shell_vars::note(&same) {
+    if let Some(note) = shell_vars::note(&same).filter(|_| inp.notes) {
         eprintln!("{note}");
     }
 
@@ -245,18 +250,17 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         inp.namespace.applied(),
         &inp.sim.world.running,
     );
-    // An excluded file's copy of a protected job the change submits is a
-    // second definition too (R19-C-2): `exclude` never opens the gate.
-    let ns = inp.namespace.applied().map(|a| a.namespace);
-    let copies = set.excluded_copies(&inp.sim.world, head.as_ref(), inp.loader, ns);
-    let twice = set.defined_twice_with(&steps, &copies, &inp.sim.world, head.as_ref());
+    // The excluded files are steps too (`configure_for_policy`): a copy of
+    // a protected job in one is a second definition (R19-C-2).
+    let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref());
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {
             Action::Submit(job) => {
                 let version = inp.sim.world.nomad_version;
                 let written = job.spans.written("namespace");
-                if let Some(note) = inp.namespace.ignored_note(written, version) {
+                let note = inp.namespace.ignored_note(written, version);
+                if let Some(note) = note.filter(|_| inp.notes) {
                     eprintln!("{note}");
                 }
                 let job = super::with_vault_token((**job).clone(), inp.vault_token);

@@ -12,7 +12,6 @@ use crate::changeset::FileChange;
 use crate::cli::common::{self, ColorArgs};
 use crate::diag::{exit, Diag, Diags};
 use crate::job_loader::JobLoader;
-use crate::planner::Admission;
 use crate::render;
 use crate::scheduler::Simulation;
 use crate::world::before::{self, BeforeFrom};
@@ -193,6 +192,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         namespace: &request_ns,
         vault_token: &vault_token,
         now: args.now_seconds(),
+        notes: true,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
@@ -292,61 +292,20 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 .map(move |v| format!("{} {v}", e.path.display()))
         })
         .collect();
-    let mut refused: Vec<String> = judged
-        .iter()
-        .flat_map(|(e, vs)| {
-            vs.iter()
-                .filter(|v| !v.is_untold())
-                .map(move |v| format!("{} {v}", e.path.display()))
-        })
-        .collect();
-    // A world change that no longer places a protected running job is
-    // refused like a plan that leaves it unplaced.
-    refused.extend(
-        world_errors
-            .iter()
-            .filter(|d| {
-                d.severity == crate::diag::Severity::Error
-                    && d.code == crate::check::world_change::BLOCKS_RUNNING
-            })
-            .map(|d| d.message.clone()),
-    );
-    // A submission that will fail where Nomad's plan stays silent fails the gate too.
-    refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
-        changed::Outcome::Plan(p) => match &p.admission {
-            Admission::WillFail { reason, .. } => Some(format!(
-                "{} submission will fail: {reason}",
-                e.path.display()
-            )),
-            _ => None,
-        },
-        _ => None,
-    }));
-    // And one whose plan Nomad's plan applier rejects.
-    refused.extend(judged.iter().filter_map(|(e, _)| {
-        match &e.outcome {
-            // Where how the run ends cannot be told, the line says so
-            // (`PlanResult::retries_untold`): the gate still refuses.
-            changed::Outcome::Plan(p) => crate::planner::applier_line(&p.job, &p.result).map(|l| {
-                match p.result.retries_untold(p.job.job_type) {
-                    Some(_) => format!("{} {l}", e.path.display()),
-                    None => format!("{} submission will fail: {l}", e.path.display()),
-                }
-            }),
-            _ => None,
+    let mut refused = super::shell_namespace::refusals(&judged, &world_errors, &setup.world);
+    // Job files that name no namespace judged where a deploy without the
+    // shell's NOMAD_NAMESPACE puts them too (R21-A1).
+    let other = match super::shell_namespace::in_default(&inputs, &judged, &refused) {
+        Ok(o) => o,
+        Err(d) => return fail(args, &d, color),
+    };
+    refused.extend(other.refused);
+    cannot_tell += other.untold.len();
+    for line in &other.untold {
+        match args.format {
+            PlanFormat::Text => added.push(format!("cannot tell {line}")),
+            _ => eprintln!("cannot tell {}", crate::escape::one_line(line)),
         }
-    }));
-    // So does one the servers' reject_job_registration refuses (the world
-    // after the change: a planned job is registered there).
-    if let Some(r) = crate::mutators::registration::refused(&setup.world) {
-        refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
-            changed::Outcome::Plan(p) if p.admission.is_scheduled() => Some(format!(
-                "{} submission will fail: {}",
-                e.path.display(),
-                r.line()
-            )),
-            _ => None,
-        }));
     }
     match args.format {
         PlanFormat::Text => print!(
