@@ -11,6 +11,7 @@
 //! [`source`], [`diag`], [`escape`], [`vfs`], [`git`], [`version`], [`ids`].
 //! `tests/architecture.rs` fails on an import from a layer above.
 
+pub mod by_name;
 pub mod cache_dir;
 pub mod changeset;
 pub mod check;

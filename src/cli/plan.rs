@@ -441,6 +441,10 @@ pub(super) fn print_single(
         Ok(v) => v,
         Err(e) => return fail(args, &Diags::from(e.to_diag()), color),
     };
+    // A job whose `--samples` the budget cut: said beside the shares.
+    let cut = tally
+        .as_ref()
+        .and_then(|t| samples::cut_note(world, &plan.job, args.samples, t.samples()));
     match args.format {
         PlanFormat::Text if args.json_output => {
             if let Err(d) = view::print_nomad_document(&view, plan) {
@@ -461,10 +465,12 @@ pub(super) fn print_single(
                 ));
             }
             if let Some(t) = &tally {
-                out.push_str(&samples::samples_text(
-                    t,
-                    samples::history_note(world).as_deref(),
-                ));
+                let notes: Vec<String> = cut
+                    .iter()
+                    .cloned()
+                    .chain(samples::history_note(world))
+                    .collect();
+                out.push_str(&samples::samples_text(t, &notes));
             }
             // Job, group and task names are input: only our colours pass.
             print!("{}", crate::escape::terminal_output(&out, color.stdout()));
@@ -484,7 +490,7 @@ pub(super) fn print_single(
                 if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                     p.insert(
                         "Samples".into(),
-                        serde_json::json!({"Total": t.samples(), "Outcomes": samples, "History": samples::history_note(world)}),
+                        serde_json::json!({"Total": t.samples(), "Asked": args.samples, "Budget": cut, "Outcomes": samples, "History": samples::history_note(world)}),
                     );
                 }
             }

@@ -234,13 +234,19 @@ pub(super) fn diffs_by_name<T, R>(
     diff: impl Fn(Option<&T>, Option<&T>) -> R,
     result_name: impl Fn(&R) -> &str,
 ) -> Vec<R> {
+    // Each side's first of a name, as a search from the front finds it:
+    // looked up once, not searched for each (quadratic in a job's groups).
+    let (in_old, in_new) = (
+        crate::by_name::FirstByName::new(old, &name),
+        crate::by_name::FirstByName::new(new, &name),
+    );
     let mut out: Vec<R> = old
         .iter()
-        .map(|o| diff(Some(o), new.iter().find(|n| name(n) == name(o))))
+        .map(|o| diff(Some(o), in_new.index(name(o)).and_then(|i| new.get(i))))
         .collect();
     out.extend(
         new.iter()
-            .filter(|n| !old.iter().any(|o| name(o) == name(n)))
+            .filter(|n| !in_old.contains(name(n)))
             .map(|n| diff(None, Some(n))),
     );
     out.sort_by(|a, b| result_name(a).as_bytes().cmp(result_name(b).as_bytes()));

@@ -244,8 +244,10 @@ impl CountUnknown {
 /// groups up among the job's), so 1,000 groups of count 1 sampled 100
 /// times took 18.9 s (rt20a). Nomad bounds neither the groups
 /// (`Job.Validate` refuses only none, nomad/structs/structs.go v2.0.5)
-/// nor the evaluations; past this the sampled share is said not to be
-/// known. 100 groups at the full 100 samples.
+/// nor the evaluations. A larger job is sampled fewer times
+/// ([`SampleWork::within_budget`]: 100 groups at the full 100 samples,
+/// 1,000 at 10); past it at the fewest samples the sampled share is said
+/// not to be known.
 pub const MAX_SAMPLED_GROUPS: u64 = 10_000;
 
 /// The most allocations one sampling run places (the job's placements ×
@@ -294,6 +296,50 @@ impl SampleWork {
         self.groups.saturating_mul(n) > MAX_SAMPLED_GROUPS
             || self.placements.saturating_mul(n) > MAX_SAMPLED_PLACEMENTS
     }
+
+    /// The most samples of the job, at most the [`Self::samples`] asked,
+    /// that stay within the sampling budget (0 when not even one does).
+    pub fn most_within_budget(&self) -> u32 {
+        let by_groups = MAX_SAMPLED_GROUPS / self.groups.max(1);
+        let by_placements = MAX_SAMPLED_PLACEMENTS / self.placements.max(1);
+        let most = by_groups.min(by_placements);
+        u32::try_from(most).unwrap_or(u32::MAX).min(self.samples)
+    }
+
+    /// The samples to take: those asked, fewer where the budget allows
+    /// fewer, never fewer than `floor` (nor than asked, when fewer were):
+    /// a share over a handful of shuffles reads as odds it cannot give.
+    /// Past the budget at the floor: the work at the floor, which the
+    /// readers say is too large to sample.
+    pub fn within_budget(&self, floor: u32) -> Result<u32, SampleWork> {
+        if self.samples == 0 {
+            return Ok(0);
+        }
+        let n = self.most_within_budget();
+        let floor = floor.min(self.samples);
+        if n >= floor && n > 0 {
+            return Ok(n);
+        }
+        Err(SampleWork {
+            samples: floor.max(1),
+            ..self.clone()
+        })
+    }
+}
+
+impl SampleWork {
+    /// What a run asked [`Self::samples`] and cut to `sampled` by the
+    /// budget sampled, in one line: `plan --samples` says it beside its
+    /// shares, never a silent cut.
+    pub fn cut_line(&self, sampled: u32) -> String {
+        format!(
+            "{} node shuffles asked; sampled {sampled}, the most within what nomad-preflight samples of job {} ({} allocations in {} groups; at most {MAX_SAMPLED_GROUPS} group plans and {MAX_SAMPLED_PLACEMENTS} allocations per sampling run)",
+            self.samples,
+            crate::gotext::go_quote(&self.job),
+            self.placements,
+            self.groups,
+        )
+    }
 }
 
 impl std::fmt::Display for SampleWork {
@@ -302,7 +348,7 @@ impl std::fmt::Display for SampleWork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "too large to sample: job {} asks {} allocations in {} groups, {} node shuffles of it pass what nomad-preflight samples (at most {MAX_SAMPLED_GROUPS} group plans and {MAX_SAMPLED_PLACEMENTS} allocations per sampling run); Nomad takes any number of groups",
+            "too large to sample: job {} asks {} allocations in {} groups, {} node shuffles of it (the fewest sampled) pass what nomad-preflight samples (at most {MAX_SAMPLED_GROUPS} group plans and {MAX_SAMPLED_PLACEMENTS} allocations per sampling run); Nomad takes any number of groups",
             crate::gotext::go_quote(&self.job),
             self.placements,
             self.groups,
@@ -314,6 +360,32 @@ impl std::fmt::Display for SampleWork {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A job too large for the samples asked is sampled fewer times, down
+    /// to the floor; past the budget at the floor it is too large, and
+    /// the error names the floor's work (what the readers say).
+    #[test]
+    fn within_budget_samples_fewer_down_to_the_floor() {
+        let at = |groups, count, samples| SampleWork::of(&job_of(groups, count), 2, samples);
+        assert_eq!(at(100, 1, 100).within_budget(10), Ok(100));
+        assert_eq!(at(101, 1, 100).within_budget(10), Ok(99));
+        assert_eq!(at(400, 1, 100).within_budget(10), Ok(25));
+        assert_eq!(at(1000, 1, 100).within_budget(10), Ok(10));
+        let past = at(1001, 1, 100).within_budget(10);
+        assert_eq!(past.as_ref().map_err(|w| w.samples), Err(10));
+        assert!(past.is_err_and(|w| w.too_large()));
+        // Fewer asked than the floor: as asked, while the budget holds.
+        assert_eq!(at(1001, 1, 5).within_budget(10), Ok(5));
+        // The allocations' bound: 20,000 allocations at 100 samples, one
+        // group of 200,001 not even at 10.
+        assert_eq!(at(1, 40_000, 100).within_budget(10), Ok(50));
+        assert!(at(1, 200_001, 100).within_budget(10).is_err());
+        assert_eq!(at(20_000, 1, 0).within_budget(10), Ok(0));
+        // Not even one sample: too large whatever the floor.
+        assert!(at(10_001, 1, 100).within_budget(0).is_err());
+        // A budget past u32 samples is cut to those asked.
+        assert_eq!(at(1, 0, 100_000).within_budget(10), Ok(10_000));
+    }
 
     #[test]
     fn per_node_bound_shares_the_names_among_the_nodes() {

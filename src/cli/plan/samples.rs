@@ -82,13 +82,45 @@ fn world_outcomes(sim: &Simulation) -> Vec<String> {
         .collect()
 }
 
-/// Share of each outcome over `n` replays of the world under other shuffles.
+/// `--samples n` of `job` within the sampling budget
+/// ([`crate::scheduler::count_bound::SampleWork::within_budget`]): `n`,
+/// fewer for a job whose plans pass the budget at `n` (a 1,000-group job
+/// asked 100,000 shuffles ran for hours), never fewer than
+/// [`crate::rules::priority::MIN_SAMPLES`] unless fewer were asked; past
+/// it, too large to sample. The cut is said ([`cut_note`]).
+pub(super) fn budgeted(world: &crate::world::World, job: &Job, n: u32) -> Result<u32, SampleError> {
+    if n > crate::scheduler::sample::MAX_SAMPLES {
+        return Err(SampleError::TooMany(n));
+    }
+    let clients = crate::scheduler::count_bound::clients(world);
+    crate::scheduler::count_bound::SampleWork::of(job, clients, n)
+        .within_budget(crate::rules::priority::MIN_SAMPLES)
+        .map_err(SampleError::TooLarge)
+}
+
+/// The note of a `--samples asked` the budget cut to `sampled`
+/// ([`budgeted`]); `None` when every shuffle asked was sampled.
+pub(super) fn cut_note(
+    world: &crate::world::World,
+    job: &Job,
+    asked: u32,
+    sampled: u32,
+) -> Option<String> {
+    let clients = crate::scheduler::count_bound::clients(world);
+    (sampled < asked).then(|| {
+        crate::scheduler::count_bound::SampleWork::of(job, clients, asked).cut_line(sampled)
+    })
+}
+
+/// Share of each outcome over `n` replays of the world under other
+/// shuffles, fewer where the budget cuts them ([`budgeted`]).
 pub fn sampled_outcomes(
     world: &crate::world::World,
     job: &Job,
     n: u32,
     seed: u64,
 ) -> Result<Tally<String>, crate::scheduler::sample::SampleError> {
+    let n = budgeted(world, job, n)?;
     let mut tally = Tally::new();
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
@@ -106,7 +138,7 @@ pub fn sampled_outcomes(
 /// `plan FILE`'s sampled outcomes (with `--samples n`, of an admitted
 /// job) and what the policy refuses ([`super::policy::judged`]), as the
 /// two give them one after the other. The policy samples the first
-/// [`crate::rules::priority::samples_for`]`(0)` of the very shuffles
+/// [`crate::rules::priority::samples_of`] of the very shuffles
 /// `--samples` replays (its seeds are `sample_seed(sim.seed, i)`) and
 /// plans the same job on each: when `sim` was built from `world` under
 /// `seed` (`sim_of_world`: the caller changed neither since), each
@@ -127,7 +159,10 @@ pub(super) fn sampled_and_judged(
             .transpose()?;
         return Ok((tally, super::policy::judged(sim, plan)?));
     }
-    let judged = crate::rules::priority::samples_for(0);
+    // Both within the sampling budget, as each run alone would be.
+    let n = budgeted(world, &plan.job, n)?;
+    let judged =
+        crate::rules::priority::samples_of(world, 0, &plan.job).map_err(SampleError::TooLarge)?;
     let planned = crate::scheduler::sim::Planned::new(&plan.job, world);
     let protected = &world.policy.protected;
     // One run over the longer of the two: a failed replay is the first by
@@ -161,13 +196,13 @@ pub(super) fn history_note(world: &crate::world::World) -> Option<String> {
     })
 }
 
-pub(super) fn samples_text(tally: &Tally<String>, history: Option<&str>) -> String {
+pub(super) fn samples_text(tally: &Tally<String>, notes: &[String]) -> String {
     let mut out = format!(
         "\n== nomad-preflight: outcomes over {} node shuffles (not part of Nomad's output) ==\n",
         tally.samples()
     );
-    if let Some(h) = history {
-        out.push_str(&format!("   note: {h}\n"));
+    for n in notes {
+        out.push_str(&format!("   note: {n}\n"));
     }
     for (k, c, share) in tally.entries() {
         let tag = if c == tally.samples() {

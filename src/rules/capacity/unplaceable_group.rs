@@ -35,6 +35,12 @@ crate::declare_rule! {
     /// was filtered on every node by checks of the node alone), the
     /// samples' outcome is known and they are not replayed.
     ///
+    /// A job of many groups or allocations is sampled fewer times (the
+    /// sampling budget: groups × samples at most 10,000, so a job of 400
+    /// groups 25 times), and the share names the number sampled; only a
+    /// job too large for even 10 samples is "too large to sample", a
+    /// finding that cannot tell.
+    ///
     /// A plan Nomad's plan applier rejects in part (the preemptor's blind
     /// spot, a node that is not ready) is reported too. Where the model's
     /// retries of it end neither placed nor blocked (the worker's limit,

@@ -23,12 +23,34 @@ pub const SAMPLES: u32 = 100;
 /// file, never fewer than `MIN_SAMPLES` shuffles; the finding names the
 /// number actually sampled.
 const REPLAY_BUDGET: u32 = 1000;
-const MIN_SAMPLES: u32 = 10;
+
+/// The fewest node shuffles a share is given over: fewer would read as
+/// odds they cannot give. A job whose sampling passes the budget even at
+/// this many is "too large to sample".
+pub const MIN_SAMPLES: u32 = 10;
 
 /// Shuffles to sample for a job with `earlier` planned changes before it.
 pub fn samples_for(earlier: usize) -> u32 {
     let per_sample = u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1);
     (REPLAY_BUDGET / per_sample).clamp(MIN_SAMPLES, SAMPLES)
+}
+
+/// Shuffles to sample `job` with `earlier` planned changes before it in
+/// `world`: [`samples_for`], fewer for a job whose plans pass the
+/// sampling budget at that many
+/// ([`crate::scheduler::count_bound::SampleWork::within_budget`]: a
+/// job of 1,000 groups is sampled 10 times, not said too large at 100),
+/// never fewer than [`MIN_SAMPLES`]. Past the budget even then: the work,
+/// which the readers say is too large to sample. Every sampled finding
+/// names the number its tally holds, so the count is never hidden.
+pub fn samples_of(
+    world: &World,
+    earlier: usize,
+    job: &Job,
+) -> Result<u32, crate::scheduler::count_bound::SampleWork> {
+    let clients = crate::scheduler::count_bound::clients(world);
+    crate::scheduler::count_bound::SampleWork::of(job, clients, samples_for(earlier))
+        .within_budget(MIN_SAMPLES)
 }
 
 /// One preempted task group, as `check` names it.
@@ -76,8 +98,9 @@ pub fn preemption_possible(world: &World, sim: &Simulation, job: &Job) -> bool {
 
 /// The one model of "what other node shuffles give" for a planned change,
 /// shared by NP403 and `plan --changed`'s policy gate (redteam6 G5): replay
-/// the world under [`samples_for`] other shuffles (the budget shrinks with
-/// the earlier changes each replay submits first), plan `job` on each and
+/// the world under [`samples_of`] other shuffles (the budget shrinks with
+/// the earlier changes each replay submits first, and with the job's
+/// groups and allocations), plan `job` on each and
 /// tally what `outcome` reads of the result (each key once per shuffle).
 pub fn sample_plans<K: Ord + Clone + Send>(
     world: &World,
@@ -106,18 +129,12 @@ pub fn sample_runs<T: Send>(
 ) -> Result<Vec<T>, crate::scheduler::sample::SampleError> {
     // Mutated once for every replay (the mutators see only the job,
     // the release and the servers' config, which no replay changes).
-    let n = samples_for(earlier.len());
     // A job of thousands of groups plans for seconds each time: its
-    // replays would run for minutes (rt20a), so past the budget the
-    // share is not known and the readers say so.
-    let work = crate::scheduler::count_bound::SampleWork::of(
-        job,
-        crate::scheduler::count_bound::clients(world),
-        n,
-    );
-    if work.too_large() {
-        return Err(crate::scheduler::sample::SampleError::TooLarge(work));
-    }
+    // replays would run for minutes (rt20a), so a large job is sampled
+    // fewer times, and past the budget at the fewest the share is not
+    // known and the readers say so.
+    let n = samples_of(world, earlier.len(), job)
+        .map_err(crate::scheduler::sample::SampleError::TooLarge)?;
     let planned = crate::scheduler::sim::Planned::new(job, world);
     let own;
     let shared = match replays {
