@@ -53,8 +53,7 @@ impl Fips140 {
         let last = v
             .split(',')
             .filter_map(|e| e.split_once('='))
-            .filter(|(k, _)| *k == "fips140")
-            .last();
+            .rfind(|(k, _)| *k == "fips140");
         match last.map(|(_, v)| v) {
             None | Some("off" | "") => Fips140::Off,
             Some("on" | "only" | "debug") => Fips140::On,
