@@ -95,6 +95,7 @@ mod file_fence_parent_steps;
 mod file_link_errors;
 mod fileset_doublestar;
 mod fileset_walk;
+mod fips140_functions;
 mod functions_go_release;
 mod gate_deep_paths;
 mod gate_defined_twice;

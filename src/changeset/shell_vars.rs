@@ -79,7 +79,10 @@ pub fn judge_new(
     plain: &JobLoader,
 ) -> Judged {
     let names = applied(with.body.as_ref(), loader);
-    if names.is_empty() {
+    // GODEBUG's FIPS mode takes md5 and sha1 away (2.0.5): any file may
+    // call them, so every file is loaded both ways.
+    let fips = loader.shell_fips140();
+    if names.is_empty() && !fips {
         return Judged::Unset;
     }
     let without = plain.job_file(head, path).ok().flatten();
@@ -88,7 +91,10 @@ pub fn judge_new(
     }
     let (a, b) = (job(with), without.as_ref().and_then(job));
     if a.is_some() && a == b {
-        return Judged::Same(names);
+        return match names.is_empty() {
+            true => Judged::Unset,
+            false => Judged::Same(names),
+        };
     }
     let shown = crate::escape::one_line(&path.to_string_lossy());
     let what = match (a, b) {
@@ -104,10 +110,13 @@ pub fn judge_new(
             super::CANNOT_TELL,
             format!(
                 "cannot tell what {shown} submits: the shell's {}, and the deploy's environment is not known here; {what}",
-                sets(&names),
+                shell_values(&names, fips),
             ),
         )
-        .help(help(&names))
+        .help(match names.is_empty() {
+            true => GODEBUG_HELP.to_string(),
+            false => help(&names),
+        })
         .as_cannot_tell(),
     ))
 }
@@ -280,6 +289,19 @@ fn sets(names: &[String]) -> String {
         _ => format!("{} set variables", listed(names)),
     }
 }
+
+/// What the shell sets that the deploy may not: its variables, and
+/// GODEBUG where it turns on the FIPS mode that drops md5 and sha1.
+fn shell_values(names: &[String], fips: bool) -> String {
+    const FIPS: &str = "GODEBUG turns on Go's FIPS mode, in which Nomad 2.0.5 offers job files no md5 or sha1 (jobspec2/functions.go)";
+    match (names.is_empty(), fips) {
+        (true, _) => FIPS.to_string(),
+        (false, false) => sets(names),
+        (false, true) => format!("{} and its {FIPS}", sets(names)),
+    }
+}
+
+const GODEBUG_HELP: &str = "the gate judges the cluster's deploy, not this shell: unset GODEBUG's fips140 in the hook's shell to judge the file as a deploy without FIPS mode does";
 
 fn help(names: &[String]) -> String {
     format!(

@@ -67,16 +67,24 @@ impl JobLoader {
         &self.opts.env_vars
     }
 
-    /// This loader without the shell's `NOMAD_VAR_*`, its flags and the
+    /// Does the shell's `GODEBUG` change this release's job-file
+    /// functions ([`crate::jobspec::fips140`])?
+    pub fn shell_fips140(&self) -> bool {
+        self.opts.fips140.matters(self.opts.version)
+    }
+
+    /// This loader without the shell's `NOMAD_VAR_*` and `GODEBUG`, its flags and the
     /// running jobs' own variables kept: what a deploy whose environment
     /// sets none would evaluate ([`crate::changeset::shell_vars`]). `None`
     /// when there are none to leave out.
     pub fn without_shell_vars(&self) -> Option<JobLoader> {
-        if self.opts.env_vars.is_empty() {
+        if self.opts.env_vars.is_empty() && !self.shell_fips140() {
             return None;
         }
         let mut opts = self.opts.clone();
         opts.env_vars.clear();
+        // GODEBUG is the shell's too: the deploy's may not turn FIPS on.
+        opts.fips140 = Default::default();
         let mut running = RunningOptions::clone(&self.running);
         for (_, v) in &mut running.entries {
             v.new = planned(&v.running, &opts);

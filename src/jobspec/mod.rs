@@ -21,6 +21,7 @@ pub mod duration;
 pub mod encoding;
 pub mod eval;
 mod fields;
+pub mod fips140;
 mod format;
 pub mod functions;
 mod hcl1_block_args;
@@ -180,6 +181,9 @@ pub struct LoadOptions {
     /// `NOMAD_REGION`, the region the CLI's api client asks for when the
     /// file writes none; only the command line's loads read it.
     pub env_region: Option<String>,
+    /// Go's FIPS mode as the shell's `GODEBUG` sets it (read at the CLI
+    /// edge): Nomad 2.0.5 drops `md5` and `sha1` in it ([`fips140`]).
+    pub fips140: fips140::Fips140,
 }
 
 /// Everything known about one job file after loading it.
@@ -381,6 +385,7 @@ fn new_scope<'a>(
         opened: Some(opened),
         relative: Some(relative),
         guard_fs: false,
+        fips140: opts.fips140,
     };
     eval::Scope {
         path: &src.name,

@@ -53,6 +53,8 @@ impl LoadOptions {
             agent_region: None,
             // api.DefaultConfig: an empty one is unset.
             env_region: std::env::var("NOMAD_REGION").ok().filter(|r| !r.is_empty()),
+            // Go's runtime reads GODEBUG once at start, as we do here.
+            fips140: super::fips140::Fips140::from_env(),
         };
         (opts, warnings)
     }

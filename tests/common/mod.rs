@@ -322,6 +322,7 @@ pub fn run_in_env(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) ->
         .env_remove("NOMAD_PREFLIGHT_THREADS")
         .env_remove("NOMAD_NAMESPACE")
         .env_remove("NOMAD_REGION")
+        .env_remove("GODEBUG")
         .env_remove("VAULT_TOKEN")
         .envs(env.iter().copied())
         .output()

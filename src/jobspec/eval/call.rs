@@ -21,6 +21,9 @@ impl Scope<'_> {
         if !functions::available(name, version) {
             return Err(unknown_function(name, version, self.name_range(f, sp)).into());
         }
+        if let Some(e) = fips140_refusal(name, self.fns.fips140, version, self.name_range(f, sp)) {
+            return Err(e.into());
+        }
         // `try` and `can` evaluate their arguments lazily: an error in one
         // argument is the point of the call, not a failure of it.
         if name == "try" {
@@ -481,6 +484,39 @@ fn help_for(msg: &str) -> &'static str {
         "a relative path is read from the folder `nomad` runs in (--nomad-dir), not the job file's"
     } else {
         ""
+    }
+}
+
+/// The call of a function the CLI's FIPS mode takes out of the table
+/// (jobspec2/functions.go v2.0.5:116-119): HCL's "Call to unknown
+/// function", its suggestion from the table without it; one "cannot
+/// tell" line when `GODEBUG` gives a value Go does not know.
+fn fips140_refusal(
+    name: &str,
+    fips: crate::jobspec::fips140::Fips140,
+    v: crate::version::NomadVersion,
+    at: Span,
+) -> Option<EvalError> {
+    use crate::jobspec::fips140::Offered;
+    match fips.offers(name, v) {
+        Offered::Yes => None,
+        Offered::Dropped => Some(EvalError {
+            code: "jobspec::eval",
+            ..hcl_error(
+                at,
+                "Call to unknown function",
+                functions::unknown_detail_in(name, v, fips),
+                format!("Nomad {v} leaves `{name}` out of job files in FIPS mode, which this shell's GODEBUG (fips140=on|only|debug) turns on for `nomad`; use sha256 or sha512"),
+            )
+        }),
+        Offered::Untold => Some(EvalError {
+            code: functions::FUNCTION_CANNOT_TELL,
+            ..EvalError::new(
+                at,
+                format!("cannot tell whether Nomad {v} offers {name}(): this shell's GODEBUG sets fips140 to a value Go does not know (Go 1.24+ stops at start on one)"),
+                "set GODEBUG's fips140 to on, only, debug or off",
+            )
+        }),
     }
 }
 

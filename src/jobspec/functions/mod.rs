@@ -50,7 +50,7 @@ pub use cty_convert::{friendly_name, mismatch, mismatch_named};
 pub(super) use encoding::b64_encode;
 pub use encoding::from_json;
 pub(crate) use sets::as_set;
-pub use table::{available, levenshtein, since, table, unknown_detail};
+pub use table::{available, levenshtein, since, table, unknown_detail, unknown_detail_in};
 
 /// What the filesystem functions may read.
 #[derive(Default, Clone, Copy)]
@@ -78,6 +78,9 @@ pub struct FnEnv<'a> {
     /// variable's validation conditions `Functions("", false)`
     /// (types.variables.go).
     pub guard_fs: bool,
+    /// The CLI's FIPS mode ([`crate::jobspec::fips140`]): from 2.0.5 it
+    /// takes `md5` and `sha1` out of the table.
+    pub fips140: crate::jobspec::fips140::Fips140,
 }
 
 /// The functions guardFS wraps (jobspec2/functions.go@v1.0.0..v2.0.5;

@@ -7,7 +7,8 @@
 //! - v1.4.0 (ebaabc9e5ead691dbf1509ed8755ef1e24d4ddf7): `strlen` added, and
 //!   the table stays the same through v2.0.5
 //!   (5c8612bba6eb8e44cc3fc434125cb1b13463c309), where `md5` and `sha1` are
-//!   registered only outside FIPS mode (the default build, which we follow).
+//!   registered only outside FIPS mode ([`crate::jobspec::fips140`]
+//!   decides, from the shell's `GODEBUG`).
 //!
 //! Every 1.0.x–1.2.x patch release has [`BASE`]; no 1.3.x patch after 1.3.2
 //! has `strlen`. Releases before 1.0 have no `jobspec2` (the v0.12.x trees
@@ -21,6 +22,7 @@
 //! `templatefile` (Terraform's, not Nomad's): calling one is HCL's "Call to
 //! unknown function" under every release.
 
+use crate::jobspec::fips140::Fips140;
 use crate::version::NomadVersion;
 
 /// The function table of v1.0.0, in the source's order.
@@ -144,8 +146,16 @@ pub fn table(v: NomadVersion) -> Vec<&'static str> {
 /// names are that close Nomad names any one of them; we name the first in
 /// sorted order.
 pub fn unknown_detail(name: &str, v: NomadVersion) -> String {
+    unknown_detail_in(name, v, Fips140::Off)
+}
+
+/// [`unknown_detail`] with the table the CLI's FIPS mode leaves
+/// ([`crate::jobspec::fips140`]): `md5` is no suggestion where it is gone.
+pub fn unknown_detail_in(name: &str, v: NomadVersion, fips: Fips140) -> String {
+    let offered = |t: &&str| fips.offers(t, v) == crate::jobspec::fips140::Offered::Yes;
     let suggestion = table(v)
         .into_iter()
+        .filter(offered)
         .find(|t| levenshtein(name, t) < 3)
         .map(|t| format!(" Did you mean {t:?}?"))
         .unwrap_or_default();

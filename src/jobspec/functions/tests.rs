@@ -116,6 +116,7 @@ fn file_refuses_devices_and_paths_outside_the_repo() {
         opened: None,
         relative: None,
         guard_fs: false,
+        fips140: Default::default(),
     };
     assert_eq!(call(&env, "file", vec![st("x.txt")]), Ok(st("hi")));
     assert!(call(&env, "file", vec![st("/dev/zero")])
@@ -323,6 +324,7 @@ fn every_function_of_nomads_table_is_called() {
         opened: None,
         relative: None,
         guard_fs: false,
+        fips140: Default::default(),
     };
     let args = |name: &str| -> Vec<Value> {
         let two = || vec![l(&["a", "b"]), l(&["b", "c"])];
@@ -485,6 +487,7 @@ fn fileset_lists_regular_files_below_the_path_inside_the_fence() {
         opened: None,
         relative: None,
         guard_fs: false,
+        fips140: Default::default(),
     };
     let set = |p: &str, g: &str| call(&env, "fileset", vec![st(p), st(g)]);
     // Terraform's fileset documentation examples, on this tree.
