@@ -9,7 +9,7 @@
 //! - every task group of every job it decodes ([`MAX_GROUPS`]): under
 //!   `jobs/`, `job-versions/`, and the `Job` embedded in an allocation.
 //!
-//! One job past [`crate::scheduler::count_bound::MAX_GROUPS`] is refused
+//! One job past [`crate::world::MAX_JOB_GROUPS`] is refused
 //! before its groups are decoded: nomad-preflight simulates no job that
 //! large, so the world it would sit in cannot be told either.
 //!
@@ -27,7 +27,7 @@ use crate::source::Source;
 /// versions Nomad tracks of each (`JobTrackedVersions`, job-versions/).
 /// A decoded group holds ~18 KB (measured: 54,000 small groups in six
 /// 3.6 MB files planned in 0.98 GB), so about 0.9 GB at the bound.
-pub const MAX_GROUPS: usize = 5 * crate::scheduler::count_bound::MAX_GROUPS;
+pub const MAX_GROUPS: usize = 5 * crate::world::MAX_JOB_GROUPS;
 
 /// Bytes of saved JSON one import parses, as multiples of the per-file
 /// cap: 64 files at the cap, or 100,000 clients' node files (the most a
@@ -181,7 +181,7 @@ fn located(d: Diag, id: &str) -> Diag {
 }
 
 fn charge_groups(id: &str, groups: usize) -> Charge {
-    let per_job = crate::scheduler::count_bound::MAX_GROUPS;
+    let per_job = crate::world::MAX_JOB_GROUPS;
     let id = crate::escape::one_line(&crate::gotext::go_quote(id));
     charge(|left| {
         if groups > per_job {
@@ -224,7 +224,7 @@ mod tests {
     #[test]
     fn the_groups_of_one_import_add_up_and_the_first_refusal_is_said_once() {
         let b = Budget::begin();
-        let per_job = crate::scheduler::count_bound::MAX_GROUPS;
+        let per_job = crate::world::MAX_JOB_GROUPS;
         for _ in 0..MAX_GROUPS / per_job {
             assert!(matches!(groups("j", per_job), Charge::Paid));
         }
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn one_job_past_the_per_job_bound_is_refused_before_its_groups_count() {
         let _b = Budget::begin();
-        let per_job = crate::scheduler::count_bound::MAX_GROUPS;
+        let per_job = crate::world::MAX_JOB_GROUPS;
         match groups("big", per_job + 1) {
             Charge::Refused(d) => {
                 assert!(d.message.contains("has 10001 task groups"), "{}", d.message)
