@@ -116,3 +116,52 @@ fn a_null_attribute_read_as_a_string_panics_nomad_so_the_plan_cannot_tell() {
     );
     assert!(!d.0.join("w/rules/cluster.hcl").exists());
 }
+
+/// `with_null_attribute`, node 1 (the only one with the T4) moved out of
+/// what a `datacenters = ["dc1"]` job reaches by `edit`, in its own file
+/// and in nodes.json's list.
+fn out_of_scope(tag: &str, edit_node: impl Fn(&mut serde_json::Value)) -> common::TempDir {
+    let d = with_null_attribute(tag);
+    edit(&d, NODE, |v| edit_node(v));
+    edit(&d, "nodes.json", |v| {
+        let list = v.as_array_mut().expect("a list");
+        let node = (list.iter_mut())
+            .find(|n| n["ID"] == "0a1b2c3d-0000-4000-8000-000000000001")
+            .expect("node 1");
+        edit_node(node);
+    });
+    d
+}
+
+#[test]
+fn a_null_attribute_of_a_node_the_scheduler_never_reads_is_no_cannot_tell() {
+    // readyNodesInDCsAndPool (scheduler/util.go v2.0.5:23-60) drops a node
+    // outside the job's datacenters or not eligible before any checker
+    // runs (scheduler/feasible/stack.go v2.0.5:394-446): its devices'
+    // attributes are never read, so Nomad does not panic, and no other
+    // node has the model: the placement fails, Nomad's own answer.
+    let elsewhere = out_of_scope("device-null-dc", |n| n["Datacenter"] = json!("dc2"));
+    let ineligible = out_of_scope("device-null-inel", |n| {
+        n["SchedulingEligibility"] = json!("ineligible")
+    });
+    for d in [&elsewhere, &ineligible] {
+        let o = plans(d, "imp", &gpu_job("regexp", Some("8.*")));
+        assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+        assert!(!placed(&o), "{}{}", o.stdout, o.stderr);
+        assert!(
+            o.stdout.contains("failed to place 1 allocation"),
+            "{}",
+            o.stdout
+        );
+        assert!(!o.stderr.contains("as null"), "{}", o.stderr);
+    }
+    // In the job's datacenters again: cannot tell, as before.
+    let job = gpu_job("regexp", Some("8.*")).replace("[\"dc1\"]", "[\"dc1\", \"dc2\"]");
+    let o = plans(&elsewhere, "imp", &job);
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(
+        common::flat(&o.stderr).contains("reports device attribute \"ecc\" as null"),
+        "{}",
+        o.stderr
+    );
+}

@@ -40,7 +40,7 @@ pub const MAX_SIMULATED: i64 = MAX_ALLOCATIONS as i64;
 /// minutes (rt20a); 10,000 failing groups, the adversarial suite's, plan
 /// in seconds. Past it the plan is said not to be known
 /// ([`count_unknown`]) and the scheduler places nothing.
-pub const MAX_GROUPS: usize = 10_000;
+pub const MAX_GROUPS: usize = crate::world::MAX_JOB_GROUPS;
 
 /// Has `job` more groups than the simulation plans ([`MAX_GROUPS`])?
 pub fn too_many_groups(job: &Job) -> bool {

@@ -9,8 +9,9 @@
 //! `version` and `semver` call `GetString` on it (checkAttributeConstraint
 //! :1774-1818, checkAttributeVersionMatch :1285-1295), which reads
 //! `a.String` through the nil pointer: a panic, in the feasibility check
-//! of every node holding a model the request names, and in `AssignDevice`
-//! for an affinity. From 1.3.0 the scheduler recovers it and `Job.Plan`
+//! of every node the job's scheduler reads (ready, eligible, in its
+//! datacenters and pool) holding a model the request names, and in
+//! `AssignDevice` for an affinity. From 1.3.0 the scheduler recovers it and `Job.Plan`
 //! returns it as an error (`Process`'s deferred recover,
 //! scheduler/generic_sched.go, #12009); before, the leader's process dies.
 //! Whether Nomad's stack reaches such a node first depends on its shuffle,
@@ -18,9 +19,10 @@
 //! Nomad answers with an error.
 
 use crate::jobspec::Job;
+use crate::scheduler::feasibility::{in_job_scope, schedulable};
 use crate::structs::attribute::AttrValue;
 use crate::structs::device::{DeviceId, NodeDevice};
-use crate::world::World;
+use crate::world::{ClientPool, World};
 
 /// The operands whose check reads an attribute's string (or int) through
 /// its pointer.
@@ -55,20 +57,51 @@ fn attr_key(target: &str) -> Option<&str> {
 /// name, model, key): an imported member's own devices first, by its
 /// name, then each pool's shape, by the pool's.
 pub fn nil_attributes(world: &World) -> impl Iterator<Item = (&str, &NodeDevice, &str)> {
-    world.clients.iter().flat_map(|pool| {
-        let members = pool.members.iter().map(|m| (m.name.as_str(), &m.devices));
-        members
-            .chain(std::iter::once((pool.name.as_str(), &pool.devices)))
-            .flat_map(|(node, devices)| {
-                devices.iter().flat_map(move |d| {
-                    let nil = d
-                        .attributes
-                        .iter()
-                        .filter(|(_, a)| a.value == AttrValue::Nil);
-                    nil.map(move |(key, _)| (node, d, key.as_str()))
-                })
+    world.clients.iter().flat_map(pool_nil_attributes)
+}
+
+fn pool_nil_attributes(pool: &ClientPool) -> impl Iterator<Item = (&str, &NodeDevice, &str)> {
+    let members = pool.members.iter().map(|m| (m.name.as_str(), &m.devices));
+    members
+        .chain(std::iter::once((pool.name.as_str(), &pool.devices)))
+        .flat_map(|(node, devices)| {
+            devices.iter().flat_map(move |d| {
+                let nil = d
+                    .attributes
+                    .iter()
+                    .filter(|(_, a)| a.value == AttrValue::Nil);
+                nil.map(move |(key, _)| (node, d, key.as_str()))
             })
-    })
+        })
+}
+
+/// [`nil_attributes`] of the nodes whose devices `job`'s device checker
+/// can reach: Nomad's scheduler reads its nodes with
+/// `readyNodesInDCsAndPool` (scheduler/util.go v2.0.5:23-60: ready, not
+/// draining, eligible, in one of the job's datacenters and in its pool;
+/// generic_sched.go v2.0.5:785, scheduler_system.go :133,
+/// scheduler_sysbatch.go :124) before any feasibility checker runs
+/// (scheduler/feasible/stack.go v2.0.5:394-446), so a node outside them
+/// never has its devices' attributes read. A pool's clients share their
+/// state, datacenter and pool, so its first client answers for all.
+fn nil_attributes_in_scope<'w>(
+    world: &'w World,
+    job: &Job,
+) -> impl Iterator<Item = (&'w str, &'w NodeDevice, &'w str)> {
+    let v = world.nomad_version;
+    let reached = move |(pos, pool): &(usize, &ClientPool)| {
+        let node = crate::cluster::build::build_node(world, pool, *pos, 1, 0);
+        schedulable(&node) && in_job_scope(v, job, &node)
+    };
+    let pools: Vec<&ClientPool> = world
+        .clients
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.count > 0)
+        .filter(reached)
+        .map(|(_, p)| p)
+        .collect();
+    pools.into_iter().flat_map(pool_nil_attributes)
 }
 
 /// The first device constraint or affinity of `job` whose check would read
@@ -94,7 +127,7 @@ pub fn nil_attribute_unknown(world: &World, job: &Job) -> Option<NilAttributeUnk
                 }
                 for key in [l, r].into_iter().filter_map(|t| attr_key(t)) {
                     let wanted = DeviceId::from_request(&req.name);
-                    let node = nil_attributes(world)
+                    let node = nil_attributes_in_scope(world, job)
                         .find(|(_, d, k)| *k == key && d.id.matches(&wanted))
                         .map(|(node, _, _)| node.to_string());
                     if let Some(node) = node {

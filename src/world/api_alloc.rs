@@ -124,6 +124,10 @@ pub fn load_allocations(
     let mut unknown_nodes = 0usize;
     let mut missing_jobs: Vec<String> = Vec::new();
     for a in list {
+        // Past the import's budget (said once): nothing more is read.
+        if super::import::budget::spent() {
+            break;
+        }
         let alloc_id = s(a, "ID");
         let namespace = match s(a, "Namespace") {
             ns if ns.is_empty() => "default".to_string(),

@@ -338,6 +338,20 @@ fn read_job(v: &Value) -> Result<Job, Diag> {
         Diag::error("import::job", format!("job `{id}` has no \"TaskGroups\""))
             .help("save the full job with `nomad operator api /v1/job/<id>`")
     })?;
+    // Charged before any group is decoded: a decoded group holds many
+    // times its JSON (import/budget.rs).
+    match super::import::budget::groups(&id, groups.len()) {
+        super::import::budget::Charge::Paid => {}
+        super::import::budget::Charge::Refused(d) => return Err(d),
+        // The readers stop once it is spent; one that does not is told so.
+        super::import::budget::Charge::Spent => {
+            return Err(Diag::error(
+                "import::too-many-groups",
+                format!("job `{id}` is not read: the import's budget of task groups is spent"),
+            )
+            .as_cannot_tell())
+        }
+    }
     j.skip(SERVER_SET);
     let mut unmodelled = Unmodelled::default();
     let sink = &mut Sink {

@@ -9,6 +9,7 @@
 //! the servers' identity settings, [`jobs`] the running jobs; this file
 //! lists the files and puts a world together.
 
+pub(in crate::world) mod budget;
 mod commands;
 mod ent_config;
 mod jobs;
@@ -124,7 +125,11 @@ pub fn load_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     // that a schema table (typed*.rs) leaves out and a reader meets
     // mistyped makes the whole import "cannot tell", never zero.
     let strict = super::api_json::Strict::begin();
+    // Every file parsed and every job decoded is charged to the whole
+    // import's budget (budget.rs), not only to the per-file cap.
+    let budget = budget::Budget::begin();
     let out = read_import(vfs, dir);
+    drop(budget);
     let Some(m) = strict.end().into_iter().next() else {
         return out;
     };
@@ -212,6 +217,9 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     // Per-node files carry attributes and meta that the list leaves out.
     for p in vfs.list(dir).unwrap_or_default() {
+        if budget::spent() {
+            break;
+        }
         let is_node = p
             .file_name()
             .and_then(|f| f.to_str())

@@ -362,6 +362,13 @@ fn insert_unique<T>(
 /// `jobs/`): every plan replays each of them first.
 pub const MAX_RUNNING_JOBS: usize = 10_000;
 
+/// The most groups one job is simulated with
+/// (`scheduler::count_bound::MAX_GROUPS`, where the reason is given),
+/// defined here so an import refuses a saved job past it before decoding
+/// its groups (world/import/budget.rs): the world does not read the
+/// scheduler.
+pub const MAX_JOB_GROUPS: usize = 10_000;
+
 fn load_running(
     vfs: &dyn Vfs,
     world: &mut World,

@@ -67,7 +67,7 @@ pub mod work_tree;
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
 pub use cluster_file::MAX_CLIENTS;
 pub use host_aliases::{Chance, Interface, PoolAliases};
-pub use load::{find_world, load, MAX_RUNNING_JOBS};
+pub use load::{find_world, load, MAX_JOB_GROUPS, MAX_RUNNING_JOBS};
 pub use model::*;
 pub use quota_limits::{NotSimulated, PoolLimit, Unsimulated};
 pub use running_vars::RunningVars;

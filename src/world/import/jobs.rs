@@ -57,6 +57,10 @@ pub(super) fn load_jobs(
             if p.extension().is_none_or(|e| e != "json") {
                 continue;
             }
+            // Past the import's budget (said once): nothing more is read.
+            if super::budget::spent() {
+                break;
+            }
             if found.len() == crate::world::MAX_RUNNING_JOBS {
                 diags.push(
                     Diag::error(
@@ -342,6 +346,9 @@ pub(super) fn load_job_versions(
     let root = dir.join(VERSIONS_DIR);
     let namespaces = namespace_dirs(world, world.running.iter().map(|r| &r.job.namespace));
     for p in super::json::namespace_json_files(vfs, &root, namespaces) {
+        if super::budget::spent() {
+            break;
+        }
         let Some(Saved::Read(src, v)) = read_saved(vfs, &p, true, diags) else {
             continue;
         };
@@ -351,6 +358,9 @@ pub(super) fn load_job_versions(
         let list = v.typed_array("Versions");
         let mut of: Option<(String, String)> = None;
         for j in list.into_iter().flatten() {
+            if super::budget::spent() {
+                break;
+            }
             let job = match job_from_api_json(j) {
                 Ok(job) => job,
                 Err(d) => {

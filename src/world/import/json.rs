@@ -18,6 +18,16 @@ pub(in crate::world) fn read_json(
 }
 
 fn parse(src: Source, diags: &mut Diags) -> Option<(Source, Value)> {
+    // Charged before parsing: a dump's files together are bounded too.
+    match super::budget::bytes(&src) {
+        super::budget::Charge::Paid => {}
+        super::budget::Charge::Refused(d) => {
+            diags.push(d);
+            return None;
+        }
+        // Said once already, and the import fails with it.
+        super::budget::Charge::Spent => return None,
+    }
     // serde_json's recursion limit would say "invalid JSON" of a valid
     // document: past our own, lower limit the file is refused in our
     // words, at the bracket that crossed it.
