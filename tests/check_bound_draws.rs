@@ -164,3 +164,54 @@ fn check_passes_a_static_port_outside_the_dynamic_range() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(!out.stdout.contains("NP207"), "{}", out.stdout);
 }
+
+/// n1 (class br, bridge) and n2 (class plain, host only), 4096 MB each, no
+/// running job, and a new job `j`: "b" (3000 MB) and "a" (3000 MB, with
+/// `a_extra`), which only n1 takes, staged.
+fn own_shuffle_repo(tag: &str, a_extra: &str, memory: u32) -> TempDir {
+    let world = format!(
+        "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}{}",
+        client("n1", NETS),
+        client("n2", HOST)
+    );
+    let j = job(
+        "j",
+        &[group("b", 1, memory, ""), group("a", 1, memory, a_extra)],
+    );
+    repo(tag, &world, &[], ("jobs/j.nomad", &j))
+}
+
+const CLASS_BR: &str =
+    "    constraint {\n      attribute = \"${node.class}\"\n      value = \"br\"\n    }\n";
+
+/// room21 (stop 62): no history to redraw and no draw noted, yet Nomad
+/// shuffles the nodes once per evaluation before placing (scheduler/
+/// generic_sched.go v2.0.5:487-493, feasible/stack.go :80-82): "b" lands
+/// on n1 in about half the shuffles, and "a" then finds no room there.
+/// `check` passed it; the plan's own placements now go to the room bound,
+/// which cannot show "a" fits, so the shuffles are sampled.
+#[test]
+fn check_samples_the_plans_own_shuffle_without_history() {
+    let d = own_shuffle_repo("own-shuffle-constraint", CLASS_BR, 3000);
+    assert_sampled_and_refused(&d, "jobs/j.nomad", "a");
+    let out = run_in(&d.0, &["--no-color", "check", "jobs/j.nomad"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+}
+
+/// The same with a bridge network on "a" instead of the constraint.
+#[test]
+fn check_samples_the_plans_own_shuffle_for_a_bridge_group() {
+    let d = own_shuffle_repo("own-shuffle-bridge", BRIDGE, 3000);
+    assert_sampled_and_refused(&d, "jobs/j.nomad", "a");
+}
+
+/// Guard (passes on the baseline too): with room for both groups on n1
+/// (1000 MB each) the bound shows every shuffle places them; the job
+/// passes.
+#[test]
+fn check_passes_the_plans_own_placements_with_room() {
+    let d = own_shuffle_repo("own-shuffle-room", CLASS_BR, 1000);
+    let out = run_in(&d.0, &["--no-color", "check", "--staged"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains("NP207"), "{}", out.stdout);
+}
