@@ -40,6 +40,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "Workers",
             "ids",
             "cache_dir",
+            "by_name",
             "work_dir",
             "huge_pages",
             "hex",
