@@ -101,7 +101,8 @@ fn a_protected_job_the_applier_leaves_untold_in_some_shuffles_cannot_pass() {
 /// c-4, preempting `low3` (plan_applier_retries.rs
 /// `a_retrys_preemption_is_the_runs`). The gate refused the preemption of
 /// `low` in the plan shown, which `nomad job run` never makes, and counted
-/// no preemption of `low3` there.
+/// no preemption of `low3` there. The count is the run's, not the plan's
+/// `Preemptions:` list (which shows `low`): the refusal says so (rv21-2).
 #[test]
 fn the_gate_counts_the_preemptions_the_run_commits() {
     let d = world_padded("gate-preempts", &[("b", 1, 1800, "")], 0);
@@ -116,7 +117,7 @@ fn the_gate_counts_the_preemptions_the_run_commits() {
         refused
             .iter()
             .any(|l| l.contains("protected job default/low3 ")
-                && l.contains("(1 in the plan shown)")),
+                && l.ends_with(" (1 in `nomad job run` of the plan shown)")),
         "{stderr}"
     );
     // `low` is preempted only on c-1, whose part the applier always
@@ -126,5 +127,31 @@ fn the_gate_counts_the_preemptions_the_run_commits() {
             .iter()
             .any(|l| l.contains("protected job default/low ")),
         "{stderr}"
+    );
+}
+
+/// The markdown summary's Preemptions cell of the same change: the plan's
+/// list (`low`, as the text's `Preemptions:`), then what `nomad job run`
+/// of it commits (`low3`), which the refusal counts (rv21-2).
+#[test]
+fn the_markdown_preemptions_say_what_the_run_commits() {
+    let d = world_padded("gate-preempts-md", &[("b", 1, 1800, "")], 0);
+    protect(&d, &["low", "low3"]);
+    let args = [
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--seed",
+        "4",
+        "--format",
+        "markdown",
+    ];
+    let (code, stdout, stderr) = out(&d.run(&args));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout
+            .contains(" | default/low: 1 in the plan (nomad job run commits: default/low3: 1) |\n"),
+        "{stdout}"
     );
 }

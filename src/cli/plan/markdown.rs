@@ -71,9 +71,24 @@ fn failures(plan: &JobPlan) -> String {
     }
 }
 
+/// The plan's preemptions by job, as its `Preemptions:` list shows them
+/// (`nomad job plan`'s dry run); where `nomad job run` of that plan commits
+/// others (Nomad's plan applier rejects a node's part and the scheduler
+/// retries: `PlanResult::committed_preemptions`, what the gate's refusal
+/// counts), those follow, so the cell and the refusal agree.
 fn preemptions(plan: &JobPlan) -> String {
+    let shown = by_job(plan.result.preempted_allocs.iter());
+    let run = by_job(plan.result.committed_preemptions().into_iter());
+    if run == shown {
+        return shown;
+    }
+    format!("{shown} in the plan (nomad job run commits: {run})")
+}
+
+/// `default/low: 2; default/web: 1`, or `none`.
+fn by_job<'a>(allocs: impl Iterator<Item = &'a crate::scheduler::PreemptedAlloc>) -> String {
     let mut by_job: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
-    for a in &plan.result.preempted_allocs {
+    for a in allocs {
         *by_job
             .entry((a.namespace.as_str(), a.job_id.as_str()))
             .or_default() += 1;

@@ -73,8 +73,11 @@ impl Shuffles {
 /// One refusal, worded for the person whose change caused it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Violation {
-    /// The plan preempts allocations of a protected job: `count` in the
-    /// plan shown, and in `shuffles` of the sampled ones (None: not sampled).
+    /// The plan preempts allocations of a protected job: `count` that
+    /// `nomad job run` of the plan shown commits (the applier's rejections
+    /// and retries included, `PlanResult::committed_preemptions`: not
+    /// always the dry run's `Preemptions:` list), and in `shuffles` of the
+    /// sampled ones (None: not sampled).
     Preempts {
         namespace: String,
         job_id: String,
@@ -144,7 +147,7 @@ impl std::fmt::Display for Violation {
                 shuffles: Some(s),
             } => write!(
                 f,
-                "preempts allocations of protected job {namespace}/{job_id} {} ({} in the plan shown)",
+                "preempts allocations of protected job {namespace}/{job_id} {} ({} in `nomad job run` of the plan shown)",
                 s.text(),
                 shown(*count as u64)
             ),

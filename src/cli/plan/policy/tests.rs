@@ -107,7 +107,7 @@ fn a_refusal_says_how_often_the_sampled_shuffles_give_it() {
     let v = violations(&plan("carts", PlanResult::default()), &p, Some(&t));
     assert_eq!(
         v.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        ["preempts allocations of protected job default/shop in 30% of 10 node shuffles (none in the plan shown)"]
+        ["preempts allocations of protected job default/shop in 30% of 10 node shuffles (none in `nomad job run` of the plan shown)"]
     );
     // In the plan shown only.
     let r = PlanResult {
