@@ -74,6 +74,27 @@ fn a_copy_naming_no_namespace_is_refused_where_a_plain_deploy_puts_it() {
     );
     // The plan shown is the shell's, as `nomad job plan` there makes it.
     assert!(p.stdout.contains("+ Job: \"sockshop\""), "{s}");
+    // JSON says why too, not only stderr and the exit code.
+    let j = run(
+        &d,
+        &OPS,
+        &[
+            "plan",
+            "--changed",
+            "--staged",
+            "--gate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(j.code, 1, "{}{}", j.stdout, j.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&j.stdout).expect("one JSON document");
+    assert_eq!(
+        doc["InDefaultNamespace"]["Refused"][0],
+        format!("{IN_DEFAULT} jobs/zz.nomad {WORDS}").as_str(),
+        "{}",
+        j.stdout
+    );
 
     // The committed range, as CI's `check --base` judges it.
     git(&d.0, &["commit", "-qm", "zz"]);

@@ -299,6 +299,8 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         Ok(o) => o,
         Err(d) => return fail(args, &d, color),
     };
+    // JSON carries the second judgement's own lines, not only stderr.
+    let in_default = json::in_default(&other.refused, &other.untold);
     refused.extend(other.refused);
     cannot_tell += other.untold.len();
     for line in &other.untold {
@@ -317,7 +319,10 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         ),
         PlanFormat::Markdown => print!("{}", markdown::render(&judged, &setup.range.base)),
         PlanFormat::Json => {
-            let v = changed_json(args, &setup, &judged, &added);
+            let mut v = changed_json(args, &setup, &judged, &added);
+            if let Some(d) = in_default {
+                v["InDefaultNamespace"] = d;
+            }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
                 Err(e) => {

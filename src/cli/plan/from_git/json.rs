@@ -59,3 +59,12 @@ pub(super) fn changed_json(
     }
     v
 }
+
+/// What judging the change again in "default" (R21-A1: a job file naming
+/// no namespace while the shell sets `NOMAD_NAMESPACE`) refuses and cannot
+/// tell beyond the shell's namespace's judgement; `None` when it adds
+/// nothing, so the document is unchanged where the shell sets none.
+pub(super) fn in_default(refused: &[String], untold: &[String]) -> Option<serde_json::Value> {
+    (!refused.is_empty() || !untold.is_empty())
+        .then(|| serde_json::json!({"Refused": refused, "CannotTell": untold}))
+}
