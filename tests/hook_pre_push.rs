@@ -451,14 +451,22 @@ fn moved_tag_as(name: &str, tag: &[&str]) -> (Pusher, String, String) {
 #[test]
 fn a_force_moved_tag_is_judged_from_the_default_branch_tip_too() {
     let (p, old, _) = moved_tag("moved-tag");
-    let out = p.push(&["-f", "origin", "v1"]);
-    let s = output_text(&out);
-    assert!(!out.status.success(), "the push went through: {s}");
-    assert!(s.contains("NP402"), "{s}");
+    let s = push_moved_tag_refused_from_tip(&p, &old);
     assert!(
         s.contains(&format!("==> pushing refs/tags/v1 to origin refs/tags/v1: moved from {}, not the tip of origin's default branch (refs/remotes/origin/HEAD, what the cluster runs)", &old[..12])),
         "{s}"
     );
+}
+
+/// Force-pushes tag v1 (moved from `old`) and asserts what every moved
+/// tag's refusal says: NP402, refused by the range from the default
+/// branch's tip and not by its old value, the remote unchanged. The
+/// push's text, for the caller's own lines.
+fn push_moved_tag_refused_from_tip(p: &Pusher, old: &str) -> String {
+    let out = p.push(&["-f", "origin", "v1"]);
+    let s = output_text(&out);
+    assert!(!out.status.success(), "the push went through: {s}");
+    assert!(s.contains("NP402"), "{s}");
     assert!(
         s.contains("==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
         "{s}"
@@ -467,7 +475,8 @@ fn a_force_moved_tag_is_judged_from_the_default_branch_tip_too() {
         !s.contains("refused by the range from its old value"),
         "{s}"
     );
-    assert_eq!(p.remote_at("refs/tags/v1"), Some(old), "{s}");
+    assert_eq!(p.remote_at("refs/tags/v1"), Some(old.to_string()), "{s}");
+    s
 }
 
 /// The same move fed to `check --pre-push origin` as git's line: refused.
@@ -542,23 +551,11 @@ fn a_force_moved_annotated_tag_is_peeled_and_judged_from_the_tip_too() {
     let (p, old, new) = moved_tag_as("moved-atag", ANNOTATED);
     assert_eq!(object_type(&p, &old), "tag");
     assert_eq!(object_type(&p, &new), "tag");
-    let out = p.push(&["-f", "origin", "v1"]);
-    let s = output_text(&out);
-    assert!(!out.status.success(), "the push went through: {s}");
-    assert!(s.contains("NP402"), "{s}");
+    let s = push_moved_tag_refused_from_tip(&p, &old);
     assert!(
         s.contains(&format!("==> pushing refs/tags/v1 to origin refs/tags/v1: moved from {}, not the tip of origin's default branch", &old[..12])),
         "{s}"
     );
-    assert!(
-        s.contains("==> refs/tags/v1 refused by the range from the tip of refs/remotes/origin/HEAD (what deploying it would change) (exit 1)"),
-        "{s}"
-    );
-    assert!(
-        !s.contains("refused by the range from its old value"),
-        "{s}"
-    );
-    assert_eq!(p.remote_at("refs/tags/v1"), Some(old), "{s}");
 }
 
 /// Guard: an annotated tag of the default branch's tip, force-moved onto
