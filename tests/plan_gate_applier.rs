@@ -16,7 +16,7 @@
 //! applier rejects the node; c-2 and c-4 hold `low2` and `low3`.
 
 use crate::common::applier::out;
-use crate::common::{git, TempDir};
+use crate::common::{git, git_command, TempDir};
 use crate::plan_applier_retries::world_padded;
 
 /// Commit a policy protecting `jobs` on top of the world's base, then
@@ -154,4 +154,62 @@ fn the_markdown_preemptions_say_what_the_run_commits() {
             .contains(" | default/low: 1 in the plan (nomad job run commits: default/low3: 1) |\n"),
         "{stdout}"
     );
+}
+
+/// `high` runs as a batch job and its file now makes it a service job:
+/// `Job.Register` refuses the type change (validateJobUpdate,
+/// nomad/job_endpoint.go v2.0.5:232) before the raftApply at :358 that
+/// commits the job and its evaluation, so `nomad job run` of it commits
+/// nothing and no node shuffle is drawn. `plan FILE --gate` refused it as
+/// a submission that will fail (exit 1); `plan --changed --gate` judged
+/// the policy over shuffles of the run that never happens and said
+/// "cannot tell" (exit 255, `CannotTell` in JSON). Both now refuse it the
+/// one way: the policy has nothing at stake in it.
+#[test]
+fn a_submission_refused_before_registration_is_judged_alike_by_both_gates() {
+    let d = world_padded("gate-type-change", &[("b", 1, 1800, "")], 1);
+    let edited = std::fs::read_to_string(d.0.join("jobs/high.nomad")).expect("high");
+    let shown = git_command(&d.0)
+        .args(["show", "HEAD:jobs/high.nomad"])
+        .output()
+        .expect("git runs");
+    let base = String::from_utf8_lossy(&shown.stdout).into_owned();
+    d.put(
+        "jobs/high.nomad",
+        &base.replace("  priority = 50\n", "  type = \"batch\"\n  priority = 50\n"),
+    );
+    git(&d.0, &["commit", "-qam", "high runs as a batch job"]);
+    d.put("jobs/high.nomad", &edited);
+    protect(&d, &["high"]);
+    let will_fail = "submission will fail: Nomad 2.0.5's plan does not check this, but `nomad job run` will fail: Error submitting job: Unexpected response code: 500 (cannot update job from type \"batch\" to \"service\")";
+
+    let (code, stdout, stderr) = out(&d.run(&["plan", "--gate", "jobs/high.nomad"]));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(!stderr.contains("cannot tell"), "{stderr}");
+
+    let (code, stdout, stderr) = out(&d.run(&["plan", "--changed", "--staged", "--gate"]));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "==> refused by policy: jobs/high.nomad {will_fail}"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("policy cannot tell"), "{stdout}");
+    assert!(!stdout.contains("cannot tell\n"), "{stdout}");
+
+    let args = [
+        "plan",
+        "--changed",
+        "--staged",
+        "--gate",
+        "--format",
+        "json",
+    ];
+    let (code, json, stderr) = out(&d.run(&args));
+    assert_eq!(code, Some(1), "{json}{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect(&stderr);
+    let plan = &v["Plans"][0];
+    assert_eq!(plan["CannotTell"], false, "{plan}");
+    assert_eq!(plan["Policy"], serde_json::json!([]), "{plan}");
 }

@@ -15,6 +15,19 @@
 //! placed nor refused but "cannot tell" ([`Violation::Untold`]). The gate
 //! counted the scheduler's `failed_tg_allocs` alone, so a protected job
 //! the applier left unplaced in some shuffles passed (stop 61 Left 4).
+//!
+//! The plan shown is read by the same rule ([`hits`]), and both gates
+//! (`plan FILE --gate`, `plan --changed --gate`) judge through
+//! [`sample`] and [`violations`] alone: a submission the servers refuse
+//! before registering it (`Admission::WillFail`: `Job.Register` returns
+//! from validateJobUpdate, nomad/job_endpoint.go v2.0.5:232, before the
+//! raftApply at :358 that commits the job and its evaluation; the HTTP
+//! agent's own refusals earlier still) commits nothing, so neither its
+//! plan shown nor any shuffle of it is the policy's: the gate refuses it
+//! as a submission that will fail. `plan --changed` sampled such a plan
+//! and said "cannot tell" (exit 255) where `plan FILE` refused it (exit
+//! 1), and a group the applier drops from the plan shown was refused only
+//! as the applier's line, its count "none in the plan shown".
 
 use crate::jobspec::Job;
 use crate::rules::priority::Sampled;
@@ -84,7 +97,10 @@ pub enum Violation {
         count: usize,
         shuffles: Option<Shuffles>,
     },
-    /// A protected job's own plan leaves allocations unplaced.
+    /// A protected job's own plan leaves allocations unplaced: `count` in
+    /// `nomad job run` of the plan shown (the scheduler's failures and the
+    /// placements the applier drops), and in `shuffles` of the sampled
+    /// ones (None: not sampled).
     Blocked {
         job_id: String,
         group: String,
@@ -177,7 +193,7 @@ impl std::fmt::Display for Violation {
                 shuffles: Some(s),
             } => write!(
                 f,
-                "leaves allocations of protected job {job_id:?} (group {group:?}) unplaced {} ({} in the plan shown)",
+                "leaves allocations of protected job {job_id:?} (group {group:?}) unplaced {} ({} in `nomad job run` of the plan shown)",
                 s.text(),
                 shown(*count)
             ),
@@ -353,7 +369,8 @@ pub fn at_stake(sim: &Simulation, plan: &JobPlan) -> bool {
     let world = &*sim.world;
     let protected = &world.policy.protected;
     let job = &plan.job;
-    if job.stop || (protected.jobs.is_empty() && protected.namespaces.is_empty()) {
+    if !commits(plan) || job.stop || (protected.jobs.is_empty() && protected.namespaces.is_empty())
+    {
         return false;
     }
     protected.covers(&job.namespace, &job.id)
@@ -364,11 +381,7 @@ pub fn at_stake(sim: &Simulation, plan: &JobPlan) -> bool {
 /// What the policy refuses in `plan FILE`'s one plan, made in `sim`: the
 /// plan shown and, when anything is at stake, the sampled shuffles.
 pub fn judged(sim: &Simulation, plan: &JobPlan) -> Result<Vec<Violation>, SampleError> {
-    let sampled = if plan.admission.is_admitted() {
-        sample(sim, None, &[], plan)?
-    } else {
-        None
-    };
+    let sampled = sample(sim, None, &[], plan)?;
     Ok(violations(
         plan,
         &sim.world.policy.protected,
@@ -405,6 +418,43 @@ pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
     out
 }
 
+/// Does `nomad job run` of `plan` commit anything? Not when the servers
+/// (or the HTTP agent) refuse the submission before registering it
+/// ([`crate::planner::Admission::WillFail`]: nomad/job_endpoint.go
+/// v2.0.5:232 returns before the raftApply at :358 that commits the job
+/// and creates its evaluation), nor when the plan itself is refused: no
+/// evaluation, so no node shuffle, preemption or placement is made. The
+/// gate refuses such a submission by its own line ("submission will
+/// fail"), in both forms.
+fn commits(plan: &JobPlan) -> bool {
+    plan.admission.is_admitted()
+}
+
+/// How many allocations of `group` `nomad job run` of `result` leaves
+/// unplaced: those the scheduler fails to place, and those it places
+/// where the plan applier drops the node's part (or, with `all_at_once`,
+/// the whole plan: nomad/plan_apply.go v2.0.5:776-843).
+fn unplaced_in_run(result: &PlanResult, group: &str) -> u64 {
+    let failed = result
+        .failed_tg_allocs
+        .get(group)
+        .map_or(0, |m| crate::render::metrics::failed_count(m).0);
+    let whole = result.rejected_whole.iter().any(|g| g == group);
+    let dropped = result
+        .placements
+        .iter()
+        .filter(|p| p.alloc.task_group.as_str() == group)
+        .filter(|p| {
+            whole
+                || result
+                    .rejected
+                    .iter()
+                    .any(|r| r.node_id == p.alloc.node_id.as_str())
+        })
+        .count();
+    failed + dropped as u64
+}
+
 /// What the policy refuses in one plan: what the plan shown does, and with
 /// `sampled`, what any sampled shuffle does (each with its share).
 pub fn violations(
@@ -412,10 +462,16 @@ pub fn violations(
     protected: &Protected,
     sampled: Option<&Tally<Hit>>,
 ) -> Vec<Violation> {
+    // A run refused before it is registered commits nothing, here or in
+    // any shuffle ([`commits`]).
+    if !commits(plan) {
+        return Vec::new();
+    }
     let mut out: Vec<Violation> = Vec::new();
     let share = |hit: &Hit| sampled.map(|t| Shuffles::of(t, hit));
-    // What `nomad job run` of the plan shown preempts, as each shuffle's
-    // hits read it.
+    let job = &plan.job;
+    // What `nomad job run` of the plan shown preempts, counted one by one
+    // (each shuffle's hits name each job once).
     for a in plan.result.committed_preemptions() {
         if !protected.covers(&a.namespace, &a.job_id) {
             continue;
@@ -437,18 +493,28 @@ pub fn violations(
             }),
         }
     }
-    let job = &plan.job;
-    if !job.stop && protected.covers(&job.namespace, &job.id) {
-        for (group, metric) in &plan.result.failed_tg_allocs {
-            out.push(Violation::Blocked {
-                job_id: job.id.clone(),
+    // The groups it leaves unplaced, read as each shuffle's are ([`hits`]):
+    // the scheduler's failures (quota's included) and what the applier
+    // drops, by name. A group whose run's end cannot be told is the plan's
+    // own "cannot tell" (`PlanResult::retries_untold`, said by both gates).
+    let mut blocked: Vec<String> = hits(job, &plan.result, protected)
+        .into_iter()
+        .filter_map(|h| match h {
+            Hit::Blocked { group } => Some(group),
+            _ => None,
+        })
+        .collect();
+    blocked.sort();
+    blocked.dedup();
+    for group in blocked {
+        out.push(Violation::Blocked {
+            job_id: job.id.clone(),
+            count: unplaced_in_run(&plan.result, &group),
+            shuffles: share(&Hit::Blocked {
                 group: group.clone(),
-                count: crate::render::metrics::failed_count(metric).0,
-                shuffles: share(&Hit::Blocked {
-                    group: group.clone(),
-                }),
-            });
-        }
+            }),
+            group,
+        });
     }
     // What only other shuffles do, most frequent first.
     let mut untold = Vec::new();

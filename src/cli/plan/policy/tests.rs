@@ -148,3 +148,79 @@ fn untold_shuffles_are_no_refusal_unless_another_refuses() {
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(matches!(v[0], Violation::Blocked { .. }), "{v:?}");
 }
+
+/// The plan shown is read as every shuffle is (`hits`): a protected
+/// group whose placement Nomad's plan applier drops, and whose retries
+/// end with it blocked, is left unplaced by `nomad job run` of the plan
+/// shown, though the scheduler placed it (no `failed_tg_allocs`). The
+/// gate read only the scheduler's failures there and refused nothing.
+#[test]
+fn a_group_the_applier_drops_from_the_plan_shown_is_refused_with_its_count() {
+    use crate::scheduler::applier::{Reason, Rejection};
+    use crate::scheduler::{Placement, Retried, RetryEnd};
+    let p = Protected {
+        jobs: vec!["shop".into()],
+        namespaces: vec![],
+    };
+    let placed = |node: &str| Placement {
+        alloc: crate::structs::Allocation {
+            task_group: "carts".into(),
+            node_id: node.into(),
+            ..Default::default()
+        },
+        preempts: Vec::new(),
+        in_place: false,
+    };
+    let r = PlanResult {
+        placements: vec![placed("n1"), placed("n1"), placed("n2")],
+        rejected: vec![Rejection {
+            node: "c-1".into(),
+            node_id: "n1".into(),
+            reason: Reason::NotReady,
+            groups: vec!["carts".into()],
+        }],
+        retried: Some(Retried {
+            plans: 2,
+            end: RetryEnd::Blocked(vec!["carts".into()]),
+            first: Vec::new(),
+            preempted: Vec::new(),
+        }),
+        ..Default::default()
+    };
+    let v = violations(&plan("shop", r), &p, Some(&Tally::new()));
+    assert_eq!(
+        v.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["leaves 2 allocation(s) of protected job \"shop\" (group \"carts\") unplaced with this simulation's node shuffle (in none of 0 others)"]
+    );
+    assert_eq!(v[0].json()["InPlanShown"], 2);
+}
+
+/// A submission the servers refuse before registering it commits
+/// nothing (nomad/job_endpoint.go v2.0.5:232 returns before :358's
+/// raftApply): no preemption or unplaced group of the plan shown is the
+/// policy's, whatever the shuffles would say; the gate refuses the
+/// submission itself ("submission will fail").
+#[test]
+fn a_submission_refused_before_registration_commits_nothing() {
+    let p = Protected {
+        jobs: vec!["shop".into()],
+        namespaces: vec![],
+    };
+    let mut r = PlanResult {
+        preempted_allocs: vec![victim("shop", "default")],
+        ..Default::default()
+    };
+    r.failed_tg_allocs
+        .insert("carts".into(), AllocMetric::default());
+    let mut refused = plan("shop", r);
+    assert_eq!(violations(&refused, &p, None).len(), 2);
+    refused.admission = crate::planner::Admission::WillFail {
+        reason: "cannot update job from type \"batch\" to \"service\"".into(),
+        scheduled: true,
+    };
+    let mut t = Tally::new();
+    t.add_sample(vec![Hit::Blocked {
+        group: "carts".into(),
+    }]);
+    assert!(violations(&refused, &p, Some(&t)).is_empty());
+}
