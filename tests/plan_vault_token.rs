@@ -260,3 +260,42 @@ fn the_token_is_never_printed() {
         serde_json::json!(["VaultToken"])
     );
 }
+
+/// The token's note names no file and says the same of every job the
+/// command sends: `plan --changed` said it once per changed job, and
+/// again per job when a shell `NOMAD_NAMESPACE` has the change judged in
+/// "default" too (R21-A1's second judgement): three identical lines for
+/// two files. Once now, whichever namespaces are judged.
+#[test]
+fn plan_changed_says_the_token_once() {
+    let d = TempDir::new("vault-token-once");
+    d.put(
+        "rules/cluster.hcl",
+        &format!("nomad_version = \"1.6.0\"\n{CLUSTER}running = [\"web.nomad\"]\n"),
+    );
+    d.put(
+        "rules/namespaces/ops.hcl",
+        "name = \"ops\"\ndescription = \"ops\"\n",
+    );
+    d.put("web.nomad", JOB);
+    common::git(&d.0, &["init", "-q"]);
+    common::git(&d.0, &["add", "-A"]);
+    common::git(&d.0, &["commit", "-qm", "running"]);
+    let edited = JOB.replace("count = 2", "count = 3");
+    d.put("web.nomad", &edited);
+    d.put("api.nomad", &edited.replace("job \"web\"", "job \"api\""));
+    common::git(&d.0, &["add", "-A"]);
+    let note = note("1.6.0", "VAULT_TOKEN");
+    for env in [
+        &[("VAULT_TOKEN", "s.x")][..],
+        &[("VAULT_TOKEN", "s.x"), ("NOMAD_NAMESPACE", "ops")][..],
+    ] {
+        let o = common::run_in_env(&d.0, env, &["plan", "--changed", "--staged"]);
+        let said = o
+            .stderr
+            .lines()
+            .filter(|l| format!("{l}\n") == note)
+            .count();
+        assert_eq!(said, 1, "{env:?}: {}{}", o.stdout, o.stderr);
+    }
+}

@@ -236,6 +236,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     }
 
     let mut seq = Sequence::new(inp.sim.clone());
+    // The Vault token's note names no file and says the same of every
+    // job sent: once per run, and not again in the "default" namespace's
+    // judgement (`notes` off there), which printed it per job twice.
+    let mut token_unsaid = inp.notes;
     let mut entries: Vec<Entry> = Vec::new();
     // Every plan samples the same world under the same seeds (the earlier
     // steps are replayed on a copy): each replay is built once.
@@ -263,7 +267,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 if let Some(note) = note.filter(|_| inp.notes) {
                     eprintln!("{note}");
                 }
-                let job = super::with_vault_token((**job).clone(), inp.vault_token);
+                let (job, note) = inp.vault_token.apply((**job).clone());
+                if let Some(note) = note.filter(|_| std::mem::take(&mut token_unsaid)) {
+                    eprintln!("{note}");
+                }
                 let mut plan = super::plan_job(seq.sim(), job, inp.now);
                 plan.assumed.extend(replaced.iter().cloned());
                 match plan.admission.refused_error() {
