@@ -148,3 +148,42 @@ fn a_new_job_naming_no_namespace_is_judged_in_default_too() {
         "{v:#}"
     );
 }
+
+/// Guard (passes on 6d0f0674 too): a change to `rules/` is judged in
+/// both namespaces as well. `check` judges the changed job files against
+/// the world as the change leaves it through the same change-set check
+/// (cli/check/world_change.rs calls `check::check_change_set`, which
+/// plans them in the shell's namespace and in "default"), and the world
+/// gate itself reads only the world's running jobs, whose namespaces no
+/// shell variable moves. Here the change lowers default's quota (3000 →
+/// 1800 MHz, 1500 used) and adds a job naming no namespace (500 MHz):
+/// it fits the old quota, and namespace ops has none; a deploy with no
+/// NOMAD_NAMESPACE puts it in "default" under the new quota.
+#[test]
+fn a_rules_change_is_judged_in_default_too() {
+    let d = staged_copy("shellns-rules");
+    let quota = std::fs::read_to_string(d.0.join("rules/quotas/default.hcl")).expect("quota");
+    assert!(quota.contains("cpu    = 3000"), "{quota}");
+    d.put(
+        "rules/quotas/default.hcl",
+        &quota.replace("cpu    = 3000", "cpu    = 1800"),
+    );
+    let small = ZZ
+        .replacen("job \"sockshop\"", "job \"small\"", 1)
+        .replace("cpu    = 100", "cpu    = 500");
+    d.put("jobs/zz.nomad", &small);
+    git(&d.0, &["add", "-A"]);
+    let c = run(
+        &d,
+        &OPS,
+        &["check", "--staged", "--output-format", "concise"],
+    );
+    let s = format!("{}{}", c.stdout, c.stderr);
+    assert_eq!(c.code, 1, "{s}");
+    assert!(
+        c.stdout.lines().any(|l| l.starts_with(&format!(
+            "jobs/zz.nomad:1:5: NP304 [error] {IN_DEFAULT} Quota limit hit \"default\""
+        )) && l.ends_with("(under the world as this change leaves it)")),
+        "{s}"
+    );
+}
