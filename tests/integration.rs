@@ -368,6 +368,7 @@ mod plan_system_failure_metric;
 mod plan_system_group_order;
 mod plan_system_node_order;
 mod plan_system_quota_order;
+mod plan_system_update_budget;
 mod plan_text_map_order;
 mod plan_vault;
 mod plan_vault_policies;

@@ -109,6 +109,23 @@ fn node_order_note(group: &str, reads: &str, outcome: &str) -> String {
     )
 }
 
+/// The note of a group whose destructive updates the update budget
+/// (`max_parallel`) cuts: `evictAndPlace` stops and re-places the first
+/// `limit` of the diff's updates and leaves the rest for a later
+/// evaluation (scheduler/util.go v0.9.3:571-590, system_util.go
+/// v1.10.5:338-351, scheduler_system.go v2.0.5:692-745), and the diff
+/// lists them in the order it ranges over its map of nodes. So which
+/// nodes' allocations are replaced now is random per evaluation, and
+/// where the new version fits only some of those nodes, whether this
+/// evaluation places it is too (R22-B-2).
+fn budget_note(group: &str) -> String {
+    node_order_note(
+        group,
+        "its update budget (max_parallel) replaces only some of its allocations this evaluation, those of the nodes visited first",
+        "which nodes' allocations are replaced, and whether the new version fits them, is one draw of several (--samples gives their shares)",
+    )
+}
+
 /// What a distinct_property group's verdict on a node reads.
 const READS_DISTINCT: &str =
     "its distinct_property constraint counts what this evaluation placed on other nodes";
@@ -355,6 +372,7 @@ pub(super) fn system(
             live,
             finished,
             evictions_left: node_reconciler.then_some(evictions_left),
+            budget_drawn: false,
         });
     }
     let cx = Cx {
@@ -393,6 +411,10 @@ pub(super) fn system(
         engine.note_drawn(Note::NodeOrder("distinct_property"), name, || {
             node_order_note(name, READS_DISTINCT, DRAWN)
         });
+    }
+    for p in passes.iter().filter(|p| p.budget_drawn) {
+        let name = &p.tg.name;
+        engine.note_drawn(Note::NodeOrder("update budget"), name, || budget_note(name));
     }
     for p in passes.iter().filter(|p| p.failure_shown_drawn) {
         let name = &p.tg.name;
@@ -470,6 +492,9 @@ pub(super) struct Pass<'a> {
     pub(super) finished: HashMap<(&'a str, &'a str), &'a Allocation>,
     /// From 1.11 each group's own update budget; before, the job's.
     pub(super) evictions_left: Option<usize>,
+    /// Did the update budget leave some of its destructive updates for a
+    /// later evaluation, after spending on others ([`budget_note`])?
+    pub(super) budget_drawn: bool,
 }
 
 /// What every group's placement on a node reads.

@@ -110,17 +110,44 @@ pub(super) fn run<'a>(
     let destructive = in_place(engine, cx, passes, tried_order(updates, reconnecting));
     // evictAndPlace: the stops within the budget, in the updates' order.
     let mut replaced = Vec::new();
+    // Per budget (the job's, or from 1.11 each group's): did it spend on
+    // some updates and leave others? Then the diff's node order picked
+    // which ones ([`super::budget_note`]).
+    // A cut of the job's budget draws both the groups it spent on and
+    // those it left.
+    let (mut shared_spent, mut shared_left) = (Vec::new(), Vec::new());
+    let mut own_spent = vec![false; passes.len()];
     for t in destructive {
         let (Some(p), Some(a)) = (passes.get_mut(t.pass), t.alloc) else {
             continue;
         };
         let mut own = p.evictions_left.take();
+        let has_own = own.is_some();
         let left = own.as_mut().unwrap_or(&mut *shared);
         let spent = spend_update(&mut p.du, left, result, cx);
         p.evictions_left = own;
+        match (spent, has_own) {
+            (true, true) => {
+                if let Some(s) = own_spent.get_mut(t.pass) {
+                    *s = true;
+                }
+            }
+            (true, false) => shared_spent.push(t.pass),
+            (false, true) => {
+                p.budget_drawn |= own_spent.get(t.pass).copied().unwrap_or(false);
+            }
+            (false, false) => shared_left.push(t.pass),
+        }
         if spent {
             engine.stop(a);
             replaced.push(t);
+        }
+    }
+    if !shared_spent.is_empty() && !shared_left.is_empty() {
+        for pass in shared_spent.into_iter().chain(shared_left) {
+            if let Some(p) = passes.get_mut(pass) {
+                p.budget_drawn = true;
+            }
         }
     }
     // computePlacements: every new placement, then every replacement.
