@@ -33,12 +33,10 @@
 //! older meaning is not an error are advice: `datacenters = ["*"]` before
 //! 1.5 names a datacenter called `*`, so nothing is ever placed.
 
-use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::span_of;
-use super::hcl1_key_errors::{self, Frame, Wrap};
-use super::hcl1_keys;
+use super::hcl1_key_errors::{self, Wrap};
 use super::model::{Job, JobType};
 use super::tree::Node;
 use super::unknown_keys::{self, Item};
@@ -129,7 +127,17 @@ fn gated_keys(job: &Job, body: Option<&Body>, src: &Source, v: NomadVersion) -> 
             ident: b.ident.as_str(),
             index: 0,
         }];
-        walk(b, &mut path, &mut Vec::new(), src, v, None, &mut out);
+        let mut memo = Memo::new(&path, v);
+        let at = At { src, v };
+        walk(
+            b,
+            &mut path,
+            &mut Vec::new(),
+            &mut memo,
+            &at,
+            None,
+            &mut out,
+        );
     }
     out.sort_by_key(|u| u.span.start);
     // A key the model gates (pushed first) is also outside its block's
@@ -157,64 +165,26 @@ struct Level<'a> {
     index: usize,
 }
 
-/// The frames of HCL1's prefixes for the blocks of `path`.
-fn frames(path: &[Level<'_>], src: &Source) -> Vec<Frame> {
-    path.iter()
-        .map(|l| Frame {
-            ident: l.ident.to_string(),
-            ..frame(l.block, l.index, src)
-        })
-        .collect()
-}
-
-/// A block as HCL1's prefixes name it: its label as written (HCL1 keeps
-/// `${...}` in a label as text; the copy hcl_edit parsed has it blanked).
-fn frame(b: &Block, index: usize, src: &Source) -> Frame {
-    let label = b.labels.first().map(|l| {
-        let raw = src.slice(span_of(l));
-        match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-            Some(inner) if !inner.contains('\\') => inner.to_string(),
-            _ => l.as_str().to_string(),
-        }
-    });
-    Frame {
-        ident: b.ident.as_str().to_string(),
-        label,
-        index,
-        name: decoded_name(&b.body),
-    }
-}
-
-/// A block's `name` argument as mapstructure's weak decode makes it a
-/// string ("" when absent); `None` for what is not read here.
-fn decoded_name(body: &Body) -> Option<String> {
-    let Some(a) = body.attributes().find(|a| a.key.as_str() == "name") else {
-        return Some(String::new());
-    };
-    match &a.value {
-        Expression::String(s) => Some(s.value().to_string()),
-        Expression::Bool(b) => Some(if *b.value() { "1" } else { "0" }.to_string()),
-        Expression::Number(n) => {
-            let n = n.value();
-            n.as_i64().map(|i| i.to_string())
-        }
-        _ => None,
-    }
+/// What the whole walk reads the same: the file, and the release.
+struct At<'s> {
+    src: &'s Source,
+    v: NomadVersion,
 }
 
 /// Walk the syntax of the last block of `path` for gated keys; `order`
-/// is its place in HCL1's parse order, `generated` the innermost dynamic
-/// block whose content `b` is (or is inside).
+/// is its place in HCL1's parse order, `memo` what its path gave before,
+/// `generated` the innermost dynamic block whose content `b` is (or is
+/// inside).
 fn walk<'a>(
     b: &'a Block,
     path: &mut Vec<Level<'a>>,
     order: &mut Vec<(u8, usize)>,
-    src: &Source,
-    v: NomadVersion,
+    memo: &mut Memo<'a>,
+    at: &At<'_>,
     generated: Option<Span>,
     out: &mut Vec<Unknown>,
 ) {
-    let idents: Vec<&'a str> = path.iter().map(|l| l.ident).collect();
+    let (src, v) = (at.src, at.v);
     let hcl1 = !v.at_least(1, 0, 0);
     let keys = b
         .body
@@ -246,33 +216,16 @@ fn walk<'a>(
                 ),
             }
         }));
-    // Keys HCL1 decodes without a check (a port's before 0.12, a CSI
-    // plugin's, ...) are dropped, not refused (hcl1_dropped.rs).
-    let unchecked = !v.at_least(1, 0, 0) && hcl1_key_errors::unchecked(&idents, v);
     let block = span_of(&b.ident).start;
     let outer = span_of(b);
-    let keys: Vec<_> = keys.collect();
-    let body_at = keys.iter().map(|k| k.2.start).min().unwrap_or(outer.end);
-    // The job's, a group's and a task's own headers carry the servers'
-    // refusals (missing datacenters, no tasks), which are kept.
-    let head = match idents.as_slice() {
-        ["job"] | ["job", "group"] | ["job", "group", "task"] => Span::default(),
-        _ => Span::new(outer.start, body_at.max(outer.start)),
-    };
-    // The block's key check, found once for all its keys.
-    let checked = hcl1.then(|| hcl1_keys::checked(&idents, v)).flatten();
     for (key, span, item, kind, dynamic) in keys {
-        let found = version_keys::lookup(&idents, key).filter(|_| !unchecked);
-        let gone = found.and_then(|k| k.until).filter(|u| v >= *u);
-        let later = match found {
-            // HCL1's CheckHCLKeys compares names only: `meta = {...}` is
-            // the key `meta` as much as `meta {...}` is.
-            Some(k) if k.known(v) || (!hcl1 && k.kind != kind) => continue,
-            Some(k) => Some((k.feature, k.needed(v))),
-            // Any other key outside the block's list (a misspelling).
-            None if checked.as_ref().is_some_and(|c| c.refuses(key)) => None,
-            None => continue,
+        // Keys HCL1 decodes without a check (a port's before 0.12, a CSI
+        // plugin's, ...) are dropped, not refused (hcl1_dropped.rs): the
+        // memo's verdict says so with the rest.
+        let Some(Verdict { later, gone }) = memo.verdict(path, key, kind, v) else {
+            continue;
         };
+        let idents: Vec<&str> = path.iter().map(|l| l.ident).collect();
         let hcl2 = match dynamic {
             // dynblock's own words: no suggestion.
             true => Some(format!(
@@ -299,7 +252,7 @@ fn walk<'a>(
             dynamic: generated,
             item,
             outer,
-            head,
+            head: head(&idents, b),
             level: hcl1_key_errors::level(&idents, order),
         });
     }
@@ -311,16 +264,17 @@ fn walk<'a>(
         std::collections::HashMap::default();
     // parseConnect returns before it reads a sidecar_task beside no
     // sidecar_service (hcl1_dropped.rs): none of its keys is checked.
-    let sidecar = b
-        .body
-        .blocks()
-        .any(|c| c.ident.as_str() == "sidecar_service")
-        || b.body
-            .attributes()
-            .any(|a| a.key.as_str() == "sidecar_service");
+    let sidecar = || {
+        b.body
+            .blocks()
+            .any(|c| c.ident.as_str() == "sidecar_service")
+            || b.body
+                .attributes()
+                .any(|a| a.key.as_str() == "sidecar_service")
+    };
     for c in b.body.blocks() {
         let ident = c.ident.as_str();
-        if hcl1 && ident == "sidecar_task" && !sidecar {
+        if hcl1 && ident == "sidecar_task" && !sidecar() {
             continue;
         }
         let count = seen.entry(ident).or_default();
@@ -335,7 +289,9 @@ fn walk<'a>(
                     ident: label.as_str(),
                     index,
                 });
-                walk(content, path, order, src, v, Some(span_of(c)), out);
+                let mut spare = None;
+                let child = memo.child(label.as_str(), path, v, &mut spare);
+                walk(content, path, order, child, at, Some(span_of(c)), out);
                 path.pop();
             }
             continue;
@@ -345,10 +301,33 @@ fn walk<'a>(
             ident,
             index,
         });
-        order.push((hcl1_key_errors::rank(&idents, ident), index));
-        walk(c, path, order, src, v, generated, out);
+        let mut spare = None;
+        let child = memo.child(ident, path, v, &mut spare);
+        order.push((child.rank, index));
+        walk(c, path, order, child, at, generated, out);
         order.pop();
         path.pop();
+    }
+}
+
+/// The span HCL1 never reads past a refused key's block check: the
+/// block's header up to its body (the job's, a group's and a task's own
+/// headers carry the servers' refusals, missing datacenters or no tasks,
+/// which are kept: none).
+fn head(idents: &[&str], b: &Block) -> Span {
+    let outer = span_of(b);
+    match idents {
+        ["job"] | ["job", "group"] | ["job", "group", "task"] => Span::default(),
+        _ => {
+            let body_at = b
+                .body
+                .attributes()
+                .map(|a| span_of(a).start)
+                .chain(b.body.blocks().map(|c| span_of(c).start))
+                .min()
+                .unwrap_or(outer.end);
+            Span::new(outer.start, body_at.max(outer.start))
+        }
     }
 }
 
@@ -593,6 +572,14 @@ fn hcl1_text(unknown: &[Unknown], v: NomadVersion) -> Option<String> {
 
 #[path = "version_gates_model.rs"]
 mod model;
+
+#[path = "version_gates_frames.rs"]
+mod frames;
+use frames::frames;
+
+#[path = "version_gates_memo.rs"]
+mod memo;
+use memo::{Memo, Verdict};
 
 #[cfg(test)]
 #[path = "version_gates_tests.rs"]

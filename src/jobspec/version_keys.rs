@@ -257,6 +257,11 @@ pub fn lookup(path: &[&str], key: &str) -> Option<&'static Key> {
     // another 0.6%); each name's entries keep the list's order, so the
     // first match is the scan's.
     let names = match key.as_bytes().first() {
+        // Most keys a file writes are in no release's gate list: a name
+        // whose first byte and length no gated name has is answered here
+        // (the search below was ~380 instructions a key, ~20% of the
+        // version gates' walk of a `check --staged`).
+        Some(&b) if LENGTHS[b as usize] >> key.len().min(63) & 1 == 0 => return None,
         Some(&b) => &BY_NAME[BY_FIRST[b as usize] as usize..BY_FIRST[b as usize + 1] as usize],
         None => &BY_NAME[..],
     };
@@ -276,6 +281,24 @@ const SORTED: [u16; KEYS.len()] = by_name();
 /// Where each first byte's names start in [`BY_NAME`] (and, at the next
 /// byte, end): a look-up compares a few names, not the whole list's log.
 static BY_FIRST: [u16; 257] = by_first();
+
+/// Per first byte, the lengths of the gated names starting with it, as
+/// bits (63 for any longer): a name outside them is in no gate.
+static LENGTHS: [u64; 256] = lengths();
+
+const fn lengths() -> [u64; 256] {
+    let mut out = [0u64; 256];
+    let mut i = 0;
+    while i < KEYS.len() {
+        let name = KEYS[i].key.as_bytes();
+        if !name.is_empty() {
+            let len = if name.len() < 63 { name.len() } else { 63 };
+            out[name[0] as usize] |= 1 << len;
+        }
+        i += 1;
+    }
+    out
+}
 
 const fn by_first() -> [u16; 257] {
     let mut out = [0u16; 257];
@@ -417,6 +440,14 @@ mod tests {
         assert!(lookup(&["job"], "zzzz").is_none());
         assert!(lookup(&["job"], "\u{e9}t\u{e9}").is_none());
         assert!(lookup(&["job"], "volume_mountz").is_none());
+        // Names the length table lets through to the search, and long ones.
+        assert!(lookup(&["job"], "volumf").is_none());
+        assert!(lookup(&["job"], &"v".repeat(70)).is_none());
+        for k in KEYS {
+            let mut long = k.key.to_string();
+            long.push_str(&"x".repeat(64));
+            assert!(lookup(&["job"], &long).is_none());
+        }
     }
 
     #[test]
