@@ -28,78 +28,91 @@ use super::tree::Node;
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::Source;
 
-/// The blocks parse.go reads through `list.Elem()`, and where.
-const ELEM_ONLY: &[(&[&str], &str)] = &[
-    (&["job"], "constraint"),
-    (&["job"], "affinity"),
-    (&["job"], "spread"),
-    (&["job", "group"], "constraint"),
-    (&["job", "group"], "affinity"),
-    (&["job", "group"], "spread"),
-    (&["job", "group", "task"], "constraint"),
-    (&["job", "group", "task"], "affinity"),
-    (
-        &["job", "group", "task", "resources", "device"],
-        "constraint",
-    ),
-    (&["job", "group", "task", "resources", "device"], "affinity"),
-];
+/// How parse*.go walks the blocks of one kind at one place.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Walk {
+    /// Through `list.Elem()`: a labelled one is skipped.
+    Elem,
+    /// As `list.Elem().Items[0]`: a labelled one is skipped, and with no
+    /// unlabelled one beside it the parser panics.
+    ElemFirst,
+    /// Through `list.Children()`: an unlabelled one is skipped.
+    Children,
+}
 
-/// The blocks parse*.go reads as `list.Elem().Items[0]`, and where.
-const ELEM_FIRST: &[(&[&str], &str)] = &[
-    (&["job"], "update"),
-    (&["job"], "reschedule"),
-    (&["job"], "migrate"),
-    (&["job"], "vault"),
-    (&["job"], "periodic"),
-    (&["job"], "parameterized"),
-    (&["job"], "multiregion"),
-    (&["job", "multiregion"], "strategy"),
-    (&["job", "group"], "update"),
-    (&["job", "group"], "reschedule"),
-    (&["job", "group"], "migrate"),
-    (&["job", "group"], "vault"),
-    (&["job", "group"], "restart"),
-    (&["job", "group"], "ephemeral_disk"),
-    (&["job", "group"], "scaling"),
-    (&["job", "group", "task"], "vault"),
-    (&["job", "group", "task"], "restart"),
-    (&["job", "group", "task"], "resources"),
-    (&["job", "group", "task"], "csi_plugin"),
-    (&["job", "group", "task", "artifact"], "options"),
-];
-
-/// The blocks parse*.go reads through `list.Children()`, and where.
-const CHILDREN_ONLY: &[(&[&str], &str)] = &[
-    (&["job"], "group"),
-    (&["job", "group"], "task"),
-    (&["job", "multiregion"], "region"),
+/// (path of idents, block, walk), each path's rows in parse*.go's order.
+const WALKS: &[(&str, &str, Walk)] = &[
+    ("job", "constraint", Walk::Elem),
+    ("job", "affinity", Walk::Elem),
+    ("job", "spread", Walk::Elem),
+    ("job.group", "constraint", Walk::Elem),
+    ("job.group", "affinity", Walk::Elem),
+    ("job.group", "spread", Walk::Elem),
+    ("job.group.task", "constraint", Walk::Elem),
+    ("job.group.task", "affinity", Walk::Elem),
+    ("job.group.task.resources.device", "constraint", Walk::Elem),
+    ("job.group.task.resources.device", "affinity", Walk::Elem),
+    ("job", "update", Walk::ElemFirst),
+    ("job", "reschedule", Walk::ElemFirst),
+    ("job", "migrate", Walk::ElemFirst),
+    ("job", "vault", Walk::ElemFirst),
+    ("job", "periodic", Walk::ElemFirst),
+    ("job", "parameterized", Walk::ElemFirst),
+    ("job", "multiregion", Walk::ElemFirst),
+    ("job.multiregion", "strategy", Walk::ElemFirst),
+    ("job.group", "update", Walk::ElemFirst),
+    ("job.group", "reschedule", Walk::ElemFirst),
+    ("job.group", "migrate", Walk::ElemFirst),
+    ("job.group", "vault", Walk::ElemFirst),
+    ("job.group", "restart", Walk::ElemFirst),
+    ("job.group", "ephemeral_disk", Walk::ElemFirst),
+    ("job.group", "scaling", Walk::ElemFirst),
+    ("job.group.task", "vault", Walk::ElemFirst),
+    ("job.group.task", "restart", Walk::ElemFirst),
+    ("job.group.task", "resources", Walk::ElemFirst),
+    ("job.group.task", "csi_plugin", Walk::ElemFirst),
+    ("job.group.task.artifact", "options", Walk::ElemFirst),
+    ("job", "group", Walk::Children),
+    ("job.group", "task", Walk::Children),
+    ("job.multiregion", "region", Walk::Children),
 ];
 
 /// Remove from the job node every block HCL1's jobspec skips for its
 /// labels, with located advice for each.
 pub fn drop_skipped(job: &mut Node, src: &Source, diags: &mut Diags) {
-    walk(job, &mut Vec::new(), src, diags);
+    walk(job, &mut String::new(), src, diags);
 }
 
-fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags) {
-    path.push(node.ident.clone());
-    let here: Vec<&str> = path.iter().map(String::as_str).collect();
-    let listed = |table: &[(&[&str], &str)], b: &Node| {
-        table
-            .iter()
-            .any(|(at, kind)| *at == here.as_slice() && *kind == b.ident)
-    };
-    let skipped = |b: &Node| {
-        if b.labels.is_empty() {
-            listed(CHILDREN_ONLY, b)
-        } else {
-            listed(ELEM_ONLY, b) || listed(ELEM_FIRST, b)
-        }
+/// `dotted` is the path above `node` (`job.group`, empty at the job): one
+/// buffer for the walk, and this node's rows of [`WALKS`] found once (a
+/// path of Strings per node, and the tables searched for each block, were
+/// most of this walk).
+fn walk(node: &mut Node, dotted: &mut String, src: &Source, diags: &mut Diags) {
+    let outer = dotted.len();
+    if outer > 0 {
+        dotted.push('.');
+    }
+    if node.ident.contains('.') {
+        // An HCL1 key may hold dots (`"a.b" { ... }`): never a step of a
+        // path below, so no row matches here or beneath.
+        dotted.extend(node.ident.chars().map(|c| if c == '.' { '\0' } else { c }));
+    } else {
+        dotted.push_str(&node.ident);
+    }
+    let here: Vec<(&str, Walk)> = WALKS
+        .iter()
+        .filter(|(at, _, _)| *at == dotted.as_str())
+        .map(|(_, kind, w)| (*kind, *w))
+        .collect();
+    let walked = |b: &Node| here.iter().find(|(kind, _)| *kind == b.ident).map(|r| r.1);
+    let skipped = |b: &Node| match walked(b) {
+        Some(Walk::Children) => b.labels.is_empty(),
+        Some(Walk::Elem | Walk::ElemFirst) => !b.labels.is_empty(),
+        None => false,
     };
     // An object block written only with labels leaves `list.Items` empty.
     let mut panics: Vec<&str> = Vec::new();
-    for (_, kind) in ELEM_FIRST.iter().filter(|(at, _)| *at == here.as_slice()) {
+    for (kind, _) in here.iter().filter(|(_, w)| *w == Walk::ElemFirst) {
         let mut of_kind = node.blocks.iter().filter(|b| b.ident == *kind).peekable();
         let first = of_kind.peek().map(|b| b.header_span());
         if let Some(span) = first.filter(|_| of_kind.all(|b| !b.labels.is_empty())) {
@@ -150,7 +163,56 @@ fn walk(node: &mut Node, path: &mut Vec<String>, src: &Source, diags: &mut Diags
         );
     }
     for b in &mut node.blocks {
-        walk(b, path, src, diags);
+        walk(b, dotted, src, diags);
     }
-    path.pop();
+    dotted.truncate(outer);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// One walk per block and place: a block both skipped for a label and
+    /// for none would depend on the rows' order.
+    #[test]
+    fn each_block_has_one_walk_at_each_place() {
+        let mut seen = std::collections::HashSet::new();
+        for (at, kind, _) in WALKS {
+            assert!(seen.insert((*at, *kind)), "{at} {kind}");
+        }
+    }
+
+    /// A block whose key holds a dot is no step of a path: `"group.task"`
+    /// under the job is not a task, and what it holds is kept.
+    #[test]
+    fn a_dotted_key_is_not_a_path() {
+        let src = SourceFile::inline("j.nomad", "");
+        let none = crate::source::Span::new(0, 0);
+        let block = |ident: &str, labels: &[&str], blocks: Vec<Node>| Node {
+            ident: ident.into(),
+            ident_span: none,
+            labels: labels.iter().map(|l| (l.to_string(), none)).collect(),
+            span: none,
+            attrs: Vec::new(),
+            blocks,
+        };
+        let inner = block("constraint", &["c"], vec![]);
+        let mut job = block(
+            "job",
+            &["j"],
+            vec![block("group.task", &["t"], vec![inner])],
+        );
+        let mut diags = Diags::new();
+        drop_skipped(&mut job, &src, &mut diags);
+        assert!(diags.0.is_empty());
+        assert_eq!(job.blocks[0].blocks.len(), 1);
+        // The same constraint in a task is skipped.
+        let inner = block("constraint", &["c"], vec![]);
+        let task = block("task", &["t"], vec![inner]);
+        let mut job = block("job", &["j"], vec![block("group", &["g"], vec![task])]);
+        drop_skipped(&mut job, &src, &mut diags);
+        assert_eq!(diags.0.len(), 1);
+        assert!(job.blocks[0].blocks[0].blocks.is_empty());
+    }
 }

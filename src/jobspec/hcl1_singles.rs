@@ -268,12 +268,13 @@ pub(super) fn first(
         if all.is_empty() {
             continue;
         }
-        let prefix = single.prefix.replace("{g}", g);
+        // Worded only for an error: most blocks found are read without one.
+        let prefix = || single.prefix.replace("{g}", g);
         let second = all.get(1).filter(|_| !single.repeat.is_empty());
         if let Some(second) = second {
             let text = single.repeat.replace("{n}", &all.len().to_string());
             let (text, named) = if single.repeat_prefixed {
-                (format!("{prefix} {text}"), true)
+                (format!("{} {text}", prefix()), true)
             } else {
                 (text, v.at_least(0, 10, 0))
             };
@@ -308,7 +309,7 @@ pub(super) fn first(
                         (String::new(), v.at_least(0, 10, 0))
                     } else {
                         (
-                            prefix.clone(),
+                            prefix(),
                             !single.unnamed_before_0_10 || v.at_least(0, 10, 0),
                         )
                     };
@@ -316,7 +317,7 @@ pub(super) fn first(
                 }
             };
             return Some((
-                Found::Error(shape_error(single, &prefix, value, span, value_span, src)),
+                Found::Error(shape_error(single, &prefix(), value, span, value_span, src)),
                 { !single.unnamed_before_0_10 || v.at_least(0, 10, 0) },
             ));
         }

@@ -20,8 +20,45 @@ use crate::jobspec::model::Value;
 /// panics, or its decoder refuses the number) or gives bytes that are not
 /// UTF-8, and for anything but a literal.
 pub fn value(text: &str, era: Era) -> Option<Value> {
+    if let Some(v) = plain_value(text) {
+        return Some(v);
+    }
     let (kind, raw) = first_token(text, era)?;
     value_of(kind, raw, era)
+}
+
+/// [`value`] of the two literals most of a job file's are, read without
+/// the scanner: a quoted string of plain ASCII (no `\`, `$`, `"`, line
+/// end or NUL: scanString reads it to its closing quote with no error and
+/// Unquote gives it back as it is, in either era), and a decimal of up to
+/// 15 digits not starting with `0` (scanNumber's mantissa, ended by an
+/// ASCII byte that is not a digit, `.`, `e`, `E` or NUL, which next()
+/// reads without an error and which ends the NUMBER; ParseInt's value is
+/// exact in an f64). Anything else (None) is the scanner's to read. The
+/// scanner and Unquote per literal were ~0.24 M instructions of a
+/// `check --staged` judged as 0.9.3.
+fn plain_value(text: &str) -> Option<Value> {
+    let b = text.as_bytes();
+    match b.first()? {
+        b'"' => {
+            let len = b[1..]
+                .iter()
+                .position(|&c| !c.is_ascii() || matches!(c, b'\\' | b'$' | b'"' | b'\n' | 0))?;
+            (b.get(1 + len) == Some(&b'"')).then(|| Value::String(text[1..1 + len].to_string()))
+        }
+        b'1'..=b'9' => {
+            let len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            let after = b.get(len).copied().unwrap_or(b' ');
+            if len > 15 || !after.is_ascii() || matches!(after, b'.' | b'e' | b'E' | 0) {
+                return None;
+            }
+            let n = b[..len]
+                .iter()
+                .fold(0u64, |n, c| n * 10 + u64::from(c - b'0'));
+            Some(Value::Number(n as f64))
+        }
+        _ => None,
+    }
 }
 
 /// The value of a token of `kind` whose bytes are `raw` (see [`value`]).

@@ -27,6 +27,8 @@
 //! "cannot tell" and the caller keeps its own words.
 
 mod go_letters;
+#[cfg(test)]
+mod guard_tests;
 pub mod literal;
 mod parse;
 mod scan;

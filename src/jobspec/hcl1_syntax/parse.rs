@@ -226,8 +226,11 @@ impl<'a> Parser<'a> {
                     return (keys, err);
                 }
                 Kind::Ident | Kind::Str => {
-                    // Read now for `lossy`, as each key always was.
-                    self.text_ref(&t);
+                    // Read now for `lossy`, as each key always was (ASCII,
+                    // most keys, is UTF-8: no call to find that out).
+                    if !self.sc.text(&t).is_ascii() {
+                        self.text_ref(&t);
+                    }
                     self.keys.push(t);
                 }
                 Kind::Illegal if self.era == Era::Old => {
