@@ -54,6 +54,10 @@ pub struct RuleContext<'a> {
     /// both ask, and its room bound was a third of the rules' instructions
     /// of a `check --staged`, judged twice.
     may_vary: OnceLock<bool>,
+    /// What `plan` cannot know of this file's job (NP225's question),
+    /// which NP225 and the cannot-tell mark of every simulated finding
+    /// both ask: once per file.
+    cannot_know: OnceLock<Option<crate::planner::CannotKnow>>,
     /// This file's plan under the other node shuffles NP207, NP304 and
     /// NP403 sample, taken once for all three.
     sampled: OnceLock<Option<Result<Vec<crate::rules::priority::Sampled>, SampleError>>>,
@@ -75,6 +79,7 @@ impl<'a> RuleContext<'a> {
             pools: OnceLock::new(),
             replays: None,
             may_vary: OnceLock::new(),
+            cannot_know: OnceLock::new(),
             sampled: OnceLock::new(),
         }
     }
@@ -170,6 +175,14 @@ impl<'a> RuleContext<'a> {
             self.plan()
                 .is_some_and(|plan| capacity::unplaceable_group::outcome_may_vary(self, plan))
         })
+    }
+
+    /// [`capacity::plan_cannot_tell::cannot_know`] of this file's job as
+    /// admitted, asked once per file; `None` without a job or a simulation.
+    pub fn cannot_know(&self) -> Option<&crate::planner::CannotKnow> {
+        self.cannot_know
+            .get_or_init(|| capacity::plan_cannot_tell::cannot_know(self))
+            .as_ref()
     }
 
     /// What [`Self::plan`] assumed that the world does not state: the
