@@ -207,6 +207,27 @@ impl CannotKnow {
             .or_else(|| Self::after_scheduling(world, job, registered, result))
     }
 
+    /// [`CannotKnow::of_plan`] for a caller that asked [`CannotKnow::of`]
+    /// of the same world and job first and got `before`. The plan changes
+    /// that reading in one place only: it may narrow the quota limits'
+    /// cause away (`QuotaLimitsUnknown::narrowed`), which `of` names
+    /// whenever it exists. So where `before` is `None` every cause read
+    /// before scheduling is absent with the plan too, and only what the
+    /// scheduler's run reveals is left to ask (the hook's usual case: one
+    /// reading of the job's causes, not two).
+    pub fn of_plan_after(
+        before: Option<CannotKnow>,
+        sim: &crate::scheduler::Simulation,
+        job: &Job,
+        registered: bool,
+        result: &PlanResult,
+    ) -> Option<CannotKnow> {
+        match before {
+            None => Self::after_scheduling(&sim.world, job, registered, result),
+            Some(_) => Self::of_plan(sim, job, registered, result),
+        }
+    }
+
     /// Whether the scheduler's plan may still take this back (see
     /// [`CannotKnow::of_plan`]): callers that ask [`CannotKnow::of`] first,
     /// to spare a plan, ask the plan for it.

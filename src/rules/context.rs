@@ -49,6 +49,15 @@ pub struct RuleContext<'a> {
     /// content was 7% of a corpus check when each sampled file did it);
     /// `None` makes the sampling rules key the world themselves.
     replays: Option<&'a OnceLock<crate::scheduler::replay_cache::Shared>>,
+    /// Whether another evaluation may change that plan's outcome (NP207's
+    /// [`capacity::unplaceable_group::outcome_may_vary`]): NP207 and NP304
+    /// both ask, and its room bound was a third of the rules' instructions
+    /// of a `check --staged`, judged twice.
+    may_vary: OnceLock<bool>,
+    /// What `plan` cannot know of this file's job (NP225's question),
+    /// which NP225 and the cannot-tell mark of every simulated finding
+    /// both ask: once per file.
+    cannot_know: OnceLock<Option<crate::planner::CannotKnow>>,
     /// This file's plan under the other node shuffles NP207, NP304 and
     /// NP403 sample, taken once for all three.
     sampled: OnceLock<Option<Result<Vec<crate::rules::priority::Sampled>, SampleError>>>,
@@ -69,6 +78,8 @@ impl<'a> RuleContext<'a> {
             mutated: OnceLock::new(),
             pools: OnceLock::new(),
             replays: None,
+            may_vary: OnceLock::new(),
+            cannot_know: OnceLock::new(),
             sampled: OnceLock::new(),
         }
     }
@@ -154,6 +165,23 @@ impl<'a> RuleContext<'a> {
                     Err(_) => Some(sim.plan(job)),
                 }
             })
+            .as_ref()
+    }
+
+    /// [`capacity::unplaceable_group::outcome_may_vary`] of [`Self::plan`],
+    /// judged once per file; false without a plan.
+    pub fn plan_may_vary(&self) -> bool {
+        *self.may_vary.get_or_init(|| {
+            self.plan()
+                .is_some_and(|plan| capacity::unplaceable_group::outcome_may_vary(self, plan))
+        })
+    }
+
+    /// [`capacity::plan_cannot_tell::cannot_know`] of this file's job as
+    /// admitted, asked once per file; `None` without a job or a simulation.
+    pub fn cannot_know(&self) -> Option<&crate::planner::CannotKnow> {
+        self.cannot_know
+            .get_or_init(|| capacity::plan_cannot_tell::cannot_know(self))
             .as_ref()
     }
 

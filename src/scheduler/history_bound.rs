@@ -542,21 +542,24 @@ fn slots_left(capacities: &[Room], a: &Room, w: &Room, per_node: i64) -> i64 {
             .unwrap_or(NO_LIMIT)
             .clamp(0, per_node)
     };
-    let whole: i64 = capacities.iter().map(most).sum();
+    // Each node's slots when empty, once (not once per dimension and use).
+    let mosts: Vec<i64> = capacities.iter().map(most).collect();
+    let whole: i64 = mosts.iter().sum();
+    // A further slot of a node is taken only once its first is: with `m`
+    // first slots paid, at most the `m` largest nodes' further slots (each
+    // bound taken at its extreme, so still a bound).
+    let mut further: Vec<i64> = mosts.iter().map(|m| (m - 1).max(0)).collect();
+    further.sort_unstable_by(|x, y| y.cmp(x));
     let mut taken = 0i64;
     for &d in &asked {
         // The first slot of each node in dimension d, cheapest first.
         let mut firsts: Vec<i64> = capacities
             .iter()
-            .filter(|c| most(c) > 0)
-            .map(|c| c[d] - most(c) * a[d] + 1)
+            .zip(&mosts)
+            .filter(|(_, &m)| m > 0)
+            .map(|(c, &m)| c[d] - m * a[d] + 1)
             .collect();
         firsts.sort_unstable();
-        // A further slot of a node is taken only once its first is: with
-        // `m` first slots paid, at most the `m` largest nodes' further
-        // slots (each bound taken at its extreme, so still a bound).
-        let mut further: Vec<i64> = capacities.iter().map(|c| (most(c) - 1).max(0)).collect();
-        further.sort_unstable_by(|x, y| y.cmp(x));
         let (mut best, mut paid, mut reach) = (0i64, 0i64, 0i64);
         for (m, cost) in std::iter::once(0).chain(firsts).enumerate() {
             paid = paid.saturating_add(cost);

@@ -69,7 +69,7 @@ impl Rule for PlanCannotTell {
     }
 
     fn check(&self, ctx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let (Some(sim), Some(submitted), Some(job)) = (ctx.sim, ctx.job(), ctx.admitted()) else {
+        let Some(submitted) = ctx.job() else {
             return;
         };
         // `plan` says a refusal at admission first: that refusal is known,
@@ -77,7 +77,7 @@ impl Rule for PlanCannotTell {
         if !ctx.refusals().is_empty() {
             return;
         }
-        let Some(unknown) = cannot_know(ctx, sim, job) else {
+        let Some(unknown) = ctx.cannot_know() else {
             return;
         };
         if unknown.rule_code() != Self::META.code && told_by(ctx, unknown.rule_code()) {
@@ -100,22 +100,18 @@ impl Rule for PlanCannotTell {
 /// servers' refusal: the findings other rules read from the simulation
 /// then cannot tell either (`rules::check_job`).
 pub(crate) fn plan_untold(ctx: &RuleContext<'_>) -> bool {
-    let (Some(sim), Some(_), Some(job)) = (ctx.sim, ctx.job(), ctx.admitted()) else {
-        return false;
-    };
-    ctx.refusals().is_empty() && cannot_know(ctx, sim, job).is_some()
+    ctx.job().is_some() && ctx.refusals().is_empty() && ctx.cannot_know().is_some()
 }
 
-/// The planner's "cannot tell" for `job` (as admitted): the causes known
-/// before scheduling without running the scheduler, the others from the
-/// plan `check` computes once per file.
-fn cannot_know(
-    ctx: &RuleContext<'_>,
-    sim: &crate::scheduler::Simulation,
-    job: &crate::jobspec::Job,
-) -> Option<CannotKnow> {
-    if let Some(u) = CannotKnow::of(&sim.world, job).filter(|u| !u.waits_for_plan()) {
-        return Some(u);
+/// The planner's "cannot tell" for the file's job as admitted: the causes
+/// known before scheduling without running the scheduler, the others from
+/// the plan `check` computes once per file. [`RuleContext::cannot_know`]
+/// asks it once per file for this rule and [`plan_untold`].
+pub(crate) fn cannot_know(ctx: &RuleContext<'_>) -> Option<CannotKnow> {
+    let (sim, job) = (ctx.sim?, ctx.admitted()?);
+    let before = CannotKnow::of(&sim.world, job);
+    if before.as_ref().is_some_and(|u| !u.waits_for_plan()) {
+        return before;
     }
     let result = ctx.plan()?;
     // A scheduler that fails fails the Plan RPC: its error is the answer.
@@ -123,7 +119,7 @@ fn cannot_know(
         return None;
     }
     let registered = sim.state.job(&job.namespace, &job.id).is_some();
-    CannotKnow::of_plan(sim, job, registered, result)
+    CannotKnow::of_plan_after(before, sim, job, registered, result)
         // The Plan RPC's last step, after scheduling (planner::launch).
         .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
 }

@@ -91,7 +91,7 @@ impl Rule for UnplaceableGroup {
         // Go's map order drew part of this plan, or the world's history
         // (where its running allocations sit) may decide it: how often
         // each group fails over other draws (sampled once for the job).
-        let may_vary = outcome_may_vary(ctx, plan);
+        let may_vary = ctx.plan_may_vary();
         let draws = may_vary
             .then(|| sample_failures(ctx, job, Refusal::Place))
             .flatten();

@@ -66,7 +66,8 @@ impl Rule for QuotaExceeded {
         // sharing the quota's last room, ...): how often the quota refuses
         // each group over other draws, NP207's samples of another outcome.
         use crate::rules::capacity::unplaceable_group::{self as np207, Refusal};
-        let draws = np207::outcome_may_vary(ctx, plan)
+        let draws = ctx
+            .plan_may_vary()
             .then(|| np207::sample_failures(ctx, job, Refusal::Quota))
             .flatten();
         if let Some(tally) = &draws {
