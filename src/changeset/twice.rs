@@ -123,18 +123,20 @@ pub fn lands_at(vfs: &dyn Vfs, path: &Path) -> PathBuf {
 /// per file past the first; files are told apart by what they are
 /// ([`Files`]).
 pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) -> Vec<Twice> {
-    // What every step's file is, once: a lookup resolves links.
-    let touched: BTreeSet<PathBuf> = steps.iter().map(|s| (files.step)(&s.path)).collect();
+    // What every step's file is, once: a lookup resolves links on disk
+    // (an `lstat` and a `readlink` per folder of the path), and each
+    // submitted step asked it a second time below.
+    let is: Vec<PathBuf> = steps.iter().map(|s| (files.step)(&s.path)).collect();
+    let touched: BTreeSet<&Path> = is.iter().map(PathBuf::as_path).collect();
     let mut by_key: BTreeMap<(&str, &str), Vec<(&Path, PathBuf)>> = BTreeMap::new();
-    for s in steps {
+    for (s, is) in steps.iter().zip(&is) {
         if let Action::Submit(job) = &s.action {
             if !(files.here)(job) {
                 continue;
             }
             let paths = by_key.entry((&job.namespace, &job.id)).or_default();
-            let is = (files.step)(&s.path);
-            if !paths.iter().any(|(_, p)| *p == is) {
-                paths.push((&s.path, is));
+            if !paths.iter().any(|(_, p)| p == is) {
+                paths.push((&s.path, is.clone()));
             }
         }
     }
@@ -148,7 +150,7 @@ pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) 
         // this run, or untouched by any step and still there.
         let runs_from = running.and_then(|(r, is)| {
             let own = paths.iter().find(|(_, p)| *p == is);
-            let untouched = !touched.contains(&is);
+            let untouched = !touched.contains(is.as_path());
             match own {
                 Some((_, p)) => Some((p.clone(), r)),
                 None if untouched && (files.still_there)(r) => Some((is, r)),
