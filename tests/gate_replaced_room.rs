@@ -9,11 +9,18 @@
 
 use crate::common;
 
+use crate::plan_gate_replaced::check_json;
 use common::{git, output_text, TempDir};
 
-/// A project on two 4000 MB clients running `running`, `policy.hcl` as
-/// given, with `jobs` (file, ID, count, MB, priority) committed on `main`.
-fn project(name: &str, service_preempts: bool, policy: &str, jobs: &[Job]) -> TempDir {
+/// A project on two 4000 MB clients running `jobs` (committed on `main`),
+/// `policy.hcl` as given, with `change` staged over them.
+fn project(
+    name: &str,
+    service_preempts: bool,
+    policy: &str,
+    jobs: &[Job],
+    change: &[Job],
+) -> TempDir {
     let d = TempDir::new(name);
     git(&d.0, &["init", "-q", "-b", "main", "."]);
     let running: Vec<String> = jobs.iter().map(|j| format!("\"{}\"", j.0)).collect();
@@ -58,6 +65,10 @@ running = [{}]
     }
     git(&d.0, &["add", "-A"]);
     git(&d.0, &["commit", "-qm", "base"]);
+    for j in change {
+        d.put(j.0, &j.text());
+    }
+    git(&d.0, &["add", "-A"]);
     d
 }
 
@@ -93,68 +104,45 @@ const PROTECT_DB: &str = "protected {\n  jobs = [\"db\"]\n  namespaces = []\n}\n
 /// The note every plan after the replaced job's stop carries.
 const KEPT: &str = "planned with job \"web\" (namespace \"default\") still running, which jobs/web.nomad no longer defines: `nomad job run` never stops another job, so it keeps its room";
 
-/// Stage `jobs` over the committed ones.
-fn stage(d: &TempDir, jobs: &[Job]) {
-    for j in jobs {
-        d.put(j.0, &j.text());
+/// What a change must get from every gate.
+struct Refused {
+    file: &'static str,
+    /// `check`'s finding.
+    code: &'static str,
+    /// The plan gate's line.
+    line: &'static str,
+}
+
+/// Both gates and `check` on the staged change, then on it committed:
+/// each refuses it as `refused` says (passes it when `None`), and says
+/// what its plans counted.
+fn assert_every_gate(d: &TempDir, refused: Option<Refused>) {
+    let want = Some(if refused.is_some() { 1 } else { 0 });
+    for side in [&["--staged"][..], &["--base", "HEAD~1", "--head", "HEAD"]] {
+        let (notes, exit) = check_json(d, side, "NP221");
+        let kept =
+            |n: &serde_json::Value| n["message"].as_str().is_some_and(|m| m.starts_with(KEPT));
+        assert!(notes.iter().any(kept), "{notes:?}");
+        assert_eq!(exit, want, "{side:?}");
+        if let Some(r) = &refused {
+            let (found, _) = check_json(d, side, r.code);
+            assert!(found.iter().any(|f| f["file"] == r.file), "{found:?}");
+        }
+        let mut args = vec!["plan", "--changed", "--gate"];
+        args.extend_from_slice(side);
+        let out = d.run(&args);
+        let s = output_text(&out);
+        match &refused {
+            Some(r) => assert!(s.contains(r.line), "{s}"),
+            None => assert!(!s.contains("refused by policy"), "{s}"),
+        }
+        assert!(s.contains(&format!("note: {KEPT}")), "{s}");
+        assert!(!s.contains("after the stop of"), "{s}");
+        assert_eq!(out.status.code(), want, "{s}");
+        if side == ["--staged"] {
+            git(&d.0, &["commit", "-qm", "change", "--no-verify"]);
+        }
     }
-    git(&d.0, &["add", "-A"]);
-}
-
-/// `check ARGS --format json`: the findings' codes by file, and the exit code.
-fn check_codes(d: &TempDir, args: &[&str]) -> (Vec<(String, String, String)>, Option<i32>) {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = d.run(&all);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", output_text(&out)));
-    let found = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-            (s("file"), s("code"), s("message"))
-        })
-        .collect();
-    (found, out.status.code())
-}
-
-/// Both gates and `check` on the staged change, then on it committed.
-fn assert_all_refuse(d: &TempDir, file: &str, code: &str, refusal: &str) {
-    let (found, exit) = check_codes(d, &["--staged"]);
-    assert!(
-        found.iter().any(|(f, c, _)| f == file && c == code),
-        "{found:?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|(f, c, m)| f == file && c == "NP221" && m.starts_with(KEPT)),
-        "{found:?}"
-    );
-    assert_eq!(exit, Some(1), "{found:?}");
-    let out = d.run(&["plan", "--changed", "--staged", "--gate"]);
-    let s = output_text(&out);
-    assert!(s.contains(refusal), "{s}");
-    assert!(s.contains(&format!("note: {KEPT}")), "{s}");
-    assert!(!s.contains("after the stop of"), "{s}");
-    assert_eq!(out.status.code(), Some(1), "{s}");
-
-    git(&d.0, &["commit", "-qm", "change", "--no-verify"]);
-    let range = ["--base", "HEAD~1", "--head", "HEAD"];
-    let (found, exit) = check_codes(d, &range);
-    assert!(
-        found.iter().any(|(f, c, _)| f == file && c == code),
-        "{found:?}"
-    );
-    assert_eq!(exit, Some(1), "{found:?}");
-    let mut args = vec!["plan", "--changed", "--gate"];
-    args.extend_from_slice(&range);
-    let out = d.run(&args);
-    let s = output_text(&out);
-    assert!(s.contains(refusal), "{s}");
-    assert_eq!(out.status.code(), Some(1), "{s}");
 }
 
 #[test]
@@ -167,20 +155,23 @@ fn a_protected_job_that_fits_only_in_a_renamed_jobs_room_is_refused() {
             Job("jobs/web.nomad", "web", 3, 2000, 50),
             Job("jobs/z.nomad", "db", 1, 100, 50),
         ],
-    );
-    stage(
-        &d,
         &[
             Job("jobs/web.nomad", "web-v2", 1, 100, 50),
             Job("jobs/z.nomad", "db", 3, 1900, 50),
         ],
     );
-    // JSON: the protected job's plan says what it counted.
+    let line = "==> refused by policy: jobs/z.nomad leaves allocations of protected job \"db\" (group \"g\") unplaced in all 100 node shuffles";
+    let (file, code) = ("jobs/z.nomad", "NP207");
+    assert_every_gate(&d, Some(Refused { file, code, line }));
+    // JSON (committed): the protected job's plan says what it counted.
     let js = d.run(&[
         "plan",
         "--changed",
-        "--staged",
         "--gate",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
         "--format",
         "json",
     ]);
@@ -197,12 +188,6 @@ fn a_protected_job_that_fits_only_in_a_renamed_jobs_room_is_refused() {
         "{db:#}"
     );
     assert_eq!(js.status.code(), Some(1));
-    assert_all_refuse(
-        &d,
-        "jobs/z.nomad",
-        "NP207",
-        "==> refused by policy: jobs/z.nomad leaves allocations of protected job \"db\" (group \"g\") unplaced in all 100 node shuffles",
-    );
 }
 
 #[test]
@@ -215,20 +200,14 @@ fn a_preemption_of_a_protected_job_hidden_by_a_renamed_jobs_room_is_refused() {
             Job("jobs/db.nomad", "db", 2, 1000, 20),
             Job("jobs/web.nomad", "web", 2, 1500, 50),
         ],
-    );
-    stage(
-        &d,
         &[
             Job("jobs/web.nomad", "web-v2", 1, 100, 50),
             Job("jobs/x.nomad", "x", 1, 3000, 80),
         ],
     );
-    assert_all_refuse(
-        &d,
-        "jobs/x.nomad",
-        "NP403",
-        "==> refused by policy: jobs/x.nomad preempts allocations of protected job default/db in all 100 node shuffles",
-    );
+    let line = "==> refused by policy: jobs/x.nomad preempts allocations of protected job default/db in all 100 node shuffles";
+    let (file, code) = ("jobs/x.nomad", "NP403");
+    assert_every_gate(&d, Some(Refused { file, code, line }));
 }
 
 /// Guard: a rename with room to spare beside the old job still passes
@@ -243,33 +222,10 @@ fn a_rename_with_room_to_spare_still_passes() {
             Job("jobs/web.nomad", "web", 2, 1000, 50),
             Job("jobs/z.nomad", "db", 1, 100, 50),
         ],
-    );
-    stage(
-        &d,
         &[
             Job("jobs/web.nomad", "web-v2", 1, 100, 50),
             Job("jobs/z.nomad", "db", 2, 500, 50),
         ],
     );
-    let (found, exit) = check_codes(&d, &["--staged"]);
-    assert!(found.iter().all(|(_, c, _)| c == "NP221"), "{found:?}");
-    assert_eq!(exit, Some(0), "{found:?}");
-    let out = d.run(&["plan", "--changed", "--staged", "--gate"]);
-    let s = output_text(&out);
-    assert!(s.contains(&format!("note: {KEPT}")), "{s}");
-    assert!(!s.contains("refused by policy"), "{s}");
-    assert_eq!(out.status.code(), Some(0), "{s}");
-    git(&d.0, &["commit", "-qm", "change", "--no-verify"]);
-    let (_, exit) = check_codes(&d, &["--base", "HEAD~1", "--head", "HEAD"]);
-    assert_eq!(exit, Some(0));
-    let out = d.run(&[
-        "plan",
-        "--changed",
-        "--gate",
-        "--base",
-        "HEAD~1",
-        "--head",
-        "HEAD",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+    assert_every_gate(&d, None);
 }

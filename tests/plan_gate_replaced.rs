@@ -102,7 +102,11 @@ fn deleting_a_protected_jobs_file_stays_a_decision() {
 }
 
 /// `check`'s findings of `code` in `check ARGS --format json`, and its exit code.
-fn check_json(d: &TempDir, args: &[&str], code: &str) -> (Vec<serde_json::Value>, Option<i32>) {
+pub(crate) fn check_json(
+    d: &TempDir,
+    args: &[&str],
+    code: &str,
+) -> (Vec<serde_json::Value>, Option<i32>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let out = d.run(&all);
