@@ -122,12 +122,12 @@ fn assert_every_gate(d: &TempDir, refused: Option<Refused>) {
         let (notes, exit) = check_json(d, side, "NP221");
         let kept =
             |n: &serde_json::Value| n["message"].as_str().is_some_and(|m| m.starts_with(KEPT));
-        assert!(notes.iter().any(kept), "{notes:?}");
         assert_eq!(exit, want, "{side:?}");
         if let Some(r) = &refused {
             let (found, _) = check_json(d, side, r.code);
             assert!(found.iter().any(|f| f["file"] == r.file), "{found:?}");
         }
+        assert!(notes.iter().any(kept), "{notes:?}");
         let mut args = vec!["plan", "--changed", "--gate"];
         args.extend_from_slice(side);
         let out = d.run(&args);
@@ -136,9 +136,9 @@ fn assert_every_gate(d: &TempDir, refused: Option<Refused>) {
             Some(r) => assert!(s.contains(r.line), "{s}"),
             None => assert!(!s.contains("refused by policy"), "{s}"),
         }
+        assert_eq!(out.status.code(), want, "{s}");
         assert!(s.contains(&format!("note: {KEPT}")), "{s}");
         assert!(!s.contains("after the stop of"), "{s}");
-        assert_eq!(out.status.code(), want, "{s}");
         if side == ["--staged"] {
             git(&d.0, &["commit", "-qm", "change", "--no-verify"]);
         }
