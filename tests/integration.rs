@@ -112,6 +112,7 @@ mod gate_link_paths;
 mod gate_link_replaces_folder;
 mod gate_link_targets;
 mod gate_no_world;
+mod gate_replaced_room;
 mod gate_request_namespace;
 mod gate_shell_namespace;
 mod gate_shell_vars;

@@ -32,7 +32,7 @@ fn renaming_a_protected_jobs_id_is_refused_and_the_new_plan_says_its_assumption(
         "{s}"
     );
     assert!(
-        s.contains("note: planned after the stop of job \"sockshop\" (namespace \"default\"), which jobs/sockshop.nomad no longer defines"),
+        s.contains("note: planned with job \"sockshop\" (namespace \"default\") still running, which jobs/sockshop.nomad no longer defines"),
         "{s}"
     );
     assert_eq!(out.status.code(), Some(1), "{s}");
@@ -62,7 +62,7 @@ fn renaming_a_protected_jobs_id_is_refused_and_the_new_plan_says_its_assumption(
     assert!(
         assumed
             .iter()
-            .any(|a| a["Setting"] == "replaced_job_stopped"),
+            .any(|a| a["Setting"] == "replaced_job_running"),
         "{v:#}"
     );
     assert_eq!(js.status.code(), Some(1));
@@ -102,7 +102,11 @@ fn deleting_a_protected_jobs_file_stays_a_decision() {
 }
 
 /// `check`'s findings of `code` in `check ARGS --format json`, and its exit code.
-fn check_json(d: &TempDir, args: &[&str], code: &str) -> (Vec<serde_json::Value>, Option<i32>) {
+pub(crate) fn check_json(
+    d: &TempDir,
+    args: &[&str],
+    code: &str,
+) -> (Vec<serde_json::Value>, Option<i32>) {
     let mut all = vec!["check", "--format", "json"];
     all.extend_from_slice(args);
     let out = d.run(&all);

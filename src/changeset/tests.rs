@@ -229,3 +229,33 @@ fn a_deleted_or_moved_job_file_whose_base_does_not_load_cannot_tell() {
         .iter()
         .all(|s| !matches!(&s.action, Action::CannotTell(d) if d.code != CANNOT_TELL)));
 }
+
+/// R22-A-1: the stop of a job whose file now defines another job leaves it
+/// running for the later steps (`nomad job run` stops no other job) and
+/// says so; a deleted file's stop frees its room.
+#[test]
+fn a_replaced_jobs_stop_keeps_it_running_and_a_deleted_ones_does_not() {
+    use crate::rules::testing::{filler, simulate_running, small_world};
+    let world = small_world(false);
+    let sim = simulate_running(&world, &[filler("web", 50, 1000)]);
+    let stop = |change| Step {
+        path: PathBuf::from("jobs/web.nomad"),
+        change,
+        action: Action::Stop {
+            namespace: "default".into(),
+            id: "web".into(),
+        },
+    };
+    let mut seq = Sequence::new(sim.clone());
+    seq.apply(&stop(FileChange::JobReplaced));
+    assert!(seq.sim().state.job("default", "web").is_some());
+    assert!(seq.earlier().is_empty());
+    let kept: Vec<&str> = seq.kept().iter().map(|a| a.setting.key()).collect();
+    assert_eq!(kept, ["replaced_job_running"]);
+    assert!(seq.kept()[0].line.starts_with("planned with job \"web\" (namespace \"default\") still running, which jobs/web.nomad no longer defines"));
+
+    let mut seq = Sequence::new(sim);
+    seq.apply(&stop(FileChange::Deleted));
+    assert!(seq.kept().is_empty());
+    assert_eq!(seq.earlier().len(), 1);
+}

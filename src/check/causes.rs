@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{findings, Judge, RunShared};
-use crate::changeset::Submitted;
+use crate::changeset::{Before, Submitted};
 use crate::jobspec;
 use crate::rules::{self, Finding};
 
@@ -22,12 +22,17 @@ pub(super) fn name_causes(
     parsed: &jobspec::ParsedJob,
     path: &Path,
     judge: &Judge<'_>,
-    earlier: &[Submitted],
+    before: Before<'_>,
     trusted: Option<&rules::suppress::Trusted<'_>>,
     run: &RunShared,
 ) {
     let Some(base) = judge.sim else { return };
-    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), &[], trusted, run)
+    // The replaced jobs left running run alone too: their notes are no
+    // earlier file's doing.
+    let kept = before.kept;
+    let earlier = before.applied;
+    let alone = Before { applied: &[], kept };
+    let alone: BTreeSet<_> = findings(parsed, path, judge, Some(base), alone, trusted, run)
         .iter()
         .map(cause_key)
         .collect();
@@ -51,7 +56,10 @@ pub(super) fn name_causes(
                     path,
                     judge,
                     Some(&sim),
-                    std::slice::from_ref(e),
+                    Before {
+                        applied: std::slice::from_ref(e),
+                        kept,
+                    },
                     trusted,
                     run,
                 )

@@ -47,7 +47,15 @@ pub(super) fn judge(
     let judge_one = |path: &Path, parsed: &jobspec::ParsedJob| -> FileResult {
         let trusted = judge.untrusted.map(|u| u.trusted(path));
         let judged = catch_unwind(AssertUnwindSafe(|| {
-            findings(parsed, path, judge, judge.sim, &[], trusted.as_ref(), run)
+            findings(
+                parsed,
+                path,
+                judge,
+                judge.sim,
+                Default::default(),
+                trusted.as_ref(),
+                run,
+            )
         }));
         let (diags, crashed) = match judged {
             Ok(diags) => (diags, false),

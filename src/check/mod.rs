@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use crate::changeset::{Action, ChangeSet, NewVersion, Sequence, Step, Submitted};
+use crate::changeset::{Action, Before, ChangeSet, NewVersion, Sequence, Step};
 use crate::diag::Diag;
 use crate::job_loader::JobLoader;
 use crate::jobspec;
@@ -448,12 +448,12 @@ fn findings(
     path: &Path,
     judge: &Judge<'_>,
     sim: Option<&Simulation>,
-    earlier: &[Submitted],
+    before: Before<'_>,
     trusted: Option<&rules::suppress::Trusted<'_>>,
     run: &RunShared,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
-        .with_earlier(earlier)
+        .with_before(before)
         .with_trusted(trusted)
         .with_replays(&run.replays)
         .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));
@@ -557,14 +557,14 @@ fn judge_steps(
         let trusted = judge.untrusted.map(|u| u.trusted(&path));
         let in_order = judge.judging == Judging::InOrder;
         let judged = catch_unwind(AssertUnwindSafe(|| {
-            let (sim, earlier) = match (&seq, in_order) {
-                (Some(s), true) => (Some(s.sim()), s.earlier()),
-                _ => (judge.sim, &[][..]),
+            let (sim, before) = match (&seq, in_order) {
+                (Some(s), true) => (Some(s.sim()), s.before()),
+                _ => (judge.sim, Before::default()),
             };
-            let mut diags = findings(&parsed, &path, judge, sim, earlier, trusted.as_ref(), &run);
-            if !earlier.is_empty() {
+            let mut diags = findings(&parsed, &path, judge, sim, before, trusted.as_ref(), &run);
+            if !before.applied.is_empty() {
                 let trusted = trusted.as_ref();
-                causes::name_causes(&mut diags, &parsed, &path, judge, earlier, trusted, &run);
+                causes::name_causes(&mut diags, &parsed, &path, judge, before, trusted, &run);
             }
             diags
         }));

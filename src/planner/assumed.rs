@@ -43,12 +43,13 @@ pub enum Setting {
     /// Nomad's default (off) where the job sets `memory_max`: Nomad then
     /// warns the value is ignored, and ignores it (R17-53).
     MemoryOversubscription,
-    /// `plan --changed`: a job whose file now defines another job (its ID
-    /// or namespace edited) is stopped before the later plans, as a
-    /// pipeline model; `nomad job run` never stops it (Job.Register
-    /// deregisters no other ID, nomad/job_endpoint.go), so the plans rest
-    /// on someone running `nomad job stop` (redteam6 G7).
-    ReplacedJobStopped,
+    /// A change set's job whose file now defines another job (its ID or
+    /// namespace edited) keeps running for the later plans, as `nomad job
+    /// run` leaves it (Job.Register deregisters no other ID,
+    /// nomad/job_endpoint.go v2.0.5:93): a deploy that runs `nomad job
+    /// stop` first frees room those plans do not count (redteam6 G7,
+    /// R22-A-1: counted, it opened both gates).
+    ReplacedJobRunning,
     /// `plan FILE`: another `running` entry's working-tree file differs
     /// from git `HEAD`, and the simulated cluster runs it as it is, as if
     /// the edit had been submitted (`world::work_tree`, redteam12 R12-2).
@@ -76,7 +77,7 @@ impl Setting {
             Setting::ClientPlatform => "client_platform",
             Setting::SchedulerPreemption => "scheduler_preemption",
             Setting::MemoryOversubscription => "memory_oversubscription",
-            Setting::ReplacedJobStopped => "replaced_job_stopped",
+            Setting::ReplacedJobRunning => "replaced_job_running",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
             Setting::RunningFromHead(_) => "running_from_head",
             Setting::NomadDir(_) => "nomad_dir",
@@ -115,18 +116,19 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out
 }
 
-/// The assumption of a plan made after the change set's stop of job `id`
-/// in `namespace`, which the file at `path` no longer defines: the stop is
-/// the pipeline's model, not what `nomad job run` does.
-pub fn replaced_job_stopped(path: &str, namespace: &str, id: &str) -> Assumption {
+/// The note of a plan made after a change set's step at `path` that no
+/// longer defines job `id` in `namespace`: the plan counts that job as
+/// running, as `nomad job run` leaves it; the room a `nomad job stop`
+/// would free is not counted, and how to make that stop a step is said.
+pub fn replaced_job_running(path: &str, namespace: &str, id: &str) -> Assumption {
+    let (ns, id) = (
+        crate::gotext::go_quote(namespace),
+        crate::gotext::go_quote(id),
+    );
     Assumption {
-        setting: Setting::ReplacedJobStopped,
+        setting: Setting::ReplacedJobRunning,
         line: format!(
-            "planned after the stop of job {} (namespace {}), which {path} no longer defines: `nomad job run` never stops another job, so this plan assumes `nomad job stop -namespace {} {}` is run first; without it that job keeps running and keeps its room",
-            crate::gotext::go_quote(id),
-            crate::gotext::go_quote(namespace),
-            crate::gotext::go_quote(namespace),
-            crate::gotext::go_quote(id),
+            "planned with job {id} (namespace {ns}) still running, which {path} no longer defines: `nomad job run` never stops another job, so it keeps its room; a deploy that runs `nomad job stop -namespace {ns} {id}` first frees room this plan does not count (to plan that stop, delete the job's file and define the new job in another file)"
         ),
     }
 }

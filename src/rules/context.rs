@@ -24,6 +24,10 @@ pub struct RuleContext<'a> {
     /// order, already applied to `sim`: sampling rules replay them under
     /// other seeds (see [`crate::changeset`]).
     pub earlier: &'a [crate::scheduler::sim::Submitted],
+    /// The notes of the change set's jobs whose files define another job
+    /// now, left running for this file ([`crate::changeset::Sequence::apply`]):
+    /// this plan rests on them, as `plan --changed`'s does.
+    kept: &'a [crate::planner::assumed::Assumption],
     /// `check --base`: the suppressions the file had at the base. `None`
     /// trusts every suppression (commit time, plain check).
     pub trusted: Option<&'a suppress::Trusted<'a>>,
@@ -70,6 +74,7 @@ impl<'a> RuleContext<'a> {
             world,
             sim,
             earlier: &[],
+            kept: &[],
             trusted: None,
             cross_file: &[],
             plan: OnceLock::new(),
@@ -135,6 +140,14 @@ impl<'a> RuleContext<'a> {
         self
     }
 
+    /// The same context with the steps of the change set before this
+    /// file: those applied to `sim`, and the replaced jobs left running.
+    pub fn with_before(mut self, before: crate::changeset::Before<'a>) -> Self {
+        self.earlier = before.applied;
+        self.kept = before.kept;
+        self
+    }
+
     /// The same context with the findings a pass over every file of the
     /// run made for this file ([`Self::cross_file`]).
     pub fn with_cross_file(mut self, found: &'a [Finding]) -> Self {
@@ -193,7 +206,11 @@ impl<'a> RuleContext<'a> {
                 return Vec::new();
             };
             let admitted = self.mutated(sim, job).unwrap_or(job);
-            crate::planner::assumed::of(&sim.world, job, admitted, result)
+            let mut all = crate::planner::assumed::of(&sim.world, job, admitted, result);
+            if !job.stop {
+                all.extend(self.kept.iter().cloned());
+            }
+            all
         })
     }
 

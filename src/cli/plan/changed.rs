@@ -4,7 +4,8 @@
 //! The change set and its order are [`crate::changeset`]'s, shared with
 //! `check --staged/--base`: job files in path order, each planned against
 //! the cluster with the earlier files of the set already submitted (and
-//! deleted jobs stopped), as a pipeline applying the change submits them.
+//! deleted jobs stopped; a job whose file defines another now runs on, as
+//! `nomad job run` leaves it), as a pipeline applying the change submits them.
 //! A plan made on top of earlier files names them in its header.
 
 use std::collections::BTreeMap;
@@ -244,9 +245,6 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     // Every plan samples the same world under the same seeds (the earlier
     // steps are replayed on a copy): each replay is built once.
     let replays = crate::scheduler::replay_cache::Shared::reused(&inp.sim.world);
-    // Stops of jobs whose file now defines another job: the later plans
-    // rest on them (`nomad job run` makes none of them).
-    let mut replaced: Vec<crate::planner::assumed::Assumption> = Vec::new();
     let steps = set.steps(
         &new,
         &base,
@@ -272,7 +270,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                     eprintln!("{note}");
                 }
                 let mut plan = super::plan_job(seq.sim(), job, inp.now);
-                plan.assumed.extend(replaced.iter().cloned());
+                // Jobs whose files define another job now run on (`Sequence::apply`).
+                plan.assumed.extend(seq.kept().iter().cloned());
                 match plan.admission.refused_error() {
                     // Nomad's Plan RPC refuses it: an error, as `nomad job plan` exits 255.
                     Some(error) => Outcome::Invalid(
@@ -335,14 +334,6 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
             }
             _ => None,
         };
-        if let (Action::Stop { namespace, id }, FileChange::JobReplaced, Outcome::Plan(_)) =
-            (&step.action, &step.change, &outcome)
-        {
-            let path = crate::escape::one_line(&step.path.display().to_string());
-            replaced.push(crate::planner::assumed::replaced_job_stopped(
-                &path, namespace, id,
-            ));
-        }
         let notices = match &outcome {
             Outcome::Plan(p) => super::policy::notices(seq.sim(), p),
             _ => Vec::new(),

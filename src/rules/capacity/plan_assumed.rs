@@ -60,12 +60,15 @@ impl Rule for PlanAssumed {
                 Setting::MemoryOversubscription => {
                     "the scheduler's default memory oversubscription assumed"
                 }
-                Setting::ReplacedJobStopped => "a replaced job assumed stopped",
+                Setting::ReplacedJobRunning => "a replaced job counted as still running",
                 Setting::RunningFromWorkTree(_) => "an edited running file assumed submitted",
                 Setting::RunningFromHead(_) => "a running file that does not load run as committed",
                 Setting::NomadDir(_) => "relative file paths read from where `nomad` runs",
             };
             let help = match a.setting {
+                Setting::ReplacedJobRunning => {
+                    "nothing to do when the deploy runs only `nomad job run`; see the message when it stops the old job"
+                }
                 Setting::NomadDir(_) => {
                     "run from the folder your deploy runs `nomad` from, or pass --nomad-dir DIR"
                 }
