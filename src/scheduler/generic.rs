@@ -189,17 +189,7 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
     drawn.sort();
     drawn.dedup();
     result.drawn = drawn;
-    // A panic the scheduler recovers (from 1.3.0) fails the plan with its
-    // error; one it does not takes the server down.
-    match engine.crash.take() {
-        Some(c) => match c.recovered_error() {
-            Some(error) => {
-                result.error.get_or_insert(error);
-            }
-            None => result.crashed = Some(c),
-        },
-        None => {}
-    }
+    result.crashed = engine.crash.take();
     result.priority_unknown = engine.priority_unknown.take();
     result.only_group_order_drawn = engine.only_group_order_noted();
     result.node_only_filters = engine.notes_read && !engine.filtered_by_placed;

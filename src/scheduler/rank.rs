@@ -337,8 +337,6 @@ impl Engine<'_> {
             // fail the node (AssignPorts; rank.go records `network: ` and
             // the error, or tries preemption).
             if let Some(g) = group_net.filter(|g| !g.dynamic_ports.is_empty()) {
-                // The draw's first pick panics on a range of one port.
-                self.crash_if(super::server_crash::one_port_range(version, n));
                 let live = proposed().filter(|a| spared(&victims, a));
                 let held = super::alloc_ports::Held::of(n, live, version);
                 if let Some(reason) =

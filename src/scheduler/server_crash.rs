@@ -46,13 +46,6 @@ pub enum CrashBug {
     /// panics with an index out of range (GH-5793, fixed by d342a24b,
     /// #5794, in 0.9.3).
     NetworklessVictim,
-    /// `getDynamicPortsStochastic` (nomad/structs/network.go v1.4.10:749,
-    /// v1.5.6:747) first draws `min + rand.Intn(max - min)` from the
-    /// node's dynamic range, which `SetNode` reads from the client from
-    /// 1.2.0; a range of one port (which the client's configuration check
-    /// accepts) calls `rand.Intn(0)`, which panics "invalid argument to
-    /// Intn" (rt22b R22-B-4; #17619, fixed in 1.4.11, 1.5.7, 1.6.0).
-    OnePortRange,
 }
 
 /// The panic a plan reaches, where.
@@ -75,7 +68,6 @@ impl ServerCrash {
             CrashBug::EvictAndPreempt => "hashicorp/nomad#6787",
             CrashBug::CachedProposed => "hashicorp/nomad#11342",
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
-            CrashBug::OnePortRange => "hashicorp/nomad#17619",
         }
     }
 
@@ -86,7 +78,6 @@ impl ServerCrash {
             CrashBug::EvictAndPreempt => Fix::ProposedAllocsTrimmed.since(),
             CrashBug::CachedProposed => Fix::RemoveAllocsCopies.since(),
             CrashBug::NetworklessVictim => V093,
-            CrashBug::OnePortRange => Fix::OnePortRangeDrawn.since(),
         }
     }
 
@@ -113,30 +104,6 @@ impl ServerCrash {
                 "an index out of range in PreemptForNetwork on node {node}, where an allocation of job {} within 10 priority points has no network",
                 crate::gotext::go_quote(&self.detail)
             ),
-            CrashBug::OnePortRange => format!(
-                "rand.Intn(0) in the dynamic port draw on node {node}, whose dynamic port range is the one port {}",
-                self.detail
-            ),
-        }
-    }
-
-    /// From 1.3.0 the schedulers' `Process` recovers a panic into its
-    /// error (scheduler/generic_sched.go v1.3.0, #12009: `failed to process
-    /// eval: %v` of the panic's value), which `Job.Plan` returns: the plan
-    /// fails with Nomad's words instead of the server dying. The error,
-    /// where this panic is recovered and its value is known.
-    pub fn recovered_error(&self) -> Option<String> {
-        if !self.version.at_least(1, 3, 0) {
-            return None;
-        }
-        match self.bug {
-            CrashBug::OnePortRange => {
-                Some("failed to process eval: invalid argument to Intn".to_string())
-            }
-            // Fixed before 1.3.0: never recovered.
-            CrashBug::EvictAndPreempt | CrashBug::CachedProposed | CrashBug::NetworklessVictim => {
-                None
-            }
         }
     }
 
@@ -226,22 +193,6 @@ impl Engine<'_> {
                 detail: String::new(),
             })
     }
-}
-
-/// [`CrashBug::OnePortRange`]: does drawing a dynamic port on node `n`
-/// panic? From 1.2.0 (the client's range) until the fix, wherever the
-/// range holds one port or none (`rand.Intn` panics for any n <= 0).
-pub(super) fn one_port_range(version: NomadVersion, n: &Node) -> Option<ServerCrash> {
-    if !version.at_least(1, 2, 0) || version.has(Fix::OnePortRangeDrawn) {
-        return None;
-    }
-    let (lo, hi) = super::dynamic_ports::range(n, version);
-    (hi <= lo).then(|| ServerCrash {
-        bug: CrashBug::OnePortRange,
-        version,
-        node: n.name.clone(),
-        detail: lo.to_string(),
-    })
 }
 
 /// [`CrashBug::CachedProposed`]: the generic stack yields node `n` whose

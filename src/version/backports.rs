@@ -128,9 +128,6 @@ pub enum Fix {
     /// The host-volume check refuses a `sticky` request for a static host
     /// volume ([`crate::scheduler::feasibility::has_host_volumes`]).
     StickyStaticFiltered,
-    /// A client whose dynamic port range is one port no longer panics the
-    /// scheduler's port draw ([`crate::scheduler::server_crash`]).
-    OnePortRangeDrawn,
 }
 
 /// One row of [`BACKPORTS`].
@@ -303,11 +300,6 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::StickyStaticFiltered,
         since: &[v(1, 10, 14), v(1, 11, 8), v(2, 0, 4)],
         cite: "#28097 \"scheduler: Fixed a bug where setting `sticky` on a static host volume could fail the evaluation instead of being rejected during feasibility checking\" (d17728ad6c in v2.0.4; scheduler/feasible/feasible.go nodeIsFeasibleForRequest): v2.0.4; ent 1.10.14, 1.11.8",
-    },
-    Backport {
-        fix: Fix::OnePortRangeDrawn,
-        since: &[v(1, 4, 11), v(1, 5, 7), v(1, 6, 0)],
-        cite: "#17619 (f73b454dee: \"If the dynamic port range for a node is set so that the min is equal to the max, there's only one port available and this passes config validation. But the scheduler panics\"; nomad/structs/network.go getDynamicPortsStochastic `rand.Intn(maxDynamicPort-minDynamicPort)`): v1.4.11, v1.5.7, v1.6.0",
     },
 ];
 
