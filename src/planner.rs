@@ -122,6 +122,9 @@ pub enum CannotKnow {
     /// A preemption the plan evaluates meets an allocation whose running
     /// version's priority the world does not hold.
     AllocPriority(crate::scheduler::preempt::PriorityUnknown),
+    /// A canarying group's non-canary placement, which Nomad places with
+    /// the last stable job version, where the world cannot tell that version.
+    Downgrade(crate::scheduler::downgrade::DowngradeUnknown),
     /// A device check that reads an attribute a node reports as `null`,
     /// which panics Nomad's scheduler where it reaches that node.
     NilAttribute(crate::scheduler::nil_attribute::NilAttributeUnknown),
@@ -234,6 +237,7 @@ impl CannotKnow {
                     .clone()
                     .map(CannotKnow::AllocPriority)
             })
+            .or_else(|| result.downgrade_unknown.clone().map(CannotKnow::Downgrade))
             .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
@@ -271,6 +275,7 @@ impl CannotKnow {
             | CannotKnow::Launch(_)
             | CannotKnow::ServerCrash(_)
             | CannotKnow::AllocPriority(_)
+            | CannotKnow::Downgrade(_)
             | CannotKnow::NilAttribute(_) => "NP225",
         }
     }
@@ -295,6 +300,7 @@ impl CannotKnow {
             CannotKnow::Launch(_) => "Nomad's plan never answers",
             CannotKnow::ServerCrash(_) => "Nomad's server panics",
             CannotKnow::AllocPriority(_) => "a preempted allocation's priority not known",
+            CannotKnow::Downgrade(_) => "the stable job version not known",
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
         }
     }
@@ -319,6 +325,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => u.line(job),
             CannotKnow::ServerCrash(u) => u.line(job),
             CannotKnow::AllocPriority(u) => u.line(job),
+            CannotKnow::Downgrade(u) => u.line(job),
             CannotKnow::NilAttribute(u) => u.line(job),
         }
     }
@@ -343,6 +350,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
             CannotKnow::ServerCrash(u) => ("ServerCrash", u.json()),
             CannotKnow::AllocPriority(u) => ("AllocPriority", u.json()),
+            CannotKnow::Downgrade(u) => ("Downgrade", u.json()),
             CannotKnow::NilAttribute(u) => ("NilAttribute", u.json()),
         }
     }
@@ -377,6 +385,7 @@ impl CannotKnow {
             CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
             CannotKnow::ServerCrash(_) => crate::scheduler::server_crash::ServerCrash::HINT,
             CannotKnow::AllocPriority(_) => crate::scheduler::preempt::PriorityUnknown::HINT,
+            CannotKnow::Downgrade(_) => crate::scheduler::downgrade::DowngradeUnknown::HINT,
             CannotKnow::NilAttribute(_) => {
                 crate::scheduler::nil_attribute::NilAttributeUnknown::HINT
             }
