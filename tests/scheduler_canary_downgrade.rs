@@ -106,29 +106,34 @@ fn assert_fails(tag: &str, plan: &common::Out, check: &common::Out, line: &str) 
     );
 }
 
-#[test]
-fn a_lost_allocation_replaced_while_canarying_takes_the_stable_version() {
-    for release in ["1.0.0", "1.6.0", "2.0.5"] {
-        let d = repo(&format!("down-{release}"), release, Gone::Down, None, 500);
+/// Each release's plan of the edit, the registered version unstated.
+fn assert_each_fails(gone: Gone, releases: &[&str], line: &str) {
+    for release in releases {
+        let tag = match gone {
+            Gone::Down => "down",
+            Gone::Drain => "drain",
+        };
+        let d = repo(&format!("{tag}-{release}"), release, gone, None, 500);
         let (plan, check) = plan_and_check(&d);
-        let line = "+/- Task Group: \"g\" (1 canary, 1 create, 1 destroy, 1 ignore)";
         assert_fails(release, &plan, &check, line);
     }
+}
+
+const LOST: &str = "+/- Task Group: \"g\" (1 canary, 1 create, 1 destroy, 1 ignore)";
+
+#[test]
+fn a_lost_allocation_replaced_while_canarying_takes_the_stable_version() {
+    assert_each_fails(Gone::Down, &["1.0.0", "1.6.0", "2.0.5"], LOST);
     // The registered version stated: its deployment is the newest stable one.
     let d = repo("down-v3", "1.6.0", Gone::Down, Some(3), 500);
     let (plan, check) = plan_and_check(&d);
-    let line = "+/- Task Group: \"g\" (1 canary, 1 create, 1 destroy, 1 ignore)";
-    assert_fails("1.6.0 version 3", &plan, &check, line);
+    assert_fails("1.6.0 version 3", &plan, &check, LOST);
 }
 
 #[test]
 fn a_migration_while_canarying_takes_the_stable_version() {
-    for release in ["0.12.4", "1.6.0", "2.0.5"] {
-        let d = repo(&format!("drain-{release}"), release, Gone::Drain, None, 500);
-        let (plan, check) = plan_and_check(&d);
-        let line = "+/- Task Group: \"g\" (1 canary, 1 ignore, 1 migrate)";
-        assert_fails(release, &plan, &check, line);
-    }
+    let line = "+/- Task Group: \"g\" (1 canary, 1 ignore, 1 migrate)";
+    assert_each_fails(Gone::Drain, &["0.12.4", "1.6.0", "2.0.5"], line);
 }
 
 /// The failure's `ResourcesExhausted` adds the group the placement was

@@ -113,6 +113,9 @@ impl<'f> Placing<'_, '_, 'f> {
 /// it replaces.
 type Work<'s> = (String, Option<&'s Allocation>, Option<&'s Allocation>);
 
+/// A stable version and its job.
+type Older<'h> = (u64, &'h crate::jobspec::Job);
+
 impl<'f> Placing<'_, '_, 'f> {
     /// The non-canary placements of a canarying group
     /// (`downgradeNonCanary`), each with the job version
@@ -133,7 +136,7 @@ impl<'f> Placing<'_, '_, 'f> {
         let (world, state, history) = (self.engine.world, self.engine.state, self.history);
         let mut unknown = None;
         // Consecutive placements of the same version share one ask.
-        let mut runs: Vec<(Option<(u64, &crate::jobspec::Job)>, Vec<Work<'s>>)> = Vec::new();
+        let mut runs: Vec<(Option<Older<'_>>, Vec<Work<'s>>)> = Vec::new();
         for w in work {
             let min = w.2.map_or(0, |a| a.job_version);
             let older = match stable_for(world, state, history, ask.job, name, min) {
