@@ -122,6 +122,9 @@ pub enum CannotKnow {
     /// A preemption the plan evaluates meets an allocation whose running
     /// version's priority the world does not hold.
     AllocPriority(crate::scheduler::preempt::PriorityUnknown),
+    /// A canarying group's non-canary placement, which Nomad places with
+    /// the last stable job version, where the world cannot tell that version.
+    Downgrade(crate::scheduler::downgrade::DowngradeUnknown),
     /// A device check that reads an attribute a node reports as `null`,
     /// which panics Nomad's scheduler where it reaches that node.
     NilAttribute(crate::scheduler::nil_attribute::NilAttributeUnknown),
@@ -255,6 +258,7 @@ impl CannotKnow {
                     .clone()
                     .map(CannotKnow::AllocPriority)
             })
+            .or_else(|| result.downgrade_unknown.clone().map(CannotKnow::Downgrade))
             .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
@@ -292,6 +296,7 @@ impl CannotKnow {
             | CannotKnow::Launch(_)
             | CannotKnow::ServerCrash(_)
             | CannotKnow::AllocPriority(_)
+            | CannotKnow::Downgrade(_)
             | CannotKnow::NilAttribute(_) => "NP225",
         }
     }
@@ -316,6 +321,7 @@ impl CannotKnow {
             CannotKnow::Launch(_) => "Nomad's plan never answers",
             CannotKnow::ServerCrash(_) => "Nomad's server panics",
             CannotKnow::AllocPriority(_) => "a preempted allocation's priority not known",
+            CannotKnow::Downgrade(_) => "the stable job version not known",
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
         }
     }
@@ -340,6 +346,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => u.line(job),
             CannotKnow::ServerCrash(u) => u.line(job),
             CannotKnow::AllocPriority(u) => u.line(job),
+            CannotKnow::Downgrade(u) => u.line(job),
             CannotKnow::NilAttribute(u) => u.line(job),
         }
     }
@@ -364,6 +371,7 @@ impl CannotKnow {
             CannotKnow::Launch(u) => ("PeriodicLaunch", u.json()),
             CannotKnow::ServerCrash(u) => ("ServerCrash", u.json()),
             CannotKnow::AllocPriority(u) => ("AllocPriority", u.json()),
+            CannotKnow::Downgrade(u) => ("Downgrade", u.json()),
             CannotKnow::NilAttribute(u) => ("NilAttribute", u.json()),
         }
     }
@@ -398,6 +406,7 @@ impl CannotKnow {
             CannotKnow::Launch(_) => crate::periodic::NeverAnswers::HINT,
             CannotKnow::ServerCrash(_) => crate::scheduler::server_crash::ServerCrash::HINT,
             CannotKnow::AllocPriority(_) => crate::scheduler::preempt::PriorityUnknown::HINT,
+            CannotKnow::Downgrade(_) => crate::scheduler::downgrade::DowngradeUnknown::HINT,
             CannotKnow::NilAttribute(_) => {
                 crate::scheduler::nil_attribute::NilAttributeUnknown::HINT
             }

@@ -29,4 +29,32 @@ pub struct AllocMetric {
     /// never gets `NodesAvailable`, `NodesInPool` or `NodePool`.
     #[serde(default)]
     pub filtered_merged: u64,
+    /// Of the failures (the first and the coalesced), how many were
+    /// placements of a canarying group downgraded to an older job version
+    /// (scheduler/downgrade.rs), and each task's cpu and memory asks of
+    /// that version summed over them: `ExhaustResources(tg)` adds the group
+    /// each placement was tried with (nomad/structs/alloc.go
+    /// v2.0.5:1155-1183; generic_sched.go v2.0.5:544, 696).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub downgraded_failures: u64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub downgraded_asks: BTreeMap<String, (i64, i64)>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl AllocMetric {
+    /// Count `n` failures of placements tried with an older version's
+    /// group, whose tasks ask `tasks` (name, cpu, memory) each.
+    pub fn add_downgraded<'a>(&mut self, n: u64, tasks: impl Iterator<Item = (&'a str, i64, i64)>) {
+        let times = i64::try_from(n).unwrap_or(i64::MAX);
+        self.downgraded_failures = self.downgraded_failures.saturating_add(n);
+        for (name, cpu, memory) in tasks {
+            let e = self.downgraded_asks.entry(name.to_string()).or_default();
+            e.0 = e.0.wrapping_add(cpu.wrapping_mul(times));
+            e.1 = e.1.wrapping_add(memory.wrapping_mul(times));
+        }
+    }
 }

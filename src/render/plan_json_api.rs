@@ -145,20 +145,26 @@ fn resources_exhausted(m: &AllocMetric, tg: Option<&TaskGroup>, version: NomadVe
         .unwrap_or(i64::MAX)
         .wrapping_add(1);
     let hit = |dim: &str| m.dimension_exhausted.get(dim).is_some_and(|n| *n > 0);
-    let times = |ask: i64, dim: &str| {
-        if hit(dim) {
-            ask.wrapping_mul(failures)
-        } else {
-            0
-        }
-    };
-    let tasks: Map<String, Value> = tg
-        .tasks
-        .iter()
-        .map(|t| {
-            let cpu = times(t.resources.cpu, "cpu");
-            let memory = times(t.resources.memory_mb, "memory");
-            (t.name.clone(), api_resources(cpu, memory, version))
+    // Failures downgraded to an older version's group added that group's
+    // asks instead (scheduler/downgrade.rs).
+    let planned = failures.wrapping_sub(i64::try_from(m.downgraded_failures).unwrap_or(0));
+    let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for t in &tg.tasks {
+        let e = sums.entry(t.name.as_str()).or_default();
+        e.0 = t.resources.cpu.wrapping_mul(planned);
+        e.1 = t.resources.memory_mb.wrapping_mul(planned);
+    }
+    for (name, (cpu, memory)) in &m.downgraded_asks {
+        let e = sums.entry(name.as_str()).or_default();
+        e.0 = e.0.wrapping_add(*cpu);
+        e.1 = e.1.wrapping_add(*memory);
+    }
+    let tasks: Map<String, Value> = sums
+        .into_iter()
+        .map(|(name, (cpu, memory))| {
+            let cpu = if hit("cpu") { cpu } else { 0 };
+            let memory = if hit("memory") { memory } else { 0 };
+            (name.to_string(), api_resources(cpu, memory, version))
         })
         .collect();
     Value::Object(tasks)

@@ -409,6 +409,7 @@ fn generic(
         evict_allowed,
         eval_id,
         new_version,
+        downgraded: false,
         failed: &mut failed,
     };
     for r in done.iter_mut() {
@@ -428,22 +429,29 @@ fn generic(
         let gp = &r.gp;
         let migrations = &gp.migrate[..gp.migrate_placed];
         let n = gp.canaries.len() + gp.replace.len() + gp.place.len() + migrations.len();
-        let work = gp
-            .canaries
+        let canaries = gp.canaries.iter().map(|n| (n, None, None));
+        let rest = gp
+            .replace
             .iter()
-            .map(|n| (n, None, None))
-            .chain(
-                gp.replace
-                    .iter()
-                    .map(|a| (a.name.to_string(), None, Some(*a))),
-            )
+            .map(|a| (a.name.to_string(), None, Some(*a)))
             .chain(gp.place.iter().map(|(n, _)| (n, None, None)))
             .chain(
                 migrations
                     .iter()
                     .map(|a| (a.name.to_string(), None, Some(*a))),
             );
-        place.segment(r.name, ask, &mut r.du, n, renames.as_mut(), work);
+        if !(gp.downgrade && super::downgrade::downgrades(world.nomad_version)) {
+            let work = canaries.chain(rest);
+            place.segment(r.name, ask, &mut r.du, n, renames.as_mut(), work);
+            continue;
+        }
+        let c = gp.canaries.len();
+        place.segment(r.name, ask, &mut r.du, c, renames.as_mut(), canaries);
+        let rest: Vec<_> = rest.collect();
+        let unknown = place.downgraded(r.name, ask, &mut r.du, renames.as_mut(), rest);
+        if result.downgrade_unknown.is_none() {
+            result.downgrade_unknown = unknown;
+        }
     }
     for r in done {
         result.desired_tg_updates.insert(r.name.to_string(), r.du);

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::super::downgrade::{stable_for, DowngradeUnknown, Stable};
 use super::super::engine::{Ask, Engine};
 use super::super::reconcile_names::{indexed_name, Renames};
 use super::super::{AllocMetric, DesiredUpdates};
@@ -19,6 +20,9 @@ pub(super) struct Placing<'a, 'w, 'f> {
     pub(super) evict_allowed: bool,
     pub(super) eval_id: &'a str,
     pub(super) new_version: u64,
+    /// The placements are tried with an older version's group
+    /// ([`Placing::downgraded`]): their failures are counted with its asks.
+    pub(super) downgraded: bool,
     pub(super) failed: &'a mut BTreeMap<&'f str, AllocMetric>,
 }
 
@@ -42,6 +46,9 @@ impl<'f> Placing<'_, '_, 'f> {
             if let Some(m) = self.failed.get_mut(name) {
                 // Every remaining placement fails the same way.
                 m.coalesced_failures += (n - done) as u64;
+                if self.downgraded {
+                    m.add_downgraded((n - done) as u64, task_asks(ask));
+                }
                 return;
             }
             if let Some(p) = prev {
@@ -92,11 +99,83 @@ impl<'f> Placing<'_, '_, 'f> {
                     if let Some(p) = prev {
                         self.engine.unstop(p);
                     }
+                    if self.downgraded {
+                        metric.add_downgraded(1, task_asks(ask));
+                    }
                     self.failed.insert(name, metric);
                 }
             }
         }
     }
+}
+
+/// One placement of a group: its name, the allocation it stops, the one
+/// it replaces.
+type Work<'s> = (String, Option<&'s Allocation>, Option<&'s Allocation>);
+
+/// A stable version and its job.
+type Older<'h> = (u64, &'h crate::jobspec::Job);
+
+impl<'f> Placing<'_, '_, 'f> {
+    /// The non-canary placements of a canarying group
+    /// (`downgradeNonCanary`), each with the job version
+    /// [`stable_for`](super::super::downgrade::stable_for) gives for the
+    /// version of the allocation it replaces: the stack set to that
+    /// version's job and group for the select (generic_sched.go
+    /// v1.0.0:494-525, v2.0.5:519-556), the allocation recorded at it
+    /// (`AppendAlloc(alloc, downgradedJob)`, v2.0.5:687). Returns the first
+    /// placement whose version cannot be told (placed with the planned one).
+    pub(super) fn downgraded<'s>(
+        &mut self,
+        name: &'f str,
+        ask: &mut Ask<'_>,
+        du: &mut DesiredUpdates,
+        mut renames: Option<&mut Renames>,
+        work: Vec<Work<'s>>,
+    ) -> Option<DowngradeUnknown> {
+        let (world, state, history) = (self.engine.world, self.engine.state, self.history);
+        let mut unknown = None;
+        // Consecutive placements of the same version share one ask.
+        let mut runs: Vec<(Option<Older<'_>>, Vec<Work<'s>>)> = Vec::new();
+        for w in work {
+            let min = w.2.map_or(0, |a| a.job_version);
+            let older = match stable_for(world, state, history, ask.job, name, min) {
+                Ok(Stable::Older { version, job }) => Some((version, job)),
+                Ok(Stable::Planned) => None,
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                    None
+                }
+            };
+            match runs.last_mut() {
+                Some((k, ws)) if k.map(|(v, _)| v) == older.map(|(v, _)| v) => ws.push(w),
+                _ => runs.push((older, vec![w])),
+            }
+        }
+        for (older, ws) in runs {
+            let n = ws.len();
+            let work = ws.into_iter();
+            let Some((tg, (version, job))) = older.and_then(|o| Some((o.1.group(name)?, o))) else {
+                self.segment(name, ask, du, n, renames.as_deref_mut(), work);
+                continue;
+            };
+            let mut stable = Ask::of_group(job, tg, world);
+            let planned = std::mem::replace(&mut self.new_version, version);
+            self.downgraded = true;
+            self.segment(name, &mut stable, du, n, renames.as_deref_mut(), work);
+            self.downgraded = false;
+            self.new_version = planned;
+        }
+        unknown
+    }
+}
+
+/// Each task's cpu and memory ask of `ask`'s group.
+fn task_asks<'a>(ask: &'a Ask<'_>) -> impl Iterator<Item = (&'a str, i64, i64)> + 'a {
+    ask.tg
+        .tasks
+        .iter()
+        .map(|t| (t.name.as_str(), t.resources.cpu, t.resources.memory_mb))
 }
 
 /// The nodes a placement replacing `previous` avoids (`getSelectOptions`,

@@ -16,6 +16,7 @@ pub mod csi;
 pub mod device;
 pub mod device_order;
 pub mod disk_cache;
+pub mod downgrade;
 pub mod driver_check;
 mod dynamic_ports;
 pub mod engine;
@@ -264,6 +265,9 @@ pub struct PlanResult {
     /// A preemption this plan evaluated on a node holding an allocation
     /// whose priority is unknown and decides it: the plan cannot tell.
     pub priority_unknown: Option<preempt::PriorityUnknown>,
+    /// A canarying group's non-canary placement whose stable job version
+    /// the world cannot tell ([`downgrade`]): the plan cannot tell.
+    pub downgrade_unknown: Option<downgrade::DowngradeUnknown>,
     /// The nodes whose part of this plan Nomad's plan applier rejects
     /// ([`applier::rejections`]): `Job.Plan` prints the plan as it is, but
     /// `nomad job run` of it commits nothing on them. Empty when the whole

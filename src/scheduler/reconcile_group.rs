@@ -74,6 +74,14 @@ pub struct GroupPlan<'s> {
     /// The canaries' names (`NextCanaries`), placed before the group's
     /// other placements.
     pub canaries: CanaryNames,
+    /// The group is canarying (`isCanarying`): every placement but the
+    /// canaries (lost allocations' replacements, due reschedules,
+    /// migrations) is marked `downgradeNonCanary`, placed by the scheduler
+    /// with the last stable job version ([`super::downgrade`];
+    /// reconcile.go v1.0.0:446-539, reconcile_cluster.go v2.0.5:512,
+    /// 836-890, 1015-1035). The world's allocations are never canaries of a
+    /// deployment in progress (such a job's plan is a guess).
+    pub downgrade: bool,
     /// Go's map order chose which allocations were stopped: how many
     /// candidates there were and how many were stopped.
     pub stop_chance: Option<(usize, usize)>,
@@ -418,6 +426,7 @@ fn rolling(plan: &mut GroupPlan<'_>, tg: &TaskGroup, count: usize) {
     let update = tg.update.as_ref();
     if let Some(u) = update.filter(|u| u.canary > 0 && !plan.destructive.is_empty()) {
         plan.canary = u64::try_from(u.canary).unwrap_or(0);
+        plan.downgrade = true;
         plan.ignore += plan.destructive.len() as u64;
         plan.destructive.clear();
         let allowed = plan.lost.len().min(plan.replace.len() + plan.place.len());

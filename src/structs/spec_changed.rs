@@ -28,7 +28,7 @@ use crate::version::NomadVersion;
 /// v0.10.0:754, v1.6.0:1074), a system job too from 1.11 (v1.11.0:1232);
 /// 0.9 keeps the pair of any block (`if job.Update != nil`), 0.10 on only
 /// one whose MaxParallel is positive.
-fn stored_update(job: &Job, v: NomadVersion) -> (Duration, i64) {
+pub fn stored_update(job: &Job, v: NomadVersion) -> (Duration, i64) {
     let canonical = match &job.update {
         Some(u) => {
             let stagger = if u.spans.written("stagger") || u.stagger.nanos() != 0 {
