@@ -12,6 +12,7 @@ pub mod count_zero;
 pub mod cron_next_fails;
 pub mod defined_twice;
 pub mod enterprise_only;
+pub mod later_batches;
 pub mod group_too_large;
 pub mod missing_driver;
 pub mod multiregion_unknown;
