@@ -391,6 +391,7 @@ mod rehearse_demo;
 mod rehearse_import_changed;
 mod rehearse_run_warnings;
 mod rehearse_status_untold;
+mod rollout_later_batches;
 mod replay_history_wording;
 mod rt14a_answers;
 mod rules_agree_with_plan;
