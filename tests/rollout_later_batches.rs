@@ -21,7 +21,10 @@ fn staged(tag: &str, mb: u32) -> TempDir {
         "rules/cluster.hcl",
         "nomad_version = \"2.0.5\"\nregion = \"global\"\nclient \"c\" {\n  count = 2\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}\nrunning = [\"jobs/web.nomad\"]\n",
     );
-    d.put("rules/namespaces/default.hcl", "name = \"default\"\ndescription = \"d\"\n");
+    d.put(
+        "rules/namespaces/default.hcl",
+        "name = \"default\"\ndescription = \"d\"\n",
+    );
     d.put(
         "rules/policy.hcl",
         "protected {\n  jobs = [\"web\"]\n  namespaces = []\n}\n",
@@ -35,7 +38,8 @@ fn staged(tag: &str, mb: u32) -> TempDir {
     d
 }
 
-const LATER: &str = "the rollout's later batches leave 4 allocation(s) of job \"web\" (group \"g\") unplaced";
+const LATER: &str =
+    "the rollout's later batches leave 4 allocation(s) of job \"web\" (group \"g\") unplaced";
 
 #[test]
 fn rollout_that_cannot_finish_is_refused_by_both_gates() {
@@ -62,7 +66,10 @@ fn rollout_that_cannot_finish_is_refused_by_both_gates() {
         );
         assert_eq!(gate.code, 1, "{args:?}: {}{}", gate.stdout, gate.stderr);
         let all = flat(&format!("{}{}", gate.stdout, gate.stderr));
-        assert!(all.contains("refused by policy") && all.contains(LATER), "{args:?}: {all}");
+        assert!(
+            all.contains("refused by policy") && all.contains(LATER),
+            "{args:?}: {all}"
+        );
     }
 }
 

@@ -42,7 +42,9 @@ fn holds_back(job: &Job, plan: &PlanResult) -> bool {
         let batched = job
             .group(name)
             .and_then(|g| g.update.as_ref().map(|s| (g.count, s)))
-            .is_some_and(|(count, s)| s.canary > 0 || (s.max_parallel > 0 && s.max_parallel < count));
+            .is_some_and(|(count, s)| {
+                s.canary > 0 || (s.max_parallel > 0 && s.max_parallel < count)
+            });
         batched && (u.canary > 0 || (u.destructive_update > 0 && u.ignore > 0))
     })
 }

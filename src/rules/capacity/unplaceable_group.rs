@@ -198,7 +198,10 @@ fn later_batches(
         let f = ctx.finding(
             &UnplaceableGroup::META,
             span,
-            format!("{} allocation(s) not placed in the rollout's later batches", b.unplaced),
+            format!(
+                "{} allocation(s) not placed in the rollout's later batches",
+                b.unplaced
+            ),
             super::later_batches::words(&job.id, &b),
         );
         out.push(f.help("`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits"));
