@@ -81,6 +81,10 @@ pub struct JobPlan {
     /// What the plan assumed that the world does not state (see
     /// `planner::Plan::assumed`).
     pub assumed: Vec<crate::planner::assumed::Assumption>,
+    /// A protected job's groups its rollout's later batches leave unplaced
+    /// (`rules::capacity::later_batches`): judged by the policy, never
+    /// shown as Nomad's text.
+    pub later_batches: Vec<crate::rules::capacity::later_batches::LaterBatch>,
 }
 
 impl JobPlan {
@@ -124,7 +128,14 @@ pub fn plan_job(sim: &Simulation, job: Job, now: i64) -> JobPlan {
     } = crate::planner::plan(sim, &job);
     let version = sim.world.nomad_version;
     crate::planner::launch::settle(&job, now, version, &mut admission, &mut cannot_know);
+    let protected = &sim.world.policy.protected;
+    let later_batches = if protected.covers(&job.namespace, &job.id) && admission.is_admitted() {
+        crate::rules::capacity::later_batches::unplaced(sim, &job, &result)
+    } else {
+        Vec::new()
+    };
     JobPlan {
+        later_batches,
         job,
         diff,
         result,

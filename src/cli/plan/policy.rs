@@ -124,6 +124,13 @@ pub enum Violation {
     /// it): `nomad job run` on it updates that job, which the change to
     /// the job's own file does not ask (R18-B-1).
     DefinedTwice(Box<crate::changeset::Twice>),
+    /// A protected job's rollout cannot finish: its later batches leave
+    /// this group's allocations unplaced, though the plan shown (the first
+    /// batch) places them (R22-A-3).
+    LaterBatches {
+        job_id: String,
+        batch: crate::rules::capacity::later_batches::LaterBatch,
+    },
     /// Not a refusal: a protected job's group that some sampled shuffles
     /// cannot tell ([`Hit::Untold`]) and none leaves unplaced for sure.
     /// The gate cannot tell (exit 255), as NP207 cannot for such a group.
@@ -209,6 +216,9 @@ impl std::fmt::Display for Violation {
             )),
             // `check`'s NP229 and `policy::defined-twice` say the same (changeset::twice).
             Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
+            Violation::LaterBatches { job_id, batch } => f.write_str(
+                &crate::rules::capacity::later_batches::words(job_id, batch),
+            ),
             // NP207's words for such draws.
             Violation::Untold {
                 job_id,
@@ -288,6 +298,14 @@ impl Violation {
                 "Job": t.id,
                 "Other": t.first,
                 "Runs": t.runs,
+                "Text": self.to_string(),
+            }),
+            Violation::LaterBatches { job_id, batch } => serde_json::json!({
+                "Refusal": "later-batches",
+                "Job": job_id,
+                "Group": batch.group,
+                "InPlanShown": 0,
+                "Unplaced": batch.unplaced,
                 "Text": self.to_string(),
             }),
             Violation::Untold {
@@ -515,6 +533,19 @@ pub fn violations(
             }),
             group,
         });
+    }
+    // What the rollout's later batches leave unplaced, where nothing of
+    // the group is refused already.
+    for b in &plan.later_batches {
+        let refused = out
+            .iter()
+            .any(|v| matches!(v, Violation::Blocked { group: g, .. } if *g == b.group));
+        if !refused {
+            out.push(Violation::LaterBatches {
+                job_id: job.id.clone(),
+                batch: b.clone(),
+            });
+        }
     }
     // What only other shuffles do, most frequent first.
     let mut untold = Vec::new();

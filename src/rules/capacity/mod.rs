@@ -13,6 +13,7 @@ pub mod cron_next_fails;
 pub mod defined_twice;
 pub mod enterprise_only;
 pub mod group_too_large;
+pub mod later_batches;
 pub mod missing_driver;
 pub mod multiregion_unknown;
 pub mod mutated_job_invalid;

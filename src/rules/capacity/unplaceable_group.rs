@@ -175,6 +175,36 @@ impl Rule for UnplaceableGroup {
                 ctx.world,
             ));
         }
+        later_batches(ctx, job, plan, out);
+    }
+}
+
+/// Where the plan shown holds destructive updates back for later batches,
+/// the groups the rollout's end state leaves unplaced
+/// ([`super::later_batches`]): the deployment cannot finish, though the
+/// plan shown places all it plans (R22-A-3).
+fn later_batches(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    plan: &crate::scheduler::PlanResult,
+    out: &mut Vec<Finding>,
+) {
+    let Some(sim) = ctx.sim else {
+        return;
+    };
+    for b in super::later_batches::unplaced(sim, job, plan) {
+        let group = job.group(&b.group);
+        let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+        let f = ctx.finding(
+            &UnplaceableGroup::META,
+            span,
+            format!(
+                "{} allocation(s) not placed in the rollout's later batches",
+                b.unplaced
+            ),
+            super::later_batches::words(&job.id, &b),
+        );
+        out.push(f.help("`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits"));
     }
 }
 
