@@ -453,7 +453,7 @@ fn findings(
     run: &RunShared,
 ) -> Vec<Finding> {
     let ctx = RuleContext::new(parsed, judge.world, sim)
-        .with_before(before)
+        .with_before(before.applied, before.kept)
         .with_trusted(trusted)
         .with_replays(&run.replays)
         .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));

@@ -25,7 +25,7 @@ pub struct RuleContext<'a> {
     /// other seeds (see [`crate::changeset`]).
     pub earlier: &'a [crate::scheduler::sim::Submitted],
     /// The notes of the change set's jobs whose files define another job
-    /// now, left running for this file ([`crate::changeset::Sequence::apply`]):
+    /// now, left running for this file (the change set's `Sequence::apply`):
     /// this plan rests on them, as `plan --changed`'s does.
     kept: &'a [crate::planner::assumed::Assumption],
     /// `check --base`: the suppressions the file had at the base. `None`
@@ -141,10 +141,16 @@ impl<'a> RuleContext<'a> {
     }
 
     /// The same context with the steps of the change set before this
-    /// file: those applied to `sim`, and the replaced jobs left running.
-    pub fn with_before(mut self, before: crate::changeset::Before<'a>) -> Self {
-        self.earlier = before.applied;
-        self.kept = before.kept;
+    /// file: those applied to `sim`, and the replaced jobs left running
+    /// (the change set's `Before`, taken apart by the caller: the rules do
+    /// not import the change set, which imports them through config).
+    pub fn with_before(
+        mut self,
+        applied: &'a [crate::scheduler::sim::Submitted],
+        kept: &'a [crate::planner::assumed::Assumption],
+    ) -> Self {
+        self.earlier = applied;
+        self.kept = kept;
         self
     }
 
