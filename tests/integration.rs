@@ -404,6 +404,7 @@ mod scheduler_canary_downgrade;
 mod scheduler_csi_versions;
 mod scheduler_demo;
 mod scheduler_generic;
+mod scheduler_pinned_running_ask;
 mod scheduler_preemption;
 mod scheduler_reconcile;
 mod scheduler_secrets_memory;

@@ -75,7 +75,7 @@ client \"gone\" {{\n  count = 1\n  cpu = 4000\n  memory = 2100\n  disk = 20000\n
     d
 }
 
-fn job_file(image: &str, memory: u32) -> String {
+pub(crate) fn job_file(image: &str, memory: u32) -> String {
     format!(
         "job \"c\" {{\n  datacenters = [\"dc1\"]\n  update {{\n    canary       = 1\n    max_parallel = 1\n  }}\n  group \"g\" {{\n    count = 2\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"{image}\" }}\n      resources {{\n        cpu    = 100\n        memory = {memory}\n      }}\n    }}\n  }}\n}}\n"
     )

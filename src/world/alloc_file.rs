@@ -151,7 +151,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
             );
             break;
         }
-        let Some((a, span)) = read_alloc(src, b, world, &pinned, &nodes, diags) else {
+        let Some((a, span, group_ask)) = read_alloc(src, b, world, &pinned, &nodes, diags) else {
             continue;
         };
         if let Some(first) = seen.get(a.id.as_str()) {
@@ -167,6 +167,9 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
             continue;
         }
         seen.insert(a.id.to_string(), span);
+        if group_ask {
+            pinned.group_asks.insert(a.id.to_string());
+        }
         pinned.allocs.push(a);
     }
     // The registered version of a job without a `job` block is the newest
@@ -314,6 +317,8 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_graphic())
 }
 
+/// One allocation block, where it is written, and whether it holds its
+/// group's ask (lists no resources).
 fn read_alloc(
     src: &Source,
     b: &Block,
@@ -321,7 +326,7 @@ fn read_alloc(
     pinned: &Pinned,
     nodes: &HashMap<String, std::rc::Rc<NodeRef>>,
     diags: &mut Diags,
-) -> Option<(Allocation, Span)> {
+) -> Option<(Allocation, Span, bool)> {
     let (id, label) = one_label(
         src,
         b,
@@ -464,7 +469,7 @@ fn read_alloc(
         job_id: job_id.into(),
         ..Allocation::default()
     };
-    Some((alloc, label))
+    Some((alloc, label, !super::alloc_holds::lists_resources(&r)))
 }
 
 fn required(

@@ -30,6 +30,72 @@ pub(super) struct Pin<'a> {
     pub label: Span,
 }
 
+/// Whether the allocation block lists any resource (then it holds exactly
+/// what it lists, else its group's ask).
+pub(super) fn lists_resources(r: &BodyReader<'_>) -> bool {
+    RESOURCE_KEYS.iter().any(|k| r.attr_span(k).is_some()) || r.blocks("network").next().is_some()
+}
+
+/// What an allocation that lists no resources holds: its group's ask, the
+/// group networks with their `mbits`, no device (those are the block's).
+/// `Err` names the dimension that sums past the world's bound.
+pub(super) fn group_held(
+    tg: &TaskGroup,
+    version: NomadVersion,
+) -> Result<AllocResources, &'static str> {
+    let mut resources = super::bounds::group_ask(tg, version)?;
+    // A placed group network records its job's `mbits` (the ask's copy,
+    // rank.go), which the group's comparable resources leave out.
+    let first_group = resources.networks.len().saturating_sub(tg.networks.len());
+    for (n, g) in resources.networks[first_group..]
+        .iter_mut()
+        .zip(&tg.networks)
+    {
+        n.mbits = g.mbits;
+    }
+    // Dynamic ports get their numbers on the node: an allocation holds only
+    // the ones the file numbers.
+    for n in &mut resources.networks {
+        n.dynamic_ports.retain(|(_, p)| *p != 0);
+    }
+    Ok(resources)
+}
+
+/// `world.running[i]` now holds the version the cluster runs (its git
+/// `HEAD`, `--running`), not the text the world was loaded with: its pinned
+/// allocations that hold their group's ask take it from that version. A
+/// running allocation holds the resources of the job version it was placed
+/// with (`alloc.AllocatedResources`, structs.go v2.0.5), and the planned
+/// job's ask is only the new allocations'; taking the edited file's ask for
+/// them overstated the room a plan sees ("All tasks successfully
+/// allocated." where the old allocations leave none). A group that version
+/// lacks, or an ask past the world's bound, keeps what the load gave.
+pub(super) fn follow_running(world: &mut super::World, i: usize) {
+    let version = world.nomad_version;
+    let Some(entry) = world.running.get(i) else {
+        return;
+    };
+    let job = &entry.job;
+    let Some(pinned) = world.pinned.as_mut() else {
+        return;
+    };
+    for a in &mut pinned.allocs {
+        if a.namespace.as_str() != job.namespace
+            || a.job_id.as_str() != job.id
+            || !pinned.group_asks.contains(a.id.as_str())
+        {
+            continue;
+        }
+        let Some(tg) = job.groups.iter().find(|g| g.name == a.task_group.as_str()) else {
+            continue;
+        };
+        if let Ok(mut held) = group_held(tg, version) {
+            held.devices = std::mem::take(&mut a.resources.devices);
+            a.resources = held;
+        }
+    }
+}
+
 /// The resources the allocation `pin` holds on its node. `None` when its
 /// group's ask passes the world's bound; other errors are pushed and a
 /// value returned, so every error of the block is reported.
@@ -49,12 +115,11 @@ pub(super) fn holds(
     } = pin;
     // Resources are the group's ask unless the allocation lists them; then
     // it holds exactly what it lists (what an import writes).
-    let listed = RESOURCE_KEYS.iter().any(|k| r.attr_span(k).is_some())
-        || r.blocks("network").next().is_some();
+    let listed = lists_resources(r);
     let mut resources = if listed {
         crate::structs::AllocResources::default()
     } else {
-        match super::bounds::group_ask(tg, version) {
+        match group_held(tg, version) {
             Ok(r) => r,
             Err(dim) => {
                 diags.push(
@@ -73,22 +138,6 @@ pub(super) fn holds(
             }
         }
     };
-    if !listed {
-        // A placed group network records its job's `mbits` (the ask's copy,
-        // rank.go), which the group's comparable resources leave out.
-        let first_group = resources.networks.len().saturating_sub(tg.networks.len());
-        for (n, g) in resources.networks[first_group..]
-            .iter_mut()
-            .zip(&tg.networks)
-        {
-            n.mbits = g.mbits;
-        }
-    }
-    // Dynamic ports get their numbers on the node: an allocation holds only
-    // the ones the file numbers.
-    for n in &mut resources.networks {
-        n.dynamic_ports.retain(|(_, p)| *p != 0);
-    }
     for (key, slot) in [
         ("cpu", &mut resources.cpu),
         ("cores", &mut resources.cores),

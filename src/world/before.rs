@@ -192,7 +192,10 @@ pub fn apply(
                 vars,
             };
             match at {
-                Some(i) => world.running[i] = entry,
+                Some(i) => {
+                    world.running[i] = entry;
+                    super::alloc_holds::follow_running(world, i);
+                }
                 None => world.running.push(entry),
             }
             Ok(Source::File(old.clone()))
@@ -263,6 +266,7 @@ fn from_head(world: &mut World, i: usize) -> Source {
     match committed(&world.project_root.join(&rel), &own) {
         Ok(old) => {
             world.running[i].job = world.running[i].vars.as_registered(old);
+            super::alloc_holds::follow_running(world, i);
             Source::Git {
                 rev: "HEAD".into(),
                 path: rel,
@@ -448,9 +452,11 @@ pub fn for_rehearsal(
             .help("--running names the version the cluster runs of a job listed in `running`")]));
         };
         world.running[i].job = world.running[i].vars.as_registered(job);
+        super::alloc_holds::follow_running(world, i);
         explicit.push((i, old.clone()));
     }
     let mut starting = Starting::default();
+    let mut replaced = Vec::new();
     let from_files = on_disk && matches!(world.origin, WorldOrigin::Dir(_));
     for (i, r) in world.running.iter_mut().enumerate() {
         if let Some((_, old)) = explicit.iter().find(|(j, _)| *j == i) {
@@ -471,6 +477,7 @@ pub fn for_rehearsal(
                         r.path.display()
                     ));
                     r.job = old;
+                    replaced.push(i);
                 }
                 Source::Git {
                     rev: "HEAD".into(),
@@ -480,6 +487,9 @@ pub fn for_rehearsal(
             Err(reason) => Source::Unknown { reason },
         };
         starting.files.push((r.path.clone(), source));
+    }
+    for i in replaced {
+        super::alloc_holds::follow_running(world, i);
     }
     Ok(starting)
 }

@@ -236,6 +236,12 @@ pub struct Pinned {
     pub schedule_unpinned: bool,
     /// Per node ID, the finished allocations listed there: they size ProposedAllocs' map.
     pub listed_apart: BTreeMap<String, usize>,
+    /// The IDs of the `rules/allocations.hcl` allocations that list no
+    /// resources, so hold their group's ask in the job version they run:
+    /// when a plan's before replaces a running job's text (git `HEAD`,
+    /// `--running`), they take it from that text ([`super::before`]).
+    #[serde(default)]
+    pub group_asks: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
