@@ -34,15 +34,14 @@ pub struct AllocMetric {
     /// (scheduler/downgrade.rs), and each task's cpu and memory asks of
     /// that version summed over them: `ExhaustResources(tg)` adds the group
     /// each placement was tried with (nomad/structs/alloc.go
-    /// v2.0.5:1155-1183; generic_sched.go v2.0.5:544, 696).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    /// v2.0.5:1155-1183; generic_sched.go v2.0.5:544, 696). Always
+    /// written: the caches' postcard is not self-describing, so a field
+    /// skipped when empty would misalign every entry after it (the world
+    /// cache's replays were never read back).
+    #[serde(default)]
     pub downgraded_failures: u64,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub downgraded_asks: BTreeMap<String, (i64, i64)>,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }
 
 impl AllocMetric {
