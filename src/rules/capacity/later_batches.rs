@@ -36,15 +36,18 @@ pub fn words(job_id: &str, b: &LaterBatch) -> String {
     )
 }
 
+/// Does a group of `count` with update strategy `s` roll out in batches
+/// (canaries first, or `max_parallel` below the count)?
+fn batched(count: i64, s: &crate::jobspec::UpdateStrategy) -> bool {
+    s.canary > 0 || (s.max_parallel > 0 && s.max_parallel < count)
+}
+
 /// Does the plan shown hold destructive updates back for later batches?
 fn holds_back(job: &Job, plan: &PlanResult) -> bool {
     plan.desired_tg_updates.iter().any(|(name, u)| {
         let batched = job
             .group(name)
-            .and_then(|g| g.update.as_ref().map(|s| (g.count, s)))
-            .is_some_and(|(count, s)| {
-                s.canary > 0 || (s.max_parallel > 0 && s.max_parallel < count)
-            });
+            .is_some_and(|g| g.update.as_ref().is_some_and(|s| batched(g.count, s)));
         batched && (u.canary > 0 || (u.destructive_update > 0 && u.ignore > 0))
     })
 }
@@ -57,7 +60,7 @@ fn end_state(job: &Job) -> Option<Job> {
     for g in &mut out.groups {
         let count = g.count;
         if let Some(u) = g.update.as_mut() {
-            if u.canary > 0 || (u.max_parallel > 0 && u.max_parallel < count) {
+            if batched(count, u) {
                 u.max_parallel = count.max(1);
                 u.canary = 0;
                 changed = true;
