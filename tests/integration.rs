@@ -297,6 +297,7 @@ mod plan_consul_token;
 mod plan_cores;
 mod plan_csi;
 mod plan_csi_walk_end;
+mod plan_datacenter_glob;
 mod plan_demo;
 mod plan_device_go_floats;
 mod plan_device_model_order;

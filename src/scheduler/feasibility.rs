@@ -8,16 +8,19 @@
 use super::constraint::{escapes_class, holds};
 use super::engine::{Ask, Engine};
 use super::filtered::Filtered;
+use super::go_glob::go_glob;
 use crate::cluster::{Allocation, Node, NodeStatus};
 use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
 
-/// Datacenter match: exact before 1.5.0, a `*` glob since (`Node.IsInDC`).
+/// Datacenter match: exact before 1.5.0 (`readyNodesInDCs` looks the
+/// node's datacenter up in a map of the job's, scheduler/util.go
+/// v1.4.14:47-72), a go-glob `*` glob since (`Node.IsInDC`).
 pub fn datacenter_matches(pattern: &str, dc: &str, version: NomadVersion) -> bool {
     if !datacenter_globs(version) {
         return pattern == dc;
     }
-    star_glob(pattern, dc)
+    go_glob(pattern, dc)
 }
 
 /// Does this release read `datacenters` entries as globs?
@@ -29,40 +32,6 @@ pub fn datacenter_globs(version: NomadVersion) -> bool {
 /// whatever the job says.
 pub fn node_pools(version: NomadVersion) -> bool {
     version.at_least(1, 6, 0)
-}
-
-/// The glob Nomad's `IsInDC` uses (`ryanuber/go-glob`): only `*` is
-/// special (`?` is a literal), parts are matched left to right, the first
-/// as a prefix, the middle ones where they first occur, the last as a suffix
-/// of what is left. Once the subject is used up, the remaining parts match.
-fn star_glob(pattern: &str, subject: &str) -> bool {
-    if pattern.is_empty() {
-        return subject.is_empty();
-    }
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return subject == pattern;
-    }
-    let (leading, trailing) = (pattern.starts_with('*'), pattern.ends_with('*'));
-    let end = parts.len() - 1;
-    let mut rest = subject;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            if leading {
-                continue;
-            }
-            if !rest.starts_with(part) {
-                return false;
-            }
-        } else if i == end {
-            return rest.is_empty() || trailing || rest.ends_with(part);
-        }
-        let Some(at) = rest.find(part) else {
-            return false;
-        };
-        rest = &rest[at + part.len()..];
-    }
-    true
 }
 
 pub use super::host_volumes::has_host_volumes;
@@ -108,7 +77,7 @@ pub fn keeps_node_in_place(version: NomadVersion, job: &Job, n: &Node) -> bool {
         return true;
     }
     let in_dc = if version.at_least(1, 5, 1) {
-        job.datacenters.iter().any(|d| star_glob(d, &n.datacenter))
+        job.datacenters.iter().any(|d| go_glob(d, &n.datacenter))
     } else {
         job.datacenters.contains(&n.datacenter)
     };
@@ -493,8 +462,9 @@ mod tests {
         assert!(datacenter_matches("d?1", "d?1", new));
         assert!(datacenter_matches("*-1", "us-1", new));
         assert!(!datacenter_matches("*-1", "us-2", new));
-        // Its quirk: once the subject is used up, what is left matches.
-        assert!(datacenter_matches("dc*1", "dc", new));
+        // The prefix is consumed before the suffix test (redteam R23-1).
+        assert!(!datacenter_matches("dc*1", "dc", new));
+        assert!(!datacenter_matches("dc*1", "dc", old));
         assert!(datacenter_matches("*", "anything", new));
         assert!(datacenter_matches("*", "", new));
         assert!(!datacenter_matches("eu-*", "us-1", new));
