@@ -305,6 +305,7 @@ mod plan_device_one_model;
 mod plan_diff;
 mod plan_disconnecting_later;
 mod plan_distinct_hosts_false;
+mod plan_distinct_order;
 mod plan_down_node;
 mod plan_driver_map_order;
 mod plan_dynamic_ports;
