@@ -8,16 +8,19 @@
 use super::constraint::{escapes_class, holds};
 use super::engine::{Ask, Engine};
 use super::filtered::Filtered;
-use crate::cluster::{Allocation, Node, NodeStatus};
+use super::go_glob::go_glob;
+use crate::cluster::{Node, NodeStatus};
 use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
 
-/// Datacenter match: exact before 1.5.0, a `*` glob since (`Node.IsInDC`).
+/// Datacenter match: exact before 1.5.0 (`readyNodesInDCs` looks the
+/// node's datacenter up in a map of the job's, scheduler/util.go
+/// v1.4.14:47-72), a go-glob `*` glob since (`Node.IsInDC`).
 pub fn datacenter_matches(pattern: &str, dc: &str, version: NomadVersion) -> bool {
     if !datacenter_globs(version) {
         return pattern == dc;
     }
-    star_glob(pattern, dc)
+    go_glob(pattern, dc)
 }
 
 /// Does this release read `datacenters` entries as globs?
@@ -29,40 +32,6 @@ pub fn datacenter_globs(version: NomadVersion) -> bool {
 /// whatever the job says.
 pub fn node_pools(version: NomadVersion) -> bool {
     version.at_least(1, 6, 0)
-}
-
-/// The glob Nomad's `IsInDC` uses (`ryanuber/go-glob`): only `*` is
-/// special (`?` is a literal), parts are matched left to right, the first
-/// as a prefix, the middle ones where they first occur, the last as a suffix
-/// of what is left. Once the subject is used up, the remaining parts match.
-fn star_glob(pattern: &str, subject: &str) -> bool {
-    if pattern.is_empty() {
-        return subject.is_empty();
-    }
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return subject == pattern;
-    }
-    let (leading, trailing) = (pattern.starts_with('*'), pattern.ends_with('*'));
-    let end = parts.len() - 1;
-    let mut rest = subject;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            if leading {
-                continue;
-            }
-            if !rest.starts_with(part) {
-                return false;
-            }
-        } else if i == end {
-            return rest.is_empty() || trailing || rest.ends_with(part);
-        }
-        let Some(at) = rest.find(part) else {
-            return false;
-        };
-        rest = &rest[at + part.len()..];
-    }
-    true
 }
 
 pub use super::host_volumes::has_host_volumes;
@@ -108,7 +77,7 @@ pub fn keeps_node_in_place(version: NomadVersion, job: &Job, n: &Node) -> bool {
         return true;
     }
     let in_dc = if version.at_least(1, 5, 1) {
-        job.datacenters.iter().any(|d| star_glob(d, &n.datacenter))
+        job.datacenters.iter().any(|d| go_glob(d, &n.datacenter))
     } else {
         job.datacenters.contains(&n.datacenter)
     };
@@ -419,6 +388,13 @@ impl Engine<'_> {
     }
 
     /// distinct_hosts / distinct_property: depend on what is already placed.
+    /// Every release's generic stack chains the DistinctHostsIterator
+    /// before the DistinctPropertyIterator (scheduler/stack_oss.go
+    /// v0.9.3:43-46, scheduler/stack.go v1.9.3:421-424,
+    /// feasible/stack.go v2.0.5:449-452), so a node failing both is
+    /// charged to `distinct_hosts` (feasible.go v2.0.5:906), whatever
+    /// order or level the constraints are written in; the property sets
+    /// are then asked job-level first, then the group's (:1016-1017).
     /// The system stack (system and sysbatch jobs) has no
     /// DistinctHostsIterator at any release (scheduler/stack.go v0.9.3,
     /// v1.9.7 NewSystemStack; scheduler/feasible/stack.go v2.0.5), and the
@@ -427,53 +403,73 @@ impl Engine<'_> {
     /// the constraint were not written (redteam R15-51: we filtered it).
     pub(super) fn distinct(&self, ask: &Ask<'_>, pos: usize, n: &Node) -> Option<String> {
         let levels = [(&ask.job.constraints, true), (&ask.tg.constraints, false)];
-        let ns_scoped = distinct_hosts_namespaced(self.world.nomad_version);
-        let hosts_checked = !ask.job.job_type.is_per_node();
+        if !ask.job.job_type.is_per_node()
+            && levels
+                .iter()
+                .any(|(cs, job_level)| self.hosts_collide(ask, pos, cs, *job_level))
+        {
+            return Some("distinct_hosts".into());
+        }
         for (cs, job_level) in levels {
-            // hasDistinctHostsConstraint answers at a level's first
-            // distinct_hosts constraint.
-            let first_hosts = cs.iter().position(|c| c.operand == "distinct_hosts");
-            for (i, c) in cs.iter().enumerate() {
-                let same = |a: &&Allocation| {
-                    (!ns_scoped || a.namespace == ask.job.namespace)
-                        && a.job_id == ask.job.id
-                        && (job_level || a.task_group == ask.tg.name)
-                };
-                if hosts_checked
-                    && first_hosts == Some(i)
-                    && distinct_hosts_enforced(c, self.world.nomad_version)
-                    && self.proposed_iter(pos).any(|a| same(&a))
-                {
-                    return Some("distinct_hosts".into());
-                }
-                if c.operand == "distinct_property" {
-                    // The propertySet counts the job's allocations in its
-                    // own namespace at every release (`AllocsByJob`), even
-                    // where distinct_hosts looks across namespaces.
-                    let set = super::property_set::PropertySet {
-                        attribute: &c.ltarget,
-                        namespace: &ask.job.namespace,
-                        job_id: &ask.job.id,
-                        group: (!job_level).then_some(ask.tg.name.as_str()),
-                        targets: Vec::new(),
-                    };
-                    let Some(value) = set.value_of(n, self.world.nomad_version) else {
-                        // propertyset.go: `missing property %q`.
-                        let target = crate::gotext::go_quote(&c.ltarget);
-                        return Some(format!("missing property {target}"));
-                    };
-                    let limit: u64 = c.rtarget.parse().unwrap_or(1);
-                    let used = self.combined_use(&set).get(&value).copied().unwrap_or(0);
-                    if used >= limit {
-                        return Some(format!(
-                            "distinct_property: {}={} used by {} allocs",
-                            c.ltarget, value, used
-                        ));
-                    }
+            for c in cs.iter().filter(|c| c.operand == "distinct_property") {
+                if let Some(fail) = self.property_fails(ask, n, c, job_level) {
+                    return Some(fail);
                 }
             }
         }
         None
+    }
+
+    /// Does one level's distinct_hosts keep the placement off this node: is
+    /// the level's first distinct_hosts constraint enforced
+    /// (`hasDistinctHostsConstraint` answers there), and does the node hold
+    /// an allocation of the job (of the group, at group level)?
+    fn hosts_collide(&self, ask: &Ask<'_>, pos: usize, cs: &[Constraint], job_level: bool) -> bool {
+        let version = self.world.nomad_version;
+        let Some(c) = cs.iter().find(|c| c.operand == "distinct_hosts") else {
+            return false;
+        };
+        let ns_scoped = distinct_hosts_namespaced(version);
+        distinct_hosts_enforced(c, version)
+            && self.proposed_iter(pos).any(|a| {
+                (!ns_scoped || a.namespace == ask.job.namespace)
+                    && a.job_id == ask.job.id
+                    && (job_level || a.task_group == ask.tg.name)
+            })
+    }
+
+    /// One distinct_property constraint's verdict on the node: the filter
+    /// reason `SatisfiesDistinctProperties` gives, or `None` when it passes.
+    fn property_fails(
+        &self,
+        ask: &Ask<'_>,
+        n: &Node,
+        c: &Constraint,
+        job_level: bool,
+    ) -> Option<String> {
+        // The propertySet counts the job's allocations in its own
+        // namespace at every release (`AllocsByJob`), even where
+        // distinct_hosts looks across namespaces.
+        let set = super::property_set::PropertySet {
+            attribute: &c.ltarget,
+            namespace: &ask.job.namespace,
+            job_id: &ask.job.id,
+            group: (!job_level).then_some(ask.tg.name.as_str()),
+            targets: Vec::new(),
+        };
+        let Some(value) = set.value_of(n, self.world.nomad_version) else {
+            // propertyset.go: `missing property %q`.
+            let target = crate::gotext::go_quote(&c.ltarget);
+            return Some(format!("missing property {target}"));
+        };
+        let limit: u64 = c.rtarget.parse().unwrap_or(1);
+        let used = self.combined_use(&set).get(&value).copied().unwrap_or(0);
+        (used >= limit).then(|| {
+            format!(
+                "distinct_property: {}={} used by {} allocs",
+                c.ltarget, value, used
+            )
+        })
     }
 }
 
@@ -493,8 +489,9 @@ mod tests {
         assert!(datacenter_matches("d?1", "d?1", new));
         assert!(datacenter_matches("*-1", "us-1", new));
         assert!(!datacenter_matches("*-1", "us-2", new));
-        // Its quirk: once the subject is used up, what is left matches.
-        assert!(datacenter_matches("dc*1", "dc", new));
+        // The prefix is consumed before the suffix test (redteam R23-1).
+        assert!(!datacenter_matches("dc*1", "dc", new));
+        assert!(!datacenter_matches("dc*1", "dc", old));
         assert!(datacenter_matches("*", "anything", new));
         assert!(datacenter_matches("*", "", new));
         assert!(!datacenter_matches("eu-*", "us-1", new));
