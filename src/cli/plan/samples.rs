@@ -97,7 +97,8 @@ pub(super) fn say_failed_evaluation(
         fields.insert("Nondeterminism".into(), notes.into());
     }
     let text = matches!(args.format, super::PlanFormat::Text) && !args.json_output;
-    if args.samples == 0 || plan.result.drawn.is_empty() || !text {
+    let drawn = !plan.result.drawn.is_empty() && !plan.result.only_group_order_drawn;
+    if args.samples == 0 || !drawn || !text {
         return Ok(());
     }
     let tally = sampled_outcomes(world, &plan.job, args.samples, args.seed)?;
