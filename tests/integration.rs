@@ -342,6 +342,7 @@ mod plan_negative_port;
 mod plan_network;
 mod plan_nomad_diff;
 mod plan_nomad_text;
+mod plan_one_port_range;
 mod plan_periodic;
 mod plan_periodic_cronexpr;
 mod plan_periodic_untold;

@@ -420,6 +420,10 @@ pub(super) fn print_single(
         let mut fields = serde_json::Map::new();
         fields.insert("Admission".into(), plan.admission.json());
         fields.insert("Before".into(), before.json());
+        // A failure one draw of several says so, and its shares when asked.
+        if let Err(e) = samples::say_failed_evaluation(args, world, plan, &mut fields, color) {
+            return fail(args, &Diags::from(e.to_diag()), color);
+        }
         let line = text.trim_end().to_string();
         // Known: Nomad's answer, no "cannot tell".
         print_exit(args, untold::PlanExit::new(line, false, fields));

@@ -212,6 +212,8 @@ pub(super) enum Note {
     NodeOrder(&'static str),
     Device(&'static str), // Go's map order chose a device model: "check" or "offer".
     Drivers, // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
+    /// The shuffle decides whether a client whose port draw panics is met.
+    OnePortDraw,
 }
 
 impl<'w> Engine<'w> {

@@ -343,3 +343,49 @@ mod tests {
         assert!(allocs_fit(&n, std::iter::empty(), Some(&ask)).is_ok());
     }
 }
+
+/// A running mean: the sum is `((s0 + s1) + s2) + …`, as `Iterator::sum`
+/// adds a list of the same scores, so the mean is bit for bit the same.
+pub(super) struct Mean {
+    sum: f64,
+    n: u32,
+}
+
+impl Mean {
+    pub(super) fn of(first: f64) -> Mean {
+        Mean { sum: first, n: 1 }
+    }
+    pub(super) fn push(&mut self, x: f64) {
+        self.sum += x;
+        self.n += 1;
+    }
+    pub(super) fn mean(&self) -> f64 {
+        self.sum / f64::from(self.n)
+    }
+}
+
+#[cfg(test)]
+mod mean_tests {
+    use super::Mean;
+
+    /// The running mean is the mean of the list it replaced, to the bit:
+    /// scores tie-break on exact equality, so a rounding change would move
+    /// placements.
+    #[test]
+    fn the_running_mean_is_the_lists_mean_to_the_bit() {
+        let lists: [&[f64]; 4] = [
+            &[0.7664835164835164],
+            &[0.1, 0.2, 0.3],
+            &[0.9, -0.5, 1.0 / 3.0, 0.9999, -1.0],
+            &[18.0 / 18.0, -(4.0 / 3.0), 0.5, 1e-17],
+        ];
+        for list in lists {
+            let mut m = Mean::of(list[0]);
+            for x in &list[1..] {
+                m.push(*x);
+            }
+            let want = list.iter().sum::<f64>() / list.len() as f64;
+            assert_eq!(m.mean().to_bits(), want.to_bits(), "{list:?}");
+        }
+    }
+}

@@ -133,6 +133,7 @@ fn evaluate_in(
         result.error = super::host_volumes::claim_error(&engine, job);
     }
     finish(&mut engine, &mut result);
+    recover(&mut result, eval_id);
     Evaluated {
         result,
         plan: engine.plan,
@@ -193,6 +194,24 @@ fn finish(engine: &mut Engine<'_>, result: &mut PlanResult) {
     result.priority_unknown = engine.priority_unknown.take();
     result.only_group_order_drawn = engine.only_group_order_noted();
     result.node_only_filters = engine.notes_read && !engine.filtered_by_placed;
+}
+
+/// A panic the scheduler's `Process` recovers (from 1.3.0,
+/// [`super::server_crash::ServerCrash::recovered_error`]) fails the
+/// evaluation with its error, which replaces any later one (the panic
+/// ends the scheduling that would submit the plan); one it does not takes
+/// the server down.
+fn recover(result: &mut PlanResult, eval_id: &str) {
+    let Some(c) = result.crashed.take() else {
+        return;
+    };
+    match c.recovered_error(eval_id) {
+        Some(error) => {
+            result.error = Some(error);
+            result.recovered = Some(c);
+        }
+        None => result.crashed = Some(c),
+    }
 }
 
 fn result_namespace(engine: &Engine<'_>) -> String {

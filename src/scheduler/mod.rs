@@ -34,6 +34,7 @@ pub mod net_held;
 pub mod network_check;
 pub mod nil_attribute;
 mod node_allocs;
+pub mod one_port_range;
 mod packed_allocs;
 mod packed_nodes;
 pub mod placed;
@@ -263,6 +264,9 @@ pub struct PlanResult {
     /// The panic of Nomad's server this plan reaches, if any: `Job.Plan`
     /// then returns nothing ([`server_crash`]).
     pub crashed: Option<server_crash::ServerCrash>,
+    /// The panic the scheduler recovered into [`PlanResult::error`] (from
+    /// 1.3.0: [`one_port_range`]).
+    pub recovered: Option<server_crash::ServerCrash>,
     /// A preemption this plan evaluated on a node holding an allocation
     /// whose priority is unknown and decides it: the plan cannot tell.
     pub priority_unknown: Option<preempt::PriorityUnknown>,
@@ -330,12 +334,42 @@ impl PlanResult {
     /// `plan --samples`).
     pub fn unplaced_groups(&self) -> Vec<String> {
         let mut out: Vec<String> = self.failed_tg_allocs.keys().cloned().collect();
-        for g in self.rejected_groups() {
+        for g in self
+            .rejected_groups()
+            .into_iter()
+            .chain(self.failed_evaluation_groups())
+        {
             if !out.contains(&g) {
                 out.push(g);
             }
         }
         out
+    }
+
+    /// The groups an evaluation that fails leaves as they were: the
+    /// scheduler returned an error ([`PlanResult::error`]: `nomad job run`
+    /// registers the job and its evaluation fails) or Nomad's server
+    /// panicked ([`PlanResult::crashed`]), so nothing of the plan is
+    /// committed: every group it places or updates (every group, where it
+    /// does neither). Empty when the evaluation does not fail. A sampled
+    /// shuffle that fails so is a failure of these groups for `--samples`,
+    /// the gates and NP207 alike (reviewer rv22-2: they read no error, so
+    /// a failing shuffle counted as placed).
+    pub fn failed_evaluation_groups(&self) -> Vec<String> {
+        if self.error.is_none() && self.crashed.is_none() {
+            return Vec::new();
+        }
+        let acting: Vec<String> = self
+            .desired_tg_updates
+            .iter()
+            .filter(|(_, u)| u.changes_allocations() || u.in_place_update > 0)
+            .map(|(g, _)| g.clone())
+            .collect();
+        if acting.is_empty() {
+            self.desired_tg_updates.keys().cloned().collect()
+        } else {
+            acting
+        }
     }
 
     /// Does the plan applier drop what the plan does on node `node_id` (its
@@ -525,7 +559,7 @@ impl PlanResult {
     /// ([`PlanResult::drops_node`]). The one answer NP403, the plan gate's
     /// protected-job check and `plan --samples` read.
     pub fn committed_preemptions(&self) -> Vec<&PreemptedAlloc> {
-        if self.crashed.is_some() {
+        if self.crashed.is_some() || self.error.is_some() {
             return Vec::new();
         }
         match &self.retried {

@@ -8,10 +8,10 @@ use std::collections::HashSet;
 
 use super::constraint::holds;
 use super::engine::{Ask, Engine};
-use super::fit::{preemption_score, score_fit, Comparable, MAX_FIT_SCORE};
+use super::fit::{preemption_score, score_fit, Comparable, Mean, MAX_FIT_SCORE};
 use super::net_held;
 use super::preempt::{Candidate, Preemptor};
-use crate::cluster::{Allocation, Node};
+use crate::cluster::{AllocNetwork, Allocation, Node};
 use crate::ids::Id;
 
 /// A node that passed feasibility and fit, with its score.
@@ -234,7 +234,14 @@ impl Engine<'_> {
                     let range = super::dynamic_ports::range(n, version);
                     let written = net_held::written_network(ask.tg, asked, i);
                     let out_of_range = written.and_then(net_held::out_of_range_port);
-                    super::task_offer::assign(n, held, &earlier, net, refuses, range, out_of_range)
+                    let assign = |net: &AllocNetwork| {
+                        let (held, at) = (held.clone(), &earlier);
+                        super::task_offer::assign(n, held, at, net, refuses, range, out_of_range)
+                    };
+                    // The draw panics at the first address the static checks pass.
+                    let on = |statics: &AllocNetwork| assign(statics).is_ok();
+                    self.crash_if(super::one_port_range::task_draw(version, n, net, on));
+                    assign(net)
                 };
                 let (device, ip) = match offer(&victims) {
                     Ok(at) => at,
@@ -337,6 +344,7 @@ impl Engine<'_> {
             // fail the node (AssignPorts; rank.go records `network: ` and
             // the error, or tries preemption).
             if let Some(g) = group_net.filter(|g| !g.dynamic_ports.is_empty()) {
+                self.crash_if(super::one_port_range::group_draw(version, n, g));
                 let live = proposed().filter(|a| spared(&victims, a));
                 let held = super::alloc_ports::Held::of(n, live, version);
                 if let Some(reason) =
@@ -546,50 +554,4 @@ fn chance_note(n: &Node, chance: &[super::preempt::Chance<'_>]) -> Option<String
             n.name
         ),
     })
-}
-
-/// A running mean: the sum is `((s0 + s1) + s2) + …`, as `Iterator::sum`
-/// adds a list of the same scores, so the mean is bit for bit the same.
-struct Mean {
-    sum: f64,
-    n: u32,
-}
-
-impl Mean {
-    fn of(first: f64) -> Mean {
-        Mean { sum: first, n: 1 }
-    }
-    fn push(&mut self, x: f64) {
-        self.sum += x;
-        self.n += 1;
-    }
-    fn mean(&self) -> f64 {
-        self.sum / f64::from(self.n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Mean;
-
-    /// The running mean is the mean of the list it replaced, to the bit:
-    /// scores tie-break on exact equality, so a rounding change would move
-    /// placements.
-    #[test]
-    fn the_running_mean_is_the_lists_mean_to_the_bit() {
-        let lists: [&[f64]; 4] = [
-            &[0.7664835164835164],
-            &[0.1, 0.2, 0.3],
-            &[0.9, -0.5, 1.0 / 3.0, 0.9999, -1.0],
-            &[18.0 / 18.0, -(4.0 / 3.0), 0.5, 1e-17],
-        ];
-        for list in lists {
-            let mut m = Mean::of(list[0]);
-            for x in &list[1..] {
-                m.push(*x);
-            }
-            let want = list.iter().sum::<f64>() / list.len() as f64;
-            assert_eq!(m.mean().to_bits(), want.to_bits(), "{list:?}");
-        }
-    }
 }

@@ -123,7 +123,7 @@ impl Engine<'_> {
     /// `judge` run on what Nomad never asks in this evaluation: without
     /// notes, and a panic it meets is not Nomad's (the caller passes no
     /// class cache), so the evaluation itself is unchanged.
-    fn quietly<T>(&mut self, judge: impl FnOnce(&mut Self) -> T) -> T {
+    pub(super) fn quietly<T>(&mut self, judge: impl FnOnce(&mut Self) -> T) -> T {
         let read = std::mem::replace(&mut self.notes_read, false);
         let crash = self.crash.take();
         let unknown = self.priority_unknown.take();
@@ -213,6 +213,7 @@ impl Engine<'_> {
                 ask.tg.name, limit
             ));
         }
+        self.note_one_port_draw(ask, evict, limit);
         let mut best: Option<RankedNode> = None;
         for o in options {
             match &best {

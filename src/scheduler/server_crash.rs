@@ -46,6 +46,11 @@ pub enum CrashBug {
     /// panics with an index out of range (GH-5793, fixed by d342a24b,
     /// #5794, in 0.9.3).
     NetworklessVictim,
+    /// The dynamic port draw on a client whose range is one port
+    /// (`rand.Intn(0)`, [`super::one_port_range`]; hashicorp/nomad#17619,
+    /// fixed in 1.4.11, 1.5.7, 1.6.0). From 1.3.0 the scheduler recovers
+    /// it into the plan's error ([`ServerCrash::recovered_error`]).
+    OnePortRange,
 }
 
 /// The panic a plan reaches, where.
@@ -68,6 +73,7 @@ impl ServerCrash {
             CrashBug::EvictAndPreempt => "hashicorp/nomad#6787",
             CrashBug::CachedProposed => "hashicorp/nomad#11342",
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
+            CrashBug::OnePortRange => "hashicorp/nomad#17619",
         }
     }
 
@@ -78,6 +84,7 @@ impl ServerCrash {
             CrashBug::EvictAndPreempt => Fix::ProposedAllocsTrimmed.since(),
             CrashBug::CachedProposed => Fix::RemoveAllocsCopies.since(),
             CrashBug::NetworklessVictim => V093,
+            CrashBug::OnePortRange => Fix::OnePortRangeDrawn.since(),
         }
     }
 
@@ -104,6 +111,23 @@ impl ServerCrash {
                 "an index out of range in PreemptForNetwork on node {node}, where an allocation of job {} within 10 priority points has no network",
                 crate::gotext::go_quote(&self.detail)
             ),
+            CrashBug::OnePortRange => format!(
+                "rand.Intn(0) in the dynamic port draw on node {node}, whose dynamic port range is the one port {}",
+                self.detail
+            ),
+        }
+    }
+
+    /// The error `Job.Plan` returns where the scheduler recovers this
+    /// panic (from 1.3.0, [`super::one_port_range::recovered_error`]);
+    /// `None` where the server dies.
+    pub fn recovered_error(&self, eval_id: &str) -> Option<String> {
+        match self.bug {
+            CrashBug::OnePortRange => super::one_port_range::recovered_error(self.version, eval_id),
+            // Fixed before 1.3.0, the first release that recovers.
+            CrashBug::EvictAndPreempt | CrashBug::CachedProposed | CrashBug::NetworklessVictim => {
+                None
+            }
         }
     }
 

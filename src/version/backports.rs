@@ -128,6 +128,9 @@ pub enum Fix {
     /// The host-volume check refuses a `sticky` request for a static host
     /// volume ([`crate::scheduler::feasibility::has_host_volumes`]).
     StickyStaticFiltered,
+    /// A client whose dynamic port range is one port no longer panics the
+    /// scheduler's port draw ([`crate::scheduler::one_port_range`]).
+    OnePortRangeDrawn,
 }
 
 /// One row of [`BACKPORTS`].
@@ -300,6 +303,11 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::StickyStaticFiltered,
         since: &[v(1, 10, 14), v(1, 11, 8), v(2, 0, 4)],
         cite: "#28097 \"scheduler: Fixed a bug where setting `sticky` on a static host volume could fail the evaluation instead of being rejected during feasibility checking\" (d17728ad6c in v2.0.4; scheduler/feasible/feasible.go nodeIsFeasibleForRequest): v2.0.4; ent 1.10.14, 1.11.8",
+    },
+    Backport {
+        fix: Fix::OnePortRangeDrawn,
+        since: &[v(1, 4, 11), v(1, 5, 7), v(1, 6, 0)],
+        cite: "#17619 \"scheduler: Fixed a panic when a node has only one configured dynamic port\" (getDynamicPortsStochastic draws `min + rand.Intn(max - min)` unguarded at nomad/structs/network.go v1.4.10:749, v1.5.6:747; guarded by `max - min > 0` at v1.4.11, v1.5.7, v1.6.0; 1.3.x never fixed): v1.4.11, v1.5.7, v1.6.0",
     },
 ];
 

@@ -31,6 +31,30 @@ pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
     out
 }
 
+/// The notes of a plan whose evaluation fails (Nomad's error is all it
+/// prints): that the failure is one draw of several (the scheduler's
+/// drawn notes), and that the evaluation ID the error names is ours, not
+/// Nomad's random one ([`crate::scheduler::one_port_range::RANDOM_EVAL_ID`]).
+/// The scheduler errors of a plan whose only draw is its groups' order
+/// (`PlanResult::only_group_order_drawn`: a sticky static volume's claim,
+/// a 0.9-0.10 system job's node lookup) are reached in any order: no note.
+pub(super) fn failed_evaluation(plan: &JobPlan) -> Vec<String> {
+    let mut out = if plan.result.only_group_order_drawn {
+        Vec::new()
+    } else {
+        plan.result.drawn.clone()
+    };
+    let names_id = plan
+        .result
+        .recovered
+        .as_ref()
+        .is_some_and(|c| crate::scheduler::one_port_range::names_the_evaluation(c.version));
+    if names_id {
+        out.push(crate::scheduler::one_port_range::RANDOM_EVAL_ID.to_string());
+    }
+    out
+}
+
 /// The notes on stderr, `note: FILE: ...` when `path` names the plan.
 pub(super) fn eprint(plan: &JobPlan, path: Option<&str>) {
     for line in lines(plan) {

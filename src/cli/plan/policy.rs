@@ -230,10 +230,10 @@ impl Violation {
 /// groups it leaves unplaced (the scheduler's failures, quota's included,
 /// and the applier's rejections) or whose end cannot be told.
 pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec<Hit> {
-    // A shuffle whose scheduling panics Nomad's server does nothing.
-    if result.crashed.is_some() {
-        return Vec::new();
-    }
+    // A shuffle whose evaluation fails (the scheduler's error, a panic
+    // of Nomad's server) preempts nothing and leaves every group it would
+    // place or update unplaced (`PlanResult::failed_evaluation_groups`,
+    // read by `Sampled::of`): a protected job's are refused (rv22-2).
     let outcome = Sampled::of(result);
     let mut out: Vec<Hit> = outcome
         .victims

@@ -18,6 +18,18 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
             c.issue()
         )];
     }
+    // A draw whose evaluation fails places nothing (rv22-2): its error,
+    // the same words for every draw (an error naming the evaluation, whose
+    // ID is random, by what fails).
+    if let Some(error) = &r.error {
+        let what = match &r.recovered {
+            Some(c) => format!("Nomad's scheduler panics and recovers ({})", c.issue()),
+            None => crate::escape::one_line(error),
+        };
+        return vec![format!(
+            "the evaluation fails: {what}; `nomad job plan` prints the error and `nomad job run` places nothing"
+        )];
+    }
     let mut out = Vec::new();
     // A plan the applier rejects places nothing on the rejected nodes:
     // never "every allocation is placed" (the one verdict of
@@ -63,6 +75,38 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Beside Nomad's error for a plan whose evaluation fails: its notes on
+/// stderr and in `fields` (`Nondeterminism`, [`super::notes::failed_evaluation`])
+/// and, where the failure is one draw of several (drawn notes) and
+/// `--samples` asks, the shares of the outcomes on stdout in text, as a
+/// plan that places prints them.
+pub(super) fn say_failed_evaluation(
+    args: &super::PlanArgs,
+    world: &crate::world::World,
+    plan: &super::JobPlan,
+    fields: &mut serde_json::Map<String, serde_json::Value>,
+    color: &crate::cli::common::ColorArgs,
+) -> Result<(), SampleError> {
+    let notes = super::notes::failed_evaluation(plan);
+    for n in &notes {
+        eprintln!("note: {}", crate::escape::one_line(n));
+    }
+    if !notes.is_empty() {
+        fields.insert("Nondeterminism".into(), notes.into());
+    }
+    let text = matches!(args.format, super::PlanFormat::Text) && !args.json_output;
+    let drawn = !plan.result.drawn.is_empty() && !plan.result.only_group_order_drawn;
+    if args.samples == 0 || !drawn || !text {
+        return Ok(());
+    }
+    let tally = sampled_outcomes(world, &plan.job, args.samples, args.seed)?;
+    let cut = cut_note(world, &plan.job, args.samples, tally.samples());
+    let notes: Vec<String> = cut.into_iter().chain(history_note(world)).collect();
+    let out = samples_text(&tally, &notes);
+    print!("{}", crate::escape::terminal_output(&out, color.stdout()));
+    Ok(())
 }
 
 /// What a replay of the world (`sim`, before the plan) leaves of its own

@@ -1,0 +1,220 @@
+//! A client whose dynamic port range is one port (`min_dynamic_port =
+//! max_dynamic_port`: the agent refuses only `min > max`,
+//! command/agent/command.go v1.4.10:383). Nomad's port draw starts with
+//! `min + rand.Intn(max - min)` (`getDynamicPortsStochastic`,
+//! nomad/structs/network.go v1.4.10:749, v1.5.6:747), and `rand.Intn(0)`
+//! panics "invalid argument to Intn". The draw reads the client's range
+//! from 1.2.0 (`SetNode` stores it from 1.1.15, but until 1.1.18 the draw
+//! still reads the package's 20000-32000: network.go v1.1.18:733); it is
+//! guarded by `max - min > 0` from 1.4.11, 1.5.7 and 1.6.0 (#17619) and
+//! never on 1.3.x. Both of the binpack's draws reach it: a group
+//! network's dynamic ports (`AssignPorts`, after its static ports are
+//! checked: v1.4.10:504-596, one draw per port, the first port that has
+//! an address on the node draws first) and a task network's
+//! (`AssignTaskNetwork`, at the first address whose bandwidth and static
+//! ports pass, when it asks any dynamic port: v1.4.10:606-682).
+//!
+//! From 1.3.0 the scheduler's `Process` recovers the panic into its
+//! error (scheduler/generic_sched.go v1.3.0:146-150, #12009), which
+//! `Job.Plan` returns: `nomad job plan` fails with it. Before, the server
+//! dies ([`super::server_crash`]). A service or batch job ranks only the
+//! first nodes of its shuffle that fit (the limit iterator), so with
+//! other clients to fill the limit, whether Nomad meets the one-port
+//! client is the shuffle's draw: noted as drawn, so `check` and the gates
+//! sample it (rt22b R22-B-4; reviewer rv22-1).
+
+use super::engine::{Ask, Engine, Note};
+use super::server_crash::{CrashBug, ServerCrash};
+use crate::cluster::{AllocNetwork, Node};
+use crate::version::{Fix, NomadVersion};
+
+/// `Job.Plan`'s error for the recovered panic, which names the
+/// evaluation from 1.3.0 to 1.3.7 and 1.4.0 to 1.4.2
+/// (generic_sched.go v1.3.0:148 `processing eval %q panicked scheduler -
+/// please report this as a bug! - %v`) and not from 1.3.8 and 1.4.3, which
+/// log the stack instead (`failed to process eval: %v`, v1.3.8:150,
+/// v1.4.3; 44943bfd, backported by #15304 and #15305).
+pub(super) fn recovered_error(version: NomadVersion, eval_id: &str) -> Option<String> {
+    if !version.at_least(1, 3, 0) {
+        return None;
+    }
+    Some(if names_the_evaluation(version) {
+        format!(
+            "processing eval {} panicked scheduler - please report this as a bug! - invalid argument to Intn",
+            crate::gotext::go_quote(eval_id)
+        )
+    } else {
+        "failed to process eval: invalid argument to Intn".to_string()
+    })
+}
+
+/// Does the recovered error name the evaluation, whose ID `Job.Plan`
+/// draws at random (`uuid.Generate()`, nomad/job_endpoint.go v1.3.0:1694)?
+pub fn names_the_evaluation(version: NomadVersion) -> bool {
+    version.at_least(1, 3, 0)
+        && !version.has_since(&[NomadVersion::new(1, 3, 8), NomadVersion::new(1, 4, 3)])
+}
+
+/// The note of an error that names the evaluation: Nomad's ID is random.
+pub const RANDOM_EVAL_ID: &str = "the evaluation ID in this error is the simulation's: Nomad's `Job.Plan` draws it at random (uuid.Generate, nomad/job_endpoint.go v1.3.0:1694), so the rest of the line is Nomad's and the ID is not";
+
+/// Does Nomad `version`'s port draw panic on node `n`? From 1.2.0 until
+/// the fix, where `n`'s range holds one port.
+pub(super) fn crash(version: NomadVersion, n: &Node) -> Option<ServerCrash> {
+    if !version.at_least(1, 2, 0) || version.has(Fix::OnePortRangeDrawn) {
+        return None;
+    }
+    let (lo, hi) = super::dynamic_ports::range(n, version);
+    (lo == hi).then(|| ServerCrash {
+        bug: CrashBug::OnePortRange,
+        version,
+        node: n.name.clone(),
+        detail: lo.to_string(),
+    })
+}
+
+/// The group network `g`'s dynamic ports reach the draw (its static
+/// ports assigned): `AssignPorts` draws for the first dynamic port when
+/// the node has an address for its host network (with none it returns
+/// "no addresses available" first, and draws for no later port).
+pub(super) fn group_draw(
+    version: NomadVersion,
+    n: &Node,
+    g: &crate::jobspec::Network,
+) -> Option<ServerCrash> {
+    let first = g.dynamic_ports.first()?;
+    super::network_check::port_alias(first, n, version, version.at_least(1, 1, 0))?;
+    crash(version, n)
+}
+
+/// The task network `net` reaches the draw: it asks dynamic ports and
+/// some address passes the walk's bandwidth and static-port checks, which
+/// `offered` tells of the ask without its dynamic ports (the walk's first
+/// such address is where `AssignTaskNetwork` draws).
+pub(super) fn task_draw(
+    version: NomadVersion,
+    n: &Node,
+    net: &AllocNetwork,
+    offered: impl FnOnce(&AllocNetwork) -> bool,
+) -> Option<ServerCrash> {
+    if net.dynamic_ports.is_empty() {
+        return None;
+    }
+    let c = crash(version, n)?;
+    let statics = AllocNetwork {
+        dynamic_ports: Vec::new(),
+        ..net.clone()
+    };
+    offered(&statics).then_some(c)
+}
+
+impl Engine<'_> {
+    /// After a generic select's walk for `ask`: is whether Nomad meets a
+    /// client whose port draw panics the shuffle's draw? Where at least
+    /// `limit` other nodes fit, some shuffle fills the limit iterator
+    /// before the walk reaches one (another may not), so the plan shown,
+    /// failed or placed, is one outcome of several: noted as drawn, once
+    /// per group. Where fewer fit, every walk meets it: no draw. Judged
+    /// quietly (no notes, no crash of the walk's own), so the evaluation
+    /// is unchanged.
+    pub(super) fn note_one_port_draw(&mut self, ask: &Ask<'_>, evict: bool, limit: usize) {
+        let version = self.world.nomad_version;
+        if !self.wants_note(Note::OnePortDraw, &ask.tg.name) || self.quota_hit(ask).is_some() {
+            return;
+        }
+        let nodes: Vec<usize> = self.source.clone();
+        if !nodes
+            .iter()
+            .any(|&p| self.node(p).is_some_and(|n| crash(version, n).is_some()))
+        {
+            return;
+        }
+        let (panics, others) = self.quietly(|e| {
+            let (mut panics, mut others) = (Vec::new(), 0usize);
+            for &pos in &nodes {
+                let Some(n) = e.node(pos) else { continue };
+                if e.infeasible(ask, pos, n, false).is_some() {
+                    continue;
+                }
+                let ranked = e.rank(ask, pos, n, evict, false);
+                let crashed = e.crash.borrow_mut().take();
+                if crashed.is_some_and(|c| c.bug == CrashBug::OnePortRange) {
+                    panics.push(crate::gotext::go_quote(&n.name));
+                } else if ranked.is_ok() {
+                    others += 1;
+                }
+            }
+            (panics, others)
+        });
+        if panics.is_empty() || others < limit {
+            return;
+        }
+        let what = if version.at_least(1, 3, 0) {
+            "fails the plan with the recovered panic"
+        } else {
+            "takes the server down"
+        };
+        self.note_drawn(Note::OnePortDraw, &ask.tg.name, || format!(
+            "group {:?}: the dynamic port range of client {} is one port, and Nomad {version}'s port draw on it panics (rand.Intn(0), hashicorp/nomad#17619), which {what}; Nomad ranks only the first {limit} nodes that fit of its shuffle ({others} others fit), so whether it reaches that client is random and this plan is one of its outcomes (--samples gives their shares)",
+            ask.tg.name,
+            panics.join(", ")
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(lo: u16, hi: u16) -> Node {
+        Node {
+            name: "c".into(),
+            min_dynamic_port: lo,
+            max_dynamic_port: hi,
+            ..Node::default()
+        }
+    }
+
+    #[test]
+    fn the_draw_panics_from_1_2_0_until_the_fix() {
+        let v = NomadVersion::new;
+        for at in [v(1, 2, 0), v(1, 3, 16), v(1, 4, 10), v(1, 5, 6)] {
+            assert!(crash(at, &node(25000, 25000)).is_some(), "{at}");
+            assert!(crash(at, &node(25000, 25001)).is_none(), "{at}");
+        }
+        // Before 1.2.0 the draw reads 20000-32000; from the fix it is
+        // guarded.
+        for at in [v(1, 1, 18), v(1, 4, 11), v(1, 5, 7), v(1, 6, 0), v(2, 0, 5)] {
+            assert!(crash(at, &node(25000, 25000)).is_none(), "{at}");
+        }
+        // One bound set: the other is the default's (32000 here).
+        assert!(crash(v(1, 4, 10), &node(32000, 0)).is_some());
+    }
+
+    #[test]
+    fn the_recovered_error_names_the_evaluation_before_1_3_8_and_1_4_3() {
+        let v = NomadVersion::new;
+        assert_eq!(recovered_error(v(1, 2, 16), "e"), None);
+        for at in [v(1, 3, 0), v(1, 3, 7), v(1, 4, 0), v(1, 4, 2)] {
+            assert_eq!(
+                recovered_error(at, "e").as_deref(),
+                Some("processing eval \"e\" panicked scheduler - please report this as a bug! - invalid argument to Intn"),
+                "{at}"
+            );
+        }
+        for at in [
+            v(1, 3, 8),
+            v(1, 3, 16),
+            v(1, 4, 3),
+            v(1, 4, 10),
+            v(1, 5, 0),
+            v(1, 5, 6),
+        ] {
+            assert_eq!(
+                recovered_error(at, "e").as_deref(),
+                Some("failed to process eval: invalid argument to Intn"),
+                "{at}"
+            );
+        }
+    }
+}
