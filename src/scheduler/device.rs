@@ -17,16 +17,19 @@ use crate::cluster::{Allocation, Node};
 use crate::jobspec::{RequestedDevice, TaskGroup};
 use crate::structs::attribute::Attribute;
 use crate::structs::device::{AllocDevice, DeviceId, NodeDevice};
-use crate::version::NomadVersion;
+use crate::version::{Fix, NomadVersion};
 
 /// `resolveDeviceTarget`: a literal (parsed as an attribute), or one of the
-/// `${device.*}` interpolations (`${device.ids}` since 1.7); None = not found.
+/// `${device.*}` interpolations; None = not found. `${device.ids}` is every
+/// instance of the model, healthy or not, joined by commas, from 1.4.5 and
+/// 1.5.0 ([`Fix::DeviceIdsTarget`], scheduler/feasible.go v1.4.5:1376,
+/// v1.6.5:1398); before, it is not found, which `!=` counts as a match.
 fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attribute> {
     if !target.starts_with("${") {
         return Some(Attribute::parse_at(target, version));
     }
     match target {
-        "${device.ids}" if version.at_least(1, 7, 0) => Some(Attribute::string(
+        "${device.ids}" if version.has(Fix::DeviceIdsTarget) => Some(Attribute::string(
             &d.instances
                 .iter()
                 .map(|i| i.id.as_str())
@@ -180,7 +183,7 @@ pub fn take_request(
     walk: &[usize],
     version: NomadVersion,
 ) -> bool {
-    let one_model = !version.has(crate::version::Fix::DeviceModelsMixed);
+    let one_model = !version.has(Fix::DeviceModelsMixed);
     let mut desired = usize::try_from(req.count).unwrap_or(0);
     for &k in walk {
         let Some((d, unused)) = available.get_mut(k) else {
@@ -299,11 +302,14 @@ impl<'n> DeviceAllocator<'n> {
         if want == 0 {
             return Err("invalid request of zero devices");
         }
-        // 1.7 added instance-level `${device.ids}` constraints; 1.9 counts
-        // only the instances they allow (1.7 and 1.8 counted every free one
-        // and then handed out only the allowed ones, possibly too few).
-        let by_id = version.at_least(1, 7, 0);
-        let filtered_count = version.at_least(1, 9, 0);
+        // #18141 (1.4.13, 1.5.9, 1.6.2, 1.7.0) hands out only the
+        // instances a request's `${device.ids}` constraints allow; until
+        // #27177 (1.11.1, ent 1.10.7) the model is judged on every free
+        // instance, so an offer may carry fewer IDs than asked, even none
+        // (scheduler/device.go v1.6.5:54-62 counts, :118-122 hands out;
+        // scheduler/feasible/device.go v1.11.1:129-150 counts the allowed).
+        let by_id = version.has(Fix::DeviceIdsFiltered);
+        let filtered_count = version.has(Fix::DeviceIdsCounted);
         let mut best: Option<(AllocDevice, f64, f64)> = None;
         let models = walk
             .iter()
@@ -514,17 +520,70 @@ mod tests {
         );
     }
 
+    /// Each side of each boundary of [`Fix::DeviceIdsFiltered`] and
+    /// [`Fix::DeviceIdsCounted`] (and of [`Fix::DeviceIdsTarget`], without
+    /// which the constraint is not found and no model matches).
     #[test]
-    fn instance_constraints_count_from_1_9() {
+    fn instance_constraints_filter_from_1_4_13_and_count_from_1_11_1() {
         let n = node(vec![gpu("a", 2, 0, "1 GiB")]);
         let r = req("gpu", 2, &[("${device.ids}", "set_contains_any", "a-1")]);
         let d = DeviceAllocator::new(&n);
-        assert!(d.offer(&r, NomadVersion::new(1, 9, 0)).is_err());
-        // 1.7/1.8 counted every free instance, then gave only the allowed one.
-        let (o, _) = d.offer(&r, NomadVersion::new(1, 8, 0)).unwrap();
-        assert_eq!(o.instance_ids, ["a-1"]);
-        // Before 1.7 `${device.ids}` resolves to nothing: no model matches.
-        assert!(d.offer(&r, NomadVersion::new(1, 6, 0)).is_err());
+        let v = NomadVersion::new;
+        // None: no model matches (unresolved, or only the allowed counted);
+        // Some(ids): what the offer carries.
+        let cases: &[(NomadVersion, Option<&[&str]>)] = &[
+            (v(1, 3, 16), None),
+            (v(1, 4, 4), None),
+            (v(1, 4, 5), Some(&["a-0", "a-1"])),
+            (v(1, 4, 12), Some(&["a-0", "a-1"])),
+            (v(1, 4, 13), Some(&["a-1"])),
+            (v(1, 5, 0), Some(&["a-0", "a-1"])),
+            (v(1, 5, 8), Some(&["a-0", "a-1"])),
+            (v(1, 5, 9), Some(&["a-1"])),
+            (v(1, 6, 1), Some(&["a-0", "a-1"])),
+            (v(1, 6, 2), Some(&["a-1"])),
+            (v(1, 7, 0), Some(&["a-1"])),
+            (v(1, 9, 0), Some(&["a-1"])),
+            (v(1, 10, 6), Some(&["a-1"])),
+            (v(1, 10, 7), None),
+            (v(1, 11, 0), Some(&["a-1"])),
+            (v(1, 11, 1), None),
+            (v(2, 0, 5), None),
+        ];
+        for (version, want) in cases {
+            let got = d.offer(&r, *version).ok().map(|(o, _)| o.instance_ids);
+            assert_eq!(
+                got.as_deref(),
+                want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                    .as_deref(),
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn device_ids_resolve_from_1_4_5_and_1_5_0() {
+        let d = gpu("t4", 1, 1, "16 GiB");
+        let v = NomadVersion::new;
+        for (version, resolved) in [
+            (v(1, 3, 16), false),
+            (v(1, 4, 4), false),
+            (v(1, 4, 5), true),
+            (v(1, 5, 0), true),
+            (v(1, 6, 5), true),
+            (v(2, 0, 5), true),
+        ] {
+            let want = resolved.then(|| Attribute::string("t4-0,t4-1"));
+            assert_eq!(resolve("${device.ids}", &d, version), want, "{version}");
+            // The repro of rt23 R02: `!=` the only instance's ID.
+            let only = node(vec![gpu("t4", 1, 0, "16 GiB")]);
+            let g = group(vec![req(
+                "nvidia/gpu",
+                1,
+                &[("${device.ids}", "!=", "t4-0")],
+            )]);
+            assert_eq!(has_devices(&g, &only, version), !resolved, "{version}");
+        }
     }
 
     #[test]
