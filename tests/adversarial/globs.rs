@@ -40,7 +40,7 @@ fn an_exclude_glob_of_many_stars_against_a_long_name_answers_at_once() {
     write(
         &repo,
         ".nomad-preflight.hcl",
-        &format!("exclude = [\"{stars}*b\"]\n"),
+        format!("exclude = [\"{stars}*b\"]\n"),
     );
     assert!(git(&repo, &["commit", "-qam", "pr: exclude"]));
     check(&repo, &["check"], 1, &name, true);
@@ -57,7 +57,7 @@ fn an_exclude_glob_of_many_stars_against_a_long_name_answers_at_once() {
     write(
         &repo,
         ".nomad-preflight.hcl",
-        &format!("exclude = [\"{stars}*.nomad\"]\n"),
+        format!("exclude = [\"{stars}*.nomad\"]\n"),
     );
     check(&repo, &["check"], 0, &name, false);
     let _ = std::fs::remove_dir_all(&d);
