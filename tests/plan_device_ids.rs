@@ -166,3 +166,33 @@ fn device_ids_filter_instances_from_1_4_13_and_count_them_from_1_11_1() {
         );
     }
 }
+
+/// The other side of an instance constraint resolves to nothing: the model
+/// passes (`!=` with one side found), but `deviceIDMatchesConstraint`
+/// passes both sides as found and a nil compares to nothing, so no
+/// instance is allowed (scheduler/device.go v1.6.5:153-161,
+/// scheduler/feasible/device.go v2.0.5:230): from 1.11.1 nothing is
+/// counted and the placement fails. We allowed every instance: placed.
+#[test]
+fn an_instance_constraint_on_a_missing_attribute_allows_no_instance() {
+    let dir = TempDir::new("device-ids-unresolved");
+    dir.put(
+        "train.nomad",
+        &job(1).replace("\"GPU-bad0\"", "\"${device.attr.none}\""),
+    );
+    for (version, placed) in [("1.6.1", true), ("1.11.1", false), ("2.0.5", false)] {
+        world(&dir, version, "\"GPU-good\", \"GPU-bad0\"");
+        let o = plan(&dir, version);
+        let want = if placed {
+            PLACED
+        } else {
+            "  Task Group \"train\" (failed to place 1 allocation):\n    * Resources exhausted on 1 nodes\n    * Dimension \"devices: no devices match request\" exhausted on 1 nodes\n"
+        };
+        assert!(
+            o.stdout.contains(want),
+            "{version}: want\n{want}\ngot\n{}{}",
+            o.stdout,
+            o.stderr
+        );
+    }
+}

@@ -378,13 +378,20 @@ fn instance_allowed(
         } else {
             return true;
         };
-        // Nomad passes the resolved other side first, the instance second.
-        check(
-            &c.operand,
-            resolve(other, d, version).as_ref(),
-            Some(&this),
-            version,
-        )
+        // Nomad passes the resolved other side first, the instance second,
+        // both as found even when the other side resolved to nothing
+        // (`target, _ = resolveDeviceTarget(...)`, then `true, true`:
+        // scheduler/device.go v1.6.5:153-161, feasible/device.go
+        // v2.0.5:230). A nil never compares, so then only `is_set` (and
+        // the operands the checker skips) allow the instance; `!=` and
+        // `is_not_set`, which let the model through, refuse it.
+        let Some(other) = resolve(other, d, version) else {
+            return matches!(
+                c.operand.as_str(),
+                "is_set" | "distinct_hosts" | "distinct_property"
+            );
+        };
+        check(&c.operand, Some(&other), Some(&this), version)
     })
 }
 

@@ -172,6 +172,39 @@ fn instance_constraints_filter_from_1_4_13_and_count_from_1_11_1() {
     }
 }
 
+/// An instance constraint whose other side resolves to nothing: the
+/// model passes (`!=` one side found; `is_not_set` on the left), each
+/// instance fails (Nomad passes both sides as found, and a nil compares to
+/// nothing): filtered, the offer is empty; counted filtered, none.
+#[test]
+fn an_unresolved_other_side_refuses_every_instance() {
+    let n = node(vec![gpu("a", 2, 0, "1 GiB")]);
+    let d = DeviceAllocator::new(&n);
+    let v = NomadVersion::new;
+    for r in [
+        req("gpu", 1, &[("${device.ids}", "!=", "${device.attr.none}")]),
+        req(
+            "gpu",
+            1,
+            &[("${device.attr.none}", "is_not_set", "${device.ids}")],
+        ),
+    ] {
+        assert!(has_devices(&group(vec![r.clone()]), &n, v(2, 0, 5)));
+        let (o, _) = d.offer(&r, v(1, 6, 2)).unwrap();
+        assert!(o.instance_ids.is_empty(), "{:?}", r.constraints[0]);
+        assert!(d.offer(&r, v(1, 11, 1)).is_err());
+        // Unfiltered, any free instance.
+        assert_eq!(d.offer(&r, v(1, 6, 1)).unwrap().0.instance_ids, ["a-0"]);
+    }
+    // `is_set` on the found side holds.
+    let r = req(
+        "gpu",
+        1,
+        &[("${device.ids}", "is_set", "${device.attr.none}")],
+    );
+    assert_eq!(d.offer(&r, v(1, 11, 1)).unwrap().0.instance_ids, ["a-0"]);
+}
+
 #[test]
 fn device_ids_resolve_from_1_4_5_and_1_5_0() {
     let d = gpu("t4", 1, 1, "16 GiB");
