@@ -301,6 +301,32 @@ mod tests {
         }
     }
 
+    /// Folded runs longer than the exhaustive test reaches, against the
+    /// recursive matcher on paths that end, or not, at a segment.
+    #[test]
+    fn folded_runs_agree_with_the_recursive_matcher() {
+        let globs = [
+            "**/***/x",
+            "***/***/x",
+            "**/**/*x",
+            "a***/**/*b",
+            "***/*/**",
+            "*/**/***/*",
+        ];
+        let paths = [
+            "", "x", "ax", "a/x", "a/b/x", "a/bx", "a/b/", "ab", "a//x", "b/a/b", "a/b/c/b",
+        ];
+        for g in globs {
+            for p in paths {
+                assert_eq!(
+                    glob_match(g, p),
+                    reference(g.as_bytes(), p.as_bytes()),
+                    "{g:?} ~ {p:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn runs_of_stars_fold_to_at_most_two_tokens() {
         use Token::*;
