@@ -19,6 +19,8 @@ mod deep_values;
 mod file_budget;
 #[path = "adversarial/git.rs"]
 mod git;
+#[path = "adversarial/globs.rs"]
+mod globs;
 #[path = "adversarial/output.rs"]
 mod output;
 #[path = "adversarial/reads.rs"]

@@ -300,6 +300,7 @@ mod plan_csi_walk_end;
 mod plan_datacenter_glob;
 mod plan_demo;
 mod plan_device_go_floats;
+mod plan_device_ids;
 mod plan_device_model_order;
 mod plan_device_one_model;
 mod plan_diff;

@@ -1,7 +1,9 @@
 //! Per-path ignores from `policy.hcl` (`ignore { paths = [...] codes = [...] }`).
 //!
-//! A dozen lines of glob matching instead of the `globset` crate: the
-//! policy only needs `*`, `**` and `?`, and globset would pull in
+//! Our own glob matching ([`super::glob`]) instead of the `globset` crate:
+//! the policy only needs `*`, `**` and `?` (globset's `*` crosses `/`
+//! unless told, and it reads `[...]`, `{a,b}` and `\` escapes, which
+//! would change what existing globs match), and globset would pull in
 //! aho-corasick/bstr for a handful of patterns matched once per file.
 
 use std::path::Path;
@@ -122,38 +124,9 @@ pub fn slashes(s: &str) -> String {
 }
 
 /// Match a path against a glob: `*` and `?` stay inside one path segment,
-/// `**` spans any number of segments (including none).
-pub fn glob_match(glob: &str, path: &str) -> bool {
-    matches(glob.as_bytes(), path.as_bytes())
-}
-
-fn matches(g: &[u8], p: &[u8]) -> bool {
-    match g {
-        [] => p.is_empty(),
-        [b'*', b'*', b'/', rest @ ..] => {
-            // `**/` matches zero segments, or one segment and recurse.
-            matches(rest, p)
-                || p.iter()
-                    .enumerate()
-                    .any(|(i, c)| *c == b'/' && matches(rest, &p[i + 1..]))
-        }
-        [b'*', b'*'] => true,
-        [b'*', rest @ ..] => {
-            let mut i = 0;
-            loop {
-                if matches(rest, &p[i..]) {
-                    return true;
-                }
-                match p.get(i) {
-                    Some(b'/') | None => return false,
-                    Some(_) => i += 1,
-                }
-            }
-        }
-        [b'?', rest @ ..] => matches!(p.first(), Some(c) if *c != b'/') && matches(rest, &p[1..]),
-        [c, rest @ ..] => p.first() == Some(c) && matches(rest, &p[1..]),
-    }
-}
+/// `**` spans any number of segments (including none); in time linear in
+/// the path for each glob token, whatever the stars ([`super::glob`]).
+pub use super::glob::glob_match;
 
 #[cfg(test)]
 mod tests {

@@ -20,6 +20,7 @@ pub mod config;
 mod context;
 pub mod frontend;
 pub mod gate;
+mod glob;
 pub mod hygiene;
 pub mod meta;
 pub mod priority;

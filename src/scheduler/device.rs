@@ -17,16 +17,19 @@ use crate::cluster::{Allocation, Node};
 use crate::jobspec::{RequestedDevice, TaskGroup};
 use crate::structs::attribute::Attribute;
 use crate::structs::device::{AllocDevice, DeviceId, NodeDevice};
-use crate::version::NomadVersion;
+use crate::version::{Fix, NomadVersion};
 
 /// `resolveDeviceTarget`: a literal (parsed as an attribute), or one of the
-/// `${device.*}` interpolations (`${device.ids}` since 1.7); None = not found.
+/// `${device.*}` interpolations; None = not found. `${device.ids}` is every
+/// instance of the model, healthy or not, joined by commas, from 1.4.5 and
+/// 1.5.0 ([`Fix::DeviceIdsTarget`], scheduler/feasible.go v1.4.5:1376,
+/// v1.6.5:1398); before, it is not found, which `!=` counts as a match.
 fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attribute> {
     if !target.starts_with("${") {
         return Some(Attribute::parse_at(target, version));
     }
     match target {
-        "${device.ids}" if version.at_least(1, 7, 0) => Some(Attribute::string(
+        "${device.ids}" if version.has(Fix::DeviceIdsTarget) => Some(Attribute::string(
             &d.instances
                 .iter()
                 .map(|i| i.id.as_str())
@@ -180,7 +183,7 @@ pub fn take_request(
     walk: &[usize],
     version: NomadVersion,
 ) -> bool {
-    let one_model = !version.has(crate::version::Fix::DeviceModelsMixed);
+    let one_model = !version.has(Fix::DeviceModelsMixed);
     let mut desired = usize::try_from(req.count).unwrap_or(0);
     for &k in walk {
         let Some((d, unused)) = available.get_mut(k) else {
@@ -299,11 +302,14 @@ impl<'n> DeviceAllocator<'n> {
         if want == 0 {
             return Err("invalid request of zero devices");
         }
-        // 1.7 added instance-level `${device.ids}` constraints; 1.9 counts
-        // only the instances they allow (1.7 and 1.8 counted every free one
-        // and then handed out only the allowed ones, possibly too few).
-        let by_id = version.at_least(1, 7, 0);
-        let filtered_count = version.at_least(1, 9, 0);
+        // #18141 (1.4.13, 1.5.9, 1.6.2, 1.7.0) hands out only the
+        // instances a request's `${device.ids}` constraints allow; until
+        // #27177 (1.11.1, ent 1.10.7) the model is judged on every free
+        // instance, so an offer may carry fewer IDs than asked, even none
+        // (scheduler/device.go v1.6.5:54-62 counts, :118-122 hands out;
+        // scheduler/feasible/device.go v1.11.1:129-150 counts the allowed).
+        let by_id = version.has(Fix::DeviceIdsFiltered);
+        let filtered_count = version.has(Fix::DeviceIdsCounted);
         let mut best: Option<(AllocDevice, f64, f64)> = None;
         let models = walk
             .iter()
@@ -372,179 +378,23 @@ fn instance_allowed(
         } else {
             return true;
         };
-        // Nomad passes the resolved other side first, the instance second.
-        check(
-            &c.operand,
-            resolve(other, d, version).as_ref(),
-            Some(&this),
-            version,
-        )
+        // Nomad passes the resolved other side first, the instance second,
+        // both as found even when the other side resolved to nothing
+        // (`target, _ = resolveDeviceTarget(...)`, then `true, true`:
+        // scheduler/device.go v1.6.5:153-161, feasible/device.go
+        // v2.0.5:230). A nil never compares, so then only `is_set` (and
+        // the operands the checker skips) allow the instance; `!=` and
+        // `is_not_set`, which let the model through, refuse it.
+        let Some(other) = resolve(other, d, version) else {
+            return matches!(
+                c.operand.as_str(),
+                "is_set" | "distinct_hosts" | "distinct_property"
+            );
+        };
+        check(&c.operand, Some(&other), Some(&this), version)
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::jobspec::{Constraint, Resources, Task};
-    use crate::structs::device::DeviceInstance;
-
-    fn gpu(name: &str, healthy: usize, unhealthy: usize, mem: &str) -> NodeDevice {
-        NodeDevice {
-            id: DeviceId {
-                vendor: "nvidia".into(),
-                device_type: "gpu".into(),
-                name: name.into(),
-            },
-            instances: (0..healthy + unhealthy)
-                .map(|k| DeviceInstance {
-                    id: format!("{name}-{k}"),
-                    healthy: k < healthy,
-                })
-                .collect(),
-            attributes: [("memory".to_string(), Attribute::parse(mem))].into(),
-        }
-    }
-
-    fn req(name: &str, count: i64, cs: &[(&str, &str, &str)]) -> RequestedDevice {
-        RequestedDevice {
-            name: name.into(),
-            count,
-            constraints: cs
-                .iter()
-                .map(|(l, op, r)| Constraint {
-                    ltarget: l.to_string(),
-                    operand: op.to_string(),
-                    rtarget: r.to_string(),
-                    ..Constraint::default()
-                })
-                .collect(),
-            ..RequestedDevice::default()
-        }
-    }
-
-    fn group(reqs: Vec<RequestedDevice>) -> TaskGroup {
-        TaskGroup {
-            tasks: vec![Task {
-                resources: Resources {
-                    devices: reqs,
-                    ..Resources::default()
-                },
-                ..Task::default()
-            }],
-            ..TaskGroup::default()
-        }
-    }
-
-    const V: NomadVersion = NomadVersion::new(2, 0, 5);
-
-    fn node(devices: Vec<NodeDevice>) -> Node {
-        Node {
-            devices,
-            ..Node::default()
-        }
-    }
-
-    // After TestDeviceChecker in scheduler/feasible/feasible_test.go.
-    #[test]
-    fn device_checker_cases() {
-        let n = node(vec![gpu("1080ti", 2, 1, "11 GiB")]);
-        let none = node(vec![]);
-        let unhealthy = node(vec![gpu("1080ti", 0, 2, "11 GiB")]);
-        let cases = [
-            (&n, req("gpu", 1, &[]), true),
-            (&n, req("nvidia/gpu", 2, &[]), true),
-            (&n, req("nvidia/gpu/1080ti", 3, &[]), false),
-            (&n, req("fpga", 1, &[]), false),
-            (&none, req("gpu", 1, &[]), false),
-            (&unhealthy, req("gpu", 1, &[]), false),
-            (
-                &n,
-                req("gpu", 1, &[("${device.attr.memory}", ">", "10000 MiB")]),
-                true,
-            ),
-            (
-                &n,
-                req("gpu", 1, &[("${device.attr.memory}", ">", "12 GiB")]),
-                false,
-            ),
-            (
-                &n,
-                req("gpu", 1, &[("${device.model}", "=", "1080ti")]),
-                true,
-            ),
-            (
-                &n,
-                req("gpu", 1, &[("${device.attr.missing}", "is_not_set", "")]),
-                true,
-            ),
-        ];
-        for (i, (n, r, want)) in cases.into_iter().enumerate() {
-            assert_eq!(has_devices(&group(vec![r]), n, V), want, "case {i}");
-        }
-        // Two requests share the instances: 2 + 1 of 2 healthy do not fit.
-        let two = group(vec![req("gpu", 2, &[]), req("gpu", 1, &[])]);
-        assert!(!has_devices(&two, &n, V));
-        // ... but a request may take from several models.
-        let m = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 1, 0, "1 GiB")]);
-        assert!(has_devices(&group(vec![req("gpu", 2, &[])]), &m, V));
-    }
-
-    // After TestDeviceAllocator_Allocate_* in scheduler/feasible/device_test.go.
-    #[test]
-    fn allocator_offers_free_instances_of_one_model() {
-        let v = NomadVersion::new(2, 0, 5);
-        let n = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 2, 0, "1 GiB")]);
-        let mut d = DeviceAllocator::new(&n);
-        // A request never spans models.
-        let (o, _) = d.offer(&req("gpu", 2, &[]), v).unwrap();
-        assert_eq!(o.id.name, "b");
-        assert_eq!(o.instance_ids, ["b-0", "b-1"]);
-        d.reserve(&o);
-        assert_eq!(d.free_count(&o.id), 0);
-        assert_eq!(
-            d.offer(&req("gpu", 2, &[]), v).unwrap_err(),
-            "no devices match request"
-        );
-        assert_eq!(d.offer(&req("gpu", 1, &[]), v).unwrap().0.id.name, "a");
-        assert_eq!(
-            DeviceAllocator::new(&node(vec![]))
-                .offer(&req("gpu", 1, &[]), v)
-                .unwrap_err(),
-            "no devices available"
-        );
-    }
-
-    #[test]
-    fn instance_constraints_count_from_1_9() {
-        let n = node(vec![gpu("a", 2, 0, "1 GiB")]);
-        let r = req("gpu", 2, &[("${device.ids}", "set_contains_any", "a-1")]);
-        let d = DeviceAllocator::new(&n);
-        assert!(d.offer(&r, NomadVersion::new(1, 9, 0)).is_err());
-        // 1.7/1.8 counted every free instance, then gave only the allowed one.
-        let (o, _) = d.offer(&r, NomadVersion::new(1, 8, 0)).unwrap();
-        assert_eq!(o.instance_ids, ["a-1"]);
-        // Before 1.7 `${device.ids}` resolves to nothing: no model matches.
-        assert!(d.offer(&r, NomadVersion::new(1, 6, 0)).is_err());
-    }
-
-    #[test]
-    fn affinities_pick_the_best_model_and_report_matched_weight() {
-        use crate::jobspec::Affinity;
-        let n = node(vec![
-            gpu("big", 1, 0, "24 GiB"),
-            gpu("small", 1, 0, "8 GiB"),
-        ]);
-        let mut r = req("gpu", 1, &[]);
-        r.affinities = vec![Affinity {
-            ltarget: "${device.attr.memory}".into(),
-            operand: ">=".into(),
-            rtarget: "16 GiB".into(),
-            weight: 50,
-            ..Affinity::default()
-        }];
-        let (o, m) = DeviceAllocator::new(&n)
-            .offer(&r, NomadVersion::new(2, 0, 5))
-            .unwrap();
-        assert_eq!((o.id.name.as_str(), m), ("big", 50.0));
-    }
-}
+#[path = "device_tests.rs"]
+mod tests;

@@ -131,6 +131,16 @@ pub enum Fix {
     /// A client whose dynamic port range is one port no longer panics the
     /// scheduler's port draw ([`crate::scheduler::one_port_range`]).
     OnePortRangeDrawn,
+    /// `${device.ids}` resolves in a device's constraints and affinities
+    /// (the model's instance IDs joined by commas); before, it is not
+    /// found ([`crate::scheduler::device`]).
+    DeviceIdsTarget,
+    /// The device allocator hands out only the instances a request's
+    /// `${device.ids}` constraints allow (possibly fewer than asked).
+    DeviceIdsFiltered,
+    /// ... and counts only those instances when it asks whether a model
+    /// has enough free ones.
+    DeviceIdsCounted,
 }
 
 /// One row of [`BACKPORTS`].
@@ -308,6 +318,21 @@ pub const BACKPORTS: &[Backport] = &[
         fix: Fix::OnePortRangeDrawn,
         since: &[v(1, 4, 11), v(1, 5, 7), v(1, 6, 0)],
         cite: "#17619 \"scheduler: Fixed a panic when a node has only one configured dynamic port\" (getDynamicPortsStochastic draws `min + rand.Intn(max - min)` unguarded at nomad/structs/network.go v1.4.10:749, v1.5.6:747; guarded by `max - min > 0` at v1.4.11, v1.5.7, v1.6.0; 1.3.x never fixed): v1.4.11, v1.5.7, v1.6.0",
+    },
+    Backport {
+        fix: Fix::DeviceIdsTarget,
+        since: &[v(1, 4, 5), v(1, 5, 0)],
+        cite: "#15455 \"scheduler: allow using device IDs in `affinity` and `constraint`\" (1318477789; release/1.4.x backport #15747 a88115ac8b; scheduler/feasible.go resolveDeviceTarget `case \"${device.ids}\" == target` v1.4.5:1376, v1.5.0:1383, v1.6.5:1398; absent at every v1.3.x tag and v1.4.0-v1.4.4): v1.4.5, v1.5.0",
+    },
+    Backport {
+        fix: Fix::DeviceIdsFiltered,
+        since: &[v(1, 4, 13), v(1, 5, 9), v(1, 6, 2), v(1, 7, 0)],
+        cite: "#18141 \"scheduler: Fixed a bug where device IDs were not correctly filtered in constraints\" (4c00f6aa78 in v1.4.13; scheduler/device.go AssignDevice calling `deviceIDMatchesConstraint` v1.4.13:117, v1.6.5:120 (defined at :142); absent at v1.4.12, v1.5.8, v1.6.1): v1.4.13, v1.5.9, v1.6.2, v1.7.0",
+    },
+    Backport {
+        fix: Fix::DeviceIdsCounted,
+        since: &[v(1, 10, 7), v(1, 11, 1)],
+        cite: "#27177 \"scheduler (Enterprise): Fixed a bug where tasks were not placed on same numa node as reserved device\" (04c11f37b1; release/1.11.x backport cf3788970f; scheduler/feasible/device.go createOffer `assignable := []string{}` filtered by deviceIDMatchesConstraint, v1.11.1:129-137; v1.9.0-v1.11.0 count every free instance the NUMA matcher allows, `assignable := uint64(0)` v1.10.5:124): v1.11.1; ent 1.10.7 (not in any 1.8 or 1.9 Enterprise changelog)",
     },
 ];
 
