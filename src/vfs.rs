@@ -74,6 +74,15 @@ pub trait Vfs: Send + Sync {
     fn fence_root(&self) -> Option<&Path> {
         None
     }
+    /// How messages name the git revision (or the index) these files are,
+    /// when they are one rather than files where this machine holds them.
+    /// A revision's files are a checkout's, made wherever `nomad` runs: a
+    /// relative path names one of them, an absolute path a file of that
+    /// machine, which no revision holds (what `file("/…")` reads is then
+    /// "cannot tell", never the blob at that path in this clone).
+    fn revision(&self) -> Option<String> {
+        None
+    }
     /// May a job's own functions (`file()`, `fileset()`, `fileexists()`,
     /// `templatefile()`) read `path`? Every reader admits what it can
     /// read but one: the working tree judged by a gate, which admits only
@@ -472,6 +481,10 @@ impl Vfs for MemVfs {
     fn fence_root(&self) -> Option<&Path> {
         matches!(self.origin, MemOrigin::Git(_)).then_some(self.root.as_path())
     }
+
+    fn revision(&self) -> Option<String> {
+        matches!(self.origin, MemOrigin::Git(_)).then(|| self.name.clone())
+    }
 }
 
 /// How a message names a git revision's files: `:` is git's name for the
@@ -578,6 +591,9 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn fence_root(&self) -> Option<&Path> {
         self.base.fence_root()
+    }
+    fn revision(&self) -> Option<String> {
+        self.base.revision()
     }
     fn origin_of_new(&self, path: &Path) -> Origin {
         self.base.origin_of_new(path)
