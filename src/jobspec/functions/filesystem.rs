@@ -215,10 +215,22 @@ impl FnEnv<'_> {
 
     /// Refuse devices and paths that leave the repository: a job file is
     /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
-    /// Refuse devices and paths that leave the repository: a job file is
-    /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
+    /// A path into a repository's metadata (`.git/config`, any case) is
+    /// refused by every reader, as [`crate::project::Fence`] refuses it on
+    /// disk: a checkout made where `nomad` runs holds it, a git revision
+    /// does not, so the index answered "no file exists" (or `false`)
+    /// where Nomad reads the deploy's own `.git`.
     fn check(&self, name: &str, p: &str) -> Result<PathBuf, Miss> {
-        self.fence(self.resolve(name, p)?, p)
+        let full = self.fence(self.resolve(name, p)?, p)?;
+        let root = self.repo_root.map(crate::vfs::normalize);
+        let below = root
+            .as_deref()
+            .and_then(|r| full.strip_prefix(r).ok())
+            .unwrap_or(&full);
+        if git_folder(below).is_some() {
+            return Err(unread(crate::project::git_metadata(Path::new(p))));
+        }
+        Ok(full)
     }
 
     /// [`FnEnv::check`] for a path already resolved; `p` is how it is shown.
@@ -455,7 +467,8 @@ mod revision_tests {
 
     /// A git revision's reader holds a checkout's files: a relative path
     /// is read, an absolute one inside the project is "cannot tell" through
-    /// every wrapper, outside it is refused.
+    /// every wrapper, outside it is refused, and `.git` is refused as the
+    /// disk refuses it.
     #[test]
     fn an_absolute_path_is_not_a_revisions_file() {
         let mut git = MemVfs::git(":", "/repo");
