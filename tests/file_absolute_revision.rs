@@ -148,8 +148,8 @@ fn an_absolute_path_between_revisions_cannot_tell() {
 
 /// The running version is read from git `HEAD`: an absolute path there
 /// is what the cluster was submitted with on some machine, unknown; the
-/// plan of the working tree's edit says "cannot tell" (the blob at that
-/// path in `HEAD` made a diff of it).
+/// plan of the working tree's edit says "cannot tell", naming why (the
+/// blob at that path in `HEAD` made a diff of it).
 #[test]
 fn a_running_version_reading_an_absolute_path_is_unknown() {
     let (d, top) = repo("abs-running");
@@ -160,7 +160,12 @@ fn a_running_version_reading_an_absolute_path_is_unknown() {
     let o = d.run(&["plan", "jobs/web.nomad"]);
     let text = flat(&output_text(&o));
     assert_eq!(o.status.code(), Some(255), "{text}");
-    assert!(text.contains("cannot tell"), "{text}");
+    // One line, with the reason: `HEAD`'s text is fine, its read is not.
+    assert!(
+        text.contains("error: cannot tell what jobs/web.nomad changes: it is listed in `running` and its committed version does not load (cannot tell what file() reads: ")
+            && text.contains("is an absolute path, a file of the machine that runs `nomad job plan`, and this run reads git HEAD)"),
+        "{text}"
+    );
     assert!(!text.contains("=> \"300\""), "{text}");
 }
 
