@@ -74,12 +74,9 @@ pub trait Vfs: Send + Sync {
     fn fence_root(&self) -> Option<&Path> {
         None
     }
-    /// How messages name the git revision (or the index) these files are,
-    /// when they are one rather than files where this machine holds them.
-    /// A revision's files are a checkout's, made wherever `nomad` runs: a
-    /// relative path names one of them, an absolute path a file of that
-    /// machine, which no revision holds (what `file("/…")` reads is then
-    /// "cannot tell", never the blob at that path in this clone).
+    /// The git revision (or index) these files are, as messages name it:
+    /// a checkout's files, made wherever `nomad` runs, so no absolute path
+    /// (a file of that machine) is one of them (`file("/…")` cannot tell).
     fn revision(&self) -> Option<String> {
         None
     }
@@ -481,7 +478,6 @@ impl Vfs for MemVfs {
     fn fence_root(&self) -> Option<&Path> {
         matches!(self.origin, MemOrigin::Git(_)).then_some(self.root.as_path())
     }
-
     fn revision(&self) -> Option<String> {
         matches!(self.origin, MemOrigin::Git(_)).then(|| self.name.clone())
     }
