@@ -74,6 +74,12 @@ pub trait Vfs: Send + Sync {
     fn fence_root(&self) -> Option<&Path> {
         None
     }
+    /// The git revision (or index) these files are, as messages name it:
+    /// a checkout's files, made wherever `nomad` runs, so no absolute path
+    /// (a file of that machine) is one of them (`file("/…")` cannot tell).
+    fn revision(&self) -> Option<String> {
+        None
+    }
     /// May a job's own functions (`file()`, `fileset()`, `fileexists()`,
     /// `templatefile()`) read `path`? Every reader admits what it can
     /// read but one: the working tree judged by a gate, which admits only
@@ -472,6 +478,9 @@ impl Vfs for MemVfs {
     fn fence_root(&self) -> Option<&Path> {
         matches!(self.origin, MemOrigin::Git(_)).then_some(self.root.as_path())
     }
+    fn revision(&self) -> Option<String> {
+        matches!(self.origin, MemOrigin::Git(_)).then(|| self.name.clone())
+    }
 }
 
 /// How a message names a git revision's files: `:` is git's name for the
@@ -578,6 +587,9 @@ impl Vfs for OverlayVfs<'_> {
     }
     fn fence_root(&self) -> Option<&Path> {
         self.base.fence_root()
+    }
+    fn revision(&self) -> Option<String> {
+        self.base.revision()
     }
     fn origin_of_new(&self, path: &Path) -> Origin {
         self.base.origin_of_new(path)

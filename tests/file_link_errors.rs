@@ -148,3 +148,27 @@ fn a_link_into_git_is_refused_by_every_reader() {
         }
     }
 }
+
+/// R22-A-4: a path into `.git` named as it is (no link on the way) is
+/// refused by every reader too: the index said "no file exists at
+/// .git/config" (exit 1) and `fileexists()` `false` (exit 0), where a
+/// checkout holds `.git` and Nomad reads it.
+#[test]
+fn a_path_into_git_is_refused_by_every_reader() {
+    for expr in [
+        "file(\".git/config\")",
+        "fileexists(\".git/HEAD\")",
+        "filebase64(\"conf/../.git/config\")",
+    ] {
+        let d = repo("path-into-gitdir", expr, &[]);
+        for (text, code) in both(&d) {
+            assert!(
+                text.contains("inside a repository's .git folder, which no checkout holds"),
+                "{expr}: {text}"
+            );
+            assert!(!text.contains("[core]"), "{expr}: {text}");
+            assert!(!text.contains("no file exists"), "{expr}: {text}");
+            assert_eq!(code, Some(2), "{expr}: {text}");
+        }
+    }
+}

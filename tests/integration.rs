@@ -91,6 +91,7 @@ mod encoding;
 mod enterprise_backports;
 mod enterprise_go_release;
 mod exit_codes;
+mod file_absolute_revision;
 mod file_fence_parent_steps;
 mod file_link_errors;
 mod fileset_doublestar;

@@ -110,3 +110,42 @@ fn guard_a_pinned_allocation_listing_its_resources_holds_what_it_lists() {
         plan.stderr
     );
 }
+
+/// fix22pin's kin: a pinned allocation's job priority is the version it
+/// runs too (preemption reads `alloc.Job.Priority`,
+/// scheduler/feasible/preemption.go v2.0.5:339). `b` runs at priority 55
+/// on the only client; the working tree lowers it to 40 and adds the
+/// system job `a` (60). `check` of both takes `b`'s running version from
+/// `HEAD`: 60 is not 10 above 55, so `a` cannot preempt and is not
+/// placed. The edit's 40 made the allocation preemptible: "preempts b/g
+/// (priority 40)", exit 0.
+#[test]
+fn a_pinned_allocation_keeps_the_committed_versions_priority() {
+    let d = TempDir::new("pinned-priority");
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"1.6.0\"\nedition = \"community\"\nregion = \"global\"\nrunning = [\"jobs/b.nomad\"]\nclient \"c\" {\n  count = 1\n  cpu = 4000\n  memory = 1000\n  disk = 20000\n  drivers = [\"docker\"]\n}\n",
+    );
+    d.put(
+        "rules/allocations.hcl",
+        "allocation \"b0000001-0000-4000-8000-000000000000\" {\n  job = \"b\"\n  group = \"g\"\n  index = 0\n  node = \"c-1\"\n  status = \"running\"\n}\n",
+    );
+    let job = |name: &str, kind: &str, priority: u32, memory: u32| {
+        format!("job \"{name}\" {{\n  datacenters = [\"dc1\"]\n  type = \"{kind}\"\n  priority = {priority}\n  group \"g\" {{\n    task \"t\" {{\n      driver = \"docker\"\n      config {{\n        image = \"nginx:1.25\"\n      }}\n      resources {{\n        cpu    = 100\n        memory = {memory}\n      }}\n    }}\n  }}\n}}\n")
+    };
+    d.put("jobs/b.nomad", &job("b", "service", 55, 800));
+    git(&d.0, &["init", "-q", "."]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "init"]);
+    d.put("jobs/b.nomad", &job("b", "service", 40, 800));
+    d.put("jobs/a.nomad", &job("a", "system", 60, 500));
+    let o = common::run_in(&d.0, &["check", "jobs/a.nomad", "jobs/b.nomad"]);
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("NP207") && o.stdout.contains("(lowest 55)"),
+        "{}{}",
+        o.stdout,
+        o.stderr
+    );
+    assert!(!o.stdout.contains("preempts b/g"), "{}", o.stdout);
+}

@@ -153,6 +153,11 @@ impl Vfs for TrackedInputs {
     fn fence_root(&self) -> Option<&Path> {
         self.disk.fence_root()
     }
+    /// The working tree, even where a sparse checkout's left-out file is
+    /// read from its staged blob: that file is read at its own path.
+    fn revision(&self) -> Option<String> {
+        self.disk.revision()
+    }
     fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
         self.disk.resolves_through(path)
     }

@@ -585,4 +585,8 @@ impl crate::vfs::Vfs for LazyGitVfs {
     fn fence_root(&self) -> Option<&Path> {
         Some(&self.root)
     }
+
+    fn revision(&self) -> Option<String> {
+        Some(self.name.clone())
+    }
 }

@@ -148,6 +148,9 @@ impl Vfs for Recording<'_> {
     fn fence_root(&self) -> Option<&Path> {
         self.inner.fence_root()
     }
+    fn revision(&self) -> Option<String> {
+        self.inner.revision()
+    }
     fn admits_input(&self, path: &Path) -> io::Result<()> {
         self.inner.admits_input(path)
     }

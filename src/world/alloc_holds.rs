@@ -63,7 +63,8 @@ pub(super) fn group_held(
 
 /// `world.running[i]` now holds the version the cluster runs (its git
 /// `HEAD`, `--running`), not the text the world was loaded with: its pinned
-/// allocations that hold their group's ask take it from that version. A
+/// allocations take their job priority from that version, and those that
+/// hold their group's ask take it from that version too. A
 /// running allocation holds the resources of the job version it was placed
 /// with (`alloc.AllocatedResources`, structs.go v2.0.5), and the planned
 /// job's ask is only the new allocations'; taking the edited file's ask for
@@ -80,10 +81,16 @@ pub(super) fn follow_running(world: &mut super::World, i: usize) {
         return;
     };
     for a in &mut pinned.allocs {
-        if a.namespace.as_str() != job.namespace
-            || a.job_id.as_str() != job.id
-            || !pinned.group_asks.contains(a.id.as_str())
-        {
+        if a.namespace.as_str() != job.namespace || a.job_id.as_str() != job.id {
+            continue;
+        }
+        // Preemption reads the priority of the version an allocation runs
+        // (`alloc.Job.Priority`, scheduler/feasible/preemption.go
+        // v2.0.5:339): an edit lowering it must not make the running
+        // allocations preemptible. (One of a version the world lacks makes
+        // its job "cannot tell": alloc_version.rs.)
+        a.job_priority = job.priority;
+        if !pinned.group_asks.contains(a.id.as_str()) {
             continue;
         }
         let Some(tg) = job.groups.iter().find(|g| g.name == a.task_group.as_str()) else {

@@ -318,12 +318,23 @@ pub(super) fn committed(named: &Path, loader: &JobLoader) -> Result<Job, String>
             "the file is not committed (untracked or newly added)".into()
         });
     }
-    loader.job(&head, &rel).map_err(|_| match head.read(&rel) {
-        // A link `HEAD` does not follow (out of the project, into a
-        // submodule): its refusal, which never names the target.
-        Err(e) => format!("its committed version cannot be read ({e})"),
-        Ok(_) => "its committed version does not load".into(),
-    })
+    loader
+        .job(&head, &rel)
+        .map_err(|failed| match head.read(&rel) {
+            // A link `HEAD` does not follow (out of the project, into a
+            // submodule): its refusal, which never names the target.
+            Err(e) => format!("its committed version cannot be read ({e})"),
+            // Why, in the load's first error: "commit it" is no help where
+            // `HEAD`'s text is fine and only its reads are unknown (an
+            // absolute `file()` path, R22-A-4).
+            Ok(_) => match failed.diags.iter().find(|d| d.is_error()) {
+                Some(d) => format!(
+                    "its committed version does not load ({})",
+                    crate::escape::one_line(&d.message)
+                ),
+                None => "its committed version does not load".into(),
+            },
+        })
 }
 
 /// `named` (relative to the current folder, or absolute; `..` folded as

@@ -20,7 +20,7 @@ use crate::vfs::EntryKind;
 /// where the pattern leads, links followed inside the project; nothing
 /// outside the project is listed.
 pub(super) fn fileset(env: &FnEnv<'_>, path: &str, pattern: &str) -> Try {
-    let base = env.resolve(path);
+    let base = env.resolve("fileset", path)?;
     let full = crate::vfs::normalize(&base.join(pattern));
     let full_text = full.to_string_lossy().into_owned();
     // The pattern as Nomad joined it (relative as typed).
@@ -174,5 +174,5 @@ fn top_alternative(env: &FnEnv<'_>, alt: &[u8]) -> Result<PathBuf, Miss> {
             ));
         }
     }
-    Ok(env.resolve(&text))
+    env.resolve("fileset", &text)
 }

@@ -42,7 +42,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             arity(a, 1)?;
             let p = s(&a[0])?;
             super::home_dir::home_expand(name, &p)?;
-            let src = env.read(&p)?;
+            let src = env.read(name, &p)?;
             // go-cty-funcs MakeFileFunc: the bytes must be UTF-8 (a BOM is
             // text like any other).
             if src.has_raw_bytes() {
@@ -58,7 +58,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
         "fileexists" => {
             let p = s(arg(a, 0)?)?;
             super::home_dir::home_expand(name, &p)?;
-            let full = env.check(&p)?;
+            let full = env.check(name, &p)?;
             env.admitted(&full)?;
             // A path leading outside the project is refused, never `false`.
             let Some(vfs) = env.vfs else {
@@ -99,7 +99,7 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
             // Every byte, as read: not the text a parser would see.
             let p = s(arg(a, 0)?)?;
             super::home_dir::home_expand(name, &p)?;
-            let bytes = env.read(&p)?.bytes();
+            let bytes = env.read(name, &p)?.bytes();
             Ok(Value::String(b64_encode(&bytes)))
         }
         _ => Err(Miss::Skip),
@@ -180,28 +180,57 @@ pub(super) fn relative(target: &Path, base: &Path) -> String {
 }
 
 impl FnEnv<'_> {
-    pub(super) fn resolve(&self, p: &str) -> PathBuf {
+    /// The path `name()` reads for `p` (go-cty-funcs readFileBytes,
+    /// MakeFileExistsFunc, MakeFileSetFunc, filesystem.go@v0.1.0: an
+    /// absolute path as it is, a relative one joined to BaseDir), or why
+    /// it is not known here: an absolute path (fenced first: outside the
+    /// project stays our refusal) names a file of the machine that runs
+    /// `nomad job plan`, which a git revision ([`crate::vfs::Vfs::revision`])
+    /// does not hold: a hook reading the index would answer with the
+    /// staged blob where `nomad` reads the disk, and CI with the clone's
+    /// path where the deploy has its own.
+    pub(super) fn resolve(&self, name: &str, p: &str) -> Result<PathBuf, Miss> {
         let path = Path::new(p);
-        let full = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            // The answer now depends on where `nomad` runs: said once in
-            // the plan's notes.
-            if let Some(r) = self.relative {
-                r.set(true);
+        if path.is_absolute() {
+            let full = self.fence(crate::vfs::normalize(path), p)?;
+            if let Some(rev) = self.vfs.and_then(|v| v.revision()) {
+                return Err(Miss::CannotTell(format!(
+                    "cannot tell what {name}() reads: {} is an absolute path, a file of the machine that runs `nomad job plan`, and this run reads {rev}",
+                    crate::gotext::go_quote(p)
+                )));
             }
-            match self.base_dir {
-                Some(b) => b.join(path),
-                None => path.to_path_buf(),
-            }
+            return Ok(full);
+        }
+        // The answer now depends on where `nomad` runs: said once in the
+        // plan's notes.
+        if let Some(r) = self.relative {
+            r.set(true);
+        }
+        let full = match self.base_dir {
+            Some(b) => b.join(path),
+            None => path.to_path_buf(),
         };
-        crate::vfs::normalize(&full)
+        Ok(crate::vfs::normalize(&full))
     }
 
     /// Refuse devices and paths that leave the repository: a job file is
     /// untrusted input and must not make us read `/dev/zero` or `~/.ssh`.
-    fn check(&self, p: &str) -> Result<PathBuf, Miss> {
-        self.fence(self.resolve(p), p)
+    /// A path into a repository's metadata (`.git/config`, any case) is
+    /// refused by every reader, as [`crate::project::Fence`] refuses it on
+    /// disk: a checkout made where `nomad` runs holds it, a git revision
+    /// does not, so the index answered "no file exists" (or `false`)
+    /// where Nomad reads the deploy's own `.git`.
+    fn check(&self, name: &str, p: &str) -> Result<PathBuf, Miss> {
+        let full = self.fence(self.resolve(name, p)?, p)?;
+        let root = self.repo_root.map(crate::vfs::normalize);
+        let below = root
+            .as_deref()
+            .and_then(|r| full.strip_prefix(r).ok())
+            .unwrap_or(&full);
+        if git_folder(below).is_some() {
+            return Err(unread(crate::project::git_metadata(Path::new(p))));
+        }
+        Ok(full)
     }
 
     /// [`FnEnv::check`] for a path already resolved; `p` is how it is shown.
@@ -236,8 +265,8 @@ impl FnEnv<'_> {
         }
     }
 
-    fn read(&self, p: &str) -> Result<crate::source::Source, Miss> {
-        let full = self.check(p)?;
+    fn read(&self, name: &str, p: &str) -> Result<crate::source::Source, Miss> {
+        let full = self.check(name, p)?;
         self.admitted(&full)?;
         let vfs = self.vfs.ok_or("filesystem functions are disabled here")?;
         // go-cty-funcs readFileBytes: the path joined to where `nomad`
@@ -412,5 +441,66 @@ mod go_path_tests {
             Some(PathBuf::from("/r/.GIT"))
         );
         assert_eq!(git_folder(Path::new("/r/conf/a.json")), None);
+    }
+}
+
+#[cfg(test)]
+mod revision_tests {
+    use super::super::{call_detailed, CallError, FnEnv};
+    use super::Value;
+    use crate::vfs::{MemVfs, OverlayVfs, Recording, Vfs};
+    use std::path::Path;
+
+    fn env(vfs: &dyn Vfs) -> FnEnv<'_> {
+        FnEnv {
+            vfs: Some(vfs),
+            base_dir: Some(Path::new("/repo")),
+            repo_root: Some(Path::new("/repo")),
+            version: crate::version::NomadVersion::CURRENT,
+            ..FnEnv::default()
+        }
+    }
+
+    fn file(vfs: &dyn Vfs, p: &str) -> Result<Value, CallError> {
+        call_detailed(&env(vfs), "file", vec![Value::String(p.into())])
+    }
+
+    /// A git revision's reader holds a checkout's files: a relative path
+    /// is read, an absolute one inside the project is "cannot tell" through
+    /// every wrapper, outside it is refused, and `.git` is refused as the
+    /// disk refuses it.
+    #[test]
+    fn an_absolute_path_is_not_a_revisions_file() {
+        let mut git = MemVfs::git(":", "/repo");
+        git.insert("conf/mem", "200");
+        let overlay = OverlayVfs::new(&git);
+        let recording = Recording::new(&git);
+        for vfs in [&git as &dyn Vfs, &overlay, &recording] {
+            assert_eq!(file(vfs, "conf/mem"), Ok(Value::String("200".into())));
+            match file(vfs, "/repo/conf/mem") {
+                Err(CallError::CannotTell(m)) => assert!(
+                    m.starts_with(
+                        "cannot tell what file() reads: \"/repo/conf/mem\" is an absolute path"
+                    ) && m.ends_with("and this run reads the index"),
+                    "{m}"
+                ),
+                other => panic!("{other:?}"),
+            }
+            assert!(matches!(
+                file(vfs, "/etc/passwd"),
+                Err(CallError::Refused(_))
+            ));
+            assert!(matches!(
+                file(vfs, ".git/config"),
+                Err(CallError::Refused(_))
+            ));
+        }
+        // Files that are no revision's (the embedded demo, fixtures): read.
+        let mut mem = MemVfs::new("t");
+        mem.insert("/repo/conf/mem", "300");
+        assert_eq!(
+            file(&mem, "/repo/conf/mem"),
+            Ok(Value::String("300".into()))
+        );
     }
 }
