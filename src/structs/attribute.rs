@@ -235,7 +235,7 @@ impl Attribute {
             (AttrValue::Int(_), AttrValue::Int(_)) => {
                 Some(self.scaled_int()?.cmp(&o.scaled_int()?))
             }
-            _ => Some(self.scaled_float()?.cmp(&o.scaled_float()?)),
+            _ => Some(self.scaled_float()?.cmp_exact(&o.scaled_float()?)),
         }
     }
 

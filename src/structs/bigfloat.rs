@@ -32,8 +32,10 @@ enum Mag {
     },
 }
 
-/// A `big.Float` of precision 256 as `getBigFloat` leaves it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A `big.Float` of precision 256 as `getBigFloat` leaves it. Compared
+/// by [`BigFloat::cmp_exact`] (no `PartialEq`: -0 and +0 are equal there
+/// and differ in representation).
+#[derive(Debug, Clone, Copy)]
 pub struct BigFloat {
     neg: bool,
     mag: Mag,
@@ -213,7 +215,7 @@ impl BigFloat {
     }
 
     /// `Cmp`: exact; -0 equals +0, infinities of one sign are equal.
-    pub fn cmp(&self, o: &BigFloat) -> Ordering {
+    pub fn cmp_exact(&self, o: &BigFloat) -> Ordering {
         let sign = |x: &BigFloat| match x.mag {
             Mag::Zero => 0,
             _ if x.neg => -1,
@@ -335,36 +337,39 @@ mod tests {
         let milli = BigFloat::one_over(1000);
         let int = BigFloat::from_i64;
         // 3 mW: 0.003 - 2.9e-80; float64(0.003) is 0.003 + 6.2e-20.
-        assert_eq!(int(3).mul(&milli).cmp(&f(0.003)), Ordering::Less);
+        assert_eq!(int(3).mul(&milli).cmp_exact(&f(0.003)), Ordering::Less);
         // 1000 · round(1/1000) rounds back to 1 at 256 bits.
-        assert_eq!(int(1000).mul(&milli).cmp(&int(1)), Ordering::Equal);
-        assert_eq!(f(1000.0).mul(&milli).cmp(&f(1.0)), Ordering::Equal);
+        assert_eq!(int(1000).mul(&milli).cmp_exact(&int(1)), Ordering::Equal);
+        assert_eq!(f(1000.0).mul(&milli).cmp_exact(&f(1.0)), Ordering::Equal);
         // float64(1.1) is above 1.1: 1.1 GHz > 1100 MHz.
         let giga = int(1_000_000_000);
         let mega = int(1_000_000);
         assert_eq!(
-            f(1.1).mul(&giga).cmp(&int(1100).mul(&mega)),
+            f(1.1).mul(&giga).cmp_exact(&int(1100).mul(&mega)),
             Ordering::Greater
         );
         assert_eq!(
-            f(1.5).mul(&giga).cmp(&int(1500).mul(&mega)),
+            f(1.5).mul(&giga).cmp_exact(&int(1500).mul(&mega)),
             Ordering::Equal
         );
         // Signs, zeros and infinities as `Cmp`.
-        assert_eq!(f(-0.0).cmp(&int(0)), Ordering::Equal);
-        assert_eq!(int(-3).mul(&milli).cmp(&f(-0.003)), Ordering::Greater);
-        assert_eq!(int(-1).cmp(&int(1)), Ordering::Less);
+        assert_eq!(f(-0.0).cmp_exact(&int(0)), Ordering::Equal);
+        assert_eq!(int(-3).mul(&milli).cmp_exact(&f(-0.003)), Ordering::Greater);
+        assert_eq!(int(-1).cmp_exact(&int(1)), Ordering::Less);
         assert_eq!(
-            f(f64::INFINITY).mul(&milli).cmp(&f(f64::INFINITY)),
+            f(f64::INFINITY).mul(&milli).cmp_exact(&f(f64::INFINITY)),
             Ordering::Equal
         );
-        assert_eq!(f(f64::NEG_INFINITY).cmp(&int(i64::MIN)), Ordering::Less);
         assert_eq!(
-            int(i64::MIN).cmp(&f(-9.223372036854775808e18)),
+            f(f64::NEG_INFINITY).cmp_exact(&int(i64::MIN)),
+            Ordering::Less
+        );
+        assert_eq!(
+            int(i64::MIN).cmp_exact(&f(-(2f64.powi(63)))),
             Ordering::Equal
         );
-        assert_eq!(f(5e-324).cmp(&int(0)), Ordering::Greater);
-        assert_eq!(f(5e-324).mul(&milli).cmp(&f(5e-324)), Ordering::Less);
+        assert_eq!(f(5e-324).cmp_exact(&int(0)), Ordering::Greater);
+        assert_eq!(f(5e-324).mul(&milli).cmp_exact(&f(5e-324)), Ordering::Less);
         assert!(BigFloat::from_f64(f64::NAN).is_none());
     }
 }
