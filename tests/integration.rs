@@ -304,6 +304,7 @@ mod plan_device_go_floats;
 mod plan_device_ids;
 mod plan_device_model_order;
 mod plan_device_one_model;
+mod plan_device_unit_floats;
 mod plan_diff;
 mod plan_disconnecting_later;
 mod plan_distinct_hosts_false;

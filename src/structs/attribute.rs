@@ -7,6 +7,7 @@
 use std::cmp::Ordering;
 
 use crate::gofloat::Grammar;
+use crate::structs::bigfloat::BigFloat;
 
 /// The value part of an attribute: one of Nomad's four pointers, or none.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -234,7 +235,7 @@ impl Attribute {
             (AttrValue::Int(_), AttrValue::Int(_)) => {
                 Some(self.scaled_int()?.cmp(&o.scaled_int()?))
             }
-            _ => self.scaled_float()?.partial_cmp(&o.scaled_float()?),
+            _ => Some(self.scaled_float()?.cmp_exact(&o.scaled_float()?)),
         }
     }
 
@@ -250,18 +251,21 @@ impl Attribute {
         })
     }
 
-    /// `getBigFloat` in f64: exact for every value below 2^53 in its base
-    /// unit, which covers what device plugins report.
-    fn scaled_float(&self) -> Option<f64> {
+    /// `getBigFloat` (plugins/shared/structs/attribute.go v2.0.5:402-434):
+    /// the value exactly, times the unit's multiplier (`1/1000` for `mW`,
+    /// itself rounded) rounded to 256 bits. Not f64: there `1.1 GHz` and
+    /// `1100 MHz`, or `3 mW` and `0.003 W`, come out equal where Nomad
+    /// finds them apart. None for NaN, where Go's `SetFloat64` panics.
+    fn scaled_float(&self) -> Option<BigFloat> {
         let f = match self.value {
-            AttrValue::Int(i) => i as f64,
-            AttrValue::Float(f) => f,
+            AttrValue::Int(i) => BigFloat::from_i64(i),
+            AttrValue::Float(f) => BigFloat::from_f64(f)?,
             _ => return None,
         };
         Some(match unit(&self.unit) {
             None => f,
-            Some((_, m, true)) => f * (1.0 / m as f64),
-            Some((_, m, false)) => f * m as f64,
+            Some((_, m, true)) => f.mul(&BigFloat::one_over(m.unsigned_abs())),
+            Some((_, m, false)) => f.mul(&BigFloat::from_i64(m)),
         })
     }
 }
@@ -344,5 +348,41 @@ mod tests {
         assert_eq!(c("a", "1"), None);
         assert_eq!(c("true", "false"), Some(Ordering::Greater));
         assert_eq!(c("2", "1.5"), Some(Ordering::Greater));
+    }
+
+    // Expected orders from exact rationals emulating big.Float at 256 bits,
+    // ties to even (float64 values exact, 1/1000 rounded, each product
+    // rounded): the red team's oracle, /work/rt23b/R23-5.
+    #[test]
+    fn float_against_units_compares_as_nomads_256_bit_floats() {
+        let c = |a: &str, b: &str| Attribute::parse(a).compare(&Attribute::parse(b));
+        use Ordering::{Equal, Greater, Less};
+        for (a, b, want) in [
+            ("1100 MHz", "1.1 GHz", Less),
+            ("1100.0 MHz", "1.1 GHz", Less),
+            ("2200 MHz", "2.2 GHz", Less),
+            ("3 mW", "0.003 W", Less),
+            ("1 mW", "0.001 W", Less),
+            ("2.5 mW", "0.0025 W", Less),
+            ("0.5 mW", "0.0005 W", Less),
+            ("7 mW", "0.007 W", Less),
+            ("1 mW", "0.001 kW", Less),
+            ("-3 mW", "-0.003 W", Greater),
+            // Guards: equal in Nomad as in f64.
+            ("1000 mW", "1.0 W", Equal),
+            ("1000.0 mW", "1 W", Equal),
+            ("1500 mW", "1.5 W", Equal),
+            ("3.0 mW", "3 mW", Equal),
+            ("1.5 GHz", "1500 MHz", Equal),
+            ("1.25 GHz", "1250 MHz", Equal),
+        ] {
+            assert_eq!(c(a, b), Some(want), "{a} vs {b}");
+            assert_eq!(c(b, a), Some(want.reverse()), "{b} vs {a}");
+        }
+        // Two ints stay in getInt's integer arithmetic (intComparator):
+        // 1999 mW is 1 W there, truncated.
+        assert_eq!(c("1999 mW", "1 W"), Some(Equal));
+        assert_eq!(c("1999 mW", "1.0 W"), Some(Greater));
+        assert_eq!(c("NaN MHz", "1 GHz"), None);
     }
 }

@@ -9,6 +9,7 @@
 //! has one definition and the world never imports from a layer above.
 
 pub mod attribute;
+pub mod bigfloat;
 pub mod csi;
 pub mod device;
 pub mod disconnected_node;
