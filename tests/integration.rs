@@ -62,6 +62,7 @@ mod check_victim_history;
 mod check_world_change;
 mod ci_workflow_filter;
 mod cli_pipe;
+mod cli_plan_diff_off;
 mod color_input_escapes;
 mod corpus_jobs;
 mod decode_map_order;

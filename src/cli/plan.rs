@@ -4,6 +4,7 @@
 
 mod args;
 pub mod changed;
+mod cli_panic;
 mod from_git;
 mod job_file;
 pub mod markdown;
@@ -439,6 +440,19 @@ pub(super) fn print_single(
             render::job_file_error::entries_text(plan.untold_entries())
         );
         return code;
+    }
+    // The servers answered with a plan: Nomad's CLI may still panic on it.
+    let version = world.nomad_version;
+    if cli_panic::diff_off_panics(version, args.diff) {
+        let mut fields = serde_json::Map::new();
+        fields.insert("CliPanic".into(), cli_panic::json());
+        fields.insert("Admission".into(), plan.admission.json());
+        return cannot_know(
+            args,
+            &cli_panic::line(version, &plan.job.id),
+            fields,
+            before,
+        );
     }
     let view = view(args, plan, path, world);
     // Job.Plan ignores reject_job_registration; the run it precedes does not.
