@@ -196,6 +196,7 @@ mod import_stored_update;
 mod import_summary_escapes;
 mod import_system_deployment;
 mod import_system_disconnect;
+mod import_system_nil_deployment_state;
 mod import_terminal_before_1_6;
 mod import_token_scoped_records;
 mod import_typed_lists;

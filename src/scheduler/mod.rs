@@ -32,6 +32,7 @@ mod map_order;
 pub mod net_held;
 pub mod network_check;
 pub mod nil_attribute;
+pub mod nil_deployment_state;
 mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;
