@@ -414,6 +414,7 @@ mod scheduler_spread_affinity;
 mod scheduler_sticky_disk;
 mod scheduler_system;
 mod scheduler_system_constraint_evict;
+mod scheduler_system_nil_filtered_map;
 mod scheduler_system_off_node;
 mod scheduler_system_place_order;
 mod scheduler_system_update_unplaced;

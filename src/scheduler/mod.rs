@@ -33,6 +33,7 @@ pub mod net_held;
 pub mod network_check;
 pub mod nil_attribute;
 pub mod nil_deployment_state;
+mod nil_filtered_map;
 mod node_allocs;
 mod packed_allocs;
 mod packed_nodes;

@@ -46,6 +46,17 @@ pub enum CrashBug {
     /// panics with an index out of range (GH-5793, fixed by d342a24b,
     /// #5794, in 0.9.3).
     NetworklessVictim,
+    /// The system scheduler's `mergeNodeFiltered` (scheduler/
+    /// scheduler_system.go v1.2.0:283-298, 1.2.0 and 1.2.1) starts a
+    /// group's merged filter metric as a `Copy` of the first filtered
+    /// node's, which leaves an empty class or constraint map nil
+    /// (`helper.CopyMapStringInt`, helper/funcs.go v1.2.0:342-353), and
+    /// adds each later filtered node's counts into it: a later node with
+    /// a class (or a constraint reason) where the first had none writes
+    /// to a nil map (#11565, e50fe8c7, fixed in 1.2.2). Which node is
+    /// filtered first is the diff's Go map order: a draw
+    /// ([`super::nil_filtered_map`]).
+    NilFilteredMap,
 }
 
 /// The panic a plan reaches, where.
@@ -57,7 +68,8 @@ pub struct ServerCrash {
     pub node: String,
     /// For [`CrashBug::CachedProposed`], how many allocations the network
     /// and device preemption removed; for [`CrashBug::NetworklessVictim`]
-    /// the job of the allocation without a network; else empty.
+    /// the job of the allocation without a network; for
+    /// [`CrashBug::NilFilteredMap`] the group; else empty.
     pub detail: String,
 }
 
@@ -68,16 +80,20 @@ impl ServerCrash {
             CrashBug::EvictAndPreempt => "hashicorp/nomad#6787",
             CrashBug::CachedProposed => "hashicorp/nomad#11342",
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
+            CrashBug::NilFilteredMap => "hashicorp/nomad#11565",
         }
     }
 
     /// The first release of each line with the fix.
     pub fn fixed_in(&self) -> &'static [NomadVersion] {
         const V093: &[NomadVersion] = &[NomadVersion::new(0, 9, 3)];
+        // Only 1.2.0 and 1.2.1 carry the merge (41b853b4, #11565 in 1.2.2).
+        const V122: &[NomadVersion] = &[NomadVersion::new(1, 2, 2)];
         match self.bug {
             CrashBug::EvictAndPreempt => Fix::ProposedAllocsTrimmed.since(),
             CrashBug::CachedProposed => Fix::RemoveAllocsCopies.since(),
             CrashBug::NetworklessVictim => V093,
+            CrashBug::NilFilteredMap => V122,
         }
     }
 
@@ -102,6 +118,10 @@ impl ServerCrash {
             ),
             CrashBug::NetworklessVictim => format!(
                 "an index out of range in PreemptForNetwork on node {node}, where an allocation of job {} within 10 priority points has no network",
+                crate::gotext::go_quote(&self.detail)
+            ),
+            CrashBug::NilFilteredMap => format!(
+                "an assignment to a nil map merging the filter metrics of group {} at node {node}, which has a class or a constraint reason where the first node filtered for the group had none; which node is filtered first is Go's map order, random per evaluation, and this evaluation's order reaches the panic (`--samples` gives the share)",
                 crate::gotext::go_quote(&self.detail)
             ),
         }
