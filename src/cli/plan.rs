@@ -442,17 +442,8 @@ pub(super) fn print_single(
         return code;
     }
     // The servers answered with a plan: Nomad's CLI may still panic on it.
-    let version = world.nomad_version;
-    if cli_panic::diff_off_panics(version, args.diff) {
-        let mut fields = serde_json::Map::new();
-        fields.insert("CliPanic".into(), cli_panic::json());
-        fields.insert("Admission".into(), plan.admission.json());
-        return cannot_know(
-            args,
-            &cli_panic::line(version, &plan.job.id),
-            fields,
-            before,
-        );
+    if let Some(code) = cli_panic::said(args, world.nomad_version, plan, before) {
+        return code;
     }
     let view = view(args, plan, path, world);
     // Job.Plan ignores reject_job_registration; the run it precedes does not.

@@ -37,6 +37,28 @@ pub(super) fn line(v: NomadVersion, job_id: &str) -> String {
     )
 }
 
+/// Where `nomad job plan` panics on `plan`, the servers' answer: said as
+/// every plan we cannot tell ([`super::cannot_know`]), with its exit code.
+pub(super) fn said(
+    args: &super::PlanArgs,
+    v: NomadVersion,
+    plan: &super::JobPlan,
+    before: &crate::world::before::Source,
+) -> Option<i32> {
+    if !diff_off_panics(v, args.diff) {
+        return None;
+    }
+    let mut fields = serde_json::Map::new();
+    fields.insert("CliPanic".into(), json());
+    fields.insert("Admission".into(), plan.admission.json());
+    Some(super::cannot_know(
+        args,
+        &line(v, &plan.job.id),
+        fields,
+        before,
+    ))
+}
+
 /// `Preflight.CliPanic` in JSON.
 pub(super) fn json() -> serde_json::Value {
     serde_json::json!({
