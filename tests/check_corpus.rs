@@ -53,6 +53,7 @@ fn world() -> World {
         stand_ins: Vec::new(),
         deployments: Default::default(),
         status_facts: None,
+        nil_deployment_states: Default::default(),
         warnings: Default::default(),
     }
 }

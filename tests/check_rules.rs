@@ -103,6 +103,7 @@ fn world() -> World {
         stand_ins: Vec::new(),
         deployments: Default::default(),
         status_facts: None,
+        nil_deployment_states: Default::default(),
         // Counted by no rule but NP216: a guess that concerns jobs with ports.
         warnings: nomad_preflight::diag::Diags(vec![nomad_preflight::diag::Diag::warning(
             "world::host-network-unknown",

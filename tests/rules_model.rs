@@ -75,6 +75,7 @@ fn world(version: NomadVersion, limit: RegionLimit) -> World {
         stand_ins: Vec::new(),
         deployments: Default::default(),
         status_facts: None,
+        nil_deployment_states: Default::default(),
         warnings: Default::default(),
     }
 }

@@ -4,6 +4,7 @@
 
 mod args;
 pub mod changed;
+mod cli_panic;
 mod from_git;
 mod job_file;
 pub mod markdown;
@@ -442,6 +443,10 @@ pub(super) fn print_single(
             "{}",
             render::job_file_error::entries_text(plan.untold_entries())
         );
+        return code;
+    }
+    // The servers answered with a plan: Nomad's CLI may still panic on it.
+    if let Some(code) = cli_panic::said(args, world.nomad_version, plan, before) {
         return code;
     }
     let view = view(args, plan, path, world);

@@ -112,6 +112,12 @@ fn evaluate_in(
         // it would run for minutes, and nothing of it is shown.
     } else if job.job_type.is_per_node() {
         all_filtered = system(&mut engine, history, job, new_version, eval_id, &mut result);
+        // 1.11.0-1.11.2 panic after the placements on a `nil` group state
+        // of the deployment (recovered: the evaluation's error).
+        if result.error.is_none() {
+            let updates = &result.desired_tg_updates;
+            result.error = super::nil_deployment_state::error(&engine, job, new_version, updates);
+        }
     } else {
         generic(&mut engine, history, job, new_version, eval_id, &mut result);
     }

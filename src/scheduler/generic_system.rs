@@ -367,6 +367,7 @@ pub(super) fn system(
             quota_failures,
             quota_hid_filter: false,
             failure_shown_drawn: false,
+            filtered_fills: Vec::new(),
             tried,
             filtered,
             live,
@@ -423,6 +424,17 @@ pub(super) fn system(
         });
     }
     quota_order(engine, &passes);
+    // Another node order may panic the server (1.2.0-1.2.1) where this
+    // one did not.
+    if engine.crash.borrow().is_none() {
+        let v = world.nomad_version;
+        for p in &passes {
+            let name = &p.tg.name;
+            if let Some(text) = super::super::nil_filtered_map::note(v, name, &p.filtered_fills) {
+                engine.note_drawn(Note::NodeOrder("nil map"), name, || text);
+            }
+        }
+    }
     for p in passes {
         let Pass {
             tg,
@@ -484,6 +496,9 @@ pub(super) struct Pass<'a> {
     /// Did nodes fail with different metrics, of which Nomad prints the
     /// first failing node's?
     pub(super) failure_shown_drawn: bool,
+    /// Each filtered select's class and constraint maps filled
+    /// ([`super::super::nil_filtered_map`]).
+    pub(super) filtered_fills: Vec<(bool, bool)>,
     pub(super) tried: u64,
     pub(super) filtered: u64,
     /// Its live allocations of a name it asks, by node ID and name.

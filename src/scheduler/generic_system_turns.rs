@@ -27,6 +27,7 @@ use super::carry_ports;
 use super::system_sched::{is_destructive, Cx, Pass};
 use crate::cluster::Allocation;
 use crate::scheduler::engine::Engine;
+use crate::scheduler::nil_filtered_map;
 
 /// One group's turn on one node that places something: a new placement
 /// (`alloc` none) or an update of `alloc` (`terminal`: a finished sysbatch
@@ -345,6 +346,14 @@ fn place(engine: &mut Engine<'_>, cx: &Cx<'_>, p: &mut Pass<'_>, pos: usize, ind
         // a system job: the placement is not wanted there (unless
         // every node is, see `all_filtered_fails`).
         Err(true) => {
+            // 1.2.0-1.2.1 panic merging it where the first filtered
+            // node's metric lacked a map this one fills.
+            let v = engine.world.nomad_version;
+            if let Some(n) = engine.node(pos) {
+                let merged = &p.filtered_metric;
+                engine.crash_if(nil_filtered_map::crash(v, merged, &metric, n, &p.tg.name));
+            }
+            p.filtered_fills.push(nil_filtered_map::filled(&metric));
             let distinct = metric
                 .constraint_filtered
                 .keys()

@@ -33,6 +33,8 @@ mod map_order;
 pub mod net_held;
 pub mod network_check;
 pub mod nil_attribute;
+pub mod nil_deployment_state;
+mod nil_filtered_map;
 mod node_allocs;
 pub mod one_port_range;
 mod packed_allocs;

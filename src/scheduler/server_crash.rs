@@ -51,6 +51,17 @@ pub enum CrashBug {
     /// fixed in 1.4.11, 1.5.7, 1.6.0). From 1.3.0 the scheduler recovers
     /// it into the plan's error ([`ServerCrash::recovered_error`]).
     OnePortRange,
+    /// The system scheduler's `mergeNodeFiltered` (scheduler/
+    /// scheduler_system.go v1.2.0:283-298, 1.2.0 and 1.2.1) starts a
+    /// group's merged filter metric as a `Copy` of the first filtered
+    /// node's, which leaves an empty class or constraint map nil
+    /// (`helper.CopyMapStringInt`, helper/funcs.go v1.2.0:342-353), and
+    /// adds each later filtered node's counts into it: a later node with
+    /// a class (or a constraint reason) where the first had none writes
+    /// to a nil map (#11565, e50fe8c7, fixed in 1.2.2). Which node is
+    /// filtered first is the diff's Go map order: a draw
+    /// ([`super::nil_filtered_map`]).
+    NilFilteredMap,
 }
 
 /// The panic a plan reaches, where.
@@ -62,7 +73,8 @@ pub struct ServerCrash {
     pub node: String,
     /// For [`CrashBug::CachedProposed`], how many allocations the network
     /// and device preemption removed; for [`CrashBug::NetworklessVictim`]
-    /// the job of the allocation without a network; else empty.
+    /// the job of the allocation without a network; for
+    /// [`CrashBug::NilFilteredMap`] the group; else empty.
     pub detail: String,
 }
 
@@ -74,17 +86,21 @@ impl ServerCrash {
             CrashBug::CachedProposed => "hashicorp/nomad#11342",
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
             CrashBug::OnePortRange => "hashicorp/nomad#17619",
+            CrashBug::NilFilteredMap => "hashicorp/nomad#11565",
         }
     }
 
     /// The first release of each line with the fix.
     pub fn fixed_in(&self) -> &'static [NomadVersion] {
         const V093: &[NomadVersion] = &[NomadVersion::new(0, 9, 3)];
+        // Only 1.2.0 and 1.2.1 carry the merge (41b853b4, #11565 in 1.2.2).
+        const V122: &[NomadVersion] = &[NomadVersion::new(1, 2, 2)];
         match self.bug {
             CrashBug::EvictAndPreempt => Fix::ProposedAllocsTrimmed.since(),
             CrashBug::CachedProposed => Fix::RemoveAllocsCopies.since(),
             CrashBug::NetworklessVictim => V093,
             CrashBug::OnePortRange => Fix::OnePortRangeDrawn.since(),
+            CrashBug::NilFilteredMap => V122,
         }
     }
 
@@ -115,6 +131,10 @@ impl ServerCrash {
                 "rand.Intn(0) in the dynamic port draw on node {node}, whose dynamic port range is the one port {}",
                 self.detail
             ),
+            CrashBug::NilFilteredMap => format!(
+                "an assignment to a nil map merging the filter metrics of group {} at node {node}, which has a class or a constraint reason where the first node filtered for the group had none; which node is filtered first is Go's map order, random per evaluation, and this evaluation's order reaches the panic (`--samples` gives the share)",
+                crate::gotext::go_quote(&self.detail)
+            ),
         }
     }
 
@@ -125,9 +145,10 @@ impl ServerCrash {
         match self.bug {
             CrashBug::OnePortRange => super::one_port_range::recovered_error(self.version, eval_id),
             // Fixed before 1.3.0, the first release that recovers.
-            CrashBug::EvictAndPreempt | CrashBug::CachedProposed | CrashBug::NetworklessVictim => {
-                None
-            }
+            CrashBug::EvictAndPreempt
+            | CrashBug::CachedProposed
+            | CrashBug::NetworklessVictim
+            | CrashBug::NilFilteredMap => None,
         }
     }
 

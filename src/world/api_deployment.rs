@@ -141,6 +141,8 @@ pub fn load_deployments(
             latest.insert(key, d);
         }
     }
+    // A system job's successful one may hold `null` group states.
+    super::nil_deployment::read(world, &latest);
     // What `nomad job status` prints of each job's latest deployment.
     if let Some(facts) = world.status_facts.as_mut() {
         let shown = latest

@@ -50,6 +50,7 @@ mod member_file;
 pub mod model;
 pub mod namespace_clusters;
 pub mod network_file;
+pub mod nil_deployment;
 pub(crate) mod policy_file;
 mod pool_networks;
 mod preemption_file;
@@ -72,3 +73,18 @@ pub use model::*;
 pub use quota_limits::{NotSimulated, PoolLimit, Unsimulated};
 pub use running_vars::RunningVars;
 pub use spec_files::QUOTA_DEVICES;
+
+impl World {
+    /// The IDs of the nodes whose pool's status `pick` takes: the
+    /// allocation checks' down or disconnected clients.
+    fn node_ids_where(
+        &self,
+        pick: impl Fn(crate::structs::NodeStatus) -> bool,
+    ) -> std::collections::HashSet<String> {
+        self.clients
+            .iter()
+            .filter(|pool| pick(pool.state.status))
+            .flat_map(|pool| (1..=pool.count).map(|k| pool.node_identity(&self.region, k).0))
+            .collect()
+    }
+}

@@ -517,22 +517,13 @@ pub struct World {
     /// for a hand-written world, whose status times are simulated.
     #[serde(default)]
     pub status_facts: Option<super::status_facts::StatusFacts>,
+    /// System jobs whose latest deployment succeeded holding no state for
+    /// some groups ([`super::nil_deployment`]).
+    #[serde(default)]
+    pub nil_deployment_states: super::nil_deployment::NilStates,
 }
 
 impl World {
-    /// The IDs of the nodes whose pool's status `pick` takes: the
-    /// allocation checks' down or disconnected clients.
-    pub(super) fn node_ids_where(
-        &self,
-        pick: impl Fn(crate::structs::NodeStatus) -> bool,
-    ) -> std::collections::HashSet<String> {
-        self.clients
-            .iter()
-            .filter(|pool| pick(pool.state.status))
-            .flat_map(|pool| (1..=pool.count).map(|k| pool.node_identity(&self.region, k).0))
-            .collect()
-    }
-
     /// A world with nothing in it yet, where every loader starts: Nomad's
     /// default release, the `global` region (Nomad's default), no clients,
     /// namespaces, quotas, running jobs or policy.
@@ -557,6 +548,7 @@ impl World {
             alloc_states: BTreeMap::new(),
             deployments: BTreeMap::new(),
             status_facts: None,
+            nil_deployment_states: Default::default(),
             read_through: Vec::new(),
             stand_ins: Vec::new(),
             warnings: Default::default(),

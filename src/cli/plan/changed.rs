@@ -166,6 +166,9 @@ pub struct Inputs<'a> {
     /// Say the change's notes on stderr; not when planning the same change
     /// a second time in another namespace ([`super::shell_namespace`]).
     pub notes: bool,
+    /// `-diff` (Nomad's; `-diff=false` makes 1.5.0-1.5.3's CLI panic on
+    /// every plan the servers answer, [`super::cli_panic`]).
+    pub diff: bool,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -287,6 +290,15 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                         (Some(line), Some(what)) => Outcome::Invalid(
                             Diag::error(CANNOT_KNOW, line).help(what.hint()).into(),
                         ),
+                        // Answered by the servers, then Nomad's CLI panics.
+                        _ if super::cli_panic::diff_off_panics(version, inp.diff) => {
+                            let line = super::cli_panic::line(version, &plan.job.id);
+                            Outcome::Invalid(
+                                Diag::error(CANNOT_KNOW, line)
+                                    .help("plan without -diff=false")
+                                    .into(),
+                            )
+                        }
                         _ => Outcome::Plan(Box::new(plan)),
                     },
                 }

@@ -193,6 +193,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         vault_token: &vault_token,
         now: args.now_seconds(),
         notes: true,
+        diff: args.diff,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,

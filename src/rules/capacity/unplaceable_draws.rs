@@ -24,15 +24,22 @@ use crate::scheduler::PlanResult;
 pub(crate) struct Draws {
     pub(crate) fails: Tally<String>,
     pub(crate) untold: Tally<String>,
+    /// Samples whose evaluation panics Nomad's server (every group of
+    /// them is in `untold`).
+    pub(crate) panics: u32,
 }
 
 impl Draws {
-    /// `samples` each giving (groups refused, groups whose end cannot be told).
-    pub(crate) fn of<'s>(samples: impl IntoIterator<Item = (&'s [String], &'s [String])>) -> Draws {
+    /// `samples` each giving (groups refused, groups whose end cannot be
+    /// told, whether it panics Nomad's server).
+    pub(crate) fn of<'s>(
+        samples: impl IntoIterator<Item = (&'s [String], &'s [String], bool)>,
+    ) -> Draws {
         let mut d = Draws::default();
-        for (fails, untold) in samples {
+        for (fails, untold, panicked) in samples {
             d.fails.add_sample(fails.iter().cloned());
             d.untold.add_sample(untold.iter().cloned());
+            d.panics += u32::from(panicked);
         }
         d
     }
@@ -83,11 +90,30 @@ pub(crate) fn untold_groups(r: &PlanResult) -> Vec<String> {
 
 /// "; K of M cannot tell (...)" for `untold` of `samples` sampled
 /// evaluations, or nothing.
-fn untold_share(untold: u32, samples: u32) -> String {
+fn untold_share(untold: u32, panics: u32, samples: u32) -> String {
     if untold == 0 {
         return String::new();
     }
-    format!("; {untold} of {samples} cannot tell ({UNTOLD_WHY})")
+    format!("; {}", untold_words(untold, panics, samples))
+}
+
+/// Why `untold` of `samples` cannot tell: `panics` of them panic Nomad's
+/// server (a group of such a draw has no plan), the others end untold
+/// after the applier's rejection.
+fn untold_words(untold: u32, panics: u32, samples: u32) -> String {
+    let rejected = untold.saturating_sub(panics);
+    let mut words = Vec::new();
+    if rejected > 0 {
+        words.push(format!(
+            "{rejected} of {samples} cannot tell ({UNTOLD_WHY})"
+        ));
+    }
+    if panics > 0 {
+        words.push(format!(
+            "{panics} of {samples} panic Nomad's server (`nomad job plan` gets no plan: the plan's notes say why)"
+        ));
+    }
+    words.join("; ")
 }
 
 /// Why a sampled evaluation cannot tell (the words of `plan`'s line,
@@ -133,7 +159,8 @@ pub(crate) fn placed_here_failing_elsewhere(
                 span,
                 "cannot tell in some of Nomad's evaluations".to_string(),
                 format!(
-                    "group \"{name}\" is placed in this evaluation and fails in none of {samples} {shuffles}, but {untold} of {samples} cannot tell ({UNTOLD_WHY})"
+                    "group \"{name}\" is placed in this evaluation and fails in none of {samples} {shuffles}, but {}",
+                    untold_words(untold, draws.panics, samples)
                 ),
             );
             out.push(with_draw_help(f.as_cannot_tell(), &name, &plan.drawn));
@@ -146,13 +173,13 @@ pub(crate) fn placed_here_failing_elsewhere(
                 "group \"{name}\" is placed in this evaluation, but {} {}{}",
                 refusal.verb(),
                 crate::rules::priority::how_often_in(fails, samples, ctx.world),
-                untold_share(untold, samples)
+                untold_share(untold, draws.panics, samples)
             )
         } else {
             format!(
                 "group \"{name}\" is placed in this evaluation, but a draw of Nomad's evaluation decides (the plan's notes say which): {} in {fails} of {samples} other evaluations sampled (node shuffles and Go's map orders){}",
                 refusal.verb(),
-                untold_share(untold, samples)
+                untold_share(untold, draws.panics, samples)
             )
         };
         let f = ctx.finding(
@@ -195,7 +222,8 @@ pub(crate) fn drawn(
         )
     };
     f.message.push_str(&share);
-    f.message.push_str(&untold_share(untold, samples));
+    f.message
+        .push_str(&untold_share(untold, draws.panics, samples));
     with_draw_help(f, name, notes)
 }
 
@@ -227,7 +255,12 @@ mod drawn_tests {
         let g = vec!["g".to_string()];
         let none: Vec<String> = Vec::new();
         let pick = |b: bool| if b { g.as_slice() } else { none.as_slice() };
-        Draws::of(fails.iter().zip(untold).map(|(f, u)| (pick(*f), pick(*u))))
+        Draws::of(
+            fails
+                .iter()
+                .zip(untold)
+                .map(|(f, u)| (pick(*f), pick(*u), false)),
+        )
     }
 
     #[test]

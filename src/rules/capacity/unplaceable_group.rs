@@ -429,13 +429,13 @@ pub(crate) fn sample_failures(
         // is placed, so nothing is rejected).
         let own = refusal.groups(plan);
         let n = crate::rules::priority::samples_for(ctx.earlier.len());
-        return Some(Draws::of((0..n).map(|_| (own.as_slice(), &[][..]))));
+        return Some(Draws::of((0..n).map(|_| (own.as_slice(), &[][..], false))));
     }
     let samples = ctx.sampled()?.ok()?;
     Some(Draws::of(samples.iter().map(|s| match refusal {
-        Refusal::Place => (s.failed.as_slice(), s.untold.as_slice()),
+        Refusal::Place => (s.failed.as_slice(), s.untold.as_slice(), s.panicked),
         // A quota refusal is the scheduler's, whatever the applier does.
-        Refusal::Quota => (s.quota.as_slice(), &[][..]),
+        Refusal::Quota => (s.quota.as_slice(), &[][..], false),
     })))
 }
 

@@ -171,12 +171,25 @@ pub struct Sampled {
     pub untold: Vec<String>,
     pub quota: Vec<String>,
     pub victims: Vec<Victim>,
+    /// The evaluation panics Nomad's server: no plan at all, so every
+    /// group is among `untold` and none among the others.
+    pub panicked: bool,
 }
 
 impl Sampled {
     pub fn of(plan: &PlanResult) -> Sampled {
         use crate::rules::capacity::unplaceable_group::Refusal;
+        if plan.crashed.is_some() {
+            return Sampled {
+                failed: Vec::new(),
+                untold: plan.desired_tg_updates.keys().cloned().collect(),
+                quota: Vec::new(),
+                victims: Vec::new(),
+                panicked: true,
+            };
+        }
         Sampled {
+            panicked: false,
             failed: Refusal::Place.groups(plan),
             untold: crate::rules::capacity::unplaceable_group::untold_groups(plan),
             quota: Refusal::Quota.groups(plan),
