@@ -57,6 +57,9 @@ pub struct Diag {
     /// level set after the rules pass (`.nomad-preflight.hcl`) decides it
     /// as the world's policy.hcl does (see [`Diag::with_severity`]).
     pub untold_plan: bool,
+    /// What a finding that sampled node shuffles and saw no failure
+    /// bounds (R22-A-2): `--format json` carries it as `sampled`.
+    pub unseen: Option<crate::unseen::Unseen>,
 }
 
 impl Diag {
@@ -70,6 +73,7 @@ impl Diag {
             source: None,
             cannot_tell: false,
             untold_plan: false,
+            unseen: None,
         }
     }
 
