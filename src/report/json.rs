@@ -75,7 +75,9 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
                     end_column: loc.as_ref().map(|l| l.end_column),
                     help: f.help.as_deref(),
                     cannot_tell: f.cannot_tell,
-                    sampled: f.unseen.map(crate::unseen::Unseen::json),
+                    sampled: f
+                        .unseen
+                        .map(|n| crate::unseen::Unseen { samples: n.get() }.json()),
                 }
             })
             .collect(),

@@ -204,7 +204,7 @@ pub(crate) fn unseen(
             u.line(&what),
         )
         .with_severity(crate::diag::Severity::Advice);
-    f.unseen = Some(u);
+    f.unseen = std::num::NonZeroU32::new(samples);
     out.push(f.help(
         "`nomad-preflight plan FILE --samples N` (with --gate, the policy's too) samples N shuffles for a tighter bound; more room (a lower count or ask, another client) lets nomad-preflight prove every shuffle places the job",
     ));
