@@ -57,6 +57,12 @@ pub struct Diag {
     /// level set after the rules pass (`.nomad-preflight.hcl`) decides it
     /// as the world's policy.hcl does (see [`Diag::with_severity`]).
     pub untold_plan: bool,
+    /// The node shuffles a finding sampled and saw no failure in, whose
+    /// bound it says (R22-A-2, [`crate::unseen::Unseen`]): `--format json`
+    /// carries it as `sampled`. A count, not the struct: it fits the
+    /// padding after the flags, and a `Diag` stays within clippy's
+    /// `result_large_err`.
+    pub unseen: Option<std::num::NonZeroU32>,
 }
 
 impl Diag {
@@ -70,6 +76,7 @@ impl Diag {
             source: None,
             cannot_tell: false,
             untold_plan: false,
+            unseen: None,
         }
     }
 

@@ -54,6 +54,7 @@ pub mod scheduler;
 pub mod source;
 pub mod structs;
 pub mod suggest;
+pub mod unseen;
 pub mod version;
 pub mod vfs;
 pub mod work_dir;

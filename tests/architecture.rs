@@ -44,6 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "work_dir",
             "huge_pages",
             "hex",
+            "unseen",
         ],
     ),
     (

@@ -154,6 +154,10 @@ fn every_simulation_rule_fires_on_its_fixture_and_not_on_the_clean_one() {
         let mut world = world;
         world.scheduler.reject_job_registration &= code != "NP219";
         let pass = of(code, &check(&world, &[&format!("{code}/pass.nomad")]));
+        // A pass over node shuffles sampled, which no bound proves, says
+        // how far the samples go (NP207's advice, R22-A-2): not a finding
+        // against the job.
+        let pass: Vec<_> = pass.into_iter().filter(|f| f.unseen.is_none()).collect();
         assert!(
             pass.is_empty(),
             "{code}: pass.nomad triggers:\n{}",

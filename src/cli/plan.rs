@@ -457,10 +457,11 @@ pub(super) fn print_single(
     // judges it.
     let sampled =
         samples::sampled_and_judged(world, sim, plan, (args.samples, args.seed), sim_of_world);
-    let (tally, refused) = match sampled {
+    let s = match sampled {
         Ok(v) => v,
         Err(e) => return fail(args, &Diags::from(e.to_diag()), color),
     };
+    let (tally, refused) = (&s.tally, &s.refused);
     // A job whose `--samples` the budget cut: said beside the shares.
     let cut = tally
         .as_ref()
@@ -489,6 +490,7 @@ pub(super) fn print_single(
                     .iter()
                     .cloned()
                     .chain(samples::history_note(world))
+                    .chain(s.placed.map(|u| samples::unseen_words(&plan.job, u)))
                     .collect();
                 out.push_str(&samples::samples_text(t, &notes));
             }
@@ -510,7 +512,7 @@ pub(super) fn print_single(
                 if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
                     p.insert(
                         "Samples".into(),
-                        serde_json::json!({"Total": t.samples(), "Asked": args.samples, "Budget": cut, "Outcomes": samples, "History": samples::history_note(world)}),
+                        serde_json::json!({"Total": t.samples(), "Asked": args.samples, "Budget": cut, "Outcomes": samples, "History": samples::history_note(world), "Unseen": s.placed.map(crate::unseen::Unseen::json)}),
                     );
                 }
             }
@@ -523,6 +525,12 @@ pub(super) fn print_single(
                 if !refused.is_empty() {
                     let policy = refused.iter().map(policy::Violation::json).collect();
                     p.insert("Policy".into(), serde_json::Value::Array(policy));
+                }
+                if let Some(u) = s.unseen {
+                    p.insert(
+                        "PolicySampled".into(),
+                        policy::unseen_json(&plan.job, world, u),
+                    );
                 }
                 if !world.warnings.is_empty() {
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
@@ -558,6 +566,8 @@ pub(super) fn print_single(
     for v in refused.iter().filter(|v| !v.is_untold()) {
         eprintln!("refused by policy: {path} {v}");
     }
+    // A pass over samples only says how far they go (R22-A-2).
+    policy::unseen_eprint(path, &plan.job, world, s.unseen);
     // A protected job some shuffles cannot tell: one line per group, exit
     // 255 (the JSON's `Preflight.Policy` holds each as "cannot-tell").
     let untold: Vec<_> = refused.iter().filter(|v| v.is_untold()).collect();

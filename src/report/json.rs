@@ -3,7 +3,7 @@
 //! ```json
 //! {"version": 1,
 //!  "findings": [{"code", "name", "severity", "message", "file", "line", "column",
-//!                "end_line", "end_column", "help"[, "cannot_tell": true]}],
+//!                "end_line", "end_column", "help"[, "cannot_tell": true][, "sampled": {..}]}],
 //!  "summary": {"errors", "warnings", "advice", "files", "skipped"},
 //!  "statistics": [{"code", "name", "count"}]}
 //! ```
@@ -13,6 +13,9 @@
 //! `cannot_tell` is there (true) only on a finding that says Nomad's
 //! answer depends on what nomad-preflight cannot know (a rule whose
 //! answer is [`crate::rules::Answer::CannotTell`], a gate's "cannot tell").
+//! `sampled` is there only on a finding that sampled node shuffles and saw
+//! no failure (NP207's bound): `{"Samples", "Failures", "Bound",
+//! "Confidence", "Method"}`.
 
 use serde::Serialize;
 
@@ -46,6 +49,11 @@ struct Item<'a> {
     /// 2 for it unless a definite finding fails the run first).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     cannot_tell: bool,
+    /// Present on a finding that sampled node shuffles and saw no
+    /// failure: the samples and the share they bound
+    /// ([`crate::unseen::Unseen::json`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sampled: Option<serde_json::Value>,
 }
 
 pub fn render(findings: &[Finding], files: super::Files) -> String {
@@ -67,6 +75,9 @@ pub fn render(findings: &[Finding], files: super::Files) -> String {
                     end_column: loc.as_ref().map(|l| l.end_column),
                     help: f.help.as_deref(),
                     cannot_tell: f.cannot_tell,
+                    sampled: f
+                        .unseen
+                        .map(|n| crate::unseen::Unseen { samples: n.get() }.json()),
                 }
             })
             .collect(),

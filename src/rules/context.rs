@@ -115,14 +115,53 @@ impl<'a> RuleContext<'a> {
         self.sampled
             .get_or_init(|| {
                 let (sim, job) = (self.sim?, self.job()?);
-                Some(crate::rules::priority::sample_runs(
+                let run = |n: Option<u32>| {
+                    let (world, replays, seed) = (self.world, self.replays(), sim.seed);
+                    let of = crate::rules::priority::Sampled::of;
+                    match n {
+                        None => crate::rules::priority::sample_runs(
+                            world,
+                            replays,
+                            seed,
+                            self.earlier,
+                            job,
+                            of,
+                        ),
+                        Some(n) => crate::rules::priority::sample_runs_n(
+                            world,
+                            replays,
+                            seed,
+                            self.earlier,
+                            job,
+                            n,
+                            of,
+                        ),
+                    }
+                };
+                let first = match run(None) {
+                    Ok(first) => first,
+                    Err(e) => return Some(Err(e)),
+                };
+                // Nothing happened to the job in any shuffle, and no bound
+                // shows that nothing does: sampled again, more (R22-A-2;
+                // the plan gate does the same, `cli::plan::policy::sample`).
+                let first_n = u32::try_from(first.len()).unwrap_or(u32::MAX);
+                if !(first.iter().all(crate::rules::priority::Sampled::is_quiet)
+                    && self.unseen_asked())
+                {
+                    return Some(Ok(first));
+                }
+                let more = crate::rules::priority::unseen_samples_of(
                     self.world,
-                    self.replays(),
-                    sim.seed,
-                    self.earlier,
+                    self.earlier.len(),
                     job,
-                    crate::rules::priority::Sampled::of,
-                ))
+                    first_n,
+                    0,
+                );
+                if more <= first_n {
+                    return Some(Ok(first));
+                }
+                Some(run(Some(more)))
             })
             .as_ref()
             .map(|r| r.as_ref().map(Vec::as_slice))
@@ -194,6 +233,15 @@ impl<'a> RuleContext<'a> {
             self.plan()
                 .is_some_and(|plan| capacity::unplaceable_group::outcome_may_vary(self, plan))
         })
+    }
+
+    /// Does a sample that sees no failure of this file's plan need its
+    /// bound said (R22-A-2)? Where the plan places something and another
+    /// evaluation may change that ([`Self::plan_may_vary`]): the room
+    /// bound proves nothing, so "no failure" is the samples' word alone.
+    /// A plan that places nothing (an unchanged job) asks no room.
+    pub fn unseen_asked(&self) -> bool {
+        self.plan().is_some_and(|p| !p.placements.is_empty()) && self.plan_may_vary()
     }
 
     /// [`capacity::plan_cannot_tell::cannot_know`] of this file's job as

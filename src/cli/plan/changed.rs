@@ -14,11 +14,10 @@ use std::path::PathBuf;
 use crate::changeset::{shell_vars, Action, ChangeSet, NewVersion, Sequence};
 use crate::diag::{Diag, Diags};
 use crate::job_loader::JobLoader;
-use crate::scheduler::{Simulation, Tally};
+use crate::scheduler::Simulation;
 
 pub use crate::changeset::{FileChange, Head, Range};
 
-use super::policy::Hit;
 use super::JobPlan;
 
 /// What planning one changed file gave.
@@ -69,7 +68,9 @@ pub struct Entry {
     pub after: Vec<String>,
     /// What the policy refuses over other node shuffles of this plan
     /// ([`super::policy::sample`]); None: nothing at stake, not sampled.
-    pub sampled: Option<Tally<Hit>>,
+    /// Where nothing is refused in any shuffle sampled, the samples'
+    /// bound ([`super::policy::Sampling::unseen`]).
+    pub sampled: Option<super::policy::Sampling>,
     /// A stop of the job this file no longer defines: the job it defines
     /// now (namespace, ID), if any.
     pub replaced_by: Option<(String, String)>,
@@ -322,7 +323,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         // a sampling that fails leaves the gate unable to tell.
         let sampled = match &outcome {
             Outcome::Plan(p) => {
-                match super::policy::sample(seq.sim(), Some(&replays), seq.earlier(), p) {
+                match super::policy::sample(seq.sim(), Some(&replays), seq.earlier(), p, 0) {
                     Ok(t) => t,
                     Err(e) => {
                         let d = Diag::error(POLICY_CANNOT_TELL, e.to_string())

@@ -232,6 +232,16 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             .iter()
             .map(move |n| format!("{} {n}", e.path.display()))
     }));
+    // A pass over samples only says how far they go (R22-A-2).
+    added.extend(judged.iter().filter_map(|(e, vs)| {
+        let unseen = e.sampled.as_ref()?.unseen?;
+        let changed::Outcome::Plan(p) = &e.outcome else {
+            return None;
+        };
+        let line = policy::unseen_line(&p.job, protected, unseen);
+        vs.is_empty()
+            .then(|| format!("{} {line}", e.path.display()))
+    }));
     let version = setup.world.nomad_version;
     let head = setup.range.head.to_string();
     let mut invalid = 0;

@@ -40,8 +40,10 @@ use super::changed::Entry;
 use super::JobPlan;
 
 mod notice;
+mod unseen;
 mod words;
 pub use notice::{notices, Notice};
+pub use unseen::{eprint as unseen_eprint, json as unseen_json, unproven, unseen_line};
 
 /// What the policy refuses in one shuffle's plan.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -257,26 +259,79 @@ pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec
     out
 }
 
+/// What the policy's samples of one plan hold ([`sample`]): what each
+/// shuffle refuses, and where none refuses anything and nothing proves
+/// that every shuffle places the plan, how far the samples go (R22-A-2).
+#[derive(Debug, Clone)]
+pub struct Sampling {
+    pub tally: Tally<Hit>,
+    pub unseen: Option<crate::unseen::Unseen>,
+}
+
 /// Sample the plan of `job` (submitted after `earlier`, in `sim`'s
 /// cluster) over other node shuffles when the policy has anything at stake
 /// in it: the job is protected (a shuffle may leave it unplaced), or it may
 /// preempt (as NP403 decides) a protected allocation. None: nothing at stake.
+///
+/// Where no shuffle sampled refuses anything and the room bound cannot
+/// show that every shuffle places the plan ([`unproven`], NP207's
+/// judgement), the shuffles are sampled again, more
+/// ([`crate::rules::priority::unseen_samples_of`], at least `asked`:
+/// `plan FILE --gate --samples N`), and what is still not seen is a pass
+/// with its bound said, never a bare one: a protected job that fails in
+/// 2% of Nomad's evaluations passed 100 shuffles in 13% of runs.
 pub fn sample(
     sim: &Simulation,
     replays: Option<&crate::scheduler::replay_cache::Shared>,
     earlier: &[Submitted],
     plan: &JobPlan,
-) -> Result<Option<Tally<Hit>>, SampleError> {
+    asked: u32,
+) -> Result<Option<Sampling>, SampleError> {
     if !at_stake(sim, plan) {
         return Ok(None);
     }
     let world = &*sim.world;
     let protected = &world.policy.protected;
     let job = &plan.job;
-    crate::rules::priority::sample_plans(world, replays, sim.seed, earlier, job, |r| {
-        hits(job, r, protected)
-    })
-    .map(Some)
+    let first =
+        crate::rules::priority::sample_plans(world, replays, sim.seed, earlier, job, |r| {
+            hits(job, r, protected)
+        })?;
+    if !first.entries().is_empty() || !unproven(sim, earlier, plan) {
+        return Ok(Some(Sampling {
+            tally: first,
+            unseen: None,
+        }));
+    }
+    let more = crate::rules::priority::unseen_samples_of(
+        world,
+        earlier.len(),
+        job,
+        first.samples(),
+        asked,
+    );
+    let tally = if more > first.samples() {
+        let runs = crate::rules::priority::sample_runs_n(
+            world,
+            replays,
+            sim.seed,
+            earlier,
+            job,
+            more,
+            |r| hits(job, r, protected),
+        )?;
+        let mut tally = Tally::new();
+        for h in runs {
+            tally.add_sample(h);
+        }
+        tally
+    } else {
+        first
+    };
+    Ok(Some(Sampling {
+        unseen: Sampling::unseen_of(&tally),
+        tally,
+    }))
 }
 
 /// Does the policy sample `plan` (made in `sim`) over other shuffles
@@ -295,17 +350,6 @@ pub fn at_stake(sim: &Simulation, plan: &JobPlan) -> bool {
         || crate::rules::priority::preemption_possible(world, sim, job)
 }
 
-/// What the policy refuses in `plan FILE`'s one plan, made in `sim`: the
-/// plan shown and, when anything is at stake, the sampled shuffles.
-pub fn judged(sim: &Simulation, plan: &JobPlan) -> Result<Vec<Violation>, SampleError> {
-    let sampled = sample(sim, None, &[], plan)?;
-    Ok(violations(
-        plan,
-        &sim.world.policy.protected,
-        sampled.as_ref(),
-    ))
-}
-
 /// What the policy refuses in one changed file's plan: its preemptions and
 /// unplaced groups, over the plan shown and the shuffles sampled, and the
 /// stop of a protected job its file no longer defines. Stopping a protected
@@ -315,7 +359,7 @@ pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
     let super::changed::Outcome::Plan(plan) = &entry.outcome else {
         return Vec::new();
     };
-    let mut out = violations(plan, protected, entry.sampled.as_ref());
+    let mut out = violations(plan, protected, entry.sampled.as_ref().map(|s| &s.tally));
     let job = &plan.job;
     if entry.change == crate::changeset::FileChange::JobReplaced
         && job.stop

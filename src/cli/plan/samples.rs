@@ -5,6 +5,9 @@ use crate::jobspec::Job;
 use crate::scheduler::sample::SampleError;
 use crate::scheduler::{sample, PlanResult, Simulation, Tally};
 
+/// The outcome of a draw that places every allocation.
+const PLACED: &str = "every allocation is placed";
+
 /// The outcome of a draw whose end cannot be told.
 const UNTOLD_DRAW: &str = "cannot tell how `nomad job run` ends: the applier rejects part of the plan and the worker's retries end neither placed nor blocked in the model";
 
@@ -35,7 +38,7 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
     // never "every allocation is placed" (the one verdict of
     // `PlanResult::unplaced_groups`).
     if r.unplaced_groups().is_empty() {
-        out.push("every allocation is placed".to_string());
+        out.push(PLACED.to_string());
     }
     for n in &r.rejected {
         out.push(format!(
@@ -179,8 +182,20 @@ pub fn sampled_outcomes(
     Ok(tally)
 }
 
+/// What `plan FILE` samples: the outcomes' tally (`--samples n`), what the
+/// policy refuses, and where it refuses nothing over samples only, their
+/// bound ([`super::policy::Sampling::unseen`]).
+pub(super) struct Sampled {
+    pub tally: Option<Tally<String>>,
+    pub refused: Vec<super::policy::Violation>,
+    pub unseen: Option<crate::unseen::Unseen>,
+    /// Where every outcome sampled places the job, their bound
+    /// ([`unseen_note`]).
+    pub placed: Option<crate::unseen::Unseen>,
+}
+
 /// `plan FILE`'s sampled outcomes (with `--samples n`, of an admitted
-/// job) and what the policy refuses ([`super::policy::judged`]), as the
+/// job) and what the policy refuses ([`super::policy::sample`]), as the
 /// two give them one after the other. The policy samples the first
 /// [`crate::rules::priority::samples_of`] of the very shuffles
 /// `--samples` replays (its seeds are `sample_seed(sim.seed, i)`) and
@@ -188,27 +203,37 @@ pub fn sampled_outcomes(
 /// `seed` (`sim_of_world`: the caller changed neither since), each
 /// shuffle is replayed and planned once for both. The policy's 100
 /// replays and plans again were a ninth of `plan --samples 1000` on the
-/// demo's carts step.
+/// demo's carts step. Where those refuse nothing and no bound proves the
+/// plan, the policy samples more, at least `n` (R22-A-2): `--samples`
+/// buys the gate a tighter bound.
 pub(super) fn sampled_and_judged(
     world: &crate::world::World,
     sim: &Simulation,
     plan: &super::JobPlan,
     (n, seed): (u32, u64),
     sim_of_world: bool,
-) -> Result<(Option<Tally<String>>, Vec<super::policy::Violation>), SampleError> {
+) -> Result<Sampled, SampleError> {
     let asked = n > 0 && plan.admission.is_admitted();
+    let protected = &world.policy.protected;
     if !(asked && sim_of_world && sim.seed == seed && super::policy::at_stake(sim, plan)) {
         let tally = asked
             .then(|| sampled_outcomes(world, &plan.job, n, seed))
             .transpose()?;
-        return Ok((tally, super::policy::judged(sim, plan)?));
+        let sampled = super::policy::sample(sim, None, &[], plan, n)?;
+        let refused =
+            super::policy::violations(plan, protected, sampled.as_ref().map(|s| &s.tally));
+        return Ok(Sampled {
+            placed: tally.as_ref().and_then(|t| unseen_note(t, sim, plan)),
+            tally,
+            refused,
+            unseen: sampled.and_then(|s| s.unseen),
+        });
     }
     // Both within the sampling budget, as each run alone would be.
     let n = budgeted(world, &plan.job, n)?;
     let judged =
         crate::rules::priority::samples_of(world, 0, &plan.job).map_err(SampleError::TooLarge)?;
     let planned = crate::scheduler::sim::Planned::new(&plan.job, world);
-    let protected = &world.policy.protected;
     // One run over the longer of the two: a failed replay is the first by
     // seed order, which is the one `--samples` reports when it is among
     // its own, else the policy's (the two runs, one after the other).
@@ -218,17 +243,61 @@ pub(super) fn sampled_and_judged(
         keys.extend(outcomes(&r));
         (keys, super::policy::hits(&plan.job, &r, protected))
     })?;
-    let (mut tally, mut hits) = (Tally::new(), Tally::new());
-    for (i, (o, h)) in (0u32..).zip(runs) {
-        if i < n {
-            tally.add_sample(o);
+    let hits_over = |k: u32| {
+        let mut hits = Tally::new();
+        for (_, h) in runs.iter().take(k as usize) {
+            hits.add_sample(h.iter().cloned());
         }
-        if i < judged {
-            hits.add_sample(h);
+        hits
+    };
+    let mut tally = Tally::new();
+    for (o, _) in runs.iter().take(n as usize) {
+        tally.add_sample(o.iter().cloned());
+    }
+    let mut hits = hits_over(judged);
+    // Refused nothing over the policy's shuffles, and nothing proves the
+    // plan: more of the same shuffles, as `policy::sample` takes them.
+    let mut unseen = None;
+    if hits.entries().is_empty() && super::policy::unproven(sim, &[], plan) {
+        let more = crate::rules::priority::unseen_samples_of(world, 0, &plan.job, judged, n);
+        if more as usize <= runs.len() {
+            hits = hits_over(more);
+            unseen = super::policy::Sampling::unseen_of(&hits);
+        } else if let Some(s) = super::policy::sample(sim, None, &[], plan, n)? {
+            unseen = s.unseen;
+            hits = s.tally;
         }
     }
     let refused = super::policy::violations(plan, protected, Some(&hits));
-    Ok((Some(tally), refused))
+    Ok(Sampled {
+        placed: unseen_note(&tally, sim, plan),
+        tally: Some(tally),
+        refused,
+        unseen,
+    })
+}
+
+/// Where every outcome of `tally` places every allocation and no bound
+/// proves the plan ([`super::policy::unproven`]), how far the samples go
+/// (R22-A-2): `certain` is over the shuffles sampled, not every one.
+fn unseen_note(
+    tally: &Tally<String>,
+    sim: &Simulation,
+    plan: &super::JobPlan,
+) -> Option<crate::unseen::Unseen> {
+    let placed = tally.count(&PLACED.to_string());
+    (tally.samples() > 0 && placed == tally.samples() && super::policy::unproven(sim, &[], plan))
+        .then_some(crate::unseen::Unseen {
+            samples: tally.samples(),
+        })
+}
+
+/// [`unseen_note`]'s line.
+pub(super) fn unseen_words(job: &Job, u: crate::unseen::Unseen) -> String {
+    u.line(&format!(
+        "an allocation of job {} is left unplaced",
+        crate::gotext::go_quote(&job.id)
+    ))
 }
 
 /// What a replay draws again beside the plan's own shuffle, when it is

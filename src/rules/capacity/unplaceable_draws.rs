@@ -192,6 +192,51 @@ pub(crate) fn placed_here_failing_elsewhere(
     }
 }
 
+/// Where no sampled evaluation of the job failed or could not tell any
+/// group, the plan shown places everything and places something, and no
+/// bound proves that every shuffle does ([`RuleContext::unseen_asked`]):
+/// the samples' size and bound, as advice (R22-A-2). No failure in 100
+/// shuffles is no all-clear: a group that fails in 2% of Nomad's
+/// evaluations passes 100 of them in 13% of runs. The samples were taken
+/// again, more, before this is said ([`RuleContext::sampled`]), and the
+/// line is the plan gates' ([`crate::unseen::Unseen`]).
+pub(crate) fn unseen(
+    ctx: &RuleContext<'_>,
+    meta: &'static RuleMeta,
+    job: &crate::jobspec::Job,
+    plan: &PlanResult,
+    draws: &Draws,
+    out: &mut Vec<Finding>,
+) {
+    let samples = draws.samples();
+    if samples == 0
+        || !draws.groups().is_empty()
+        || !plan.unplaced_groups().is_empty()
+        || !plan.failed_tg_allocs.is_empty()
+        || !ctx.unseen_asked()
+    {
+        return;
+    }
+    let u = crate::unseen::Unseen { samples };
+    let what = format!(
+        "an allocation of job {} is left unplaced",
+        crate::gotext::go_quote(&job.id)
+    );
+    let span = job.spans.label.or(job.spans.block);
+    let mut f = ctx
+        .finding(
+            meta,
+            span,
+            "placed in every shuffle sampled, not proven".to_string(),
+            u.line(&what),
+        )
+        .with_severity(crate::diag::Severity::Advice);
+    f.unseen = std::num::NonZeroU32::new(samples);
+    out.push(f.help(
+        "`nomad-preflight plan FILE --samples N` (with --gate, the policy's too) samples N shuffles for a tighter bound; more room (a lower count or ask, another client) lets nomad-preflight prove every shuffle places the job",
+    ));
+}
+
 /// The finding `f` of group `name`, whose failure Go's map order drew
 /// (`notes`, the plan's own notes of the draws): an error at any share,
 /// with the share as the plan's note and `plan --samples` give it, and

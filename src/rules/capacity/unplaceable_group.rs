@@ -35,6 +35,15 @@ crate::declare_rule! {
     /// was filtered on every node by checks of the node alone), the
     /// samples' outcome is known and they are not replayed.
     ///
+    /// Where the samples see no group fail and the room bound cannot show
+    /// that none does, the check does not pass it silently (R22-A-2): the
+    /// shuffles are sampled again, ten times as many (1,000 for a change
+    /// alone), and a failure in any of them is this error; where none
+    /// fails, an advice says how far the samples go (`an allocation of
+    /// job "web" is left unplaced in none of 1000 node shuffles sampled,
+    /// so in under 0.3% of them at 95% confidence (rule of three)`), the
+    /// gates' words, and `sampled` in JSON.
+    ///
     /// A job of many groups or allocations is sampled fewer times (the
     /// sampling budget: groups × samples at most 10,000, so a job of 400
     /// groups 25 times), and the share names the number sampled; only a
@@ -100,6 +109,7 @@ impl Rule for UnplaceableGroup {
         }
         if let Some(tally) = &draws {
             placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
+            super::unplaceable_draws::unseen(ctx, &Self::META, job, plan, tally, out);
         }
         rejected_by_applier(ctx, job, plan, draws.as_ref(), out);
         for (name, metric) in &plan.failed_tg_allocs {
@@ -228,14 +238,32 @@ fn later_batches(
 /// samples a protected job whatever it says
 /// (`cli::plan::policy::at_stake`), so they agree.
 pub(crate) fn outcome_may_vary(ctx: &RuleContext<'_>, plan: &crate::scheduler::PlanResult) -> bool {
+    may_vary(
+        ctx.world,
+        ctx.sim,
+        !ctx.earlier.is_empty(),
+        ctx.planned_job(),
+        plan,
+    )
+}
+
+/// [`outcome_may_vary`] of `plan`, made in `sim` of `world` after
+/// `earlier` planned changes (or none), of `planned` (the job as the
+/// admission mutators leave it): the one judgement `check` and the plan
+/// gates (`cli::plan::policy`) ask, so that where one says the samples'
+/// bound (R22-A-2) the other does too.
+pub fn may_vary(
+    world: &crate::world::World,
+    sim: Option<&crate::scheduler::Simulation>,
+    earlier: bool,
+    planned: Option<&crate::jobspec::Job>,
+    plan: &crate::scheduler::PlanResult,
+) -> bool {
     if !plan.drawn.is_empty() {
         return true;
     }
-    let history =
-        crate::scheduler::sample::history_redrawn(ctx.world).is_some() || !ctx.earlier.is_empty();
-    let shuffled = ctx
-        .planned_job()
-        .is_some_and(|job| placements_compete(job, plan));
+    let history = crate::scheduler::sample::history_redrawn(world).is_some() || earlier;
+    let shuffled = planned.is_some_and(|job| placements_compete(job, plan));
     // A plan that already leaves something unplaced is an error of the
     // file (NP207's, NP304's) whatever other histories do: no all-clear to
     // guard, and replaying the world for its share alone would cost every
@@ -243,8 +271,8 @@ pub(crate) fn outcome_may_vary(ctx: &RuleContext<'_>, plan: &crate::scheduler::P
     let fails = !plan.failed_tg_allocs.is_empty() || !plan.unplaced_groups().is_empty();
     (history || shuffled)
         && !fails
-        && !ctx.sim.zip(ctx.planned_job()).is_some_and(|(sim, job)| {
-            !crate::rules::priority::preemption_possible(ctx.world, sim, job)
+        && !sim.zip(planned).is_some_and(|(sim, job)| {
+            !crate::rules::priority::preemption_possible(world, sim, job)
                 && crate::scheduler::history_bound::fits_every_history(sim, job, plan)
         })
 }

@@ -15,6 +15,12 @@ pub(super) fn changed_json(
         .iter()
         .map(|(e, vs)| {
             let path = e.path.display().to_string();
+            let sampled = match (&e.outcome, e.sampled.as_ref().and_then(|s| s.unseen)) {
+                (changed::Outcome::Plan(p), Some(u)) if vs.is_empty() => {
+                    policy::unseen_json(&p.job, &setup.world, u)
+                }
+                _ => serde_json::Value::Null,
+            };
             let (plan, note, errors) = match &e.outcome {
                 changed::Outcome::Plan(p) => {
                     let mut view = view(args, p, &path, &setup.world);
@@ -34,7 +40,7 @@ pub(super) fn changed_json(
                     d.iter().map(|x| x.message.clone()).collect(),
                 ),
             };
-            serde_json::json!({
+            let mut v = serde_json::json!({
                 "File": path,
                 "Change": e.change.to_string(),
                 "Stop": e.stops.json(),
@@ -47,7 +53,11 @@ pub(super) fn changed_json(
                 "Refused": vs.iter().filter(|v| !v.is_untold()).map(ToString::to_string).collect::<Vec<_>>(),
                 "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
                 "Notices": e.notices.iter().map(policy::Notice::json).collect::<Vec<_>>(),
-            })
+            });
+            if !sampled.is_null() {
+                v["PolicySampled"] = sampled;
+            }
+            v
         })
         .collect();
     let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});

@@ -1,0 +1,82 @@
+//! A policy that refuses nothing over samples only (R22-A-2): whether a
+//! bound proves the plan instead, and what the gates say of the samples'
+//! bound ([`crate::unseen::Unseen`], the line `check`'s NP207 says too).
+
+use crate::jobspec::Job;
+use crate::scheduler::sim::Submitted;
+use crate::scheduler::{Simulation, Tally};
+use crate::world::Protected;
+
+use super::super::JobPlan;
+use super::{Hit, Sampling};
+
+impl Sampling {
+    /// The bound of `tally`'s samples where none refused anything.
+    pub fn unseen_of(tally: &Tally<Hit>) -> Option<crate::unseen::Unseen> {
+        (tally.entries().is_empty() && tally.samples() > 0).then_some(crate::unseen::Unseen {
+            samples: tally.samples(),
+        })
+    }
+}
+
+/// Can no bound show that every shuffle places `plan` (made in `sim`
+/// after `earlier`) as it is shown, which places something? NP207's
+/// judgement ([`crate::rules::capacity::unplaceable_group::may_vary`], of
+/// the job as the admission mutators leave it), so that `check` and the
+/// gates say a sample's bound of the same plans.
+pub fn unproven(sim: &Simulation, earlier: &[Submitted], plan: &JobPlan) -> bool {
+    let world = &*sim.world;
+    let planned = crate::mutators::applied(&plan.job, world.nomad_version, &world.server);
+    !plan.result.placements.is_empty()
+        && crate::rules::capacity::unplaceable_group::may_vary(
+            world,
+            Some(sim),
+            !earlier.is_empty(),
+            Some(&planned),
+            &plan.result,
+        )
+}
+
+/// What the gate says of a plan the policy refuses nothing of over
+/// samples only (`unseen`): one line, after the file's path.
+pub fn unseen_line(job: &Job, protected: &Protected, unseen: crate::unseen::Unseen) -> String {
+    let what = if protected.covers(&job.namespace, &job.id) {
+        format!(
+            "passes the policy over samples only: protected job {:?} is left unplaced or a protected allocation preempted",
+            crate::escape::one_line(&job.id)
+        )
+    } else {
+        "passes the policy over samples only: a protected allocation is preempted".to_string()
+    };
+    unseen.line(&what)
+}
+
+/// `Preflight.PolicySampled` (`plan FILE`) and `Plans[].PolicySampled`
+/// (`plan --changed`): a policy that refuses nothing over samples only,
+/// its bound and line (R22-A-2).
+pub fn json(job: &Job, world: &crate::world::World, u: crate::unseen::Unseen) -> serde_json::Value {
+    let mut v = u.json();
+    if let Some(o) = v.as_object_mut() {
+        o.insert(
+            "Text".into(),
+            unseen_line(job, &world.policy.protected, u).into(),
+        );
+    }
+    v
+}
+
+/// The gate's `note:` line of `unseen` on stderr, after the file's path.
+pub fn eprint(
+    path: &str,
+    job: &Job,
+    world: &crate::world::World,
+    unseen: Option<crate::unseen::Unseen>,
+) {
+    if let Some(u) = unseen {
+        let line = unseen_line(job, &world.policy.protected, u);
+        eprintln!(
+            "note: {}",
+            crate::escape::one_line(&format!("{path} {line}"))
+        );
+    }
+}
