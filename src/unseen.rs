@@ -37,7 +37,7 @@ impl Unseen {
         format!(
             "{what} in none of {} node shuffles sampled, so in under {} of them at 95% confidence (rule of three), not in none: nomad-preflight cannot show that every shuffle places it",
             self.samples,
-            percent(self.bound())
+            percent_up(self.bound())
         )
     }
 
@@ -53,17 +53,30 @@ impl Unseen {
     }
 }
 
-/// `share` (0..=1) as a percentage with the digits it needs: `6%` of 100,
-/// `0.3%` of 1,000, `0.33%` of 900; never `0%` for a share above zero
-/// (a failure in 2 of 1,000 shuffles read "in 0% of 1000").
-pub fn percent(share: f64) -> String {
+/// [`percent`] rounded up at the digits it shows, for a bound: "under
+/// 0.33%" of 900 samples would claim less than the exact 0.3323%, so it
+/// reads "under 0.34%" (rv23-4). Observed shares keep [`percent`]'s
+/// nearest rounding.
+pub fn percent_up(share: f64) -> String {
     let p = share * 100.0;
+    let digits = shown_digits(p);
+    let scale = 10f64.powi(digits as i32);
+    // The epsilon keeps a share that is exactly on a digit (3/1000 reads
+    // 0.30000000000000004 in binary) from climbing to the next one.
+    let up = ((p * scale) - 1e-9).ceil() / scale;
+    trimmed(up, digits)
+}
+
+fn shown_digits(p: f64) -> usize {
     // Two significant digits below 10%: 0.3, 0.33, 0.001.
-    let digits = if p >= 10.0 || p <= 0.0 {
+    if p >= 10.0 || p <= 0.0 {
         0
     } else {
         (1.0 - p.log10().floor()).clamp(0.0, 6.0) as usize
-    };
+    }
+}
+
+fn trimmed(p: f64, digits: usize) -> String {
     let s = format!("{p:.digits$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -71,6 +84,14 @@ pub fn percent(share: f64) -> String {
         s
     };
     format!("{s}%")
+}
+
+/// `share` (0..=1) as a percentage with the digits it needs: `6%` of 100,
+/// `0.3%` of 1,000, `0.33%` of 900; never `0%` for a share above zero
+/// (a failure in 2 of 1,000 shuffles read "in 0% of 1000").
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    trimmed(p, shown_digits(p))
 }
 
 #[cfg(test)]
@@ -82,7 +103,16 @@ mod tests {
         assert_eq!(percent(Unseen { samples: 100 }.bound()), "3%");
         assert_eq!(percent(Unseen { samples: 1000 }.bound()), "0.3%");
         assert_eq!(percent(Unseen { samples: 10 }.bound()), "30%");
-        assert_eq!(percent(Unseen { samples: 900 }.bound()), "0.33%");
+        assert_eq!(percent_up(Unseen { samples: 900 }.bound()), "0.34%");
+        assert_eq!(percent_up(Unseen { samples: 1000 }.bound()), "0.3%");
+        assert_eq!(percent_up(Unseen { samples: 100 }.bound()), "3%");
+        // The bound as shown is never tighter than the exact one (rv23-4).
+        for n in [7u32, 90, 300, 900, 1100, 1400, 1666, 3000, 99_999] {
+            let exact = 100.0 * (1.0 - 0.05f64.powf(1.0 / f64::from(n)));
+            let shown = percent_up(Unseen { samples: n }.bound());
+            let shown: f64 = shown.trim_end_matches('%').parse().unwrap_or(0.0);
+            assert!(shown >= exact, "{n}: {shown} < {exact}");
+        }
         assert_eq!(Unseen { samples: 1 }.bound(), 1.0);
         assert_eq!(Unseen { samples: 0 }.bound(), 1.0);
         // Never tighter than the exact one-sided bound of a zero count.

@@ -503,20 +503,11 @@ pub(super) fn print_single(
         }
         PlanFormat::Json => {
             let mut v = render::plan_json::plan_json(&view);
-            if let Some(t) = &tally {
-                let samples: Vec<serde_json::Value> = t
-                    .entries()
-                    .into_iter()
-                    .map(|(k, c, s)| serde_json::json!({"outcome": k, "count": c, "share": s}))
-                    .collect();
-                if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
-                    p.insert(
-                        "Samples".into(),
-                        serde_json::json!({"Total": t.samples(), "Asked": args.samples, "Budget": cut, "Outcomes": samples, "History": samples::history_note(world), "Unseen": s.placed.map(crate::unseen::Unseen::json)}),
-                    );
-                }
-            }
             if let Some(p) = v.get_mut("Preflight").and_then(|p| p.as_object_mut()) {
+                if let Some(t) = &tally {
+                    let j = samples::samples_json(t, args.samples, cut.as_deref(), world, s.placed);
+                    p.insert("Samples".into(), j);
+                }
                 p.insert("Before".into(), before.json());
                 p.insert("Admission".into(), plan.admission.json());
                 if let Some(r) = &registration {

@@ -240,8 +240,14 @@ impl<'a> RuleContext<'a> {
     /// evaluation may change that ([`Self::plan_may_vary`]): the room
     /// bound proves nothing, so "no failure" is the samples' word alone.
     /// A plan that places nothing (an unchanged job) asks no room.
+    /// A job the servers refuse, or whose plan cannot be told (NP225), has
+    /// no placements to bound: the refusal or the cannot-tell is its
+    /// answer, and an advice beside it would speak of a plan nobody shows.
     pub fn unseen_asked(&self) -> bool {
-        self.plan().is_some_and(|p| !p.placements.is_empty()) && self.plan_may_vary()
+        self.plan().is_some_and(|p| !p.placements.is_empty())
+            && self.refusals().is_empty()
+            && self.plan_may_vary()
+            && self.cannot_know().is_none()
     }
 
     /// [`capacity::plan_cannot_tell::cannot_know`] of this file's job as

@@ -119,6 +119,12 @@ impl Engine<'_> {
     /// is unchanged.
     pub(super) fn note_one_port_draw(&mut self, ask: &Ask<'_>, evict: bool, limit: usize) {
         let version = self.world.nomad_version;
+        // Most releases cannot panic here: ask nothing of the walk then
+        // (rv23-7: the copy of the node list and the quota check below ran
+        // on every select).
+        if !version.at_least(1, 2, 0) || version.has(Fix::OnePortRangeDrawn) {
+            return;
+        }
         if !self.wants_note(Note::OnePortDraw, &ask.tg.name) || self.quota_hit(ask).is_some() {
             return;
         }

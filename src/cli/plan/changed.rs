@@ -283,7 +283,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                             "plan::refused",
                             crate::render::plan::error_during_plan(&error).trim_end(),
                         )
-                        .help("the server refuses this job before scheduling it")
+                        .help("the servers answer the plan with this error (the job refused, or its scheduler failing): nothing is planned")
                         .into(),
                     ),
                     // What we cannot know is never shown as Nomad's text.

@@ -309,6 +309,31 @@ pub(super) fn history_note(world: &crate::world::World) -> Option<String> {
     })
 }
 
+/// `Preflight.Samples` in `plan --format json`: the shares, what was asked
+/// and what the budget cut, the history's note, and the bound of a sample
+/// that saw no failure.
+pub(super) fn samples_json(
+    tally: &Tally<String>,
+    asked: u32,
+    cut: Option<&str>,
+    world: &crate::world::World,
+    placed: Option<crate::unseen::Unseen>,
+) -> serde_json::Value {
+    let outcomes: Vec<serde_json::Value> = tally
+        .entries()
+        .into_iter()
+        .map(|(k, c, s)| serde_json::json!({"outcome": k, "count": c, "share": s}))
+        .collect();
+    serde_json::json!({
+        "Total": tally.samples(),
+        "Asked": asked,
+        "Budget": cut,
+        "Outcomes": outcomes,
+        "History": history_note(world),
+        "Unseen": placed.map(crate::unseen::Unseen::json),
+    })
+}
+
 pub(super) fn samples_text(tally: &Tally<String>, notes: &[String]) -> String {
     let mut out = format!(
         "\n== nomad-preflight: outcomes over {} node shuffles (not part of Nomad's output) ==\n",

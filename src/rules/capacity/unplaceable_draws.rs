@@ -209,7 +209,10 @@ pub(crate) fn unseen(
     out: &mut Vec<Finding>,
 ) {
     let samples = draws.samples();
+    // A panicking sample is never "no failure seen", even where it names no
+    // group (rv23-5).
     if samples == 0
+        || draws.panics > 0
         || !draws.groups().is_empty()
         || !plan.unplaced_groups().is_empty()
         || !plan.failed_tg_allocs.is_empty()
