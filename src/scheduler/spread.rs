@@ -32,7 +32,26 @@ pub(super) struct SpreadState {
     /// Did an even spread's score depend on Go's map order (see
     /// [`even_boost`])? Read, and cleared, by the select that ranked.
     pub(super) by_map_order: Cell<bool>,
+    /// `jobSpreads` kept from another version: `SetJob` replaces them only
+    /// `if job.Spreads != nil` (spread.go:71-73@v0.12.4, :79-81@v2.0.5),
+    /// so once a downgraded placement swapped job versions, a version
+    /// without job-level spreads scores with the other's for the rest of
+    /// the evaluation. `None`: the asking job's own.
+    job_spreads: Option<Vec<Spread>>,
+    /// The job-level spreads of the planned job and of the stable one
+    /// while a downgraded run places ([`Engine::spread_swap_job`]).
+    pub(super) swap: Option<(Vec<Spread>, Vec<Spread>)>,
 }
+
+/// Releases whose `SpreadIterator.SetJob` forgets the groups' spread info
+/// (c49359ad58, #11980: 1.0.18, 1.1.12, 1.2.6, 1.3.0 on) but not
+/// `sumSpreadWeights`, so each group computed again adds its weights again.
+const SET_JOB_RESETS: &[crate::version::NomadVersion] = &[
+    crate::version::NomadVersion::new(1, 0, 18),
+    crate::version::NomadVersion::new(1, 1, 12),
+    crate::version::NomadVersion::new(1, 2, 6),
+    crate::version::NomadVersion::new(1, 3, 0),
+];
 
 impl Default for SpreadState {
     fn default() -> Self {
@@ -41,6 +60,8 @@ impl Default for SpreadState {
             weight_sum: 0,
             lowest: Cell::new(-1.0),
             by_map_order: Cell::new(false),
+            job_spreads: None,
+            swap: None,
         }
     }
 }
@@ -130,6 +151,43 @@ fn even_score(current: u64, min: u64, max: u64) -> f64 {
 }
 
 impl Engine<'_> {
+    /// The stack's `SetJob` around one downgraded placement
+    /// (generic_sched.go:551 `setJob(downgradedJob)`, :593 `setJob(s.job)`
+    /// @v2.0.5; `GenericStack.SetJob` runs as the versions differ,
+    /// stack.go:102-125): to the stable job's spreads, or back to the
+    /// planned one's. Where the release resets the iterator, every group
+    /// computes its spread info again on its next select and adds its
+    /// weights to the sum once more (spread.go:77-88, :268-292@v2.0.5):
+    /// a downgraded placement weighs its spreads by w/2w, the next by
+    /// w/3w...
+    pub(super) fn spread_swap_job(&mut self, to_stable: bool) {
+        let Some((planned, stable)) = &self.spread.swap else {
+            return;
+        };
+        let (from, to) = if to_stable {
+            (planned, stable)
+        } else {
+            (stable, planned)
+        };
+        let kept = self
+            .spread
+            .job_spreads
+            .take()
+            .unwrap_or_else(|| from.clone());
+        self.spread.job_spreads = (to.is_empty() && !kept.is_empty()).then_some(kept);
+        if self.world.nomad_version.has_since(SET_JOB_RESETS) {
+            self.spread.groups.clear();
+        }
+    }
+
+    /// The job-level spreads the iterator holds for `ask`.
+    fn job_spreads<'a>(&'a self, ask: &'a Ask<'_>) -> &'a [Spread] {
+        self.spread
+            .job_spreads
+            .as_deref()
+            .unwrap_or(&ask.job.spreads)
+    }
+
     /// `SpreadIterator.SetTaskGroup`: the group's spread info is computed
     /// the first time the evaluation selects for it, adding its weights
     /// to the iterator's sum. Every `stack.Select` of a service or batch
@@ -143,7 +201,7 @@ impl Engine<'_> {
             .tg
             .spreads
             .iter()
-            .chain(&ask.job.spreads)
+            .chain(self.job_spreads(ask))
             .map(|s| s.weight)
             .sum();
         self.spread.weight_sum = self.spread.weight_sum.saturating_add(weights);
@@ -151,7 +209,7 @@ impl Engine<'_> {
 
     /// Spread scoring (`SpreadIterator.Next`), job and group spreads.
     pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
-        let spreads = spreads_of(&ask.job.spreads, ask.tg);
+        let spreads = spreads_of(self.job_spreads(ask), ask.tg);
         if spreads.is_empty() {
             return None;
         }
@@ -245,6 +303,41 @@ mod tests {
             even_boost(&used(&[("a", 0), ("b", 1), ("c", 1)]), "b"),
             (-1.0, false)
         );
+    }
+
+    /// `SetJob` keeps `jobSpreads` where the job sets none: after a
+    /// downgraded placement whose stable version spreads at job level,
+    /// the planned version (none) keeps the stable one's; and the groups
+    /// are forgotten only where the release resets (1.0.18 on).
+    #[test]
+    fn swapping_job_versions_keeps_job_spreads_and_resets_by_release() {
+        let spread = Spread {
+            attribute: "${node.datacenter}".into(),
+            weight: 100,
+            ..Default::default()
+        };
+        let state = crate::cluster::State::default();
+        for (release, resets) in [((2, 0, 5), true), ((1, 0, 17), false), ((1, 0, 18), true)] {
+            let mut world = crate::rules::testing::world();
+            world.nomad_version =
+                crate::version::NomadVersion::new(release.0, release.1, release.2);
+            let job = crate::jobspec::Job::default();
+            let mut e = Engine::new(&world, &state, &job, 1);
+            e.spread.groups.push("g".into());
+            e.spread.swap = Some((Vec::new(), vec![spread.clone()]));
+            e.spread_swap_job(true);
+            assert_eq!(e.spread.job_spreads, None, "the stable job's own");
+            e.spread_swap_job(false);
+            assert_eq!(e.spread.job_spreads.as_deref(), Some(&[spread.clone()][..]));
+            assert_eq!(e.spread.groups.is_empty(), resets, "{release:?}");
+            // The stable version sets none, the planned one does: its own.
+            e.spread.job_spreads = None;
+            e.spread.swap = Some((vec![spread.clone()], Vec::new()));
+            e.spread_swap_job(true);
+            assert_eq!(e.spread.job_spreads.as_deref(), Some(&[spread.clone()][..]));
+            e.spread_swap_job(false);
+            assert_eq!(e.spread.job_spreads, None);
+        }
     }
 
     #[test]
