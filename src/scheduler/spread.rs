@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::engine::{Ask, Engine};
 use super::property_set::{PropertySet, IMPLICIT_TARGETS_TOGETHER};
 use crate::cluster::Node;
-use crate::jobspec::{Spread, TaskGroup};
+use crate::jobspec::Spread;
 
 /// `implicitTarget`: every value the targets leave unnamed.
 const IMPLICIT: &str = "*";
@@ -19,8 +19,11 @@ const IMPLICIT: &str = "*";
 #[derive(Debug)]
 pub(super) struct SpreadState {
     /// The groups whose spread info the iterator has computed
-    /// (`computeSpreadInfo`, on a group's first `SetTaskGroup`).
-    groups: Vec<String>,
+    /// (`computeSpreadInfo`, on a group's first `SetTaskGroup`), each
+    /// with the spreads and count it was computed from: until `SetJob`
+    /// forgets them ([`SET_JOB_RESETS`]) a later select of the group
+    /// scores with them, a downgraded placement's too.
+    groups: Vec<Computed>,
     /// `sumSpreadWeights`: every computed group's spread weights, its
     /// job-level spreads' included, added up and never reset, so a
     /// second group's spreads are weighed against the first's too
@@ -41,6 +44,16 @@ pub(super) struct SpreadState {
     /// The job-level spreads of the planned job and of the stable one
     /// while a downgraded run places ([`Engine::spread_swap_job`]).
     pub(super) swap: Option<(Vec<Spread>, Vec<Spread>)>,
+}
+
+/// One group's spread info as computed: its property sets (the job's
+/// spreads then the group's) and desired counts (the group's count).
+#[derive(Debug)]
+struct Computed {
+    name: String,
+    job_spreads: Vec<Spread>,
+    tg_spreads: Vec<Spread>,
+    count: i64,
 }
 
 /// Releases whose `SpreadIterator.SetJob` forgets the groups' spread info
@@ -88,16 +101,19 @@ fn desired_counts(s: &Spread, count: i64) -> BTreeMap<&str, f64> {
 /// the job's first (`SetTaskGroup`), each scored with the spread info
 /// keyed by its attribute, built from the group's spreads then the
 /// job's, the last of an attribute winning (`computeSpreadInfo`).
-fn spreads_of<'j>(job_spreads: &'j [Spread], tg: &'j TaskGroup) -> Vec<(&'j Spread, &'j Spread)> {
+fn spreads_of<'j>(
+    job_spreads: &'j [Spread],
+    tg_spreads: &'j [Spread],
+) -> Vec<(&'j Spread, &'j Spread)> {
     let info = |attribute: &str| {
-        tg.spreads
+        tg_spreads
             .iter()
             .chain(job_spreads)
             .rfind(|s| s.attribute == attribute)
     };
     job_spreads
         .iter()
-        .chain(&tg.spreads)
+        .chain(tg_spreads)
         .filter_map(|s| info(&s.attribute).map(|i| (s, i)))
         .collect()
 }
@@ -193,23 +209,36 @@ impl Engine<'_> {
     /// to the iterator's sum. Every `stack.Select` of a service or batch
     /// job calls it, an in-place fit's too.
     pub(super) fn spread_set_group(&mut self, ask: &Ask<'_>) {
-        if self.spread.groups.contains(&ask.tg.name) {
+        if self.spread.groups.iter().any(|g| g.name == ask.tg.name) {
             return;
         }
-        self.spread.groups.push(ask.tg.name.clone());
-        let weights: i64 = ask
-            .tg
-            .spreads
+        let computed = Computed {
+            name: ask.tg.name.clone(),
+            job_spreads: self.job_spreads(ask).to_vec(),
+            tg_spreads: ask.tg.spreads.clone(),
+            count: ask.tg.count,
+        };
+        let weights: i64 = computed
+            .tg_spreads
             .iter()
-            .chain(self.job_spreads(ask))
+            .chain(&computed.job_spreads)
             .map(|s| s.weight)
             .sum();
+        self.spread.groups.push(computed);
         self.spread.weight_sum = self.spread.weight_sum.saturating_add(weights);
     }
 
     /// Spread scoring (`SpreadIterator.Next`), job and group spreads.
     pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
-        let spreads = spreads_of(self.job_spreads(ask), ask.tg);
+        // Every select sets the group first; `None` only outside one.
+        let computed = self.spread.groups.iter().find(|g| g.name == ask.tg.name);
+        let (spreads, count) = match computed {
+            Some(g) => (spreads_of(&g.job_spreads, &g.tg_spreads), g.count),
+            None => (
+                spreads_of(self.job_spreads(ask), &ask.tg.spreads),
+                ask.tg.count,
+            ),
+        };
         if spreads.is_empty() {
             return None;
         }
@@ -234,7 +263,7 @@ impl Engine<'_> {
                 continue;
             };
             let used_map = self.combined_use(&set);
-            let desired = desired_counts(info, ask.tg.count);
+            let desired = desired_counts(info, count);
             if desired.is_empty() {
                 let (boost, by_order) = even_boost(&used_map, &value);
                 if by_order {
@@ -323,7 +352,12 @@ mod tests {
                 crate::version::NomadVersion::new(release.0, release.1, release.2);
             let job = crate::jobspec::Job::default();
             let mut e = Engine::new(&world, &state, &job, 1);
-            e.spread.groups.push("g".into());
+            e.spread.groups.push(Computed {
+                name: "g".into(),
+                job_spreads: Vec::new(),
+                tg_spreads: Vec::new(),
+                count: 1,
+            });
             e.spread.swap = Some((Vec::new(), vec![spread.clone()]));
             e.spread_swap_job(true);
             assert_eq!(e.spread.job_spreads, None, "the stable job's own");
@@ -337,6 +371,60 @@ mod tests {
             assert_eq!(e.spread.job_spreads.as_deref(), Some(&[spread.clone()][..]));
             e.spread_swap_job(false);
             assert_eq!(e.spread.job_spreads, None);
+        }
+    }
+
+    /// Before the reset a group's spread info stays as first computed: a
+    /// downgraded placement whose stable group spreads otherwise (here not
+    /// at all) is scored with the planned group's spreads; from 1.0.18 the
+    /// swap makes its select compute the stable group's.
+    #[test]
+    fn a_group_scores_with_the_spreads_first_computed_until_set_job_resets() {
+        use crate::jobspec::{Job, SpreadTarget, TaskGroup};
+        let planned = TaskGroup {
+            name: "g".into(),
+            count: 2,
+            spreads: vec![Spread {
+                attribute: "${node.datacenter}".into(),
+                weight: 100,
+                targets: vec![SpreadTarget {
+                    value: "dc1".into(),
+                    percent: 100,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let stable = TaskGroup {
+            spreads: Vec::new(),
+            ..planned.clone()
+        };
+        let job = Job {
+            id: "j".into(),
+            namespace: "default".into(),
+            ..Default::default()
+        };
+        let node = Node {
+            id: "n".into(),
+            datacenter: "dc1".into(),
+            ..Node::default()
+        };
+        let state = crate::cluster::State::default();
+        for (release, scored) in [((1, 0, 17), true), ((2, 0, 5), false)] {
+            let mut world = crate::rules::testing::world();
+            world.nomad_version =
+                crate::version::NomadVersion::new(release.0, release.1, release.2);
+            let mut e = Engine::new(&world, &state, &job, 1);
+            e.spread_set_group(&Ask::of_group(&job, &planned, &world));
+            e.spread.swap = Some((Vec::new(), Vec::new()));
+            e.spread_swap_job(true);
+            let down = Ask::of_group(&job, &stable, &world);
+            e.spread_set_group(&down);
+            assert_eq!(
+                e.spread_score(&down, &node).is_some(),
+                scored,
+                "{release:?}"
+            );
         }
     }
 
