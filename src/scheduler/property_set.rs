@@ -75,6 +75,9 @@ impl PropertySet<'_> {
 /// group and folded targets.
 type UseKey = (String, String, String, Option<String>, Vec<String>);
 
+/// Each value's use, shared by every node a select scores.
+type UseCounts = Rc<BTreeMap<String, u64>>;
+
 /// The use counts of each property set asked for since the plan last
 /// changed. Nomad fills a set's counts once per select
 /// (`SpreadIterator.Reset` → `PopulateProposed`, spread.go:68-75@v2.0.5;
@@ -84,7 +87,7 @@ type UseKey = (String, String, String, Option<String>, Vec<String>);
 /// plan ([`Engine::stop`], [`Engine::unstop`], [`Engine::place`]): the
 /// counts read only the plan and the stored allocations.
 #[derive(Debug, Default)]
-pub(super) struct UseMemo(RefCell<Vec<(UseKey, Rc<BTreeMap<String, u64>>)>>);
+pub(super) struct UseMemo(RefCell<Vec<(UseKey, UseCounts)>>);
 
 impl UseMemo {
     pub(super) fn clear(&mut self) {
@@ -116,7 +119,7 @@ impl PropertySet<'_> {
 impl Engine<'_> {
     /// `GetCombinedUseMap`: each value's use by the plan so far, counted
     /// once per state of the plan ([`UseMemo`]).
-    pub(super) fn combined_use(&self, set: &PropertySet<'_>) -> Rc<BTreeMap<String, u64>> {
+    pub(super) fn combined_use(&self, set: &PropertySet<'_>) -> UseCounts {
         if let Some((_, m)) = self
             .plan
             .use_memo
