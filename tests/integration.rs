@@ -418,6 +418,7 @@ mod scheduler_preemption;
 mod scheduler_reconcile;
 mod scheduler_secrets_memory;
 mod scheduler_spread_affinity;
+mod scheduler_spread_downgrade;
 mod scheduler_sticky_disk;
 mod scheduler_system;
 mod scheduler_system_constraint_evict;

@@ -490,12 +490,14 @@ impl<'w> Engine<'w> {
         self.touch(&a.node_id);
         self.set_dropped(a, GONE, true);
         self.plan.stops.push(a.clone());
+        self.plan.use_memo.clear();
     }
 
     /// Undo the stop of `a` (a destructive update whose replacement failed).
     pub fn unstop(&mut self, a: &Allocation) {
         self.set_dropped(a, GONE, false);
         self.plan.stops.retain(|s| s.id != a.id);
+        self.plan.use_memo.clear();
         // The quota's running usage only extends by what the plan adds.
         self.quota_memo.replace(None);
     }
@@ -549,6 +551,7 @@ impl<'w> Engine<'w> {
             }
         }
         self.ports_held |= super::alloc_ports::holds_any(&alloc);
+        self.plan.use_memo.clear();
         self.plan.placed.push(pos, alloc)
     }
 

@@ -26,6 +26,9 @@ pub struct Plan {
     /// allocation into the result as it was placed was a twelfth of `plan
     /// --samples`, whose replays never read it.
     pub(super) made: Vec<Made>,
+    /// Each property set's use counts for the plan as it stands
+    /// ([`super::property_set::UseMemo`]): emptied by every change.
+    pub(super) use_memo: super::property_set::UseMemo,
 }
 
 #[derive(Debug)]

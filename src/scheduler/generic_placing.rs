@@ -51,6 +51,10 @@ impl<'f> Placing<'_, '_, 'f> {
                 }
                 return;
             }
+            // `setJob(downgradedJob)`, after the failed-group check.
+            if self.downgraded {
+                self.engine.spread_swap_job(true);
+            }
             if let Some(p) = prev {
                 self.engine.stop(p);
             }
@@ -104,6 +108,10 @@ impl<'f> Placing<'_, '_, 'f> {
                     }
                     self.failed.insert(name, metric);
                 }
+            }
+            // `setJob(s.job)`: the planned version back.
+            if self.downgraded {
+                self.engine.spread_swap_job(false);
             }
         }
     }
@@ -161,9 +169,11 @@ impl<'f> Placing<'_, '_, 'f> {
             };
             let mut stable = Ask::of_group(job, tg, world);
             let planned = std::mem::replace(&mut self.new_version, version);
+            self.engine.spread.swap = Some((ask.job.spreads.clone(), job.spreads.clone()));
             self.downgraded = true;
             self.segment(name, &mut stable, du, n, renames.as_deref_mut(), work);
             self.downgraded = false;
+            self.engine.spread.swap = None;
             self.new_version = planned;
         }
         unknown

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use super::engine::{Ask, Engine};
 use super::property_set::{PropertySet, IMPLICIT_TARGETS_TOGETHER};
 use crate::cluster::Node;
-use crate::jobspec::{Spread, TaskGroup};
+use crate::jobspec::Spread;
 
 /// `implicitTarget`: every value the targets leave unnamed.
 const IMPLICIT: &str = "*";
@@ -19,8 +19,11 @@ const IMPLICIT: &str = "*";
 #[derive(Debug)]
 pub(super) struct SpreadState {
     /// The groups whose spread info the iterator has computed
-    /// (`computeSpreadInfo`, on a group's first `SetTaskGroup`).
-    groups: Vec<String>,
+    /// (`computeSpreadInfo`, on a group's first `SetTaskGroup`), each
+    /// with the spreads and count it was computed from: until `SetJob`
+    /// forgets them ([`SET_JOB_RESETS`]) a later select of the group
+    /// scores with them, a downgraded placement's too.
+    groups: Vec<Computed>,
     /// `sumSpreadWeights`: every computed group's spread weights, its
     /// job-level spreads' included, added up and never reset, so a
     /// second group's spreads are weighed against the first's too
@@ -32,7 +35,36 @@ pub(super) struct SpreadState {
     /// Did an even spread's score depend on Go's map order (see
     /// [`even_boost`])? Read, and cleared, by the select that ranked.
     pub(super) by_map_order: Cell<bool>,
+    /// `jobSpreads` kept from another version: `SetJob` replaces them only
+    /// `if job.Spreads != nil` (spread.go:71-73@v0.12.4, :79-81@v2.0.5),
+    /// so once a downgraded placement swapped job versions, a version
+    /// without job-level spreads scores with the other's for the rest of
+    /// the evaluation. `None`: the asking job's own.
+    job_spreads: Option<Vec<Spread>>,
+    /// The job-level spreads of the planned job and of the stable one
+    /// while a downgraded run places ([`Engine::spread_swap_job`]).
+    pub(super) swap: Option<(Vec<Spread>, Vec<Spread>)>,
 }
+
+/// One group's spread info as computed: its property sets (the job's
+/// spreads then the group's) and desired counts (the group's count).
+#[derive(Debug)]
+struct Computed {
+    name: String,
+    job_spreads: Vec<Spread>,
+    tg_spreads: Vec<Spread>,
+    count: i64,
+}
+
+/// Releases whose `SpreadIterator.SetJob` forgets the groups' spread info
+/// (c49359ad58, #11980: 1.0.18, 1.1.12, 1.2.6, 1.3.0 on) but not
+/// `sumSpreadWeights`, so each group computed again adds its weights again.
+const SET_JOB_RESETS: &[crate::version::NomadVersion] = &[
+    crate::version::NomadVersion::new(1, 0, 18),
+    crate::version::NomadVersion::new(1, 1, 12),
+    crate::version::NomadVersion::new(1, 2, 6),
+    crate::version::NomadVersion::new(1, 3, 0),
+];
 
 impl Default for SpreadState {
     fn default() -> Self {
@@ -41,6 +73,8 @@ impl Default for SpreadState {
             weight_sum: 0,
             lowest: Cell::new(-1.0),
             by_map_order: Cell::new(false),
+            job_spreads: None,
+            swap: None,
         }
     }
 }
@@ -67,16 +101,19 @@ fn desired_counts(s: &Spread, count: i64) -> BTreeMap<&str, f64> {
 /// the job's first (`SetTaskGroup`), each scored with the spread info
 /// keyed by its attribute, built from the group's spreads then the
 /// job's, the last of an attribute winning (`computeSpreadInfo`).
-fn spreads_of<'j>(job_spreads: &'j [Spread], tg: &'j TaskGroup) -> Vec<(&'j Spread, &'j Spread)> {
+fn spreads_of<'j>(
+    job_spreads: &'j [Spread],
+    tg_spreads: &'j [Spread],
+) -> Vec<(&'j Spread, &'j Spread)> {
     let info = |attribute: &str| {
-        tg.spreads
+        tg_spreads
             .iter()
             .chain(job_spreads)
             .rfind(|s| s.attribute == attribute)
     };
     job_spreads
         .iter()
-        .chain(&tg.spreads)
+        .chain(tg_spreads)
         .filter_map(|s| info(&s.attribute).map(|i| (s, i)))
         .collect()
 }
@@ -130,28 +167,78 @@ fn even_score(current: u64, min: u64, max: u64) -> f64 {
 }
 
 impl Engine<'_> {
+    /// The stack's `SetJob` around one downgraded placement
+    /// (generic_sched.go:551 `setJob(downgradedJob)`, :593 `setJob(s.job)`
+    /// @v2.0.5; `GenericStack.SetJob` runs as the versions differ,
+    /// stack.go:102-125): to the stable job's spreads, or back to the
+    /// planned one's. Where the release resets the iterator, every group
+    /// computes its spread info again on its next select and adds its
+    /// weights to the sum once more (spread.go:77-88, :268-292@v2.0.5):
+    /// a downgraded placement weighs its spreads by w/2w, the next by
+    /// w/3w...
+    pub(super) fn spread_swap_job(&mut self, to_stable: bool) {
+        let Some((planned, stable)) = &self.spread.swap else {
+            return;
+        };
+        let (from, to) = if to_stable {
+            (planned, stable)
+        } else {
+            (stable, planned)
+        };
+        let kept = self
+            .spread
+            .job_spreads
+            .take()
+            .unwrap_or_else(|| from.clone());
+        self.spread.job_spreads = (to.is_empty() && !kept.is_empty()).then_some(kept);
+        if self.world.nomad_version.has_since(SET_JOB_RESETS) {
+            self.spread.groups.clear();
+        }
+    }
+
+    /// The job-level spreads the iterator holds for `ask`.
+    fn job_spreads<'a>(&'a self, ask: &'a Ask<'_>) -> &'a [Spread] {
+        self.spread
+            .job_spreads
+            .as_deref()
+            .unwrap_or(&ask.job.spreads)
+    }
+
     /// `SpreadIterator.SetTaskGroup`: the group's spread info is computed
     /// the first time the evaluation selects for it, adding its weights
     /// to the iterator's sum. Every `stack.Select` of a service or batch
     /// job calls it, an in-place fit's too.
     pub(super) fn spread_set_group(&mut self, ask: &Ask<'_>) {
-        if self.spread.groups.contains(&ask.tg.name) {
+        if self.spread.groups.iter().any(|g| g.name == ask.tg.name) {
             return;
         }
-        self.spread.groups.push(ask.tg.name.clone());
-        let weights: i64 = ask
-            .tg
-            .spreads
+        let computed = Computed {
+            name: ask.tg.name.clone(),
+            job_spreads: self.job_spreads(ask).to_vec(),
+            tg_spreads: ask.tg.spreads.clone(),
+            count: ask.tg.count,
+        };
+        let weights: i64 = computed
+            .tg_spreads
             .iter()
-            .chain(&ask.job.spreads)
+            .chain(&computed.job_spreads)
             .map(|s| s.weight)
             .sum();
+        self.spread.groups.push(computed);
         self.spread.weight_sum = self.spread.weight_sum.saturating_add(weights);
     }
 
     /// Spread scoring (`SpreadIterator.Next`), job and group spreads.
     pub(super) fn spread_score(&self, ask: &Ask<'_>, n: &Node) -> Option<f64> {
-        let spreads = spreads_of(&ask.job.spreads, ask.tg);
+        // Every select sets the group first; `None` only outside one.
+        let computed = self.spread.groups.iter().find(|g| g.name == ask.tg.name);
+        let (spreads, count) = match computed {
+            Some(g) => (spreads_of(&g.job_spreads, &g.tg_spreads), g.count),
+            None => (
+                spreads_of(self.job_spreads(ask), &ask.tg.spreads),
+                ask.tg.count,
+            ),
+        };
         if spreads.is_empty() {
             return None;
         }
@@ -176,7 +263,7 @@ impl Engine<'_> {
                 continue;
             };
             let used_map = self.combined_use(&set);
-            let desired = desired_counts(info, ask.tg.count);
+            let desired = desired_counts(info, count);
             if desired.is_empty() {
                 let (boost, by_order) = even_boost(&used_map, &value);
                 if by_order {
@@ -245,6 +332,100 @@ mod tests {
             even_boost(&used(&[("a", 0), ("b", 1), ("c", 1)]), "b"),
             (-1.0, false)
         );
+    }
+
+    /// `SetJob` keeps `jobSpreads` where the job sets none: after a
+    /// downgraded placement whose stable version spreads at job level,
+    /// the planned version (none) keeps the stable one's; and the groups
+    /// are forgotten only where the release resets (1.0.18 on).
+    #[test]
+    fn swapping_job_versions_keeps_job_spreads_and_resets_by_release() {
+        let spread = Spread {
+            attribute: "${node.datacenter}".into(),
+            weight: 100,
+            ..Default::default()
+        };
+        let state = crate::cluster::State::default();
+        for (release, resets) in [((2, 0, 5), true), ((1, 0, 17), false), ((1, 0, 18), true)] {
+            let mut world = crate::rules::testing::world();
+            world.nomad_version =
+                crate::version::NomadVersion::new(release.0, release.1, release.2);
+            let job = crate::jobspec::Job::default();
+            let mut e = Engine::new(&world, &state, &job, 1);
+            e.spread.groups.push(Computed {
+                name: "g".into(),
+                job_spreads: Vec::new(),
+                tg_spreads: Vec::new(),
+                count: 1,
+            });
+            e.spread.swap = Some((Vec::new(), vec![spread.clone()]));
+            e.spread_swap_job(true);
+            assert_eq!(e.spread.job_spreads, None, "the stable job's own");
+            e.spread_swap_job(false);
+            assert_eq!(e.spread.job_spreads.as_deref(), Some(&[spread.clone()][..]));
+            assert_eq!(e.spread.groups.is_empty(), resets, "{release:?}");
+            // The stable version sets none, the planned one does: its own.
+            e.spread.job_spreads = None;
+            e.spread.swap = Some((vec![spread.clone()], Vec::new()));
+            e.spread_swap_job(true);
+            assert_eq!(e.spread.job_spreads.as_deref(), Some(&[spread.clone()][..]));
+            e.spread_swap_job(false);
+            assert_eq!(e.spread.job_spreads, None);
+        }
+    }
+
+    /// Before the reset a group's spread info stays as first computed: a
+    /// downgraded placement whose stable group spreads otherwise (here not
+    /// at all) is scored with the planned group's spreads; from 1.0.18 the
+    /// swap makes its select compute the stable group's.
+    #[test]
+    fn a_group_scores_with_the_spreads_first_computed_until_set_job_resets() {
+        use crate::jobspec::{Job, SpreadTarget, TaskGroup};
+        let planned = TaskGroup {
+            name: "g".into(),
+            count: 2,
+            spreads: vec![Spread {
+                attribute: "${node.datacenter}".into(),
+                weight: 100,
+                targets: vec![SpreadTarget {
+                    value: "dc1".into(),
+                    percent: 100,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let stable = TaskGroup {
+            spreads: Vec::new(),
+            ..planned.clone()
+        };
+        let job = Job {
+            id: "j".into(),
+            namespace: "default".into(),
+            ..Default::default()
+        };
+        let node = Node {
+            id: "n".into(),
+            datacenter: "dc1".into(),
+            ..Node::default()
+        };
+        let state = crate::cluster::State::default();
+        for (release, scored) in [((1, 0, 17), true), ((2, 0, 5), false)] {
+            let mut world = crate::rules::testing::world();
+            world.nomad_version =
+                crate::version::NomadVersion::new(release.0, release.1, release.2);
+            let mut e = Engine::new(&world, &state, &job, 1);
+            e.spread_set_group(&Ask::of_group(&job, &planned, &world));
+            e.spread.swap = Some((Vec::new(), Vec::new()));
+            e.spread_swap_job(true);
+            let down = Ask::of_group(&job, &stable, &world);
+            e.spread_set_group(&down);
+            assert_eq!(
+                e.spread_score(&down, &node).is_some(),
+                scored,
+                "{release:?}"
+            );
+        }
     }
 
     #[test]
