@@ -92,6 +92,12 @@ pub fn seal(magic: &[u8; 8], key: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The key an entry was [`seal`]ed for, unchecked (`None` for bytes too
+/// short to hold one).
+pub fn sealed_key(bytes: &[u8]) -> Option<&[u8]> {
+    bytes.get(8..40)
+}
+
 /// The payload of an entry [`seal`]ed with `magic` for `key`; `None` for
 /// another cache's or key's entry, a cut one or a damaged one.
 pub fn unseal<'a>(bytes: &'a [u8], magic: &[u8; 8], key: &[u8; 32]) -> Option<&'a [u8]> {

@@ -111,6 +111,14 @@ impl Named {
             .filter_map(|r| self.bytes.get(r.clone()))
     }
 
+    /// Whether a replay sealed under `key` is kept (its checksum and
+    /// payload unread: a replay is kept only after it was made, so this
+    /// says that the replay of that key succeeded once).
+    pub fn keeps(&self, key: &[u8; 32]) -> bool {
+        self.replays()
+            .any(|r| crate::cache_dir::sealed_key(r) == Some(key.as_slice()))
+    }
+
     /// Keep `replay` (a sealed placement entry) in the world's entry,
     /// ahead of the others, which keep their place up to [`MAX_REPLAYS`]
     /// (an older one of the same key is dropped). Best effort, like every
@@ -122,7 +130,8 @@ impl Named {
         let Some(world) = self.bytes.get(self.world.clone()) else {
             return;
         };
-        let same_key = |r: &[u8]| r.get(8..40) == replay.get(8..40);
+        let key = crate::cache_dir::sealed_key;
+        let same_key = |r: &[u8]| key(r) == key(replay);
         let others = self.replays().filter(|r| !same_key(r));
         let mut kept = vec![replay];
         kept.extend(others.take(MAX_REPLAYS - 1));

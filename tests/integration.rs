@@ -167,6 +167,7 @@ mod hclsyntax_sweep;
 mod hook_hcl1_ahead;
 mod hook_pre_push;
 mod hook_precommit;
+mod hook_sim_helper;
 mod hook_text;
 mod import_address_ips;
 mod import_alloc_priority;

@@ -16,6 +16,10 @@
 //! before the command line is parsed ([`start_early`]): the scope it guesses
 //! is used only if it is the one the parsed command line asks for.
 //!
+//! Once its parse is done the helper takes one more piece of work the
+//! run posts ([`Post`]): the world's simulation, made there while the
+//! calling thread loads the staged files (`cli::check`, which says when).
+//!
 //! Nothing the helper does shows in the output: the selection is the one
 //! [`select`] makes on the calling thread (taken only where the serial run
 //! took it, after the usage checks, so an earlier error still wins), and a
@@ -40,6 +44,15 @@ const PARSED_AHEAD: usize = 4;
 /// What the run calls, once, when it wants the selection.
 pub type Take<'a> = &'a mut dyn FnMut() -> Result<Selection, Diags>;
 
+/// Work the run hands the helper, done after its parse.
+pub type Job = Box<dyn FnOnce() + Send>;
+
+/// What the run calls, at most once, to hand the helper a [`Job`]: the
+/// job back when no helper will run it (none was started, or it has
+/// ended: it found its work taken, or the run posted already), for the
+/// caller to run itself.
+pub type Post<'a> = &'a dyn Fn(Job) -> Result<(), Job>;
+
 type Selected = Result<Selection, Diags>;
 
 /// The helper's work: select `scope` (unless the calling thread claimed
@@ -51,6 +64,7 @@ fn help(
     claimed: &AtomicBool,
     stop: &AtomicBool,
     tx: mpsc::SyncSender<Selected>,
+    later: mpsc::Receiver<Job>,
 ) -> Vec<Arc<str>> {
     if claimed.swap(true, Ordering::AcqRel) {
         return Vec::new(); // the calling thread got there first
@@ -75,6 +89,11 @@ fn help(
         }
         crate::parse_ahead::parse(text);
     }
+    // The run's one posted job, if it posts one; it ends the wait by
+    // dropping its sender when it does not (`with_early`).
+    if let Ok(job) = later.recv() {
+        job();
+    }
     texts
 }
 
@@ -84,6 +103,7 @@ struct Early {
     claimed: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
     rx: mpsc::Receiver<Selected>,
+    later: mpsc::Sender<Job>,
     handle: std::thread::JoinHandle<Vec<Arc<str>>>,
 }
 
@@ -108,10 +128,11 @@ fn spawn(scope: Scope) -> Option<Early> {
     let claimed = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::sync_channel::<Selected>(1);
+    let (later, later_rx) = mpsc::channel::<Job>();
     let (c, s, sc) = (claimed.clone(), stop.clone(), scope.clone());
     // Owns the sender: a helper that dies drops it, which ends the calling
     // thread's wait.
-    let work = move || help(&sc, &c, &s, tx);
+    let work = move || help(&sc, &c, &s, tx, later_rx);
     let handle = std::thread::Builder::new()
         .name("select-ahead".into())
         .spawn(crate::gotext::inherit(work))
@@ -121,6 +142,7 @@ fn spawn(scope: Scope) -> Option<Early> {
         claimed,
         stop,
         rx,
+        later,
         handle,
     })
 }
@@ -139,22 +161,25 @@ fn take_early(scope: &Scope) -> Option<Early> {
 
 /// `run` with a helper thread selecting `scope` from the current folder
 /// (and parsing the candidates ahead) from the start; `run` takes the
-/// selection through its argument.
-pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>) -> R) -> R {
+/// selection through its first argument and may hand the helper one job
+/// through its second.
+pub fn selecting<R>(scope: &Scope, run: impl FnOnce(Take<'_>, Post<'_>) -> R) -> R {
     match take_early(scope).or_else(|| spawn(scope.clone())) {
         Some(early) => with_early(early, run),
-        // No thread (the system refused one): the run selects itself.
-        None => run(&mut || select(scope, Path::new("."))),
+        // No thread (the system refused one): the run selects itself,
+        // and runs what it would post.
+        None => run(&mut || select(scope, Path::new(".")), &Err::<(), Job>),
     }
 }
 
 /// [`selecting`] with its helper: the one [`start_early`] started, or its own.
-fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
+fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>, Post<'_>) -> R) -> R {
     let Early {
         scope,
         claimed,
         stop,
         rx,
+        later,
         handle,
     } = early;
     let here = || select(&scope, Path::new("."));
@@ -164,8 +189,19 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>) -> R) -> R {
         }
         rx.recv().unwrap_or_else(|_| here())
     };
-    let out = run(&mut take);
+    // One job at most; a helper that has ended dropped its receiver, and
+    // the send gives the job back.
+    let posted = AtomicBool::new(false);
+    let post = |job: Job| {
+        if posted.swap(true, Ordering::AcqRel) {
+            return Err(job);
+        }
+        later.send(job).map_err(|e| e.0)
+    };
+    let out = run(&mut take, &post);
     stop.store(true, Ordering::Release);
+    // A helper waiting for a job that was not posted: its wait ends here.
+    drop(later);
     // A panic of the helper's (its selection) was met again by the run:
     // joined here, it is not raised a second time.
     if let Ok(texts) = handle.join() {

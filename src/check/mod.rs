@@ -10,10 +10,12 @@ mod each_alone;
 mod excluded;
 mod other_world;
 pub mod outlive;
+mod preload;
 mod replaced;
 mod shell_namespace;
 mod twice;
 pub use other_world::merge_other_world;
+pub use preload::{preload, Preloaded};
 pub use shell_namespace::check_change_set;
 pub mod not_got;
 pub mod root_cause;
@@ -364,18 +366,15 @@ fn change_set_in(
     base: &dyn Vfs,
     loader: &JobLoader,
     judge: &Judge<'_>,
+    preloaded: Option<Preloaded>,
 ) -> Checked {
     // Named paths choose the files reported; each is judged after the whole
     // change's earlier steps (R17-52: b.nomad without a.nomad staged too),
     // the files `exclude` leaves out of the lint among them (R21-A3).
     let whole = set.whole().keeping_excluded();
-    let (mut loaded, skipped) = load_files(
-        vfs,
-        &whole.candidates(),
-        loader,
-        judge.threads,
-        crate::changeset::unreadable,
-    );
+    let candidates = whole.candidates();
+    let (mut loaded, skipped) =
+        preload::or_load(preloaded, vfs, &candidates, loader, judge.threads);
     // Each new version with and without the shell's `NOMAD_VAR_*`, as
     // loaded: `steps` puts the request's namespace on both alike.
     let files = loaded.iter().map(|(p, l)| match l {

@@ -15,21 +15,23 @@
 //! flag says what the deploy sends: judged in it alone
 //! ([`crate::job_loader::RequestNamespace::from_shell`]).
 
-use super::{change_set_in, Checked, FileResult, Judge};
+use super::{change_set_in, Checked, FileResult, Judge, Preloaded};
 use crate::changeset::ChangeSet;
 use crate::job_loader::{Applied, JobLoader};
 use crate::vfs::Vfs;
 
 /// Check a change set ([`change_set_in`]), in "default" too when the
-/// request's namespace is only the shell's.
+/// request's namespace is only the shell's; its first pass takes the
+/// loads of `preloaded` ([`super::preload`]) when they are of its files.
 pub fn check_change_set(
     vfs: &dyn Vfs,
     set: &ChangeSet,
     base: &dyn Vfs,
     loader: &JobLoader,
     judge: &Judge<'_>,
+    preloaded: Option<Preloaded>,
 ) -> Checked {
-    let mut checked = change_set_in(vfs, set, base, loader, judge);
+    let mut checked = change_set_in(vfs, set, base, loader, judge, preloaded);
     let Some(shell) = judge.namespace.filter(Applied::from_shell) else {
         return checked;
     };
@@ -37,7 +39,7 @@ pub fn check_change_set(
         namespace: None,
         ..*judge
     };
-    let other = change_set_in(vfs, set, base, loader, &plain);
+    let other = change_set_in(vfs, set, base, loader, &plain, None);
     merge(&mut checked.results, other.results, shell);
     checked
 }

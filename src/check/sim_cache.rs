@@ -14,7 +14,7 @@
 //! seed and the Nomad version judged as, the one field a caller changes
 //! after the load (`--nomad-version`).
 
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use sha2::{Digest as _, Sha256};
 
@@ -57,6 +57,75 @@ pub fn simulation(
         named.keep(&bytes);
     }
     Ok(sim)
+}
+
+/// A [`simulation`] made now, or being made by the hook's helper thread
+/// ([`crate::check::ahead`]) while the caller loads the staged files.
+pub enum Started {
+    Made(Result<Simulation, Diags>),
+    Later(Pending),
+}
+
+/// A simulation posted to the helper; [`Pending::wait`] for it.
+pub struct Pending {
+    got: mpsc::Receiver<Result<Simulation, Diags>>,
+    world: Arc<World>,
+    named: Arc<Named>,
+    seed: u64,
+}
+
+impl Pending {
+    /// The simulation. A helper that ended without sending it (it
+    /// panicked) leaves it to be made here, which meets the same panic.
+    pub fn wait(self) -> Result<Simulation, Diags> {
+        let Pending {
+            got,
+            world,
+            named,
+            seed,
+        } = self;
+        got.recv()
+            .unwrap_or_else(|_| simulation(world, Some(&named), seed))
+    }
+}
+
+/// [`simulation`] of `world` under `seed`, posted through `post` to the
+/// hook's helper when the world's entry keeps a replay of this key: a
+/// replay is kept only after it succeeded, and the same world, release
+/// and seed replay the same way, so this one cannot fail, and the caller
+/// may take it later (after output that a failed simulation would have
+/// come before). Anything else is made now, as [`simulation`] makes it;
+/// so is a job no helper takes.
+pub fn start(
+    world: Arc<World>,
+    named: Option<Named>,
+    seed: u64,
+    post: Option<crate::check::ahead::Post<'_>>,
+) -> Started {
+    let Some(post) = post else {
+        return Started::Made(simulation(world, named.as_ref(), seed));
+    };
+    let Some(named) = named else {
+        return Started::Made(simulation(world, None, seed));
+    };
+    if world.pinned.is_some() || !named.keeps(&key(named.digest(), &world, seed)) {
+        return Started::Made(simulation(world, Some(&named), seed));
+    }
+    let named = Arc::new(named);
+    let (tx, got) = mpsc::sync_channel(1);
+    let (w, n) = (world.clone(), named.clone());
+    let job = crate::gotext::inherit(move || {
+        let _ = tx.send(simulation(w, Some(&n), seed));
+    });
+    if post(Box::new(job)).is_err() {
+        return Started::Made(simulation(world, Some(&named), seed));
+    }
+    Started::Later(Pending {
+        got,
+        world,
+        named,
+        seed,
+    })
 }
 
 fn key(digest: &Digest, world: &World, seed: u64) -> disk_cache::Key {

@@ -95,9 +95,11 @@ pub struct CheckArgs {
     pub namespace: Option<String>,
 }
 
+mod later_sim;
 mod no_world;
 mod verdict;
 mod world_change;
+use later_sim::Sim;
 pub use verdict::exit_code;
 use verdict::{print_report, verdict};
 use world_change::gate_world_change;
@@ -205,19 +207,19 @@ pub fn main(args: &CheckArgs, color: &super::common::ColorArgs) -> i32 {
     if args.staged || args.base.is_some() {
         // The change set needs nothing of the world: selected (and its
         // files parsed) on a helper thread while the world loads.
-        return crate::check::ahead::selecting(&args.scope(), |take| {
-            main_with(args, color, Some(take))
+        return crate::check::ahead::selecting(&args.scope(), |take, post| {
+            main_with(args, color, Some((take, post)))
         });
     }
     main_with(args, color, None)
 }
 
 /// [`main`], with the change set's selection from `ahead` when a helper
-/// makes it.
+/// makes it (and the helper to post the simulation to).
 fn main_with(
     args: &CheckArgs,
     color: &super::common::ColorArgs,
-    ahead: Option<crate::check::ahead::Take<'_>>,
+    ahead: Option<(crate::check::ahead::Take<'_>, crate::check::ahead::Post<'_>)>,
 ) -> i32 {
     let err_color = color.stderr();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -246,7 +248,7 @@ fn main_with(
             if let Some(line) = super::common::no_world_line(&d) {
                 // A change set holding no job file has nothing to judge;
                 // any other has its job files validated.
-                if let Some(take) = ahead {
+                if let Some((take, _)) = ahead {
                     return no_world::change_set(args, &cwd, take(), &d, &line, color.stdout());
                 }
                 // The hook with no change (`pre-commit run --all-files`).
@@ -277,7 +279,8 @@ fn main_with(
         }
     }
     let mut world = resolved.world;
-    let mut selected = ahead.map(Selected::Ahead);
+    let (take, post) = ahead.unzip();
+    let mut selected = take.map(Selected::Ahead);
     if !args.staged && args.base.is_none() {
         // Files listed in `running` are judged against what the cluster runs.
         // The selection depends on the flags and the folder only, so the
@@ -303,19 +306,26 @@ fn main_with(
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);
-    let sim = match crate::check::sim_cache::simulation(world.clone(), resolved.named.as_ref(), 1) {
-        Ok(s) => s,
-        Err(d) => {
-            super::common::eprint_diags(&d, err_color);
-            eprintln!(
-                "error: the world ({}) cannot be simulated, so the rules that need a simulation cannot run; fix the world first",
-                resolved.note
-            );
-            untold_report(args, &d);
-            return exit::INVALID;
+    use crate::check::sim_cache::{start, Started};
+    let (sim, code) = match start(world.clone(), resolved.named, 1, post) {
+        Started::Made(Err(d)) => return later_sim::failed(args, &d, &resolved.note, err_color),
+        Started::Made(Ok(sim)) => {
+            let code = run_selected(args, &world, Sim::Ready(&sim), color.stdout(), selected);
+            (Some(sim), code)
+        }
+        Started::Later(pending) => {
+            let (note, color_err) = (resolved.note.as_str(), err_color);
+            let later = Sim::Later {
+                pending,
+                note,
+                color: color_err,
+            };
+            (
+                None,
+                run_selected(args, &world, later, color.stdout(), selected),
+            )
         }
     };
-    let code = run_selected(args, &world, &sim, color.stdout(), selected);
     // The process ends next: the world and its simulation (nodes, running
     // jobs, allocations) freed one by one were ~0.4 M instructions of an
     // 11 M `check --staged` (callgrind).
@@ -369,7 +379,7 @@ fn world_folder(world: &World) -> PathBuf {
 
 /// Run `check` against a loaded world and its simulation.
 pub fn run(args: &CheckArgs, world: &World, sim: &Simulation, color: bool) -> i32 {
-    run_selected(args, world, sim, color, None)
+    run_selected(args, world, Sim::Ready(sim), color, None)
 }
 
 /// The files of a run, selected before it wants them.
@@ -385,7 +395,7 @@ enum Selected<'a> {
 fn run_selected(
     args: &CheckArgs,
     world: &World,
-    sim: &Simulation,
+    sim: Sim<'_>,
     color: bool,
     selected: Option<Selected<'_>>,
 ) -> i32 {
@@ -502,6 +512,22 @@ fn run_selected(
         }),
         _ => None,
     };
+    // A simulation the hook's helper makes: the change set's files are
+    // loaded meanwhile (the load needs none).
+    let preloaded = match &in_set {
+        Some((set, _)) if sim.later() => Some(crate::check::preload(
+            sel.vfs.as_ref(),
+            set,
+            &loader,
+            crate::Workers::Machine,
+        )),
+        _ => None,
+    };
+    let mut kept = None;
+    let sim = match sim.wait(args, &mut kept) {
+        Ok(sim) => sim,
+        Err(code) => return code,
+    };
     let judge = crate::check::Judge {
         world,
         sim: Some(sim),
@@ -516,7 +542,7 @@ fn run_selected(
     };
     let checked = match &in_set {
         Some((set, base)) => {
-            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &loader, &judge)
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, &loader, &judge, preloaded)
         }
         None => crate::check::check_paths(sel.vfs.as_ref(), &sel.files, &loader, &judge),
     };
@@ -566,5 +592,7 @@ fn run_selected(
     for line in lines {
         eprintln!("{line}");
     }
+    // Freed by the process's end, as `main_with`'s are.
+    crate::check::outlive::drop_later(Box::new(kept));
     code
 }

@@ -35,7 +35,8 @@ pub(super) fn gate_world_change(
             untrusted: judge.untrusted,
             namespace: judge.namespace,
         };
-        let again = crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other);
+        let again =
+            crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other, None);
         crate::check::merge_other_world(
             results,
             again.results,
