@@ -218,8 +218,11 @@ fn guard_before_the_reset_the_weight_counts_once() {
     for release in ["1.0.17", "1.2.5"] {
         let d = repo(release);
         let check = common::run_in(&d.0, &["check", "--base", "HEAD"]);
+        // NP207's sample bound (an advice: no shuffle sampled failed) may
+        // stand; no NP207 verdict does.
+        assert_eq!(check.code, 0, "{release}: {}{}", check.stdout, check.stderr);
         assert!(
-            !check.stdout.contains("NP207"),
+            !check.stdout.contains("NP207 [error]") && !check.stdout.contains("NP207 [warning]"),
             "{release}: {}{}",
             check.stdout,
             check.stderr

@@ -75,7 +75,10 @@ fn a_quota_lowered_under_what_runs_is_said_by_plan_check_and_status() {
     // NP305's quota advice, and NP207's sample bound (R22-A-2): the room
     // bound proves nothing where a running job is left blocked.
     assert!(s.contains("0 errors, 1 warning, 2 advices"), "{s}");
-    assert!(s.contains("NP207 [advice] an allocation of job \"small\" is left unplaced in none of"), "{s}");
+    assert!(
+        s.contains("NP207 [advice] an allocation of job \"small\" is left unplaced in none of"),
+        "{s}"
+    );
     assert_eq!(o.status.code(), Some(0), "a warning: {s}");
 
     let o = d.run(&["status", "quota", "default"]);

@@ -211,6 +211,10 @@ pub fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
                     covered.extend(slot.take());
                 }
             }
+            // NP207's sample bound (an advice that no shuffle sampled
+            // failed) is no consequence of the owner's cause: where the
+            // owner refuses the job, it is moot, and dropped unsaid.
+            covered.retain(|d| d.unseen.is_none());
             if covered.is_empty() {
                 continue;
             }

@@ -206,14 +206,12 @@ pub(super) enum Note {
     PreemptOrder,
     /// Go's map order chose the order groups are placed in.
     GroupOrder,
-    /// Go's map order chose the order a system job visits the nodes in,
-    /// which what it names reads: a distinct_property constraint, the
-    /// room left in the quota.
+    /// Go's map order chose the order a system job visits the nodes in, which
+    /// what it names reads: a distinct_property constraint, the quota's room.
     NodeOrder(&'static str),
     Device(&'static str), // Go's map order chose a device model: "check" or "offer".
-    Drivers, // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
-    /// The shuffle decides whether a client whose port draw panics is met.
-    OnePortDraw,
+    Drivers,     // Go's map order chose the driver answering the driver check (0.8.0–0.9.5).
+    OnePortDraw, // The shuffle decides whether a client whose port draw panics is met.
 }
 
 impl<'w> Engine<'w> {
