@@ -143,3 +143,30 @@ fn an_untracked_link_leading_nowhere_is_refused_not_quoted() {
         "{plain}"
     );
 }
+
+/// rv23-3: a git revision (the index, `--staged`) holds no `.git` folder,
+/// so its walk never met one and listed the rest, where the disk reader
+/// refuses the pattern: `fileset(".", "**")` planned normally through
+/// `plan --changed --staged --gate`. A pattern that can enter `.git` (any
+/// case) from the top is refused by the revision's walk too now.
+#[test]
+fn a_revision_walk_refuses_what_the_disk_walk_refuses() {
+    for pattern in [
+        "\".\", \"**\"",
+        "\".\", \".[gG]it/*\"",
+        "\".\", \"{.git,conf}/*\"",
+        "\".\", \"*/config\"",
+    ] {
+        let d = repo("fileset-git-staged", pattern);
+        git(&d.0, &["add", "-A"]);
+        let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(255), "{pattern}: {text}");
+        assert!(common::flat(&text).contains(REFUSED), "{pattern}: {text}");
+        assert!(!text.contains("Meta[cfg]"), "{pattern}: {text}");
+        let o = d.run(&["check", "--staged"]);
+        let text = output_text(&o);
+        assert_eq!(o.status.code(), Some(2), "{pattern}: {text}");
+        assert!(common::flat(&text).contains(REFUSED), "{pattern}: {text}");
+    }
+}

@@ -48,6 +48,29 @@ fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attrib
     }
 }
 
+thread_local! {
+    /// Set by [`check`] when a comparison it makes panics Nomad's server
+    /// ([`Attribute::compare_panics`]). The checks run deep inside walks
+    /// whose order the scheduler draws (feasibility, offers, preemption),
+    /// so the engine clears it before the walk it simulates and reads it
+    /// after ([`take_nan_compared`]) rather than threading a result
+    /// through every walk and its odds.
+    static NAN_COMPARED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Did a check since the last call compare a NaN (`big.ErrNaN`)? Clears it.
+pub fn take_nan_compared() -> bool {
+    NAN_COMPARED.with(|c| c.replace(false))
+}
+
+/// The ordering of `a` and `b`, noting a comparison that panics Nomad.
+fn compare(a: &Attribute, b: &Attribute) -> Option<Ordering> {
+    if a.compare_panics(b) {
+        NAN_COMPARED.with(|c| c.set(true));
+    }
+    a.compare(b)
+}
+
 /// `checkAttributeConstraint` (and `checkAttributeAffinity`, the same).
 fn check(
     operand: &str,
@@ -60,14 +83,14 @@ fn check(
         "distinct_hosts" | "distinct_property" => true,
         "!=" | "not" => match (l, r) {
             (None, None) => false,
-            (Some(a), Some(b)) => a.compare(b).is_some_and(|o| o != Ordering::Equal),
+            (Some(a), Some(b)) => compare(a, b).is_some_and(|o| o != Ordering::Equal),
             _ => true,
         },
         "<" | "<=" | ">" | ">=" | "=" | "==" | "is" => {
             let (Some(a), Some(b)) = (l, r) else {
                 return false;
             };
-            let Some(o) = a.compare(b) else {
+            let Some(o) = compare(a, b) else {
                 return false;
             };
             match operand {

@@ -295,9 +295,14 @@ impl Engine<'_> {
                 p if super::device_order::uncertain(p) => ok,
                 p => p.is_some_and(|p| p > 0.5),
             },
-            None => super::device::has_devices_in(ask.tg, n, version, &mut |len| {
-                self.draw_map_order(len)
-            }),
+            None => {
+                super::device::take_nan_compared();
+                let passed = super::device::has_devices_in(ask.tg, n, version, &mut |len| {
+                    self.draw_map_order(len)
+                });
+                self.crash_if(super::server_crash::nan_attribute(version, n));
+                passed
+            }
         };
         if class_ok.is_none() && self.wants_note(super::engine::Note::Device("check"), &ask.tg.name)
         {

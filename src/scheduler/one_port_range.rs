@@ -17,7 +17,8 @@
 //! From 1.3.0 the scheduler's `Process` recovers the panic into its
 //! error (scheduler/generic_sched.go v1.3.0:146-150, #12009), which
 //! `Job.Plan` returns: `nomad job plan` fails with it. Before, the server
-//! dies ([`super::server_crash`]). A service or batch job ranks only the
+//! dies ([`super::server_crash`]; the error is
+//! [`super::server_crash::recovered`]'s). A service or batch job ranks only the
 //! first nodes of its shuffle that fit (the limit iterator), so with
 //! other clients to fill the limit, whether Nomad meets the one-port
 //! client is the shuffle's draw: noted as drawn, so `check` and the gates
@@ -27,36 +28,6 @@ use super::engine::{Ask, Engine, Note};
 use super::server_crash::{CrashBug, ServerCrash};
 use crate::cluster::{AllocNetwork, Node};
 use crate::version::{Fix, NomadVersion};
-
-/// `Job.Plan`'s error for the recovered panic, which names the
-/// evaluation from 1.3.0 to 1.3.7 and 1.4.0 to 1.4.2
-/// (generic_sched.go v1.3.0:148 `processing eval %q panicked scheduler -
-/// please report this as a bug! - %v`) and not from 1.3.8 and 1.4.3, which
-/// log the stack instead (`failed to process eval: %v`, v1.3.8:150,
-/// v1.4.3; 44943bfd, backported by #15304 and #15305).
-pub(super) fn recovered_error(version: NomadVersion, eval_id: &str) -> Option<String> {
-    if !version.at_least(1, 3, 0) {
-        return None;
-    }
-    Some(if names_the_evaluation(version) {
-        format!(
-            "processing eval {} panicked scheduler - please report this as a bug! - invalid argument to Intn",
-            crate::gotext::go_quote(eval_id)
-        )
-    } else {
-        "failed to process eval: invalid argument to Intn".to_string()
-    })
-}
-
-/// Does the recovered error name the evaluation, whose ID `Job.Plan`
-/// draws at random (`uuid.Generate()`, nomad/job_endpoint.go v1.3.0:1694)?
-pub fn names_the_evaluation(version: NomadVersion) -> bool {
-    version.at_least(1, 3, 0)
-        && !version.has_since(&[NomadVersion::new(1, 3, 8), NomadVersion::new(1, 4, 3)])
-}
-
-/// The note of an error that names the evaluation: Nomad's ID is random.
-pub const RANDOM_EVAL_ID: &str = "the evaluation ID in this error is the simulation's: Nomad's `Job.Plan` draws it at random (uuid.Generate, nomad/job_endpoint.go v1.3.0:1694), so the rest of the line is Nomad's and the ID is not";
 
 /// Does Nomad `version`'s port draw panic on node `n`? From 1.2.0 until
 /// the fix, where `n`'s range holds one port.
@@ -195,32 +166,5 @@ mod tests {
         }
         // One bound set: the other is the default's (32000 here).
         assert!(crash(v(1, 4, 10), &node(32000, 0)).is_some());
-    }
-
-    #[test]
-    fn the_recovered_error_names_the_evaluation_before_1_3_8_and_1_4_3() {
-        let v = NomadVersion::new;
-        assert_eq!(recovered_error(v(1, 2, 16), "e"), None);
-        for at in [v(1, 3, 0), v(1, 3, 7), v(1, 4, 0), v(1, 4, 2)] {
-            assert_eq!(
-                recovered_error(at, "e").as_deref(),
-                Some("processing eval \"e\" panicked scheduler - please report this as a bug! - invalid argument to Intn"),
-                "{at}"
-            );
-        }
-        for at in [
-            v(1, 3, 8),
-            v(1, 3, 16),
-            v(1, 4, 3),
-            v(1, 4, 10),
-            v(1, 5, 0),
-            v(1, 5, 6),
-        ] {
-            assert_eq!(
-                recovered_error(at, "e").as_deref(),
-                Some("failed to process eval: invalid argument to Intn"),
-                "{at}"
-            );
-        }
     }
 }

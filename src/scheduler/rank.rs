@@ -368,8 +368,9 @@ impl Engine<'_> {
         }
         // Where Go's map order drew the victims among equally good ones.
         let mut drawn = None;
-        let (devices, device_score) =
-            self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn)?;
+        let assigned = self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn);
+        self.crash_if(super::server_crash::nan_attribute(version, n));
+        let (devices, device_score) = assigned?;
         // What the network and device preemption took off the cached list.
         let removed = victims.len();
         let util = match self.fit_proposed(pos, n, &ask.res, &victims) {

@@ -72,6 +72,9 @@ impl Engine<'_> {
                 self.pend_device_note(&ask.tg.name, text);
             }
         };
+        // The odds walk orders Nomad does not: only the offers below may
+        // reach a NaN compare ([`super::server_crash::nan_attribute`]).
+        super::device::take_nan_compared();
         let mut offers = Vec::new();
         let (mut total_weight, mut matched) = (0.0, 0.0);
         for req in requests {

@@ -62,6 +62,16 @@ pub enum CrashBug {
     /// filtered first is the diff's Go map order: a draw
     /// ([`super::nil_filtered_map`]).
     NilFilteredMap,
+    /// A device constraint or affinity compares a value Nomad parses as
+    /// NaN ("NaN", "NaN GHz": `strconv.ParseFloat`, plugins/shared/structs/
+    /// attribute.go v1.6.0:92) with a number, not both ints: `getBigFloat`'s
+    /// `SetFloat64` panics with `big.ErrNaN` (attribute.go v2.0.5:408;
+    /// [`crate::structs::attribute::Attribute::compare_panics`]), in the
+    /// feasibility check (`nodeDeviceMatches`), the offer's affinities
+    /// (`checkAttributeAffinity`) and device preemption alike. Not fixed
+    /// up to 2.0.5. Node attribute constraints compare strings and
+    /// `ParseFloat`'s float64s (`checkOrder`), not attributes: no panic.
+    NanAttribute,
 }
 
 /// The panic a plan reaches, where.
@@ -87,6 +97,8 @@ impl ServerCrash {
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
             CrashBug::OnePortRange => "hashicorp/nomad#17619",
             CrashBug::NilFilteredMap => "hashicorp/nomad#11565",
+            // No issue reports it (none found up to 2.0.5).
+            CrashBug::NanAttribute => "",
         }
     }
 
@@ -101,10 +113,14 @@ impl ServerCrash {
             CrashBug::NetworklessVictim => V093,
             CrashBug::OnePortRange => Fix::OnePortRangeDrawn.since(),
             CrashBug::NilFilteredMap => V122,
+            CrashBug::NanAttribute => &[],
         }
     }
 
     fn fixed_text(&self) -> String {
+        if self.fixed_in().is_empty() {
+            return "not fixed up to 2.0.5".to_string();
+        }
         let names: Vec<String> = self.fixed_in().iter().map(|v| v.to_string()).collect();
         match names.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
@@ -135,15 +151,20 @@ impl ServerCrash {
                 "an assignment to a nil map merging the filter metrics of group {} at node {node}, which has a class or a constraint reason where the first node filtered for the group had none; which node is filtered first is Go's map order, random per evaluation, and this evaluation's order reaches the panic (`--samples` gives the share)",
                 crate::gotext::go_quote(&self.detail)
             ),
+            CrashBug::NanAttribute => format!(
+                "big.Float's SetFloat64(NaN) comparing device attributes on node {node}, where a device constraint or affinity compares a value Nomad parses as NaN with a number"
+            ),
         }
     }
 
     /// The error `Job.Plan` returns where the scheduler recovers this
-    /// panic (from 1.3.0, [`super::one_port_range::recovered_error`]);
-    /// `None` where the server dies.
+    /// panic (from 1.3.0, [`recovered`]); `None` where the server dies.
     pub fn recovered_error(&self, eval_id: &str) -> Option<String> {
         match self.bug {
-            CrashBug::OnePortRange => super::one_port_range::recovered_error(self.version, eval_id),
+            // `rand.Intn`'s panic value (math/rand rand.go).
+            CrashBug::OnePortRange => recovered(self.version, eval_id, "invalid argument to Intn"),
+            // `ErrNaN.Error()` is its message (math/big float.go).
+            CrashBug::NanAttribute => recovered(self.version, eval_id, "Float.SetFloat64(NaN)"),
             // Fixed before 1.3.0, the first release that recovers.
             CrashBug::EvictAndPreempt
             | CrashBug::CachedProposed
@@ -154,13 +175,19 @@ impl ServerCrash {
 
     /// The one line every command prints for it (without a prefix).
     pub fn line(&self, job: &Job) -> String {
+        let issue = match self.issue() {
+            "" => String::new(),
+            i => format!("{i}, "),
+        };
+        let fixed = match self.fixed_in() {
+            [] => self.fixed_text(),
+            _ => format!("fixed in {}", self.fixed_text()),
+        };
         format!(
-            "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s server panics on this plan ({}: {}, fixed in {}), so `nomad job plan` gets no plan (the leader's process dies, or its agent drops the connection)",
+            "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s server panics on this plan ({}: {issue}{fixed}), so `nomad job plan` gets no plan (the leader's process dies, or its agent drops the connection)",
             crate::gotext::go_quote(&job.id),
             self.version,
             self.what(),
-            self.issue(),
-            self.fixed_text()
         )
     }
 
@@ -168,7 +195,7 @@ impl ServerCrash {
     pub fn json(&self) -> serde_json::Value {
         let fixed: Vec<String> = self.fixed_in().iter().map(|v| v.to_string()).collect();
         serde_json::json!({
-            "Issue": self.issue(),
+            "Issue": Some(self.issue()).filter(|i| !i.is_empty()),
             "FixedIn": fixed,
             "Node": self.node,
             "Answers": false,
@@ -178,6 +205,38 @@ impl ServerCrash {
     pub const HINT: &'static str =
         "upgrade the servers to a release with the fix, or split the change so no one plan hits the panic; nomad-preflight prints no plan where Nomad's server panics";
 }
+
+/// `Job.Plan`'s error for a panic the scheduler recovers with value
+/// `panic` (its `%v`), from 1.3.0 (scheduler/generic_sched.go
+/// v1.3.0:146-150, #12009; before, the server dies: `None`), which names the
+/// evaluation from 1.3.0 to 1.3.7 and 1.4.0 to 1.4.2
+/// (generic_sched.go v1.3.0:148 `processing eval %q panicked scheduler -
+/// please report this as a bug! - %v`) and not from 1.3.8 and 1.4.3, which
+/// log the stack instead (`failed to process eval: %v`, v1.3.8:150,
+/// v1.4.3; 44943bfd, backported by #15304 and #15305).
+pub fn recovered(version: NomadVersion, eval_id: &str, panic: &str) -> Option<String> {
+    if !version.at_least(1, 3, 0) {
+        return None;
+    }
+    Some(if names_the_evaluation(version) {
+        format!(
+            "processing eval {} panicked scheduler - please report this as a bug! - {panic}",
+            crate::gotext::go_quote(eval_id)
+        )
+    } else {
+        format!("failed to process eval: {panic}")
+    })
+}
+
+/// Does the recovered error name the evaluation, whose ID `Job.Plan`
+/// draws at random (`uuid.Generate()`, nomad/job_endpoint.go v1.3.0:1694)?
+pub fn names_the_evaluation(version: NomadVersion) -> bool {
+    version.at_least(1, 3, 0)
+        && !version.has_since(&[NomadVersion::new(1, 3, 8), NomadVersion::new(1, 4, 3)])
+}
+
+/// The note of an error that names the evaluation: Nomad's ID is random.
+pub const RANDOM_EVAL_ID: &str = "the evaluation ID in this error is the simulation's: Nomad's `Job.Plan` draws it at random (uuid.Generate, nomad/job_endpoint.go v1.3.0:1694), so the rest of the line is Nomad's and the ID is not";
 
 impl Engine<'_> {
     /// The distinct_hosts and distinct_property checks, where Nomad's
@@ -238,6 +297,17 @@ impl Engine<'_> {
                 detail: String::new(),
             })
     }
+}
+
+/// [`CrashBug::NanAttribute`] on node `n`, when the device walk just
+/// simulated compared a NaN ([`super::device::take_nan_compared`]).
+pub(super) fn nan_attribute(version: NomadVersion, n: &Node) -> Option<ServerCrash> {
+    super::device::take_nan_compared().then(|| ServerCrash {
+        bug: CrashBug::NanAttribute,
+        version,
+        node: n.name.clone(),
+        detail: String::new(),
+    })
 }
 
 /// [`CrashBug::CachedProposed`]: the generic stack yields node `n` whose
@@ -313,5 +383,33 @@ mod tests {
             line.contains("hashicorp/nomad#6787, fixed in 0.9.7 and 0.10.2"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_recovered_error_names_the_evaluation_before_1_3_8_and_1_4_3() {
+        const INTN: &str = "invalid argument to Intn";
+        let v = NomadVersion::new;
+        assert_eq!(recovered(v(1, 2, 16), "e", INTN), None);
+        for at in [v(1, 3, 0), v(1, 3, 7), v(1, 4, 0), v(1, 4, 2)] {
+            assert_eq!(
+                recovered(at, "e", INTN).as_deref(),
+                Some("processing eval \"e\" panicked scheduler - please report this as a bug! - invalid argument to Intn"),
+                "{at}"
+            );
+        }
+        for at in [
+            v(1, 3, 8),
+            v(1, 3, 16),
+            v(1, 4, 3),
+            v(1, 4, 10),
+            v(1, 5, 0),
+            v(1, 5, 6),
+        ] {
+            assert_eq!(
+                recovered(at, "e", INTN).as_deref(),
+                Some("failed to process eval: invalid argument to Intn"),
+                "{at}"
+            );
+        }
     }
 }

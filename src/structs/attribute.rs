@@ -239,6 +239,21 @@ impl Attribute {
         }
     }
 
+    /// Does `Compare` panic? Numbers that are not both ints go through
+    /// `getBigFloat` (plugins/shared/structs/attribute.go v2.0.5:402-434,
+    /// this side's first), whose `SetFloat64` panics with `big.ErrNaN`
+    /// ("Float.SetFloat64(NaN)", math/big float.go) on a NaN, which
+    /// `ParseAttribute` reads from "NaN" (`strconv.ParseFloat`,
+    /// attribute.go v1.6.0:92). Nothing guards it up to 2.0.5 (v2.0.5:408).
+    pub fn compare_panics(&self, o: &Attribute) -> bool {
+        let nan = |a: &Attribute| matches!(a.value, AttrValue::Float(f) if f.is_nan());
+        let both_ints = matches!(
+            (&self.value, &o.value),
+            (AttrValue::Int(_), AttrValue::Int(_))
+        );
+        self.comparable(o) && !both_ints && (nan(self) || nan(o))
+    }
+
     /// `getInt`: the value in the base unit, with Go's wrapping arithmetic.
     fn scaled_int(&self) -> Option<i64> {
         let AttrValue::Int(i) = self.value else {
@@ -384,5 +399,13 @@ mod tests {
         assert_eq!(c("1999 mW", "1 W"), Some(Equal));
         assert_eq!(c("1999 mW", "1.0 W"), Some(Greater));
         assert_eq!(c("NaN MHz", "1 GHz"), None);
+        let panics = |a: &str, b: &str| Attribute::parse(a).compare_panics(&Attribute::parse(b));
+        assert!(panics("NaN MHz", "1 GHz"));
+        assert!(panics("2 GHz", "NaN GHz"));
+        assert!(panics("NaN", "3"));
+        // Not comparable (other bases, a unit on one side only): no compare.
+        assert!(!panics("NaN MHz", "1 GiB"));
+        assert!(!panics("NaN", "1 GHz"));
+        assert!(!panics("1.5 GHz", "2 GHz"));
     }
 }

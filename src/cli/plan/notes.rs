@@ -34,7 +34,7 @@ pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
 /// The notes of a plan whose evaluation fails (Nomad's error is all it
 /// prints): that the failure is one draw of several (the scheduler's
 /// drawn notes), and that the evaluation ID the error names is ours, not
-/// Nomad's random one ([`crate::scheduler::one_port_range::RANDOM_EVAL_ID`]).
+/// Nomad's random one ([`crate::scheduler::server_crash::RANDOM_EVAL_ID`]).
 /// The scheduler errors of a plan whose only draw is its groups' order
 /// (`PlanResult::only_group_order_drawn`: a sticky static volume's claim,
 /// a 0.9-0.10 system job's node lookup) are reached in any order: no note.
@@ -48,9 +48,9 @@ pub(super) fn failed_evaluation(plan: &JobPlan) -> Vec<String> {
         .result
         .recovered
         .as_ref()
-        .is_some_and(|c| crate::scheduler::one_port_range::names_the_evaluation(c.version));
+        .is_some_and(|c| crate::scheduler::server_crash::names_the_evaluation(c.version));
     if names_id {
-        out.push(crate::scheduler::one_port_range::RANDOM_EVAL_ID.to_string());
+        out.push(crate::scheduler::server_crash::RANDOM_EVAL_ID.to_string());
     }
     out
 }

@@ -152,11 +152,43 @@ fn glob_one(env: &FnEnv<'_>, path: &str, whole: &Path, release: Release) -> Resu
     // clone's refs, hooks, packs), and no checkout holds it. Refused only
     // where the pattern leads the walk into it (`*` matches `.git`: no
     // dotfile rule), by every reader, as a walk that starts there is.
+    if vfs.revision().is_some() && walk == vfs.root() {
+        if let Some(name) = leads_into_git(release, rest.as_bytes()) {
+            return Err(unread(crate::project::git_metadata(&walk.join(name))));
+        }
+    }
     let enter = |dir: &Path| match git_folder(dir) {
         Some(_) => Err(unread(crate::project::git_metadata(dir))),
         None => Ok(()),
     };
     GlobWalk::new(vfs, release, &enter).run(walk, kind, rest.as_bytes())
+}
+
+/// A git revision holds no `.git` folder, so its walk never meets the one
+/// the disk reader refuses to enter, and would list nothing where the
+/// checkout Nomad reads has it (reviewer rv23-3): the spelling of `.git`
+/// (any case, as [`git_folder`] tells it) that `pattern`, walked from the
+/// repository's root, would enter (`**`, or a first part that matches it
+/// with more pattern after). A pattern the matcher cannot answer is left
+/// to the walk, which meets the same error.
+fn leads_into_git(release: Release, pattern: &[u8]) -> Option<String> {
+    let spellings = (0..8u8).map(|m| {
+        let up = |bit: u8, c: char| {
+            if m & bit != 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            }
+        };
+        format!(".{}{}{}", up(1, 'g'), up(2, 'i'), up(4, 't'))
+    });
+    let all_folders = super::doublestar::double_star(pattern).is_some();
+    let mut budget = super::doublestar::Budget(10_000);
+    spellings.into_iter().find(|name| {
+        all_folders
+            || matches!(release.step(pattern, name.as_bytes(), &mut budget),
+                Ok(Some(rests)) if rests.iter().any(|r| !r.is_empty()))
+    })
 }
 
 /// One of the patterns a leading brace makes (v1.3.4 GlobOS), as the
@@ -175,4 +207,25 @@ fn top_alternative(env: &FnEnv<'_>, alt: &[u8]) -> Result<PathBuf, Miss> {
         }
     }
     env.resolve("fileset", &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_leads_into_git_where_it_can_enter_it_in_any_case() {
+        for release in [Release::V1_1_5, Release::V1_3_4] {
+            let into = |p: &str| leads_into_git(release, p.as_bytes());
+            assert_eq!(into("**").as_deref(), Some(".git"));
+            assert_eq!(into(".[gG]it/*").as_deref(), Some(".git"));
+            assert_eq!(into("{.git,conf}/*").as_deref(), Some(".git"));
+            assert_eq!(into(".GIT/*").as_deref(), Some(".GIT"));
+            assert_eq!(into("*/config").as_deref(), Some(".git"));
+            // Matching `.git` itself lists no file: nothing is entered.
+            assert_eq!(into("*"), None);
+            assert_eq!(into(".git"), None);
+            assert_eq!(into("conf/*"), None);
+        }
+    }
 }
