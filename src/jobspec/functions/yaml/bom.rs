@@ -84,7 +84,11 @@ mod tests {
         // Near the end, where the buffer's tail is moved to its front.
         assert!(libyaml_text("a: 1\n\u{feff}b: 2\n").is_err());
         // Past the first 512 bytes.
-        let long = format!("k: {}\n\u{feff}b: 2\n{}", "x".repeat(600), "c: 3\n".repeat(10));
+        let long = format!(
+            "k: {}\n\u{feff}b: 2\n{}",
+            "x".repeat(600),
+            "c: 3\n".repeat(10)
+        );
         assert!(libyaml_text(&long).is_err());
         let early = format!("a: 1\n\u{feff}b: 2\n{}", "c: 3\n".repeat(200));
         assert!(libyaml_text(&early).is_ok());
