@@ -20,6 +20,7 @@ mod alloc_port_collision;
 mod api_job_import;
 mod architecture;
 mod big_jobs_sampled;
+mod byte_order_mark;
 mod changeset_agree;
 mod check_added_suppression;
 mod check_added_suppression_gate;

@@ -17,9 +17,10 @@ use crate::source::{Source, Span};
 use crate::version::NomadVersion;
 use hcl_edit::structure::Body;
 
-/// Does jobspec2 under `v` read `text` as hcl JSON?
-fn is_json(text: &str, v: NomadVersion) -> bool {
-    v.at_least(1, 0, 0) && super::var_file_json::is_json(text)
+/// Does jobspec2 under `v` read `source` as hcl JSON (its raw bytes: a
+/// byte order mark first makes it HCL, var_file_json::is_json)?
+fn is_json(source: &crate::source::SourceFile, v: NomadVersion) -> bool {
+    v.at_least(1, 0, 0) && super::var_file_json::is_json(source)
 }
 
 /// Is `text` a job in hcl's JSON syntax: JSON to Nomad (its first byte
@@ -83,7 +84,7 @@ fn names_api_job(m: &serde_json::Map<String, serde_json::Value>) -> bool {
 /// here: "cannot tell", where our HCL1 scanner refused it as a syntax
 /// error Nomad does not make.
 pub(super) fn judge_if_json(source: &Source, v: NomadVersion) -> Option<Result<Body, Diags>> {
-    if is_json(&source.text, v) {
+    if is_json(source, v) {
         return Some(judge(source, v));
     }
     // hcl v1 decodes the BOM as U+FEFF, which is no space: HCL mode.
@@ -184,7 +185,7 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
 /// `null` keyword its field cannot hold (null_decode.rs: gohcl's words at
 /// the keyword's whole token, which hcl's JSON scanner places).
 pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> Option<Diags> {
-    if !is_json(&parsed.source.text, v) || parsed.job.is_none() || !parsed.diags.has_errors() {
+    if !is_json(&parsed.source, v) || parsed.job.is_none() || !parsed.diags.has_errors() {
         return None;
     }
     let job = parsed.job.as_ref()?;
@@ -217,7 +218,7 @@ pub(super) fn front_end_refusal(parsed: &super::ParsedJob, v: NomadVersion) -> O
 /// refuses as it does (json_extraneous.rs), before the loader orders the
 /// file's errors; "cannot tell" where that is not followed.
 pub(super) fn extraneous(parsed: &mut super::ParsedJob, v: NomadVersion) -> Option<Diags> {
-    if !is_json(&parsed.source.text, v) {
+    if !is_json(&parsed.source, v) {
         return None;
     }
     if let Some(body) = &parsed.body {

@@ -128,7 +128,7 @@ pub(super) fn var_file(scope: &Scope<'_>, path: &std::path::Path) -> Result<VarF
     let hcl2 = scope.fns.version.at_least(1, 0, 0);
     let shown = path.display().to_string();
     let json = if hcl2 {
-        super::var_file_json::is_json(&src.text)
+        super::var_file_json::is_json(&src)
     } else {
         path.extension().is_some_and(|e| e == "json")
     };

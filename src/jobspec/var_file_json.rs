@@ -13,8 +13,17 @@ use super::model::Value;
 use super::var_file_json_parse::{parse, Node};
 use super::var_file_json_scan::Range;
 
-/// Does jobspec2 read `text` as JSON (isJSON)?
-pub(super) fn is_json(text: &str) -> bool {
+/// Does jobspec2 read `src` as JSON (isJSON)? It looks at the file's raw
+/// bytes, skipping only ' ' (jobspec2/parse.go isJSON@v1.0.0..v2.0.5): a
+/// UTF-8 byte order mark (0xEF), which our text no longer holds, is
+/// neither, so a BOM'd `{...}` goes to hclsyntax, which skips the BOM
+/// (scan_tokens.rl stripUTF8BOM) and refuses the `{`.
+pub(super) fn is_json(src: &crate::source::SourceFile) -> bool {
+    !src.bom && text_is_json(&src.text)
+}
+
+/// isJSON of text without a byte order mark.
+fn text_is_json(text: &str) -> bool {
     text.bytes().find(|b| *b != b' ') == Some(b'{')
 }
 
@@ -200,12 +209,21 @@ mod tests {
 
     #[test]
     fn only_a_brace_after_spaces_makes_json() {
-        assert!(is_json("{\"a\": 1}"));
-        assert!(is_json("  {}"));
-        assert!(!is_json("\n{\"a\": 1}"));
-        assert!(!is_json("\t{}"));
-        assert!(!is_json("a = 1"));
-        assert!(!is_json(""));
+        assert!(text_is_json("{\"a\": 1}"));
+        assert!(text_is_json("  {}"));
+        assert!(!text_is_json("\n{\"a\": 1}"));
+        assert!(!text_is_json("\t{}"));
+        assert!(!text_is_json("a = 1"));
+        assert!(!text_is_json(""));
+    }
+
+    #[test]
+    fn a_byte_order_mark_makes_hcl() {
+        // isJSON sees 0xEF first: hclsyntax reads the file.
+        let src = |t: &str| crate::source::SourceFile::inline("v.json", t);
+        assert!(is_json(&src("{\"a\": 1}")));
+        assert!(!is_json(&src("\u{feff}{\"a\": 1}")));
+        assert!(!is_json(&src("\u{feff}  {}")));
     }
 
     #[test]

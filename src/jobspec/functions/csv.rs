@@ -304,6 +304,12 @@ mod tests {
         assert_eq!(records("\"two\nline\",x\n"), rec(&[&["two\nline", "x"]]));
         assert_eq!(records("a,b,\n"), rec(&[&["a", "b", ""]]));
         assert_eq!(records(",\n"), rec(&[&["", ""]]));
+        // Guard: encoding/csv skips no byte order mark (file() keeps it):
+        // it starts the first header's name.
+        assert_eq!(
+            records("\u{feff}a,b\n1,2\n"),
+            rec(&[&["\u{feff}a", "b"], &["1", "2"]])
+        );
         // BadDoubleQuotes, BadBareQuote, BadTrailingQuote, ExtraneousQuote.
         assert_eq!(
             records("a\"\"b,c"),

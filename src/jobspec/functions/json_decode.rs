@@ -504,6 +504,12 @@ mod tests {
             e("é"),
             "invalid character 'Ã' looking for beginning of value"
         );
+        // Guard: encoding/json skips no byte order mark; its first byte
+        // (0xEF) is quoted as the rune of that value (scanner.go quoteChar).
+        assert_eq!(
+            e("\u{feff}{}"),
+            "invalid character 'ï' looking for beginning of value"
+        );
         assert_eq!(
             e("\u{1}"),
             "invalid character '\\x01' looking for beginning of value"

@@ -15,6 +15,7 @@
 //! Split along the two jobs: [`decode`] (events to a value) and [`encode`]
 //! (a value to libyaml's text); this file dispatches the two functions.
 
+mod bom;
 mod decode;
 mod encode;
 mod timestamp;
@@ -29,7 +30,10 @@ use super::*;
 pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     match name {
         "yamldecode" => {
-            let v = decode_as(&s(arg(a, 0)?)?, Dialect::of(env.version))?;
+            let src = s(arg(a, 0)?)?;
+            // libyaml's byte order marks (bom.rs): yaml-rust2 keeps them.
+            let text = bom::libyaml_text(&src).map_err(Miss::CannotTell)?;
+            let v = decode_as(text, Dialect::of(env.version))?;
             // go-cty-yaml before 1.0.3 (Nomad 1.0.0 to 1.4.12) returns an
             // unknown value, not a null, for a document that is null
             // (c591969, "YAMLDecodeFunc: handle null values correctly").
