@@ -217,6 +217,7 @@ mod jobspec_connect_validate;
 mod jobspec_consul_partition_validate;
 mod jobspec_demo;
 mod jobspec_diagnostics;
+mod jobspec_disconnect_copy_validate;
 mod jobspec_duplicate_blocks;
 mod jobspec_duration_overflow;
 mod jobspec_dynamic_for_each;
