@@ -370,6 +370,7 @@ mod plan_running_other_job;
 mod plan_samples;
 mod plan_samples_history;
 mod plan_samples_v1_2;
+mod plan_secret_uncomparable;
 mod plan_server_crash;
 mod plan_server_job_settings;
 mod plan_sticky_static_volume;
