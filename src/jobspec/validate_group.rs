@@ -7,6 +7,9 @@
 //! - `max_client_disconnect` conflicts in TaskGroup.Validate: 1.3.0 to 1.9.x;
 //! - `disconnect` (1.8.0+): 1.8 and 1.9 first refuse mixing it with the
 //!   legacy fields and then return at once, skipping the rest of the group;
+//!   they judge the canonical group, the legacy values copied into the
+//!   block's unset `lost_after` / `stop_on_client_after` (so a legacy field
+//!   beside any `disconnect` block is refused; 1.10 no longer copies);
 //! - scaling: 0.11.0+, as `ScalingPolicy.Validate` from 1.0.0 (earlier a
 //!   negative `max` skips the other `max` checks and `min` is not checked).
 
@@ -52,31 +55,53 @@ pub(super) fn disconnect(job: &Job, g: &TaskGroup, v: NomadVersion, out: &mut Ou
         return true;
     };
     let ds = &d.spans;
-    let lost_after = d.lost_after.map(|x| x.nanos()).unwrap_or(0);
+    let mut lost_after = d.lost_after.map(|x| x.nanos()).unwrap_or(0);
     if legacy {
-        // Each of these returns from TaskGroup.Validate at once.
+        // 1.8 and 1.9 validate the canonical group: TaskGroup.Canonicalize
+        // (a mutator, run before the validators: job_endpoint_hooks.go
+        // @v1.9.3:178-193) first copies the legacy fields into the block
+        // where it leaves them unset (structs.go@v1.8.0:6855-6861,
+        // @v1.9.3:7035-7041; gone @v1.10.0), so a legacy field beside a
+        // block that does not set its successor conflicts with its own copy.
+        let copied_lost = lost_after == 0 && mcd.is_some();
+        if copied_lost {
+            lost_after = mcd.map_or(0, |m| m.nanos());
+        }
+        let stop_after = g.stop_after_client_disconnect.is_some();
+        // Each of these returns from TaskGroup.Validate at once
+        // (structs.go@v1.9.3:7137-7148); the span is the field written.
         let conflict = if mcd.is_some() && lost_after > 0 {
             Some((
                 "using both lost_after and max_client_disconnect is not allowed",
-                "lost_after",
+                if copied_lost {
+                    gs.best("max_client_disconnect")
+                } else {
+                    ds.best("lost_after")
+                },
             ))
-        } else if g.stop_after_client_disconnect.is_some() && d.stop_on_client_after.is_some() {
+        } else if stop_after {
+            // The copy makes stop_on_client_after set whenever
+            // stop_after_client_disconnect is.
             Some((
                 "using both stop_after_client_disconnect and stop_on_client_after is not allowed",
-                "stop_on_client_after",
+                if d.stop_on_client_after.is_some() {
+                    ds.best("stop_on_client_after")
+                } else {
+                    gs.best("stop_after_client_disconnect")
+                },
             ))
         } else if g.prevent_reschedule_on_lost && d.replace.is_some() {
             // The api's canonicalisation always sets `replace`.
             Some((
                 "using both prevent_reschedule_on_lost and replace is not allowed",
-                "replace",
+                ds.best("replace"),
             ))
         } else {
             None
         };
-        if let Some((text, field)) = conflict {
+        if let Some((text, span)) = conflict {
             let help = "the disconnect block replaces the group's older fields: keep only the disconnect block";
-            err(out, CODE, ds.best(field), text, "conflict", help);
+            err(out, CODE, span, text, "conflict", help);
             return false;
         }
     }

@@ -352,9 +352,8 @@ impl<'w> Engine<'w> {
         e
     }
 
-    /// Does moving an allocation of `old_job`'s group `old` to the
-    /// evaluated `job`'s group `tg` need a new allocation
-    /// ([`super::reconcile::destructive_change`])?
+    /// Does moving an allocation of `old_job`'s `old` to `job`'s `tg` need a
+    /// new allocation ([`super::reconcile`]; 1.11+: [`super::secret_compare`])?
     pub(super) fn destructive(
         &self,
         old_job: &std::sync::Arc<Job>,
@@ -362,6 +361,7 @@ impl<'w> Engine<'w> {
         job: &Job,
         tg: &TaskGroup,
     ) -> bool {
+        self.secret_compare(old_job, old, job, tg);
         let version = self.world.nomad_version;
         let judge = || super::reconcile::destructive_change(old_job, old, job, tg, version);
         match self.planned {

@@ -59,6 +59,7 @@ mod reconcile_terminal_tests;
 pub mod replay_after;
 pub mod replay_cache;
 pub mod sample;
+mod secret_compare;
 pub mod select;
 pub mod server_crash;
 pub mod sim;

@@ -16,10 +16,24 @@ pub fn destructive_change(
     new: &TaskGroup,
     version: NomadVersion,
 ) -> bool {
-    let v = version;
-    if old.tasks.len() != new.tasks.len() {
+    if old.tasks.len() != new.tasks.len() || group_updated(old_job, old, new_job, new, version) {
         return true;
     }
+    new.tasks.iter().any(|nt| match old.task(&nt.name) {
+        Some(ot) => task_updated((old_job, old, ot), (new_job, new, nt), version),
+        None => true,
+    })
+}
+
+/// `tasksUpdated`'s group checks, before its loop over the tasks (the
+/// task counts apart).
+pub(super) fn group_updated(
+    old_job: &Job,
+    old: &TaskGroup,
+    new_job: &Job,
+    new: &TaskGroup,
+    v: NomadVersion,
+) -> bool {
     // What the model does not hold could be anything: assume a replacement
     // (the plan also says which arguments it could not judge). Not so the
     // job's own unmodelled part: tasksUpdated reads of the job only what
@@ -66,57 +80,67 @@ pub fn destructive_change(
     if render && old.restart.render_templates != new.restart.render_templates {
         return true;
     }
+    false
+}
+
+/// `tasksUpdated`'s checks of one task `nt` against its old `ot`.
+pub(super) fn task_updated(
+    (old_job, old, ot): MetaLevels<'_>,
+    (new_job, new, nt): MetaLevels<'_>,
+    v: NomadVersion,
+) -> bool {
+    let mounts = v.has_since(&[
+        NomadVersion::new(1, 1, 15),
+        NomadVersion::new(1, 2, 9),
+        NomadVersion::new(1, 3, 2),
+    ]);
+    let render = v.at_least(1, 6, 2);
     let csi = v.has_since(&[
         NomadVersion::new(1, 1, 13),
         NomadVersion::new(1, 2, 7),
         NomadVersion::new(1, 3, 0),
     ]);
-    for nt in &new.tasks {
-        let Some(ot) = old.task(&nt.name) else {
-            return true;
-        };
-        if ot.driver != nt.driver
-            || ot.unmodelled != nt.unmodelled
-            || ot.user != nt.user
-            || ot.config != nt.config
-            || ot.env != nt.env
-            || ot.artifacts != nt.artifacts
-            || ot.vault != nt.vault
-            || ot.templates != nt.templates
-            || (csi && ot.csi_plugin != nt.csi_plugin)
-            || (mounts && ot.volume_mounts != nt.volume_mounts)
-        {
-            return true;
-        }
-        // Meta is compared merged: job, then group, then task.
-        if merged_meta_differs((old_job, old, ot), (new_job, new, nt)) {
-            return true;
-        }
-        let (or, nr) = (&ot.resources, &nt.resources);
-        if or.cpu != nr.cpu
-            || or.cores != nr.cores
-            || or.memory_mb != nr.memory_mb
-            || or.memory_max_mb != nr.memory_max_mb
-            || (v.at_least(0, 10, 2) && or.devices != nr.devices)
-            || (v.at_least(1, 8, 3) && or.secrets_mb != nr.secrets_mb)
-            || networks_differ(&or.networks, &nr.networks, v)
-        {
-            return true;
-        }
-        // Changing `disabled` (1.5.5; `enabled` in 1.5.4, util.go's "task
-        // log enabled") restarts log collection.
-        if v.at_least(1, 5, 4) && ot.log_config.disabled != nt.log_config.disabled {
-            return true;
-        }
-        let renders = |t: &crate::jobspec::Task, g: &TaskGroup| {
-            t.restart.as_ref().unwrap_or(&g.restart).render_templates
-        };
-        if render && renders(ot, old) != renders(nt, new) {
-            return true;
-        }
-        if later_blocks_differ(ot, nt, v) {
-            return true;
-        }
+    if ot.driver != nt.driver
+        || ot.unmodelled != nt.unmodelled
+        || ot.user != nt.user
+        || ot.config != nt.config
+        || ot.env != nt.env
+        || ot.artifacts != nt.artifacts
+        || ot.vault != nt.vault
+        || ot.templates != nt.templates
+        || (csi && ot.csi_plugin != nt.csi_plugin)
+        || (mounts && ot.volume_mounts != nt.volume_mounts)
+    {
+        return true;
+    }
+    // Meta is compared merged: job, then group, then task.
+    if merged_meta_differs((old_job, old, ot), (new_job, new, nt)) {
+        return true;
+    }
+    let (or, nr) = (&ot.resources, &nt.resources);
+    if or.cpu != nr.cpu
+        || or.cores != nr.cores
+        || or.memory_mb != nr.memory_mb
+        || or.memory_max_mb != nr.memory_max_mb
+        || (v.at_least(0, 10, 2) && or.devices != nr.devices)
+        || (v.at_least(1, 8, 3) && or.secrets_mb != nr.secrets_mb)
+        || networks_differ(&or.networks, &nr.networks, v)
+    {
+        return true;
+    }
+    // Changing `disabled` (1.5.5; `enabled` in 1.5.4, util.go's "task
+    // log enabled") restarts log collection.
+    if v.at_least(1, 5, 4) && ot.log_config.disabled != nt.log_config.disabled {
+        return true;
+    }
+    let renders = |t: &crate::jobspec::Task, g: &TaskGroup| {
+        t.restart.as_ref().unwrap_or(&g.restart).render_templates
+    };
+    if render && renders(ot, old) != renders(nt, new) {
+        return true;
+    }
+    if later_blocks_differ(ot, nt, v) {
+        return true;
     }
     false
 }

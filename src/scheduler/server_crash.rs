@@ -72,6 +72,15 @@ pub enum CrashBug {
     /// up to 2.0.5. Node attribute constraints compare strings and
     /// `ParseFloat`'s float64s (`checkOrder`), not attributes: no panic.
     NanAttribute,
+    /// `Secret.Equal`'s `maps.Equal` on two secret configs holding a
+    /// list (or map) under the same key: Go's `!=` on two interfaces of
+    /// that uncomparable type `go_type` panics ([`super::secret_compare`],
+    /// 1.11.0 to 2.0.5, not fixed). `certain`: no other key can end the
+    /// range first; else Go's map order decides.
+    UncomparableSecret {
+        certain: bool,
+        go_type: &'static str,
+    },
 }
 
 /// The panic a plan reaches, where.
@@ -97,8 +106,8 @@ impl ServerCrash {
             CrashBug::NetworklessVictim => "hashicorp/nomad#5793",
             CrashBug::OnePortRange => "hashicorp/nomad#17619",
             CrashBug::NilFilteredMap => "hashicorp/nomad#11565",
-            // No issue reports it (none found up to 2.0.5).
-            CrashBug::NanAttribute => "",
+            // No issue reports them (none found up to 2.0.5).
+            CrashBug::NanAttribute | CrashBug::UncomparableSecret { .. } => "",
         }
     }
 
@@ -113,7 +122,7 @@ impl ServerCrash {
             CrashBug::NetworklessVictim => V093,
             CrashBug::OnePortRange => Fix::OnePortRangeDrawn.since(),
             CrashBug::NilFilteredMap => V122,
-            CrashBug::NanAttribute => &[],
+            CrashBug::NanAttribute | CrashBug::UncomparableSecret { .. } => &[],
         }
     }
 
@@ -154,6 +163,10 @@ impl ServerCrash {
             CrashBug::NanAttribute => format!(
                 "big.Float's SetFloat64(NaN) comparing device attributes on node {node}, where a device constraint or affinity compares a value Nomad parses as NaN with a number"
             ),
+            CrashBug::UncomparableSecret { go_type, .. } => format!(
+                "comparing uncomparable type {go_type} in {}'s config with the running job's, which holds one under the same key (Secret.Equal's maps.Equal)",
+                self.detail
+            ),
         }
     }
 
@@ -165,6 +178,14 @@ impl ServerCrash {
             CrashBug::OnePortRange => recovered(self.version, eval_id, "invalid argument to Intn"),
             // `ErrNaN.Error()` is its message (math/big float.go).
             CrashBug::NanAttribute => recovered(self.version, eval_id, "Float.SetFloat64(NaN)"),
+            // A runtime.Error's text (runtime/alg.go efaceeq). Where Go's
+            // map order decides whether it panics, no one error is Nomad's.
+            CrashBug::UncomparableSecret { certain, go_type } => certain
+                .then(|| {
+                    let panic = format!("runtime error: comparing uncomparable type {go_type}");
+                    recovered(self.version, eval_id, &panic)
+                })
+                .flatten(),
             // Fixed before 1.3.0, the first release that recovers.
             CrashBug::EvictAndPreempt
             | CrashBug::CachedProposed
@@ -183,6 +204,19 @@ impl ServerCrash {
             [] => self.fixed_text(),
             _ => format!("fixed in {}", self.fixed_text()),
         };
+        if let CrashBug::UncomparableSecret {
+            certain: false,
+            go_type,
+        } = self.bug
+        {
+            // Recovered (1.11+), but only where Go's map order reaches it.
+            return format!(
+                "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s scheduler may panic on this plan ({}; {fixed}): whether the compare meets that key before one that differs is Go's map order over the config's keys, random per evaluation, so `nomad job plan` prints either `Error during plan: Unexpected response code: 500 (failed to process eval: runtime error: comparing uncomparable type {go_type})` or a plan that replaces the allocations",
+                crate::gotext::go_quote(&job.id),
+                self.version,
+                self.what(),
+            );
+        }
         format!(
             "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s server panics on this plan ({}: {issue}{fixed}), so `nomad job plan` gets no plan (the leader's process dies, or its agent drops the connection)",
             crate::gotext::go_quote(&job.id),
@@ -197,7 +231,7 @@ impl ServerCrash {
         serde_json::json!({
             "Issue": Some(self.issue()).filter(|i| !i.is_empty()),
             "FixedIn": fixed,
-            "Node": self.node,
+            "Node": Some(&self.node).filter(|n| !n.is_empty()),
             "Answers": false,
         })
     }

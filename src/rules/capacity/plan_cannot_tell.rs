@@ -12,7 +12,9 @@ crate::declare_rule! {
     /// release's cronexpr never finishes computing (its Plan RPC never
     /// answers; counted from the clock), or a plan whose scheduling
     /// panics the server of an old release (scheduler/server_crash.rs:
-    /// hashicorp/nomad#6787, #11342, #5793, #11565). It asks the planner's own question
+    /// hashicorp/nomad#6787, #11342, #5793, #11565), or that 1.11+'s
+    /// scheduler panics on or not as Go's map order falls (a list in a
+    /// secret's config beside a key that differs). It asks the planner's own question
     /// (`planner::CannotKnow::of_plan`), after the scheduler's run, so it
     /// also reports any other cause of "cannot tell" whose own rule (NP211,
     /// NP213, NP215 to NP218, NP220, NP223, NP224, NP307, NP308) does not
