@@ -200,3 +200,50 @@ fn the_working_tree_reads_inside_and_refuses_outside() {
         assert_eq!(o.status.code(), Some(code), "{path}: {text}");
     }
 }
+
+/// A gate on the working tree (`check --base REF` without `--head`,
+/// `plan --changed --gate`) judges the checkout the change commits to,
+/// only what git tracks: an absolute path is a file of the machine that
+/// runs `nomad job run` (the operator's, not this CI clone), "cannot
+/// tell" as through a revision. The runner's clone said 5000 MB, no room
+/// (exit 1), or 200 MB, an all clear, whatever the operator's disk holds.
+#[test]
+fn an_absolute_path_in_a_gated_working_tree_cannot_tell() {
+    let (d, top) = repo("abs-gate-worktree");
+    d.put(
+        "jobs/abs.nomad",
+        &job(
+            "abs",
+            &format!("parseint(trimspace(file(\"{top}/conf/mem\")), 10)"),
+        ),
+    );
+    let o = d.run(&["check", "--base", "HEAD", "--format", "json"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let hit = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["code"] == "jobspec::function-cannot-tell")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(hit["file"], "jobs/abs.nomad", "{text}");
+    assert!(
+        hit["message"].as_str().is_some_and(|m| m.ends_with(
+            "is an absolute path, a file of the machine that runs `nomad job plan`, and this run reads the working tree's tracked files"
+        )),
+        "{text}"
+    );
+    let p = d.run(&["plan", "--changed", "--gate"]);
+    let text = output_text(&p);
+    assert_eq!(p.status.code(), Some(255), "{text}");
+    assert!(!text.contains(PLACED), "{text}");
+    // A relative path is the checkout's own file: read, planned.
+    d.put(
+        "jobs/abs.nomad",
+        &job("abs", "parseint(trimspace(file(\"conf/mem\")), 10)"),
+    );
+    let o = d.run(&["check", "--base", "HEAD"]);
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+}

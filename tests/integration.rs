@@ -278,6 +278,7 @@ mod nomad_dir_reads;
 mod np207_untold_draws;
 mod parse_words;
 mod periodic_time_zone_data;
+mod pinned_running_version;
 mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;

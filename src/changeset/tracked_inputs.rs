@@ -34,6 +34,10 @@ pub struct LeftOut {
     pub paths: HashSet<PathBuf>,
 }
 
+/// How messages name what a gate on the working tree reads
+/// ([`Vfs::revision`]).
+pub const WORK_TREE: &str = "the working tree's tracked files";
+
 /// The working tree, with a job's inputs limited to the paths git tracks.
 pub struct TrackedInputs {
     disk: DiskVfs,
@@ -153,10 +157,15 @@ impl Vfs for TrackedInputs {
     fn fence_root(&self) -> Option<&Path> {
         self.disk.fence_root()
     }
-    /// The working tree, even where a sparse checkout's left-out file is
-    /// read from its staged blob: that file is read at its own path.
+    /// A gate judges the working tree as the checkout it commits to (only
+    /// what git tracks is an input), which `nomad job run` reads on the
+    /// operator's machine, not this one (a CI runner's clone): an absolute
+    /// path is that machine's file, "cannot tell" as through a revision
+    /// (`file("/…")`, R22-A-4), and a walk into `.git` is refused as
+    /// there. A sparse checkout's left-out file, read from its staged
+    /// blob, is read at its own path.
     fn revision(&self) -> Option<String> {
-        self.disk.revision()
+        Some(WORK_TREE.into())
     }
     fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
         self.disk.resolves_through(path)

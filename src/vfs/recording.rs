@@ -160,4 +160,81 @@ impl Vfs for Recording<'_> {
     fn origin_of_new(&self, path: &Path) -> crate::source::Origin {
         self.inner.origin_of_new(path)
     }
+    // The opening of a file and whether a checkout rewrites it are the
+    // inner reader's: left at the trait's `None`, a recorded git revision
+    // read every file whole (`head`) and took a filtered or re-encoded
+    // blob for what Nomad reads from the checkout (`checkout_rewrite`).
+    // Both depend on the file, so it is noted as read.
+    fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
+        self.note(path, false, None);
+        self.inner.head(path, n)
+    }
+    fn checkout_rewrite(&self, path: &Path) -> Option<super::Rewrite> {
+        self.note(path, false, None);
+        self.inner.checkout_rewrite(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::{MemVfs, Rewrite};
+
+    /// A revision whose checkout re-encodes `enc.hcl`, and which gives a
+    /// file's opening without reading it whole.
+    struct Checkout(MemVfs);
+
+    impl Vfs for Checkout {
+        fn read(&self, path: &Path) -> io::Result<Source> {
+            self.0.read(path)
+        }
+        fn list(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+            self.0.list(dir)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.0.is_dir(path)
+        }
+        fn is_file(&self, path: &Path) -> bool {
+            self.0.is_file(path)
+        }
+        fn files_under(&self, dir: &Path) -> io::Result<Vec<PathBuf>> {
+            self.0.files_under(dir)
+        }
+        fn root(&self) -> &Path {
+            self.0.root()
+        }
+        fn describe(&self) -> String {
+            self.0.describe()
+        }
+        fn head(&self, path: &Path, n: u64) -> Option<Vec<u8>> {
+            let text = self.0.read(path).ok()?;
+            let n = usize::try_from(n).ok()?.min(text.text.len());
+            Some(text.text.as_bytes()[..n].to_vec())
+        }
+        fn checkout_rewrite(&self, path: &Path) -> Option<Rewrite> {
+            (path == Path::new("enc.hcl")).then_some(Rewrite::Encoding)
+        }
+    }
+
+    #[test]
+    fn the_opening_and_the_checkouts_rewrite_are_the_inner_readers() {
+        let mut mem = MemVfs::git("HEAD", "/repo");
+        mem.insert("job.nomad", "job \"a\" {}");
+        mem.insert("enc.hcl", "x = 1");
+        let inner = Checkout(mem);
+        let recording = Recording::new(&inner);
+        assert_eq!(
+            recording.head(Path::new("job.nomad"), 3),
+            Some(b"job".to_vec())
+        );
+        assert_eq!(
+            recording.checkout_rewrite(Path::new("enc.hcl")),
+            Some(Rewrite::Encoding)
+        );
+        assert_eq!(recording.checkout_rewrite(Path::new("job.nomad")), None);
+        // What they answered depends on those files.
+        let asked = recording.asked();
+        assert!(asked.contains_key(Path::new("job.nomad")));
+        assert!(asked.contains_key(Path::new("enc.hcl")));
+    }
 }

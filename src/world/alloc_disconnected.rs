@@ -48,7 +48,12 @@ use super::model::World;
 
 /// Read the pinned allocations on disconnected and down clients (after
 /// `alloc_file::read_allocations`).
-pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+pub(super) fn read(
+    src: &Source,
+    world: &mut World,
+    scope: super::alloc_running::Scope<'_>,
+    diags: &mut Diags,
+) {
     let version = world.nomad_version;
     if version < crate::version::NomadVersion::new(1, 3, 0) {
         return;
@@ -71,6 +76,9 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     let mut disconnecting: Vec<(String, String)> = Vec::new();
     let mut on_down_kept: Vec<(String, String)> = Vec::new();
     for a in &mut pinned.allocs {
+        if !scope.covers(a) {
+            continue;
+        }
         let on_down_node = down.contains(a.node_id.as_str());
         if !on_down_node && !disconnected.contains(a.node_id.as_str()) {
             continue;

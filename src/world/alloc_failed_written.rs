@@ -28,12 +28,20 @@ use super::model::World;
 
 /// Mark the jobs with such an allocation (after the other readers of
 /// pinned allocations, whose reasons stay first).
-pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+pub(super) fn read(
+    src: &Source,
+    world: &mut World,
+    scope: super::alloc_running::Scope<'_>,
+    diags: &mut Diags,
+) {
     let Some(pinned) = world.pinned.as_ref() else {
         return;
     };
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
+        if !scope.covers(a) {
+            continue;
+        }
         // One the release reads as lost by its disconnected node before
         // its terminal status (up to 1.11.1, `disconnected_node::
         // lost_when_not_live`) is stopped whatever its reschedule: simulated.

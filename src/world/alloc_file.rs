@@ -194,10 +194,10 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
         }
     }
     world.pinned = Some(pinned);
-    super::alloc_disconnected::read(src, world, diags);
-    super::alloc_version::read(src, world, diags);
-    super::alloc_stop_after::read(src, world, diags);
-    super::alloc_failed_written::read(src, world, diags);
+    // What each allocation takes from the job version it runs, and what
+    // that version makes of it: one place, which a plan's before asks
+    // again when it replaces a job's text (alloc_running.rs).
+    super::alloc_running::derive(world, super::alloc_running::Scope::All, src, diags);
 }
 
 fn not_running(src: &Source, span: Span, ns: &str, id: &str) -> Diag {
@@ -428,19 +428,12 @@ fn read_alloc(
     if diags.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
-    // The system scheduler names by `job.Name` (system_util.go v1.9.7:29),
-    // the service reconciler by the ID (reconcile.go v1.9.7:550): it reads
-    // a name it did not make as one to stop.
-    let named = if job.job_type.is_per_node() {
-        job.name.as_str()
-    } else {
-        job_id.as_str()
-    };
+    // Its name's prefix, priority and type are the job version's it runs,
+    // which `alloc_running::derive` gives every allocation once the file
+    // is read (and again when a plan's before replaces the job's text).
     let alloc = Allocation {
-        name: format!("{named}.{}[{index}]", tg.name).into(),
+        name: format!("{job_id}.{}[{index}]", tg.name).into(),
         job_version,
-        job_priority: job.priority,
-        job_type: job.job_type,
         task_group: tg.name.as_str().into(),
         node_id: node.id.as_str().into(),
         resources,

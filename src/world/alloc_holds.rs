@@ -61,48 +61,6 @@ pub(super) fn group_held(
     Ok(resources)
 }
 
-/// `world.running[i]` now holds the version the cluster runs (its git
-/// `HEAD`, `--running`), not the text the world was loaded with: its pinned
-/// allocations take their job priority from that version, and those that
-/// hold their group's ask take it from that version too. A
-/// running allocation holds the resources of the job version it was placed
-/// with (`alloc.AllocatedResources`, structs.go v2.0.5), and the planned
-/// job's ask is only the new allocations'; taking the edited file's ask for
-/// them overstated the room a plan sees ("All tasks successfully
-/// allocated." where the old allocations leave none). A group that version
-/// lacks, or an ask past the world's bound, keeps what the load gave.
-pub(super) fn follow_running(world: &mut super::World, i: usize) {
-    let version = world.nomad_version;
-    let Some(entry) = world.running.get(i) else {
-        return;
-    };
-    let job = &entry.job;
-    let Some(pinned) = world.pinned.as_mut() else {
-        return;
-    };
-    for a in &mut pinned.allocs {
-        if a.namespace.as_str() != job.namespace || a.job_id.as_str() != job.id {
-            continue;
-        }
-        // Preemption reads the priority of the version an allocation runs
-        // (`alloc.Job.Priority`, scheduler/feasible/preemption.go
-        // v2.0.5:339): an edit lowering it must not make the running
-        // allocations preemptible. (One of a version the world lacks makes
-        // its job "cannot tell": alloc_version.rs.)
-        a.job_priority = job.priority;
-        if !pinned.group_asks.contains(a.id.as_str()) {
-            continue;
-        }
-        let Some(tg) = job.groups.iter().find(|g| g.name == a.task_group.as_str()) else {
-            continue;
-        };
-        if let Ok(mut held) = group_held(tg, version) {
-            held.devices = std::mem::take(&mut a.resources.devices);
-            a.resources = held;
-        }
-    }
-}
-
 /// The resources the allocation `pin` holds on its node. `None` when its
 /// group's ask passes the world's bound; other errors are pushed and a
 /// value returned, so every error of the block is reported.

@@ -27,7 +27,12 @@ use super::model::World;
 /// disconnected client, of a job version the world does not hold, whose
 /// registered group stops after a disconnect (after
 /// `alloc_version::read`, whose reasons stay first).
-pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+pub(super) fn read(
+    src: &Source,
+    world: &mut World,
+    scope: super::alloc_running::Scope<'_>,
+    diags: &mut Diags,
+) {
     let version = world.nomad_version;
     let gone = world.node_ids_where(|s| matches!(s, NodeStatus::Down | NodeStatus::Disconnected));
     let Some(pinned) = world.pinned.as_ref() else {
@@ -35,6 +40,9 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     };
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
+        if !scope.covers(a) {
+            continue;
+        }
         let read = a.is_live() || a.disconnect == Some(Disconnect::Lost);
         if !read
             || !gone.contains(a.node_id.as_str())

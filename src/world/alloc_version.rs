@@ -29,7 +29,12 @@ use super::model::World;
 
 /// Mark the jobs with a pinned allocation of a version the world lacks
 /// (after `alloc_disconnected::read`, whose reasons stay first).
-pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
+pub(super) fn read(
+    src: &Source,
+    world: &mut World,
+    scope: super::alloc_running::Scope<'_>,
+    diags: &mut Diags,
+) {
     let version = world.nomad_version;
     let Some(pinned) = world.pinned.as_ref() else {
         return;
@@ -43,6 +48,9 @@ pub(super) fn read(src: &Source, world: &mut World, diags: &mut Diags) {
     };
     let mut marked: Vec<(String, String)> = Vec::new();
     for a in &pinned.allocs {
+        if !scope.covers(a) {
+            continue;
+        }
         // One on a disconnected client that `alloc_disconnected` read for
         // the system scheduler is counted nowhere or ignored, never
         // compared (it said "cannot tell" where the version decides).

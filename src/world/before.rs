@@ -194,7 +194,7 @@ pub fn apply(
             match at {
                 Some(i) => {
                     world.running[i] = entry;
-                    super::alloc_holds::follow_running(world, i);
+                    super::alloc_running::follow_running(world, i);
                 }
                 None => world.running.push(entry),
             }
@@ -266,7 +266,7 @@ fn from_head(world: &mut World, i: usize) -> Source {
     match committed(&world.project_root.join(&rel), &own) {
         Ok(old) => {
             world.running[i].job = world.running[i].vars.as_registered(old);
-            super::alloc_holds::follow_running(world, i);
+            super::alloc_running::follow_running(world, i);
             Source::Git {
                 rev: "HEAD".into(),
                 path: rel,
@@ -463,7 +463,7 @@ pub fn for_rehearsal(
             .help("--running names the version the cluster runs of a job listed in `running`")]));
         };
         world.running[i].job = world.running[i].vars.as_registered(job);
-        super::alloc_holds::follow_running(world, i);
+        super::alloc_running::follow_running(world, i);
         explicit.push((i, old.clone()));
     }
     let mut starting = Starting::default();
@@ -500,7 +500,7 @@ pub fn for_rehearsal(
         starting.files.push((r.path.clone(), source));
     }
     for i in replaced {
-        super::alloc_holds::follow_running(world, i);
+        super::alloc_running::follow_running(world, i);
     }
     Ok(starting)
 }

@@ -4,6 +4,7 @@ mod alloc_disconnected;
 mod alloc_failed_written;
 mod alloc_file;
 mod alloc_holds;
+mod alloc_running;
 mod alloc_stop_after;
 mod alloc_version;
 mod api_alloc;

@@ -244,6 +244,16 @@ pub struct Pinned {
     pub group_asks: std::collections::BTreeSet<String>,
 }
 
+impl Pinned {
+    /// Read from `rules/allocations.hcl`, the only source that schedules
+    /// unpinned running jobs: its allocations' job-dependent fields are
+    /// the world's `running` text's (`alloc_running`), where an import's
+    /// carry the version each runs.
+    pub fn hand_written(&self) -> bool {
+        self.schedule_unpinned
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegionLimit {
     /// `None` = not set (unlimited). Nomad: `0` unlimited, `< 0` forbidden.
