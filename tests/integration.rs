@@ -410,6 +410,7 @@ mod rehearse_run_warnings;
 mod rehearse_status_untold;
 mod replay_history_wording;
 mod rollout_later_batches;
+mod rollout_later_batches_sampled;
 mod rt14a_answers;
 mod rules_agree_with_plan;
 mod rules_model;

@@ -7,6 +7,7 @@ pub mod changed;
 mod cli_panic;
 mod from_git;
 mod job_file;
+mod job_plan;
 pub mod markdown;
 mod no_world;
 mod notes;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 pub use self::args::{PlanArgs, PlanFormat};
 use self::from_git::{run_changed, run_git_file};
 use self::job_file::fail_job_file;
+pub use self::job_plan::{plan_job, plan_job_after, JobPlan};
 pub(super) use self::request::{in_request_namespace, with_vault_token};
 pub use self::samples::sampled_outcomes;
 pub(super) use self::view::view;
@@ -33,7 +35,7 @@ use crate::job_loader::JobLoader;
 use crate::jobspec::{self, Job};
 use crate::planner::Admission;
 use crate::render;
-use crate::scheduler::{PlanResult, Simulation};
+use crate::scheduler::Simulation;
 use crate::world::before::{self, BeforeFrom};
 
 /// The loader of a plan from the working tree: the project root of the
@@ -63,86 +65,6 @@ fn load_planned(loader: &JobLoader, path: &Path) -> Result<Job, Box<jobspec::Par
             Ok(job)
         }
         _ => Err(Box::new(parsed)),
-    }
-}
-
-/// A job planned against a simulation: everything `nomad job plan` prints
-/// comes from these.
-#[derive(Debug, Clone)]
-pub struct JobPlan {
-    /// The submitted version (with `stop = true` when planning a stop).
-    pub job: Job,
-    /// The diff against the running version, annotated with the plan's updates.
-    pub diff: JobDiff,
-    pub result: PlanResult,
-    /// The Plan RPC's admission verdict for the version.
-    pub admission: Admission,
-    /// What we cannot know of the plan (see `planner::Plan::cannot_know`).
-    pub cannot_know: Option<crate::planner::CannotKnow>,
-    /// What the plan assumed that the world does not state (see
-    /// `planner::Plan::assumed`).
-    pub assumed: Vec<crate::planner::assumed::Assumption>,
-    /// A protected job's groups its rollout's later batches leave unplaced
-    /// (`rules::capacity::later_batches`): judged by the policy, never
-    /// shown as Nomad's text.
-    pub later_batches: Vec<crate::rules::capacity::later_batches::LaterBatch>,
-}
-
-impl JobPlan {
-    /// The one line said in place of Nomad's text when the plan cannot be
-    /// known (a refusal at admission is known, and said first). A sure
-    /// refusal beside an entry the world does not give says that it is one
-    /// (`render::job_file_error::untold_line`).
-    pub fn cannot_know_line(&self) -> Option<String> {
-        if self.admission.refused_body().is_some() {
-            return None;
-        }
-        let u = self.cannot_know.as_ref()?;
-        let refused = self.admission.untold_entries().is_some() && u.is_entry();
-        Some(render::job_file_error::untold_line(
-            &u.line(&self.job),
-            refused,
-        ))
-    }
-
-    /// The entries Nomad's refusal is known to hold, said after
-    /// [`JobPlan::cannot_know_line`] when it says the job is refused.
-    pub fn untold_entries(&self) -> &[String] {
-        match (self.admission.untold_entries(), &self.cannot_know) {
-            (Some(entries), Some(u)) if u.is_entry() => entries,
-            _ => &[],
-        }
-    }
-}
-
-/// Plan `job` against the simulation's state, as `nomad job plan` does,
-/// its periodic launch computed from `now` (Unix seconds) as the Plan RPC
-/// does last ([`crate::planner::launch`]).
-pub fn plan_job(sim: &Simulation, job: Job, now: i64) -> JobPlan {
-    let crate::planner::Plan {
-        result,
-        diff,
-        mut admission,
-        mut cannot_know,
-        assumed,
-        ..
-    } = crate::planner::plan(sim, &job);
-    let version = sim.world.nomad_version;
-    crate::planner::launch::settle(&job, now, version, &mut admission, &mut cannot_know);
-    let protected = &sim.world.policy.protected;
-    let later_batches = if protected.covers(&job.namespace, &job.id) && admission.is_admitted() {
-        crate::rules::capacity::later_batches::unplaced(sim, &job, &result)
-    } else {
-        Vec::new()
-    };
-    JobPlan {
-        later_batches,
-        job,
-        diff,
-        result,
-        admission,
-        cannot_know,
-        assumed,
     }
 }
 

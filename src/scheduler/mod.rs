@@ -68,6 +68,7 @@ pub mod system_disconnect;
 pub mod system_nodes;
 mod system_off_node;
 pub mod task_offer;
+mod unplaced_in_run;
 pub mod version_check;
 
 pub use sample::{sample, Tally};

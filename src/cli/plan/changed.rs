@@ -273,7 +273,8 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                 if let Some(note) = note.filter(|_| std::mem::take(&mut token_unsaid)) {
                     eprintln!("{note}");
                 }
-                let mut plan = super::plan_job(seq.sim(), job, inp.now);
+                let mut plan =
+                    super::plan_job_after(seq.sim(), Some(&replays), seq.earlier(), job, inp.now);
                 // Jobs whose files define another job now run on (`Sequence::apply`).
                 plan.assumed.extend(seq.kept().iter().cloned());
                 match plan.admission.refused_error() {

@@ -147,7 +147,12 @@ pub enum Violation {
 impl Violation {
     /// Is this a "cannot tell" ([`Violation::Untold`]), not a refusal?
     pub fn is_untold(&self) -> bool {
-        matches!(self, Violation::Untold { .. })
+        match self {
+            Violation::Untold { .. } => true,
+            // The rollout's end state whose run cannot be told (R22-A-3).
+            Violation::LaterBatches { batch, .. } => batch.untold.is_some(),
+            _ => false,
+        }
     }
 
     /// `Plans[].Policy[]` of `plan --changed --format json`. An
@@ -202,11 +207,12 @@ impl Violation {
                 "Text": self.to_string(),
             }),
             Violation::LaterBatches { job_id, batch } => serde_json::json!({
-                "Refusal": "later-batches",
+                "Refusal": if batch.untold.is_some() { "cannot-tell" } else { "later-batches" },
                 "Job": job_id,
                 "Group": batch.group,
                 "InPlanShown": 0,
                 "Unplaced": batch.unplaced,
+                "Shuffles": shares(&batch.shuffles.map(|(hits, samples)| Shuffles { hits, samples })),
                 "Text": self.to_string(),
             }),
             Violation::Untold {
@@ -391,31 +397,6 @@ fn commits(plan: &JobPlan) -> bool {
     plan.admission.is_admitted()
 }
 
-/// How many allocations of `group` `nomad job run` of `result` leaves
-/// unplaced: those the scheduler fails to place, and those it places
-/// where the plan applier drops the node's part (or, with `all_at_once`,
-/// the whole plan: nomad/plan_apply.go v2.0.5:776-843).
-fn unplaced_in_run(result: &PlanResult, group: &str) -> u64 {
-    let failed = result
-        .failed_tg_allocs
-        .get(group)
-        .map_or(0, |m| crate::render::metrics::failed_count(m).0);
-    let whole = result.rejected_whole.iter().any(|g| g == group);
-    let dropped = result
-        .placements
-        .iter()
-        .filter(|p| p.alloc.task_group.as_str() == group)
-        .filter(|p| {
-            whole
-                || result
-                    .rejected
-                    .iter()
-                    .any(|r| r.node_id == p.alloc.node_id.as_str())
-        })
-        .count();
-    failed + dropped as u64
-}
-
 /// What the policy refuses in one plan: what the plan shown does, and with
 /// `sampled`, what any sampled shuffle does (each with its share).
 pub fn violations(
@@ -470,7 +451,7 @@ pub fn violations(
     for group in blocked {
         out.push(Violation::Blocked {
             job_id: job.id.clone(),
-            count: unplaced_in_run(&plan.result, &group),
+            count: plan.result.unplaced_in_run(&group),
             shuffles: share(&Hit::Blocked {
                 group: group.clone(),
             }),

@@ -15,24 +15,74 @@
 //! once (`max_parallel = count`, no canaries), planned against the same
 //! state. The one judgement NP207 and the plan gate
 //! (`cli::plan::policy`) read.
+//!
+//! With canaries the end state is the promoted deployment's: the plan
+//! shown places `canary` allocations beside the old ones
+//! (reconcile_cluster.go v2.0.5:689-725 `requiresCanaries`,
+//! `computeCanaries`) and holds every destructive update back (:541
+//! `Ignore += len(destructive)` while `isCanarying`); once promoted, the
+//! canaries count toward `count`, as many old allocations as there are
+//! canaries are stopped (:1147-1160, `computeStop` prefers the canaries'
+//! names) and the rest are replaced in `max_parallel` batches (:539).
+//! Either way `count` allocations of the new version run and none of the
+//! old: the room the end state planned here needs. Canaries that do not
+//! fit are the plan shown's failure (NP207's own).
+//!
+//! The end state is judged as the first plan is: what Nomad's plan
+//! applier drops counts as unplaced (nomad/plan_apply.go v2.0.5:776-843
+//! `evaluateNodePlan`, read through [`Sampled`]), and where its outcome may
+//! vary with the node shuffle and the world's history
+//! ([`may_vary`](super::unplaceable_group::may_vary), NP207's judgement)
+//! it is sampled over the same shuffles, more where none fails
+//! ([`crate::rules::priority::unseen_samples_of`]), and a group some
+//! shuffle leaves unplaced is refused with its share.
 
 use crate::jobspec::Job;
+use crate::rules::priority::Sampled;
+use crate::scheduler::replay_cache::Shared;
+use crate::scheduler::sim::Submitted;
 use crate::scheduler::{PlanResult, Simulation};
 
-/// A group the rollout's later batches leave unplaced, where the plan shown
-/// placed all it planned.
+/// A group the rollout's later batches leave unplaced (or cannot tell),
+/// where the plan shown placed all it planned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaterBatch {
     pub group: String,
-    /// Allocations of the end state left unplaced.
+    /// Allocations the end state planned here leaves unplaced: the
+    /// scheduler's failures and what the plan applier drops (0 where only
+    /// other shuffles leave some).
     pub unplaced: u64,
+    /// In how many of the end state's sampled node shuffles the group is
+    /// left unplaced (or cannot be told, with `untold`): `(hits, samples)`.
+    /// None: not sampled (the end state's outcome does not vary, or it
+    /// already fails here).
+    pub shuffles: Option<(u32, u32)>,
+    /// Why how the end state's run ends cannot be told for this group
+    /// (the applier's retries, a sampling too large): not a refusal, the
+    /// gates cannot tell.
+    pub untold: Option<String>,
 }
 
 /// The one line both gates give such a group.
 pub fn words(job_id: &str, b: &LaterBatch) -> String {
+    if let Some(why) = &b.untold {
+        return format!(
+            "cannot tell whether the rollout's later batches place every allocation of job {job_id:?} (group {:?}): {why}",
+            b.group
+        );
+    }
+    let share = b
+        .shuffles
+        .map(|(hits, n)| crate::rules::priority::how_often(hits, n));
+    let what = match (b.unplaced, share) {
+        (0, Some(s)) => format!(
+            "allocations of job {job_id:?} (group {:?}) unplaced {s} (none in the end state planned here)",
+            b.group
+        ),
+        (n, _) => format!("{n} allocation(s) of job {job_id:?} (group {:?}) unplaced", b.group),
+    };
     format!(
-        "the rollout's later batches leave {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once does not fit, so the deployment cannot finish",
-        b.unplaced, b.group
+        "the rollout's later batches leave {what}: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once does not fit, so the deployment cannot finish"
     )
 }
 
@@ -70,25 +120,167 @@ fn end_state(job: &Job) -> Option<Job> {
     changed.then_some(out)
 }
 
-/// The groups the rollout of `job` (its plan shown: `plan`, made in `sim`)
-/// leaves unplaced in its later batches and the plan shown does not. Empty
-/// when nothing is held back or the end state fits.
-pub fn unplaced(sim: &Simulation, job: &Job, plan: &PlanResult) -> Vec<LaterBatch> {
+/// Where the rollout of `job` is judged: the simulation its plan was made
+/// in, the earlier planned changes each sampled replay submits first, and
+/// their cached replays.
+pub struct Judged<'a> {
+    pub sim: &'a Simulation,
+    pub replays: Option<&'a Shared>,
+    pub earlier: &'a [Submitted],
+}
+
+/// The groups the rollout of `job` (its plan shown: `plan`) leaves
+/// unplaced in its later batches, or cannot tell, and the plan shown does
+/// not. Empty when nothing is held back or the end state fits.
+pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> Vec<LaterBatch> {
     if job.stop || !holds_back(job, plan) {
         return Vec::new();
     }
     let Some(end) = end_state(job) else {
         return Vec::new();
     };
-    let after = sim.plan(&end);
+    let after = at.sim.plan(&end);
     let shown = plan.unplaced_groups();
-    after
-        .failed_tg_allocs
-        .iter()
-        .filter(|(name, _)| !shown.contains(name))
-        .map(|(name, metric)| LaterBatch {
-            group: name.clone(),
-            unplaced: crate::render::metrics::failed_count(metric).0,
-        })
-        .collect()
+    let mut out = of_plan(&after, &end);
+    let world = &*at.sim.world;
+    let varies = || {
+        super::unplaceable_group::may_vary(
+            world,
+            Some(at.sim),
+            !at.earlier.is_empty(),
+            Some(&end),
+            &after,
+        )
+    };
+    if out.is_empty() && varies() {
+        out = sampled(at, &end);
+    }
+    out.retain(|b| !shown.contains(&b.group));
+    out
 }
+
+/// What `nomad job run` of the end state `after` (of `end`) leaves
+/// unplaced, read as a sampled shuffle is ([`Sampled`]): the scheduler's
+/// failures, the quota's, and the groups the plan applier drops, counted
+/// as the policy counts the plan shown ([`PlanResult::unplaced_in_run`]);
+/// a group whose run's end cannot be told is said so.
+fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
+    let s = Sampled::of(after);
+    let mut out: Vec<LaterBatch> = Vec::new();
+    for g in s.failed.iter().chain(&s.quota) {
+        if out.iter().all(|b| b.group != *g) {
+            out.push(LaterBatch {
+                group: g.clone(),
+                unplaced: after.unplaced_in_run(g),
+                shuffles: None,
+                untold: None,
+            });
+        }
+    }
+    let why = after.retries_untold(end.job_type).unwrap_or_else(|| {
+        "Nomad's server fails the end state's evaluation where nomad-preflight cannot tell how"
+            .into()
+    });
+    for g in s.untold {
+        if out.iter().all(|b| b.group != g) {
+            out.push(LaterBatch {
+                group: g,
+                unplaced: 0,
+                shuffles: None,
+                untold: Some(why.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The end state `end` over other node shuffles, as NP207 and the gates
+/// sample the plan shown ([`crate::rules::priority::sample_runs`], the
+/// same seeds and earlier changes), again more where none leaves anything
+/// unplaced ([`crate::rules::priority::unseen_samples_of`]): each group
+/// some shuffle leaves unplaced, with its share; one that only some
+/// cannot tell, as "cannot tell". A sampling refused (too large) cannot
+/// tell for every batched group.
+fn sampled(at: &Judged<'_>, end: &Job) -> Vec<LaterBatch> {
+    let world = &*at.sim.world;
+    let read = |r: &PlanResult| {
+        let s = Sampled::of(r);
+        let mut failed = s.failed;
+        failed.extend(s.quota);
+        (failed, s.untold)
+    };
+    let quiet = |runs: &[Run]| runs.iter().all(|(f, u)| f.is_empty() && u.is_empty());
+    let prio = crate::rules::priority::sample_runs;
+    let runs = prio(world, at.replays, at.sim.seed, at.earlier, end, read).and_then(|first| {
+        let n = u32::try_from(first.len()).unwrap_or(u32::MAX);
+        let more = crate::rules::priority::unseen_samples_of(world, at.earlier.len(), end, n, 0);
+        if !quiet(&first) || more <= n {
+            return Ok(first);
+        }
+        crate::rules::priority::sample_runs_n(
+            world,
+            at.replays,
+            at.sim.seed,
+            at.earlier,
+            end,
+            more,
+            read,
+        )
+    });
+    let runs = match runs {
+        Ok(r) => r,
+        Err(e) => {
+            return end
+                .groups
+                .iter()
+                .filter(|g| g.update.as_ref().is_some_and(|s| batched(g.count, s)))
+                .map(|g| LaterBatch {
+                    group: g.name.clone(),
+                    unplaced: 0,
+                    shuffles: None,
+                    untold: Some(format!(
+                        "its end state cannot be sampled over node shuffles: {e}"
+                    )),
+                })
+                .collect();
+        }
+    };
+    tally(&runs)
+}
+
+/// One sampled shuffle of the end state: the groups it leaves unplaced,
+/// and those whose run's end cannot be told.
+type Run = (Vec<String>, Vec<String>);
+
+/// Each group the sampled `runs` (per shuffle: the groups left unplaced,
+/// those whose end cannot be told) name, most frequent first: refused
+/// where any shuffle leaves it unplaced, else cannot tell.
+fn tally(runs: &[Run]) -> Vec<LaterBatch> {
+    let n = u32::try_from(runs.len()).unwrap_or(u32::MAX);
+    let mut groups: Vec<&String> = runs.iter().flat_map(|(f, u)| f.iter().chain(u)).collect();
+    groups.sort();
+    groups.dedup();
+    let hits = |pick: &dyn Fn(&Run) -> bool| {
+        u32::try_from(runs.iter().filter(|r| pick(r)).count()).unwrap_or(u32::MAX)
+    };
+    let mut out: Vec<LaterBatch> = groups
+        .into_iter()
+        .map(|g| {
+            let failed = hits(&|(f, _)| f.contains(g));
+            let untold = hits(&|(f, u)| u.contains(g) && !f.contains(g));
+            LaterBatch {
+                group: g.clone(),
+                unplaced: 0,
+                shuffles: Some(if failed > 0 { (failed, n) } else { (untold, n) }),
+                untold: (failed == 0).then(|| {
+                    format!("{untold} of {n} node shuffles sampled cannot tell (Nomad's plan applier rejects part of the end state there, and how the worker's retries end depends on what nomad-preflight does not model)")
+                }),
+            }
+        })
+        .collect();
+    out.sort_by_key(|b| std::cmp::Reverse(b.shuffles));
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -202,18 +202,30 @@ fn later_batches(
     let Some(sim) = ctx.sim else {
         return;
     };
-    for b in super::later_batches::unplaced(sim, job, plan) {
+    let at = super::later_batches::Judged {
+        sim,
+        replays: ctx.replays(),
+        earlier: ctx.earlier,
+    };
+    for b in super::later_batches::unplaced(&at, job, plan) {
         let group = job.group(&b.group);
         let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
+        let label = match (b.unplaced, b.untold.is_some()) {
+            (_, true) => "cannot tell in the rollout's later batches".to_string(),
+            (0, false) => "not placed in the rollout's later batches in some node shuffles".into(),
+            (n, false) => format!("{n} allocation(s) not placed in the rollout's later batches"),
+        };
         let f = ctx.finding(
             &UnplaceableGroup::META,
             span,
-            format!(
-                "{} allocation(s) not placed in the rollout's later batches",
-                b.unplaced
-            ),
+            label,
             super::later_batches::words(&job.id, &b),
         );
+        let f = if b.untold.is_some() {
+            f.as_cannot_tell()
+        } else {
+            f
+        };
         out.push(f.help("`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits"));
     }
 }
