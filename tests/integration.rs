@@ -416,6 +416,7 @@ mod rules_agree_with_plan;
 mod rules_model;
 mod running_job_inputs;
 mod running_vars_changes;
+mod sample_bound_answer;
 mod scheduler_canary_downgrade;
 mod scheduler_csi_versions;
 mod scheduler_demo;

@@ -420,8 +420,11 @@ pub(super) fn print_single(
             print!("{}", crate::escape::terminal_output(&out, color.stdout()));
         }
         PlanFormat::Markdown => {
-            let entry = changed::Entry::single(PathBuf::from(path), plan.clone());
-            print!("{}", markdown::render(&[(entry, refused.clone())], "plan"));
+            let protected = &world.policy.protected;
+            print!(
+                "{}",
+                markdown::single(path, plan, refused, s.unseen, protected)
+            );
         }
         PlanFormat::Json => {
             let mut v = render::plan_json::plan_json(&view);

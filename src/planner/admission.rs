@@ -485,33 +485,7 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
     // plan does not check it.
     let run_vault = crate::mutators::vault::run_refusal(world, job);
     if errors.is_empty() || (run_vault.is_some() && !version.at_least(0, 12, 2)) {
-        // The HTTP agent's own refusal comes before any server sees the job.
-        let register = crate::mutators::run_refusal::agent_refusal(job, version);
-        if let Some((error, help)) = register {
-            return Admission::WillFail {
-                reason: crate::mutators::run_refusal::reason(version, &error, help),
-                scheduled: true,
-            };
-        }
-        return match run_vault {
-            Some(error) => Admission::WillFail {
-                reason: format!(
-                    "Nomad {version}'s plan does not check Vault, but `nomad job run` will fail: {error}. Enable Vault on the servers (`vault {{ enabled = true }}` in their agent config, and in the `server` block of rules/cluster.hcl), or remove the job's `vault` blocks."
-                ),
-                // Only `Job.Register` checks Vault: the plan places the job.
-                scheduled: true,
-            },
-            None => run_namespace_mismatch(job, version)
-                .or_else(|| {
-                    let old = state.job(&job.namespace, &job.id).map(|r| &*r.job);
-                    let (error, help) = crate::mutators::run_refusal::update_refusal(old, job)?;
-                    Some(Admission::WillFail {
-                        reason: crate::mutators::run_refusal::reason(version, &error, help),
-                        scheduled: true,
-                    })
-                })
-                .unwrap_or(Admission::Admitted),
-        };
+        return planned_run(world, state, job, run_vault);
     }
     if version.at_least(1, 3, 0) {
         // 1.3.0+: the validators run in order and their errors are collected.
@@ -532,6 +506,51 @@ pub fn admit(world: &World, state: &State, job: &Job) -> Admission {
         ),
         scheduled: false,
     }
+}
+
+/// What `nomad job run` of a job the Plan RPC admits meets after the plan
+/// (`run_vault`: the Vault check only `Job.Register` makes before 1.3):
+/// the HTTP agent's own refusal, Vault's, the empty namespace's, an
+/// update the servers refuse; else admitted.
+fn planned_run(world: &World, state: &State, job: &Job, run_vault: Option<String>) -> Admission {
+    let version = world.nomad_version;
+    // The HTTP agent's own refusal comes before any server sees the job.
+    let register = crate::mutators::run_refusal::agent_refusal(job, version);
+    if let Some((error, help)) = register {
+        return Admission::WillFail {
+            reason: crate::mutators::run_refusal::reason(version, &error, help),
+            scheduled: true,
+        };
+    }
+    match run_vault {
+        Some(error) => Admission::WillFail {
+            reason: format!(
+                "Nomad {version}'s plan does not check Vault, but `nomad job run` will fail: {error}. Enable Vault on the servers (`vault {{ enabled = true }}` in their agent config, and in the `server` block of rules/cluster.hcl), or remove the job's `vault` blocks."
+            ),
+            // Only `Job.Register` checks Vault: the plan places the job.
+            scheduled: true,
+        },
+        None => run_namespace_mismatch(job, version)
+            .or_else(|| {
+                let old = state.job(&job.namespace, &job.id).map(|r| &*r.job);
+                let (error, help) = crate::mutators::run_refusal::update_refusal(old, job)?;
+                Some(Admission::WillFail {
+                    reason: crate::mutators::run_refusal::reason(version, &error, help),
+                    scheduled: true,
+                })
+            })
+            .unwrap_or(Admission::Admitted),
+    }
+}
+
+/// Is [`admit`] of `job`, whose [`refusals`] are none, no admission
+/// (the CLI's, the agent's or `Job.Register`'s refusal)? `check` asks it.
+pub fn run_fails(world: &World, state: &State, job: &Job) -> bool {
+    if crate::jobspec::api_encode::unsent(job).is_some() {
+        return true;
+    }
+    let run_vault = crate::mutators::vault::run_refusal(world, job);
+    !planned_run(world, state, job, run_vault).is_admitted()
 }
 
 /// `namespace = ""`: the plan accepts it (the servers' Job.Canonicalize

@@ -143,25 +143,19 @@ impl<'a> RuleContext<'a> {
                     Err(e) => return Some(Err(e)),
                 };
                 // Nothing happened to the job in any shuffle, and no bound
-                // shows that nothing does: sampled again, more (R22-A-2;
-                // the plan gate does the same, `cli::plan::policy::sample`).
-                let first_n = u32::try_from(first.len()).unwrap_or(u32::MAX);
-                if !(first.iter().all(crate::rules::priority::Sampled::is_quiet)
-                    && self.unseen_asked())
-                {
-                    return Some(Ok(first));
-                }
-                let more = crate::rules::priority::unseen_samples_of(
-                    self.world,
-                    self.earlier.len(),
-                    job,
-                    first_n,
+                // shows that nothing does: sampled again, more (R22-A-2),
+                // by the one rule the plan gates and `--samples` follow.
+                let quiet = crate::rules::priority::Sampled::is_quiet;
+                let at = (self.world, self.earlier.len(), job);
+                let more = crate::rules::priority::resample(
+                    at,
                     0,
+                    first,
+                    |s| !quiet(s),
+                    || self.unseen_asked(),
+                    |n| run(Some(n)),
                 );
-                if more <= first_n {
-                    return Some(Ok(first));
-                }
-                Some(run(Some(more)))
+                Some(more.map(|r| r.runs))
             })
             .as_ref()
             .map(|r| r.as_ref().map(Vec::as_slice))
@@ -236,18 +230,23 @@ impl<'a> RuleContext<'a> {
     }
 
     /// Does a sample that sees no failure of this file's plan need its
-    /// bound said (R22-A-2)? Where the plan places something and another
-    /// evaluation may change that ([`Self::plan_may_vary`]): the room
-    /// bound proves nothing, so "no failure" is the samples' word alone.
-    /// A plan that places nothing (an unchanged job) asks no room.
-    /// A job the servers refuse, or whose plan cannot be told (NP225), has
-    /// no placements to bound: the refusal or the cannot-tell is its
-    /// answer, and an advice beside it would speak of a plan nobody shows.
+    /// bound said (R22-A-2)? The one predicate the plan gates and
+    /// `--samples` ask too ([`capacity::unplaceable_group::bound_asked`]),
+    /// of what answers this file: the servers' refusal (the Plan RPC's,
+    /// or `nomad job run`'s where the plan is silent, as `plan` judges
+    /// it), a plan that cannot be told (NP225), or the plan.
     pub fn unseen_asked(&self) -> bool {
-        self.plan().is_some_and(|p| !p.placements.is_empty())
-            && self.refusals().is_empty()
-            && self.plan_may_vary()
-            && self.cannot_know().is_none()
+        let Some(plan) = self.plan() else {
+            return false;
+        };
+        let answer = || {
+            let refused = !self.refusals().is_empty()
+                || self.sim.zip(self.job()).is_some_and(|(sim, job)| {
+                    crate::planner::admission::run_fails(&sim.world, &sim.state, job)
+                });
+            capacity::unplaceable_group::PlanAnswer::of(!refused, self.cannot_know().is_some())
+        };
+        capacity::unplaceable_group::bound_asked(answer(), plan, || self.plan_may_vary())
     }
 
     /// [`capacity::plan_cannot_tell::cannot_know`] of this file's job as

@@ -48,27 +48,22 @@ fn resolve(target: &str, d: &NodeDevice, version: NomadVersion) -> Option<Attrib
     }
 }
 
-thread_local! {
-    /// Set by [`check`] when a comparison it makes panics Nomad's server
-    /// ([`Attribute::compare_panics`]). The checks run deep inside walks
-    /// whose order the scheduler draws (feasibility, offers, preemption),
-    /// so the engine clears it before the walk it simulates and reads it
-    /// after ([`take_nan_compared`]) rather than threading a result
-    /// through every walk and its odds.
-    static NAN_COMPARED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+/// A comparison Nomad's server panics on ([`Attribute::compare_panics`]:
+/// `big.Float.SetFloat64(NaN)`, plugins/shared/structs/attribute.go
+/// v2.0.5:360-434): the walk that meets it ends there, as the evaluation
+/// does, and the caller words the crash
+/// ([`super::server_crash::nan_attribute`]). A value every check returns,
+/// not a flag beside the walk: a caller between the walk and its reader
+/// could not misread it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NanCompared;
 
-/// Did a check since the last call compare a NaN (`big.ErrNaN`)? Clears it.
-pub fn take_nan_compared() -> bool {
-    NAN_COMPARED.with(|c| c.replace(false))
-}
-
-/// The ordering of `a` and `b`, noting a comparison that panics Nomad.
-fn compare(a: &Attribute, b: &Attribute) -> Option<Ordering> {
+/// The ordering of `a` and `b`, or the panic Nomad meets comparing them.
+fn compare(a: &Attribute, b: &Attribute) -> Result<Option<Ordering>, NanCompared> {
     if a.compare_panics(b) {
-        NAN_COMPARED.with(|c| c.set(true));
+        return Err(NanCompared);
     }
-    a.compare(b)
+    Ok(a.compare(b))
 }
 
 /// `checkAttributeConstraint` (and `checkAttributeAffinity`, the same).
@@ -77,21 +72,21 @@ fn check(
     l: Option<&Attribute>,
     r: Option<&Attribute>,
     version: NomadVersion,
-) -> bool {
+) -> Result<bool, NanCompared> {
     use super::constraint::check as check_strings;
-    match operand {
+    Ok(match operand {
         "distinct_hosts" | "distinct_property" => true,
         "!=" | "not" => match (l, r) {
             (None, None) => false,
-            (Some(a), Some(b)) => compare(a, b).is_some_and(|o| o != Ordering::Equal),
+            (Some(a), Some(b)) => compare(a, b)?.is_some_and(|o| o != Ordering::Equal),
             _ => true,
         },
         "<" | "<=" | ">" | ">=" | "=" | "==" | "is" => {
             let (Some(a), Some(b)) = (l, r) else {
-                return false;
+                return Ok(false);
             };
-            let Some(o) = compare(a, b) else {
-                return false;
+            let Some(o) = compare(a, b)? else {
+                return Ok(false);
             };
             match operand {
                 "<" => o == Ordering::Less,
@@ -103,13 +98,13 @@ fn check(
         }
         "version" | "semver" => {
             let (Some(a), Some(b)) = (l, r) else {
-                return false;
+                return Ok(false);
             };
             // Whole numbers are read as versions too.
             let v = match (a.as_str(), a.as_int()) {
                 (Some(s), _) => s.to_string(),
                 (None, Some(i)) => i.to_string(),
-                _ => return false,
+                _ => return Ok(false),
             };
             b.as_str()
                 .is_some_and(|c| check_strings(operand, Some(&v), Some(c), version))
@@ -123,21 +118,30 @@ fn check(
         "is_set" => l.is_some(),
         "is_not_set" => l.is_none(),
         _ => false,
-    }
+    })
 }
 
 /// `nodeDeviceMatches`: the name parts the request gives are the model's,
-/// and every constraint holds on the model (counts are not checked).
-pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersion) -> bool {
-    d.id.matches(&DeviceId::from_request(&req.name))
-        && req.constraints.iter().all(|c| {
-            check(
-                &c.operand,
-                resolve(&c.ltarget, d, version).as_ref(),
-                resolve(&c.rtarget, d, version).as_ref(),
-                version,
-            )
-        })
+/// and every constraint holds on the model (counts are not checked), in
+/// order up to the first that fails, as Nomad's loop returns there.
+pub fn device_matches(
+    d: &NodeDevice,
+    req: &RequestedDevice,
+    version: NomadVersion,
+) -> Result<bool, NanCompared> {
+    if !d.id.matches(&DeviceId::from_request(&req.name)) {
+        return Ok(false);
+    }
+    for c in &req.constraints {
+        let (l, r) = (
+            resolve(&c.ltarget, d, version),
+            resolve(&c.rtarget, d, version),
+        );
+        if !check(&c.operand, l.as_ref(), r.as_ref(), version)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// `DeviceChecker`: can the node's healthy instances cover every device
@@ -151,7 +155,7 @@ pub fn device_matches(d: &NodeDevice, req: &RequestedDevice, version: NomadVersi
 ///
 /// The models with a healthy instance are walked in node order here;
 /// [`has_devices_in`] takes Nomad's map order per request.
-pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> bool {
+pub fn has_devices(tg: &TaskGroup, n: &Node, version: NomadVersion) -> Result<bool, NanCompared> {
     has_devices_in(tg, n, version, &mut |len| (0..len).collect())
 }
 
@@ -180,22 +184,22 @@ pub fn has_devices_in(
     n: &Node,
     version: NomadVersion,
     order: &mut dyn FnMut(usize) -> Vec<usize>,
-) -> bool {
+) -> Result<bool, NanCompared> {
     let required = requests(tg);
     if required.is_empty() {
-        return true;
+        return Ok(true);
     }
     let mut available = available(n);
     if available.is_empty() {
-        return false;
+        return Ok(false);
     }
     for req in required {
         let walk = order(available.len());
-        if !take_request(req, &mut available, &walk, version) {
-            return false;
+        if !take_request(req, &mut available, &walk, version)? {
+            return Ok(false);
         }
     }
-    true
+    Ok(true)
 }
 
 /// One request of the feasibility check against `available`, walked in
@@ -205,24 +209,24 @@ pub fn take_request(
     available: &mut [(&NodeDevice, usize)],
     walk: &[usize],
     version: NomadVersion,
-) -> bool {
+) -> Result<bool, NanCompared> {
     let one_model = !version.has(Fix::DeviceModelsMixed);
     let mut desired = usize::try_from(req.count).unwrap_or(0);
     for &k in walk {
         let Some((d, unused)) = available.get_mut(k) else {
             continue;
         };
-        if *unused == 0 || (one_model && *unused < desired) || !device_matches(d, req, version) {
+        if *unused == 0 || (one_model && *unused < desired) || !device_matches(d, req, version)? {
             continue;
         }
         let take = desired.min(*unused);
         *unused -= take;
         desired -= take;
         if desired == 0 {
-            return true;
+            return Ok(true);
         }
     }
-    false
+    Ok(false)
 }
 
 /// Use count of each healthy instance of each model on one node
@@ -291,12 +295,12 @@ impl<'n> DeviceAllocator<'n> {
     /// `createOffer` / `AssignDevice`: the best-scoring model (device
     /// affinities) with enough free instances; ties go to the later model.
     /// Returns the offer and the sum of the matched affinity weights, or
-    /// Nomad's error text.
+    /// Nomad's error text; outside, the panic a comparison meets.
     pub fn offer(
         &self,
         req: &RequestedDevice,
         version: NomadVersion,
-    ) -> Result<(AllocDevice, f64), &'static str> {
+    ) -> Result<Offered, NanCompared> {
         let walk: Vec<usize> = (0..self.node.devices.len()).collect();
         self.offer_in(req, version, &walk)
     }
@@ -317,13 +321,13 @@ impl<'n> DeviceAllocator<'n> {
         req: &RequestedDevice,
         version: NomadVersion,
         walk: &[usize],
-    ) -> Result<(AllocDevice, f64), &'static str> {
+    ) -> Result<Offered, NanCompared> {
         if self.node.devices.is_empty() {
-            return Err("no devices available");
+            return Ok(Err("no devices available"));
         }
         let want = usize::try_from(req.count).unwrap_or(0);
         if want == 0 {
-            return Err("invalid request of zero devices");
+            return Ok(Err("invalid request of zero devices"));
         }
         // #18141 (1.4.13, 1.5.9, 1.6.2, 1.7.0) hands out only the
         // instances a request's `${device.ids}` constraints allow; until
@@ -339,13 +343,20 @@ impl<'n> DeviceAllocator<'n> {
             .filter_map(|&k| Some((self.node.devices.get(k)?, self.used.get(k)?)));
         for (d, slots) in models {
             let free = slots.iter().filter(|(_, c)| *c == 0);
-            let allowed = |id: &str| !by_id || instance_allowed(id, req, d, version);
+            let allowed = |id: &str| match by_id {
+                true => instance_allowed(id, req, d, version),
+                false => Ok(true),
+            };
             let enough = if filtered_count {
-                free.clone().filter(|(id, _)| allowed(id)).count() >= want
+                let mut n = 0;
+                for (id, _) in free.clone() {
+                    n += usize::from(allowed(id)?);
+                }
+                n >= want
             } else {
                 free.clone().count() >= want
             };
-            if !enough || !device_matches(d, req, version) {
+            if !enough || !device_matches(d, req, version)? {
                 continue;
             }
             let mut score = 0.0;
@@ -358,7 +369,7 @@ impl<'n> DeviceAllocator<'n> {
                         resolve(&a.ltarget, d, version),
                         resolve(&a.rtarget, d, version),
                     );
-                    if check(&a.operand, l.as_ref(), r.as_ref(), version) {
+                    if check(&a.operand, l.as_ref(), r.as_ref(), version)? {
                         score += a.weight as f64;
                         matched += a.weight as f64;
                     }
@@ -368,21 +379,31 @@ impl<'n> DeviceAllocator<'n> {
             if best.as_ref().is_some_and(|b| score < b.1) {
                 continue;
             }
-            let ids = free
-                .filter(|(id, _)| allowed(id))
-                .take(want)
-                .map(|(id, _)| id.to_string())
-                .collect();
+            // Handed out up to `want`: Nomad's loop stops there, and asks
+            // no later instance.
+            let mut ids = Vec::new();
+            for (id, _) in free {
+                if ids.len() == want {
+                    break;
+                }
+                if allowed(id)? {
+                    ids.push(id.to_string());
+                }
+            }
             let offer = AllocDevice {
                 id: d.id.clone(),
                 instance_ids: ids,
             };
             best = Some((offer, score, matched));
         }
-        best.map(|(o, _, m)| (o, m))
-            .ok_or("no devices match request")
+        Ok(best
+            .map(|(o, _, m)| (o, m))
+            .ok_or("no devices match request"))
     }
 }
+
+/// An offer and the sum of its matched affinity weights, or Nomad's error.
+pub type Offered = Result<(AllocDevice, f64), &'static str>;
 
 /// `deviceIDMatchesConstraint`: the request's constraints on
 /// `${device.ids}` allow this instance.
@@ -391,15 +412,15 @@ fn instance_allowed(
     req: &RequestedDevice,
     d: &NodeDevice,
     version: NomadVersion,
-) -> bool {
+) -> Result<bool, NanCompared> {
     let this = Attribute::string(id);
-    req.constraints.iter().all(|c| {
+    for c in &req.constraints {
         let other = if c.ltarget == "${device.ids}" {
             &c.rtarget
         } else if c.rtarget == "${device.ids}" {
             &c.ltarget
         } else {
-            return true;
+            continue;
         };
         // Nomad passes the resolved other side first, the instance second,
         // both as found even when the other side resolved to nothing
@@ -409,13 +430,19 @@ fn instance_allowed(
         // the operands the checker skips) allow the instance; `!=` and
         // `is_not_set`, which let the model through, refuse it.
         let Some(other) = resolve(other, d, version) else {
-            return matches!(
+            if matches!(
                 c.operand.as_str(),
                 "is_set" | "distinct_hosts" | "distinct_property"
-            );
+            ) {
+                continue;
+            }
+            return Ok(false);
         };
-        check(&c.operand, Some(&other), Some(&this), version)
-    })
+        if !check(&c.operand, Some(&other), Some(&this), version)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

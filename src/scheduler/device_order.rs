@@ -55,7 +55,10 @@ fn feasible_from(
     let branches = crate::gomap::outcomes(counts.len(), |walk| {
         let walk: Vec<usize> = walk.collect();
         let mut state: Vec<_> = models.iter().copied().zip(counts.iter().copied()).collect();
+        // An order whose check panics Nomad's server meets nothing: the
+        // crash is the walk's own ([`super::device::NanCompared`]).
         take_request(req, &mut state, &walk, version)
+            .unwrap_or(false)
             .then(|| state.iter().map(|(_, c)| *c).collect::<Vec<usize>>())
     })?;
     let mut p = 0.0;
@@ -91,7 +94,11 @@ fn offered_from(
     };
     let branches = crate::gomap::outcomes(alloc.models(), |walk| {
         let walk: Vec<usize> = walk.collect();
-        alloc.offer_in(req, version, &walk).ok().map(|(o, _)| o)
+        alloc
+            .offer_in(req, version, &walk)
+            .ok()?
+            .ok()
+            .map(|(o, _)| o)
     })?;
     let mut p = 0.0;
     for (offer, share) in branches {

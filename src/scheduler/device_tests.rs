@@ -96,14 +96,18 @@ fn device_checker_cases() {
         ),
     ];
     for (i, (n, r, want)) in cases.into_iter().enumerate() {
-        assert_eq!(has_devices(&group(vec![r]), n, V), want, "case {i}");
+        assert_eq!(
+            has_devices(&group(vec![r]), n, V).expect("no NaN"),
+            want,
+            "case {i}"
+        );
     }
     // Two requests share the instances: 2 + 1 of 2 healthy do not fit.
     let two = group(vec![req("gpu", 2, &[]), req("gpu", 1, &[])]);
-    assert!(!has_devices(&two, &n, V));
+    assert!(!has_devices(&two, &n, V).expect("no NaN"));
     // ... but a request may take from several models.
     let m = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 1, 0, "1 GiB")]);
-    assert!(has_devices(&group(vec![req("gpu", 2, &[])]), &m, V));
+    assert!(has_devices(&group(vec![req("gpu", 2, &[])]), &m, V).expect("no NaN"));
 }
 
 // After TestDeviceAllocator_Allocate_* in scheduler/feasible/device_test.go.
@@ -113,19 +117,30 @@ fn allocator_offers_free_instances_of_one_model() {
     let n = node(vec![gpu("a", 1, 0, "1 GiB"), gpu("b", 2, 0, "1 GiB")]);
     let mut d = DeviceAllocator::new(&n);
     // A request never spans models.
-    let (o, _) = d.offer(&req("gpu", 2, &[]), v).unwrap();
+    let (o, _) = d.offer(&req("gpu", 2, &[]), v).expect("no NaN").unwrap();
     assert_eq!(o.id.name, "b");
     assert_eq!(o.instance_ids, ["b-0", "b-1"]);
     d.reserve(&o);
     assert_eq!(d.free_count(&o.id), 0);
     assert_eq!(
-        d.offer(&req("gpu", 2, &[]), v).unwrap_err(),
+        d.offer(&req("gpu", 2, &[]), v)
+            .expect("no NaN")
+            .unwrap_err(),
         "no devices match request"
     );
-    assert_eq!(d.offer(&req("gpu", 1, &[]), v).unwrap().0.id.name, "a");
+    assert_eq!(
+        d.offer(&req("gpu", 1, &[]), v)
+            .expect("no NaN")
+            .unwrap()
+            .0
+            .id
+            .name,
+        "a"
+    );
     assert_eq!(
         DeviceAllocator::new(&node(vec![]))
             .offer(&req("gpu", 1, &[]), v)
+            .expect("no NaN")
             .unwrap_err(),
         "no devices available"
     );
@@ -162,7 +177,11 @@ fn instance_constraints_filter_from_1_4_13_and_count_from_1_11_1() {
         (v(2, 0, 5), None),
     ];
     for (version, want) in cases {
-        let got = d.offer(&r, *version).ok().map(|(o, _)| o.instance_ids);
+        let got = d
+            .offer(&r, *version)
+            .expect("no NaN")
+            .ok()
+            .map(|(o, _)| o.instance_ids);
         assert_eq!(
             got.as_deref(),
             want.map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>())
@@ -189,12 +208,19 @@ fn an_unresolved_other_side_refuses_every_instance() {
             &[("${device.attr.none}", "is_not_set", "${device.ids}")],
         ),
     ] {
-        assert!(has_devices(&group(vec![r.clone()]), &n, v(2, 0, 5)));
-        let (o, _) = d.offer(&r, v(1, 6, 2)).unwrap();
+        assert!(has_devices(&group(vec![r.clone()]), &n, v(2, 0, 5)).expect("no NaN"));
+        let (o, _) = d.offer(&r, v(1, 6, 2)).expect("no NaN").unwrap();
         assert!(o.instance_ids.is_empty(), "{:?}", r.constraints[0]);
-        assert!(d.offer(&r, v(1, 11, 1)).is_err());
+        assert!(d.offer(&r, v(1, 11, 1)).expect("no NaN").is_err());
         // Unfiltered, any free instance.
-        assert_eq!(d.offer(&r, v(1, 6, 1)).unwrap().0.instance_ids, ["a-0"]);
+        assert_eq!(
+            d.offer(&r, v(1, 6, 1))
+                .expect("no NaN")
+                .unwrap()
+                .0
+                .instance_ids,
+            ["a-0"]
+        );
     }
     // `is_set` on the found side holds.
     let r = req(
@@ -202,7 +228,14 @@ fn an_unresolved_other_side_refuses_every_instance() {
         1,
         &[("${device.ids}", "is_set", "${device.attr.none}")],
     );
-    assert_eq!(d.offer(&r, v(1, 11, 1)).unwrap().0.instance_ids, ["a-0"]);
+    assert_eq!(
+        d.offer(&r, v(1, 11, 1))
+            .expect("no NaN")
+            .unwrap()
+            .0
+            .instance_ids,
+        ["a-0"]
+    );
 }
 
 #[test]
@@ -226,7 +259,11 @@ fn device_ids_resolve_from_1_4_5_and_1_5_0() {
             1,
             &[("${device.ids}", "!=", "t4-0")],
         )]);
-        assert_eq!(has_devices(&g, &only, version), !resolved, "{version}");
+        assert_eq!(
+            has_devices(&g, &only, version).expect("no NaN"),
+            !resolved,
+            "{version}"
+        );
     }
 }
 
@@ -247,6 +284,44 @@ fn affinities_pick_the_best_model_and_report_matched_weight() {
     }];
     let (o, m) = DeviceAllocator::new(&n)
         .offer(&r, NomadVersion::new(2, 0, 5))
+        .expect("no NaN")
         .unwrap();
     assert_eq!((o.id.name.as_str(), m), ("big", 50.0));
+}
+
+/// A NaN compare is the check's own answer (mend23's flag beside the walk
+/// is gone): the feasibility check and the offer return it, and Nomad's
+/// loop stops at a constraint that fails before it, so that one is not
+/// met (nodeDeviceMatches returns at the first failing constraint,
+/// scheduler/feasible/feasible.go v2.0.5 `nodeDeviceMatches`).
+#[test]
+fn a_nan_compare_is_returned_by_the_check_and_the_offer() {
+    let n = node(vec![gpu("a", 2, 0, "NaN GiB")]);
+    let nan = req("gpu", 1, &[("${device.attr.memory}", ">=", "1 GiB")]);
+    assert_eq!(
+        has_devices(&group(vec![nan.clone()]), &n, V),
+        Err(NanCompared)
+    );
+    let d = DeviceAllocator::new(&n);
+    assert_eq!(d.offer(&nan, V), Err(NanCompared));
+    // An earlier constraint that fails ends the walk first.
+    let first_fails = req(
+        "gpu",
+        1,
+        &[
+            ("${device.model}", "=", "b"),
+            ("${device.attr.memory}", ">=", "1 GiB"),
+        ],
+    );
+    assert_eq!(
+        has_devices(&group(vec![first_fails.clone()]), &n, V),
+        Ok(false)
+    );
+    assert_eq!(
+        d.offer(&first_fails, V),
+        Ok(Err("no devices match request"))
+    );
+    // The same model with a number compares and places.
+    let n = node(vec![gpu("a", 2, 0, "2 GiB")]);
+    assert_eq!(has_devices(&group(vec![nan]), &n, V), Ok(true));
 }

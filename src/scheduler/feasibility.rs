@@ -296,12 +296,17 @@ impl Engine<'_> {
                 p => p.is_some_and(|p| p > 0.5),
             },
             None => {
-                super::device::take_nan_compared();
-                let passed = super::device::has_devices_in(ask.tg, n, version, &mut |len| {
+                let checked = super::device::has_devices_in(ask.tg, n, version, &mut |len| {
                     self.draw_map_order(len)
                 });
-                self.crash_if(super::server_crash::nan_attribute(version, n));
-                passed
+                // A panicking compare ends Nomad's evaluation: the node's
+                // verdict is moot.
+                self.crash_if(super::server_crash::nan_attribute(
+                    version,
+                    n,
+                    checked.err(),
+                ));
+                checked.unwrap_or(false)
             }
         };
         if class_ok.is_none() && self.wants_note(super::engine::Note::Device("check"), &ask.tg.name)

@@ -369,8 +369,12 @@ impl Engine<'_> {
         // Where Go's map order drew the victims among equally good ones.
         let mut drawn = None;
         let assigned = self.assign_devices(ask, n, evict, &mut victims, &make, &mut drawn);
-        self.crash_if(super::server_crash::nan_attribute(version, n));
-        let (devices, device_score) = assigned?;
+        let met = assigned
+            .as_ref()
+            .err()
+            .and_then(super::rank_device::Unassigned::panic);
+        self.crash_if(super::server_crash::nan_attribute(version, n, met));
+        let (devices, device_score) = assigned.map_err(super::rank_device::Unassigned::reason)?;
         // What the network and device preemption took off the cached list.
         let removed = victims.len();
         let util = match self.fit_proposed(pos, n, &ask.res, &victims) {

@@ -10,7 +10,7 @@
 //! variable, then an offer reserved on the old allocator, #27880), so later
 //! requests still see the victims' instances as held.
 
-use super::device::DeviceAllocator;
+use super::device::{DeviceAllocator, NanCompared};
 use super::engine::{Ask, Engine};
 use super::preempt::Preemptor;
 use crate::cluster::{Allocation, Node};
@@ -19,6 +19,46 @@ use crate::structs::device::AllocDevice;
 /// The dimension of a node bin-packing dropped without recording it
 /// (`exhaust` skips it): Nomad before 1.8 logged and moved on.
 pub const UNRECORDED: &str = "";
+
+/// Why a node gets no device offers: Nomad's reason, or a comparison that
+/// panics Nomad's server ([`NanCompared`]), which ends the evaluation and
+/// which the caller words as the crash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Unassigned {
+    Refused(String),
+    Panics(NanCompared),
+}
+
+impl From<String> for Unassigned {
+    fn from(reason: String) -> Self {
+        Unassigned::Refused(reason)
+    }
+}
+
+impl From<NanCompared> for Unassigned {
+    fn from(nan: NanCompared) -> Self {
+        Unassigned::Panics(nan)
+    }
+}
+
+impl Unassigned {
+    /// The panic, if that is why.
+    pub(super) fn panic(&self) -> Option<NanCompared> {
+        match self {
+            Unassigned::Panics(p) => Some(*p),
+            Unassigned::Refused(_) => None,
+        }
+    }
+
+    /// The node's reason: Nomad's, or (moot beside the crash the caller
+    /// records) the panic's.
+    pub(super) fn reason(self) -> String {
+        match self {
+            Unassigned::Refused(r) => r,
+            Unassigned::Panics(_) => "devices: comparing a NaN attribute panics".to_string(),
+        }
+    }
+}
 
 impl Engine<'_> {
     /// Offers for every device request of the group's tasks, and the
@@ -33,7 +73,7 @@ impl Engine<'_> {
         victims: &mut Vec<&'a Allocation>,
         make: &dyn Fn(&[&'a Allocation]) -> Preemptor<'a>,
         drawn: &mut Option<String>,
-    ) -> Result<(Vec<AllocDevice>, Option<f64>), String> {
+    ) -> Result<(Vec<AllocDevice>, Option<f64>), Unassigned> {
         let requests = ask.tg.tasks.iter().flat_map(|t| t.resources.devices.iter());
         let mut requests = requests.peekable();
         if requests.peek().is_none() {
@@ -73,17 +113,16 @@ impl Engine<'_> {
             }
         };
         // The odds walk orders Nomad does not: only the offers below may
-        // reach a NaN compare ([`super::server_crash::nan_attribute`]).
-        super::device::take_nan_compared();
+        // meet a NaN compare, which they return ([`Unassigned::Panics`]).
         let mut offers = Vec::new();
         let (mut total_weight, mut matched) = (0.0, 0.0);
         for req in requests {
             let walk = self.draw_map_order(allocator.models());
-            let (offer, weight) = match allocator.offer_in(req, v, &walk) {
+            let (offer, weight) = match allocator.offer_in(req, v, &walk)? {
                 Ok(o) => o,
                 Err(e) if !evict => {
                     note(false);
-                    return Err(format!("devices: {e}"));
+                    return Err(format!("devices: {e}").into());
                 }
                 Err(e) => {
                     let pos = self.node_position(&n.id);
@@ -99,10 +138,10 @@ impl Engine<'_> {
                     let pick =
                         make(victims).for_device_drawn(req, &allocator, v, &order, &mut |len| {
                             self.draw_map_order_in(len)
-                        });
+                        })?;
                     if pick.victims.is_empty() {
                         note(false);
-                        return Err(fail(e));
+                        return Err(fail(e).into());
                     }
                     let what = format!("device {:?}", req.name);
                     if let Some(note) = super::preempt::group_order_note(&n.name, &what, &pick) {
@@ -116,7 +155,7 @@ impl Engine<'_> {
                     let mut fresh = DeviceAllocator::new(n);
                     fresh.add_allocs(live(victims));
                     let walk = self.draw_map_order(fresh.models());
-                    let offer = fresh.offer_in(req, v, &walk).map_err(&fail)?;
+                    let offer = fresh.offer_in(req, v, &walk)?.map_err(&fail)?;
                     // Keeping the rebuilt allocator is 375134e88a (#27880):
                     // 2.0.1, Enterprise 1.10.11 and 1.11.5 (ent-changelog-1.10.14,
                     // -1.11.8; releases of those lines past the community's last

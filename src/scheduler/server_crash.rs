@@ -334,9 +334,13 @@ impl Engine<'_> {
 }
 
 /// [`CrashBug::NanAttribute`] on node `n`, when the device walk just
-/// simulated compared a NaN ([`super::device::take_nan_compared`]).
-pub(super) fn nan_attribute(version: NomadVersion, n: &Node) -> Option<ServerCrash> {
-    super::device::take_nan_compared().then(|| ServerCrash {
+/// simulated `met` a NaN comparison ([`super::device::NanCompared`]).
+pub(super) fn nan_attribute(
+    version: NomadVersion,
+    n: &Node,
+    met: Option<super::device::NanCompared>,
+) -> Option<ServerCrash> {
+    met.map(|_| ServerCrash {
         bug: CrashBug::NanAttribute,
         version,
         node: n.name.clone(),

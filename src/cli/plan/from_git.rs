@@ -328,7 +328,10 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
                 color.stdout()
             )
         ),
-        PlanFormat::Markdown => print!("{}", markdown::render(&judged, &setup.range.base)),
+        PlanFormat::Markdown => print!(
+            "{}",
+            markdown::render(&judged, &setup.range.base, protected)
+        ),
         PlanFormat::Json => {
             let mut v = changed_json(args, &setup, &judged, &added);
             if let Some(d) = in_default {

@@ -103,9 +103,33 @@ fn by_job<'a>(allocs: impl Iterator<Item = &'a crate::scheduler::PreemptedAlloc>
         .join("; ")
 }
 
+/// [`render`] of `plan FILE`'s one plan, `refused` by the policy or
+/// passed over samples only (`unseen`, their bound).
+pub fn single(
+    path: &str,
+    plan: &JobPlan,
+    refused: &[Violation],
+    unseen: Option<crate::unseen::Unseen>,
+    protected: &crate::world::Protected,
+) -> String {
+    let mut entry = Entry::single(std::path::PathBuf::from(path), plan.clone());
+    // Only the samples' bound is read of them here: the refusals are
+    // judged already.
+    entry.sampled = unseen.map(|u| super::policy::Sampling {
+        tally: crate::scheduler::Tally::new(),
+        unseen: Some(u),
+    });
+    render(&[(entry, refused.to_vec())], "plan", protected)
+}
+
 /// The whole summary of the plans against the revision `base`: the
-/// table, then what the policy refuses.
-pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
+/// table, then what the policy refuses, and what it passes over samples
+/// only with their bound (`protected`: the policy's, for its words).
+pub fn render(
+    entries: &[(Entry, Vec<Violation>)],
+    base: &str,
+    protected: &crate::world::Protected,
+) -> String {
     // A ref's name may hold backticks, `<` and `@` (git-check-ref-format):
     // a code span shows it as it is.
     let mut out = format!(
@@ -225,6 +249,28 @@ pub fn render(entries: &[(Entry, Vec<Violation>)], base: &str) -> String {
     if !untold.is_empty() {
         out.push_str("\n**Cannot tell** (`protected` in policy.hcl):\n\n");
         out.push_str(&untold.join("\n"));
+        out.push('\n');
+    }
+    // A pass over samples only says how far they go (R22-A-2), as the
+    // text and JSON do: a summary without it read as a proof.
+    let bounded: Vec<String> = entries
+        .iter()
+        .filter(|(_, vs)| vs.is_empty())
+        .filter_map(|(e, _)| {
+            let (Outcome::Plan(p), Some(u)) = (&e.outcome, e.sampled.as_ref()?.unseen) else {
+                return None;
+            };
+            let line = super::policy::unseen_line(&p.job, protected, u);
+            Some(format!(
+                "- {}: {}",
+                code(&e.path.display().to_string()),
+                cell(&line)
+            ))
+        })
+        .collect();
+    if !bounded.is_empty() {
+        out.push_str("\n**Passed over samples only** (`protected` in policy.hcl):\n\n");
+        out.push_str(&bounded.join("\n"));
         out.push('\n');
     }
     let noticed: Vec<String> = entries

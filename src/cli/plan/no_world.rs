@@ -60,7 +60,10 @@ pub(super) fn pass(args: &PlanArgs, range: &Range) -> i32 {
                 "==> 0 job file(s) changed from {base} to {head}: 0 change allocations, 0 do not, 0 invalid"
             );
         }
-        PlanFormat::Markdown => print!("{}", markdown::render(&[], base)),
+        PlanFormat::Markdown => print!(
+            "{}",
+            markdown::render(&[], base, &crate::world::Protected::default())
+        ),
         PlanFormat::Json => {
             let v = serde_json::json!({"Base": base, "Plans": []});
             if let Ok(s) = crate::escape::json_pretty(&v) {

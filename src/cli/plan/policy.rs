@@ -280,9 +280,9 @@ pub struct Sampling {
 /// preempt (as NP403 decides) a protected allocation. None: nothing at stake.
 ///
 /// Where no shuffle sampled refuses anything and the room bound cannot
-/// show that every shuffle places the plan ([`unproven`], NP207's
+/// show that every shuffle places the plan ([`unproven`], `check`'s
 /// judgement), the shuffles are sampled again, more
-/// ([`crate::rules::priority::unseen_samples_of`], at least `asked`:
+/// ([`crate::rules::priority::resample`], at least `asked`:
 /// `plan FILE --gate --samples N`), and what is still not seen is a pass
 /// with its bound said, never a bare one: a protected job that fails in
 /// 2% of Nomad's evaluations passed 100 shuffles in 13% of runs.
@@ -299,44 +299,32 @@ pub fn sample(
     let world = &*sim.world;
     let protected = &world.policy.protected;
     let job = &plan.job;
-    let first =
-        crate::rules::priority::sample_plans(world, replays, sim.seed, earlier, job, |r| {
-            hits(job, r, protected)
-        })?;
-    if !first.entries().is_empty() || !unproven(sim, earlier, plan) {
-        return Ok(Some(Sampling {
-            tally: first,
-            unseen: None,
-        }));
-    }
-    let more = crate::rules::priority::unseen_samples_of(
-        world,
-        earlier.len(),
-        job,
-        first.samples(),
-        asked,
-    );
-    let tally = if more > first.samples() {
-        let runs = crate::rules::priority::sample_runs_n(
-            world,
-            replays,
-            sim.seed,
-            earlier,
-            job,
-            more,
-            |r| hits(job, r, protected),
-        )?;
-        let mut tally = Tally::new();
-        for h in runs {
-            tally.add_sample(h);
+    let run = |n: Option<u32>| {
+        let hits = |r: &PlanResult| hits(job, r, protected);
+        match n {
+            None => {
+                crate::rules::priority::sample_runs(world, replays, sim.seed, earlier, job, hits)
+            }
+            Some(n) => crate::rules::priority::sample_runs_n(
+                world, replays, sim.seed, earlier, job, n, hits,
+            ),
         }
-        tally
-    } else {
-        first
     };
+    let runs = crate::rules::priority::resample(
+        (world, earlier.len(), job),
+        asked,
+        run(None)?,
+        |h: &Vec<Hit>| !h.is_empty(),
+        || unproven(sim, earlier, plan),
+        |n| run(Some(n)),
+    )?;
+    let mut tally = Tally::new();
+    for h in runs.runs {
+        tally.add_sample(h);
+    }
     Ok(Some(Sampling {
-        unseen: Sampling::unseen_of(&tally),
         tally,
+        unseen: runs.unseen,
     }))
 }
 

@@ -243,30 +243,42 @@ pub(super) fn sampled_and_judged(
         keys.extend(outcomes(&r));
         (keys, super::policy::hits(&plan.job, &r, protected))
     })?;
-    let hits_over = |k: u32| {
-        let mut hits = Tally::new();
-        for (_, h) in runs.iter().take(k as usize) {
-            hits.add_sample(h.iter().cloned());
-        }
-        hits
+    let hits_of = |k: u32| -> Vec<Vec<super::policy::Hit>> {
+        runs.iter()
+            .take(k as usize)
+            .map(|(_, h)| h.clone())
+            .collect()
     };
     let mut tally = Tally::new();
     for (o, _) in runs.iter().take(n as usize) {
         tally.add_sample(o.iter().cloned());
     }
-    let mut hits = hits_over(judged);
     // Refused nothing over the policy's shuffles, and nothing proves the
-    // plan: more of the same shuffles, as `policy::sample` takes them.
-    let mut unseen = None;
-    if hits.entries().is_empty() && super::policy::unproven(sim, &[], plan) {
-        let more = crate::rules::priority::unseen_samples_of(world, 0, &plan.job, judged, n);
-        if more as usize <= runs.len() {
-            hits = hits_over(more);
-            unseen = super::policy::Sampling::unseen_of(&hits);
-        } else if let Some(s) = super::policy::sample(sim, None, &[], plan, n)? {
-            unseen = s.unseen;
-            hits = s.tally;
-        }
+    // plan: more of the same shuffles, by the rule `policy::sample` and
+    // `check` follow, from this run where it holds them.
+    let judged_runs = crate::rules::priority::resample(
+        (world, 0, &plan.job),
+        n,
+        hits_of(judged),
+        |h| !h.is_empty(),
+        || super::policy::unproven(sim, &[], plan),
+        |more| match more as usize <= runs.len() {
+            true => Ok(hits_of(more)),
+            false => crate::rules::priority::sample_runs_n(
+                world,
+                None,
+                seed,
+                &[],
+                &plan.job,
+                more,
+                |r| super::policy::hits(&plan.job, r, protected),
+            ),
+        },
+    )?;
+    let unseen = judged_runs.unseen;
+    let mut hits = Tally::new();
+    for h in judged_runs.runs {
+        hits.add_sample(h);
     }
     let refused = super::policy::violations(plan, protected, Some(&hits));
     Ok(Sampled {

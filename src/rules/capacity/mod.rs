@@ -18,6 +18,7 @@ pub mod missing_driver;
 pub mod multiregion_unknown;
 pub mod mutated_job_invalid;
 pub mod no_datacenter;
+pub mod outcome_vary;
 pub mod plan_assumed;
 pub mod plan_cannot_tell;
 pub mod plan_fails;

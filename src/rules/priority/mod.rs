@@ -5,7 +5,10 @@ pub mod preemption_gap;
 pub mod preemption_victim;
 pub mod priority_out_of_range;
 pub mod priority_outside_band;
+mod resample;
 mod victim_history;
+
+pub use resample::{resample, Resampled};
 
 use crate::jobspec::Job;
 use crate::scheduler::preempt::{outranks, preemption_on};

@@ -14,7 +14,7 @@ use super::{outranks, Candidate, Preemptor, ProposedOrder};
 use crate::cluster::Allocation;
 use crate::gomap::SLOTS;
 use crate::jobspec::RequestedDevice;
-use crate::scheduler::device::{device_matches, DeviceAllocator};
+use crate::scheduler::device::{device_matches, DeviceAllocator, NanCompared};
 use crate::structs::device::DeviceId;
 use crate::version::NomadVersion;
 
@@ -30,7 +30,7 @@ impl<'a> Preemptor<'a> {
         req: &RequestedDevice,
         devices: &DeviceAllocator<'_>,
         version: NomadVersion,
-    ) -> Option<Vec<&'a Allocation>> {
+    ) -> Result<Option<Vec<&'a Allocation>>, NanCompared> {
         self.device_from(&self.candidates, 0, req, devices, version)
     }
 
@@ -46,7 +46,7 @@ impl<'a> Preemptor<'a> {
         req: &RequestedDevice,
         devices: &DeviceAllocator<'_>,
         version: NomadVersion,
-    ) -> Option<Vec<&'a Allocation>> {
+    ) -> Result<Option<Vec<&'a Allocation>>, NanCompared> {
         // Per model: the candidates holding it (once per holding task, as
         // Nomad lists them) and how many instances each holds in all.
         let mut models: Vec<(DeviceId, Vec<Candidate<'a>>, BTreeMap<&str, usize>)> = Vec::new();
@@ -55,7 +55,7 @@ impl<'a> Preemptor<'a> {
                 let Some(model) = devices.model(&d.id) else {
                     continue;
                 };
-                if !device_matches(model, req, version) {
+                if !device_matches(model, req, version)? {
                     continue;
                 }
                 let k = match models.iter().position(|m| m.0 == d.id) {
@@ -119,7 +119,7 @@ impl<'a> Preemptor<'a> {
                 best = Some((net, kept));
             }
         }
-        best.map(|(_, v)| v)
+        Ok(best.map(|(_, v)| v))
     }
 
     /// [`Preemptor::for_device`] with both of Nomad's map orders drawn
@@ -133,13 +133,15 @@ impl<'a> Preemptor<'a> {
         version: NomadVersion,
         order: &ProposedOrder<'_>,
         draw: &mut dyn FnMut(crate::gomap::Shape) -> Vec<usize>,
-    ) -> GroupPick<'a> {
+    ) -> Result<GroupPick<'a>, NanCompared> {
         let shape = (order.shape)();
         let slots = self.slots(order);
         let in_order = |yielded: &[usize]| self.in_yield_order(&slots, yielded);
+        // Every order compares the same models (each candidate's, whatever
+        // the order): the drawn one's panic is the walk's.
         let run = |yielded: &[usize], model_start: usize| {
             self.device_from(&in_order(yielded), model_start, req, devices, version)
-                .unwrap_or_default()
+                .map(Option::unwrap_or_default)
         };
         let drawn_order = draw(shape);
         // The models map's start slot: the first of a drawn 8-entry order.
@@ -147,7 +149,7 @@ impl<'a> Preemptor<'a> {
             .first()
             .copied()
             .unwrap_or(0);
-        let victims = run(&drawn_order, model_start);
+        let victims = run(&drawn_order, model_start)?;
         // Each proposed-map order with its chance, each models-map start
         // (the models map is small: a node has few models).
         let mut outcomes: Vec<(Outcome<'a>, f64)> = Vec::new();
@@ -163,7 +165,7 @@ impl<'a> Preemptor<'a> {
         });
         for (yielded, p) in &orders {
             for model_start in 0..SLOTS {
-                let o = Outcome::of(run(yielded, model_start));
+                let o = Outcome::of(run(yielded, model_start)?);
                 let weight = p / SLOTS as f64;
                 match outcomes.iter_mut().find(|(x, _)| *x == o) {
                     Some((_, q)) => *q += weight,
@@ -181,6 +183,6 @@ impl<'a> Preemptor<'a> {
                 ))
             }
         };
-        GroupPick { victims, odds }
+        Ok(GroupPick { victims, odds })
     }
 }

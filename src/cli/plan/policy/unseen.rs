@@ -4,37 +4,31 @@
 
 use crate::jobspec::Job;
 use crate::scheduler::sim::Submitted;
-use crate::scheduler::{Simulation, Tally};
+use crate::scheduler::Simulation;
 use crate::world::Protected;
 
 use super::super::JobPlan;
-use super::{Hit, Sampling};
-
-impl Sampling {
-    /// The bound of `tally`'s samples where none refused anything.
-    pub fn unseen_of(tally: &Tally<Hit>) -> Option<crate::unseen::Unseen> {
-        (tally.entries().is_empty() && tally.samples() > 0).then_some(crate::unseen::Unseen {
-            samples: tally.samples(),
-        })
-    }
-}
 
 /// Can no bound show that every shuffle places `plan` (made in `sim`
-/// after `earlier`) as it is shown, which places something? NP207's
-/// judgement ([`crate::rules::capacity::unplaceable_group::may_vary`], of
-/// the job as the admission mutators leave it), so that `check` and the
-/// gates say a sample's bound of the same plans.
+/// after `earlier`) as it is shown, which places something, and is the
+/// plan the answer (admitted, and told)? The one predicate `check` asks
+/// too ([`crate::rules::capacity::unplaceable_group::bound_asked`], the
+/// room bound of the job as the admission mutators leave it), so that
+/// where one says a sample's bound the others do.
 pub fn unproven(sim: &Simulation, earlier: &[Submitted], plan: &JobPlan) -> bool {
+    use crate::rules::capacity::unplaceable_group::{bound_asked, may_vary, PlanAnswer};
     let world = &*sim.world;
-    let planned = crate::mutators::applied(&plan.job, world.nomad_version, &world.server);
-    !plan.result.placements.is_empty()
-        && crate::rules::capacity::unplaceable_group::may_vary(
+    let answer = PlanAnswer::of(plan.admission.is_admitted(), plan.cannot_know.is_some());
+    bound_asked(answer, &plan.result, || {
+        let planned = crate::mutators::applied(&plan.job, world.nomad_version, &world.server);
+        may_vary(
             world,
             Some(sim),
             !earlier.is_empty(),
             Some(&planned),
             &plan.result,
         )
+    })
 }
 
 /// What the gate says of a plan the policy refuses nothing of over
