@@ -58,6 +58,29 @@ pub(super) fn group_draw(
     crash(version, n)
 }
 
+/// Does `AssignPorts` reach the draw on `n` for `tg`'s group network
+/// before the port whose host network `n` has no address (the
+/// `NetworkChecker` filters such a node, but its verdict is cached per
+/// computed class, which hashes no networks)? Ports are assigned static
+/// ones first, then dynamic ones in order, each returning "no addresses
+/// available" when its host network has none (network.go
+/// v1.4.10:511-592): the draw is reached, and panics, when every static
+/// port and the first dynamic port have an address and a later dynamic
+/// port has none. (Whether a static port collides is judged after, where
+/// [`group_draw`] is called in order.)
+pub(super) fn draws_first(version: NomadVersion, n: &Node, tg: &crate::jobspec::TaskGroup) -> bool {
+    let Some(g) = tg.networks.first() else {
+        return false;
+    };
+    let has = |p: &crate::jobspec::Port| {
+        super::network_check::port_alias(p, n, version, version.at_least(1, 1, 0))
+            .is_some_and(|alias| n.nets.has_alias(&alias))
+    };
+    crash(version, n).is_some()
+        && g.reserved_ports.iter().all(has)
+        && g.dynamic_ports.first().is_some_and(has)
+}
+
 /// The task network `net` reaches the draw: it asks dynamic ports and
 /// some address passes the walk's bandwidth and static-port checks, which
 /// `offered` tells of the ask without its dynamic ports (the walk's first
