@@ -394,3 +394,43 @@ fn a_second_dynamic_port_without_an_address_comes_after_the_draw() {
         .unwrap_or(-1.0);
     assert!((40.0..=60.0).contains(&pct), "{}", o.stdout);
 }
+
+/// `--format json` of a plan whose shown evaluation fails by the draw
+/// carries the `--samples` shares (`Preflight.Samples`) as a plan that
+/// places does; they were printed in text only.
+#[test]
+fn the_failed_draws_shares_are_in_the_json() {
+    let d = cluster("one-port-json", 3, None);
+    let o = run(
+        &d,
+        &[
+            "plan",
+            "jobs/web.nomad",
+            "--seed",
+            "2",
+            "--samples",
+            "400",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.code, 255, "{}", o.stderr);
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap_or_default();
+    let samples = &v["Preflight"]["Samples"];
+    assert_eq!(samples["Total"], 400, "{}", o.stdout);
+    let outcomes = samples["Outcomes"].as_array().cloned().unwrap_or_default();
+    let share = |what: &str| {
+        outcomes
+            .iter()
+            .find(|o| o["outcome"] == what)
+            .and_then(|o| o["share"].as_f64())
+            .unwrap_or(-1.0)
+    };
+    let fails = share(FAILS_OUTCOME);
+    assert!((0.4..=0.6).contains(&fails), "{}", o.stdout);
+    assert!(
+        (fails + share("every allocation is placed") - 1.0).abs() < 0.002,
+        "{}",
+        o.stdout
+    );
+}
