@@ -434,3 +434,40 @@ fn the_failed_draws_shares_are_in_the_json() {
         o.stdout
     );
 }
+
+/// Nomad's agent fills an unset bound with its default (20000, 32000) and
+/// refuses to start with `min_dynamic_port` above `max_dynamic_port`
+/// (command/agent/command.go v1.2.0:384-387, v2.0.5:465-468): a world
+/// stating such a client is refused, where we planned on it.
+#[test]
+fn an_upside_down_range_is_refused_as_the_agent_refuses_it() {
+    for (range, lo, hi) in [
+        (
+            "  min_dynamic_port = 25000\n  max_dynamic_port = 24000\n",
+            25000,
+            24000,
+        ),
+        ("  min_dynamic_port = 40000\n", 40000, 32000),
+        ("  max_dynamic_port = 10000\n", 20000, 10000),
+    ] {
+        for version in ["1.2.0", "1.4.10", "2.0.5"] {
+            let o = run(
+                &one_client(version, range, false),
+                &["plan", "jobs/web.nomad"],
+            );
+            let all = format!("{version} {range}\n{}{}", o.stdout, o.stderr);
+            assert!(o.stderr.contains("world::bad-value"), "{all}");
+            assert!(
+                o.stderr.contains(&format!(
+                    "Invalid dynamic port range: min_dynamic_port={lo} and max_dynamic_port={hi}"
+                )),
+                "{all}"
+            );
+            assert!(
+                !o.stdout.contains("All tasks successfully allocated"),
+                "{all}"
+            );
+            assert_ne!(o.code, 0, "{all}");
+        }
+    }
+}
