@@ -196,3 +196,45 @@ fn an_instance_constraint_on_a_missing_attribute_allows_no_instance() {
         );
     }
 }
+
+/// From 1.4.13 (1.5.9, 1.6.2) to 1.11.0 (ent 1.10.6) the second and
+/// third placements of the fixture above get none of the GPU they ask
+/// (the model judged on `GPU-bad0`'s free slot, only the allowed
+/// instances handed out: scheduler/device.go v1.6.5:54-62, :118-122).
+/// Nomad places them without a word; the plan says it in a note, in text
+/// and in the JSON. Not where every placement gets its instance.
+#[test]
+fn a_placement_without_its_instances_is_said() {
+    let dir = TempDir::new("device-ids-short");
+    dir.put("train.nomad", &job(3));
+    let words = "group \"train\": its device request \"nvidia/gpu\" asks 1 instance(s), and Nomad";
+    let gets = "the allocation placed on client \"gpu-1\" gets 0 of them, which Nomad places without a word";
+    for (version, said) in [
+        ("1.4.12", false),
+        ("1.4.13", true),
+        ("1.6.2", true),
+        ("1.10.6+ent", true),
+        ("1.11.0", true),
+        ("1.11.1", false),
+    ] {
+        world(&dir, version, "\"GPU-good\", \"GPU-bad0\"");
+        let o = plan(&dir, version);
+        let all = format!("{version}\n{}{}", o.stdout, o.stderr);
+        assert_eq!(
+            o.stderr.contains(words) && o.stderr.contains(gets),
+            said,
+            "{all}"
+        );
+        let j = run_in(&dir.0, &["plan", "train.nomad", "--format", "json"]);
+        let doc = j.stdout.clone();
+        let v: serde_json::Value = serde_json::from_str(&doc).unwrap_or_default();
+        let notes = v["Preflight"]["Nondeterminism"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let in_json = notes
+            .iter()
+            .any(|n| n.as_str().is_some_and(|s| s.contains(gets)));
+        assert_eq!(in_json, said, "{version}: {doc}");
+    }
+}

@@ -405,6 +405,18 @@ impl<'n> DeviceAllocator<'n> {
 /// An offer and the sum of its matched affinity weights, or Nomad's error.
 pub type Offered = Result<(AllocDevice, f64), &'static str>;
 
+/// The words of the note that a placement got fewer device instances
+/// than it asked (`Engine::note_short_devices`): not a draw, so the plan
+/// prints it beside its text where the scheduler's other notes stay in
+/// the JSON ([`said_in_text`]).
+pub(super) const SHORT_OFFER: &str = " judges the model on every free instance but hands out only those its `${device.ids}` constraint allows (hashicorp/nomad#27177, fixed in 1.11.1 and Enterprise 1.10.7)";
+
+/// Is the scheduler's note `n` one the plan's text says too (a short
+/// device offer)?
+pub fn said_in_text(n: &str) -> bool {
+    n.contains(SHORT_OFFER)
+}
+
 /// `deviceIDMatchesConstraint`: the request's constraints on
 /// `${device.ids}` allow this instance.
 fn instance_allowed(

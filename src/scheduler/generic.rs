@@ -61,7 +61,13 @@ pub fn evaluate(
 ) -> Evaluated {
     let mut engine = Engine::with_history(world, state, history, job, rng_seed);
     engine.notes_read = notes_read;
-    evaluate_in(engine, history, job, new_version, eval_id)
+    let mut shown = evaluate_in(engine, history, job, new_version, eval_id);
+    super::one_port_range::settle(&mut shown.result, |order| {
+        let mut again = Engine::with_history(world, state, history, job, rng_seed);
+        order(&mut again);
+        evaluate_in(again, history, job, new_version, eval_id).result
+    });
+    shown
 }
 
 /// [`evaluate`] of a job planned against many replays: the verdicts that

@@ -78,6 +78,9 @@ impl<'f> Placing<'_, '_, 'f> {
             }
             match choice {
                 Some(r) => {
+                    if let Some(n) = self.engine.node(r.node).map(|n| n.name.clone()) {
+                        self.engine.note_short_devices(ask, &n, &r.devices);
+                    }
                     // The select read the name as it was (`SelectOptions`);
                     // the allocation takes the new one.
                     let renamed = renames

@@ -58,6 +58,29 @@ pub(super) fn group_draw(
     crash(version, n)
 }
 
+/// Does `AssignPorts` reach the draw on `n` for `tg`'s group network
+/// before the port whose host network `n` has no address (the
+/// `NetworkChecker` filters such a node, but its verdict is cached per
+/// computed class, which hashes no networks)? Ports are assigned static
+/// ones first, then dynamic ones in order, each returning "no addresses
+/// available" when its host network has none (network.go
+/// v1.4.10:511-592): the draw is reached, and panics, when every static
+/// port and the first dynamic port have an address and a later dynamic
+/// port has none. (Whether a static port collides is judged after, where
+/// [`group_draw`] is called in order.)
+pub(super) fn draws_first(version: NomadVersion, n: &Node, tg: &crate::jobspec::TaskGroup) -> bool {
+    let Some(g) = tg.networks.first() else {
+        return false;
+    };
+    let has = |p: &crate::jobspec::Port| {
+        super::network_check::port_alias(p, n, version, version.at_least(1, 1, 0))
+            .is_some_and(|alias| n.nets.has_alias(&alias))
+    };
+    crash(version, n).is_some()
+        && g.reserved_ports.iter().all(has)
+        && g.dynamic_ports.first().is_some_and(has)
+}
+
 /// The task network `net` reaches the draw: it asks dynamic ports and
 /// some address passes the walk's bandwidth and static-port checks, which
 /// `offered` tells of the ask without its dynamic ports (the walk's first
@@ -77,6 +100,52 @@ pub(super) fn task_draw(
         ..net.clone()
     };
     offered(&statics).then_some(c)
+}
+
+/// The drawn note's own words (see [`Engine::note_one_port_draw`]), by
+/// which [`settle`] finds it among the plan's notes.
+const DRAW_WORDS: &str = "'s port draw on it panics (rand.Intn(0), hashicorp/nomad#17619)";
+
+/// Does `r` fail by a one-port range's panic (recovered or not)?
+fn fails_by_it(r: &super::PlanResult) -> bool {
+    let by = |c: &Option<ServerCrash>| c.as_ref().is_some_and(|c| c.bug == CrashBug::OnePortRange);
+    by(&r.crashed) || by(&r.recovered)
+}
+
+/// A group's walks continue round the shuffle where the last one stopped
+/// (`StaticIterator`'s offset, which only `SetNodes` resets:
+/// scheduler/feasible.go v1.4.10:93-121), so
+/// where one walk may stop before the one-port client, the walks of all
+/// the evaluation's placements together may still reach it in every
+/// shuffle (count 2, three other clients, a limit of 2: the second walk
+/// wraps round). [`Engine::note_one_port_draw`] judges each walk alone:
+/// here the evaluation `shown`, failed by the panic and noted as a draw,
+/// is run `again` with every one-port client last in the shuffle, the
+/// order that reaches them latest. Where that order fails too, every
+/// order does: the failure is certain and the draw's notes go.
+pub(super) fn settle(
+    shown: &mut super::PlanResult,
+    again: impl FnOnce(fn(&mut Engine<'_>)) -> super::PlanResult,
+) {
+    let noted = |t: &String| t.contains(DRAW_WORDS);
+    if !fails_by_it(shown) || !shown.drawn.iter().any(noted) {
+        return;
+    }
+    if fails_by_it(&again(one_port_clients_last)) {
+        shown.drawn.retain(|t| !noted(t));
+        shown.nondeterminism.retain(|t| !noted(t));
+    }
+}
+
+/// The shuffle with the clients whose draw panics moved to its end, the
+/// others in their order; no notes are made.
+fn one_port_clients_last(e: &mut Engine<'_>) {
+    let version = e.world.nomad_version;
+    let source = std::mem::take(&mut e.source);
+    let panics = |p: &usize| e.node(*p).is_some_and(|n| crash(version, n).is_some());
+    let (last, first): (Vec<usize>, Vec<usize>) = source.into_iter().partition(panics);
+    e.source = first.into_iter().chain(last).collect();
+    e.notes_read = false;
 }
 
 impl Engine<'_> {
@@ -132,7 +201,7 @@ impl Engine<'_> {
             "takes the server down"
         };
         self.note_drawn(Note::OnePortDraw, &ask.tg.name, || format!(
-            "group {:?}: the dynamic port range of client {} is one port, and Nomad {version}'s port draw on it panics (rand.Intn(0), hashicorp/nomad#17619), which {what}; Nomad ranks only the first {limit} nodes that fit of its shuffle ({others} others fit), so whether it reaches that client is random and this plan is one of its outcomes (--samples gives their shares)",
+            "group {:?}: the dynamic port range of client {} is one port, and Nomad {version}{DRAW_WORDS}, which {what}; Nomad ranks only the first {limit} nodes that fit of its shuffle ({others} others fit), so whether it reaches that client is random and this plan is one of its outcomes (--samples gives their shares)",
             ask.tg.name,
             panics.join(", ")
         ));

@@ -42,8 +42,10 @@ impl Engine<'_> {
         // Devices are offered before the fit test, so a device shortage is
         // the dimension Nomad reports even when memory is short too.
         // A node with `node_max_allocs` is counted in the full check.
+        // The port draw, before the fit test, may panic on this node.
         if self.touched.contains(&pos)
             || n.max_allocs != 0
+            || super::one_port_range::crash(self.world.nomad_version, n).is_some()
             || ask.tg.tasks.iter().any(|t| !t.resources.devices.is_empty())
             || ask
                 .res
@@ -122,13 +124,19 @@ impl Engine<'_> {
             Collision::ByOrder(b) => Some(b),
             Collision::None => None,
         };
+        // A later dynamic port's missing address is met after the first
+        // port's draw, which may panic: kept for after it.
+        let mut late_no_address = None;
         if let Some(dim) = super::network_check::no_addresses(ask.tg, n, version) {
-            if evict && !super::network_check::records_failed_network_preemption(version) {
+            if super::one_port_range::draws_first(version, n, ask.tg) {
+                late_no_address = Some(dim);
+            } else if evict && !super::network_check::records_failed_network_preemption(version) {
                 return Err(super::rank_device::UNRECORDED.to_string());
+            } else {
+                return Err(dim);
             }
-            return Err(dim);
         }
-        if !evict {
+        if !evict && late_no_address.is_none() {
             if let Some(dim) = self.quick_reject(ask, pos, n) {
                 return Err(dim);
             }
@@ -345,6 +353,9 @@ impl Engine<'_> {
             // the error, or tries preemption).
             if let Some(g) = group_net.filter(|g| !g.dynamic_ports.is_empty()) {
                 self.crash_if(super::one_port_range::group_draw(version, n, g));
+                if let Some(dim) = late_no_address.take() {
+                    return Err(dim);
+                }
                 let live = proposed().filter(|a| spared(&victims, a));
                 let held = super::alloc_ports::Held::of(n, live, version);
                 if let Some(reason) =

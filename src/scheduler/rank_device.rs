@@ -190,3 +190,34 @@ impl Engine<'_> {
             .unwrap_or_default()
     }
 }
+
+impl Engine<'_> {
+    /// Where the release hands out only the instances a request's
+    /// `${device.ids}` constraints allow (#18141: 1.4.13, 1.5.9, 1.6.2,
+    /// 1.7.0) but judges the model on every free instance (until #27177:
+    /// 1.11.1, ent 1.10.7; scheduler/device.go v1.6.5:54-62 counts,
+    /// :118-122 hands out), the allocation placed on `node` may carry fewer
+    /// instances than asked, even none: Nomad places it and says nothing,
+    /// so the plan's notes say it (once per group).
+    pub(super) fn note_short_devices(&mut self, ask: &Ask<'_>, node: &str, offers: &[AllocDevice]) {
+        let v = self.world.nomad_version;
+        if !v.has(crate::version::Fix::DeviceIdsFiltered)
+            || v.has(crate::version::Fix::DeviceIdsCounted)
+        {
+            return;
+        }
+        let requests = super::device::requests(ask.tg);
+        let short = requests
+            .iter()
+            .zip(offers)
+            .find(|(r, o)| usize::try_from(r.count).is_ok_and(|want| o.instance_ids.len() < want));
+        let Some((req, offer)) = short else {
+            return;
+        };
+        let (got, want) = (offer.instance_ids.len(), req.count);
+        self.note(super::engine::Note::Device("short"), &ask.tg.name, || format!(
+            "group {:?}: its device request {:?} asks {want} instance(s), and Nomad {v}{}: the allocation placed on client {:?} gets {got} of them, which Nomad places without a word",
+            ask.tg.name, req.name, super::device::SHORT_OFFER, node
+        ));
+    }
+}

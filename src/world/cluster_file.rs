@@ -472,27 +472,7 @@ fn read_client(
     if let Some(v) = r.int("network_mbits", diags) {
         pool.network_mbits = v.max(0);
     }
-    for key in ["min_dynamic_port", "max_dynamic_port"] {
-        let Some(v) = r.int(key, diags) else {
-            continue;
-        };
-        // Nomad's client config bounds (command/agent/config.go, 1.2+).
-        let Some(port) = u16::try_from(v).ok().filter(|p| *p > 0) else {
-            diags.push(
-                Diag::error(
-                    "world::bad-value",
-                    format!("{key} must be a port between 1 and 65535"),
-                )
-                .at(src, r.attr_span(key).unwrap_or_default(), "out of range"),
-            );
-            continue;
-        };
-        if key == "min_dynamic_port" {
-            pool.min_dynamic_port = port;
-        } else {
-            pool.max_dynamic_port = port;
-        }
-    }
+    super::client_dynamic_ports::read(src, &r, version, &mut pool, diags);
     pool.max_allocs = super::client_max_allocs::read_max_allocs(src, &r, version, diags);
     pool.drivers = r
         .strings("drivers", diags)

@@ -29,6 +29,7 @@ mod api_task;
 mod api_terminal_releases;
 pub mod before;
 pub mod bounds;
+mod client_dynamic_ports;
 mod client_max_allocs;
 mod client_reserved;
 mod cluster_file;

@@ -23,6 +23,10 @@ pub(super) fn lines(plan: &JobPlan) -> Vec<String> {
             .iter()
             .map(|n| crate::escape::one_line(n)),
     );
+    // A placement Nomad makes short of its device instances (no draw).
+    let short = plan.result.nondeterminism.iter();
+    let short = short.filter(|n| crate::scheduler::device::said_in_text(n));
+    out.extend(short.map(|n| crate::escape::one_line(n)));
     out.extend(
         crate::render::map_order::notes(&plan.result)
             .iter()

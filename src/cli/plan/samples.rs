@@ -83,8 +83,8 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
 /// Beside Nomad's error for a plan whose evaluation fails: its notes on
 /// stderr and in `fields` (`Nondeterminism`, [`super::notes::failed_evaluation`])
 /// and, where the failure is one draw of several (drawn notes) and
-/// `--samples` asks, the shares of the outcomes on stdout in text, as a
-/// plan that places prints them.
+/// `--samples` asks, the shares of the outcomes on stdout in text or as
+/// `Samples` in `fields` in JSON, as a plan that places gives them.
 pub(super) fn say_failed_evaluation(
     args: &super::PlanArgs,
     world: &crate::world::World,
@@ -99,13 +99,21 @@ pub(super) fn say_failed_evaluation(
     if !notes.is_empty() {
         fields.insert("Nondeterminism".into(), notes.into());
     }
+    // Text prints the shares, `--format json` carries them as a plan that
+    // places does (`Preflight.Samples`); Nomad's own document has no room.
     let text = matches!(args.format, super::PlanFormat::Text) && !args.json_output;
+    let json = matches!(args.format, super::PlanFormat::Json);
     let drawn = !plan.result.drawn.is_empty() && !plan.result.only_group_order_drawn;
-    if args.samples == 0 || !drawn || !text {
+    if args.samples == 0 || !drawn || !(text || json) {
         return Ok(());
     }
     let tally = sampled_outcomes(world, &plan.job, args.samples, args.seed)?;
     let cut = cut_note(world, &plan.job, args.samples, tally.samples());
+    if json {
+        let j = samples_json(&tally, args.samples, cut.as_deref(), world, None);
+        fields.insert("Samples".into(), j);
+        return Ok(());
+    }
     let notes: Vec<String> = cut.into_iter().chain(history_note(world)).collect();
     let out = samples_text(&tally, &notes);
     print!("{}", crate::escape::terminal_output(&out, color.stdout()));
