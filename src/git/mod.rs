@@ -79,11 +79,39 @@ impl Change {
     }
 }
 
+/// The rest of `file` appended to `buf`, whose capacity the caller sized
+/// from the metadata it already read. Through `Take`: `File`'s own
+/// `read_to_end` asks the size again (a `statx` and an `lseek`: two of the
+/// seven system calls of every loose object and index read); this still
+/// reads to the end, as that did.
+fn read_rest(file: &std::fs::File, buf: &mut Vec<u8>) -> io::Result<usize> {
+    io::Read::read_to_end(&mut io::Read::take(file, u64::MAX), buf)
+}
+
 /// The top of the work tree containing `start`, if it is inside one: the
 /// project root ([`crate::project::root_of`]) when it is a git checkout.
 pub fn repo_root(start: &Path) -> Option<PathBuf> {
     let root = crate::project::root_of(start);
-    root.join(".git").exists().then_some(root)
+    has_git(&root).then_some(root)
+}
+
+/// Whether `root` holds `.git`; asked of the disk once per root when the
+/// process reads one state ([`crate::project::hold_one_state`]).
+fn has_git(root: &Path) -> bool {
+    if !crate::project::one_state() {
+        return root.join(".git").exists();
+    }
+    type Known = std::sync::Mutex<std::collections::HashMap<PathBuf, bool>>;
+    static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(has) = known.lock().ok().and_then(|m| m.get(root).copied()) {
+        return has;
+    }
+    let has = root.join(".git").exists();
+    if let Ok(mut m) = known.lock() {
+        m.insert(root.to_path_buf(), has);
+    }
+    has
 }
 
 /// Every staged file (the index, stage 0), read from its blob.
