@@ -294,4 +294,23 @@ mod tests {
         // A record cut short fails the listing instead of being dropped.
         assert!(parse_name_status(b"M\0a\0R100\0old\0").is_err());
     }
+
+    /// Guard (passes on the baseline's `read_to_end` too): the reader that
+    /// skips `File`'s second size query still reads to the end, whatever
+    /// capacity the caller sized, past one read's worth.
+    #[test]
+    fn read_rest_reads_the_whole_file() {
+        let dir = std::env::temp_dir().join(format!("np-read-rest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let path = dir.join("f");
+        let body: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &body).expect("write");
+        for cap in [0, 10, body.len(), body.len() + 7] {
+            let file = std::fs::File::open(&path).expect("open");
+            let mut got = Vec::with_capacity(cap);
+            assert_eq!(read_rest(&file, &mut got).expect("read"), body.len());
+            assert_eq!(got, body, "capacity {cap}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
