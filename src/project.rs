@@ -36,6 +36,23 @@ pub fn max_file_bytes() -> u64 {
 /// `rehearse`, `import` and the git modes all ask it.
 pub fn root_of(start: &Path) -> PathBuf {
     let start = absolute(start);
+    if !one_state() {
+        return find_root(start);
+    }
+    type Roots = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+    static ROOTS: std::sync::OnceLock<Roots> = std::sync::OnceLock::new();
+    let roots = ROOTS.get_or_init(Default::default);
+    if let Some(root) = roots.lock().ok().and_then(|m| m.get(&start).cloned()) {
+        return root;
+    }
+    let root = find_root(start.clone());
+    if let Ok(mut m) = roots.lock() {
+        m.insert(start, root.clone());
+    }
+    root
+}
+
+fn find_root(start: PathBuf) -> PathBuf {
     let start = canonical(&start).unwrap_or(start);
     if let Some(d) = start.ancestors().find(|d| d.join(".git").exists()) {
         return d.to_path_buf();
@@ -47,6 +64,33 @@ pub fn root_of(start: &Path) -> PathBuf {
         return d.to_path_buf();
     }
     start
+}
+
+/// Whether this process reads one state of its folders and repository
+/// ([`hold_one_state`]).
+static ONE_STATE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Declares that this process reads one state of the project: what it
+/// found once about the project's folders and its repository's `HEAD` and
+/// attribute files ([`root_of`], `git`'s readers) is the answer for the
+/// rest of the run, not asked of the disk again.
+///
+/// Why: a `check --staged` asked where the project root is, what `HEAD`
+/// names and whether git's attribute files exist three or four times over
+/// its two threads, each a path walk (`statx`, `open`; 5-20 µs apiece on
+/// the 2-core VM the hook is measured on: BENCHMARKS.md, hook round 13).
+/// The command line sets it (a command is one read of a repository that
+/// nothing in this process writes); a library caller, and the unit tests,
+/// which change repositories between reads in one process, do not.
+/// Reading once is also the more consistent answer: a `HEAD` moved by
+/// another process mid-run no longer gives two readers two commits.
+pub fn hold_one_state() {
+    ONE_STATE.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether [`hold_one_state`] was declared.
+pub fn one_state() -> bool {
+    ONE_STATE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The project root of the current directory.

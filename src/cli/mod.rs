@@ -245,6 +245,9 @@ pub fn main() -> i32 {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    // A command reads one state of the project and its repository (it
+    // writes none of it): what it found once is kept for the run.
+    crate::project::hold_one_state();
     let usage_code = usage_exit_code(&raw);
     if let Some(msg) = refused_flag(&raw) {
         eprintln!("error: {msg}");

@@ -2,8 +2,10 @@
 //! resolves it for each of its readers): the loose ref, else its line in
 //! `packed-refs`.
 
+use std::collections::HashMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use gix::bstr::{BStr, ByteSlice};
 use gix::ObjectId;
@@ -22,7 +24,33 @@ use super::repo::Repo;
 /// names `refs/heads/.invalid`), a name git would refuse, an ID of the
 /// other hash kind, a `GIT_NAMESPACE` (whose refs live elsewhere).
 /// The commit itself may be loose or packed (repo.rs's `commit_tree_of`).
+///
+/// Read once per git folder when the process reads one state
+/// ([`crate::project::hold_one_state`]): a hook resolved it three times on
+/// its main thread and once on its helper, two files each.
 pub(super) fn loose_head(repo: &Repo) -> Option<ObjectId> {
+    if !crate::project::one_state() {
+        return read_loose_head(repo);
+    }
+    type Known = Mutex<HashMap<(PathBuf, PathBuf), ObjectId>>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    let key = (
+        repo.git_dir().to_path_buf(),
+        repo.common_dir().to_path_buf(),
+    );
+    if let Some(id) = known.lock().ok().and_then(|m| m.get(&key).copied()) {
+        return Some(id);
+    }
+    // Not kept when `None`: gix resolves that HEAD, and says why it cannot.
+    let id = read_loose_head(repo)?;
+    if let Ok(mut m) = known.lock() {
+        m.insert(key, id);
+    }
+    Some(id)
+}
+
+fn read_loose_head(repo: &Repo) -> Option<ObjectId> {
     if std::env::var_os("GIT_NAMESPACE").is_some() {
         return None;
     }

@@ -118,7 +118,7 @@ impl Bytes {
         let len = file.metadata()?.len();
         if len < MAP_FROM {
             let mut data = Vec::with_capacity(len as usize);
-            io::Read::read_to_end(&mut &file, &mut data)?;
+            super::read_rest(&file, &mut data)?;
             return Ok(Bytes::Owned(data));
         }
         // SAFETY: the mapping is private and read-only. Git never writes
@@ -158,6 +158,18 @@ impl Staged {
     /// it), read once per process while the file stays as it was.
     pub(super) fn shared(repo: &super::repo::Repo) -> io::Result<Arc<Staged>> {
         let path = repo.index_path().to_path_buf();
+        // A run that reads one state of the repository
+        // ([`crate::project::hold_one_state`]) reads its index once: the
+        // size and time were asked again on each later use (two or three
+        // `statx` of a hook).
+        if crate::project::one_state() {
+            let map = opened()
+                .lock()
+                .map_err(|_| io::Error::other("git index reader poisoned"))?;
+            if let Some((_, staged)) = map.get(&path) {
+                return Ok(staged.clone());
+            }
+        }
         let stamp = std::fs::metadata(&path)
             .and_then(|m| Ok((m.len(), m.modified()?)))
             .ok();

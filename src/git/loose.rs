@@ -55,8 +55,8 @@ pub(super) fn read(repo: &super::repo::Repo, oid: &gix::oid, max: u64) -> Option
             data: Err(size),
         });
     }
-    let mut compressed = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut compressed).ok()?;
+    let mut compressed = Vec::with_capacity(usize::try_from(len).ok()?);
+    super::read_rest(&file, &mut compressed).ok()?;
     with_inflater(|z| {
         z.reset();
         inflate(z, &compressed, max).ok().flatten()

@@ -79,11 +79,39 @@ impl Change {
     }
 }
 
+/// The rest of `file` appended to `buf`, whose capacity the caller sized
+/// from the metadata it already read. Through `Take`: `File`'s own
+/// `read_to_end` asks the size again (a `statx` and an `lseek`: two of the
+/// seven system calls of every loose object and index read); this still
+/// reads to the end, as that did.
+fn read_rest(file: &std::fs::File, buf: &mut Vec<u8>) -> io::Result<usize> {
+    io::Read::read_to_end(&mut io::Read::take(file, u64::MAX), buf)
+}
+
 /// The top of the work tree containing `start`, if it is inside one: the
 /// project root ([`crate::project::root_of`]) when it is a git checkout.
 pub fn repo_root(start: &Path) -> Option<PathBuf> {
     let root = crate::project::root_of(start);
-    root.join(".git").exists().then_some(root)
+    has_git(&root).then_some(root)
+}
+
+/// Whether `root` holds `.git`; asked of the disk once per root when the
+/// process reads one state ([`crate::project::hold_one_state`]).
+fn has_git(root: &Path) -> bool {
+    if !crate::project::one_state() {
+        return root.join(".git").exists();
+    }
+    type Known = std::sync::Mutex<std::collections::HashMap<PathBuf, bool>>;
+    static KNOWN: std::sync::OnceLock<Known> = std::sync::OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(has) = known.lock().ok().and_then(|m| m.get(root).copied()) {
+        return has;
+    }
+    let has = root.join(".git").exists();
+    if let Ok(mut m) = known.lock() {
+        m.insert(root.to_path_buf(), has);
+    }
+    has
 }
 
 /// Every staged file (the index, stage 0), read from its blob.
@@ -265,5 +293,24 @@ mod tests {
         );
         // A record cut short fails the listing instead of being dropped.
         assert!(parse_name_status(b"M\0a\0R100\0old\0").is_err());
+    }
+
+    /// Guard (passes on the baseline's `read_to_end` too): the reader that
+    /// skips `File`'s second size query still reads to the end, whatever
+    /// capacity the caller sized, past one read's worth.
+    #[test]
+    fn read_rest_reads_the_whole_file() {
+        let dir = std::env::temp_dir().join(format!("np-read-rest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch");
+        let path = dir.join("f");
+        let body: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &body).expect("write");
+        for cap in [0, 10, body.len(), body.len() + 7] {
+            let file = std::fs::File::open(&path).expect("open");
+            let mut got = Vec::with_capacity(cap);
+            assert_eq!(read_rest(&file, &mut got).expect("read"), body.len());
+            assert_eq!(got, body, "capacity {cap}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -3,9 +3,10 @@
 //! ([`LazyGitVfs::checked_line_ends`]; git's attributes: [`attributes`];
 //! its conversion: [`line_ends`]).
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use gix::bstr::ByteSlice;
 
@@ -30,12 +31,37 @@ pub(super) struct Outside {
 /// An attribute file git reads from disk (read_attr_from_file): a regular
 /// file under attr.c's size cap, or nothing. Never quoted back.
 fn disk_frame(path: &Path) -> Option<Frame> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() >= attributes::MAX_FILE as u64 {
-        return None;
-    }
-    let body = std::fs::read(path).ok()?;
+    let body = disk_attributes(path)?;
     Some(Frame::parse(b"", &body, Found::Disk, true))
+}
+
+/// The bytes of the attribute file at `path` (see [`disk_frame`]); read
+/// once per path when the process reads one state
+/// ([`crate::project::hold_one_state`]): each git reader of a hook (HEAD's
+/// world, the staged side, the select-ahead helper's) asked for the same
+/// three files, mostly absent, three `statx` each.
+fn disk_attributes(path: &Path) -> Option<Arc<Vec<u8>>> {
+    let read = || {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() >= attributes::MAX_FILE as u64 {
+            return None;
+        }
+        std::fs::read(path).ok().map(Arc::new)
+    };
+    if !crate::project::one_state() {
+        return read();
+    }
+    type Known = Mutex<HashMap<PathBuf, Option<Arc<Vec<u8>>>>>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(body) = known.lock().ok().and_then(|m| m.get(path).cloned()) {
+        return body;
+    }
+    let body = read();
+    if let Ok(mut m) = known.lock() {
+        m.insert(path.to_path_buf(), body.clone());
+    }
+    body
 }
 
 /// git_attr_global_file: core.attributesFile (`configured`), else
