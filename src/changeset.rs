@@ -257,6 +257,16 @@ impl ChangeSet {
         self.split().1
     }
 
+    /// Each path a rename gives new content, with the path it had at the
+    /// base: the base's suppressions of a renamed file are read there.
+    pub fn renames(&self) -> BTreeMap<PathBuf, PathBuf> {
+        let renamed = |c: &Change| match c {
+            Change::Renamed { from, to } => Some((to.clone(), from.clone())),
+            _ => None,
+        };
+        self.changes.iter().filter_map(renamed).collect()
+    }
+
     fn split(&self) -> (Vec<PathBuf>, Vec<PathBuf>) {
         let mut changed = BTreeSet::new();
         let mut deleted = BTreeSet::new();
