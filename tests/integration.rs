@@ -44,6 +44,7 @@ mod check_hidden_job;
 mod check_history_shuffles;
 mod check_in_place_scope;
 mod check_many_groups;
+mod check_moved_suppression;
 mod check_named_paths_whole_change;
 mod check_namespace;
 mod check_not_got;

@@ -69,7 +69,11 @@ pub fn blocks(text: &str) -> Vec<Block> {
             Tok::Newline if in_body => item_start = true,
             Tok::Comment if in_body && text[t.start..t.end].ends_with('\n') => item_start = true,
             Tok::Comment | Tok::Newline => {}
-            Tok::OBrace | Tok::OBrack | Tok::OParen | Tok::TemplateInterp | Tok::TemplateControl => {
+            Tok::OBrace
+            | Tok::OBrack
+            | Tok::OParen
+            | Tok::TemplateInterp
+            | Tok::TemplateControl => {
                 stack.push(Frame::Expr);
                 item_start = false;
             }
@@ -108,7 +112,11 @@ fn header(text: &str, toks: &[Token], mut from: usize) -> Option<(Vec<String>, u
                 from += 1;
             }
             Tok::OQuote => {
-                let close = from + 1 + toks[from + 1..].iter().position(|t| t.tok != Tok::QuotedLit)?;
+                let close = from
+                    + 1
+                    + toks[from + 1..]
+                        .iter()
+                        .position(|t| t.tok != Tok::QuotedLit)?;
                 if toks[close].tok != Tok::CQuote {
                     return None; // an interpolation: no label holds one
                 }
@@ -155,7 +163,10 @@ mod tests {
         let text = "job \"web\" {\n  meta = {\n    a = \"${x}\"\n  }\n  group \"a\" {\n    count = 6 # c\n    task t {\n      config { args = [\"{\", {b = 1}] }\n      env { K = \"v\" }\n    }\n  }\n  group \"b\" {\n    count = 0\n  }\n}\n";
         assert_eq!(path(text, "a = \"$"), ["job web"]);
         assert_eq!(path(text, "count = 6"), ["job web", "group a"]);
-        assert_eq!(path(text, "args"), ["job web", "group a", "task t", "config "]);
+        assert_eq!(
+            path(text, "args"),
+            ["job web", "group a", "task t", "config "]
+        );
         assert_eq!(path(text, "K ="), ["job web", "group a", "task t", "env "]);
         assert_eq!(path(text, "count = 0"), ["job web", "group b"]);
         // The header and the closing brace are the block's own.

@@ -160,7 +160,10 @@ mod tests {
         assert_eq!(judged(&base, &job((0, ""), (6, S))), [false]);
         assert_eq!(judged(&base, &job((6, S), (0, ""))), [true]);
         // Edits elsewhere in the block keep it.
-        let edited = base.replace("  group \"b\" {\n", "  group \"b\" {\n    meta { x = \"1\" }\n");
+        let edited = base.replace(
+            "  group \"b\" {\n",
+            "  group \"b\" {\n    meta { x = \"1\" }\n",
+        );
         assert_eq!(judged(&base, &edited), [true]);
         // A renamed group or job is another block to Nomad's diff.
         assert_eq!(judged(&base, &base.replace("\"a\"", "\"c\"")), [false]);
