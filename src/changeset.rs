@@ -257,14 +257,13 @@ impl ChangeSet {
         self.split().1
     }
 
-    /// Each path a rename gives new content, with the path it had at the
-    /// base: the base's suppressions of a renamed file are read there.
-    pub fn renames(&self) -> BTreeMap<PathBuf, PathBuf> {
-        let renamed = |c: &Change| match c {
-            Change::Renamed { from, to } => Some((to.clone(), from.clone())),
+    /// The path a file git renamed to `to` had at the base: the base's
+    /// suppressions of a renamed file are read there.
+    pub fn renamed_from(&self, to: &Path) -> Option<&Path> {
+        self.changes.iter().find_map(|c| match c {
+            Change::Renamed { from, to: t } if t == to => Some(from.as_path()),
             _ => None,
-        };
-        self.changes.iter().filter_map(renamed).collect()
+        })
     }
 
     fn split(&self) -> (Vec<PathBuf>, Vec<PathBuf>) {

@@ -431,6 +431,7 @@ mod scheduler_system_place_order;
 mod scheduler_system_update_unplaced;
 mod scheduler_version_gates;
 mod scheduler_world;
+mod staged_world_said;
 mod status_blocked;
 mod status_demo;
 mod status_escape;

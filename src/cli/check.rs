@@ -505,14 +505,10 @@ fn run_selected(
     // CI on a pull request: the change is untrusted, so only suppressions
     // already at the base silence its errors (NP002). At commit time the
     // committer is the trusted user.
-    let renamed_from = in_set
-        .as_ref()
-        .map(|(set, _)| set.renames())
-        .unwrap_or_default();
     let untrusted = match (&in_set, &args.base) {
-        (Some((_, base)), Some(_)) => Some(crate::check::Untrusted {
+        (Some((set, base)), Some(_)) => Some(crate::check::Untrusted {
             base_files: base,
-            renamed_from: &renamed_from,
+            set,
             gate: &gate,
         }),
         _ => None,
