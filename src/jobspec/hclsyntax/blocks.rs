@@ -172,7 +172,7 @@ mod tests {
         // The header and the closing brace are the block's own.
         assert_eq!(path(text, "group \"b\""), ["job web", "group b"]);
         let close_b = text.rfind("  }\n}").unwrap() + 2;
-        assert_eq!(path(&text[..], &text[close_b..]), ["job web", "group b"]);
+        assert_eq!(path(text, &text[close_b..]), ["job web", "group b"]);
         assert_eq!(blocks(text).len(), 6);
     }
 
