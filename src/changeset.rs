@@ -257,6 +257,15 @@ impl ChangeSet {
         self.split().1
     }
 
+    /// The path a file git renamed to `to` had at the base: the base's
+    /// suppressions of a renamed file are read there.
+    pub fn renamed_from(&self, to: &Path) -> Option<&Path> {
+        self.changes.iter().find_map(|c| match c {
+            Change::Renamed { from, to: t } if t == to => Some(from.as_path()),
+            _ => None,
+        })
+    }
+
     fn split(&self) -> (Vec<PathBuf>, Vec<PathBuf>) {
         let mut changed = BTreeSet::new();
         let mut deleted = BTreeSet::new();

@@ -246,6 +246,8 @@ pub struct Untrusted<'a> {
     /// The files at the base: only suppressions they already hold may
     /// silence a finding that fails the run.
     pub base_files: &'a dyn Vfs,
+    /// The change (a renamed file's base is where it came from).
+    pub set: &'a crate::changeset::ChangeSet,
     /// What fails the run, with the run's configuration and threshold.
     pub gate: &'a dyn rules::gate::Gate,
 }
@@ -253,7 +255,8 @@ pub struct Untrusted<'a> {
 impl<'a> Untrusted<'a> {
     /// The suppressions trusted in the file at `path`.
     pub(crate) fn trusted(&self, path: &Path) -> rules::suppress::Trusted<'a> {
-        let text = self.base_files.read(path).ok().map(|s| s.text.clone());
+        let at_base = self.set.renamed_from(path).unwrap_or(path);
+        let text = self.base_files.read(at_base).ok().map(|s| s.text.clone());
         rules::suppress::Trusted::from_base(text.as_deref(), self.gate, path)
     }
 }

@@ -506,8 +506,9 @@ fn run_selected(
     // already at the base silence its errors (NP002). At commit time the
     // committer is the trusted user.
     let untrusted = match (&in_set, &args.base) {
-        (Some((_, base)), Some(_)) => Some(crate::check::Untrusted {
+        (Some((set, base)), Some(_)) => Some(crate::check::Untrusted {
             base_files: base,
+            set,
             gate: &gate,
         }),
         _ => None,

@@ -460,6 +460,25 @@ pub fn resolve_world_at(
     })
 }
 
+/// The code of [`staged_world`].
+pub const STAGED_WORLD: &str = "world::staged";
+
+/// The world `check --staged` / `plan --changed --staged` judge a commit
+/// that adds it against: the index's, as `rev` (HEAD) has none.
+fn staged_world(rev: &str, world_rel: &Path) -> Diag {
+    let w = crate::escape::one_line(&world_rel.display().to_string());
+    Diag::warning(
+        STAGED_WORLD,
+        format!(
+            "the world is {w}/ as this commit stages it, not {rev}'s: {rev} has no {w}/cluster.hcl, and a commit that adds the world is judged against the world it adds"
+        ),
+    )
+    .with_severity(crate::diag::Severity::Advice)
+    .help(format!(
+        "land {w}/ in a commit of its own to judge later changes against it; in CI, `check --base` judges a change only against its base's world"
+    ))
+}
+
 /// `rev` has no world: never the working tree's in its place (a change must
 /// not bring the world it is judged against). At commit time a commit that
 /// adds the world is judged against the staged world; otherwise a gate
@@ -484,7 +503,13 @@ fn world_missing_at(
             ))
         })?;
         if index.is_file(&cluster) {
-            let (world, warnings) = crate::world::load(&index, world_rel)?;
+            let (mut world, warnings) = crate::world::load(&index, world_rel)?;
+            // Said once where each gate's reader looks (R24b-4): a finding
+            // of the world in `check` (text and JSON), `World` in `plan`'s
+            // JSON and a line on its stderr. Advice: it fails nothing, as
+            // the commit is the trusted committer's (CI's `--base` refuses
+            // a base without a world: `git::no-world`).
+            world.warnings.push(staged_world(rev, world_rel));
             return Ok(Resolved {
                 world,
                 files: Box::new(index),

@@ -7,15 +7,15 @@
 //! suppresses anything (redteam6 G13); the scanner, unlike the parser, reads
 //! a file that does not parse.
 
-use std::path::{Path, PathBuf};
-
 use crate::diag::Diag;
 use crate::source::{Source, Span};
 
-use super::gate::Gate;
-
 use super::meta::unused_suppression::UnusedSuppression;
 use super::Finding;
+
+mod trusted;
+
+pub use trusted::Trusted;
 
 const DIRECTIVE: &str = "preflight:ignore";
 
@@ -115,70 +115,6 @@ fn line_starts(text: &str) -> Vec<(usize, &str)> {
         start += line.len();
     }
     out
-}
-
-/// The suppressions a file had at the base of a change (`check --base`):
-/// only these may silence a finding that fails the run. A suppression is
-/// known by its comment text and the text of the line it applies to; a
-/// change that copies one gets only as many trusted copies as the base had.
-pub struct Trusted<'g> {
-    keys: Vec<(String, String)>,
-    /// What fails the run, with the run's final severities and threshold:
-    /// the rules pass sees neither `.nomad-preflight.hcl`'s severities nor
-    /// `--deny warnings`, so its own severity cannot decide (R14-40).
-    gate: &'g dyn Gate,
-    /// The file, as `gate` reads paths.
-    path: PathBuf,
-}
-
-impl<'g> Trusted<'g> {
-    /// The trusted suppressions of the base version's text (`None`: the file
-    /// is new, nothing is trusted) of the file at `path`, judged by `gate`.
-    pub fn from_base(text: Option<&str>, gate: &'g dyn Gate, path: &Path) -> Trusted<'g> {
-        let keys = text
-            .map(|t| parse(t).iter().map(|s| key(t, s)).collect())
-            .unwrap_or_default();
-        Trusted {
-            keys,
-            gate,
-            path: path.to_path_buf(),
-        }
-    }
-
-    /// Does `f` fail the run (so that only a base suppression silences it)?
-    fn fails(&self, f: &Finding) -> bool {
-        self.gate.fails(f, &self.path)
-    }
-
-    /// For each suppression of `text` (in file order): was it at the base?
-    fn judge(&self, text: &str, sups: &[Suppression]) -> Vec<bool> {
-        let mut left = self.keys.clone();
-        sups.iter()
-            .map(|s| {
-                let k = key(text, s);
-                match left.iter().position(|b| *b == k) {
-                    Some(i) => {
-                        left.swap_remove(i);
-                        true
-                    }
-                    None => false,
-                }
-            })
-            .collect()
-    }
-}
-
-fn key(text: &str, s: &Suppression) -> (String, String) {
-    let comment = text.get(s.span.start..s.span.end).unwrap_or("").trim();
-    let target = if s.file_wide {
-        ""
-    } else {
-        text.lines()
-            .nth(s.target_line.saturating_sub(1))
-            .unwrap_or("")
-            .trim()
-    };
-    (comment.to_string(), target.to_string())
 }
 
 /// The code a suppression names: a rule's code or name, or a job file
@@ -405,7 +341,7 @@ mod tests {
         let trusted = Trusted::from_base(
             Some(base),
             &crate::diag::Severity::Error,
-            Path::new("t.nomad"),
+            std::path::Path::new("t.nomad"),
         );
         let out = apply(&src, fs.clone(), true, |_| true, Some(&trusted));
         let got: Vec<_> = out.iter().map(|f| f.code.as_str()).collect();

@@ -67,6 +67,11 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
         eprintln!("note: no world at {}; using {}", range.base, resolved.note);
     }
     common::eprint_world_warnings(&resolved.warnings);
+    // The world a commit that adds it stages ([`common::STAGED_WORLD`]).
+    let staged = resolved.world.warnings.iter();
+    for d in staged.filter(|d| d.code == common::STAGED_WORLD) {
+        eprintln!("{}", crate::world::guess::report_line(d));
+    }
     let sim = Simulation::new(&resolved.world, args.seed)?;
     common::replay_warnings(&mut resolved.world.warnings, &sim);
     let loader = args

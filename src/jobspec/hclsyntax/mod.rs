@@ -19,6 +19,7 @@
 //! block`, `Missing expression`, `Unterminated ...`), `::` function
 //! scopes, and longer interpolation texts.
 
+pub mod blocks;
 mod parse;
 pub mod parts;
 mod scan;

@@ -7,8 +7,10 @@ crate::declare_rule! {
     /// fails the run: an error (at the severity `rules/policy.hcl` or
     /// `.nomad-preflight.hcl` gives it), a warning under `--deny warnings`,
     /// a "cannot tell". The finding stays reported: a change cannot silence its own
-    /// gate. Suppressions already present at the base work as usual, and at
-    /// commit time (`--staged`, plain `check`) the committer is trusted.
+    /// gate. Suppressions already present at the base work as usual in the
+    /// blocks they were in (the same job, group and task: moved onto
+    /// another group, the same comment is an added one), and at commit
+    /// time (`--staged`, plain `check`) the committer is trusted.
     /// The same holds for an edit of `.nomad-preflight.hcl` (an ignore, a
     /// rule turned `off` or lowered) that would silence one of the change's
     /// errors: the base's configuration decides, and NP002 names the file.

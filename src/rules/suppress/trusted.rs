@@ -1,0 +1,187 @@
+//! Which suppressions of an untrusted change were at its base (`check
+//! --base`, the pre-push hook): only those may silence a finding that
+//! fails the run (NP002).
+//!
+//! A base suppression is known by what it silenced there: its comment
+//! (codes and reason), the text of the line it applies to, and the blocks
+//! around that line (`job "web"` / `group "a"`, each with its rank among
+//! same-named siblings). The file is the same one: the base is read at the
+//! path judged, or where git says the file was renamed from. Text alone is
+//! not enough: a comment moved with its `count = 6` from group "a" onto
+//! group "b" would silence b's error, which nobody reviewed (R24b-3). So:
+//! - a comment moved to another group, task or job, or onto a renamed one
+//!   (Nomad's job diff sees a group deleted and another added), is new;
+//! - a file renamed (`git diff -M`) keeps its suppressions where its blocks
+//!   are unchanged: the job is the same job, in another file;
+//! - a job moved to another file git does not call a rename (a delete and
+//!   an add too different), or a block that gains an earlier same-named
+//!   sibling (a second `constraint`), loses them: a gate that fails on a
+//!   reviewed comment is the safe side, never an all-clear;
+//! - a change gets only as many trusted copies of one key as the base had.
+
+use std::path::{Path, PathBuf};
+
+use crate::jobspec::hclsyntax::blocks::{self, Block};
+use crate::rules::gate::Gate;
+use crate::rules::Finding;
+
+use super::{parse, Suppression};
+
+/// A suppression as a version of the file holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Key {
+    comment: String,
+    target: String,
+    /// The blocks around the target line, outermost first (empty for a
+    /// file-wide suppression, or one on no line of code).
+    place: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Step {
+    kind: String,
+    labels: Vec<String>,
+    /// How many earlier siblings have the same type and labels.
+    rank: usize,
+}
+
+/// The suppressions a file had at the base of a change (see the module).
+pub struct Trusted<'g> {
+    keys: Vec<Key>,
+    /// What fails the run, with the run's final severities and threshold:
+    /// the rules pass sees neither `.nomad-preflight.hcl`'s severities nor
+    /// `--deny warnings`, so its own severity cannot decide (R14-40).
+    gate: &'g dyn Gate,
+    /// The file, as `gate` reads paths.
+    path: PathBuf,
+}
+
+impl<'g> Trusted<'g> {
+    /// The trusted suppressions of the base version's text (`None`: the file
+    /// is new, nothing is trusted) of the file at `path`, judged by `gate`.
+    pub fn from_base(text: Option<&str>, gate: &'g dyn Gate, path: &Path) -> Trusted<'g> {
+        let keys = text.map(|t| keys(t, &parse(t))).unwrap_or_default();
+        Trusted {
+            keys,
+            gate,
+            path: path.to_path_buf(),
+        }
+    }
+
+    /// Does `f` fail the run (so that only a base suppression silences it)?
+    pub(super) fn fails(&self, f: &Finding) -> bool {
+        self.gate.fails(f, &self.path)
+    }
+
+    /// For each suppression of `text` (in file order): was it at the base?
+    pub(super) fn judge(&self, text: &str, sups: &[Suppression]) -> Vec<bool> {
+        let mut left = self.keys.clone();
+        keys(text, sups)
+            .into_iter()
+            .map(|k| match left.iter().position(|b| *b == k) {
+                Some(i) => {
+                    left.swap_remove(i);
+                    true
+                }
+                None => false,
+            })
+            .collect()
+    }
+}
+
+fn keys(text: &str, sups: &[Suppression]) -> Vec<Key> {
+    if sups.is_empty() {
+        return Vec::new();
+    }
+    let lines: Vec<(usize, &str)> = super::line_starts(text);
+    let blocks = blocks::blocks(text);
+    sups.iter()
+        .map(|s| {
+            let comment = text.get(s.span.start..s.span.end).unwrap_or("").trim();
+            let line = s.target_line.checked_sub(1).filter(|_| !s.file_wide);
+            let (start, target) = line.and_then(|l| lines.get(l)).copied().unwrap_or((0, ""));
+            let place = if target.trim().is_empty() {
+                Vec::new()
+            } else {
+                let at = start + (target.len() - target.trim_start().len());
+                place(&blocks, at)
+            };
+            Key {
+                comment: comment.to_string(),
+                target: target.trim().to_string(),
+                place,
+            }
+        })
+        .collect()
+}
+
+fn place(all: &[Block], at: usize) -> Vec<Step> {
+    blocks::around(all, at)
+        .into_iter()
+        .map(|i| {
+            let b = &all[i];
+            let rank = all[..i]
+                .iter()
+                .filter(|o| o.parent == b.parent && o.kind == b.kind && o.labels == b.labels)
+                .count();
+            Step {
+                kind: b.kind.clone(),
+                labels: b.labels.clone(),
+                rank,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Severity;
+
+    fn judged(base: &str, head: &str) -> Vec<bool> {
+        let t = Trusted::from_base(Some(base), &Severity::Error, Path::new("t.nomad"));
+        t.judge(head, &parse(head))
+    }
+
+    const S: &str = "# preflight:ignore NP207 accepted";
+
+    fn job(a: (u32, &str), b: (u32, &str)) -> String {
+        format!(
+            "job \"web\" {{\n  group \"a\" {{\n    {}\n    count = {}\n  }}\n  group \"b\" {{\n    {}\n    count = {}\n  }}\n}}\n",
+            a.1, a.0, b.1, b.0
+        )
+    }
+
+    /// R24b-3: the comment and its line moved together onto another group
+    /// are a new suppression; left where they were, they are the base's.
+    #[test]
+    fn a_comment_moved_to_another_block_is_new() {
+        let base = job((6, S), (0, ""));
+        assert_eq!(judged(&base, &job((0, ""), (6, S))), [false]);
+        assert_eq!(judged(&base, &job((6, S), (0, ""))), [true]);
+        // Edits elsewhere in the block keep it.
+        let edited = base.replace(
+            "  group \"b\" {\n",
+            "  group \"b\" {\n    meta { x = \"1\" }\n",
+        );
+        assert_eq!(judged(&base, &edited), [true]);
+        // A renamed group or job is another block to Nomad's diff.
+        assert_eq!(judged(&base, &base.replace("\"a\"", "\"c\"")), [false]);
+        assert_eq!(judged(&base, &base.replace("\"web\"", "\"api\"")), [false]);
+    }
+
+    /// Two copies at the base trust two; a second same-named block is
+    /// another place (the rank), not an alias of the first.
+    #[test]
+    fn copies_and_same_named_blocks() {
+        let base = job((6, S), (6, S));
+        assert_eq!(judged(&base, &base), [true, true]);
+        let twice = base.replace("group \"b\"", "group \"a\"");
+        assert_eq!(judged(&base, &twice), [true, false]);
+        assert_eq!(judged(&twice, &twice), [true, true]);
+        // File-wide ones have no place.
+        let fw = "# preflight:ignore-file NP207 ok\njob \"x\" {}\n";
+        let moved = "job \"x\" {}\n# preflight:ignore-file NP207 ok\n";
+        assert_eq!(judged(fw, moved), [true]);
+    }
+}
