@@ -113,6 +113,15 @@ pub trait Vfs: Send + Sync {
     fn checkout_rewrite(&self, _path: &Path) -> Option<Rewrite> {
         None
     }
+    /// The submodule `path` is at or below, when this source records one
+    /// there as a commit (a gitlink of a revision or the index): what a
+    /// checkout holds in its folder is not in this source's objects (the
+    /// submodule's own `.git` file, whichever commit the deploy's clone
+    /// checked out, or nothing at all when it was not initialised).
+    /// `None` for a source that is the files Nomad reads (the disk).
+    fn submodule_at(&self, _path: &Path) -> io::Result<Option<PathBuf>> {
+        Ok(None)
+    }
 }
 
 /// Most files one listing returns: a `fileset("/", "**")` over a huge tree

@@ -110,4 +110,7 @@ impl Vfs for OverlayVfs<'_> {
     fn origin_of_new(&self, path: &Path) -> Origin {
         self.base.origin_of_new(path)
     }
+    fn submodule_at(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+        self.base.submodule_at(path)
+    }
 }

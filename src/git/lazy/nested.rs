@@ -238,6 +238,30 @@ impl LazyGitVfs {
         })
     }
 
+    /// The first folder on `key`'s path (`key` itself included) where
+    /// this side records a commit: a submodule, found without opening it.
+    pub(super) fn gitlink_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
+        if self.below_clean(bytes_of(key).as_ref()) {
+            return Ok(match self.lookup(key)? {
+                Some((_, Kind::Commit)) => Some(key.to_path_buf()),
+                _ => None,
+            });
+        }
+        let mut ancestors: Vec<&Path> = key
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .collect();
+        ancestors.reverse();
+        for at in ancestors {
+            match self.lookup(at)? {
+                Some((_, Kind::Commit)) => return Ok(Some(at.to_path_buf())),
+                Some((_, Kind::Tree)) | None => {}
+                Some(_) => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
     /// The submodule holding `key`, with `key` below it: the first folder
     /// on its path where this side records a commit. With `self_too`,
     /// `key` itself may be the submodule (a listing of its top).
