@@ -62,7 +62,15 @@ fn project(name: &str, call: &str) -> (TempDir, TempDir) {
     let url = upstream.0.to_string_lossy().into_owned();
     git(
         &p.0,
-        &["-c", "protocol.file.allow=always", "submodule", "add", "-q", &url, "sub"],
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            &url,
+            "sub",
+        ],
     );
     git(&p.0, &["add", "-A"]);
     git(&p.0, &["commit", "-qm", "submodule"]);
@@ -102,7 +110,10 @@ fn a_file_function_reaching_a_submodule_through_git_cannot_tell() {
         git(&p.0, &["commit", "-qm", "job"]);
         let out = p.run(&["check", "--base", "HEAD~1", "--head", "HEAD"]);
         let s = output_text(&out);
-        assert!(s.contains("sub is a git submodule in git HEAD"), "{call}: {s}");
+        assert!(
+            s.contains("sub is a git submodule in git HEAD"),
+            "{call}: {s}"
+        );
         assert_eq!(out.status.code(), Some(2), "{call}: {s}");
     }
 }

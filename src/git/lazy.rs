@@ -590,18 +590,7 @@ impl crate::vfs::Vfs for LazyGitVfs {
         Some(self.name.clone())
     }
 
-    /// Through the links on the way too: a link to the submodule's folder
-    /// reaches what it holds in the checkout.
     fn submodule_at(&self, path: &Path) -> io::Result<Option<PathBuf>> {
-        let key = self.key(path);
-        if let Some(at) = self.gitlink_on(&key)? {
-            return Ok(Some(at));
-        }
-        for via in self.through(&key) {
-            if let Some(at) = self.gitlink_on(&self.key(&via))? {
-                return Ok(Some(at));
-            }
-        }
-        Ok(None)
+        self.submodule_on(&self.key(path))
     }
 }

@@ -238,9 +238,24 @@ impl LazyGitVfs {
         })
     }
 
+    /// The submodule `key` reaches ([`crate::vfs::Vfs::submodule_at`]),
+    /// through the links on the way too: a link to the submodule's folder
+    /// reaches what the checkout holds there.
+    pub(super) fn submodule_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
+        if let Some(at) = self.gitlink_on(key)? {
+            return Ok(Some(at));
+        }
+        for via in self.through(key) {
+            if let Some(at) = self.gitlink_on(&self.key(&via))? {
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    }
+
     /// The first folder on `key`'s path (`key` itself included) where
     /// this side records a commit: a submodule, found without opening it.
-    pub(super) fn gitlink_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
+    fn gitlink_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
         if self.below_clean(bytes_of(key).as_ref()) {
             return Ok(match self.lookup(key)? {
                 Some((_, Kind::Commit)) => Some(key.to_path_buf()),

@@ -114,7 +114,11 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
 /// `check --staged` with the submodule's blobs, without `sub/.git`).
 /// `what` says what is not known (`file() reads`, `Nomad lists for
 /// fileset()`).
-pub(super) fn not_in_submodule(vfs: &dyn crate::vfs::Vfs, path: &Path, what: &str) -> Result<(), Miss> {
+pub(super) fn not_in_submodule(
+    vfs: &dyn crate::vfs::Vfs,
+    path: &Path,
+    what: &str,
+) -> Result<(), Miss> {
     let Some(sub) = vfs.submodule_at(path).map_err(unread)? else {
         return Ok(());
     };
