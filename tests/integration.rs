@@ -131,6 +131,7 @@ mod git_changes;
 mod git_hook;
 mod git_packed;
 mod git_plain_layout;
+mod git_submodule_reads;
 mod git_submodules;
 mod git_vfs;
 mod go_quote_unicode;

@@ -589,4 +589,8 @@ impl crate::vfs::Vfs for LazyGitVfs {
     fn revision(&self) -> Option<String> {
         Some(self.name.clone())
     }
+
+    fn submodule_at(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+        self.submodule_on(&self.key(path))
+    }
 }

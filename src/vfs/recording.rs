@@ -173,6 +173,12 @@ impl Vfs for Recording<'_> {
         self.note(path, false, None);
         self.inner.checkout_rewrite(path)
     }
+    // Forwarded, or a recorded git revision walked into a submodule's
+    // folder as if its blobs were the checkout's files.
+    fn submodule_at(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+        self.note(path, false, None);
+        self.inner.submodule_at(path)
+    }
 }
 
 #[cfg(test)]

@@ -238,6 +238,45 @@ impl LazyGitVfs {
         })
     }
 
+    /// The submodule `key` reaches ([`crate::vfs::Vfs::submodule_at`]),
+    /// through the links on the way too: a link to the submodule's folder
+    /// reaches what the checkout holds there.
+    pub(super) fn submodule_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
+        if let Some(at) = self.gitlink_on(key)? {
+            return Ok(Some(at));
+        }
+        for via in self.through(key) {
+            if let Some(at) = self.gitlink_on(&self.key(&via))? {
+                return Ok(Some(at));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first folder on `key`'s path (`key` itself included) where
+    /// this side records a commit: a submodule, found without opening it.
+    fn gitlink_on(&self, key: &Path) -> io::Result<Option<PathBuf>> {
+        if self.below_clean(bytes_of(key).as_ref()) {
+            return Ok(match self.lookup(key)? {
+                Some((_, Kind::Commit)) => Some(key.to_path_buf()),
+                _ => None,
+            });
+        }
+        let mut ancestors: Vec<&Path> = key
+            .ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .collect();
+        ancestors.reverse();
+        for at in ancestors {
+            match self.lookup(at)? {
+                Some((_, Kind::Commit)) => return Ok(Some(at.to_path_buf())),
+                Some((_, Kind::Tree)) | None => {}
+                Some(_) => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
     /// The submodule holding `key`, with `key` below it: the first folder
     /// on its path where this side records a commit. With `self_too`,
     /// `key` itself may be the submodule (a listing of its top).

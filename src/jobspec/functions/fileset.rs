@@ -6,7 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use super::doublestar::{is_glob, Release, Stop};
-use super::filesystem::{git_folder, relative, start_kind, unread};
+use super::filesystem::{git_folder, not_in_submodule, relative, start_kind, unread};
+
+/// What a walk that reaches a submodule does not know.
+pub(super) const WHAT: &str = "Nomad lists for fileset()";
 use super::glob_walk::{GlobWalk, GoErr, Listing, Stat};
 use super::{FnEnv, Miss, Try, Value};
 use crate::vfs::EntryKind;
@@ -126,6 +129,8 @@ fn glob_one(env: &FnEnv<'_>, path: &str, whole: &Path, release: Release) -> Resu
     if git_folder(&walk).is_some() {
         return Err(unread(crate::project::git_metadata(&walk)));
     }
+    // A walk that starts in a submodule lists what its checkout holds.
+    not_in_submodule(vfs, &walk, WHAT)?;
     // A start that leads outside the project is refused, never empty.
     // A stat failing at the start (ELOOP, ENOTDIR) is no file there:
     // what an Lstat finds ([`start_kind`]) decides below.

@@ -106,6 +106,29 @@ pub(super) fn call(env: &FnEnv<'_>, name: &str, a: &[Value]) -> Try {
     }
 }
 
+/// "Cannot tell" when `path` is at or below a submodule of the git
+/// revision (or index) read ([`crate::vfs::Vfs::submodule_at`]): the
+/// checkout `nomad` reads holds there the submodule's `.git` file and
+/// the commit its clone checked out, or an empty folder, none of which
+/// this repository's objects tell (abs24: `fileset("sub", "*")` passed
+/// `check --staged` with the submodule's blobs, without `sub/.git`).
+/// `what` says what is not known (`file() reads`, `Nomad lists for
+/// fileset()`).
+pub(super) fn not_in_submodule(
+    vfs: &dyn crate::vfs::Vfs,
+    path: &Path,
+    what: &str,
+) -> Result<(), Miss> {
+    let Some(sub) = vfs.submodule_at(path).map_err(unread)? else {
+        return Ok(());
+    };
+    let sub = crate::project::shown(&sub);
+    let rev = vfs.revision().unwrap_or_else(|| vfs.describe());
+    Err(Miss::CannotTell(format!(
+        "cannot tell what {what}: {sub} is a git submodule in {rev}, and the folder a checkout makes of it holds the submodule's own .git file and whichever commit its clone checked out (nothing if it was not initialised), not this repository's objects"
+    )))
+}
+
 /// What an `Lstat` finds at `path` (not a file, not a folder): read from
 /// its folder's entries; nothing there is [`EntryKind::Other`].
 pub(super) fn start_kind(vfs: &dyn crate::vfs::Vfs, path: &Path) -> Result<EntryKind, Miss> {
@@ -229,6 +252,9 @@ impl FnEnv<'_> {
             .unwrap_or(&full);
         if git_folder(below).is_some() {
             return Err(unread(crate::project::git_metadata(Path::new(p))));
+        }
+        if let Some(vfs) = self.vfs {
+            not_in_submodule(vfs, &full, &format!("{name}() reads"))?;
         }
         Ok(full)
     }

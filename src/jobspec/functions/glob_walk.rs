@@ -228,6 +228,8 @@ impl<'a> GlobWalk<'a> {
             _ => return Ok(None),
         };
         (self.enter)(at)?;
+        // A submodule's folder in the checkout is not its blobs here.
+        super::filesystem::not_in_submodule(self.vfs, &real, super::fileset::WHAT)?;
         self.listed += 1;
         if self.listed > MAX_FOLDERS {
             return Err(super::filesystem::unread(crate::vfs::too_many(at)));
