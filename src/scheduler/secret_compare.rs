@@ -95,11 +95,12 @@ fn secrets_equal(new: &Task, old: &Task) -> Compared {
 }
 
 /// The task checks `tasksUpdated` makes before the secrets: driver, user,
-/// config, env, artifacts, vault (what the model does not hold is taken
-/// as one of them).
+/// config, env, artifacts, vault. What the model does not hold
+/// (`unmodelled`) is not among them here: where it differs, whether
+/// Nomad compares it before the secrets is not known (rv24-2), so the
+/// caller makes a panic after it a "may".
 fn differs_before_secrets(new: &Task, old: &Task) -> bool {
     new.driver != old.driver
-        || new.unmodelled != old.unmodelled
         || new.user != old.user
         || new.config != old.config
         || new.env != old.env
@@ -109,6 +110,10 @@ fn differs_before_secrets(new: &Task, old: &Task) -> bool {
 
 /// Where `tasksUpdated(new, old)` meets a secret compare that panics (or
 /// may): the task and secret names, the Go type, and whether it is certain.
+/// A difference in what the model does not hold (the group's or a task's
+/// `unmodelled` part) may end `tasksUpdated` before the secrets or not:
+/// the panic past it is a "may", never dropped (a plan that replaces the
+/// allocations where Nomad's servers fail the evaluation is no answer).
 fn reached(
     old_job: &Job,
     old: &TaskGroup,
@@ -119,6 +124,17 @@ fn reached(
     if !v.at_least(1, 11, 0) || new.tasks.iter().all(|t| t.secrets.is_empty()) {
         return None;
     }
+    let mut unknown = old.unmodelled != new.unmodelled;
+    let same_unmodelled;
+    let old = if unknown {
+        same_unmodelled = TaskGroup {
+            unmodelled: new.unmodelled.clone(),
+            ..old.clone()
+        };
+        &same_unmodelled
+    } else {
+        old
+    };
     if old.tasks.len() != new.tasks.len()
         || super::reconcile::group_updated(old_job, old, new_job, new, v)
     {
@@ -129,15 +145,26 @@ fn reached(
         if differs_before_secrets(nt, ot) {
             return None;
         }
+        unknown |= nt.unmodelled != ot.unmodelled;
         let (t, certain) = match secrets_equal(nt, ot) {
             Compared::Equal => {
+                let same_unmodelled;
+                let ot = if nt.unmodelled == ot.unmodelled {
+                    ot
+                } else {
+                    same_unmodelled = Task {
+                        unmodelled: nt.unmodelled.clone(),
+                        ..ot.clone()
+                    };
+                    &same_unmodelled
+                };
                 if super::reconcile::task_updated((old_job, old, ot), (new_job, new, nt), v) {
                     return None;
                 }
                 continue;
             }
             Compared::Unequal => return None,
-            Compared::Panics(t) => (t, true),
+            Compared::Panics(t) => (t, !unknown),
             Compared::MayPanic(t) => (t, false),
         };
         // The pair that panics: the first not equal.
@@ -239,5 +266,50 @@ mod tests {
     fn scalars_alone_never_panic() {
         let a = secret(&[("x", Value::Number(1.0))]);
         assert_eq!(secret_equal(&a, &a), Compared::Equal);
+    }
+
+    /// rv24-2: a changed field the model does not hold (a task's or the
+    /// group's `unmodelled` part) may or may not end `tasksUpdated` before
+    /// the secrets: the panic past it is a "may", never dropped.
+    #[test]
+    fn an_unmodelled_change_makes_the_panic_a_may_not_a_plan() {
+        let task = |extra: Option<(&str, Value)>| {
+            let mut t = Task {
+                name: "t".into(),
+                driver: "docker".into(),
+                secrets: vec![secret(&[("keys", list())])],
+                ..Task::default()
+            };
+            if let Some((k, v)) = extra {
+                t.unmodelled.0.insert(k.into(), v);
+            }
+            t
+        };
+        let group = |t: Task, extra: Option<(&str, Value)>| {
+            let mut g = TaskGroup {
+                name: "g".into(),
+                count: 1,
+                tasks: vec![t],
+                ..TaskGroup::default()
+            };
+            if let Some((k, v)) = extra {
+                g.unmodelled.0.insert(k.into(), v);
+            }
+            g
+        };
+        let job = Job::default();
+        let v = NomadVersion::new(2, 0, 5);
+        let old = group(task(None), None);
+        let certain = |new: &TaskGroup| reached(&job, &old, &job, new, v).map(|r| r.3);
+        assert_eq!(certain(&old), Some(true));
+        let task_side = group(task(Some(("shiny", Value::Bool(true)))), None);
+        assert_eq!(certain(&task_side), Some(false));
+        let group_side = group(task(None), Some(("shiny", Value::Bool(true))));
+        assert_eq!(certain(&group_side), Some(false));
+        // Before 1.11 there are no secrets to compare.
+        assert_eq!(
+            reached(&job, &old, &job, &task_side, NomadVersion::new(1, 10, 5)),
+            None
+        );
     }
 }

@@ -209,9 +209,12 @@ impl ServerCrash {
             go_type,
         } = self.bug
         {
-            // Recovered (1.11+), but only where Go's map order reaches it.
+            // Recovered (1.11+), but only where Go's map order, or a
+            // changed field the model does not hold, lets it reach the
+            // compare; with a list and a map under two keys it always
+            // panics, naming whichever Go's map order meets first (rv24-5).
             return format!(
-                "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s scheduler may panic on this plan ({}; {fixed}): whether the compare meets that key before one that differs is Go's map order over the config's keys, random per evaluation, so `nomad job plan` prints either `Error during plan: Unexpected response code: 500 (failed to process eval: runtime error: comparing uncomparable type {go_type})` or a plan that replaces the allocations",
+                "cannot tell what `nomad job plan` prints for job {}: Nomad {}'s scheduler may panic on this plan ({}; {fixed}): whether the compare reaches that key, and which uncomparable type it meets first, is Go's map order over the config's keys (random per evaluation) or turns on a changed field nomad-preflight does not model, so `nomad job plan` prints `Error during plan: Unexpected response code: 500 (failed to process eval: runtime error: comparing uncomparable type {go_type})`, the same naming another type, or a plan that replaces the allocations",
                 crate::gotext::go_quote(&job.id),
                 self.version,
                 self.what(),
