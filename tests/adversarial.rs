@@ -27,6 +27,8 @@ mod output;
 mod reads;
 #[path = "adversarial/render.rs"]
 mod render;
+#[path = "adversarial/suppress_cost.rs"]
+mod suppress_cost;
 #[path = "adversarial/walk.rs"]
 mod walk;
 #[path = "adversarial/writes.rs"]

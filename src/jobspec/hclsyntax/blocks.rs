@@ -128,21 +128,37 @@ fn header(text: &str, toks: &[Token], mut from: usize) -> Option<(Vec<String>, u
     }
 }
 
-/// The blocks around byte `at`, outermost first: indexes into `blocks`.
-pub fn around(blocks: &[Block], at: usize) -> Vec<usize> {
-    let mut inner = blocks
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.start <= at && at < b.end)
-        .map(|(i, _)| i)
-        .next_back();
+/// The blocks around byte `at`, outermost first: indexes into `blocks`
+/// (in header order, so sorted by `start`, each nested in its parent).
+/// The innermost is the last block starting at or before `at` or one of
+/// its ancestors: a binary search and a walk up, not a scan per call.
+/// `None` past `max_depth` blocks deep (or a walk of twice that).
+pub fn around(blocks: &[Block], at: usize, max_depth: usize) -> Option<Vec<usize>> {
+    let last = blocks.partition_point(|b| b.start <= at).checked_sub(1);
+    let mut inner = last;
     let mut out = Vec::new();
+    // Up to the first ancestor that holds `at`, then every one above it;
+    // either walk is at most `max_depth` long in a file that nests less.
+    let mut steps = 0;
     while let Some(i) = inner {
-        out.push(i);
-        inner = blocks.get(i).and_then(|b| b.parent);
+        let b = blocks.get(i)?;
+        steps += 1;
+        if steps > 2 * max_depth {
+            return None;
+        }
+        if b.start <= at && at < b.end {
+            if out.len() == max_depth {
+                return None;
+            }
+            out.push(i);
+        } else if !out.is_empty() {
+            // An enclosing block always holds what its child holds.
+            return None;
+        }
+        inner = b.parent;
     }
     out.reverse();
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -152,7 +168,8 @@ mod tests {
     fn path(text: &str, needle: &str) -> Vec<String> {
         let bs = blocks(text);
         let at = text.find(needle).unwrap();
-        around(&bs, at)
+        around(&bs, at, 64)
+            .expect("shallow")
             .into_iter()
             .map(|i| format!("{} {}", bs[i].kind, bs[i].labels.join(" ")))
             .collect()
