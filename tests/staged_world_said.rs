@@ -86,3 +86,24 @@ fn a_world_at_head_is_not_said_and_base_still_refuses() {
     assert_eq!(out.status.code(), Some(2), "{}", common::output_text(&out));
     assert!(common::output_text(&out).contains("git::no-world"));
 }
+
+/// rv24-6: judged as another release (`--nomad-version`), the world is
+/// read again from the same staged files: the note that they are the
+/// commit's, not HEAD's, stays.
+#[test]
+fn the_note_stays_when_judged_as_another_release() {
+    let d = adding_the_world("as-release");
+    let out = d.run(&[
+        "check",
+        "--staged",
+        "--nomad-version",
+        "1.8.4",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        staged_finding(&out.stdout).is_some(),
+        "{}",
+        common::output_text(&out)
+    );
+}

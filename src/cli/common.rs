@@ -177,7 +177,14 @@ fn reload_as(resolved: &mut Resolved, v: NomadVersion) -> Result<(), Diags> {
         resolved.warnings = warnings;
     }
     // The digest (which names the world's files) stays: the replay cache
-    // keys by it and the release together (check/sim_cache.rs).
+    // keys by it and the release together (check/sim_cache.rs). So does
+    // the note that the world is the one the commit stages, said of the
+    // files, not of a release (rv24-6).
+    for d in resolved.world.warnings.iter() {
+        if d.code == STAGED_WORLD {
+            world.warnings.push(d.clone());
+        }
+    }
     resolved.world = world;
     Ok(())
 }
