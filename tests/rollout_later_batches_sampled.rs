@@ -116,8 +116,10 @@ fn an_end_state_some_histories_cannot_place_is_refused_with_its_share() {
     assert!(hits > 0 && later[0]["Unplaced"] == 0, "{v}");
 }
 
-/// Guard (passes on the baseline too): the same rollout on 4 clients, where
-/// every history leaves room for the end state, passes both gates.
+/// The same rollout on 4 clients, where every history sampled leaves room
+/// for the end state, passes both gates, but over samples only: no room
+/// bound proves the end state, so the pass says its bound (rv24-1; before,
+/// a bare pass), in the gate and as `check`'s NP207 advice.
 #[test]
 fn an_end_state_every_history_places_passes() {
     let d = staged(
@@ -132,6 +134,19 @@ fn an_end_state_every_history_places_passes() {
     );
     assert_eq!(gate.code, 0, "{}{}", gate.stdout, gate.stderr);
     assert!(!gate.stdout.contains("later batches"), "{}", gate.stdout);
+    let said = flat(&format!("{}{}", gate.stdout, gate.stderr));
+    assert!(
+        said.contains("jobs/web.nomad passes the policy over samples only: protected job \"web\"")
+            && said.contains("node shuffles sampled, so in under"),
+        "{said}"
+    );
+    let check = run_in(&d.0, &["--no-color", "check", "--staged"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert!(
+        flat(&check.stdout).contains("NP207 [advice] the rollout's later batches of job \"web\" leave an allocation unplaced in none of"),
+        "{}",
+        check.stdout
+    );
 }
 
 /// The canary case (R22-A-3's end state with `canary > 0`). Guard (the

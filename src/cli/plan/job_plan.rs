@@ -29,6 +29,10 @@ pub struct JobPlan {
     /// (`rules::capacity::later_batches`): judged by the policy, never
     /// shown as Nomad's text.
     pub later_batches: Vec<crate::rules::capacity::later_batches::LaterBatch>,
+    /// Where the rollout's end state was sampled and no shuffle left
+    /// anything unplaced: how far the samples go (the gates say it as they
+    /// say the plan's own, rv24-1).
+    pub later_unseen: Option<crate::unseen::Unseen>,
 }
 
 impl JobPlan {
@@ -90,13 +94,14 @@ pub fn plan_job_after(
         earlier,
     };
     let protected = sim.world.policy.protected.covers(&job.namespace, &job.id);
-    let later_batches = if protected && admission.is_admitted() {
+    let end = if protected && admission.is_admitted() {
         crate::rules::capacity::later_batches::unplaced(&at, &job, &result)
     } else {
-        Vec::new()
+        Default::default()
     };
     JobPlan {
-        later_batches,
+        later_batches: end.batches,
+        later_unseen: end.unseen,
         job,
         diff,
         result,

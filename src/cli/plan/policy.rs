@@ -322,10 +322,26 @@ pub fn sample(
     for h in runs.runs {
         tally.add_sample(h);
     }
-    Ok(Some(Sampling {
-        tally,
-        unseen: runs.unseen,
-    }))
+    let unseen = with_end_state(runs.unseen, &tally, plan);
+    Ok(Some(Sampling { tally, unseen }))
+}
+
+/// The bound a gate says of `plan` whose samples (`tally`) refused
+/// nothing: the plan's own (`unseen`), or its rollout's end state's where
+/// that was sampled and passed over samples only (rv24-1), the weaker of
+/// the two where both are.
+pub fn with_end_state(
+    unseen: Option<crate::unseen::Unseen>,
+    tally: &Tally<Hit>,
+    plan: &JobPlan,
+) -> Option<crate::unseen::Unseen> {
+    if !tally.entries().is_empty() || !plan.later_batches.is_empty() {
+        return unseen;
+    }
+    match (unseen, plan.later_unseen) {
+        (Some(a), Some(b)) => Some(if a.samples <= b.samples { a } else { b }),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Does the policy sample `plan` (made in `sim`) over other shuffles

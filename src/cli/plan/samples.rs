@@ -283,11 +283,11 @@ pub(super) fn sampled_and_judged(
             ),
         },
     )?;
-    let unseen = judged_runs.unseen;
     let mut hits = Tally::new();
     for h in judged_runs.runs {
         hits.add_sample(h);
     }
+    let unseen = super::policy::with_end_state(judged_runs.unseen, &hits, plan);
     let refused = super::policy::violations(plan, protected, Some(&hits));
     Ok(Sampled {
         placed: unseen_note(&tally, sim, plan),

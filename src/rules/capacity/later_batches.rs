@@ -63,6 +63,24 @@ pub struct LaterBatch {
     pub untold: Option<String>,
 }
 
+/// What the rollout's end state says of `job`: the groups its later
+/// batches leave unplaced (or cannot tell), and where the end state was
+/// sampled and no shuffle left anything unplaced, how far the samples go
+/// (rv24-1: a pass over samples only is said, never bare).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndState {
+    pub batches: Vec<LaterBatch>,
+    pub unseen: Option<crate::unseen::Unseen>,
+}
+
+/// The subject of the end state's sample bound ([`crate::unseen::Unseen::line`]).
+pub fn unseen_what(job_id: &str) -> String {
+    format!(
+        "the rollout's later batches of job {} leave an allocation unplaced",
+        crate::gotext::go_quote(job_id)
+    )
+}
+
 /// The one line both gates give such a group.
 pub fn words(job_id: &str, b: &LaterBatch) -> String {
     if let Some(why) = &b.untold {
@@ -131,17 +149,21 @@ pub struct Judged<'a> {
 
 /// The groups the rollout of `job` (its plan shown: `plan`) leaves
 /// unplaced in its later batches, or cannot tell, and the plan shown does
-/// not. Empty when nothing is held back or the end state fits.
-pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> Vec<LaterBatch> {
+/// not; with the samples' bound where the end state was sampled and none
+/// failed. Empty when nothing is held back or the end state fits.
+pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     if job.stop || !holds_back(job, plan) {
-        return Vec::new();
+        return EndState::default();
     }
     let Some(end) = end_state(job) else {
-        return Vec::new();
+        return EndState::default();
     };
     let after = at.sim.plan(&end);
     let shown = plan.unplaced_groups();
-    let mut out = of_plan(&after, &end);
+    let mut out = EndState {
+        batches: of_plan(&after, &end),
+        unseen: None,
+    };
     let world = &*at.sim.world;
     let varies = || {
         super::unplaceable_group::may_vary(
@@ -152,10 +174,10 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> Vec<LaterBatch
             &after,
         )
     };
-    if out.is_empty() && varies() {
+    if out.batches.is_empty() && !after.placements.is_empty() && varies() {
         out = sampled(at, &end);
     }
-    out.retain(|b| !shown.contains(&b.group));
+    out.batches.retain(|b| !shown.contains(&b.group));
     out
 }
 
@@ -197,11 +219,13 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
 /// The end state `end` over other node shuffles, as NP207 and the gates
 /// sample the plan shown ([`crate::rules::priority::sample_runs`], the
 /// same seeds and earlier changes), again more where none leaves anything
-/// unplaced ([`crate::rules::priority::unseen_samples_of`]): each group
-/// some shuffle leaves unplaced, with its share; one that only some
-/// cannot tell, as "cannot tell". A sampling refused (too large) cannot
-/// tell for every batched group.
-fn sampled(at: &Judged<'_>, end: &Job) -> Vec<LaterBatch> {
+/// unplaced, by the one decision every sampler makes
+/// ([`crate::rules::priority::resample`]; its caller found the end state
+/// placing and varying): each group some shuffle leaves unplaced, with its
+/// share; one that only some cannot tell, as "cannot tell"; none, the
+/// samples' bound. A sampling refused (too large) cannot tell for every
+/// batched group.
+fn sampled(at: &Judged<'_>, end: &Job) -> EndState {
     let world = &*at.sim.world;
     let read = |r: &PlanResult| {
         let s = Sampled::of(r);
@@ -209,28 +233,31 @@ fn sampled(at: &Judged<'_>, end: &Job) -> Vec<LaterBatch> {
         failed.extend(s.quota);
         (failed, s.untold)
     };
-    let quiet = |runs: &[Run]| runs.iter().all(|(f, u)| f.is_empty() && u.is_empty());
     let prio = crate::rules::priority::sample_runs;
     let runs = prio(world, at.replays, at.sim.seed, at.earlier, end, read).and_then(|first| {
-        let n = u32::try_from(first.len()).unwrap_or(u32::MAX);
-        let more = crate::rules::priority::unseen_samples_of(world, at.earlier.len(), end, n, 0);
-        if !quiet(&first) || more <= n {
-            return Ok(first);
-        }
-        crate::rules::priority::sample_runs_n(
-            world,
-            at.replays,
-            at.sim.seed,
-            at.earlier,
-            end,
-            more,
-            read,
+        crate::rules::priority::resample(
+            (world, at.earlier.len(), end),
+            0,
+            first,
+            |(f, u): &Run| !f.is_empty() || !u.is_empty(),
+            || true,
+            |n| {
+                crate::rules::priority::sample_runs_n(
+                    world,
+                    at.replays,
+                    at.sim.seed,
+                    at.earlier,
+                    end,
+                    n,
+                    read,
+                )
+            },
         )
     });
     let runs = match runs {
         Ok(r) => r,
         Err(e) => {
-            return end
+            let batches = end
                 .groups
                 .iter()
                 .filter(|g| g.update.as_ref().is_some_and(|s| batched(g.count, s)))
@@ -243,9 +270,16 @@ fn sampled(at: &Judged<'_>, end: &Job) -> Vec<LaterBatch> {
                     )),
                 })
                 .collect();
+            return EndState {
+                batches,
+                unseen: None,
+            };
         }
     };
-    tally(&runs)
+    EndState {
+        batches: tally(&runs.runs),
+        unseen: runs.unseen,
+    }
 }
 
 /// One sampled shuffle of the end state: the groups it leaves unplaced,

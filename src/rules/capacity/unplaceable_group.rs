@@ -209,7 +209,9 @@ fn later_batches(
         replays: ctx.replays(),
         earlier: ctx.earlier,
     };
-    for b in super::later_batches::unplaced(&at, job, plan) {
+    let end = super::later_batches::unplaced(&at, job, plan);
+    end_state_unseen(ctx, job, &end, out);
+    for b in end.batches {
         let group = job.group(&b.group);
         let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
         let label = match (b.unplaced, b.untold.is_some()) {
@@ -230,6 +232,40 @@ fn later_batches(
         };
         out.push(f.help("`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits"));
     }
+}
+
+/// Where the rollout's end state passed its samples only (rv24-1): NP207's
+/// advice with their bound, as the plan's own, unless the plan already
+/// says one, or the file's answer is not its plan (a refusal, a plan that
+/// cannot be told).
+fn end_state_unseen(
+    ctx: &RuleContext<'_>,
+    job: &crate::jobspec::Job,
+    end: &super::later_batches::EndState,
+    out: &mut Vec<Finding>,
+) {
+    let Some(u) = end.unseen.filter(|_| end.batches.is_empty()) else {
+        return;
+    };
+    if !ctx.refusals().is_empty()
+        || ctx.cannot_know().is_some()
+        || out.iter().any(|f| f.unseen.is_some())
+    {
+        return;
+    }
+    let span = job.spans.label.or(job.spans.block);
+    let mut f = ctx
+        .finding(
+            &UnplaceableGroup::META,
+            span,
+            "the rollout's later batches placed in every shuffle sampled, not proven".to_string(),
+            u.line(&super::later_batches::unseen_what(&job.id)),
+        )
+        .with_severity(crate::diag::Severity::Advice);
+    f.unseen = std::num::NonZeroU32::new(u.samples);
+    out.push(f.help(
+        "more room (a lower count or ask, another client) lets nomad-preflight prove every shuffle places the rollout's end state",
+    ));
 }
 
 /// What a sampled evaluation refuses a group: a placement (NP207's

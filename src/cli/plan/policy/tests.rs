@@ -13,6 +13,7 @@ fn plan(job_id: &str, result: PlanResult) -> JobPlan {
     let diff = crate::diff::job_diff(None, Some(&job), crate::version::NomadVersion::DEMO);
     JobPlan {
         later_batches: Vec::new(),
+        later_unseen: None,
         job,
         diff,
         result,
