@@ -220,24 +220,37 @@ pub(crate) fn unseen(
     {
         return;
     }
-    let u = crate::unseen::Unseen { samples };
     let what = format!(
         "an allocation of job {} is left unplaced",
         crate::gotext::go_quote(&job.id)
     );
-    let span = job.spans.label.or(job.spans.block);
-    let mut f = ctx
-        .finding(
-            meta,
-            span,
-            "placed in every shuffle sampled, not proven".to_string(),
-            u.line(&what),
-        )
-        .with_severity(crate::diag::Severity::Advice);
-    f.unseen = std::num::NonZeroU32::new(samples);
-    out.push(f.help(
+    out.push(bound_advice(
+        ctx,
+        meta,
+        job,
+        crate::unseen::Unseen { samples },
+        ("placed in every shuffle sampled, not proven", &what),
         "`nomad-preflight plan FILE --samples N` (with --gate, the policy's too) samples N shuffles for a tighter bound; more room (a lower count or ask, another client) lets nomad-preflight prove every shuffle places the job",
     ));
+}
+
+/// The advice that `u`'s samples saw no failure of `what` but prove
+/// nothing (R22-A-2), at the job's label: the plan's own (above) and the
+/// rollout's end state's (`unplaceable_group`, rv24-1) alike.
+pub(crate) fn bound_advice(
+    ctx: &RuleContext<'_>,
+    meta: &'static RuleMeta,
+    job: &crate::jobspec::Job,
+    u: crate::unseen::Unseen,
+    (label, what): (&str, &str),
+    help: &str,
+) -> Finding {
+    let span = job.spans.label.or(job.spans.block);
+    let mut f = ctx
+        .finding(meta, span, label.to_string(), u.line(what))
+        .with_severity(crate::diag::Severity::Advice);
+    f.unseen = std::num::NonZeroU32::new(u.samples);
+    f.help(help)
 }
 
 /// The finding `f` of group `name`, whose failure Go's map order drew

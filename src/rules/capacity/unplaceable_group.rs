@@ -253,17 +253,15 @@ fn end_state_unseen(
     {
         return;
     }
-    let span = job.spans.label.or(job.spans.block);
-    let mut f = ctx
-        .finding(
-            &UnplaceableGroup::META,
-            span,
-            "the rollout's later batches placed in every shuffle sampled, not proven".to_string(),
-            u.line(&super::later_batches::unseen_what(&job.id)),
-        )
-        .with_severity(crate::diag::Severity::Advice);
-    f.unseen = std::num::NonZeroU32::new(u.samples);
-    out.push(f.help(
+    out.push(super::unplaceable_draws::bound_advice(
+        ctx,
+        &UnplaceableGroup::META,
+        job,
+        u,
+        (
+            "the rollout's later batches placed in every shuffle sampled, not proven",
+            &super::later_batches::unseen_what(&job.id),
+        ),
         "more room (a lower count or ask, another client) lets nomad-preflight prove every shuffle places the rollout's end state",
     ));
 }
