@@ -38,8 +38,10 @@ fn staged(tag: &str, mb: u32) -> TempDir {
     d
 }
 
-const LATER: &str =
-    "the rollout's later batches leave 4 allocation(s) of job \"web\" (group \"g\") unplaced";
+/// The count is the batches' bound (roll25): the plan shown replaces one
+/// of the six, so at most five stay on the old version; all at once, the
+/// end state leaves four.
+const LATER: &str = "the rollout's later batches leave up to 5 allocation(s) of job \"web\" (group \"g\") unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves 4 unplaced, so the deployment cannot finish";
 
 #[test]
 fn rollout_that_cannot_finish_is_refused_by_both_gates() {

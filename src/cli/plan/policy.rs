@@ -133,6 +133,10 @@ pub enum Violation {
     LaterBatches {
         job_id: String,
         batch: crate::rules::capacity::later_batches::LaterBatch,
+        /// What sampled shuffles of the plan shown do to the same group,
+        /// said in this one refusal (one per group): `(shuffles, untold)`,
+        /// where `untold` says they only cannot tell.
+        first: Option<(Shuffles, bool)>,
     },
     /// Not a refusal: a protected job's group that some sampled shuffles
     /// cannot tell ([`Hit::Untold`]) and none leaves unplaced for sure.
@@ -150,7 +154,10 @@ impl Violation {
         match self {
             Violation::Untold { .. } => true,
             // The rollout's end state whose run cannot be told (R22-A-3).
-            Violation::LaterBatches { batch, .. } => batch.untold.is_some(),
+            // Where the plan shown's shuffles fail it too, a refusal.
+            Violation::LaterBatches { batch, first, .. } => {
+                batch.untold.is_some() && first.is_none_or(|(_, untold)| untold)
+            }
             _ => false,
         }
     }
@@ -206,12 +213,22 @@ impl Violation {
                 "Runs": t.runs,
                 "Text": self.to_string(),
             }),
-            Violation::LaterBatches { job_id, batch } => serde_json::json!({
-                "Refusal": if batch.untold.is_some() { "cannot-tell" } else { "later-batches" },
+            Violation::LaterBatches {
+                job_id,
+                batch,
+                first,
+            } => serde_json::json!({
+                "Refusal": if self.is_untold() { "cannot-tell" } else { "later-batches" },
                 "Job": job_id,
                 "Group": batch.group,
                 "InPlanShown": 0,
                 "Unplaced": batch.unplaced,
+                "UpTo": batch.up_to.max(batch.unplaced),
+                "PlanShownShuffles": first.map_or(serde_json::Value::Null, |(s, untold)| {
+                    let mut v = s.json();
+                    v["CannotTell"] = untold.into();
+                    v
+                }),
                 "Shuffles": shares(&batch.shuffles.map(|(hits, samples)| Shuffles { hits, samples })),
                 "Text": self.to_string(),
             }),
@@ -472,6 +489,7 @@ pub fn violations(
             out.push(Violation::LaterBatches {
                 job_id: job.id.clone(),
                 batch: b.clone(),
+                first: None,
             });
         }
     }
@@ -501,6 +519,13 @@ pub fn violations(
                 let seen = out
                     .iter()
                     .any(|v| matches!(v, Violation::Blocked { group: g, .. } if *g == group));
+                // One refusal per group: the later batches' says this too.
+                if let (false, Some(s)) = (seen, s) {
+                    if let Some(first) = later_of(&mut out, &group) {
+                        *first = Some((s, false));
+                        continue;
+                    }
+                }
                 if !seen {
                     out.push(Violation::Blocked {
                         job_id: job.id.clone(),
@@ -516,6 +541,10 @@ pub fn violations(
         let refused = out
             .iter()
             .any(|v| matches!(v, Violation::Blocked { group: g, .. } if *g == group));
+        if let Some(first) = later_of(&mut out, &group).filter(|f| f.is_none()) {
+            *first = Some((shuffles, true));
+            continue;
+        }
         if !refused {
             out.push(Violation::Untold {
                 job_id: job.id.clone(),
@@ -525,6 +554,15 @@ pub fn violations(
         }
     }
     out
+}
+
+/// The plan-shown shuffles slot of the later batches' refusal of
+/// `group` in `out`, if there is one.
+fn later_of<'v>(out: &'v mut [Violation], group: &str) -> Option<&'v mut Option<(Shuffles, bool)>> {
+    out.iter_mut().find_map(|v| match v {
+        Violation::LaterBatches { batch, first, .. } if batch.group == group => Some(first),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -50,8 +50,22 @@ pub struct LaterBatch {
     pub group: String,
     /// Allocations the end state planned here leaves unplaced: the
     /// scheduler's failures and what the plan applier drops (0 where only
-    /// other shuffles leave some).
+    /// other shuffles leave some). Every destructive update at once, not
+    /// the batches: see `up_to`.
     pub unplaced: u64,
+    /// The most the rollout's batches can leave unplaced: the group's
+    /// count less what the plan shown places of the new version (its
+    /// first batch or canaries, which promoted count toward `count`). How
+    /// many they do leave is not this end state's count: a batch whose
+    /// every placement fails keeps its old allocations
+    /// (scheduler/generic_sched.go v2.0.5:702-705 `PopUpdate`) and starts
+    /// no later one (the deployment watcher creates the next batch's
+    /// evaluation as allocations turn healthy:
+    /// nomad/deploymentwatcher/deployment_watcher.go v2.0.5:547, :819),
+    /// so the rest stay on the old version; a batch that places some goes
+    /// on, and its next evaluation tries the failed ones again first
+    /// (`destructive.nameOrder()`, reconcile_cluster.go v2.0.5:988).
+    pub up_to: u64,
     /// In how many of the end state's sampled node shuffles the group is
     /// left unplaced (or cannot be told, with `untold`): `(hits, samples)`.
     /// None: not sampled (the end state's outcome does not vary, or it
@@ -97,11 +111,36 @@ pub fn words(job_id: &str, b: &LaterBatch) -> String {
             "allocations of job {job_id:?} (group {:?}) unplaced {s} (none in the end state planned here)",
             b.group
         ),
-        (n, _) => format!("{n} allocation(s) of job {job_id:?} (group {:?}) unplaced", b.group),
+        (n, _) => {
+            return format!(
+                "the rollout's later batches leave up to {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves {n} unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)",
+                b.up_to.max(n),
+                b.group
+            )
+        }
     };
     format!(
         "the rollout's later batches leave {what}: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once does not fit, so the deployment cannot finish"
     )
+}
+
+/// `f`, the finding of what other shuffles of the plan shown do to
+/// group `b.group`, with what the rollout's later batches do to it too:
+/// one finding per group, saying both. A refusal of either makes it a
+/// refusal; it stays "cannot tell" only where both cannot tell.
+pub fn add_to(f: &mut crate::rules::Finding, job_id: &str, b: &LaterBatch) {
+    f.message = format!("{}; and {}", f.message, words(job_id, b));
+    if b.untold.is_none() && f.cannot_tell {
+        f.cannot_tell = false;
+        if let Some(l) = f.labels.first_mut() {
+            l.text = Some("not placed in the rollout's later batches".into());
+        }
+    }
+    let help = "`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits";
+    f.help = Some(match f.help.take() {
+        Some(h) => format!("{h}; {help}"),
+        None => help.into(),
+    });
 }
 
 /// Does a group of `count` with update strategy `s` roll out in batches
@@ -110,14 +149,37 @@ fn batched(count: i64, s: &crate::jobspec::UpdateStrategy) -> bool {
     s.canary > 0 || (s.max_parallel > 0 && s.max_parallel < count)
 }
 
+/// Does the plan shown hold destructive updates of group `name` back for
+/// later batches?
+fn holds_back_group(job: &Job, plan: &PlanResult, name: &str) -> bool {
+    let batched = job
+        .group(name)
+        .is_some_and(|g| g.update.as_ref().is_some_and(|s| batched(g.count, s)));
+    batched
+        && plan
+            .desired_tg_updates
+            .get(name)
+            .is_some_and(|u| u.canary > 0 || (u.destructive_update > 0 && u.ignore > 0))
+}
+
 /// Does the plan shown hold destructive updates back for later batches?
 fn holds_back(job: &Job, plan: &PlanResult) -> bool {
-    plan.desired_tg_updates.iter().any(|(name, u)| {
-        let batched = job
-            .group(name)
-            .is_some_and(|g| g.update.as_ref().is_some_and(|s| batched(g.count, s)));
-        batched && (u.canary > 0 || (u.destructive_update > 0 && u.ignore > 0))
-    })
+    plan.desired_tg_updates
+        .keys()
+        .any(|name| holds_back_group(job, plan, name))
+}
+
+/// The most allocations of group `name` the rollout's batches can leave
+/// unplaced ([`LaterBatch::up_to`]): its count less the new version the
+/// plan shown places (created, replaced, canaries, updated in place).
+fn up_to(job: &Job, plan: &PlanResult, name: &str) -> u64 {
+    let count = job
+        .group(name)
+        .map_or(0, |g| u64::try_from(g.count).unwrap_or(0));
+    let placed = plan.desired_tg_updates.get(name).map_or(0, |u| {
+        u.place + u.destructive_update + u.canary + u.in_place_update
+    });
+    count.saturating_sub(placed).max(1)
 }
 
 /// `job` with every group's update covering all its allocations at once;
@@ -177,7 +239,15 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     if out.batches.is_empty() && !after.placements.is_empty() && varies() {
         out = sampled(at, &end);
     }
-    out.batches.retain(|b| !shown.contains(&b.group));
+    // Only a group whose updates the plan shown holds back has later
+    // batches: another group's part of the end state (an in-place update
+    // of an unchanged group, the applier dropping it with the node) is
+    // the plan shown's, which NP207 judges as it is.
+    out.batches
+        .retain(|b| !shown.contains(&b.group) && holds_back_group(job, plan, &b.group));
+    for b in &mut out.batches {
+        b.up_to = up_to(job, plan, &b.group);
+    }
     out
 }
 
@@ -194,6 +264,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
             out.push(LaterBatch {
                 group: g.clone(),
                 unplaced: after.unplaced_in_run(g),
+                up_to: 0,
                 shuffles: None,
                 untold: None,
             });
@@ -208,6 +279,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
             out.push(LaterBatch {
                 group: g,
                 unplaced: 0,
+                up_to: 0,
                 shuffles: None,
                 untold: Some(why.clone()),
             });
@@ -264,6 +336,7 @@ fn sampled(at: &Judged<'_>, end: &Job) -> EndState {
                 .map(|g| LaterBatch {
                     group: g.name.clone(),
                     unplaced: 0,
+                    up_to: 0,
                     shuffles: None,
                     untold: Some(format!(
                         "its end state cannot be sampled over node shuffles: {e}"
@@ -305,6 +378,7 @@ fn tally(runs: &[Run]) -> Vec<LaterBatch> {
             LaterBatch {
                 group: g.clone(),
                 unplaced: 0,
+                up_to: 0,
                 shuffles: Some(if failed > 0 { (failed, n) } else { (untold, n) }),
                 untold: (failed == 0).then(|| {
                     format!("{untold} of {n} node shuffles sampled cannot tell (Nomad's plan applier rejects part of the end state there, and how the worker's retries end depends on what nomad-preflight does not model)")

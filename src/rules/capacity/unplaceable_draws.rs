@@ -125,7 +125,9 @@ pub(crate) const UNTOLD_WHY: &str = "Nomad's plan applier rejects part of the pl
 /// printed success for one draw of several, which a gate must not take
 /// as an all-clear. The finding is `meta`'s (NP207's, NP304's), at its
 /// severity; one whose other draws are all placed or cannot tell says
-/// "cannot tell", not that Nomad fails the group.
+/// "cannot tell", not that Nomad fails the group. Returns each group it
+/// reported with its finding's index in `out`, where NP207 adds what the
+/// rollout's later batches do to the same group (one finding per group).
 pub(crate) fn placed_here_failing_elsewhere(
     ctx: &RuleContext<'_>,
     meta: &'static RuleMeta,
@@ -134,8 +136,9 @@ pub(crate) fn placed_here_failing_elsewhere(
     draws: &Draws,
     refusal: Refusal,
     out: &mut Vec<Finding>,
-) {
+) -> Vec<(String, usize)> {
     let samples = draws.samples();
+    let mut reported = Vec::new();
     for name in draws.groups() {
         // Failing here for any cause (the applier's rejection too), the
         // group is not placed here.
@@ -163,6 +166,7 @@ pub(crate) fn placed_here_failing_elsewhere(
                     untold_words(untold, draws.panics, samples)
                 ),
             );
+            reported.push((name.clone(), out.len()));
             out.push(with_draw_help(f.as_cannot_tell(), &name, &plan.drawn));
             continue;
         }
@@ -188,8 +192,10 @@ pub(crate) fn placed_here_failing_elsewhere(
             "not placed in some of Nomad's evaluations".to_string(),
             message,
         );
+        reported.push((name.clone(), out.len()));
         out.push(with_draw_help(f, &name, &plan.drawn));
     }
+    reported
 }
 
 /// Where no sampled evaluation of the job failed or could not tell any

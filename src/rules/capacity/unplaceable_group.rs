@@ -109,8 +109,17 @@ impl Rule for UnplaceableGroup {
         if may_vary && draws.is_none() {
             too_large_to_sample(ctx, job, out);
         }
+        let mut elsewhere = Vec::new();
         if let Some(tally) = &draws {
-            placed_here_failing_elsewhere(ctx, &Self::META, job, plan, tally, Refusal::Place, out);
+            elsewhere = placed_here_failing_elsewhere(
+                ctx,
+                &Self::META,
+                job,
+                plan,
+                tally,
+                Refusal::Place,
+                out,
+            );
             super::unplaceable_draws::unseen(ctx, &Self::META, job, plan, tally, out);
         }
         rejected_by_applier(ctx, job, plan, draws.as_ref(), out);
@@ -187,18 +196,21 @@ impl Rule for UnplaceableGroup {
                 ctx.world,
             ));
         }
-        later_batches(ctx, job, plan, out);
+        later_batches(ctx, job, plan, &elsewhere, out);
     }
 }
 
 /// Where the plan shown holds destructive updates back for later batches,
 /// the groups the rollout's end state leaves unplaced
 /// ([`super::later_batches`]): the deployment cannot finish, though the
-/// plan shown places all it plans (R22-A-3).
+/// plan shown places all it plans (R22-A-3). A group other shuffles of
+/// the plan shown already fail or cannot tell (`elsewhere`: its finding's
+/// index in `out`) gets both in that one finding.
 fn later_batches(
     ctx: &RuleContext<'_>,
     job: &crate::jobspec::Job,
     plan: &crate::scheduler::PlanResult,
+    elsewhere: &[(String, usize)],
     out: &mut Vec<Finding>,
 ) {
     let Some(sim) = ctx.sim else {
@@ -212,6 +224,11 @@ fn later_batches(
     let end = super::later_batches::unplaced(&at, job, plan);
     end_state_unseen(ctx, job, &end, out);
     for b in end.batches {
+        let said = elsewhere.iter().find(|(g, _)| *g == b.group);
+        if let Some(f) = said.and_then(|(_, i)| out.get_mut(*i)) {
+            super::later_batches::add_to(f, &job.id, &b);
+            continue;
+        }
         let group = job.group(&b.group);
         let span = group.and_then(|g| g.spans.get("count").or(g.spans.label).or(g.spans.block));
         let label = match (b.unplaced, b.untold.is_some()) {

@@ -78,9 +78,31 @@ impl std::fmt::Display for Violation {
             )),
             // `check`'s NP229 and `policy::defined-twice` say the same (changeset::twice).
             Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
-            Violation::LaterBatches { job_id, batch } => f.write_str(
-                &crate::rules::capacity::later_batches::words(job_id, batch),
-            ),
+            Violation::LaterBatches {
+                job_id,
+                batch,
+                first,
+            } => {
+                let group = &batch.group;
+                match first {
+                    Some((s, false)) => write!(
+                        f,
+                        "leaves allocations of protected job {job_id:?} (group {group:?}) unplaced {} (none in `nomad job run` of the plan shown); and ",
+                        s.text()
+                    )?,
+                    Some((s, true)) => write!(
+                        f,
+                        "cannot tell whether protected job {job_id:?} (group {group:?}) is placed in {} of {} node shuffles of the plan shown ({}); and ",
+                        s.hits,
+                        s.samples,
+                        crate::rules::capacity::unplaceable_group::UNTOLD_WHY
+                    )?,
+                    None => {}
+                }
+                f.write_str(&crate::rules::capacity::later_batches::words(
+                    job_id, batch,
+                ))
+            }
             // NP207's words for such draws.
             Violation::Untold {
                 job_id,

@@ -84,3 +84,57 @@ fn samples_refuse_a_group_any_shuffle_leaves_unplaced_with_its_share() {
         .is_some_and(|w| w.starts_with("1 of 11 node shuffles sampled cannot tell")));
     assert!(tally(&[(Vec::new(), Vec::new())]).is_empty());
 }
+
+/// The count said is the batches' bound, beside the all-at-once end
+/// state's (roll25): a batch whose every placement fails stalls the
+/// deployment with the rest on the old version, so the end state's count
+/// is no count of what the batches leave.
+#[test]
+fn the_count_is_the_batches_bound_beside_the_all_at_once_one() {
+    let b = LaterBatch {
+        group: "g".into(),
+        unplaced: 4,
+        up_to: 5,
+        shuffles: None,
+        untold: None,
+    };
+    assert_eq!(
+        words("web", &b),
+        "the rollout's later batches leave up to 5 allocation(s) of job \"web\" (group \"g\") unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves 4 unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)"
+    );
+    // Never a bound below what the end state leaves.
+    let past = LaterBatch { up_to: 2, ..b };
+    assert!(words("web", &past).contains(" leave up to 4 allocation(s) "));
+}
+
+/// A group other shuffles of the plan shown only cannot tell, whose later
+/// batches are refused: one finding, a refusal, saying both (roll25).
+#[test]
+fn the_later_batches_join_the_group_s_finding_and_a_refusal_wins() {
+    let mut f = crate::rules::Finding::error("NP207", "group \"g\" is placed in this evaluation and fails in none of 100 node shuffles, but 3 of 100 cannot tell").as_cannot_tell();
+    let b = LaterBatch {
+        group: "g".into(),
+        unplaced: 0,
+        up_to: 2,
+        shuffles: Some((5, 100)),
+        untold: None,
+    };
+    add_to(&mut f, "web", &b);
+    assert!(!f.cannot_tell, "{f:?}");
+    assert!(
+        f.message.starts_with("group \"g\" is placed in this evaluation and fails in none of 100 node shuffles, but 3 of 100 cannot tell; and the rollout's later batches leave allocations of job \"web\" (group \"g\") unplaced in 5% of 100 node shuffles"),
+        "{}",
+        f.message
+    );
+    // Both cannot tell: it stays "cannot tell".
+    let mut g = crate::rules::Finding::error("NP207", "x").as_cannot_tell();
+    let untold = LaterBatch {
+        untold: Some("why".into()),
+        ..b
+    };
+    add_to(&mut g, "web", &untold);
+    assert!(
+        g.cannot_tell && g.message.starts_with("x; and cannot tell whether"),
+        "{g:?}"
+    );
+}
