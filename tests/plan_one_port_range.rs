@@ -471,3 +471,70 @@ fn an_upside_down_range_is_refused_as_the_agent_refuses_it() {
         }
     }
 }
+
+/// rv24-4: the certainty above (the order that reaches the one-port
+/// client latest fails, so every order does) holds only where a
+/// placement changes its own node alone. `distinct_property` filters,
+/// for the second walk, every node of the rack the first walk chose
+/// (scheduler/feasible.go v1.4.10:638-720, before the binpack's draw):
+/// clients "one" (the one-port range) and "d" on rack r1, "b" on r2,
+/// "c" on r3, "d" the fullest and "b" the next (the binpack prefers
+/// them). Seed 2's order with "one" moved last walks "b" then "c" first,
+/// so the first walk takes "b" and the second reaches "one": it panics,
+/// and the failure was said as certain (no samples, exit 255). But an
+/// order that walks "d" first takes "d", and the second walk filters
+/// "one" with it: placed. Now it stays a draw and the samples measure it
+/// (about a third of the shuffles place both allocations).
+#[test]
+fn a_distinct_property_keeps_the_draw_drawn() {
+    let d = TempDir::new("one-port-distinct-property");
+    let client = |name: &str, size: u32, rack: &str, range: &str| {
+        format!("client \"{name}\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  cpu        = {size}\n  memory     = {size}\n  disk       = 10000\n  drivers    = [\"docker\"]\n  meta       = {{ rack = \"{rack}\" }}\n{range}}}\n")
+    };
+    d.put(
+        "rules/cluster.hcl",
+        &format!(
+            "nomad_version = \"1.4.10\"\nregion = \"global\"\n\n{}{}{}{}",
+            client("one", 8000, "r1", ONE_PORT),
+            client("d", 2000, "r1", ""),
+            client("b", 4000, "r2", ""),
+            client("c", 8000, "r3", ""),
+        ),
+    );
+    d.put(
+        "rules/namespaces/default.hcl",
+        crate::common::DEFAULT_NAMESPACE,
+    );
+    d.put(
+        "jobs/web.nomad",
+        &job(false).replace(
+            "group \"g\" {\n",
+            "group \"g\" {\n    count = 2\n    constraint {\n      distinct_property = \"${meta.rack}\"\n    }\n",
+        ),
+    );
+    let o = run(
+        &d,
+        &["plan", "jobs/web.nomad", "--seed", "2", "--samples", "200"],
+    );
+    assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
+    assert!(o.stderr.starts_with(FAILED), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("note: group \"g\": the dynamic port range of client \"one-1\" is one port"),
+        "{}",
+        o.stderr
+    );
+    let line = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("every allocation is placed"))
+        .unwrap_or_default();
+    let pct: f64 = line
+        .split('%')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .parse()
+        .unwrap_or(-1.0);
+    assert!((15.0..=50.0).contains(&pct), "{}", o.stdout);
+}

@@ -62,7 +62,7 @@ pub fn evaluate(
     let mut engine = Engine::with_history(world, state, history, job, rng_seed);
     engine.notes_read = notes_read;
     let mut shown = evaluate_in(engine, history, job, new_version, eval_id);
-    super::one_port_range::settle(&mut shown.result, |order| {
+    super::one_port_range::settle(&mut shown.result, job, |order| {
         let mut again = Engine::with_history(world, state, history, job, rng_seed);
         order(&mut again);
         evaluate_in(again, history, job, new_version, eval_id).result
