@@ -122,3 +122,60 @@ fn the_fix_a_new_deployment_or_another_status_plan_as_before() {
     let o = plan(&d, "web.nomad");
     assert!(!o.stderr.contains("failed to process eval"), "{}", o.stderr);
 }
+
+/// `createDeployment`'s `updatingSpec` is the node's `len(result.Update)`
+/// (reconcile_node.go v1.11.2:406), which an allocation of an older job
+/// enters only on an eligible, ready node (:285-301); on a node not ready
+/// it is stopped (:259-271). Here the job runs at version 1 on node 1
+/// ("g" and "h"); node 2 is ineligible and holds "h" at version 1 and "g"
+/// still at version 0; the latest deployment, successful, is version 0's
+/// with "g" `null`. Every node had version 1 running and updates nothing,
+/// so no new deployment is made, the old one is read and its `nil`
+/// dereferenced: the recovered panic. We counted node 2's "g" as an update
+/// (a new deployment) and planned the job as placed.
+#[test]
+fn an_old_allocation_on_a_node_not_ready_is_no_update() {
+    let mut job = job_json("1.11.2", false);
+    let mut h = job["TaskGroups"][0].clone();
+    h["Name"] = json!("h");
+    job["TaskGroups"]
+        .as_array_mut()
+        .expect("the fixture's groups")
+        .push(h);
+    let mut old = job.clone();
+    job["Version"] = json!(1);
+    job["JobModifyIndex"] = json!(20);
+    job["ModifyIndex"] = json!(21);
+    old["Version"] = json!(0);
+    let named = |g: &str| json!({"Name": format!("web.{g}[0]"), "TaskGroup": g});
+    let allocs = vec![
+        alloc(1, NODE_ID, &job, named("g")),
+        alloc(2, NODE_ID, &job, named("h")),
+        alloc(3, NODE2, &old, named("g")),
+        alloc(4, NODE2, &job, named("h")),
+    ];
+    let d = TempDir::new("nil-dstate-not-ready");
+    let mut n2 = node(NODE2, "n2", "ready");
+    n2["SchedulingEligibility"] = json!("ineligible");
+    let nodes = json!([node(NODE_ID, "n1", "ready"), n2]);
+    d.put("import/nodes.json", &nodes.to_string());
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "1.11.2", "region": "global"}}}"#,
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put("import/allocations.json", &Value::Array(allocs).to_string());
+    let deployment = json!([{"ID": "d1000000-0000-4000-8000-000000000000", "Namespace": "default",
+        "JobID": "web", "JobVersion": 0, "JobCreateIndex": job["CreateIndex"],
+        "Status": "successful", "StatusDescription": "Deployment completed successfully",
+        "TaskGroups": {"g": null, "h": {"DesiredTotal": 2, "PlacedAllocs": 2, "HealthyAllocs": 2}},
+        "CreateIndex": 15, "ModifyIndex": 16}]);
+    d.put("import/deployments.json", &deployment.to_string());
+    d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    d.import_rest("import");
+    d.put("web.nomad", &job_file("nginx:1.25"));
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.stdout, "", "{}", o.stderr);
+    assert!(o.stderr.ends_with(ERROR), "{}", o.stderr);
+    assert_eq!(o.code, 255);
+}

@@ -104,9 +104,19 @@ fn old_deployment_kept(engine: &Engine<'_>, job: &Job, version: u64, deployed: u
         let reaches = eligible.contains(node)
             || on().any(|a| a.is_live() && strategy.contains(a.task_group.as_str()));
         // `hadRunning`: an allocation of the planned version (a terminal
-        // one too); an update: a live one of another version.
+        // one too); an update: a live one of another version on a node
+        // the diff still targets. `updatingSpec` is `len(result.Update)`
+        // (reconcile_node.go v1.11.2:406, v2.0.5:418), which only an
+        // eligible, ready node's allocation of an older job enters
+        // (v1.11.2:285-301); on a node not ready or no longer targeted it
+        // is stopped or ignored (:259-283), so such a node, which reaches
+        // `createDeployment` for the names it holds, makes none where it
+        // had the planned version running (roll25; it counted as an
+        // update, and a plan Nomad fails with the recovered panic was
+        // planned as placed).
         let had_running = on().any(|a| a.job_version == version);
-        let updates = on().any(|a| a.is_live() && a.job_version != version);
+        let updates =
+            eligible.contains(node) && on().any(|a| a.is_live() && a.job_version != version);
         reaches && (!had_running || updates)
     })
 }
