@@ -52,6 +52,9 @@ pub struct TrackedInputs {
     /// (R16-40). Opened on the first such read.
     open_left_out: Option<LeftOutOpener>,
     left_out: OnceLock<Result<LeftOut, String>>,
+    /// The index, where the submodules the working tree checks out are
+    /// recorded ([`Vfs::submodule_at`]): opened on a job's first read.
+    index: OnceLock<Result<crate::git::LazyGitVfs, String>>,
 }
 
 impl TrackedInputs {
@@ -65,6 +68,7 @@ impl TrackedInputs {
             tracked: OnceLock::new(),
             open_left_out: None,
             left_out: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 
@@ -169,6 +173,38 @@ impl Vfs for TrackedInputs {
     }
     fn resolves_through(&self, path: &Path) -> Vec<PathBuf> {
         self.disk.resolves_through(path)
+    }
+    /// A submodule's folder holds, in this checkout, whichever commit this
+    /// clone checked out (or nothing), not what the deploy's clone holds
+    /// there: the gate says "cannot tell" as through the index or a
+    /// revision (sub24), for the path as named and for where its links
+    /// lead. Reading it is still `nomad`'s and a plain run's (the disk).
+    fn submodule_at(&self, path: &Path) -> io::Result<Option<PathBuf>> {
+        let index = self.index.get_or_init(|| {
+            let top = self.disk.fence().root().to_path_buf();
+            crate::git::LazyGitVfs::index(&top).map_err(|e| e.to_string())
+        });
+        let index = match index {
+            Ok(index) => index,
+            Err(e) => {
+                return Err(io::Error::other(format!(
+                    "cannot read the index for the submodules it records: {e}"
+                )))
+            }
+        };
+        let full = crate::vfs::normalize(&self.resolve(path));
+        let top = self.disk.fence().root();
+        let named = full.strip_prefix(top).unwrap_or(&full);
+        if let Some(sub) = index.submodule_at(named)? {
+            return Ok(Some(sub));
+        }
+        let Ok((at, _)) = self.disk.fence().locate_traced(&full) else {
+            return Ok(None);
+        };
+        match at.strip_prefix(top) {
+            Ok(rel) if rel != named => index.submodule_at(rel),
+            _ => Ok(None),
+        }
     }
     fn origin_of_new(&self, path: &Path) -> crate::source::Origin {
         self.disk.origin_of_new(path)

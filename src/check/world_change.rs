@@ -15,6 +15,9 @@ use crate::scheduler::Simulation;
 use crate::vfs::Vfs;
 use crate::world::{Protected, World};
 
+mod running_edit;
+pub use running_edit::BREAKS_WORLD;
+
 /// What a change does to the world.
 pub struct WorldChange {
     /// Errors and warnings of the world as changed, located in its files.
@@ -42,8 +45,18 @@ pub fn gate(
     // reported, not the world each file is judged in (R17-52).
     let whole = set.whole();
     let (changed, deleted) = (whole.changed(), whole.deleted());
-    if dir.is_absolute() || !touches_world(base, dir, &changed, &deleted) {
+    if dir.is_absolute() {
         return Ok(None);
+    }
+    if !touches_world(base, dir, &changed, &deleted) {
+        // A running job's file alone: the world's load checks it too.
+        let edited = running_edit::running_changed(base, &changed);
+        if edited.is_empty() {
+            return Ok(None);
+        }
+        let head = set.range.head_vfs()?;
+        let change = running_edit::judge(head.as_ref(), dir, &edited);
+        return Ok(change.map(|c| (dir.clone(), c)));
     }
     let head = set.range.head_vfs()?;
     let mut change = judge(head.as_ref(), dir, &deleted);

@@ -384,10 +384,17 @@ pub fn no_world_line(diags: &Diags) -> Option<String> {
 }
 
 /// The world folder a gate reads from git, relative to the repository's
-/// top (`root`): `--world DIR`, else the nearest `rules/` holding a
-/// cluster.hcl at or above `cwd` on disk, as the disk search finds it,
-/// else `rules`.
-pub fn world_folder(root: &Path, cwd: &Path, world_flag: Option<&Path>) -> PathBuf {
+/// top (`root`): `--world DIR`, else the nearest `rules/` at or above
+/// `cwd` holding a cluster.hcl in the first of `states` (the files the
+/// gate judges, never the working tree unless it is one of them) that has
+/// one, else `rules`. Found on disk, a world folder added or deleted in
+/// the working tree alone chose the world a commit was judged against.
+pub fn world_folder(
+    root: &Path,
+    cwd: &Path,
+    world_flag: Option<&Path>,
+    states: &[&dyn Vfs],
+) -> PathBuf {
     match world_flag {
         Some(w) => {
             let abs = if w.is_absolute() {
@@ -399,9 +406,14 @@ pub fn world_folder(root: &Path, cwd: &Path, world_flag: Option<&Path>) -> PathB
         }
         None => {
             let rel = cwd.strip_prefix(root).unwrap_or(Path::new(""));
-            rel.ancestors()
-                .map(|d| d.join("rules"))
-                .find(|r| root.join(r).join("cluster.hcl").is_file())
+            let nearest = |vfs: &dyn Vfs| {
+                rel.ancestors()
+                    .map(|d| d.join("rules"))
+                    .find(|r| vfs.is_file(&r.join(crate::world::load::CLUSTER_FILE)))
+            };
+            states
+                .iter()
+                .find_map(|state| nearest(*state))
                 .unwrap_or_else(|| PathBuf::from("rules"))
         }
     }
@@ -427,7 +439,6 @@ pub fn resolve_world_at(
             .help("--staged and --base read files from git; run inside a checkout"),
         )
     })?;
-    let world_rel = world_folder(&root, cwd, world_flag);
     // Read lazily: only the world's files and what they reference are read.
     let read_err = |e: std::io::Error| {
         Diags::from(
@@ -446,22 +457,37 @@ pub fn resolve_world_at(
                 ),
         )
     })?;
-    if staged && vfs.is_empty() {
-        // No commits yet: nothing runs, the world is the one being committed.
+    // No commits yet: nothing runs, the world is the one being committed,
+    // and said so as where HEAD has no world (fix24c's Left 7).
+    let first_commit = staged && vfs.is_empty();
+    if first_commit {
         vfs = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
+    }
+    // Looked for in the files judged: the revision's, else (a commit that
+    // adds the world) the index's.
+    let mut world_rel = world_folder(&root, cwd, world_flag, &[&vfs]);
+    if staged && world_flag.is_none() && !vfs.is_file(&world_rel.join("cluster.hcl")) {
+        let index = crate::git::LazyGitVfs::index(&root).map_err(read_err)?;
+        world_rel = world_folder(&root, cwd, None, &[&index]);
     }
     if !vfs.is_file(&world_rel.join("cluster.hcl")) {
         return world_missing_at(&root, rev, &world_rel, vfs, staged, no_world);
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
-    let (world, warnings, named) = crate::world_cache::load(&vfs, &world_rel)?;
+    let (mut world, warnings, named) = crate::world_cache::load(&vfs, &world_rel)?;
+    let note = if first_commit {
+        world.warnings.push(staged_world(None, &world_rel));
+        format!("{}/ as staged (the first commit)", world_rel.display())
+    } else {
+        format!("{}/ at {rev}", world_rel.display())
+    };
     Ok(Resolved {
         named,
         work_tree: false,
         world,
         files: Box::new(vfs),
-        note: format!("{}/ at {rev}", world_rel.display()),
+        note,
         embedded: false,
         warnings,
     })
@@ -471,13 +497,18 @@ pub fn resolve_world_at(
 pub const STAGED_WORLD: &str = "world::staged";
 
 /// The world `check --staged` / `plan --changed --staged` judge a commit
-/// that adds it against: the index's, as `rev` (HEAD) has none.
-fn staged_world(rev: &str, world_rel: &Path) -> Diag {
+/// that adds it against: the index's, as `rev` (HEAD) has none, or (`None`)
+/// as the repository has no commit yet.
+fn staged_world(rev: Option<&str>, world_rel: &Path) -> Diag {
     let w = crate::escape::one_line(&world_rel.display().to_string());
+    let why = match rev {
+        Some(rev) => format!("not {rev}'s: {rev} has no {w}/cluster.hcl"),
+        None => "the repository has no commit yet".to_string(),
+    };
     Diag::warning(
         STAGED_WORLD,
         format!(
-            "the world is {w}/ as this commit stages it, not {rev}'s: {rev} has no {w}/cluster.hcl, and a commit that adds the world is judged against the world it adds"
+            "the world is {w}/ as this commit stages it, {why}, and a commit that adds the world is judged against the world it adds"
         ),
     )
     .with_severity(crate::diag::Severity::Advice)
@@ -516,7 +547,7 @@ fn world_missing_at(
             // JSON and a line on its stderr. Advice: it fails nothing, as
             // the commit is the trusted committer's (CI's `--base` refuses
             // a base without a world: `git::no-world`).
-            world.warnings.push(staged_world(rev, world_rel));
+            world.warnings.push(staged_world(Some(rev), world_rel));
             return Ok(Resolved {
                 world,
                 files: Box::new(index),

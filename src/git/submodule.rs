@@ -42,7 +42,10 @@ pub(super) fn open(
         // An empty folder of an uninitialised submodule has no `.git`, but
         // a discovery must never climb back into the superproject.
         let own = repo.workdir().is_some_and(|w| same_dir(w, &checkout));
-        if own && repo.git_dir() != parent.git_dir() && !same_dir(repo.git_dir(), parent.git_dir())
+        if own
+            && repo.git_dir() != parent.git_dir()
+            && !same_dir(repo.git_dir(), parent.git_dir())
+            && kept_inside(&repo, root, parent)
         {
             return Some(repo);
         }
@@ -52,6 +55,46 @@ pub(super) fn open(
         return gix::open(&modules).ok().map(super::repo::Repo::from_gix);
     }
     None
+}
+
+/// Whether a submodule checkout's repository keeps its parts (git dir,
+/// common dir, objects) inside the project: the superproject's work tree
+/// `root` or its own git dir, where git puts them (`modules/PATH`). The
+/// submodule's folder is the project's, but its `.git` file may name any
+/// folder (`gitdir: /elsewhere`), and a reader following it would read
+/// objects of a repository outside the project; then only `modules/PATH`
+/// is looked at, and a submodule found nowhere is refused as unreadable.
+fn kept_inside(repo: &super::repo::Repo, root: &Path, parent: &super::repo::Repo) -> bool {
+    let homes: Vec<PathBuf> = [root, parent.common_dir()]
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let inside = |part: &Path| match std::fs::canonicalize(part) {
+        Ok(at) => homes.iter().any(|h| at.starts_with(h)),
+        Err(_) => false,
+    };
+    // Object stores borrowed through `objects/info/alternates` (what
+    // `git submodule update --reference` writes) are read too: each must
+    // be inside as well. A list too large to be git's is not followed.
+    let objects = repo.objects_dir();
+    let borrowed = match std::fs::symlink_metadata(objects.join("info/alternates")) {
+        Err(_) => Some(Vec::new()),
+        Ok(m) if !m.is_file() || m.len() > 64 * 1024 => None,
+        Ok(_) => std::fs::read_to_string(objects.join("info/alternates"))
+            .ok()
+            .map(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(|l| objects.join(l))
+                    .collect()
+            }),
+    };
+    let Some(borrowed) = borrowed else {
+        return false;
+    };
+    let own = [repo.git_dir(), repo.common_dir(), objects];
+    own.into_iter().all(inside) && borrowed.iter().all(|b| inside(b))
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

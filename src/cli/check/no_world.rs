@@ -20,7 +20,9 @@ use crate::report;
 fn nothing_to_judge(args: &CheckArgs, cwd: &Path, sel: &mut Selection) -> Option<report::Files> {
     let set = sel.set.as_mut()?;
     let root = set.range.root.clone();
-    let world = crate::cli::common::world_folder(&root, cwd, args.world.as_deref());
+    let (head, base) = (set.range.head_vfs().ok()?, set.range.base_vfs().ok()?);
+    let states: [&dyn crate::vfs::Vfs; 2] = [head.as_ref(), &base];
+    let world = crate::cli::common::world_folder(&root, cwd, args.world.as_deref(), &states);
     // No world says which release reads the job files that may read a
     // touched file: the newest reads the most (HCL2's file functions).
     let loader = JobLoader::from_flags(

@@ -28,7 +28,13 @@ pub(super) fn nothing_to_plan(args: &PlanArgs) -> Option<Range> {
     set.configure_for_policy(&configs);
     let head = range.head_vfs().ok()?;
     crate::config::refuse_unread(head.as_ref(), &configs.head, &set.changed()).ok()?;
-    let world = crate::cli::common::world_folder(&root, &cwd, args.world.as_deref());
+    let base = range.base_vfs().ok()?;
+    let world = crate::cli::common::world_folder(
+        &root,
+        &cwd,
+        args.world.as_deref(),
+        &[head.as_ref(), &base],
+    );
     // No world says which release reads the job files that may read a
     // touched file: the newest reads the most (HCL2's file functions).
     let loader = args
