@@ -210,12 +210,6 @@ pub fn resolved(path: &Path) -> PathBuf {
     }
 }
 
-/// Does `path` end in `/` or `/.` (the kernel then opens only a folder)?
-fn asks_folder(path: &Path) -> bool {
-    let b = path.as_os_str().as_encoded_bytes();
-    b.ends_with(b"/") || b.ends_with(b"/.") || b == b"."
-}
-
 /// Is `name` a plain file name: one path component, not `.` or `..`, no
 /// separator, no NUL? The rule for every name that becomes a file we write.
 pub fn is_plain_file_name(name: &str) -> bool {
@@ -326,7 +320,7 @@ impl Fence {
     /// path it was met at, absolute, its folders' links followed): a read
     /// through a link depends on the link as well as on where it leads.
     pub fn locate_traced(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
-        let (out, met, _) = self.locate_walk(path)?;
+        let Located { out, met, .. } = self.locate_walk(path)?;
         if self.in_git_metadata(&out) {
             return Err(git_metadata(path));
         }
@@ -338,75 +332,7 @@ impl Fence {
     /// any folder's (a read of a file there is still refused, and a gate
     /// refuses the walk: [`crate::vfs::Vfs::admits_input`]).
     pub fn locate_folder(&self, path: &Path) -> io::Result<PathBuf> {
-        Ok(self.locate_walk(path)?.0)
-    }
-
-    /// The walk of [`Fence::locate`]; also whether the kernel opens the
-    /// path as walked: every name with more after it was there and a
-    /// folder (a link to one is followed). `x.nomad/../y.nomad` and
-    /// `gone/../y.nomad` are walked to `y.nomad`, where `open(2)` and
-    /// `realpath(3)` fail (ENOTDIR, ENOENT).
-    fn locate_walk(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>, bool)> {
-        let start = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            canonical_cwd().join(path)
-        };
-        let mut pending: std::collections::VecDeque<std::ffi::OsString> = start
-            .components()
-            .map(|c| c.as_os_str().to_os_string())
-            .collect();
-        let mut out = PathBuf::new();
-        let mut links = 0;
-        let mut met = Vec::new();
-        // A trailing `/` or `/.` asks for a folder, which the walk's
-        // components do not keep: such a path goes the old way.
-        let mut opens = !asks_folder(path);
-        while let Some(c) = pending.pop_front() {
-            let comp = Path::new(&c);
-            if comp.has_root() {
-                out = comp.to_path_buf();
-                continue;
-            }
-            match comp.components().next() {
-                Some(Component::CurDir) | None => continue,
-                Some(Component::ParentDir) => {
-                    out.pop();
-                    continue;
-                }
-                _ => {}
-            }
-            let next = out.join(comp);
-            let meta = std::fs::symlink_metadata(&next);
-            let link = meta
-                .as_ref()
-                .is_ok_and(|m| m.file_type().is_symlink())
-                .then(|| std::fs::read_link(&next).ok())
-                .flatten();
-            if link.is_none() && !pending.is_empty() && !meta.is_ok_and(|m| m.is_dir()) {
-                opens = false;
-            }
-            match link {
-                Some(target) => {
-                    links += 1;
-                    // The kernel gives up after 40 links (ELOOP); so do we,
-                    // with the same answer wherever the loop is.
-                    if links > 40 {
-                        return Err(self.looping(path, &met));
-                    }
-                    opens &= !asks_folder(&target);
-                    met.push(next);
-                    for t in target.components().rev() {
-                        pending.push_front(t.as_os_str().to_os_string());
-                    }
-                }
-                None => out = next,
-            }
-        }
-        if !self.inside(&out) {
-            return Err(self.outside(path));
-        }
-        Ok((out, met, opens))
+        Ok(self.locate_walk(path)?.out)
     }
 
     /// Does `canon` (inside the fence) lie in a repository's metadata, a
@@ -477,12 +403,22 @@ impl Fence {
     pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         // Where it leads first: a missing file, a device or a FIFO outside
         // is refused as outside, like any other outside path.
-        let (at, _, opens) = self.locate_walk(path)?;
+        let Located {
+            out: at,
+            opens,
+            last,
+            ..
+        } = self.locate_walk(path)?;
         if self.in_git_metadata(&at) {
             return Err(git_metadata(path));
         }
         // Devices and FIFOs are refused before opening (opening a FIFO blocks).
-        let meta = std::fs::metadata(&at)?;
+        // The walk's own `lstat` of its end where that is no link (the
+        // same answer `stat` gives: one system call a file fewer).
+        let meta = match last {
+            Some(m) => m,
+            None => std::fs::metadata(&at)?,
+        };
         if meta.is_dir() {
             // A folder a walk could not list says why.
             return Err(match std::fs::read_dir(&at) {
@@ -639,7 +575,9 @@ pub fn git_metadata(path: &Path) -> io::Error {
 }
 
 mod refusal;
+mod walk;
 pub use refusal::{read_failure, refusal, refused, shown, Refusal};
+use walk::Located;
 
 #[cfg(test)]
 mod tests;
