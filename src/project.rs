@@ -174,13 +174,40 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// ([`absolute`]) gets wrong after a link; [`absolute`] where nothing
 /// exists there. For telling whether two names are one file, never for
 /// deciding what may be read (that is [`Fence`]'s).
+///
+/// A run that reads one state ([`hold_one_state`]) resolves each path
+/// once: a folder `check` asked it of every file four times (the world's
+/// `running` files looked up among the checked ones by
+/// `running_from_head`, `edited_running` and the stand-ins, then NP229's
+/// "which file is it"), each a `readlink` per folder level, 16.6 K of the
+/// 25 K path system calls over the 658-file corpus (BENCHMARKS.md, stop
+/// 66). Only a path that resolved is kept; one that did not (nothing
+/// there yet) is asked again.
 pub fn resolved(path: &Path) -> PathBuf {
     let full = if path.is_absolute() {
         path.to_path_buf()
     } else {
         cwd().join(path)
     };
-    canonical(&full).unwrap_or_else(|_| absolute(path))
+    if !one_state() {
+        return canonical(&full).unwrap_or_else(|_| absolute(path));
+    }
+    type Seen = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+    static SEEN: std::sync::OnceLock<Seen> = std::sync::OnceLock::new();
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(at) = seen.lock().ok().and_then(|m| m.get(&full).cloned()) {
+        return at;
+    }
+    match canonical(&full) {
+        Ok(at) => {
+            if let Ok(mut m) = seen.lock() {
+                m.insert(full, at.clone());
+            }
+            at
+        }
+        // Not kept: a file this run writes later resolves then.
+        Err(_) => absolute(path),
+    }
 }
 
 /// Is `name` a plain file name: one path component, not `.` or `..`, no
@@ -293,7 +320,7 @@ impl Fence {
     /// path it was met at, absolute, its folders' links followed): a read
     /// through a link depends on the link as well as on where it leads.
     pub fn locate_traced(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
-        let (out, met) = self.locate_any(path)?;
+        let Located { out, met, .. } = self.locate_walk(path)?;
         if self.in_git_metadata(&out) {
             return Err(git_metadata(path));
         }
@@ -305,61 +332,7 @@ impl Fence {
     /// any folder's (a read of a file there is still refused, and a gate
     /// refuses the walk: [`crate::vfs::Vfs::admits_input`]).
     pub fn locate_folder(&self, path: &Path) -> io::Result<PathBuf> {
-        Ok(self.locate_any(path)?.0)
-    }
-
-    fn locate_any(&self, path: &Path) -> io::Result<(PathBuf, Vec<PathBuf>)> {
-        let start = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            canonical_cwd().join(path)
-        };
-        let mut pending: std::collections::VecDeque<std::ffi::OsString> = start
-            .components()
-            .map(|c| c.as_os_str().to_os_string())
-            .collect();
-        let mut out = PathBuf::new();
-        let mut links = 0;
-        let mut met = Vec::new();
-        while let Some(c) = pending.pop_front() {
-            let comp = Path::new(&c);
-            if comp.has_root() {
-                out = comp.to_path_buf();
-                continue;
-            }
-            match comp.components().next() {
-                Some(Component::CurDir) | None => continue,
-                Some(Component::ParentDir) => {
-                    out.pop();
-                    continue;
-                }
-                _ => {}
-            }
-            let next = out.join(comp);
-            let link = std::fs::symlink_metadata(&next)
-                .is_ok_and(|m| m.file_type().is_symlink())
-                .then(|| std::fs::read_link(&next).ok())
-                .flatten();
-            match link {
-                Some(target) => {
-                    links += 1;
-                    // The kernel gives up after 40 links (ELOOP); so do we,
-                    // with the same answer wherever the loop is.
-                    if links > 40 {
-                        return Err(self.looping(path, &met));
-                    }
-                    met.push(next);
-                    for t in target.components().rev() {
-                        pending.push_front(t.as_os_str().to_os_string());
-                    }
-                }
-                None => out = next,
-            }
-        }
-        if !self.inside(&out) {
-            return Err(self.outside(path));
-        }
-        Ok((out, met))
+        Ok(self.locate_walk(path)?.out)
     }
 
     /// Does `canon` (inside the fence) lie in a repository's metadata, a
@@ -430,9 +403,22 @@ impl Fence {
     pub fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         // Where it leads first: a missing file, a device or a FIFO outside
         // is refused as outside, like any other outside path.
-        let at = self.locate(path)?;
+        let Located {
+            out: at,
+            opens,
+            last,
+            ..
+        } = self.locate_walk(path)?;
+        if self.in_git_metadata(&at) {
+            return Err(git_metadata(path));
+        }
         // Devices and FIFOs are refused before opening (opening a FIFO blocks).
-        let meta = std::fs::metadata(&at)?;
+        // The walk's own `lstat` of its end where that is no link (the
+        // same answer `stat` gives: one system call a file fewer).
+        let meta = match last {
+            Some(m) => m,
+            None => std::fs::metadata(&at)?,
+        };
         if meta.is_dir() {
             // A folder a walk could not list says why.
             return Err(match std::fs::read_dir(&at) {
@@ -446,7 +432,13 @@ impl Fence {
         if !meta.is_file() {
             return Err(not_regular(path));
         }
-        let canon = self.resolve(path)?;
+        // The walk above is the kernel's own resolution, link by link, of a
+        // path it opens (`opens`), checked inside: `at` is the canonical
+        // path, which `realpath(3)` asked again with a `readlink` per
+        // folder level (five a corpus file: 3.3 K of a folder check's
+        // system calls, BENCHMARKS.md stop 66). A path the kernel does not
+        // open as walked is resolved as before, for its error.
+        let canon = if opens { at } else { self.resolve(path)? };
         let file = std::fs::File::open(&canon)?;
         let meta = file.metadata()?;
         if !meta.is_file() {
@@ -583,7 +575,9 @@ pub fn git_metadata(path: &Path) -> io::Error {
 }
 
 mod refusal;
+mod walk;
 pub use refusal::{read_failure, refusal, refused, shown, Refusal};
+use walk::Located;
 
 #[cfg(test)]
 mod tests;

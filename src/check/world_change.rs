@@ -162,7 +162,7 @@ fn newly_blocked(
     let shown = worse(&unplaced(sims[0]), &unplaced(sims[1]));
     let [base, head] = worlds.map(|w| {
         let shared = crate::scheduler::replay_cache::Shared::reused(w);
-        crate::scheduler::sample::sample_read(&shared, SAMPLES, HEAD_SEED, unplaced)
+        crate::scheduler::sample::sample_read(&shared, 0..SAMPLES, HEAD_SEED, unplaced)
     });
     let (base, head) = (base?, head?);
     let sampled: Vec<Outcome> = base.iter().zip(&head).map(|(b, h)| worse(b, h)).collect();

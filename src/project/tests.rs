@@ -181,3 +181,50 @@ fn the_current_folder_is_resolved_once_and_other_paths_each_time() {
     assert_eq!(canonical(&d.join("link")).unwrap(), d.join("repo/jobs"));
     assert!(canonical(&d.join("missing")).is_err());
 }
+
+/// A read opens the file its walk resolved only where the kernel opens
+/// the path as written; elsewhere it fails as `open(2)` does (stop 66:
+/// the walk's end replaced a second `realpath`). Each path's answer is
+/// the kernel's own: read where `std::fs::read` reads the same bytes,
+/// refused with its error kind where it fails.
+#[cfg(unix)]
+#[test]
+fn a_read_opens_what_the_kernel_opens_and_fails_where_it_fails() {
+    let d = tmp("kernel-walk");
+    let jobs = d.join("repo/jobs");
+    std::fs::write(jobs.join("x.nomad"), "x").unwrap();
+    std::fs::write(jobs.join("y.nomad"), "y").unwrap();
+    std::fs::create_dir_all(jobs.join("sub")).unwrap();
+    std::os::unix::fs::symlink("sub", jobs.join("to-sub")).unwrap();
+    std::os::unix::fs::symlink("x.nomad/", jobs.join("slash")).unwrap();
+    std::os::unix::fs::symlink("y.nomad", jobs.join("to-y")).unwrap();
+    std::os::unix::fs::symlink("x.nomad", jobs.join("sub/up-x")).unwrap();
+    let fence = Fence::around(&d.join("repo"));
+    for p in [
+        "x.nomad",
+        "to-y",
+        "sub/../y.nomad",
+        "to-sub/../y.nomad",
+        "x.nomad/../y.nomad",
+        "gone/../y.nomad",
+        "x.nomad/",
+        "x.nomad/.",
+        "slash",
+        "sub/up-x",
+        "to-sub/up-x/../x.nomad",
+    ] {
+        let path = jobs.join(p);
+        let ours = fence.read(&path);
+        let kernel = std::fs::read(&path);
+        match (&ours, &kernel) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{p}"),
+            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{p}: {a} / {b}"),
+            _ => panic!("{p}: ours {ours:?}, the kernel's {kernel:?}"),
+        }
+    }
+    // The walk's own metadata stands for `stat` only for a name that is
+    // no link: a link to a folder is still refused as not a regular file.
+    let e = fence.read(&jobs.join("to-sub")).unwrap_err();
+    assert!(e.to_string().contains("not a regular file"), "{e}");
+    let _ = std::fs::remove_dir_all(&d);
+}

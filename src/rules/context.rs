@@ -115,7 +115,7 @@ impl<'a> RuleContext<'a> {
         self.sampled
             .get_or_init(|| {
                 let (sim, job) = (self.sim?, self.job()?);
-                let run = |n: Option<u32>| {
+                let run = |n: Option<std::ops::Range<u32>>| {
                     let (world, replays, seed) = (self.world, self.replays(), sim.seed);
                     let of = crate::rules::priority::Sampled::of;
                     match n {

@@ -124,7 +124,7 @@ pub fn sample_in<T: Send>(
     base_seed: u64,
     scenario: impl Fn(&mut Simulation) -> T + Sync,
 ) -> Result<Vec<T>, SampleError> {
-    sample_with(shared, n, base_seed, |shared, seed| {
+    sample_with(shared, 0..n, base_seed, |shared, seed| {
         super::replay_cache::replay(shared, seed).map(|mut sim| scenario(&mut sim))
     })
 }
@@ -132,43 +132,49 @@ pub fn sample_in<T: Send>(
 /// [`sample_in`] with `earlier` submitted to each replay first, from the
 /// replays kept with a prefix of them ([`super::replay_after`]): one
 /// submission per new step and seed, not every step again for each file.
+/// Over the node shuffles `shuffles` (their indexes: `0..n` for the first
+/// `n`, `n..m` for the next ones of the same seeds).
 pub fn sample_after<T: Send>(
     shared: &Shared,
-    n: u32,
+    shuffles: std::ops::Range<u32>,
     base_seed: u64,
     earlier: &[super::sim::Submitted],
     scenario: impl Fn(&mut Simulation) -> T + Sync,
 ) -> Result<Vec<T>, SampleError> {
-    sample_with(shared, n, base_seed, |shared, seed| {
+    sample_with(shared, shuffles, base_seed, |shared, seed| {
         super::replay_after::replay_after(shared, seed, earlier).map(|mut sim| scenario(&mut sim))
     })
 }
 
 /// [`sample`] of a scenario that only reads each replay (it submits
 /// nothing before planning), over replays of `shared`'s world: the cached
-/// replays are read in place, not copied.
+/// replays are read in place, not copied. Over the node shuffles
+/// `shuffles`, as [`sample_after`].
 pub fn sample_read<T: Send>(
     shared: &Shared,
-    n: u32,
+    shuffles: std::ops::Range<u32>,
     base_seed: u64,
     scenario: impl Fn(&Simulation) -> T + Sync,
 ) -> Result<Vec<T>, SampleError> {
-    sample_with(shared, n, base_seed, |shared, seed| {
+    sample_with(shared, shuffles, base_seed, |shared, seed| {
         super::replay_cache::replay_read(shared, seed, &scenario)
     })
 }
 
-/// Run `one(shared, seed)` for the `n` seeds of `base_seed` over
-/// [`crate::threads`] threads (see [`sample`]).
+/// Run `one(shared, seed)` for the seeds of `base_seed` at the indexes
+/// `shuffles` over [`crate::threads`] threads (see [`sample`]); results in
+/// index order, an error naming its index among all the shuffles.
 fn sample_with<T: Send>(
     shared: &Shared,
-    n: u32,
+    shuffles: std::ops::Range<u32>,
     base_seed: u64,
     one: impl Fn(&Shared, u64) -> Result<T, crate::diag::Diags> + Sync,
 ) -> Result<Vec<T>, SampleError> {
+    let (from, n) = (shuffles.start, shuffles.end);
     if n > MAX_SAMPLES {
         return Err(SampleError::TooMany(n));
     }
+    let count = n.saturating_sub(from);
     let threads = u32::try_from(crate::threads()).unwrap_or(2).max(1);
     let failed = std::sync::atomic::AtomicBool::new(false);
     let run = |i: u32| -> Result<T, SampleError> {
@@ -197,7 +203,7 @@ fn sample_with<T: Send>(
         }
         r
     };
-    let mut slots: Vec<Option<Result<T, SampleError>>> = (0..n).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<T, SampleError>>> = (0..count).map(|_| None).collect();
     // Each worker takes the next replay when it finishes one, rather than
     // a fixed share: on a shared machine one worker is often descheduled,
     // and with fixed shares the other then idled at the end while the
@@ -214,10 +220,10 @@ fn sample_with<T: Send>(
                     // After a failure the run's answer is the error: stop early.
                     while !failed.load(std::sync::atomic::Ordering::Relaxed) {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= n {
+                        if i >= count {
                             break;
                         }
-                        done.push((i, run(i)));
+                        done.push((i, run(from + i)));
                     }
                     done
                 }))
@@ -248,7 +254,7 @@ fn sample_with<T: Send>(
         match slot {
             Some(Ok(t)) => out.push(t),
             _ => {
-                let index = u32::try_from(i).unwrap_or(u32::MAX);
+                let index = from.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
                 return Err(SampleError::Replay {
                     index,
                     seed: sample_seed(base_seed, index),

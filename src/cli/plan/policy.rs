@@ -316,7 +316,7 @@ pub fn sample(
     let world = &*sim.world;
     let protected = &world.policy.protected;
     let job = &plan.job;
-    let run = |n: Option<u32>| {
+    let run = |n: Option<std::ops::Range<u32>>| {
         let hits = |r: &PlanResult| hits(job, r, protected);
         match n {
             None => {

@@ -270,8 +270,8 @@ pub(super) fn sampled_and_judged(
         hits_of(judged),
         |h| !h.is_empty(),
         || super::policy::unproven(sim, &[], plan),
-        |more| match more as usize <= runs.len() {
-            true => Ok(hits_of(more)),
+        |more| match more.end as usize <= runs.len() {
+            true => Ok(hits_of(more.end).split_off(more.start as usize)),
             false => crate::rules::priority::sample_runs_n(
                 world,
                 None,

@@ -313,14 +313,14 @@ fn sampled(at: &Judged<'_>, end: &Job) -> EndState {
             first,
             |(f, u): &Run| !f.is_empty() || !u.is_empty(),
             || true,
-            |n| {
+            |shuffles| {
                 crate::rules::priority::sample_runs_n(
                     world,
                     at.replays,
                     at.sim.seed,
                     at.earlier,
                     end,
-                    n,
+                    shuffles,
                     read,
                 )
             },

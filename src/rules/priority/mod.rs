@@ -165,18 +165,19 @@ pub fn sample_runs<T: Send>(
     // known and the readers say so.
     let n = samples_of(world, earlier.len(), job)
         .map_err(crate::scheduler::sample::SampleError::TooLarge)?;
-    sample_runs_n(world, replays, base_seed, earlier, job, n, outcome)
+    sample_runs_n(world, replays, base_seed, earlier, job, 0..n, outcome)
 }
 
-/// [`sample_runs`] over the first `n` shuffles, `n` taken as given (the
-/// caller kept it within the sampling budget).
+/// [`sample_runs`] over the shuffles `shuffles` (`0..n`: the first `n`;
+/// `n..m`: the next ones of the same seeds, after a first run of `n`),
+/// taken as given (the caller kept them within the sampling budget).
 pub fn sample_runs_n<T: Send>(
     world: &World,
     replays: Option<&crate::scheduler::replay_cache::Shared>,
     base_seed: u64,
     earlier: &[crate::scheduler::sim::Submitted],
     job: &Job,
-    n: u32,
+    shuffles: std::ops::Range<u32>,
     outcome: impl Fn(&PlanResult) -> T + Sync,
 ) -> Result<Vec<T>, crate::scheduler::sample::SampleError> {
     let planned = crate::scheduler::sim::Planned::new(job, world);
@@ -190,11 +191,11 @@ pub fn sample_runs_n<T: Send>(
     };
     if earlier.is_empty() {
         // Nothing to submit first: each replay is only read, not copied.
-        crate::scheduler::sample::sample_read(shared, n, base_seed, |sim| {
+        crate::scheduler::sample::sample_read(shared, shuffles, base_seed, |sim| {
             outcome(&sim.plan_planned(&planned))
         })
     } else {
-        crate::scheduler::sample::sample_after(shared, n, base_seed, earlier, |sim| {
+        crate::scheduler::sample::sample_after(shared, shuffles, base_seed, earlier, |sim| {
             outcome(&sim.plan_planned(&planned))
         })
     }
