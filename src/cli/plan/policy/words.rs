@@ -81,6 +81,12 @@ impl std::fmt::Display for Violation {
             Violation::LaterBatches { job_id, batch } => f.write_str(
                 &crate::rules::capacity::later_batches::words(job_id, batch),
             ),
+            Violation::WeakBound { what, unseen, .. } => {
+                f.write_str(&crate::rules::priority::weak_line(
+                *unseen,
+                &format!("the policy passes: {what}"),
+            ))
+            }
             // NP207's words for such draws.
             Violation::Untold {
                 job_id,
