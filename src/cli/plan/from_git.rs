@@ -199,6 +199,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         now: args.now_seconds(),
         notes: true,
         diff: args.diff,
+        samples: args.samples,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
