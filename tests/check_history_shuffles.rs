@@ -189,3 +189,32 @@ fn a_pass_over_samples_says_their_bound() {
         file.stdout
     );
 }
+
+/// `plan --changed --gate --samples N` buys the change gate the tighter
+/// bound `plan FILE --gate --samples N` buys (the policy's resample takes
+/// `asked`); np65 refused the flag beside --changed (a usage error).
+#[test]
+fn the_change_gate_takes_samples_for_a_tighter_bound() {
+    let d = monitor_step("hist-shuffle-changed-samples", "0.9.3", "1024");
+    let gate = run_in(
+        &d.0,
+        &[
+            "--no-color",
+            "plan",
+            "--changed",
+            "--gate",
+            "--staged",
+            "--samples",
+            "1500",
+        ],
+    );
+    assert_eq!(gate.code, 0, "{}{}", gate.stdout, gate.stderr);
+    let tighter = "in none of 1500 node shuffles sampled, so in under 0.2% of them";
+    assert!(
+        gate.stdout.lines().any(|l| l
+            .starts_with("==> note: jobs/sockshop.nomad passes the policy over samples only")
+            && l.contains(tighter)),
+        "{}",
+        gate.stdout
+    );
+}

@@ -119,6 +119,7 @@ mod gate_link_targets;
 mod gate_no_world;
 mod gate_replaced_room;
 mod gate_request_namespace;
+mod gate_said_formats;
 mod gate_sampled_bound;
 mod gate_shell_namespace;
 mod gate_shell_vars;

@@ -13,6 +13,7 @@ mod no_world;
 mod notes;
 pub mod policy;
 mod request;
+mod said;
 mod samples;
 mod shell_namespace;
 mod view;
@@ -384,6 +385,8 @@ pub(super) fn print_single(
         Err(e) => return fail(args, &Diags::from(e.to_diag()), color),
     };
     let (tally, refused) = (&s.tally, &s.refused);
+    // What else the gate refuses or cannot tell, said in every format.
+    let said = said::of_single(path, plan, world);
     // A job whose `--samples` the budget cut: said beside the shares.
     let cut = tally
         .as_ref()
@@ -423,7 +426,7 @@ pub(super) fn print_single(
             let protected = &world.policy.protected;
             print!(
                 "{}",
-                markdown::single(path, plan, refused, s.unseen, protected)
+                markdown::single(path, plan, (refused, &said), s.unseen, protected)
             );
         }
         PlanFormat::Json => {
@@ -452,6 +455,22 @@ pub(super) fn print_single(
                     p.insert("World".into(), crate::world::guess::json(&world.warnings));
                 }
                 notes::insert(p, plan);
+                // Every line the gate refuses or cannot tell by, as stderr
+                // says them; `CannotTell` as an exit's document has it.
+                let (untold, refusals): (Vec<_>, Vec<_>) =
+                    refused.iter().partition(|v| v.is_untold());
+                let line = |v: &policy::Violation| format!("{path} {v}");
+                let gate = said.json((
+                    refusals.into_iter().map(line).collect(),
+                    untold.into_iter().map(line).collect(),
+                ));
+                let said_any = |k: &str| gate[k].as_array().is_some_and(|a| !a.is_empty());
+                if said_any("CannotTell") {
+                    p.insert("CannotTell".into(), true.into());
+                }
+                if said_any("Refused") || said_any("CannotTell") {
+                    p.insert("Gate".into(), gate);
+                }
             }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),

@@ -92,10 +92,11 @@ pub struct PlanArgs {
     /// Seed of the simulated node shuffle.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Replay the plan under N node shuffles and report each outcome's share
-    /// (not with --changed, whose policy gate samples the shuffles `check`
-    /// samples: a flag taken and ignored would be a false promise).
-    #[arg(long, default_value_t = 0, conflicts_with = "changed")]
+    /// Replay the plan under N node shuffles and report each outcome's
+    /// share; the policy gate then samples at least N shuffles where it
+    /// passes a plan over samples only, for a tighter bound (with
+    /// --changed, that alone: the outcomes' shares are `plan FILE`'s).
+    #[arg(long, default_value_t = 0)]
     pub samples: u32,
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,

@@ -170,6 +170,11 @@ pub struct Inputs<'a> {
     /// `-diff` (Nomad's; `-diff=false` makes 1.5.0-1.5.3's CLI panic on
     /// every plan the servers answer, [`super::cli_panic`]).
     pub diff: bool,
+    /// `--samples N`: the policy samples at least N shuffles of a plan
+    /// it passes over samples only, for a tighter bound (as `plan FILE
+    /// --gate --samples N`; [`crate::rules::priority::resample`]'s
+    /// `asked`), within the job's sampling budget.
+    pub samples: u32,
 }
 
 /// Plan every job file that differs between the two sides, in the change
@@ -324,7 +329,13 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
         // a sampling that fails leaves the gate unable to tell.
         let sampled = match &outcome {
             Outcome::Plan(p) => {
-                match super::policy::sample(seq.sim(), Some(&replays), seq.earlier(), p, 0) {
+                match super::policy::sample(
+                    seq.sim(),
+                    Some(&replays),
+                    seq.earlier(),
+                    p,
+                    inp.samples,
+                ) {
                     Ok(t) => t,
                     Err(e) => {
                         let d = Diag::error(POLICY_CANNOT_TELL, e.to_string())

@@ -199,6 +199,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         now: args.now_seconds(),
         notes: true,
         diff: args.diff,
+        samples: args.samples,
     };
     let entries = match changed::plan_changed(&inputs) {
         Ok(e) => e,
@@ -325,6 +326,11 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             _ => eprintln!("cannot tell {}", crate::escape::one_line(line)),
         }
     }
+    let world_broken = world_errors.iter().any(|d| {
+        d.severity == crate::diag::Severity::Error
+            && d.code != crate::check::world_change::BLOCKS_RUNNING
+    });
+    let said = said_of(&judged, &refused, &other.untold, world_broken);
     match args.format {
         PlanFormat::Text => print!(
             "{}",
@@ -335,12 +341,20 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         ),
         PlanFormat::Markdown => print!(
             "{}",
-            markdown::render(&judged, &setup.range.base, protected)
+            markdown::render(&judged, &setup.range.base, protected, &said)
         ),
         PlanFormat::Json => {
             let mut v = changed_json(args, &setup, &judged, &added);
             if let Some(d) = in_default {
                 v["InDefaultNamespace"] = d;
+            }
+            if !refused.is_empty() || !said.untold.is_empty() || !policy_untold.is_empty() {
+                let policy: Vec<String> = refused
+                    .iter()
+                    .filter(|r| !said.refused.contains(r))
+                    .cloned()
+                    .collect();
+                v["Gate"] = said.json((policy, policy_untold.clone()));
             }
             match crate::escape::json_pretty(&v) {
                 Ok(s) => println!("{s}"),
@@ -383,13 +397,8 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             eprintln!("note: {}", crate::escape::one_line(n));
         }
     }
-    let world_broken = world_errors.iter().any(|d| {
-        d.severity == crate::diag::Severity::Error
-            && d.code != crate::check::world_change::BLOCKS_RUNNING
-    });
     if world_broken {
-        let line =
-            "the change leaves the world invalid (see the errors above): nothing it plans can run";
+        let line = WORLD_BROKEN;
         match args.format {
             PlanFormat::Text => println!("==> {line}"),
             _ => eprintln!("{line}"),
@@ -399,6 +408,52 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         exit::NOMAD_ERROR
     } else {
         gate_code(args.gate, i32::from(changing > 0), !refused.is_empty())
+    }
+}
+
+/// What `plan --changed` says when the change leaves the world invalid.
+const WORLD_BROKEN: &str =
+    "the change leaves the world invalid (see the errors above): nothing it plans can run";
+
+/// What the gate refuses beyond the policy's violations (`refused` less
+/// those, which each format says per file) and cannot tell beyond them:
+/// each plan whose run's end cannot be told, the judgement in "default"'s
+/// (`in_default`), a world the change leaves invalid.
+fn said_of(
+    judged: &[(changed::Entry, Vec<policy::Violation>)],
+    refused: &[String],
+    in_default: &[String],
+    world_broken: bool,
+) -> super::said::Said {
+    let policy: Vec<String> = judged
+        .iter()
+        .flat_map(|(e, vs)| {
+            vs.iter()
+                .filter(|v| !v.is_untold())
+                .map(move |v| format!("{} {v}", e.path.display()))
+        })
+        .collect();
+    let mut untold: Vec<String> = judged
+        .iter()
+        .filter_map(|(e, _)| match &e.outcome {
+            changed::Outcome::Plan(p) => p
+                .result
+                .retries_untold(p.job.job_type)
+                .map(|l| format!("{} {l}", e.path.display())),
+            _ => None,
+        })
+        .collect();
+    untold.extend(in_default.iter().map(|l| format!("cannot tell {l}")));
+    if world_broken {
+        untold.push(WORLD_BROKEN.to_string());
+    }
+    super::said::Said {
+        refused: refused
+            .iter()
+            .filter(|r| !policy.contains(r))
+            .cloned()
+            .collect(),
+        untold,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::changed::{Entry, Outcome, Stops};
 use super::policy::Violation;
+use super::said::Said;
 use super::JobPlan;
 
 /// Input text in a table cell: one line, Markdown, HTML, links, images and
@@ -104,11 +105,12 @@ fn by_job<'a>(allocs: impl Iterator<Item = &'a crate::scheduler::PreemptedAlloc>
 }
 
 /// [`render`] of `plan FILE`'s one plan, `refused` by the policy or
-/// passed over samples only (`unseen`, their bound).
+/// passed over samples only (`unseen`, their bound), and what else the
+/// gate refuses or cannot tell (`said`).
 pub fn single(
     path: &str,
     plan: &JobPlan,
-    refused: &[Violation],
+    (refused, said): (&[Violation], &Said),
     unseen: Option<crate::unseen::Unseen>,
     protected: &crate::world::Protected,
 ) -> String {
@@ -119,16 +121,19 @@ pub fn single(
         tally: crate::scheduler::Tally::new(),
         unseen: Some(u),
     });
-    render(&[(entry, refused.to_vec())], "plan", protected)
+    render(&[(entry, refused.to_vec())], "plan", protected, said)
 }
 
 /// The whole summary of the plans against the revision `base`: the
-/// table, then what the policy refuses, and what it passes over samples
-/// only with their bound (`protected`: the policy's, for its words).
+/// table, then what the policy refuses, what else the gate refuses and
+/// what it cannot tell (`said`, one line each), and what it passes over
+/// samples only with their bound (`protected`: the policy's, for its
+/// words).
 pub fn render(
     entries: &[(Entry, Vec<Violation>)],
     base: &str,
     protected: &crate::world::Protected,
+    said: &Said,
 ) -> String {
     // A ref's name may hold backticks, `<` and `@` (git-check-ref-format):
     // a code span shows it as it is.
@@ -205,8 +210,9 @@ pub fn render(
             })
         })
         .collect();
-    // Neither refused nor passed: the gate cannot tell (exit 255).
-    let untold: Vec<String> = entries
+    // Neither refused nor passed: the gate cannot tell (exit 255), the
+    // policy's and the run's.
+    let mut untold: Vec<String> = entries
         .iter()
         .flat_map(|(e, vs)| {
             vs.iter().filter(|v| v.is_untold()).map(move |v| {
@@ -218,6 +224,7 @@ pub fn render(
             })
         })
         .collect();
+    untold.extend(said.untold.iter().map(|l| format!("- {}", cell(l))));
     // What each plan assumed that the world does not state
     // (`planner::Plan::assumed`): the table's verdicts rest on it.
     let assumed: Vec<String> = entries
@@ -246,8 +253,20 @@ pub fn render(
         out.push_str(&refused.join("\n"));
         out.push('\n');
     }
+    // `nomad job run` fails where the plan is silent: the table alone
+    // read as a clean plan, the exit code alone said it.
+    if !said.refused.is_empty() {
+        out.push_str("\n**Refused** (the gate exits 1):\n\n");
+        let lines: Vec<String> = said
+            .refused
+            .iter()
+            .map(|l| format!("- {}", cell(l)))
+            .collect();
+        out.push_str(&lines.join("\n"));
+        out.push('\n');
+    }
     if !untold.is_empty() {
-        out.push_str("\n**Cannot tell** (`protected` in policy.hcl):\n\n");
+        out.push_str("\n**Cannot tell** (the gate exits 255):\n\n");
         out.push_str(&untold.join("\n"));
         out.push('\n');
     }

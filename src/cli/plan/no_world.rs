@@ -68,7 +68,12 @@ pub(super) fn pass(args: &PlanArgs, range: &Range) -> i32 {
         }
         PlanFormat::Markdown => print!(
             "{}",
-            markdown::render(&[], base, &crate::world::Protected::default())
+            markdown::render(
+                &[],
+                base,
+                &crate::world::Protected::default(),
+                &super::said::Said::default()
+            )
         ),
         PlanFormat::Json => {
             let v = serde_json::json!({"Base": base, "Plans": []});

@@ -146,13 +146,23 @@ pub enum Violation {
         group: String,
         shuffles: Shuffles,
     },
+    /// Not a refusal: nothing sampled was refused, but over too few
+    /// shuffles for a pass to rest on (`rules::priority::too_weak`, a
+    /// budget's cut): the gate cannot tell (exit 255), where it passed
+    /// with an "under 30%" line. `what` names what was not seen, in the
+    /// words of [`unseen_line`].
+    WeakBound {
+        job_id: String,
+        what: String,
+        unseen: crate::unseen::Unseen,
+    },
 }
 
 impl Violation {
     /// Is this a "cannot tell" ([`Violation::Untold`]), not a refusal?
     pub fn is_untold(&self) -> bool {
         match self {
-            Violation::Untold { .. } => true,
+            Violation::Untold { .. } | Violation::WeakBound { .. } => true,
             // The rollout's end state whose run cannot be told (R22-A-3).
             // Where the plan shown's shuffles fail it too, a refusal.
             Violation::LaterBatches { batch, first, .. } => {
@@ -244,6 +254,17 @@ impl Violation {
                 "Shuffles": shuffles.json(),
                 "Text": self.to_string(),
             }),
+            Violation::WeakBound { job_id, unseen, .. } => {
+                let mut sampled = unseen.json();
+                sampled["TooWeak"] = true.into();
+                serde_json::json!({
+                    "Refusal": "cannot-tell",
+                    "Job": job_id,
+                    "InPlanShown": 0,
+                    "Sampled": sampled,
+                    "Text": self.to_string(),
+                })
+            }
         }
     }
 }
@@ -386,7 +407,13 @@ pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
     let super::changed::Outcome::Plan(plan) = &entry.outcome else {
         return Vec::new();
     };
-    let mut out = violations(plan, protected, entry.sampled.as_ref().map(|s| &s.tally));
+    let sampled = entry.sampled.as_ref();
+    let mut out = violations(
+        plan,
+        protected,
+        sampled.map(|s| &s.tally),
+        sampled.and_then(|s| s.unseen),
+    );
     let job = &plan.job;
     if entry.change == crate::changeset::FileChange::JobReplaced
         && job.stop
@@ -419,12 +446,28 @@ fn commits(plan: &JobPlan) -> bool {
 }
 
 /// What the policy refuses in one plan: what the plan shown does, and with
-/// `sampled`, what any sampled shuffle does (each with its share).
+/// `sampled`, what any sampled shuffle does (each with its share); where
+/// nothing is refused over samples whose bound (`unseen`) is too weak to
+/// pass on, that the gate cannot tell ([`Violation::WeakBound`]).
 pub fn violations(
     plan: &JobPlan,
     protected: &Protected,
     sampled: Option<&Tally<Hit>>,
+    unseen: Option<crate::unseen::Unseen>,
 ) -> Vec<Violation> {
+    let mut out = refusals(plan, protected, sampled);
+    if let Some(u) = unseen.filter(|u| out.is_empty() && crate::rules::priority::too_weak(*u)) {
+        out.push(Violation::WeakBound {
+            job_id: plan.job.id.clone(),
+            what: unseen::unseen_what(&plan.job, protected),
+            unseen: u,
+        });
+    }
+    out
+}
+
+/// [`violations`] but the bound's.
+fn refusals(plan: &JobPlan, protected: &Protected, sampled: Option<&Tally<Hit>>) -> Vec<Violation> {
     // A run refused before it is registered commits nothing, here or in
     // any shuffle ([`commits`]).
     if !commits(plan) {

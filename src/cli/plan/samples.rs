@@ -228,13 +228,14 @@ pub(super) fn sampled_and_judged(
             .then(|| sampled_outcomes(world, &plan.job, n, seed))
             .transpose()?;
         let sampled = super::policy::sample(sim, None, &[], plan, n)?;
+        let unseen = sampled.as_ref().and_then(|s| s.unseen);
         let refused =
-            super::policy::violations(plan, protected, sampled.as_ref().map(|s| &s.tally));
+            super::policy::violations(plan, protected, sampled.as_ref().map(|s| &s.tally), unseen);
         return Ok(Sampled {
             placed: tally.as_ref().and_then(|t| unseen_note(t, sim, plan)),
             tally,
             refused,
-            unseen: sampled.and_then(|s| s.unseen),
+            unseen: passing(unseen),
         });
     }
     // Both within the sampling budget, as each run alone would be.
@@ -288,13 +289,19 @@ pub(super) fn sampled_and_judged(
         hits.add_sample(h);
     }
     let unseen = super::policy::with_end_state(judged_runs.unseen, &hits, plan);
-    let refused = super::policy::violations(plan, protected, Some(&hits));
+    let refused = super::policy::violations(plan, protected, Some(&hits), unseen);
     Ok(Sampled {
         placed: unseen_note(&tally, sim, plan),
         tally: Some(tally),
         refused,
-        unseen,
+        unseen: passing(unseen),
     })
+}
+
+/// A bound the gate passes on; one too weak is the gate's "cannot tell"
+/// ([`super::policy::Violation::WeakBound`]), never a pass beside it.
+fn passing(unseen: Option<crate::unseen::Unseen>) -> Option<crate::unseen::Unseen> {
+    unseen.filter(|u| !crate::rules::priority::too_weak(*u))
 }
 
 /// Where every outcome of `tally` places every allocation and no bound

@@ -11,7 +11,6 @@ use super::changed::{self, Entry, Outcome};
 use super::policy::{self, Violation};
 use crate::diag::{Diag, Diags};
 use crate::job_loader::RequestNamespace;
-use crate::planner::Admission;
 use crate::world::World;
 
 /// What the change's plans refuse (one line each): the policy's
@@ -45,43 +44,19 @@ pub(super) fn refusals(
             })
             .map(|d| d.message.clone()),
     );
-    // A submission that will fail where Nomad's plan stays silent fails the gate too.
-    refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
-        Outcome::Plan(p) => match &p.admission {
-            Admission::WillFail { reason, .. } => Some(format!(
-                "{} submission will fail: {reason}",
-                e.path.display()
-            )),
-            _ => None,
-        },
-        _ => None,
-    }));
-    // And one whose plan Nomad's plan applier rejects.
-    refused.extend(judged.iter().filter_map(|(e, _)| {
+    // A submission that will fail where Nomad's plan stays silent, one
+    // the plan applier rejects, one the servers' reject_job_registration
+    // refuses (the world after the change: a planned job is registered
+    // there) fails the gate too ([`super::said::run_refusals`]).
+    refused.extend(judged.iter().flat_map(|(e, _)| {
         match &e.outcome {
-            // Where how the run ends cannot be told, the line says so
-            // (`PlanResult::retries_untold`): the gate still refuses.
-            Outcome::Plan(p) => crate::planner::applier_line(&p.job, &p.result).map(|l| {
-                match p.result.retries_untold(p.job.job_type) {
-                    Some(_) => format!("{} {l}", e.path.display()),
-                    None => format!("{} submission will fail: {l}", e.path.display()),
-                }
-            }),
-            _ => None,
+            Outcome::Plan(p) => super::said::run_refusals(p, world)
+                .into_iter()
+                .map(|l| format!("{} {l}", e.path.display()))
+                .collect(),
+            _ => Vec::new(),
         }
     }));
-    // So does one the servers' reject_job_registration refuses (the world
-    // after the change: a planned job is registered there).
-    if let Some(r) = crate::mutators::registration::refused(world) {
-        refused.extend(judged.iter().filter_map(|(e, _)| match &e.outcome {
-            Outcome::Plan(p) if p.admission.is_scheduled() => Some(format!(
-                "{} submission will fail: {}",
-                e.path.display(),
-                r.line()
-            )),
-            _ => None,
-        }));
-    }
     refused
 }
 

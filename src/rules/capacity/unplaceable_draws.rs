@@ -216,13 +216,25 @@ pub(crate) fn unseen(
 ) {
     let samples = draws.samples();
     // A panicking sample is never "no failure seen", even where it names no
-    // group (rv23-5).
+    // group (rv23-5); nor one the quota leaves unplaced (NP304's): read
+    // by the predicate the resample was taken by
+    // (`Sampled::leaves_unplaced`), so the bound is said over the
+    // shuffles sampled for it.
+    // Asked last: where the draws are the plan's own (`fates_fixed`),
+    // nothing was sampled, and this must not sample.
+    let sampled_unplaced = || {
+        ctx.sampled().and_then(Result::ok).is_some_and(|s| {
+            s.iter()
+                .any(crate::rules::priority::Sampled::leaves_unplaced)
+        })
+    };
     if samples == 0
         || draws.panics > 0
         || !draws.groups().is_empty()
         || !plan.unplaced_groups().is_empty()
         || !plan.failed_tg_allocs.is_empty()
         || !ctx.unseen_asked()
+        || sampled_unplaced()
     {
         return;
     }
@@ -252,6 +264,21 @@ pub(crate) fn bound_advice(
     help: &str,
 ) -> Finding {
     let span = job.spans.label.or(job.spans.block);
+    // Too few shuffles for any pass to rest on (a budget cut): the file
+    // cannot be told, as both gates say of it.
+    if crate::rules::priority::too_weak(u) {
+        let mut f = ctx
+            .finding(
+                meta,
+                span,
+                "too few shuffles sampled".to_string(),
+                crate::rules::priority::weak_line(u, what),
+            )
+            .with_severity(crate::diag::Severity::Advice)
+            .as_cannot_tell();
+        f.unseen = std::num::NonZeroU32::new(u.samples);
+        return f.help(help);
+    }
     let mut f = ctx
         .finding(meta, span, label.to_string(), u.line(what))
         .with_severity(crate::diag::Severity::Advice);

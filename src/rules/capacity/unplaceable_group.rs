@@ -44,7 +44,11 @@ crate::declare_rule! {
     /// fails, an advice says how far the samples go (`an allocation of
     /// job "web" is left unplaced in none of 1000 node shuffles sampled,
     /// so in under 0.3% of them at 95% confidence (rule of three)`), the
-    /// gates' words, and `sampled` in JSON.
+    /// gates' words, and `sampled` in JSON. Where a budget cut them below
+    /// 60 (a bound over 5%: "under 30%" of 10 shuffles), the advice cannot
+    /// tell (`check` exits 2), as the gates cannot: a pass over so few
+    /// shuffles is no pass. No shuffle may leave an allocation unplaced
+    /// (the quota's refusals, NP304's, included) for the bound to be said.
     ///
     /// A job of many groups or allocations is sampled fewer times (the
     /// sampling budget: groups × samples at most 10,000, so a job of 400

@@ -8,7 +8,7 @@ pub mod priority_outside_band;
 mod resample;
 mod victim_history;
 
-pub use resample::{resample, Resampled};
+pub use resample::{resample, too_weak, weak_line, Resampled, PASSING_SAMPLES, WEAKEST_BOUND};
 
 use crate::jobspec::Job;
 use crate::scheduler::preempt::{outranks, preemption_on};
@@ -242,13 +242,19 @@ impl Sampled {
         }
     }
 
-    /// Nothing happened to the job in this evaluation: every group placed
-    /// (none refused, none whose end cannot be told), nothing preempted.
-    pub fn is_quiet(&self) -> bool {
-        self.failed.is_empty()
-            && self.untold.is_empty()
-            && self.quota.is_empty()
-            && self.victims.is_empty()
+    /// Does this evaluation leave an allocation of the job unplaced (the
+    /// scheduler's failures, the quota's, the applier's rejections), or
+    /// its end untold, or give no plan at all? The one predicate `check`
+    /// samples more by ([`resample`]'s `failed`) and NP207's bound advice
+    /// reads (`unplaceable_draws::unseen`): the trigger counted
+    /// preemptions too (`is_quiet`), so a job that preempts in some
+    /// shuffles and is placed in all was bounded over the first 100
+    /// ("under 3%") where the gates' resample bounds it over 1,000.
+    pub fn leaves_unplaced(&self) -> bool {
+        self.panicked
+            || !self.failed.is_empty()
+            || !self.untold.is_empty()
+            || !self.quota.is_empty()
     }
 }
 

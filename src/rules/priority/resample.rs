@@ -10,6 +10,42 @@ use crate::scheduler::sample::SampleError;
 use crate::unseen::Unseen;
 use crate::world::World;
 
+/// The weakest bound a pass over samples only may rest on: 5% of Nomad's
+/// evaluations, which the rule of three reaches at 60 shuffles sampled
+/// ([`PASSING_SAMPLES`]). The resample takes 1,000 where the budget
+/// allows ([`super::unseen_samples_of`]: "under 0.3%"); a budget cut by
+/// many earlier changes (10,000 replays shared by each change's
+/// submissions) or by a large job leaves as few as 10 ("under 30%"), and
+/// a gate that passed a change that fails one deploy in four would be the
+/// confident all-clear a preflight must never give. 5% is the share of
+/// failures an operator gating every deploy would still call rare (one
+/// deploy in twenty), and the 95% confidence the bound is given at.
+/// Below it, every reader says it cannot tell ([`too_weak`]).
+pub const WEAKEST_BOUND: f64 = 0.05;
+
+/// The fewest shuffles whose bound [`WEAKEST_BOUND`] passes (3/60).
+pub const PASSING_SAMPLES: u32 = 60;
+
+/// Is `u`'s bound too weak to pass on ([`WEAKEST_BOUND`])? The one test
+/// `check`'s NP207 advice and both plan gates ask of a sample that saw no
+/// failure: where it holds, the change is neither passed nor refused but
+/// "cannot tell" (`plan` exits 255, `check` 2), in every format.
+pub fn too_weak(u: Unseen) -> bool {
+    u.bound() > WEAKEST_BOUND
+}
+
+/// What every reader says of `u` where it is [`too_weak`]: "cannot tell
+/// whether `what` ...", the bound, and why so few (NP207's advice, the
+/// gates' `WeakBound`).
+pub fn weak_line(u: Unseen, what: &str) -> String {
+    format!(
+        "cannot tell whether {what}: in none of {} node shuffles sampled (the sampling budget's cut: earlier changes or the job's size), so in under {} of them at 95% confidence (rule of three), more than the {} a pass over samples may leave; {PASSING_SAMPLES} shuffles at least are needed",
+        u.samples,
+        crate::unseen::percent_up(u.bound()),
+        crate::unseen::percent(WEAKEST_BOUND),
+    )
+}
+
 /// A job's samples, taken again and more where [`resample`] asks it.
 #[derive(Debug, Clone)]
 pub struct Resampled<T> {
@@ -150,5 +186,34 @@ mod tests {
         )
         .expect("asked");
         assert_eq!(r.unseen, Some(Unseen { samples: 5000 }));
+    }
+
+    /// 60 shuffles are the fewest whose bound passes; 59 and the budget's
+    /// floor of 10 ("under 30%") cannot tell.
+    #[test]
+    fn a_bound_over_five_percent_is_too_weak() {
+        assert!(!too_weak(Unseen {
+            samples: PASSING_SAMPLES
+        }));
+        assert!(too_weak(Unseen {
+            samples: PASSING_SAMPLES - 1
+        }));
+        assert!(too_weak(Unseen {
+            samples: super::super::MIN_SAMPLES
+        }));
+        assert!(!too_weak(Unseen { samples: 1000 }));
+        assert!(
+            (3.0 / f64::from(PASSING_SAMPLES) - WEAKEST_BOUND).abs() < 1e-12,
+            "the two constants say one threshold"
+        );
+        let weak = weak_line(Unseen { samples: 10 }, "group \"web\" is left unplaced");
+        assert!(
+            weak.starts_with("cannot tell whether group \"web\" is left unplaced: in none of 10 node shuffles sampled"),
+            "{weak}"
+        );
+        assert!(
+            weak.contains("under 30% of them") && weak.contains("the 5% a pass"),
+            "{weak}"
+        );
     }
 }

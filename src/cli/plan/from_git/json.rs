@@ -40,6 +40,18 @@ pub(super) fn changed_json(
                     d.iter().map(|x| x.message.clone()).collect(),
                 ),
             };
+            // The policy's refusals, then `nomad job run`'s where the plan
+            // is silent (an empty list read as an all-clear).
+            let mut refused: Vec<String> = vs
+                .iter()
+                .filter(|v| !v.is_untold())
+                .map(ToString::to_string)
+                .collect();
+            let mut run_untold = false;
+            if let changed::Outcome::Plan(p) = &e.outcome {
+                refused.extend(super::super::said::run_refusals(p, &setup.world));
+                run_untold = p.result.retries_untold(p.job.job_type).is_some();
+            }
             let mut v = serde_json::json!({
                 "File": path,
                 "Change": e.change.to_string(),
@@ -48,9 +60,9 @@ pub(super) fn changed_json(
                 "Plan": plan,
                 "Note": note,
                 "Errors": errors,
-                "CannotTell": e.outcome.cannot_tell() || vs.iter().any(policy::Violation::is_untold),
+                "CannotTell": e.outcome.cannot_tell() || vs.iter().any(policy::Violation::is_untold) || run_untold,
                 "LintExcluded": e.lint_excluded,
-                "Refused": vs.iter().filter(|v| !v.is_untold()).map(ToString::to_string).collect::<Vec<_>>(),
+                "Refused": refused,
                 "Policy": vs.iter().map(policy::Violation::json).collect::<Vec<_>>(),
                 "Notices": e.notices.iter().map(policy::Notice::json).collect::<Vec<_>>(),
             });

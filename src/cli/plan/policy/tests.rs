@@ -51,7 +51,7 @@ fn preempting_protected_jobs_or_namespaces_is_refused() {
         ],
         ..Default::default()
     };
-    let v = violations(&plan("carts", r), &p, None);
+    let v = violations(&plan("carts", r), &p, None, None);
     assert_eq!(v.len(), 2, "{v:?}");
     assert_eq!(
         v[0].to_string(),
@@ -79,16 +79,16 @@ fn a_protected_job_left_unplaced_is_refused_unless_stopped() {
     );
     let blocked = plan("shop", r.clone());
     assert_eq!(
-        violations(&blocked, &p, None)
+        violations(&blocked, &p, None, None)
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>(),
         ["leaves 2 allocation(s) of protected job \"shop\" (group \"carts\") unplaced"]
     );
-    assert!(violations(&plan("other", r.clone()), &p, None).is_empty());
+    assert!(violations(&plan("other", r.clone()), &p, None, None).is_empty());
     let mut stopped = plan("shop", r);
     stopped.job.stop = true;
-    assert!(violations(&stopped, &p, None).is_empty());
+    assert!(violations(&stopped, &p, None, None).is_empty());
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn a_refusal_says_how_often_the_sampled_shuffles_give_it() {
         t.add_sample(if i < 3 { vec![shop.clone()] } else { vec![] });
     }
     // Not in the plan shown, in 3 of 10 others: refused all the same.
-    let v = violations(&plan("carts", PlanResult::default()), &p, Some(&t));
+    let v = violations(&plan("carts", PlanResult::default()), &p, Some(&t), None);
     assert_eq!(
         v.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["preempts allocations of protected job default/shop in 30% of 10 node shuffles (none in `nomad job run` of the plan shown)"]
@@ -116,7 +116,7 @@ fn a_refusal_says_how_often_the_sampled_shuffles_give_it() {
         preempted_allocs: vec![victim("shop", "default")],
         ..Default::default()
     };
-    let v = violations(&plan("carts", r), &p, Some(&Tally::new()));
+    let v = violations(&plan("carts", r), &p, Some(&Tally::new()), None);
     assert_eq!(
         v[0].to_string(),
         "preempts 1 allocation(s) of protected job default/shop with this simulation's node shuffle (in none of 0 others)"
@@ -138,7 +138,7 @@ fn untold_shuffles_are_no_refusal_unless_another_refuses() {
     for i in 0..10 {
         t.add_sample(if i < 4 { vec![untold.clone()] } else { vec![] });
     }
-    let v = violations(&plan("shop", PlanResult::default()), &p, Some(&t));
+    let v = violations(&plan("shop", PlanResult::default()), &p, Some(&t), None);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].is_untold());
     assert!(v[0]
@@ -146,7 +146,7 @@ fn untold_shuffles_are_no_refusal_unless_another_refuses() {
         .starts_with("cannot tell whether protected job \"shop\" (group \"g\") is placed: no node shuffle sampled leaves it unplaced for sure, but 4 of 10 cannot tell ("));
     assert_eq!(v[0].json()["Refusal"], "cannot-tell");
     t.add_sample(vec![blocked]);
-    let v = violations(&plan("shop", PlanResult::default()), &p, Some(&t));
+    let v = violations(&plan("shop", PlanResult::default()), &p, Some(&t), None);
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(matches!(v[0], Violation::Blocked { .. }), "{v:?}");
 }
@@ -189,7 +189,7 @@ fn a_group_the_applier_drops_from_the_plan_shown_is_refused_with_its_count() {
         }),
         ..Default::default()
     };
-    let v = violations(&plan("shop", r), &p, Some(&Tally::new()));
+    let v = violations(&plan("shop", r), &p, Some(&Tally::new()), None);
     assert_eq!(
         v.iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["leaves 2 allocation(s) of protected job \"shop\" (group \"carts\") unplaced with this simulation's node shuffle (in none of 0 others)"]
@@ -215,7 +215,7 @@ fn a_submission_refused_before_registration_commits_nothing() {
     r.failed_tg_allocs
         .insert("carts".into(), AllocMetric::default());
     let mut refused = plan("shop", r);
-    assert_eq!(violations(&refused, &p, None).len(), 2);
+    assert_eq!(violations(&refused, &p, None, None).len(), 2);
     refused.admission = crate::planner::Admission::WillFail {
         reason: "cannot update job from type \"batch\" to \"service\"".into(),
         scheduled: true,
@@ -224,5 +224,39 @@ fn a_submission_refused_before_registration_commits_nothing() {
     t.add_sample(vec![Hit::Blocked {
         group: "carts".into(),
     }]);
-    assert!(violations(&refused, &p, Some(&t)).is_empty());
+    assert!(violations(&refused, &p, Some(&t), None).is_empty());
+}
+
+/// Nothing refused over samples whose bound is over 5% (a budget's cut to
+/// 10 shuffles, "under 30%"): the gate cannot tell, never a pass; at 60
+/// shuffles or more, nothing is said here (the pass says its bound).
+#[test]
+fn a_weak_bound_is_the_gates_cannot_tell() {
+    let p = Protected {
+        jobs: vec!["shop".into()],
+        namespaces: vec![],
+    };
+    let shop = plan("shop", PlanResult::default());
+    let weak = crate::unseen::Unseen { samples: 10 };
+    let v = violations(&shop, &p, Some(&Tally::new()), Some(weak));
+    assert_eq!(v.len(), 1);
+    assert!(v[0].is_untold(), "{v:?}");
+    assert_eq!(v[0].json()["Refusal"], "cannot-tell");
+    let line = v[0].to_string();
+    assert!(
+        line.starts_with(
+            "cannot tell whether the policy passes: protected job \"shop\" is left unplaced"
+        ) && line.contains("in none of 10 node shuffles sampled")
+            && line.contains("under 30%"),
+        "{line}"
+    );
+    let tight = crate::unseen::Unseen { samples: 60 };
+    assert!(violations(&shop, &p, Some(&Tally::new()), Some(tight)).is_empty());
+    // A refusal is said whatever the bound of the rest.
+    let mut t = Tally::new();
+    t.add_sample(vec![Hit::Blocked {
+        group: "shop".into(),
+    }]);
+    let v = violations(&shop, &p, Some(&t), Some(weak));
+    assert!(v.iter().all(|v| !v.is_untold()) && !v.is_empty(), "{v:?}");
 }

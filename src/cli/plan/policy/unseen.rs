@@ -34,15 +34,23 @@ pub fn unproven(sim: &Simulation, earlier: &[Submitted], plan: &JobPlan) -> bool
 /// What the gate says of a plan the policy refuses nothing of over
 /// samples only (`unseen`): one line, after the file's path.
 pub fn unseen_line(job: &Job, protected: &Protected, unseen: crate::unseen::Unseen) -> String {
-    let what = if protected.covers(&job.namespace, &job.id) {
+    unseen.line(&format!(
+        "passes the policy over samples only: {}",
+        unseen_what(job, protected)
+    ))
+}
+
+/// What the policy's samples did not see of `job`: the protected job left
+/// unplaced or a protected allocation preempted.
+pub fn unseen_what(job: &Job, protected: &Protected) -> String {
+    if protected.covers(&job.namespace, &job.id) {
         format!(
-            "passes the policy over samples only: protected job {:?} is left unplaced or a protected allocation preempted",
+            "protected job {:?} is left unplaced or a protected allocation preempted",
             crate::escape::one_line(&job.id)
         )
     } else {
-        "passes the policy over samples only: a protected allocation is preempted".to_string()
-    };
-    unseen.line(&what)
+        "a protected allocation is preempted".to_string()
+    }
 }
 
 /// `Preflight.PolicySampled` (`plan FILE`) and `Plans[].PolicySampled`

@@ -103,6 +103,12 @@ impl std::fmt::Display for Violation {
                     job_id, batch,
                 ))
             }
+            Violation::WeakBound { what, unseen, .. } => {
+                f.write_str(&crate::rules::priority::weak_line(
+                *unseen,
+                &format!("the policy passes: {what}"),
+            ))
+            }
             // NP207's words for such draws.
             Violation::Untold {
                 job_id,
