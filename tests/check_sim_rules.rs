@@ -230,25 +230,19 @@ fn monitoring_preempted(world: &World, n: u32) -> u32 {
 #[test]
 fn scaling_carts_preempts_monitoring_as_often_as_the_shuffles_say() {
     let world = load_world(MONITOR, true);
-    // No shuffle leaves sockshop unplaced and the room bound cannot prove
-    // it: `check` samples 1,000 (the resample, by the predicate NP207's
-    // bound reads), and NP403's share is over those.
-    let n = 1000;
+    let n = 100;
     let preempted = monitoring_preempted(&world, n);
     // The demo's story: the carts scale-up preempts monitoring in some node
     // shuffles and not in others (about half; see rules/cluster.hcl).
     assert!(
-        (200..=800).contains(&preempted),
+        (20..=80).contains(&preempted),
         "{preempted} of {n} shuffles preempt monitoring"
     );
     let found = of("NP403", &check(&world, &["NP403/fail.nomad"]));
     assert_eq!(found.len(), 1, "{found:?}");
     let f = &found[0];
     assert!(f.message.contains("monitoring/foundation"), "{}", f.message);
-    let share = format!(
-        "in {} of {n} node shuffles",
-        nomad_preflight::unseen::percent(f64::from(preempted) / f64::from(n))
-    );
+    let share = format!("in {preempted}% of {n} node shuffles");
     assert!(f.message.contains(&share), "{} (want {share:?})", f.message);
     // monitoring is not protected by the demo's policy: a warning.
     assert_eq!(f.severity, Severity::Warning);

@@ -142,16 +142,16 @@ impl<'a> RuleContext<'a> {
                     Ok(first) => first,
                     Err(e) => return Some(Err(e)),
                 };
-                // No shuffle left the job unplaced, and no bound shows
-                // that none does: sampled again, more (R22-A-2), by the
-                // one rule the plan gates and `--samples` follow, and by
-                // the predicate NP207's bound advice reads.
+                // Nothing happened to the job in any shuffle, and no bound
+                // shows that nothing does: sampled again, more (R22-A-2),
+                // by the one rule the plan gates and `--samples` follow
+                // (`Sampled::is_quiet` says why preemptions stop it).
                 let at = (self.world, self.earlier.len(), job);
                 let more = crate::rules::priority::resample(
                     at,
                     0,
                     first,
-                    crate::rules::priority::Sampled::leaves_unplaced,
+                    |s| !s.is_quiet(),
                     || self.unseen_asked(),
                     |n| run(Some(n)),
                 );
