@@ -93,6 +93,20 @@ impl Range {
         }
     }
 
+    /// The regular files of the new version whose raw path `wanted` takes,
+    /// with their blob ids ([`LazyGitVfs::blobs`]); `None` for the working
+    /// tree, whose files have no id until read.
+    pub fn head_blobs(
+        &self,
+        wanted: &dyn Fn(&[u8]) -> bool,
+    ) -> std::io::Result<Option<Vec<(PathBuf, git::BlobId)>>> {
+        match &self.head {
+            Head::Index => LazyGitVfs::index(&self.root)?.blobs(wanted).map(Some),
+            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.blobs(wanted).map(Some),
+            Head::WorkTree => Ok(None),
+        }
+    }
+
     /// The files of the new version that are symbolic links (for the
     /// working tree, the tracked ones: git lists its other changes).
     pub fn head_links(&self) -> std::io::Result<Vec<PathBuf>> {

@@ -126,6 +126,17 @@ impl JobLoader {
         }
     }
 
+    /// What a load of the repository's file `path` depends on besides its
+    /// text, as a key for a cache by content (`changeset::standing`):
+    /// this loader's options, or `None` for a running job's file, which
+    /// loads with the variables it was submitted with.
+    pub fn options_key(&self, path: &Path) -> Option<String> {
+        if self.running.in_repo_path(path).is_some() {
+            return None;
+        }
+        Some(format!("{:?}", self.opts))
+    }
+
     /// Does loading `source` read files besides it (its `-var-file`s, or
     /// a running job's `var_file`s)?
     pub fn reads_var_files_of(&self, source: &Source) -> bool {
