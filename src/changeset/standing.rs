@@ -5,7 +5,7 @@
 //! other job files: a pull request adding `deploy/api.nomad` beside a
 //! committed `jobs/api.nomad` (deployed, but not in `running`) passed the
 //! hook and CI. Nomad registers a job by namespace and ID whichever file
-//! it comes from (nomad/job_endpoint.go@v1.9.7 Register: `snap.JobByID`),
+//! it comes from (nomad/job_endpoint.go@v1.9.7:214 Register: `snap.JobByID`; v0.9.3:108),
 //! so either file's `nomad job run` replaces what the other registered.
 //!
 //! The files are those plain `check` would select in that state (named
