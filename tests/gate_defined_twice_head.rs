@@ -23,17 +23,15 @@ const WORDS: &str = "defines job default/api, which jobs/api.nomad defines too: 
 /// which no `running` entry names; on branch `pr`. `protect`: the
 /// policy's protected jobs.
 fn repo(name: &str, protect: &str) -> TempDir {
-    let d = common::demo_repo(
+    common::demo_repo(
         name,
         common::Demo {
             without_monitoring: true,
             protect: Some(protect),
             branch: Some("pr"),
             files: &[("jobs/api.nomad", &api("web"))],
-            ..Default::default()
         },
-    );
-    d
+    )
 }
 
 /// `check ARGS --format json`'s NP229 and `policy::defined-twice`

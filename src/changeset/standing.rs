@@ -34,13 +34,10 @@ pub struct Standing {
     pub job: Arc<Job>,
 }
 
-/// A raw path whose file name makes it a job-file candidate
+/// A raw file name that makes its file a job-file candidate
 /// ([`super::is_job_candidate`], on bytes: no path is made of the others).
-fn named_like_job(path: &[u8]) -> bool {
-    let name = path.rsplit(|b| *b == b'/').next().unwrap_or(path);
-    [b".nomad".as_slice(), b".hcl", b".job"]
-        .iter()
-        .any(|end| name.ends_with(end))
+fn named_like_job(name: &[u8]) -> bool {
+    name.ends_with(b".nomad") || name.ends_with(b".hcl") || name.ends_with(b".job")
 }
 
 /// What loading one file tells; `cached`: the answer is a function of its
@@ -49,7 +46,12 @@ fn load(head: &dyn Vfs, path: &Path, loader: &JobLoader) -> (Defines, bool) {
     match loader.job_file(head, path) {
         Ok(None) => (None, true),
         Ok(Some(parsed)) => match NewVersion::of(&parsed) {
-            NewVersion::Job(job) => (Some(trimmed(&job)), job.closed.0.is_some()),
+            // Closedness read on the load itself: a copy of a job is
+            // never closed (`ClosedLoad`'s clone).
+            NewVersion::Job(job) => {
+                let closed = parsed.job.as_ref().is_some_and(|j| j.closed.0.is_some());
+                (Some(trimmed(&job)), closed)
+            }
             // Its own errors are plain `check`'s; it defines nothing known.
             _ => (None, false),
         },
@@ -69,22 +71,32 @@ impl ChangeSet {
     ) -> Vec<Standing> {
         let cfg = self.configs.as_ref().map(|c| &c.head);
         let includes = cfg.is_some_and(|c| !c.include.is_empty());
-        let by_name = |raw: &[u8]| includes || named_like_job(raw);
-        let touched: BTreeSet<PathBuf> = (self.changed().into_iter())
-            .chain(self.deleted())
+        let by_name = |name: &[u8]| includes || named_like_job(name);
+        let whole = self.whole();
+        let touched: BTreeSet<PathBuf> = (whole.changed().into_iter())
+            .chain(whole.deleted())
             .map(|p| crate::vfs::normalize(&p))
             .collect();
+        // A running job's file (loaded with its own variables) is the
+        // world's `running` entry, which the lookup weighs already.
         let wanted = |p: &Path| {
             !touched.contains(p)
+                && !loader.loads_as_running(p)
                 && (super::is_job_candidate(p) || cfg.is_some_and(|c| c.includes(p)))
                 && !cfg.is_some_and(|c| c.excludes(p))
         };
+        let mut cache = Cache::open(&loader.options_key());
+        // What a tree holds is remembered for the name test alone: with
+        // `include` every file is a candidate, and none is remembered.
+        let mut none = crate::git::NoMemo;
+        let memo: &mut dyn crate::git::TreeMemo = if includes { &mut none } else { &mut cache };
         // A listing that fails leaves the lookup to the world's files, as
         // before; the change's own reads of the same state fail loudly.
-        let defined: Vec<(PathBuf, Defines)> = match self.range.head_blobs(&by_name) {
+        let listed = self.range.head_blobs(&by_name, memo);
+        let defined: Vec<(PathBuf, Defines)> = match listed {
             Ok(Some(blobs)) => {
                 let blobs = blobs.into_iter().filter(|(p, _)| wanted(p)).collect();
-                by_blob(blobs, head, loader)
+                by_blob(blobs, head, loader, &mut cache)
             }
             Ok(None) => (self.range.head_paths().unwrap_or_default().into_iter())
                 .filter(|p| wanted(p))
@@ -95,6 +107,7 @@ impl ChangeSet {
                 .collect(),
             Err(_) => Vec::new(),
         };
+        cache.save();
         let ns = ns.map(|a| a.namespace);
         defined
             .into_iter()
@@ -110,29 +123,16 @@ impl ChangeSet {
     }
 }
 
-/// What each file defines: from the cache by blob id, else loaded (and
-/// kept when the answer is the blob's alone).
+/// What each file defines: from `cache` by blob id, else loaded (and kept
+/// when the answer is the blob's alone).
 fn by_blob(
     blobs: Vec<(PathBuf, crate::git::BlobId)>,
     head: &dyn Vfs,
     loader: &JobLoader,
+    cache: &mut Cache,
 ) -> Vec<(PathBuf, Defines)> {
-    let mut caches: Vec<(String, Cache)> = Vec::new();
     let mut out = Vec::with_capacity(blobs.len());
     for (path, id) in blobs {
-        let Some(options) = loader.options_key(&path) else {
-            let (d, _) = load(head, &path, loader);
-            out.push((path, d));
-            continue;
-        };
-        let at = match caches.iter().position(|(o, _)| *o == options) {
-            Some(i) => i,
-            None => {
-                caches.push((options.clone(), Cache::open(&options)));
-                caches.len() - 1
-            }
-        };
-        let cache = &mut caches[at].1;
         if let Some(d) = cache.get(&id) {
             out.push((path, d));
             continue;
@@ -143,9 +143,6 @@ fn by_blob(
         }
         out.push((path, d));
     }
-    for (_, c) in caches {
-        c.save();
-    }
     out
 }
 
@@ -154,11 +151,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_judged_on_their_last_part() {
-        assert!(named_like_job(b"jobs/api.nomad"));
-        assert!(named_like_job(b"a.nomad.hcl"));
-        assert!(named_like_job(b"x/y.job"));
-        assert!(!named_like_job(b"jobs.nomad/readme.txt"));
-        assert!(!named_like_job(b"docs/f1.txt"));
+    fn names_are_judged_as_is_job_candidate_judges_them() {
+        for (name, job) in [
+            ("api.nomad", true),
+            ("a.nomad.hcl", true),
+            ("y.job", true),
+            ("readme.txt", false),
+            ("nomad", false),
+        ] {
+            assert_eq!(named_like_job(name.as_bytes()), job, "{name}");
+            assert_eq!(
+                super::super::is_job_candidate(Path::new(name)),
+                job,
+                "{name}"
+            );
+        }
     }
 }

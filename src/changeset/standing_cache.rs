@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::git::BlobId;
+use crate::git::{BlobId, TreeFiles};
 use crate::jobspec::Job;
 
 const FORMAT: &str = "nomad-preflight standing job ids v1";
@@ -33,6 +33,8 @@ const MAX_ENTRIES: usize = 8192;
 const MAX_BYTES: u64 = 16 << 20;
 /// Entry files kept: one per set of load options.
 const MAX_FILES: usize = 16;
+/// Trees remembered per entry file ([`crate::git::TreeMemo`]).
+const MAX_TREES: usize = 8192;
 
 /// What a blob defines: a job (trimmed to what names it), or nothing (not
 /// a job file).
@@ -44,7 +46,27 @@ pub(super) struct Cache {
     known: HashMap<BlobId, Defines>,
     /// Looked up or added this run, kept first when the file is written.
     used: Vec<BlobId>,
+    /// The job-file candidates each tree holds, by tree id.
+    trees: HashMap<BlobId, TreeFiles>,
+    trees_used: Vec<BlobId>,
     added: bool,
+}
+
+/// An entry file's payload: what blobs define, what trees hold.
+type Payload = (Vec<(BlobId, Option<Job>)>, Vec<(BlobId, TreeFiles)>);
+
+impl crate::git::TreeMemo for Cache {
+    fn get(&mut self, tree: &[u8]) -> Option<TreeFiles> {
+        let found = self.trees.get(tree).cloned()?;
+        self.trees_used.push(tree.to_vec());
+        Some(found)
+    }
+
+    fn put(&mut self, tree: &[u8], files: &TreeFiles) {
+        self.trees_used.push(tree.to_vec());
+        self.trees.insert(tree.to_vec(), files.clone());
+        self.added = true;
+    }
 }
 
 /// The job as the lookup needs it: what names it and where it is sent
@@ -76,7 +98,7 @@ impl Cache {
             let key: [u8; 32] = h.finalize().into();
             Some((crate::cache_dir::entry_path(dir, &key, EXTENSION), key))
         });
-        let known = file
+        let (known, trees) = file
             .as_ref()
             .and_then(|(path, key)| read(path, key))
             .unwrap_or_default();
@@ -84,6 +106,8 @@ impl Cache {
             file,
             known,
             used: Vec::new(),
+            trees,
+            trees_used: Vec::new(),
             added: false,
         }
     }
@@ -107,43 +131,52 @@ impl Cache {
             return;
         };
         let Some(dir) = path.parent() else { return };
-        let mut known = self.known;
-        let mut kept: Vec<(BlobId, Defines)> = Vec::new();
-        for id in self.used {
-            if let Some(d) = known.remove(&id) {
-                kept.push((id, d));
-            }
-        }
-        kept.extend(known);
-        kept.truncate(MAX_ENTRIES);
-        let plain: Vec<(BlobId, Option<Job>)> = kept
+        let blobs = kept_first(self.known, self.used, MAX_ENTRIES);
+        let blobs = blobs
             .into_iter()
             .map(|(id, d)| (id, d.map(|j| Job::clone(&j))))
             .collect();
-        if let Ok(payload) = postcard::to_stdvec(&plain) {
+        let trees = kept_first(self.trees, self.trees_used, MAX_TREES);
+        let payload: Payload = (blobs, trees);
+        if let Ok(payload) = postcard::to_stdvec(&payload) {
+            if payload.len() as u64 > MAX_BYTES - 64 {
+                return;
+            }
             let bytes = crate::cache_dir::seal(MAGIC, &key, &payload);
             crate::cache_dir::write_entry(dir, &path, &bytes, MAX_FILES);
         }
     }
 }
 
+/// `all`'s entries, those `used` this run first, at most `max`.
+fn kept_first<V>(mut all: HashMap<BlobId, V>, used: Vec<BlobId>, max: usize) -> Vec<(BlobId, V)> {
+    let mut kept = Vec::new();
+    for id in used {
+        if let Some(v) = all.remove(&id) {
+            kept.push((id, v));
+        }
+    }
+    kept.extend(all);
+    kept.truncate(max);
+    kept
+}
+
 /// The entries of an intact file of `key`; `None` for a missing, foreign,
 /// oversized, cut or damaged one.
-fn read(path: &Path, key: &[u8; 32]) -> Option<HashMap<BlobId, Defines>> {
+type Read = (HashMap<BlobId, Defines>, HashMap<BlobId, TreeFiles>);
+
+fn read(path: &Path, key: &[u8; 32]) -> Option<Read> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
     }
     let bytes = std::fs::read(path).ok()?;
     let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
-    let entries: Vec<(BlobId, Option<Job>)> = postcard::from_bytes(payload).ok()?;
-    Some(
-        entries
-            .into_iter()
-            .take(MAX_ENTRIES)
-            .map(|(id, j)| (id, j.map(Arc::new)))
-            .collect(),
-    )
+    let (blobs, trees): Payload = postcard::from_bytes(payload).ok()?;
+    let blobs = (blobs.into_iter().take(MAX_ENTRIES))
+        .map(|(id, j)| (id, j.map(Arc::new)))
+        .collect();
+    Some((blobs, trees.into_iter().take(MAX_TREES).collect()))
 }
 
 #[cfg(test)]
@@ -160,8 +193,12 @@ mod tests {
             file: Some((path.clone(), key)),
             known: HashMap::new(),
             used: Vec::new(),
+            trees: HashMap::new(),
+            trees_used: Vec::new(),
             added: false,
         };
+        use crate::git::TreeMemo;
+        cache.put(&[3; 20], &vec![(b"a.nomad".to_vec(), vec![1; 20])]);
         let job = Job {
             id: "api".into(),
             namespace: "ops".into(),
@@ -170,7 +207,8 @@ mod tests {
         cache.put(vec![1; 20], Some(trimmed(&job)));
         cache.put(vec![2; 20], None);
         cache.save();
-        let back = read(&path, &key).expect("entries");
+        let (back, trees) = read(&path, &key).expect("entries");
+        assert_eq!(trees.get(&vec![3u8; 20]).map(Vec::len), Some(1));
         assert_eq!(back.len(), 2);
         let got = back.get(&vec![1u8; 20]).cloned().flatten().expect("job");
         assert_eq!((got.id.as_str(), got.namespace.as_str()), ("api", "ops"));
