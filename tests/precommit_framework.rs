@@ -726,7 +726,8 @@ fn cpu_job(id: &str, cpu: u32) -> String {
 /// `git merge` runs the `pre-merge-commit` stage, not `pre-commit`
 /// (githooks(5)); installed, our hooks (which name no `stages`) judge the
 /// merged index there as at commit time (R25b-2): two branches that each
-/// pass merge into a quota breach, refused.
+/// pass merge into a quota breach, refused. A guard (passes on the
+/// baseline too): it holds the hooks file's "no `stages`" to it.
 #[test]
 #[ignore = "needs `pre-commit` from PyPI; .ci/run installs it and runs this with --ignored"]
 fn the_pre_merge_commit_stage_refuses_a_merge_into_a_quota_breach() {

@@ -197,8 +197,8 @@ mod tests {
             trees_used: Vec::new(),
             added: false,
         };
-        use crate::git::TreeMemo;
-        cache.put(&[3; 20], &vec![(b"a.nomad".to_vec(), vec![1; 20])]);
+        let tree = vec![(b"a.nomad".to_vec(), vec![1; 20])];
+        crate::git::TreeMemo::put(&mut cache, &[3; 20], &tree);
         let job = Job {
             id: "api".into(),
             namespace: "ops".into(),
