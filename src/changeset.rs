@@ -39,6 +39,8 @@ mod replaced;
 mod scope;
 mod sequence;
 pub mod shell_vars;
+mod standing;
+mod standing_cache;
 mod tracked_inputs;
 mod twice;
 mod unread_checkout;
@@ -51,8 +53,11 @@ pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use sequence::{Before, Sequence};
+pub use standing::Standing;
 pub use tracked_inputs::TrackedInputs;
-pub use twice::{defined_twice, lands_at, Files, Twice, PROTECTED_DEFINED_TWICE};
+pub use twice::{
+    defined_twice, defined_twice_among, lands_at, Files, Twice, PROTECTED_DEFINED_TWICE,
+};
 
 /// The changed paths between the two sides of a [`Range`].
 #[derive(Debug, Clone)]

@@ -93,6 +93,28 @@ impl Range {
         }
     }
 
+    /// The regular files of the new version whose file name `wanted`
+    /// takes (raw bytes), with their blob ids ([`LazyGitVfs::blobs`]),
+    /// but for the paths a change set lists: the index's other files hold
+    /// what the base (`HEAD`) holds, every difference being a change, so
+    /// its tree is walked (trees `memo` remembers by id are not read
+    /// again). `None` for the working tree, whose files have no id until
+    /// read.
+    pub fn head_blobs(
+        &self,
+        wanted: &dyn Fn(&[u8]) -> bool,
+        memo: &mut dyn git::TreeMemo,
+    ) -> std::io::Result<Option<Vec<(PathBuf, git::BlobId)>>> {
+        let rev = match &self.head {
+            Head::Index => &self.base,
+            Head::Rev(r) => r,
+            Head::WorkTree => return Ok(None),
+        };
+        LazyGitVfs::rev(&self.root, rev)?
+            .blobs(wanted, memo)
+            .map(Some)
+    }
+
     /// The files of the new version that are symbolic links (for the
     /// working tree, the tracked ones: git lists its other changes).
     pub fn head_links(&self) -> std::io::Result<Vec<PathBuf>> {

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::{Action, Step};
+use super::{Action, Standing, Step};
 use crate::jobspec::Job;
 use crate::vfs::Vfs;
 use crate::world::{RunningJob, World};
@@ -123,6 +123,19 @@ pub fn lands_at(vfs: &dyn Vfs, path: &Path) -> PathBuf {
 /// per file past the first; files are told apart by what they are
 /// ([`Files`]).
 pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) -> Vec<Twice> {
+    defined_twice_among(steps, running, &[], files)
+}
+
+/// [`defined_twice`] in a tree whose other job files are `standing` (a
+/// change's head files no step touches, R25b-1): a step defining a job one
+/// of them defines is a second definition, told as that file's (the
+/// world's running file, when it still defines the job, is named first).
+pub fn defined_twice_among(
+    steps: &[Step],
+    running: &[RunningJob],
+    standing: &[Standing],
+    files: &Files<'_>,
+) -> Vec<Twice> {
     // What every step's file is, once: a lookup resolves links on disk
     // (an `lstat` and a `readlink` per folder of the path), and each
     // submitted step asked it a second time below.
@@ -140,8 +153,27 @@ pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) 
             }
         }
     }
+    // The first standing file (in path order) of each job a step defines,
+    // as the file it is; one a step reads (through a link) is that step's.
+    let step_is: BTreeSet<&Path> = by_key
+        .values()
+        .flatten()
+        .map(|(_, is)| is.as_path())
+        .collect();
+    let mut stands: BTreeMap<(&str, &str), (&Path, PathBuf)> = BTreeMap::new();
+    for s in standing {
+        let key = (s.job.namespace.as_str(), s.job.id.as_str());
+        if !by_key.contains_key(&key) || stands.contains_key(&key) || !(files.here)(&s.job) {
+            continue;
+        }
+        let is = (files.step)(&s.path);
+        if !touched.contains(is.as_path()) && !step_is.contains(is.as_path()) {
+            stands.insert(key, (&s.path, is));
+        }
+    }
     let mut out = Vec::new();
-    for ((namespace, id), paths) in by_key {
+    for ((namespace, id), paths) in &by_key {
+        let (namespace, id) = (*namespace, *id);
         let running = running
             .iter()
             .find(|r| r.job.namespace == namespace && r.job.id == id)
@@ -158,10 +190,11 @@ pub fn defined_twice(steps: &[Step], running: &[RunningJob], files: &Files<'_>) 
             }
         });
         // `first` as the file it is; `shown` as the world (or this run) names it.
-        let (first, shown, runs) = match (runs_from, paths.first()) {
-            (Some((is, r)), _) => (is, r, true),
-            (None, Some((p, is))) => (is.clone(), *p, false),
-            (None, None) => continue,
+        let (first, shown, runs) = match (runs_from, stands.get(&(namespace, id)), paths.first()) {
+            (Some((is, r)), _, _) => (is, r, true),
+            (None, Some((p, is)), _) => (is.clone(), *p, false),
+            (None, None, Some((p, is))) => (is.clone(), *p, false),
+            (None, None, None) => continue,
         };
         for (p, _) in paths.iter().filter(|(_, is)| *is != first) {
             out.push(Twice {
@@ -182,8 +215,15 @@ impl super::ChangeSet {
     /// change's new version): a running file the change neither deletes
     /// nor renames away still defines its job, and a path read through a
     /// link is the file the head's links lead to (a folder replaced by a
-    /// link lists each file twice: R18-E-2).
-    pub fn defined_twice(&self, steps: &[Step], world: &World, head: &dyn Vfs) -> Vec<Twice> {
+    /// link lists each file twice: R18-E-2). `standing`: the head's job
+    /// files the change leaves as they are ([`ChangeSet::standing`]).
+    pub fn defined_twice(
+        &self,
+        steps: &[Step],
+        world: &World,
+        head: &dyn Vfs,
+        standing: &[Standing],
+    ) -> Vec<Twice> {
         let gone = self.deleted();
         let norm = crate::vfs::normalize;
         let kept = |r: &Path| !gone.iter().any(|g| norm(g) == norm(r));
@@ -195,7 +235,7 @@ impl super::ChangeSet {
             still_there: &kept,
             here: &here,
         };
-        defined_twice(steps, &world.running, &files)
+        defined_twice_among(steps, &world.running, standing, &files)
     }
 }
 

@@ -91,14 +91,18 @@ pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec
 /// `loaded` are the change's job files, those `.nomad-preflight.hcl`
 /// excludes among them (R21-A3: an excluded file is a step like any other,
 /// and a copy of a protected job in one is refused, R19-C-2), `head` its
-/// new version.
+/// new version, read with `loader` for its other job files.
 pub(super) fn of_change(
     set: &ChangeSet,
     steps: &[Step],
     loaded: &[(PathBuf, Loaded)],
     judge: &Judge<'_>,
     head: &dyn Vfs,
+    loader: &crate::job_loader::JobLoader,
 ) -> Found {
-    let twice = set.defined_twice(steps, judge.world, head);
+    // The head's other job files too (R25b-1): the set's new version is
+    // a tree, and plain `check` of it compares every file with every other.
+    let standing = set.standing(head, loader, judge.namespace);
+    let twice = set.defined_twice(steps, judge.world, head, &standing);
     findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world)
 }

@@ -1,6 +1,16 @@
-//! `nomad-preflight hook install|uninstall`: a plain git pre-commit hook,
-//! or with `--pre-push` a pre-push hook that judges every ref a push sends
-//! ([`super::pre_push`]).
+//! `nomad-preflight hook install|uninstall`: plain git pre-commit and
+//! pre-merge-commit hooks, or with `--pre-push` a pre-push hook that judges
+//! every ref a push sends ([`super::pre_push`]).
+//!
+//! `git merge` records its merge commit without running `pre-commit`: it
+//! runs `pre-merge-commit` with `GIT_INDEX_FILE` at the merged index
+//! (githooks(5); git's builtin/merge.c `run_commit_hook(...,
+//! "pre-merge-commit")`), so two branches that each pass the hook merged
+//! into a tree the hook refuses with nothing judged (R25b-2). Both are
+//! written, each running the same `check --staged` (the merged index
+//! against the world at HEAD, the first parent). `git cherry-pick`,
+//! `rebase` and `am` run neither hook: their commits are judged only by
+//! the pre-push hook or CI.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +22,8 @@ pub const MARKER: &str = "# nomad-preflight: managed pre-commit hook";
 
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum HookCommand {
-    /// Write .git/hooks/pre-commit (or under core.hooksPath).
+    /// Write .git/hooks/pre-commit and pre-merge-commit (or under
+    /// core.hooksPath).
     Install {
         /// Replace an existing hook that nomad-preflight did not write.
         #[arg(long)]
@@ -25,7 +36,8 @@ pub enum HookCommand {
         #[arg(long)]
         pre_push: bool,
     },
-    /// Remove the hook if nomad-preflight wrote it.
+    /// Remove the hooks nomad-preflight wrote (pre-commit and
+    /// pre-merge-commit).
     Uninstall {
         /// The pre-push hook.
         #[arg(long)]
@@ -37,6 +49,9 @@ pub enum HookCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     PreCommit,
+    /// What `git merge` runs instead of `pre-commit` before it records a
+    /// merge commit: the same judgement of the merged index.
+    PreMergeCommit,
     /// Reads git's pushed refs on stdin, which every command of the
     /// script must see: they are kept once and given to each.
     PrePush,
@@ -46,6 +61,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::PreCommit => "pre-commit",
+            Kind::PreMergeCommit => "pre-merge-commit",
             Kind::PrePush => "pre-push",
         }
     }
@@ -108,6 +124,7 @@ pub fn script(plan: bool) -> String {
 fn script_with(kind: Kind, plan: bool, chained: bool) -> String {
     let (name, marker, uninstall, feed) = match kind {
         Kind::PreCommit => ("pre-commit", MARKER, "", ""),
+        Kind::PreMergeCommit => ("pre-merge-commit", MERGE_MARKER, "", ""),
         Kind::PrePush => (
             "pre-push",
             PUSH_MARKER,
@@ -130,6 +147,7 @@ fn script_with(kind: Kind, plan: bool, chained: bool) -> String {
     }
     let what = match kind {
         Kind::PreCommit => "commit",
+        Kind::PreMergeCommit => "merge",
         Kind::PrePush => "push",
     };
     s.push_str(&format!(
@@ -165,6 +183,9 @@ fn script_with(kind: Kind, plan: bool, chained: bool) -> String {
     }
     s
 }
+
+/// Marks our pre-merge-commit hook.
+pub const MERGE_MARKER: &str = "# nomad-preflight: managed pre-merge-commit hook";
 
 /// Marks our pre-push hook.
 pub const PUSH_MARKER: &str = "# nomad-preflight: managed pre-push hook";
@@ -242,8 +263,38 @@ fn write_hook(path: &Path, text: &str) -> std::io::Result<()> {
 /// text) is replaced; a hook of the user's is refused, or with `force` kept
 /// beside ours and run first; a symbolic link is refused, or with `force`
 /// replaced itself (its target untouched).
+///
+/// The pre-commit hook comes with its pre-merge-commit twin (R25b-2);
+/// neither is written unless both can be. Returns the pre-commit hook's
+/// path.
 pub fn install(start: &Path, force: bool, plan: bool) -> Result<PathBuf, HookError> {
     install_kind(start, Kind::PreCommit, force, plan)
+}
+
+/// The hooks `install` of `kind` writes.
+fn family(kind: Kind) -> &'static [Kind] {
+    match kind {
+        Kind::PreCommit | Kind::PreMergeCommit => &[Kind::PreCommit, Kind::PreMergeCommit],
+        Kind::PrePush => &[Kind::PrePush],
+    }
+}
+
+/// Whether the hook at `path` may be written: `Ok(true)` when a user's
+/// hook there is to be set aside and chained (`force`).
+fn writable(path: &Path, kind: Kind, force: bool) -> Result<bool, HookError> {
+    match existing(path, kind)? {
+        Existing::Nothing | Existing::Ours { .. } => Ok(false),
+        Existing::Symlink if force => Ok(false),
+        Existing::Symlink => Err(HookError::Symlink(path.to_path_buf())),
+        Existing::Foreign if force => {
+            let saved = saved_path(path);
+            if std::fs::symlink_metadata(&saved).is_ok() {
+                return Err(HookError::SavedExists(saved));
+            }
+            Ok(true)
+        }
+        Existing::Foreign => Err(HookError::Foreign(path.to_path_buf())),
+    }
 }
 
 /// [`install`] of the hook `kind`.
@@ -253,6 +304,20 @@ pub fn install_kind(
     force: bool,
     plan: bool,
 ) -> Result<PathBuf, HookError> {
+    let kinds = family(kind);
+    for k in kinds {
+        writable(&hook_path(start, *k)?, *k, force)?;
+    }
+    let mut first = None;
+    for k in kinds {
+        let path = install_one(start, *k, force, plan)?;
+        first.get_or_insert(path);
+    }
+    first.ok_or(HookError::NotARepo)
+}
+
+/// Write the one hook `kind`.
+fn install_one(start: &Path, kind: Kind, force: bool, plan: bool) -> Result<PathBuf, HookError> {
     let path = hook_path(start, kind)?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -281,12 +346,36 @@ pub fn install_kind(
 
 /// Remove our hook (exactly ours, never through a link); a user's hook we
 /// had set aside is put back. `Ok(None)` when there was none of ours.
+/// The pre-merge-commit hook goes with the pre-commit one; a
+/// pre-merge-commit hook of the user's is left as it is.
 pub fn uninstall(start: &Path) -> Result<Option<PathBuf>, HookError> {
     uninstall_kind(start, Kind::PreCommit)
 }
 
-/// [`uninstall`] of the hook `kind`.
+/// [`uninstall`] of the hook `kind` (and its twin): the path of the first
+/// removed.
 pub fn uninstall_kind(start: &Path, kind: Kind) -> Result<Option<PathBuf>, HookError> {
+    let kinds = family(kind);
+    let main = hook_path(start, kinds[0])?;
+    // The main hook's refusals first, before anything is removed.
+    if let Existing::Symlink | Existing::Foreign = existing(&main, kinds[0])? {
+        return uninstall_one(start, kinds[0]);
+    }
+    let mut first = None;
+    for k in kinds {
+        let path = hook_path(start, *k)?;
+        let ours = matches!(existing(&path, *k)?, Existing::Ours { .. });
+        if ours || *k == kinds[0] {
+            if let Some(p) = uninstall_one(start, *k)? {
+                first.get_or_insert(p);
+            }
+        }
+    }
+    Ok(first)
+}
+
+/// Remove the one hook `kind`.
+fn uninstall_one(start: &Path, kind: Kind) -> Result<Option<PathBuf>, HookError> {
     let path = hook_path(start, kind)?;
     match existing(&path, kind)? {
         Existing::Nothing => Ok(None),
@@ -319,8 +408,15 @@ pub fn run(cmd: &HookCommand) -> i32 {
             force,
             plan,
             pre_push,
-        } => install_kind(&cwd, kind(*pre_push), *force, *plan)
-            .map(|p| format!("installed {}", p.display())),
+        } => install_kind(&cwd, kind(*pre_push), *force, *plan).map(|p| {
+            let mut said = format!("installed {}", p.display());
+            if !*pre_push {
+                // `git merge` runs this one instead of pre-commit (R25b-2).
+                let merge = p.with_file_name(Kind::PreMergeCommit.name());
+                said.push_str(&format!("\ninstalled {}", merge.display()));
+            }
+            said
+        }),
         HookCommand::Uninstall { pre_push } => {
             uninstall_kind(&cwd, kind(*pre_push)).map(|p| match p {
                 Some(p) => format!("removed {}", p.display()),

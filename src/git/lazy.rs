@@ -17,9 +17,11 @@ use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
 use super::submodule;
 use crate::vfs::MemVfs;
 
+mod blobs;
 mod checkout;
 mod entries;
 mod nested;
+pub use blobs::{BlobId, NoMemo, TreeFiles, TreeMemo};
 pub use checkout::{is_lfs_pointer, lfs_refusal, LINE_ENDS};
 
 enum Source {

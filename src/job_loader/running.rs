@@ -126,6 +126,20 @@ impl JobLoader {
         }
     }
 
+    /// What a load of a file depends on besides its text, as a key for a
+    /// cache by content (`changeset::standing`): this loader's options.
+    /// A running job's file ([`JobLoader::loads_as_running`]) loads with
+    /// others.
+    pub fn options_key(&self) -> String {
+        format!("{:?}", self.opts)
+    }
+
+    /// Is the repository's file `path` a running job's, loaded with the
+    /// variables it was submitted with?
+    pub fn loads_as_running(&self, path: &Path) -> bool {
+        self.running.in_repo_path(path).is_some()
+    }
+
     /// Does loading `source` read files besides it (its `-var-file`s, or
     /// a running job's `var_file`s)?
     pub fn reads_var_files_of(&self, source: &Source) -> bool {

@@ -263,7 +263,9 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     );
     // The excluded files are steps too (`configure_for_policy`): a copy of
     // a protected job in one is a second definition (R19-C-2).
-    let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref());
+    // The head's job files the change leaves alone define their jobs too (R25b-1).
+    let standing = set.standing(head.as_ref(), inp.loader, inp.namespace.applied());
+    let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref(), &standing);
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
         let outcome = match &step.action {

@@ -1,0 +1,224 @@
+//! What each job file of a change's new version defines, by blob id, kept
+//! across processes (R25b-1): a gate looks every changed job up among all
+//! the head's job files, and a hook must not parse them on every commit
+//! (issue 17: `check --staged` within 3x `true`). The index and trees give
+//! each file's blob id for free, and a blob's job is a function of its
+//! bytes and the load options, so an entry never goes stale.
+//!
+//! One entry file per set of load options (key: SHA-256 of this format's
+//! name, the binary's identity and the options), in the shared cache
+//! folder ([`crate::cache_dir`]: off with `--no-cache`, written whole or
+//! not at all, sealed with a checksum), holding at most [`MAX_ENTRIES`]
+//! blobs and read only under [`MAX_BYTES`]: a repository of hostile
+//! content cannot make it grow without bound. Each value is only what the
+//! lookup needs (the job's ID, namespace, region and how they were
+//! written), never a file's text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::git::{BlobId, TreeFiles};
+use crate::jobspec::Job;
+
+const FORMAT: &str = "nomad-preflight standing job ids v1";
+const MAGIC: &[u8; 8] = b"NPSTND01";
+const EXTENSION: &str = "standing";
+/// Blobs kept per entry file: the job files of a few states of a large
+/// repository.
+const MAX_ENTRIES: usize = 8192;
+/// An entry file larger than this is not read (none this binary writes is).
+const MAX_BYTES: u64 = 16 << 20;
+/// Entry files kept: one per set of load options.
+const MAX_FILES: usize = 16;
+/// Trees remembered per entry file ([`crate::git::TreeMemo`]).
+const MAX_TREES: usize = 8192;
+
+/// What a blob defines: a job (trimmed to what names it), or nothing (not
+/// a job file).
+pub(super) type Defines = Option<Arc<Job>>;
+
+/// The entries of one set of load options, with this run's additions.
+pub(super) struct Cache {
+    file: Option<(PathBuf, [u8; 32])>,
+    known: HashMap<BlobId, Defines>,
+    /// Looked up or added this run, kept first when the file is written.
+    used: Vec<BlobId>,
+    /// The job-file candidates each tree holds, by tree id.
+    trees: HashMap<BlobId, TreeFiles>,
+    trees_used: Vec<BlobId>,
+    added: bool,
+}
+
+/// An entry file's payload: what blobs define, what trees hold.
+type Payload = (Vec<(BlobId, Option<Job>)>, Vec<(BlobId, TreeFiles)>);
+
+impl crate::git::TreeMemo for Cache {
+    fn get(&mut self, tree: &[u8]) -> Option<TreeFiles> {
+        let found = self.trees.get(tree).cloned()?;
+        self.trees_used.push(tree.to_vec());
+        Some(found)
+    }
+
+    fn put(&mut self, tree: &[u8], files: &TreeFiles) {
+        self.trees_used.push(tree.to_vec());
+        self.trees.insert(tree.to_vec(), files.clone());
+        self.added = true;
+    }
+}
+
+/// The job as the lookup needs it: what names it and where it is sent
+/// (`here`: region, multiregion, the asked region); the rest dropped.
+pub(super) fn trimmed(job: &Job) -> Arc<Job> {
+    Arc::new(Job {
+        id: job.id.clone(),
+        namespace: job.namespace.clone(),
+        region: job.region.clone(),
+        multiregion: job.multiregion.clone(),
+        asked_region: job.asked_region.clone(),
+        spans: job.spans.clone(),
+        ..Job::default()
+    })
+}
+
+impl Cache {
+    /// The entries for loads with options `options`
+    /// ([`crate::job_loader::JobLoader::options_key`]); empty when the
+    /// cache is off or holds none.
+    pub(super) fn open(options: &str) -> Cache {
+        let file = crate::cache_dir::active().and_then(|dir| {
+            let binary = crate::cache_dir::binary_identity()?;
+            let mut h = Sha256::new();
+            for part in [FORMAT, &binary, options] {
+                h.update((part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+            let key: [u8; 32] = h.finalize().into();
+            Some((crate::cache_dir::entry_path(dir, &key, EXTENSION), key))
+        });
+        let (known, trees) = file
+            .as_ref()
+            .and_then(|(path, key)| read(path, key))
+            .unwrap_or_default();
+        Cache {
+            file,
+            known,
+            used: Vec::new(),
+            trees,
+            trees_used: Vec::new(),
+            added: false,
+        }
+    }
+
+    pub(super) fn get(&mut self, id: &[u8]) -> Option<Defines> {
+        let found = self.known.get(id).cloned()?;
+        self.used.push(id.to_vec());
+        Some(found)
+    }
+
+    pub(super) fn put(&mut self, id: BlobId, defines: Defines) {
+        self.used.push(id.clone());
+        self.known.insert(id, defines);
+        self.added = true;
+    }
+
+    /// Write the file when this run learnt something: this run's blobs
+    /// first, then older ones up to [`MAX_ENTRIES`]. Best effort.
+    pub(super) fn save(self) {
+        let Some((path, key)) = self.file.filter(|_| self.added) else {
+            return;
+        };
+        let Some(dir) = path.parent() else { return };
+        let blobs = kept_first(self.known, self.used, MAX_ENTRIES);
+        let blobs = blobs
+            .into_iter()
+            .map(|(id, d)| (id, d.map(|j| Job::clone(&j))))
+            .collect();
+        let trees = kept_first(self.trees, self.trees_used, MAX_TREES);
+        let payload: Payload = (blobs, trees);
+        if let Ok(payload) = postcard::to_stdvec(&payload) {
+            if payload.len() as u64 > MAX_BYTES - 64 {
+                return;
+            }
+            let bytes = crate::cache_dir::seal(MAGIC, &key, &payload);
+            crate::cache_dir::write_entry(dir, &path, &bytes, MAX_FILES);
+        }
+    }
+}
+
+/// `all`'s entries, those `used` this run first, at most `max`.
+fn kept_first<V>(mut all: HashMap<BlobId, V>, used: Vec<BlobId>, max: usize) -> Vec<(BlobId, V)> {
+    let mut kept = Vec::new();
+    for id in used {
+        if let Some(v) = all.remove(&id) {
+            kept.push((id, v));
+        }
+    }
+    kept.extend(all);
+    kept.truncate(max);
+    kept
+}
+
+/// The entries of an intact file of `key`; `None` for a missing, foreign,
+/// oversized, cut or damaged one.
+type Read = (HashMap<BlobId, Defines>, HashMap<BlobId, TreeFiles>);
+
+fn read(path: &Path, key: &[u8; 32]) -> Option<Read> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
+    let (blobs, trees): Payload = postcard::from_bytes(payload).ok()?;
+    let blobs = (blobs.into_iter().take(MAX_ENTRIES))
+        .map(|(id, j)| (id, j.map(Arc::new)))
+        .collect();
+    Some((blobs, trees.into_iter().take(MAX_TREES).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_file_round_trips_and_a_damaged_one_is_ignored() {
+        let dir = std::env::temp_dir().join(format!("np-standing-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("x.standing");
+        let key = [7u8; 32];
+        let mut cache = Cache {
+            file: Some((path.clone(), key)),
+            known: HashMap::new(),
+            used: Vec::new(),
+            trees: HashMap::new(),
+            trees_used: Vec::new(),
+            added: false,
+        };
+        let tree = vec![(b"a.nomad".to_vec(), vec![1; 20])];
+        crate::git::TreeMemo::put(&mut cache, &[3; 20], &tree);
+        let job = Job {
+            id: "api".into(),
+            namespace: "ops".into(),
+            ..Job::default()
+        };
+        cache.put(vec![1; 20], Some(trimmed(&job)));
+        cache.put(vec![2; 20], None);
+        cache.save();
+        let (back, trees) = read(&path, &key).expect("entries");
+        assert_eq!(trees.get(&vec![3u8; 20]).map(Vec::len), Some(1));
+        assert_eq!(back.len(), 2);
+        let got = back.get(&vec![1u8; 20]).cloned().flatten().expect("job");
+        assert_eq!((got.id.as_str(), got.namespace.as_str()), ("api", "ops"));
+        assert!(back.get(&vec![2u8; 20]).expect("entry").is_none());
+        assert!(read(&path, &[8u8; 32]).is_none(), "another key's file");
+        let mut bytes = std::fs::read(&path).expect("file");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).expect("write");
+        assert!(read(&path, &key).is_none(), "a damaged file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

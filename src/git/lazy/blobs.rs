@@ -1,0 +1,110 @@
+//! The regular files of a revision with their blob ids, for a caller that
+//! keys what it learns of a file by its content (`changeset::standing`):
+//! trees hold the ids, so no blob is read to list them, and what a tree
+//! holds is a function of its id, so a caller may remember it
+//! ([`TreeMemo`]): a hook then reads only the trees a commit changed, not
+//! the 20,000 entries of a large repository's index (issue 17).
+
+use std::io;
+use std::path::PathBuf;
+
+use gix::bstr::{BString, ByteSlice};
+use gix::ObjectId;
+
+use super::super::repo::{self, path_of, Kind};
+use super::{LazyGitVfs, Source};
+
+/// A file's blob id: its bytes (SHA-1 or SHA-256 alike).
+pub type BlobId = Vec<u8>;
+
+/// The files a tree holds that the walk keeps: paths below the tree, raw.
+pub type TreeFiles = Vec<(Vec<u8>, BlobId)>;
+
+/// What a caller remembers of trees it was given, by tree id. Only valid
+/// for one `wanted` test of file names.
+pub trait TreeMemo {
+    fn get(&mut self, tree: &[u8]) -> Option<TreeFiles>;
+    fn put(&mut self, tree: &[u8], files: &TreeFiles);
+}
+
+/// Remembers nothing.
+pub struct NoMemo;
+
+impl TreeMemo for NoMemo {
+    fn get(&mut self, _: &[u8]) -> Option<TreeFiles> {
+        None
+    }
+    fn put(&mut self, _: &[u8], _: &TreeFiles) {}
+}
+
+impl LazyGitVfs {
+    /// Every regular file of this revision (links and submodules left
+    /// out: a link's target is listed where it is) whose file name
+    /// `wanted` takes (on its raw bytes), with its blob id, in tree order.
+    /// `memo` gives and keeps what a tree holds by its id. The index is
+    /// listed whole (no tree ids).
+    pub fn blobs(
+        &self,
+        wanted: &dyn Fn(&[u8]) -> bool,
+        memo: &mut dyn TreeMemo,
+    ) -> io::Result<Vec<(PathBuf, BlobId)>> {
+        let raw = match &self.source {
+            Source::Index(index) => index
+                .entries()
+                .filter(|e| e.stage == 0 && !e.intent_to_add && file(e.kind))
+                .filter(|e| wanted(name_of(e.path)))
+                .map(|e| (e.path.to_vec(), e.id.as_bytes().to_vec()))
+                .collect(),
+            Source::Tree(Some(tree)) => {
+                self.with_state(|s| tree_files(&s.repo, *tree, wanted, memo, 0))?
+            }
+            Source::Tree(None) => Vec::new(),
+        };
+        raw.into_iter()
+            .map(|(p, id)| Ok((path_of(&p)?, id)))
+            .collect()
+    }
+}
+
+fn file(k: Kind) -> bool {
+    matches!(k, Kind::File | Kind::Executable)
+}
+
+fn name_of(path: &[u8]) -> &[u8] {
+    path.rsplit(|b| *b == b'/').next().unwrap_or(path)
+}
+
+/// Trees deeper than this are not walked (git itself refuses far less
+/// deep ones on checkout): an error, never a shorter list.
+const MAX_DEPTH: usize = 4096;
+
+fn tree_files(
+    repo: &repo::Repo,
+    id: ObjectId,
+    wanted: &dyn Fn(&[u8]) -> bool,
+    memo: &mut dyn TreeMemo,
+    depth: usize,
+) -> io::Result<TreeFiles> {
+    if let Some(files) = memo.get(id.as_bytes()) {
+        return Ok(files);
+    }
+    if depth > MAX_DEPTH {
+        return Err(io::Error::other("git trees nested too deep to list"));
+    }
+    let mut out = TreeFiles::new();
+    for e in repo::read_tree(repo, id)? {
+        let name: &BString = &e.name;
+        if e.kind == Kind::Tree {
+            for (below, blob) in tree_files(repo, e.oid, wanted, memo, depth + 1)? {
+                let mut p = name.to_vec();
+                p.push(b'/');
+                p.extend_from_slice(below.as_bytes());
+                out.push((p, blob));
+            }
+        } else if file(e.kind) && wanted(name.as_bytes()) {
+            out.push((name.to_vec(), e.oid.as_bytes().to_vec()));
+        }
+    }
+    memo.put(id.as_bytes(), &out);
+    Ok(out)
+}
