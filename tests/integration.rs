@@ -40,6 +40,7 @@ mod check_demo;
 mod check_explain_examples;
 mod check_explain_true;
 mod check_fail_closed;
+mod check_file_wide_suppression;
 mod check_github_escapes;
 mod check_hidden_job;
 mod check_history_shuffles;
