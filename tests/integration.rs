@@ -192,6 +192,7 @@ mod import_namespace_clusters;
 mod import_namespace_token;
 mod import_node_addresses;
 mod import_node_fields;
+mod import_node_state;
 mod import_not_saved;
 mod import_purged_held;
 mod import_registered_state;
