@@ -194,6 +194,7 @@ mod import_node_addresses;
 mod import_node_fields;
 mod import_node_state;
 mod import_not_saved;
+mod import_print_quoting;
 mod import_purged_held;
 mod import_registered_state;
 mod import_reschedule_count;
