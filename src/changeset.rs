@@ -44,6 +44,7 @@ mod standing_cache;
 mod tracked_inputs;
 mod twice;
 mod unread_checkout;
+pub use crate::rules::suppress::BaseJobIs;
 pub use crate::scheduler::sim::{Submission, Submitted};
 pub use base_job::{Unknown, CANNOT_TELL};
 pub use by_text::{holds_job, is_job_candidate};
@@ -372,11 +373,14 @@ impl ChangeSet {
                             path: at.clone(),
                             change: file_change.clone(),
                             action: Action::CannotTell(Box::new(d)),
+                            base_job: None,
                         });
                     }
                     None
                 }
             };
+            // The job the base's suppressions were reviewed for.
+            let held = old.as_deref().map(|j| key_in(j, namespace));
             // A running file (or a copy of a running job's ID) the request
             // sends to another namespace than the world runs it in: which
             // one the deploy uses is not known ([`elsewhere`]).
@@ -411,6 +415,7 @@ impl ChangeSet {
                         path: at.clone(),
                         change: file_change.clone(),
                         action: Action::CannotTell(Box::new(d)),
+                        base_job: None,
                     });
                 }
                 continue;
@@ -441,6 +446,7 @@ impl ChangeSet {
                     path: p.clone(),
                     change: file_change,
                     action,
+                    base_job: held,
                 });
             }
         }
@@ -460,6 +466,7 @@ impl ChangeSet {
                     path,
                     change,
                     action: Action::Stop { namespace, id },
+                    base_job: None,
                 }),
         );
         out.extend(untold);
@@ -491,11 +498,27 @@ pub struct Step {
     pub path: PathBuf,
     pub change: FileChange,
     pub action: Action,
+    /// The job (namespace, ID) the file's base version defined (where git
+    /// says it was renamed from), in the request's namespace as the
+    /// submission is; `None` where it defined none or none is known.
+    pub base_job: Option<Key>,
 }
 
 impl Step {
     pub fn is_stop(&self) -> bool {
         matches!(self.action, Action::Stop { .. })
+    }
+
+    /// Does this step submit the job its file defined at the base? What a
+    /// base suppression was reviewed for is that job, so a file that now
+    /// defines another (its label, `id` or namespace changed) trusts no
+    /// file-wide suppression of its base ([`crate::rules::suppress`]).
+    pub fn base_job_is(&self) -> BaseJobIs {
+        match (&self.action, &self.base_job) {
+            (Action::Submit(job), Some(k)) if key(job) == *k => BaseJobIs::Same,
+            (Action::Submit(_), Some(_)) => BaseJobIs::Other,
+            _ => BaseJobIs::Unknown,
+        }
     }
 
     /// Is this step taken before a submission at the same path?

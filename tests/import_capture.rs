@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 /// A job asking 1500 MHz of the 4000 MHz node: it fits only if team's
 /// 3000 MHz allocation is not counted.
-const WEB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1\"\n      }\n      resources {\n        cpu    = 1500\n        memory = 64\n      }\n    }\n  }\n}\n";
+pub(crate) const WEB: &str = "job \"web\" {\n  datacenters = [\"dc1\"]\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\"\n      config {\n        image = \"nginx:1\"\n      }\n      resources {\n        cpu    = 1500\n        memory = 64\n      }\n    }\n  }\n}\n";
 
 fn hog() -> Value {
     job_json(json!({"ID": "hog", "Name": "hog", "Namespace": "team"}))
@@ -39,7 +39,7 @@ fn hog_alloc() -> Value {
 /// A community 2.0.5 cluster of one node, namespaces `default` (empty) and
 /// `team` (the running `hog`), as its API answers; `team_lists`: whether
 /// the token may list team's allocations, jobs, deployments and volumes.
-fn answers(team_lists: bool) -> Vec<(String, String)> {
+pub(crate) fn answers(team_lists: bool) -> Vec<(String, String)> {
     let node: Value = serde_json::from_str::<Value>(&nodes()).expect("nodes")[0].clone();
     let mut a: Vec<(String, String)> = vec![
         ("/v1/agent/self".into(), r#"{"member": {"Tags": {"build": "2.0.5", "region": "global"}}}"#.into()),

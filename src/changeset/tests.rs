@@ -245,6 +245,7 @@ fn a_replaced_jobs_stop_keeps_it_running_and_a_deleted_ones_does_not() {
             namespace: "default".into(),
             id: "web".into(),
         },
+        base_job: None,
     };
     let mut seq = Sequence::new(sim.clone());
     seq.apply(&stop(FileChange::JobReplaced));

@@ -258,6 +258,7 @@ mod tests {
             path: path.into(),
             change: FileChange::Added,
             action: Action::Submit(Arc::new(job(ns, id))),
+            base_job: None,
         }
     }
 

@@ -25,12 +25,12 @@ pub(super) fn judge(
     // In step order: each file's result once known, and the files to judge
     // with their place in that order.
     let mut out: Vec<(PathBuf, Option<FileResult>)> = Vec::new();
-    let mut todo: Vec<(usize, Box<jobspec::ParsedJob>)> = Vec::new();
+    let mut todo: Vec<(usize, &Step, Box<jobspec::ParsedJob>)> = Vec::new();
     for step in steps.iter().filter(|s| !s.is_stop()) {
         let path = step.path.clone();
         match loaded.remove(&path) {
             Some(Loaded::Job(p)) => {
-                todo.push((out.len(), p));
+                todo.push((out.len(), step, p));
                 out.push((path, None));
             }
             Some(Loaded::Failed { diag, crashed }) => {
@@ -44,8 +44,8 @@ pub(super) fn judge(
             None => {}
         }
     }
-    let judge_one = |path: &Path, parsed: &jobspec::ParsedJob| -> FileResult {
-        let trusted = judge.untrusted.map(|u| u.trusted(path));
+    let judge_one = |path: &Path, step: &Step, parsed: &jobspec::ParsedJob| -> FileResult {
+        let trusted = judge.untrusted.map(|u| u.trusted(path, step));
         let judged = catch_unwind(AssertUnwindSafe(|| {
             findings(
                 parsed,
@@ -71,8 +71,8 @@ pub(super) fn judge(
     let paths = &out;
     let worker = || {
         let mut done = Vec::new();
-        while let Some((i, parsed)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
-            done.push((*i, judge_one(&paths[*i].0, parsed)));
+        while let Some((i, step, parsed)) = todo.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push((*i, judge_one(&paths[*i].0, step, parsed)));
         }
         done
     };
@@ -95,7 +95,7 @@ pub(super) fn judge(
     for (i, r) in judged {
         out[i].1 = Some(r);
     }
-    for (_, parsed) in todo {
+    for (_, _, parsed) in todo {
         super::outlive::drop_later(parsed);
     }
     out.into_iter()

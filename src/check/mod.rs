@@ -25,17 +25,14 @@ mod validate_only;
 pub mod world_change;
 pub use validate_only::validate_paths;
 
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-use crate::diag::panic_text;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::changeset::{Action, Before, ChangeSet, NewVersion, Sequence, Step};
-use crate::diag::Diag;
+use crate::diag::{panic_text, Diag};
 use crate::job_loader::JobLoader;
 use crate::jobspec;
 use crate::rules::{self, Finding, RuleContext};
@@ -253,11 +250,11 @@ pub struct Untrusted<'a> {
 }
 
 impl<'a> Untrusted<'a> {
-    /// The suppressions trusted in the file at `path`.
-    pub(crate) fn trusted(&self, path: &Path) -> rules::suppress::Trusted<'a> {
+    /// The suppressions trusted in the file at `path`, which `step` submits.
+    pub(crate) fn trusted(&self, path: &Path, step: &Step) -> rules::suppress::Trusted<'a> {
         let at_base = self.set.renamed_from(path).unwrap_or(path);
         let text = self.base_files.read(at_base).ok().map(|s| s.text.clone());
-        rules::suppress::Trusted::from_base(text.as_deref(), self.gate, path)
+        rules::suppress::Trusted::from_base(text.as_deref(), step.base_job_is(), self.gate, path)
     }
 }
 
@@ -314,6 +311,7 @@ pub fn check_paths(
                 },
                 Loaded::Failed { .. } => Action::Invalid,
             },
+            base_job: None,
         })
         .collect();
     // A file defining a job the world runs from another file that is
@@ -556,7 +554,7 @@ fn judge_steps(
             }
             None => continue,
         };
-        let trusted = judge.untrusted.map(|u| u.trusted(&path));
+        let trusted = judge.untrusted.map(|u| u.trusted(&path, step));
         let in_order = judge.judging == Judging::InOrder;
         let judged = catch_unwind(AssertUnwindSafe(|| {
             let (sim, before) = match (&seq, in_order) {

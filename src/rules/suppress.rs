@@ -15,7 +15,7 @@ use super::Finding;
 
 mod trusted;
 
-pub use trusted::Trusted;
+pub use trusted::{BaseJobIs, Trusted};
 
 const DIRECTIVE: &str = "preflight:ignore";
 
@@ -340,6 +340,7 @@ mod tests {
         ];
         let trusted = Trusted::from_base(
             Some(base),
+            BaseJobIs::Same,
             &crate::diag::Severity::Error,
             std::path::Path::new("t.nomad"),
         );

@@ -36,10 +36,11 @@ pub const PLUGINS_DIR: &str = "plugins";
 /// Each file is named by jq's `@uri` of the ID, as a job's is
 /// (import/commands.rs): one plain name whatever the ID holds; the
 /// import reads the ID from inside.
+/// `dir` is one shell word, quoted (import/commands.rs `sh_dir`).
 pub fn print_commands(dir: &str) -> String {
     format!(
-        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{VOLUMES_LIST} | while read -r ns id; do mkdir -p \"{dir}/{VOLUMES_DIR}/$ns\"; {API} \"/v1/volume/csi/$id?namespace=$ns\" {NO_BODY} > \"{dir}/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
-         mkdir -p {dir}/{PLUGINS_DIR}; {API} '/v1/plugins?type=csi' {NO_BODY} | jq -r '.[].ID | @uri' | while read -r id; do {API} \"/v1/plugin/csi/$id\" {NO_BODY} > \"{dir}/{PLUGINS_DIR}/$id.json\"; done\n"
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{VOLUMES_LIST} | while read -r ns id; do mkdir -p {dir}\"/{VOLUMES_DIR}/$ns\"; {API} \"/v1/volume/csi/$id?namespace=$ns\" {NO_BODY} > {dir}\"/{VOLUMES_DIR}/$ns/$id.json\"; done\n\
+         mkdir -p {dir}/{PLUGINS_DIR}; {API} '/v1/plugins?type=csi' {NO_BODY} | jq -r '.[].ID | @uri' | while read -r id; do {API} \"/v1/plugin/csi/$id\" {NO_BODY} > {dir}\"/{PLUGINS_DIR}/$id.json\"; done\n"
     )
 }
 

@@ -9,8 +9,10 @@ crate::declare_rule! {
     /// a "cannot tell". The finding stays reported: a change cannot silence its own
     /// gate. Suppressions already present at the base work as usual in the
     /// blocks they were in (the same job, group and task: moved onto
-    /// another group, the same comment is an added one), and at commit
-    /// time (`--staged`, plain `check`) the committer is trusted.
+    /// another group, the same comment is an added one), a file-wide one
+    /// while its file defines the same job (namespace and ID: a file
+    /// rewritten to define another job trusts none of its base's), and at
+    /// commit time (`--staged`, plain `check`) the committer is trusted.
     /// The same holds for an edit of `.nomad-preflight.hcl` (an ignore, a
     /// rule turned `off` or lowered) that would silence one of the change's
     /// errors: the base's configuration decides, and NP002 names the file.

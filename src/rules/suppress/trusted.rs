@@ -17,7 +17,16 @@
 //!   an add too different), or a block that gains an earlier same-named
 //!   sibling (a second `constraint`), loses them: a gate that fails on a
 //!   reviewed comment is the safe side, never an all-clear;
-//! - a change gets only as many trusted copies of one key as the base had.
+//! - a change gets only as many trusted copies of one key as the base had;
+//! - a file-wide suppression (`# preflight:ignore-file`) has no block to
+//!   be known by: it was reviewed for the job the file defined at the base
+//!   (its namespace and ID, as the change set loads it), and is trusted
+//!   only where the file still defines that job. A file rewritten (or
+//!   renamed) to define another job, or one whose base gives no job, is a
+//!   new comment there (R25c-1); a file that defines another job trusts
+//!   none of its base's suppressions, since Nomad stops the job they were
+//!   reviewed for and registers one nobody reviewed (a namespace changed
+//!   under a same-named `job` block is such a job).
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +35,18 @@ use crate::rules::gate::Gate;
 use crate::rules::Finding;
 
 use super::{parse, Suppression};
+
+/// What a changed file defined at the base against what it submits now
+/// (`crate::changeset::Step::base_job_is`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseJobIs {
+    /// The same job (namespace and ID).
+    Same,
+    /// Another job: Nomad stops one and registers another.
+    Other,
+    /// Not known: the file is new, or its base version gives no job.
+    Unknown,
+}
 
 /// A suppression as a version of the file holds it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -65,8 +86,23 @@ pub struct Trusted<'g> {
 impl<'g> Trusted<'g> {
     /// The trusted suppressions of the base version's text (`None`: the file
     /// is new, nothing is trusted) of the file at `path`, judged by `gate`.
-    pub fn from_base(text: Option<&str>, gate: &'g dyn Gate, path: &Path) -> Trusted<'g> {
-        let keys = text.map(|t| keys(t, &parse(t))).unwrap_or_default();
+    /// `job` says whether the file submits the job it defined at the base.
+    pub fn from_base(
+        text: Option<&str>,
+        job: BaseJobIs,
+        gate: &'g dyn Gate,
+        path: &Path,
+    ) -> Trusted<'g> {
+        let keys = match (text, job) {
+            (None, _) | (_, BaseJobIs::Other) => Vec::new(),
+            (Some(t), BaseJobIs::Same) => keys(t, &parse(t)),
+            (Some(t), BaseJobIs::Unknown) => {
+                // No job to key a file-wide one to: only those with a place.
+                let sups: Vec<Suppression> =
+                    parse(t).into_iter().filter(|s| !s.file_wide).collect();
+                keys(t, &sups)
+            }
+        };
         Trusted {
             keys,
             gate,
@@ -170,7 +206,11 @@ mod tests {
     use crate::diag::Severity;
 
     fn judged(base: &str, head: &str) -> Vec<bool> {
-        let t = Trusted::from_base(Some(base), &Severity::Error, Path::new("t.nomad"));
+        judged_as(BaseJobIs::Same, base, head)
+    }
+
+    fn judged_as(job: BaseJobIs, base: &str, head: &str) -> Vec<bool> {
+        let t = Trusted::from_base(Some(base), job, &Severity::Error, Path::new("t.nomad"));
         t.judge(head, &parse(head))
     }
 
@@ -214,5 +254,17 @@ mod tests {
         let fw = "# preflight:ignore-file NP207 ok\njob \"x\" {}\n";
         let moved = "job \"x\" {}\n# preflight:ignore-file NP207 ok\n";
         assert_eq!(judged(fw, moved), [true]);
+    }
+
+    /// R25c-1: a file-wide suppression is the base job's. A file that now
+    /// submits another job trusts nothing of its base; one whose base gave
+    /// no job known keeps the suppressions a block places, not the
+    /// file-wide ones.
+    #[test]
+    fn a_file_wide_suppression_is_the_base_jobs() {
+        let text = format!("# preflight:ignore-file NP201 ok\n{}", job((6, S), (0, "")));
+        assert_eq!(judged_as(BaseJobIs::Same, &text, &text), [true, true]);
+        assert_eq!(judged_as(BaseJobIs::Other, &text, &text), [false, false]);
+        assert_eq!(judged_as(BaseJobIs::Unknown, &text, &text), [false, true]);
     }
 }

@@ -49,8 +49,25 @@ pub(in crate::world) const API: &str = "nomad operator api";
 /// read and the method stays GET.
 pub(in crate::world) const NO_BODY: &str = "</dev/null";
 
+/// `dir` as one POSIX sh word, to paste before `/file` or a double-quoted
+/// `"/jobs/$ns"`: single-quoted, a quote written `'\''`, so no character
+/// of the name (a space, `$(...)`, a backquote, a newline, a glob) is
+/// special to the shell that runs the printed lines (R25c-3: a folder
+/// named `snap $(touch PWNED)` ran the `touch`). A name starting with `-`
+/// gets `./` so that `mkdir` and `jq` do not read it as an option, and an
+/// empty one is `.`, not `''/jobs`, which is `/jobs`.
+fn sh_dir(dir: &str) -> String {
+    let dir = match dir {
+        "" => ".".to_string(),
+        d if d.starts_with('-') => format!("./{d}"),
+        d => d.to_string(),
+    };
+    format!("'{}'", dir.replace('\'', "'\\''"))
+}
+
 /// The shell commands that save a cluster's state into `dir`.
 pub fn print_commands(dir: &str) -> String {
+    let dir = &sh_dir(dir);
     let mut out = String::from(
         "# Needs a Nomad 1.5+ CLI (`nomad operator api`) and jq; with an older CLI\n\
          # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
@@ -96,7 +113,7 @@ pub fn print_commands(dir: &str) -> String {
     // `JobSpecificRequest` reads `req.URL.Path`). The import reads each
     // job's ID from inside its file, never from the name.
     out.push_str(&format!(
-        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p \"{dir}/jobs/$ns\" \"{dir}/{versions}/$ns\" \"{dir}/{summaries}/$ns\"; {API} \"/v1/job/$id?namespace=$ns\" {NO_BODY} > \"{dir}/jobs/$ns/$id.json\"; {API} \"/v1/job/$id/versions?namespace=$ns\" {NO_BODY} > \"{dir}/{versions}/$ns/$id.json\"; {API} \"/v1/job/$id/summary?namespace=$ns\" {NO_BODY} > \"{dir}/{summaries}/$ns/$id.json\"; done\n",
+        "jq -r '.[] | \"\\(.Namespace | @uri) \\(.ID | @uri)\"' {dir}/{jobs} | while read -r ns id; do mkdir -p {dir}\"/jobs/$ns\" {dir}\"/{versions}/$ns\" {dir}\"/{summaries}/$ns\"; {API} \"/v1/job/$id?namespace=$ns\" {NO_BODY} > {dir}\"/jobs/$ns/$id.json\"; {API} \"/v1/job/$id/versions?namespace=$ns\" {NO_BODY} > {dir}\"/{versions}/$ns/$id.json\"; {API} \"/v1/job/$id/summary?namespace=$ns\" {NO_BODY} > {dir}\"/{summaries}/$ns/$id.json\"; done\n",
         jobs = super::stale::JOBS_LIST,
         versions = super::jobs::VERSIONS_DIR,
         summaries = crate::world::status_jobs::SUMMARIES_DIR

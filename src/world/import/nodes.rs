@@ -55,7 +55,10 @@ fn task_networks(v: &Value) -> Vec<crate::structs::NodeNetwork> {
 
 /// `Status`, `SchedulingEligibility` and drain as the API reports them: the
 /// full node has `DrainStrategy` (non-null while draining), the list stub
-/// and pre-0.8 agents a `Drain` flag.
+/// and pre-0.8 agents a `Drain` flag. A node is read only once its table
+/// (typed_node.rs) holds each present value to Nomad's: a `Status` or
+/// eligibility Nomad never answers is refused there, never read as ready
+/// and eligible here (R25c-2); an empty eligibility is a pre-0.8 node's.
 fn node_state(v: &Value) -> NodeState {
     use crate::structs::NodeStatus;
     NodeState {

@@ -35,6 +35,12 @@ pub(super) enum Ty {
     Num,
     Bool,
     Str,
+    /// A Go string Nomad holds only one of these values in: its server
+    /// refuses any other where the field is written (a node's `Status`,
+    /// `ValidNodeStatus`). Another value is not from Nomad's API, so it is
+    /// reported as a mistyped field is, with the value quoted (escaped,
+    /// cut short), never read as one of them.
+    OneOf(&'static [&'static str]),
     /// Whatever JSON (an opaque `map[string]interface{}`, a driver config).
     Any,
     /// A Go slice of the given type.
@@ -141,7 +147,7 @@ struct Bad {
     /// Its path from the checked object (`Tasks[0].Resources.CPU`, map
     /// keys escaped: `Tasks.web.Memory`).
     at: String,
-    found: &'static str,
+    found: String,
     wanted: String,
 }
 
@@ -151,7 +157,7 @@ fn first_bad(v: &Value, ty: &Ty, nullable: bool, at: &str) -> Option<Bad> {
     let bad = || {
         Some(Bad {
             at: at.to_string(),
-            found: what_is(v),
+            found: what_is(v).to_string(),
             wanted: wanted(ty, nullable),
         })
     };
@@ -169,6 +175,19 @@ fn first_bad(v: &Value, ty: &Ty, nullable: bool, at: &str) -> Option<Bad> {
         (Ty::Uint, Value::Number(x)) if x.is_u64() => None,
         (Ty::Num, Value::Number(_)) => None,
         (Ty::Bool, Value::Bool(_)) | (Ty::Str, Value::String(_)) => None,
+        (Ty::OneOf(known), Value::String(x)) if known.contains(&x.as_str()) => None,
+        (Ty::OneOf(known), Value::String(x)) => Some(Bad {
+            at: at.to_string(),
+            found: format!("the string {}", quoted(x)),
+            wanted: format!(
+                "one of {}",
+                known
+                    .iter()
+                    .map(|k| quoted(k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
         (Ty::List(item), Value::Array(list)) => list
             .iter()
             .enumerate()
@@ -205,7 +224,7 @@ fn wanted(ty: &Ty, nullable: bool) -> String {
         Ty::Uint => "a whole number from 0",
         Ty::Num => "a number",
         Ty::Bool => "true or false",
-        Ty::Str => "a string",
+        Ty::Str | Ty::OneOf(_) => "a string",
         Ty::Any => "any value",
         Ty::List(_) => "a list",
         Ty::Map(_) | Ty::Struct(_) => "an object",
@@ -220,6 +239,21 @@ fn wanted(ty: &Ty, nullable: bool) -> String {
 /// What `x` is, in words (never its content: the file is untrusted).
 fn what_is(x: &Value) -> &'static str {
     crate::world::api_json::what_is(x)
+}
+
+/// Longest value quoted back from an untrusted file, in characters.
+const QUOTED_MAX: usize = 40;
+
+/// `x` as Go's `%q` writes it, control characters escaped, cut after
+/// [`QUOTED_MAX`] characters (`...` after the quote says so).
+fn quoted(x: &str) -> String {
+    let cut: String = x.chars().take(QUOTED_MAX).collect();
+    let q = crate::escape::one_line(&crate::gotext::go_quote(&cut));
+    if cut.len() < x.len() {
+        format!("{q}...")
+    } else {
+        q
+    }
 }
 
 #[cfg(test)]
@@ -344,5 +378,37 @@ mod tests {
         let e = errors(&ALLOCATION, alloc);
         assert!(!e[0].contains('\n'), "{e:?}");
         assert!(e[0].contains("TaskStates.a"), "{e:?}");
+    }
+
+    /// R25c-2: a node `Status` or `SchedulingEligibility` Nomad's server
+    /// never holds is refused, quoted escaped; an empty eligibility is a
+    /// pre-0.8 node's, which Nomad reads as eligible.
+    #[test]
+    fn a_node_state_nomad_never_holds_is_named() {
+        for (field, value) in [
+            ("Status", "unready"),
+            ("Status", ""),
+            ("Status", "Ready"),
+            ("SchedulingEligibility", "Ineligible"),
+            ("SchedulingEligibility", "draining"),
+        ] {
+            let e = errors(&NODE, json!({ field: value }));
+            assert_eq!(e.len(), 1, "{field}={value}");
+            assert!(
+                e[0].contains(&format!("{field} as the string \"{value}\"")),
+                "{e:?}"
+            );
+        }
+        let e = errors(&NODE, json!({"Status": "x\u{1b}[31m"}));
+        assert!(!e[0].contains('\u{1b}'), "{e:?}");
+        let long = "r".repeat(10_000);
+        let e = errors(&NODE, json!({ "Status": long }));
+        assert!(e[0].len() < 600, "{}", e[0].len());
+        for st in ["initializing", "ready", "down", "disconnected"] {
+            assert!(errors(&NODE, json!({ "Status": st })).is_empty());
+        }
+        for el in ["", "eligible", "ineligible"] {
+            assert!(errors(&NODE, json!({ "SchedulingEligibility": el })).is_empty());
+        }
     }
 }

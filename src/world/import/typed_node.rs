@@ -7,6 +7,12 @@ use super::typed::{f, n, Field, Schema};
 /// `map[string]string` (attributes, meta, details), nil when unset.
 const STRING_MAP: Ty = Map(&Str);
 
+/// A node's `Status`: `NodeStatusInit`, `Ready`, `Down`, `Disconnected`.
+const NODE_STATUS: Ty = Ty::OneOf(&["initializing", "ready", "down", "disconnected"]);
+
+/// A node's `SchedulingEligibility`, empty on a node from before 0.8.
+const ELIGIBILITY: Ty = Ty::OneOf(&["eligible", "ineligible", ""]);
+
 /// A `NetworkResource` (nomad/structs/structs.go v2.0.5:2879-2893: `MBits
 /// int`, `Mode`, `Device`, `CIDR`, `IP` strings; api/resources.go's
 /// `MBits *int` is the client's decoding of it), as a node lists it.
@@ -109,8 +115,17 @@ pub(super) const NODE: Schema = Schema {
     ty: Struct(&[
         f("ID", Str),
         f("Name", Str),
-        f("Status", Str),
-        f("SchedulingEligibility", Str),
+        // Nomad's server writes only these (nomad/structs/structs.go
+        // v2.0.5:1860-1865, refused otherwise by `ValidNodeStatus`
+        // :1880-1887 in node_endpoint.go v2.0.5:138,701), and its
+        // `Node.Ready()` (:2168-2170) is `Status == "ready"` and
+        // `SchedulingEligibility == "eligible"` with no drain: a value
+        // outside them planned as ready (R25c-2). An empty eligibility
+        // is a node from before 0.8, which `Canonicalize` (:2185-2186)
+        // makes eligible; `UpdateEligibility` refuses any other
+        // (node_endpoint.go v2.0.5:1050-1054).
+        f("Status", NODE_STATUS),
+        f("SchedulingEligibility", ELIGIBILITY),
         f("Drain", Bool),
         n("DrainStrategy", Struct(&[])),
         f("Datacenter", Str),
