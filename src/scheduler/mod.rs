@@ -10,6 +10,7 @@ pub mod applier;
 mod class_split;
 mod connect_update;
 pub mod constraint;
+pub mod client_values;
 pub mod cores;
 pub mod count_bound;
 pub mod csi;
