@@ -246,19 +246,18 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
             });
         }
     };
-    let mut scan = |cs: &[crate::jobspec::Constraint],
-                    afs: &[crate::jobspec::Affinity],
-                    sps: &[Spread]| {
-        for c in cs {
-            see("constraint", &c.operand, &c.ltarget, &c.rtarget, None);
-        }
-        for a in afs {
-            see("affinity", &a.operand, &a.ltarget, &a.rtarget, None);
-        }
-        for s in sps {
-            see("spread", "", &s.attribute, "", Some(s));
-        }
-    };
+    let mut scan =
+        |cs: &[crate::jobspec::Constraint], afs: &[crate::jobspec::Affinity], sps: &[Spread]| {
+            for c in cs {
+                see("constraint", &c.operand, &c.ltarget, &c.rtarget, None);
+            }
+            for a in afs {
+                see("affinity", &a.operand, &a.ltarget, &a.rtarget, None);
+            }
+            for s in sps {
+                see("spread", "", &s.attribute, "", Some(s));
+            }
+        };
     scan(&job.constraints, &job.affinities, &job.spreads);
     for g in &job.groups {
         scan(&g.constraints, &g.affinities, &g.spreads);
