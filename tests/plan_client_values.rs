@@ -50,7 +50,7 @@ fn os_version_not_equal_cannot_be_told_until_stated() {
     assert!(!out.contains("All tasks successfully allocated"), "{out}");
     assert_eq!(
         err,
-        "error: cannot tell whether the job can be placed: its placement reads ${attr.os.version} (a constraint `!=`; which every real client reports), and client pool \"web\" does not state it; the answer depends on each client's own value (state `\"os.version\" = \"...\"` in its `attributes`, as `nomad node status -verbose` shows it)\n",
+        "error: cannot tell how Nomad places the job: its placement reads ${attr.os.version} (a constraint `!=`; which every real client reports), and client pool \"web\" does not state it; the answer depends on each client's own value (state `\"os.version\" = \"...\"` in its `attributes`, as `nomad node status -verbose` shows it)\n",
     );
     let o = d.run(&["plan", "--format", "json", "job.nomad"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
@@ -60,7 +60,7 @@ fn os_version_not_equal_cannot_be_told_until_stated() {
     );
     let o = d.run(&["check", "job.nomad"]);
     assert!(
-        text(&o.stdout).contains("NP225 [error] cannot tell whether the job can be placed"),
+        text(&o.stdout).contains("NP225 [error] cannot tell how Nomad places the job"),
         "{}",
         text(&o.stdout)
     );

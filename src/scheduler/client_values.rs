@@ -147,6 +147,8 @@ pub struct UnstatedRead {
     pub pool: String,
     /// Whether the world invents it (else a hand-written client lacks it).
     pub invented: bool,
+    /// Whether every real client of the release reports it.
+    pub always: bool,
 }
 
 /// Why the plan cannot tell: the reads, in job order, each target once.
@@ -243,6 +245,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 operand: operand.to_string(),
                 pool: pool.name.clone(),
                 invented: rep.kind == Kind::Invented,
+                always: rep.always,
             });
         }
     };
@@ -273,15 +276,17 @@ impl ClientValuesUnknown {
     pub const HINT: &'static str = "state the value in each `client` block's `attributes`, as `nomad node status -verbose` shows it (a client's name and ID: `node \"NAME\" { id = \"...\" }` blocks, as `import --write` writes them); or judge the job on the cluster (`nomad job plan`)";
 
     fn what(r: &UnstatedRead) -> String {
-        let how = if r.block == "spread" {
-            "a spread".to_string()
-        } else {
-            format!("a {} `{}`", r.block, r.operand)
+        let how = match r.block {
+            "spread" => "a spread".to_string(),
+            "affinity" => format!("an affinity `{}`", r.operand),
+            block => format!("a {block} `{}`", r.operand),
         };
         let whose = if r.invented {
             "a value the world makes up for its clients"
-        } else {
+        } else if r.always {
             "which every real client reports"
+        } else {
+            "which a real client reports when its host has it"
         };
         format!("{} ({how}; {whose})", r.target)
     }
@@ -298,7 +303,7 @@ impl ClientValuesUnknown {
             None => "state it".to_string(),
         };
         format!(
-            "cannot tell whether the job can be placed: its placement reads {}, and client pool {} does not state it; the answer depends on each client's own value ({state}, as `nomad node status -verbose` shows it)",
+            "cannot tell how Nomad places the job: its placement reads {}, and client pool {} does not state it; the answer depends on each client's own value ({state}, as `nomad node status -verbose` shows it)",
             named.join(", "),
             crate::gotext::go_quote(&first.pool),
         )
