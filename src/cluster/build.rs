@@ -83,7 +83,7 @@ pub fn build_node(
         // no field for (os.version, kernel.version...): set, so `is_set`
         // holds as on the cluster, with no value; a placement that reads
         // the value cannot be told (scheduler::client_values).
-        for k in crate::scheduler::client_values::always_set_absent(world.nomad_version) {
+        for k in super::reported::always_set_absent(world.nomad_version) {
             attributes.insert(k.to_string(), String::new());
         }
     }
