@@ -105,6 +105,10 @@ pub enum CannotKnow {
     /// Reserved cores (1.1+), asked by the job or held by the world's
     /// running jobs: the world does not state its clients' cores.
     Cores(crate::scheduler::cores::CoresUnknown),
+    /// A value a hand-written client pool does not state (its clients'
+    /// OS release, kernel, names, addresses, Nomad version...) that the
+    /// placement reads and whose real value decides it.
+    ClientValues(crate::scheduler::client_values::ClientValuesUnknown),
     /// Service/batch preemption before 0.12 under an unstated edition:
     /// Enterprise's alone.
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
@@ -176,6 +180,9 @@ impl CannotKnow {
                 .map(CannotKnow::QuotaLimits)
             })
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
+            .or_else(|| {
+                crate::scheduler::client_values::unknown(world, job).map(CannotKnow::ClientValues)
+            })
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
                     .or_else(|| {
@@ -297,7 +304,8 @@ impl CannotKnow {
             | CannotKnow::ServerCrash(_)
             | CannotKnow::AllocPriority(_)
             | CannotKnow::Downgrade(_)
-            | CannotKnow::NilAttribute(_) => "NP225",
+            | CannotKnow::NilAttribute(_)
+            | CannotKnow::ClientValues(_) => "NP225",
         }
     }
 
@@ -323,6 +331,7 @@ impl CannotKnow {
             CannotKnow::AllocPriority(_) => "a preempted allocation's priority not known",
             CannotKnow::Downgrade(_) => "the stable job version not known",
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
+            CannotKnow::ClientValues(_) => "a client's value not stated",
         }
     }
 
@@ -340,6 +349,7 @@ impl CannotKnow {
             CannotKnow::SystemCanary(u) => u.line(job),
             CannotKnow::Edition(u) => u.line(job),
             CannotKnow::Cores(u) => u.line(job),
+            CannotKnow::ClientValues(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
@@ -365,6 +375,7 @@ impl CannotKnow {
             CannotKnow::SystemCanary(u) => ("SystemCanary", u.json()),
             CannotKnow::Edition(u) => ("Edition", u.json()),
             CannotKnow::Cores(u) => ("Cores", u.json()),
+            CannotKnow::ClientValues(u) => ("ClientValues", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
@@ -398,6 +409,9 @@ impl CannotKnow {
                 "state the servers' edition in the world: `edition = \"community\"` or `\"enterprise\"` in rules/cluster.hcl"
             }
             CannotKnow::Cores(_) => crate::scheduler::cores::CoresUnknown::HINT,
+            CannotKnow::ClientValues(_) => {
+                crate::scheduler::client_values::ClientValuesUnknown::HINT
+            }
             CannotKnow::PreemptionEdition(_) => {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }

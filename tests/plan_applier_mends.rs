@@ -35,13 +35,15 @@ fn job(
 /// Two clients "c-1" and "d-1" of 4000 MHz and 4000 MB, service
 /// preemption on, Nomad 2.0.5 `edition`, running `running`.
 fn cluster(edition: &str, running: &str) -> String {
-    let client = |n: &str| {
-        format!("client \"{n}\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 100000\n  drivers = [\"docker\"]\n}}\n")
+    // Named in a `node` block, as the jobs pin it by name (a hand-written
+    // pool's names are made up); the ID is the one the pool derives.
+    let client = |n: &str, id: &str| {
+        format!("client \"{n}\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 100000\n  drivers = [\"docker\"]\n  node \"{n}-1\" {{\n    id = \"{id}\"\n  }}\n}}\n")
     };
     format!(
         "nomad_version = \"2.0.5\"\nregion = \"global\"\nedition = \"{edition}\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    system = true\n    sysbatch = false\n    batch = false\n    service = true\n  }}\n}}\n{}{}running = [{running}]\n",
-        client("c"),
-        client("d")
+        client("c", "eae0d007-d997-ac91-3059-9bbe7208e4b7"),
+        client("d", "5645eb38-42de-2c61-8e38-fed17402efac")
     )
 }
 

@@ -28,7 +28,8 @@
 use crate::common::applier::{commit, out};
 use crate::common::TempDir;
 
-/// The cluster, its running jobs `pads` (registered first: each moves the
+/// The cluster (its clients named in `node` blocks, as the jobs pin
+/// them by name: a hand-written pool's names are made up), its running jobs `pads` (registered first: each moves the
 /// state's index, and so the shuffles, on) and the five above.
 fn cluster(pads: &[String]) -> String {
     let running = pads
@@ -38,7 +39,7 @@ fn cluster(pads: &[String]) -> String {
         .map(|j| format!("\"jobs/{j}.nomad\""))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("nomad_version = \"2.0.5\"\nregion = \"global\"\nedition = \"community\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    system = true\n    sysbatch = false\n    batch = false\n    service = true\n  }}\n}}\nclient \"c\" {{\n  count = 4\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 100000\n  drivers = [\"docker\"]\n}}\nrunning = [{running}]\n")
+    format!("nomad_version = \"2.0.5\"\nregion = \"global\"\nedition = \"community\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    system = true\n    sysbatch = false\n    batch = false\n    service = true\n  }}\n}}\nclient \"c\" {{\n  count = 4\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 100000\n  drivers = [\"docker\"]\n  node \"c-1\" {{\n    id = \"eae0d007-d997-ac91-3059-9bbe7208e4b7\"\n  }}\n  node \"c-2\" {{\n    id = \"3b665e58-087d-8e84-aabd-f706d1cc13c9\"\n  }}\n  node \"c-3\" {{\n    id = \"acee1352-696c-e85e-e6b9-ea0482265fa1\"\n  }}\n  node \"c-4\" {{\n    id = \"8f35a790-0b3b-6f48-9d5b-8d0982d6ac61\"\n  }}\n}}\nrunning = [{running}]\n")
 }
 
 /// A job of `groups` (name, count, memory MB, node it is pinned to or "").

@@ -66,6 +66,14 @@ client "c" {{
   memory     = 1000
   disk       = 50000
   drivers    = ["docker"]
+  # Named (here and below), as GROUP_H pins c-1 by name: a hand-written
+  # pool's names are made up.
+  node "c-1" {{
+    id = "eae0d007-d997-ac91-3059-9bbe7208e4b7"
+  }}
+  node "c-2" {{
+    id = "3b665e58-087d-8e84-aabd-f706d1cc13c9"
+  }}
 }}
 client "big" {{
   count      = 1
@@ -74,6 +82,9 @@ client "big" {{
   memory     = 8000
   disk       = 50000
   drivers    = ["docker"]
+  node "big-1" {{
+    id = "9c133d10-8df2-233e-c3f4-574068492df0"
+  }}
 }}
 running = ["jobs/web.nomad", "jobs/other.nomad"]
 "#

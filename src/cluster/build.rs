@@ -79,6 +79,13 @@ pub fn build_node(
         for (k, v) in fingerprint_defaults(world.nomad_version) {
             attributes.insert(k.to_string(), v.to_string());
         }
+        // What every real client of the release reports and the world has
+        // no field for (os.version, kernel.version...): set, so `is_set`
+        // holds as on the cluster, with no value; a placement that reads
+        // the value cannot be told (scheduler::client_values).
+        for k in super::reported::always_set_absent(world.nomad_version) {
+            attributes.insert(k.to_string(), String::new());
+        }
     }
     // The world's own attributes win over the fingerprint defaults, and an
     // imported node's own `unique.*` ones over the stand-ins above.

@@ -6,6 +6,7 @@ pub mod build;
 pub mod job_status;
 pub mod metric;
 mod nodes;
+pub mod reported;
 pub mod reserved_cpu;
 pub mod usage;
 

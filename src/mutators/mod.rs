@@ -52,6 +52,13 @@ pub mod run_refusal;
 pub mod vault;
 
 pub use connect_validate::validate as connect_validate;
+
+/// The floors on the client's release Nomad's admission implies, each
+/// `${attr.nomad.version} semver FLOOR` (constraints.rs: NUMA, Nomad
+/// service checks, transparent proxy and task schedules; identities.rs:
+/// `implicitIdentityClientVersionConstraint`).
+pub const IMPLIED_CLIENT_VERSIONS: [&str; 4] =
+    [">= 1.4.0", ">= 1.6.3-dev", ">= 1.7.0-a", ">= 1.8.0-dev"];
 pub use expose_check::validate as expose_check_validate;
 
 use crate::jobspec::Job;

@@ -34,6 +34,10 @@ pub enum Setting {
     /// A hand-written pool's platform: `kernel.name`, `os.name`,
     /// `cpu.arch` and the Linux `os.signals` list (redteam13 R13-21).
     ClientPlatform,
+    /// A hand-written pool's clients' Nomad release, read by a constraint
+    /// Nomad implies (`${attr.nomad.version} semver >= FLOOR`): planned
+    /// as the servers' release (`scheduler::client_values`).
+    ClientVersion,
     /// A written world's `scheduler { preemption { TYPE } }` left to
     /// Nomad's default (only system jobs preempt) where the plan preempted
     /// or failed to place for room: `nomad operator scheduler set-config`
@@ -75,6 +79,7 @@ impl Setting {
             Setting::Sentinel => "sentinel",
             Setting::ClientFingerprints => "client_fingerprints",
             Setting::ClientPlatform => "client_platform",
+            Setting::ClientVersion => "client_version",
             Setting::SchedulerPreemption => "scheduler_preemption",
             Setting::MemoryOversubscription => "memory_oversubscription",
             Setting::ReplacedJobRunning => "replaced_job_running",
@@ -113,6 +118,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     let read = unstated_reads(world, admitted);
     out.extend(fingerprints(&read));
     out.extend(platform(world, &read));
+    out.extend(client_version(world, admitted));
     out
 }
 
@@ -507,6 +513,45 @@ fn fingerprints(read: &[&str]) -> Option<Assumption> {
         line: format!(
             "planned as if every hand-written client reaches Consul and Vault and has the CNI plugins: the job's placement reads {}, which a client reports only when it does (state them in each `client` block's `attributes`, `\"{first}\" = \"\"` for none)",
             named.join(", "),
+        ),
+    })
+}
+
+/// The constraints Nomad implies on the client's release, read where a
+/// hand-written pool does not state `nomad.version`: its clients are
+/// planned as running the servers' release, which meets every such floor
+/// (a client left on an older release is filtered on the cluster).
+fn client_version(world: &World, admitted: &Job) -> Option<Assumption> {
+    let implied = |c: &crate::jobspec::Constraint| {
+        crate::scheduler::client_values::implied_client_version(&c.operand, &c.ltarget, &c.rtarget)
+    };
+    let mut floors: Vec<&str> = admitted
+        .constraints
+        .iter()
+        .chain(admitted.groups.iter().flat_map(|g| {
+            g.constraints
+                .iter()
+                .chain(g.tasks.iter().flat_map(|t| t.constraints.iter()))
+        }))
+        .filter(|c| implied(c))
+        .map(|c| c.rtarget.as_str())
+        .collect();
+    floors.sort_unstable();
+    floors.dedup();
+    let unstated = world
+        .clients
+        .iter()
+        .any(|p| p.members.is_empty() && !p.attributes.contains_key("nomad.version"));
+    if floors.is_empty() || !unstated {
+        return None;
+    }
+    let wanted: Vec<String> = floors.iter().map(|f| format!("semver {f}")).collect();
+    Some(Assumption {
+        setting: Setting::ClientVersion,
+        line: format!(
+            "planned as if every hand-written client runs Nomad {} (the servers' release): the job's placement reads ${{attr.nomad.version}} ({}, a constraint Nomad adds), which the world does not state and a client older than that fails (state `\"nomad.version\" = \"...\"` in each `client` block's `attributes`)",
+            world.nomad_version,
+            wanted.join(", "),
         ),
     })
 }

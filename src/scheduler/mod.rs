@@ -8,6 +8,7 @@ pub mod address_ports;
 pub mod alloc_ports;
 pub mod applier;
 mod class_split;
+pub mod client_values;
 mod connect_update;
 pub mod constraint;
 pub mod cores;

@@ -56,6 +56,7 @@ impl Rule for PlanAssumed {
                 Setting::Sentinel => "no Sentinel policy assumed",
                 Setting::ClientFingerprints => "the clients' Consul, Vault and CNI assumed",
                 Setting::ClientPlatform => "the clients' platform assumed",
+                Setting::ClientVersion => "the clients' Nomad release assumed",
                 Setting::SchedulerPreemption => "the scheduler's default preemption assumed",
                 Setting::MemoryOversubscription => {
                     "the scheduler's default memory oversubscription assumed"

@@ -1,0 +1,286 @@
+//! What a hand-written client pool does not say of its clients, though
+//! every real client reports it (redteam25 R25-1..3).
+//!
+//! `cluster::build` gives each client of a pool written by hand (one not
+//! imported) values no one stated: its name (`POOL-N`, also its
+//! `unique.hostname`), a derived node ID, a `10.P.x.y` address, the
+//! servers' release as `nomad.version`, and an advertise address. And a
+//! real client reports attributes the world has no field for: its
+//! OS release (`os.version`), kernel, CPU model and core count, Nomad
+//! revision, storage volume. Nomad's checks read them as they are
+//! (scheduler/feasible.go v1.10.5:924 `resolveTarget`, :964-983
+//! `checkConstraint`): `!=` is `!reflect.DeepEqual` with no found-check,
+//! `is_not_set` is `!lFound`. So a placement that compares one of them
+//! with a value depends on the real client, which the world does not
+//! give: the plan cannot tell (exit 255; `check` NP225), never Nomad's
+//! success text. Where the answer does not depend on the value it is
+//! answered: `is_set` / `is_not_set` of an attribute every client of the
+//! release reports (set, as Nomad would find it), an affinity on those
+//! (it weighs every client alike), and `distinct_property` or an even
+//! `spread` on a value each client has to itself (every value differs,
+//! the invented ones as the real ones).
+//!
+//! Stating the attribute in the pool's `attributes` (or the clients in
+//! `node "NAME" { id = ... }` blocks, which makes the pool an imported
+//! one's shape) makes it known. The four platform stand-ins (`kernel.name`,
+//! `os.name`, `cpu.arch`, `os.signals`) keep their note (NP221,
+//! `planner::assumed`); the constraints Nomad implies on `nomad.version`
+//! are a note too ([`implied_client_version`]).
+
+use crate::cluster::reported::{reported, Kind, Reported};
+use crate::jobspec::{Job, Spread};
+use crate::world::{ClientPool, World};
+
+/// The key a placement target reads, as `resolveTarget` finds it.
+fn key_of(target: &str) -> Option<&str> {
+    match target {
+        "${node.unique.name}" => Some("node.unique.name"),
+        "${node.unique.id}" => Some("node.unique.id"),
+        _ => crate::scheduler::constraint::target_key(target, "${attr."),
+    }
+}
+
+/// One read of a value the world does not give, on which the placement
+/// depends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnstatedRead {
+    /// The target as the job writes it (`${attr.os.version}`).
+    pub target: String,
+    /// `constraint`, `affinity` or `spread`.
+    pub block: &'static str,
+    /// The operand (`!=`, `regexp`...), empty for a spread.
+    pub operand: String,
+    /// The hand-written pool that does not state it (the first).
+    pub pool: String,
+    /// Whether the world invents it (else a hand-written client lacks it).
+    pub invented: bool,
+    /// Whether every real client of the release reports it.
+    pub always: bool,
+}
+
+/// Why the plan cannot tell: the reads, in job order, each target once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientValuesUnknown {
+    pub reads: Vec<UnstatedRead>,
+}
+
+/// The hand-written pools the job's scheduler reaches (ready, eligible,
+/// in its datacenters and node pool: scheduler/util.go
+/// `readyNodesInDCsAndPool`, before any check reads an attribute).
+fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
+    let v = world.nomad_version;
+    world
+        .clients
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.members.is_empty() && p.count > 0)
+        .filter(|(pos, p)| {
+            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
+            crate::scheduler::feasibility::schedulable(&node)
+                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
+        })
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// Does the pool state the value? Attributes in its `attributes`; the
+/// node's name and ID only through `node` blocks, which no hand-written
+/// pool has.
+fn states(pool: &ClientPool, key: &str) -> bool {
+    pool.attributes.contains_key(key)
+}
+
+/// The constraints Nomad implies on the client's release
+/// (`${attr.nomad.version} semver ...`: Nomad service checks, NUMA,
+/// workload identities, transparent proxy, task schedules): a floor no
+/// higher than the servers' own release, which a client upgraded with
+/// its servers meets. They are planned with the servers' release and
+/// said in a note (`planner::assumed`), not "cannot tell": else every
+/// job using Consul at 1.7+ could not be told on a hand-written world.
+pub fn implied_client_version(operand: &str, l: &str, r: &str) -> bool {
+    l == "${attr.nomad.version}"
+        && operand == "semver"
+        && crate::mutators::IMPLIED_CLIENT_VERSIONS.contains(&r)
+}
+
+/// Would the answer differ with the real value? `always`: every client
+/// has it; `own`: each has its own.
+fn depends(block: &str, operand: &str, spread: Option<&Spread>, r: &Reported) -> bool {
+    match block {
+        "spread" => !(r.own && spread.is_some_and(|s| s.targets.is_empty())),
+        _ => match operand {
+            "is_set" | "is_not_set" => !r.always,
+            "distinct_property" => !r.own,
+            "distinct_hosts" => false,
+            _ => true,
+        },
+    }
+}
+
+/// What the placement of `job` (as admitted: its own constraints and
+/// those Nomad implies) reads of a value a reached hand-written pool does
+/// not state, where the answer depends on it. An imported world's pools
+/// carry the values their nodes reported: never said.
+pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
+    if job.stop {
+        return None;
+    }
+    let pools = reached(world, job);
+    if pools.is_empty() {
+        return None;
+    }
+    let catalogue = reported(world.nomad_version);
+    let mut reads: Vec<UnstatedRead> = Vec::new();
+    let mut see = |block: &'static str, operand: &str, l: &str, r: &str, s: Option<&Spread>| {
+        if block != "spread" && implied_client_version(operand, l, r) {
+            return;
+        }
+        for target in [l, r] {
+            let Some(key) = key_of(target) else { continue };
+            let Some(rep) = catalogue.iter().find(|c| c.key == key) else {
+                continue;
+            };
+            let Some(pool) = pools.iter().find(|p| !states(p, key)) else {
+                continue;
+            };
+            if !depends(block, operand, s, rep) || reads.iter().any(|x| x.target == target) {
+                continue;
+            }
+            reads.push(UnstatedRead {
+                target: target.to_string(),
+                block,
+                operand: operand.to_string(),
+                pool: pool.name.clone(),
+                invented: rep.kind == Kind::Invented,
+                always: rep.always,
+            });
+        }
+    };
+    let mut scan =
+        |cs: &[crate::jobspec::Constraint], afs: &[crate::jobspec::Affinity], sps: &[Spread]| {
+            for c in cs {
+                see("constraint", &c.operand, &c.ltarget, &c.rtarget, None);
+            }
+            for a in afs {
+                see("affinity", &a.operand, &a.ltarget, &a.rtarget, None);
+            }
+            for s in sps {
+                see("spread", "", &s.attribute, "", Some(s));
+            }
+        };
+    scan(&job.constraints, &job.affinities, &job.spreads);
+    for g in &job.groups {
+        scan(&g.constraints, &g.affinities, &g.spreads);
+        for t in &g.tasks {
+            scan(&t.constraints, &t.affinities, &[]);
+        }
+    }
+    (!reads.is_empty()).then_some(ClientValuesUnknown { reads })
+}
+
+impl ClientValuesUnknown {
+    /// Where the world would have to say more.
+    pub const HINT: &'static str = "state the value in each `client` block's `attributes`, as `nomad node status -verbose` shows it (a client's name and ID: `node \"NAME\" { id = \"...\" }` blocks, as `import --write` writes them); or judge the job on the cluster (`nomad job plan`)";
+
+    fn what(r: &UnstatedRead) -> String {
+        let how = match r.block {
+            "spread" => "a spread".to_string(),
+            "affinity" => format!("an affinity `{}`", r.operand),
+            block => format!("a {block} `{}`", r.operand),
+        };
+        let whose = if r.invented {
+            "a value the world makes up for its clients"
+        } else if r.always {
+            "which every real client reports"
+        } else {
+            "which a real client reports when its host has it"
+        };
+        format!("{} ({how}; {whose})", r.target)
+    }
+
+    /// The one line (without a prefix).
+    pub fn line(&self, _job: &Job) -> String {
+        let named: Vec<String> = self.reads.iter().map(Self::what).collect();
+        let first = &self.reads[0];
+        let state = match key_of(&first.target) {
+            Some("node.unique.name") | Some("node.unique.id") => {
+                "state its clients in `node \"NAME\" { id = \"...\" }` blocks".to_string()
+            }
+            Some(k) => format!("state `\"{k}\" = \"...\"` in its `attributes`"),
+            None => "state it".to_string(),
+        };
+        format!(
+            "cannot tell how Nomad places the job: its placement reads {}, and client pool {} does not state it; the answer depends on each client's own value ({state}, as `nomad node status -verbose` shows it)",
+            named.join(", "),
+            crate::gotext::go_quote(&first.pool),
+        )
+    }
+
+    /// `Preflight.ClientValues` in JSON.
+    pub fn json(&self) -> serde_json::Value {
+        self.reads
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "Target": r.target,
+                    "Block": r.block,
+                    "Operand": r.operand,
+                    "Pool": r.pool,
+                    "Invented": r.invented,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::reported::always_set_absent;
+    use crate::version::NomadVersion;
+
+    fn rep(v: NomadVersion, key: &str) -> Option<(bool, bool)> {
+        reported(v)
+            .into_iter()
+            .find(|r| r.key == key)
+            .map(|r| (r.always, r.own))
+    }
+
+    #[test]
+    fn the_catalogue_follows_the_release() {
+        let old = NomadVersion::new(0, 9, 3);
+        let new = NomadVersion::new(1, 10, 5);
+        assert_eq!(rep(old, "kernel.arch"), None);
+        assert_eq!(rep(new, "kernel.arch"), Some((true, false)));
+        assert_eq!(rep(old, "cpu.numcores"), Some((false, false)));
+        assert_eq!(rep(new, "cpu.numcores"), Some((true, false)));
+        assert!(rep(NomadVersion::new(2, 0, 5), "unique.storage.bytesfree").is_none());
+        assert_eq!(rep(new, "node.unique.id"), Some((true, true)));
+        assert!(always_set_absent(new).contains(&"os.version"));
+        assert!(!always_set_absent(new).contains(&"unique.hostname"));
+    }
+
+    #[test]
+    fn only_a_value_that_decides_is_unknown() {
+        let os = Reported {
+            key: "os.version",
+            kind: Kind::Absent,
+            always: true,
+            own: false,
+        };
+        assert!(!depends("constraint", "is_set", None, &os));
+        assert!(!depends("affinity", "is_not_set", None, &os));
+        assert!(depends("constraint", "!=", None, &os));
+        assert!(depends("constraint", "distinct_property", None, &os));
+        let host = Reported {
+            key: "unique.hostname",
+            kind: Kind::Invented,
+            always: true,
+            own: true,
+        };
+        assert!(!depends("constraint", "distinct_property", None, &host));
+        let even = Spread::default();
+        assert!(!depends("spread", "", Some(&even), &host));
+        assert!(depends("spread", "", Some(&even), &os));
+    }
+}
