@@ -56,7 +56,7 @@ fn a_run_refused_change_is_said_in_every_gate_document() {
         if args.ends_with("markdown") {
             let refused = doc
                 .lines()
-                .skip_while(|l| !l.starts_with("**Refused** (the gate exits 1)"))
+                .skip_while(|l| !l.starts_with("**Refused** (exit 1)"))
                 .find(|l| l.starts_with("- "))
                 .unwrap_or_else(|| panic!("{args}: no refusal line: {doc}"));
             assert!(refused.contains("submission will fail"), "{refused}");
@@ -155,10 +155,7 @@ fn a_bound_the_budget_cut_past_five_percent_cannot_tell() {
             "{args}"
         );
         if args.ends_with("markdown") {
-            assert!(
-                doc.contains("**Cannot tell** (the gate exits 255)"),
-                "{doc}"
-            );
+            assert!(doc.contains("**Cannot tell** (exit 255)"), "{doc}");
             continue;
         }
         let v: serde_json::Value = serde_json::from_str(&doc).expect("json");

@@ -201,7 +201,11 @@ impl ClientValuesUnknown {
     /// The one line (without a prefix).
     pub fn line(&self, _job: &Job) -> String {
         let named: Vec<String> = self.reads.iter().map(Self::what).collect();
-        let first = &self.reads[0];
+        // Built only where a read was found; an empty list still says
+        // one line (rv25-10).
+        let Some(first) = self.reads.first() else {
+            return "cannot tell how Nomad places the job: its placement reads a value a client reports".to_string();
+        };
         let state = match key_of(&first.target) {
             Some("node.unique.name") | Some("node.unique.id") => {
                 "state its clients in `node \"NAME\" { id = \"...\" }` blocks".to_string()

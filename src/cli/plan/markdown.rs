@@ -256,7 +256,7 @@ pub fn render(
     // `nomad job run` fails where the plan is silent: the table alone
     // read as a clean plan, the exit code alone said it.
     if !said.refused.is_empty() {
-        out.push_str("\n**Refused** (the gate exits 1):\n\n");
+        out.push_str("\n**Refused** (exit 1):\n\n");
         let lines: Vec<String> = said
             .refused
             .iter()
@@ -266,7 +266,7 @@ pub fn render(
         out.push('\n');
     }
     if !untold.is_empty() {
-        out.push_str("\n**Cannot tell** (the gate exits 255):\n\n");
+        out.push_str("\n**Cannot tell** (exit 255):\n\n");
         out.push_str(&untold.join("\n"));
         out.push('\n');
     }

@@ -74,9 +74,11 @@ fn name_of(path: &[u8]) -> &[u8] {
     path.rsplit(|b| *b == b'/').next().unwrap_or(path)
 }
 
-/// Trees deeper than this are not walked (git itself refuses far less
-/// deep ones on checkout): an error, never a shorter list.
-const MAX_DEPTH: usize = 4096;
+/// Trees deeper than this are not walked: an error, never a shorter list.
+/// The walk recurses once per level, and a hostile change can nest trees
+/// thousands deep (rv25-9): 256 levels (paths of 512 bytes at least)
+/// stay far inside any thread's stack, and beyond any real repository.
+const MAX_DEPTH: usize = 256;
 
 fn tree_files(
     repo: &repo::Repo,
