@@ -76,7 +76,10 @@ fn a_constraints_unread_keys_are_accepted_and_dropped_from_1_0() {
 /// counts only when not empty.
 #[test]
 fn the_last_shorthand_in_decodes_order_wins() {
-    let c = "  constraint {\n    attribute = \"${attr.kernel.version}\"\n    regexp    = \"^5\"\n    version   = \">= 1.0\"\n    semver    = \"\"\n  }\n";
+    // A meta key, not `${attr.kernel.version}`: a value every client
+    // reports that the pool does not state makes the plan cannot tell
+    // (R25-1), and only the diff's words are asked here.
+    let c = "  constraint {\n    attribute = \"${meta.kernel}\"\n    regexp    = \"^5\"\n    version   = \">= 1.0\"\n    semver    = \"\"\n  }\n";
     let d = TempDir::new("placement-keys-order");
     d.put("j.nomad", &job("", c));
     let o = d.run(&["plan", "--nomad-version", "1.6.0", "--verbose", "j.nomad"]);
