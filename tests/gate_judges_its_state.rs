@@ -320,3 +320,82 @@ fn a_first_commit_says_the_world_is_the_staged_one() {
         output_text(&plan)
     );
 }
+
+/// rv25-1: a commit that adds a team's world `team/rules/` (one client of
+/// 500 MB) beside the top `rules/` (three of 4000 MB) and a team job
+/// needing 1000 MB, staged (`commit` false) or committed. Judged from
+/// `team/`.
+fn team_world_added(tag: &str, commit: bool) -> TempDir {
+    let d = TempDir::new(&format!("gate-state-team-{tag}"));
+    let cluster = CLUSTER
+        .replace("running = [\"jobs/j.nomad\"]\n", "")
+        .replace("count = 2", "count = 3");
+    d.put("rules/cluster.hcl", &cluster);
+    let team_job = |memory: &str| {
+        job("g", "nginx:1.25").replace("memory = 100\n", &format!("memory = {memory}\n"))
+    };
+    d.put("team/jobs/j.nomad", &team_job("100"));
+    git(&d.0, &["init", "-q", "."]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "top world"]);
+    d.put(
+        "team/rules/cluster.hcl",
+        &cluster
+            .replace("count = 3", "count = 1")
+            .replace("memory = 4000", "memory = 500"),
+    );
+    d.put("team/jobs/j.nomad", &team_job("1000"));
+    git(&d.0, &["add", "-A"]);
+    if commit {
+        git(&d.0, &["commit", "-qm", "team world"]);
+    }
+    d
+}
+
+/// `check --staged` judges the commit against the team world it adds
+/// (NP201, said as the staged world), not the top `rules/`, which HEAD
+/// holds (load25 looked at HEAD first and passed).
+#[test]
+fn a_staged_team_world_is_the_one_judged_not_the_top_one() {
+    let d = team_world_added("staged", false);
+    let out = d.run_at("team", &["check", "--staged"]);
+    let s = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("NP201"), "{s}");
+    assert!(
+        common::flat(&s).contains("the world is team/rules/ as this commit stages it"),
+        "{s}"
+    );
+}
+
+/// Committed, `check --base HEAD~1` (the working tree as head) refuses a
+/// base without the team world the change runs under: `git::no-world`,
+/// exit 2 (load25 judged against the base's top `rules/` and passed).
+#[test]
+fn a_team_world_the_base_lacks_is_no_world_for_check_base() {
+    let d = team_world_added("check-base", true);
+    for args in [
+        &["check", "--base", "HEAD~1"][..],
+        &["check", "--base", "HEAD~1", "--head", "HEAD"],
+    ] {
+        let out = d.run_at("team", args);
+        let s = output_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {s}");
+        assert!(s.contains("git::no-world"), "{args:?}: {s}");
+        assert!(
+            common::flat(&s).contains("team/rules/cluster.hcl does not exist at HEAD~1"),
+            "{args:?}: {s}"
+        );
+    }
+}
+
+/// `plan --changed --base HEAD~1 --gate` cannot tell (255) for the same
+/// change (load25 planned it against the top `rules/` and passed, 0).
+#[test]
+fn a_team_world_the_base_lacks_cannot_tell_for_plan_changed() {
+    let d = team_world_added("plan", true);
+    let out = d.run_at("team", &["plan", "--changed", "--base", "HEAD~1", "--gate"]);
+    let s = output_text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(s.contains("git::no-world"), "{s}");
+}

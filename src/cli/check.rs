@@ -228,6 +228,7 @@ fn main_with(
         super::common::resolve_world_at(
             &cwd,
             &rev,
+            args.head.as_deref(),
             args.world.as_deref(),
             args.staged,
             super::common::NoWorld::CannotTell,

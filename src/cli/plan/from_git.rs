@@ -58,6 +58,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
     let mut resolved = common::resolve_world_at(
         &cwd,
         &range.base,
+        args.head.as_deref(),
         args.world.as_deref(),
         args.staged,
         no_world,
