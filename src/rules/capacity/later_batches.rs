@@ -95,6 +95,10 @@ pub fn unseen_what(job_id: &str) -> String {
     )
 }
 
+/// NP207's advice for a group the rollout's later batches leave unplaced,
+/// alone or joined to the plan shown's finding ([`add_to`]).
+pub const HELP: &str = "`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits";
+
 /// The one line both gates give such a group.
 pub fn words(job_id: &str, b: &LaterBatch) -> String {
     if let Some(why) = &b.untold {
@@ -136,7 +140,7 @@ pub fn add_to(f: &mut crate::rules::Finding, job_id: &str, b: &LaterBatch) {
             l.text = Some("not placed in the rollout's later batches".into());
         }
     }
-    let help = "`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits";
+    let help = HELP;
     f.help = Some(match f.help.take() {
         Some(h) => format!("{h}; {help}"),
         None => help.into(),
