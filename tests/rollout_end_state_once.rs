@@ -223,7 +223,7 @@ fn an_unbatched_group_the_end_state_fails_refuses_the_rollout() {
         .collect();
     assert_eq!(refused.len(), 1, "{}", gate.stderr);
     assert!(
-        refused[0].contains("the rollout's later batches ") && refused[0].contains("(group \"a\")"),
+        refused[0].contains("the rollout's later batches of job \"web\" (group \"g\") do not fit beside 1 allocation(s) of job \"web\" (group \"a\")"),
         "{}",
         refused[0]
     );
@@ -231,7 +231,7 @@ fn an_unbatched_group_the_end_state_fails_refuses_the_rollout() {
     assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
     let out = flat(&check.stdout);
     assert!(
-        out.contains("NP207 [error] the rollout's later batches ") && out.contains("(group \"a\")"),
+        out.contains("NP207 [error] the rollout's later batches of job \"web\" (group \"g\") do not fit beside 1 allocation(s) of job \"web\" (group \"a\")"),
         "{out}"
     );
 }

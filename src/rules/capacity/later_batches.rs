@@ -75,6 +75,10 @@ pub struct LaterBatch {
     /// (the applier's retries, a sampling too large): not a refusal, the
     /// gates cannot tell.
     pub untold: Option<String>,
+    /// For a group without later batches of its own (unbatched, placed
+    /// by the plan shown) whom the end state fails: the held-back groups
+    /// whose later batches meet that shortage (rv25-2). Empty otherwise.
+    pub behind: Vec<String>,
 }
 
 /// What the rollout's end state says of `job`: the groups its later
@@ -115,6 +119,14 @@ pub fn words(job_id: &str, b: &LaterBatch) -> String {
             "allocations of job {job_id:?} (group {:?}) unplaced {s} (none in the end state planned here)",
             b.group
         ),
+        (n, _) if !b.behind.is_empty() => {
+            let groups: Vec<String> = b.behind.iter().map(|g| format!("{g:?}")).collect();
+            return format!(
+                "the rollout's later batches of job {job_id:?} (group {}) do not fit beside {n} allocation(s) of job {job_id:?} (group {:?}): the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves them unplaced, so the deployment cannot finish (a batch that places none stalls it with the rest on the old version)",
+                groups.join(", "),
+                b.group
+            );
+        }
         (n, _) => {
             return format!(
                 "the rollout's later batches leave up to {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves {n} unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)",
@@ -264,6 +276,14 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     }
     for b in &mut out.batches {
         b.up_to = up_to(job, plan, &b.group);
+        if !holds_back_group(job, plan, &b.group) {
+            b.behind = plan
+                .desired_tg_updates
+                .keys()
+                .filter(|g| holds_back_group(job, plan, g))
+                .cloned()
+                .collect();
+        }
     }
     out
 }
@@ -303,6 +323,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
                 up_to: 0,
                 shuffles: None,
                 untold: None,
+                behind: Vec::new(),
             });
         }
     }
@@ -318,6 +339,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
                 up_to: 0,
                 shuffles: None,
                 untold: Some(why.clone()),
+                behind: Vec::new(),
             });
         }
     }
@@ -385,6 +407,7 @@ fn sampled(
                     untold: Some(format!(
                         "its end state cannot be sampled over node shuffles: {e}"
                     )),
+                    behind: Vec::new(),
                 })
                 .collect();
             return EndState {
@@ -427,6 +450,7 @@ fn tally(runs: &[Run]) -> Vec<LaterBatch> {
                 untold: (failed == 0).then(|| {
                     format!("{untold} of {n} node shuffles sampled cannot tell (Nomad's plan applier rejects part of the end state there, and how the worker's retries end depends on what nomad-preflight does not model)")
                 }),
+                behind: Vec::new(),
             }
         })
         .collect();

@@ -278,6 +278,7 @@ fn a_later_batches_refusal_is_no_cannot_tell_for_its_untold_shuffles() {
         up_to: 1,
         shuffles: None,
         untold: None,
+        behind: Vec::new(),
     }];
     let mut t = Tally::new();
     for i in 0..10 {
