@@ -23,6 +23,13 @@
 //!   for `g`; they also named `a`, which has no batches: its in-place
 //!   update is the plan shown's (reconcile_cluster.go v2.0.5:496), dropped
 //!   only with the end state's node.
+//! - An unbatched group the end state fails is the later batches' refusal
+//!   (rv25-2): one client of 2500 MB, `web` with `g` (count 2,
+//!   `max_parallel = 1`) and `a` (count 1, no update block) both 100 ->
+//!   1000 MB. The plan shown places `a`'s replacement and `g`'s first
+//!   batch (2100 MB); `g`'s second batch needs 3000 MB and stalls. All at
+//!   once the scheduler fails `a`, where the model puts that shortage:
+//!   roll25 dropped `a` as having no batches and passed both gates.
 
 use crate::common::{flat, git, run_in, TempDir};
 
@@ -45,12 +52,12 @@ fn job(name: &str, priority: u32, groups: &[(&str, u32, u32, u32)]) -> String {
     out
 }
 
-/// `clients` of 4000 MB (service preemption as given) running `running`
+/// `clients` of `mb` MB (service preemption as given) running `running`
 /// (file name, text) and `web` as `before`, committed, with `web`
 /// protected; `web` as `after` staged.
 fn staged(
     tag: &str,
-    clients: u32,
+    (clients, mb): (u32, u32),
     preempt: bool,
     running: &[(&str, String)],
     before: &str,
@@ -69,7 +76,7 @@ fn staged(
     };
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"2.0.5\"\nregion = \"global\"\n{scheduler}client \"c\" {{\n  count = {clients}\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}}\nrunning = [{}]\n", files.join(", ")),
+        &format!("nomad_version = \"2.0.5\"\nregion = \"global\"\n{scheduler}client \"c\" {{\n  count = {clients}\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = {mb}\n  disk = 10000\n  drivers = [\"docker\"]\n}}\nrunning = [{}]\n", files.join(", ")),
     );
     d.put(
         "rules/namespaces/default.hcl",
@@ -95,7 +102,7 @@ fn staged(
 fn a_group_refused_for_the_plan_shown_and_its_later_batches_is_refused_once() {
     let d = staged(
         "end-state-once",
-        3,
+        (3, 4000),
         false,
         &[
             ("x", job("x", 0, &[("g", 1, 1500, 0)])),
@@ -157,7 +164,7 @@ fn an_end_state_only_the_plan_applier_rejects_cannot_tell_for_its_batched_group_
     let low = job("low", 20, &[("g", 3, 500, 0)]);
     let d = staged(
         "end-state-applier",
-        1,
+        (1, 4000),
         true,
         &[("low", low)],
         &job("web", 50, &[("a", 1, 1400, 0), ("g", 2, 100, 1)]),
@@ -190,4 +197,41 @@ fn an_end_state_only_the_plan_applier_rejects_cannot_tell_for_its_batched_group_
         .collect();
     assert_eq!(untold.len(), 1, "{}", gate.stdout);
     assert!(untold[0].contains("(group \"g\")"), "{}", untold[0]);
+}
+
+#[test]
+fn an_unbatched_group_the_end_state_fails_refuses_the_rollout() {
+    let d = staged(
+        "end-state-unbatched",
+        (1, 2500),
+        false,
+        &[],
+        &job("web", 0, &[("g", 2, 100, 1), ("a", 1, 100, 0)]),
+        &job("web", 0, &[("g", 2, 1000, 1), ("a", 1, 1000, 0)]),
+    );
+    let gate = run_in(&d.0, &["--no-color", "plan", "jobs/web.nomad", "--gate"]);
+    assert!(
+        gate.stdout.contains("- All tasks successfully allocated."),
+        "{}",
+        gate.stdout
+    );
+    assert_eq!(gate.code, 1, "{}{}", gate.stdout, gate.stderr);
+    let refused: Vec<&str> = gate
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("refused by policy: jobs/web.nomad "))
+        .collect();
+    assert_eq!(refused.len(), 1, "{}", gate.stderr);
+    assert!(
+        refused[0].contains("the rollout's later batches of job \"web\" (group \"g\") do not fit beside 1 allocation(s) of job \"web\" (group \"a\")"),
+        "{}",
+        refused[0]
+    );
+    let check = run_in(&d.0, &["--no-color", "check", "--staged"]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    let out = flat(&check.stdout);
+    assert!(
+        out.contains("NP207 [error] the rollout's later batches of job \"web\" (group \"g\") do not fit beside 1 allocation(s) of job \"web\" (group \"a\")"),
+        "{out}"
+    );
 }

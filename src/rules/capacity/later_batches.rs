@@ -75,6 +75,10 @@ pub struct LaterBatch {
     /// (the applier's retries, a sampling too large): not a refusal, the
     /// gates cannot tell.
     pub untold: Option<String>,
+    /// For a group without later batches of its own (unbatched, placed
+    /// by the plan shown) whom the end state fails: the held-back groups
+    /// whose later batches meet that shortage (rv25-2). Empty otherwise.
+    pub behind: Vec<String>,
 }
 
 /// What the rollout's end state says of `job`: the groups its later
@@ -95,6 +99,10 @@ pub fn unseen_what(job_id: &str) -> String {
     )
 }
 
+/// NP207's advice for a group the rollout's later batches leave unplaced,
+/// alone or joined to the plan shown's finding ([`add_to`]).
+pub const HELP: &str = "`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits";
+
 /// The one line both gates give such a group.
 pub fn words(job_id: &str, b: &LaterBatch) -> String {
     if let Some(why) = &b.untold {
@@ -111,6 +119,14 @@ pub fn words(job_id: &str, b: &LaterBatch) -> String {
             "allocations of job {job_id:?} (group {:?}) unplaced {s} (none in the end state planned here)",
             b.group
         ),
+        (n, _) if !b.behind.is_empty() => {
+            let groups: Vec<String> = b.behind.iter().map(|g| format!("{g:?}")).collect();
+            return format!(
+                "the rollout's later batches of job {job_id:?} (group {}) do not fit beside {n} allocation(s) of job {job_id:?} (group {:?}): the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves them unplaced, so the deployment cannot finish (a batch that places none stalls it with the rest on the old version)",
+                groups.join(", "),
+                b.group
+            );
+        }
         (n, _) => {
             return format!(
                 "the rollout's later batches leave up to {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves {n} unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)",
@@ -136,7 +152,7 @@ pub fn add_to(f: &mut crate::rules::Finding, job_id: &str, b: &LaterBatch) {
             l.text = Some("not placed in the rollout's later batches".into());
         }
     }
-    let help = "`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits";
+    let help = HELP;
     f.help = Some(match f.help.take() {
         Some(h) => format!("{h}; {help}"),
         None => help.into(),
@@ -222,8 +238,27 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     };
     let after = at.sim.plan(&end);
     let shown = plan.unplaced_groups();
+    // Only a group whose updates the plan shown holds back has later
+    // batches, and one the plan shown leaves unplaced NP207 judges as it
+    // is. An unbatched group's loss in the end state is the batched
+    // groups' too where the plan applier drops it with a node (or a
+    // plan) that also drops a held-back group: its in-place update or
+    // replacement is the plan shown's (reconcile_cluster.go v2.0.5:496),
+    // lost only beside theirs (nomad/plan_apply.go v2.0.5:776-843). Any
+    // other loss of it (the scheduler's failure, the quota's) is where the
+    // all-at-once model puts the shortage the later batches meet: a
+    // refusal (rv25-2). Filtered before deciding whether to sample, so an
+    // end state failing only such groups is sampled and bounded, never a
+    // bare pass.
+    let keeps = |r: &PlanResult, g: &str| {
+        !shown.iter().any(|s| s == g)
+            && (holds_back_group(job, plan, g) || !lost_with_held_back(r, job, plan, g))
+    };
     let mut out = EndState {
-        batches: of_plan(&after, &end),
+        batches: of_plan(&after, &end)
+            .into_iter()
+            .filter(|b| keeps(&after, &b.group))
+            .collect(),
         unseen: None,
     };
     let world = &*at.sim.world;
@@ -237,18 +272,39 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
         )
     };
     if out.batches.is_empty() && !after.placements.is_empty() && varies() {
-        out = sampled(at, &end);
+        out = sampled(at, &end, &keeps);
     }
-    // Only a group whose updates the plan shown holds back has later
-    // batches: another group's part of the end state (an in-place update
-    // of an unchanged group, the applier dropping it with the node) is
-    // the plan shown's, which NP207 judges as it is.
-    out.batches
-        .retain(|b| !shown.contains(&b.group) && holds_back_group(job, plan, &b.group));
     for b in &mut out.batches {
         b.up_to = up_to(job, plan, &b.group);
+        if !holds_back_group(job, plan, &b.group) {
+            b.behind = plan
+                .desired_tg_updates
+                .keys()
+                .filter(|g| holds_back_group(job, plan, g))
+                .cloned()
+                .collect();
+        }
     }
     out
+}
+
+/// Is group `name`'s loss in the end state `r` the plan applier's alone,
+/// on nodes (or a whole plan) that also drop a group the plan shown holds
+/// back? Not where the scheduler (or the quota) fails it.
+fn lost_with_held_back(r: &PlanResult, job: &Job, plan: &PlanResult, name: &str) -> bool {
+    let held = |gs: &[String]| gs.iter().any(|g| holds_back_group(job, plan, g));
+    if r.failed_tg_allocs.contains_key(name) {
+        return false;
+    }
+    if r.rejected_whole.iter().any(|g| g == name) {
+        return held(&r.rejected_whole);
+    }
+    let on: Vec<_> = r
+        .rejected
+        .iter()
+        .filter(|x| x.groups.iter().any(|g| g == name))
+        .collect();
+    !on.is_empty() && on.iter().all(|x| held(&x.groups))
 }
 
 /// What `nomad job run` of the end state `after` (of `end`) leaves
@@ -267,6 +323,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
                 up_to: 0,
                 shuffles: None,
                 untold: None,
+                behind: Vec::new(),
             });
         }
     }
@@ -282,6 +339,7 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
                 up_to: 0,
                 shuffles: None,
                 untold: Some(why.clone()),
+                behind: Vec::new(),
             });
         }
     }
@@ -296,14 +354,22 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
 /// placing and varying): each group some shuffle leaves unplaced, with its
 /// share; one that only some cannot tell, as "cannot tell"; none, the
 /// samples' bound. A sampling refused (too large) cannot tell for every
-/// batched group.
-fn sampled(at: &Judged<'_>, end: &Job) -> EndState {
+/// batched group. Each shuffle counts only the groups `keeps` (see
+/// [`unplaced`]).
+fn sampled(
+    at: &Judged<'_>,
+    end: &Job,
+    keeps: &(dyn Fn(&PlanResult, &str) -> bool + Sync),
+) -> EndState {
     let world = &*at.sim.world;
     let read = |r: &PlanResult| {
         let s = Sampled::of(r);
         let mut failed = s.failed;
         failed.extend(s.quota);
-        (failed, s.untold)
+        let mut untold = s.untold;
+        failed.retain(|g| keeps(r, g));
+        untold.retain(|g| keeps(r, g));
+        (failed, untold)
     };
     let prio = crate::rules::priority::sample_runs;
     let runs = prio(world, at.replays, at.sim.seed, at.earlier, end, read).and_then(|first| {
@@ -341,6 +407,7 @@ fn sampled(at: &Judged<'_>, end: &Job) -> EndState {
                     untold: Some(format!(
                         "its end state cannot be sampled over node shuffles: {e}"
                     )),
+                    behind: Vec::new(),
                 })
                 .collect();
             return EndState {
@@ -383,6 +450,7 @@ fn tally(runs: &[Run]) -> Vec<LaterBatch> {
                 untold: (failed == 0).then(|| {
                     format!("{untold} of {n} node shuffles sampled cannot tell (Nomad's plan applier rejects part of the end state there, and how the worker's retries end depends on what nomad-preflight does not model)")
                 }),
+                behind: Vec::new(),
             }
         })
         .collect();

@@ -251,7 +251,7 @@ fn later_batches(
         } else {
             f
         };
-        out.push(f.help("`nomad-preflight plan` shows the first batch only; lower the count or resources, or add clients, so that every allocation of the new version fits"));
+        out.push(f.help(super::later_batches::HELP));
     }
 }
 

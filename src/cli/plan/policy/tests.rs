@@ -260,3 +260,45 @@ fn a_weak_bound_is_the_gates_cannot_tell() {
     let v = violations(&shop, &p, Some(&t), Some(weak));
     assert!(v.iter().all(|v| !v.is_untold()) && !v.is_empty(), "{v:?}");
 }
+
+/// A group the rollout's later batches refuse, which some shuffles of the
+/// plan shown leave unplaced and others cannot tell: one refusal, the
+/// sampled share joined into it, and no "cannot tell" beside it (rv25-5:
+/// a refused plan is never marked CannotTell).
+#[test]
+fn a_later_batches_refusal_is_no_cannot_tell_for_its_untold_shuffles() {
+    let p = Protected {
+        jobs: vec!["shop".into()],
+        namespaces: vec![],
+    };
+    let mut shop = plan("shop", PlanResult::default());
+    shop.later_batches = vec![crate::rules::capacity::later_batches::LaterBatch {
+        group: "g".into(),
+        unplaced: 1,
+        up_to: 1,
+        shuffles: None,
+        untold: None,
+        behind: Vec::new(),
+    }];
+    let mut t = Tally::new();
+    for i in 0..10 {
+        t.add_sample(match i {
+            0..=2 => vec![Hit::Blocked { group: "g".into() }],
+            3..=5 => vec![Hit::Untold { group: "g".into() }],
+            _ => vec![],
+        });
+    }
+    let v = violations(&shop, &p, Some(&t), None);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(!v[0].is_untold(), "{v:?}");
+    assert!(
+        matches!(
+            &v[0],
+            Violation::LaterBatches {
+                first: Some((_, false)),
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+}

@@ -97,14 +97,31 @@ fn the_count_is_the_batches_bound_beside_the_all_at_once_one() {
         up_to: 5,
         shuffles: None,
         untold: None,
+        behind: Vec::new(),
     };
     assert_eq!(
         words("web", &b),
         "the rollout's later batches leave up to 5 allocation(s) of job \"web\" (group \"g\") unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves 4 unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)"
     );
     // Never a bound below what the end state leaves.
-    let past = LaterBatch { up_to: 2, ..b };
+    let past = LaterBatch {
+        up_to: 2,
+        ..b.clone()
+    };
     assert!(words("web", &past).contains(" leave up to 4 allocation(s) "));
+    // An unbatched group the end state fails: the batched groups whose
+    // later batches meet that shortage are named (rv25-2).
+    let beside = LaterBatch {
+        group: "a".into(),
+        unplaced: 1,
+        behind: vec!["g".into()],
+        ..b
+    };
+    assert!(
+        words("web", &beside).starts_with("the rollout's later batches of job \"web\" (group \"g\") do not fit beside 1 allocation(s) of job \"web\" (group \"a\"): "),
+        "{}",
+        words("web", &beside)
+    );
 }
 
 /// A group other shuffles of the plan shown only cannot tell, whose later
@@ -118,6 +135,7 @@ fn the_later_batches_join_the_group_s_finding_and_a_refusal_wins() {
         up_to: 2,
         shuffles: Some((5, 100)),
         untold: None,
+        behind: Vec::new(),
     };
     add_to(&mut f, "web", &b);
     assert!(!f.cannot_tell, "{f:?}");
