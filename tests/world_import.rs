@@ -223,7 +223,10 @@ fn print_commands_lists_every_api_call() {
     // servers), each saved whole or not at all.
     for (file, path) in import::NAMESPACE_LISTS {
         assert!(text.contains(&format!("\"{path}namespace=$ns\"")), "{file}");
-        assert!(text.contains(&format!("> 'cluster-dump'/{file}\n")), "{file}");
+        assert!(
+            text.contains(&format!("> 'cluster-dump'/{file}\n")),
+            "{file}"
+        );
     }
     let commands = text.lines().filter(|l| !l.starts_with('#'));
     assert!(
