@@ -20,12 +20,131 @@ pub const OFF_ENV: &str = "NOMAD_PREFLIGHT_NO_CACHE";
 static ACTIVE: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 /// Turn the cache on for this process (the CLI does, unless `--no-cache`),
-/// in [`default_dir`]. Without a usable directory it stays off.
+/// in [`default_dir`]. Without a usable directory it stays off; so it does
+/// when the directory is someone else's to write ([`private`]), and the
+/// run says so once on stderr.
 pub fn enable(on: bool) {
     let off = std::env::var(OFF_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
     let dir = if on && !off { default_dir() } else { None };
+    let dir = dir.filter(|d| match private(d) {
+        Trust::Private | Trust::Missing => true,
+        Trust::Shared => {
+            eprintln!(
+                "note: not using the cache folder {}: it is not yours alone to write (owned by \
+                 another user, or writable by group or others); running without the cache",
+                crate::escape::path_line(&d.to_string_lossy())
+            );
+            false
+        }
+    });
     let _ = ACTIVE.set(dir);
 }
+
+/// Whether a cache folder is the user's alone.
+#[derive(Debug, PartialEq, Eq)]
+enum Trust {
+    /// Owned by this user (the effective one), writable by nobody else.
+    Private,
+    /// Not there yet: [`write_entry`] makes it private, then looks again.
+    Missing,
+    /// Someone else may have written its entries or planted links in it.
+    Shared,
+}
+
+/// An entry's CRC ([`checksum`]) only catches accidents: what keeps a
+/// forged entry (a committed job that "defines nothing", a placement that
+/// was never computed) out of a gate is that nobody else can write the
+/// folder. Like ssh's checks on `~/.ssh`, a folder owned by another user
+/// or writable by group or others (a shared `NOMAD_PREFLIGHT_CACHE_DIR`,
+/// a `1777` folder, a self-hosted runner's shared home) is not used; its
+/// parents are not walked: a folder made by this user cannot be replaced
+/// under a sticky or private parent, and entries are checked one by one
+/// ([`read_entry`]).
+fn private(dir: &Path) -> Trust {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() && owned_by_us_alone(&meta) => Trust::Private,
+        Ok(_) => Trust::Shared,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Trust::Missing,
+        Err(_) => Trust::Shared,
+    }
+}
+
+#[cfg(unix)]
+fn owned_by_us_alone(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: geteuid takes nothing, cannot fail and touches no memory.
+    let me = unsafe { geteuid() };
+    meta.uid() == me && meta.mode() & 0o022 == 0
+}
+
+#[cfg(not(unix))]
+fn owned_by_us_alone(_: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// An entry's bytes, read only from a regular file this user owns that
+/// nobody else may write, never through a symbolic link: anything else in
+/// the folder was not written by [`write_entry`].
+pub fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(O_NOFOLLOW);
+    }
+    let mut file = options.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || !owned_by_us_alone(&meta) {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// `O_NOFOLLOW` where its value is known here: asm-generic/fcntl.h's for
+/// Linux on x86, x86-64, AArch64, RISC-V (arm and powerpc differ), and
+/// the value macOS and the BSDs share. Elsewhere no flag: the owner and
+/// file-type checks of [`read_entry`] still hold, and a link could lead
+/// only to another file of the user's, which would not unseal.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "riscv64"
+    )
+))]
+const O_NOFOLLOW: i32 = 0o400000;
+#[cfg(any(
+    target_os = "macos",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+const O_NOFOLLOW: i32 = 0x100;
+#[cfg(not(any(
+    all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "riscv64"
+        )
+    ),
+    target_os = "macos",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd"
+)))]
+const O_NOFOLLOW: i32 = 0;
 
 /// The cache directory this process uses, if it is on.
 pub fn active() -> Option<&'static Path> {
@@ -109,9 +228,11 @@ pub fn unseal<'a>(bytes: &'a [u8], magic: &[u8; 8], key: &[u8; 32]) -> Option<&'
 
 /// The payload's checksum: CRC-32, against a torn or damaged file. The
 /// key (SHA-256 of the inputs) already names what the entry is for; the
-/// entry lives in the user's own cache directory, so the check is against
-/// accidents, not forgery, and SHA-256 of a 15 MB payload was a tenth of
-/// a cached plan at 5,000 clients.
+/// entry lives in a folder only the user can write ([`private`],
+/// [`read_entry`]), so the check is against accidents, not forgery: a
+/// keyed MAC would guard only against someone who can already read the
+/// key beside the entries, and SHA-256 of a 15 MB payload was a tenth of a
+/// cached plan at 5,000 clients.
 fn checksum(payload: &[u8]) -> [u8; 4] {
     crc32fast::hash(payload).to_le_bytes()
 }
@@ -128,17 +249,42 @@ pub fn entry_path(dir: &Path, key: &[u8; 32], extension: &str) -> PathBuf {
 /// extension. Best effort: a cache that cannot be written only costs the
 /// next run its time.
 pub fn write_entry(dir: &Path, path: &Path, bytes: &[u8], keep: usize) {
-    if create_private_dir(dir).is_err() {
+    // Made here, or found: written only if it is (still) the user's alone.
+    if create_private_dir(dir).is_err() || private(dir) != Trust::Private {
         return;
     }
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, path).is_err() {
+    // A new file only (O_CREAT|O_EXCL follows no link: a name planted
+    // there, link or file, fails the write instead of redirecting it), and
+    // the user's alone to read.
+    if write_new(&tmp, bytes).is_err() {
+        return;
+    }
+    if std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
         return;
     }
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         prune(dir, ext, keep);
     }
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    if let Err(e) = file.write_all(bytes) {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

@@ -232,7 +232,7 @@ struct Read<'a> {
 /// The world of an intact entry of `key` whose paths all hold the same
 /// objects in `vfs`, with its texts and running jobs' files given back.
 fn hit(dir: &Path, key: &Key, vfs: &LazyGitVfs) -> Option<(World, Named)> {
-    let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
+    let bytes = crate::cache_dir::read_entry(&crate::cache_dir::entry_path(dir, key, EXTENSION))?;
     let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
     // The payload is the bytes' tail: its parts' places in the bytes.
     let (world, replays) = split(payload, bytes.len() - payload.len())?;
@@ -320,8 +320,7 @@ pub fn load_embedded(vfs: &dyn Vfs, world_dir: &Path) -> Result<(World, Diags), 
     else {
         return crate::world::load(vfs, world_dir);
     };
-    let hit = std::fs::read(crate::cache_dir::entry_path(dir, &key, EXTENSION))
-        .ok()
+    let hit = crate::cache_dir::read_entry(&crate::cache_dir::entry_path(dir, &key, EXTENSION))
         .and_then(|bytes| {
             let payload = crate::cache_dir::unseal(&bytes, MAGIC, &key)?;
             let (world, _) = split(payload, 0)?;
@@ -432,7 +431,8 @@ mod tests {
 
     /// The entry as written: its world part and replays, or `None`.
     fn parts_on_disk(dir: &Path, key: &Key) -> Option<(Vec<u8>, Vec<Vec<u8>>)> {
-        let bytes = std::fs::read(crate::cache_dir::entry_path(dir, key, EXTENSION)).ok()?;
+        let bytes =
+            crate::cache_dir::read_entry(&crate::cache_dir::entry_path(dir, key, EXTENSION))?;
         let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
         let (world, replays) = split(payload, bytes.len() - payload.len())?;
         let part = |r: Range<usize>| bytes.get(r).map(<[u8]>::to_vec);

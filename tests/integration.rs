@@ -13,6 +13,7 @@
 mod common;
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
+mod cache_folder_trust;
 mod scheduler_fixtures;
 
 mod admission_one_list;

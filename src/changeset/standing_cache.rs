@@ -170,7 +170,7 @@ fn read(path: &Path, key: &[u8; 32]) -> Option<Read> {
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::cache_dir::read_entry(path)?;
     let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
     let (blobs, trees): Payload = postcard::from_bytes(payload).ok()?;
     let blobs = (blobs.into_iter().take(MAX_ENTRIES))

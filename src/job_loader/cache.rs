@@ -63,7 +63,7 @@ pub(super) fn decode(bytes: &[u8], key: &Key) -> Option<Job> {
 
 /// The cached job of `key`, if `dir` holds an intact one.
 pub fn load(dir: &Path, key: &Key) -> Option<Job> {
-    let bytes = std::fs::read(entry_path(dir, key)).ok()?;
+    let bytes = crate::cache_dir::read_entry(&entry_path(dir, key))?;
     decode(&bytes, key)
 }
 

@@ -214,7 +214,7 @@ pub fn load(
     running: &[Arc<Job>],
     seed: u64,
 ) -> Option<Simulation> {
-    let bytes = std::fs::read(entry_path(dir, key)).ok()?;
+    let bytes = crate::cache_dir::read_entry(&entry_path(dir, key))?;
     decode(&bytes, key, world, running, seed)
 }
 
