@@ -179,3 +179,87 @@ fn an_old_allocation_on_a_node_not_ready_is_no_update() {
     assert!(o.stderr.ends_with(ERROR), "{}", o.stderr);
     assert_eq!(o.code, 255);
 }
+
+/// An import at 1.11.2 of the job at version 1 (deployment of version 0,
+/// successful, "g" `null`) running on node 1, whose allocations on node 2
+/// finished (`complete`; `earlier`: of an earlier registration of the ID,
+/// its `Job.CreateIndex` 2 where the registered job's is 10).
+fn finished_on_node_2(tag: &str, earlier: bool) -> TempDir {
+    let mut job = job_json("1.11.2", false);
+    let mut h = job["TaskGroups"][0].clone();
+    h["Name"] = json!("h");
+    job["TaskGroups"]
+        .as_array_mut()
+        .expect("the fixture's groups")
+        .push(h);
+    job["Version"] = json!(1);
+    job["CreateIndex"] = json!(10);
+    job["JobModifyIndex"] = json!(20);
+    job["ModifyIndex"] = json!(21);
+    let mut other = job.clone();
+    if earlier {
+        other["CreateIndex"] = json!(2);
+    }
+    let named = |g: &str| json!({"Name": format!("web.{g}[0]"), "TaskGroup": g});
+    let done = |g: &str| {
+        let mut f = named(g);
+        f["ClientStatus"] = json!("complete");
+        f["TaskStates"] = json!({"t": {"State": "dead", "Failed": false}});
+        f
+    };
+    let allocs = vec![
+        alloc(1, NODE_ID, &job, named("g")),
+        alloc(2, NODE_ID, &job, named("h")),
+        alloc(3, NODE2, &other, done("g")),
+        alloc(4, NODE2, &other, done("h")),
+    ];
+    let d = TempDir::new(tag);
+    let nodes = json!([node(NODE_ID, "n1", "ready"), node(NODE2, "n2", "ready")]);
+    d.put("import/nodes.json", &nodes.to_string());
+    d.put(
+        "import/agent-self.json",
+        r#"{"member": {"Tags": {"build": "1.11.2", "region": "global"}}}"#,
+    );
+    d.put("import/jobs/default/web.json", &job.to_string());
+    d.put("import/allocations.json", &Value::Array(allocs).to_string());
+    let deployment = json!([{"ID": "d1000000-0000-4000-8000-000000000000", "Namespace": "default",
+        "JobID": "web", "JobVersion": 0, "JobCreateIndex": 10,
+        "Status": "successful", "StatusDescription": "Deployment completed successfully",
+        "TaskGroups": {"g": null, "h": {"DesiredTotal": 2, "PlacedAllocs": 2, "HealthyAllocs": 2}},
+        "CreateIndex": 15, "ModifyIndex": 16}]);
+    d.put("import/deployments.json", &deployment.to_string());
+    d.put("import/saved-at.txt", "2024-06-01T12:00:31Z\n");
+    d.import_rest("import");
+    d.put("web.nomad", &job_file("nginx:1.25"));
+    d
+}
+
+/// roll26: `hadRunning` reads the node's finished allocations too, the
+/// newest of each name (reconcile_node.go v1.11.2:486-491 over
+/// `terminal[nodeID]`, nomad/structs/funcs.go v1.11.2:90-123). Node 2's
+/// finished "g" and "h" are of the planned version, so node 2 makes no
+/// deployment though it places both again, the old one is read and its
+/// `nil` dereferenced: the recovered panic. The import dropped them (they
+/// hold nothing) and the tool planned the placements (exit 1, a false
+/// plan where Nomad errors).
+#[test]
+fn a_finished_allocation_of_the_planned_version_is_had_running() {
+    let d = finished_on_node_2("nil-dstate-finished", false);
+    let o = plan(&d, "web.nomad");
+    assert_eq!(o.stdout, "", "{}", o.stderr);
+    assert!(o.stderr.ends_with(ERROR), "{}", o.stderr);
+    assert_eq!(o.code, 255);
+}
+
+/// Guard (plans on the baseline too): finished allocations of an earlier
+/// registration of the ID (`alloc.Job.CreateIndex` not the planned job's,
+/// which is the registered job's: nomad/state/state_store.go
+/// v1.11.2:1788) are no `hadRunning`, so node 2 makes a new deployment
+/// and the old one with its `nil` is not read: Nomad plans.
+#[test]
+fn a_finished_allocation_of_an_earlier_registration_is_not() {
+    let d = finished_on_node_2("nil-dstate-earlier", true);
+    let o = plan(&d, "web.nomad");
+    assert!(!o.stderr.contains("failed to process eval"), "{}", o.stderr);
+    assert!(o.stdout.contains("Task Group: \"g\""), "{}", o.stdout);
+}

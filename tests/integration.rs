@@ -421,6 +421,7 @@ mod rehearse_run_warnings;
 mod rehearse_status_untold;
 mod replay_history_wording;
 mod rollout_end_state_once;
+mod rollout_freed_room;
 mod rollout_later_batches;
 mod rollout_later_batches_sampled;
 mod rt14a_answers;

@@ -35,7 +35,7 @@ use crate::common::{flat, git, run_in, TempDir};
 
 /// Job `name` of `groups` (name, count, MB, max_parallel: 0 for no
 /// update block), at `priority` (0: Nomad's default, unwritten).
-fn job(name: &str, priority: u32, groups: &[(&str, u32, u32, u32)]) -> String {
+pub(crate) fn job(name: &str, priority: u32, groups: &[(&str, u32, u32, u32)]) -> String {
     let mut out = format!("job \"{name}\" {{\n  datacenters = [\"dc1\"]\n");
     if priority > 0 {
         out.push_str(&format!("  priority = {priority}\n"));
@@ -55,7 +55,7 @@ fn job(name: &str, priority: u32, groups: &[(&str, u32, u32, u32)]) -> String {
 /// `clients` of `mb` MB (service preemption as given) running `running`
 /// (file name, text) and `web` as `before`, committed, with `web`
 /// protected; `web` as `after` staged.
-fn staged(
+pub(crate) fn staged(
     tag: &str,
     (clients, mb): (u32, u32),
     preempt: bool,

@@ -85,6 +85,10 @@ fn old_deployment_kept(engine: &Engine<'_>, job: &Job, version: u64, deployed: u
         .state
         .every_job_alloc(&job.namespace, &job.id)
         .collect::<Vec<_>>();
+    let nil_finished = engine
+        .world
+        .nil_deployment_states
+        .finished_of(&job.namespace, &job.id);
     // The diff walks every ready node of the job's scope and every node
     // holding a live allocation of it. On the first, every group reaches
     // `createDeployment`; on the others, only the names a live allocation
@@ -114,9 +118,129 @@ fn old_deployment_kept(engine: &Engine<'_>, job: &Job, version: u64, deployed: u
         // had the planned version running (roll25; it counted as an
         // update, and a plan Nomad fails with the recovered panic was
         // planned as placed).
-        let had_running = on().any(|a| a.job_version == version);
+        let finished = nil_finished.iter().filter(|f| f.node_id == node);
+        let seen = on()
+            .map(|a| Seen::of(a))
+            .chain(finished.map(Seen::finished));
+        let had_running = had_running(seen, version);
         let updates =
             eligible.contains(node) && on().any(|a| a.is_live() && a.job_version != version);
         reaches && (!had_running || updates)
     })
+}
+
+/// One allocation of the job on a node, as `hadRunning` reads it.
+struct Seen<'a> {
+    name: &'a str,
+    create_index: u64,
+    job_version: u64,
+    live: bool,
+    /// Its job's `CreateIndex` is the planned job's (see [`had_running`]).
+    this_registration: bool,
+}
+
+impl<'a> Seen<'a> {
+    /// One the state holds: an imported one is the registered job's
+    /// registration (an earlier registration's, still running, is not
+    /// told apart: see [`had_running`]).
+    fn of(a: &'a crate::cluster::Allocation) -> Seen<'a> {
+        Seen {
+            name: a.name.as_str(),
+            create_index: a.create_index,
+            job_version: a.job_version,
+            live: a.is_live(),
+            this_registration: true,
+        }
+    }
+
+    /// A finished one the import kept aside for this reading alone.
+    fn finished(f: &'a crate::world::nil_deployment::Finished) -> Seen<'a> {
+        Seen {
+            name: f.name.as_str(),
+            create_index: f.create_index,
+            job_version: f.job_version,
+            live: false,
+            this_registration: f.this_registration,
+        }
+    }
+
+    fn of_planned(&self, version: u64) -> bool {
+        self.job_version == version && self.this_registration
+    }
+}
+
+/// `hadRunning` on one node (reconcile_node.go v1.11.2:476-491): a live
+/// allocation there of the planned job, or a terminal one of it that is
+/// the newest of its name there. The terminal ones it reads are
+/// `terminal[nodeID]` (:406), which `SplitTerminalAllocs` fills with the
+/// latest allocation (`CreateIndex`) per node and name only
+/// (nomad/structs/funcs.go v1.11.2:90-123 `TerminalByNodeByName.Set`), so
+/// an older terminal allocation of the planned version under a newer one
+/// of another is not read. Within one registration versions only grow, so
+/// that differs only across registrations: the job purged and registered
+/// again while allocations of the earlier one are kept (its versions
+/// start again from 0).
+///
+/// Nomad also asks `alloc.Job.CreateIndex == job.CreateIndex`. The
+/// planned job's is the registered job's (`upsertJobImpl` keeps it,
+/// nomad/state/state_store.go v1.11.2:1788; a job not registered gets the
+/// plan's index, :1815, which no allocation's job has), so it tells apart
+/// only an allocation of an earlier registration: a hand-written world
+/// cannot state one; an import's finished one is marked
+/// (`Finished::this_registration`), one still running is kept as the
+/// job's.
+fn had_running<'a>(seen: impl Iterator<Item = Seen<'a>>, version: u64) -> bool {
+    let mut newest: std::collections::HashMap<&str, Seen<'a>> = std::collections::HashMap::new();
+    for a in seen {
+        if a.live {
+            if a.of_planned(version) {
+                return true;
+            }
+            continue;
+        }
+        match newest.get(a.name) {
+            Some(n) if n.create_index >= a.create_index => {}
+            _ => {
+                newest.insert(a.name, a);
+            }
+        }
+    }
+    newest.values().any(|a| a.of_planned(version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{had_running, Seen};
+
+    fn seen(version: u64, create_index: u64, live: bool) -> Seen<'static> {
+        Seen {
+            name: "web.g[0]",
+            create_index,
+            job_version: version,
+            live,
+            this_registration: true,
+        }
+    }
+
+    #[test]
+    fn only_the_newest_terminal_allocation_of_a_name_counts_as_had_running() {
+        // Terminal v2 (index 10) under a newer terminal v1 (index 20).
+        let chain = || [seen(2, 10, false), seen(1, 20, false)].into_iter();
+        assert!(!had_running(chain(), 2));
+        assert!(had_running(chain(), 1));
+        // Newest first in the state's order: the same answer.
+        let rev = [seen(1, 20, false), seen(2, 10, false)];
+        assert!(!had_running(rev.into_iter(), 2));
+        // Any live one of the version counts.
+        let live = [seen(1, 20, false), seen(2, 5, true)];
+        assert!(had_running(live.into_iter(), 2));
+    }
+
+    #[test]
+    fn an_earlier_registration_s_allocation_is_no_had_running() {
+        let mut other = seen(0, 40, false);
+        other.this_registration = false;
+        assert!(!had_running([other].into_iter(), 0));
+        assert!(had_running([seen(0, 40, false)].into_iter(), 0));
+    }
 }

@@ -378,6 +378,13 @@ pub fn load_allocations(
             // until the client stops it (Allocation::holds_node).
             if alloc.holds_node(world.nomad_version) && nodes.contains(alloc.node_id.as_str()) {
                 pinned.allocs.push(alloc);
+            } else {
+                let created = own_job.as_ref().map(|(_, ix)| ix.create_index);
+                let registered = versions.get(&key).map(|ix| ix.create_index);
+                let v = world.nomad_version;
+                world
+                    .nil_deployment_states
+                    .keep_finished(&alloc, v, created, registered);
             }
             continue;
         }

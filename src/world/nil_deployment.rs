@@ -28,13 +28,71 @@ pub struct NilState {
     pub groups: Vec<String>,
 }
 
-/// Every system job's [`NilState`], by job.
+/// A system job's terminal allocation the import does not keep (it holds
+/// nothing and no reconciler of it places or stops anything), which
+/// 1.11.0-1.11.2's `hadRunning` still reads (reconcile_node.go
+/// v1.11.2:486-491, the newest of its name on its node).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NilStates(pub BTreeMap<JobKey, NilState>);
+pub struct Finished {
+    pub node_id: String,
+    pub name: String,
+    pub job_version: u64,
+    /// The allocation's own `CreateIndex` (which is newest).
+    pub create_index: u64,
+    /// Of the registered job's registration (its `Job.CreateIndex`, or,
+    /// not embedded, created after the job was): only such an allocation
+    /// counts as `hadRunning` (`alloc.Job.CreateIndex == job.CreateIndex`).
+    pub this_registration: bool,
+}
+
+/// Every system job's [`NilState`], by job, and the finished allocations
+/// [`crate::scheduler::nil_deployment_state`] reads beside the state's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NilStates {
+    pub by_job: BTreeMap<JobKey, NilState>,
+    /// Only at 1.11.0-1.11.2, the releases that read them.
+    #[serde(default)]
+    pub finished: BTreeMap<JobKey, Vec<Finished>>,
+}
 
 impl NilStates {
     pub fn of(&self, namespace: &str, id: &str) -> Option<&NilState> {
-        self.0.get(&(namespace.to_string(), id.to_string()))
+        self.by_job.get(&(namespace.to_string(), id.to_string()))
+    }
+
+    /// The finished allocations of a job the import kept aside.
+    pub fn finished_of(&self, namespace: &str, id: &str) -> &[Finished] {
+        self.finished
+            .get(&(namespace.to_string(), id.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Keep `alloc`, a system job's terminal allocation the import drops,
+    /// where the release reads it (see [`Finished`]). `job_created`: its
+    /// embedded `Job.CreateIndex`; `registered`: the registered job's.
+    pub(super) fn keep_finished(
+        &mut self,
+        alloc: &crate::structs::Allocation,
+        v: crate::version::NomadVersion,
+        job_created: Option<u64>,
+        registered: Option<u64>,
+    ) {
+        if alloc.job_type != JobType::System || !v.at_least(1, 11, 0) || v.at_least(1, 11, 3) {
+            return;
+        }
+        let this_registration = match (job_created, registered) {
+            (Some(c), Some(r)) => c == r,
+            (None, Some(r)) => alloc.create_index >= r,
+            (_, None) => false,
+        };
+        let key = (alloc.namespace.to_string(), alloc.job_id.to_string());
+        self.finished.entry(key).or_default().push(Finished {
+            node_id: alloc.node_id.to_string(),
+            name: alloc.name.to_string(),
+            job_version: alloc.job_version,
+            create_index: alloc.create_index,
+            this_registration,
+        });
     }
 }
 
@@ -67,6 +125,9 @@ pub(super) fn read(world: &mut super::World, latest: &BTreeMap<JobKey, &Value>) 
             job_version: d.typed_u64("JobVersion").unwrap_or(0),
             groups,
         };
-        world.nil_deployment_states.0.insert(key.clone(), state);
+        world
+            .nil_deployment_states
+            .by_job
+            .insert(key.clone(), state);
     }
 }

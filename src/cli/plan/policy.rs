@@ -235,6 +235,7 @@ impl Violation {
                 "InPlanShown": 0,
                 "Unplaced": batch.unplaced,
                 "UpTo": batch.up_to.max(batch.unplaced),
+                "StalledGroups": batch.stalled(),
                 "PlanShownShuffles": first.map_or(serde_json::Value::Null, |(s, untold)| {
                     let mut v = s.json();
                     v["CannotTell"] = untold.into();

@@ -81,6 +81,19 @@ pub struct LaterBatch {
     pub behind: Vec<String>,
 }
 
+impl LaterBatch {
+    /// The held-back groups whose later batches stall on this group's
+    /// shortage: the group itself where its own updates are held back,
+    /// else the batched groups it is `behind` (the text names them too).
+    pub fn stalled(&self) -> Vec<String> {
+        if self.behind.is_empty() {
+            vec![self.group.clone()]
+        } else {
+            self.behind.clone()
+        }
+    }
+}
+
 /// What the rollout's end state says of `job`: the groups its later
 /// batches leave unplaced (or cannot tell), and where the end state was
 /// sampled and no shuffle left anything unplaced, how far the samples go
@@ -127,12 +140,21 @@ pub fn words(job_id: &str, b: &LaterBatch) -> String {
                 b.group
             );
         }
-        (n, _) => {
+        (n, share) => {
+            // Some sampled group orders and shuffles place it (roll26):
+            // the deployment may finish there.
+            let (odds, end) = match (b.shuffles, share) {
+                (Some((hits, of)), Some(s)) if hits < of => (
+                    format!(" here, and leaves some unplaced {s} (Nomad's group order and node shuffle are random)"),
+                    "may not finish",
+                ),
+                _ => (String::new(), "cannot finish"),
+            };
             return format!(
-                "the rollout's later batches leave up to {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves {n} unplaced, so the deployment cannot finish (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)",
+                "the rollout's later batches leave up to {} allocation(s) of job {job_id:?} (group {:?}) unplaced: the plan shows only the first `max_parallel` batch (or the canaries), and the same job with every destructive update placed at once leaves {n} unplaced{odds}, so the deployment {end} (how many its batches leave depends on the room each meets: one that places none stalls it with the rest on the old version)",
                 b.up_to.max(n),
                 b.group
-            )
+            );
         }
     };
     format!(
@@ -273,7 +295,21 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     };
     if out.batches.is_empty() && !after.placements.is_empty() && varies() {
         out = sampled(at, &end, &keeps);
+    } else if !out.batches.is_empty() && !after.drawn.is_empty() {
+        // It fails in the group order this evaluation drew (Go's map
+        // order, `crate::scheduler::group_order`: random, not sorted).
+        // Another order may fail another group (the rollout stalls all the
+        // same) or none, where the groups only compete for room: measured,
+        // never a certainty resting on one draw (roll26).
+        if let Some((hits, n)) = order_share(at, &end, &keeps).filter(|(h, n)| h < n) {
+            for b in &mut out.batches {
+                b.shuffles.get_or_insert((hits, n));
+            }
+        }
     }
+    // Room that frees on its own may still place what the end state
+    // cannot place now: no refusal there (roll26).
+    out.batches = freed::judged(at.sim, &end, out.batches);
     for b in &mut out.batches {
         b.up_to = up_to(job, plan, &b.group);
         if !holds_back_group(job, plan, &b.group) {
@@ -286,6 +322,28 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
         }
     }
     out
+}
+
+/// In how many of the first sampled shuffles (each its own group order
+/// and node shuffle, [`crate::rules::priority::sample_runs`]) the end
+/// state `end` leaves any group `keeps` counts unplaced, of how many; None
+/// where the sampling is refused (then the drawn refusal stands).
+fn order_share(
+    at: &Judged<'_>,
+    end: &Job,
+    keeps: &(dyn Fn(&PlanResult, &str) -> bool + Sync),
+) -> Option<(u32, u32)> {
+    let world = &*at.sim.world;
+    let read = |r: &PlanResult| {
+        let s = Sampled::of(r);
+        s.failed.iter().chain(&s.quota).any(|g| keeps(r, g))
+    };
+    let runs =
+        crate::rules::priority::sample_runs(world, at.replays, at.sim.seed, at.earlier, end, read)
+            .ok()?;
+    let n = u32::try_from(runs.len()).unwrap_or(u32::MAX);
+    let hits = u32::try_from(runs.iter().filter(|f| **f).count()).unwrap_or(u32::MAX);
+    Some((hits, n))
 }
 
 /// Is group `name`'s loss in the end state `r` the plan applier's alone,
@@ -457,6 +515,8 @@ fn tally(runs: &[Run]) -> Vec<LaterBatch> {
     out.sort_by_key(|b| std::cmp::Reverse(b.shuffles));
     out
 }
+
+mod freed;
 
 #[cfg(test)]
 mod tests;

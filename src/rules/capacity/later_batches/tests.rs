@@ -156,3 +156,38 @@ fn the_later_batches_join_the_group_s_finding_and_a_refusal_wins() {
         "{g:?}"
     );
 }
+
+/// roll26: an end state that fails in the group order this evaluation
+/// drew, where other sampled orders and shuffles place everything, may
+/// still finish: its share is said, never "cannot finish"; one failing in
+/// every sample is said as before. And the JSON's `StalledGroups`: the
+/// group itself, or the batched groups an unbatched one is behind.
+#[test]
+fn a_failure_of_one_drawn_group_order_is_said_with_its_share() {
+    let b = LaterBatch {
+        group: "g".into(),
+        unplaced: 1,
+        up_to: 2,
+        shuffles: Some((57, 100)),
+        untold: None,
+        behind: Vec::new(),
+    };
+    let w = words("web", &b);
+    assert!(
+        w.contains("leaves 1 unplaced here, and leaves some unplaced in 57% of 100 node shuffles (Nomad's group order and node shuffle are random), so the deployment may not finish"),
+        "{w}"
+    );
+    assert!(!w.contains("cannot finish"), "{w}");
+    let every = LaterBatch {
+        shuffles: Some((100, 100)),
+        ..b.clone()
+    };
+    assert!(words("web", &every).contains("leaves 1 unplaced, so the deployment cannot finish"));
+    assert_eq!(b.stalled(), vec!["g".to_string()]);
+    let beside = LaterBatch {
+        group: "a".into(),
+        behind: vec!["g".into(), "h".into()],
+        ..b
+    };
+    assert_eq!(beside.stalled(), vec!["g".to_string(), "h".to_string()]);
+}
