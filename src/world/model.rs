@@ -502,10 +502,9 @@ pub struct World {
     /// either is a change to the world ([`crate::check::world_change`]).
     pub read_through: Vec<ReadThrough>,
     /// `running` files (as listed) whose working-tree text is not what
-    /// runs, run as git `HEAD` has them: it does not load (`nomad job
-    /// run` refuses it), or the pinned allocations ran another version
-    /// ([`super::pinned_run`]). Only a world read from the working tree
-    /// has any ([`super::stand_in`]).
+    /// runs, run as git `HEAD` has them: it does not load, or the pinned
+    /// allocations ran another version (only a working tree's world has
+    /// any: [`super::stand_in`]).
     #[serde(default)]
     pub stand_ins: Vec<super::stand_in::StandIn>,
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
