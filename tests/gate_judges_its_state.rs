@@ -399,3 +399,203 @@ fn a_team_world_the_base_lacks_cannot_tell_for_plan_changed() {
     assert_eq!(out.status.code(), Some(255), "{s}");
     assert!(s.contains("git::no-world"), "{s}");
 }
+
+/// Plain `plan` and `check` (no gate) read the world from the working
+/// tree, but what runs is what `rules/allocations.hcl` pins: the group
+/// renamed in the working tree is the plan's after, not the running job
+/// (load26). Nomad stops a group the new job lacks and places the new one
+/// (reconcile_cluster.go `computeGroup`: `LookupTaskGroup` nil →
+/// `filterAndStopAll`), and the plan prints exactly what the same rename
+/// of a job the world does not pin prints. The baseline failed the whole
+/// world load (`world::alloc-group`, exit 255 / 2).
+#[test]
+fn a_working_tree_rename_of_a_pinned_group_plans_as_nomad_does() {
+    let pinned = pinned_repo("rename-pinned");
+    let unpinned = pinned_repo("rename-unpinned");
+    git(&unpinned.0, &["rm", "-q", "rules/allocations.hcl"]);
+    git(&unpinned.0, &["commit", "-qm", "no pins"]);
+    let mut plans = Vec::new();
+    for d in [&pinned, &unpinned] {
+        d.put("jobs/j.nomad", &job("h", "nginx:1.25"));
+        let out = d.run(&["plan", "jobs/j.nomad"]);
+        assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+        plans.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        let check = d.run(&["check"]);
+        assert_eq!(check.status.code(), Some(0), "{}", output_text(&check));
+        assert!(!says_group_gone(&check), "{}", output_text(&check));
+    }
+    let plan = &plans[0];
+    assert!(
+        plan.contains("- Task Group: \"g\" (1 destroy)\n")
+            && plan.contains("+ Task Group: \"h\" (1 create)\n")
+            && plan.contains("- All tasks successfully allocated."),
+        "{plan}"
+    );
+    assert_eq!(plans[0], plans[1]);
+    let json = pinned.run(&["plan", "jobs/j.nomad", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let updates = &doc["Annotations"]["DesiredTGUpdates"];
+    assert_eq!(updates["g"]["Stop"], 1, "{doc}");
+    assert_eq!(updates["h"]["Place"], 1, "{doc}");
+}
+
+/// Planning another file, the pinned job renamed in the working tree runs
+/// as HEAD has it, and the plan says so (stderr note, JSON assumption),
+/// as a running file that does not load is (the baseline failed the
+/// world load).
+#[test]
+fn another_plan_says_the_pinned_job_runs_as_head_has_it() {
+    let d = pinned_repo("rename-other");
+    d.put("jobs/j.nomad", &job("h", "nginx:1.25"));
+    d.put(
+        "jobs/k.nomad",
+        &job("k", "nginx:1.25").replacen("job \"j\"", "job \"k\"", 1),
+    );
+    let out = d.run(&["plan", "jobs/k.nomad", "--format", "json"]);
+    let s = output_text(&out);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(
+        common::flat(&s).contains("the cluster is taken to run jobs/j.nomad as git HEAD has it: the world's allocations.hcl pins allocations of a group or job"),
+        "{s}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(
+        doc["Preflight"]["Assumed"]
+            .to_string()
+            .contains("running_from_head"),
+        "{doc}"
+    );
+}
+
+/// Guard (fails on the baseline too, as it should): pins that fit neither
+/// the working tree's job nor HEAD's are the world's own error.
+#[test]
+fn pins_that_fit_no_version_still_fail_the_world() {
+    let d = pinned_repo("rename-nowhere");
+    d.put("rules/allocations.hcl", &PINNED.replace("\"g\"", "\"x\""));
+    git(&d.0, &["commit", "-qam", "pin a group no version has"]);
+    d.put("jobs/j.nomad", &job("h", "nginx:1.25"));
+    let out = d.run(&["plan", "jobs/j.nomad"]);
+    let s = output_text(&out);
+    assert_eq!(out.status.code(), Some(255), "{s}");
+    assert!(common::flat(&s).contains("job `j` has no group `x`"), "{s}");
+}
+
+/// A repository whose base commit has no world, and whose head commit
+/// `with_world` adds one (or not), judged `--base HEAD~1 --head HEAD`.
+fn no_world_at_base(tag: &str, with_world: bool) -> TempDir {
+    let d = TempDir::new(&format!("gate-state-missing-{tag}"));
+    let cluster = CLUSTER.replace("running = [\"jobs/j.nomad\"]\n", "");
+    d.put("jobs/j.nomad", &job("g", "nginx:1.25"));
+    git(&d.0, &["init", "-q", "."]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "a job"]);
+    d.put("jobs/j.nomad", &job("g", "nginx:1.26"));
+    if with_world {
+        d.put("rules/cluster.hcl", &cluster);
+    }
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "change"]);
+    d
+}
+
+/// Which line a gate prints for a base without a world (`git::no-world`
+/// where the judged head has one, "cannot tell" where it has none) is
+/// read from the judged revision: a world deleted, or added, in the
+/// checkout's working tree alone changes nothing it prints. The baseline
+/// read the disk (`world_missing_at`) and printed the other line.
+#[test]
+fn the_missing_world_line_is_the_judged_states_not_the_working_trees() {
+    let args = ["check", "--base", "HEAD~1", "--head", "HEAD"];
+    let plan_args = [
+        "plan",
+        "--changed",
+        "--base",
+        "HEAD~1",
+        "--head",
+        "HEAD",
+        "--gate",
+    ];
+    for with_world in [true, false] {
+        let d = no_world_at_base(&format!("{with_world}"), with_world);
+        let before = (d.run(&args), d.run(&plan_args));
+        let s = output_text(&before.0);
+        assert_eq!(before.0.status.code(), Some(2), "{s}");
+        assert_eq!(s.contains("git::no-world"), with_world, "{s}");
+        if with_world {
+            assert!(
+                common::flat(&s)
+                    .contains("rules/cluster.hcl does not exist at HEAD~1, but HEAD has one"),
+                "{s}"
+            );
+            std::fs::remove_dir_all(d.0.join("rules")).unwrap();
+        } else {
+            d.put(
+                "rules/cluster.hcl",
+                &CLUSTER.replace("running = [\"jobs/j.nomad\"]\n", ""),
+            );
+        }
+        let after = (d.run(&args), d.run(&plan_args));
+        for (b, a) in [(&before.0, &after.0), (&before.1, &after.1)] {
+            assert_eq!(b.status.code(), a.status.code(), "{}", output_text(a));
+            assert_eq!(output_text(b), output_text(a));
+        }
+    }
+}
+
+/// load25's gate loads the world as a running edit leaves it where
+/// allocations are pinned; one that loads with a world warning the base
+/// has not (a failed allocation of a group that reschedules once the edit
+/// drops `reschedule { attempts = 0 }`: `world::alloc-state`, which every
+/// plan of the job after the merge reports as unknown) said nothing. It
+/// is a finding of the change in `check --staged` (text and JSON) and in
+/// `plan --changed`'s stderr and JSON (`WorldAsChanged`).
+#[test]
+fn a_running_edit_that_makes_the_world_warn_says_it() {
+    let d = TempDir::new("gate-state-head-warns");
+    let kept =
+        "    count = 1\n    reschedule {\n      attempts  = 0\n      unlimited = false\n    }\n";
+    d.put("rules/cluster.hcl", CLUSTER);
+    d.put(
+        "rules/allocations.hcl",
+        &PINNED.replace(
+            "  group = \"g\"\n",
+            "  group = \"g\"\n  status = \"failed\"\n",
+        ),
+    );
+    d.put(
+        "jobs/j.nomad",
+        &job("g", "nginx:1.25").replace("    count = 1\n", kept),
+    );
+    git(&d.0, &["init", "-q", "."]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "init"]);
+    d.put("jobs/j.nomad", &job("g", "nginx:1.25"));
+    git(&d.0, &["add", "-A"]);
+    let check = d.run(&["check", "--staged", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&check.stdout).expect("json");
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"world::alloc-state"), "{doc}");
+    let text = d.run(&["check", "--staged"]);
+    assert!(
+        output_text(&text).contains("world::alloc-state"),
+        "{}",
+        output_text(&text)
+    );
+    let plan = d.run(&["plan", "--changed", "--staged", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&plan.stdout).expect("json");
+    assert_eq!(
+        doc["WorldAsChanged"][0]["Code"], "world::alloc-state",
+        "{doc}"
+    );
+    assert!(
+        String::from_utf8_lossy(&plan.stderr).contains("world::alloc-state"),
+        "{}",
+        output_text(&plan)
+    );
+}

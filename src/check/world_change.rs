@@ -55,7 +55,7 @@ pub fn gate(
             return Ok(None);
         }
         let head = set.range.head_vfs()?;
-        let change = running_edit::judge(head.as_ref(), dir, &edited);
+        let change = running_edit::judge(base, head.as_ref(), dir, &edited);
         return Ok(change.map(|c| (dir.clone(), c)));
     }
     let head = set.range.head_vfs()?;

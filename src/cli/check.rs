@@ -299,9 +299,9 @@ fn main_with(
         }
         // Those that do not load are run as HEAD has them; a checked one's
         // own errors are its findings.
-        for p in crate::world::stand_in::others(&world, files) {
-            let text = crate::rules::config::path_text(&p);
-            let a = crate::planner::assumed::running_from_head(&text);
+        for s in crate::world::stand_in::others(&world, files) {
+            let text = crate::rules::config::path_text(&s.path);
+            let a = crate::planner::assumed::running_from_head(&text, s.why);
             eprintln!("note: {}", crate::escape::one_line(&a.line));
         }
         selected = Some(Selected::Made(Box::new(sel)));

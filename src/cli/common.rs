@@ -206,13 +206,10 @@ pub fn resolve_world_announced(world_flag: Option<&Path>) -> Result<Resolved, Di
     crate::gotext::establish(resolved.world.nomad_version);
     eprint_world_warnings(&resolved.warnings);
     // No file is planned here: every stand-in is what the views show.
-    for p in crate::world::stand_in::others(&resolved.world, &[]) {
-        eprintln!(
-            "note: {}",
-            crate::escape::one_line(&crate::world::stand_in::line(
-                &crate::rules::config::path_text(&p)
-            ))
-        );
+    for s in crate::world::stand_in::others(&resolved.world, &[]) {
+        let path = crate::rules::config::path_text(&s.path);
+        let line = crate::world::stand_in::line(&path, s.why);
+        eprintln!("note: {}", crate::escape::one_line(&line));
     }
     Ok(resolved)
 }

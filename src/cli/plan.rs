@@ -272,8 +272,9 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             crate::planner::assumed::running_from_work_tree(&crate::rules::config::path_text(p))
         }));
         let stand_ins = crate::world::stand_in::others(&world, planned);
-        plan.assumed.extend(stand_ins.iter().map(|p| {
-            crate::planner::assumed::running_from_head(&crate::rules::config::path_text(p))
+        plan.assumed.extend(stand_ins.iter().map(|s| {
+            let path = crate::rules::config::path_text(&s.path);
+            crate::planner::assumed::running_from_head(&path, s.why)
         }));
     }
     let code = print_single(

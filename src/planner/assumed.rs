@@ -155,10 +155,10 @@ pub fn running_from_work_tree(path: &str) -> Assumption {
 /// The assumption of a plan whose world runs `path`, a `running` entry
 /// other than the planned file whose working-tree text does not load, as
 /// git `HEAD` has it ([`crate::world::stand_in`]).
-pub fn running_from_head(path: &str) -> Assumption {
+pub fn running_from_head(path: &str, why: crate::world::stand_in::Why) -> Assumption {
     Assumption {
         setting: Setting::RunningFromHead(path.to_string()),
-        line: crate::world::stand_in::line(path),
+        line: crate::world::stand_in::line(path, why),
     }
 }
 

@@ -113,11 +113,18 @@ fn node_index(world: &World) -> HashMap<String, std::rc::Rc<NodeRef>> {
     by
 }
 
+/// A running job as allocations.hcl names it: (namespace, ID).
+pub(super) type JobKey = (String, String);
+
 /// Read the file into the world's pinned allocations; the clients and
-/// running jobs must already be loaded (allocations name them).
-pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diags) {
+/// running jobs must already be loaded (allocations name them). Gives the
+/// jobs whose blocks had errors (a `job` block or an allocation naming
+/// them), which a working tree's world asks again of the version the
+/// cluster runs ([`super::pinned_run`]).
+pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diags) -> Vec<JobKey> {
+    let mut blamed: Vec<JobKey> = Vec::new();
     let Some(body) = parse_reported(src, diags) else {
-        return;
+        return blamed;
     };
     let r = BodyReader::new(src, &body, &FILE, ALLOCATIONS_FILE, diags);
     let mut pinned = Pinned {
@@ -132,6 +139,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
                 .any(|j| j.job.namespace == key.0 && j.job.id == key.1)
             {
                 diags.push(not_running(src, span, &key.0, &key.1));
+                blamed.push(key);
                 continue;
             }
             pinned.versions.insert(key, ix);
@@ -151,7 +159,13 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
             );
             break;
         }
-        let Some((a, span, group_ask)) = read_alloc(src, b, world, &pinned, &nodes, diags) else {
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let mut named = None;
+        let read = read_alloc(src, b, (world, &pinned, &nodes), &mut named, diags);
+        if diags.iter().filter(|d| d.is_error()).count() > errors {
+            blamed.extend(named);
+        }
+        let Some((a, span, group_ask)) = read else {
             continue;
         };
         if let Some(first) = seen.get(a.id.as_str()) {
@@ -198,6 +212,7 @@ pub(super) fn read_allocations(src: &Source, world: &mut World, diags: &mut Diag
     // that version makes of it: one place, which a plan's before asks
     // again when it replaces a job's text (alloc_running.rs).
     super::alloc_running::derive(world, super::alloc_running::Scope::All, src, diags);
+    blamed
 }
 
 fn not_running(src: &Source, span: Span, ns: &str, id: &str) -> Diag {
@@ -318,13 +333,12 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// One allocation block, where it is written, and whether it holds its
-/// group's ask (lists no resources).
+/// group's ask (lists no resources); `named` gets the job it names.
 fn read_alloc(
     src: &Source,
     b: &Block,
-    world: &World,
-    pinned: &Pinned,
-    nodes: &HashMap<String, std::rc::Rc<NodeRef>>,
+    (world, pinned, nodes): (&World, &Pinned, &HashMap<String, std::rc::Rc<NodeRef>>),
+    named: &mut Option<JobKey>,
     diags: &mut Diags,
 ) -> Option<(Allocation, Span, bool)> {
     let (id, label) = one_label(
@@ -354,6 +368,7 @@ fn read_alloc(
         .string("namespace", diags)
         .unwrap_or_else(|| "default".into());
     let job_id = required(src, &r, "job", label, diags)?;
+    *named = Some((namespace.clone(), job_id.clone()));
     let Some(job) = world
         .running
         .iter()

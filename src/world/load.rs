@@ -256,7 +256,8 @@ fn load_recorded(
     // job loaded, so one broken job is not reported again per allocation.
     if vfs.is_file(&allocs_path) && !diags.has_errors() {
         if let Some(src) = read(vfs, &allocs_path, &mut diags) {
-            super::alloc_file::read_allocations(&src, &mut world, &mut diags);
+            let work_tree = from == Read::WorkTree;
+            super::pinned_run::read(&src, &mut world, work_tree, &mut diags);
         }
     }
     let volumes_path = world_dir.join(super::csi_file::VOLUMES_FILE);
@@ -469,7 +470,10 @@ fn load_running(
             _ if from == Read::WorkTree => {
                 match super::stand_in::from_head(world, &rel, &job_vars) {
                     Some(old) => {
-                        world.stand_ins.push(PathBuf::from(&rel));
+                        world.stand_ins.push(super::stand_in::StandIn {
+                            path: PathBuf::from(&rel),
+                            why: super::stand_in::Why::DoesNotLoad,
+                        });
                         Some(old)
                     }
                     None => {

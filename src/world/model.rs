@@ -501,12 +501,12 @@ pub struct World {
     /// one, depends on the link and on where it leads, so a change to
     /// either is a change to the world ([`crate::check::world_change`]).
     pub read_through: Vec<ReadThrough>,
-    /// `running` files (as listed) whose working-tree text does not load,
-    /// run as git `HEAD` has them: the last version that could have been
-    /// submitted (`nomad job run` refuses a file that does not load).
-    /// Only a world read from the working tree has any ([`super::stand_in`]).
+    /// `running` files (as listed) whose working-tree text is not what
+    /// runs, run as git `HEAD` has them: it does not load, or the pinned
+    /// allocations ran another version (only a working tree's world has
+    /// any: [`super::stand_in`]).
     #[serde(default)]
-    pub stand_ins: Vec<PathBuf>,
+    pub stand_ins: Vec<super::stand_in::StandIn>,
     /// Its load warnings ([`super::guess`]); the cache keeps no world with any.
     #[serde(skip)]
     pub warnings: crate::diag::Diags,

@@ -11,9 +11,30 @@
 //! refusal stays the plan's. With no git, no commit or no loadable `HEAD`
 //! version the world error stands: nothing else can be known of what runs.
 
+use std::path::PathBuf;
+
 use super::before::{absolute, committed};
 use super::{RunningVars, World};
 use crate::jobspec::Job;
+
+/// A `running` file the world runs as git `HEAD` has it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StandIn {
+    /// The entry as `running` lists it.
+    pub path: PathBuf,
+    pub why: Why,
+}
+
+/// Why the working tree's text of a `running` file is not what runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Why {
+    /// It does not load: `nomad job run` refuses it, never submitted.
+    DoesNotLoad,
+    /// `rules/allocations.hcl` pins allocations of a version it is not
+    /// (a group or job it no longer has), which `HEAD`'s is
+    /// ([`super::pinned_run`]).
+    Pinned,
+}
 
 /// The job `rel` (a `running` entry, relative to the project root)
 /// defines at git `HEAD`, loaded with the world's variables for it
@@ -28,19 +49,24 @@ pub(super) fn from_head(world: &World, rel: &str, vars: &RunningVars) -> Option<
 /// before is `HEAD`'s by the ordinary rule (`before::apply`) and its
 /// refusal is the whole answer.
 /// `path` is the entry as the commands show paths (`rules::config::path_text`).
-pub fn line(path: &str) -> String {
-    format!(
-        "the cluster is taken to run {path} as git HEAD has it: the working tree's {path}, listed in `running`, does not load, so it cannot have been submitted (`nomad job run` refuses it as `nomad job plan` does); plan it to see Nomad's refusal"
-    )
+pub fn line(path: &str, why: Why) -> String {
+    match why {
+        Why::DoesNotLoad => format!(
+            "the cluster is taken to run {path} as git HEAD has it: the working tree's {path}, listed in `running`, does not load, so it cannot have been submitted (`nomad job run` refuses it as `nomad job plan` does); plan it to see Nomad's refusal"
+        ),
+        Why::Pinned => format!(
+            "the cluster is taken to run {path} as git HEAD has it: the world's allocations.hcl pins allocations of a group or job the working tree's {path}, listed in `running`, no longer has, so it is not the version they run; plan it to see what its edit does"
+        ),
+    }
 }
 
 /// The stand-ins of `world` other than the files at `skip`.
-pub fn others(world: &World, skip: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+pub fn others(world: &World, skip: &[PathBuf]) -> Vec<StandIn> {
     let skip: Vec<_> = skip.iter().map(|p| absolute(p)).collect();
     world
         .stand_ins
         .iter()
-        .filter(|p| !skip.contains(&absolute(&world.project_root.join(p))))
+        .filter(|s| !skip.contains(&absolute(&world.project_root.join(&s.path))))
         .cloned()
         .collect()
 }
@@ -51,7 +77,7 @@ mod tests {
 
     #[test]
     fn the_line_names_the_file_and_the_version_taken() {
-        let l = line("jobs/sockshop.nomad");
+        let l = line("jobs/sockshop.nomad", Why::DoesNotLoad);
         assert!(
             l.starts_with("the cluster is taken to run jobs/sockshop.nomad as git HEAD has it"),
             "{l}"
@@ -65,8 +91,12 @@ mod tests {
             super::super::WorldOrigin::Dir("/p/rules".into()),
             "/p".into(),
         );
-        w.stand_ins = vec!["jobs/a.nomad".into(), "jobs/b.nomad".into()];
+        let stand_in = |p: &str| StandIn {
+            path: p.into(),
+            why: Why::DoesNotLoad,
+        };
+        w.stand_ins = vec![stand_in("jobs/a.nomad"), stand_in("jobs/b.nomad")];
         let left = others(&w, &["/p/jobs/a.nomad".into()]);
-        assert_eq!(left, vec![std::path::PathBuf::from("jobs/b.nomad")]);
+        assert_eq!(left, vec![stand_in("jobs/b.nomad")]);
     }
 }

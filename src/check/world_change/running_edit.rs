@@ -56,11 +56,24 @@ pub fn running_changed(base: &World, changed: &[PathBuf]) -> Vec<PathBuf> {
 
 /// The world at `world_dir` as `head` (the change's new version) holds
 /// it, when it no longer loads: its errors, located in `head`'s files,
-/// after one line naming the running files `edited`. `None` when it loads,
-/// and when a running job's own file does not load there (its errors are
-/// that file's findings already, judged as a changed job file).
-pub fn judge(head: &dyn Vfs, world_dir: &Path, edited: &[PathBuf]) -> Option<WorldChange> {
-    let diags = crate::world::load(head, world_dir).err()?;
+/// after one line naming the running files `edited`. When it loads, the
+/// world's own warnings that `base` (the world judged against) does not
+/// have: an edit of a running job's group can make a pinned allocation a
+/// guess (a live one on a down client in a group that no longer replaces
+/// it, `world::alloc-state`), which every plan after the merge reports,
+/// and the gate said nothing of it. `None` when it loads with nothing
+/// new, and when a running job's own file does not load there (its errors
+/// are that file's findings already, judged as a changed job file).
+pub fn judge(
+    base: &World,
+    head: &dyn Vfs,
+    world_dir: &Path,
+    edited: &[PathBuf],
+) -> Option<WorldChange> {
+    let diags = match crate::world::load(head, world_dir) {
+        Ok((_, warnings)) => return new_warnings(base, &warnings),
+        Err(diags) => diags,
+    };
     if diags.iter().any(|d| d.code == "world::bad-running-job") {
         return None;
     }
@@ -81,6 +94,25 @@ pub fn judge(head: &dyn Vfs, world_dir: &Path, edited: &[PathBuf]) -> Option<Wor
     ))];
     findings.extend(diags.0);
     Some(WorldChange {
+        findings,
+        head: None,
+    })
+}
+
+/// The world's own warnings of `warnings` (a running job's are its file's
+/// findings) that `base` was not loaded with, as findings of the change.
+fn new_warnings(base: &World, warnings: &crate::diag::Diags) -> Option<WorldChange> {
+    let had = |d: &Diag| {
+        base.warnings
+            .iter()
+            .any(|b| b.code == d.code && b.message == d.message)
+    };
+    let findings: Vec<Diag> = crate::world::guess::world_warnings(warnings)
+        .0
+        .into_iter()
+        .filter(|d| !had(d))
+        .collect();
+    (!findings.is_empty()).then_some(WorldChange {
         findings,
         head: None,
     })

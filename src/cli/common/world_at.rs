@@ -87,7 +87,8 @@ pub fn resolve_world_at(
         }
     };
     if !vfs.is_file(&world_rel.join(crate::world::load::CLUSTER_FILE)) {
-        return world_missing_at(&root, rev, &world_rel, vfs, staged, no_world);
+        let judged = Judged { rev, head, staged };
+        return world_missing_at(&root, &judged, &world_rel, vfs, no_world);
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
@@ -174,23 +175,47 @@ fn staged_world(rev: Option<&str>, world_rel: &Path) -> Diag {
     ))
 }
 
+/// The revisions a gate names: the base `rev` it judges against, and
+/// the state it judges, the index (`staged`), else the revision `head`,
+/// else the working tree (`--base` alone).
+struct Judged<'a> {
+    rev: &'a str,
+    head: Option<&'a str>,
+    staged: bool,
+}
+
+impl Judged<'_> {
+    /// The judged state in words, for a line naming it.
+    fn said(&self) -> String {
+        match (self.staged, self.head) {
+            (true, _) => "the index".to_string(),
+            (false, Some(h)) => crate::escape::one_line(h),
+            (false, None) => "the working tree".to_string(),
+        }
+    }
+}
+
 /// `rev` has no world: never the working tree's in its place (a change must
 /// not bring the world it is judged against). At commit time a commit that
 /// adds the world is judged against the staged world; otherwise a gate
 /// cannot tell ([`NoWorld::CannotTell`]), and a plan by hand uses the demo
 /// compiled into the binary, with `rev`'s policy.hcl if it has one, and
-/// the caller says so. A `--base` whose working tree has a world that the
+/// the caller says so. A change whose judged state has a world that the
 /// base lacks is an error: the gate would judge against nothing real.
+/// Which of those is said is read from the judged state alone (the index,
+/// the head revision, the working tree only for `--base` alone, where it
+/// is the head): a world added or deleted in a checkout's working tree
+/// alone chose the line a `--base/--head` gate printed.
 fn world_missing_at(
     root: &Path,
-    rev: &str,
+    judged: &Judged<'_>,
     world_rel: &Path,
     vfs: crate::git::LazyGitVfs,
-    staged: bool,
     no_world: NoWorld,
 ) -> Result<Resolved, Diags> {
+    let rev = judged.rev;
     let cluster = world_rel.join(crate::world::load::CLUSTER_FILE);
-    if staged {
+    if judged.staged {
         let index = crate::git::LazyGitVfs::index(root).map_err(|e| {
             Diags::from(Diag::error(
                 "git::read",
@@ -215,12 +240,13 @@ fn world_missing_at(
                 work_tree: false,
             });
         }
-    } else if root.join(&cluster).is_file() {
+    } else if judged_state(root, rev, judged.head, false)?.is_file(&cluster) {
         return Err(Diag::error(
             "git::no-world",
             format!(
-                "{} does not exist at {rev}, but the working tree has one",
-                cluster.display()
+                "{} does not exist at {rev}, but {} has one",
+                cluster.display(),
+                judged.said()
             ),
         )
         .help(format!(

@@ -345,7 +345,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
             markdown::render(&judged, &setup.range.base, protected, &said)
         ),
         PlanFormat::Json => {
-            let mut v = changed_json(args, &setup, &judged, &added);
+            let mut v = changed_json(args, &setup, &judged, &added, &world_errors);
             if let Some(d) = in_default {
                 v["InDefaultNamespace"] = d;
             }

@@ -5,11 +5,15 @@ use super::super::{changed, policy, view, PlanArgs};
 use super::{stop_cause, GitSetup};
 use crate::render;
 
+/// `world` is the world gate's findings (`check::world_change`): the
+/// world as the change leaves it, whose warnings are carried as the
+/// base's are (`World`), in `WorldAsChanged`, not on stderr only.
 pub(super) fn changed_json(
     args: &PlanArgs,
     setup: &GitSetup,
     judged: &[(changed::Entry, Vec<policy::Violation>)],
     notes: &[String],
+    world: &[crate::diag::Diag],
 ) -> serde_json::Value {
     let plans: Vec<serde_json::Value> = judged
         .iter()
@@ -75,6 +79,14 @@ pub(super) fn changed_json(
     let mut v = serde_json::json!({"Base": setup.range.base, "Plans": plans});
     if !setup.world.warnings.is_empty() {
         v["World"] = crate::world::guess::json(&setup.world.warnings);
+    }
+    let warned: Vec<crate::diag::Diag> = world
+        .iter()
+        .filter(|d| d.severity != crate::diag::Severity::Error)
+        .cloned()
+        .collect();
+    if !warned.is_empty() {
+        v["WorldAsChanged"] = crate::world::guess::json(&crate::diag::Diags(warned));
     }
     if !notes.is_empty() {
         v["Notes"] = notes.into();
