@@ -260,6 +260,11 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
         ("vault.accessible", "true"),
         ("os.signals", linux_signals(v)),
     ];
+    // What a community Consul reports as its SKU (consul.go v1.10.5:
+    // 264-266, from 1.1.1: "oss" unless the version says `+ent`).
+    if v.at_least(1, 1, 1) {
+        out.push(("consul.sku", "oss"));
+    }
     if v.at_least(1, 3, 0) {
         out.push(("nomad.service_discovery", "true"));
     }

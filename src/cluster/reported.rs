@@ -99,12 +99,14 @@ pub fn reported(v: NomadVersion) -> Vec<Reported> {
 /// on every such client with values the world does not give (redteam26
 /// R26-2). Consul: client/fingerprint/consul.go v0.9.0:59-82 (`server`,
 /// `revision`, `unique.consul.name`, `datacenter`, every release);
-/// v1.10.5:193-205, each added only when not empty (:150-153): `sku` and
-/// `ft.namespaces` from 1.1.1 (always: consul.go v1.10.5:264-266, 420-422),
-/// `segment` from 1.0.0 (only in a segment), `partition` from 1.7.3
-/// (Enterprise only, :424-433), `dns.port` from 1.7.6 (always, -1 when
-/// off), the DNS address from 1.7.6 (`consul.dns.addr`, renamed
-/// `unique.consul.dns.addr` at 1.9.7; empty, so absent, on loopback).
+/// v1.10.5:193-205, each added only when not empty (:150-153):
+/// `ft.namespaces` from 1.1.1 (always, :420-422), `dns.port` from 1.7.6
+/// (always, -1 when off), the DNS address from 1.7.6 (`consul.dns.addr`,
+/// renamed `unique.consul.dns.addr` at 1.9.7; empty, so absent, when the
+/// agent's DNS listens on loopback, its default). The stand-in's Consul
+/// is a community one (`consul.version` 1.20.1, so `consul.sku` "oss",
+/// which `cluster::build` states): `segment` (1.0.0+) and `partition`
+/// (1.7.3+, :424-433) are Enterprise's, absent there as on the stand-in.
 /// Vault: client/fingerprint/vault.go v0.9.0, v1.10.5:134-137
 /// (`cluster_id`, `cluster_name`).
 fn consul_vault(v: NomadVersion) -> Vec<Reported> {
@@ -123,15 +125,8 @@ fn consul_vault(v: NomadVersion) -> Vec<Reported> {
         r("vault.cluster_id", true, false),
         r("vault.cluster_name", true, false),
     ];
-    if v.at_least(1, 0, 0) {
-        out.push(r("consul.segment", false, false));
-    }
     if v.at_least(1, 1, 1) {
-        out.push(r("consul.sku", true, false));
         out.push(r("consul.ft.namespaces", true, false));
-    }
-    if v.at_least(1, 7, 3) {
-        out.push(r("consul.partition", false, false));
     }
     if v.at_least(1, 7, 6) {
         out.push(r("consul.dns.port", true, false));
@@ -224,7 +219,8 @@ mod tests {
         let stock = ClientPool::default();
         assert!(set_absent_on(v, &stock).contains(&"driver.java.vm"));
         assert!(set_absent_on(v, &exec).contains(&"consul.datacenter"));
-        assert!(!set_absent_on(v, &exec).contains(&"consul.segment"));
+        assert!(lookup(v, &exec, "consul.partition", false).is_none());
+        assert!(!set_absent_on(v, &exec).contains(&"unique.consul.dns.addr"));
         let old = NomadVersion::new(1, 9, 6);
         assert!(lookup(old, &exec, "consul.dns.addr", false).is_some());
         assert!(lookup(v, &exec, "unique.consul.dns.addr", false).is_some());
