@@ -39,11 +39,7 @@ pub fn build_node(
         (index % 250) + 1
     );
     // An imported node's list is what the cluster reported, even empty.
-    let drivers: Vec<String> = if pool.drivers.is_empty() && pool.members.is_empty() {
-        DEFAULT_DRIVERS.iter().map(|d| d.to_string()).collect()
-    } else {
-        pool.drivers.clone()
-    };
+    let drivers = super::reported::drivers_of(pool);
     let mut attributes = std::collections::BTreeMap::new();
     for (k, v) in PLATFORM_STAND_INS {
         attributes.insert(k.to_string(), v.to_string());
@@ -79,11 +75,12 @@ pub fn build_node(
         for (k, v) in fingerprint_defaults(world.nomad_version) {
             attributes.insert(k.to_string(), v.to_string());
         }
-        // What every real client of the release reports and the world has
-        // no field for (os.version, kernel.version...): set, so `is_set`
-        // holds as on the cluster, with no value; a placement that reads
-        // the value cannot be told (scheduler::client_values).
-        for k in super::reported::always_set_absent(world.nomad_version) {
+        // What every real client of the release (and of its drivers)
+        // reports and the world has no field for (os.version,
+        // driver.docker.version...): set, so `is_set` holds as on the
+        // cluster, with no value; a placement that reads the value cannot
+        // be told (scheduler::client_values).
+        for k in super::reported::set_absent_on(world.nomad_version, pool) {
             attributes.insert(k.to_string(), String::new());
         }
     }
@@ -147,7 +144,7 @@ pub fn build_node(
         min_dynamic_port: pool.min_dynamic_port,
         max_dynamic_port: pool.max_dynamic_port,
         attributes,
-        meta: pool.meta.clone(),
+        meta: node_meta(world, pool),
         drivers,
         host_volumes: pool.host_volumes.clone(),
         devices,
@@ -222,6 +219,19 @@ fn node_nets(world: &World, pool: &ClientPool, index: u32) -> NodeNets {
     nets
 }
 
+/// The node's meta: the pool's, over the Connect defaults every client
+/// sets when its agent leaves them unset (`reported_meta`), set without
+/// a value on a hand-written client as the agent's own may differ.
+fn node_meta(world: &World, pool: &ClientPool) -> std::collections::BTreeMap<String, String> {
+    let mut meta = pool.meta.clone();
+    if pool.members.is_empty() {
+        for k in super::reported_meta::set_by_default(world.nomad_version) {
+            meta.entry(k.to_string()).or_default();
+        }
+    }
+    meta
+}
+
 /// The signals a Linux client of release `v` reports as `os.signals`: every
 /// name in consul-template's `signals.SignalLookup` (client/fingerprint/
 /// signal.go), from its signals_unix.go at the version Nomad vendors or
@@ -250,6 +260,11 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
         ("vault.accessible", "true"),
         ("os.signals", linux_signals(v)),
     ];
+    // What a community Consul reports as its SKU (consul.go v1.10.5:
+    // 264-266, from 1.1.1: "oss" unless the version says `+ent`).
+    if v.at_least(1, 1, 1) {
+        out.push(("consul.sku", "oss"));
+    }
     if v.at_least(1, 3, 0) {
         out.push(("nomad.service_discovery", "true"));
     }

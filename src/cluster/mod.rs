@@ -7,6 +7,8 @@ pub mod job_status;
 pub mod metric;
 mod nodes;
 pub mod reported;
+pub mod reported_drivers;
+pub mod reported_meta;
 pub mod reserved_cpu;
 pub mod usage;
 

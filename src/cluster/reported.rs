@@ -4,6 +4,7 @@
 //! "cannot tell" where a placement depends on one.
 
 use crate::version::NomadVersion;
+use crate::world::ClientPool;
 
 /// How a value the world does not state reaches a hand-written client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub enum Kind {
 }
 
 /// One value a real client reports that a hand-written pool does not state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reported {
     /// The target's key: an attribute name, or `node.unique.name` /
     /// `node.unique.id`.
@@ -41,7 +43,10 @@ pub struct Reported {
 /// when cgroups are mounted); storage.go v0.9.3:44-46, v1.10.5:58-60
 /// (`unique.storage.*`; `bytesfree` gone at 2.0.0, storage.go v2.0.0:51-52).
 /// `cpu.totalcompute` and `memory.totalbytes` are the pool's stated
-/// `cpu` and `memory`, so they are not here.
+/// `cpu` and `memory`, so they are not here. With them what the Consul
+/// and Vault fingerprints report besides the stand-in's values
+/// ([`consul_vault`]). A driver's own attributes depend on the pool's
+/// drivers ([`on_pool`]).
 pub fn reported(v: NomadVersion) -> Vec<Reported> {
     use Kind::{Absent, Invented};
     let r = |key, kind, always, own| Reported {
@@ -83,7 +88,102 @@ pub fn reported(v: NomadVersion) -> Vec<Reported> {
         out.push(r("numa.node.count", Absent, true, false));
         out.push(r("os.cgroups.version", Absent, false, false));
     }
+    out.extend(consul_vault(v));
     out
+}
+
+/// What a client reaching Consul and Vault reports besides the values
+/// `cluster::build` stands in (`consul.version`, `consul.grpc`,
+/// `consul.connect`, `vault.version`, `vault.accessible`): the stand-in
+/// assumes both are reachable (the demo's jobs use them), so these exist
+/// on every such client with values the world does not give (redteam26
+/// R26-2). Consul: client/fingerprint/consul.go v0.9.0:59-82 (`server`,
+/// `revision`, `unique.consul.name`, `datacenter`, every release);
+/// v1.10.5:193-205, each added only when not empty (:150-153):
+/// `ft.namespaces` from 1.1.1 (always, :420-422), `dns.port` from 1.7.6
+/// (always, -1 when off), the DNS address from 1.7.6 (`consul.dns.addr`,
+/// renamed `unique.consul.dns.addr` at 1.9.7; empty, so absent, when the
+/// agent's DNS listens on loopback, its default). The stand-in's Consul
+/// is a community one (`consul.version` 1.20.1, so `consul.sku` "oss",
+/// which `cluster::build` states): `segment` (1.0.0+) and `partition`
+/// (1.7.3+, :424-433) are Enterprise's, absent there as on the stand-in.
+/// Vault: client/fingerprint/vault.go v0.9.0, v1.10.5:134-137
+/// (`cluster_id`, `cluster_name`).
+fn consul_vault(v: NomadVersion) -> Vec<Reported> {
+    let r = |key, always, own| Reported {
+        key,
+        kind: Kind::Absent,
+        always,
+        own,
+    };
+    let mut out = vec![
+        r("consul.server", true, false),
+        r("consul.revision", true, false),
+        // The Consul agent's node name: each client its own.
+        r("unique.consul.name", true, true),
+        r("consul.datacenter", true, false),
+        r("vault.cluster_id", true, false),
+        r("vault.cluster_name", true, false),
+    ];
+    if v.at_least(1, 1, 1) {
+        out.push(r("consul.ft.namespaces", true, false));
+    }
+    if v.at_least(1, 7, 6) {
+        out.push(r("consul.dns.port", true, false));
+        let addr = if v.at_least(1, 9, 7) {
+            "unique.consul.dns.addr"
+        } else {
+            "consul.dns.addr"
+        };
+        // Not `own`: a client may lack it, which no spread answers.
+        out.push(r(addr, false, false));
+    }
+    out
+}
+
+/// The drivers a client of `pool` fingerprints (as `cluster::build`
+/// gives them): the pool's list, or the stock ones when it has none.
+pub fn drivers_of(pool: &ClientPool) -> Vec<String> {
+    if pool.drivers.is_empty() && pool.members.is_empty() {
+        super::build::DEFAULT_DRIVERS
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
+    } else {
+        pool.drivers.clone()
+    }
+}
+
+/// The attributes a client of hand-written `pool` reports: the release's
+/// and its drivers' ([`super::reported_drivers`]).
+pub fn on_pool(v: NomadVersion, pool: &ClientPool) -> Vec<Reported> {
+    let mut out = reported(v);
+    for d in drivers_of(pool) {
+        out.extend(super::reported_drivers::reported(v, &d));
+    }
+    out
+}
+
+/// The entry for `key` on a client of `pool`: a node meta key when
+/// `meta` ([`super::reported_meta`]), else an attribute (or
+/// `node.unique.*`).
+pub fn lookup(v: NomadVersion, pool: &ClientPool, key: &str, meta: bool) -> Option<Reported> {
+    let list = if meta {
+        super::reported_meta::reported(v)
+    } else {
+        on_pool(v, pool)
+    };
+    list.into_iter().find(|r| r.key == key)
+}
+
+/// The attributes a client of hand-written `pool` gets as "set" without
+/// a value ([`always_set_absent`] and its drivers' own).
+pub fn set_absent_on(v: NomadVersion, pool: &ClientPool) -> Vec<&'static str> {
+    on_pool(v, pool)
+        .into_iter()
+        .filter(|r| r.kind == Kind::Absent && r.always)
+        .map(|r| r.key)
+        .collect()
 }
 
 /// The attributes a hand-written client gets as "set" without a value
@@ -96,4 +196,37 @@ pub fn always_set_absent(v: NomadVersion) -> Vec<&'static str> {
         .filter(|r| r.kind == Kind::Absent && r.always)
         .map(|r| r.key)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pools_drivers_and_the_stand_in_add_their_values() {
+        let v = NomadVersion::new(1, 10, 5);
+        let docker = ClientPool {
+            drivers: vec!["docker".into()],
+            ..ClientPool::default()
+        };
+        let exec = ClientPool {
+            drivers: vec!["exec".into()],
+            ..ClientPool::default()
+        };
+        assert!(lookup(v, &docker, "driver.docker.version", false).is_some());
+        assert!(lookup(v, &exec, "driver.docker.version", false).is_none());
+        // The stock drivers (docker, exec, java) when the pool lists none.
+        let stock = ClientPool::default();
+        assert!(set_absent_on(v, &stock).contains(&"driver.java.vm"));
+        assert!(set_absent_on(v, &exec).contains(&"consul.datacenter"));
+        assert!(lookup(v, &exec, "consul.partition", false).is_none());
+        assert!(!set_absent_on(v, &exec).contains(&"unique.consul.dns.addr"));
+        let old = NomadVersion::new(1, 9, 6);
+        assert!(lookup(old, &exec, "consul.dns.addr", false).is_some());
+        assert!(lookup(v, &exec, "unique.consul.dns.addr", false).is_some());
+        // Node meta is its own namespace.
+        assert!(lookup(v, &exec, "connect.log_level", true).is_some());
+        assert!(lookup(v, &exec, "connect.log_level", false).is_none());
+        assert!(lookup(v, &exec, "os.version", true).is_none());
+    }
 }

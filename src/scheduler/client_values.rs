@@ -27,7 +27,7 @@
 //! `planner::assumed`); the constraints Nomad implies on `nomad.version`
 //! are a note too ([`implied_client_version`]).
 
-use crate::cluster::reported::{reported, Kind, Reported};
+use crate::cluster::reported::{lookup, Kind, Reported};
 use crate::jobspec::{Job, Spread};
 use crate::world::{ClientPool, World};
 
@@ -36,8 +36,15 @@ fn key_of(target: &str) -> Option<&str> {
     match target {
         "${node.unique.name}" => Some("node.unique.name"),
         "${node.unique.id}" => Some("node.unique.id"),
-        _ => crate::scheduler::constraint::target_key(target, "${attr."),
+        _ => {
+            crate::scheduler::constraint::target_key(target, "${attr.").or_else(|| meta_key(target))
+        }
     }
+}
+
+/// The node meta key a target reads (`${meta.connect.log_level}`).
+fn meta_key(target: &str) -> Option<&str> {
+    crate::scheduler::constraint::target_key(target, "${meta.")
 }
 
 /// One read of a value the world does not give, on which the placement
@@ -86,7 +93,10 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
 /// Does the pool state the value? Attributes in its `attributes`; the
 /// node's name and ID only through `node` blocks, which no hand-written
 /// pool has.
-fn states(pool: &ClientPool, key: &str) -> bool {
+fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
+    if meta {
+        return pool.meta.contains_key(key);
+    }
     pool.attributes.contains_key(key)
 }
 
@@ -129,7 +139,6 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
     if pools.is_empty() {
         return None;
     }
-    let catalogue = reported(world.nomad_version);
     let mut reads: Vec<UnstatedRead> = Vec::new();
     let mut see = |block: &'static str, operand: &str, l: &str, r: &str, s: Option<&Spread>| {
         if block != "spread" && implied_client_version(operand, l, r) {
@@ -137,13 +146,16 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
         }
         for target in [l, r] {
             let Some(key) = key_of(target) else { continue };
-            let Some(rep) = catalogue.iter().find(|c| c.key == key) else {
+            let meta = meta_key(target).is_some();
+            // Per pool: a driver's own values come with its drivers.
+            let Some((pool, rep)) = pools
+                .iter()
+                .filter(|p| !states(p, key, meta))
+                .find_map(|p| Some((p, lookup(world.nomad_version, p, key, meta)?)))
+            else {
                 continue;
             };
-            let Some(pool) = pools.iter().find(|p| !states(p, key)) else {
-                continue;
-            };
-            if !depends(block, operand, s, rep) || reads.iter().any(|x| x.target == target) {
+            if !depends(block, operand, s, &rep) || reads.iter().any(|x| x.target == target) {
                 continue;
             }
             reads.push(UnstatedRead {
@@ -190,6 +202,8 @@ impl ClientValuesUnknown {
         };
         let whose = if r.invented {
             "a value the world makes up for its clients"
+        } else if meta_key(&r.target).is_some() {
+            "which every client sets unless its agent's `meta` does"
         } else if r.always {
             "which every real client reports"
         } else {
@@ -209,6 +223,9 @@ impl ClientValuesUnknown {
         let state = match key_of(&first.target) {
             Some("node.unique.name") | Some("node.unique.id") => {
                 "state its clients in `node \"NAME\" { id = \"...\" }` blocks".to_string()
+            }
+            Some(k) if meta_key(&first.target).is_some() => {
+                format!("state `\"{k}\" = \"...\"` in its `meta`")
             }
             Some(k) => format!("state `\"{k}\" = \"...\"` in its `attributes`"),
             None => "state it".to_string(),
@@ -240,7 +257,7 @@ impl ClientValuesUnknown {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::reported::always_set_absent;
+    use crate::cluster::reported::{always_set_absent, reported};
     use crate::version::NomadVersion;
 
     fn rep(v: NomadVersion, key: &str) -> Option<(bool, bool)> {
