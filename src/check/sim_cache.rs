@@ -18,7 +18,7 @@ use std::sync::{mpsc, Arc};
 
 use sha2::{Digest as _, Sha256};
 
-use crate::diag::Diags;
+use crate::diag::{Diag, Diags};
 use crate::scheduler::{disk_cache, Simulation};
 use crate::world::World;
 use crate::world_cache::{Digest, Named};
@@ -59,6 +59,37 @@ pub fn simulation(
     Ok(sim)
 }
 
+/// `world` whole: as given, or with the running jobs its [`Named`] holds
+/// undecoded ([`crate::world_cache::load_unfinished`]) decoded and put
+/// back. Jobs that do not decode (an entry this binary wrote and cannot
+/// read) leave the run unable to tell, never judging a world without them.
+fn whole(world: Arc<World>, named: Option<&Named>) -> Result<Arc<World>, Diags> {
+    let Some(unfinished) = named.and_then(|n| Some((n, n.unfinished()?))) else {
+        return Ok(world);
+    };
+    let (named, unfinished) = unfinished;
+    let world = Arc::try_unwrap(world).unwrap_or_else(|w| (*w).clone());
+    match unfinished.finish(world, named) {
+        Some(world) => Ok(Arc::new(world)),
+        None => Err(Diags::from(
+            Diag::error(
+                "cache::world",
+                "the world cache's entry for this world holds running jobs that do not decode",
+            )
+            .help("run again with --no-cache, or empty the cache folder"),
+        )),
+    }
+}
+
+/// [`simulation`] of the [`whole`] world.
+fn whole_simulation(
+    world: Arc<World>,
+    named: Option<&Named>,
+    seed: u64,
+) -> Result<Simulation, Diags> {
+    simulation(whole(world, named)?, named, seed)
+}
+
 /// A [`simulation`] made now, or being made by the hook's helper thread
 /// ([`crate::check::ahead`]) while the caller loads the staged files.
 pub enum Started {
@@ -85,7 +116,13 @@ impl Pending {
             seed,
         } = self;
         got.recv()
-            .unwrap_or_else(|_| simulation(world, Some(&named), seed))
+            .unwrap_or_else(|_| whole_simulation(world, Some(&named), seed))
+    }
+
+    /// The running files of a world whose jobs the helper is decoding,
+    /// for the job loader meanwhile; `None` when the world has them.
+    pub fn heads(&self) -> Option<crate::world_cache::Heads<'_>> {
+        Some(self.named.unfinished()?.heads(&self.world))
     }
 }
 
@@ -103,22 +140,24 @@ pub fn start(
     post: Option<crate::check::ahead::Post<'_>>,
 ) -> Started {
     let Some(post) = post else {
-        return Started::Made(simulation(world, named.as_ref(), seed));
+        return Started::Made(whole_simulation(world, named.as_ref(), seed));
     };
     let Some(named) = named else {
         return Started::Made(simulation(world, None, seed));
     };
     if world.pinned.is_some() || !named.keeps(&key(named.digest(), &world, seed)) {
-        return Started::Made(simulation(world, Some(&named), seed));
+        return Started::Made(whole_simulation(world, Some(&named), seed));
     }
     let named = Arc::new(named);
     let (tx, got) = mpsc::sync_channel(1);
     let (w, n) = (world.clone(), named.clone());
+    // The world's running jobs, when its entry left them undecoded, are
+    // decoded there too: the caller's staged files need only their heads.
     let job = crate::gotext::inherit(move || {
-        let _ = tx.send(simulation(w, Some(&n), seed));
+        let _ = tx.send(whole_simulation(w, Some(&n), seed));
     });
     if post(Box::new(job)).is_err() {
-        return Started::Made(simulation(world, Some(&named), seed));
+        return Started::Made(whole_simulation(world, Some(&named), seed));
     }
     Started::Later(Pending {
         got,

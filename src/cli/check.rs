@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::{exit, Diag, Severity};
-use crate::job_loader::JobLoader;
 use crate::report::{self, Format};
 use crate::rules::Finding;
 use crate::scheduler::Simulation;
@@ -96,10 +95,12 @@ pub struct CheckArgs {
 }
 
 mod later_sim;
+mod loader;
 mod no_world;
 mod verdict;
 mod world_change;
 use later_sim::Sim;
+use loader::loader;
 pub use verdict::exit_code;
 use verdict::{print_report, verdict};
 use world_change::gate_world_change;
@@ -125,19 +126,6 @@ fn usage(msg: impl std::fmt::Display) -> Diag {
 /// The files `check` would look at, for a process started in `cwd`.
 pub fn select(args: &CheckArgs, cwd: &Path) -> Result<Selection, crate::diag::Diags> {
     crate::check::select::select(&args.scope(), cwd)
-}
-
-/// The check's job loader ([`JobLoader::from_flags`], the one `-var`
-/// parser), for the checked files and their running versions alike.
-fn loader(args: &CheckArgs, world: &World) -> JobLoader {
-    JobLoader::from_flags(
-        &args.vars,
-        &args.var_files,
-        world.nomad_version,
-        world.project_root.clone(),
-    )
-    .for_servers(world.edition(), world.server.job_settings(), &world.region)
-    .with_running(world)
 }
 
 /// `check`: the world comes from the same place as the files being judged:
@@ -232,6 +220,9 @@ fn main_with(
             args.world.as_deref(),
             args.staged,
             super::common::NoWorld::CannotTell,
+            // The hook's helper decodes a cached world's running jobs
+            // (`sim_cache::start` finishes the world before the rules).
+            super::common::Unfinished::unless_reloaded(args.nomad_version),
         )
     } else {
         super::common::resolve_world(args.world.as_deref()).and_then(|r| {
@@ -311,7 +302,10 @@ fn main_with(
     let (sim, code) = match start(world.clone(), resolved.named, 1, post) {
         Started::Made(Err(d)) => return later_sim::failed(args, &d, &resolved.note, err_color),
         Started::Made(Ok(sim)) => {
-            let code = run_selected(args, &world, Sim::Ready(&sim), color.stdout(), selected);
+            // The simulation's world: whole, where `world` may lack its
+            // running jobs (`Unfinished::Allowed`), else the same world.
+            let whole = &sim.world;
+            let code = run_selected(args, whole, Sim::Ready(&sim), color.stdout(), selected);
             (Some(sim), code)
         }
         Started::Later(pending) => {
@@ -466,7 +460,10 @@ fn run_selected(
     if let Some(note) = sel.set.as_ref().and_then(|s| s.ignored_note()) {
         eprintln!("{note}");
     }
-    let loader = loader(args, world);
+    let loader = match sim.heads() {
+        Some(heads) => loader(args, world, &heads),
+        None => loader(args, world, world),
+    };
     // Where a job that names no namespace goes, as `plan` sends it; a
     // release that plans it in "default" whatever was asked says so.
     let request = crate::job_loader::RequestNamespace::from_command(
@@ -530,6 +527,9 @@ fn run_selected(
         Ok(sim) => sim,
         Err(code) => return code,
     };
+    // From here on the world with its running jobs: the simulation's
+    // (the caller's `world` may have come without them).
+    let world: &World = &sim.world;
     let judge = crate::check::Judge {
         world,
         sim: Some(sim),

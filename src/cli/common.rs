@@ -11,7 +11,7 @@ use crate::vfs::{DiskVfs, Vfs};
 use crate::world::World;
 
 mod world_at;
-pub use world_at::{resolve_world_at, world_folder, STAGED_WORLD};
+pub use world_at::{resolve_world_at, world_folder, Unfinished, STAGED_WORLD};
 
 /// Colour flags shared by every command.
 #[derive(clap::Args, Debug, Clone, Default)]

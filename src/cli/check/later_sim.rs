@@ -34,6 +34,15 @@ impl<'a> Sim<'a> {
         matches!(self, Sim::Later { .. })
     }
 
+    /// The running files of a world whose jobs the helper is decoding,
+    /// for the loader ([`crate::check::sim_cache::Pending::heads`]).
+    pub(super) fn heads(&self) -> Option<crate::world_cache::Heads<'_>> {
+        match self {
+            Sim::Later { pending, .. } => pending.heads(),
+            Sim::Ready(_) => None,
+        }
+    }
+
     /// The simulation, kept in `kept` when it was waited for; a failed one
     /// said as [`failed`] says it, with its exit code.
     pub(super) fn wait<'k>(

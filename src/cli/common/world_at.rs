@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{embedded_world, no_world_diag, NoWorld, Resolved};
 use crate::diag::{Diag, Diags};
+use crate::version::NomadVersion;
 use crate::vfs::Vfs;
 
 /// The world folder a gate reads from git, relative to the repository's
@@ -44,6 +45,27 @@ pub fn world_folder(
     }
 }
 
+/// Whether [`resolve_world_at`] may give a cached world without its
+/// running jobs ([`crate::world_cache::load_unfinished`]): only a caller
+/// that finishes it before anything reads them (`check`, through
+/// [`crate::check::sim_cache::start`]) allows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfinished {
+    No,
+    Allowed,
+}
+
+impl Unfinished {
+    /// Allowed unless `--nomad-version` names a release, which reloads
+    /// the world whole ([`super::judge_as`]).
+    pub fn unless_reloaded(flag: Option<NomadVersion>) -> Unfinished {
+        match flag {
+            None => Unfinished::Allowed,
+            Some(_) => Unfinished::No,
+        }
+    }
+}
+
 /// The world as committed at `rev` (or, with `staged`, as staged, falling
 /// back to the index in a repository with no commits yet): for hooks and CI
 /// gates, which must judge content, not whatever is in the working tree.
@@ -57,6 +79,7 @@ pub fn resolve_world_at(
     world_flag: Option<&Path>,
     staged: bool,
     no_world: NoWorld,
+    unfinished: Unfinished,
 ) -> Result<Resolved, Diags> {
     let root = crate::git::repo_root(cwd).ok_or_else(|| {
         Diags::from(
@@ -92,7 +115,10 @@ pub fn resolve_world_at(
     }
     // Through the world cache: the world at HEAD is the same commit after
     // commit until one touches it.
-    let (mut world, warnings, named) = crate::world_cache::load(&vfs, &world_rel)?;
+    let (mut world, warnings, named) = match unfinished {
+        Unfinished::No => crate::world_cache::load(&vfs, &world_rel)?,
+        Unfinished::Allowed => crate::world_cache::load_unfinished(&vfs, &world_rel)?,
+    };
     let note = if first_commit {
         world.warnings.push(staged_world(None, &world_rel));
         format!("{}/ as staged (the first commit)", world_rel.display())

@@ -62,6 +62,7 @@ fn git_setup(args: &PlanArgs) -> Result<GitSetup, Diags> {
         args.world.as_deref(),
         args.staged,
         no_world,
+        common::Unfinished::No,
     )?;
     common::judge_as(&mut resolved, args.nomad_version)?;
     if resolved.embedded {

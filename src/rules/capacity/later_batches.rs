@@ -247,12 +247,19 @@ pub struct Judged<'a> {
     pub earlier: &'a [Submitted],
 }
 
+/// Whether [`unplaced`] has an end state to judge: `job` is no stop and
+/// the plan shown holds some destructive update back. Empty otherwise,
+/// so a caller asks this before it makes a [`Judged`]'s replays.
+pub fn holds_back_any(job: &Job, plan: &PlanResult) -> bool {
+    !job.stop && holds_back(job, plan)
+}
+
 /// The groups the rollout of `job` (its plan shown: `plan`) leaves
 /// unplaced in its later batches, or cannot tell, and the plan shown does
 /// not; with the samples' bound where the end state was sampled and none
 /// failed. Empty when nothing is held back or the end state fits.
 pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
-    if job.stop || !holds_back(job, plan) {
+    if !holds_back_any(job, plan) {
         return EndState::default();
     }
     let Some(end) = end_state(job) else {

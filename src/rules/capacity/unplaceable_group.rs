@@ -220,6 +220,13 @@ fn later_batches(
     let Some(sim) = ctx.sim else {
         return;
     };
+    // Nothing held back, no end state to judge: asked first, as the run's
+    // replays are made on their first asking, and making them hashes the
+    // world's `Debug` text for its key (5.5 M instructions, over half of a
+    // fat-LTO hook's main thread, for a rollout that holds nothing back).
+    if !super::later_batches::holds_back_any(job, plan) {
+        return;
+    }
     let at = super::later_batches::Judged {
         sim,
         replays: ctx.replays(),

@@ -99,3 +99,21 @@ fn groups_competing_for_room_are_still_sampled() {
         messages(&out)
     );
 }
+
+/// A job that places and rolls out nothing in batches makes none of the
+/// run's replays: making them hashes the whole world's `Debug` text for
+/// their key, which was over half of a fat-LTO hook's main thread where
+/// NP207 asked for them before looking whether the plan holds anything
+/// back (hook round 15).
+#[test]
+fn a_plan_that_holds_nothing_back_makes_no_replays() {
+    let w = world();
+    let parsed = load("j.nomad", &job_text(&[("a", "docker", 64, 1)]));
+    let sim = simulate(&w);
+    let replays = std::sync::OnceLock::new();
+    let ctx = RuleContext::new(&parsed, &w, Some(&sim)).with_replays(&replays);
+    let mut out = Vec::new();
+    UnplaceableGroup.check(&ctx, &mut out);
+    assert!(out.is_empty(), "{:?}", messages(&out));
+    assert!(replays.get().is_none(), "the run's replays were made");
+}
