@@ -14,6 +14,7 @@ mod commands;
 mod ent_config;
 mod jobs;
 mod json;
+mod node_keys;
 mod nodes;
 mod pools;
 mod server;
@@ -162,6 +163,9 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         ),
         None => {}
     }
+    // The release the nodes were saved from, when agent-self.json says it.
+    let told = (!diags.iter().any(|d| d.code == super::guess::IMPORT_VERSION))
+        .then_some(world.nomad_version);
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
     // What the status views print of the nodes and allocations.
     let mut facts = super::status_facts::StatusFacts::default();
@@ -187,7 +191,10 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             ),
             // A node whose figures are of a type Nomad's struct cannot
             // hold (typed.rs) is reported there: no node is read.
-            Some(list) if !typed::items(&src, &typed_node::NODE, list, &mut diags) => {}
+            // So is one without a key Nomad always answers (node_keys.rs).
+            Some(list)
+                if !typed::items(&src, &typed_node::NODE, list, &mut diags)
+                    || !node_keys::all_stated(&src, list, told, &mut diags) => {}
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -238,7 +245,8 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
             }
             // Mistyped (typed.rs said so): not read.
             Some(Saved::Read(src, v))
-                if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
+                if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags)
+                    || !node_keys::stated(&src, "", &v, told, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));
