@@ -20,9 +20,10 @@
 //! `spread` on a value each client has to itself (every value differs,
 //! the invented ones as the real ones).
 //!
-//! Stating the attribute in the pool's `attributes` (or the clients in
-//! `node "NAME" { id = ... }` blocks, which makes the pool an imported
-//! one's shape) makes it known. The four platform stand-ins (`kernel.name`,
+//! Stating the attribute in the pool's `attributes` (or in each client's
+//! `node "NAME" { attributes = {...} }`; the clients' names by naming them
+//! in `node "NAME" {}` blocks, which keep the pool hand-written) makes it
+//! known. The four platform stand-ins (`kernel.name`,
 //! `os.name`, `cpu.arch`, `os.signals`) keep their note (NP221,
 //! `planner::assumed`); the constraints Nomad implies on `nomad.version`
 //! are a note too ([`implied_client_version`]).
@@ -73,7 +74,7 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
         .clients
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.members.is_empty() && p.count > 0)
+        .filter(|(_, p)| !p.reported() && p.count > 0)
         .filter(|(pos, p)| {
             let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
             crate::scheduler::feasibility::schedulable(&node)
@@ -83,11 +84,21 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
         .collect()
 }
 
-/// Does the pool state the value? Attributes in its `attributes`; the
-/// node's name and ID only through `node` blocks, which no hand-written
-/// pool has.
+/// Does the pool state the value? An attribute in its `attributes`, or
+/// in every client's own `node "NAME" { attributes = {...} }`; the
+/// clients' names when `node` blocks name them all. Never a hand-written
+/// client's ID: a `node` block with `id` is a real cluster's node
+/// ([`ClientPool::reported`]), not reached here.
 fn states(pool: &ClientPool, key: &str) -> bool {
-    pool.attributes.contains_key(key)
+    let named = !pool.members.is_empty();
+    match key {
+        "node.unique.name" => named,
+        "node.unique.id" => false,
+        k => {
+            pool.attributes.contains_key(k)
+                || (named && pool.members.iter().all(|m| m.attributes.contains_key(k)))
+        }
+    }
 }
 
 /// The constraints Nomad implies on the client's release
@@ -180,7 +191,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
 
 impl ClientValuesUnknown {
     /// Where the world would have to say more.
-    pub const HINT: &'static str = "state the value in each `client` block's `attributes`, as `nomad node status -verbose` shows it (a client's name and ID: `node \"NAME\" { id = \"...\" }` blocks, as `import --write` writes them); or judge the job on the cluster (`nomad job plan`)";
+    pub const HINT: &'static str = "state the value in each `client` block's `attributes` (or each `node \"NAME\" { attributes = {...} }`), as `nomad node status -verbose` shows it (a client's name: a `node \"NAME\" {}` block per client); or judge the job on the cluster (`nomad job plan`)";
 
     fn what(r: &UnstatedRead) -> String {
         let how = match r.block {
@@ -207,8 +218,9 @@ impl ClientValuesUnknown {
             return "cannot tell how Nomad places the job: its placement reads a value a client reports".to_string();
         };
         let state = match key_of(&first.target) {
-            Some("node.unique.name") | Some("node.unique.id") => {
-                "state its clients in `node \"NAME\" { id = \"...\" }` blocks".to_string()
+            Some("node.unique.name") => "name its clients in `node \"NAME\" {}` blocks".to_string(),
+            Some("node.unique.id") => {
+                "a hand-written client's ID is derived; give the nodes as `import --write` writes them, `node \"NAME\" { id = \"...\" }`".to_string()
             }
             Some(k) => format!("state `\"{k}\" = \"...\"` in its `attributes`"),
             None => "state it".to_string(),

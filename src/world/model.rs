@@ -123,8 +123,10 @@ pub struct ClientPool {
     /// Nomad reads it (nomad/structs/funcs.go:144-148@v1.10.2).
     #[serde(default)]
     pub max_allocs: i64,
-    /// The real nodes behind an imported pool, in client order (empty for a
-    /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
+    /// The real nodes behind an imported pool, in client order, each with
+    /// the ID the cluster gave it; or a hand-written pool's clients named
+    /// in `node "NAME" {}` blocks without `id` ([`ClientPool::reported`]).
+    /// Empty: the clients are named `NAME-k` with derived IDs.
     pub members: Vec<NodeIdentity>,
     pub spans: Spans,
 }
@@ -134,6 +136,17 @@ pub struct ClientPool {
 const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
 
 impl ClientPool {
+    /// Whether the pool is a real cluster's nodes as they reported
+    /// themselves (imported, or written back by `import --write`, whose
+    /// `node` blocks always carry the cluster's `id`): its attributes and
+    /// drivers are the nodes' own, with no stand-in beside them. A pool
+    /// written by hand, its clients named in `node "NAME" {}` blocks or
+    /// not, gets the stand-ins (`cluster::build`) and the "cannot tell"
+    /// of what it does not state (`scheduler::client_values`).
+    pub fn reported(&self) -> bool {
+        self.members.iter().any(|m| !m.id.is_empty())
+    }
+
     /// The imported node behind client `index` (1-based), if any.
     pub fn member(&self, index: u32) -> Option<&NodeIdentity> {
         usize::try_from(index)
@@ -146,12 +159,12 @@ impl ClientPool {
     /// `NAME-k` with an ID derived from the region and that name. Pinned
     /// allocations resolve their `node` with this before any node is built.
     pub fn node_identity(&self, region: &str, index: u32) -> (String, String) {
+        let derived = || crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]);
         match self.member(index) {
-            Some(m) => (m.id.clone(), m.name.clone()),
-            None => (
-                crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]),
-                format!("{}-{}", self.name, index),
-            ),
+            Some(m) if !m.id.is_empty() => (m.id.clone(), m.name.clone()),
+            // A hand-written client named by its `node` block.
+            Some(m) => (derived(), m.name.clone()),
+            None => (derived(), format!("{}-{}", self.name, index)),
         }
     }
 }
