@@ -291,6 +291,7 @@ mod pinned_running_version;
 mod plan_address_ips;
 mod plan_address_ports;
 mod plan_admission;
+mod plan_affinity_unstated;
 mod plan_alloc_names;
 mod plan_applier_mends;
 mod plan_applier_rejects;

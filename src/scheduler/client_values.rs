@@ -128,6 +128,39 @@ fn depends(block: &str, operand: &str, spread: Option<&Spread>, r: &Reported) ->
     }
 }
 
+/// Can an affinity change the outcome the plan shows? An affinity only
+/// scores (scheduler/rank.go v1.10.5:905-1000 `NodeAffinityIterator`,
+/// after the bin packing has dropped every node without room): the
+/// placed allocations change only through which node is chosen, which the
+/// plan's text does not name. So the value it reads cannot decide when
+/// - the job reaches at most one client: there is no choice;
+/// - the job places one allocation and cannot preempt: it is placed when
+///   some node has room, wherever (no later placement of the plan, no
+///   eviction, to depend on the node chosen).
+///
+/// Otherwise (several placements, which compete for room; preemption,
+/// where the affinity may pick a node that evicts) it is cannot tell. (A
+/// system job has no affinity: Nomad refuses the block there, and its
+/// stack scores none, scheduler/stack.go v1.10.5:232-320.)
+fn affinity_decides(world: &World, job: &Job) -> bool {
+    let v = world.nomad_version;
+    let candidates: u64 = world
+        .clients
+        .iter()
+        .enumerate()
+        .filter(|(pos, p)| {
+            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
+            crate::scheduler::feasibility::schedulable(&node)
+                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
+        })
+        .map(|(_, p)| u64::from(p.count))
+        .sum();
+    let placements: i64 = job.groups.iter().map(|g| g.count.max(0)).sum();
+    let one_placement =
+        placements == 1 && !crate::scheduler::preempt::preemption_on(world, job.job_type);
+    candidates > 1 && !one_placement
+}
+
 /// What the placement of `job` (as admitted: its own constraints and
 /// those Nomad implies) reads of a value a reached hand-written pool does
 /// not state, where the answer depends on it. An imported world's pools
@@ -141,9 +174,13 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
         return None;
     }
     let catalogue = reported(world.nomad_version);
+    let affinities_decide = affinity_decides(world, job);
     let mut reads: Vec<UnstatedRead> = Vec::new();
     let mut see = |block: &'static str, operand: &str, l: &str, r: &str, s: Option<&Spread>| {
         if block != "spread" && implied_client_version(operand, l, r) {
+            return;
+        }
+        if block == "affinity" && !affinities_decide {
             return;
         }
         for target in [l, r] {
