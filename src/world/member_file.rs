@@ -22,6 +22,19 @@ use crate::diag::{Diag, Diags};
 use crate::source::Source;
 use crate::structs::device::DeviceId;
 
+impl ClientPool {
+    /// Whether the pool is a real cluster's nodes as they reported
+    /// themselves (imported, or written back by `import --write`, whose
+    /// `node` blocks always carry the cluster's `id`): its attributes and
+    /// drivers are the nodes' own, with no stand-in beside them. A pool
+    /// written by hand, its clients named in `node "NAME" {}` blocks or
+    /// not, gets the stand-ins (`cluster::build`) and the "cannot tell"
+    /// of what it does not state (`scheduler::client_values`).
+    pub fn reported(&self) -> bool {
+        self.members.iter().any(|m| !m.id.is_empty())
+    }
+}
+
 pub(super) fn read_members(
     src: &Source,
     blocks: &[&Block],

@@ -123,10 +123,9 @@ pub struct ClientPool {
     /// Nomad reads it (nomad/structs/funcs.go:144-148@v1.10.2).
     #[serde(default)]
     pub max_allocs: i64,
-    /// The real nodes behind an imported pool, in client order, each with
-    /// the ID the cluster gave it; or a hand-written pool's clients named
-    /// in `node "NAME" {}` blocks without `id` ([`ClientPool::reported`]).
-    /// Empty: the clients are named `NAME-k` with derived IDs.
+    /// The real nodes behind an imported pool, with their IDs, or the
+    /// named clients of a hand-written one ([`ClientPool::reported`]), in
+    /// client order. Empty: clients `NAME-k` with derived IDs.
     pub members: Vec<NodeIdentity>,
     pub spans: Spans,
 }
@@ -136,17 +135,6 @@ pub struct ClientPool {
 const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
 
 impl ClientPool {
-    /// Whether the pool is a real cluster's nodes as they reported
-    /// themselves (imported, or written back by `import --write`, whose
-    /// `node` blocks always carry the cluster's `id`): its attributes and
-    /// drivers are the nodes' own, with no stand-in beside them. A pool
-    /// written by hand, its clients named in `node "NAME" {}` blocks or
-    /// not, gets the stand-ins (`cluster::build`) and the "cannot tell"
-    /// of what it does not state (`scheduler::client_values`).
-    pub fn reported(&self) -> bool {
-        self.members.iter().any(|m| !m.id.is_empty())
-    }
-
     /// The imported node behind client `index` (1-based), if any.
     pub fn member(&self, index: u32) -> Option<&NodeIdentity> {
         usize::try_from(index)
@@ -162,8 +150,7 @@ impl ClientPool {
         let derived = || crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]);
         match self.member(index) {
             Some(m) if !m.id.is_empty() => (m.id.clone(), m.name.clone()),
-            // A hand-written client named by its `node` block.
-            Some(m) => (derived(), m.name.clone()),
+            Some(m) => (derived(), m.name.clone()), // named by hand
             None => (derived(), format!("{}-{}", self.name, index)),
         }
     }

@@ -45,7 +45,7 @@ fn missing(v: &Value, version: Option<NomadVersion>) -> Option<&'static str> {
 
 /// Whether node `v` (`item` names it in the file, empty for a file of
 /// its own) states every key above; else a located "cannot tell".
-pub(super) fn stated(
+fn stated(
     src: &Source,
     item: &str,
     v: &Value,
@@ -79,8 +79,40 @@ pub(super) fn stated(
     false
 }
 
+/// The release the nodes were saved from, when agent-self.json names it
+/// (no `import::version` guess among `diags`).
+pub(super) fn told(diags: &Diags, v: NomadVersion) -> Option<NomadVersion> {
+    let guessed = diags
+        .iter()
+        .any(|d| d.code == crate::world::guess::IMPORT_VERSION);
+    (!guessed).then_some(v)
+}
+
+/// nodes.json's list is read: every item of Nomad's types (typed.rs)
+/// and stating each key above; else each is reported.
+pub(super) fn list_read(
+    src: &Source,
+    list: &[Value],
+    version: Option<NomadVersion>,
+    diags: &mut Diags,
+) -> bool {
+    super::typed::items(src, &super::typed_node::NODE, list, diags)
+        && all_stated(src, list, version, diags)
+}
+
+/// One node's own file is read: as [`list_read`].
+pub(super) fn node_read(
+    src: &Source,
+    v: &Value,
+    version: Option<NomadVersion>,
+    diags: &mut Diags,
+) -> bool {
+    super::typed::check(src, &super::typed_node::NODE, "", v, diags)
+        && stated(src, "", v, version, diags)
+}
+
 /// [`stated`] for every item of nodes.json (each one reported).
-pub(super) fn all_stated(
+fn all_stated(
     src: &Source,
     list: &[Value],
     version: Option<NomadVersion>,
