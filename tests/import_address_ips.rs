@@ -46,7 +46,7 @@ fn import(version: &str, held: &str) -> common::TempDir {
         "CreateIndex": 30, "ModifyIndex": 30
     });
     let node = json!({"ID": NODE, "Name": "n1", "Datacenter": "dc1",
-        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},
         "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000},

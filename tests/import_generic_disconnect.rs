@@ -58,7 +58,7 @@ fn window(release: &str, keep: bool) -> (String, Value) {
 
 fn node(id: &str, name: &str, status: &str) -> Value {
     json!({"ID": id, "Name": name, "Datacenter": "dc1", "NodePool": "default",
-        "Status": status, "SchedulingEligibility": "eligible",
+        "Status": status, "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},
         "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000},

@@ -14,7 +14,7 @@ use common::{run_in, TempDir};
 fn node(id: &str, name: &str, addresses: &str) -> String {
     format!(
         r#"{{"ID": "{id}", "Name": "{name}", "Datacenter": "dc1", "NodePool": "default",
-  "Status": "ready", "SchedulingEligibility": "eligible",
+  "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64", "nomad.version": "1.6.0"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{

@@ -23,7 +23,7 @@ const ID: &str = "0c1b2c3d-0000-4000-8000-000000000001";
 
 fn node(docker: serde_json::Value, attributes: serde_json::Value) -> serde_json::Value {
     json!({"ID": ID, "Name": "n1", "Datacenter": "dc1",
-        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": attributes,
         "Drivers": {"docker": docker},
         "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000},

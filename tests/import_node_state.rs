@@ -59,3 +59,63 @@ fn nomad_s_node_states_still_plan() {
     let o = plan(&d);
     assert!(o.code == 0 || o.code == 1, "{}{}", o.stdout, o.stderr);
 }
+
+/// Stop 66's Left 7: a node saved without a key Nomad's API always
+/// answers (`Status`, `SchedulingEligibility`, `Drain` or `DrainStrategy`,
+/// `NodePool` from 1.6.0: nomad/structs/structs.go v1.10.5 `Node`, no
+/// `omitempty`) read as Go's zero value: a ready, eligible, undrained node
+/// of the `default` pool, the one node `readyNodesInDCsAndPool`
+/// (scheduler/util.go v1.10.5:50-90) places on, and the plan said all
+/// placed. Such a file was not saved from Nomad: refused, cannot tell.
+fn node_1_without(tag: &str, keys: &[&str]) -> crate::common::TempDir {
+    let d = import(tag);
+    let cut = |v: &mut serde_json::Value| {
+        for k in keys {
+            v.as_object_mut().map(|o| o.remove(*k));
+        }
+    };
+    edit(&d, "nodes.json", |v| cut(&mut v[0]));
+    edit(&d, NODE_1, cut);
+    d
+}
+
+#[test]
+fn a_node_without_a_status_is_no_ready_node() {
+    let d = node_1_without("node-no-status", &["Status"]);
+    assert_refused(
+        &d,
+        "cannot tell whether the scheduler sees node \"web-1\": nodes.json item 1 has no `Status`, which Nomad's API always answers",
+    );
+}
+
+#[test]
+fn a_node_without_eligibility_drain_or_pool_is_refused() {
+    let d = node_1_without("node-no-elig", &["SchedulingEligibility"]);
+    assert_refused(&d, "has no `SchedulingEligibility`");
+    let d = node_1_without("node-no-drain", &["Drain", "DrainStrategy"]);
+    assert_refused(
+        &d,
+        "has no `Drain` (the list) or `DrainStrategy` (one node)",
+    );
+    // The fixture's servers run 1.7.2: every node names its pool.
+    let d = node_1_without("node-no-pool", &["NodePool"]);
+    assert_refused(&d, "has no `NodePool`");
+    // The node's own file alone lacking it is refused too.
+    let d = import("node-file-no-status");
+    edit(&d, NODE_1, |v| {
+        v.as_object_mut().map(|o| o.remove("Status"));
+    });
+    assert_refused(&d, "has no `Status`");
+}
+
+/// Guard: a full node's `DrainStrategy: null` without the stub's `Drain`
+/// (what `/v1/node/<id>` answers from 1.1.0) reads as before.
+#[test]
+fn a_full_node_without_the_stub_s_drain_still_plans() {
+    let d = import("node-drain-strategy");
+    edit(&d, NODE_1, |v| {
+        v.as_object_mut().map(|o| o.remove("Drain"));
+        v["DrainStrategy"] = serde_json::Value::Null;
+    });
+    assert!(placed(&plan(&d)), "{:?}", plan(&d).stderr);
+}

@@ -95,3 +95,46 @@ fn a_folder_name_is_one_inert_shell_word() {
 fn a_folder_name_starting_with_a_dash_is_no_option() {
     saves_into("print-quoting-dash", "-snap $x");
 }
+
+/// Stop 66's Left 7: a folder name that is not UTF-8 was pasted lossily
+/// (`Path::display`: U+FFFD for its byte), so the lines saved into another
+/// folder than the one named, and an ESC in it reached the terminal raw.
+/// Now the name's bytes are rebuilt by POSIX `printf` octal escapes: the
+/// printed text is UTF-8 with no control character, and the lines save
+/// into exactly that folder.
+#[cfg(unix)]
+#[test]
+fn a_folder_name_that_is_not_utf8_is_saved_byte_for_byte() {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"snap-\xfc\x1b[2J\n%s\\'");
+    let d = TempDir::new("print-quoting-bytes");
+    let env = fake_nomad::install(&d, &crate::import_capture::answers(true));
+    d.put("fake/node-ids", &format!("{}\n", common::batch::NODE_ID));
+    let o = std::process::Command::new(common::bin())
+        .arg("import")
+        .arg("--print-commands")
+        .arg("--")
+        .arg(name)
+        .current_dir(&d.0)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", common::output_text(&o));
+    let script = String::from_utf8(o.stdout).expect("the lines are UTF-8");
+    assert!(
+        !script.contains('\u{fffd}') && !script.contains('\u{1b}'),
+        "{script}"
+    );
+    assert!(
+        script.contains("\\374\\033[2J\\012%%s\\134\\047x'"),
+        "{script}"
+    );
+    let o = piped("sh", &[], &d, &env, &script);
+    assert!(o.status.success(), "{}", common::output_text(&o));
+    assert!(d.0.join(name).join("nodes.json").is_file(), "{script}");
+    assert!(
+        d.0.join(name).join("jobs/team/hog.json").is_file(),
+        "{script}"
+    );
+    assert_eq!(fake_nomad::posts(&d), "", "no call may POST");
+}

@@ -41,7 +41,7 @@ fn nodes(ids: &[&str]) -> String {
     let one = |(i, id): (usize, &&str)| {
         format!(
             r#"{{"ID": "{id}", "Name": "n{n}", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},

@@ -93,7 +93,7 @@ pub(crate) fn job_json(release: &str, keeps: bool) -> Value {
 
 pub(crate) fn node(id: &str, name: &str, status: &str) -> Value {
     json!({"ID": id, "Name": name, "Datacenter": "dc1", "NodePool": "default",
-        "Status": status, "SchedulingEligibility": "eligible",
+        "Status": status, "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},
         "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000},

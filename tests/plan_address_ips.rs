@@ -169,7 +169,7 @@ fn an_imports_addresses_are_not_keyed_by_their_stand_ins() {
         "import/nodes.json",
         &format!(
             r#"[{{"ID": "{node}", "Name": "n1", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},

@@ -230,7 +230,7 @@ fn an_import_reads_each_address_reserved_ports() {
     d.put(
         "import/nodes.json",
         r#"[{"ID": "0d1b2c3d-0000-4000-8000-000000000001", "Name": "n1", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64", "nomad.version": "1.7.2"},
   "Drivers": {"exec": {"Detected": true, "Healthy": true}},
   "NodeResources": {"Cpu": {"CpuShares": 4000}, "Memory": {"MemoryMB": 4000}, "Disk": {"DiskMB": 10000},

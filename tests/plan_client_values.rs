@@ -136,7 +136,7 @@ fn invented_names_and_addresses_cannot_be_told() {
     );
     assert!(plan(&d)
         .2
-        .contains("state its clients in `node \"NAME\" { id = \"...\" }` blocks"));
+        .contains("name its clients in `node \"NAME\" {}` blocks"));
 }
 
 /// Guard (the baseline places it too): a distinct_property on a value

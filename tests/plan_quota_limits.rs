@@ -234,7 +234,7 @@ global  storage.host_volumes  RegionLimit.Storage.HostVolumesMB  10240 MB\n"
 
 fn node(id: &str, name: &str, pool: &str) -> serde_json::Value {
     json!({"ID": id, "Name": name, "Datacenter": "dc1",
-        "NodePool": pool, "Status": "ready", "SchedulingEligibility": "eligible",
+        "NodePool": pool, "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64", "nomad.version": "2.0.5",
             "unique.hostname": name, "driver.docker": "1"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},

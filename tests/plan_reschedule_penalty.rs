@@ -22,7 +22,7 @@ const BIG: &str = "0c1b2c3d-0000-4000-8000-000000000002";
 
 fn node(id: &str, name: &str, mhz: u32) -> Value {
     json!({"ID": id, "Name": name, "Datacenter": "dc1",
-        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},
         "NodeResources": {"Cpu": {"CpuShares": mhz}, "Memory": {"MemoryMB": mhz}, "Disk": {"DiskMB": 10000},

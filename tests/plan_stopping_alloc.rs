@@ -134,7 +134,7 @@ fn an_import_keeps_an_allocation_told_to_stop_that_still_runs() {
         "import/nodes.json",
         &format!(
             r#"[{{"ID": "{node}", "Name": "n1", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},

@@ -195,7 +195,7 @@ fn disk_and_iops_are_dropped_from_1_10_0() {
 
 fn node(id: &str, version: &str) -> serde_json::Value {
     json!({"ID": id, "Name": "n1", "Datacenter": "dc1",
-        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+        "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
         "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64", "nomad.version": version,
             "unique.hostname": "n1", "driver.docker": "1"},
         "Drivers": {"docker": {"Detected": true, "Healthy": true}},

@@ -218,7 +218,7 @@ fn a_refused_file_keeps_the_unknown_entry_beside_its_errors() {
 }
 
 const NODE: &str = r#"[{"ID": "0c1b2c3d-0000-4000-8000-000000000001", "Name": "n1", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {"kernel.name": "linux", "cpu.arch": "amd64", "nomad.version": "1.7.2",
     "vault.version": "1.15.0", "vault.accessible": "true", "consul.version": "1.17.0"},
   "Drivers": {"docker": {"Detected": true, "Healthy": true}},

@@ -29,10 +29,12 @@ pub fn run_import(vfs: &dyn Vfs, args: &ImportArgs) -> Result<(String, Diags), D
         .clone()
         .unwrap_or_else(|| PathBuf::from("nomad-import"));
     if args.print_commands {
-        return Ok((
-            import::print_commands(&dir.display().to_string()),
-            Diags::new(),
-        ));
+        // The name's own bytes: a lossy text would name another folder.
+        #[cfg(unix)]
+        let bytes = std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()).to_vec();
+        #[cfg(not(unix))]
+        let bytes = dir.to_string_lossy().into_owned().into_bytes();
+        return Ok((import::print_commands(&bytes), Diags::new()));
     }
     if !import::is_import_dir(vfs, &dir) {
         return Err(Diag::error(

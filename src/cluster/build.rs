@@ -71,7 +71,7 @@ pub fn build_node(
     // implied constraints accept would do. An imported node has what it
     // reported: a cluster without Vault has no `vault.version`, and a job
     // asking Vault is not placed there.
-    if pool.members.is_empty() {
+    if !pool.reported() {
         for (k, v) in fingerprint_defaults(world.nomad_version) {
             attributes.insert(k.to_string(), v.to_string());
         }
@@ -207,7 +207,7 @@ fn node_nets(world: &World, pool: &ClientPool, index: u32) -> NodeNets {
     // An imported pool's addresses are stand-ins (world/import/nodes.rs),
     // while its allocations name the real ones: each node keys its ports
     // by its own real addresses, or (a world written without them) by none.
-    if !pool.members.is_empty() {
+    if pool.reported() {
         let real = pool.member(index).map(|m| &m.address_ips);
         let mapped: Option<Vec<String>> = nets
             .address_ips

@@ -144,7 +144,7 @@ fn consul_vault(v: NomadVersion) -> Vec<Reported> {
 /// The drivers a client of `pool` fingerprints (as `cluster::build`
 /// gives them): the pool's list, or the stock ones when it has none.
 pub fn drivers_of(pool: &ClientPool) -> Vec<String> {
-    if pool.drivers.is_empty() && pool.members.is_empty() {
+    if pool.drivers.is_empty() && !pool.reported() {
         super::build::DEFAULT_DRIVERS
             .iter()
             .map(|d| d.to_string())

@@ -61,7 +61,7 @@ pub fn cpu_withheld(pool: &ClientPool, v: NomadVersion) -> i64 {
         .and_then(|u| u.trim().parse::<i64>().ok());
     let usable = match reported {
         Some(u) => u,
-        None if !pool.members.is_empty() => pool.cpu,
+        None if pool.reported() => pool.cpu,
         None => pool.cpu - pool.reserved.cpu,
     };
     (pool.cpu - usable).clamp(0, pool.cpu.max(0))
@@ -118,7 +118,10 @@ mod tests {
         assert_eq!(cpu_withheld(&p, v), 2500);
         // An imported client from before 1.7 reports none: nothing.
         let mut old = pool(4000, 500);
-        old.members.push(NodeIdentity::default());
+        old.members.push(NodeIdentity {
+            id: "0a1b".into(),
+            ..NodeIdentity::default()
+        });
         assert_eq!(cpu_withheld(&old, v), 0);
         // Nonsense never makes a node bigger or negative.
         p.attributes

@@ -457,11 +457,8 @@ fn attribute_of(target: &str) -> Option<&str> {
 /// either side of a constraint or affinity, or as a spread's attribute,
 /// that some hand-written pool does not state: sorted, each once.
 fn unstated_reads<'j>(world: &World, job: &'j Job) -> Vec<&'j str> {
-    let pools: Vec<&crate::world::ClientPool> = world
-        .clients
-        .iter()
-        .filter(|p| p.members.is_empty())
-        .collect();
+    let pools: Vec<&crate::world::ClientPool> =
+        world.clients.iter().filter(|p| !p.reported()).collect();
     if pools.is_empty() {
         return Vec::new();
     }
@@ -541,7 +538,7 @@ fn client_version(world: &World, admitted: &Job) -> Option<Assumption> {
     let unstated = world
         .clients
         .iter()
-        .any(|p| p.members.is_empty() && !p.attributes.contains_key("nomad.version"));
+        .any(|p| !p.reported() && !p.attributes.contains_key("nomad.version"));
     if floors.is_empty() || !unstated {
         return None;
     }

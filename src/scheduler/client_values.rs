@@ -20,9 +20,10 @@
 //! `spread` on a value each client has to itself (every value differs,
 //! the invented ones as the real ones).
 //!
-//! Stating the attribute in the pool's `attributes` (or the clients in
-//! `node "NAME" { id = ... }` blocks, which makes the pool an imported
-//! one's shape) makes it known. The four platform stand-ins (`kernel.name`,
+//! Stating the attribute in the pool's `attributes` (or in each client's
+//! `node "NAME" { attributes = {...} }`; the clients' names by naming them
+//! in `node "NAME" {}` blocks, which keep the pool hand-written) makes it
+//! known. The four platform stand-ins (`kernel.name`,
 //! `os.name`, `cpu.arch`, `os.signals`) keep their note (NP221,
 //! `planner::assumed`); the constraints Nomad implies on `nomad.version`
 //! are a note too ([`implied_client_version`]).
@@ -80,7 +81,7 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
         .clients
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.members.is_empty() && p.count > 0)
+        .filter(|(_, p)| !p.reported() && p.count > 0)
         .filter(|(pos, p)| {
             let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
             crate::scheduler::feasibility::schedulable(&node)
@@ -90,14 +91,24 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
         .collect()
 }
 
-/// Does the pool state the value? Attributes in its `attributes`; the
-/// node's name and ID only through `node` blocks, which no hand-written
-/// pool has.
+/// Does the pool state the value? An attribute in its `attributes`, or
+/// in every client's own `node "NAME" { attributes = {...} }`; node meta
+/// in its `meta`; the clients' names when `node` blocks name them all.
+/// Never a hand-written client's ID: a `node` block with `id` is a real
+/// cluster's node ([`ClientPool::reported`]), not reached here.
 fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     if meta {
         return pool.meta.contains_key(key);
     }
-    pool.attributes.contains_key(key)
+    let named = !pool.members.is_empty();
+    match key {
+        "node.unique.name" => named,
+        "node.unique.id" => false,
+        k => {
+            pool.attributes.contains_key(k)
+                || (named && pool.members.iter().all(|m| m.attributes.contains_key(k)))
+        }
+    }
 }
 
 /// The constraints Nomad implies on the client's release
@@ -127,6 +138,39 @@ fn depends(block: &str, operand: &str, spread: Option<&Spread>, r: &Reported) ->
     }
 }
 
+/// Can an affinity change the outcome the plan shows? An affinity only
+/// scores (scheduler/rank.go v1.10.5:905-1000 `NodeAffinityIterator`,
+/// after the bin packing has dropped every node without room): the
+/// placed allocations change only through which node is chosen, which the
+/// plan's text does not name. So the value it reads cannot decide when
+/// - the job reaches at most one client: there is no choice;
+/// - the job places one allocation and cannot preempt: it is placed when
+///   some node has room, wherever (no later placement of the plan, no
+///   eviction, to depend on the node chosen).
+///
+/// Otherwise (several placements, which compete for room; preemption,
+/// where the affinity may pick a node that evicts) it is cannot tell. (A
+/// system job has no affinity: Nomad refuses the block there, and its
+/// stack scores none, scheduler/stack.go v1.10.5:232-320.)
+fn affinity_decides(world: &World, job: &Job) -> bool {
+    let v = world.nomad_version;
+    let candidates: u64 = world
+        .clients
+        .iter()
+        .enumerate()
+        .filter(|(pos, p)| {
+            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
+            crate::scheduler::feasibility::schedulable(&node)
+                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
+        })
+        .map(|(_, p)| u64::from(p.count))
+        .sum();
+    let placements: i64 = job.groups.iter().map(|g| g.count.max(0)).sum();
+    let one_placement =
+        placements == 1 && !crate::scheduler::preempt::preemption_on(world, job.job_type);
+    candidates > 1 && !one_placement
+}
+
 /// What the placement of `job` (as admitted: its own constraints and
 /// those Nomad implies) reads of a value a reached hand-written pool does
 /// not state, where the answer depends on it. An imported world's pools
@@ -139,9 +183,13 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
     if pools.is_empty() {
         return None;
     }
+    let affinities_decide = affinity_decides(world, job);
     let mut reads: Vec<UnstatedRead> = Vec::new();
     let mut see = |block: &'static str, operand: &str, l: &str, r: &str, s: Option<&Spread>| {
         if block != "spread" && implied_client_version(operand, l, r) {
+            return;
+        }
+        if block == "affinity" && !affinities_decide {
             return;
         }
         for target in [l, r] {
@@ -192,7 +240,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
 
 impl ClientValuesUnknown {
     /// Where the world would have to say more.
-    pub const HINT: &'static str = "state the value in each `client` block's `attributes`, as `nomad node status -verbose` shows it (a client's name and ID: `node \"NAME\" { id = \"...\" }` blocks, as `import --write` writes them); or judge the job on the cluster (`nomad job plan`)";
+    pub const HINT: &'static str = "state the value in each `client` block's `attributes` (or each `node \"NAME\" { attributes = {...} }`), as `nomad node status -verbose` shows it (a client's name: a `node \"NAME\" {}` block per client); or judge the job on the cluster (`nomad job plan`)";
 
     fn what(r: &UnstatedRead) -> String {
         let how = match r.block {
@@ -221,8 +269,9 @@ impl ClientValuesUnknown {
             return "cannot tell how Nomad places the job: its placement reads a value a client reports".to_string();
         };
         let state = match key_of(&first.target) {
-            Some("node.unique.name") | Some("node.unique.id") => {
-                "state its clients in `node \"NAME\" { id = \"...\" }` blocks".to_string()
+            Some("node.unique.name") => "name its clients in `node \"NAME\" {}` blocks".to_string(),
+            Some("node.unique.id") => {
+                "a hand-written client's ID is derived; give the nodes as `import --write` writes them, `node \"NAME\" { id = \"...\" }`".to_string()
             }
             Some(k) if meta_key(&first.target).is_some() => {
                 format!("state `\"{k}\" = \"...\"` in its `meta`")

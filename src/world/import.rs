@@ -14,6 +14,7 @@ mod commands;
 mod ent_config;
 mod jobs;
 mod json;
+mod node_keys;
 mod nodes;
 mod pools;
 mod server;
@@ -162,6 +163,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
         ),
         None => {}
     }
+    let told = node_keys::told(&diags, world.nomad_version);
     let mut shapes: BTreeMap<String, NodeShape> = BTreeMap::new();
     // What the status views print of the nodes and allocations.
     let mut facts = super::status_facts::StatusFacts::default();
@@ -186,8 +188,9 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 .as_cannot_tell(),
             ),
             // A node whose figures are of a type Nomad's struct cannot
-            // hold (typed.rs) is reported there: no node is read.
-            Some(list) if !typed::items(&src, &typed_node::NODE, list, &mut diags) => {}
+            // hold (typed.rs), or without a key Nomad always answers
+            // (node_keys.rs), is reported there: no node is read.
+            Some(list) if !node_keys::list_read(&src, list, told, &mut diags) => {}
             Some(list) => {
                 listed_nodes = Some(list.iter().map(|n| s(n, "ID")).collect());
                 for n in list {
@@ -236,9 +239,8 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 let what = format!("node {}", s(&v, "ID"));
                 stale_note(&mut diags, dir, &p, &what, "nodes.json");
             }
-            // Mistyped (typed.rs said so): not read.
-            Some(Saved::Read(src, v))
-                if !typed::check(&src, &typed_node::NODE, "", &v, &mut diags) => {}
+            // Mistyped (typed.rs said so), or a key missing: not read.
+            Some(Saved::Read(src, v)) if !node_keys::node_read(&src, &v, told, &mut diags) => {}
             Some(Saved::Read(_, v)) => {
                 facts.read_node(&v);
                 shapes.insert(s(&v, "ID"), node_shape(&v));

@@ -8,7 +8,9 @@
 //! behind each stand-in address of the pool's `interface` blocks, and
 //! `attributes = { ... }`: its own `unique.*` attributes. A
 //! pool without them has clients `NAME-1..NAME-N` with derived IDs and a
-//! stand-in address each.
+//! stand-in address each. Blocks without `id` name a hand-written pool's
+//! clients instead (`node "web-a" { attributes = {...} }`): the pool
+//! stays hand-written (`ClientPool::reported`), stand-ins and all.
 
 use std::collections::HashSet;
 
@@ -20,6 +22,19 @@ use crate::diag::{Diag, Diags};
 use crate::source::Source;
 use crate::structs::device::DeviceId;
 
+impl ClientPool {
+    /// Whether the pool is a real cluster's nodes as they reported
+    /// themselves (imported, or written back by `import --write`, whose
+    /// `node` blocks always carry the cluster's `id`): its attributes and
+    /// drivers are the nodes' own, with no stand-in beside them. A pool
+    /// written by hand, its clients named in `node "NAME" {}` blocks or
+    /// not, gets the stand-ins (`cluster::build`) and the "cannot tell"
+    /// of what it does not state (`scheduler::client_values`).
+    pub fn reported(&self) -> bool {
+        self.members.iter().any(|m| !m.id.is_empty())
+    }
+}
+
 pub(super) fn read_members(
     src: &Source,
     blocks: &[&Block],
@@ -28,6 +43,8 @@ pub(super) fn read_members(
 ) -> Vec<NodeIdentity> {
     let mut names = HashSet::new();
     let mut ids = HashSet::new();
+    // Whether the blocks give `id` (the first block decides).
+    let mut kind: Option<bool> = None;
     let mut out = Vec::new();
     for b in blocks {
         let Ok((name, label)) =
@@ -40,15 +57,38 @@ pub(super) fn read_members(
             blocks: &["device", "network"],
         };
         let r = BodyReader::new(src, &b.body, &S, "node", diags);
-        let Some(id) = r.string("id", diags) else {
+        // Without `id` the block names a hand-written client (its ID
+        // derived, the pool's stand-ins kept); with it, a real node as
+        // `import --write` writes it. One pool is one or the other.
+        let id = r.string("id", diags).unwrap_or_default();
+        let real = !id.is_empty();
+        match kind {
+            None => kind = Some(real),
+            Some(k) if k != real => {
+                diags.push(
+                    Diag::error(
+                        "world::bad-value",
+                        format!("node `{name}`: a pool's `node` blocks all give `id` or none does"),
+                    )
+                    .at(src, label, "unlike the pool's first `node` block")
+                    .help("with `id` the blocks are a real cluster's nodes, as `import --write` writes them (no stand-in attributes); without it they name hand-written clients"),
+                );
+                continue;
+            }
+            Some(_) => {}
+        }
+        if !real && r.attr_span("address_ips").is_some() {
             diags.push(
-                Diag::error("world::missing-key", format!("node `{name}` needs `id`"))
-                    .at(src, label, "`id` missing")
-                    .help("the node's ID, as `nomad node status` shows it"),
+                Diag::error(
+                    "world::bad-value",
+                    format!("node `{name}`: `address_ips` maps an imported node's addresses and needs `id`"),
+                )
+                .at(src, r.attr_span("address_ips").unwrap_or(label), "no imported node here")
+                .help("a hand-written client has the addresses of the pool's `interface` blocks"),
             );
             continue;
-        };
-        if !names.insert(name.clone()) || !ids.insert(id.clone()) {
+        }
+        if !names.insert(name.clone()) || (real && !ids.insert(id.clone())) {
             diags.push(
                 Diag::error(
                     "world::duplicate-node",

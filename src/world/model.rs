@@ -123,8 +123,9 @@ pub struct ClientPool {
     /// Nomad reads it (nomad/structs/funcs.go:144-148@v1.10.2).
     #[serde(default)]
     pub max_allocs: i64,
-    /// The real nodes behind an imported pool, in client order (empty for a
-    /// hand-written pool, whose clients are named `NAME-k` with derived IDs).
+    /// The real nodes behind an imported pool, with their IDs, or the
+    /// named clients of a hand-written one ([`ClientPool::reported`]), in
+    /// client order. Empty: clients `NAME-k` with derived IDs.
     pub members: Vec<NodeIdentity>,
     pub spans: Spans,
 }
@@ -146,12 +147,11 @@ impl ClientPool {
     /// `NAME-k` with an ID derived from the region and that name. Pinned
     /// allocations resolve their `node` with this before any node is built.
     pub fn node_identity(&self, region: &str, index: u32) -> (String, String) {
+        let derived = || crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]);
         match self.member(index) {
-            Some(m) => (m.id.clone(), m.name.clone()),
-            None => (
-                crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]),
-                format!("{}-{}", self.name, index),
-            ),
+            Some(m) if !m.id.is_empty() => (m.id.clone(), m.name.clone()),
+            Some(m) => (derived(), m.name.clone()), // named by hand
+            None => (derived(), format!("{}-{}", self.name, index)),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::{assert_clean, run, tempdir, write};
 
 fn node(id: &str) -> String {
     format!(
-        "{{\"ID\":\"{id}\",\"Name\":\"{id}\",\"Datacenter\":\"dc1\",\"NodePool\":\"default\",\"NodeClass\":\"\",\"Status\":\"ready\",\"SchedulingEligibility\":\"eligible\",\"Drivers\":{{\"docker\":{{\"Detected\":true,\"Healthy\":true}}}},\"NodeResources\":{{\"Cpu\":{{\"CpuShares\":4000}},\"Memory\":{{\"MemoryMB\":8000}},\"Disk\":{{\"DiskMB\":10000}}}}}}"
+        "{{\"ID\":\"{id}\",\"Name\":\"{id}\",\"Datacenter\":\"dc1\",\"NodePool\":\"default\",\"NodeClass\":\"\",\"Status\":\"ready\",\"SchedulingEligibility\":\"eligible\",\"Drain\":false,\"Drivers\":{{\"docker\":{{\"Detected\":true,\"Healthy\":true}}}},\"NodeResources\":{{\"Cpu\":{{\"CpuShares\":4000}},\"Memory\":{{\"MemoryMB\":8000}},\"Disk\":{{\"DiskMB\":10000}}}}}}"
     )
 }
 

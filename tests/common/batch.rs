@@ -14,7 +14,7 @@ pub const NODE_ID: &str = "0c1b2c3d-0000-4000-8000-000000000001";
 pub fn nodes() -> String {
     format!(
         r#"[{{"ID": "{NODE_ID}", "Name": "n1", "Datacenter": "dc1",
-  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible",
+  "NodePool": "default", "Status": "ready", "SchedulingEligibility": "eligible", "Drain": false,
   "Attributes": {{"kernel.name": "linux", "cpu.arch": "amd64"}},
   "Drivers": {{"docker": {{"Detected": true, "Healthy": true}}}},
   "NodeResources": {{"Cpu": {{"CpuShares": 4000}}, "Memory": {{"MemoryMB": 4000}}, "Disk": {{"DiskMB": 10000}},

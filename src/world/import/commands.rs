@@ -56,22 +56,67 @@ pub(in crate::world) const NO_BODY: &str = "</dev/null";
 /// named `snap $(touch PWNED)` ran the `touch`). A name starting with `-`
 /// gets `./` so that `mkdir` and `jq` do not read it as an option, and an
 /// empty one is `.`, not `''/jobs`, which is `/jobs`.
-fn sh_dir(dir: &str) -> String {
-    let dir = match dir {
-        "" => ".".to_string(),
-        d if d.starts_with('-') => format!("./{d}"),
-        d => d.to_string(),
+///
+/// A name that is not UTF-8, or holds a character the terminal would act
+/// on (a control character, a bidirectional override: `escape::terminal`
+/// shows them as escapes, which the shell would take as the name's own
+/// text), cannot be pasted byte for byte: the lines then begin with
+/// `into=$(printf '...x'); into=${into%x}`, every such byte an octal
+/// escape (POSIX printf; the `x` keeps a last newline from `$(...)`), and
+/// the word is `"$into"` (stop 66's Left 7: the name was shown lossily,
+/// U+FFFD in place of its bytes, so the lines saved into another folder).
+/// Returns the prelude (empty when not needed) and the word.
+fn sh_dir(dir: &[u8]) -> (String, String) {
+    let dir: Vec<u8> = match dir {
+        [] => b".".to_vec(),
+        [b'-', ..] => [b"./".as_slice(), dir].concat(),
+        d => d.to_vec(),
     };
-    format!("'{}'", dir.replace('\'', "'\\''"))
+    let shown = |c: char| {
+        c != '\n'
+            && c != '\t'
+            && crate::escape::terminal(c.encode_utf8(&mut [0; 4])).len() == c.len_utf8()
+    };
+    let plain = std::str::from_utf8(&dir)
+        .ok()
+        .filter(|d| d.chars().all(shown));
+    if let Some(d) = plain {
+        return (String::new(), format!("'{}'", d.replace('\'', "'\\''")));
+    }
+    let mut fmt = String::new();
+    for chunk in dir.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '%' => fmt.push_str("%%"),
+                '\\' | '\'' => fmt.push_str(&format!("\\{:03o}", u32::from(c))),
+                c if shown(c) => fmt.push(c),
+                c => {
+                    for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                        fmt.push_str(&format!("\\{b:03o}"));
+                    }
+                }
+            }
+        }
+        for b in chunk.invalid() {
+            fmt.push_str(&format!("\\{b:03o}"));
+        }
+    }
+    (
+        format!("into=$(printf '{fmt}x'); into=${{into%x}}\n"),
+        "\"$into\"".to_string(),
+    )
 }
 
 /// The shell commands that save a cluster's state into `dir`.
-pub fn print_commands(dir: &str) -> String {
-    let dir = &sh_dir(dir);
+/// `dir` is the name's bytes, as the OS gave them.
+pub fn print_commands(dir: &[u8]) -> String {
+    let (prelude, dir) = sh_dir(dir);
+    let dir = &dir;
     let mut out = String::from(
         "# Needs a Nomad 1.5+ CLI (`nomad operator api`) and jq; with an older CLI\n\
          # fetch the same paths with: curl -s \"$NOMAD_ADDR<path>\" (add -H \"X-Nomad-Token: ...\").\n",
     );
+    out.push_str(&prelude);
     out.push_str(&format!("mkdir -p {dir}/jobs\n"));
     // The "now" a failed allocation's reschedule is judged at.
     out.push_str(&format!("date -u +%Y-%m-%dT%H:%M:%SZ > {dir}/{SAVED_AT}\n"));
@@ -119,4 +164,30 @@ pub fn print_commands(dir: &str) -> String {
         summaries = crate::world::status_jobs::SUMMARIES_DIR
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sh_dir;
+
+    #[test]
+    fn a_name_is_pasted_quoted_or_rebuilt_byte_for_byte() {
+        assert_eq!(
+            sh_dir(b"snap it's"),
+            (String::new(), "'snap it'\\''s'".into())
+        );
+        assert_eq!(sh_dir(b""), (String::new(), "'.'".into()));
+        assert_eq!(sh_dir(b"-x"), (String::new(), "'./-x'".into()));
+        assert_eq!(sh_dir("M\u{fc}ller".as_bytes()).1, "'M\u{fc}ller'");
+        let (prelude, word) = sh_dir(b"M\xfcller\x1b%'\\\n");
+        assert_eq!(word, "\"$into\"");
+        assert_eq!(
+            prelude,
+            "into=$(printf 'M\\374ller\\033%%\\047\\134\\012x'); into=${into%x}\n"
+        );
+        // A bidirectional override is rebuilt too, never shown.
+        assert!(sh_dir("a\u{202e}b".as_bytes())
+            .0
+            .contains("a\\342\\200\\256b"));
+    }
 }
