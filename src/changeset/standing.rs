@@ -9,7 +9,8 @@
 //! so either file's `nomad job run` replaces what the other registered.
 //!
 //! The files are those plain `check` would select in that state (named
-//! like job files or taken by `include`, not `exclude`d), read through
+//! like job files, taken by `include` or holding a job by their text, not
+//! `exclude`d; submodules' files are not looked at yet), read through
 //! the state's own reader (the index, the head revision: never the
 //! working tree unless the change's head is the working tree). What each
 //! defines is kept by blob id ([`super::standing_cache`]), so a hook
@@ -126,23 +127,36 @@ impl ChangeSet {
         let wanted = |p: &Path| {
             !touched.contains(p)
                 && !loader.loads_as_running(p)
-                && (super::is_job_candidate(p) || cfg.is_some_and(|c| c.includes(p)))
                 && !cfg.is_some_and(|c| c.excludes(p))
         };
+        // As plain `check` selects files (`check::select`): named like a
+        // job file, taken by `include`, or holding a job by its text.
+        let taken = |p: &Path| {
+            super::is_job_candidate(p)
+                || cfg.is_some_and(|c| c.includes(p))
+                || super::holds_job(head, p)
+        };
         let mut cache = Cache::open(&loader.options_key());
-        // What a tree holds is remembered for the name test alone: with
-        // `include` every file is a candidate, and none is remembered.
+        // What a tree holds is remembered for the walk's tests alone (a
+        // job-file name, else the blob's text): with `include` every file
+        // is listed, judged here, and none is remembered.
         let mut none = crate::git::NoMemo;
         let memo: &mut dyn crate::git::TreeMemo = if includes { &mut none } else { &mut cache };
-        let listed = self.range.head_blobs(&by_name, memo);
+        let text = |u: &crate::git::Unnamed<'_>| {
+            super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole())
+        };
+        let by_text: Option<crate::git::ByText<'_>> = (!includes).then_some(&text);
+        let listed = self.range.head_blobs(&by_name, by_text, memo);
         let listing = |e: std::io::Error| Unlisted::Listing(e.to_string());
         let defined: Result<Vec<(PathBuf, Defines)>, Unlisted> = match listed.map_err(listing)? {
             Some(blobs) => {
-                let blobs = blobs.into_iter().filter(|(p, _)| wanted(p)).collect();
+                let blobs = (blobs.into_iter())
+                    .filter(|(p, _)| wanted(p) && (!includes || taken(p)))
+                    .collect();
                 by_blob(blobs, head, loader, &mut cache)
             }
             None => (self.range.head_paths().map_err(listing)?.into_iter())
-                .filter(|p| wanted(p))
+                .filter(|p| wanted(p) && taken(p))
                 .map(|p| Ok((p.clone(), load(head, &p, loader)?.0)))
                 .collect(),
         };
