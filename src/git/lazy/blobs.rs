@@ -52,6 +52,9 @@ impl Unnamed<'_> {
 /// Does a blob's text take it, where its name did not?
 pub type ByText<'a> = &'a dyn Fn(&Unnamed<'_>) -> bool;
 
+/// The walk's two tests: a file name's, then a blob's text's.
+type Tests<'a> = (&'a dyn Fn(&[u8]) -> bool, Option<ByText<'a>>);
+
 /// Remembers nothing.
 pub struct NoMemo;
 
@@ -124,7 +127,7 @@ const MAX_DEPTH: usize = 256;
 fn tree_files(
     repo: &repo::Repo,
     id: ObjectId,
-    tests: (&dyn Fn(&[u8]) -> bool, Option<ByText<'_>>),
+    tests: Tests<'_>,
     memo: &mut dyn TreeMemo,
     at: (&[u8], usize),
 ) -> io::Result<TreeFiles> {
