@@ -54,7 +54,7 @@ pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use sequence::{Before, Sequence};
-pub use standing::Standing;
+pub use standing::{Standing, Unlisted};
 pub use tracked_inputs::TrackedInputs;
 pub use twice::{
     defined_twice, defined_twice_among, lands_at, Files, Twice, PROTECTED_DEFINED_TWICE,

@@ -172,3 +172,51 @@ fn what_each_blob_defines_is_cached_and_a_damaged_entry_is_read_again() {
     std::fs::write(&entries[0], b"NPSTND01 damaged").expect("write");
     assert_eq!(run(), (code, first), "a damaged entry is read again");
 }
+
+/// A committed job file named like none (`deploy/api`, found by its text
+/// as plain `check` finds it) was not looked up: a second file for its
+/// job passed the hook and CI while plain `check` of the tree said NP229.
+/// Through the cache too: a tree remembered holds the files its text
+/// takes (the cache format's v2), and a README is still no job file.
+#[test]
+fn a_committed_job_file_found_by_its_text_alone_is_looked_up() {
+    let d = common::demo_repo(
+        "head-twice-by-text",
+        common::Demo {
+            without_monitoring: true,
+            protect: Some("\"sockshop\""),
+            branch: Some("pr"),
+            files: &[
+                ("deploy/api", &api("web")),
+                (
+                    "docs/README.md",
+                    "# jobs\n\njob \"api\" is deployed from deploy/api\n",
+                ),
+            ],
+        },
+    );
+    d.put("jobs/api.nomad", &api("other"));
+    git(&d.0, &["add", "jobs"]);
+    let words = WORDS.replace("which jobs/api.nomad", "which deploy/api");
+    let want = vec![("jobs/api.nomad".to_string(), words)];
+    assert_eq!(twice(&d, &["--staged"]), (want.clone(), 1));
+    let cache = TempDir::new("head-twice-by-text-cache");
+    for _ in 0..2 {
+        let out = common::run_cached(&d.0, &cache.0, &["check", "--staged"]);
+        assert_eq!(out.status.code(), Some(1), "{}", output_text(&out));
+        assert!(output_text(&out).contains("which deploy/api defines too"));
+    }
+    git(&d.0, &["commit", "-qm", "second api"]);
+    assert_eq!(
+        twice(&d, &["--base", "main", "--head", "pr"]),
+        (want.clone(), 1)
+    );
+    assert_eq!(twice(&d, &["--base", "main"]), (want, 1));
+    // Plain `check` of the tree finds the same pair.
+    let out = d.run(&["check"]);
+    assert!(
+        output_text(&out).contains("NP229 [error] defines job default/api"),
+        "{}",
+        output_text(&out)
+    );
+}

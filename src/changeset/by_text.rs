@@ -193,6 +193,50 @@ pub(super) fn unchanged_holds_job(
     holds_job(vfs, path)
 }
 
+/// [`holds_job`] of a git blob read by its id alone (`head(n)`: its
+/// first `n` bytes; `whole`: all of it), for a walk of a state's files
+/// that remembers the answer by tree id (`super::standing`): no checkout
+/// filter or configuration enters it. A blob past what is read that way
+/// (`head` None: packed, over four times the size cap) is none: no job
+/// file is that large, and an untouched file's text is no change's.
+/// Over the size cap, taken when its opening may open a job (its load
+/// then refuses it: the gate cannot tell).
+pub fn blob_holds_job(
+    head: &dyn Fn(u64) -> Option<Vec<u8>>,
+    whole: &dyn Fn() -> std::io::Result<Vec<u8>>,
+) -> bool {
+    let Some(opening) = head(HEAD_BYTES) else {
+        return false;
+    };
+    let complete = (opening.len() as u64) < HEAD_BYTES;
+    let text = crate::vfs::decode(opening);
+    if is_binary(&text) && !opening_may_be_read(&text, complete) {
+        return false;
+    }
+    if complete {
+        return text_verdict(&text);
+    }
+    match whole() {
+        Ok(bytes) => text_verdict(&crate::vfs::decode(bytes)),
+        Err(e) if crate::project::is_too_big(&e) => may_open_job(text.as_bytes()),
+        // Unreadable: taken, and its load says so.
+        Err(_) => true,
+    }
+}
+
+/// A whole file's text, read: a job's ([`job_by_text`]'s test).
+fn text_verdict(text: &str) -> bool {
+    if is_binary(text) {
+        if !opening_may_be_read(text, true) {
+            return false;
+        }
+        if jobspec::utf16::is_job(text) {
+            return true;
+        }
+    }
+    text_holds_job(text)
+}
+
 /// A text a gate takes as a job: it opens a `job` block
 /// ([`jobspec::opens_job_block`]), or it is too deep for the parse that
 /// would tell ([`crate::nesting::MAX_DEPTH`], our budget, not Nomad's:

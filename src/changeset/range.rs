@@ -94,7 +94,8 @@ impl Range {
     }
 
     /// The regular files of the new version whose file name `wanted`
-    /// takes (raw bytes), with their blob ids ([`LazyGitVfs::blobs`]),
+    /// takes (raw bytes), or else whose blob `by_text` takes, with their
+    /// blob ids ([`LazyGitVfs::blobs`]),
     /// but for the paths a change set lists: the index's other files hold
     /// what the base (`HEAD`) holds, every difference being a change, so
     /// its tree is walked (trees `memo` remembers by id are not read
@@ -103,6 +104,7 @@ impl Range {
     pub fn head_blobs(
         &self,
         wanted: &dyn Fn(&[u8]) -> bool,
+        by_text: Option<git::ByText<'_>>,
         memo: &mut dyn git::TreeMemo,
     ) -> std::io::Result<Option<Vec<(PathBuf, git::BlobId)>>> {
         let rev = match &self.head {
@@ -111,7 +113,7 @@ impl Range {
             Head::WorkTree => return Ok(None),
         };
         LazyGitVfs::rev(&self.root, rev)?
-            .blobs(wanted, memo)
+            .blobs(wanted, by_text, memo)
             .map(Some)
     }
 

@@ -9,7 +9,8 @@
 //! so either file's `nomad job run` replaces what the other registered.
 //!
 //! The files are those plain `check` would select in that state (named
-//! like job files or taken by `include`, not `exclude`d), read through
+//! like job files, taken by `include` or holding a job by their text, not
+//! `exclude`d; submodules' files are not looked at yet), read through
 //! the state's own reader (the index, the head revision: never the
 //! working tree unless the change's head is the working tree). What each
 //! defines is kept by blob id ([`super::standing_cache`]), so a hook
@@ -41,21 +42,64 @@ fn named_like_job(name: &[u8]) -> bool {
 }
 
 /// What loading one file tells; `cached`: the answer is a function of its
-/// bytes and the options (a closed load, or not a job file).
-fn load(head: &dyn Vfs, path: &Path, loader: &JobLoader) -> (Defines, bool) {
+/// bytes and the options (a closed load, or not a job file). A file that
+/// cannot be read may define any job: the lookup cannot tell.
+fn load(head: &dyn Vfs, path: &Path, loader: &JobLoader) -> Result<(Defines, bool), Unlisted> {
     match loader.job_file(head, path) {
-        Ok(None) => (None, true),
-        Ok(Some(parsed)) => match NewVersion::of(&parsed) {
+        Ok(None) => Ok((None, true)),
+        Ok(Some(parsed)) => Ok(match NewVersion::of(&parsed) {
             // Closedness read on the load itself: a copy of a job is
             // never closed (`ClosedLoad`'s clone).
             NewVersion::Job(job) => {
                 let closed = parsed.job.as_ref().is_some_and(|j| j.closed.0.is_some());
                 (Some(trimmed(&job)), closed)
             }
-            // Its own errors are plain `check`'s; it defines nothing known.
+            // Harmless: a file that does not load is refused by `nomad
+            // job run` as it is (plain `check` reports its errors), so it
+            // registers no job from this state.
             _ => (None, false),
-        },
-        Err(_) => (None, false),
+        }),
+        Err(e) => Err(Unlisted::File(path.to_path_buf(), e.to_string())),
+    }
+}
+
+/// Why the lookup of a change's jobs among the state's other job files
+/// cannot be made: a "cannot tell", never a lookup among fewer files
+/// (fix25b fell back to the world's `running` files and the change's own,
+/// and a gate passed where it could not look).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unlisted {
+    /// The state's files could not be listed (the error's words).
+    Listing(String),
+    /// A job-file candidate of the state could not be read.
+    File(PathBuf, String),
+}
+
+impl Unlisted {
+    /// The one line, every input in it escaped: `state` is the change's
+    /// head (`the index`, a revision).
+    pub fn line(&self, state: &super::Head) -> String {
+        let state = crate::escape::one_line(&state.to_string());
+        let why = match self {
+            Unlisted::Listing(e) => format!(
+                "its files cannot be listed ({})",
+                crate::escape::one_line(e)
+            ),
+            Unlisted::File(p, e) => format!(
+                "{} cannot be read there ({})",
+                crate::escape::one_line(&p.to_string_lossy()),
+                crate::escape::one_line(e)
+            ),
+        };
+        format!("cannot tell whether another job file of {state} defines a job this change submits: {why}")
+    }
+
+    /// `check`'s finding at the changed file `at` (located by `place`).
+    pub fn diag(&self, state: &super::Head, place: &crate::source::Source) -> crate::diag::Diag {
+        crate::diag::Diag::error(super::CANNOT_TELL, self.line(state))
+            .help("a job two files define is registered by whichever `nomad job run` comes last; make the state readable (`git fsck`), or check the repository with plain `check` on a checkout")
+            .as_cannot_tell()
+            .in_source(place)
     }
 }
 
@@ -63,12 +107,13 @@ impl ChangeSet {
     /// The job files of the new version this change does not touch, each
     /// with the job it defines (files that define none left out), its
     /// namespace the request's (`ns`) when it writes none.
+    /// A listing or a candidate's read that fails is [`Unlisted`].
     pub fn standing(
         &self,
         head: &dyn Vfs,
         loader: &JobLoader,
         ns: Option<Applied<'_>>,
-    ) -> Vec<Standing> {
+    ) -> Result<Vec<Standing>, Unlisted> {
         let cfg = self.configs.as_ref().map(|c| &c.head);
         let includes = cfg.is_some_and(|c| !c.include.is_empty());
         let by_name = |name: &[u8]| includes || named_like_job(name);
@@ -82,34 +127,43 @@ impl ChangeSet {
         let wanted = |p: &Path| {
             !touched.contains(p)
                 && !loader.loads_as_running(p)
-                && (super::is_job_candidate(p) || cfg.is_some_and(|c| c.includes(p)))
                 && !cfg.is_some_and(|c| c.excludes(p))
         };
+        // As plain `check` selects files (`check::select`): named like a
+        // job file, taken by `include`, or holding a job by its text.
+        let taken = |p: &Path| {
+            super::is_job_candidate(p)
+                || cfg.is_some_and(|c| c.includes(p))
+                || super::holds_job(head, p)
+        };
         let mut cache = Cache::open(&loader.options_key());
-        // What a tree holds is remembered for the name test alone: with
-        // `include` every file is a candidate, and none is remembered.
+        // What a tree holds is remembered for the walk's tests alone (a
+        // job-file name, else the blob's text): with `include` every file
+        // is listed, judged here, and none is remembered.
         let mut none = crate::git::NoMemo;
         let memo: &mut dyn crate::git::TreeMemo = if includes { &mut none } else { &mut cache };
-        // A listing that fails leaves the lookup to the world's files, as
-        // before; the change's own reads of the same state fail loudly.
-        let listed = self.range.head_blobs(&by_name, memo);
-        let defined: Vec<(PathBuf, Defines)> = match listed {
-            Ok(Some(blobs)) => {
-                let blobs = blobs.into_iter().filter(|(p, _)| wanted(p)).collect();
+        let text = |u: &crate::git::Unnamed<'_>| {
+            super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole())
+        };
+        let by_text: Option<crate::git::ByText<'_>> = (!includes).then_some(&text);
+        let listed = self.range.head_blobs(&by_name, by_text, memo);
+        let listing = |e: std::io::Error| Unlisted::Listing(e.to_string());
+        let defined: Result<Vec<(PathBuf, Defines)>, Unlisted> = match listed.map_err(listing)? {
+            Some(blobs) => {
+                let blobs = (blobs.into_iter())
+                    .filter(|(p, _)| wanted(p) && (!includes || taken(p)))
+                    .collect();
                 by_blob(blobs, head, loader, &mut cache)
             }
-            Ok(None) => (self.range.head_paths().unwrap_or_default().into_iter())
-                .filter(|p| wanted(p))
-                .map(|p| {
-                    let (d, _) = load(head, &p, loader);
-                    (p, d)
-                })
+            None => (self.range.head_paths().map_err(listing)?.into_iter())
+                .filter(|p| wanted(p) && taken(p))
+                .map(|p| Ok((p.clone(), load(head, &p, loader)?.0)))
                 .collect(),
-            Err(_) => Vec::new(),
         };
+        // What was learnt before a failure is kept all the same.
         cache.save();
         let ns = ns.map(|a| a.namespace);
-        defined
+        Ok(defined?
             .into_iter()
             .filter_map(|(path, d)| {
                 let job = d?;
@@ -119,7 +173,7 @@ impl ChangeSet {
                 };
                 Some(Standing { path, job })
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -130,20 +184,20 @@ fn by_blob(
     head: &dyn Vfs,
     loader: &JobLoader,
     cache: &mut Cache,
-) -> Vec<(PathBuf, Defines)> {
+) -> Result<Vec<(PathBuf, Defines)>, Unlisted> {
     let mut out = Vec::with_capacity(blobs.len());
     for (path, id) in blobs {
         if let Some(d) = cache.get(&id) {
             out.push((path, d));
             continue;
         }
-        let (d, keep) = load(head, &path, loader);
+        let (d, keep) = load(head, &path, loader)?;
         if keep {
             cache.put(id, d.clone());
         }
         out.push((path, d));
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

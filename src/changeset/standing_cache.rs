@@ -23,8 +23,9 @@ use sha2::{Digest, Sha256};
 use crate::git::{BlobId, TreeFiles};
 use crate::jobspec::Job;
 
-const FORMAT: &str = "nomad-preflight standing job ids v1";
-const MAGIC: &[u8; 8] = b"NPSTND01";
+// v2: a tree's files include those taken by their text alone.
+const FORMAT: &str = "nomad-preflight standing job ids v2";
+const MAGIC: &[u8; 8] = b"NPSTND02";
 const EXTENSION: &str = "standing";
 /// Blobs kept per entry file: the job files of a few states of a large
 /// repository.

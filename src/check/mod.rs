@@ -390,7 +390,8 @@ fn change_set_in(
         .collect();
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
-    let twice = twice::of_change(&whole, &steps, &loaded, judge, vfs, loader);
+    let reports = |p: &Path| set.reports(p);
+    let twice = twice::of_change(&whole, &steps, &loaded, judge, (vfs, loader), &reports);
     let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
     let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));

@@ -15,10 +15,10 @@
 //! `protected` list decides.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{FileResult, Judge, Loaded};
-use crate::changeset::{ChangeSet, Step, Twice, PROTECTED_DEFINED_TWICE};
+use crate::changeset::{Action, ChangeSet, Step, Twice, PROTECTED_DEFINED_TWICE};
 use crate::diag::Diag;
 use crate::rules::capacity::defined_twice::DefinedTwice;
 use crate::rules::Finding;
@@ -33,7 +33,8 @@ pub(super) type Cross = BTreeMap<PathBuf, Vec<Finding>>;
 pub(super) struct Found {
     /// Jobs the policy does not protect: rule NP229's, by file.
     pub cross: Cross,
-    /// Protected jobs: the gate's refusal, one result per file.
+    /// Protected jobs: the gate's refusal, one result per file; and the
+    /// lookup's "cannot tell" ([`crate::changeset::Unlisted`]), once.
     pub refused: Vec<FileResult>,
 }
 
@@ -91,18 +92,35 @@ pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec
 /// `loaded` are the change's job files, those `.nomad-preflight.hcl`
 /// excludes among them (R21-A3: an excluded file is a step like any other,
 /// and a copy of a protected job in one is refused, R19-C-2), `head` its
-/// new version, read with `loader` for its other job files.
+/// new version, read with `loader` for its other job files. Where those
+/// cannot all be read, the first submitted file `reports` takes says so
+/// once: which of the change's jobs another file defines is not known.
 pub(super) fn of_change(
     set: &ChangeSet,
     steps: &[Step],
     loaded: &[(PathBuf, Loaded)],
     judge: &Judge<'_>,
-    head: &dyn Vfs,
-    loader: &crate::job_loader::JobLoader,
+    (head, loader): (&dyn Vfs, &crate::job_loader::JobLoader),
+    reports: &dyn Fn(&Path) -> bool,
 ) -> Found {
     // The head's other job files too (R25b-1): the set's new version is
     // a tree, and plain `check` of it compares every file with every other.
-    let standing = set.standing(head, loader, judge.namespace);
+    let (standing, untold) = match set.standing(head, loader, judge.namespace) {
+        Ok(s) => (s, None),
+        Err(u) => (Vec::new(), Some(u)),
+    };
     let twice = set.defined_twice(steps, judge.world, head, &standing);
-    findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world)
+    let mut found = findings(loaded.iter().map(|(p, l)| (p, l)), twice, judge.world);
+    // Only a submitted job can be defined twice: a change that submits
+    // none needs no lookup.
+    let submits = |s: &&Step| matches!(s.action, Action::Submit(_)) && reports(&s.path);
+    if let Some((u, at)) = untold.zip(steps.iter().find(submits)) {
+        let place = set.range.place(&at.path, true);
+        found.refused.push(FileResult {
+            path: at.path.clone(),
+            diags: vec![u.diag(&set.range.head, &place)],
+            crashed: false,
+        });
+    }
+    found
 }

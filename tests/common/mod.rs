@@ -42,6 +42,16 @@ pub fn bin() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_nomad-preflight"))
 }
 
+/// PATH with the built binary's folder first, as a user's install (what
+/// an installed git hook finds).
+pub fn path_with_binary() -> std::ffi::OsString {
+    let mut dirs = vec![bin().parent().expect("bin dir").to_path_buf()];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).expect("PATH")
+}
+
 /// The binary run with `args` in `dir` under a CPU-time limit of `secs`
 /// (`ulimit -t`), outside any git repository the test runner is in: a
 /// bound on work, not wall time, so a loaded machine does not fail it.

@@ -85,6 +85,10 @@ pub struct Entry {
     /// The file defines a job another file defines (R18-B-1): refused
     /// when the job is protected, noted when not.
     pub twice: Option<crate::changeset::Twice>,
+    /// Whether another file defines it could not be looked up (the one
+    /// line, [`crate::changeset::Unlisted`]): a protected job's is the
+    /// gate's "cannot tell", another's a note.
+    pub twice_untold: Option<String>,
 }
 
 /// Does an entry stop a job? Read off its change set step ([`Action`]),
@@ -141,6 +145,7 @@ impl Entry {
             stops: Stops::No,
             notices: Vec::new(),
             twice: None,
+            twice_untold: None,
         }
     }
 
@@ -264,7 +269,11 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     // The excluded files are steps too (`configure_for_policy`): a copy of
     // a protected job in one is a second definition (R19-C-2).
     // The head's job files the change leaves alone define their jobs too (R25b-1).
-    let standing = set.standing(head.as_ref(), inp.loader, inp.namespace.applied());
+    let (standing, untold) = match set.standing(head.as_ref(), inp.loader, inp.namespace.applied())
+    {
+        Ok(s) => (s, None),
+        Err(u) => (Vec::new(), Some(u.line(&inp.range.head))),
+    };
     let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref(), &standing);
     for step in steps {
         let after: Vec<String> = seq.earlier().iter().map(|e| e.short()).collect();
@@ -353,6 +362,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
                             stops: Stops::of(&step.action),
                             notices: Vec::new(),
                             twice: None,
+                            twice_untold: None,
                         });
                         seq.apply(&step);
                         continue;
@@ -377,9 +387,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
             sampled,
             replaced_by: None,
             twice: None,
+            twice_untold: None,
         });
     }
-    say_twice(&mut entries, twice, &inp.sim.world.policy.protected);
+    say_twice(&mut entries, twice, untold, &inp.sim.world.policy.protected);
     // Name the job each replaced one gives way to (the submission at the
     // same path), for the refusal's words.
     let now: BTreeMap<PathBuf, (String, String)> = entries
@@ -401,12 +412,27 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
 
 /// Give each submitted entry its second definition: a protected job's is
 /// refused ([`super::policy::judge`]); another's is noted. Its plan is no
-/// longer "the job's own plan", so that note goes.
+/// longer "the job's own plan", so that note goes. `untold`: the lookup
+/// could not be made, which each planned submission says (a protected
+/// job's is the gate's "cannot tell", as its refusal would be the gate's).
 fn say_twice(
     entries: &mut [Entry],
     twice: Vec<crate::changeset::Twice>,
+    untold: Option<String>,
     protected: &crate::world::Protected,
 ) {
+    if let Some(line) = untold {
+        for e in entries.iter_mut().filter(|e| e.stops == Stops::No) {
+            let Outcome::Plan(p) = &e.outcome else {
+                continue;
+            };
+            if !protected.covers(&p.job.namespace, &p.job.id) {
+                e.notices
+                    .push(super::policy::Notice::TwiceUntold(line.clone()));
+            }
+            e.twice_untold = Some(line.clone());
+        }
+    }
     for t in twice {
         let Some(e) = entries
             .iter_mut()

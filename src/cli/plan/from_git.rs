@@ -303,14 +303,7 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
     }
     // What the policy cannot tell is said apart, never as a refusal
     // (the exit code is 255 for it).
-    let policy_untold: Vec<String> = judged
-        .iter()
-        .flat_map(|(e, vs)| {
-            vs.iter()
-                .filter(|v| v.is_untold())
-                .map(move |v| format!("{} {v}", e.path.display()))
-        })
-        .collect();
+    let policy_untold = super::said::policy_lines(&judged, true);
     let mut refused = super::shell_namespace::refusals(&judged, &world_errors, &setup.world);
     // Job files that name no namespace judged where a deploy without the
     // shell's NOMAD_NAMESPACE puts them too (R21-A1).
@@ -332,7 +325,8 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
         d.severity == crate::diag::Severity::Error
             && d.code != crate::check::world_change::BLOCKS_RUNNING
     });
-    let said = said_of(&judged, &refused, &other.untold, world_broken);
+    let broken = world_broken.then_some(WORLD_BROKEN);
+    let said = super::said::of_changed(&judged, &refused, &other.untold, broken);
     match args.format {
         PlanFormat::Text => print!(
             "{}",
@@ -416,48 +410,6 @@ pub(super) fn run_changed(args: &PlanArgs, color: &ColorArgs) -> i32 {
 /// What `plan --changed` says when the change leaves the world invalid.
 const WORLD_BROKEN: &str =
     "the change leaves the world invalid (see the errors above): nothing it plans can run";
-
-/// What the gate refuses beyond the policy's violations (`refused` less
-/// those, which each format says per file) and cannot tell beyond them:
-/// each plan whose run's end cannot be told, the judgement in "default"'s
-/// (`in_default`), a world the change leaves invalid.
-fn said_of(
-    judged: &[(changed::Entry, Vec<policy::Violation>)],
-    refused: &[String],
-    in_default: &[String],
-    world_broken: bool,
-) -> super::said::Said {
-    let policy: Vec<String> = judged
-        .iter()
-        .flat_map(|(e, vs)| {
-            vs.iter()
-                .filter(|v| !v.is_untold())
-                .map(move |v| format!("{} {v}", e.path.display()))
-        })
-        .collect();
-    let mut untold: Vec<String> = judged
-        .iter()
-        .filter_map(|(e, _)| match &e.outcome {
-            changed::Outcome::Plan(p) => p
-                .result
-                .retries_untold(p.job.job_type)
-                .map(|l| format!("{} {l}", e.path.display())),
-            _ => None,
-        })
-        .collect();
-    untold.extend(in_default.iter().map(|l| format!("cannot tell {l}")));
-    if world_broken {
-        untold.push(WORLD_BROKEN.to_string());
-    }
-    super::said::Said {
-        refused: refused
-            .iter()
-            .filter(|r| !policy.contains(r))
-            .cloned()
-            .collect(),
-        untold,
-    }
-}
 
 /// The world gate of a change set (see `check::world_change`): the
 /// problems of the world as the change leaves it, when it touches it, and

@@ -128,6 +128,11 @@ pub enum Violation {
     /// it): `nomad job run` on it updates that job, which the change to
     /// the job's own file does not ask (R18-B-1).
     DefinedTwice(Box<crate::changeset::Twice>),
+    /// Not a refusal: whether another file defines this protected job
+    /// could not be looked up (its one line, [`crate::changeset::Unlisted`]):
+    /// the gate cannot tell (exit 255) where it would refuse the job's
+    /// second definition.
+    TwiceUntold(String),
     /// A protected job's rollout cannot finish: its later batches leave
     /// this group's allocations unplaced, though the plan shown (the first
     /// batch) places them (R22-A-3).
@@ -163,7 +168,9 @@ impl Violation {
     /// Is this a "cannot tell" ([`Violation::Untold`]), not a refusal?
     pub fn is_untold(&self) -> bool {
         match self {
-            Violation::Untold { .. } | Violation::WeakBound { .. } => true,
+            Violation::Untold { .. } | Violation::WeakBound { .. } | Violation::TwiceUntold(_) => {
+                true
+            }
             // The rollout's end state whose run cannot be told (R22-A-3).
             // Where the plan shown's shuffles fail it too, a refusal.
             Violation::LaterBatches { batch, first, .. } => {
@@ -222,6 +229,10 @@ impl Violation {
                 "Job": t.id,
                 "Other": t.first,
                 "Runs": t.runs,
+                "Text": self.to_string(),
+            }),
+            Violation::TwiceUntold(_) => serde_json::json!({
+                "Refusal": "cannot-tell",
                 "Text": self.to_string(),
             }),
             Violation::LaterBatches {
@@ -430,6 +441,11 @@ pub fn judge(entry: &Entry, protected: &Protected) -> Vec<Violation> {
     if let Some(t) = entry.twice.as_ref() {
         if protected.covers(&t.namespace, &t.id) {
             out.push(Violation::DefinedTwice(Box::new(t.clone())));
+        }
+    }
+    if let Some(line) = entry.twice_untold.as_ref() {
+        if protected.covers(&job.namespace, &job.id) && !job.stop {
+            out.push(Violation::TwiceUntold(line.clone()));
         }
     }
     out

@@ -12,6 +12,8 @@
 //! CI step reads as an all-clear. Every format now says each line, built
 //! here once.
 
+use super::changed::{Entry, Outcome};
+use super::policy::Violation;
 use super::JobPlan;
 use crate::planner::Admission;
 use crate::world::World;
@@ -74,5 +76,54 @@ pub fn of_single(path: &str, plan: &JobPlan, world: &World) -> Said {
             .map(|l| format!("{path} {l}"))
             .into_iter()
             .collect(),
+    }
+}
+
+/// The policy's lines of a judged change, one per violation, each naming
+/// its file: its refusals, or (`untold`) what it cannot tell, which is
+/// said apart (exit 255) and never as a refusal. The one place both the
+/// shell's namespace's judgement and "default"'s build them.
+pub fn policy_lines(judged: &[(Entry, Vec<Violation>)], untold: bool) -> Vec<String> {
+    judged
+        .iter()
+        .flat_map(|(e, vs)| {
+            vs.iter()
+                .filter(move |v| v.is_untold() == untold)
+                .map(move |v| format!("{} {v}", e.path.display()))
+        })
+        .collect()
+}
+
+/// `plan --changed`'s lines beyond the policy's violations: of `refused`
+/// (every refusal) those the policy does not make, which each format says
+/// per file; and what it cannot tell beyond them: each plan whose run's
+/// end cannot be told, the judgement in "default"'s (`in_default`), a
+/// world the change leaves invalid (`world_broken`, its line).
+pub fn of_changed(
+    judged: &[(Entry, Vec<Violation>)],
+    refused: &[String],
+    in_default: &[String],
+    world_broken: Option<&str>,
+) -> Said {
+    let policy = policy_lines(judged, false);
+    let mut untold: Vec<String> = judged
+        .iter()
+        .filter_map(|(e, _)| match &e.outcome {
+            Outcome::Plan(p) => p
+                .result
+                .retries_untold(p.job.job_type)
+                .map(|l| format!("{} {l}", e.path.display())),
+            _ => None,
+        })
+        .collect();
+    untold.extend(in_default.iter().map(|l| format!("cannot tell {l}")));
+    untold.extend(world_broken.map(str::to_string));
+    Said {
+        refused: refused
+            .iter()
+            .filter(|r| !policy.contains(r))
+            .cloned()
+            .collect(),
+        untold,
     }
 }

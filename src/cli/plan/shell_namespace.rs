@@ -23,16 +23,9 @@ pub(super) fn refusals(
     world_errors: &[Diag],
     world: &World,
 ) -> Vec<String> {
-    let mut refused: Vec<String> = judged
-        .iter()
-        .flat_map(|(e, vs)| {
-            // What the policy cannot tell is said apart (exit 255), never
-            // as a refusal.
-            vs.iter()
-                .filter(|v| !v.is_untold())
-                .map(move |v| format!("{} {v}", e.path.display()))
-        })
-        .collect();
+    // What the policy cannot tell is said apart (exit 255), never as a
+    // refusal.
+    let mut refused = super::said::policy_lines(judged, false);
     // A world change that no longer places a protected running job is
     // refused like a plan that leaves it unplaced.
     refused.extend(

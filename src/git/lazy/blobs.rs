@@ -27,6 +27,34 @@ pub trait TreeMemo {
     fn put(&mut self, tree: &[u8], files: &TreeFiles);
 }
 
+/// A blob whose name the walk's `wanted` did not take, for a test of its
+/// text ([`ByText`]): read by its id alone, so the answer is the blob's
+/// (no checkout filter, no configuration) and a tree's may be remembered.
+pub struct Unnamed<'a> {
+    repo: &'a repo::Repo,
+    oid: ObjectId,
+    path: &'a [u8],
+}
+
+impl Unnamed<'_> {
+    /// Its first `n` bytes; None past what is read that way (a packed
+    /// blob far over the size cap).
+    pub fn head(&self, n: u64) -> Option<Vec<u8>> {
+        repo::blob_head(self.repo, self.oid, n)
+    }
+
+    /// Its bytes (refused over the size cap).
+    pub fn whole(&self) -> io::Result<Vec<u8>> {
+        repo::blob(self.repo, self.oid, &path_of(self.path)?)
+    }
+}
+
+/// Does a blob's text take it, where its name did not?
+pub type ByText<'a> = &'a dyn Fn(&Unnamed<'_>) -> bool;
+
+/// The walk's two tests: a file name's, then a blob's text's.
+type Tests<'a> = (&'a dyn Fn(&[u8]) -> bool, Option<ByText<'a>>);
+
 /// Remembers nothing.
 pub struct NoMemo;
 
@@ -40,23 +68,37 @@ impl TreeMemo for NoMemo {
 impl LazyGitVfs {
     /// Every regular file of this revision (links and submodules left
     /// out: a link's target is listed where it is) whose file name
-    /// `wanted` takes (on its raw bytes), with its blob id, in tree order.
-    /// `memo` gives and keeps what a tree holds by its id. The index is
+    /// `wanted` takes (on its raw bytes), or else whose text `by_text`
+    /// takes, with its blob id, in tree order. `memo` gives and keeps what
+    /// a tree holds by its id (for one pair of tests). The index is
     /// listed whole (no tree ids).
     pub fn blobs(
         &self,
         wanted: &dyn Fn(&[u8]) -> bool,
+        by_text: Option<ByText<'_>>,
         memo: &mut dyn TreeMemo,
     ) -> io::Result<Vec<(PathBuf, BlobId)>> {
         let raw = match &self.source {
-            Source::Index(index) => index
-                .entries()
-                .filter(|e| e.stage == 0 && !e.intent_to_add && file(e.kind))
-                .filter(|e| wanted(name_of(e.path)))
-                .map(|e| (e.path.to_vec(), e.id.as_bytes().to_vec()))
-                .collect(),
+            Source::Index(index) => self.with_state(|s| {
+                let text = |path: &[u8], oid: ObjectId| {
+                    by_text.is_some_and(|t| {
+                        t(&Unnamed {
+                            repo: &s.repo,
+                            oid,
+                            path,
+                        })
+                    })
+                };
+                Ok(index
+                    .entries()
+                    .filter(|e| e.stage == 0 && !e.intent_to_add && file(e.kind))
+                    .filter(|e| wanted(name_of(e.path)) || text(e.path, e.id))
+                    .map(|e| (e.path.to_vec(), e.id.as_bytes().to_vec()))
+                    .collect())
+            })?,
             Source::Tree(Some(tree)) => {
-                self.with_state(|s| tree_files(&s.repo, *tree, wanted, memo, 0))?
+                let tests = (wanted, by_text);
+                self.with_state(|s| tree_files(&s.repo, *tree, tests, memo, (b"", 0)))?
             }
             Source::Tree(None) => Vec::new(),
         };
@@ -80,13 +122,17 @@ fn name_of(path: &[u8]) -> &[u8] {
 /// stay far inside any thread's stack, and beyond any real repository.
 const MAX_DEPTH: usize = 256;
 
+/// The files below tree `id` the tests take; `at`: the tree's path in the
+/// walk and its depth.
 fn tree_files(
     repo: &repo::Repo,
     id: ObjectId,
-    wanted: &dyn Fn(&[u8]) -> bool,
+    tests: Tests<'_>,
     memo: &mut dyn TreeMemo,
-    depth: usize,
+    at: (&[u8], usize),
 ) -> io::Result<TreeFiles> {
+    let (wanted, by_text) = tests;
+    let (dir, depth) = at;
     if let Some(files) = memo.get(id.as_bytes()) {
         return Ok(files);
     }
@@ -96,14 +142,33 @@ fn tree_files(
     let mut out = TreeFiles::new();
     for e in repo::read_tree(repo, id)? {
         let name: &BString = &e.name;
+        let path = || {
+            let mut p = dir.to_vec();
+            if !p.is_empty() {
+                p.push(b'/');
+            }
+            p.extend_from_slice(name.as_bytes());
+            p
+        };
         if e.kind == Kind::Tree {
-            for (below, blob) in tree_files(repo, e.oid, wanted, memo, depth + 1)? {
+            let sub = path();
+            for (below, blob) in tree_files(repo, e.oid, tests, memo, (&sub, depth + 1))? {
                 let mut p = name.to_vec();
                 p.push(b'/');
                 p.extend_from_slice(below.as_bytes());
                 out.push((p, blob));
             }
-        } else if file(e.kind) && wanted(name.as_bytes()) {
+        } else if file(e.kind)
+            && (wanted(name.as_bytes())
+                || by_text.is_some_and(|t| {
+                    let path = path();
+                    t(&Unnamed {
+                        repo,
+                        oid: e.oid,
+                        path: &path,
+                    })
+                }))
+        {
             out.push((name.to_vec(), e.oid.as_bytes().to_vec()));
         }
     }

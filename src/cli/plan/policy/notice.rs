@@ -54,6 +54,10 @@ pub enum Notice {
     /// file defines (the world's running file, or another of the change):
     /// `check` says it as an error.
     DefinedTwice(Box<crate::changeset::Twice>),
+    /// Whether another file defines the job (not protected) could not be
+    /// looked up: its one line ([`crate::changeset::Unlisted`]). `check`
+    /// says it as a "cannot tell".
+    TwiceUntold(String),
 }
 
 impl std::fmt::Display for Notice {
@@ -68,6 +72,7 @@ impl std::fmt::Display for Notice {
                 "stops {count} allocation(s) of protected job {namespace}/{job_id} with no replacement (not refused: it is the job's own plan)"
             ),
             Notice::DefinedTwice(t) => f.write_str(&t.words(false)),
+            Notice::TwiceUntold(line) => f.write_str(line),
         }
     }
 }
@@ -93,6 +98,10 @@ impl Notice {
                 "Job": t.id,
                 "Other": t.first,
                 "Runs": t.runs,
+                "Text": self.to_string(),
+            }),
+            Notice::TwiceUntold(_) => serde_json::json!({
+                "Notice": "defined-twice-cannot-tell",
                 "Text": self.to_string(),
             }),
         }
