@@ -102,6 +102,7 @@ mod fileset_doublestar;
 mod fileset_walk;
 mod fips140_functions;
 mod functions_go_release;
+mod gate_attributes_rejudged;
 mod gate_deep_paths;
 mod gate_defined_twice;
 mod gate_defined_twice_head;
