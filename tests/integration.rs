@@ -54,6 +54,7 @@ mod check_own_history;
 mod check_quota_blocks;
 mod check_root_cause;
 mod check_rules;
+mod check_running_name_escaped;
 mod check_sarif;
 mod check_sim_rules;
 mod check_staged;
