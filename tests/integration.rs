@@ -177,6 +177,7 @@ mod hook_hcl1_ahead;
 mod hook_pre_merge_commit;
 mod hook_pre_push;
 mod hook_precommit;
+mod hook_relative_path;
 mod hook_sim_helper;
 mod hook_text;
 mod import_address_ips;
