@@ -288,10 +288,8 @@ fn main_with(
         // run below reuses it (walking the corpus twice was 3% of a check).
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
-        // The line names the file: a name from input (a cluster's job ID
-        // `import --write` made a file of) is escaped like every other.
         for line in crate::world::before::for_check(&mut world, files) {
-            eprintln!("warning: {}", crate::escape::one_line(&line));
+            eprintln!("warning: {}", crate::escape::one_line(&line)); // a name is input (R26b-5)
         }
         // The other running files are judged as the working tree has them.
         for p in crate::world::work_tree::edited_running(&world, files) {
