@@ -23,6 +23,7 @@ use crate::vfs::Vfs;
 use crate::world::RunningJob;
 use base_job::{base_job, BaseJob};
 
+mod attributes;
 mod base_job;
 mod by_text;
 mod configured;
@@ -214,20 +215,28 @@ impl ChangeSet {
         }
         let in_scope = |p: &Path| self.in_scope(p) && !linked.iter().any(|(l, _)| l == p);
         let reads_vars = |p: &Path| loader.reads_var_files_of(&self.range.place(p, true));
-        // A job file is one by its name, the configuration, or its text:
-        // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
-        let jobs: Vec<PathBuf> = self
+        let listed: Vec<PathBuf> = self
             .range
             .head_paths()?
             .into_iter()
-            .filter(|p| !touched.contains(p) && in_scope(p))
+            .filter(|p| !touched.contains(p) && in_scope(p) && !self.excluded(p))
+            .collect();
+        // Below a changed `.gitattributes`, every job file, whatever it reads.
+        let work_tree = (self.range.head == Head::WorkTree).then_some(self.range.root.as_path());
+        let judge = attributes::Judge {
+            named: &|p| self.named_job(p),
+            candidate: &|p| self.is_candidate(p),
+            work_tree,
+        };
+        let (mut reached, listed) = attributes::rejudged(listed, &others, head, &judge);
+        // A job file is one by its name, the configuration, or its text:
+        // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
+        let jobs: Vec<PathBuf> = listed
+            .into_iter()
             .filter(|p| {
-                self.is_candidate(p)
-                    || (!self.excluded(p)
-                        && by_text::unchanged_holds_job(head, p, || reads_vars(p)))
+                self.is_candidate(p) || by_text::unchanged_holds_job(head, p, || reads_vars(p))
             })
             .collect();
-        let (mut reached, jobs) = readers::by_attributes(jobs, &others, head);
         reached.extend(readers::reached(jobs, &others, head, loader));
         reached.extend(linked);
         reached.sort();

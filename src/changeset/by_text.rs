@@ -49,7 +49,7 @@ pub(super) enum ByText {
     Unread(std::io::Error),
 }
 
-fn job_by_text(vfs: &dyn Vfs, path: &Path) -> ByText {
+pub(super) fn job_by_text(vfs: &dyn Vfs, path: &Path) -> ByText {
     let verdict = |job: bool| if job { ByText::Job } else { ByText::NotJob };
     // A binary's opening most often tells without reading (and decoding)
     // the whole file: megabytes of staged assets cost seconds so.

@@ -11,7 +11,7 @@
 //! a changed path join the change set as changed files. Job files whose
 //! text calls no file function are never evaluated here.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::job_loader::JobLoader;
 use crate::vfs::{Recording, Vfs};
@@ -80,48 +80,11 @@ pub(super) fn reached(
     out
 }
 
-/// The job files among `listed` below the folder of a `.gitattributes`
-/// among `changed`, each reached by it, and the rest of `listed`. Such a
-/// change rewrites how a checkout writes the files below its folder (the
-/// bytes Nomad reads: line ends, `ident`, encodings), so each is judged
-/// as changed; the new side's reader refuses one whose checkout is not
-/// its blob, or whose running version's checkout was not
-/// (git/lazy/checkout.rs). One unreadable is taken as unreadable.
-pub(super) fn by_attributes(
-    listed: Vec<PathBuf>,
-    changed: &[PathBuf],
-    head: &dyn Vfs,
-) -> (Vec<(PathBuf, Reach)>, Vec<PathBuf>) {
-    let attributes: Vec<&PathBuf> = changed
-        .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == ".gitattributes"))
-        .collect();
-    let below = |j: &Path| {
-        attributes
-            .iter()
-            .find(|a| a.parent().is_some_and(|d| j.starts_with(d)))
-            .map(|a| (*a).clone())
-    };
-    let mut reached = Vec::new();
-    let mut rest = Vec::new();
-    for j in listed {
-        let Some(a) = below(&j) else {
-            rest.push(j);
-            continue;
-        };
-        match head.read(&j) {
-            Ok(s) if crate::jobspec::is_job_file(&s.text) => reached.push((j, Reach::Reads(a))),
-            Ok(_) => {}
-            Err(_) => reached.push((j, Reach::Unreadable)),
-        }
-    }
-    (reached, rest)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::vfs::MemVfs;
+    use std::path::Path;
 
     fn loader() -> JobLoader {
         JobLoader::plain(

@@ -280,7 +280,7 @@ fn main_with(
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
         for line in crate::world::before::for_check(&mut world, files) {
-            eprintln!("warning: {line}");
+            eprintln!("warning: {}", crate::escape::one_line(&line)); // a name is input (R26b-5)
         }
         // The other running files are judged as the working tree has them.
         for p in crate::world::work_tree::edited_running(&world, files) {

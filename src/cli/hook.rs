@@ -427,6 +427,15 @@ pub fn run(cmd: &HookCommand) -> i32 {
     match res {
         Ok(msg) => {
             println!("{msg}");
+            if let HookCommand::Install { pre_push, .. } = cmd {
+                // A relative core.hooksPath is each worktree's own folder.
+                let k = kind(*pre_push);
+                let ours = |p: &Path| matches!(existing(p, k), Ok(Existing::Ours { .. }));
+                let warning = super::hook_worktrees::uncovered_warning(&cwd, k.name(), &ours);
+                if let Some(w) = warning {
+                    eprintln!("{w}");
+                }
+            }
             exit::OK
         }
         Err(e) => {

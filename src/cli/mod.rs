@@ -4,6 +4,7 @@ pub mod check;
 pub mod common;
 pub mod explain;
 pub mod hook;
+mod hook_worktrees;
 pub mod import;
 mod import_faithful;
 pub mod plan;

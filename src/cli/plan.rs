@@ -500,7 +500,8 @@ pub(super) fn print_single(
         eprintln!("note: {note}");
     }
     for v in refused.iter().filter(|v| !v.is_untold()) {
-        eprintln!("refused by policy: {path} {v}");
+        let line = format!("{path} {v}");
+        eprintln!("refused by policy: {}", crate::escape::one_line(&line));
     }
     // A pass over samples only says how far they go (R22-A-2).
     policy::unseen_eprint(path, &plan.job, world, s.unseen);
@@ -528,7 +529,10 @@ pub(super) fn print_single(
 /// (they are in the JSON under `Preflight.Unmodelled` too).
 pub(super) fn warn_unmodelled(path: &str, diff: &JobDiff) {
     for u in &diff.unmodelled {
-        eprintln!("warning: {path}: {}", u.summary());
+        // The path (a changed file's, from the change) and the names of
+        // the groups and tasks it locates are input.
+        let line = format!("{path}: {}", u.summary());
+        eprintln!("warning: {}", crate::escape::one_line(&line));
     }
 }
 

@@ -231,3 +231,22 @@ pub fn untracked(root: &Path, ignored: bool) -> io::Result<Vec<PathBuf>> {
     files.sort();
     Ok(files)
 }
+
+/// The top of every work tree of the repository at `root` (`git worktree
+/// list`: the main one first, then the linked ones; a bare repository's
+/// entry is none).
+pub fn worktrees(root: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut c = git(root);
+    c.args(["worktree", "list", "--porcelain", "-z"]);
+    let out = run(c)?;
+    let mut tops = Vec::new();
+    // Records of `key value` fields; a `bare` field follows its worktree.
+    for field in split_z(&out) {
+        if let Some(top) = field.strip_prefix(b"worktree ") {
+            tops.push(path_of(top)?);
+        } else if field == b"bare" {
+            tops.pop();
+        }
+    }
+    Ok(tops)
+}

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 
 use gix::bstr::{BStr, ByteSlice};
 
-pub use cli::{ls_files, merge_base, parse_name_status, untracked};
+pub use cli::{ls_files, merge_base, parse_name_status, untracked, worktrees};
 pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{
     is_lfs_pointer, lfs_refusal, BlobId, ByText, LazyGitVfs, NoMemo, TreeFiles, TreeMemo, Unnamed,
@@ -259,16 +259,22 @@ fn with_submodules(
 /// work tree, as git runs hooks there), else `hooks` in the common git dir.
 pub fn hooks_dir(root: &Path) -> io::Result<PathBuf> {
     let repo = repo::open(root)?;
+    Ok(match hooks_path(root)? {
+        Some(p) if p.is_absolute() => p,
+        Some(p) => root.join(p),
+        None => repo.common_dir().join("hooks"),
+    })
+}
+
+/// `core.hooksPath` as configured, when it is.
+pub fn hooks_path(root: &Path) -> io::Result<Option<PathBuf>> {
+    let repo = repo::open(root)?;
     let configured = repo
         .gix()?
         .config_snapshot()
         .trusted_path("core.hooksPath")
         .map_err(repo::other)?;
-    Ok(match configured {
-        Some(p) if p.is_absolute() => p,
-        Some(p) => root.join(p),
-        None => repo.common_dir().join("hooks"),
-    })
+    Ok(configured)
 }
 
 #[cfg(test)]
