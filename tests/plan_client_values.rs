@@ -80,6 +80,31 @@ fn os_version_not_equal_cannot_be_told_until_stated() {
 }
 
 #[test]
+fn a_constraint_on_an_unstated_value_is_not_said_to_be_unsatisfiable() {
+    // `=` on an os.version nobody stated: NP225 cannot tell, never also
+    // NP203's "no client satisfies" (the clients' release is not known).
+    // Stated, the same constraint is NP203 with no NP225.
+    let c = constraint("${attr.os.version}", "=", "22.04");
+    let d = project("cv-os-version-eq", "", &c);
+    let o = d.run(&["check", "job.nomad"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("NP225 [error]"), "{out}");
+    assert!(!out.contains("NP203"), "{out}");
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    let d = project(
+        "cv-os-version-eq-stated",
+        "  attributes = {\n    \"os.version\" = \"20.04\"\n  }\n",
+        &c,
+    );
+    let out = text(&d.run(&["check", "job.nomad"]).stdout);
+    assert!(
+        out.contains("NP203 [error] no client satisfies constraint \"${attr.os.version} = 22.04\""),
+        "{out}"
+    );
+    assert!(!out.contains("NP225"), "{out}");
+}
+
+#[test]
 fn is_not_set_of_an_attribute_every_client_reports_is_answered() {
     // cpu.numcores: cpu.go v1.10.5:142/147, both branches.
     let d = project(

@@ -49,6 +49,20 @@ impl Rule for UnsatisfiableConstraint {
             return; // NP206 reports a job no pool can take
         };
         let version = ctx.world.nomad_version;
+        // A value a hand-written client reports but the pool does not
+        // state is NP225's "cannot tell": no client can be said to refuse
+        // a constraint that reads it (`=` on os.version is not "no client
+        // satisfies" when nobody said which release the clients run).
+        let untold: Vec<String> = crate::scheduler::client_values::unknown(ctx.world, job)
+            .map(|u| {
+                u.reads
+                    .into_iter()
+                    .filter(|r| r.block == "constraint")
+                    .map(|r| r.target)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let told = |c: &Constraint| !untold.iter().any(|t| *t == c.ltarget || *t == c.rtarget);
         let start = out.len();
         let mut reported: Vec<&Constraint> = Vec::new();
         for g in super::placed_groups(job) {
@@ -62,7 +76,7 @@ impl Rule for UnsatisfiableConstraint {
             let refused = |p: &PoolNode<'_>, c: &Constraint| {
                 class_verdict(c, &p.node, version) == Some(false)
             };
-            for c in &all {
+            for c in all.iter().filter(|c| told(c)) {
                 if pools.iter().all(|p| refused(p, c)) {
                     single = true;
                     if !reported.iter().any(|r| std::ptr::eq(*r, *c)) {
@@ -80,7 +94,7 @@ impl Rule for UnsatisfiableConstraint {
                 }
             }
             let together = pools.iter().any(|p| all.iter().all(|c| !refused(p, c)));
-            if !single && !together {
+            if !single && !together && all.iter().all(|c| told(c)) {
                 let mut d: Diag = ctx.finding(
                     &Self::META,
                     g.spans.label.or(g.spans.block),
