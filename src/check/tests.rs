@@ -66,6 +66,7 @@ fn a_panicking_file_fails_the_run_and_is_named_whatever_the_thread_count() {
             threads: crate::Workers::Fixed(threads),
             untrusted: None,
             namespace: None,
+            plain_sampling: false,
         };
         let results = check_files(&vfs, &files, &loader, &judge);
         let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();

@@ -119,6 +119,25 @@ impl RuleSelection {
     /// Is `f` reported? Errors that are not rule findings (a file that does
     /// not parse, a world that does not load, a crash) always are: a
     /// selection never turns "cannot know" into a pass.
+    /// Is every finding of rule `code` reported as its rule makes it,
+    /// wherever it is: kept by every selection layer, and no per-file
+    /// ignore or severity level of the configuration names it (by code,
+    /// name or prefix)? `check` then knows no finding of it is told apart
+    /// by severity or place (`check::Judge::plain_sampling`).
+    pub fn plainly_reports(&self, code: &str) -> bool {
+        let name = crate::rules::find(code).map(|r| r.meta().name);
+        let names = |sel: &str| {
+            selector_matches(sel, code) || Some(sel) == name || sel.eq_ignore_ascii_case(code)
+        };
+        self.keeps(&Diag::warning(code, ""))
+            && self.config.as_ref().is_none_or(|c| {
+                !c.per_file_ignores
+                    .iter()
+                    .any(|(_, codes)| codes.iter().any(|s| names(s)))
+                    && !c.levels.keys().any(|k| names(k))
+            })
+    }
+
     pub fn keeps(&self, f: &Finding) -> bool {
         if !configurable(f) {
             return true;
