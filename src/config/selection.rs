@@ -295,6 +295,34 @@ mod tests {
         assert!(!s(&[], &[], &["NP2"]).keeps(&twice));
     }
 
+    /// `check` skips a refused file's resample only where NP207, NP304
+    /// and NP403 are reported by code alone (`check::Judge::plain_sampling`).
+    #[test]
+    fn plainly_reported_only_where_no_selection_ignore_or_level_names_the_rule() {
+        let s = |sel: &[&str], ign: &[&str]| {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            RuleSelection::new(&v(sel), &[], &v(ign)).unwrap()
+        };
+        assert!(s(&[], &[]).plainly_reports("NP207"));
+        assert!(!s(&["NP4"], &[]).plainly_reports("NP207"));
+        assert!(s(&["NP4"], &[]).plainly_reports("NP403"));
+        assert!(!s(&[], &["NP2"]).plainly_reports("NP207"));
+        let with = |c: Config| s(&[], &[]).with_config(&c);
+        assert!(with(Config::default()).plainly_reports("NP304"));
+        let mut levelled = Config::default();
+        levelled.levels.insert(
+            "NP304".into(),
+            RuleLevel::On(crate::diag::Severity::Warning),
+        );
+        assert!(!with(levelled.clone()).plainly_reports("NP304"));
+        assert!(with(levelled).plainly_reports("NP207"));
+        let mut per_file = Config::default();
+        per_file
+            .per_file_ignores
+            .push(("jobs/*".into(), vec!["NP4".into()]));
+        assert!(!with(per_file).plainly_reports("NP403"));
+    }
+
     #[test]
     fn unknown_selectors_are_errors_with_a_suggestion() {
         let e = RuleSelection::new(&["NP1O1".into()], &[], &[]).unwrap_err();
