@@ -16,7 +16,7 @@ use hcl_edit::expr::{Array, Expression};
 use hcl_edit::structure::{Body, Structure};
 use nomad_preflight::diff::{job_diff, DiffType, JobDiff};
 use nomad_preflight::jobspec::tree::Node;
-use nomad_preflight::jobspec::{load, LoadOptions};
+use nomad_preflight::jobspec::{load_evaluated, LoadOptions};
 use nomad_preflight::version::NomadVersion;
 use nomad_preflight::vfs::MemVfs;
 
@@ -142,13 +142,13 @@ fn load_job(text: &str) -> Option<Loaded> {
         version: NomadVersion::new(2, 0, 5),
         ..Default::default()
     };
-    let p = load(&vfs, Path::new("j.nomad"), &opts);
+    let (p, evaluated) = load_evaluated(&vfs, Path::new("j.nomad"), &opts);
     if !p.is_valid() {
         return None;
     }
     Some(Loaded {
         job: p.job?,
-        evaluated: p.evaluated?,
+        evaluated: evaluated?,
     })
 }
 

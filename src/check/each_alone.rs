@@ -146,6 +146,7 @@ mod tests {
                 threads: crate::Workers::Fixed(threads),
                 untrusted: None,
                 namespace: None,
+                plain_sampling: false,
             };
             format!("{:?}", check_files(&vfs, &files, &loader, &judge))
         };

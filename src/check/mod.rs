@@ -235,7 +235,18 @@ pub struct Judge<'a> {
     /// `None`: "default". Where it came from, for a change set's "cannot
     /// tell" when the world runs such a file elsewhere.
     pub namespace: Option<crate::job_loader::Applied<'a>>,
+    /// Every finding of the sampling rules (NP207, NP304, NP403) is
+    /// reported by its code alone: no selection, per-file ignore, severity
+    /// level or base configuration names them
+    /// ([`crate::config::RuleSelection::plainly_reports`]). Then a file
+    /// Nomad refuses is not sampled again ([`resample_moot`]); `false`
+    /// always samples as the rules ask.
+    pub plain_sampling: bool,
 }
+
+/// The codes whose findings the sampled shuffles make (NP207's bound and
+/// shares, NP304's quota shares, NP403's victims): [`Judge::plain_sampling`].
+pub const SAMPLING_CODES: [&str; 3] = ["NP207", "NP304", "NP403"];
 
 /// What `check --base` needs to keep a change from silencing its own gate.
 #[derive(Clone, Copy)]
@@ -458,6 +469,11 @@ fn findings(
         .with_trusted(trusted)
         .with_replays(&run.replays)
         .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));
+    let ctx = if resample_moot(parsed, judge) {
+        ctx.without_resample()
+    } else {
+        ctx
+    };
     // The front end's errors as they are; its warnings come back from the
     // rules pass, which applies policy and suppressions to them.
     let mut diags: Vec<Finding> = parsed
@@ -471,6 +487,40 @@ fn findings(
     front_end_marked(&mut diags);
     diags.extend(rules::check_job(&ctx, path));
     diags
+}
+
+/// Is the sampling rules' resample of `parsed` (R22-A-2: ten times more
+/// shuffles where the first were all quiet) read by nobody? Where Nomad
+/// refuses the file (a front-end error, [`root_cause::refuses_file`]),
+/// `collapse` drops every finding of placement, quota and preemption, so
+/// no share, bound or victim the more shuffles give is printed. What they
+/// could still move is held fixed here:
+/// - whether the refusal's help says such findings were dropped: a quiet
+///   first run leaves NP207's bound (asked by the predicate that asks the
+///   resample), and where the more shuffles fail instead, NP207 or NP304
+///   says so: with both reported by code alone (the rules on, no selection
+///   or level naming them: [`Judge::plain_sampling`]), one survives to
+///   `collapse` either way;
+/// - which suppression comment is used (NP001 names unused ones): only a
+///   file with none;
+/// - NP002, which reads a dropped finding's severity against the base's
+///   configuration (`config::apply_gated`, the suppressions' `Trusted`):
+///   only a plain `check` of paths, with no change set and no base.
+///
+/// 9 of the corpus's 13 resampled files are refused (version gates):
+/// 9,000 of its 16,400 sampled plans.
+fn resample_moot(parsed: &jobspec::ParsedJob, judge: &Judge<'_>) -> bool {
+    let on = |code: &str| {
+        rules::find(code).is_some_and(|r| rules::level(judge.world, r.meta()).is_some())
+    };
+    judge.plain_sampling
+        && judge.judging == Judging::EachAlone
+        && judge.untrusted.is_none()
+        && parsed.diags.iter().any(root_cause::refuses_file)
+        && SAMPLING_CODES.iter().all(|c| on(c))
+        // Any mention of the directive, even one the parser would not take:
+        // the cheaper test, and never the wrong way round.
+        && !parsed.source.text.contains("preflight:ignore")
 }
 
 /// The front end's errors as `check` reports them. One whose code says

@@ -116,7 +116,7 @@ const OWNERS: &[Owns] = &[
 /// refuses the file)? Then the model holds placeholders for what is
 /// missing or wrong, and no rule may judge its placement, quota or
 /// preemption.
-fn refuses_file(d: &Finding) -> bool {
+pub(crate) fn refuses_file(d: &Finding) -> bool {
     d.severity == Severity::Error
         && (d.code.starts_with("jobspec::") || d.code.starts_with("hcl::"))
 }

@@ -66,6 +66,7 @@ fn a_panicking_file_fails_the_run_and_is_named_whatever_the_thread_count() {
             threads: crate::Workers::Fixed(threads),
             untrusted: None,
             namespace: None,
+            plain_sampling: false,
         };
         let results = check_files(&vfs, &files, &loader, &judge);
         let paths: Vec<&PathBuf> = results.iter().map(|r| &r.path).collect();
@@ -76,4 +77,41 @@ fn a_panicking_file_fails_the_run_and_is_named_whatever_the_thread_count() {
         assert_eq!(crashed[0].diags[0].code, INTERNAL);
         assert!(crashed[0].diags[0].message.contains("jobs/j07.nomad"));
     }
+}
+
+/// A refused file's resample is skipped only where nothing it gives is
+/// read: a plain check whose sampling rules report by code alone, of a
+/// file with a front-end error and no suppression comment. A guard (the
+/// output is the same either way, by design): it holds the conditions
+/// `resample_moot` documents.
+#[test]
+fn only_a_plainly_reported_refused_file_without_suppressions_skips_the_resample() {
+    let world = crate::rules::testing::world();
+    let judge = |plain_sampling| Judge {
+        world: &world,
+        sim: None,
+        judging: Judging::EachAlone,
+        threads: crate::Workers::Fixed(1),
+        untrusted: None,
+        namespace: None,
+        plain_sampling,
+    };
+    let load = |text: &str| {
+        let mut vfs = crate::vfs::MemVfs::new("test");
+        vfs.insert("j.nomad", text);
+        jobspec::load(&vfs, Path::new("j.nomad"), &jobspec::LoadOptions::default())
+    };
+    let refused = load("job \"j\" {\n  datacenters = [\"dc1\"]\n  bogus = 1\n}\n");
+    let suppressed = load(
+        "job \"j\" {\n  datacenters = [\"dc1\"]\n  bogus = 1 # preflight:ignore NP207 why\n}\n",
+    );
+    assert!(refused.diags.iter().any(root_cause::refuses_file));
+    assert!(resample_moot(&refused, &judge(true)));
+    assert!(!resample_moot(&refused, &judge(false)));
+    assert!(!resample_moot(&suppressed, &judge(true)));
+    let in_order = Judge {
+        judging: Judging::InOrder,
+        ..judge(true)
+    };
+    assert!(!resample_moot(&refused, &in_order));
 }

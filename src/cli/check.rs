@@ -541,6 +541,10 @@ fn run_selected(
         threads: crate::Workers::Machine,
         untrusted,
         namespace: request.applied(),
+        plain_sampling: gate.base.is_none()
+            && crate::check::SAMPLING_CODES
+                .iter()
+                .all(|c| gate.head.plainly_reports(c)),
     };
     let checked = match &in_set {
         Some((set, base)) => {

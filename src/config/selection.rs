@@ -119,6 +119,25 @@ impl RuleSelection {
     /// Is `f` reported? Errors that are not rule findings (a file that does
     /// not parse, a world that does not load, a crash) always are: a
     /// selection never turns "cannot know" into a pass.
+    /// Is every finding of rule `code` reported as its rule makes it,
+    /// wherever it is: kept by every selection layer, and no per-file
+    /// ignore or severity level of the configuration names it (by code,
+    /// name or prefix)? `check` then knows no finding of it is told apart
+    /// by severity or place (`check::Judge::plain_sampling`).
+    pub fn plainly_reports(&self, code: &str) -> bool {
+        let name = crate::rules::find(code).map(|r| r.meta().name);
+        let names = |sel: &str| {
+            selector_matches(sel, code) || Some(sel) == name || sel.eq_ignore_ascii_case(code)
+        };
+        self.keeps(&Diag::warning(code, ""))
+            && self.config.as_ref().is_none_or(|c| {
+                !c.per_file_ignores
+                    .iter()
+                    .any(|(_, codes)| codes.iter().any(|s| names(s)))
+                    && !c.levels.keys().any(|k| names(k))
+            })
+    }
+
     pub fn keeps(&self, f: &Finding) -> bool {
         if !configurable(f) {
             return true;
@@ -274,6 +293,34 @@ mod tests {
         assert!(np4.keeps(&twice));
         assert!(!s(&["NP4"], &[], &["defined-twice"]).keeps(&twice));
         assert!(!s(&[], &[], &["NP2"]).keeps(&twice));
+    }
+
+    /// `check` skips a refused file's resample only where NP207, NP304
+    /// and NP403 are reported by code alone (`check::Judge::plain_sampling`).
+    #[test]
+    fn plainly_reported_only_where_no_selection_ignore_or_level_names_the_rule() {
+        let s = |sel: &[&str], ign: &[&str]| {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            RuleSelection::new(&v(sel), &[], &v(ign)).unwrap()
+        };
+        assert!(s(&[], &[]).plainly_reports("NP207"));
+        assert!(!s(&["NP4"], &[]).plainly_reports("NP207"));
+        assert!(s(&["NP4"], &[]).plainly_reports("NP403"));
+        assert!(!s(&[], &["NP2"]).plainly_reports("NP207"));
+        let with = |c: Config| s(&[], &[]).with_config(&c);
+        assert!(with(Config::default()).plainly_reports("NP304"));
+        let mut levelled = Config::default();
+        levelled.levels.insert(
+            "NP304".into(),
+            RuleLevel::On(crate::diag::Severity::Warning),
+        );
+        assert!(!with(levelled.clone()).plainly_reports("NP304"));
+        assert!(with(levelled).plainly_reports("NP207"));
+        let mut per_file = Config::default();
+        per_file
+            .per_file_ignores
+            .push(("jobs/*".into(), vec!["NP4".into()]));
+        assert!(!with(per_file).plainly_reports("NP403"));
     }
 
     #[test]

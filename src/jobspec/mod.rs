@@ -194,12 +194,10 @@ pub struct ParsedJob {
     /// (HCL1-era constructs, suppression comments) read it instead of re-parsing.
     pub body: Option<hcl_edit::structure::Body>,
     /// The canonicalised job, when the file evaluated far enough to build one.
+    /// (The evaluated `job` block it was lowered from is not kept: no rule
+    /// reads it, and a folder check holds every file's `ParsedJob` until
+    /// all are judged; [`load_evaluated`] gives it to the one reader.)
     pub job: Option<Job>,
-    /// The evaluated `job` block it was lowered from (variables, locals,
-    /// functions and `dynamic` blocks resolved), as Nomad's jobspec2 decodes
-    /// it. [`tree::Node::same_content`] tells whether two files say the same
-    /// job before any canonicalisation.
-    pub evaluated: Option<tree::Node>,
     /// Errors and warnings, in file order.
     pub diags: Diags,
     /// The edition it was judged as ([`LoadOptions::edition`]).
@@ -261,7 +259,6 @@ pub fn unreadable(path: &Path, message: String, opts: &LoadOptions) -> ParsedJob
         source: crate::source::SourceFile::inline(&path.display().to_string(), ""),
         body: None,
         job: None,
-        evaluated: None,
         diags: Diag::error("io::read", message)
             .help("check the path and that the file is readable")
             .into(),
@@ -272,6 +269,32 @@ pub fn unreadable(path: &Path, message: String, opts: &LoadOptions) -> ParsedJob
 
 /// Load a job from text already read (git blobs, in-memory edits).
 pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJob {
+    load_source_evaluated(vfs, source, opts).0
+}
+
+/// [`load`], and the evaluated `job` block the job was lowered from
+/// (variables, locals, functions and `dynamic` blocks resolved), as
+/// Nomad's jobspec2 decodes it, where the file evaluated that far and
+/// the job stands: [`tree::Node::same_content`] tells whether two files
+/// say the same job before any canonicalisation (the diff sweep's
+/// question). [`load`] drops it: no rule reads it, and a folder check
+/// holds every file's [`ParsedJob`] until all are judged.
+pub fn load_evaluated(
+    vfs: &dyn Vfs,
+    path: &Path,
+    opts: &LoadOptions,
+) -> (ParsedJob, Option<tree::Node>) {
+    match vfs.read(path) {
+        Ok(source) => load_source_evaluated(vfs, source, opts),
+        Err(_) => (load(vfs, path, opts), None),
+    }
+}
+
+fn load_source_evaluated(
+    vfs: &dyn Vfs,
+    source: Source,
+    opts: &LoadOptions,
+) -> (ParsedJob, Option<tree::Node>) {
     let (_budget, mut diags) = (budget::job_file(), Diags::new()); // one budget per file
                                                                    // Bytes Nomad's parser refuses, or a parse error: the file's only fault.
     let parsed = match encoding::check(&source, opts.version) {
@@ -289,14 +312,13 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
                 source,
                 body: None,
                 job: None,
-                evaluated: None,
                 diags,
                 edition: opts.edition,
                 hcl1_gate: None,
             };
             let note = hcl1_fallback::note(&parsed, opts.version);
             parsed.diags.0.extend(note);
-            return parsed;
+            return (parsed, None);
         }
     };
     let (job, evaluated, hcl1_gate) = match build(vfs, &source, &body, opts, &mut diags) {
@@ -310,7 +332,6 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
         source,
         body: Some(body),
         job,
-        evaluated,
         diags,
         edition: opts.edition,
         hcl1_gate,
@@ -318,8 +339,7 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     if let Some(d) = json_job::extraneous(&mut parsed, opts.version) {
         parsed.diags = d;
         parsed.job = None;
-        parsed.evaluated = None;
-        return parsed;
+        return (parsed, None);
     }
     // Decoding errors Nomad lists in Go's map order: a note beside them.
     let note = decode_order::decode_order_note(&parsed, opts.version);
@@ -331,9 +351,9 @@ pub fn load_source(vfs: &dyn Vfs, source: Source, opts: &LoadOptions) -> ParsedJ
     if let Some(d) = json_job::front_end_refusal(&parsed, opts.version) {
         parsed.diags = d;
         parsed.job = None;
-        parsed.evaluated = None;
+        return (parsed, None);
     }
-    parsed
+    (parsed, evaluated)
 }
 
 /// Where a job file's functions read: the folder `nomad` runs in, inside

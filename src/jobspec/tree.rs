@@ -444,7 +444,12 @@ mod tests {
     use crate::jobspec::tests::load_text;
 
     fn evaluated(text: &str) -> super::Node {
-        load_text(text).evaluated.expect("evaluated")
+        let mut mem = crate::vfs::MemVfs::new("test");
+        mem.insert("j.nomad", text);
+        let opts = crate::jobspec::LoadOptions::default();
+        crate::jobspec::load_evaluated(&mem, std::path::Path::new("j.nomad"), &opts)
+            .1
+            .expect("evaluated")
     }
 
     /// ext/dynblock/expand_spec.go: a label count other than the block

@@ -65,6 +65,10 @@ pub struct RuleContext<'a> {
     /// This file's plan under the other node shuffles NP207, NP304 and
     /// NP403 sample, taken once for all three.
     sampled: OnceLock<Option<Result<Vec<crate::rules::priority::Sampled>, SampleError>>>,
+    /// Whether [`Self::sampled`] samples again where every first shuffle
+    /// was quiet (R22-A-2); off only where the caller drops what the
+    /// sampling rules find unread ([`Self::without_resample`]).
+    resample: bool,
 }
 
 impl<'a> RuleContext<'a> {
@@ -86,7 +90,17 @@ impl<'a> RuleContext<'a> {
             may_vary: OnceLock::new(),
             cannot_know: OnceLock::new(),
             sampled: OnceLock::new(),
+            resample: true,
         }
+    }
+
+    /// The same context keeping the first shuffles where all were quiet,
+    /// not sampling ten times more: for a caller that reports nothing the
+    /// sampling rules find of this file, whatever the more shuffles give
+    /// (`check`'s file that Nomad refuses, `check::root_cause::collapse`).
+    pub fn without_resample(mut self) -> Self {
+        self.resample = false;
+        self
     }
 
     /// The same context sampling through `replays`, which must hold (or
@@ -142,6 +156,9 @@ impl<'a> RuleContext<'a> {
                     Ok(first) => first,
                     Err(e) => return Some(Err(e)),
                 };
+                if !self.resample {
+                    return Some(Ok(first));
+                }
                 // Nothing happened to the job in any shuffle, and no bound
                 // shows that nothing does: sampled again, more (R22-A-2),
                 // by the one rule the plan gates and `--samples` follow

@@ -34,6 +34,7 @@ pub(super) fn gate_world_change(
             threads: judge.threads,
             untrusted: judge.untrusted,
             namespace: judge.namespace,
+            plain_sampling: judge.plain_sampling,
         };
         let again =
             crate::check::check_change_set(sel.vfs.as_ref(), set, base, loader, &other, None);
