@@ -112,7 +112,8 @@ pub fn read_entry(path: &Path) -> Option<Vec<u8>> {
 /// the value macOS and the BSDs share. Elsewhere no flag: the owner and
 /// file-type checks of [`read_entry`] still hold, and a link could lead
 /// only to another file of the user's, which would not unseal.
-#[cfg(all(
+#[cfg(unix)]
+const O_NOFOLLOW: i32 = if cfg!(all(
     target_os = "linux",
     any(
         target_arch = "x86_64",
@@ -120,31 +121,18 @@ pub fn read_entry(path: &Path) -> Option<Vec<u8>> {
         target_arch = "aarch64",
         target_arch = "riscv64"
     )
-))]
-const O_NOFOLLOW: i32 = 0o400000;
-#[cfg(any(
+)) {
+    0o400000
+} else if cfg!(any(
     target_os = "macos",
     target_os = "freebsd",
     target_os = "openbsd",
     target_os = "netbsd"
-))]
-const O_NOFOLLOW: i32 = 0x100;
-#[cfg(not(any(
-    all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "riscv64"
-        )
-    ),
-    target_os = "macos",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd"
-)))]
-const O_NOFOLLOW: i32 = 0;
+)) {
+    0x100
+} else {
+    0
+};
 
 /// The cache directory this process uses, if it is on.
 pub fn active() -> Option<&'static Path> {

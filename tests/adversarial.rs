@@ -103,6 +103,10 @@ fn run_as(who: As, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
         As::Nobody => {
             let mut cmd = Command::new("setpriv");
             cmd.args(NOBODY).arg(common::bin());
+            // HOME stays root's, whose cache folder is not nobody's: the
+            // run would skip it with a note on stderr (cache_dir::enable).
+            // These cases are about reading input, not the cache.
+            cmd.env("NOMAD_PREFLIGHT_NO_CACHE", "1");
             run_cmd(cmd, dir, args, env)
         }
     }

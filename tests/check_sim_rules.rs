@@ -106,6 +106,7 @@ fn check_seeded(world: &World, files: &[&str], seed: u64) -> Vec<Diag> {
         threads: nomad_preflight::Workers::Fixed(2),
         untrusted: None,
         namespace: None,
+        plain_sampling: false,
     };
     check_files(&vfs, &files, &loader(world), &judge)
         .into_iter()
@@ -328,6 +329,7 @@ fn an_unchanged_running_job_is_not_a_planned_change() {
             threads: nomad_preflight::Workers::Fixed(2),
             untrusted: None,
             namespace: None,
+            plain_sampling: false,
         },
     );
     assert_eq!(results.len(), 1, "one file, one result");

@@ -102,6 +102,15 @@ fn a_constraint_on_an_unstated_value_is_not_said_to_be_unsatisfiable() {
         "{out}"
     );
     assert!(!out.contains("NP225"), "{out}");
+    // An affinity on the same value before it (rv26-4: the reads were
+    // kept once per target, the affinity's, and NP203 fired again).
+    let affinity = "    affinity {\n      attribute = \"${attr.os.version}\"\n      value = \"22.04\"\n      weight = 50\n    }\n";
+    let d = project("cv-os-version-eq-aff", "", &format!("{affinity}{c}"));
+    let o = d.run(&["check", "job.nomad"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("NP225 [error]"), "{out}");
+    assert!(!out.contains("NP203"), "{out}");
+    assert_eq!(o.status.code(), Some(2), "{out}");
 }
 
 #[test]

@@ -82,6 +82,19 @@ fn named_clients_keep_the_stand_ins() {
     assert!(out.contains("(failed to place 2 allocations)"), "{out}");
 }
 
+/// Named clients are hand-written clients: they set the Connect meta
+/// every client sets by default (client/client.go v1.10.5:1621-1638), so
+/// `is_not_set` on it fails them as it fails unnamed ones (rv26-2: named
+/// clients had none, and the job was placed).
+#[test]
+fn named_clients_set_the_connect_meta_defaults() {
+    let c = constraint("${meta.connect.log_level}", "is_not_set", "");
+    let d = world("named-connect-meta", NAMED, &c);
+    let (code, out, err) = plan(&d);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("(failed to place 2 allocations)"), "{out}");
+}
+
 /// A value one named client does not state is still "cannot tell".
 #[test]
 fn a_value_one_named_client_leaves_out_cannot_be_told() {

@@ -92,7 +92,10 @@ impl Cache {
         let file = crate::cache_dir::active().and_then(|dir| {
             let binary = crate::cache_dir::binary_identity()?;
             let mut h = Sha256::new();
-            for part in [FORMAT, &binary, options] {
+            // The tree memo's by-text answers read at most this many bytes
+            // of a blob (rv26-5): a run with another cap gets other entries.
+            let cap = crate::project::max_file_bytes().to_string();
+            for part in [FORMAT, &binary, options, &cap] {
                 h.update((part.len() as u64).to_le_bytes());
                 h.update(part.as_bytes());
             }

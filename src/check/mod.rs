@@ -8,10 +8,15 @@ pub mod ahead;
 mod causes;
 mod each_alone;
 mod excluded;
+mod front_end;
 mod other_world;
 pub mod outlive;
 mod preload;
 mod replaced;
+mod resample;
+pub(crate) use front_end::front_end_marked;
+use resample::resample_moot;
+pub use resample::SAMPLING_CODES;
 mod shell_namespace;
 mod twice;
 pub use other_world::merge_other_world;
@@ -243,10 +248,6 @@ pub struct Judge<'a> {
     /// always samples as the rules ask.
     pub plain_sampling: bool,
 }
-
-/// The codes whose findings the sampled shuffles make (NP207's bound and
-/// shares, NP304's quota shares, NP403's victims): [`Judge::plain_sampling`].
-pub const SAMPLING_CODES: [&str; 3] = ["NP207", "NP304", "NP403"];
 
 /// What `check --base` needs to keep a change from silencing its own gate.
 #[derive(Clone, Copy)]
@@ -487,61 +488,6 @@ fn findings(
     front_end_marked(&mut diags);
     diags.extend(rules::check_job(&ctx, path));
     diags
-}
-
-/// Is the sampling rules' resample of `parsed` (R22-A-2: ten times more
-/// shuffles where the first were all quiet) read by nobody? Where Nomad
-/// refuses the file (a front-end error, [`root_cause::refuses_file`]),
-/// `collapse` drops every finding of placement, quota and preemption, so
-/// no share, bound or victim the more shuffles give is printed. What they
-/// could still move is held fixed here:
-/// - whether the refusal's help says such findings were dropped: a quiet
-///   first run leaves NP207's bound (asked by the predicate that asks the
-///   resample), and where the more shuffles fail instead, NP207 or NP304
-///   says so: with both reported by code alone (the rules on, no selection
-///   or level naming them: [`Judge::plain_sampling`]), one survives to
-///   `collapse` either way;
-/// - which suppression comment is used (NP001 names unused ones): only a
-///   file with none;
-/// - NP002, which reads a dropped finding's severity against the base's
-///   configuration (`config::apply_gated`, the suppressions' `Trusted`):
-///   only a plain `check` of paths, with no change set and no base.
-///
-/// 9 of the corpus's 13 resampled files are refused (version gates):
-/// 9,000 of its 16,400 sampled plans.
-fn resample_moot(parsed: &jobspec::ParsedJob, judge: &Judge<'_>) -> bool {
-    let on = |code: &str| {
-        rules::find(code).is_some_and(|r| rules::level(judge.world, r.meta()).is_some())
-    };
-    judge.plain_sampling
-        && judge.judging == Judging::EachAlone
-        && judge.untrusted.is_none()
-        && parsed.diags.iter().any(root_cause::refuses_file)
-        && SAMPLING_CODES.iter().all(|c| on(c))
-        // Any mention of the directive, even one the parser would not take:
-        // the cheaper test, and never the wrong way round.
-        && !parsed.source.text.contains("preflight:ignore")
-}
-
-/// The front end's errors as `check` reports them. One whose code says
-/// Nomad's answer is not known here
-/// ([`rules::frontend::FrontEndCode::cannot_tell`]) makes `plan` and
-/// `validate` say one "cannot tell" line for the whole file (exit 255), and
-/// so `check` marks every error of the file "cannot tell" (exit 2), not a
-/// definite refusal (exit 1): the others may follow from it (an evaluation
-/// past its budget leaves the task without its driver). A file that cannot
-/// be read is marked where it is read ([`load_file`]).
-pub(crate) fn front_end_marked(diags: &mut [Finding]) {
-    let untold = |d: &Finding| rules::frontend::find(&d.code).is_some_and(|c| c.cannot_tell);
-    if !diags.iter().any(|d| d.is_error() && untold(d)) {
-        return;
-    }
-    for d in diags
-        .iter_mut()
-        .filter(|d| d.is_error() && !d.code.starts_with("io::"))
-    {
-        d.cannot_tell = true;
-    }
 }
 
 /// Judge every step in order. [`Judging::InOrder`] applies each step to a

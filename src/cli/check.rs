@@ -304,8 +304,7 @@ fn main_with(
         Started::Made(Ok(sim)) => {
             // The simulation's world: whole, where `world` may lack its
             // running jobs (`Unfinished::Allowed`), else the same world.
-            let whole = &sim.world;
-            let code = run_selected(args, whole, Sim::Ready(&sim), color.stdout(), selected);
+            let code = run_selected(args, &sim.world, Sim::Ready(&sim), color.stdout(), selected);
             (Some(sim), code)
         }
         Started::Later(pending) => {
@@ -541,10 +540,7 @@ fn run_selected(
         threads: crate::Workers::Machine,
         untrusted,
         namespace: request.applied(),
-        plain_sampling: gate.base.is_none()
-            && crate::check::SAMPLING_CODES
-                .iter()
-                .all(|c| gate.head.plainly_reports(c)),
+        plain_sampling: gate.samples_plainly(),
     };
     let checked = match &in_set {
         Some((set, base)) => {

@@ -224,7 +224,9 @@ fn node_nets(world: &World, pool: &ClientPool, index: u32) -> NodeNets {
 /// a value on a hand-written client as the agent's own may differ.
 fn node_meta(world: &World, pool: &ClientPool) -> std::collections::BTreeMap<String, String> {
     let mut meta = pool.meta.clone();
-    if pool.members.is_empty() {
+    // Named hand-written clients are hand-written too: only a real
+    // cluster's nodes (`id`s) carry what they reported.
+    if !pool.reported() {
         for k in super::reported_meta::set_by_default(world.nomad_version) {
             meta.entry(k.to_string()).or_default();
         }

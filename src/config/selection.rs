@@ -248,6 +248,16 @@ pub struct RunGate {
 }
 
 impl RunGate {
+    /// Are the sampling rules' findings reported by code alone, with no
+    /// base configuration to read their severity against
+    /// (`check::Judge::plain_sampling`)?
+    pub fn samples_plainly(&self) -> bool {
+        self.base.is_none()
+            && crate::check::SAMPLING_CODES
+                .iter()
+                .all(|c| self.head.plainly_reports(c))
+    }
+
     /// `f` as the run reports it ([`apply_gated`]).
     pub fn report(&self, f: &Finding, path: &Path) -> Vec<Finding> {
         apply_gated(&self.head, self.base.as_ref(), self.threshold, f, path)

@@ -143,13 +143,13 @@ fn depends(block: &str, operand: &str, spread: Option<&Spread>, r: &Reported) ->
 /// after the bin packing has dropped every node without room): the
 /// placed allocations change only through which node is chosen, which the
 /// plan's text does not name. So the value it reads cannot decide when
-/// - the job reaches at most one client: there is no choice;
-/// - the job places one allocation and cannot preempt: it is placed when
-///   some node has room, wherever (no later placement of the plan, no
-///   eviction, to depend on the node chosen).
+/// the job reaches at most one client: there is no choice.
 ///
-/// Otherwise (several placements, which compete for room; preemption,
-/// where the affinity may pick a node that evicts) it is cannot tell. (A
+/// Otherwise it is cannot tell: several placements compete for room,
+/// preemption may evict where the affinity points, and even one placement
+/// that cannot preempt decides where the next job of a change set, a
+/// hook's staged files or a rehearsal lands (rv26-1: a count-1 job on the
+/// bigger client left no room for the next one's 800 MHz). (A
 /// system job has no affinity: Nomad refuses the block there, and its
 /// stack scores none, scheduler/stack.go v1.10.5:232-320.)
 fn affinity_decides(world: &World, job: &Job) -> bool {
@@ -165,10 +165,7 @@ fn affinity_decides(world: &World, job: &Job) -> bool {
         })
         .map(|(_, p)| u64::from(p.count))
         .sum();
-    let placements: i64 = job.groups.iter().map(|g| g.count.max(0)).sum();
-    let one_placement =
-        placements == 1 && !crate::scheduler::preempt::preemption_on(world, job.job_type);
-    candidates > 1 && !one_placement
+    candidates > 1
 }
 
 /// What the placement of `job` (as admitted: its own constraints and
@@ -203,7 +200,9 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
             else {
                 continue;
             };
-            if !depends(block, operand, s, &rep) || reads.iter().any(|x| x.target == target) {
+            if !depends(block, operand, s, &rep)
+                || reads.iter().any(|x| x.target == target && x.block == block)
+            {
                 continue;
             }
             reads.push(UnstatedRead {

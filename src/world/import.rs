@@ -187,6 +187,11 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
                 .help("save it with `nomad operator api '/v1/nodes?resources=true'`")
                 .as_cannot_tell(),
             ),
+            // Past the world's cap, nothing more of the list is read.
+            Some(list) if list.len() > super::MAX_CLIENTS as usize => {
+                diags.push(nodes::too_many(dir, list.len()));
+                return Err(diags);
+            }
             // A node whose figures are of a type Nomad's struct cannot
             // hold (typed.rs), or without a key Nomad always answers
             // (node_keys.rs), is reported there: no node is read.
@@ -260,18 +265,7 @@ fn read_import(vfs: &dyn Vfs, dir: &Path) -> Result<(World, Diags), Diags> {
     }
     stub_nodes(&mut diags, &stubs);
     if shapes.len() > super::MAX_CLIENTS as usize {
-        diags.push(
-            Diag::error(
-                "import::too-many-nodes",
-                format!(
-                    "{} holds {} client nodes, more than the {} a world may hold",
-                    dir.display(),
-                    shapes.len(),
-                    super::MAX_CLIENTS
-                ),
-            )
-            .help("every client is simulated; import the part of the cluster the jobs can reach (filter nodes.json by datacenter or node pool)"),
-        );
+        diags.push(nodes::too_many(dir, shapes.len()));
         return Err(diags);
     }
     if let Some(d) = disconnected_before_1_3(&statuses, world.nomad_version) {

@@ -275,7 +275,12 @@ fn an_import_over_the_node_or_job_caps_is_refused() {
         "{}",
         o.stderr
     );
-    write(&d, "imp/nodes.json", "[{\"ID\":\"n1\",\"Name\":\"n1\"}]");
+    // A node as Nomad's list answers it (import/node_keys.rs).
+    write(
+        &d,
+        "imp/nodes.json",
+        "[{\"ID\":\"n1\",\"Name\":\"n1\",\"Status\":\"ready\",\"SchedulingEligibility\":\"eligible\",\"Drain\":false}]",
+    );
     for i in 0..10_001 {
         write(
             &d,

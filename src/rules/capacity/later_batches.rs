@@ -308,7 +308,7 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
         // Another order may fail another group (the rollout stalls all the
         // same) or none, where the groups only compete for room: measured,
         // never a certainty resting on one draw (roll26).
-        if let Some((hits, n)) = order_share(at, &end, &keeps).filter(|(h, n)| h < n) {
+        if let Some((hits, n)) = order_share(at, &end, &keeps).filter(|(h, n)| 0 < *h && h < n) {
             for b in &mut out.batches {
                 b.shuffles.get_or_insert((hits, n));
             }

@@ -93,8 +93,12 @@ impl Rule for UnsatisfiableConstraint {
                     }
                 }
             }
-            let together = pools.iter().any(|p| all.iter().all(|c| !refused(p, c)));
-            if !single && !together && all.iter().all(|c| told(c)) {
+            // Over the told constraints: if they alone cannot hold together,
+            // no client's unknown value can make them.
+            let together = pools
+                .iter()
+                .any(|p| all.iter().filter(|c| told(c)).all(|c| !refused(p, c)));
+            if !single && !together {
                 let mut d: Diag = ctx.finding(
                     &Self::META,
                     g.spans.label.or(g.spans.block),

@@ -419,6 +419,19 @@ fn dynamic_bound(v: &Value, key: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// The list is past the world's cap of clients (`world::MAX_CLIENTS`).
+pub(super) fn too_many(dir: &std::path::Path, n: usize) -> crate::diag::Diag {
+    crate::diag::Diag::error(
+        "import::too-many-nodes",
+        format!(
+            "{} holds {n} client nodes, more than the {} a world may hold",
+            dir.display(),
+            super::super::MAX_CLIENTS
+        ),
+    )
+    .help("every client is simulated; import the part of the cluster the jobs can reach (filter nodes.json by datacenter or node pool)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
