@@ -285,7 +285,7 @@ fn np202_gives_the_odds_before_0_9_6() {
 
 #[test]
 fn np203_evaluates_version_constraints_on_the_worlds_release() {
-    let w = world(NomadVersion::new(1, 6, 0), unlimited());
+    let unstated = world(NomadVersion::new(1, 6, 0), unlimited());
     let with = |op: &str, value: &str| {
         job(
             &format!("{DC1}\n  constraint {{\n    attribute = \"${{attr.nomad.version}}\"\n    operator  = \"{op}\"\n    value     = \"{value}\"\n  }}"),
@@ -293,6 +293,13 @@ fn np203_evaluates_version_constraints_on_the_worlds_release() {
             &[("a", "docker", 100, 100)],
         )
     };
+    // The clients' release unstated, NP225 cannot tell and NP203 says
+    // nothing (no client is known to refuse it).
+    assert!(messages(&unstated, "NP203", &with("version", ">= 1.7")).is_empty());
+    let mut w = unstated.clone();
+    for p in &mut w.clients {
+        p.attributes.insert("nomad.version".into(), "1.6.0".into());
+    }
     assert_eq!(
         messages(&w, "NP203", &with("version", ">= 1.7")),
         ["no client satisfies constraint \"${attr.nomad.version} version >= 1.7\""]

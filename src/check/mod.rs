@@ -16,7 +16,6 @@ mod replaced;
 mod resample;
 pub(crate) use front_end::front_end_marked;
 use resample::resample_moot;
-pub use resample::SAMPLING_CODES;
 mod shell_namespace;
 mod twice;
 pub use other_world::merge_other_world;

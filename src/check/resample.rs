@@ -2,12 +2,9 @@
 //! were quiet) can be skipped because nobody reads it.
 
 use super::{root_cause, Judge, Judging};
+use crate::config::SAMPLING_CODES;
 use crate::jobspec;
 use crate::rules;
-
-/// The codes whose findings the sampled shuffles make (NP207's bound and
-/// shares, NP304's quota shares, NP403's victims): [`Judge::plain_sampling`].
-pub const SAMPLING_CODES: [&str; 3] = ["NP207", "NP304", "NP403"];
 
 /// Is the sampling rules' resample of `parsed` (R22-A-2: ten times more
 /// shuffles where the first were all quiet) read by nobody? Where Nomad

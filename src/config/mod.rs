@@ -16,7 +16,7 @@ mod selection;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use selection::{apply_gated, RuleSelection, RunGate};
+pub use selection::{apply_gated, RuleSelection, RunGate, SAMPLING_CODES};
 
 use crate::diag::{Diag, Diags, Severity};
 use crate::source::{Source, Span};

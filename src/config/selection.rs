@@ -235,6 +235,10 @@ pub fn apply_gated(
     }
 }
 
+/// The codes whose findings the sampled shuffles make (NP207's bound and
+/// shares, NP304's quota shares, NP403's victims): `check::Judge::plain_sampling`.
+pub const SAMPLING_CODES: [&str; 3] = ["NP207", "NP304", "NP403"];
+
 /// A run's gate: the selection the change leaves (`head`), the base's
 /// (`check --base`, unless the base's policy accepts what a change adds)
 /// and the threshold `--deny` sets. It both reports findings
@@ -252,10 +256,7 @@ impl RunGate {
     /// base configuration to read their severity against
     /// (`check::Judge::plain_sampling`)?
     pub fn samples_plainly(&self) -> bool {
-        self.base.is_none()
-            && crate::check::SAMPLING_CODES
-                .iter()
-                .all(|c| self.head.plainly_reports(c))
+        self.base.is_none() && SAMPLING_CODES.iter().all(|c| self.head.plainly_reports(c))
     }
 
     /// `f` as the run reports it ([`apply_gated`]).
