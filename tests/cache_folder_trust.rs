@@ -76,6 +76,28 @@ fn standing(cache: &std::path::Path) -> std::path::PathBuf {
     found[0].clone()
 }
 
+/// A new cache folder `name` beside the repository, of `mode`.
+fn folder(d: &TempDir, name: &str, mode: u32) -> std::path::PathBuf {
+    let cache = d.0.join(format!("../{name}"));
+    let _ = std::fs::remove_dir_all(&cache);
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(mode)).unwrap();
+    cache
+}
+
+/// A private cache folder `name` after one `check --staged` (NP229):
+/// the folder, its `.standing` entry and that first run.
+fn primed(
+    d: &TempDir,
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, std::process::Output) {
+    let cache = folder(d, name, 0o700);
+    let first = run_cached(&d.0, &cache, &["check", "--staged"]);
+    assert!(np229(&first), "{first:?}");
+    let entry = standing(&cache);
+    (cache, entry, first)
+}
+
 fn np229(out: &std::process::Output) -> bool {
     String::from_utf8_lossy(&out.stdout).contains("NP229")
 }
@@ -83,15 +105,9 @@ fn np229(out: &std::process::Output) -> bool {
 #[test]
 fn a_folder_others_can_write_is_not_used_and_a_forged_entry_there_opens_nothing() {
     let d = repo("cache-shared");
-    let cache = d.0.join("../np-cache-shared-folder");
-    let _ = std::fs::remove_dir_all(&cache);
-    std::fs::create_dir_all(&cache).unwrap();
     // A private folder first, to get the entry a forger would start from.
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let first = run_cached(&d.0, &cache, &["check", "--staged"]);
+    let (cache, entry, first) = primed(&d, "np-cache-shared-folder");
     assert_eq!(first.status.code(), Some(1), "{first:?}");
-    assert!(np229(&first), "{first:?}");
-    let entry = standing(&cache);
     let bytes = std::fs::read(&entry).unwrap();
     std::fs::write(&entry, forged(&d, &bytes)).unwrap();
     // Now anyone may write there (a 1777 folder, as /tmp).
@@ -115,10 +131,7 @@ fn a_folder_others_can_write_is_not_used_and_a_forged_entry_there_opens_nothing(
 #[test]
 fn nothing_is_written_to_a_folder_others_can_write() {
     let d = common::staged_demo("cache-shared-write");
-    let cache = d.0.join("../np-cache-shared-write-folder");
-    let _ = std::fs::remove_dir_all(&cache);
-    std::fs::create_dir_all(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let cache = folder(&d, "np-cache-shared-write-folder", 0o777);
     let out = run_cached(&d.0, &cache, &["check", "--staged"]);
     let left: Vec<_> = std::fs::read_dir(&cache)
         .unwrap()
@@ -133,13 +146,7 @@ fn nothing_is_written_to_a_folder_others_can_write() {
 #[test]
 fn an_entry_reached_through_a_link_is_not_read() {
     let d = repo("cache-linked");
-    let cache = d.0.join("../np-cache-linked-folder");
-    let _ = std::fs::remove_dir_all(&cache);
-    std::fs::create_dir_all(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let first = run_cached(&d.0, &cache, &["check", "--staged"]);
-    assert!(np229(&first), "{first:?}");
-    let entry = standing(&cache);
+    let (cache, entry, _) = primed(&d, "np-cache-linked-folder");
     let outside = d.0.join("../np-cache-linked-forgery");
     std::fs::write(&outside, forged(&d, &std::fs::read(&entry).unwrap())).unwrap();
     std::fs::remove_file(&entry).unwrap();
@@ -158,13 +165,7 @@ fn a_forged_entry_in_a_private_folder_is_a_guard_of_the_test_itself() {
     // their own cache is theirs); without this, the two tests above could
     // pass on a forgery that changes nothing.
     let d = repo("cache-private-forged");
-    let cache = d.0.join("../np-cache-private-forged-folder");
-    let _ = std::fs::remove_dir_all(&cache);
-    std::fs::create_dir_all(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    let first = run_cached(&d.0, &cache, &["check", "--staged"]);
-    assert!(np229(&first), "{first:?}");
-    let entry = standing(&cache);
+    let (cache, entry, _) = primed(&d, "np-cache-private-forged-folder");
     std::fs::write(&entry, forged(&d, &std::fs::read(&entry).unwrap())).unwrap();
     std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o600)).unwrap();
     let out = run_cached(&d.0, &cache, &["check", "--staged"]);
