@@ -64,6 +64,9 @@ pub struct UnstatedRead {
     pub invented: bool,
     /// Whether every real client of the release reports it.
     pub always: bool,
+    /// Whether it is a task driver plugin's own attribute, which no
+    /// catalogue lists (`cluster::reported_drivers::plugins`).
+    pub plugin: bool,
 }
 
 /// Why the plan cannot tell: the reads, in job order, each target once.
@@ -212,6 +215,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 pool: pool.name.clone(),
                 invented: rep.kind == Kind::Invented,
                 always: rep.always,
+                plugin: rep.kind == Kind::Plugin,
             });
         }
     };
@@ -249,6 +253,8 @@ impl ClientValuesUnknown {
         };
         let whose = if r.invented {
             "a value the world makes up for its clients"
+        } else if r.plugin {
+            "which a task driver plugin the pool runs may report, as its configuration and host say"
         } else if meta_key(&r.target).is_some() {
             "which every client sets unless its agent's `meta` does"
         } else if r.always {
