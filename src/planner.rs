@@ -192,7 +192,12 @@ impl CannotKnow {
                 .map(CannotKnow::QuotaLimits)
             })
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
-            .or_else(|| values.get(world, job).cloned().map(CannotKnow::ClientValues))
+            .or_else(|| {
+                values
+                    .get(world, job)
+                    .cloned()
+                    .map(CannotKnow::ClientValues)
+            })
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
                     .or_else(|| {

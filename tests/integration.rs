@@ -495,6 +495,7 @@ mod world_import_allocs;
 mod world_judged_as;
 mod world_load;
 mod world_load_warnings;
+mod world_hand_written_ids;
 mod world_named_clients;
 mod world_pinned;
 mod world_running;

@@ -101,9 +101,19 @@ fn a_plugin_enabled_by_its_flag_or_under_another_name_cannot_be_told() {
         "${attr.driver.podman.cgroupVersion} (a constraint `=`",
     );
     // containerd-driver reports `driver.containerd.*`.
-    let v = constraint("${attr.driver.containerd.containerd_version}", "!=", "1.7.0");
+    let v = constraint(
+        "${attr.driver.containerd.containerd_version}",
+        "!=",
+        "1.7.0",
+    );
     untold(
-        &project("cvdp-ctrd", "\"containerd-driver\"", "", "containerd-driver", &v),
+        &project(
+            "cvdp-ctrd",
+            "\"containerd-driver\"",
+            "",
+            "containerd-driver",
+            &v,
+        ),
         "${attr.driver.containerd.containerd_version}",
     );
 }
@@ -113,7 +123,13 @@ fn a_plugin_enabled_by_its_flag_or_under_another_name_cannot_be_told() {
 #[test]
 fn a_pool_without_the_plugin_has_none_of_its_attributes() {
     let rootless = constraint("${attr.driver.podman.rootless}", "!=", "true");
-    placed(&project("cvdp-none", "\"docker\", \"exec\"", "", "exec", &rootless));
+    placed(&project(
+        "cvdp-none",
+        "\"docker\", \"exec\"",
+        "",
+        "exec",
+        &rootless,
+    ));
     let flag = "  attributes = {\n    \"driver.podman\" = \"false\"\n  }\n";
     placed(&project("cvdp-off", "\"exec\"", flag, "exec", &rootless));
     filtered(

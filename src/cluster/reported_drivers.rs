@@ -200,7 +200,11 @@ mod tests {
         assert!(plugins(NomadVersion::new(0, 10, 5), &pool(&["rkt"], &[])).is_empty());
         assert_eq!(plugins(v, &pool(&["rkt"], &[])), ["rkt"]);
         let p = vec!["containerd-driver".to_string()];
-        assert!(plugin_may_report(v, &p, "driver.containerd.containerd_version"));
+        assert!(plugin_may_report(
+            v,
+            &p,
+            "driver.containerd.containerd_version"
+        ));
         assert!(plugin_may_report(v, &p, "driver.podman.rootless"));
         assert!(!plugin_may_report(v, &p, "driver.podman"));
         assert!(!plugin_may_report(v, &p, "driver.docker.version"));

@@ -104,9 +104,10 @@ fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
 
 /// Does the pool state the value? An attribute in its `attributes`, or
 /// in every client's own `node "NAME" { attributes = {...} }`; node meta
-/// in its `meta`; the clients' names when `node` blocks name them all.
-/// Never a hand-written client's ID: a `node` block with `id` is a real
-/// cluster's node ([`ClientPool::reported`]), not reached here.
+/// in its `meta`; the clients' names when `node` blocks name them all,
+/// and their node IDs when every block of a `hand_written` pool gives
+/// its `id` (elsewhere a `node` block with `id` is a real cluster's node,
+/// [`ClientPool::reported`], not reached here).
 fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     if meta {
         return pool.meta.contains_key(key);
@@ -114,7 +115,7 @@ fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     let named = !pool.members.is_empty();
     match key {
         "node.unique.name" => named,
-        "node.unique.id" => false,
+        "node.unique.id" => named && pool.members.iter().all(|m| !m.id.is_empty()),
         k => {
             pool.attributes.contains_key(k)
                 || (named && pool.members.iter().all(|m| m.attributes.contains_key(k)))
@@ -260,7 +261,9 @@ fn reads_any_target(job: &Job) -> bool {
             c(&g.constraints)
                 || a(&g.affinities)
                 || s(&g.spreads)
-                || g.tasks.iter().any(|t| c(&t.constraints) || a(&t.affinities))
+                || g.tasks
+                    .iter()
+                    .any(|t| c(&t.constraints) || a(&t.affinities))
         })
 }
 
@@ -312,7 +315,7 @@ impl ClientValuesUnknown {
         let state = match key_of(&first.target) {
             Some("node.unique.name") => "name its clients in `node \"NAME\" {}` blocks".to_string(),
             Some("node.unique.id") => {
-                "a hand-written client's ID is derived; give the nodes as `import --write` writes them, `node \"NAME\" { id = \"...\" }`".to_string()
+                "a hand-written client's ID is derived unless stated: say `hand_written = true` in the pool and give each client's `node \"NAME\" { id = \"...\" }`".to_string()
             }
             Some(k) if meta_key(&first.target).is_some() => {
                 format!("state `\"{k}\" = \"...\"` in its `meta`")

@@ -127,6 +127,13 @@ pub struct ClientPool {
     /// named clients of a hand-written one ([`ClientPool::reported`]), in
     /// client order. Empty: clients `NAME-k` with derived IDs.
     pub members: Vec<NodeIdentity>,
+    /// `hand_written = true`: the pool is its author's statement even
+    /// where its `node` blocks give IDs (a hand-written client's own
+    /// node ID, which `${node.unique.id}` and pinned allocations read):
+    /// it keeps the stand-ins and the "cannot tell" of what it does not
+    /// state ([`ClientPool::reported`]).
+    #[serde(default)]
+    pub hand_written: bool,
     pub spans: Spans,
 }
 

@@ -121,9 +121,16 @@ pub(crate) fn cannot_know(ctx: &RuleContext<'_>) -> Option<CannotKnow> {
         return None;
     }
     let registered = sim.state.job(&job.namespace, &job.id).is_some();
-    CannotKnow::of_plan_after(before, sim, job, registered, result, ctx.client_values_memo())
-        // The Plan RPC's last step, after scheduling (planner::launch).
-        .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
+    CannotKnow::of_plan_after(
+        before,
+        sim,
+        job,
+        registered,
+        result,
+        ctx.client_values_memo(),
+    )
+    // The Plan RPC's last step, after scheduling (planner::launch).
+    .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
 }
 
 /// Whether rule `code` reports a "cannot tell" for this file, whatever the
