@@ -50,7 +50,11 @@ fn a_stated_node_id_is_read_and_the_stand_ins_stay() {
     assert!(out.contains("- All tasks successfully allocated."), "{out}");
     assert!(!err.contains("cannot tell"), "{err}");
     // No client has that ID: filtered, as on the cluster.
-    let eq = constraint("${node.unique.id}", "=", "11111111-2222-4333-8444-555555555555");
+    let eq = constraint(
+        "${node.unique.id}",
+        "=",
+        "11111111-2222-4333-8444-555555555555",
+    );
     let (code, out, err) = plan(&project("hwid-eq", &nodes(A, B), &eq));
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("Failed to place all allocations"), "{out}");
@@ -70,7 +74,12 @@ fn a_stated_node_id_is_read_and_the_stand_ins_stay() {
 #[test]
 fn an_id_of_another_form_or_given_twice_is_refused() {
     for (tag, a, b, says) in [
-        ("hwid-upper", "8D6F8A49-7C8E-4F3D-9C1B-2A5E6F7A8B9C", B, "is not a node ID"),
+        (
+            "hwid-upper",
+            "8D6F8A49-7C8E-4F3D-9C1B-2A5E6F7A8B9C",
+            B,
+            "is not a node ID",
+        ),
         ("hwid-name", "web-1", B, "is not a node ID"),
         ("hwid-twice", A, A, "is declared twice"),
     ] {
