@@ -139,7 +139,18 @@ impl CannotKnow {
     /// region, and a multiregion job, before the servers see it, and the Vault hook runs at
     /// admission, before the quota is counted, so they are said first.
     pub fn of(world: &crate::world::World, job: &Job) -> Option<CannotKnow> {
-        Self::of_before(world, job, None)
+        Self::of_before(world, job, None, &Default::default())
+    }
+
+    /// [`CannotKnow::of`] reading the client values through `values`,
+    /// which another reader of the same world and job shares (`check`'s
+    /// NP203).
+    pub fn of_sharing(
+        world: &crate::world::World,
+        job: &Job,
+        values: &crate::scheduler::client_values::Memo,
+    ) -> Option<CannotKnow> {
+        Self::of_before(world, job, None, values)
     }
 
     /// [`CannotKnow::of`], with the scheduler's plan where it is known: an
@@ -149,6 +160,7 @@ impl CannotKnow {
         world: &crate::world::World,
         job: &Job,
         plan: Option<(&crate::scheduler::Simulation, &PlanResult)>,
+        values: &crate::scheduler::client_values::Memo,
     ) -> Option<CannotKnow> {
         // An unstated release decides every other answer: said first; the
         // world's other guesses are said last.
@@ -181,7 +193,10 @@ impl CannotKnow {
             })
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| {
-                crate::scheduler::client_values::unknown(world, job).map(CannotKnow::ClientValues)
+                values
+                    .get(world, job)
+                    .cloned()
+                    .map(CannotKnow::ClientValues)
             })
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
@@ -212,8 +227,20 @@ impl CannotKnow {
         registered: bool,
         result: &PlanResult,
     ) -> Option<CannotKnow> {
+        Self::of_plan_sharing(sim, job, registered, result, &Default::default())
+    }
+
+    /// [`CannotKnow::of_plan`] with the client values shared
+    /// ([`CannotKnow::of_sharing`]).
+    fn of_plan_sharing(
+        sim: &crate::scheduler::Simulation,
+        job: &Job,
+        registered: bool,
+        result: &PlanResult,
+        values: &crate::scheduler::client_values::Memo,
+    ) -> Option<CannotKnow> {
         let world = &sim.world;
-        Self::of_before(world, job, Some((sim, result)))
+        Self::of_before(world, job, Some((sim, result)), values)
             .or_else(|| Self::after_scheduling(world, job, registered, result))
     }
 
@@ -231,10 +258,11 @@ impl CannotKnow {
         job: &Job,
         registered: bool,
         result: &PlanResult,
+        values: &crate::scheduler::client_values::Memo,
     ) -> Option<CannotKnow> {
         match before {
             None => Self::after_scheduling(&sim.world, job, registered, result),
-            Some(_) => Self::of_plan(sim, job, registered, result),
+            Some(_) => Self::of_plan_sharing(sim, job, registered, result, values),
         }
     }
 

@@ -52,8 +52,8 @@ use std::sync::Arc;
 
 /// Names the entry layout; a change to it (or to the world model) must
 /// change this, though the binary's identity in the key covers rebuilds.
-const FORMAT: &str = "nomad-preflight world cache v6";
-const MAGIC: &[u8; 8] = b"NPWORLD6";
+const FORMAT: &str = "nomad-preflight world cache v7";
+const MAGIC: &[u8; 8] = b"NPWORLD7";
 const EXTENSION: &str = "world";
 /// Entries kept: one per world folder of the repositories in use.
 const MAX_ENTRIES: usize = 64;

@@ -13,6 +13,10 @@ pub enum Kind {
     Invented,
     /// No hand-written client has it; every real one does (or may).
     Absent,
+    /// A task driver plugin's own attribute, which a client running the
+    /// plugin may report as its configuration and host say
+    /// ([`super::reported_drivers::plugins`]).
+    Plugin,
 }
 
 /// One value a real client reports that a hand-written pool does not state.
@@ -173,7 +177,17 @@ pub fn lookup(v: NomadVersion, pool: &ClientPool, key: &str, meta: bool) -> Opti
     } else {
         on_pool(v, pool)
     };
-    list.into_iter().find(|r| r.key == key)
+    list.into_iter().find(|r| r.key == key).or_else(|| {
+        let plugins = super::reported_drivers::plugins(v, pool);
+        (!meta && super::reported_drivers::plugin_may_report(v, &plugins, key)).then_some(
+            Reported {
+                key: "driver.*",
+                kind: Kind::Plugin,
+                always: false,
+                own: false,
+            },
+        )
+    })
 }
 
 /// The attributes a client of hand-written `pool` gets as "set" without
@@ -228,5 +242,13 @@ mod tests {
         assert!(lookup(v, &exec, "connect.log_level", true).is_some());
         assert!(lookup(v, &exec, "connect.log_level", false).is_none());
         assert!(lookup(v, &exec, "os.version", true).is_none());
+        // A plugin's own: untold on its pools, absent elsewhere.
+        let podman = ClientPool {
+            drivers: vec!["podman".into()],
+            ..ClientPool::default()
+        };
+        let r = lookup(v, &podman, "driver.podman.rootless", false);
+        assert_eq!(r.map(|r| (r.kind, r.always)), Some((Kind::Plugin, false)));
+        assert!(lookup(v, &docker, "driver.podman.rootless", false).is_none());
     }
 }

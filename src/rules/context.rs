@@ -62,6 +62,10 @@ pub struct RuleContext<'a> {
     /// which NP225 and the cannot-tell mark of every simulated finding
     /// both ask: once per file.
     cannot_know: OnceLock<Option<crate::planner::CannotKnow>>,
+    /// The client values the admitted job's placement reads and the world
+    /// does not state: NP225 (through [`Self::cannot_know`]) and NP203 both
+    /// read them, once per file.
+    client_values: crate::scheduler::client_values::Memo,
     /// This file's plan under the other node shuffles NP207, NP304 and
     /// NP403 sample, taken once for all three.
     sampled: OnceLock<Option<Result<Vec<crate::rules::priority::Sampled>, SampleError>>>,
@@ -89,6 +93,7 @@ impl<'a> RuleContext<'a> {
             replays: None,
             may_vary: OnceLock::new(),
             cannot_know: OnceLock::new(),
+            client_values: Default::default(),
             sampled: OnceLock::new(),
             resample: true,
         }
@@ -272,6 +277,19 @@ impl<'a> RuleContext<'a> {
         self.cannot_know
             .get_or_init(|| capacity::plan_cannot_tell::cannot_know(self))
             .as_ref()
+    }
+
+    /// The memo of the client values the admitted job's placement reads
+    /// under the simulation's world ([`Self::client_values`]).
+    pub fn client_values_memo(&self) -> &crate::scheduler::client_values::Memo {
+        &self.client_values
+    }
+
+    /// [`crate::scheduler::client_values::unknown`] of the admitted job in
+    /// the simulation's world, shared with NP225; `None` without either.
+    pub fn client_values(&self) -> Option<&crate::scheduler::client_values::ClientValuesUnknown> {
+        let (sim, job) = (self.sim?, self.admitted()?);
+        self.client_values.get(&sim.world, job)
     }
 
     /// What [`Self::plan`] assumed that the world does not state: the

@@ -64,6 +64,9 @@ pub struct UnstatedRead {
     pub invented: bool,
     /// Whether every real client of the release reports it.
     pub always: bool,
+    /// Whether it is a task driver plugin's own attribute, which no
+    /// catalogue lists (`cluster::reported_drivers::plugins`).
+    pub plugin: bool,
 }
 
 /// Why the plan cannot tell: the reads, in job order, each target once.
@@ -72,30 +75,39 @@ pub struct ClientValuesUnknown {
     pub reads: Vec<UnstatedRead>,
 }
 
-/// The hand-written pools the job's scheduler reaches (ready, eligible,
-/// in its datacenters and node pool: scheduler/util.go
-/// `readyNodesInDCsAndPool`, before any check reads an attribute).
-fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
+/// The pools the job's scheduler reaches (ready, eligible, in its
+/// datacenters and node pool: scheduler/util.go
+/// `readyNodesInDCsAndPool`, before any check reads an attribute), each
+/// judged on one built client, and how many clients they hold together:
+/// the candidates an affinity chooses among. One pass: both answers read
+/// the same nodes.
+fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
     let v = world.nomad_version;
-    world
-        .clients
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.reported() && p.count > 0)
-        .filter(|(pos, p)| {
-            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
-            crate::scheduler::feasibility::schedulable(&node)
-                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
-        })
-        .map(|(_, p)| p)
-        .collect()
+    let mut pools = Vec::new();
+    let mut candidates = 0u64;
+    for (pos, p) in world.clients.iter().enumerate() {
+        if p.count == 0 {
+            continue;
+        }
+        let node = crate::cluster::build::build_node(world, p, pos, 1, 0);
+        if crate::scheduler::feasibility::schedulable(&node)
+            && crate::scheduler::feasibility::in_job_scope(v, job, &node)
+        {
+            candidates += u64::from(p.count);
+            if !p.reported() {
+                pools.push(p);
+            }
+        }
+    }
+    (pools, candidates)
 }
 
 /// Does the pool state the value? An attribute in its `attributes`, or
 /// in every client's own `node "NAME" { attributes = {...} }`; node meta
-/// in its `meta`; the clients' names when `node` blocks name them all.
-/// Never a hand-written client's ID: a `node` block with `id` is a real
-/// cluster's node ([`ClientPool::reported`]), not reached here.
+/// in its `meta`; the clients' names when `node` blocks name them all,
+/// and their node IDs when every block of a `hand_written` pool gives
+/// its `id` (elsewhere a `node` block with `id` is a real cluster's node,
+/// [`ClientPool::reported`], not reached here).
 fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     if meta {
         return pool.meta.contains_key(key);
@@ -103,7 +115,7 @@ fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     let named = !pool.members.is_empty();
     match key {
         "node.unique.name" => named,
-        "node.unique.id" => false,
+        "node.unique.id" => named && pool.members.iter().all(|m| !m.id.is_empty()),
         k => {
             pool.attributes.contains_key(k)
                 || (named && pool.members.iter().all(|m| m.attributes.contains_key(k)))
@@ -152,19 +164,7 @@ fn depends(block: &str, operand: &str, spread: Option<&Spread>, r: &Reported) ->
 /// bigger client left no room for the next one's 800 MHz). (A
 /// system job has no affinity: Nomad refuses the block there, and its
 /// stack scores none, scheduler/stack.go v1.10.5:232-320.)
-fn affinity_decides(world: &World, job: &Job) -> bool {
-    let v = world.nomad_version;
-    let candidates: u64 = world
-        .clients
-        .iter()
-        .enumerate()
-        .filter(|(pos, p)| {
-            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
-            crate::scheduler::feasibility::schedulable(&node)
-                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
-        })
-        .map(|(_, p)| u64::from(p.count))
-        .sum();
+fn affinity_decides(candidates: u64) -> bool {
     candidates > 1
 }
 
@@ -176,11 +176,15 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
     if job.stop {
         return None;
     }
-    let pools = reached(world, job);
+    // Most jobs read no client value at all: no node is built for them.
+    if !reads_any_target(job) {
+        return None;
+    }
+    let (pools, candidates) = reached(world, job);
     if pools.is_empty() {
         return None;
     }
-    let affinities_decide = affinity_decides(world, job);
+    let affinities_decide = affinity_decides(candidates);
     let mut reads: Vec<UnstatedRead> = Vec::new();
     let mut see = |block: &'static str, operand: &str, l: &str, r: &str, s: Option<&Spread>| {
         if block != "spread" && implied_client_version(operand, l, r) {
@@ -212,6 +216,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 pool: pool.name.clone(),
                 invented: rep.kind == Kind::Invented,
                 always: rep.always,
+                plugin: rep.kind == Kind::Plugin,
             });
         }
     };
@@ -237,6 +242,44 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
     (!reads.is_empty()).then_some(ClientValuesUnknown { reads })
 }
 
+/// Whether any constraint, affinity or spread of `job` reads a target
+/// [`key_of`] knows (`${attr.*}`, `${meta.*}`, `${node.unique.*}`).
+fn reads_any_target(job: &Job) -> bool {
+    let c = |cs: &[crate::jobspec::Constraint]| {
+        cs.iter()
+            .any(|c| key_of(&c.ltarget).is_some() || key_of(&c.rtarget).is_some())
+    };
+    let a = |afs: &[crate::jobspec::Affinity]| {
+        afs.iter()
+            .any(|a| key_of(&a.ltarget).is_some() || key_of(&a.rtarget).is_some())
+    };
+    let s = |sps: &[Spread]| sps.iter().any(|s| key_of(&s.attribute).is_some());
+    c(&job.constraints)
+        || a(&job.affinities)
+        || s(&job.spreads)
+        || job.groups.iter().any(|g| {
+            c(&g.constraints)
+                || a(&g.affinities)
+                || s(&g.spreads)
+                || g.tasks
+                    .iter()
+                    .any(|t| c(&t.constraints) || a(&t.affinities))
+        })
+}
+
+/// [`unknown`] of one world and job, asked once by every reader: `check`
+/// reads it for NP225 (through `planner::CannotKnow`, before and after
+/// the scheduler's run) and for NP203 (which says nothing of a
+/// constraint whose value is unknown). The caller keeps the pair fixed.
+#[derive(Debug, Default)]
+pub struct Memo(std::sync::OnceLock<Option<ClientValuesUnknown>>);
+
+impl Memo {
+    pub fn get(&self, world: &World, job: &Job) -> Option<&ClientValuesUnknown> {
+        self.0.get_or_init(|| unknown(world, job)).as_ref()
+    }
+}
+
 impl ClientValuesUnknown {
     /// Where the world would have to say more.
     pub const HINT: &'static str = "state the value in each `client` block's `attributes` (or each `node \"NAME\" { attributes = {...} }`), as `nomad node status -verbose` shows it (a client's name: a `node \"NAME\" {}` block per client); or judge the job on the cluster (`nomad job plan`)";
@@ -249,6 +292,8 @@ impl ClientValuesUnknown {
         };
         let whose = if r.invented {
             "a value the world makes up for its clients"
+        } else if r.plugin {
+            "which a task driver plugin the pool runs may report, as its configuration and host say"
         } else if meta_key(&r.target).is_some() {
             "which every client sets unless its agent's `meta` does"
         } else if r.always {
@@ -270,7 +315,7 @@ impl ClientValuesUnknown {
         let state = match key_of(&first.target) {
             Some("node.unique.name") => "name its clients in `node \"NAME\" {}` blocks".to_string(),
             Some("node.unique.id") => {
-                "a hand-written client's ID is derived; give the nodes as `import --write` writes them, `node \"NAME\" { id = \"...\" }`".to_string()
+                "a hand-written client's ID is derived unless stated: say `hand_written = true` in the pool and give each client's `node \"NAME\" { id = \"...\" }`".to_string()
             }
             Some(k) if meta_key(&first.target).is_some() => {
                 format!("state `\"{k}\" = \"...\"` in its `meta`")

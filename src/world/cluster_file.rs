@@ -109,6 +109,28 @@ pub(super) fn read_cluster(
         }
         seen.insert(pool.name.clone(), here);
         super::network_file::judge_host_networks(src, &pool, world.nomad_version, diags);
+        // A node ID is the cluster's, not the pool's: one node each.
+        let twice = pool.members.iter().find(|m| {
+            !m.id.is_empty()
+                && world
+                    .clients
+                    .iter()
+                    .any(|p| p.members.iter().any(|o| o.id == m.id))
+        });
+        if let Some(m) = twice {
+            diags.push(
+                Diag::error(
+                    "world::duplicate-node",
+                    format!(
+                        "node `{}` (ID `{}`) has the ID of a node of another pool",
+                        m.name, m.id
+                    ),
+                )
+                .at(src, here, "in this pool")
+                .help("node names and IDs are unique in a cluster"),
+            );
+            continue;
+        }
         world.clients.push(pool);
     }
     too_many_clients(src, world, diags);
@@ -284,6 +306,7 @@ const CLIENT_ATTRS: &[&str] = &[
     "eligibility",
     "drain",
     "network_modes",
+    "hand_written",
 ];
 
 /// `status`, `eligibility` and `drain` of a pool, as `nomad node status`
@@ -527,6 +550,7 @@ fn read_client(
         no_label(src, rb, diags);
         pool.reserved = read_reserved(src, rb, &pool, diags);
     }
+    pool.hand_written = r.bool("hand_written", diags).unwrap_or(false);
     let nodes: Vec<&Block> = r.blocks("node").collect();
     if !nodes.is_empty() {
         pool.members = super::member_file::read_members(src, &nodes, &pool, diags);

@@ -66,6 +66,9 @@ pub fn cluster_hcl(world: &World) -> String {
             let _ = writeln!(o, "  node_max_allocs = {}", c.max_allocs);
         }
         let _ = writeln!(o, "  drivers       = {}", list(&c.drivers));
+        if c.hand_written {
+            let _ = writeln!(o, "  hand_written  = true");
+        }
         map_attr(&mut o, "  ", "attributes", &c.attributes);
         map_attr(&mut o, "  ", "meta", &c.meta);
         if c.state.status != crate::structs::NodeStatus::Ready {

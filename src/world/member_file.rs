@@ -10,7 +10,12 @@
 //! pool without them has clients `NAME-1..NAME-N` with derived IDs and a
 //! stand-in address each. Blocks without `id` name a hand-written pool's
 //! clients instead (`node "web-a" { attributes = {...} }`): the pool
-//! stays hand-written (`ClientPool::reported`), stand-ins and all.
+//! stays hand-written (`ClientPool::reported`), stand-ins and all. A
+//! pool that says `hand_written = true` is hand-written with or without
+//! `id`: there `id` is the client's own node ID, in the form a Nomad
+//! client makes it (a lowercase UUID: client/client.go v1.10.5:1468-1482
+//! `ensureNodeID`, `helper.HashUUID` or `uuid.Generate`), which
+//! `${node.unique.id}` constraints and pinned allocations read.
 
 use std::collections::HashSet;
 
@@ -31,7 +36,34 @@ impl ClientPool {
     /// not, gets the stand-ins (`cluster::build`) and the "cannot tell"
     /// of what it does not state (`scheduler::client_values`).
     pub fn reported(&self) -> bool {
-        self.members.iter().any(|m| !m.id.is_empty())
+        !self.hand_written && self.members.iter().any(|m| !m.id.is_empty())
+    }
+}
+
+/// Salt for node IDs: nodes are named by the world, never by the sample
+/// seed, so `NAME-1` has the same ID in every sample.
+const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
+
+impl ClientPool {
+    /// The imported node behind client `index` (1-based), if any.
+    pub fn member(&self, index: u32) -> Option<&NodeIdentity> {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.members.get(i.checked_sub(1)?))
+    }
+
+    /// The ID and name of client `index` (1-based): an imported node keeps
+    /// the ID its allocations name, a `hand_written` pool's block its
+    /// stated one; a written pool's clients are named `NAME-k` with an ID
+    /// derived from the region and that name. Pinned
+    /// allocations resolve their `node` with this before any node is built.
+    pub fn node_identity(&self, region: &str, index: u32) -> (String, String) {
+        let derived = || crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]);
+        match self.member(index) {
+            Some(m) if !m.id.is_empty() => (m.id.clone(), m.name.clone()),
+            Some(m) => (derived(), m.name.clone()), // named by hand
+            None => (derived(), format!("{}-{}", self.name, index)),
+        }
     }
 }
 
@@ -61,7 +93,20 @@ pub(super) fn read_members(
         // derived, the pool's stand-ins kept); with it, a real node as
         // `import --write` writes it. One pool is one or the other.
         let id = r.string("id", diags).unwrap_or_default();
-        let real = !id.is_empty();
+        // In a `hand_written` pool an `id` is the client's own, on any
+        // block: no block is a real cluster's node.
+        let real = !id.is_empty() && !pool.hand_written;
+        if pool.hand_written && !id.is_empty() && !node_id_form(&id) {
+            diags.push(
+                Diag::error(
+                    "world::bad-value",
+                    format!("node `{name}`: `id` {id:?} is not a node ID"),
+                )
+                .at(src, r.attr_span("id").unwrap_or(label), "not a lowercase UUID")
+                .help("a Nomad client's node ID is a lowercase UUID, as `nomad node status -verbose` shows it: \"8d6f8a49-7c8e-4f3d-9c1b-2a5e6f7a8b9c\""),
+            );
+            continue;
+        }
         match kind {
             None => kind = Some(real),
             Some(k) if k != real => {
@@ -78,17 +123,26 @@ pub(super) fn read_members(
             Some(_) => {}
         }
         if !real && r.attr_span("address_ips").is_some() {
+            let why = if pool.hand_written {
+                "and a `hand_written` pool has none"
+            } else {
+                "and needs `id`"
+            };
             diags.push(
                 Diag::error(
                     "world::bad-value",
-                    format!("node `{name}`: `address_ips` maps an imported node's addresses and needs `id`"),
+                    format!("node `{name}`: `address_ips` maps an imported node's addresses {why}"),
                 )
-                .at(src, r.attr_span("address_ips").unwrap_or(label), "no imported node here")
+                .at(
+                    src,
+                    r.attr_span("address_ips").unwrap_or(label),
+                    "no imported node here",
+                )
                 .help("a hand-written client has the addresses of the pool's `interface` blocks"),
             );
             continue;
         }
-        if !names.insert(name.clone()) || (real && !ids.insert(id.clone())) {
+        if !names.insert(name.clone()) || (!id.is_empty() && !ids.insert(id.clone())) {
             diags.push(
                 Diag::error(
                     "world::duplicate-node",
@@ -169,6 +223,20 @@ pub(super) fn read_members(
     out
 }
 
+/// Whether `id` has the form a Nomad client gives its node ID: a UUID
+/// (`helper.IsUUID`, helper/funcs.go v1.10.5:27, :49-56) in lowercase, as
+/// `uuid.Generate` and `helper.HashUUID` write it (`%x`).
+fn node_id_form(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    groups.len() == lens.len()
+        && groups.iter().zip(lens).all(|(g, n)| {
+            g.len() == n
+                && g.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
 /// `address_ips = { STAND_IN = REAL }`: both IP addresses (an entry
 /// that is not is an error, never a guessed key).
 fn address_ips(
@@ -234,4 +302,17 @@ fn task_network(
         ip,
         mbits,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_node_id_is_a_lowercase_uuid() {
+        assert!(super::node_id_form("8d6f8a49-7c8e-4f3d-9c1b-2a5e6f7a8b9c"));
+        assert!(!super::node_id_form("8D6F8A49-7C8E-4F3D-9C1B-2A5E6F7A8B9C"));
+        assert!(!super::node_id_form("8d6f8a49-7c8e-4f3d-9c1b-2a5e6f7a8b9"));
+        assert!(!super::node_id_form("8d6f8a497c8e-4f3d-9c1b-2a5e-6f7a8b9c"));
+        assert!(!super::node_id_form("web-1"));
+        assert!(!super::node_id_form("8d6f8a49-7c8e-4f3d-9c1b-2a5e6f7a8b9g"));
+    }
 }

@@ -127,33 +127,14 @@ pub struct ClientPool {
     /// named clients of a hand-written one ([`ClientPool::reported`]), in
     /// client order. Empty: clients `NAME-k` with derived IDs.
     pub members: Vec<NodeIdentity>,
+    /// `hand_written = true`: the pool is its author's statement even
+    /// where its `node` blocks give IDs (a hand-written client's own
+    /// node ID, which `${node.unique.id}` and pinned allocations read):
+    /// it keeps the stand-ins and the "cannot tell" of what it does not
+    /// state ([`ClientPool::reported`]).
+    #[serde(default)]
+    pub hand_written: bool,
     pub spans: Spans,
-}
-
-/// Salt for node IDs: nodes are named by the world, never by the sample
-/// seed, so `NAME-1` has the same ID in every sample.
-const NODE_ID_SALT: u64 = 0x6E6F_6D61_642D_6E6F;
-
-impl ClientPool {
-    /// The imported node behind client `index` (1-based), if any.
-    pub fn member(&self, index: u32) -> Option<&NodeIdentity> {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| self.members.get(i.checked_sub(1)?))
-    }
-
-    /// The ID and name of client `index` (1-based): an imported node keeps
-    /// the ID its allocations name; a written pool's clients are named
-    /// `NAME-k` with an ID derived from the region and that name. Pinned
-    /// allocations resolve their `node` with this before any node is built.
-    pub fn node_identity(&self, region: &str, index: u32) -> (String, String) {
-        let derived = || crate::ids::uuid(NODE_ID_SALT, &[region, &self.name, &index.to_string()]);
-        match self.member(index) {
-            Some(m) if !m.id.is_empty() => (m.id.clone(), m.name.clone()),
-            Some(m) => (derived(), m.name.clone()), // named by hand
-            None => (derived(), format!("{}-{}", self.name, index)),
-        }
-    }
 }
 
 /// What decides whether Nomad's scheduler considers a node at all

@@ -111,7 +111,7 @@ pub(crate) fn plan_untold(ctx: &RuleContext<'_>) -> bool {
 /// asks it once per file for this rule and [`plan_untold`].
 pub(crate) fn cannot_know(ctx: &RuleContext<'_>) -> Option<CannotKnow> {
     let (sim, job) = (ctx.sim?, ctx.admitted()?);
-    let before = CannotKnow::of(&sim.world, job);
+    let before = CannotKnow::of_sharing(&sim.world, job, ctx.client_values_memo());
     if before.as_ref().is_some_and(|u| !u.waits_for_plan()) {
         return before;
     }
@@ -121,9 +121,16 @@ pub(crate) fn cannot_know(ctx: &RuleContext<'_>) -> Option<CannotKnow> {
         return None;
     }
     let registered = sim.state.job(&job.namespace, &job.id).is_some();
-    CannotKnow::of_plan_after(before, sim, job, registered, result)
-        // The Plan RPC's last step, after scheduling (planner::launch).
-        .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
+    CannotKnow::of_plan_after(
+        before,
+        sim,
+        job,
+        registered,
+        result,
+        ctx.client_values_memo(),
+    )
+    // The Plan RPC's last step, after scheduling (planner::launch).
+    .or_else(|| crate::planner::launch::never_answers(job, sim.world.nomad_version))
 }
 
 /// Whether rule `code` reports a "cannot tell" for this file, whatever the

@@ -53,12 +53,22 @@ impl Rule for UnsatisfiableConstraint {
         // state is NP225's "cannot tell": no client can be said to refuse
         // a constraint that reads it (`=` on os.version is not "no client
         // satisfies" when nobody said which release the clients run).
-        let untold: Vec<String> = crate::scheduler::client_values::unknown(ctx.world, job)
+        // Read once with NP225 (the admitted job's: its own constraints
+        // and those Nomad implies), where a simulation runs.
+        let own;
+        let values = match ctx.sim {
+            Some(_) => ctx.client_values(),
+            None => {
+                own = crate::scheduler::client_values::unknown(ctx.world, job);
+                own.as_ref()
+            }
+        };
+        let untold: Vec<&str> = values
             .map(|u| {
                 u.reads
-                    .into_iter()
+                    .iter()
                     .filter(|r| r.block == "constraint")
-                    .map(|r| r.target)
+                    .map(|r| r.target.as_str())
                     .collect()
             })
             .unwrap_or_default();

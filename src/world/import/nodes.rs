@@ -406,6 +406,7 @@ pub(super) fn node_shape(v: &Value) -> NodeShape {
             min_dynamic_port: dynamic_bound(v, "MinDynamicPort"),
             max_dynamic_port: dynamic_bound(v, "MaxDynamicPort"),
             members: Vec::new(),
+            hand_written: false,
             spans: Default::default(),
         },
     }
