@@ -59,14 +59,16 @@ probe() { # NAME DEMANGLED [r]
 }
 probe main 'nomad_preflight::main'
 probe spawn 'nomad_preflight::check::ahead::start_early' r
-probe world 'nomad_preflight::cli::common::resolve_world_at' r
+probe world 'nomad_preflight::cli::common::world_at::resolve_world_at' r
+probe judged 'nomad_preflight::cli::common::world_at::judged_state' r
 probe open 'nomad_preflight::git::repo::open' r
-probe checks 'nomad_preflight::check::check_change_set'
 probe load 'nomad_preflight::check::load_files' r
 probe rules 'nomad_preflight::check::judge_steps' r
 probe cli 'nomad_preflight::cli::main' r
 probe select 'nomad_preflight::check::select::select' r
 probe parse 'hcl_edit::parser::parse_body' r
+probe wait 'nomad_preflight::check::sim_cache::Pending::wait' r
+probe sim 'nomad_preflight::check::sim_cache::whole_simulation' r
 
 rt=()
 chrt -f 10 true 2>/dev/null && rt=(chrt -f 10)
@@ -97,14 +99,17 @@ for ((i = 1; i <= runs; i++)); do
         ph("03 command line (clap)", "spawn_r", "world")
         ph("04 world at HEAD", "world", "world_r")
         ph("05   of it: gix open", "open", "open_r")
-        ph("06 simulation (placements cache)", "world_r", "checks")
-        ph("07 staged file loaded", "load", "load_r")
-        ph("08 rules", "rules", "rules_r")
-        ph("09 report and exit", "rules_r", "exit")
-        ph("10 whole process", "exec", "exit")
-        ph("11 helper: select", "select@helper", "select_r@helper")
-        ph("12 helper: hcl-edit parse", "parse@helper", "parse_r@helper")
-        ph("13 helper parse done, after the load began", "load", "parse_r@helper")
+        ph("06   of it: the index (judged state)", "judged", "judged_r")
+        ph("07 world at HEAD -> staged load", "world_r", "load")
+        ph("08 staged file loaded", "load", "load_r")
+        ph("09 rules", "rules", "rules_r")
+        ph("10 report and exit", "rules_r", "exit")
+        ph("11 whole process", "exec", "exit")
+        ph("12 helper: select", "select@helper", "select_r@helper")
+        ph("13 helper: hcl-edit parse", "parse@helper", "parse_r@helper")
+        ph("14 helper parse done, after the load began", "load", "parse_r@helper")
+        ph("15 helper simulation done, before the wait", "sim_r@helper", "wait")
+        ph("16 main thread waits for it", "wait", "wait_r")
       }'
 done | sort -t$'\t' -k1,1 -k2,2g | awk -F'\t' '
   function flush() { if (n) printf "%-46s %7.3f  (min %.3f, max %.3f, n=%d)\n", substr(k, 4), v[int((n + 1) / 2)], v[1], v[n], n }

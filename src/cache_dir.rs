@@ -97,13 +97,17 @@ pub fn read_entry(path: &Path) -> Option<Vec<u8>> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(O_NOFOLLOW);
     }
-    let mut file = options.open(path).ok()?;
+    let file = options.open(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() || !owned_by_us_alone(&meta) {
         return None;
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
-    file.read_to_end(&mut bytes).ok()?;
+    // Through `Take`: `File`'s own `read_to_end` asks the size again (a
+    // `statx` and an `lseek`, two of a hook's world and standing entries'
+    // nine system calls each); this still reads to the end, as git's
+    // object reads do (`git::read_rest`).
+    file.take(u64::MAX).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
 

@@ -107,3 +107,42 @@ fn the_note_stays_when_judged_as_another_release() {
         common::output_text(&out)
     );
 }
+
+/// Guard (passes on the baseline too): run at the top of the work tree,
+/// `--staged` loads the world before it reads the index (the index's read
+/// left the main thread's path before its wait: BENCHMARKS.md, "hook round
+/// 16"), yet an index that cannot be read is still refused first, as
+/// `git::read`, whether `HEAD` has the world or the commit adds it.
+#[test]
+fn an_unreadable_index_is_refused_before_the_world() {
+    for world_at_head in [true, false] {
+        let d = adding_the_world(&format!("bad-index-{world_at_head}"));
+        if world_at_head {
+            git(&d.0, &["commit", "-qm", "world and job"]);
+            d.put("jobs/web.nomad", &JOB.replace("nginx:1", "nginx:2"));
+            git(&d.0, &["add", "."]);
+        }
+        let index = d.0.join(".git/index");
+        let bytes = std::fs::read(&index).expect("index");
+        std::fs::write(&index, &bytes[..100]).expect("truncate the index");
+        let out = d.run(&["check", "--staged", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(2), "{}", common::output_text(&out));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let codes: Vec<_> = doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["code"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(codes, ["git::read"], "{doc}");
+        let out = d.run(&["plan", "--changed", "--staged"]);
+        assert_eq!(
+            out.status.code(),
+            Some(255),
+            "{}",
+            common::output_text(&out)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot read files from git"), "{err}");
+    }
+}

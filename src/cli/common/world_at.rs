@@ -45,6 +45,15 @@ pub fn world_folder(
     }
 }
 
+/// Whether [`world_folder`] without `--world` can answer only `rules`
+/// whatever the states hold: `cwd` is the top of the work tree (or outside
+/// it), so the nearest `rules/` at or above it is the top one, which is
+/// also the answer when no state has a cluster.hcl.
+fn only_rules(root: &Path, cwd: &Path) -> bool {
+    cwd.strip_prefix(root)
+        .map_or(true, |rel| rel.as_os_str().is_empty())
+}
+
 /// Whether [`resolve_world_at`] may give a cached world without its
 /// running jobs ([`crate::world_cache::load_unfinished`]): only a caller
 /// that finishes it before anything reads them (`check`, through
@@ -102,37 +111,94 @@ pub fn resolve_world_at(
     // deletes the world): found at `rev` first, a commit adding a team's
     // `team/rules/` was judged against the top `rules/` it does not run
     // under (rv25-1). A folder `rev` lacks is the staged world's, or none.
+    let judged = Judged { rev, head, staged };
     let world_rel = match world_flag {
         Some(_) => world_folder(&root, cwd, world_flag, &[]),
+        // Run at the top of the work tree (where git runs a hook) the one
+        // place looked at is `rules/`, also the answer when no state has
+        // a cluster.hcl, so the index need not be read first. With 20,000
+        // committed files reading it here was 1.06 M of the main thread's
+        // instructions before the world's load (fat LTO, callgrind), while
+        // the helper waited for it to list the change; now the helper
+        // reads it then, beside the world's load, and this thread asks
+        // for it after: an index that cannot be read is refused as before,
+        // ahead of whatever the world's load found.
+        None if staged && only_rules(&root, cwd) => {
+            let world = world_in(
+                &root,
+                &judged,
+                Path::new("rules"),
+                vfs,
+                no_world,
+                unfinished,
+            );
+            judged_state(&root, rev, head, staged)?;
+            return world.map(|w| w.first_commit(first_commit, rev));
+        }
         None => {
             let judged = judged_state(&root, rev, head, staged)?;
             world_folder(&root, cwd, None, &[judged.as_ref(), &vfs])
         }
     };
-    if !vfs.is_file(&world_rel.join(crate::world::load::CLUSTER_FILE)) {
-        let judged = Judged { rev, head, staged };
-        return world_missing_at(&root, &judged, &world_rel, vfs, no_world);
+    world_in(&root, &judged, &world_rel, vfs, no_world, unfinished)
+        .map(|w| w.first_commit(first_commit, rev))
+}
+
+/// The world [`resolve_world_at`] found: `world_rel` is its folder when
+/// its note is still to be written (not when a state without a world gave
+/// it, whose note is written).
+struct Found {
+    resolved: Resolved,
+    world_rel: Option<PathBuf>,
+}
+
+impl Found {
+    fn first_commit(mut self, first_commit: bool, rev: &str) -> Resolved {
+        let Some(rel) = &self.world_rel else {
+            return self.resolved;
+        };
+        self.resolved.note = if first_commit {
+            self.resolved.world.warnings.push(staged_world(None, rel));
+            format!("{}/ as staged (the first commit)", rel.display())
+        } else {
+            format!("{}/ at {rev}", rel.display())
+        };
+        self.resolved
     }
-    // Through the world cache: the world at HEAD is the same commit after
-    // commit until one touches it.
-    let (mut world, warnings, named) = match unfinished {
-        Unfinished::No => crate::world_cache::load(&vfs, &world_rel)?,
-        Unfinished::Allowed => crate::world_cache::load_unfinished(&vfs, &world_rel)?,
+}
+
+/// The world at `world_rel` in `vfs` (through the world cache: the world at
+/// HEAD is the same commit after commit until one touches it), or what a
+/// state without one gives.
+fn world_in(
+    root: &Path,
+    judged: &Judged<'_>,
+    world_rel: &Path,
+    vfs: crate::git::LazyGitVfs,
+    no_world: NoWorld,
+    unfinished: Unfinished,
+) -> Result<Found, Diags> {
+    if !vfs.is_file(&world_rel.join(crate::world::load::CLUSTER_FILE)) {
+        return world_missing_at(root, judged, world_rel, vfs, no_world).map(|resolved| Found {
+            resolved,
+            world_rel: None,
+        });
+    }
+    let (world, warnings, named) = match unfinished {
+        Unfinished::No => crate::world_cache::load(&vfs, world_rel)?,
+        Unfinished::Allowed => crate::world_cache::load_unfinished(&vfs, world_rel)?,
     };
-    let note = if first_commit {
-        world.warnings.push(staged_world(None, &world_rel));
-        format!("{}/ as staged (the first commit)", world_rel.display())
-    } else {
-        format!("{}/ at {rev}", world_rel.display())
-    };
-    Ok(Resolved {
-        named,
-        work_tree: false,
-        world,
-        files: Box::new(vfs),
-        note,
-        embedded: false,
-        warnings,
+    Ok(Found {
+        resolved: Resolved {
+            named,
+            work_tree: false,
+            world,
+            files: Box::new(vfs),
+            note: String::new(),
+            embedded: false,
+            warnings,
+        },
+        world_rel: Some(world_rel.to_path_buf()),
     })
 }
 
