@@ -130,6 +130,7 @@ mod gate_sampled_bound;
 mod gate_shell_namespace;
 mod gate_shell_vars;
 mod gate_sparse_index;
+mod gate_submodule_twice;
 mod gate_symlinks;
 mod gate_tracked_inputs;
 mod gate_unnamed_readers;
