@@ -113,7 +113,7 @@ impl Unlisted {
             ),
             Unlisted::Submodule(p, why) => format!(
                 "{} is a submodule and {}",
-                crate::escape::one_line(&p.to_string_lossy()),
+                crate::escape::path_line(&p.to_string_lossy()),
                 crate::escape::one_line(why)
             ),
         };
@@ -157,7 +157,7 @@ impl Unlisted {
             )),
             Unlisted::Submodule(p, _) => Some(format!(
                 "check the submodule out (`git submodule update --init {}`; in CI, check submodules out), or, if it holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
-                crate::escape::one_line(&p.to_string_lossy()),
+                crate::escape::path_line(&p.to_string_lossy()),
                 glob(p, true)
             )),
         }
