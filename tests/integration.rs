@@ -121,6 +121,7 @@ mod gate_line_ends;
 mod gate_link_paths;
 mod gate_link_replaces_folder;
 mod gate_link_targets;
+mod gate_lookup_text_once;
 mod gate_lookup_unread_file;
 mod gate_lookup_untold;
 mod gate_no_world;

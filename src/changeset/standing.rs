@@ -219,16 +219,30 @@ impl ChangeSet {
                 || super::holds_job(head, p)
         };
         let mut cache = Cache::open(&loader.options_key());
+        // A blob's text verdict is its bytes': a folder whose tree changed
+        // has its unchanged files' verdicts from an earlier run, not read
+        // again (issue 17). Only "no job" is kept: a job found by its text
+        // is loaded next, and its load is kept by blob id.
+        let not_jobs = std::cell::RefCell::new(cache.lend_not_jobs());
         // What a tree holds is remembered for the walk's tests alone (a
         // job-file name, else the blob's text): with `include` every file
         // is listed, judged here, and none is remembered.
         let mut none = crate::git::NoMemo;
         let memo: &mut dyn crate::git::TreeMemo = if includes { &mut none } else { &mut cache };
         let text = |u: &crate::git::Unnamed<'_>| {
-            super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole())
+            let id = u.id();
+            if not_jobs.borrow_mut().knows(&id) {
+                return false;
+            }
+            let job = super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole());
+            if !job {
+                not_jobs.borrow_mut().put(id);
+            }
+            job
         };
         let by_text: Option<crate::git::ByText<'_>> = (!includes).then_some(&text);
         let listed = self.range.head_blobs(&by_name, by_text, memo);
+        cache.keep_not_jobs(not_jobs.into_inner());
         let listing = |e: std::io::Error| Unlisted::Listing(e.to_string());
         let defined: Result<Vec<(PathBuf, Defines)>, Unlisted> = match listed.map_err(listing)? {
             Some(listed) => {

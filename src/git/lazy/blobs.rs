@@ -60,6 +60,11 @@ pub struct Unnamed<'a> {
 }
 
 impl Unnamed<'_> {
+    /// Its blob id: what its text is a function of.
+    pub fn id(&self) -> BlobId {
+        self.oid.as_bytes().to_vec()
+    }
+
     /// Its first `n` bytes; None past what is read that way (a packed
     /// blob far over the size cap).
     pub fn head(&self, n: u64) -> Option<Vec<u8>> {
