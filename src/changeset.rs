@@ -55,7 +55,7 @@ pub use range::{Head, Range};
 pub use readers::Reach;
 pub use replaced::{stops_replaced, STOPS_REPLACED};
 pub use sequence::{Before, Sequence};
-pub use standing::{Standing, Unlisted};
+pub use standing::{Standing, Unlisted, Untold};
 pub use tracked_inputs::TrackedInputs;
 pub use twice::{
     defined_twice, defined_twice_among, lands_at, Files, Twice, PROTECTED_DEFINED_TWICE,

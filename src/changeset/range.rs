@@ -106,7 +106,7 @@ impl Range {
         wanted: &dyn Fn(&[u8]) -> bool,
         by_text: Option<git::ByText<'_>>,
         memo: &mut dyn git::TreeMemo,
-    ) -> std::io::Result<Option<Vec<(PathBuf, git::BlobId)>>> {
+    ) -> std::io::Result<Option<git::Listed>> {
         let rev = match &self.head {
             Head::Index => &self.base,
             Head::Rev(r) => r,

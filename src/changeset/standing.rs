@@ -10,7 +10,8 @@
 //!
 //! The files are those plain `check` would select in that state (named
 //! like job files, taken by `include` or holding a job by their text, not
-//! `exclude`d; submodules' files are not looked at yet), read through
+//! `exclude`d; the files of its submodules too, at the commits it
+//! records, as a checkout holds them), read through
 //! the state's own reader (the index, the head revision: never the
 //! working tree unless the change's head is the working tree). What each
 //! defines is kept by blob id ([`super::standing_cache`]), so a hook
@@ -71,8 +72,28 @@ fn load(head: &dyn Vfs, path: &Path, loader: &JobLoader) -> Result<(Defines, boo
 pub enum Unlisted {
     /// The state's files could not be listed (the error's words).
     Listing(String),
-    /// A job-file candidate of the state could not be read.
+    /// A job-file candidate of the state could not be read (an LFS
+    /// pointer, a file over the size cap): any job may be in it.
     File(PathBuf, String),
+    /// A submodule of the state whose files cannot be read here (not
+    /// initialised, its commit not fetched): its path and why.
+    Submodule(PathBuf, String),
+}
+
+/// A lookup's "cannot tell" as the plan gate reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untold {
+    /// One line, every input in it escaped.
+    pub line: String,
+    /// The file or submodule that could not be read (JSON `File`; escaped
+    /// by the JSON writer).
+    pub file: Option<String>,
+}
+
+impl std::fmt::Display for Untold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.line)
+    }
 }
 
 impl Unlisted {
@@ -90,14 +111,75 @@ impl Unlisted {
                 crate::escape::one_line(&p.to_string_lossy()),
                 crate::escape::one_line(e)
             ),
+            Unlisted::Submodule(p, why) => format!(
+                "{} is a submodule and {}",
+                crate::escape::path_line(&p.to_string_lossy()),
+                crate::escape::one_line(why)
+            ),
         };
         format!("cannot tell whether another job file of {state} defines a job this change submits: {why}")
+    }
+
+    /// The file or submodule the lookup could not read (`None`: the
+    /// listing itself failed).
+    pub fn unread(&self) -> Option<&Path> {
+        match self {
+            Unlisted::Listing(_) => None,
+            Unlisted::File(p, _) | Unlisted::Submodule(p, _) => Some(p),
+        }
+    }
+
+    /// What makes the lookup possible, or quiets it where the operator
+    /// knows the unread part holds no job to run: the `exclude` of
+    /// `.nomad-preflight.hcl` that leaves it out (as plain `check` then
+    /// does), its glob quoted as the config's text would hold it.
+    pub fn hint(&self) -> String {
+        let why = "a job two files define is registered by whichever `nomad job run` comes last";
+        match self.quiet() {
+            Some(quiet) => format!("{why}; {quiet}"),
+            None => format!("{why}; make the state readable (`git fsck`), or check the repository with plain `check` on a checkout"),
+        }
+    }
+
+    /// How to make the unread file or submodule known or left out;
+    /// `None` for a listing that failed.
+    fn quiet(&self) -> Option<String> {
+        let glob = |p: &Path, below: bool| {
+            let text = crate::rules::config::path_text(p);
+            let text = if below { format!("{text}/**") } else { text };
+            crate::escape::one_line(&serde_json::Value::from(text).to_string())
+        };
+        match self {
+            Unlisted::Listing(_) => None,
+            Unlisted::File(p, _) => Some(format!(
+                "if this file holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
+                glob(p, false)
+            )),
+            Unlisted::Submodule(p, _) => Some(format!(
+                "check the submodule out (`git submodule update --init {}`; in CI, check submodules out), or, if it holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
+                crate::escape::path_line(&p.to_string_lossy()),
+                glob(p, true)
+            )),
+        }
+    }
+
+    /// The plan gate's words: the line, with how to quiet it, and the
+    /// unread path for JSON.
+    pub fn untold(&self, state: &super::Head) -> Untold {
+        let line = self.line(state);
+        Untold {
+            line: match self.quiet() {
+                Some(q) => format!("{line} ({q})"),
+                None => line,
+            },
+            file: self.unread().map(|p| p.to_string_lossy().into_owned()),
+        }
     }
 
     /// `check`'s finding at the changed file `at` (located by `place`).
     pub fn diag(&self, state: &super::Head, place: &crate::source::Source) -> crate::diag::Diag {
         crate::diag::Diag::error(super::CANNOT_TELL, self.line(state))
-            .help("a job two files define is registered by whichever `nomad job run` comes last; make the state readable (`git fsck`), or check the repository with plain `check` on a checkout")
+            .help(self.hint())
             .as_cannot_tell()
             .in_source(place)
     }
@@ -137,20 +219,45 @@ impl ChangeSet {
                 || super::holds_job(head, p)
         };
         let mut cache = Cache::open(&loader.options_key());
+        // A blob's text verdict is its bytes': a folder whose tree changed
+        // has its unchanged files' verdicts from an earlier run, not read
+        // again (issue 17). Only "no job" is kept: a job found by its text
+        // is loaded next, and its load is kept by blob id.
+        let not_jobs = std::cell::RefCell::new(cache.lend_not_jobs());
         // What a tree holds is remembered for the walk's tests alone (a
         // job-file name, else the blob's text): with `include` every file
         // is listed, judged here, and none is remembered.
         let mut none = crate::git::NoMemo;
         let memo: &mut dyn crate::git::TreeMemo = if includes { &mut none } else { &mut cache };
         let text = |u: &crate::git::Unnamed<'_>| {
-            super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole())
+            let id = u.id();
+            if not_jobs.borrow_mut().knows(&id) {
+                return false;
+            }
+            let job = super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole());
+            if !job {
+                not_jobs.borrow_mut().put(id);
+            }
+            job
         };
         let by_text: Option<crate::git::ByText<'_>> = (!includes).then_some(&text);
         let listed = self.range.head_blobs(&by_name, by_text, memo);
+        cache.keep_not_jobs(not_jobs.into_inner());
         let listing = |e: std::io::Error| Unlisted::Listing(e.to_string());
         let defined: Result<Vec<(PathBuf, Defines)>, Unlisted> = match listed.map_err(listing)? {
-            Some(blobs) => {
-                let blobs = (blobs.into_iter())
+            Some(listed) => {
+                // A submodule it cannot read may hold any job: cannot tell,
+                // unless `exclude` leaves out all of it (then plain `check`
+                // would select nothing there either). Said only where it
+                // matters: the caller reports it when the change submits
+                // a job (a change that submits none needs no lookup).
+                let unread = (listed.unread.into_iter())
+                    .find(|u| !cfg.is_some_and(|c| c.excludes_all_below(&u.path)));
+                if let Some(u) = unread {
+                    cache.save();
+                    return Err(Unlisted::Submodule(u.path, u.why));
+                }
+                let blobs = (listed.files.into_iter())
                     .filter(|(p, _)| wanted(p) && (!includes || taken(p)))
                     .collect();
                 by_blob(blobs, head, loader, &mut cache)

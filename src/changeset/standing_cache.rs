@@ -24,8 +24,9 @@ use crate::git::{BlobId, TreeFiles};
 use crate::jobspec::Job;
 
 // v2: a tree's files include those taken by their text alone.
-const FORMAT: &str = "nomad-preflight standing job ids v2";
-const MAGIC: &[u8; 8] = b"NPSTND02";
+// v3: a tree's submodules (PATH/ and commit); blobs no job by their text.
+const FORMAT: &str = "nomad-preflight standing job ids v3";
+const MAGIC: &[u8; 8] = b"NPSTND03";
 const EXTENSION: &str = "standing";
 /// Blobs kept per entry file: the job files of a few states of a large
 /// repository.
@@ -36,6 +37,9 @@ const MAX_BYTES: u64 = 16 << 20;
 const MAX_FILES: usize = 16;
 /// Trees remembered per entry file ([`crate::git::TreeMemo`]).
 const MAX_TREES: usize = 8192;
+/// Blobs remembered as no job by their text: the unnamed files of a large
+/// repository's changed folders (an id and a byte each).
+const MAX_TEXTS: usize = 65536;
 
 /// What a blob defines: a job (trimmed to what names it), or nothing (not
 /// a job file).
@@ -50,11 +54,48 @@ pub(super) struct Cache {
     /// The job-file candidates each tree holds, by tree id.
     trees: HashMap<BlobId, TreeFiles>,
     trees_used: Vec<BlobId>,
+    /// Blobs whose text opens no job ([`crate::changeset::holds_job`]'s
+    /// test on a blob): a folder's tree changes with any file in it, and
+    /// its other files need not be read again (issue 17).
+    not_jobs: NotJobs,
     added: bool,
 }
 
-/// An entry file's payload: what blobs define, what trees hold.
-type Payload = (Vec<(BlobId, Option<Job>)>, Vec<(BlobId, TreeFiles)>);
+/// The blobs known to open no job by their text, lent to the walk's test
+/// while the cache is its tree memo ([`Cache::lend_not_jobs`]).
+#[derive(Default)]
+pub(super) struct NotJobs {
+    known: std::collections::HashSet<BlobId>,
+    used: Vec<BlobId>,
+    added: bool,
+}
+
+impl NotJobs {
+    /// Is the blob `id` known to open no job by its text?
+    pub(super) fn knows(&mut self, id: &[u8]) -> bool {
+        let known = self.known.contains(id);
+        if known {
+            self.used.push(id.to_vec());
+        }
+        known
+    }
+
+    /// Remember that the blob `id`'s text opens no job.
+    pub(super) fn put(&mut self, id: BlobId) {
+        self.used.push(id.clone());
+        if self.known.insert(id) {
+            self.added = true;
+        }
+    }
+}
+
+/// An entry file's payload: what blobs define, what trees hold, which
+/// blobs are no job by their text.
+type Payload = (
+    Vec<(BlobId, Option<Job>)>,
+    Vec<(BlobId, TreeFiles)>,
+    Vec<BlobId>,
+);
 
 impl crate::git::TreeMemo for Cache {
     fn get(&mut self, tree: &[u8]) -> Option<TreeFiles> {
@@ -102,7 +143,7 @@ impl Cache {
             let key: [u8; 32] = h.finalize().into();
             Some((crate::cache_dir::entry_path(dir, &key, EXTENSION), key))
         });
-        let (known, trees) = file
+        let (known, trees, not_jobs) = file
             .as_ref()
             .and_then(|(path, key)| read(path, key))
             .unwrap_or_default();
@@ -112,8 +153,23 @@ impl Cache {
             used: Vec::new(),
             trees,
             trees_used: Vec::new(),
+            not_jobs: NotJobs {
+                known: not_jobs,
+                ..NotJobs::default()
+            },
             added: false,
         }
+    }
+
+    /// The blobs known to open no job, for the walk's text test; given
+    /// back with [`Cache::keep_not_jobs`].
+    pub(super) fn lend_not_jobs(&mut self) -> NotJobs {
+        std::mem::take(&mut self.not_jobs)
+    }
+
+    pub(super) fn keep_not_jobs(&mut self, not_jobs: NotJobs) {
+        self.added |= not_jobs.added;
+        self.not_jobs = not_jobs;
     }
 
     pub(super) fn get(&mut self, id: &[u8]) -> Option<Defines> {
@@ -141,7 +197,10 @@ impl Cache {
             .map(|(id, d)| (id, d.map(|j| Job::clone(&j))))
             .collect();
         let trees = kept_first(self.trees, self.trees_used, MAX_TREES);
-        let payload: Payload = (blobs, trees);
+        let all = self.not_jobs.known.into_iter().map(|id| (id, ()));
+        let not_jobs = kept_first(all.collect(), self.not_jobs.used, MAX_TEXTS);
+        let not_jobs = not_jobs.into_iter().map(|(id, ())| id).collect();
+        let payload: Payload = (blobs, trees, not_jobs);
         if let Ok(payload) = postcard::to_stdvec(&payload) {
             if payload.len() as u64 > MAX_BYTES - 64 {
                 return;
@@ -167,7 +226,11 @@ fn kept_first<V>(mut all: HashMap<BlobId, V>, used: Vec<BlobId>, max: usize) -> 
 
 /// The entries of an intact file of `key`; `None` for a missing, foreign,
 /// oversized, cut or damaged one.
-type Read = (HashMap<BlobId, Defines>, HashMap<BlobId, TreeFiles>);
+type Read = (
+    HashMap<BlobId, Defines>,
+    HashMap<BlobId, TreeFiles>,
+    std::collections::HashSet<BlobId>,
+);
 
 fn read(path: &Path, key: &[u8; 32]) -> Option<Read> {
     let meta = std::fs::metadata(path).ok()?;
@@ -176,11 +239,15 @@ fn read(path: &Path, key: &[u8; 32]) -> Option<Read> {
     }
     let bytes = crate::cache_dir::read_entry(path)?;
     let payload = crate::cache_dir::unseal(&bytes, MAGIC, key)?;
-    let (blobs, trees): Payload = postcard::from_bytes(payload).ok()?;
+    let (blobs, trees, not_jobs): Payload = postcard::from_bytes(payload).ok()?;
     let blobs = (blobs.into_iter().take(MAX_ENTRIES))
         .map(|(id, j)| (id, j.map(Arc::new)))
         .collect();
-    Some((blobs, trees.into_iter().take(MAX_TREES).collect()))
+    Some((
+        blobs,
+        trees.into_iter().take(MAX_TREES).collect(),
+        not_jobs.into_iter().take(MAX_TEXTS).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -199,8 +266,12 @@ mod tests {
             used: Vec::new(),
             trees: HashMap::new(),
             trees_used: Vec::new(),
+            not_jobs: NotJobs::default(),
             added: false,
         };
+        let mut lent = cache.lend_not_jobs();
+        lent.put(vec![4; 20]);
+        cache.keep_not_jobs(lent);
         let tree = vec![(b"a.nomad".to_vec(), vec![1; 20])];
         crate::git::TreeMemo::put(&mut cache, &[3; 20], &tree);
         let job = Job {
@@ -211,7 +282,11 @@ mod tests {
         cache.put(vec![1; 20], Some(trimmed(&job)));
         cache.put(vec![2; 20], None);
         cache.save();
-        let (back, trees) = read(&path, &key).expect("entries");
+        let (back, trees, not_jobs) = read(&path, &key).expect("entries");
+        assert!(
+            not_jobs.contains(&vec![4u8; 20]),
+            "a blob no job by its text"
+        );
         assert_eq!(trees.get(&vec![3u8; 20]).map(Vec::len), Some(1));
         assert_eq!(back.len(), 2);
         let got = back.get(&vec![1u8; 20]).cloned().flatten().expect("job");

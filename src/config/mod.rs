@@ -71,6 +71,16 @@ impl Config {
         })
     }
 
+    /// Does `exclude` leave out every file below the folder `dir` (a
+    /// submodule the change set cannot read: nothing in it is selected)?
+    pub fn excludes_all_below(&self, dir: &Path) -> bool {
+        self.relative(dir).is_some_and(|p| {
+            self.exclude
+                .iter()
+                .any(|g| crate::rules::config::glob_takes_all_below(g, &p))
+        })
+    }
+
     /// Does `include` make `path` a job-file candidate?
     pub fn includes(&self, path: &Path) -> bool {
         self.relative(path).is_some_and(|p| {

@@ -21,7 +21,7 @@ mod blobs;
 mod checkout;
 mod entries;
 mod nested;
-pub use blobs::{BlobId, ByText, NoMemo, TreeFiles, TreeMemo, Unnamed};
+pub use blobs::{BlobId, ByText, Listed, NoMemo, TreeFiles, TreeMemo, Unnamed, Unread};
 pub use checkout::{is_lfs_pointer, lfs_refusal, LINE_ENDS};
 
 enum Source {

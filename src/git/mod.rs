@@ -35,8 +35,8 @@ use gix::bstr::{BStr, ByteSlice};
 pub use cli::{ls_files, merge_base, parse_name_status, untracked, worktrees};
 pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{
-    is_lfs_pointer, lfs_refusal, BlobId, ByText, LazyGitVfs, NoMemo, TreeFiles, TreeMemo, Unnamed,
-    LINE_ENDS,
+    is_lfs_pointer, lfs_refusal, BlobId, ByText, LazyGitVfs, Listed, NoMemo, TreeFiles, TreeMemo,
+    Unnamed, Unread, LINE_ENDS,
 };
 pub use missing::{is_missing_object, MISSING_OBJECT_HELP};
 pub use submodule::is_unreadable as is_submodule_unreadable;

@@ -114,9 +114,12 @@ pub(super) fn unreadable(path: &BStr, why: &str) -> io::Error {
     let shown = crate::escape::one_line(&path.to_str_lossy());
     io::Error::new(
         io::ErrorKind::NotFound,
-        Unreadable(format!(
-            "{shown} is a submodule and {why}, so the job files in it cannot be compared: run `git submodule update --init {shown}` (CI: check submodules out) and try again"
-        )),
+        Unreadable(
+            format!(
+                "{shown} is a submodule and {why}, so the job files in it cannot be compared: run `git submodule update --init {shown}` (CI: check submodules out) and try again"
+            ),
+            why.to_string(),
+        ),
     )
 }
 
@@ -125,7 +128,7 @@ pub(super) fn unreadable(path: &BStr, why: &str) -> io::Error {
 /// missing revision by type: fetching the superproject does not bring a
 /// submodule's commits, checking the submodule out does.
 #[derive(Debug)]
-pub struct Unreadable(String);
+pub struct Unreadable(String, String);
 
 impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -138,6 +141,14 @@ impl std::error::Error for Unreadable {}
 /// Is `e` a submodule the change set could not look into?
 pub fn is_unreadable(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|r| r.is::<Unreadable>())
+}
+
+/// Why the submodule of `e` could not be looked into ("its repository is
+/// not in this clone"), when `e` is [`Unreadable`].
+pub fn unreadable_why(e: &io::Error) -> Option<&str> {
+    e.get_ref()
+        .and_then(|r| r.downcast_ref::<Unreadable>())
+        .map(|u| u.1.as_str())
 }
 
 /// The tree of `commit` in the submodule's repository.

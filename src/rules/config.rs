@@ -126,7 +126,7 @@ pub fn slashes(s: &str) -> String {
 /// Match a path against a glob: `*` and `?` stay inside one path segment,
 /// `**` spans any number of segments (including none); in time linear in
 /// the path for each glob token, whatever the stars ([`super::glob`]).
-pub use super::glob::glob_match;
+pub use super::glob::{glob_match, glob_takes_all_below};
 
 #[cfg(test)]
 mod tests {

@@ -142,9 +142,35 @@ impl Live {
     }
 }
 
+/// Whether `glob` matches every path below the folder `dir` (`dir/`
+/// followed by anything): a folder an `exclude` takes whole, whose files
+/// need not be listed to know none is selected. Exact for a glob whose
+/// live position after `dir/` is a final `**` (`dir/**`, `**/dir/**`,
+/// `**`); other globs that happen to take everything (`dir/**/*`) say
+/// false, the cautious answer.
+pub fn glob_takes_all_below(glob: &str, dir: &str) -> bool {
+    let tokens = tokens(glob.as_bytes());
+    let mut path = dir.as_bytes().to_vec();
+    path.push(b'/');
+    match advance(&tokens, &path).0 {
+        Some(live) => {
+            let last = tokens.len().wrapping_sub(1);
+            tokens.last() == Some(&Token::Any) && live.at.get(last) == Some(&true)
+        }
+        None => false,
+    }
+}
+
 /// Whether `glob` matches the whole of `path`, and the positions visited
 /// (for the tests that bound them).
 fn run(glob: &[Token], path: &[u8]) -> (bool, usize) {
+    let (live, visits) = advance(glob, path);
+    (live.is_some_and(|l| l.at[glob.len()]), visits)
+}
+
+/// The live positions after `path` (`None`: none is), and the positions
+/// visited.
+fn advance(glob: &[Token], path: &[u8]) -> (Option<Live>, usize) {
     let mut now = Live::new(glob.len());
     let mut next = Live::new(glob.len());
     now.set_at(0);
@@ -177,12 +203,12 @@ fn run(glob: &[Token], path: &[u8]) -> (bool, usize) {
             alive = true;
         }
         if !alive {
-            return (false, visits);
+            return (None, visits);
         }
         next.close(glob);
         std::mem::swap(&mut now, &mut next);
     }
-    (now.at[glob.len()], visits)
+    (Some(now), visits)
 }
 
 #[cfg(test)]
@@ -217,6 +243,23 @@ mod tests {
                 matches!(p.first(), Some(c) if *c != b'/') && reference(rest, &p[1..])
             }
             [c, rest @ ..] => p.first() == Some(c) && reference(rest, &p[1..]),
+        }
+    }
+
+    #[test]
+    fn a_folder_is_taken_whole_only_by_a_final_double_star() {
+        for (glob, dir, all) in [
+            ("vendor/**", "vendor", true),
+            ("**/vendor/**", "a/vendor", true),
+            ("**", "vendor", true),
+            ("vendor/*", "vendor", false),
+            ("vendor/*.nomad", "vendor", false),
+            ("vendor/**/*.nomad", "vendor", false),
+            ("vendor", "vendor", false),
+            ("vendorx/**", "vendor", false),
+            ("other/**", "vendor", false),
+        ] {
+            assert_eq!(glob_takes_all_below(glob, dir), all, "{glob} {dir}");
         }
     }
 

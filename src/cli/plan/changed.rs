@@ -88,7 +88,7 @@ pub struct Entry {
     /// Whether another file defines it could not be looked up (the one
     /// line, [`crate::changeset::Unlisted`]): a protected job's is the
     /// gate's "cannot tell", another's a note.
-    pub twice_untold: Option<String>,
+    pub twice_untold: Option<crate::changeset::Untold>,
 }
 
 /// Does an entry stop a job? Read off its change set step ([`Action`]),
@@ -272,7 +272,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let (standing, untold) = match set.standing(head.as_ref(), inp.loader, inp.namespace.applied())
     {
         Ok(s) => (s, None),
-        Err(u) => (Vec::new(), Some(u.line(&inp.range.head))),
+        Err(u) => (Vec::new(), Some(u.untold(&inp.range.head))),
     };
     let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref(), &standing);
     for step in steps {
@@ -418,7 +418,7 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
 fn say_twice(
     entries: &mut [Entry],
     twice: Vec<crate::changeset::Twice>,
-    untold: Option<String>,
+    untold: Option<crate::changeset::Untold>,
     protected: &crate::world::Protected,
 ) {
     if let Some(line) = untold {

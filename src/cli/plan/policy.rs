@@ -132,7 +132,7 @@ pub enum Violation {
     /// could not be looked up (its one line, [`crate::changeset::Unlisted`]):
     /// the gate cannot tell (exit 255) where it would refuse the job's
     /// second definition.
-    TwiceUntold(String),
+    TwiceUntold(crate::changeset::Untold),
     /// A protected job's rollout cannot finish: its later batches leave
     /// this group's allocations unplaced, though the plan shown (the first
     /// batch) places them (R22-A-3).
@@ -231,8 +231,9 @@ impl Violation {
                 "Runs": t.runs,
                 "Text": self.to_string(),
             }),
-            Violation::TwiceUntold(_) => serde_json::json!({
+            Violation::TwiceUntold(u) => serde_json::json!({
                 "Refusal": "cannot-tell",
+                "File": u.file,
                 "Text": self.to_string(),
             }),
             Violation::LaterBatches {

@@ -11,14 +11,37 @@ use std::path::PathBuf;
 use gix::bstr::{BString, ByteSlice};
 use gix::ObjectId;
 
-use super::super::repo::{self, path_of, Kind};
+use super::super::repo::{self, bytes_of, path_of, Kind};
+use super::super::submodule;
 use super::{LazyGitVfs, Source};
 
 /// A file's blob id: its bytes (SHA-1 or SHA-256 alike).
 pub type BlobId = Vec<u8>;
 
-/// The files a tree holds that the walk keeps: paths below the tree, raw.
+/// The files a tree holds that the walk keeps: paths below the tree, raw,
+/// with their blob ids; and its submodules, each as its path with a `/`
+/// after it (no file's path ends so: git refuses it) and the commit it
+/// records. What a tree holds is a function of its id: the commit of each
+/// submodule is part of it, the submodule's own files are not (whether
+/// they can be read depends on the clone).
 pub type TreeFiles = Vec<(Vec<u8>, BlobId)>;
+
+/// A submodule of the listed revision whose files cannot be read here
+/// (not initialised, its commit not fetched, nested too deep, or its
+/// repository outside the project): its path and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub path: PathBuf,
+    pub why: String,
+}
+
+/// What [`LazyGitVfs::blobs`] lists: the files taken, and the submodules
+/// it could not look into (their files are unknown, not absent).
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub files: Vec<(PathBuf, BlobId)>,
+    pub unread: Vec<Unread>,
+}
 
 /// What a caller remembers of trees it was given, by tree id. Only valid
 /// for one `wanted` test of file names.
@@ -37,6 +60,11 @@ pub struct Unnamed<'a> {
 }
 
 impl Unnamed<'_> {
+    /// Its blob id: what its text is a function of.
+    pub fn id(&self) -> BlobId {
+        self.oid.as_bytes().to_vec()
+    }
+
     /// Its first `n` bytes; None past what is read that way (a packed
     /// blob far over the size cap).
     pub fn head(&self, n: u64) -> Option<Vec<u8>> {
@@ -66,18 +94,30 @@ impl TreeMemo for NoMemo {
 }
 
 impl LazyGitVfs {
-    /// Every regular file of this revision (links and submodules left
-    /// out: a link's target is listed where it is) whose file name
+    /// Every regular file of this revision (links left out: a link's
+    /// target is listed where it is), those of its submodules too (read
+    /// at the commit recorded, as a checkout of the submodule holds them:
+    /// plain `check` of a checkout walks into them), whose file name
     /// `wanted` takes (on its raw bytes), or else whose text `by_text`
     /// takes, with its blob id, in tree order. `memo` gives and keeps what
-    /// a tree holds by its id (for one pair of tests). The index is
-    /// listed whole (no tree ids).
+    /// a tree holds by its id (for one pair of tests). The index is listed
+    /// whole (no tree ids).
     pub fn blobs(
         &self,
         wanted: &dyn Fn(&[u8]) -> bool,
         by_text: Option<ByText<'_>>,
         memo: &mut dyn TreeMemo,
-    ) -> io::Result<Vec<(PathBuf, BlobId)>> {
+    ) -> io::Result<Listed> {
+        self.blobs_at(wanted, by_text, memo, 0)
+    }
+
+    fn blobs_at(
+        &self,
+        wanted: &dyn Fn(&[u8]) -> bool,
+        by_text: Option<ByText<'_>>,
+        memo: &mut dyn TreeMemo,
+        depth: usize,
+    ) -> io::Result<Listed> {
         let raw = match &self.source {
             Source::Index(index) => self.with_state(|s| {
                 let text = |path: &[u8], oid: ObjectId| {
@@ -89,12 +129,15 @@ impl LazyGitVfs {
                         })
                     })
                 };
-                Ok(index
-                    .entries()
-                    .filter(|e| e.stage == 0 && !e.intent_to_add && file(e.kind))
-                    .filter(|e| wanted(name_of(e.path)) || text(e.path, e.id))
-                    .map(|e| (e.path.to_vec(), e.id.as_bytes().to_vec()))
-                    .collect())
+                let mut out = TreeFiles::new();
+                for e in index.entries().filter(|e| e.stage == 0 && !e.intent_to_add) {
+                    if e.kind == Kind::Commit {
+                        out.push((submodule_key(e.path), e.id.as_bytes().to_vec()));
+                    } else if file(e.kind) && (wanted(name_of(e.path)) || text(e.path, e.id)) {
+                        out.push((e.path.to_vec(), e.id.as_bytes().to_vec()));
+                    }
+                }
+                Ok(out)
             })?,
             Source::Tree(Some(tree)) => {
                 let tests = (wanted, by_text);
@@ -102,10 +145,56 @@ impl LazyGitVfs {
             }
             Source::Tree(None) => Vec::new(),
         };
-        raw.into_iter()
-            .map(|(p, id)| Ok((path_of(&p)?, id)))
-            .collect()
+        let mut out = Listed::default();
+        for (p, id) in raw {
+            let Some(at) = p.strip_suffix(b"/") else {
+                out.files.push((path_of(&p)?, id));
+                continue;
+            };
+            let at = path_of(at)?;
+            let Ok(commit) = ObjectId::try_from(id.as_slice()) else {
+                return Err(io::Error::other(
+                    "a submodule's commit id of an unknown kind",
+                ));
+            };
+            let sub = if depth >= submodule::MAX_DEPTH {
+                let why = format!(
+                    "submodules are nested more than {} deep",
+                    submodule::MAX_DEPTH
+                );
+                Err(submodule::unreadable(bytes_of(&at).as_ref(), &why))
+            } else {
+                self.submodule(&at, commit)
+            };
+            let inner = match sub {
+                Ok(sub) => sub.blobs_at(wanted, by_text, memo, depth + 1)?,
+                Err(e) => match submodule::unreadable_why(&e) {
+                    Some(why) => {
+                        out.unread.push(Unread {
+                            path: at,
+                            why: why.to_string(),
+                        });
+                        continue;
+                    }
+                    None => return Err(e),
+                },
+            };
+            out.files
+                .extend(inner.files.into_iter().map(|(p, id)| (at.join(p), id)));
+            out.unread.extend(inner.unread.into_iter().map(|u| Unread {
+                path: at.join(u.path),
+                why: u.why,
+            }));
+        }
+        Ok(out)
     }
+}
+
+/// A submodule's entry in [`TreeFiles`]: its path and a `/`.
+fn submodule_key(path: &[u8]) -> Vec<u8> {
+    let mut p = path.to_vec();
+    p.push(b'/');
+    p
 }
 
 fn file(k: Kind) -> bool {
@@ -170,6 +259,8 @@ fn tree_files(
                 }))
         {
             out.push((name.to_vec(), e.oid.as_bytes().to_vec()));
+        } else if e.kind == Kind::Commit {
+            out.push((submodule_key(name), e.oid.as_bytes().to_vec()));
         }
     }
     memo.put(id.as_bytes(), &out);

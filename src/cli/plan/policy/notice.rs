@@ -57,7 +57,7 @@ pub enum Notice {
     /// Whether another file defines the job (not protected) could not be
     /// looked up: its one line ([`crate::changeset::Unlisted`]). `check`
     /// says it as a "cannot tell".
-    TwiceUntold(String),
+    TwiceUntold(crate::changeset::Untold),
 }
 
 impl std::fmt::Display for Notice {
@@ -72,7 +72,7 @@ impl std::fmt::Display for Notice {
                 "stops {count} allocation(s) of protected job {namespace}/{job_id} with no replacement (not refused: it is the job's own plan)"
             ),
             Notice::DefinedTwice(t) => f.write_str(&t.words(false)),
-            Notice::TwiceUntold(line) => f.write_str(line),
+            Notice::TwiceUntold(u) => f.write_str(&u.line),
         }
     }
 }
@@ -100,8 +100,9 @@ impl Notice {
                 "Runs": t.runs,
                 "Text": self.to_string(),
             }),
-            Notice::TwiceUntold(_) => serde_json::json!({
+            Notice::TwiceUntold(u) => serde_json::json!({
                 "Notice": "defined-twice-cannot-tell",
+                "File": u.file,
                 "Text": self.to_string(),
             }),
         }

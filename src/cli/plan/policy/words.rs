@@ -78,7 +78,7 @@ impl std::fmt::Display for Violation {
             )),
             // `check`'s NP229 and `policy::defined-twice` say the same (changeset::twice).
             Violation::DefinedTwice(t) => f.write_str(&t.words(true)),
-            Violation::TwiceUntold(line) => f.write_str(line),
+            Violation::TwiceUntold(u) => f.write_str(&u.line),
             Violation::LaterBatches {
                 job_id,
                 batch,
