@@ -59,7 +59,10 @@ pub(super) fn rules_unread(
     // The reconcilers compare a live (or a finished batch) allocation's
     // tasks with the planned job's (`tasksUpdated`) whenever its version
     // is another: in place or destructive.
-    let compared = alloc.is_live() || super::api_alloc_batch::reads(alloc, version);
+    // An earlier registration's finished batch allocation is ignored
+    // uncompared (`filterOldTerminalAllocs`: `super::api_alloc_batch`).
+    let compared = alloc.is_live()
+        || (super::api_alloc_batch::reads(alloc, version) && alloc.earlier_registration.is_none());
     let rules = |why: &str| format!("its group's disconnect rules are unknown and {why}");
     let what = if s(a, "ClientStatus") == "unknown" {
         rules("its client disconnected")
