@@ -486,6 +486,7 @@ mod world_alloc_version;
 mod world_bad_running_edit;
 mod world_cache;
 mod world_change_blocks;
+mod world_change_new_warnings;
 mod world_disconnected;
 mod world_disconnected_terminal;
 mod world_disconnecting_plan;
