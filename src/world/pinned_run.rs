@@ -90,3 +90,7 @@ fn run_head(world: &mut World, blamed: &[JobKey]) -> Vec<std::path::PathBuf> {
     }
     swapped
 }
+
+#[cfg(test)]
+#[path = "pinned_run_tests.rs"]
+mod tests;
