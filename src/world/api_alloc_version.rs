@@ -165,7 +165,7 @@ mod tests {
             ..Allocation::default()
         };
         assert!(!x.runs_version(0));
-        assert_eq!(x.spec_key().1, "web\011");
+        assert_eq!(x.spec_key().1, "web\x0011");
         x.earlier_registration = None;
         assert!(x.runs_version(0));
         assert_eq!(x.spec_key().1, "web");
