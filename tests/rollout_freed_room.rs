@@ -152,3 +152,55 @@ fn the_json_names_the_batched_groups_an_unbatched_group_stalls() {
     let text = policy[0]["Text"].as_str().unwrap_or_default();
     assert!(text.contains("(group \"g\") do not fit beside"), "{text}");
 }
+
+/// load27: a refusal counted over node shuffles is judged with the room
+/// that frees in those shuffles, not in the one drawn here. Three clients
+/// of 4000 MB; `x` and `y` (1500 MB, services) share a client in some
+/// histories, where the end state (3 x 2400 MB) cannot place; a batch job
+/// of 50 MB runs too. The end state places in the history drawn here, so
+/// the refusal is sampled; the baseline judged the freed room in the
+/// drawn history (which placed anyway) and made it "cannot tell" ("does
+/// not fit now, but does once 1 allocation(s) ... have finished"), where
+/// the 50 MB freed places nothing in the shuffles that fail: refused.
+#[test]
+fn a_sampled_refusal_that_freed_room_does_not_place_stands() {
+    let etl = ETL
+        .replace("count = 2", "count = 1")
+        .replace("memory = 1500", "memory = 50");
+    let d = staged(
+        "freed-room-sampled",
+        (3, 4000),
+        false,
+        &[
+            ("x", job("x", 0, &[("g", 1, 1500, 0)])),
+            ("y", job("y", 0, &[("g", 1, 1500, 0)])),
+            ("etl", etl),
+        ],
+        &job("web", 0, &[("g", 3, 100, 1)]),
+        &job("web", 0, &[("g", 3, 2400, 1)]),
+    );
+    let gate = run_in(
+        &d.0,
+        &[
+            "plan",
+            "--changed",
+            "--staged",
+            "--gate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(gate.code, 1, "{}{}", gate.stdout, gate.stderr);
+    let v: serde_json::Value = serde_json::from_str(&gate.stdout).expect(&gate.stderr);
+    let policy = &v["Plans"][0]["Policy"];
+    assert_eq!(policy[0]["Refusal"], "later-batches", "{policy}");
+    let hits = policy[0]["Shuffles"]["Hits"].as_u64().unwrap_or(0);
+    assert!(hits > 0 && policy[0]["Unplaced"] == 0, "{policy}");
+    let check = run_in(&d.0, &["--no-color", "check", "--staged"]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    assert!(
+        !flat(&check.stdout).contains("free their room"),
+        "{}",
+        check.stdout
+    );
+}

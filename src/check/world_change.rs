@@ -60,6 +60,11 @@ pub fn gate(
     }
     let head = set.range.head_vfs()?;
     let mut change = judge(head.as_ref(), dir, &deleted);
+    // The head world's warnings that the base world has too are no finding
+    // of this change (load27): only the new ones, as a running edit's.
+    change
+        .findings
+        .retain(|d| d.severity == crate::diag::Severity::Error || !base_had(base, d));
     if let Some((_, head_sim)) = &change.head {
         let fresh;
         let base_sim = match base_sim.filter(|s| s.seed == HEAD_SEED) {
@@ -83,6 +88,15 @@ pub fn gate(
         }
     }
     Ok(Some((dir.clone(), change)))
+}
+
+/// Whether the world judged against (`base`) was loaded with warning
+/// `d` too: the same code and text, wherever it points (an edit above it
+/// moves its line, not what it says).
+fn base_had(base: &World, d: &Diag) -> bool {
+    base.warnings
+        .iter()
+        .any(|b| b.code == d.code && b.message == d.message)
 }
 
 /// The seed the world as changed is simulated with; the base is compared

@@ -210,7 +210,7 @@ pub fn rejections(
         // the registered one when it is that version, else unknown.
         let own_group = |a: &Allocation| {
             let record = state.job(&a.namespace, &a.job_id)?;
-            (record.version == a.job_version)
+            a.runs_version(record.version)
                 .then(|| record.job.group(&a.task_group))
                 .flatten()
         };

@@ -303,7 +303,7 @@ impl<'w> Engine<'w> {
             // (`a.Job`): the version it runs, not the registered one, which
             // a `job run` has already replaced when its evaluation runs.
             csi: super::csi::CsiIndex::build(world, &state.nodes, &state.allocs, |a| {
-                let key = (a.namespace.to_string(), a.job_id.to_string(), a.job_version);
+                let key = a.spec_key();
                 history
                     .get(&key)
                     .map(|j| j.as_ref())
@@ -311,7 +311,7 @@ impl<'w> Engine<'w> {
                     .or_else(|| {
                         state
                             .job(&a.namespace, &a.job_id)
-                            .filter(|r| r.version == a.job_version)
+                            .filter(|r| a.runs_version(r.version))
                             .map(|r| r.job.as_ref())
                     })
             }),

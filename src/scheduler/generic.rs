@@ -35,14 +35,11 @@ pub(super) fn old_spec<'s>(
     state: &'s State,
     a: &Allocation,
 ) -> Option<(&'s std::sync::Arc<Job>, &'s TaskGroup)> {
-    let job = history
-        .get(&(a.namespace.to_string(), a.job_id.to_string(), a.job_version))
-        .or_else(|| {
-            state
-                .job(&a.namespace, &a.job_id)
-                .filter(|r| r.version == a.job_version)
-                .map(|r| &r.job)
-        })?;
+    let job = history.get(&a.spec_key()).or_else(|| {
+        (state.job(&a.namespace, &a.job_id))
+            .filter(|r| a.runs_version(r.version))
+            .map(|r| &r.job)
+    })?;
     Some((job, job.group(&a.task_group)?))
 }
 

@@ -311,7 +311,7 @@ pub(super) fn system(
                 // scheduler/reconciler/reconcile_node.go v1.11.0-v2.0.5.
                 engine.stop(a);
             } else if let Some(n) = node {
-                let changed = a.job_version != new_version;
+                let changed = !a.runs_version(new_version);
                 match off_node(world.nomad_version, job, n, changed) {
                     OffNode::Ignore => du.ignore += 1,
                     OffNode::Stop => {

@@ -210,7 +210,7 @@ fn diff<'a>(
     if let (None, Some(&t)) = (here, p.finished.get(&key)) {
         // Unchanged: it is not run again. Changed: an update (see
         // [`in_place`]).
-        let same = t.job_version == cx.new_version
+        let same = t.runs_version(cx.new_version)
             && t.batch_terminal != Some(crate::structs::BatchTerminal::Superseded);
         if same {
             p.du.ignore += 1;
@@ -234,7 +234,7 @@ fn diff<'a>(
         r.apply(engine, a, &mut p.du);
         return None;
     }
-    if a.job_version == cx.new_version && r.is_none() {
+    if a.runs_version(cx.new_version) && r.is_none() {
         p.du.ignore += 1;
         return None;
     }

@@ -34,7 +34,10 @@ pub(super) fn stays_put<'s>(
     memo: &mut Vec<(&'s str, u64, Kept)>,
 ) -> Kept {
     let key = (&*a.task_group, a.job_version);
-    if let Some(&(.., kept)) = memo.iter().find(|(g, v, _)| (*g, *v) == key) {
+    // An earlier registration's version N is another spec: not memoized.
+    let memoized = a.earlier_registration.is_none();
+    let found = memo.iter().find(|(g, v, _)| memoized && (*g, *v) == key);
+    if let Some(&(.., kept)) = found {
         return kept;
     }
     let Some(tg) = job.group(&a.task_group) else {
@@ -61,7 +64,9 @@ pub(super) fn stays_put<'s>(
         same || takes_everywhere(sim, engine, job, tg)
     };
     let kept = Kept { stays, as_is };
-    memo.push((key.0, key.1, kept));
+    if memoized {
+        memo.push((key.0, key.1, kept));
+    }
     kept
 }
 

@@ -129,7 +129,7 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
         .filter_map(|&i| state.allocs.get(i))
         .filter(|a| same(&a.namespace, &a.job_id))
         .collect();
-    if own.iter().any(|a| a.job_version != record.version) {
+    if own.iter().any(|a| !a.runs_version(record.version)) {
         return Some("an allocation of another version");
     }
     if running.constraints.iter().any(placement_bound) {

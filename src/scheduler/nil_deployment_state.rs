@@ -124,7 +124,7 @@ fn old_deployment_kept(engine: &Engine<'_>, job: &Job, version: u64, deployed: u
             .chain(finished.map(Seen::finished));
         let had_running = had_running(seen, version);
         let updates =
-            eligible.contains(node) && on().any(|a| a.is_live() && a.job_version != version);
+            eligible.contains(node) && on().any(|a| a.is_live() && !a.runs_version(version));
         reaches && (!had_running || updates)
     })
 }
@@ -140,16 +140,15 @@ struct Seen<'a> {
 }
 
 impl<'a> Seen<'a> {
-    /// One the state holds: an imported one is the registered job's
-    /// registration (an earlier registration's, still running, is not
-    /// told apart: see [`had_running`]).
+    /// One the state holds, of the registration the import marked
+    /// (`Allocation::earlier_registration`).
     fn of(a: &'a crate::cluster::Allocation) -> Seen<'a> {
         Seen {
             name: a.name.as_str(),
             create_index: a.create_index,
             job_version: a.job_version,
             live: a.is_live(),
-            this_registration: true,
+            this_registration: a.earlier_registration.is_none(),
         }
     }
 
@@ -187,8 +186,8 @@ impl<'a> Seen<'a> {
 /// plan's index, :1815, which no allocation's job has), so it tells apart
 /// only an allocation of an earlier registration: a hand-written world
 /// cannot state one; an import's finished one is marked
-/// (`Finished::this_registration`), one still running is kept as the
-/// job's.
+/// (`Finished::this_registration`), a live one
+/// (`Allocation::earlier_registration`).
 fn had_running<'a>(seen: impl Iterator<Item = Seen<'a>>, version: u64) -> bool {
     let mut newest: std::collections::HashMap<&str, Seen<'a>> = std::collections::HashMap::new();
     for a in seen {

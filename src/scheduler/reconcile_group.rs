@@ -241,7 +241,8 @@ pub fn reconcile_group<'s>(
         rng,
     );
     for a in &untainted {
-        if a.job_version == at.job {
+        // `JobModifyIndex` equality: not an earlier registration's.
+        if a.runs_version(at.job) {
             plan.ignore += 1;
             continue;
         }

@@ -315,6 +315,18 @@ pub struct Allocation {
     /// which no preemption may read as the allocation's.
     #[serde(default)]
     pub version_priority: VersionPriority,
+    /// `Some(CreateIndex)` of the job's registration this allocation runs,
+    /// when that is an earlier one than the registered job's (the job
+    /// stopped with `-purge` and registered again while it lived). The
+    /// scheduler reads every registration's allocations
+    /// (`AllocsByJob(.., anyCreateIndex=true)`, generic_sched.go
+    /// v1.10.5:367, v1.11.2:325) and tells them apart by
+    /// `JobModifyIndex` (`genericAllocUpdateFn`, scheduler/util.go
+    /// v1.10.5:881; system_util.go v1.10.5:216, reconcile_node.go
+    /// v1.11.2:260-340), never by the version, which a new registration
+    /// restarts at 0: see [`Allocation::runs_version`].
+    #[serde(default)]
+    pub earlier_registration: Option<u64>,
 }
 
 /// A priority as the views print it: the number, or "unknown" for an
@@ -432,6 +444,24 @@ impl Allocation {
                 && self.client_status == ClientStatus::Failed)
             || self.batch_terminal.is_some()
             || self.disconnect == Some(Disconnect::Lost)
+    }
+    /// Runs version `v` of the registered job's registration: what Nomad's
+    /// `JobModifyIndex` equality says (an earlier registration's
+    /// allocation with the same version number runs another spec).
+    pub fn runs_version(&self, v: u64) -> bool {
+        self.job_version == v && self.earlier_registration.is_none()
+    }
+    /// Its spec's key in a job history: (namespace, job ID, version), the
+    /// ID followed by a NUL and the registration's `CreateIndex` for an
+    /// earlier registration's, so its version N is not the registered
+    /// job's version N. No job ID holds a NUL (`Job.Validate`,
+    /// nomad/structs/structs.go v1.10.5:4785).
+    pub fn spec_key(&self) -> (String, String, u64) {
+        let id = match self.earlier_registration {
+            Some(ci) => format!("{}\0{ci}", self.job_id),
+            None => self.job_id.to_string(),
+        };
+        (self.namespace.to_string(), id, self.job_version)
     }
     /// The index in the alloc name, `web.cache[2]` → 2.
     pub fn name_index(&self) -> Option<u32> {

@@ -156,12 +156,22 @@ pub fn load_allocations(
             .typed_u64("JobVersion")
             .or(own_job.as_ref().map(|(_, ix)| ix.version))
             .unwrap_or(0);
+        let earlier = super::api_alloc_version::earlier_registration(
+            a,
+            own_job.as_ref().map(|(_, ix)| ix.create_index),
+            versions.get(&key).map(|ix| ix.create_index),
+        );
         if let Some((job, ix)) = &own_job {
-            pinned
-                .history
-                .insert((key.0.clone(), key.1.clone(), version), job.clone());
+            let at = crate::structs::Allocation {
+                namespace: key.0.as_str().into(),
+                job_id: key.1.as_str().into(),
+                job_version: version,
+                earlier_registration: earlier,
+                ..Default::default()
+            };
+            pinned.history.insert(at.spec_key(), job.clone());
             let newer = embedded.get(&key).is_none_or(|(v, _, _)| *v < version);
-            if newer {
+            if newer && earlier.is_none() {
                 embedded.insert(key.clone(), (version, job.clone(), *ix));
             }
         }
@@ -170,7 +180,7 @@ pub fn load_allocations(
         // job when it is that version ([`super::api_alloc_version`]).
         let registered = versions.get(&key).map(|ix| ix.version);
         let other_version = match &own_job {
-            None if registered != Some(version) => {
+            None if registered != Some(version) && earlier.is_none() => {
                 let at = (key.0.clone(), key.1.clone(), version);
                 let saved = ctx.job_versions.get(&at);
                 let job = pinned.history.get(&at).or(saved).cloned();
@@ -182,7 +192,9 @@ pub fn load_allocations(
             }
             _ => None,
         };
-        let stale = own_job.is_none() && other_version.is_none() && registered != Some(version);
+        let stale = own_job.is_none()
+            && other_version.is_none()
+            && (registered != Some(version) || earlier.is_some());
         let spec = own_job
             .as_ref()
             .map(|(j, _)| j)
@@ -259,6 +271,7 @@ pub fn load_allocations(
             } else {
                 crate::structs::VersionPriority::Known
             },
+            earlier_registration: earlier,
             ..Allocation::default()
         };
         let unread = stale

@@ -20,6 +20,31 @@ use super::api_json::s;
 use crate::structs::Allocation;
 use crate::version::NomadVersion;
 
+/// The registration an allocation runs, where it is not the registered
+/// job's (see `Allocation::earlier_registration`): its embedded
+/// `Job.CreateIndex` when that is another (what `AllocsByJob` asks,
+/// nomad/state/state_store.go v1.10.5:4558); not embedded, an allocation
+/// created before the registered job was (`CreateIndex` below the job's:
+/// a registration's allocations are all created after it) is of an
+/// earlier one whose index is unknown, `Some(0)` (no registration has
+/// index 0), and so is its spec. `registered`: the registered job's
+/// `CreateIndex`, when jobs/ holds it.
+pub(super) fn earlier_registration(
+    a: &Value,
+    embedded: Option<u64>,
+    registered: Option<u64>,
+) -> Option<u64> {
+    use super::api_json::Fields as _;
+    let registered = registered.filter(|r| *r > 0)?;
+    match embedded.filter(|c| *c > 0) {
+        Some(c) => (c != registered).then_some(c),
+        None => {
+            let created = a.typed_u64("CreateIndex").filter(|c| *c > 0)?;
+            (created < registered).then_some(0)
+        }
+    }
+}
+
 /// Why the group rules of the version `alloc` runs (`a` its JSON; not
 /// embedded, registered as `registered`) decide how `version` reads it,
 /// if they do.
@@ -34,7 +59,10 @@ pub(super) fn rules_unread(
     // The reconcilers compare a live (or a finished batch) allocation's
     // tasks with the planned job's (`tasksUpdated`) whenever its version
     // is another: in place or destructive.
-    let compared = alloc.is_live() || super::api_alloc_batch::reads(alloc, version);
+    // An earlier registration's finished batch allocation is ignored
+    // uncompared (`filterOldTerminalAllocs`: `super::api_alloc_batch`).
+    let compared = alloc.is_live()
+        || (super::api_alloc_batch::reads(alloc, version) && alloc.earlier_registration.is_none());
     let rules = |why: &str| format!("its group's disconnect rules are unknown and {why}");
     let what = if s(a, "ClientStatus") == "unknown" {
         rules("its client disconnected")
@@ -52,6 +80,10 @@ pub(super) fn rules_unread(
         return None;
     };
     let registered = match registered {
+        _ if alloc.earlier_registration.is_some() => {
+            "it is of an earlier registration of the job, created before the registered one"
+                .to_string()
+        }
         Some(r) => format!("the registered job is version {r}"),
         None => "the job is not registered".to_string(),
     };
@@ -112,5 +144,30 @@ mod tests {
         assert!(rules_unread(&done, &alloc(false), None, &ready, v).is_some());
         let old: NomadVersion = "1.4.0".parse().expect("version");
         assert_eq!(rules_unread(&done, &alloc(false), None, &ready, old), None);
+    }
+
+    #[test]
+    fn the_registration_is_the_embedded_create_index_else_the_allocation_s_age() {
+        let a = json!({"CreateIndex": 20});
+        // Embedded: the job's CreateIndex decides, not the allocation's.
+        assert_eq!(earlier_registration(&a, Some(11), Some(50)), Some(11));
+        assert_eq!(earlier_registration(&a, Some(50), Some(50)), None);
+        // Not embedded: created before the registration, of an earlier one.
+        assert_eq!(earlier_registration(&a, None, Some(50)), Some(0));
+        assert_eq!(earlier_registration(&a, None, Some(15)), None);
+        // Nothing to compare with: read as the registered job's.
+        assert_eq!(earlier_registration(&a, Some(11), None), None);
+        assert_eq!(earlier_registration(&json!({}), None, Some(50)), None);
+        // Keyed apart in a job history, and no version of the registration.
+        let mut x = Allocation {
+            job_id: "web".into(),
+            earlier_registration: Some(11),
+            ..Allocation::default()
+        };
+        assert!(!x.runs_version(0));
+        assert_eq!(x.spec_key().1, "web\x0011");
+        x.earlier_registration = None;
+        assert!(x.runs_version(0));
+        assert_eq!(x.spec_key().1, "web");
     }
 }

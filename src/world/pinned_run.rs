@@ -17,6 +17,14 @@
 //! ([`super::stand_in::Why::Pinned`]). Pins that fit neither are the
 //! world's own errors, reported as read against what runs.
 
+//!
+//! Not cached (load27): the world cache keys a load by the fingerprints of
+//! the files it read through its vfs (`world_cache::Recording`), but the
+//! version run here is read from git `HEAD` outside that vfs
+//! (`stand_in::from_head`), so a key of the folder's files alone would
+//! serve a stale version after a commit or checkout; an honest key needs
+//! `HEAD`'s blob of each swapped file too, which the cache does not record.
+
 use super::alloc_file::{read_allocations, JobKey};
 use super::stand_in::{StandIn, Why};
 use super::World;
@@ -90,3 +98,7 @@ fn run_head(world: &mut World, blamed: &[JobKey]) -> Vec<std::path::PathBuf> {
     }
     swapped
 }
+
+#[cfg(test)]
+#[path = "pinned_run_tests.rs"]
+mod tests;

@@ -102,15 +102,10 @@ pub fn judge(
 /// The world's own warnings of `warnings` (a running job's are its file's
 /// findings) that `base` was not loaded with, as findings of the change.
 fn new_warnings(base: &World, warnings: &crate::diag::Diags) -> Option<WorldChange> {
-    let had = |d: &Diag| {
-        base.warnings
-            .iter()
-            .any(|b| b.code == d.code && b.message == d.message)
-    };
     let findings: Vec<Diag> = crate::world::guess::world_warnings(warnings)
         .0
         .into_iter()
-        .filter(|d| !had(d))
+        .filter(|d| !super::base_had(base, d))
         .collect();
     (!findings.is_empty()).then_some(WorldChange {
         findings,

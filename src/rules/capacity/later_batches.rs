@@ -316,7 +316,7 @@ pub fn unplaced(at: &Judged<'_>, job: &Job, plan: &PlanResult) -> EndState {
     }
     // Room that frees on its own may still place what the end state
     // cannot place now: no refusal there (roll26).
-    out.batches = freed::judged(at.sim, &end, out.batches);
+    out.batches = freed::judged(at, &end, out.batches);
     for b in &mut out.batches {
         b.up_to = up_to(job, plan, &b.group);
         if !holds_back_group(job, plan, &b.group) {

@@ -17,7 +17,7 @@
 //! refusal stands: nothing else frees room on its own (a service or
 //! system allocation runs until something stops it).
 
-use super::{of_plan, LaterBatch};
+use super::{of_plan, Judged, LaterBatch};
 use crate::jobspec::{Job, JobType};
 use crate::scheduler::Simulation;
 use crate::structs::{Allocation, ClientStatus};
@@ -31,37 +31,143 @@ fn finishes_alone(a: &Allocation, job: &Job, v: crate::version::NomadVersion) ->
     runs_to_completion || stopping
 }
 
-/// `refused`, the end state's refusals of `end` planned in `sim`, with
-/// each group the end state places once every allocation that finishes on
-/// its own has finished made "cannot tell", saying why.
-pub(super) fn judged(sim: &Simulation, end: &Job, refused: Vec<LaterBatch>) -> Vec<LaterBatch> {
+/// How many allocations of `sim` free their room on their own.
+fn freeing(sim: &Simulation, end: &Job) -> usize {
     let v = sim.world.nomad_version;
-    let freeing = sim
-        .state
-        .allocs
-        .iter()
-        .filter(|a| finishes_alone(a, end, v))
-        .count();
-    if freeing == 0 || refused.iter().all(|b| b.untold.is_some()) {
-        return refused;
-    }
+    let alone = |a: &&Allocation| finishes_alone(a, end, v);
+    sim.state.allocs.iter().filter(alone).count()
+}
+
+/// The groups the end state `end` leaves unplaced in `sim` once every
+/// allocation that frees its room on its own has finished.
+fn left_once_freed(sim: &Simulation, end: &Job) -> Vec<String> {
+    let v = sim.world.nomad_version;
     let mut later = sim.clone();
     for a in &mut later.state.allocs {
         if finishes_alone(a, end, v) {
             a.client_status = ClientStatus::Complete;
         }
     }
-    let still = of_plan(&later.plan(end), end);
+    of_plan(&later.plan(end), end)
+        .into_iter()
+        .map(|b| b.group)
+        .collect()
+}
+
+/// `refused`, the end state's refusals of `end` planned in `at.sim`, with
+/// each group the end state places once every allocation that finishes on
+/// its own has finished made "cannot tell", saying why. A refusal counted
+/// over node shuffles (`shuffles`) is judged so in each shuffle that
+/// leaves it unplaced, not in the one drawn here (which may place it, or
+/// fail where the others do not): cannot tell only where freed room
+/// places it in every one of them, as the drawn refusal is judged in its
+/// one (load27).
+pub(super) fn judged(at: &Judged<'_>, end: &Job, refused: Vec<LaterBatch>) -> Vec<LaterBatch> {
+    let freeing = freeing(at.sim, end);
+    if freeing == 0 || refused.iter().all(|b| b.untold.is_some()) {
+        return refused;
+    }
+    let sampled = refused
+        .iter()
+        .any(|b| b.untold.is_none() && b.shuffles.is_some());
+    let drawn = refused
+        .iter()
+        .any(|b| b.untold.is_none() && b.shuffles.is_none());
+    let still = if drawn {
+        left_once_freed(at.sim, end)
+    } else {
+        Vec::new()
+    };
+    let runs = if sampled {
+        let n = refused
+            .iter()
+            .filter_map(|b| b.shuffles)
+            .map(|(_, n)| n)
+            .max();
+        shuffles_once_freed(at, end, n.unwrap_or(0)).ok()
+    } else {
+        None
+    };
     refused
         .into_iter()
         .map(|mut b| {
-            let fits_later = !still.iter().any(|s| s.group == b.group);
-            if b.untold.is_none() && fits_later {
-                b.untold = Some(why(freeing));
+            if b.untold.is_some() {
+                return b;
             }
+            let rescued = match (&b.shuffles, &runs) {
+                (None, _) => (!still.contains(&b.group)).then(|| why(freeing)),
+                // Not resampled (too large): the refusal stands as counted.
+                (Some(_), None) => None,
+                (Some(_), Some(runs)) => rescued_in_every(runs, &b.group),
+            };
+            b.untold = rescued;
             b
         })
         .collect()
+}
+
+/// One sampled shuffle of the end state: the groups it leaves unplaced
+/// now, and those it still leaves once room frees on its own (in a
+/// shuffle that leaves none now, not planned again).
+type FreedRun = (Vec<String>, Vec<String>);
+
+/// The end state `end` over the first `n` sampled shuffles (the seeds the
+/// refusal was counted over: [`crate::rules::priority::sample_runs_n`]),
+/// each planned now and, where it leaves something unplaced, once room
+/// frees.
+fn shuffles_once_freed(
+    at: &Judged<'_>,
+    end: &Job,
+    n: u32,
+) -> Result<Vec<FreedRun>, crate::scheduler::sample::SampleError> {
+    let world = &*at.sim.world;
+    let one = |sim: &Simulation| {
+        let now: Vec<String> = of_plan(&sim.plan(end), end)
+            .into_iter()
+            .filter(|b| b.untold.is_none())
+            .map(|b| b.group)
+            .collect();
+        let still = if now.is_empty() || freeing(sim, end) == 0 {
+            now.clone()
+        } else {
+            left_once_freed(sim, end)
+        };
+        (now, still)
+    };
+    let own;
+    let shared = match at.replays {
+        Some(s) => s,
+        None => {
+            own = crate::scheduler::replay_cache::Shared::new(world);
+            &own
+        }
+    };
+    let seed = at.sim.seed;
+    if at.earlier.is_empty() {
+        crate::scheduler::sample::sample_read(shared, 0..n, seed, one)
+    } else {
+        crate::scheduler::sample::sample_after(shared, 0..n, seed, at.earlier, |sim| one(sim))
+    }
+}
+
+/// Why `group` cannot be told: every sampled shuffle that leaves it
+/// unplaced places it once room frees on its own; None where one does not
+/// (the refusal stands) or none leaves it unplaced here.
+fn rescued_in_every(runs: &[FreedRun], group: &str) -> Option<String> {
+    let failing: Vec<&FreedRun> = runs
+        .iter()
+        .filter(|(now, _)| now.iter().any(|g| g == group))
+        .collect();
+    let rescued = failing
+        .iter()
+        .all(|(_, still)| !still.iter().any(|g| g == group));
+    (!failing.is_empty() && rescued).then(|| {
+        format!(
+            "the same job with every destructive update placed at once leaves some unplaced in {} of {} node shuffles sampled, but none once the allocations that free their room on their own (a batch or sysbatch job's, or one told to stop that its client still runs) have finished; a batch that finds no room leaves a blocked evaluation that runs again when a client reports an allocation finished (nomad/fsm.go v2.0.5:1053-1076), so whether the deployment finishes depends on when they do, before its progress_deadline or not",
+            failing.len(),
+            runs.len()
+        )
+    })
 }
 
 fn why(freeing: usize) -> String {
@@ -83,6 +189,21 @@ mod tests {
             client_status: ClientStatus::Running,
             ..Allocation::default()
         }
+    }
+
+    #[test]
+    fn a_sampled_refusal_is_untold_only_where_freed_room_places_it_in_every_failing_shuffle() {
+        let run = |now: &[&str], still: &[&str]| -> FreedRun {
+            let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+            (v(now), v(still))
+        };
+        let rescued = [run(&["g"], &[]), run(&[], &[]), run(&["g"], &[])];
+        let why = rescued_in_every(&rescued, "g").expect("untold");
+        assert!(why.contains("in 2 of 3 node shuffles"), "{why}");
+        let one_stays = [run(&["g"], &[]), run(&["g"], &["g"])];
+        assert_eq!(rescued_in_every(&one_stays, "g"), None);
+        // A group no shuffle fails here: the refusal is left as counted.
+        assert_eq!(rescued_in_every(&[run(&[], &[])], "g"), None);
     }
 
     #[test]
