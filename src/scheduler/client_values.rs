@@ -80,14 +80,8 @@ fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
     world
         .clients
         .iter()
-        .enumerate()
-        .filter(|(_, p)| !p.reported() && p.count > 0)
-        .filter(|(pos, p)| {
-            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
-            crate::scheduler::feasibility::schedulable(&node)
-                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
-        })
-        .map(|(_, p)| p)
+        .filter(|p| !p.reported() && p.count > 0)
+        .filter(|p| crate::scheduler::feasibility::pool_reached(v, job, p))
         .collect()
 }
 
@@ -157,13 +151,8 @@ fn affinity_decides(world: &World, job: &Job) -> bool {
     let candidates: u64 = world
         .clients
         .iter()
-        .enumerate()
-        .filter(|(pos, p)| {
-            let node = crate::cluster::build::build_node(world, p, *pos, 1, 0);
-            crate::scheduler::feasibility::schedulable(&node)
-                && crate::scheduler::feasibility::in_job_scope(v, job, &node)
-        })
-        .map(|(_, p)| u64::from(p.count))
+        .filter(|p| crate::scheduler::feasibility::pool_reached(v, job, p))
+        .map(|p| u64::from(p.count))
         .sum();
     candidates > 1
 }
