@@ -447,10 +447,12 @@ fn one_per_path(results: Vec<FileResult>) -> Vec<FileResult> {
 }
 
 /// What every file of one run shares: the replays of the world under other
-/// seeds (made on first use) and the findings a pass over all the run's
-/// files made for each file (NP229), which its rules pass reports.
+/// seeds and the first client of each pool (both made on first use), and
+/// the findings a pass over all the run's files made for each file
+/// (NP229), which its rules pass reports.
 pub(super) struct RunShared {
     replays: OnceLock<Shared>,
+    pool_nodes: OnceLock<Vec<std::sync::Arc<crate::cluster::Node>>>,
     cross: twice::Cross,
 }
 
@@ -468,6 +470,7 @@ fn findings(
         .with_before(before.applied, before.kept)
         .with_trusted(trusted)
         .with_replays(&run.replays)
+        .with_pool_nodes(&run.pool_nodes)
         .with_cross_file(run.cross.get(path).map_or(&[], Vec::as_slice));
     let ctx = if resample_moot(parsed, judge) {
         ctx.without_resample()
@@ -501,6 +504,7 @@ fn judge_steps(
 ) -> Vec<FileResult> {
     let run = RunShared {
         replays: OnceLock::new(),
+        pool_nodes: OnceLock::new(),
         cross,
     };
     if judge.judging == Judging::EachAlone {

@@ -48,6 +48,10 @@ pub struct RuleContext<'a> {
     /// mutation of the job per file, not one each.
     mutated: OnceLock<Result<Job, String>>,
     pools: OnceLock<Vec<capacity::PoolNode<'a>>>,
+    /// The run's first client of each pool ([`capacity::first_nodes`]),
+    /// built on first use and shared by every file of the run; `None`
+    /// builds them for this file.
+    pool_nodes: Option<&'a OnceLock<Vec<std::sync::Arc<crate::cluster::Node>>>>,
     /// The run's replays of this world under other seeds, made on first
     /// use and shared by every file of the run (keying the world by its
     /// content was 7% of a corpus check when each sampled file did it);
@@ -90,6 +94,7 @@ impl<'a> RuleContext<'a> {
             refusals: OnceLock::new(),
             mutated: OnceLock::new(),
             pools: OnceLock::new(),
+            pool_nodes: None,
             replays: None,
             may_vary: OnceLock::new(),
             cannot_know: OnceLock::new(),
@@ -115,6 +120,16 @@ impl<'a> RuleContext<'a> {
         replays: &'a OnceLock<crate::scheduler::replay_cache::Shared>,
     ) -> Self {
         self.replays = Some(replays);
+        self
+    }
+
+    /// The same context building its pools' clients through `nodes`,
+    /// which must hold (or come to hold) this context's world's only.
+    pub fn with_pool_nodes(
+        mut self,
+        nodes: &'a OnceLock<Vec<std::sync::Arc<crate::cluster::Node>>>,
+    ) -> Self {
+        self.pool_nodes = Some(nodes);
         self
     }
 
@@ -186,7 +201,13 @@ impl<'a> RuleContext<'a> {
     /// Every client pool of the world that has clients, built once per
     /// file ([`capacity::pool_nodes`]).
     pub fn pools(&self) -> &[capacity::PoolNode<'a>] {
-        self.pools.get_or_init(|| capacity::pool_nodes(self.world))
+        self.pools.get_or_init(|| match self.pool_nodes {
+            Some(shared) => capacity::pool_nodes_of(
+                self.world,
+                shared.get_or_init(|| capacity::first_nodes(self.world)),
+            ),
+            None => capacity::pool_nodes(self.world),
+        })
     }
 
     /// The same context with the planned changes registered before this file.

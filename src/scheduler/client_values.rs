@@ -85,18 +85,13 @@ fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
     let v = world.nomad_version;
     let mut pools = Vec::new();
     let mut candidates = 0u64;
-    for (pos, p) in world.clients.iter().enumerate() {
-        if p.count == 0 {
+    for p in &world.clients {
+        if p.count == 0 || !crate::scheduler::feasibility::pool_reached(v, job, p) {
             continue;
         }
-        let node = crate::cluster::build::build_node(world, p, pos, 1, 0);
-        if crate::scheduler::feasibility::schedulable(&node)
-            && crate::scheduler::feasibility::in_job_scope(v, job, &node)
-        {
-            candidates += u64::from(p.count);
-            if !p.reported() {
-                pools.push(p);
-            }
+        candidates += u64::from(p.count);
+        if !p.reported() {
+            pools.push(p);
         }
     }
     (pools, candidates)

@@ -55,6 +55,15 @@ pub fn in_job_scope(version: NomadVersion, job: &Job, n: &Node) -> bool {
         && (!node_pools(version) || want_pool == "all" || n.node_pool == want_pool)
 }
 
+/// Does `job`'s scheduler reach the clients of `pool` at all
+/// ([`schedulable`] and [`in_job_scope`], which every client of a pool
+/// answers alike: `readyNodesInDCsAndPool`, scheduler/util.go v2.0.5:23-60),
+/// judged without building a whole client ([`crate::cluster::build::scope_node`]).
+pub fn pool_reached(version: NomadVersion, job: &Job, pool: &crate::world::ClientPool) -> bool {
+    let node = crate::cluster::build::scope_node(pool);
+    schedulable(&node) && in_job_scope(version, job, &node)
+}
+
 /// Releases whose in-place update refuses a node outside the job's
 /// datacenters (`genericAllocUpdateFn` "The alloc is on a node that's now
 /// in an ineligible DC" → destructive; `inplaceUpdate` the same → not in

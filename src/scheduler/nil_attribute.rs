@@ -19,7 +19,7 @@
 //! Nomad answers with an error.
 
 use crate::jobspec::Job;
-use crate::scheduler::feasibility::{in_job_scope, schedulable};
+use crate::scheduler::feasibility::pool_reached;
 use crate::structs::attribute::AttrValue;
 use crate::structs::device::{DeviceId, NodeDevice};
 use crate::world::{ClientPool, World};
@@ -89,17 +89,10 @@ fn nil_attributes_in_scope<'w>(
     job: &Job,
 ) -> impl Iterator<Item = (&'w str, &'w NodeDevice, &'w str)> {
     let v = world.nomad_version;
-    let reached = move |(pos, pool): &(usize, &ClientPool)| {
-        let node = crate::cluster::build::build_node(world, pool, *pos, 1, 0);
-        schedulable(&node) && in_job_scope(v, job, &node)
-    };
     let pools: Vec<&ClientPool> = world
         .clients
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.count > 0)
-        .filter(reached)
-        .map(|(_, p)| p)
+        .filter(|p| p.count > 0 && pool_reached(v, job, p))
         .collect();
     pools.into_iter().flat_map(pool_nil_attributes)
 }

@@ -74,23 +74,40 @@ impl Shared {
 struct Cache {
     sims: HashMap<(WorldKey, u64), Arc<Simulation>>,
     weight: usize,
+    /// Replays being built by one thread, which the others asking for the
+    /// same one wait for ([`cached`]) rather than build again: a folder
+    /// check judges two files at once, each sampling the same seeds, and
+    /// both built 65-130 of a corpus check's ~1,100 replays (callgrind
+    /// counts of `fresh`: 1,165 and 1,229 in two runs, BENCHMARKS.md stop 68).
+    building: std::collections::HashSet<(WorldKey, u64)>,
 }
 
-fn cache() -> &'static Mutex<Cache> {
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
+struct Kept {
+    cache: Mutex<Cache>,
+    /// Signalled when a replay in `building` is done (kept or not).
+    built: std::sync::Condvar,
+}
+
+fn cache() -> &'static Kept {
+    static CACHE: OnceLock<Kept> = OnceLock::new();
+    CACHE.get_or_init(|| Kept {
+        cache: Mutex::new(Cache::default()),
+        built: std::sync::Condvar::new(),
+    })
 }
 
 /// `Simulation::new(world, seed)`, from the cache when this world (by
 /// `key`) was already replayed under `seed` in this process.
 pub fn replay(shared: &Shared, seed: u64) -> Result<Simulation, Diags> {
-    if let Some(sim) = cached(shared, seed) {
-        return Ok((*sim).clone());
-    }
+    let building = match cached(shared, seed) {
+        Lookup::Kept(sim) => return Ok((*sim).clone()),
+        Lookup::Build(b) => b,
+    };
     let sim = fresh(shared, seed)?;
     if let Some(slot) = keep(shared, seed, &sim) {
         slot.insert(Arc::new(sim.clone()));
     }
+    drop(building);
     Ok(sim)
 }
 
@@ -103,15 +120,19 @@ pub fn replay_read<T>(
     seed: u64,
     read: impl FnOnce(&Simulation) -> T,
 ) -> Result<T, Diags> {
-    if let Some(sim) = cached(shared, seed) {
-        return Ok(read(&sim));
-    }
+    let building = match cached(shared, seed) {
+        Lookup::Kept(sim) => return Ok(read(&sim)),
+        Lookup::Build(b) => b,
+    };
     let sim = fresh(shared, seed)?;
-    let out = read(&sim);
+    // Kept before it is read, so that a thread waiting for it is let go
+    // before the read (which may panic: the guard lets it go then too).
+    let sim = Arc::new(sim);
     if let Some(slot) = keep(shared, seed, &sim) {
-        slot.insert(Arc::new(sim));
+        slot.insert(sim.clone());
     }
-    Ok(out)
+    drop(building);
+    Ok(read(&sim))
 }
 
 /// A replay built here, from the shared start state.
@@ -127,12 +148,52 @@ fn fresh(shared: &Shared, seed: u64) -> Result<Simulation, Diags> {
     )
 }
 
-fn cached(shared: &Shared, seed: u64) -> Option<Arc<Simulation>> {
-    let key = shared.key?;
-    cache()
-        .lock()
-        .ok()
-        .and_then(|c| c.sims.get(&(key, seed)).cloned())
+/// What [`cached`] found.
+enum Lookup {
+    Kept(Arc<Simulation>),
+    /// Not kept: the caller builds it (another thread asking for it waits
+    /// while the guard lives, where the sampler is reused).
+    Build(Building),
+}
+
+/// A replay this thread builds; dropped when it is kept or given up (an
+/// error, a panic), letting the threads waiting for it look again.
+struct Building(Option<(WorldKey, u64)>);
+
+impl Drop for Building {
+    fn drop(&mut self) {
+        let Some(k) = self.0.take() else { return };
+        let kept = cache();
+        if let Ok(mut c) = kept.cache.lock() {
+            c.building.remove(&k);
+        }
+        kept.built.notify_all();
+    }
+}
+
+/// The kept replay of `seed`, waiting for it where another thread is
+/// building it; else the guard under which this one builds it.
+fn cached(shared: &Shared, seed: u64) -> Lookup {
+    let Some(key) = shared.key else {
+        return Lookup::Build(Building(None));
+    };
+    let k = (key, seed);
+    let kept = cache();
+    let Ok(mut c) = kept.cache.lock() else {
+        return Lookup::Build(Building(None));
+    };
+    loop {
+        if let Some(sim) = c.sims.get(&k) {
+            return Lookup::Kept(sim.clone());
+        }
+        if c.building.insert(k) {
+            return Lookup::Build(Building(Some(k)));
+        }
+        c = match kept.built.wait(c) {
+            Ok(c) => c,
+            Err(_) => return Lookup::Build(Building(None)),
+        };
+    }
 }
 
 /// Where to keep a fresh replay of a reused sampler, when it fits the
@@ -140,7 +201,7 @@ fn cached(shared: &Shared, seed: u64) -> Option<Arc<Simulation>> {
 fn keep(shared: &Shared, seed: u64, sim: &Simulation) -> Option<Keep> {
     let key = shared.key?;
     let weight = sim.state.nodes.len() + sim.state.allocs.len() + 1;
-    let mut c = cache().lock().ok()?;
+    let mut c = cache().cache.lock().ok()?;
     if c.weight + weight > BUDGET {
         return None;
     }
@@ -155,7 +216,7 @@ struct Keep {
 
 impl Keep {
     fn insert(self, sim: Arc<Simulation>) {
-        if let Ok(mut c) = cache().lock() {
+        if let Ok(mut c) = cache().cache.lock() {
             c.sims.insert(self.key, sim);
         }
     }
@@ -184,5 +245,42 @@ mod tests {
         assert_ne!(key(&other), k);
         let grown = replay(&Shared::reused(&other), 7).expect("builds");
         assert_eq!(grown.state.nodes.len(), fresh.state.nodes.len() + 1);
+    }
+
+    /// Guard: threads asking for the same replay at once (one builds, the
+    /// others wait for it) all get the replay, read or copied, and none
+    /// is left waiting.
+    #[test]
+    fn threads_asking_for_one_replay_at_once_all_get_it() {
+        let mut world = crate::rules::testing::world();
+        world.region = "replay-cache-threads".to_string();
+        let shared = Shared::reused(&world);
+        let want = format!("{:?}", Simulation::new(&world, 11).expect("builds").state);
+        let got: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|i| {
+                    let shared = &shared;
+                    s.spawn(move || {
+                        if i % 2 == 0 {
+                            replay_read(shared, 11, |sim| format!("{:?}", sim.state))
+                        } else {
+                            replay(shared, 11).map(|sim| format!("{:?}", sim.state))
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("joins").expect("builds"))
+                .collect()
+        });
+        assert!(got.iter().all(|g| *g == want));
+        // Other tests share the process's cache: only this world's entry.
+        let k = (key(&world), 11);
+        assert!(cache()
+            .cache
+            .lock()
+            .map(|c| !c.building.contains(&k) && c.sims.contains_key(&k))
+            .unwrap_or(false));
     }
 }

@@ -45,6 +45,7 @@ use crate::jobspec::Job;
 use crate::rules::RuleContext;
 use crate::scheduler::feasibility::{in_job_scope, schedulable};
 use crate::world::{ClientPool, World};
+use std::sync::Arc;
 
 /// One client pool as the scheduler sees it: its first client, built as the
 /// simulation builds it. Clients of a pool differ only in their unique
@@ -53,19 +54,40 @@ use crate::world::{ClientPool, World};
 #[derive(Debug, Clone)]
 pub struct PoolNode<'w> {
     pub pool: &'w ClientPool,
-    pub node: Node,
+    /// Shared: built once for every file of a run ([`first_nodes`]).
+    pub node: Arc<Node>,
 }
 
 /// Every pool that has clients.
 pub fn pool_nodes(world: &World) -> Vec<PoolNode<'_>> {
+    pool_nodes_of(world, &first_nodes(world))
+}
+
+/// The first client of every pool that has clients, in pool order, as
+/// [`pool_nodes`] pairs them: a folder check's files share one list
+/// (`RuleContext::with_pool_nodes`). Built once per file, a client (its
+/// attributes, drivers and meta) was 1.6% of a corpus check's
+/// instructions (BENCHMARKS.md stop 68).
+pub fn first_nodes(world: &World) -> Vec<Arc<Node>> {
     world
         .clients
         .iter()
         .enumerate()
         .filter(|(_, p)| p.count > 0)
-        .map(|(pos, pool)| PoolNode {
+        .map(|(pos, pool)| Arc::new(build_node(world, pool, pos, 1, 0)))
+        .collect()
+}
+
+/// [`pool_nodes`] of `nodes`, [`first_nodes`] of `world`.
+pub fn pool_nodes_of<'w>(world: &'w World, nodes: &[Arc<Node>]) -> Vec<PoolNode<'w>> {
+    world
+        .clients
+        .iter()
+        .filter(|p| p.count > 0)
+        .zip(nodes)
+        .map(|(pool, node)| PoolNode {
             pool,
-            node: build_node(world, pool, pos, 1, 0),
+            node: node.clone(),
         })
         .collect()
 }

@@ -47,7 +47,7 @@ impl Rule for JobExceedsQuota {
         };
         // The scheduler's quota stage, asked for the whole job at once on an
         // otherwise empty quota.
-        let total = job_total(ctx.world, job);
+        let total = job_total(ctx, job);
         let over = exhausted(
             limit,
             ctx.world.nomad_version,

@@ -11,9 +11,7 @@ pub mod unknown_namespace;
 
 use crate::cluster::usage::QuotaUsage;
 use crate::jobspec::Job;
-use crate::rules::capacity::eligible_pools;
 use crate::scheduler::constraint::class_verdict;
-use crate::world::World;
 
 /// A group whose count × per-allocation ask, or whose tasks' ask per
 /// allocation, does not fit in a 64-bit total (the counters Nomad sums in).
@@ -44,8 +42,9 @@ pub struct JobTotal {
 /// system stack filters them (a filtered node is no placement,
 /// scheduler_system.go v1.9.7:383-432), times the count (at most 1 for
 /// a system group).
-pub fn job_total(world: &World, job: &Job) -> JobTotal {
-    let pools = eligible_pools(world, job);
+pub fn job_total(ctx: &crate::rules::RuleContext<'_>, job: &Job) -> JobTotal {
+    let world = ctx.world;
+    let pools = crate::rules::capacity::eligible_in(ctx, job);
     let version = world.nomad_version;
     let clients_for = |g: &crate::jobspec::TaskGroup| -> i64 {
         let refused = |p: &&crate::rules::capacity::PoolNode<'_>| {
