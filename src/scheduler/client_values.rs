@@ -77,10 +77,10 @@ pub struct ClientValuesUnknown {
 
 /// The pools the job's scheduler reaches (ready, eligible, in its
 /// datacenters and node pool: scheduler/util.go
-/// `readyNodesInDCsAndPool`, before any check reads an attribute), each
-/// judged on one built client, and how many clients they hold together:
-/// the candidates an affinity chooses among. One pass: both answers read
-/// the same nodes.
+/// `readyNodesInDCsAndPool`, before any check reads an attribute: the
+/// pool's scope fields, `feasibility::pool_reached`), and how many clients
+/// they hold together: the candidates an affinity chooses among. One pass:
+/// both answers read the same scope.
 fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
     let v = world.nomad_version;
     let mut pools = Vec::new();
