@@ -312,6 +312,7 @@ mod plan_changed_path_newline;
 mod plan_changed_readers;
 mod plan_class_per_client;
 mod plan_client_values;
+mod plan_client_values_host;
 mod plan_client_values_plugins;
 mod plan_connect;
 mod plan_connect_cluster;
