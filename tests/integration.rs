@@ -496,6 +496,7 @@ mod world_judged_as;
 mod world_load;
 mod world_load_warnings;
 mod world_named_clients;
+mod world_node_pools;
 mod world_pinned;
 mod world_running;
 mod world_running_periodic;
