@@ -72,7 +72,11 @@ pub fn build_node(
     // reported: a cluster without Vault has no `vault.version`, and a job
     // asking Vault is not placed there.
     if !pool.reported() {
-        for (k, v) in fingerprint_defaults(world.nomad_version) {
+        let host = super::reported_host::stand_in(world.nomad_version, pool);
+        for (k, v) in fingerprint_defaults(world.nomad_version)
+            .into_iter()
+            .chain(host)
+        {
             attributes.insert(k.to_string(), v.to_string());
         }
         // What every real client of the release (and of its drivers)

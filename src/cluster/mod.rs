@@ -8,6 +8,7 @@ pub mod metric;
 mod nodes;
 pub mod reported;
 pub mod reported_drivers;
+pub mod reported_host;
 pub mod reported_meta;
 pub mod reserved_cpu;
 pub mod usage;

@@ -46,8 +46,10 @@ pub struct Reported {
 /// `numa.node.count` from 1.7.0); cgroup.go v1.7.0+ (`os.cgroups.version`,
 /// when cgroups are mounted); storage.go v0.9.3:44-46, v1.10.5:58-60
 /// (`unique.storage.*`; `bytesfree` gone at 2.0.0, storage.go v2.0.0:51-52).
-/// `cpu.totalcompute` and `memory.totalbytes` are the pool's stated
-/// `cpu` and `memory`, so they are not here. With them what the Consul
+/// `cpu.totalcompute` and `memory.totalbytes` follow the pool's stated
+/// `cpu` and `memory` ([`super::reported_host::derived`]); the host's
+/// other values (clouds, Landlock, hybrid CPUs...) are
+/// [`super::reported_host`]'s. With them what the Consul
 /// and Vault fingerprints report besides the stand-in's values
 /// ([`consul_vault`]). A driver's own attributes depend on the pool's
 /// drivers ([`on_pool`]).
@@ -162,6 +164,7 @@ pub fn drivers_of(pool: &ClientPool) -> Vec<String> {
 /// and its drivers' ([`super::reported_drivers`]).
 pub fn on_pool(v: NomadVersion, pool: &ClientPool) -> Vec<Reported> {
     let mut out = reported(v);
+    out.extend(super::reported_host::reported(v, pool));
     for d in drivers_of(pool) {
         out.extend(super::reported_drivers::reported(v, &d));
     }
@@ -177,17 +180,20 @@ pub fn lookup(v: NomadVersion, pool: &ClientPool, key: &str, meta: bool) -> Opti
     } else {
         on_pool(v, pool)
     };
-    list.into_iter().find(|r| r.key == key).or_else(|| {
-        let plugins = super::reported_drivers::plugins(v, pool);
-        (!meta && super::reported_drivers::plugin_may_report(v, &plugins, key)).then_some(
-            Reported {
-                key: "driver.*",
-                kind: Kind::Plugin,
-                always: false,
-                own: false,
-            },
-        )
-    })
+    list.into_iter()
+        .find(|r| r.key == key)
+        .or_else(|| {
+            let plugins = super::reported_drivers::plugins(v, pool);
+            (!meta && super::reported_drivers::plugin_may_report(v, &plugins, key)).then_some(
+                Reported {
+                    key: "driver.*",
+                    kind: Kind::Plugin,
+                    always: false,
+                    own: false,
+                },
+            )
+        })
+        .or_else(|| (!meta).then(|| super::reported_host::family(v, key))?)
 }
 
 /// The attributes a client of hand-written `pool` gets as "set" without

@@ -339,7 +339,8 @@ pub fn refusals_mutated(
     // The Consul hook (1.7+): only `default`, one partition per group (1.7.3+).
     out.extend(super::admission_edition::consul_refusal(world, job));
     out.extend(namespace_refusal(world, state, job));
-    if version.at_least(1, 6, 0) && !pool_exists(state, &job.node_pool) {
+    let applied = world.server.node_pools.contains_key(&job.node_pool); // `node_pool` blocks
+    if version.at_least(1, 6, 0) && !applied && !pool_exists(state, &job.node_pool) {
         out.push(Refusal::MissingNodePool {
             pool: job.node_pool.clone(),
         });

@@ -67,6 +67,9 @@ pub struct UnstatedRead {
     /// Whether it is a task driver plugin's own attribute, which no
     /// catalogue lists (`cluster::reported_drivers::plugins`).
     pub plugin: bool,
+    /// Derived from what the pool states, within a window
+    /// (`client_window`): the answer differs inside it.
+    pub derived: bool,
 }
 
 /// Why the plan cannot tell: the reads, in job order, each target once.
@@ -191,6 +194,33 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
         for target in [l, r] {
             let Some(key) = key_of(target) else { continue };
             let meta = meta_key(target).is_some();
+            if !meta && reads.iter().all(|x| x.target != target || x.block != block) {
+                let c = super::client_window::Comparison {
+                    block,
+                    operand,
+                    l,
+                    r,
+                    window_left: target == l,
+                };
+                let v = world.nomad_version;
+                let window = pools
+                    .iter()
+                    .filter(|p| !states(p, key, false))
+                    .find(|p| super::client_window::differs(v, p, key, &c));
+                if let Some(pool) = window {
+                    reads.push(UnstatedRead {
+                        target: target.to_string(),
+                        block,
+                        operand: operand.to_string(),
+                        pool: pool.name.clone(),
+                        invented: false,
+                        always: true,
+                        plugin: false,
+                        derived: true,
+                    });
+                    continue;
+                }
+            }
             // Per pool: a driver's own values come with its drivers.
             let Some((pool, rep)) = pools
                 .iter()
@@ -212,6 +242,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 invented: rep.kind == Kind::Invented,
                 always: rep.always,
                 plugin: rep.kind == Kind::Plugin,
+                derived: false,
             });
         }
     };
@@ -285,7 +316,10 @@ impl ClientValuesUnknown {
             "affinity" => format!("an affinity `{}`", r.operand),
             block => format!("a {block} `{}`", r.operand),
         };
-        let whose = if r.invented {
+        let derived = key_of(&r.target).filter(|_| r.derived);
+        let whose = if let Some(k) = derived {
+            crate::cluster::reported_host::derived_why(k)
+        } else if r.invented {
             "a value the world makes up for its clients"
         } else if r.plugin {
             "which a task driver plugin the pool runs may report, as its configuration and host say"

@@ -9,6 +9,7 @@ pub mod alloc_ports;
 pub mod applier;
 mod class_split;
 pub mod client_values;
+pub mod client_window;
 mod connect_update;
 pub mod constraint;
 pub mod cores;

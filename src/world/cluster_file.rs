@@ -24,7 +24,7 @@ use crate::version::NomadVersion;
 
 const CLUSTER_SCHEMA: Schema = Schema {
     attrs: &["nomad_version", "edition", "sentinel", "region", "running"],
-    blocks: &["scheduler", "server", "client", "running_job"],
+    blocks: &["scheduler", "server", "client", "node_pool", "running_job"],
 };
 
 /// The `running` entries, and each one's variables (`running_job`).
@@ -134,6 +134,9 @@ pub(super) fn read_cluster(
         world.clients.push(pool);
     }
     too_many_clients(src, world, diags);
+    for b in r.blocks("node_pool") {
+        super::node_pools::read(src, b, world, diags);
+    }
     if world.clients.is_empty() && !diags.has_errors() {
         diags.push(
             Diag::error("world::no-clients", "the world has no clients")

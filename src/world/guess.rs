@@ -17,6 +17,7 @@
 //! | `import::saved-apart` | guess: allocations.json holds an allocation its client runs of a job jobs.json does not list, under a release whose purge deletes a job's allocations (1.5.13, 1.6.6, 1.7.3+), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::namespace-clusters` | guess (Enterprise 1.7+): a namespace sets the Vault or Consul clusters its jobs use ([`super::namespace_clusters`]), its jobs that use that service |
+//! | (no warning) | guess (Enterprise 1.6+): a hand-written world does not state the job's node pool (or states settings not simulated), and its verdict may rest on the pool's scheduler settings ([`super::node_pools`]), that job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
@@ -223,6 +224,9 @@ pub enum WorldGuess {
         namespace: String,
         service: super::namespace_clusters::ClusterService,
     },
+    /// The job's node pool may set scheduler settings its verdict rests
+    /// on, which the world does not give (Enterprise 1.6+).
+    PoolConfig(super::node_pools::PoolConfigUnknown),
 }
 
 /// Whether the servers' answer on `job` depends on a namespace the world
@@ -289,6 +293,9 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     }
     if let Some(g) = super::namespace_clusters::unknown(world, job) {
         return Some(g);
+    }
+    if let Some(u) = super::node_pools::unknown(world, job) {
+        return Some(WorldGuess::PoolConfig(u));
     }
     if let Some(what) = guesses.volumes_not_saved {
         let csi = job
@@ -430,6 +437,7 @@ impl WorldGuess {
                 service.api_key(),
                 service.name()
             ),
+            WorldGuess::PoolConfig(u) => u.line(&job),
         }
     }
 
@@ -468,6 +476,7 @@ impl WorldGuess {
             WorldGuess::NamespaceClusters { .. } => {
                 "judge the job on the cluster (`nomad job plan`)"
             }
+            WorldGuess::PoolConfig(u) => u.hint(),
         }
     }
 
@@ -505,6 +514,7 @@ impl WorldGuess {
                 "Namespace": namespace,
                 "Service": service.name()
             }),
+            WorldGuess::PoolConfig(u) => u.json(),
         }
     }
 }

@@ -53,6 +53,7 @@ pub mod model;
 pub mod namespace_clusters;
 pub mod network_file;
 pub mod nil_deployment;
+pub mod node_pools;
 mod pinned_run;
 pub(crate) mod policy_file;
 mod pool_networks;

@@ -43,6 +43,10 @@ pub struct ServerConfig {
     /// `reject_job_registration` reads it (`mutators::registration`).
     #[serde(default)]
     pub acl_enabled: Option<bool>,
+    /// The node pools the world states (`node_pool "NAME" {}` in
+    /// cluster.hcl, Enterprise 1.6+): their own scheduler settings.
+    #[serde(default)]
+    pub node_pools: std::collections::BTreeMap<String, super::node_pools::NodePoolSpec>,
 }
 
 impl ServerConfig {

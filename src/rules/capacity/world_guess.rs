@@ -70,6 +70,7 @@ impl Rule for WorldGuessRule {
             WorldGuess::Deployment { .. } => "deployment not simulated",
             WorldGuess::Namespace { .. } => NAMESPACES_NOT_LISTED,
             WorldGuess::NamespaceClusters { .. } => CLUSTERS_NOT_SIMULATED,
+            WorldGuess::PoolConfig(_) => "node pool settings not stated",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))
