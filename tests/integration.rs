@@ -14,6 +14,7 @@ mod common;
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
 mod cache_folder_trust;
+mod cache_in_checkout;
 mod scheduler_fixtures;
 
 mod admission_one_list;
