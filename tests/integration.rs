@@ -59,6 +59,7 @@ mod check_rules;
 mod check_running_name_escaped;
 mod check_sarif;
 mod check_sim_rules;
+mod check_ambiguous_rev;
 mod check_staged;
 mod check_system_silent;
 mod check_unchanged_group_history;
