@@ -96,7 +96,14 @@ fn in_checkout(given: &Path, at: &Path) -> Option<Checkout> {
         .filter(|p| p.is_absolute())
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
     let trees = || std::iter::once(&root).chain(env_tree.as_ref());
-    for dir in [at, lexical.as_path()] {
+    // One walk when both spell the same folder (the usual case: a hook
+    // pays a `stat` per level).
+    let spellings: &[&Path] = if lexical == at {
+        &[at]
+    } else {
+        &[at, lexical.as_path()]
+    };
+    for &dir in spellings {
         if trees().any(|t| dir.starts_with(t)) {
             return Some(Checkout::Project);
         }
