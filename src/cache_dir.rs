@@ -26,18 +26,116 @@ static ACTIVE: OnceLock<Option<PathBuf>> = OnceLock::new();
 pub fn enable(on: bool) {
     let off = std::env::var(OFF_ENV).is_ok_and(|v| !v.is_empty() && v != "0");
     let dir = if on && !off { default_dir() } else { None };
-    let dir = dir.filter(|d| match private(d) {
-        Trust::Private | Trust::Missing => true,
-        Trust::Shared => {
+    let dir = dir.and_then(|d| {
+        // Canonical: a link on the way must not make a folder inside a
+        // checkout look outside it, and every later read and write goes
+        // where this check looked.
+        let at = resolved(&d);
+        let shown = || crate::escape::path_line(&d.to_string_lossy());
+        if let Some(place) = in_checkout(&d, &at) {
             eprintln!(
-                "note: not using the cache folder {}: it is not yours alone to write (owned by \
-                 another user, or writable by group or others); running without the cache",
-                crate::escape::path_line(&d.to_string_lossy())
+                "note: not using the cache folder {}: it is inside {}, where a commit can put \
+                 entries that would answer for this run; set {DIR_ENV} to a folder outside \
+                 every checkout (a CI cache that must live inside the project cannot be used); \
+                 running without the cache",
+                shown(),
+                place.words()
             );
-            false
+            return None;
+        }
+        match private(&at) {
+            Trust::Private | Trust::Missing => Some(at),
+            Trust::Shared => {
+                eprintln!(
+                    "note: not using the cache folder {}: it is not yours alone to write (owned by \
+                     another user, or writable by group or others); running without the cache",
+                    shown()
+                );
+                None
+            }
         }
     });
     let _ = ACTIVE.set(dir);
+}
+
+/// Where a cache folder may not be: somewhere a commit writes.
+#[derive(Debug, PartialEq, Eq)]
+enum Checkout {
+    /// The project this run reads (its root: the top of its work tree,
+    /// or the folder its files are read from).
+    Project,
+    /// A git work tree (a folder at or above it holds `.git`).
+    WorkTree,
+}
+
+impl Checkout {
+    fn words(&self) -> &'static str {
+        match self {
+            Checkout::Project => "the project this run reads",
+            Checkout::WorkTree => "a git work tree",
+        }
+    }
+}
+
+/// Is the cache folder (`given`, as configured; `at`, canonical) inside
+/// a checkout? Entries are trusted because nobody else can write the
+/// folder ([`private`]); a checkout's files are written by whoever
+/// authored the commit checked out, as the CI user, so ownership tells
+/// nothing there (R27b-1: GitLab CI's `cache: paths:` must lie inside
+/// the project, `XDG_CACHE_HOME=$CI_PROJECT_DIR/.cache`, and a pull
+/// request committed a forged `.standing` entry that silenced NP229).
+/// Both spellings are walked: a link in the configured path may lead
+/// out of a checkout, or into one.
+fn in_checkout(given: &Path, at: &Path) -> Option<Checkout> {
+    let lexical = crate::project::absolute(given);
+    let root = crate::project::current_root();
+    // The work tree git is told to use (`GIT_WORK_TREE`, with `GIT_DIR`
+    // anywhere) holds no `.git` to find by walking up.
+    let env_tree = std::env::var_os("GIT_WORK_TREE")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
+    let trees = || std::iter::once(&root).chain(env_tree.as_ref());
+    // One walk when both spell the same folder (the usual case: a hook
+    // pays a `stat` per level).
+    let spellings: &[&Path] = if lexical == at {
+        &[at]
+    } else {
+        &[at, lexical.as_path()]
+    };
+    for &dir in spellings {
+        if trees().any(|t| dir.starts_with(t)) {
+            return Some(Checkout::Project);
+        }
+        let marked = |a: &Path| std::fs::symlink_metadata(a.join(".git")).is_ok();
+        if dir.ancestors().any(marked) {
+            return Some(Checkout::WorkTree);
+        }
+    }
+    None
+}
+
+/// `dir` resolved as far as it exists (links followed, canonical), the
+/// part not made yet appended, `.` and `..` folded.
+fn resolved(dir: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = dir;
+    loop {
+        if let Ok(c) = std::fs::canonicalize(at) {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return crate::project::absolute(&out);
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return crate::project::absolute(dir),
+        }
+    }
 }
 
 /// Whether a cache folder is the user's alone.

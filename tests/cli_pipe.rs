@@ -53,6 +53,8 @@ fn a_stdout_closed_by_the_caller_takes_no_file_of_the_run() {
     for sub in ["rules", "jobs"] {
         copy_tree(&root.join(sub), &dir.join(sub));
     }
+    // Beside the project: a cache folder inside it is not used (R27b-1).
+    let beside = |cache: &str| dir.with_extension(cache);
     let run = |cache: &str, closed: bool| {
         let script = if closed {
             "exec 1>&-; exec \"$0\" check jobs"
@@ -63,7 +65,7 @@ fn a_stdout_closed_by_the_caller_takes_no_file_of_the_run() {
             .args(["-c", script])
             .arg(common::bin())
             .current_dir(&dir)
-            .env("NOMAD_PREFLIGHT_CACHE_DIR", dir.join(cache))
+            .env("NOMAD_PREFLIGHT_CACHE_DIR", beside(cache))
             .env("NO_COLOR", "1")
             .output()
             .expect("spawn");
@@ -75,7 +77,7 @@ fn a_stdout_closed_by_the_caller_takes_no_file_of_the_run() {
     let open = run("cache-open", false);
     let closed = run("cache-closed", true);
     let listed = |cache: &str| -> Vec<(std::ffi::OsString, Vec<u8>)> {
-        let mut files: Vec<_> = std::fs::read_dir(dir.join(cache))
+        let mut files: Vec<_> = std::fs::read_dir(beside(cache))
             .map(|rd| {
                 rd.flatten()
                     .map(|e| (e.file_name(), std::fs::read(e.path()).unwrap_or_default()))
@@ -87,6 +89,8 @@ fn a_stdout_closed_by_the_caller_takes_no_file_of_the_run() {
     };
     let (cache_open, cache_closed) = (listed("cache-open"), listed("cache-closed"));
     let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(beside("cache-open"));
+    let _ = std::fs::remove_dir_all(beside("cache-closed"));
     assert!(!closed.1.contains("panicked"), "{}", closed.1);
     assert_eq!(closed, open);
     assert!(!cache_open.is_empty(), "the run writes its cache");

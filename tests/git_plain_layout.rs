@@ -24,7 +24,8 @@ fn hook(d: &TempDir, env: &[(&str, &std::path::Path)]) -> (Option<i32>, String) 
         .env_remove("GIT_INDEX_FILE")
         .env_remove("XDG_CONFIG_HOME")
         .env("HOME", &home)
-        .env("NOMAD_PREFLIGHT_CACHE_DIR", d.0.join("cache"));
+        // Beside the repository: one inside it is not used (R27b-1).
+        .env("NOMAD_PREFLIGHT_CACHE_DIR", d.0.with_extension("cache"));
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -14,6 +14,7 @@ mod common;
 #[path = "fixtures/plan/builder.rs"]
 mod builder;
 mod cache_folder_trust;
+mod cache_in_checkout;
 mod scheduler_fixtures;
 
 mod admission_one_list;
@@ -26,9 +27,11 @@ mod changeset_agree;
 mod check_added_suppression;
 mod check_added_suppression_gate;
 mod check_admission_warnings;
+mod check_ambiguous_rev;
 mod check_backslash_names;
 mod check_base_marked;
 mod check_base_worktree;
+mod check_big_text_budget;
 mod check_bound_draws;
 mod check_cannot_tell;
 mod check_changeset_linear;

@@ -9,6 +9,7 @@
 //! trees on the paths it reads, so its cost no longer grows with the
 //! repository. The git command line remains only where [`cli`] says.
 
+mod ambiguous;
 mod attributes;
 mod cli;
 mod diff;
@@ -32,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use gix::bstr::{BStr, ByteSlice};
 
+pub use ambiguous::{ambiguous_rev, AmbiguousRev};
 pub use cli::{ls_files, merge_base, parse_name_status, untracked, worktrees};
 pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{

@@ -261,6 +261,8 @@ pub(super) fn tree_of(repo: &Repo, rev: &str) -> io::Result<Option<ObjectId>> {
         }
     }
     let gix = repo.gix()?;
+    // Before resolving: git's order would pick one of several refs.
+    super::ambiguous::check(gix, rev)?;
     match gix.rev_parse_single(spec.as_bytes().as_bstr()) {
         Ok(id) => {
             if let Some(tree) = loose_tree_of(repo, id.detach()) {

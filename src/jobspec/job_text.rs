@@ -27,11 +27,74 @@ fn parses_to_job(text: &str, deep: bool) -> bool {
         s.as_block()
             .is_some_and(|b| b.ident.value().as_str() == "job")
     };
-    text.contains("job")
-        && match crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH) {
-            Some(_) => deep,
-            None => hcl_edit::parser::parse_body(text).is_ok_and(|b| b.iter().any(job)),
+    if !may_open_job_line(text) {
+        return false;
+    }
+    // Past the budget the parse is not made, and the file is taken: the
+    // safe answer, as it is judged (loaded as a job file: a job's findings
+    // or a load's refusal), never passed over unread.
+    if text.len() > PARSE_BUDGET_BYTES {
+        return true;
+    }
+    match crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH) {
+        Some(_) => deep,
+        None => hcl_edit::parser::parse_body(text).is_ok_and(|b| b.iter().any(job)),
+    }
+}
+
+/// The largest text [`parses_to_job`] parses. hcl-edit builds every part
+/// of what it parses (each template part, attribute and expression with
+/// its decor), about 70 bytes of memory per byte of text at worst: a 15
+/// MiB prose file of template directives cost a cold hook 9.5 s and 1.1
+/// GB (R27b-3). A MiB is fifty times the largest job file of the corpus
+/// (21 KB, ../shared/corpus/jobs) and bounds the parse to ~100 MB.
+const PARSE_BUDGET_BYTES: usize = 1024 * 1024;
+
+/// May a top-level `job` block begin anywhere in `text`, as HCL2 reads it?
+/// A body's item starts a line: only white space, or a `/* */` comment
+/// closing there, can come before its name on that line (hclsyntax and
+/// hcl-edit alike take one item a line, with a line end after each). So a
+/// text where every `job` follows other text on its line (prose, `# job`,
+/// a string) holds none, and needs no parse: proved cheaply, for any size.
+/// Wider than HCL2 in every doubt (any Unicode white space, a lone CR as a
+/// line end, `jobs`, a `*/` anywhere before it): more is parsed, never less.
+fn may_open_job_line(text: &str) -> bool {
+    let mut line = LineSoFar::default();
+    let mut at = 0;
+    // Each byte is fed once: linear however many `job`s a line holds.
+    while let Some(i) = text[at..].find("job").map(|i| i + at) {
+        line.feed(&text[at..i]);
+        if !line.code || line.closed_comment {
+            return true;
         }
+        line.feed("job");
+        at = i + 3;
+    }
+    false
+}
+
+/// What the current line holds before the point fed up to.
+#[derive(Default)]
+struct LineSoFar {
+    /// Something other than white space.
+    code: bool,
+    /// A `*/` (a comment of several lines may close there).
+    closed_comment: bool,
+    star: bool,
+}
+
+impl LineSoFar {
+    fn feed(&mut self, s: &str) {
+        for c in s.chars() {
+            if c == '\n' || c == '\r' {
+                *self = LineSoFar::default();
+                continue;
+            }
+            self.closed_comment |= self.star && c == '/';
+            self.star = c == '*';
+            self.code |= !(c.is_whitespace() || c == '\u{feff}');
+        }
+    }
 }
 
 /// Does hcl v1 read a top-level `job` block in `text` (either vendored
@@ -243,6 +306,59 @@ fn opens_block(line: &str, keyword: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text hcl-edit reads a top-level `job` block in passes the
+    /// line test, however the block is put (R27b-3's pre-scan never
+    /// decides alone what the parse would); texts that only mention
+    /// `job` need no parse.
+    #[test]
+    fn the_line_test_never_hides_a_job_the_parse_reads() {
+        let parsed_job = |t: &str| {
+            hcl_edit::parser::parse_body(t).is_ok_and(|b| {
+                b.iter().any(|s| {
+                    s.as_block()
+                        .is_some_and(|b| b.ident.value().as_str() == "job")
+                })
+            })
+        };
+        for text in [
+            "job \"x\" {}\n",
+            "  \tjob \"x\" {}",
+            "/* c */ job \"x\" {}",
+            "/* a\n b */ job \"x\" {\n}\n",
+            "a = 1\r\njob \"x\" {}",
+            "a = 1\rjob \"x\" {}",
+            "a = 1 job \"x\" {}",
+            "x {} job \"y\" {}",
+            "x { a = 1 } job \"y\" {}",
+            "a = <<EOF\nfoo\nEOF\njob \"x\" {}",
+            "a = <<EOF\nfoo\n  EOF job \"x\" {}",
+            "\u{feff}job \"x\" {}",
+            "\u{c}job \"x\" {}",
+            "\u{b}job \"x\" {}",
+            "a = 1 # c\njob \"x\" {}",
+            "a = [\n1] job \"x\" {}",
+            "a = (\n1\n) job \"x\" {}",
+            "a = {\n} job \"x\" {}",
+            "job x {}",
+        ] {
+            if parsed_job(text) {
+                assert!(may_open_job_line(text), "{text:?}");
+            }
+        }
+        assert!(parsed_job("/* c */ job \"x\" {}"));
+        for text in [
+            "# job\nx = \"%{if true}a%{endif}\"\n",
+            "Each job runs once.\nx = \"job\"\n",
+            "a = \"job\" // job\n",
+        ] {
+            assert!(!may_open_job_line(text), "{text:?}");
+            assert!(!parses_to_job(text, true), "{text:?}");
+        }
+        // Past the budget, a text that may open a job is taken unparsed.
+        let big = format!("job\n{}", "# pad\n".repeat(PARSE_BUDGET_BYTES / 6 + 1));
+        assert!(parses_to_job(&big, false));
+    }
 
     #[test]
     fn job_file_detection() {

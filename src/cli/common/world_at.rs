@@ -213,6 +213,9 @@ fn git_read(e: std::io::Error) -> Diags {
 /// The files of revision `rev`, or `git::rev` when it does not exist.
 fn open_rev(root: &Path, rev: &str) -> Result<crate::git::LazyGitVfs, Diags> {
     crate::git::LazyGitVfs::rev(root, rev).map_err(|e| {
+        if let Some(a) = crate::git::ambiguous_rev(&e) {
+            return Diags::from(Diag::error("git::rev", a.to_string()).help(a.help()));
+        }
         if e.kind() != std::io::ErrorKind::NotFound {
             return git_read(e);
         }
