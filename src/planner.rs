@@ -109,6 +109,9 @@ pub enum CannotKnow {
     /// OS release, kernel, names, addresses, Nomad version...) that the
     /// placement reads and whose real value decides it.
     ClientValues(crate::scheduler::client_values::ClientValuesUnknown),
+    /// A bandwidth ask on a hand-written pool that does not state its
+    /// clients' link speed (`network_mbits`), which each client reports.
+    LinkSpeed(crate::scheduler::link_speed::LinkSpeedUnknown),
     /// Service/batch preemption before 0.12 under an unstated edition:
     /// Enterprise's alone.
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
@@ -182,6 +185,10 @@ impl CannotKnow {
             .or_else(|| crate::scheduler::cores::cores_unknown(world, job).map(CannotKnow::Cores))
             .or_else(|| {
                 crate::scheduler::client_values::unknown(world, job).map(CannotKnow::ClientValues)
+            })
+            .or_else(|| {
+                crate::scheduler::link_speed::link_speed_unknown(world, job)
+                    .map(CannotKnow::LinkSpeed)
             })
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
@@ -305,7 +312,8 @@ impl CannotKnow {
             | CannotKnow::AllocPriority(_)
             | CannotKnow::Downgrade(_)
             | CannotKnow::NilAttribute(_)
-            | CannotKnow::ClientValues(_) => "NP225",
+            | CannotKnow::ClientValues(_)
+            | CannotKnow::LinkSpeed(_) => "NP225",
         }
     }
 
@@ -332,6 +340,7 @@ impl CannotKnow {
             CannotKnow::Downgrade(_) => "the stable job version not known",
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
             CannotKnow::ClientValues(_) => "a client's value not stated",
+            CannotKnow::LinkSpeed(_) => "a client's link speed not stated",
         }
     }
 
@@ -350,6 +359,7 @@ impl CannotKnow {
             CannotKnow::Edition(u) => u.line(job),
             CannotKnow::Cores(u) => u.line(job),
             CannotKnow::ClientValues(u) => u.line(job),
+            CannotKnow::LinkSpeed(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
@@ -376,6 +386,7 @@ impl CannotKnow {
             CannotKnow::Edition(u) => ("Edition", u.json()),
             CannotKnow::Cores(u) => ("Cores", u.json()),
             CannotKnow::ClientValues(u) => ("ClientValues", u.json()),
+            CannotKnow::LinkSpeed(u) => ("LinkSpeed", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
@@ -412,6 +423,7 @@ impl CannotKnow {
             CannotKnow::ClientValues(_) => {
                 crate::scheduler::client_values::ClientValuesUnknown::HINT
             }
+            CannotKnow::LinkSpeed(_) => crate::scheduler::link_speed::LinkSpeedUnknown::HINT,
             CannotKnow::PreemptionEdition(_) => {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }

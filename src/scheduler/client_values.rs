@@ -75,7 +75,7 @@ pub struct ClientValuesUnknown {
 /// The hand-written pools the job's scheduler reaches (ready, eligible,
 /// in its datacenters and node pool: scheduler/util.go
 /// `readyNodesInDCsAndPool`, before any check reads an attribute).
-fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
+pub(crate) fn reached<'w>(world: &'w World, job: &Job) -> Vec<&'w ClientPool> {
     let v = world.nomad_version;
     world
         .clients

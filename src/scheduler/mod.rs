@@ -30,6 +30,7 @@ mod go_glob;
 mod group_order;
 pub mod history_bound;
 pub mod host_volumes;
+pub mod link_speed;
 mod map_order;
 pub mod net_held;
 pub mod network_check;
