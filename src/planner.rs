@@ -15,6 +15,7 @@ pub mod annotate;
 pub mod assumed;
 pub mod entry_unknown;
 pub mod launch;
+pub mod unstated_setting;
 pub mod validate_rpc;
 
 pub use admission::Admission;
@@ -112,6 +113,9 @@ pub enum CannotKnow {
     /// A bandwidth ask on a hand-written pool that does not state its
     /// clients' link speed (`network_mbits`), which each client reports.
     LinkSpeed(crate::scheduler::link_speed::LinkSpeedUnknown),
+    /// A scheduler setting the world does not state (the algorithm, the
+    /// job type's preemption) whose other value changes the verdict.
+    Unstated(unstated_setting::SettingUnknown),
     /// Service/batch preemption before 0.12 under an unstated edition:
     /// Enterprise's alone.
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
@@ -273,6 +277,7 @@ impl CannotKnow {
                     .map(CannotKnow::AllocPriority)
             })
             .or_else(|| result.downgrade_unknown.clone().map(CannotKnow::Downgrade))
+            .or_else(|| unstated_setting::SettingUnknown::of(v, result).map(CannotKnow::Unstated))
             .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
@@ -313,7 +318,8 @@ impl CannotKnow {
             | CannotKnow::Downgrade(_)
             | CannotKnow::NilAttribute(_)
             | CannotKnow::ClientValues(_)
-            | CannotKnow::LinkSpeed(_) => "NP225",
+            | CannotKnow::LinkSpeed(_)
+            | CannotKnow::Unstated(_) => "NP225",
         }
     }
 
@@ -341,6 +347,7 @@ impl CannotKnow {
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
             CannotKnow::ClientValues(_) => "a client's value not stated",
             CannotKnow::LinkSpeed(_) => "a client's link speed not stated",
+            CannotKnow::Unstated(_) => "a scheduler setting not stated",
         }
     }
 
@@ -360,6 +367,7 @@ impl CannotKnow {
             CannotKnow::Cores(u) => u.line(job),
             CannotKnow::ClientValues(u) => u.line(job),
             CannotKnow::LinkSpeed(u) => u.line(job),
+            CannotKnow::Unstated(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
@@ -387,6 +395,7 @@ impl CannotKnow {
             CannotKnow::Cores(u) => ("Cores", u.json()),
             CannotKnow::ClientValues(u) => ("ClientValues", u.json()),
             CannotKnow::LinkSpeed(u) => ("LinkSpeed", u.json()),
+            CannotKnow::Unstated(u) => ("UnstatedSetting", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
@@ -424,6 +433,7 @@ impl CannotKnow {
                 crate::scheduler::client_values::ClientValuesUnknown::HINT
             }
             CannotKnow::LinkSpeed(_) => crate::scheduler::link_speed::LinkSpeedUnknown::HINT,
+            CannotKnow::Unstated(_) => unstated_setting::SettingUnknown::HINT,
             CannotKnow::PreemptionEdition(_) => {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }

@@ -503,4 +503,5 @@ mod world_running_vars;
 mod world_status;
 mod world_stop_after_disconnect;
 mod world_system_disconnect;
+mod unstated_scheduler_settings;
 mod world_work_tree_edits;

@@ -65,6 +65,7 @@ mod secret_compare;
 pub mod select;
 pub mod server_crash;
 pub mod sim;
+pub mod unstated;
 mod spread;
 pub mod system_disconnect;
 pub mod system_nodes;
@@ -301,6 +302,10 @@ pub struct PlanResult {
     /// it ends after the worker's retries against the partly committed
     /// state ([`applier::Retries`]). `None` when nothing is rejected.
     pub retried: Option<Retried>,
+    /// The scheduler settings the world does not state whose other value
+    /// changes this plan ([`unstated`]): its verdict (the plan cannot
+    /// tell) or only its text (a note).
+    pub unstated: Vec<unstated::Unstated>,
 }
 
 /// How the retries of a plan the applier rejected in part end.
