@@ -62,7 +62,10 @@ fn an_unstated_algorithm_the_verdict_rests_on_cannot_be_told() {
         let o = d.run(args);
         let all = output_text(&o);
         assert_eq!(o.status.code(), Some(255), "{args:?}: {all}");
-        assert!(!all.contains("certain  every allocation is placed"), "{all}");
+        assert!(
+            !all.contains("certain  every allocation is placed"),
+            "{all}"
+        );
     }
     // JSON names the setting.
     let o = d.run(&["plan", "--format", "json", "jobs/app.nomad"]);
@@ -142,7 +145,10 @@ fn a_bandwidth_ask_on_an_unstated_link_cannot_be_told() {
     let o = d.run(&["plan", "--changed", "--staged", "--gate"]);
     let all = flat(&output_text(&o));
     assert_eq!(o.status.code(), Some(255), "{all}");
-    assert!(all.contains("client pool \"aws\" does not state `network_mbits`"), "{all}");
+    assert!(
+        all.contains("client pool \"aws\" does not state `network_mbits`"),
+        "{all}"
+    );
     assert!(!all.contains("All tasks successfully allocated"), "{all}");
     let o = d.run(&["plan", "--format", "json", "jobs/app.nomad"]);
     assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));

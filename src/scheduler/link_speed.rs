@@ -88,7 +88,10 @@ pub fn link_speed_unknown(world: &World, job: &Job) -> Option<LinkSpeedUnknown> 
     let running = world
         .running
         .iter()
-        .filter(|r| !r.job.stop && !(r.job.namespace == job.namespace && r.job.id == job.id))
+        .filter(|r| {
+            let same = r.job.namespace == job.namespace && r.job.id == job.id;
+            !(r.job.stop || same)
+        })
         .map(|r| total(&r.job, v))
         .fold(0, i64::saturating_add);
     let all = total(job, v).saturating_add(running);

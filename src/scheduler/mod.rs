@@ -65,13 +65,13 @@ mod secret_compare;
 pub mod select;
 pub mod server_crash;
 pub mod sim;
-pub mod unstated;
 mod spread;
 pub mod system_disconnect;
 pub mod system_nodes;
 mod system_off_node;
 pub mod task_offer;
 mod unplaced_in_run;
+pub mod unstated;
 pub mod version_check;
 
 pub use sample::{sample, Tally};

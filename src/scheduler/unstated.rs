@@ -163,7 +163,9 @@ pub fn alternatives(world: &World, job_type: JobType) -> Vec<(UnstatedSetting, A
     let v = world.nomad_version;
     let mut out = Vec::new();
     // SchedulerAlgorithm came in 0.11.2 (see `world::cluster_file`).
-    if v.at_least(0, 11, 2) && !job_type.is_per_node() && !world.scheduler.spans.written("algorithm")
+    if v.at_least(0, 11, 2)
+        && !job_type.is_per_node()
+        && !world.scheduler.spans.written("algorithm")
     {
         let planned = world.scheduler.algorithm;
         let mut w = world.clone();

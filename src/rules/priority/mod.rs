@@ -250,9 +250,17 @@ impl Sampled {
         let decided = |g: &String| !unstated.contains(g);
         Sampled {
             panicked: false,
-            failed: Refusal::Place.groups(plan).into_iter().filter(decided).collect(),
+            failed: Refusal::Place
+                .groups(plan)
+                .into_iter()
+                .filter(decided)
+                .collect(),
             untold,
-            quota: Refusal::Quota.groups(plan).into_iter().filter(decided).collect(),
+            quota: Refusal::Quota
+                .groups(plan)
+                .into_iter()
+                .filter(decided)
+                .collect(),
             victims: victims(plan),
         }
     }
