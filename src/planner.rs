@@ -15,6 +15,7 @@ pub mod annotate;
 pub mod assumed;
 pub mod entry_unknown;
 pub mod launch;
+pub mod unstated_setting;
 pub mod validate_rpc;
 
 pub use admission::Admission;
@@ -109,6 +110,12 @@ pub enum CannotKnow {
     /// OS release, kernel, names, addresses, Nomad version...) that the
     /// placement reads and whose real value decides it.
     ClientValues(crate::scheduler::client_values::ClientValuesUnknown),
+    /// A bandwidth ask on a hand-written pool that does not state its
+    /// clients' link speed (`network_mbits`), which each client reports.
+    LinkSpeed(crate::scheduler::link_speed::LinkSpeedUnknown),
+    /// A scheduler setting the world does not state (the algorithm, the
+    /// job type's preemption) whose other value changes the verdict.
+    Unstated(unstated_setting::SettingUnknown),
     /// Service/batch preemption before 0.12 under an unstated edition:
     /// Enterprise's alone.
     PreemptionEdition(crate::scheduler::preempt::PreemptionEditionUnknown),
@@ -197,6 +204,10 @@ impl CannotKnow {
                     .get(world, job)
                     .cloned()
                     .map(CannotKnow::ClientValues)
+            })
+            .or_else(|| {
+                crate::scheduler::link_speed::link_speed_unknown(world, job)
+                    .map(CannotKnow::LinkSpeed)
             })
             .or_else(|| {
                 crate::scheduler::count_bound::count_unknown(world.nomad_version, job)
@@ -294,6 +305,7 @@ impl CannotKnow {
                     .map(CannotKnow::AllocPriority)
             })
             .or_else(|| result.downgrade_unknown.clone().map(CannotKnow::Downgrade))
+            .or_else(|| unstated_setting::SettingUnknown::of(v, result).map(CannotKnow::Unstated))
             .or_else(|| {
                 crate::scheduler::system_nodes::canary_unknown(v, job, registered, updates)
                     .map(CannotKnow::SystemCanary)
@@ -333,7 +345,9 @@ impl CannotKnow {
             | CannotKnow::AllocPriority(_)
             | CannotKnow::Downgrade(_)
             | CannotKnow::NilAttribute(_)
-            | CannotKnow::ClientValues(_) => "NP225",
+            | CannotKnow::ClientValues(_)
+            | CannotKnow::LinkSpeed(_)
+            | CannotKnow::Unstated(_) => "NP225",
         }
     }
 
@@ -360,6 +374,8 @@ impl CannotKnow {
             CannotKnow::Downgrade(_) => "the stable job version not known",
             CannotKnow::NilAttribute(_) => "a null device attribute panics Nomad",
             CannotKnow::ClientValues(_) => "a client's value not stated",
+            CannotKnow::LinkSpeed(_) => "a client's link speed not stated",
+            CannotKnow::Unstated(_) => "a scheduler setting not stated",
         }
     }
 
@@ -378,6 +394,8 @@ impl CannotKnow {
             CannotKnow::Edition(u) => u.line(job),
             CannotKnow::Cores(u) => u.line(job),
             CannotKnow::ClientValues(u) => u.line(job),
+            CannotKnow::LinkSpeed(u) => u.line(job),
+            CannotKnow::Unstated(u) => u.line(job),
             CannotKnow::PreemptionEdition(u) => u.line(job),
             CannotKnow::Count(u) => u.line(job),
             CannotKnow::Sentinel(u) => u.line(),
@@ -404,6 +422,8 @@ impl CannotKnow {
             CannotKnow::Edition(u) => ("Edition", u.json()),
             CannotKnow::Cores(u) => ("Cores", u.json()),
             CannotKnow::ClientValues(u) => ("ClientValues", u.json()),
+            CannotKnow::LinkSpeed(u) => ("LinkSpeed", u.json()),
+            CannotKnow::Unstated(u) => ("UnstatedSetting", u.json()),
             CannotKnow::PreemptionEdition(u) => ("PreemptionEdition", u.json()),
             CannotKnow::Count(u) => ("Count", u.json()),
             CannotKnow::Sentinel(u) => ("Sentinel", u.json()),
@@ -440,6 +460,8 @@ impl CannotKnow {
             CannotKnow::ClientValues(_) => {
                 crate::scheduler::client_values::ClientValuesUnknown::HINT
             }
+            CannotKnow::LinkSpeed(_) => crate::scheduler::link_speed::LinkSpeedUnknown::HINT,
+            CannotKnow::Unstated(_) => unstated_setting::SettingUnknown::HINT,
             CannotKnow::PreemptionEdition(_) => {
                 crate::scheduler::preempt::PreemptionEditionUnknown::HINT
             }

@@ -11,9 +11,17 @@
 
 use crate::common::TempDir;
 
+// The world states the system preemption its plans rest on (Nomad's
+// default, on): unstated, the plan cannot tell (R27-1, a cluster set with
+// `-preempt-system-scheduler=false` leaves the system job unplaced).
 const CLUSTER: &str = r#"nomad_version = "1.6.0"
 edition = "community"
 region = "global"
+scheduler {
+  preemption {
+    system = true
+  }
+}
 client "c" {
   count = 1
   datacenter = "dc1"

@@ -39,10 +39,13 @@ pub enum Setting {
     /// as the servers' release (`scheduler::client_values`).
     ClientVersion,
     /// A written world's `scheduler { preemption { TYPE } }` left to
-    /// Nomad's default (only system jobs preempt) where the plan preempted
-    /// or failed to place for room: `nomad operator scheduler set-config`
-    /// changes it on a running cluster.
+    /// Nomad's default (only system jobs preempt) where the other value
+    /// changes the plan's text, not its verdict: `nomad operator scheduler
+    /// set-config` changes it on a running cluster.
     SchedulerPreemption,
+    /// A written world's `scheduler { algorithm }` left to Nomad's default
+    /// (binpack) where spread changes the plan's text, not its verdict.
+    SchedulerAlgorithm,
     /// A written world's `scheduler { memory_oversubscription }` left to
     /// Nomad's default (off) where the job sets `memory_max`: Nomad then
     /// warns the value is ignored, and ignores it (R17-53).
@@ -81,6 +84,7 @@ impl Setting {
             Setting::ClientPlatform => "client_platform",
             Setting::ClientVersion => "client_version",
             Setting::SchedulerPreemption => "scheduler_preemption",
+            Setting::SchedulerAlgorithm => "scheduler_algorithm",
             Setting::MemoryOversubscription => "memory_oversubscription",
             Setting::ReplacedJobRunning => "replaced_job_running",
             Setting::RunningFromWorkTree(_) => "running_from_work_tree",
@@ -113,7 +117,7 @@ pub fn of(world: &World, submitted: &Job, admitted: &Job, result: &PlanResult) -
     out.extend(consul_token(world, admitted));
     out.extend(default_priority(world, submitted, result));
     out.extend(sentinel(world));
-    out.extend(scheduler_preemption(world, admitted, result));
+    out.extend(scheduler_settings(world, result));
     out.extend(memory_oversubscription(world, admitted));
     let read = unstated_reads(world, admitted);
     out.extend(fingerprints(&read));
@@ -301,54 +305,52 @@ fn sentinel(world: &World) -> Option<Assumption> {
     })
 }
 
-/// A written world that leaves the planned job type's preemption to
-/// Nomad's default, when the plan rests on it: it preempted, or a group
-/// failed where some node was exhausted (room preemption could make).
-/// Nomad seeds the scheduler configuration with only system preemption on
-/// (nomad/structs/operator.go `PreemptionConfig`, the servers'
-/// `default_scheduler_config`); operators turn the others on with
-/// `nomad operator scheduler set-config`, and the demo did. An imported
-/// world reads scheduler.json, or says it was not saved.
-fn scheduler_preemption(world: &World, admitted: &Job, result: &PlanResult) -> Option<Assumption> {
-    if matches!(world.origin, WorldOrigin::Import(_)) {
-        return None;
-    }
-    let t = admitted.job_type;
+/// A written world that leaves a scheduler setting to Nomad's default
+/// (the algorithm, the planned job type's preemption) where the setting's
+/// other value changes the plan's text but not its verdict (the failure's
+/// metrics, which allocations are preempted): the scheduler planned the
+/// job under both ([`crate::scheduler::unstated`]); a changed verdict is
+/// "cannot tell" instead ([`super::unstated_setting`]). Nomad seeds the
+/// scheduler configuration with binpack and only system preemption on
+/// (nomad/structs/operator.go `PreemptionConfig`, v1.10.5:250-252 for the
+/// algorithm); operators change them with `nomad operator scheduler
+/// set-config`, and the demo did. An imported world reads scheduler.json.
+fn scheduler_settings(world: &World, result: &PlanResult) -> Vec<Assumption> {
+    use crate::scheduler::unstated::{Differs, UnstatedSetting};
     let v = world.nomad_version;
-    let community = world.edition() == Some(crate::version::Edition::Community);
-    if !crate::scheduler::preempt::preemption_released(v, t)
-        || (community && crate::scheduler::preempt::community_lacks_preemption(v, t))
-    {
-        return None;
-    }
-    let flag = t.as_str();
-    if world.scheduler.spans.written(&format!("preemption.{flag}")) {
-        return None;
-    }
-    let exhausted = result
-        .failed_tg_allocs
-        .values()
-        .any(|m| m.nodes_exhausted > 0);
-    if result.preempted_allocs.is_empty() && !exhausted {
-        return None;
-    }
-    let on = world.preemption_enabled(t);
-    let (change, show) = set_config(v, &format!("-preempt-{flag}-scheduler={}", !on));
-    Some(Assumption {
-        setting: Setting::SchedulerPreemption,
-        line: format!(
-            "planned with Nomad's default preemption setting for {} jobs ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `scheduler {{ preemption {{ {flag} = {} }} }}` in rules/cluster.hcl; {show})",
-            t.as_str(),
-            if on { "on" } else { "off" },
-            on,
-        ),
-    })
+    result
+        .unstated
+        .iter()
+        .filter(|u| matches!(u.differs, Differs::Text))
+        .map(|u| {
+            let s = &u.setting;
+            let (change, show) = set_config(v, &s.flag());
+            let state = s.block(&s.planned_text());
+            match *s {
+                UnstatedSetting::Preemption { job_type, planned } => Assumption {
+                    setting: Setting::SchedulerPreemption,
+                    line: format!(
+                        "planned with Nomad's default preemption setting for {} jobs ({}): the world does not state it, and a cluster changed with {change} plans otherwise (state `{state}` in rules/cluster.hcl; {show})",
+                        job_type.as_str(),
+                        if planned { "on" } else { "off" },
+                    ),
+                },
+                UnstatedSetting::Algorithm { planned } => Assumption {
+                    setting: Setting::SchedulerAlgorithm,
+                    line: format!(
+                        "planned with Nomad's default scheduler algorithm ({:?}): the world does not state it, and a cluster changed with {change} plans otherwise, with the same placements failing and preempting (state `{state}` in rules/cluster.hcl; {show})",
+                        planned.as_str(),
+                    ),
+                },
+            }
+        })
+        .collect()
 }
 
 /// How an operator changes a scheduler setting (`flag` of `set-config`)
 /// and reads it: `nomad operator scheduler get-config`/`set-config` came
 /// in 1.4.0 (command/operator_scheduler_*.go); before, only the HTTP API.
-fn set_config(v: crate::version::NomadVersion, flag: &str) -> (String, &'static str) {
+pub(crate) fn set_config(v: crate::version::NomadVersion, flag: &str) -> (String, &'static str) {
     if v.at_least(1, 4, 0) {
         (
             format!("`nomad operator scheduler set-config {flag}`"),

@@ -84,7 +84,7 @@ pub struct ClientValuesUnknown {
 /// pool's scope fields, `feasibility::pool_reached`), and how many clients
 /// they hold together: the candidates an affinity chooses among. One pass:
 /// both answers read the same scope.
-fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
+pub(crate) fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, u64) {
     let v = world.nomad_version;
     let mut pools = Vec::new();
     let mut candidates = 0u64;

@@ -31,6 +31,7 @@ mod go_glob;
 mod group_order;
 pub mod history_bound;
 pub mod host_volumes;
+pub mod link_speed;
 mod map_order;
 pub mod net_held;
 pub mod network_check;
@@ -71,6 +72,7 @@ pub mod system_nodes;
 mod system_off_node;
 pub mod task_offer;
 mod unplaced_in_run;
+pub mod unstated;
 pub mod version_check;
 
 pub use sample::{sample, Tally};
@@ -301,6 +303,10 @@ pub struct PlanResult {
     /// it ends after the worker's retries against the partly committed
     /// state ([`applier::Retries`]). `None` when nothing is rejected.
     pub retried: Option<Retried>,
+    /// The scheduler settings the world does not state whose other value
+    /// changes this plan ([`unstated`]): its verdict (the plan cannot
+    /// tell) or only its text (a note).
+    pub unstated: Vec<unstated::Unstated>,
 }
 
 /// How the retries of a plan the applier rejected in part end.

@@ -126,6 +126,20 @@ impl Simulation {
     /// (`mutators::applied`): a caller planning one job under many replays
     /// mutates it once, not once per replay.
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
+        let mut result = self.plan_admitted_in(&self.world, job);
+        for (setting, world) in super::unstated::alternatives(&self.world, job.job_type) {
+            let other = self.plan_admitted_in(&world, job);
+            result
+                .unstated
+                .extend(super::unstated::compare(setting, &result, other));
+        }
+        result
+    }
+
+    /// [`Simulation::plan_admitted`] with `world`'s scheduler settings:
+    /// the world's own, or one with an unstated setting's other value
+    /// ([`super::unstated`]), against the same state and node shuffle.
+    fn plan_admitted_in(&self, world: &World, job: &Job) -> PlanResult {
         let v = self.world.nomad_version;
         let (version, modify_index) = self.next_version(job, |r| same_spec(r, job, v));
 
@@ -137,7 +151,7 @@ impl Simulation {
             plan,
             by_node,
         } = evaluate(
-            &self.world,
+            world,
             &self.state,
             &self.job_versions,
             job,
@@ -156,6 +170,19 @@ impl Simulation {
     /// replays: its comparison with each registered spec, and whether
     /// each group's change is destructive, are judged once.
     pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
+        let mut result = self.plan_planned_in(&self.world, planned);
+        for (setting, world) in planned.alternatives() {
+            let other = self.plan_planned_in(world, planned);
+            result
+                .unstated
+                .extend(super::unstated::compare(*setting, &result, other));
+        }
+        result
+    }
+
+    /// [`Simulation::plan_planned`] with `world`'s scheduler settings (see
+    /// [`Simulation::plan_admitted_in`]).
+    fn plan_planned_in(&self, world: &World, planned: &Planned) -> PlanResult {
         let (version, modify_index) = self.next_version(&planned.job, |r| planned.same_as(r));
         let index = self.state.index + 1;
         let Evaluated {
@@ -163,7 +190,7 @@ impl Simulation {
             plan,
             by_node,
         } = crate::scheduler::generic::evaluate_planned(
-            &self.world,
+            world,
             &self.state,
             &self.job_versions,
             planned,

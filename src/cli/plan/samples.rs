@@ -33,6 +33,16 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
             "the evaluation fails: {what}; `nomad job plan` prints the error and `nomad job run` places nothing"
         )];
     }
+    // A draw whose verdict an unstated scheduler setting decides is
+    // neither placed nor failed (`scheduler::unstated`).
+    if let Some(u) = r.unstated.iter().find(|u| u.other_plan().is_some()) {
+        let s = &u.setting;
+        return vec![format!(
+            "cannot tell: the world does not state `{}`, and `{}` answers otherwise",
+            s.block(&s.planned_text()),
+            s.block(&s.other_text())
+        )];
+    }
     let mut out = Vec::new();
     // A plan the applier rejects places nothing on the rejected nodes:
     // never "every allocation is placed" (the one verdict of

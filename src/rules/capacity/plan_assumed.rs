@@ -58,6 +58,7 @@ impl Rule for PlanAssumed {
                 Setting::ClientPlatform => "the clients' platform assumed",
                 Setting::ClientVersion => "the clients' Nomad release assumed",
                 Setting::SchedulerPreemption => "the scheduler's default preemption assumed",
+                Setting::SchedulerAlgorithm => "the scheduler's default algorithm assumed",
                 Setting::MemoryOversubscription => {
                     "the scheduler's default memory oversubscription assumed"
                 }

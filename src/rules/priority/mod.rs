@@ -233,11 +233,34 @@ impl Sampled {
                 panicked: true,
             };
         }
+        // A group an unstated scheduler setting places in one reading and
+        // leaves unplaced in the other is untold, neither placed nor failed
+        // (`scheduler::unstated`).
+        let mut untold = crate::rules::capacity::unplaceable_group::untold_groups(plan);
+        let unstated: Vec<String> = plan
+            .unstated
+            .iter()
+            .flat_map(|u| crate::scheduler::unstated::groups_differing(plan, u))
+            .collect();
+        for g in &unstated {
+            if !untold.contains(g) {
+                untold.push(g.clone());
+            }
+        }
+        let decided = |g: &String| !unstated.contains(g);
         Sampled {
             panicked: false,
-            failed: Refusal::Place.groups(plan),
-            untold: crate::rules::capacity::unplaceable_group::untold_groups(plan),
-            quota: Refusal::Quota.groups(plan),
+            failed: Refusal::Place
+                .groups(plan)
+                .into_iter()
+                .filter(decided)
+                .collect(),
+            untold,
+            quota: Refusal::Quota
+                .groups(plan)
+                .into_iter()
+                .filter(decided)
+                .collect(),
             victims: victims(plan),
         }
     }
