@@ -205,13 +205,13 @@ pub(super) fn unchanged_holds_job(
 /// taken when its opening may open a job (its load then refuses it: the
 /// gate cannot tell).
 pub fn blob_holds_job(
-    head: &dyn Fn(u64) -> Result<Option<Vec<u8>>, ()>,
+    head: &dyn Fn(u64) -> std::io::Result<Option<Vec<u8>>>,
     whole: &dyn Fn() -> std::io::Result<Vec<u8>>,
 ) -> bool {
     let opening = match head(HEAD_BYTES) {
         Ok(Some(opening)) => opening,
         Ok(None) => return false,
-        Err(()) => return true,
+        Err(_) => return true,
     };
     let complete = (opening.len() as u64) < HEAD_BYTES;
     let text = crate::vfs::decode(opening);

@@ -529,7 +529,7 @@ pub(super) fn blob_head(repo: &Repo, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
 /// (`Ok(None)`: not a blob, or packed far over the size cap), so a caller
 /// that remembers "no job" by blob id never remembers a read that failed
 /// (rv27-3).
-pub(super) fn blob_head_read(repo: &Repo, oid: ObjectId, n: u64) -> Result<Option<Vec<u8>>, ()> {
+pub(super) fn blob_head_read(repo: &Repo, oid: ObjectId, n: u64) -> io::Result<Option<Vec<u8>>> {
     if let Some((kind, _, head)) = super::loose::head(repo, &oid, n) {
         return Ok((kind == gix::object::Kind::Blob).then_some(head));
     }
@@ -539,12 +539,16 @@ pub(super) fn blob_head_read(repo: &Repo, oid: ObjectId, n: u64) -> Result<Optio
             return Ok(Some(head));
         }
     }
-    let gix = repo.gix().map_err(|_| ())?;
-    let header = gix.find_header(oid).map_err(|_| ())?;
+    let gix = repo.gix().map_err(io::Error::other)?;
+    let header = gix.find_header(oid).map_err(io::Error::other)?;
     if header.kind() != gix::object::Kind::Blob || header.size() > whole_max {
         return Ok(None);
     }
-    let mut data = gix.find_object(oid).map_err(|_| ())?.detach().data;
+    let mut data = gix
+        .find_object(oid)
+        .map_err(io::Error::other)?
+        .detach()
+        .data;
     data.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     Ok(Some(data))
 }

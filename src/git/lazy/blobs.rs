@@ -73,7 +73,7 @@ impl Unnamed<'_> {
 
     /// [`Unnamed::head`], `Err` where the blob could not be read at all
     /// (a missing or corrupt object), not merely past the size cap.
-    pub fn head_read(&self, n: u64) -> Result<Option<Vec<u8>>, ()> {
+    pub fn head_read(&self, n: u64) -> io::Result<Option<Vec<u8>>> {
         repo::blob_head_read(self.repo, self.oid, n)
     }
 
