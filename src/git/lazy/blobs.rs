@@ -65,14 +65,10 @@ impl Unnamed<'_> {
         self.oid.as_bytes().to_vec()
     }
 
-    /// Its first `n` bytes; None past what is read that way (a packed
-    /// blob far over the size cap).
-    pub fn head(&self, n: u64) -> Option<Vec<u8>> {
-        repo::blob_head(self.repo, self.oid, n)
-    }
-
-    /// [`Unnamed::head`], `Err` where the blob could not be read at all
-    /// (a missing or corrupt object), not merely past the size cap.
+    /// Its first `n` bytes; `Ok(None)` past what is read that way (a
+    /// packed blob far over the size cap), `Err` where the blob could not
+    /// be read at all (a missing or corrupt object): a caller remembering
+    /// "no job" by blob id must never remember a failed read (rv27-3).
     pub fn head_read(&self, n: u64) -> io::Result<Option<Vec<u8>>> {
         repo::blob_head_read(self.repo, self.oid, n)
     }
