@@ -122,7 +122,7 @@ pub(super) fn task_updated(
         || or.cores != nr.cores
         || or.memory_mb != nr.memory_mb
         || or.memory_max_mb != nr.memory_max_mb
-        || (v.at_least(0, 10, 2) && or.devices != nr.devices)
+        || (v.at_least(0, 10, 2) && !devices_equal(&or.devices, &nr.devices))
         || (v.at_least(1, 8, 3) && or.secrets_mb != nr.secrets_mb)
         || networks_differ(&or.networks, &nr.networks, v)
     {
@@ -143,6 +143,36 @@ pub(super) fn task_updated(
         return true;
     }
     false
+}
+
+/// `ResourceDevices.Equal` (`Equals` from 0.10.2; structs.go v1.10.5):
+/// the old devices keyed by name (a later one of the same name wins),
+/// each new one found there with its count, and its constraints and
+/// affinities compared as sets. Reordering device blocks, or the
+/// constraints inside one, changes nothing (R28b-1: it was planned as a
+/// create/destroy update, which with canaries left the canary unplaced).
+fn devices_equal(
+    old: &[crate::jobspec::RequestedDevice],
+    new: &[crate::jobspec::RequestedDevice],
+) -> bool {
+    old.len() == new.len()
+        && new.iter().all(|n| {
+            old.iter()
+                .rev()
+                .find(|o| o.name == n.name)
+                .is_some_and(|o| {
+                    o.count == n.count
+                        && as_set(&o.constraints, &n.constraints)
+                        && as_set(&o.affinities, &n.affinities)
+                })
+        })
+}
+
+/// `Constraints.Equal` / `Affinities.Equal` (structs.go v1.10.5:9970,
+/// :10117): the same length, and each of `xs` has an equal in `ys` — not
+/// the other way round, so `[a, a]` equals `[a, b]`, as in Nomad.
+fn as_set<T: PartialEq>(xs: &[T], ys: &[T]) -> bool {
+    xs.len() == ys.len() && xs.iter().all(|x| ys.contains(x))
 }
 
 /// Nomad's consulNamespaceUpdated (1.1 to 1.6: the namespace, an absent
@@ -374,5 +404,58 @@ mod tests {
             replaces(&consul(Some(empty)), &consul(Some(other_cluster)), &at),
             [true]
         );
+    }
+
+    /// ResourceDevices.Equal keys devices by name and compares their
+    /// constraints as a set (R28b-1): reordering is no change; a changed
+    /// count, name or constraint is.
+    #[test]
+    fn devices_compare_by_name_and_constraints_as_sets() {
+        use crate::jobspec::{Constraint, RequestedDevice};
+        let c = |r: &str| Constraint {
+            ltarget: "${device.model}".into(),
+            rtarget: r.into(),
+            operand: "=".into(),
+            ..Default::default()
+        };
+        let dev = |name: &str, count, cs: Vec<Constraint>| RequestedDevice {
+            name: name.into(),
+            count,
+            constraints: cs,
+            ..Default::default()
+        };
+        let with = |devices: Vec<RequestedDevice>| {
+            group(move |g| g.tasks[0].resources.devices = devices.clone())
+        };
+        let old = with(vec![
+            dev("nvidia/gpu", 1, vec![c("a"), c("b")]),
+            dev("intel/fpga", 1, vec![]),
+        ]);
+        let v = [(1, 10, 5), (0, 10, 2)];
+        let swapped = with(vec![
+            dev("intel/fpga", 1, vec![]),
+            dev("nvidia/gpu", 1, vec![c("b"), c("a")]),
+        ]);
+        assert_eq!(replaces(&old, &swapped, &v), [false, false]);
+        let counted = with(vec![
+            dev("intel/fpga", 2, vec![]),
+            dev("nvidia/gpu", 1, vec![c("a"), c("b")]),
+        ]);
+        assert_eq!(replaces(&old, &counted, &v), [true, true]);
+        let constrained = with(vec![
+            dev("nvidia/gpu", 1, vec![c("a"), c("z")]),
+            dev("intel/fpga", 1, vec![]),
+        ]);
+        assert_eq!(replaces(&old, &constrained, &v), [true, true]);
+        let renamed = with(vec![
+            dev("nvidia/gpu", 1, vec![c("a"), c("b")]),
+            dev("amd/gpu", 1, vec![]),
+        ]);
+        assert_eq!(replaces(&old, &renamed, &v), [true, true]);
+        // Nomad's one-way set test: each old constraint has an equal.
+        let one = with(vec![dev("x", 1, vec![c("a"), c("a")])]);
+        let two = with(vec![dev("x", 1, vec![c("a"), c("b")])]);
+        assert_eq!(replaces(&one, &two, &v), [false, false]);
+        assert_eq!(replaces(&two, &one, &v), [true, true]);
     }
 }
