@@ -416,6 +416,7 @@ mod plan_text_map_order;
 mod plan_vault;
 mod plan_vault_policies;
 mod plan_vault_token;
+mod plan_volume_reorder;
 mod plan_volumes;
 mod plan_warnings;
 mod precommit_framework;

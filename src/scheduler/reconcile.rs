@@ -71,7 +71,7 @@ pub(super) fn group_updated(
         NomadVersion::new(1, 2, 9),
         NomadVersion::new(1, 3, 2),
     ]);
-    if mounts && old.volumes != new.volumes {
+    if mounts && !volumes_equal(&old.volumes, &new.volumes, v) {
         return true;
     }
     // renderTemplatesUpdated (1.6.2), for the group's policy and each
@@ -143,6 +143,69 @@ pub(super) fn task_updated(
         return true;
     }
     false
+}
+
+/// A group's volume requests as Nomad compares them: a map by name (the
+/// order of `volume` blocks is no change; `reflect.DeepEqual` of the map
+/// before 1.5.2, `maps.EqualFunc` with `VolumeRequest.Equal` from it,
+/// util.go v1.5.2), whose CSI `mount_flags` are a set from 1.5.2
+/// (`CSIMountOptions.Equal` through `helper.SliceSetEq`, csi.go v1.10.5:176).
+fn volumes_equal(
+    old: &[crate::jobspec::Volume],
+    new: &[crate::jobspec::Volume],
+    v: NomadVersion,
+) -> bool {
+    use crate::jobspec::Volume;
+    // Every sample of `plan --samples` asks: the usual answer costs no map.
+    if old == new {
+        return true;
+    }
+    let (old, new) = (volumes_by_name(old), volumes_by_name(new));
+    let flags_as_set = v.at_least(1, 5, 2);
+    let same = |o: &Volume, n: &Volume| {
+        if !flags_as_set {
+            return o == n;
+        }
+        let same_flags = match (&o.mount_options, &n.mount_options) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.fs_type == b.fs_type && flag_set_eq(&a.mount_flags, &b.mount_flags)
+            }
+            _ => false,
+        };
+        let rest = |x: &Volume| Volume {
+            mount_options: None,
+            ..x.clone()
+        };
+        same_flags && rest(o) == rest(n)
+    };
+    old.len() == new.len()
+        && old
+            .iter()
+            .all(|(name, o)| new.get(name).is_some_and(|n| same(o, n)))
+}
+
+/// A group's volume requests by name (the last of a name wins, as a map
+/// built from them does).
+fn volumes_by_name(
+    vs: &[crate::jobspec::Volume],
+) -> std::collections::BTreeMap<&str, &crate::jobspec::Volume> {
+    vs.iter().map(|x| (x.name.as_str(), x)).collect()
+}
+
+/// `helper.SliceSetEq` (helper/funcs.go v1.10.5:490): the same length,
+/// and each of `a` in `b` — both ways past ten items, where it compares
+/// sets.
+fn flag_set_eq(a: &[String], b: &[String]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() > 10 {
+        let (sa, sb): (std::collections::BTreeSet<_>, std::collections::BTreeSet<_>) =
+            (a.iter().collect(), b.iter().collect());
+        return sa == sb;
+    }
+    a.iter().all(|x| b.contains(x))
 }
 
 /// `ResourceDevices.Equal` (`Equals` from 0.10.2; structs.go v1.10.5):
@@ -457,5 +520,34 @@ mod tests {
         let two = with(vec![dev("x", 1, vec![c("a"), c("b")])]);
         assert_eq!(replaces(&one, &two, &v), [false, false]);
         assert_eq!(replaces(&two, &one, &v), [true, true]);
+    }
+
+    /// Group volumes are a map in Nomad (order of blocks is no change at
+    /// any release); CSI mount flags are a set from 1.5.2 (VolumeRequest.Equal
+    /// through CSIMountOptions.Equal), ordered before (reflect.DeepEqual).
+    #[test]
+    fn volumes_compare_by_name_and_mount_flags_as_a_set_from_1_5_2() {
+        use crate::jobspec::CsiMountOptions;
+        let vol = |name: &str, flags: &[&str]| Volume {
+            name: name.into(),
+            volume_type: "csi".into(),
+            source: name.into(),
+            mount_options: Some(CsiMountOptions {
+                fs_type: "ext4".into(),
+                mount_flags: flags.iter().map(|f| f.to_string()).collect(),
+            }),
+            ..Default::default()
+        };
+        let with = |vs: Vec<Volume>| group(move |g| g.volumes = vs.clone());
+        let old = with(vec![vol("a", &["ro", "noatime"]), vol("b", &[])]);
+        let v = [(1, 10, 5), (1, 5, 2), (1, 5, 1), (1, 3, 2)];
+        let swapped = with(vec![vol("b", &[]), vol("a", &["ro", "noatime"])]);
+        assert_eq!(replaces(&old, &swapped, &v), [false; 4]);
+        let flags = with(vec![vol("a", &["noatime", "ro"]), vol("b", &[])]);
+        assert_eq!(replaces(&old, &flags, &v), [false, false, true, true]);
+        let other = with(vec![vol("a", &["ro", "sync"]), vol("b", &[])]);
+        assert_eq!(replaces(&old, &other, &v), [true; 4]);
+        let fewer = with(vec![vol("a", &["ro", "noatime"])]);
+        assert_eq!(replaces(&old, &fewer, &v), [true; 4]);
     }
 }
