@@ -140,3 +140,27 @@ fn coloured_excerpts_show_an_escape_from_the_job_file() {
     // Still coloured: our own sequences are kept.
     assert!(all.contains("\u{1b}["), "{all}");
 }
+
+/// A TAB in a file name went raw into the `file=` property (rt28, minor):
+/// the terminal's escaping keeps a TAB for layout, and actions/toolkit's
+/// escapeProperty has no word for it. It is shown as `%09`, in the
+/// spelling of the property's other escapes (a `%` from the name is
+/// `%25`, so the two are not confused).
+#[test]
+fn a_tab_in_a_file_name_is_escaped_in_the_file_property() {
+    let d = common::committed_demo("github-tab");
+    let name = "a\tb%09.nomad";
+    d.put(name, JOB);
+    git(&d.0, &["add", "--", name]);
+    let o = d.run(&["check", "--staged", "--format", "github"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!lines.is_empty(), "{out}");
+    for l in &lines {
+        assert!(
+            l.starts_with("::warning file=a%09b%2509.nomad,line="),
+            "{l:?}"
+        );
+        assert!(!l.contains('\t'), "{l:?}");
+    }
+}

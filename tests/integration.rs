@@ -119,6 +119,7 @@ mod gate_fileset_git;
 mod gate_git_programs;
 mod gate_job_files_by_text;
 mod gate_job_text_openings;
+mod gate_json_read_as_go;
 mod gate_judges_its_state;
 mod gate_line_ends;
 mod gate_link_paths;

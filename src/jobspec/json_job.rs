@@ -26,12 +26,17 @@ fn is_json(source: &crate::source::SourceFile, v: NomadVersion) -> bool {
 /// Is `text` a job in hcl's JSON syntax: JSON to Nomad (its first byte
 /// other than white space is `{`; jobspec2 skips spaces, hcl v1 before
 /// 1.0 any white space) whose top-level object has a `job` block (an
-/// object, or a list of them)? A file that does not parse counts when a
-/// `job` block is its first member (a job file cut short is one Nomad
-/// refuses). A gate that took such a file for "not a job file" passed it
-/// whatever it held. A var file's `"job": "web"` is no block. The API's
-/// JSON form (a top-level `Job` object) is a job too: `nomad job run
+/// object, or a list of them)? The API's JSON form (a top-level `Job`
+/// object, or a bare api.Job's `TaskGroups`) is a job too: `nomad job run
 /// -json` submits it, so a gate skipping it would pass whatever it held.
+/// A var file's `"job": "web"` is no block.
+///
+/// The text is read as Go reads it ([`crate::gojson::first_object`]: the
+/// first value only, a lone surrogate as U+FFFD, any depth): serde_json's
+/// stricter reading called such files "not a job file", and the gates
+/// passed them (R28-1, R28-2). A text Go cannot read either counts when a
+/// key anywhere in it names a job (a job file cut short is one Nomad
+/// refuses, and is judged so, located).
 pub(super) fn is_job(text: &str) -> bool {
     let t = text.trim_start();
     let Some(body) = t.strip_prefix('{') else {
@@ -44,38 +49,36 @@ pub(super) fn is_job(text: &str) -> bool {
     if !crate::gojson::may_name_api_job(body) {
         return false;
     }
-    match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(serde_json::Value::Object(m)) => {
-            m.get("job").is_some_and(|j| j.is_object() || j.is_array())
+    match crate::gojson::first_object(t) {
+        Ok(Some(m)) => {
+            m.iter().any(|(k, s)| k == "job" && *s != Shape::Other)
                 || crate::gojson::names_api_job(&m)
         }
-        Ok(_) => false,
-        Err(_) => {
-            let first = body.trim_start();
-            let opens = |key: &str, open: &[char]| {
-                first
-                    .strip_prefix(key)
-                    .and_then(|r| r.trim_start().strip_prefix(':'))
-                    .is_some_and(|r| r.trim_start().starts_with(open))
-            };
-            opens("\"job\"", &['{', '[']) || opens("\"Job\"", &['{'])
-        }
+        Ok(None) => false,
+        Err(_) => crate::gojson::names_job_anywhere(t),
     }
 }
 
 /// Is `text` the API's JSON form of a job (a top-level `Job` object, as
-/// `nomad job inspect` prints and `nomad job run -json` submits)?
+/// `nomad job inspect` prints and `nomad job run -json` submits), read as
+/// Go reads it?
 fn is_api_form(text: &str) -> bool {
     matches!(
-        serde_json::from_str::<serde_json::Value>(text.trim_start()),
-        Ok(serde_json::Value::Object(m)) if names_api_job(&m)
+        crate::gojson::first_object(text.trim_start()),
+        Ok(Some(m)) if m.iter().any(|(k, s)| k == "Job" && *s == Shape::Object)
     )
 }
 
-/// Does a top-level JSON object hold the API's `Job` object?
-fn names_api_job(m: &serde_json::Map<String, serde_json::Value>) -> bool {
-    m.get("Job").is_some_and(serde_json::Value::is_object)
+/// Does Go's reading of `text` ([`crate::gojson::first_object`]) find a
+/// job `nomad job run -json` submits, in either of its forms?
+fn go_reads_api_job(text: &str) -> bool {
+    matches!(
+        crate::gojson::first_object(text.trim_start()),
+        Ok(Some(m)) if crate::gojson::names_api_job(&m)
+    )
 }
+
+use crate::gojson::Shape;
 
 /// What Nomad `v` says of `source` when it reads it as JSON, else `None`.
 /// From 1.0 that is [`judge`]; before, hcl v1's Parse reads as JSON a file
@@ -123,6 +126,19 @@ pub(super) fn judge(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
     let first = diags
         .first()
         .map(|d| within(&source.text, d.subject.start.byte, d.subject.end.byte));
+    // An API-form job hcl's parser refuses (bytes after the object, which
+    // Go's json.Decoder never reads: command/helpers.go@v1.10.5:498-505)
+    // is submitted as it is by `nomad job run -json` and refused without
+    // it: which one the user runs is not known here.
+    if let (Some(d), true) = (diags.first(), go_reads_api_job(&source.text)) {
+        let d = Diag::error(
+            super::HCL2_UNREAD,
+            format!("cannot tell what Nomad {v} makes of this file: it is the API's JSON form of a job, which `nomad job run -json` reads as Go's JSON decoder does (its first value only), and hcl's JSON parser, which reads it without `-json`, refuses it ({}: {}); nomad-preflight follows the first reading in neither case", d.summary, crate::escape::one_line(&d.detail)),
+        )
+        .help("remove what hcl's JSON parser refuses (bytes after the job's object), or judge the JSON file on the cluster");
+        let at = first.unwrap_or_else(|| within(&source.text, 0, 1));
+        return Err(d.at(source, at, "hcl's JSON parser refuses this").into());
+    }
     match (lines, first) {
         (Some(lines), Some(at)) if !decodes_partial(v) => {
             let mut text = lines[0].clone();
@@ -277,5 +293,32 @@ mod tests {
         // A var file setting a variable named `job`.
         assert!(!super::is_job("{\"job\": \"web\"}"));
         assert!(!super::is_job("{\"job\": \"web\","));
+    }
+
+    /// What Go and hcl read and serde_json refused (R28-1, R28-2).
+    #[test]
+    fn json_jobs_are_read_as_go_reads_them() {
+        let api = "{\"ID\": \"web\", \"TaskGroups\": [{\"Count\": -1}]}";
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        for yes in [
+            format!("{api}\n# generated by deploy.sh\n"),
+            api.replace("{\"ID\"", "{\"Meta\": {\"n\": \"\\ud800\"}, \"ID\""),
+            api.replace("{\"ID\"", &format!("{{\"X\": {deep}, \"ID\"")),
+            format!(
+                "{{\"variable\": {{\"n\": {{\"default\": {deep}}}}}, \"job\": {{\"w\": {{}}}}}}"
+            ),
+            "{\"variable\": {\"n\": {\"default\": \"\\ud800\"}}, \"job\": {\"w\": {}}}".to_string(),
+            // Nobody reads it, and a key names a job: judged, not skipped.
+            "{\"variable\": {\"n\": {,}}, \"job\": {\"w\": {}}}".to_string(),
+            "{\"variable\": {}, \"job\": {\"w\": {}}} trailing".to_string(),
+        ] {
+            assert!(super::is_job(&yes), "{yes:?}");
+        }
+        for no in [
+            format!("{{\"panels\": [{deep}], \"job\": \"x\"}}"),
+            "{\"a\": [,], \"job\": \"web\"}".to_string(),
+        ] {
+            assert!(!super::is_job(&no), "{no:?}");
+        }
     }
 }
