@@ -25,6 +25,7 @@ pub mod embedded;
 pub mod escape;
 pub mod git;
 pub mod gofloat;
+pub mod goglob;
 pub mod gojson;
 pub mod gomap;
 pub mod gonet;

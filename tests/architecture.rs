@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "gomap",
             "gorelease",
             "gofloat",
+            "goglob",
             "gostrconv",
             "gotime",
             "cronexpr",

@@ -110,8 +110,18 @@ fn moving_to_another_node_pool_is_destructive_from_1_6() {
     let all = r#"  datacenters = ["*"]"#;
     let batch = "  datacenters = [\"*\"]\n  node_pool = \"batch\"";
     let want = "+/- Job: \"web\"\n+/- NodePool: \"default\" => \"batch\"\n    Task Group: \"g\" (1 create/destroy update, 1 ignore)\n      Task: \"t\"\n\nScheduler dry-run:\n- All tasks successfully allocated.\n\n";
+    // A community world: an unstated edition leaves the `batch` pool's
+    // own scheduler settings open (Enterprise's; fix28b, one rule with
+    // admission's), and this test is about the in-place scope.
+    let cluster = format!("edition = \"community\"\n{CLUSTER}");
     for version in ["1.6.0", "2.0.5"] {
-        let got = plan("pool", version, &job(all, "1"), &job(batch, "1"));
+        let got = code_and_text(&edit_plan::plan(
+            &format!("in-place-scope-pool-{version}"),
+            &cluster,
+            version,
+            &job(all, "1"),
+            &job(batch, "1"),
+        ));
         assert_eq!(got, (1, want.to_string()), "{version}");
     }
 }

@@ -189,7 +189,7 @@ fn a_namespace_files_unknown_key_lists_meta_once() {
     let err = text(&o.stderr);
     assert!(
         err.contains(
-            "namespace specification accepts: name, description, quota, meta, capabilities\n"
+            "namespace specification accepts: name, description, quota, meta, capabilities,\n        node_pool_config\n"
         ),
         "{err}"
     );

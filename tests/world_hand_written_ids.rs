@@ -90,3 +90,38 @@ fn an_id_of_another_form_or_given_twice_is_refused() {
         assert!(err.contains(says), "{err}");
     }
 }
+
+/// fix28b (node27 Left 4): without `hand_written`, `node` blocks with
+/// `id` are read as a real cluster's nodes (`import --write`'s form): no
+/// stand-ins. Such a pool that does not state a value every real client
+/// reports is no cluster's report but a pool written by hand: a placement
+/// whose answer rests on it cannot be told. The baseline read the value
+/// as absent and placed the job (`!=` holds on an absent attribute).
+#[test]
+fn ids_without_hand_written_leave_unstated_values_open() {
+    let ne = constraint("${attr.os.version}", "!=", "22.04");
+    let d = project("hwid-real", &nodes(A, B), &ne);
+    let path = d.0.join("rules/cluster.hcl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("  hand_written = true\n", "")).expect("write");
+    let (code, out, err) = plan(&d);
+    assert_eq!(code, Some(255), "{out}{err}");
+    assert!(!out.contains("All tasks successfully allocated"), "{out}");
+    assert!(
+        err.contains("its placement reads ${attr.os.version} (a constraint `!=`; which every real client reports), and client pool \"web\" does not state it"),
+        "{err}"
+    );
+    // Stated, as `import --write` writes a real node's report: planned.
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replace(
+            "  drivers = [\"docker\"]\n",
+            "  drivers = [\"docker\"]\n  attributes = {\n    \"os.version\" = \"24.04\"\n  }\n",
+        ),
+    )
+    .expect("write");
+    let (code, out, err) = plan(&d);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("- All tasks successfully allocated."), "{out}");
+}

@@ -135,3 +135,63 @@ fn the_gate_refuses_a_job_in_an_unstated_pool() {
         "{out}{err}"
     );
 }
+
+/// `project` with `edition = "..."` taken out: the world does not say
+/// which edition its servers run.
+fn unstated(tag: &str, lines: &str) -> TempDir {
+    let d = project(tag, "community", lines);
+    let path = d.0.join("rules/cluster.hcl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, text.replace("edition = \"community\"\n", "")).expect("write");
+    d
+}
+
+/// fix28b (rv27-4): an unstated edition is one rule, admission's: where
+/// the verdict rests on it, cannot tell. The baseline planned the job in
+/// the unstated pool as a community world's (exit 1, all placed).
+#[test]
+fn an_unstated_edition_leaves_an_unstated_pool_open() {
+    let d = unstated("np-unstated-ed", "");
+    let (code, out, err) = plan(&d);
+    assert_eq!(code, Some(255), "{out}{err}");
+    assert!(!out.contains("All tasks successfully allocated"), "{out}");
+    assert!(
+        err.contains("job \"app\" runs in node pool \"gpu\", which may set its own scheduler algorithm if the servers run Nomad Enterprise (`scheduler_config` of `nomad node pool apply`); the world states neither the edition nor the pool: where it is placed cannot be known"),
+        "{err}"
+    );
+    let o = d.run(&["--no-cache", "plan", "--format", "json", "jobs/app.nomad"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("\"EditionKnown\": false"), "{text}");
+    // A stated pool, or a stated community edition, decides (guards).
+    let (code, out, err) = plan(&unstated("np-unstated-none", "node_pool \"gpu\" {}\n"));
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("- All tasks successfully allocated."), "{out}");
+    let (code, out, err) = plan(&project("np-stated-ce", "community", ""));
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(!err.contains("cannot"), "{err}");
+}
+
+/// fix28b (node27 Left): clients whose `node` blocks give `id` (read as
+/// a real cluster's, as `import --write` writes them) in a world folder
+/// say nothing of their pool's settings either: `import --write` never
+/// writes a `node_pool` block. The baseline skipped them (exit 1).
+#[test]
+fn a_pool_of_nodes_with_ids_leaves_its_settings_open_too() {
+    let d = project("np-ids", "enterprise", "");
+    let path = d.0.join("rules/cluster.hcl");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let nodes = "  node \"c-1\" {\n    id = \"8d6f8a49-7c8e-4f3d-9c1b-2a5e6f7a8b9c\"\n  }\n  node \"c-2\" {\n    id = \"0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f\"\n  }\n";
+    let text = text.replace(
+        "  drivers = [\"docker\"]\n",
+        &format!("  drivers = [\"docker\"]\n{nodes}"),
+    );
+    std::fs::write(&path, text).expect("write");
+    let (code, out, err) = plan(&d);
+    assert_eq!(code, Some(255), "{out}{err}");
+    assert!(
+        err.contains(
+            "job \"app\" runs in node pool \"gpu\", which may set its own scheduler algorithm"
+        ),
+        "{err}"
+    );
+}

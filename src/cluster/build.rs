@@ -105,6 +105,11 @@ pub fn build_node(
     {
         attributes.insert(key.to_string(), advertise);
     }
+    let drivers_by_attribute = if pool.reported() {
+        Vec::new()
+    } else {
+        drivers_by_attribute(&attributes, &drivers)
+    };
     let Node {
         datacenter,
         node_pool,
@@ -148,6 +153,7 @@ pub fn build_node(
         max_dynamic_port: pool.max_dynamic_port,
         attributes,
         meta: node_meta(world, pool),
+        drivers_by_attribute,
         drivers,
         host_volumes: pool.host_volumes.clone(),
         devices,
@@ -316,6 +322,28 @@ fn fingerprint_defaults(v: crate::version::NomadVersion) -> Vec<(&'static str, &
         out.push(("plugins.secrets.vault.version", "1.0.0"));
     }
     out
+}
+
+/// A hand-written client's drivers that pass Nomad's driver check by
+/// their `driver.NAME` attribute alone: the world's `drivers` are the
+/// node's `Drivers` entries, so any other driver whose flag (the pool's
+/// `attributes`, or its own `node` block's) parses as a true Go bool
+/// (`strconv.ParseBool`) is found by `hasDrivers`' fallback
+/// ([`Node::drivers_by_attribute`]). `driver.docker.version` and the like
+/// are a driver's own attributes, not its flag.
+fn drivers_by_attribute(
+    attributes: &std::collections::BTreeMap<String, String>,
+    drivers: &[String],
+) -> Vec<String> {
+    attributes
+        .iter()
+        .filter_map(|(k, v)| {
+            let name = k.strip_prefix("driver.")?;
+            let flag = !name.is_empty() && !name.contains('.');
+            let on = crate::gostrconv::parse_bool(v) == Some(true);
+            (flag && on && !drivers.iter().any(|d| d == name)).then(|| name.to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]

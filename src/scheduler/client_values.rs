@@ -30,7 +30,7 @@
 
 use crate::cluster::reported::{lookup, Kind, Reported};
 use crate::jobspec::{Job, Spread};
-use crate::world::{ClientPool, World};
+use crate::world::{ClientPool, World, WorldOrigin};
 
 /// The key a placement target reads, as `resolveTarget` finds it.
 fn key_of(target: &str) -> Option<&str> {
@@ -104,8 +104,8 @@ pub(crate) fn reached<'w>(world: &'w World, job: &Job) -> (Vec<&'w ClientPool>, 
 /// in every client's own `node "NAME" { attributes = {...} }`; node meta
 /// in its `meta`; the clients' names when `node` blocks name them all,
 /// and their node IDs when every block of a `hand_written` pool gives
-/// its `id` (elsewhere a `node` block with `id` is a real cluster's node,
-/// [`ClientPool::reported`], not reached here).
+/// its `id`, or those of a real cluster's nodes ([`ClientPool::reported`]:
+/// their blocks give `id`).
 fn states(pool: &ClientPool, key: &str, meta: bool) -> bool {
     if meta {
         return pool.meta.contains_key(key);
@@ -178,7 +178,26 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
     if !reads_any_target(job) {
         return None;
     }
-    let (pools, candidates) = reached(world, job);
+    let (mut pools, candidates) = reached(world, job);
+    // A world folder's pool whose `node` blocks give `id` (no
+    // `hand_written`) is read as a real cluster's nodes, as `import
+    // --write` writes them: no stand-ins, every attribute they reported
+    // written out. A value every real client reports that such a pool
+    // does not state is then no fact of the cluster but a pool written
+    // by hand with IDs: the read cannot be told either. (A live import's
+    // nodes are their own report: never said.)
+    let folder_reported: Vec<&ClientPool> = if matches!(world.origin, WorldOrigin::Import(_)) {
+        Vec::new()
+    } else {
+        let v = world.nomad_version;
+        world
+            .clients
+            .iter()
+            .filter(|p| p.reported() && p.count > 0)
+            .filter(|p| crate::scheduler::feasibility::pool_reached(v, job, p))
+            .collect()
+    };
+    pools.extend(folder_reported.iter().copied());
     if pools.is_empty() {
         return None;
     }
@@ -205,7 +224,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 let v = world.nomad_version;
                 let window = pools
                     .iter()
-                    .filter(|p| !states(p, key, false))
+                    .filter(|p| !p.reported() && !states(p, key, false))
                     .find(|p| super::client_window::differs(v, p, key, &c));
                 if let Some(pool) = window {
                     reads.push(UnstatedRead {
@@ -225,7 +244,13 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
             let Some((pool, rep)) = pools
                 .iter()
                 .filter(|p| !states(p, key, meta))
-                .find_map(|p| Some((p, lookup(world.nomad_version, p, key, meta)?)))
+                .find_map(|p| {
+                    let rep = lookup(world.nomad_version, p, key, meta)?;
+                    // A real node's report has every value its release
+                    // always reports; one its host may lack is absent
+                    // there as a fact.
+                    (!p.reported() || rep.always).then_some((p, rep))
+                })
             else {
                 continue;
             };
@@ -239,7 +264,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<ClientValuesUnknown> {
                 block,
                 operand: operand.to_string(),
                 pool: pool.name.clone(),
-                invented: rep.kind == Kind::Invented,
+                invented: rep.kind == Kind::Invented && !pool.reported(),
                 always: rep.always,
                 plugin: rep.kind == Kind::Plugin,
                 derived: false,

@@ -45,15 +45,31 @@ pub fn group_drivers(tg: &TaskGroup) -> Vec<&str> {
         .collect()
 }
 
+/// Does `n` list driver `d` in its `Drivers` (detected and healthy)?
+fn listed(n: &Node, d: &str) -> bool {
+    n.drivers.iter().any(|x| x == d)
+}
+
+/// Does `n` pass driver `d`: listed, or unlisted with a true `driver.NAME`
+/// attribute (`hasDrivers`' fallback, every release: the whole check
+/// before 0.8.0, scheduler/feasible.go v0.7.1:129-150; for a driver
+/// without a `Drivers` entry from 0.8.0, v0.8.0:129-163, v1.10.5:651-664,
+/// scheduler/feasible/feasible.go v2.0.5:823-836)?
+pub fn found(n: &Node, d: &str) -> bool {
+    listed(n, d) || n.drivers_by_attribute.iter().any(|x| x == d)
+}
+
 /// Is the check's verdict for `n` left to Go's map order at `v`: the bug's
-/// releases, and the node has some of the group's drivers but not all?
+/// releases, and the node lists some of the group's drivers but does not
+/// pass them all? (A driver passed by its attribute only lets the walk go
+/// on: with none listed, the walk ends at a missing one whatever the
+/// order.)
 pub fn drawn(tg: &TaskGroup, n: &Node, v: NomadVersion) -> bool {
     if !first_listed_decides(v) {
         return false;
     }
     let drivers = group_drivers(tg);
-    let has = |d: &&str| n.drivers.iter().any(|x| x == d);
-    drivers.iter().any(has) && !drivers.iter().all(has)
+    drivers.iter().any(|d| listed(n, d)) && !drivers.iter().all(|d| found(n, d))
 }
 
 /// The driver check of `n` for `tg` at `v`. Where it is left to Go's map
@@ -72,12 +88,14 @@ pub fn passes(
     first_met(&drivers, n, &order(drivers.len()))
 }
 
-/// The first driver of `walk` answers: healthy on the node (listed) or
-/// not (listed unhealthy, or unlisted without a true attribute).
+/// The first listed driver of `walk` answers, healthy on the node or not
+/// (listed unhealthy, or unlisted without a true attribute); an unlisted
+/// one with a true attribute lets the walk go on.
 fn first_met(drivers: &[&str], n: &Node, walk: &[usize]) -> bool {
     walk.iter()
-        .find_map(|&i| drivers.get(i))
-        .is_none_or(|d| n.drivers.iter().any(|x| x == d))
+        .filter_map(|&i| drivers.get(i))
+        .find(|d| !n.drivers_by_attribute.iter().any(|x| x == *d))
+        .is_none_or(|d| listed(n, d))
 }
 
 /// The chance the check passes `n` over Go's map orders; `None` when the
@@ -103,7 +121,7 @@ pub fn pass_odds(tg: &TaskGroup, n: &Node, v: NomadVersion) -> Option<f64> {
 pub fn lacking<'a>(tg: &'a TaskGroup, n: &Node) -> Vec<(&'a str, &'a str)> {
     tg.tasks
         .iter()
-        .filter(|t| !n.drivers.iter().any(|d| d == &t.driver))
+        .filter(|t| !found(n, &t.driver))
         .map(|t| (t.name.as_str(), t.driver.as_str()))
         .collect()
 }
@@ -225,5 +243,26 @@ mod tests {
         // The walk given decides at 0.9.3: docker first passes.
         assert!(passes(&g, &n, V093, &mut |_| vec![0, 1]));
         assert!(!passes(&g, &n, V093, &mut |_| vec![1, 0]));
+    }
+
+    /// An unlisted driver whose `driver.NAME` attribute is true passes
+    /// at every release; before 0.9.6 it lets the walk go on to the next
+    /// driver rather than answer.
+    #[test]
+    fn an_unlisted_driver_passes_by_its_attribute() {
+        let mut n = node(&["docker"]);
+        n.drivers_by_attribute = vec!["podman".into()];
+        for v in [NomadVersion::new(0, 7, 1), V093, NomadVersion::new(2, 0, 5)] {
+            assert!(has_drivers(&group(&["podman"]), &n), "{v}");
+            assert_eq!(pass_odds(&group(&["docker", "podman"]), &n, v), Some(1.0));
+        }
+        // podman, then java (missing): the walk ends at java whatever the
+        // order, unless docker is met first.
+        let g = group(&["podman", "java", "docker"]);
+        assert!(drawn(&g, &n, V093));
+        assert!(!passes(&g, &n, V093, &mut |_| vec![0, 1, 2]));
+        assert!(passes(&g, &n, V093, &mut |_| vec![0, 2, 1]));
+        assert!(!drawn(&group(&["podman", "java"]), &n, V093));
+        assert_eq!(lacking_text(&lacking(&g, &n)), "task \"t1\" (\"java\")");
     }
 }

@@ -8,8 +8,8 @@
 use super::constraint::{escapes_class, holds};
 use super::engine::{Ask, Engine};
 use super::filtered::Filtered;
-use super::go_glob::go_glob;
 use crate::cluster::{Node, NodeStatus};
+use crate::goglob::go_glob;
 use crate::jobspec::{Constraint, Job, TaskGroup};
 use crate::version::NomadVersion;
 
@@ -102,7 +102,7 @@ pub fn keeps_node_in_place(version: NomadVersion, job: &Job, n: &Node) -> bool {
 pub fn has_drivers(tg: &TaskGroup, n: &Node) -> bool {
     tg.tasks
         .iter()
-        .all(|t| n.drivers.iter().any(|d| d == &t.driver))
+        .all(|t| super::driver_check::found(n, &t.driver))
 }
 
 /// The group's and its tasks' constraints the class cache covers.

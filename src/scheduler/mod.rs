@@ -27,7 +27,6 @@ pub mod feasibility;
 mod filtered;
 pub mod fit;
 pub mod generic;
-mod go_glob;
 mod group_order;
 pub mod history_bound;
 pub mod host_volumes;

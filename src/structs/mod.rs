@@ -126,6 +126,15 @@ pub struct Node {
     pub meta: BTreeMap<String, String>,
     /// Healthy detected drivers.
     pub drivers: Vec<String>,
+    /// Drivers the node's `Drivers` does not list whose `driver.NAME`
+    /// attribute parses as a true Go bool: `DriverChecker.hasDrivers`
+    /// falls back to the attribute for a driver without a `Drivers` entry
+    /// (scheduler/feasible.go v0.8.0:129-163, v1.10.5:630-668,
+    /// scheduler/feasible/feasible.go v2.0.5:802-840; before 0.8 the
+    /// attribute is the whole check, v0.7.1:129-150). A hand-written
+    /// pool's (`cluster::build`); an import folds them into `drivers`.
+    #[serde(default)]
+    pub drivers_by_attribute: Vec<String>,
     /// The node's host volumes by name.
     pub host_volumes: BTreeMap<String, HostVolume>,
     /// Device models with their instances (`NodeResources.Devices`).

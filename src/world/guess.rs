@@ -17,7 +17,7 @@
 //! | `import::saved-apart` | guess: allocations.json holds an allocation its client runs of a job jobs.json does not list, under a release whose purge deletes a job's allocations (1.5.13, 1.6.6, 1.7.3+), every job |
 //! | `import::node-pool-config` | guess (Enterprise 1.6+): a node pool sets its own scheduler configuration, or a namespace its node pools, every job |
 //! | `import::namespace-clusters` | guess (Enterprise 1.7+): a namespace sets the Vault or Consul clusters its jobs use ([`super::namespace_clusters`]), its jobs that use that service |
-//! | (no warning) | guess (Enterprise 1.6+): a hand-written world does not state the job's node pool (or states settings not simulated), and its verdict may rest on the pool's scheduler settings ([`super::node_pools`]), that job |
+//! | (no warning) | guess (Enterprise 1.6+, or an unstated edition): a world folder does not state the job's node pool (or states settings not simulated), and its verdict may rest on the pool's scheduler settings ([`super::node_pools`]); or the job's namespace's `node_pool_config` decides its pool or admission ([`super::namespace_pools`]), that job |
 //! | `import::volumes-not-saved` | guess: the CSI volume list is absent, jobs claiming a CSI volume |
 //! | (no warning) | guess: a client's host volume is dynamic (1.10+, [`HostVolume::dynamic`](super::model::HostVolume)), jobs asking for it |
 //! | `import::alloc-state` | guess: a job's live allocation is `unknown` (disconnected client; a system or sysbatch one only where the import cannot say whether its window passed), running with a reconnect not reconciled (1.3+), a canary of a deployment in progress, or (before 0.12.5) already replaced, or a terminal allocation the reconciler still reads and the import cannot decide (a failed one not replaced whose reschedule depends on what the import lacks, a batch or sysbatch one the releases read differently), that job |
@@ -227,6 +227,8 @@ pub enum WorldGuess {
     /// The job's node pool may set scheduler settings its verdict rests
     /// on, which the world does not give (Enterprise 1.6+).
     PoolConfig(super::node_pools::PoolConfigUnknown),
+    /// Its namespace's `node_pool_config` decides its pool or admission.
+    NamespacePools(super::namespace_pools::NamespacePoolUnknown),
 }
 
 /// Whether the servers' answer on `job` depends on a namespace the world
@@ -294,8 +296,10 @@ pub fn unknown(world: &World, job: &Job) -> Option<WorldGuess> {
     if let Some(g) = super::namespace_clusters::unknown(world, job) {
         return Some(g);
     }
-    if let Some(u) = super::node_pools::unknown(world, job) {
-        return Some(WorldGuess::PoolConfig(u));
+    let (ns, pool) = (super::namespace_pools::unknown, super::node_pools::unknown);
+    let pools = ns(world, job).map(WorldGuess::NamespacePools);
+    if let Some(g) = pools.or_else(|| pool(world, job).map(WorldGuess::PoolConfig)) {
+        return Some(g);
     }
     if let Some(what) = guesses.volumes_not_saved {
         let csi = job
@@ -438,6 +442,7 @@ impl WorldGuess {
                 service.name()
             ),
             WorldGuess::PoolConfig(u) => u.line(&job),
+            WorldGuess::NamespacePools(u) => u.line(&job),
         }
     }
 
@@ -477,6 +482,7 @@ impl WorldGuess {
                 "judge the job on the cluster (`nomad job plan`)"
             }
             WorldGuess::PoolConfig(u) => u.hint(),
+            WorldGuess::NamespacePools(u) => u.hint(),
         }
     }
 
@@ -515,6 +521,7 @@ impl WorldGuess {
                 "Service": service.name()
             }),
             WorldGuess::PoolConfig(u) => u.json(),
+            WorldGuess::NamespacePools(u) => u.json(),
         }
     }
 }
@@ -546,25 +553,22 @@ pub fn report_line(d: &Diag) -> String {
 
 /// The world's warnings for `--format json` (`Preflight.World`).
 pub fn json(warnings: &Diags) -> serde_json::Value {
-    let list: Vec<serde_json::Value> = warnings
-        .iter()
-        .map(|d| {
-            let (file, line, col) = match d.location() {
-                Some((f, l, c)) => (Some(f), Some(l), Some(c)),
-                None => (d.source.as_ref().map(|s| s.name.clone()), None, None),
-            };
-            serde_json::json!({
-                "Code": d.code,
-                "Severity": d.severity.as_str(),
-                "Message": d.message,
-                "File": file,
-                "Line": line,
-                "Column": col,
-                "ChangesVerdict": changes_verdict(&d.code),
-            })
+    let item = |d: &Diag| {
+        let (file, line, col) = match d.location() {
+            Some((f, l, c)) => (Some(f), Some(l), Some(c)),
+            None => (d.source.as_ref().map(|s| s.name.clone()), None, None),
+        };
+        serde_json::json!({
+            "Code": d.code,
+            "Severity": d.severity.as_str(),
+            "Message": d.message,
+            "File": file,
+            "Line": line,
+            "Column": col,
+            "ChangesVerdict": changes_verdict(&d.code),
         })
-        .collect();
-    serde_json::Value::Array(list)
+    };
+    serde_json::Value::Array(warnings.iter().map(item).collect())
 }
 
 #[cfg(test)]

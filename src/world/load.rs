@@ -180,7 +180,7 @@ fn load_recorded(
         world.namespace_list = super::model::NamespaceList::NoFolder;
     }
     for src in read_dir_hcl(vfs, &world_dir.join(NAMESPACES_DIR), &mut diags) {
-        if let Some(ns) = read_namespace(&src, world.nomad_version, &mut diags) {
+        if let Some(ns) = read_namespace(&src, world.nomad_version, world.edition(), &mut diags) {
             if let (Some(q), Some(span)) = (&ns.quota, ns.spans.get("quota")) {
                 quota_refs.push((src.clone(), q.clone(), span));
             }

@@ -51,6 +51,7 @@ pub mod load;
 mod member_file;
 pub mod model;
 pub mod namespace_clusters;
+pub mod namespace_pools;
 pub mod network_file;
 pub mod nil_deployment;
 pub mod node_pools;

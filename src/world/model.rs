@@ -304,6 +304,9 @@ pub struct Namespace {
     /// Its Vault and Consul clusters (Enterprise 1.7+, imports only).
     #[serde(default)]
     pub clusters: super::namespace_clusters::NamespaceClusters,
+    /// `node_pool_config` (Enterprise 1.6+), as the spec states it.
+    #[serde(default)]
+    pub node_pools: Option<super::namespace_pools::NamespacePools>,
     pub spans: Spans,
 }
 
@@ -549,15 +552,18 @@ impl World {
     /// The servers' edition, where the world tells it: as stated, else
     /// Enterprise when the world holds what only Enterprise has (a quota
     /// specification, at every release; a namespace besides `default`
-    /// before 1.0, which made namespaces open source; a release number
-    /// only Enterprise shipped, such as 1.7.12). `None`: unknown.
+    /// before 1.0, which made namespaces open source; a namespace's
+    /// `node_pool_config`, which community servers refuse; a release
+    /// number only Enterprise shipped, such as 1.7.12). `None`: unknown.
     pub fn edition(&self) -> Option<crate::version::Edition> {
         use crate::version::Edition;
         self.stated_edition.or_else(|| {
             let namespaces = !self.nomad_version.at_least(1, 0, 0)
                 && self.namespaces.keys().any(|n| n != "default");
             let number = self.nomad_version.enterprise_only();
-            (!self.quotas.is_empty() || namespaces || number).then_some(Edition::Enterprise)
+            let pools = self.namespaces.values().any(|n| n.node_pools.is_some());
+            (!self.quotas.is_empty() || namespaces || pools || number)
+                .then_some(Edition::Enterprise)
         })
     }
 

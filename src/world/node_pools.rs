@@ -15,8 +15,10 @@
 //! v1.10.5:206), a `scheduler_config` on a community server
 //! (nomad/structs/node_pool_ce.go:13-18).
 //!
-//! Where a job of an Enterprise world (stated, or told by what only
-//! Enterprise has) at 1.6+ runs in a pool the world
+//! Where a job of a world at 1.6+ that is not known to be community
+//! (Enterprise, stated or told by what only Enterprise has, or an
+//! unstated edition: the project's one rule, a verdict resting on what
+//! the world does not say cannot be told) runs in a pool the world
 //! does not state, and its verdict may rest on the pool's settings (more
 //! than one client to choose from, for the algorithm; a task's
 //! `memory_max`, for oversubscription), the plan cannot tell
@@ -27,7 +29,7 @@ use hcl_edit::structure::Block;
 use serde::{Deserialize, Serialize};
 
 use super::hclread::{one_label, BodyReader, Schema};
-use super::model::{Algorithm, World};
+use super::model::{Algorithm, World, WorldOrigin};
 use crate::diag::{Diag, Diags};
 use crate::jobspec::Job;
 use crate::source::Source;
@@ -113,25 +115,22 @@ pub struct PoolConfigUnknown {
     pub stated: bool,
     /// `algorithm` or `memory oversubscription`.
     pub setting: &'static str,
+    /// The world does not say which edition its servers run: a community
+    /// server's pools have no settings, an Enterprise one's may.
+    pub edition_unknown: bool,
 }
 
 /// The pool setting `job`'s verdict may rest on that the world does not
 /// give (see the module's comment).
 pub fn unknown(world: &World, job: &Job) -> Option<PoolConfigUnknown> {
     let v = world.nomad_version;
-    // Only a world known to be Enterprise (a pool `scheduler_config`,
-    // which community servers refuse, says so too): an unstated edition
-    // is planned as the community one here, whose pools have none.
-    let settings = world
-        .server
-        .node_pools
-        .values()
-        .any(|s| *s != NodePoolSpec::default());
-    let enterprise = match world.edition() {
-        Some(e) => e == Edition::Enterprise,
-        None => settings,
-    };
-    if job.stop || !v.at_least(1, 6, 0) || !enterprise {
+    // The project's one rule for the edition (as admission's,
+    // src/planner/admission_edition.rs): a stated edition decides; an
+    // unstated one, where the verdict rests on it, cannot be told. Only a
+    // community world is known to have no pool settings
+    // (nomad/structs/node_pool_ce.go v1.10.5:13-18 refuses them).
+    let edition = world.edition();
+    if job.stop || !v.at_least(1, 6, 0) || edition == Some(Edition::Community) {
         return None;
     }
     let pool = if job.node_pool.is_empty() {
@@ -142,15 +141,21 @@ pub fn unknown(world: &World, job: &Job) -> Option<PoolConfigUnknown> {
     if pool == "default" || pool == "all" {
         return None;
     }
-    // An imported cluster's pools are in node-pools.json (one with its
-    // own settings is `import::node-pool-config`), and `import --write`
-    // writes none that has them: only hand-written clients leave it open.
+    // A live import read the pools from node-pools.json (one with its own
+    // settings is `import::node-pool-config`). A world folder states
+    // pools only in `node_pool` blocks, which `import --write` never
+    // writes: its clients, written back by hand or by the import (their
+    // `node` blocks with `id`), leave the pool's settings open alike.
+    if matches!(world.origin, WorldOrigin::Import(_)) {
+        return None;
+    }
     let in_pool: Vec<_> = world
         .clients
         .iter()
         .filter(|p| p.node_pool == pool)
         .collect();
-    if in_pool.iter().all(|p| p.reported()) {
+    // No client in the pool: nothing is placed, whatever it sets.
+    if in_pool.is_empty() {
         return None;
     }
     // The algorithm scores every candidate: with two or more it decides
@@ -185,6 +190,7 @@ pub fn unknown(world: &World, job: &Job) -> Option<PoolConfigUnknown> {
         pool: pool.to_string(),
         stated,
         setting,
+        edition_unknown: edition.is_none(),
     })
 }
 
@@ -194,6 +200,8 @@ impl PoolConfigUnknown {
         let pool = crate::gotext::go_quote(&self.pool);
         if self.stated {
             format!("node pool {pool} sets its own scheduler {} (Nomad Enterprise), which nomad-preflight does not simulate, and job {job:?}'s placement rests on it: where it is placed cannot be known", self.setting)
+        } else if self.edition_unknown {
+            format!("job {job:?} runs in node pool {pool}, which may set its own scheduler {} if the servers run Nomad Enterprise (`scheduler_config` of `nomad node pool apply`); the world states neither the edition nor the pool: where it is placed cannot be known", self.setting)
         } else {
             format!("job {job:?} runs in node pool {pool}, which may set its own scheduler {} (Nomad Enterprise: `scheduler_config` of `nomad node pool apply`), and the world does not state the pool: where it is placed cannot be known", self.setting)
         }
@@ -202,6 +210,8 @@ impl PoolConfigUnknown {
     pub fn hint(&self) -> &'static str {
         if self.stated {
             "judge the job on the cluster (`nomad job plan`)"
+        } else if self.edition_unknown {
+            "state the servers' edition in rules/cluster.hcl (`edition = \"community\"`: a community server's pools set nothing), or the pool as `nomad node pool inspect` shows it: `node_pool \"NAME\" { scheduler_config { scheduler_algorithm = \"binpack\" } }`, or `node_pool \"NAME\" {}` when it sets none"
         } else {
             "state the pool in rules/cluster.hcl as `nomad node pool inspect` shows it: `node_pool \"NAME\" { scheduler_config { scheduler_algorithm = \"binpack\" } }`, or `node_pool \"NAME\" {}` when it sets none"
         }
@@ -214,6 +224,7 @@ impl PoolConfigUnknown {
             "NodePool": self.pool,
             "Stated": self.stated,
             "Setting": self.setting,
+            "EditionKnown": !self.edition_unknown,
         })
     }
 }

@@ -291,12 +291,13 @@ fn read_storage(src: &Source, b: &Block, diags: &mut Diags) -> (Option<Sized>, O
 pub(super) fn read_namespace(
     src: &Source,
     version: crate::version::NomadVersion,
+    edition: Option<crate::version::Edition>,
     diags: &mut Diags,
 ) -> Option<Namespace> {
     let body = parse_reported(src, diags)?;
     const S: Schema = Schema {
         attrs: &["name", "description", "quota", "meta"],
-        blocks: &["capabilities", "meta"],
+        blocks: &["capabilities", "meta", "node_pool_config"],
     };
     let r = BodyReader::new(src, &body, &S, "namespace specification", diags);
     let mut ns = Namespace {
@@ -349,6 +350,10 @@ pub(super) fn read_namespace(
         ns.enabled_network_modes = names(cr.strings("enabled_network_modes", diags));
         ns.disabled_network_modes = names(cr.strings("disabled_network_modes", diags));
         network_modes_gate(src, &cr, version, &mut ns, diags);
+    }
+    if let Some(b) = r.single_block("node_pool_config", diags) {
+        no_label(src, b, diags);
+        ns.node_pools = super::namespace_pools::read(src, b, version, edition, diags);
     }
     Some(ns)
 }

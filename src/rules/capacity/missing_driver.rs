@@ -54,7 +54,13 @@ impl Rule for MissingDriver {
         };
         let mut known: Vec<&str> = pools
             .iter()
-            .flat_map(|p| p.node.drivers.iter().map(String::as_str))
+            .flat_map(|p| {
+                p.node
+                    .drivers
+                    .iter()
+                    .chain(&p.node.drivers_by_attribute)
+                    .map(String::as_str)
+            })
             .collect();
         known.sort_unstable();
         known.dedup();

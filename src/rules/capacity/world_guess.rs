@@ -71,6 +71,7 @@ impl Rule for WorldGuessRule {
             WorldGuess::Namespace { .. } => NAMESPACES_NOT_LISTED,
             WorldGuess::NamespaceClusters { .. } => CLUSTERS_NOT_SIMULATED,
             WorldGuess::PoolConfig(_) => "node pool settings not stated",
+            WorldGuess::NamespacePools(_) => "namespace node pools not simulated",
         };
         out.push(
             ctx.finding(&Self::META, job.spans.label, label, guess.line(job))

@@ -80,6 +80,9 @@ pub fn namespace_from_api(v: &Value) -> Namespace {
         disabled_network_modes: strs(caps, "DisabledNetworkModes"),
         // Enterprise 1.7+ (api/namespace.go); null before and on community.
         clusters: crate::world::namespace_clusters::NamespaceClusters::from_api(v),
+        // `NodePoolConfiguration` (Enterprise 1.6+) makes every job of an
+        // import a guess (`import::node-pool-config`, ent_config.rs).
+        node_pools: None,
         spans: Default::default(),
     }
 }
