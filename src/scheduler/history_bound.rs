@@ -60,10 +60,17 @@ use crate::cluster::Node;
 use crate::jobspec::Job;
 use crate::structs::AllocResources;
 
+#[path = "history_bound_arrange.rs"]
+mod arrange;
+#[path = "history_bound_distinct.rs"]
+mod distinct;
 #[path = "history_bound_in_place.rs"]
 mod in_place;
+#[path = "history_bound_load.rs"]
+mod live;
 #[path = "history_bound_own.rs"]
 mod own;
+use live::{load, Holder, Load};
 
 /// Dimensions of room: cpu, memory, disk, network mbits, ports, allocations.
 const DIMS: usize = 6;
@@ -104,6 +111,8 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     let Some(Load {
         mut usage,
         mut holders,
+        mut items,
+        base,
     }) = load(sim, &engine.by_node, |_| true)
     else {
         return Some("a live allocation reserves cores");
@@ -169,10 +178,16 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
         // and `holders` already, as a live allocation's.
         let ports = static_ports(&p.alloc.resources);
         statics.push((&p.alloc.task_group, ports.clone()));
-        if !kept {
+        // The whole allocation this slot's room is counted in (the
+        // arrangement search's item): the live one where it is kept.
+        let item = if kept {
+            items.iter().position(|(id, _)| *id == &*p.alloc.id)
+        } else {
             add(&mut usage, &r, 1);
             holders.push(Holder::of(&p.alloc.resources));
-        }
+            items.push((&p.alloc.id, r));
+            Some(items.len() - 1)
+        };
         // One kept with its old resources (2.0.3's `max_run_duration`
         // shortcut) is placed anew with the new group's: its slot asks the
         // larger of the two, while `usage` holds what it holds.
@@ -189,7 +204,7 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
                 *m = (*m).max(x);
             }
         }
-        Need::add(&mut groups, &p.alloc.task_group, ask, r);
+        Need::add(&mut groups, &p.alloc.task_group, ask, r, item);
     }
     // The job's live allocations this plan neither updates nor stops (an
     // unchanged group, or one a rolling update holds back) need their
@@ -203,7 +218,8 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             .collect();
         for &(a, r) in own.iter().filter(|(a, _)| !touched.contains(&*a.id)) {
             statics.push((&a.task_group, static_ports(&a.resources)));
-            Need::add(&mut groups, &a.task_group, r, r);
+            let item = items.iter().position(|(id, _)| *id == &*a.id);
+            Need::add(&mut groups, &a.task_group, r, r, item);
         }
     }
     // A plan with no placement at all (in-place updates count: see
@@ -234,11 +250,19 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
     if groups.is_empty() {
         return None;
     }
-    // Nor a job-level constraint that reads what is placed.
-    if job.constraints.iter().any(placement_bound) {
+    // Nor a job-level constraint that reads what is placed, but for a
+    // `distinct_hosts` that only this plan's placements can meet
+    // ([`distinct::apart`]).
+    let apart = distinct::apart(sim, job);
+    if job.constraints.iter().any(placement_bound) && !apart.job {
         return Some("a job with distinct constraints that places");
     }
-    let load = Load { usage, holders };
+    let load = Load {
+        usage,
+        holders,
+        items,
+        base,
+    };
     groups.iter().find_map(|need| {
         // The group's static ports: one allocation per node at most.
         let ports: Vec<u16> = statics
@@ -246,7 +270,21 @@ fn unproven(sim: &Simulation, job: &Job, plan: &PlanResult) -> Option<&'static s
             .filter(|(g, _)| *g == need.name)
             .flat_map(|(_, p)| p.iter().copied())
             .collect();
-        group_short(sim, &mut engine, job, need, &ports, &load, carried)
+        // Under the job's `distinct_hosts`, each placement of its other
+        // groups keeps this group off the one node it lands on.
+        let others = if apart.job {
+            groups
+                .iter()
+                .filter(|g| g.name != need.name)
+                .map(|g| g.k)
+                .sum()
+        } else {
+            0
+        };
+        let spread = job
+            .group(need.name)
+            .map(|tg| (distinct::Spread::of(apart, tg, others), apart.ids_free));
+        group_short(sim, &mut engine, job, need, &ports, &load, carried, spread)
     })
 }
 
@@ -261,113 +299,21 @@ fn network_order_matters(sim: &Simulation, job: &Job) -> bool {
     super::network_check::order_matters(job, sim.state.nodes.iter(), sim.world.nomad_version)
 }
 
-/// Live usage: the room and ports of allocations.
-struct Load {
-    usage: Room,
-    /// Each allocation's ports (one that may hold one of a group's static
-    /// ports blocks at most its own node).
-    holders: Vec<Holder>,
-}
-
-/// The ports one allocation holds, as they may block a group's static
-/// port on its node.
-#[derive(Clone, Default)]
-struct Holder {
-    /// Its static ports.
-    statics: Vec<u16>,
-    /// Does it hold dynamic ports? Nomad draws each at random from the
-    /// node's dynamic range (`getDynamicPortsStochastic`, nomad/structs/
-    /// network.go v2.0.5:705-743), so in some history one may sit on any
-    /// port of that range, and `AssignPorts` then refuses a static port
-    /// there ("reserved port collision", network.go :470-494): rt21b
-    /// R21-B-3.
-    dynamic: bool,
-}
-
-impl Holder {
-    fn of(r: &AllocResources) -> Holder {
-        Holder {
-            statics: static_ports(r),
-            dynamic: r.networks.iter().any(|n| !n.dynamic_ports.is_empty()),
-        }
-    }
-
-    /// May it hold one of `own` on its node: a static port of its own,
-    /// or (where one of `own` is inside a candidate node's dynamic range:
-    /// `in_range`) a dynamic port drawn onto it?
-    fn blocks(&self, own: &[u16], in_range: bool) -> bool {
-        self.statics.iter().any(|p| own.contains(p)) || (in_range && self.dynamic)
-    }
-}
-
-/// The live allocations `take` keeps, and for a per-node job's group the
-/// nodes it does not hold yet (another history may place it where this
-/// one could not), or `None` where one reserves cores.
-fn load(
-    sim: &Simulation,
-    by_node: &[Vec<usize>],
-    take: impl Fn(&crate::cluster::Allocation) -> bool,
-) -> Option<Load> {
-    let state = &sim.state;
-    let mut usage: Room = [0; DIMS];
-    let mut holders: Vec<Holder> = Vec::new();
-    let mut per_node: std::collections::BTreeMap<(&str, &str, &str), (usize, Room)> =
-        Default::default();
-    for a in by_node
-        .iter()
-        .flatten()
-        .filter_map(|&i| state.allocs.get(i))
-        .filter(|a| take(a))
-    {
-        let r = room_of(&a.resources, false)?;
-        add(&mut usage, &r, 1);
-        holders.push(Holder::of(&a.resources));
-        if a.job_type.is_per_node() {
-            let e = per_node
-                .entry((&a.namespace, &a.job_id, &a.task_group))
-                .or_insert((0, r));
-            e.0 += 1;
-        }
-    }
-    for (held, r) in per_node.values() {
-        add(
-            &mut usage,
-            r,
-            state.nodes.len().saturating_sub(*held) as i64,
-        );
-    }
-    // A per-node job's static ports on the nodes it does not hold yet.
-    let missing: usize = per_node
-        .values()
-        .map(|(held, _)| state.nodes.len().saturating_sub(*held))
-        .sum();
-    let mut unheld = Holder::default();
-    for a in state
-        .allocs
-        .iter()
-        .filter(|a| a.job_type.is_per_node() && take(a))
-    {
-        let h = Holder::of(&a.resources);
-        unheld.statics.extend(h.statics);
-        unheld.dynamic |= h.dynamic;
-    }
-    holders.extend(std::iter::repeat_n(unheld, missing));
-    Some(Load { usage, holders })
-}
-
 /// What one group needs slots for: `k` allocations, each asking at most
-/// `most`; `sum` is what of them `usage` already counts.
+/// `most`; `sum` is what of them `usage` already counts, `items` which of
+/// [`Load::items`] they are (`None`: one is not an item).
 struct Need<'a> {
     name: &'a str,
     k: usize,
     most: Room,
     sum: Room,
+    items: Option<Vec<usize>>,
 }
 
 impl<'a> Need<'a> {
     /// One more allocation in group `name`, asking `ask` of a slot and
-    /// holding `held` in `usage`.
-    fn add(groups: &mut Vec<Need<'a>>, name: &'a str, ask: Room, held: Room) {
+    /// holding `held` in `usage`, as [`Load::items`]' `item`.
+    fn add(groups: &mut Vec<Need<'a>>, name: &'a str, ask: Room, held: Room, item: Option<usize>) {
         let i = match groups.iter().position(|g| g.name == name) {
             Some(i) => i,
             None => {
@@ -376,6 +322,7 @@ impl<'a> Need<'a> {
                     k: 0,
                     most: [0; DIMS],
                     sum: [0; DIMS],
+                    items: Some(Vec::new()),
                 });
                 groups.len() - 1
             }
@@ -386,13 +333,20 @@ impl<'a> Need<'a> {
             *m = (*m).max(x);
         }
         add(&mut g.sum, &held, 1);
+        match (&mut g.items, item) {
+            (Some(items), Some(i)) => items.push(i),
+            (items, _) => *items = None,
+        }
     }
 }
 
 /// Why the bound cannot show that group `need` of `job` (whose static
 /// ports are `own`) finds `need.k` slots whatever the arrangement of
 /// `load` (which counts `need.sum` of its own), or `None` where it does.
-/// `carried`: [`network_order_matters`] of `job`.
+/// `carried`: [`network_order_matters`] of `job`; `spread`: the group's
+/// `distinct_hosts` ([`distinct::Spread`]) and whether the job's ID is
+/// free ([`distinct::Apart::ids_free`]).
+#[allow(clippy::too_many_arguments)]
 fn group_short(
     sim: &Simulation,
     engine: &mut Engine<'_>,
@@ -401,13 +355,14 @@ fn group_short(
     own: &[u16],
     load: &Load,
     carried: bool,
+    spread: Option<(distinct::Spread, bool)>,
 ) -> Option<&'static str> {
     let world = &*sim.world;
     let version = world.nomad_version;
-    let Some(tg) = job.group(need.name) else {
+    let (Some(tg), Some((spread, ids_free))) = (job.group(need.name), spread) else {
         return Some("a placement of no group of the job");
     };
-    if reads_placed(tg) {
+    if distinct::reads_beyond(tg, ids_free) {
         return Some("a group with volumes or distinct constraints");
     }
     if carried && tg.networks.is_empty() {
@@ -456,14 +411,36 @@ fn group_short(
         .iter()
         .filter(|h| h.blocks(own, in_range))
         .count()
-        .saturating_sub(if own.is_empty() { 0 } else { need.k });
+        .saturating_sub(if own.is_empty() { 0 } else { need.k })
+        + spread.others;
     // Usage besides this group's own allocations (they take one slot
     // each, each asking at most `most`).
     let mut others = load.usage;
     add(&mut others, &need.sum, -1);
-    let per_node = if own.is_empty() { NO_LIMIT } else { 1 };
-    let left = slots_left(&capacities, &need.most, &others, per_node) - held as i64;
-    (left < need.k as i64).then_some("no room in some history")
+    let per_node = if own.is_empty() && !spread.apart {
+        NO_LIMIT
+    } else {
+        1
+    };
+    let k = need.k as i64 + held as i64;
+    if slots_left(&capacities, &need.most, &others, per_node) >= k {
+        return None;
+    }
+    // The per-dimension bound lets one allocation's memory and bandwidth
+    // take two nodes; arranging whole allocations may show the room.
+    let (Some(base), Some(mine)) = (load.base, need.items.as_ref()) else {
+        return Some("no room in some history");
+    };
+    let items: Vec<Room> = (load.items.iter().enumerate())
+        .filter(|(i, _)| !mine.contains(i))
+        .map(|(_, (_, r))| *r)
+        .collect();
+    let room = arrange::Nodes {
+        capacities: &capacities,
+        base,
+        per_node,
+    };
+    (!room.always_leaves(&items, &need.most, k)).then_some("no room in some history")
 }
 
 /// Does the group read what is placed (host or CSI volumes, a

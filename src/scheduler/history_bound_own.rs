@@ -165,6 +165,7 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
             k: 0,
             most: ask,
             sum: [0; DIMS],
+            items: Some(Vec::new()),
         };
         let mut ports = Vec::new();
         for a in &mine {
@@ -176,13 +177,20 @@ fn why_not(sim: &Simulation, engine: &mut Engine<'_>, planned: &Job) -> Option<&
                 *m = (*m).max(x);
             }
             add(&mut need.sum, &r, 1);
+            let item = load.items.iter().position(|(id, _)| *id == &*a.id);
+            match (&mut need.items, item) {
+                (Some(items), Some(i)) => items.push(i),
+                (items, _) => *items = None,
+            }
             ports.extend(static_ports(&a.resources));
         }
         if mine.is_empty() {
             return None;
         }
         // No group's network verdict rests on the order (checked above).
-        group_short(sim, engine, running, &need, &ports, &load, false)
+        // Nor a group with distinct constraints (declined above).
+        let spread = Some((super::distinct::Spread::default(), false));
+        group_short(sim, engine, running, &need, &ports, &load, false, spread)
     })
 }
 

@@ -4,7 +4,8 @@
 //! NP207 draw) never fail it. The bound must never prove what is not so.
 //! Clients differ in network modes and have small dynamic port ranges;
 //! groups ask bridge networks, dynamic ports, static ports inside and
-//! outside that range, or no network (rt21b R21-B-1, R21-B-3).
+//! outside that range, or no network (rt21b R21-B-1, R21-B-3); a new job
+//! may keep its allocations one a node (`distinct_hosts`, job or group).
 
 use super::*;
 use crate::ids::SplitMix64;
@@ -28,6 +29,12 @@ const NETS: [&str; 5] = [
     "    network {\n      port \"http\" {\n        static = 30001\n      }\n    }\n",
     "    network {\n      port \"http\" {\n        static = 8080\n      }\n    }\n",
 ];
+
+/// `distinct_hosts` at job level and in a group.
+const DISTINCT_JOB: &str =
+    "  constraint {\n    operator = \"distinct_hosts\"\n    value = \"true\"\n  }\n";
+const DISTINCT_GROUP: &str =
+    "    constraint {\n      operator = \"distinct_hosts\"\n      value = \"true\"\n    }\n";
 
 fn pick<T: Copy>(rng: &mut SplitMix64, from: &[T]) -> T {
     from[rng.below(from.len() as u64) as usize]
@@ -77,8 +84,9 @@ fn groups(rng: &mut SplitMix64, clients: u64) -> Vec<Group> {
         .collect()
 }
 
-/// World `case`: its files and the edited job's path and text.
-fn world(case: u64) -> (crate::vfs::MemVfs, String, String) {
+/// World `case`: its files and the edited job's path and text; where
+/// `apart`, always a new job kept one a node by `distinct_hosts`.
+fn world(case: u64, apart: bool) -> (crate::vfs::MemVfs, String, String) {
     let mut rng = SplitMix64::new(case);
     let clients = 2 + rng.below(2);
     let mut cluster = String::from("nomad_version = \"2.0.5\"\nregion = \"global\"\n");
@@ -106,11 +114,32 @@ fn world(case: u64) -> (crate::vfs::MemVfs, String, String) {
     let j = rng.below(jobs);
     let mut gs = std::mem::take(&mut specs[j as usize]);
     let (mut head, mut job_line) = ("", "");
-    let path = match rng.below(5) {
+    let path = match if apart { 0 } else { rng.below(5) } {
         // A new job beside them.
         0 => {
             gs = groups(&mut rng, clients);
-            return (vfs, "jobs/new.nomad".into(), job_text("new", &gs, "", ""));
+            // Kept one a node by `distinct_hosts`, at job or group level
+            // (the bound's one slot a node), or not.
+            let (head, job_line) = match rng.below(if apart { 2 } else { 3 }) {
+                0 => ("", DISTINCT_JOB),
+                1 => (DISTINCT_GROUP, ""),
+                _ => ("", ""),
+            };
+            // Forced, a job that may fit: no pins, and at job level
+            // one allocation a group (at most two clients' worth).
+            if apart {
+                for g in &mut gs {
+                    g.pin = None;
+                    if !job_line.is_empty() {
+                        g.count = 1;
+                    }
+                }
+            }
+            return (
+                vfs,
+                "jobs/new.nomad".into(),
+                job_text("new", &gs, head, job_line),
+            );
         }
         1 => {
             gs[0].count += 1;
@@ -137,8 +166,8 @@ fn world(case: u64) -> (crate::vfs::MemVfs, String, String) {
 /// Does the bound say the edit of world `case` fits in every history, and
 /// if so, do 200 sampled histories agree? `Some(true)`: proven and
 /// confirmed; `Some(false)`: not proven; `None`: no plan to judge.
-fn judge(case: u64) -> Option<bool> {
-    let (vfs, path, text) = world(case);
+fn judge(case: u64, apart: bool) -> Option<bool> {
+    let (vfs, path, text) = world(case, apart);
     let world = crate::world::load(&vfs, std::path::Path::new("rules"))
         .ok()?
         .0;
@@ -162,16 +191,22 @@ fn judge(case: u64) -> Option<bool> {
     Some(true)
 }
 
-/// Many worlds, some proven and some not (so the check is not vacuous).
+/// Many worlds, some proven and some not (so the check is not vacuous);
+/// among them new jobs kept one a node by `distinct_hosts`.
 #[test]
 fn what_the_bound_proves_no_sampled_history_fails() {
-    let (mut proven, mut not) = (0, 0);
-    for case in 0..60 {
-        match judge(case) {
-            Some(true) => proven += 1,
-            Some(false) => not += 1,
-            None => {}
+    for (apart, cases, least) in [(false, 60, (10, 5)), (true, 40, (5, 2))] {
+        let (mut proven, mut not) = (0, 0);
+        for case in 0..cases {
+            match judge(case, apart) {
+                Some(true) => proven += 1,
+                Some(false) => not += 1,
+                None => {}
+            }
         }
+        assert!(
+            proven >= least.0 && not >= least.1,
+            "distinct_hosts only: {apart}: proven {proven}, not {not}"
+        );
     }
-    assert!(proven >= 10 && not >= 5, "proven {proven}, not {not}");
 }
