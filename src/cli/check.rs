@@ -255,7 +255,13 @@ fn main_with(
     if let Err(d) = super::common::judge_as(&mut resolved, args.nomad_version) {
         return stop(args, &d, err_color);
     }
-    super::common::eprint_world_warnings(&resolved.warnings);
+    // A working-tree check settles the running versions of the files it
+    // judges first (`before::for_check`): the world's warnings are printed
+    // as they then stand (a pinned allocation's are its running version's).
+    let working = !args.staged && args.base.is_none();
+    if !working {
+        super::common::eprint_world_warnings(&resolved.warnings);
+    }
     if resolved.embedded {
         // Whatever the mode: judging against the demo is never silent.
         match (args.staged, &args.base) {
@@ -273,13 +279,18 @@ fn main_with(
     let mut world = resolved.world;
     let (take, post) = ahead.unzip();
     let mut selected = take.map(Selected::Ahead);
-    if !args.staged && args.base.is_none() {
+    if working {
         // Files listed in `running` are judged against what the cluster runs.
         // The selection depends on the flags and the folder only, so the
         // run below reuses it (walking the corpus twice was 3% of a check).
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
-        for line in crate::world::before::for_check(&mut world, files) {
+        let unknown = crate::world::before::for_check(&mut world, files);
+        super::common::eprint_world_warnings(&crate::world::settled_warnings(
+            &resolved.warnings,
+            &world.warnings,
+        ));
+        for line in unknown {
             eprintln!("warning: {}", crate::escape::one_line(&line)); // a name is input (R26b-5)
         }
         // The other running files are judged as the working tree has them.
