@@ -202,6 +202,7 @@ mod import_failed_in_deployment;
 mod import_field_types;
 mod import_file_shapes;
 mod import_generic_disconnect;
+mod import_had_running_earlier;
 mod import_job_ids;
 mod import_named_dir;
 mod import_namespace_clusters;
