@@ -198,6 +198,7 @@ mod import_capture;
 mod import_device_unset;
 mod import_dump_budget;
 mod import_earlier_registration;
+mod import_earlier_registration_failed;
 mod import_failed_in_deployment;
 mod import_field_types;
 mod import_file_shapes;
