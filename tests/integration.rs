@@ -496,6 +496,7 @@ mod world_above_repo;
 mod world_alloc_version;
 mod world_bad_running_edit;
 mod world_cache;
+mod world_cache_pinned;
 mod world_change_blocks;
 mod world_change_new_warnings;
 mod world_disconnected;
