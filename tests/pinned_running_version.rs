@@ -214,7 +214,7 @@ fn a_failed_allocation_of_a_version_that_does_not_reschedule_is_planned() {
 /// runs, not the edit: in the world above (`HEAD` does not reschedule, the
 /// edit does), the plan is known, and the load's warning, read from the
 /// edit, said the job "is reported as unknown" on stderr, in the JSON's
-/// `World` and as `check`'s finding. The other way round (`HEAD`
+/// `World`, as `check`'s finding and before a rehearsal. The other way round (`HEAD`
 /// reschedules, the edit does not) the plan was cannot tell and no world
 /// warning said why.
 #[test]
@@ -256,6 +256,13 @@ fn a_pinned_allocations_warnings_are_the_running_versions() {
         check.stdout,
         check.stderr
     );
+    // A rehearsal starts from HEAD's version too.
+    let rehearse = common::run_in(&d.0, &["rehearse", "--samples", "1"]);
+    assert!(
+        !rehearse.stderr.contains("alloc-state"),
+        "{}",
+        rehearse.stderr
+    );
 
     let d = repo(
         "warning-said",
@@ -282,4 +289,6 @@ fn a_pinned_allocations_warnings_are_the_running_versions() {
         check.stdout,
         check.stderr
     );
+    let rehearse = common::run_in(&d.0, &["rehearse", "--samples", "1"]);
+    assert!(rehearse.stderr.contains(said), "{}", rehearse.stderr);
 }
