@@ -98,6 +98,7 @@ mod later_sim;
 mod loader;
 mod no_world;
 mod verdict;
+mod work_tree;
 mod world_change;
 use later_sim::Sim;
 use loader::loader;
@@ -255,9 +256,7 @@ fn main_with(
     if let Err(d) = super::common::judge_as(&mut resolved, args.nomad_version) {
         return stop(args, &d, err_color);
     }
-    // A working-tree check settles the running versions of the files it
-    // judges first (`before::for_check`): the world's warnings are printed
-    // as they then stand (a pinned allocation's are its running version's).
+    // A working tree's are printed once its running versions are settled.
     let working = !args.staged && args.base.is_none();
     if !working {
         super::common::eprint_world_warnings(&resolved.warnings);
@@ -285,27 +284,7 @@ fn main_with(
         // run below reuses it (walking the corpus twice was 3% of a check).
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
-        let unknown = crate::world::before::for_check(&mut world, files);
-        super::common::eprint_world_warnings(&crate::world::settled_warnings(
-            &resolved.warnings,
-            &world.warnings,
-        ));
-        for line in unknown {
-            eprintln!("warning: {}", crate::escape::one_line(&line)); // a name is input (R26b-5)
-        }
-        // The other running files are judged as the working tree has them.
-        for p in crate::world::work_tree::edited_running(&world, files) {
-            let text = crate::rules::config::path_text(&p);
-            let a = crate::planner::assumed::running_from_work_tree(&text);
-            eprintln!("note: {}", crate::escape::one_line(&a.line));
-        }
-        // Those that do not load are run as HEAD has them; a checked one's
-        // own errors are its findings.
-        for s in crate::world::stand_in::others(&world, files) {
-            let text = crate::rules::config::path_text(&s.path);
-            let a = crate::planner::assumed::running_from_head(&text, s.why);
-            eprintln!("note: {}", crate::escape::one_line(&a.line));
-        }
+        work_tree::settle(&mut world, files, &resolved.warnings);
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);
