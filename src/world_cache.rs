@@ -13,8 +13,8 @@
 //! that does is loaded afresh.
 //!
 //! Only a load that is a function of those objects is kept: no warning
-//! (an entry holds none), no pinned allocations (an import), and every
-//! running job a closed load ([`crate::jobspec::ClosedLoad`]: nothing read
+//! (an entry holds none), no import (a hand-written world's pinned
+//! allocations are kept: [`keepable`]), and every running job a closed load ([`crate::jobspec::ClosedLoad`]: nothing read
 //! but its text, no clock, no randomness). Its key is the SHA-256 of this
 //! format's name, the binary's identity, the repository, the world folder
 //! and the file-size cap; one entry per world folder, replaced when the
@@ -254,10 +254,22 @@ fn key(vfs: &LazyGitVfs, world_dir: &Path) -> Option<Key> {
     Some(h.finalize().into())
 }
 
-/// A world whose load is all the entry says: no pinned allocations, and
-/// running jobs that read nothing but their texts.
+/// A world whose load is all the entry says: a hand-written world (on
+/// disk) whose running jobs read nothing but their texts, and none of the
+/// job states the entry does not keep (`alloc_states` and `deployments`
+/// are not serialized; a world that has any warned of them too).
+///
+/// Its pinned allocations (`rules/allocations.hcl`) may be kept: at a
+/// revision every file their load reads goes through the recording vfs
+/// (allocations.hcl, and the running texts their fields are derived from),
+/// so the key names the blob of each. Only a working tree's load reads a
+/// version outside its vfs (git `HEAD`, when the edit no longer fits the
+/// pins: `world::pinned_run`), and a working tree's world is never loaded
+/// through this cache.
 fn keepable(world: &World) -> bool {
-    world.pinned.is_none()
+    world.pinned.as_ref().is_none_or(|p| p.hand_written())
+        && world.alloc_states.is_empty()
+        && world.deployments.is_empty()
         && matches!(world.origin, crate::world::WorldOrigin::Dir(_))
         && world.running.iter().all(|r| r.job.closed.0.is_some())
 }

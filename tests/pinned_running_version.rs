@@ -209,3 +209,86 @@ fn a_failed_allocation_of_a_version_that_does_not_reschedule_is_planned() {
         plan.stderr
     );
 }
+
+/// The world's `world::alloc-state` warnings describe the version it
+/// runs, not the edit: in the world above (`HEAD` does not reschedule, the
+/// edit does), the plan is known, and the load's warning, read from the
+/// edit, said the job "is reported as unknown" on stderr, in the JSON's
+/// `World`, as `check`'s finding and before a rehearsal. The other way round (`HEAD`
+/// reschedules, the edit does not) the plan was cannot tell and no world
+/// warning said why.
+#[test]
+fn a_pinned_allocations_warnings_are_the_running_versions() {
+    let rules = "    reschedule {\n      attempts  = 0\n      unlimited = false\n    }\n";
+    let failed = format!(
+        "{}{}",
+        alloc(1, "up-1", ""),
+        alloc(2, "up-2", "  status = \"failed\"\n")
+    );
+    let d = repo(
+        "warning-gone",
+        "1.10.5",
+        &client("up", 2, ""),
+        &failed,
+        &job("service", 2, "", rules),
+        &job("service", 2, "", ""),
+    );
+    let plan = common::run_in(&d.0, &["plan", "jobs/j.nomad"]);
+    assert!(
+        plan.code == 0 && !plan.stderr.contains("world::alloc-state"),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let json = common::run_in(&d.0, &["plan", "jobs/j.nomad", "--format", "json"]);
+    assert!(
+        !json.stdout.contains("alloc-state"),
+        "{}{}",
+        json.stdout,
+        json.stderr
+    );
+    let check = common::run_in(&d.0, &["check", "jobs/j.nomad"]);
+    assert!(
+        check.code == 0
+            && !check.stdout.contains("alloc-state")
+            && !check.stderr.contains("alloc-state"),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+    // A rehearsal starts from HEAD's version too.
+    let rehearse = common::run_in(&d.0, &["rehearse", "--samples", "1"]);
+    assert!(
+        !rehearse.stderr.contains("alloc-state"),
+        "{}",
+        rehearse.stderr
+    );
+
+    let d = repo(
+        "warning-said",
+        "1.10.5",
+        &client("up", 2, ""),
+        &failed,
+        &job("service", 2, "", ""),
+        &job("service", 2, "", rules),
+    );
+    let said = "world::alloc-state: 1 jobs have a failed allocation not replaced yet, in a group that reschedules";
+    let plan = common::run_in(&d.0, &["plan", "jobs/j.nomad"]);
+    assert!(
+        plan.code == 255 && plan.stderr.contains(said),
+        "{}{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let check = common::run_in(&d.0, &["check", "jobs/j.nomad"]);
+    assert!(
+        check.code == 2
+            && check.stdout.contains("world::alloc-state [warning] 1 jobs")
+            && check.stderr.contains(said),
+        "{}{}",
+        check.stdout,
+        check.stderr
+    );
+    let rehearse = common::run_in(&d.0, &["rehearse", "--samples", "1"]);
+    assert!(rehearse.stderr.contains(said), "{}", rehearse.stderr);
+}

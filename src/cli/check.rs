@@ -98,6 +98,7 @@ mod later_sim;
 mod loader;
 mod no_world;
 mod verdict;
+mod work_tree;
 mod world_change;
 use later_sim::Sim;
 use loader::loader;
@@ -255,7 +256,11 @@ fn main_with(
     if let Err(d) = super::common::judge_as(&mut resolved, args.nomad_version) {
         return stop(args, &d, err_color);
     }
-    super::common::eprint_world_warnings(&resolved.warnings);
+    // A working tree's are printed once its running versions are settled.
+    let working = !args.staged && args.base.is_none();
+    if !working {
+        super::common::eprint_world_warnings(&resolved.warnings);
+    }
     if resolved.embedded {
         // Whatever the mode: judging against the demo is never silent.
         match (args.staged, &args.base) {
@@ -273,28 +278,13 @@ fn main_with(
     let mut world = resolved.world;
     let (take, post) = ahead.unzip();
     let mut selected = take.map(Selected::Ahead);
-    if !args.staged && args.base.is_none() {
+    if working {
         // Files listed in `running` are judged against what the cluster runs.
         // The selection depends on the flags and the folder only, so the
         // run below reuses it (walking the corpus twice was 3% of a check).
         let sel = select(args, Path::new("."));
         let files = sel.as_ref().map(|s| s.files.as_slice()).unwrap_or_default();
-        for line in crate::world::before::for_check(&mut world, files) {
-            eprintln!("warning: {}", crate::escape::one_line(&line)); // a name is input (R26b-5)
-        }
-        // The other running files are judged as the working tree has them.
-        for p in crate::world::work_tree::edited_running(&world, files) {
-            let text = crate::rules::config::path_text(&p);
-            let a = crate::planner::assumed::running_from_work_tree(&text);
-            eprintln!("note: {}", crate::escape::one_line(&a.line));
-        }
-        // Those that do not load are run as HEAD has them; a checked one's
-        // own errors are its findings.
-        for s in crate::world::stand_in::others(&world, files) {
-            let text = crate::rules::config::path_text(&s.path);
-            let a = crate::planner::assumed::running_from_head(&text, s.why);
-            eprintln!("note: {}", crate::escape::one_line(&a.line));
-        }
+        work_tree::settle(&mut world, files, &resolved.warnings);
         selected = Some(Selected::Made(Box::new(sel)));
     }
     let world = std::sync::Arc::new(world);

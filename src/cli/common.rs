@@ -198,13 +198,27 @@ fn reload_as(resolved: &mut Resolved, v: NomadVersion) -> Result<(), Diags> {
 /// cannot be read is `Err` with its diagnostics, for the caller to say in
 /// its format.
 pub fn resolve_world_announced(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
+    announced(world_flag, true)
+}
+
+/// [`resolve_world_announced`] without the world's warnings, for a caller
+/// that first puts the versions it starts from in place (`rehearse`:
+/// git `HEAD`'s), which a pinned allocation's warnings describe
+/// ([`crate::world::settled_warnings`]); it prints them then.
+pub fn resolve_world_announced_but_warnings(world_flag: Option<&Path>) -> Result<Resolved, Diags> {
+    announced(world_flag, false)
+}
+
+fn announced(world_flag: Option<&Path>, warnings: bool) -> Result<Resolved, Diags> {
     let resolved = resolve_world(world_flag)?;
     if resolved.embedded {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", fallback_notice(&cwd));
     }
     crate::gotext::establish(resolved.world.nomad_version);
-    eprint_world_warnings(&resolved.warnings);
+    if warnings {
+        eprint_world_warnings(&resolved.warnings);
+    }
     // No file is planned here: every stand-in is what the views show.
     for s in crate::world::stand_in::others(&resolved.world, &[]) {
         let path = crate::rules::config::path_text(&s.path);

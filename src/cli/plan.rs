@@ -221,16 +221,22 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
         let cwd = std::env::current_dir().unwrap_or_default();
         eprintln!("{}", common::fallback_notice_for(&cwd, &resolved.note));
     }
-    common::eprint_world_warnings(&resolved.warnings);
+    // Printed once the running version is settled (`before::apply`): a
+    // pinned allocation's warnings are that version's, not the edit's.
+    let load_warnings = std::mem::take(&mut resolved.warnings);
     let mut world = resolved.world;
     let loader = disk_loader(&args.vars, &world);
     let request_ns = args.request_namespace(world.nomad_version);
     if let Err(d) = args.request_output(world.nomad_version) {
+        common::eprint_world_warnings(&load_warnings);
         return fail(args, &d, color);
     }
     let token = match args.request_vault_token(world.nomad_version) {
         Ok(t) => t,
-        Err(d) => return fail(args, &d, color),
+        Err(d) => {
+            common::eprint_world_warnings(&load_warnings);
+            return fail(args, &d, color);
+        }
     };
     let job = match load_planned(&loader, file) {
         Ok(j) => with_vault_token(
@@ -238,6 +244,7 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
             &token,
         ),
         Err(parsed) => {
+            common::eprint_world_warnings(&load_warnings);
             // The servers' admission judges it too (one error list).
             let sim = Simulation::new(&world, args.seed).ok();
             let ns = request_ns.for_unnamed_job();
@@ -254,8 +261,15 @@ pub fn run(args: &PlanArgs, color: &ColorArgs) -> i32 {
     };
     let before = match before::apply(&mut world, file, &job, &from) {
         Ok(s) => s,
-        Err(d) => return fail(args, &d, color),
+        Err(d) => {
+            common::eprint_world_warnings(&load_warnings);
+            return fail(args, &d, color);
+        }
     };
+    common::eprint_world_warnings(&crate::world::settled_warnings(
+        &load_warnings,
+        &world.warnings,
+    ));
     if let Some(code) = refuse_unknown(args, file, &before) {
         return code;
     }

@@ -43,7 +43,7 @@ pub struct RehearseArgs {
 
 pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
     let err_color = color.stderr();
-    let resolved = match common::resolve_world_announced(args.world.as_deref()) {
+    let resolved = match common::resolve_world_announced_but_warnings(args.world.as_deref()) {
         Ok(r) => r,
         Err(d) => return stop(args, &d, err_color),
     };
@@ -66,8 +66,16 @@ pub fn run(args: &RehearseArgs, color: &ColorArgs) -> i32 {
         &mut notes,
     ) {
         Ok(s) => s,
-        Err(d) => return stop(args, &d, err_color),
+        Err(d) => {
+            common::eprint_world_warnings(&resolved.warnings);
+            return stop(args, &d, err_color);
+        }
     };
+    // The world's warnings as the starting versions leave them.
+    common::eprint_world_warnings(&crate::world::settled_warnings(
+        &resolved.warnings,
+        &resolved.world.warnings,
+    ));
     for note in notes {
         eprintln!("{}", crate::escape::one_line(&note));
     }

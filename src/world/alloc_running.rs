@@ -32,6 +32,7 @@
 
 use std::collections::HashMap;
 
+use super::guess::WORLD_ALLOC_STATE;
 use super::model::World;
 use crate::diag::Diags;
 use crate::jobspec::Job;
@@ -60,6 +61,24 @@ impl Scope<'_> {
 /// covers from the world's `running` text, then read them for what a plan
 /// cannot simulate. `diags` gets the readers' warnings.
 pub(super) fn derive(world: &mut World, scope: Scope<'_>, src: &Source, diags: &mut Diags) {
+    derive_fields(world, scope);
+    if let Scope::Job(ns, id) = scope {
+        // A hand-written world's job states are these readers' alone.
+        world.alloc_states.remove(&(ns.to_string(), id.to_string()));
+    }
+    read_states(world, scope, src, diags);
+}
+
+/// The readers that turn the derived fields into a plan's "cannot tell"
+/// or a lost allocation, in the order whose reasons stay first.
+fn read_states(world: &mut World, scope: Scope<'_>, src: &Source, diags: &mut Diags) {
+    super::alloc_disconnected::read(src, world, scope, diags);
+    super::alloc_version::read(src, world, scope, diags);
+    super::alloc_stop_after::read(src, world, scope, diags);
+    super::alloc_failed_written::read(src, world, scope, diags);
+}
+
+fn derive_fields(world: &mut World, scope: Scope<'_>) {
     let version = world.nomad_version;
     let Some(mut pinned) = world.pinned.take() else {
         return;
@@ -78,7 +97,7 @@ pub(super) fn derive(world: &mut World, scope: Scope<'_>, src: &Source, diags: &
         a.job_priority = job.priority;
         a.job_type = job.job_type;
         a.name = name(a, job).into();
-        // The readers below decide these afresh.
+        // The readers decide these afresh.
         a.disconnect = None;
         a.reschedule_later = false;
         if !pinned.group_asks.contains(a.id.as_str()) {
@@ -102,15 +121,7 @@ pub(super) fn derive(world: &mut World, scope: Scope<'_>, src: &Source, diags: &
     }
     drop(asks);
     drop(jobs);
-    if let Scope::Job(ns, id) = scope {
-        // A hand-written world's job states are these readers' alone.
-        world.alloc_states.remove(&(ns.to_string(), id.to_string()));
-    }
     world.pinned = Some(pinned);
-    super::alloc_disconnected::read(src, world, scope, diags);
-    super::alloc_version::read(src, world, scope, diags);
-    super::alloc_stop_after::read(src, world, scope, diags);
-    super::alloc_failed_written::read(src, world, scope, diags);
 }
 
 /// `a`'s name as the job version it runs made it: `job.Name` for a system
@@ -131,9 +142,16 @@ fn name(a: &Allocation, job: &Job) -> String {
 
 /// `world.running[i]` now holds the version the cluster runs (its git
 /// `HEAD`, `--running`), not the text the world was loaded with: its
-/// pinned allocations take from it everything [`derive`] derives. Their
-/// warnings were the load's to say; a job this version makes "cannot
-/// tell" says so in its plan (`world.alloc_states`).
+/// pinned allocations take from it everything [`derive`] derives, and the
+/// world's `world::alloc-state` warnings are read again over every job, so
+/// they describe the state the world now holds. Each warning lists the
+/// jobs one reader marked across the file ("2 jobs have ...: a, b"), so a
+/// change of one job is a change of the list: read on a clean slate in
+/// the load's order, they are the warnings a load of these versions gives.
+/// Kept from the load, a plan of an edit whose running version reschedules
+/// where the edit does not (or the other way round) said on stderr, in its
+/// JSON `World` and in `check`'s findings that the job is reported as
+/// unknown while its plan was known, and said nothing where it was not.
 pub(super) fn follow_running(world: &mut World, i: usize) {
     let Some(entry) = world.running.get(i) else {
         return;
@@ -142,13 +160,89 @@ pub(super) fn follow_running(world: &mut World, i: usize) {
         return;
     }
     let (ns, id) = (entry.job.namespace.clone(), entry.job.id.clone());
-    let src = crate::source::SourceFile::inline(super::alloc_file::ALLOCATIONS_FILE, "");
-    derive(world, Scope::Job(&ns, &id), &src, &mut Diags::default());
+    derive_fields(world, Scope::Job(&ns, &id));
+    let src = warning_source(world);
+    // A hand-written world's job states are these readers' alone.
+    world.alloc_states.clear();
+    let mut fresh = Diags::default();
+    read_states(world, Scope::All, &src, &mut fresh);
+    let kept = std::mem::take(&mut world.warnings);
+    world.warnings = settled(&kept, &fresh);
+}
+
+/// The source the load's `world::alloc-state` warnings name (the world's
+/// allocations.hcl as it was read), or, when the load gave none, one named
+/// as a read of the world folder's file on disk names it: where a running
+/// version is replaced, the world was read from the working tree.
+fn warning_source(world: &World) -> Source {
+    let loaded = world
+        .warnings
+        .iter()
+        .find(|d| d.code == WORLD_ALLOC_STATE)
+        .and_then(|d| d.source.clone());
+    loaded.unwrap_or_else(|| {
+        let name = match &world.origin {
+            super::WorldOrigin::Dir(d) => d.join(super::alloc_file::ALLOCATIONS_FILE),
+            _ => std::path::PathBuf::from(super::alloc_file::ALLOCATIONS_FILE),
+        };
+        crate::source::SourceFile::new(
+            crate::source::Origin::Disk(name.clone()),
+            name.display().to_string(),
+            "",
+        )
+    })
+}
+
+/// `load`'s diagnostics with their `world::alloc-state` warnings replaced
+/// by those of `now` (in the place of the first, else at the end): what a
+/// command prints of a world load once the running versions are settled.
+pub fn settled(load: &Diags, now: &Diags) -> Diags {
+    let fresh = || now.iter().filter(|d| d.code == WORLD_ALLOC_STATE).cloned();
+    let mut out = Vec::new();
+    let mut placed = false;
+    for d in load.iter() {
+        if d.code != WORLD_ALLOC_STATE {
+            out.push(d.clone());
+        } else if !placed {
+            out.extend(fresh());
+            placed = true;
+        }
+    }
+    if !placed {
+        out.extend(fresh());
+    }
+    Diags(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settled_warnings_take_the_place_of_the_loads_first() {
+        use crate::diag::Diag;
+        let w = |code: &str, m: &str| Diag::warning(code, m);
+        let load = Diags(vec![
+            w("world::a", "1"),
+            w(WORLD_ALLOC_STATE, "old 1"),
+            w("world::b", "2"),
+            w(WORLD_ALLOC_STATE, "old 2"),
+        ]);
+        let now = Diags(vec![w("world::a", "1"), w(WORLD_ALLOC_STATE, "new")]);
+        let got: Vec<String> = settled(&load, &now)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(got, ["1", "new", "2"]);
+        // None at load: the new ones last; none now: the old ones gone.
+        let plain = Diags(vec![w("world::a", "1")]);
+        let got: Vec<String> = settled(&plain, &now)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert_eq!(got, ["1", "new"]);
+        assert_eq!(settled(&load, &plain).len(), 2);
+    }
 
     #[test]
     fn a_system_allocation_is_named_by_its_versions_job_name() {

@@ -94,17 +94,21 @@ pub(super) fn decide_failed(
         return;
     }
     // The policy of the version the allocation runs (Nomad reads
-    // `alloc.Job`), embedded or registered.
+    // `alloc.Job`: `Allocation.ReschedulePolicy`, nomad/structs/
+    // structs.go v1.10.5:11304), embedded or registered. An earlier
+    // registration's version N is not the registered job's version N
+    // (`spec_key`): read by the registered job's policy, one whose own
+    // group never reschedules was stopped and replaced, and one whose own
+    // group reschedules now was held in the count (load28).
     let version = alloc.job_version;
-    let job = pinned
-        .history
-        .get(&(key.0.clone(), key.1.clone(), version))
-        .or_else(|| {
-            versions.get(&key).filter(|ix| ix.version == version)?;
-            registered
-                .and_then(|&k| world.running.get(k))
-                .map(|r| &r.job)
-        });
+    let job = pinned.history.get(&alloc.spec_key()).or_else(|| {
+        versions
+            .get(&key)
+            .filter(|ix| alloc.runs_version(ix.version))?;
+        registered
+            .and_then(|&k| world.running.get(k))
+            .map(|r| &r.job)
+    });
     // A canary is stopped, not rescheduled, once its deployment is
     // cancelled or failed unless promoted: not simulated, as a live one.
     let canary =

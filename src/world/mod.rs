@@ -71,6 +71,7 @@ pub mod status_jobs;
 pub mod work_tree;
 
 pub use alloc_file::ALLOCATIONS_FILE as PINNED_FILE;
+pub use alloc_running::settled as settled_warnings;
 pub use cluster_file::MAX_CLIENTS;
 pub use host_aliases::{Chance, Interface, PoolAliases};
 pub use load::{find_world, load, MAX_JOB_GROUPS, MAX_RUNNING_JOBS};

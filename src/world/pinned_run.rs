@@ -18,12 +18,14 @@
 //! world's own errors, reported as read against what runs.
 
 //!
-//! Not cached (load27): the world cache keys a load by the fingerprints of
-//! the files it read through its vfs (`world_cache::Recording`), but the
-//! version run here is read from git `HEAD` outside that vfs
-//! (`stand_in::from_head`), so a key of the folder's files alone would
-//! serve a stale version after a commit or checkout; an honest key needs
-//! `HEAD`'s blob of each swapped file too, which the cache does not record.
+//! Not cached. This runs only for a working tree's world, which no cache
+//! keeps: the world cache (`world_cache`) keys a load by the git object at
+//! every path it read through its recording vfs, and a working tree's
+//! files have no object ID; a key hashing their texts costs the reads it
+//! would save, and the version run here is read from git `HEAD` outside
+//! any vfs (`stand_in::from_head`), so an honest key would need `HEAD`'s
+//! blob of each swapped file beside them. A world at a revision (the hook's)
+//! never reads `HEAD` here and is cached with its pins (load28).
 
 use super::alloc_file::{read_allocations, JobKey};
 use super::stand_in::{StandIn, Why};
