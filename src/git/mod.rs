@@ -43,6 +43,13 @@ pub use lazy::{
 pub use missing::{is_missing_object, MISSING_OBJECT_HELP};
 pub use submodule::is_unreadable as is_submodule_unreadable;
 
+/// The error that stops a caller at the submodule `u` a listing could not
+/// look into ([`LazyGitVfs::all_paths_listed`]), in the words a listing
+/// that stops there gives.
+pub fn submodule_unread_error(u: &Unread) -> io::Error {
+    submodule::unreadable(repo::bytes_of(&u.path).as_ref(), &u.why)
+}
+
 use crate::vfs::MemVfs;
 use diff::Status;
 use repo::{path_of, Kind};
