@@ -235,7 +235,13 @@ impl ChangeSet {
             candidate: &|p| self.is_candidate(p),
             work_tree,
         };
-        let (mut reached, listed) = attributes::rejudged(listed, &others, head, &judge);
+        // The base's versions of a changed `.gitattributes`: only the files
+        // whose attributes the edit changes are judged again.
+        let base = attributes::any_changed(&others)
+            .then(|| self.range.base_vfs().ok())
+            .flatten();
+        let base_vfs = base.as_ref().map(|b| b as &dyn Vfs);
+        let (mut reached, listed) = attributes::rejudged(listed, &others, head, base_vfs, &judge);
         // A job file is one by its name, the configuration, or its text:
         // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
         let jobs: Vec<PathBuf> = listed

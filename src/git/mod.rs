@@ -11,6 +11,7 @@
 
 mod ambiguous;
 mod attributes;
+mod attributes_diff;
 mod cli;
 mod diff;
 mod head;
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::{BStr, ByteSlice};
 
 pub use ambiguous::{ambiguous_rev, AmbiguousRev};
+pub use attributes_diff::AttributesChange;
 pub use cli::{ls_files, merge_base, parse_name_status, untracked, worktrees};
 pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{
