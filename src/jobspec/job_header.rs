@@ -48,10 +48,12 @@ pub(super) fn may_head_block(rest: &str) -> bool {
                 }
                 i += 1;
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => match rest[i + 2..b.len()].find("*/") {
-                Some(end) => i += 2 + end + 2,
-                None => return true,
-            },
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                match b[i + 2..].windows(2).position(|w| w == b"*/") {
+                    Some(end) => i += 2 + end + 2,
+                    None => return true,
+                }
+            }
             // A line comment, or anything not ASCII: not followed here.
             b'#' | b'/' => return true,
             _ if !c.is_ascii() => return true,
@@ -97,5 +99,14 @@ mod tests {
             assert!(parsed, "{text:?}");
             assert!(may_head_block(text), "{text:?}");
         }
+    }
+
+    /// The window may end inside a character: read as bytes, never cut.
+    #[test]
+    fn a_window_ending_inside_a_character_is_read_as_bytes() {
+        let text = format!("job /* {} */ \"x\" {{", "é".repeat(HEADER_WINDOW));
+        assert!(may_head_block(&text));
+        let text = format!("job {}", "é".repeat(HEADER_WINDOW));
+        assert!(may_head_block(&text));
     }
 }

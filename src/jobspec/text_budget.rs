@@ -50,7 +50,7 @@ pub fn max_bytes() -> u64 {
 
 /// Is a text of `len` bytes past the budget?
 pub fn exceeds(len: usize) -> bool {
-    u64::try_from(len).map_or(true, |n| n > max_bytes())
+    !u64::try_from(len).is_ok_and(|n| n <= max_bytes())
 }
 
 /// The one "cannot tell" diagnostic of a job file past the budget, located
