@@ -215,9 +215,16 @@ impl ChangeSet {
         }
         let in_scope = |p: &Path| self.in_scope(p) && !linked.iter().any(|(l, _)| l == p);
         let reads_vars = |p: &Path| loader.reads_var_files_of(&self.range.place(p, true));
-        let listed: Vec<PathBuf> = self
+        // A submodule `exclude` leaves out whole is not read: none of its
+        // files would be judged (as plain `check` selects nothing there);
+        // one that holds files that are judged, unread, cannot be passed.
+        let (listed, unread) = self
             .range
-            .head_paths()?
+            .head_paths_listed(&|dir| self.excludes_all_below(dir))?;
+        if let Some(u) = unread.first() {
+            return Err(crate::git::submodule_unread_error(u));
+        }
+        let listed: Vec<PathBuf> = listed
             .into_iter()
             .filter(|p| !touched.contains(p) && in_scope(p) && !self.excluded(p))
             .collect();
@@ -228,7 +235,13 @@ impl ChangeSet {
             candidate: &|p| self.is_candidate(p),
             work_tree,
         };
-        let (mut reached, listed) = attributes::rejudged(listed, &others, head, &judge);
+        // The base's versions of a changed `.gitattributes`: only the files
+        // whose attributes the edit changes are judged again.
+        let base = attributes::any_changed(&others)
+            .then(|| self.range.base_vfs().ok())
+            .flatten();
+        let base_vfs = base.as_ref().map(|b| b as &dyn Vfs);
+        let (mut reached, listed) = attributes::rejudged(listed, &others, head, base_vfs, &judge);
         // A job file is one by its name, the configuration, or its text:
         // a `deploy/api` holding a job reads what a `.nomad` would (R14-10).
         let jobs: Vec<PathBuf> = listed

@@ -58,7 +58,8 @@ fn lock(b: &Board) -> Option<MutexGuard<'_, Vec<Ahead>>> {
 
 /// Parse `text` now, on this (helper) thread, for a later [`parse_body`]
 /// of the same text on another. Nothing is parsed when the text nests past
-/// what any parse of user input accepts, or is already on the board.
+/// what any parse of user input accepts, or is already on the board (nor,
+/// by its caller, a text past the job parse budget).
 pub fn parse(text: &Arc<str>) {
     if crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH).is_some() {
         return;

@@ -107,3 +107,32 @@ fn a_job_of_any_name_below_a_changed_gitattributes_is_rejudged() {
         "1 error",
     );
 }
+
+/// gate28: a `.gitattributes` change re-judges only the job files whose
+/// attributes it changes (its two versions' lines matching each file,
+/// compared: git's attr.c reads nothing else of the file for it). A root
+/// `*.png binary` re-judged every job file of the repository, on every
+/// gate, where no checkout of a job file changes.
+#[test]
+fn only_job_files_whose_attributes_change_are_rejudged() {
+    let d = committed_demo("attr-rejudge-only");
+    d.put(".gitattributes", "*.png binary\n");
+    git(&d.0, &["add", ".gitattributes"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(!text.contains("reads .gitattributes"), "{text}");
+    assert!(text.contains("in 0 files"), "{text}");
+    git(&d.0, &["commit", "-qm", "png"]);
+    // A line reaching one job file re-judges that one alone.
+    d.put(
+        ".gitattributes",
+        &format!("*.png binary\njobs/sockshop.nomad {ENCODED}\n"),
+    );
+    git(&d.0, &["add", ".gitattributes"]);
+    let o = d.run(&["check", "--staged"]);
+    let text = output_text(&o);
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(text.contains("jobs/sockshop.nomad"), "{text}");
+    assert!(!text.contains("jobs/monitoring.nomad"), "{text}");
+}

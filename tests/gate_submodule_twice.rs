@@ -197,3 +197,107 @@ fn a_submodule_whose_git_file_points_outside_the_project_is_not_read() {
     let shown = format!("{untold:?}");
     assert!(!shown.contains(&*up.0.to_string_lossy()), "{shown}");
 }
+
+/// gate28: a submodule `exclude` leaves out whole is never read, by the
+/// lookup or by the search for job files reading a changed file. A change
+/// that touches a file that is not a job file lists every file of the
+/// state (`add_readers`), and that listing ignored `exclude`: an excluded,
+/// uninitialised submodule made every such change "cannot list the new
+/// version's files" (exit 2), whatever the job files held.
+#[test]
+fn an_excluded_submodule_is_not_read_when_a_change_touches_other_files() {
+    let (d, _up) = project("sub-excl-readers", "\"api\"");
+    let c = uninitialised(&d, "sub-excl-readers-clone");
+    git(&c.0, &["reset", "-q"]);
+    c.put(".nomad-preflight.hcl", "exclude = [\"vendor/**\"]\n");
+    git(&c.0, &["add", ".nomad-preflight.hcl"]);
+    git(&c.0, &["commit", "-qm", "exclude vendor", "--no-verify"]);
+    // A job and a file that is not one, staged together.
+    c.put("notes.txt", "release notes\n");
+    git(&c.0, &["add", "deploy", "notes.txt"]);
+    let out = c.run(&["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+    // Guard: the plan gate's policy takes no file out by `exclude` (a
+    // protected job in the submodule may read the changed file: redteam6
+    // G10), so it still cannot tell, naming the submodule.
+    let out = c.run(&["plan", "--changed", "--staged", "--gate"]);
+    let text = output_text(&out);
+    assert_eq!(out.status.code(), Some(255), "{text}");
+    assert!(
+        text.contains("git submodule update --init vendor"),
+        "{text}"
+    );
+    // The working tree as the head (`--base` alone), committed: the same.
+    git(&c.0, &["commit", "-qm", "api", "--no-verify"]);
+    c.put("notes.txt", "release notes, again\n");
+    let out = c.run(&["check", "--base", "HEAD~1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+}
+
+/// gate28: with the working tree as the head, the lookup said "its files
+/// cannot be listed (...)" for an uninitialised submodule: now it names
+/// the submodule as the index's lookup does, and its `exclude` quiets it.
+#[test]
+fn the_working_trees_lookup_names_the_submodule_it_cannot_read() {
+    let (d, _up) = project("sub-uninit-wt", "\"api\"");
+    let c = uninitialised(&d, "sub-uninit-wt-clone");
+    git(&c.0, &["commit", "-qm", "api", "--no-verify"]);
+    let (untold, code) = found(&c, "changeset::cannot-tell", &["--base", "HEAD~1"]);
+    assert_eq!(code, 2, "{untold:?}");
+    assert_eq!(
+        untold[0].1,
+        "cannot tell whether another job file of the working tree defines a job this change submits: vendor is a submodule and its repository is not in this clone",
+        "{untold:?}"
+    );
+    assert!(
+        untold[0]
+            .2
+            .contains("`exclude = [\"vendor/**\"]` in .nomad-preflight.hcl"),
+        "{untold:?}"
+    );
+    // Excluded on both sides (the base's word too: a pull request's own
+    // `exclude` alone opens nothing), the lookup leaves it out.
+    git(&c.0, &["reset", "-q", "--hard", "HEAD~1"]);
+    c.put(".nomad-preflight.hcl", "exclude = [\"vendor/**\"]\n");
+    git(&c.0, &["add", ".nomad-preflight.hcl"]);
+    git(&c.0, &["commit", "-qm", "exclude vendor", "--no-verify"]);
+    c.put("deploy/api.nomad", &api("other"));
+    git(&c.0, &["add", "deploy"]);
+    git(&c.0, &["commit", "-qm", "api", "--no-verify"]);
+    let out = c.run(&["check", "--base", "HEAD~1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", output_text(&out));
+}
+
+/// gate28: the `exclude` hint names the configuration in force and writes
+/// its glob relative to that file's folder (`ops/.nomad-preflight.hcl`
+/// when the gate runs in `ops/`), not a root file the run never reads.
+#[test]
+fn the_exclude_hint_names_the_configuration_in_force() {
+    let (d, _up) = project("sub-hint-cfg", "\"api\"");
+    let c = uninitialised(&d, "sub-hint-cfg-clone");
+    git(&c.0, &["reset", "-q"]);
+    c.put("ops/.nomad-preflight.hcl", "exclude = [\"nothing/**\"]\n");
+    git(&c.0, &["add", "ops"]);
+    git(&c.0, &["commit", "-qm", "ops", "--no-verify"]);
+    c.put("ops/api.nomad", &api("other"));
+    git(&c.0, &["add", "ops"]);
+    let out = common::run_in(&c.0.join("ops"), &["check", "--staged", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    let help: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "changeset::cannot-tell")
+        .map(|f| f["help"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(help.len(), 1, "{help:?}");
+    // vendor is outside ops/: no exclude there names it, and none is hinted
+    // in a root file this run would not read.
+    assert!(
+        help[0].contains("git submodule update --init vendor"),
+        "{help:?}"
+    );
+    assert!(!help[0].contains("exclude = ["), "{help:?}");
+}

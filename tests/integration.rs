@@ -234,6 +234,7 @@ mod import_write_faithful;
 mod job_cache;
 mod job_file_missing;
 mod job_label_name;
+mod job_parse_budget;
 mod job_region;
 mod jobspec_block_args;
 mod jobspec_block_budget;

@@ -46,25 +46,88 @@ fn changed_attributes(changed: &[PathBuf]) -> Vec<&PathBuf> {
         .collect()
 }
 
+/// Does `changed` hold a `.gitattributes` (so [`rejudged`] wants the base)?
+pub(super) fn any_changed(changed: &[PathBuf]) -> bool {
+    !changed_attributes(changed).is_empty()
+}
+
+/// What a changed `.gitattributes` may change the attributes of.
+enum Scope {
+    /// Every path below its folder: a side could not be read.
+    Whole,
+    /// The paths its two versions say different things of.
+    Lines(crate::git::AttributesChange),
+}
+
+/// The bytes of the attributes file `p` as `vfs` holds it (`None`:
+/// absent there), as git reads the blob (a byte order mark included).
+fn attribute_bytes(vfs: &dyn Vfs, p: &Path) -> Result<Option<Vec<u8>>, ()> {
+    match vfs.read(p) {
+        Ok(s) => {
+            let mut b = if s.bom {
+                "\u{feff}".as_bytes().to_vec()
+            } else {
+                Vec::new()
+            };
+            b.extend(crate::source::encode(&s.text));
+            Ok(Some(b))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+fn scope_of(a: &Path, head: &dyn Vfs, base: Option<&dyn Vfs>) -> Scope {
+    let dir = a
+        .parent()
+        .map(crate::rules::config::path_text)
+        .unwrap_or_default();
+    let sides = base.map(|b| (attribute_bytes(b, a), attribute_bytes(head, a)));
+    match sides {
+        Some((Ok(b), Ok(h))) => Scope::Lines(crate::git::AttributesChange::new(
+            dir.as_bytes(),
+            b.as_deref(),
+            h.as_deref(),
+        )),
+        _ => Scope::Whole,
+    }
+}
+
 /// The files among `listed` (the head's files the change leaves alone,
 /// not excluded) below the folder of a `.gitattributes` among `changed`
-/// that are job files as `head` holds them, each reached by that
-/// `.gitattributes` (or unreadable), and the rest of `listed`.
+/// whose attributes that change may change (its two versions, `base`'s
+/// and `head`'s, say different things of them: every file below when
+/// either cannot be read) that are job files as `head` holds them, each
+/// reached by that `.gitattributes` (or unreadable), and the rest of
+/// `listed`.
 pub(super) fn rejudged(
     listed: Vec<PathBuf>,
     changed: &[PathBuf],
     head: &dyn Vfs,
+    base: Option<&dyn Vfs>,
     judge: &Judge<'_>,
 ) -> (Vec<(PathBuf, Reach)>, Vec<PathBuf>) {
     let attributes = changed_attributes(changed);
     if attributes.is_empty() {
         return (Vec::new(), listed);
     }
+    let scopes: Vec<(&PathBuf, Scope)> = (attributes.into_iter())
+        .map(|a| (a, scope_of(a, head, base)))
+        .collect();
     let below = |j: &Path| {
-        attributes
+        scopes
             .iter()
-            .find(|a| a.parent().is_some_and(|d| j.starts_with(d)))
-            .map(|a| (*a).clone())
+            .find(|(a, scope)| {
+                a.parent().is_some_and(|d| j.starts_with(d))
+                    && match (scope, j.to_str()) {
+                        (Scope::Lines(c), Some(p)) => c.reaches(gix::bstr::BStr::new(
+                            &crate::rules::config::path_text(Path::new(p)),
+                        )),
+                        // A name that is not text: taken, as before.
+                        _ => true,
+                    }
+            })
+            .map(|(a, _)| (*a).clone())
     };
     let mut reached = Vec::new();
     let mut rest = Vec::new();
@@ -146,7 +209,7 @@ mod tests {
         .map(PathBuf::from)
         .to_vec();
         let changed = vec![PathBuf::from(".gitattributes")];
-        let (reached, rest) = rejudged(listed, &changed, &head, &judge());
+        let (reached, rest) = rejudged(listed, &changed, &head, None, &judge());
         let got: Vec<&str> = reached.iter().map(|(p, _)| p.to_str().unwrap()).collect();
         assert_eq!(got, ["deploy/web", "jobs/api.hcl", "jobs/web.nomad"]);
         assert!(rest.is_empty());
@@ -166,9 +229,41 @@ mod tests {
             .map(PathBuf::from)
             .to_vec();
         let changed = vec![PathBuf::from("jobs/.gitattributes")];
-        let (reached, rest) = rejudged(listed, &changed, &head, &judge());
+        let (reached, rest) = rejudged(listed, &changed, &head, None, &judge());
         assert_eq!(reached.len(), 1);
         assert_eq!(reached[0].0, PathBuf::from("jobs/web.nomad"));
         assert_eq!(rest, [PathBuf::from("other/x.nomad")]);
+    }
+
+    /// With the base's version read, only the files whose attributes the
+    /// edit may change are judged again (a root `*.png binary` line
+    /// re-judged every job file of the repository).
+    #[test]
+    fn only_files_whose_attributes_change_are_rejudged() {
+        let mut head = MemVfs::new("t");
+        head.insert(
+            Path::new(".gitattributes"),
+            "*.nomad text eol=lf\n*.png binary\n",
+        );
+        head.insert(Path::new("jobs/web.nomad"), JOB);
+        head.insert(Path::new("jobs/api.nomad"), JOB);
+        let mut base = MemVfs::new("b");
+        base.insert(Path::new(".gitattributes"), "*.nomad text eol=lf\n");
+        let listed: Vec<PathBuf> = ["jobs/api.nomad", "jobs/web.nomad"]
+            .map(PathBuf::from)
+            .to_vec();
+        let changed = vec![PathBuf::from(".gitattributes")];
+        let (reached, rest) = rejudged(listed.clone(), &changed, &head, Some(&base), &judge());
+        assert!(reached.is_empty(), "{reached:?}");
+        assert_eq!(rest, listed);
+        // A line that reaches one job file re-judges that one alone.
+        head.insert(
+            Path::new(".gitattributes"),
+            "*.nomad text eol=lf\njobs/web.nomad ident\n",
+        );
+        let (reached, rest) = rejudged(listed, &changed, &head, Some(&base), &judge());
+        let got: Vec<&str> = reached.iter().map(|(p, _)| p.to_str().unwrap()).collect();
+        assert_eq!(got, ["jobs/web.nomad"]);
+        assert_eq!(rest, [PathBuf::from("jobs/api.nomad")]);
     }
 }

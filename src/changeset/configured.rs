@@ -45,6 +45,23 @@ impl ChangeSet {
         !self.keep_excluded && self.excluded_by_config(p)
     }
 
+    /// The configuration the head is judged under (whose `exclude` a hint
+    /// names), if one was found.
+    pub fn config_in_force(&self) -> Option<&crate::config::Config> {
+        self.configs.as_ref().map(|c| &c.head)
+    }
+
+    /// Does `exclude` leave out every file below the folder `dir` (a
+    /// submodule not checked out: nothing in it would be selected), under
+    /// both sides' configurations as [`Self::excluded`] asks?
+    pub(super) fn excludes_all_below(&self, dir: &Path) -> bool {
+        !self.keep_excluded
+            && self.configs.as_ref().is_some_and(|c| {
+                c.head.excludes_all_below(dir)
+                    && c.base.as_ref().is_none_or(|b| b.excludes_all_below(dir))
+            })
+    }
+
     fn excluded_by_config(&self, p: &Path) -> bool {
         self.configs
             .as_ref()

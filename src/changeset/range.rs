@@ -93,6 +93,19 @@ impl Range {
         }
     }
 
+    /// [`Self::head_paths`], with the submodules it cannot read listed
+    /// beside the files ([`LazyGitVfs::all_paths_listed`]), and those
+    /// `skip` takes left out unread.
+    pub fn head_paths_listed(
+        &self,
+        skip: &dyn Fn(&Path) -> bool,
+    ) -> std::io::Result<(Vec<PathBuf>, Vec<git::Unread>)> {
+        match &self.head {
+            Head::Index | Head::WorkTree => LazyGitVfs::index(&self.root)?.all_paths_listed(skip),
+            Head::Rev(r) => LazyGitVfs::rev(&self.root, r)?.all_paths_listed(skip),
+        }
+    }
+
     /// The regular files of the new version whose file name `wanted`
     /// takes (raw bytes), or else whose blob `by_text` takes, with their
     /// blob ids ([`LazyGitVfs::blobs`]),

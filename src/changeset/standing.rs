@@ -130,12 +130,14 @@ impl Unlisted {
     }
 
     /// What makes the lookup possible, or quiets it where the operator
-    /// knows the unread part holds no job to run: the `exclude` of
-    /// `.nomad-preflight.hcl` that leaves it out (as plain `check` then
-    /// does), its glob quoted as the config's text would hold it.
-    pub fn hint(&self) -> String {
+    /// knows the unread part holds no job to run: the `exclude` that
+    /// leaves it out (as plain `check` then does) in `cfg`, the
+    /// configuration in force (a `.nomad-preflight.hcl` at the project
+    /// root when there is none), its glob relative to that file's folder
+    /// and quoted as the file's text would hold it.
+    pub fn hint(&self, cfg: Option<&crate::config::Config>) -> String {
         let why = "a job two files define is registered by whichever `nomad job run` comes last";
-        match self.quiet() {
+        match self.quiet(cfg) {
             Some(quiet) => format!("{why}; {quiet}"),
             None => format!("{why}; make the state readable (`git fsck`), or check the repository with plain `check` on a checkout"),
         }
@@ -143,11 +145,23 @@ impl Unlisted {
 
     /// How to make the unread file or submodule known or left out;
     /// `None` for a listing that failed.
-    fn quiet(&self) -> Option<String> {
-        let glob = |p: &Path, below: bool| {
-            let text = crate::rules::config::path_text(p);
+    fn quiet(&self, cfg: Option<&crate::config::Config>) -> Option<String> {
+        // `None`: the file in force cannot name `p` (its globs are relative
+        // to its folder, and `p` is outside it).
+        let exclude = |p: &Path, below: bool| -> Option<String> {
+            let (file, text) = match cfg.and_then(|c| c.path.as_deref().map(|f| (f, c))) {
+                Some((file, c)) => (file.to_path_buf(), c.relative(p)?),
+                None => (
+                    PathBuf::from(crate::config::FILE_NAME),
+                    crate::rules::config::path_text(p),
+                ),
+            };
             let text = if below { format!("{text}/**") } else { text };
-            crate::escape::one_line(&serde_json::Value::from(text).to_string())
+            Some(format!(
+                "`exclude = [{}]` in {}",
+                crate::escape::one_line(&serde_json::Value::from(text).to_string()),
+                crate::escape::path_line(&file.to_string_lossy())
+            ))
         };
         // The config's globs have no escape for `*` or `?`: a path holding
         // one, quoted as a glob, would leave out other files too (a hostile
@@ -162,24 +176,29 @@ impl Unlisted {
                 "check the submodule out (`git submodule update --init {}`; in CI, check submodules out)",
                 crate::escape::path_line(&p.to_string_lossy())
             )),
-            Unlisted::File(p, _) => Some(format!(
-                "if this file holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
-                glob(p, false)
-            )),
-            Unlisted::Submodule(p, _) => Some(format!(
-                "check the submodule out (`git submodule update --init {}`; in CI, check submodules out), or, if it holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
-                crate::escape::path_line(&p.to_string_lossy()),
-                glob(p, true)
-            )),
+            Unlisted::File(p, _) => Some(match exclude(p, false) {
+                Some(ex) => format!("if this file holds no job to run, {ex} leaves it out"),
+                None => "make it readable".to_string(),
+            }),
+            Unlisted::Submodule(p, _) => {
+                let init = format!(
+                    "check the submodule out (`git submodule update --init {}`; in CI, check submodules out)",
+                    crate::escape::path_line(&p.to_string_lossy())
+                );
+                Some(match exclude(p, true) {
+                    Some(ex) => format!("{init}, or, if it holds no job to run, {ex} leaves it out"),
+                    None => init,
+                })
+            }
         }
     }
 
     /// The plan gate's words: the line, with how to quiet it, and the
     /// unread path for JSON.
-    pub fn untold(&self, state: &super::Head) -> Untold {
+    pub fn untold(&self, state: &super::Head, cfg: Option<&crate::config::Config>) -> Untold {
         let line = self.line(state);
         Untold {
-            line: match self.quiet() {
+            line: match self.quiet(cfg) {
                 Some(q) => format!("{line} ({q})"),
                 None => line,
             },
@@ -188,9 +207,14 @@ impl Unlisted {
     }
 
     /// `check`'s finding at the changed file `at` (located by `place`).
-    pub fn diag(&self, state: &super::Head, place: &crate::source::Source) -> crate::diag::Diag {
+    pub fn diag(
+        &self,
+        state: &super::Head,
+        place: &crate::source::Source,
+        cfg: Option<&crate::config::Config>,
+    ) -> crate::diag::Diag {
         crate::diag::Diag::error(super::CANNOT_TELL, self.line(state))
-            .help(self.hint())
+            .help(self.hint(cfg))
             .as_cannot_tell()
             .in_source(place)
     }
@@ -273,10 +297,20 @@ impl ChangeSet {
                     .collect();
                 by_blob(blobs, head, loader, &mut cache)
             }
-            None => (self.range.head_paths().map_err(listing)?.into_iter())
-                .filter(|p| wanted(p) && taken(p))
-                .map(|p| Ok((p.clone(), load(head, &p, loader)?.0)))
-                .collect(),
+            // The working tree: its files have no blob ids, so the index's
+            // listing, with the submodules it cannot read beside it.
+            None => {
+                let skip = |dir: &Path| cfg.is_some_and(|c| c.excludes_all_below(dir));
+                let (paths, unread) = self.range.head_paths_listed(&skip).map_err(listing)?;
+                if let Some(u) = unread.into_iter().next() {
+                    cache.save();
+                    return Err(Unlisted::Submodule(u.path, u.why));
+                }
+                (paths.into_iter())
+                    .filter(|p| wanted(p) && taken(p))
+                    .map(|p| Ok((p.clone(), load(head, &p, loader)?.0)))
+                    .collect()
+            }
         };
         // What was learnt before a failure is kept all the same.
         cache.save();
@@ -343,13 +377,47 @@ mod tests {
     #[test]
     fn an_exclude_is_hinted_only_for_a_name_a_glob_names_alone() {
         let plain = Unlisted::File(PathBuf::from("jobs/big.nomad"), String::new());
-        assert!(plain.hint().contains(r#"`exclude = ["jobs/big.nomad"]`"#));
+        assert!(plain
+            .hint(None)
+            .contains(r#"`exclude = ["jobs/big.nomad"]` in .nomad-preflight.hcl"#));
         // A glob would take every job file of jobs/ with it (rv27-5).
         for name in ["jobs/*.nomad", "jobs/a?.nomad"] {
             let wild = Unlisted::File(PathBuf::from(name), String::new());
-            assert!(!wild.hint().contains("exclude = ["), "{}", wild.hint());
+            assert!(
+                !wild.hint(None).contains("exclude = ["),
+                "{}",
+                wild.hint(None)
+            );
             let sub = Unlisted::Submodule(PathBuf::from(name), String::new());
-            assert!(!sub.hint().contains("exclude = ["), "{}", sub.hint());
+            assert!(
+                !sub.hint(None).contains("exclude = ["),
+                "{}",
+                sub.hint(None)
+            );
         }
+    }
+
+    /// The hint names the configuration in force, its glob relative to that
+    /// file's folder; none for a path outside it, which its globs never name.
+    #[test]
+    fn an_exclude_is_hinted_in_the_configuration_in_force() {
+        let cfg = crate::config::Config {
+            path: Some(PathBuf::from("ops/.nomad-preflight.hcl")),
+            dir: PathBuf::from("ops"),
+            ..Default::default()
+        };
+        let sub = Unlisted::Submodule(PathBuf::from("ops/vendor/lib"), String::new());
+        let hint = sub.hint(Some(&cfg));
+        assert!(
+            hint.contains(r#"`exclude = ["vendor/lib/**"]` in ops/.nomad-preflight.hcl"#),
+            "{hint}"
+        );
+        let outside = Unlisted::Submodule(PathBuf::from("vendor/lib"), String::new());
+        let hint = outside.hint(Some(&cfg));
+        assert!(!hint.contains("exclude = ["), "{hint}");
+        assert!(
+            hint.contains("git submodule update --init vendor/lib"),
+            "{hint}"
+        );
     }
 }

@@ -76,6 +76,9 @@ fn help(
             .iter()
             .take(PARSED_AHEAD)
             .filter_map(|p| sel.vfs.read(p).ok())
+            // Past the parse budget the load parses nothing
+            // (`hcl::too-large`): none is made ahead either.
+            .filter(|src| !crate::jobspec::text_budget::exceeds(src.text.len()))
             .map(|src| src.text.clone())
             .collect(),
         Err(_) => Vec::new(),

@@ -118,7 +118,7 @@ pub(super) fn of_change(
         let place = set.range.place(&at.path, true);
         found.refused.push(FileResult {
             path: at.path.clone(),
-            diags: vec![u.diag(&set.range.head, &place)],
+            diags: vec![u.diag(&set.range.head, &place, set.config_in_force())],
             crashed: false,
         });
     }

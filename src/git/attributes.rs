@@ -91,6 +91,41 @@ impl Frame {
         }
     }
 
+    /// The macro definitions of this file, in order.
+    pub(super) fn macros(&self) -> Vec<(&[u8], &States)> {
+        (self.rules.iter())
+            .filter_map(|r| match r {
+                Rule::Macro(name, states) => Some((name.as_slice(), states)),
+                Rule::Match(..) => None,
+            })
+            .collect()
+    }
+
+    /// What this file says of `path` (slash-separated, from the top): the
+    /// states of its lines whose pattern matches it, in order. All that
+    /// [`of`] reads of this file for `path`, macros aside.
+    pub(super) fn said_of(&self, path: &BStr, case: gix::glob::pattern::Case) -> Vec<&States> {
+        let rel: &[u8] = if self.base.is_empty() {
+            path
+        } else {
+            match path
+                .strip_prefix(self.base.as_slice())
+                .and_then(|r| r.strip_prefix(b"/"))
+            {
+                Some(r) => r,
+                None => return Vec::new(),
+            }
+        };
+        (self.rules.iter())
+            .filter_map(|r| match r {
+                Rule::Match(pattern, states) if matches(pattern, rel.as_bstr(), case) => {
+                    Some(states)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The built-in frame: `[attr]binary -diff -merge -text`.
     pub(super) fn builtin() -> Frame {
         Frame::parse(b"", b"[attr]binary -diff -merge -text", Found::Disk, true)

@@ -14,9 +14,9 @@ use gix::ObjectId;
 use super::index::{Entry, Staged};
 use super::links::{Followed, Why};
 use super::repo::{self, bytes_of, path_of, Kind, TreeEntry};
-use super::submodule;
 use crate::vfs::MemVfs;
 
+mod all_paths;
 mod blobs;
 mod checkout;
 mod entries;
@@ -147,60 +147,6 @@ impl LazyGitVfs {
             Source::Tree(None) => Ok(Vec::new()),
         };
         listed.unwrap_or_default().into_iter()
-    }
-
-    /// Every file path, those inside submodules too (each read at the
-    /// commit this side records for it, nested up to
-    /// [`submodule::MAX_DEPTH`] deep), named as the superproject names
-    /// them, sorted. A submodule whose repository or commit is not in the
-    /// clone is an error naming it, never a shorter list: a job file in it
-    /// might read a file a change touches.
-    pub fn all_paths(&self) -> io::Result<Vec<PathBuf>> {
-        self.all_paths_at(0)
-    }
-
-    fn all_paths_at(&self, depth: usize) -> io::Result<Vec<PathBuf>> {
-        let mut files = Vec::new();
-        let mut links: Vec<(PathBuf, ObjectId)> = Vec::new();
-        match &self.source {
-            Source::Index(index) => {
-                for e in index.entries().filter(|e| e.stage == 0) {
-                    if e.kind.is_blob() {
-                        files.push(path_of(e.path)?);
-                    } else if e.kind == Kind::Commit {
-                        links.push((path_of(e.path)?, e.id));
-                    }
-                }
-            }
-            Source::Tree(Some(tree)) => self.with_state(|s| {
-                let mut found = Vec::new();
-                repo::walk_files(&s.repo, *tree, BStr::new(""), &mut found)?;
-                for (path, oid, kind) in found {
-                    if kind.is_blob() {
-                        files.push(path_of(&path)?);
-                    } else if kind == Kind::Commit {
-                        links.push((path_of(&path)?, oid));
-                    }
-                }
-                Ok(())
-            })?,
-            Source::Tree(None) => {}
-        }
-        for (at, commit) in links {
-            if depth >= submodule::MAX_DEPTH {
-                return Err(submodule::unreadable(
-                    bytes_of(&at).as_ref(),
-                    &format!(
-                        "submodules are nested more than {} deep",
-                        submodule::MAX_DEPTH
-                    ),
-                ));
-            }
-            let sub = self.submodule(&at, commit)?;
-            files.extend(sub.all_paths_at(depth + 1)?.into_iter().map(|p| at.join(p)));
-        }
-        files.sort();
-        Ok(files)
     }
 
     /// Take `text` as the content of `path` without reading its blob: for a

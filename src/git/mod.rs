@@ -11,6 +11,7 @@
 
 mod ambiguous;
 mod attributes;
+mod attributes_diff;
 mod cli;
 mod diff;
 mod head;
@@ -34,6 +35,7 @@ use std::path::{Path, PathBuf};
 use gix::bstr::{BStr, ByteSlice};
 
 pub use ambiguous::{ambiguous_rev, AmbiguousRev};
+pub use attributes_diff::AttributesChange;
 pub use cli::{ls_files, merge_base, parse_name_status, untracked, worktrees};
 pub use hidden_edits::skip_worktree_paths;
 pub use lazy::{
@@ -42,6 +44,13 @@ pub use lazy::{
 };
 pub use missing::{is_missing_object, MISSING_OBJECT_HELP};
 pub use submodule::is_unreadable as is_submodule_unreadable;
+
+/// The error that stops a caller at the submodule `u` a listing could not
+/// look into ([`LazyGitVfs::all_paths_listed`]), in the words a listing
+/// that stops there gives.
+pub fn submodule_unread_error(u: &Unread) -> io::Error {
+    submodule::unreadable(repo::bytes_of(&u.path).as_ref(), &u.why)
+}
 
 use crate::vfs::MemVfs;
 use diff::Status;

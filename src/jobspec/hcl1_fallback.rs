@@ -142,6 +142,8 @@ const UNTOLD: &[&str] = &[
     super::var_validation::CANNOT_TELL,
     super::eval::FILE_ACCESS,
     super::eval::BUDGET,
+    // Past the parse budget nothing more of the text is read.
+    super::TOO_LARGE,
 ];
 
 /// What the CLI's HCL1 attempt adds to a job file its jobspec2 refused

@@ -27,28 +27,21 @@ fn parses_to_job(text: &str, deep: bool) -> bool {
         s.as_block()
             .is_some_and(|b| b.ident.value().as_str() == "job")
     };
+    // Past the budget the parse is not made: a `job` that may begin a
+    // top-level block there takes the file (the loader then says it cannot
+    // tell, `hcl::too-large`: never passed over unread), and text whose
+    // every line-leading `job` is prose holds none.
+    if super::text_budget::exceeds(text.len()) {
+        return any_job_line(text, |at| super::job_header::may_head_block(&text[at..]));
+    }
     if !may_open_job_line(text) {
         return false;
-    }
-    // Past the budget the parse is not made, and the file is taken: the
-    // safe answer, as it is judged (loaded as a job file: a job's findings
-    // or a load's refusal), never passed over unread.
-    if text.len() > PARSE_BUDGET_BYTES {
-        return true;
     }
     match crate::nesting::too_deep(text, crate::nesting::MAX_DEPTH) {
         Some(_) => deep,
         None => hcl_edit::parser::parse_body(text).is_ok_and(|b| b.iter().any(job)),
     }
 }
-
-/// The largest text [`parses_to_job`] parses. hcl-edit builds every part
-/// of what it parses (each template part, attribute and expression with
-/// its decor), about 70 bytes of memory per byte of text at worst: a 15
-/// MiB prose file of template directives cost a cold hook 9.5 s and 1.1
-/// GB (R27b-3). A MiB is fifty times the largest job file of the corpus
-/// (21 KB, ../shared/corpus/jobs) and bounds the parse to ~100 MB.
-const PARSE_BUDGET_BYTES: usize = 1024 * 1024;
 
 /// May a top-level `job` block begin anywhere in `text`, as HCL2 reads it?
 /// A body's item starts a line: only white space, or a `/* */` comment
@@ -59,12 +52,18 @@ const PARSE_BUDGET_BYTES: usize = 1024 * 1024;
 /// Wider than HCL2 in every doubt (any Unicode white space, a lone CR as a
 /// line end, `jobs`, a `*/` anywhere before it): more is parsed, never less.
 fn may_open_job_line(text: &str) -> bool {
+    any_job_line(text, |_| true)
+}
+
+/// Whether `hit` holds for the offset of some `job` that
+/// [`may_open_job_line`] says may begin a top-level block.
+fn any_job_line(text: &str, mut hit: impl FnMut(usize) -> bool) -> bool {
     let mut line = LineSoFar::default();
     let mut at = 0;
     // Each byte is fed once: linear however many `job`s a line holds.
     while let Some(i) = text[at..].find("job").map(|i| i + at) {
         line.feed(&text[at..i]);
-        if !line.code || line.closed_comment {
+        if (!line.code || line.closed_comment) && hit(i) {
             return true;
         }
         line.feed("job");
@@ -355,9 +354,44 @@ mod tests {
             assert!(!may_open_job_line(text), "{text:?}");
             assert!(!parses_to_job(text, true), "{text:?}");
         }
-        // Past the budget, a text that may open a job is taken unparsed.
-        let big = format!("job\n{}", "# pad\n".repeat(PARSE_BUDGET_BYTES / 6 + 1));
-        assert!(parses_to_job(&big, false));
+    }
+
+    /// Past the parse budget, a `job` that may begin a block takes the
+    /// file unparsed, and prose whose lines begin with `job` does not.
+    #[test]
+    fn past_the_budget_the_header_decides() {
+        let pad =
+            "# pad\n".repeat(super::super::text_budget::DEFAULT_MAX_JOB_BYTES as usize / 6 + 1);
+        for head in [
+            "job \"web\" {",
+            "job web {",
+            "job {",
+            "job \"a\" \"b\" {",
+            "job /* c */ \"web\" {",
+            "job /* a\n b */ \"web\" {",
+            "/* a\n b */ job \"web\" {",
+            "  job \"we\\\"b\" {",
+            "job \"${x}\" {",
+            "job \"web\" # c\n{",
+        ] {
+            assert!(
+                parses_to_job(&format!("{pad}{head}\n}}\n"), false),
+                "{head:?}"
+            );
+        }
+        for head in [
+            "job well done.",
+            "job: build",
+            "jobs \"x\" {",
+            "job_x web {",
+            "job = \"web\"",
+            "job \"web\"\n",
+            "job web\n",
+            "job\n",
+            "x = \"job {\"",
+        ] {
+            assert!(!parses_to_job(&format!("{pad}{head}\n"), false), "{head:?}");
+        }
     }
 
     #[test]

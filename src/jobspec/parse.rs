@@ -14,6 +14,11 @@ use crate::version::NomadVersion;
 /// reports, in its words where we can tell them (hclsyntax, 1.0 on), else
 /// ours.
 pub fn parse(source: &Source, version: NomadVersion) -> Result<Body, Diags> {
+    // First: every check below (nesting, HCL1's, hcl-edit's) reads the
+    // whole text.
+    if let Some(d) = super::text_budget::over(source) {
+        return Err(d);
+    }
     crate::parse_ahead::nesting_check(source, TOO_DEEP).map_err(|mut d| {
         d.message = format!("cannot tell: {}, past nomad-preflight's parser", d.message);
         d.as_cannot_tell()

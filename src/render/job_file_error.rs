@@ -90,6 +90,7 @@ pub const CANNOT_TELL_CODES: &[(&str, &str)] = &[
     (jobspec::eval::FILE_ACCESS, "FileAccess"),
     (jobspec::eval::BUDGET, "Budget"),
     (jobspec::TOO_DEEP, "Nesting"),
+    (jobspec::TOO_LARGE, "JobSize"),
 ];
 
 /// Classify the errors of a file that did not load.

@@ -272,7 +272,10 @@ pub fn plan_changed(inp: &Inputs) -> Result<Vec<Entry>, Diags> {
     let (standing, untold) = match set.standing(head.as_ref(), inp.loader, inp.namespace.applied())
     {
         Ok(s) => (s, None),
-        Err(u) => (Vec::new(), Some(u.untold(&inp.range.head))),
+        Err(u) => (
+            Vec::new(),
+            Some(u.untold(&inp.range.head, set.config_in_force())),
+        ),
     };
     let twice = set.defined_twice(&steps, &inp.sim.world, head.as_ref(), &standing);
     for step in steps {
