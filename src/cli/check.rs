@@ -313,6 +313,7 @@ fn main_with(
                 pending,
                 note,
                 color: color_err,
+                post,
             };
             (
                 None,
@@ -512,13 +513,21 @@ fn run_selected(
     };
     // A simulation the hook's helper makes: the change set's files are
     // loaded meanwhile (the load needs none).
+    // The head's other job files, for the "defined twice" test: looked up
+    // by the helper after the simulation, while the staged files load.
     let preloaded = match &in_set {
-        Some((set, _)) if sim.later() => Some(crate::check::preload(
-            sel.vfs.as_ref(),
-            set,
-            &loader,
-            crate::Workers::Machine,
-        )),
+        Some((set, _)) if sim.later() => {
+            let standing = (sim.helper()).and_then(|post| {
+                crate::check::post_standing(post, &sel.vfs, set, &loader, &request)
+            });
+            Some(crate::check::preload(
+                sel.vfs.as_ref(),
+                set,
+                &loader,
+                crate::Workers::Machine,
+                standing,
+            ))
+        }
         _ => None,
     };
     let mut kept = None;

@@ -103,7 +103,11 @@ mod tests {
         let bytes = text.as_bytes();
         let ix = LineIndex::new(&text);
         let starts: Vec<usize> = std::iter::once(0)
-            .chain((0..bytes.len()).filter(|&i| bytes[i] == b'\n').map(|i| i + 1))
+            .chain(
+                (0..bytes.len())
+                    .filter(|&i| bytes[i] == b'\n')
+                    .map(|i| i + 1),
+            )
             .collect();
         let lone: Vec<usize> = (0..bytes.len())
             .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))

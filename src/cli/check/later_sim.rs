@@ -25,6 +25,9 @@ pub(super) enum Sim<'a> {
         note: &'a str,
         /// Whether stderr is coloured.
         color: bool,
+        /// The helper the simulation was posted to, for the run's next
+        /// piece of work ([`crate::check::post_standing`]).
+        post: Option<crate::check::ahead::Post<'a>>,
     },
 }
 
@@ -32,6 +35,14 @@ impl<'a> Sim<'a> {
     /// Whether the run should load its staged files before it waits.
     pub(super) fn later(&self) -> bool {
         matches!(self, Sim::Later { .. })
+    }
+
+    /// The helper making the simulation, to post more work to.
+    pub(super) fn helper(&self) -> Option<crate::check::ahead::Post<'a>> {
+        match self {
+            Sim::Later { post, .. } => *post,
+            Sim::Ready(_) => None,
+        }
     }
 
     /// The running files of a world whose jobs the helper is decoding,
@@ -59,6 +70,7 @@ impl<'a> Sim<'a> {
                 pending,
                 note,
                 color,
+                ..
             } => match pending.wait() {
                 Ok(sim) => Ok(kept.insert(sim)),
                 Err(d) => Err(failed(args, &d, note, color)),
