@@ -27,7 +27,7 @@ pub struct Preloaded {
     loaded: Vec<(PathBuf, Loaded)>,
     skipped: Vec<PathBuf>,
     /// The head's other job files, looked up on the hook's helper.
-    pub(super) standing: Option<StandingAhead>,
+    standing: Option<StandingAhead>,
 }
 
 /// [`ChangeSet::standing`] of a change set's whole (`whole().keeping_excluded()`,
@@ -42,7 +42,7 @@ impl StandingAhead {
     /// The answer, when it was asked in the namespace `ns` the judging
     /// asks in; `None` (the judging looks them up itself) for another
     /// namespace, or when the helper ended without one (it panicked).
-    pub(super) fn take(self, ns: Option<&str>) -> Option<Result<Vec<Standing>, Unlisted>> {
+    fn take(self, ns: Option<&str>) -> Option<Result<Vec<Standing>, Unlisted>> {
         if self.namespace.as_deref() != ns {
             return None;
         }
@@ -91,6 +91,17 @@ pub fn preload(
         skipped,
         standing,
     }
+}
+
+/// `preloaded` without its [`StandingAhead`], and that lookup's answer
+/// when it was asked in the namespace `ns` the judging asks in.
+pub(super) fn standing(
+    mut preloaded: Option<Preloaded>,
+    ns: Option<crate::job_loader::Applied<'_>>,
+) -> (Option<Preloaded>, Option<Result<Vec<Standing>, Unlisted>>) {
+    let ahead = preloaded.as_mut().and_then(|p| p.standing.take());
+    let got = ahead.and_then(|s| s.take(ns.map(|a| a.namespace)));
+    (preloaded, got)
 }
 
 /// The loads of `files`: `preloaded`'s when it loaded the same paths,

@@ -513,23 +513,10 @@ fn run_selected(
     };
     // A simulation the hook's helper makes: the change set's files are
     // loaded meanwhile (the load needs none).
-    // The head's other job files, for the "defined twice" test: looked up
-    // by the helper after the simulation, while the staged files load.
-    let preloaded = match &in_set {
-        Some((set, _)) if sim.later() => {
-            let standing = (sim.helper()).and_then(|post| {
-                crate::check::post_standing(post, &sel.vfs, set, &loader, &request)
-            });
-            Some(crate::check::preload(
-                sel.vfs.as_ref(),
-                set,
-                &loader,
-                crate::Workers::Machine,
-                standing,
-            ))
-        }
-        _ => None,
-    };
+    // The staged files loaded while the helper simulates, and then looks
+    // up the head's other job files (`Sim::preload`).
+    let preloaded =
+        (in_set.as_ref()).and_then(|(set, _)| sim.preload(&sel.vfs, set, &loader, &request));
     let mut kept = None;
     let sim = match sim.wait(args, &mut kept) {
         Ok(sim) => sim,
