@@ -87,3 +87,22 @@ fn several_files_a_refused_one_and_a_shell_namespace_say_the_same() {
     the_same_each_way(&repo.0, "sim-helper-many", None);
     the_same_each_way(&repo.0, "sim-helper-many-ns", Some("monitor"));
 }
+
+/// The head's other job files (the "defined twice" lookup) are looked up
+/// on the helper after the simulation when it makes it (src/check/preload.rs
+/// `post_standing`): a staged copy of a committed job that the change
+/// leaves alone is told NP229 each way, in the shell's namespace too (the
+/// second pass in "default" looks them up itself).
+#[test]
+fn a_copy_of_an_untouched_job_is_told_the_same_wherever_the_lookup_is_made() {
+    let repo = staged_demo("sim-helper-twice");
+    let text = std::fs::read_to_string(repo.0.join("jobs/monitoring.nomad")).unwrap();
+    std::fs::write(repo.0.join("jobs/monitoring-copy.nomad"), text).unwrap();
+    git(&repo.0, &["add", "-A"]);
+    let cache = TempDir::new("sim-helper-twice-cache");
+    let args = ["check", "--staged", "--no-cache"];
+    let said_np229 = said(&run(&repo.0, &cache.0.join("c"), &args, None));
+    assert!(said_np229.0.contains("NP229"), "{said_np229:?}");
+    the_same_each_way(&repo.0, "sim-helper-twice", None);
+    the_same_each_way(&repo.0, "sim-helper-twice-ns", Some("monitor"));
+}

@@ -16,9 +16,11 @@
 //! before the command line is parsed ([`start_early`]): the scope it guesses
 //! is used only if it is the one the parsed command line asks for.
 //!
-//! Once its parse is done the helper takes one more piece of work the
-//! run posts ([`Post`]): the world's simulation, made there while the
-//! calling thread loads the staged files (`cli::check`, which says when).
+//! Once its parse is done the helper takes the work the run posts
+//! ([`Post`]), in the order posted: the world's simulation, and the head's
+//! other job files looked up for the "defined twice" test, made there
+//! while the calling thread loads the staged files (`cli::check`, which
+//! says when).
 //!
 //! Nothing the helper does shows in the output: the selection is the one
 //! [`select`] makes on the calling thread (taken only where the serial run
@@ -47,10 +49,10 @@ pub type Take<'a> = &'a mut dyn FnMut() -> Result<Selection, Diags>;
 /// Work the run hands the helper, done after its parse.
 pub type Job = Box<dyn FnOnce() + Send>;
 
-/// What the run calls, at most once, to hand the helper a [`Job`]: the
-/// job back when no helper will run it (none was started, or it has
-/// ended: it found its work taken, or the run posted already), for the
-/// caller to run itself.
+/// What the run calls to hand the helper a [`Job`], run after the jobs
+/// posted before it: the job back when no helper will run it (none was
+/// started, or it has ended: it found its work taken, or it died), for
+/// the caller to run itself.
 pub type Post<'a> = &'a dyn Fn(Job) -> Result<(), Job>;
 
 type Selected = Result<Selection, Diags>;
@@ -92,9 +94,9 @@ fn help(
         }
         crate::parse_ahead::parse(text);
     }
-    // The run's one posted job, if it posts one; it ends the wait by
-    // dropping its sender when it does not (`with_early`).
-    if let Ok(job) = later.recv() {
+    // The run's posted jobs, in order; the run ends the wait by dropping
+    // its sender (`with_early`).
+    while let Ok(job) = later.recv() {
         job();
     }
     texts
@@ -192,18 +194,12 @@ fn with_early<R>(early: Early, run: impl FnOnce(Take<'_>, Post<'_>) -> R) -> R {
         }
         rx.recv().unwrap_or_else(|_| here())
     };
-    // One job at most; a helper that has ended dropped its receiver, and
-    // the send gives the job back.
-    let posted = AtomicBool::new(false);
-    let post = |job: Job| {
-        if posted.swap(true, Ordering::AcqRel) {
-            return Err(job);
-        }
-        later.send(job).map_err(|e| e.0)
-    };
+    // A helper that has ended dropped its receiver, and the send gives
+    // the job back.
+    let post = |job: Job| later.send(job).map_err(|e| e.0);
     let out = run(&mut take, &post);
     stop.store(true, Ordering::Release);
-    // A helper waiting for a job that was not posted: its wait ends here.
+    // A helper waiting for more jobs: its wait ends here.
     drop(later);
     // A panic of the helper's (its selection) was met again by the run:
     // joined here, it is not raised a second time.

@@ -19,7 +19,7 @@ use resample::resample_moot;
 mod shell_namespace;
 mod twice;
 pub use other_world::merge_other_world;
-pub use preload::{preload, Preloaded};
+pub use preload::{post_standing, preload, Preloaded};
 pub use shell_namespace::check_change_set;
 pub mod not_got;
 pub mod root_cause;
@@ -385,6 +385,7 @@ fn change_set_in(
     // the files `exclude` leaves out of the lint among them (R21-A3).
     let whole = set.whole().keeping_excluded();
     let candidates = whole.candidates();
+    let (preloaded, standing) = preload::standing(preloaded, judge.namespace);
     let (mut loaded, skipped) =
         preload::or_load(preloaded, vfs, &candidates, loader, judge.threads);
     // Each new version with and without the shell's `NOMAD_VAR_*`, as
@@ -402,7 +403,8 @@ fn change_set_in(
     let steps = whole.steps(&new, base, loader, judge.namespace, &judge.world.running);
     // A running job's file the change leaves in place still defines it.
     let reports = |p: &Path| set.reports(p);
-    let twice = twice::of_change(&whole, &steps, &loaded, judge, (vfs, loader), &reports);
+    let head = (vfs, loader, standing);
+    let twice = twice::of_change(&whole, &steps, &loaded, judge, head, &reports);
     let judged = one_per_path(judge_steps(loaded, &steps, judge, twice.cross));
     let mut results = twice::merge(judged, twice.refused);
     results.retain(|r| set.reports(&r.path));

@@ -30,7 +30,9 @@ pub struct Scope {
 
 /// Where files are read from and which ones to check.
 pub struct Selection {
-    pub vfs: Box<dyn Vfs>,
+    /// Shared: the hook's helper reads the head's other job files
+    /// through it while the run loads the staged ones (`check::preload`).
+    pub vfs: std::sync::Arc<dyn Vfs>,
     /// Candidate job files, relative to the Vfs root.
     pub files: Vec<PathBuf>,
     /// Paths named on the command line that Nomad's CLI cannot get
@@ -227,7 +229,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
         }
         let root = set.range.root.clone();
         return Ok(Selection {
-            vfs,
+            vfs: vfs.into(),
             files: set.candidates(),
             not_got: Vec::new(),
             set: Some(set),
@@ -297,7 +299,7 @@ pub fn select(scope: &Scope, cwd: &Path) -> Result<Selection, Diags> {
     not_got.sort();
     not_got.dedup();
     Ok(Selection {
-        vfs: Box::new(vfs),
+        vfs: std::sync::Arc::new(vfs),
         files,
         not_got,
         set: None,

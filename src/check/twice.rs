@@ -77,6 +77,9 @@ pub(super) fn findings<'a>(
     found
 }
 
+/// [`ChangeSet::standing`]'s answer.
+type Standings = Result<Vec<crate::changeset::Standing>, crate::changeset::Unlisted>;
+
 /// `results` with each of `found` told with its file's other findings.
 pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec<FileResult> {
     for f in found {
@@ -92,7 +95,8 @@ pub(super) fn merge(mut results: Vec<FileResult>, found: Vec<FileResult>) -> Vec
 /// `loaded` are the change's job files, those `.nomad-preflight.hcl`
 /// excludes among them (R21-A3: an excluded file is a step like any other,
 /// and a copy of a protected job in one is refused, R19-C-2), `head` its
-/// new version, read with `loader` for its other job files. Where those
+/// new version, read with `loader` for its other job files (`standing`:
+/// those looked up already, [`super::preload::StandingAhead`]). Where those
 /// cannot all be read, the first submitted file `reports` takes says so
 /// once: which of the change's jobs another file defines is not known.
 pub(super) fn of_change(
@@ -100,12 +104,13 @@ pub(super) fn of_change(
     steps: &[Step],
     loaded: &[(PathBuf, Loaded)],
     judge: &Judge<'_>,
-    (head, loader): (&dyn Vfs, &crate::job_loader::JobLoader),
+    (head, loader, standing): (&dyn Vfs, &crate::job_loader::JobLoader, Option<Standings>),
     reports: &dyn Fn(&Path) -> bool,
 ) -> Found {
     // The head's other job files too (R25b-1): the set's new version is
     // a tree, and plain `check` of it compares every file with every other.
-    let (standing, untold) = match set.standing(head, loader, judge.namespace) {
+    let standing = standing.unwrap_or_else(|| set.standing(head, loader, judge.namespace));
+    let (standing, untold) = match standing {
         Ok(s) => (s, None),
         Err(u) => (Vec::new(), Some(u)),
     };

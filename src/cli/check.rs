@@ -303,6 +303,7 @@ fn main_with(
                 pending,
                 note,
                 color: color_err,
+                post,
             };
             (
                 None,
@@ -502,15 +503,10 @@ fn run_selected(
     };
     // A simulation the hook's helper makes: the change set's files are
     // loaded meanwhile (the load needs none).
-    let preloaded = match &in_set {
-        Some((set, _)) if sim.later() => Some(crate::check::preload(
-            sel.vfs.as_ref(),
-            set,
-            &loader,
-            crate::Workers::Machine,
-        )),
-        _ => None,
-    };
+    // The staged files loaded while the helper simulates, and then looks
+    // up the head's other job files (`Sim::preload`).
+    let preloaded =
+        (in_set.as_ref()).and_then(|(set, _)| sim.preload(&sel.vfs, set, &loader, &request));
     let mut kept = None;
     let sim = match sim.wait(args, &mut kept) {
         Ok(sim) => sim,

@@ -25,13 +25,36 @@ pub(super) enum Sim<'a> {
         note: &'a str,
         /// Whether stderr is coloured.
         color: bool,
+        /// The helper the simulation was posted to, for the run's next
+        /// piece of work ([`crate::check::post_standing`]).
+        post: Option<crate::check::ahead::Post<'a>>,
     },
 }
 
 impl<'a> Sim<'a> {
-    /// Whether the run should load its staged files before it waits.
-    pub(super) fn later(&self) -> bool {
-        matches!(self, Sim::Later { .. })
+    /// A change set's files loaded before the wait, when the helper makes
+    /// the simulation (the load needs none), with the head's other job
+    /// files posted to it to look up after it ([`crate::check::post_standing`]).
+    pub(super) fn preload(
+        &self,
+        vfs: &std::sync::Arc<dyn crate::vfs::Vfs>,
+        set: &crate::changeset::ChangeSet,
+        loader: &crate::job_loader::JobLoader,
+        request: &crate::job_loader::RequestNamespace,
+    ) -> Option<crate::check::Preloaded> {
+        let Sim::Later { post, .. } = self else {
+            return None;
+        };
+        let standing =
+            post.and_then(|post| crate::check::post_standing(post, vfs, set, loader, request));
+        let threads = crate::Workers::Machine;
+        Some(crate::check::preload(
+            vfs.as_ref(),
+            set,
+            loader,
+            threads,
+            standing,
+        ))
     }
 
     /// The running files of a world whose jobs the helper is decoding,
@@ -59,6 +82,7 @@ impl<'a> Sim<'a> {
                 pending,
                 note,
                 color,
+                ..
             } => match pending.wait() {
                 Ok(sim) => Ok(kept.insert(sim)),
                 Err(d) => Err(failed(args, &d, note, color)),
