@@ -139,6 +139,7 @@ mod gate_sparse_index;
 mod gate_submodule_twice;
 mod gate_symlinks;
 mod gate_tracked_inputs;
+mod gate_twice_own_exclude;
 mod gate_unnamed_readers;
 mod gate_unread_checkout;
 mod gate_unread_content;

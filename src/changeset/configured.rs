@@ -55,11 +55,17 @@ impl ChangeSet {
     /// submodule not checked out: nothing in it would be selected), under
     /// both sides' configurations as [`Self::excluded`] asks?
     pub(super) fn excludes_all_below(&self, dir: &Path) -> bool {
-        !self.keep_excluded
-            && self.configs.as_ref().is_some_and(|c| {
-                c.head.excludes_all_below(dir)
-                    && c.base.as_ref().is_none_or(|b| b.excludes_all_below(dir))
-            })
+        !self.keep_excluded && self.config_excludes_all_below(dir)
+    }
+
+    /// [`Self::excludes_all_below`] whether or not this set keeps
+    /// excluded files: both sides' `exclude`, never the head's alone (a
+    /// change adding an `exclude` is the change's own word about itself).
+    pub(super) fn config_excludes_all_below(&self, dir: &Path) -> bool {
+        self.configs.as_ref().is_some_and(|c| {
+            c.head.excludes_all_below(dir)
+                && c.base.as_ref().is_none_or(|b| b.excludes_all_below(dir))
+        })
     }
 
     fn excluded_by_config(&self, p: &Path) -> bool {

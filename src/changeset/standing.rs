@@ -244,7 +244,10 @@ impl ChangeSet {
         let wanted = |p: &Path| {
             !touched.contains(p)
                 && !loader.loads_as_running(p)
-                && !cfg.is_some_and(|c| c.excludes(p))
+                // Both sides' `exclude`, as `check` of the change selects
+                // (`excluded`): a pull request adding `exclude` for the
+                // folder holding the other definition must not hide it.
+                && !self.lint_excludes(p)
         };
         // As plain `check` selects files (`check::select`): named like a
         // job file, taken by `include`, or holding a job by its text.
@@ -286,8 +289,8 @@ impl ChangeSet {
                 // would select nothing there either). Said only where it
                 // matters: the caller reports it when the change submits
                 // a job (a change that submits none needs no lookup).
-                let unread = (listed.unread.into_iter())
-                    .find(|u| !cfg.is_some_and(|c| c.excludes_all_below(&u.path)));
+                let unread =
+                    (listed.unread.into_iter()).find(|u| !self.config_excludes_all_below(&u.path));
                 if let Some(u) = unread {
                     cache.save();
                     return Err(Unlisted::Submodule(u.path, u.why));
@@ -300,7 +303,7 @@ impl ChangeSet {
             // The working tree: its files have no blob ids, so the index's
             // listing, with the submodules it cannot read beside it.
             None => {
-                let skip = |dir: &Path| cfg.is_some_and(|c| c.excludes_all_below(dir));
+                let skip = |dir: &Path| self.config_excludes_all_below(dir);
                 let (paths, unread) = self.range.head_paths_listed(&skip).map_err(listing)?;
                 if let Some(u) = unread.into_iter().next() {
                     cache.save();
