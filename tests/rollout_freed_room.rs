@@ -179,6 +179,19 @@ fn a_sampled_refusal_that_freed_room_does_not_place_stands() {
         &job("web", 0, &[("g", 3, 100, 1)]),
         &job("web", 0, &[("g", 3, 2400, 1)]),
     );
+    // The histories counted (`x` and `y` sharing a client) are binpack's:
+    // the world states it, as `get-config` shows it (review rv27-1: left
+    // unstated, a spread cluster's history places the end state, and the
+    // plan cannot tell).
+    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("world");
+    d.put(
+        "rules/cluster.hcl",
+        &format!("{world}scheduler {{\n  algorithm = \"binpack\"\n}}\n"),
+    );
+    crate::common::git(
+        &d.0,
+        &["commit", "-qm", "binpack", "--", "rules/cluster.hcl"],
+    );
     let gate = run_in(
         &d.0,
         &[

@@ -168,7 +168,9 @@ mod tests {
         world.nomad_version = NomadVersion::new(1, 10, 5);
         world.running.clear();
         let j = job("app", 2, 600);
-        let reached = !crate::scheduler::client_values::reached(&world, &j).0.is_empty();
+        let reached = !crate::scheduler::client_values::reached(&world, &j)
+            .0
+            .is_empty();
         assert!(reached, "the test world's pool is reached");
         let u = link_speed_unknown(&world, &j).expect("unknown");
         assert_eq!((u.per_alloc, u.total), (600, 1200));

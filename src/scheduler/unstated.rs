@@ -215,6 +215,32 @@ pub fn compare(setting: UnstatedSetting, made: &PlanResult, other: PlanResult) -
     })
 }
 
+/// [`compare`] of `made` with the plan under the other value against the
+/// same state (`same`: a cluster switched by `set-config` after placing)
+/// and against the other value's own history (`history`: a cluster that
+/// has always run it; see `sim::alternative`). A verdict differing in
+/// either is the plan's; a text difference counts against the same state
+/// only (under another history the allocations and the failure's metrics
+/// differ whatever the verdict).
+pub fn compare_both(
+    setting: UnstatedSetting,
+    made: &PlanResult,
+    same: PlanResult,
+    history: Option<PlanResult>,
+) -> Option<Unstated> {
+    let first = compare(setting, made, same);
+    if first.as_ref().is_some_and(|u| u.other_plan().is_some()) {
+        return first;
+    }
+    match history {
+        Some(h) if Verdict::of(made) != Verdict::of(&h) => Some(Unstated {
+            setting,
+            differs: Differs::Verdict(Box::new(h)),
+        }),
+        _ => first,
+    }
+}
+
 /// The groups whose placement differs between `made` and the other plan
 /// of `u` (left unplaced in one, placed in the other), sorted.
 pub fn groups_differing(made: &PlanResult, u: &Unstated) -> Vec<String> {
