@@ -88,14 +88,19 @@ impl Checkout {
 /// out of a checkout, or into one.
 fn in_checkout(given: &Path, at: &Path) -> Option<Checkout> {
     let lexical = crate::project::absolute(given);
-    let root = crate::project::current_root();
+    // The root counts where it is a project's (a checkout's, a world's);
+    // a run from a plain folder has its own folder as root (`root_of`'s
+    // last answer), and a cache under `$HOME` run from `$HOME` is no
+    // project's file (rv27-9).
+    let root = Some(crate::project::current_root())
+        .filter(|r| r.join(".git").exists() || r.join("rules").join("cluster.hcl").is_file());
     // The work tree git is told to use (`GIT_WORK_TREE`, with `GIT_DIR`
     // anywhere) holds no `.git` to find by walking up.
     let env_tree = std::env::var_os("GIT_WORK_TREE")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .map(|p| std::fs::canonicalize(&p).unwrap_or(p));
-    let trees = || std::iter::once(&root).chain(env_tree.as_ref());
+    let trees = || root.iter().chain(env_tree.as_ref());
     // One walk when both spell the same folder (the usual case: a hook
     // pays a `stat` per level).
     let spellings: &[&Path] = if lexical == at {

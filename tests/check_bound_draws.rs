@@ -112,9 +112,18 @@ fn check_samples_a_group_judged_with_another_groups_network() {
 /// host-only client is checked first.
 #[test]
 fn check_samples_a_computed_class_split() {
+    // From 1.5.0 the bridge fingerprint also sets
+    // `nomad.bridge.hairpin_mode` (client/fingerprint/bridge_linux.go
+    // v1.10.5:44), which puts a client with the bridge and one without in
+    // different classes: n1 states the attribute, so the two share one
+    // class and differ only on the network check the class caches.
+    let n1 = client("n1", "  network_modes = [\"host\"]\n").replace(
+        "\"kernel.name\" = \"linux\" }",
+        "\"kernel.name\" = \"linux\", \"nomad.bridge.hairpin_mode\" = \"false\" }",
+    );
     let world = format!(
         "nomad_version = \"2.0.5\"\nregion = \"global\"\n{}{}",
-        client("n1", "  network_modes = [\"host\"]\n"),
+        n1,
         client("n2", "  network_modes = [\"host\", \"bridge\"]\n")
     );
     let a = job("a", &[group("a", 1, 100, BRIDGE)]);

@@ -96,7 +96,8 @@ fn a_non_default_consul_cluster_names_its_partition_attribute() {
         "east",
         "2.0.5",
         "enterprise",
-        ", \"consul.partition\" = \"p1\"",
+        // No client of this pool reaches cluster east: stated as none.
+        ", \"consul.partition\" = \"p1\", \"consul.east.partition\" = \"\"",
         &job(group, ""),
     );
     let o = verbose(&dir);
@@ -108,7 +109,7 @@ fn a_non_default_consul_cluster_names_its_partition_attribute() {
 #[test]
 fn a_non_default_consul_cluster_service_constrains_on_its_version() {
     let group = "    network {\n      port \"http\" {}\n    }\n    service {\n      name    = \"svc\"\n      cluster = \"east\"\n      port    = \"http\"\n    }\n";
-    let attrs = ", \"consul.version\" = \"1.15.0\"";
+    let attrs = ", \"consul.version\" = \"1.15.0\", \"consul.east.version\" = \"\"";
     let dir = project("svc-east", "2.0.5", "enterprise", attrs, &job(group, ""));
     let o = verbose(&dir);
     let want = added("  ", "${attr.consul.east.version}", "semver", ">= 1.8.0");
@@ -130,7 +131,7 @@ fn a_non_default_consul_cluster_service_constrains_on_its_version() {
 fn a_non_default_vault_cluster_constrains_on_its_version() {
     let task = "      vault {\n        cluster = \"other\"\n      }\n      identity {\n        name = \"vault_other\"\n        aud  = [\"vault.io\"]\n      }\n";
     let server = "server {\n  vault {\n    enabled = true\n  }\n  vault {\n    name    = \"other\"\n    enabled = true\n  }\n}\n";
-    let attrs = ", \"vault.version\" = \"1.15.0\", \"vault.accessible\" = \"true\"";
+    let attrs = ", \"vault.version\" = \"1.15.0\", \"vault.accessible\" = \"true\", \"vault.other.version\" = \"\"";
     let dir = project("vault-other", "2.0.5", "enterprise", attrs, &job("", task));
     let cluster = std::fs::read_to_string(dir.0.join("rules/cluster.hcl")).expect("read");
     dir.put("rules/cluster.hcl", &format!("{cluster}{server}"));

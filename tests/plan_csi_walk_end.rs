@@ -24,6 +24,12 @@ use common::{seeds, TempDir};
 
 const CLUSTER: &str = r#"nomad_version = "1.3.0"
 region = "global"
+scheduler {
+  algorithm = "binpack"
+  preemption {
+    service = false
+  }
+}
 client "a" {
   count      = 1
   datacenter = "dc1"

@@ -17,7 +17,7 @@ fn project(tag: &str, version: &str, devices: &str, requests: &[&str]) -> TempDi
     let d = TempDir::new(tag);
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"{version}\"\nregion = \"global\"\nclient \"c\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 50000\n  drivers = [\"docker\"]\n{devices}}}\n"),
+        &format!("nomad_version = \"{version}\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\nclient \"c\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 50000\n  drivers = [\"docker\"]\n{devices}}}\n"),
     );
     let reqs: String = requests
         .iter()
@@ -127,7 +127,7 @@ fn identical_clients_are_not_said_to_differ_by_a_draw() {
     let d = TempDir::new("device-model-order-class-split");
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"1.10.0\"\nregion = \"global\"\nclient \"c\" {{\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 50000\n  drivers = [\"docker\"]\n{devices}}}\n"),
+        &format!("nomad_version = \"1.10.0\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\nclient \"c\" {{\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 50000\n  drivers = [\"docker\"]\n{devices}}}\n"),
     );
     d.put(
         "g.nomad",

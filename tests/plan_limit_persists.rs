@@ -20,7 +20,7 @@ fn project(tag: &str, a_cpu: u32, ja_cpu: u32, g1_cpu: u32, g2: (u32, u32)) -> T
     let client = |name: &str, count: u32, cpu: u32| {
         format!("client \"{name}\" {{\n  count = {count}\n  datacenter = \"dc1\"\n  cpu = {cpu}\n  memory = 8000\n  disk = 20000\n  drivers = [\"docker\"]\n  meta = {{ k = \"{name}\" }}\n}}\n")
     };
-    let mut world = String::from("nomad_version = \"1.6.0\"\nedition = \"community\"\nregion = \"global\"\nsentinel = \"none\"\n");
+    let mut world = String::from("nomad_version = \"1.6.0\"\nedition = \"community\"\nregion = \"global\"\nscheduler {\n  algorithm = \"binpack\"\n  preemption {\n    service = false\n  }\n}\nsentinel = \"none\"\n");
     world.push_str(&client("a", 1, a_cpu));
     world.push_str(&client("b", 3, 1000));
     world.push_str("running = [\"jobs/ja.nomad\"]\n");
@@ -170,7 +170,7 @@ fn the_raised_limit_is_a_hundred_from_the_backports_of_11712() {
         let d = TempDir::new(&format!("limit-hundred-{version}"));
         d.put(
             "rules/cluster.hcl",
-            &format!("nomad_version = \"{version}\"\nregion = \"global\"\nclient \"c\" {{\n  count = 150\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 20000\n  drivers = [\"docker\"]\n  meta = {{ k = \"a\" }}\n}}\n"),
+            &format!("nomad_version = \"{version}\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\nclient \"c\" {{\n  count = 150\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 8000\n  disk = 20000\n  drivers = [\"docker\"]\n  meta = {{ k = \"a\" }}\n}}\n"),
         );
         d.put(
             "jobs/j.nomad",

@@ -17,7 +17,8 @@ use crate::common::{git, one_client_project, Out, TempDir};
 
 const ONE_PORT: &str = "  min_dynamic_port = 25000\n  max_dynamic_port = 25000\n";
 
-const CLIENT: &str = "  cpu = 4000\n  memory = 8192\n  drivers = [\"docker\"]\n";
+const CLIENT: &str =
+    "  cpu = 4000\n  memory = 8192\n  network_mbits = 1000\n  drivers = [\"docker\"]\n";
 
 /// Job "p": one group "g" whose `network` (group-level, or the task's
 /// `resources` when `task_net`) asks one dynamic port.
@@ -45,7 +46,7 @@ fn cluster(tag: &str, others: u32, protected: Option<&str>) -> TempDir {
     let d = TempDir::new(tag);
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"1.4.10\"\nregion = \"global\"\n\nclient \"c\" {{\n  count      = {others}\n  datacenter = \"dc1\"\n  disk       = 10000\n{CLIENT}}}\n\nclient \"one\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n{CLIENT}{ONE_PORT}}}\n"),
+        &format!("nomad_version = \"1.4.10\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\n\nclient \"c\" {{\n  count      = {others}\n  datacenter = \"dc1\"\n  disk       = 10000\n{CLIENT}}}\n\nclient \"one\" {{\n  count      = 1\n  datacenter = \"dc1\"\n  disk       = 10000\n{CLIENT}{ONE_PORT}}}\n"),
     );
     d.put(
         "rules/namespaces/default.hcl",
@@ -494,7 +495,7 @@ fn a_distinct_property_keeps_the_draw_drawn() {
     d.put(
         "rules/cluster.hcl",
         &format!(
-            "nomad_version = \"1.4.10\"\nregion = \"global\"\n\n{}{}{}{}",
+            "nomad_version = \"1.4.10\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\n\n{}{}{}{}",
             client("one", 8000, "r1", ONE_PORT),
             client("d", 2000, "r1", ""),
             client("b", 4000, "r2", ""),

@@ -471,7 +471,18 @@ fn the_community_edition_refuses_a_non_default_vault_cluster() {
     // fingerprint (vaultConstraintFn, job_endpoint_hooks.go:381-393@v2.0.5),
     // which this world's client does not report; an unstated edition
     // cannot tell.
-    let o = plan(&project("ent-cluster", "2.0.5", &with("enterprise"), task));
+    // The client states it reaches no cluster "other" (unstated, the
+    // fingerprint of a named cluster cannot be told: fix27c).
+    let dir = project("ent-cluster", "2.0.5", &with("enterprise"), task);
+    let cluster = std::fs::read_to_string(dir.0.join("rules/cluster.hcl")).expect("read");
+    dir.put(
+        "rules/cluster.hcl",
+        &cluster.replace(
+            "  drivers    = [\"docker\"]\n}",
+            "  drivers    = [\"docker\"]\n  attributes = { \"vault.other.version\" = \"\" }\n}",
+        ),
+    );
+    let o = plan(&dir);
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stdout.contains(

@@ -59,6 +59,9 @@ fn world(tag: &str, version: &str, disk: &str, datacenters: &str) -> TempDir {
         &format!(
             r#"nomad_version = "{version}"
 region = "global"
+scheduler {{
+  algorithm = "binpack"
+}}
 client "c" {{
   count      = 2
   datacenter = "dc1"

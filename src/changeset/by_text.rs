@@ -197,16 +197,21 @@ pub(super) fn unchanged_holds_job(
 /// first `n` bytes; `whole`: all of it), for a walk of a state's files
 /// that remembers the answer by tree id (`super::standing`): no checkout
 /// filter or configuration enters it. A blob past what is read that way
-/// (`head` None: packed, over four times the size cap) is none: no job
-/// file is that large, and an untouched file's text is no change's.
-/// Over the size cap, taken when its opening may open a job (its load
-/// then refuses it: the gate cannot tell).
+/// (`head` `Ok(None)`: packed, over four times the size cap) is none: no
+/// job file is that large, and an untouched file's text is no change's.
+/// One that could not be read at all (`Err`: a missing object in a
+/// partial clone, a corrupt pack) is taken, as `whole`'s failure is: its
+/// load then says the gate cannot tell (rv27-3). Over the size cap,
+/// taken when its opening may open a job (its load then refuses it: the
+/// gate cannot tell).
 pub fn blob_holds_job(
-    head: &dyn Fn(u64) -> Option<Vec<u8>>,
+    head: &dyn Fn(u64) -> std::io::Result<Option<Vec<u8>>>,
     whole: &dyn Fn() -> std::io::Result<Vec<u8>>,
 ) -> bool {
-    let Some(opening) = head(HEAD_BYTES) else {
-        return false;
+    let opening = match head(HEAD_BYTES) {
+        Ok(Some(opening)) => opening,
+        Ok(None) => return false,
+        Err(_) => return true,
     };
     let complete = (opening.len() as u64) < HEAD_BYTES;
     let text = crate::vfs::decode(opening);

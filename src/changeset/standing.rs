@@ -149,8 +149,19 @@ impl Unlisted {
             let text = if below { format!("{text}/**") } else { text };
             crate::escape::one_line(&serde_json::Value::from(text).to_string())
         };
+        // The config's globs have no escape for `*` or `?`: a path holding
+        // one, quoted as a glob, would leave out other files too (a hostile
+        // `jobs/*.nomad` would hint every job file there away: rv27-5).
+        let literal = |p: &Path| !crate::rules::config::path_text(p).contains(['*', '?']);
         match self {
             Unlisted::Listing(_) => None,
+            Unlisted::File(p, _) if !literal(p) => Some(
+                "its name holds `*` or `?`, which an `exclude` glob cannot name alone: rename it, or make it readable".to_string(),
+            ),
+            Unlisted::Submodule(p, _) if !literal(p) => Some(format!(
+                "check the submodule out (`git submodule update --init {}`; in CI, check submodules out)",
+                crate::escape::path_line(&p.to_string_lossy())
+            )),
             Unlisted::File(p, _) => Some(format!(
                 "if this file holds no job to run, `exclude = [{}]` in .nomad-preflight.hcl leaves it out",
                 glob(p, false)
@@ -234,7 +245,7 @@ impl ChangeSet {
             if not_jobs.borrow_mut().knows(&id) {
                 return false;
             }
-            let job = super::by_text::blob_holds_job(&|n| u.head(n), &|| u.whole());
+            let job = super::by_text::blob_holds_job(&|n| u.head_read(n), &|| u.whole());
             if !job {
                 not_jobs.borrow_mut().put(id);
             }
@@ -326,6 +337,19 @@ mod tests {
                 job,
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn an_exclude_is_hinted_only_for_a_name_a_glob_names_alone() {
+        let plain = Unlisted::File(PathBuf::from("jobs/big.nomad"), String::new());
+        assert!(plain.hint().contains(r#"`exclude = ["jobs/big.nomad"]`"#));
+        // A glob would take every job file of jobs/ with it (rv27-5).
+        for name in ["jobs/*.nomad", "jobs/a?.nomad"] {
+            let wild = Unlisted::File(PathBuf::from(name), String::new());
+            assert!(!wild.hint().contains("exclude = ["), "{}", wild.hint());
+            let sub = Unlisted::Submodule(PathBuf::from(name), String::new());
+            assert!(!sub.hint().contains("exclude = ["), "{}", sub.hint());
         }
     }
 }

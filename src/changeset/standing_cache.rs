@@ -168,7 +168,14 @@ impl Cache {
     }
 
     pub(super) fn keep_not_jobs(&mut self, not_jobs: NotJobs) {
-        self.added |= not_jobs.added;
+        // An entry holding far more answers than a run asks for is written
+        // again with only those asked (`save`): a large repository's first
+        // walk answers for every unnamed file (20,000: a 425 KB entry), and
+        // the tree memo answers for the folders that do not change, so
+        // every later hook would read and decode them for nothing (issue
+        // 17, stop 68's 20,000-file regression).
+        let asked = not_jobs.used.len();
+        self.added |= not_jobs.added || not_jobs.known.len() > 2 * asked + 1024;
         self.not_jobs = not_jobs;
     }
 
@@ -197,9 +204,14 @@ impl Cache {
             .map(|(id, d)| (id, d.map(|j| Job::clone(&j))))
             .collect();
         let trees = kept_first(self.trees, self.trees_used, MAX_TREES);
-        let all = self.not_jobs.known.into_iter().map(|id| (id, ()));
-        let not_jobs = kept_first(all.collect(), self.not_jobs.used, MAX_TEXTS);
-        let not_jobs = not_jobs.into_iter().map(|(id, ())| id).collect();
+        // Only the answers this run asked for or learnt (see
+        // `keep_not_jobs`): one no run asks again is dead weight.
+        let known = self.not_jobs.known;
+        let mut kept = std::collections::HashSet::new();
+        let not_jobs: Vec<BlobId> = (self.not_jobs.used.into_iter())
+            .filter(|id| known.contains(id) && kept.insert(id.clone()))
+            .take(MAX_TEXTS)
+            .collect();
         let payload: Payload = (blobs, trees, not_jobs);
         if let Ok(payload) = postcard::to_stdvec(&payload) {
             if payload.len() as u64 > MAX_BYTES - 64 {
@@ -298,6 +310,50 @@ mod tests {
         bytes[last] ^= 1;
         std::fs::write(&path, bytes).expect("write");
         assert!(read(&path, &key).is_none(), "a damaged file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A first walk's many no-job answers are not carried by every later
+    /// run: an entry holding far more than a run asks is written again
+    /// with only those asked (stop 68's 20,000-file regression).
+    #[test]
+    fn answers_no_run_asks_are_dropped_when_they_outweigh_those_asked() {
+        let dir = std::env::temp_dir().join(format!("np-standing-prune-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("x.standing");
+        let key = [9u8; 32];
+        let cache = |known: std::collections::HashSet<BlobId>| Cache {
+            file: Some((path.clone(), key)),
+            known: HashMap::new(),
+            used: Vec::new(),
+            trees: HashMap::new(),
+            trees_used: Vec::new(),
+            not_jobs: NotJobs {
+                known,
+                ..NotJobs::default()
+            },
+            added: false,
+        };
+        let many: std::collections::HashSet<BlobId> =
+            (0..3000u32).map(|i| i.to_le_bytes().to_vec()).collect();
+        // A run that asks about one answer and learns nothing.
+        let mut run = cache(many);
+        let mut lent = run.lend_not_jobs();
+        assert!(lent.knows(&7u32.to_le_bytes()));
+        run.keep_not_jobs(lent);
+        run.save();
+        let (_, _, kept) = read(&path, &key).expect("written again");
+        assert_eq!(kept.len(), 1);
+        assert!(kept.contains(7u32.to_le_bytes().as_slice()));
+        // Few answers, none new: nothing is written.
+        let _ = std::fs::remove_file(&path);
+        let few: std::collections::HashSet<BlobId> =
+            (0..10u32).map(|i| i.to_le_bytes().to_vec()).collect();
+        let mut run = cache(few);
+        let lent = run.lend_not_jobs();
+        run.keep_not_jobs(lent);
+        run.save();
+        assert!(read(&path, &key).is_none(), "no write for nothing learnt");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

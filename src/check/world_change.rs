@@ -61,10 +61,12 @@ pub fn gate(
     let head = set.range.head_vfs()?;
     let mut change = judge(head.as_ref(), dir, &deleted);
     // The head world's warnings that the base world has too are no finding
-    // of this change (load27): only the new ones, as a running edit's.
-    change
-        .findings
-        .retain(|d| d.severity == crate::diag::Severity::Error || !base_had(base, d));
+    // of this change (load27): only the new ones, as a running edit's. An
+    // error or a cannot-tell is kept whatever the base had: the gate stays
+    // closed on it (rv27-7).
+    change.findings.retain(|d| {
+        d.severity == crate::diag::Severity::Error || d.cannot_tell || !base_had(base, d)
+    });
     if let Some((_, head_sim)) = &change.head {
         let fresh;
         let base_sim = match base_sim.filter(|s| s.seed == HEAD_SEED) {

@@ -521,25 +521,36 @@ pub(super) fn blob(repo: &Repo, oid: ObjectId, path: &Path) -> io::Result<Vec<u8
 /// inflated only that far; a packed one is inflated whole while within
 /// four times the cap, and past that `None` (the caller fails closed).
 pub(super) fn blob_head(repo: &Repo, oid: ObjectId, n: u64) -> Option<Vec<u8>> {
+    blob_head_read(repo, oid, n).ok().flatten()
+}
+
+/// [`blob_head`], telling a blob it could not read (`Err`: a missing
+/// object in a partial clone, a corrupt pack) from one it will not read
+/// (`Ok(None)`: not a blob, or packed far over the size cap), so a caller
+/// that remembers "no job" by blob id never remembers a read that failed
+/// (rv27-3).
+pub(super) fn blob_head_read(repo: &Repo, oid: ObjectId, n: u64) -> io::Result<Option<Vec<u8>>> {
     if let Some((kind, _, head)) = super::loose::head(repo, &oid, n) {
-        return (kind == gix::object::Kind::Blob).then_some(head);
+        return Ok((kind == gix::object::Kind::Blob).then_some(head));
     }
     let whole_max = crate::project::max_file_bytes().saturating_mul(4);
     if let Some(objects) = packs_of(repo) {
         if let Some(head) = super::pack::head(objects, &oid, n, whole_max) {
-            return Some(head);
+            return Ok(Some(head));
         }
     }
-    let gix = repo.gix().ok()?;
-    let header = gix.find_header(oid).ok()?;
-    if header.kind() != gix::object::Kind::Blob
-        || header.size() > crate::project::max_file_bytes().saturating_mul(4)
-    {
-        return None;
+    let gix = repo.gix().map_err(io::Error::other)?;
+    let header = gix.find_header(oid).map_err(io::Error::other)?;
+    if header.kind() != gix::object::Kind::Blob || header.size() > whole_max {
+        return Ok(None);
     }
-    let mut data = gix.find_object(oid).ok()?.detach().data;
+    let mut data = gix
+        .find_object(oid)
+        .map_err(io::Error::other)?
+        .detach()
+        .data;
     data.truncate(usize::try_from(n).unwrap_or(usize::MAX));
-    Some(data)
+    Ok(Some(data))
 }
 
 fn not_a_file(path: &Path, kind: gix::object::Kind) -> io::Error {

@@ -71,6 +71,12 @@ impl Unnamed<'_> {
         repo::blob_head(self.repo, self.oid, n)
     }
 
+    /// [`Unnamed::head`], `Err` where the blob could not be read at all
+    /// (a missing or corrupt object), not merely past the size cap.
+    pub fn head_read(&self, n: u64) -> io::Result<Option<Vec<u8>>> {
+        repo::blob_head_read(self.repo, self.oid, n)
+    }
+
     /// Its bytes (refused over the size cap).
     pub fn whole(&self) -> io::Result<Vec<u8>> {
         repo::blob(self.repo, self.oid, &path_of(self.path)?)

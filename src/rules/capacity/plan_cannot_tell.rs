@@ -173,6 +173,11 @@ mod tests {
         w.quotas.clear();
         w.nomad_version = NomadVersion::new(0, 11, 8);
         assert_eq!(w.edition(), None);
+        // The setting stated: the edition is the one cause left (an
+        // unstated one the verdict rests on is a cause of its own, fix27b).
+        w.scheduler
+            .spans
+            .set("preemption.service", crate::source::Span::default());
         let running = [filler("low", 20, 3000)];
         let big = job(70, "1", "        cpu    = 100\n        memory = 3000\n");
         let f = findings(&w, &running, &big);

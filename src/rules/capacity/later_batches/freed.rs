@@ -84,7 +84,11 @@ pub(super) fn judged(at: &Judged<'_>, end: &Job, refused: Vec<LaterBatch>) -> Ve
             .filter_map(|b| b.shuffles)
             .map(|(_, n)| n)
             .max();
-        shuffles_once_freed(at, end, n.unwrap_or(0)).ok()
+        Some(shuffles_once_freed(at, end, n.unwrap_or(0)).map_err(|e| {
+            format!(
+                "{freeing} allocation(s) free their room on their own, and the shuffles the refusal was counted over could not be planned again without them ({e}): whether the room they leave places it is unknown"
+            )
+        }))
     } else {
         None
     };
@@ -96,9 +100,11 @@ pub(super) fn judged(at: &Judged<'_>, end: &Job, refused: Vec<LaterBatch>) -> Ve
             }
             let rescued = match (&b.shuffles, &runs) {
                 (None, _) => (!still.contains(&b.group)).then(|| why(freeing)),
-                // Not resampled (too large): the refusal stands as counted.
                 (Some(_), None) => None,
-                (Some(_), Some(runs)) => rescued_in_every(runs, &b.group),
+                // Not planned again (past the sampling budget): the freed
+                // room's answer is unknown, so the refusal is too (rv27-8).
+                (Some(_), Some(Err(why))) => Some(why.clone()),
+                (Some(_), Some(Ok(runs))) => rescued_in_every(runs, &b.group),
             };
             b.untold = rescued;
             b
