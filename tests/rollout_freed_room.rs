@@ -183,15 +183,7 @@ fn a_sampled_refusal_that_freed_room_does_not_place_stands() {
     // the world states it, as `get-config` shows it (review rv27-1: left
     // unstated, a spread cluster's history places the end state, and the
     // plan cannot tell).
-    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("world");
-    d.put(
-        "rules/cluster.hcl",
-        &format!("{world}scheduler {{\n  algorithm = \"binpack\"\n}}\n"),
-    );
-    crate::common::git(
-        &d.0,
-        &["commit", "-qm", "binpack", "--", "rules/cluster.hcl"],
-    );
+    crate::rollout_end_state_once::state_binpack(&d);
     let gate = run_in(
         &d.0,
         &[
