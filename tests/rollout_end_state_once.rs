@@ -108,7 +108,10 @@ pub(crate) fn state_binpack(d: &TempDir) {
         "rules/cluster.hcl",
         &format!("{world}scheduler {{\n  algorithm = \"binpack\"\n}}\n"),
     );
-    git(&d.0, &["commit", "-qm", "binpack", "--", "rules/cluster.hcl"]);
+    git(
+        &d.0,
+        &["commit", "-qm", "binpack", "--", "rules/cluster.hcl"],
+    );
 }
 
 #[test]

@@ -99,3 +99,65 @@ fn a_stated_algorithm_plans_its_own_history() {
     let all = flat(&output_text(&o));
     assert!(all.contains("failed to place 1 allocation"), "{all}");
 }
+
+fn job_at(id: &str, priority: u32, count: u32, memory: u32) -> String {
+    format!("job \"{id}\" {{\n  datacenters = [\"dc1\"]\n  priority = {priority}\n  group \"g\" {{\n    count = {count}\n    task \"t\" {{\n      driver = \"docker\"\n      config {{ image = \"x:1\" }}\n      resources {{\n        cpu = 100\n        memory = {memory}\n      }}\n    }}\n  }}\n}}\n")
+}
+
+/// Both settings unstated, where neither flip alone changes the verdict
+/// and the two together do. Three 4000 MB clients running `r0` (priority
+/// 20, 2500 MB), `r1` (50, 500), `r2` (50, 1000), `r3` (70, 1500); `b`
+/// (50, 2 x 3000 MB). Binpack's history stacks r0, r1 and r2 on one
+/// client: evicting r0 frees 2500 MB, short of 3000, so `b` fails one
+/// allocation with preemption on or off. Spread's history leaves r0 alone
+/// on its client: without preemption `b` fails there too, with it r0 is
+/// evicted and both place. Fails on /work/np68 (exit 1, "Failed to place
+/// all allocations", the single flips alone).
+#[test]
+fn settings_that_change_the_verdict_only_together_cannot_be_told() {
+    let d = TempDir::new("uh-together");
+    d.put(
+        "rules/cluster.hcl",
+        "nomad_version = \"1.10.5\"\nedition = \"community\"\nregion = \"global\"\nrunning = [\"jobs/r0.nomad\", \"jobs/r1.nomad\", \"jobs/r2.nomad\", \"jobs/r3.nomad\"]\nclient \"c\" {\n  count = 3\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}\n",
+    );
+    d.put("rules/namespaces/default.hcl", "name = \"default\"\n");
+    for (id, priority, memory) in [
+        ("r0", 20, 2500),
+        ("r1", 50, 500),
+        ("r2", 50, 1000),
+        ("r3", 70, 1500),
+    ] {
+        d.put(
+            &format!("jobs/{id}.nomad"),
+            &job_at(id, priority, 1, memory),
+        );
+    }
+    d.put("jobs/b.nomad", &job_at("b", 50, 2, 3000));
+    git(&d.0, &["init", "-q", "."]);
+    git(&d.0, &["add", "-A"]);
+    git(&d.0, &["commit", "-qm", "init"]);
+    let o = d.run(&["plan", "--format", "json", "jobs/b.nomad"]);
+    assert_eq!(o.status.code(), Some(255), "{}", output_text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let u = &v["Preflight"]["UnstatedSetting"];
+    assert_eq!(u["Setting"], "scheduler_algorithm_and_preemption", "{v}");
+    assert_eq!(u["OtherVerdict"]["Preempted"][0]["Job"], "r0", "{v}");
+    let o = d.run(&["plan", "jobs/b.nomad"]);
+    let all = flat(&output_text(&o));
+    assert_eq!(o.status.code(), Some(255), "{all}");
+    assert!(!all.contains("Failed to place all allocations"), "{all}");
+    assert!(
+        all.contains("-scheduler-algorithm=spread -preempt-service-scheduler=true"),
+        "{all}"
+    );
+    // Each stated as planned: the plan is Nomad's, as the defaults give it.
+    let world = std::fs::read_to_string(d.0.join("rules/cluster.hcl")).expect("world");
+    d.put(
+        "rules/cluster.hcl",
+        &format!("{world}scheduler {{\n  algorithm = \"binpack\"\n  preemption {{\n    service = false\n  }}\n}}\n"),
+    );
+    let o = d.run(&["plan", "jobs/b.nomad"]);
+    let all = flat(&output_text(&o));
+    assert!(all.contains("failed to place 1 allocation"), "{all}");
+    assert_ne!(o.status.code(), Some(255), "{all}");
+}

@@ -23,7 +23,7 @@ use crate::structs::spec_changed::same_spec;
 use crate::world::World;
 
 pub use crate::cluster::usage::QuotaUsage;
-pub use alternative::Alternatives;
+pub use alternative::{Alternatives, StateChange};
 pub use planned::Planned;
 pub use replay::running_jobs;
 pub use submitted::{Submission, Submitted};
@@ -147,6 +147,9 @@ impl Simulation {
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
         let mut result = self.plan_admitted_in(&self.world, job);
         for alt in alternative::Alternatives::of(self, job.job_type).iter() {
+            if alt.needless(&result) {
+                continue;
+            }
             let same = self.plan_admitted_in(&alt.world, job);
             let history = alt.history(self).map(|h| h.plan_admitted_in(&h.world, job));
             result.unstated.extend(super::unstated::compare_both(
@@ -195,6 +198,9 @@ impl Simulation {
     pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
         let mut result = self.plan_planned_in(&self.world, planned);
         for alt in alternative::Alternatives::of(self, planned.job.job_type).iter() {
+            if alt.needless(&result) {
+                continue;
+            }
             let same = self.plan_planned_in(&alt.world, planned);
             let history = alt
                 .history(self)
