@@ -261,7 +261,7 @@ pub fn alternatives(world: &World, job_type: JobType) -> Vec<(UnstatedSetting, A
     )] = &out[..]
     {
         let mut w = (**a).clone();
-        w.scheduler.preemption = p.scheduler.preemption.clone();
+        w.scheduler.preemption = p.scheduler.preemption;
         let both = UnstatedSetting::Both {
             algorithm: *algorithm,
             job_type,
