@@ -94,12 +94,7 @@ fn cluster(clients: u32, per_node: u32) -> Simulation {
             });
         }
     }
-    Simulation {
-        world: std::sync::Arc::new(world),
-        state,
-        seed: 7,
-        job_versions: Default::default(),
-    }
+    Simulation::from_state(std::sync::Arc::new(world), state, 7)
 }
 
 fn big_job(priority: i64, mem: i64) -> nomad_preflight::jobspec::Job {

@@ -488,6 +488,7 @@ mod status_saved_job;
 mod status_saved_list;
 mod status_saved_node;
 mod status_submit_date;
+mod unstated_history;
 mod unstated_scheduler_settings;
 mod validate_empty_region_namespace;
 mod validate_json;

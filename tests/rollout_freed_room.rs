@@ -179,6 +179,11 @@ fn a_sampled_refusal_that_freed_room_does_not_place_stands() {
         &job("web", 0, &[("g", 3, 100, 1)]),
         &job("web", 0, &[("g", 3, 2400, 1)]),
     );
+    // The histories counted (`x` and `y` sharing a client) are binpack's:
+    // the world states it, as `get-config` shows it (review rv27-1: left
+    // unstated, a spread cluster's history places the end state, and the
+    // plan cannot tell).
+    crate::rollout_end_state_once::state_binpack(&d);
     let gate = run_in(
         &d.0,
         &[

@@ -30,7 +30,7 @@ fn staged(tag: &str, clients: u32, running: &[(&str, u32, u32)], web: (u32, u32,
     files.push("\"jobs/web.nomad\"".into());
     d.put(
         "rules/cluster.hcl",
-        &format!("nomad_version = \"2.0.5\"\nregion = \"global\"\nclient \"c\" {{\n  count = {clients}\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}}\nrunning = [{}]\n", files.join(", ")),
+        &format!("nomad_version = \"2.0.5\"\nregion = \"global\"\nscheduler {{\n  algorithm = \"binpack\"\n}}\nclient \"c\" {{\n  count = {clients}\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}}\nrunning = [{}]\n", files.join(", ")),
     );
     d.put(
         "rules/namespaces/default.hcl",

@@ -179,12 +179,7 @@ fn system_job_preempts_three_low_priority_jobs_on_the_full_node() {
         namespaces: vec!["default".into()],
         ..State::default()
     };
-    let mut sim = Simulation {
-        world: std::sync::Arc::new(world()),
-        state,
-        seed: 1,
-        job_versions: Default::default(),
-    };
+    let mut sim = Simulation::from_state(std::sync::Arc::new(world()), state, 1);
     let out = sim.run(&system_job(), None).expect("system job registers");
     assert_eq!(out.plan.placements.len(), 2, "one allocation per node");
     let preemptor = out
@@ -242,12 +237,7 @@ fn system_job_without_preemption_fails_on_the_full_node() {
         namespaces: vec!["default".into()],
         ..State::default()
     };
-    let sim = Simulation {
-        world: std::sync::Arc::new(w),
-        state,
-        seed: 1,
-        job_versions: Default::default(),
-    };
+    let sim = Simulation::from_state(std::sync::Arc::new(w), state, 1);
     let plan = sim.plan(&system_job());
     let m = plan.failed_tg_allocs.get("web").expect("fails on node-1");
     assert_eq!(m.nodes_exhausted, 1);

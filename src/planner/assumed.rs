@@ -322,11 +322,11 @@ fn scheduler_settings(world: &World, result: &PlanResult) -> Vec<Assumption> {
         .unstated
         .iter()
         .filter(|u| matches!(u.differs, Differs::Text))
-        .map(|u| {
+        .filter_map(|u| {
             let s = &u.setting;
             let (change, show) = set_config(v, &s.flag());
-            let state = s.block(&s.planned_text());
-            match *s {
+            let state = s.planned_block();
+            Some(match *s {
                 UnstatedSetting::Preemption { job_type, planned } => Assumption {
                     setting: Setting::SchedulerPreemption,
                     line: format!(
@@ -342,7 +342,9 @@ fn scheduler_settings(world: &World, result: &PlanResult) -> Vec<Assumption> {
                         planned.as_str(),
                     ),
                 },
-            }
+                // Never a text difference (`unstated::compare`).
+                UnstatedSetting::Both { .. } => return None,
+            })
         })
         .collect()
 }

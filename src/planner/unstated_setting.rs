@@ -42,6 +42,10 @@ impl SettingUnknown {
             UnstatedSetting::Preemption { job_type, .. } => {
                 format!("whether {} jobs preempt", job_type.as_str())
             }
+            UnstatedSetting::Both { job_type, .. } => format!(
+                "the scheduler algorithm and whether {} jobs preempt (each alone changes nothing, together they do)",
+                job_type.as_str()
+            ),
         }
     }
 
@@ -53,11 +57,11 @@ impl SettingUnknown {
             "cannot tell what Nomad answers for job {}: the world does not state {}, planned as Nomad's default (`{}`), and a cluster changed with {change} answers otherwise ({}, where this plan: {}); state `{}` or `{}` in rules/cluster.hcl ({show})",
             crate::gotext::go_quote(&job.id),
             self.what(),
-            s.block(&s.planned_text()),
+            s.planned_block(),
             describe(&self.other),
             describe(&self.planned),
-            s.block(&s.planned_text()),
-            s.block(&s.other_text()),
+            s.planned_block(),
+            s.other_block(),
         )
     }
 
@@ -74,7 +78,7 @@ impl SettingUnknown {
             "Setting": self.setting.key(),
             "Planned": self.setting.planned_text(),
             "Other": self.setting.other_text(),
-            "State": [self.setting.block(&self.setting.planned_text()), self.setting.block(&self.setting.other_text())],
+            "State": [self.setting.planned_block(), self.setting.other_block()],
             "PlannedVerdict": v(&self.planned),
             "OtherVerdict": v(&self.other),
         })

@@ -185,6 +185,7 @@ pub(crate) fn decode(
     let nodes = super::packed_nodes::unpack(e.nodes)?;
     let allocs = super::packed_allocs::unpack(e.allocs, &nodes)?;
     Some(Simulation {
+        alternatives: super::sim::Alternatives::new(&world, e.index),
         world,
         state: State {
             index: e.index,

@@ -75,7 +75,7 @@ pub mod unstated;
 pub mod version_check;
 
 pub use sample::{sample, Tally};
-pub use sim::{QuotaUsage, RunError, RunOutcome, Simulation, UnblockOutcome};
+pub use sim::{QuotaUsage, RunError, RunOutcome, Simulation, StateChange, UnblockOutcome};
 
 use crate::cluster::Allocation;
 

@@ -3,6 +3,7 @@
 //! The state is built in [`replay`], submissions registered in
 //! [`register`], cluster changes made in [`changes`].
 
+mod alternative;
 mod changes;
 mod evaluation;
 mod planned;
@@ -22,6 +23,7 @@ use crate::structs::spec_changed::same_spec;
 use crate::world::World;
 
 pub use crate::cluster::usage::QuotaUsage;
+pub use alternative::{Alternatives, StateChange};
 pub use planned::Planned;
 pub use replay::running_jobs;
 pub use submitted::{Submission, Submitted};
@@ -70,6 +72,10 @@ pub struct Simulation {
     /// Every registered job version, so the reconciler can compare the
     /// spec an allocation runs with the new one.
     pub job_versions: JobHistory,
+    /// The worlds each job is planned again in where the world leaves a
+    /// scheduler setting unstated, with their histories: made once, shared
+    /// by every copy ([`alternative`]).
+    pub alternatives: std::sync::Arc<alternative::Alternatives>,
 }
 
 impl Simulation {
@@ -87,6 +93,19 @@ impl Simulation {
                 super::disk_cache::replay_cached(dir, world, &jobs, seed)
             }
             _ => Simulation::replay(std::sync::Arc::new(world.clone()), &jobs, seed),
+        }
+    }
+
+    /// A simulation of a state built by hand (tests, benches): it is no
+    /// replay of `world`, so an unstated setting is compared against this
+    /// state only ([`alternative`]).
+    pub fn from_state(world: std::sync::Arc<World>, state: State, seed: u64) -> Simulation {
+        Simulation {
+            alternatives: Alternatives::new(&world, u64::MAX),
+            world,
+            state,
+            seed,
+            job_versions: JobHistory::new(),
         }
     }
 
@@ -127,11 +146,18 @@ impl Simulation {
     /// mutates it once, not once per replay.
     pub fn plan_admitted(&self, job: &Job) -> PlanResult {
         let mut result = self.plan_admitted_in(&self.world, job);
-        for (setting, world) in super::unstated::alternatives(&self.world, job.job_type) {
-            let other = self.plan_admitted_in(&world, job);
-            result
-                .unstated
-                .extend(super::unstated::compare(setting, &result, other));
+        for alt in alternative::Alternatives::of(self, job.job_type).iter() {
+            if alt.needless(&result) {
+                continue;
+            }
+            let same = self.plan_admitted_in(&alt.world, job);
+            let history = alt.history(self).map(|h| h.plan_admitted_in(&h.world, job));
+            result.unstated.extend(super::unstated::compare_both(
+                alt.setting,
+                &result,
+                same,
+                history,
+            ));
         }
         result
     }
@@ -171,11 +197,20 @@ impl Simulation {
     /// each group's change is destructive, are judged once.
     pub fn plan_planned(&self, planned: &Planned) -> PlanResult {
         let mut result = self.plan_planned_in(&self.world, planned);
-        for (setting, world) in planned.alternatives() {
-            let other = self.plan_planned_in(world, planned);
-            result
-                .unstated
-                .extend(super::unstated::compare(*setting, &result, other));
+        for alt in alternative::Alternatives::of(self, planned.job.job_type).iter() {
+            if alt.needless(&result) {
+                continue;
+            }
+            let same = self.plan_planned_in(&alt.world, planned);
+            let history = alt
+                .history(self)
+                .map(|h| h.plan_planned_in(&h.world, planned));
+            result.unstated.extend(super::unstated::compare_both(
+                alt.setting,
+                &result,
+                same,
+                history,
+            ));
         }
         result
     }

@@ -38,6 +38,13 @@ pub enum UnstatedSetting {
     Algorithm { planned: Algorithm },
     /// `scheduler { preemption { TYPE } }` for the planned job's type.
     Preemption { job_type: JobType, planned: bool },
+    /// Both left unstated, flipped together: planned only where neither
+    /// flip alone changes the verdict (see [`alternatives`]).
+    Both {
+        algorithm: Algorithm,
+        job_type: JobType,
+        preemption: bool,
+    },
 }
 
 impl UnstatedSetting {
@@ -46,6 +53,11 @@ impl UnstatedSetting {
         match self {
             UnstatedSetting::Algorithm { planned } => format!("{:?}", other(*planned).as_str()),
             UnstatedSetting::Preemption { planned, .. } => (!planned).to_string(),
+            UnstatedSetting::Both {
+                algorithm,
+                preemption,
+                ..
+            } => format!("{:?}, {}", other(*algorithm).as_str(), !preemption),
         }
     }
 
@@ -54,16 +66,47 @@ impl UnstatedSetting {
         match self {
             UnstatedSetting::Algorithm { planned } => format!("{:?}", planned.as_str()),
             UnstatedSetting::Preemption { planned, .. } => planned.to_string(),
+            UnstatedSetting::Both {
+                algorithm,
+                preemption,
+                ..
+            } => format!("{:?}, {}", algorithm.as_str(), preemption),
         }
     }
 
-    /// The `scheduler` block that states `value`.
-    pub fn block(&self, value: &str) -> String {
-        match self {
-            UnstatedSetting::Algorithm { .. } => format!("scheduler {{ algorithm = {value} }}"),
-            UnstatedSetting::Preemption { job_type, .. } => format!(
-                "scheduler {{ preemption {{ {} = {value} }} }}",
-                job_type.as_str()
+    /// The `scheduler` block that states the value planned.
+    pub fn planned_block(&self) -> String {
+        self.block(false)
+    }
+
+    /// The `scheduler` block that states the other value.
+    pub fn other_block(&self) -> String {
+        self.block(true)
+    }
+
+    fn block(&self, flipped: bool) -> String {
+        let algorithm = |a: Algorithm| if flipped { other(a) } else { a };
+        match *self {
+            UnstatedSetting::Algorithm { planned } => {
+                format!(
+                    "scheduler {{ algorithm = {:?} }}",
+                    algorithm(planned).as_str()
+                )
+            }
+            UnstatedSetting::Preemption { job_type, planned } => format!(
+                "scheduler {{ preemption {{ {} = {} }} }}",
+                job_type.as_str(),
+                planned != flipped
+            ),
+            UnstatedSetting::Both {
+                algorithm: a,
+                job_type,
+                preemption,
+            } => format!(
+                "scheduler {{ algorithm = {:?} preemption {{ {} = {} }} }}",
+                algorithm(a).as_str(),
+                job_type.as_str(),
+                preemption != flipped
             ),
         }
     }
@@ -77,6 +120,16 @@ impl UnstatedSetting {
             UnstatedSetting::Preemption { job_type, planned } => {
                 format!("-preempt-{}-scheduler={}", job_type.as_str(), !planned)
             }
+            UnstatedSetting::Both {
+                algorithm,
+                job_type,
+                preemption,
+            } => format!(
+                "-scheduler-algorithm={} -preempt-{}-scheduler={}",
+                other(*algorithm).as_str(),
+                job_type.as_str(),
+                !preemption
+            ),
         }
     }
 
@@ -85,6 +138,7 @@ impl UnstatedSetting {
         match self {
             UnstatedSetting::Algorithm { .. } => "scheduler_algorithm",
             UnstatedSetting::Preemption { .. } => "scheduler_preemption",
+            UnstatedSetting::Both { .. } => "scheduler_algorithm_and_preemption",
         }
     }
 }
@@ -192,6 +246,29 @@ pub fn alternatives(world: &World, job_type: JobType) -> Vec<(UnstatedSetting, A
             Arc::new(w),
         ));
     }
+    // Both unstated: the two flipped together too. Neither alone need
+    // change the verdict where together they do: the other algorithm's
+    // history puts lower-priority allocations on other nodes, where only
+    // preemption turned on can evict them (a job failing in both single
+    // flips can preempt under both). Planned last, and only where neither
+    // single flip changed the verdict (`Simulation::plan_admitted`).
+    if let [(UnstatedSetting::Algorithm { planned: algorithm }, a), (
+        UnstatedSetting::Preemption {
+            planned: preemption,
+            ..
+        },
+        p,
+    )] = &out[..]
+    {
+        let mut w = (**a).clone();
+        w.scheduler.preemption = p.scheduler.preemption;
+        let both = UnstatedSetting::Both {
+            algorithm: *algorithm,
+            job_type,
+            preemption: *preemption,
+        };
+        out.push((both, Arc::new(w)));
+    }
     out
 }
 
@@ -203,6 +280,11 @@ pub fn compare(setting: UnstatedSetting, made: &PlanResult, other: PlanResult) -
             differs: Differs::Verdict(Box::new(other)),
         });
     }
+    // The two flipped together note nothing the single flips do not: a
+    // text they leave alike is each one's own default's.
+    if matches!(setting, UnstatedSetting::Both { .. }) {
+        return None;
+    }
     let ids = |r: &PlanResult| -> Vec<String> {
         let mut v: Vec<String> = r.preempted_allocs.iter().map(|a| a.id.clone()).collect();
         v.sort();
@@ -213,6 +295,32 @@ pub fn compare(setting: UnstatedSetting, made: &PlanResult, other: PlanResult) -
         setting,
         differs: Differs::Text,
     })
+}
+
+/// [`compare`] of `made` with the plan under the other value against the
+/// same state (`same`: a cluster switched by `set-config` after placing)
+/// and against the other value's own history (`history`: a cluster that
+/// has always run it; see `sim::alternative`). A verdict differing in
+/// either is the plan's; a text difference counts against the same state
+/// only (under another history the allocations and the failure's metrics
+/// differ whatever the verdict).
+pub fn compare_both(
+    setting: UnstatedSetting,
+    made: &PlanResult,
+    same: PlanResult,
+    history: Option<PlanResult>,
+) -> Option<Unstated> {
+    let first = compare(setting, made, same);
+    if first.as_ref().is_some_and(|u| u.other_plan().is_some()) {
+        return first;
+    }
+    match history {
+        Some(h) if Verdict::of(made) != Verdict::of(&h) => Some(Unstated {
+            setting,
+            differs: Differs::Verdict(Box::new(h)),
+        }),
+        _ => first,
+    }
 }
 
 /// The groups whose placement differs between `made` and the other plan
@@ -231,4 +339,56 @@ pub fn groups_differing(made: &PlanResult, u: &Unstated) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(scheduler: &str) -> World {
+        let mut vfs = crate::vfs::MemVfs::new("unstated");
+        vfs.insert("rules/cluster.hcl", format!("nomad_version = \"1.10.5\"\nedition = \"community\"\nregion = \"global\"\n{scheduler}client \"c\" {{\n  count = 1\n  datacenter = \"dc1\"\n  cpu = 4000\n  memory = 4000\n  disk = 10000\n  drivers = [\"docker\"]\n}}\n"));
+        match crate::world::load(&vfs, std::path::Path::new("rules")) {
+            Ok((w, _)) => w,
+            Err(d) => panic!("world: {d:?}"),
+        }
+    }
+
+    #[test]
+    fn both_settings_unstated_are_flipped_together_too() {
+        let w = world("");
+        let alts = alternatives(&w, JobType::Service);
+        let settings: Vec<&str> = alts.iter().map(|(s, _)| s.key()).collect();
+        assert_eq!(
+            settings,
+            [
+                "scheduler_algorithm",
+                "scheduler_preemption",
+                "scheduler_algorithm_and_preemption"
+            ]
+        );
+        let (both, flipped) = &alts[2];
+        assert_eq!(flipped.scheduler.algorithm, Algorithm::Spread);
+        assert!(flipped.scheduler.preemption.service);
+        assert_eq!(
+            both.planned_block(),
+            "scheduler { algorithm = \"binpack\" preemption { service = false } }"
+        );
+        assert_eq!(
+            both.other_block(),
+            "scheduler { algorithm = \"spread\" preemption { service = true } }"
+        );
+        assert_eq!(
+            both.flag(),
+            "-scheduler-algorithm=spread -preempt-service-scheduler=true"
+        );
+        // One stated: the other alone, nothing together.
+        let w = world("scheduler {\n  algorithm = \"binpack\"\n}\n");
+        let alts = alternatives(&w, JobType::Service);
+        assert_eq!(alts.len(), 1);
+        assert_eq!(alts[0].0.key(), "scheduler_preemption");
+        // A system job's algorithm is not planned again: its preemption alone.
+        let w = world("");
+        assert_eq!(alternatives(&w, JobType::System).len(), 1);
+    }
 }

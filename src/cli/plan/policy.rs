@@ -57,6 +57,13 @@ pub enum Hit {
     /// group's allocations where how `nomad job run` ends cannot be told
     /// (`PlanResult::run_end_untold`).
     Untold { group: String },
+    /// An unstated scheduler setting's other value preempts this protected
+    /// job where this shuffle does not, or spares it where this one
+    /// preempts it (`scheduler::unstated`): which protected job is
+    /// preempted rests on the setting, so the shuffle neither passes nor
+    /// refuses (fix27b's Left: a difference only in the victims counted
+    /// as this shuffle's own, and a shuffle sparing the job passed).
+    PreemptsUntold { namespace: String, job_id: String },
 }
 
 /// How many of the sampled shuffles gave one refusal.
@@ -162,15 +169,24 @@ pub enum Violation {
         what: String,
         unseen: crate::unseen::Unseen,
     },
+    /// Not a refusal: a protected job some sampled shuffles preempt under
+    /// one value of an unstated scheduler setting and not under the other
+    /// ([`Hit::PreemptsUntold`]), and none preempts for sure.
+    PreemptsUntold {
+        namespace: String,
+        job_id: String,
+        shuffles: Shuffles,
+    },
 }
 
 impl Violation {
     /// Is this a "cannot tell" ([`Violation::Untold`]), not a refusal?
     pub fn is_untold(&self) -> bool {
         match self {
-            Violation::Untold { .. } | Violation::WeakBound { .. } | Violation::TwiceUntold(_) => {
-                true
-            }
+            Violation::Untold { .. }
+            | Violation::WeakBound { .. }
+            | Violation::TwiceUntold(_)
+            | Violation::PreemptsUntold { .. } => true,
             // The rollout's end state whose run cannot be told (R22-A-3).
             // Where the plan shown's shuffles fail it too, a refusal.
             Violation::LaterBatches { batch, first, .. } => {
@@ -256,6 +272,18 @@ impl Violation {
                 "Shuffles": shares(&batch.shuffles.map(|(hits, samples)| Shuffles { hits, samples })),
                 "Text": self.to_string(),
             }),
+            Violation::PreemptsUntold {
+                namespace,
+                job_id,
+                shuffles,
+            } => serde_json::json!({
+                "Refusal": "cannot-tell",
+                "Namespace": namespace,
+                "Job": job_id,
+                "InPlanShown": 0,
+                "Shuffles": shuffles.json(),
+                "Text": self.to_string(),
+            }),
             Violation::Untold {
                 job_id,
                 group,
@@ -304,6 +332,30 @@ pub(super) fn hits(job: &Job, result: &PlanResult, protected: &Protected) -> Vec
             job_id: v.job_id,
         })
         .collect();
+    // The protected jobs preempted under one value of an unstated setting
+    // and not under the other (`scheduler::unstated::Verdict`).
+    let mine: Vec<(String, String)> = crate::scheduler::unstated::Verdict::of(result).preempted;
+    for u in &result.unstated {
+        let Some(other) = u.other_plan() else {
+            continue;
+        };
+        let theirs = crate::scheduler::unstated::Verdict::of(other).preempted;
+        for (namespace, job_id) in mine
+            .iter()
+            .filter(|k| !theirs.contains(k))
+            .chain(theirs.iter().filter(|k| !mine.contains(k)))
+            .cloned()
+        {
+            if !protected.covers(&namespace, &job_id) {
+                continue;
+            }
+            out.retain(|h| !matches!(h, Hit::Preempts { namespace: n, job_id: j } if *n == namespace && *j == job_id));
+            let hit = Hit::PreemptsUntold { namespace, job_id };
+            if !out.contains(&hit) {
+                out.push(hit);
+            }
+        }
+    }
     if !job.stop && protected.covers(&job.namespace, &job.id) {
         let blocked = outcome.failed.into_iter().chain(outcome.quota);
         out.extend(blocked.map(|group| Hit::Blocked { group }));

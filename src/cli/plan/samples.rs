@@ -39,8 +39,8 @@ fn outcomes(r: &PlanResult) -> Vec<String> {
         let s = &u.setting;
         return vec![format!(
             "cannot tell: the world does not state `{}`, and `{}` answers otherwise",
-            s.block(&s.planned_text()),
-            s.block(&s.other_text())
+            s.planned_block(),
+            s.other_block()
         )];
     }
     let mut out = Vec::new();

@@ -396,14 +396,33 @@ fn of_plan(after: &PlanResult, end: &Job) -> Vec<LaterBatch> {
         "Nomad's server fails the end state's evaluation where nomad-preflight cannot tell how"
             .into()
     });
+    // A group an unstated scheduler setting decides is untold for that
+    // setting, not for the server's failure (`scheduler::unstated`).
+    let unstated_why = |g: &str| {
+        after.unstated.iter().find_map(|u| {
+            crate::scheduler::unstated::groups_differing(after, u)
+                .iter()
+                .any(|x| x == g)
+                .then(|| {
+                    let s = &u.setting;
+                    format!(
+                        "the same job with every destructive update placed at once places group {} under one value of a scheduler setting the world does not state and not under the other (`{}`, `{}`): state it in rules/cluster.hcl as `nomad operator scheduler get-config` shows it",
+                        crate::gotext::go_quote(g),
+                        s.planned_block(),
+                        s.other_block()
+                    )
+                })
+        })
+    };
     for g in s.untold {
         if out.iter().all(|b| b.group != g) {
+            let untold = unstated_why(&g).unwrap_or_else(|| why.clone());
             out.push(LaterBatch {
                 group: g,
                 unplaced: 0,
                 up_to: 0,
                 shuffles: None,
-                untold: Some(why.clone()),
+                untold: Some(untold),
                 behind: Vec::new(),
             });
         }

@@ -24,12 +24,6 @@ pub struct Planned {
     /// allocations to the planned group destructive: the same verdict in
     /// every replay, and the deepest comparison the plan makes.
     destructive: Mutex<Vec<Verdict>>,
-    /// The world with each unstated scheduler setting's other value, made
-    /// once for every replay ([`crate::scheduler::unstated`]).
-    alternatives: Vec<(
-        crate::scheduler::unstated::UnstatedSetting,
-        Arc<crate::world::World>,
-    )>,
 }
 
 struct Verdict {
@@ -45,22 +39,11 @@ impl Planned {
     pub fn new(job: &Job, world: &crate::world::World) -> Planned {
         let job = crate::mutators::applied(job, world.nomad_version, &world.server);
         Planned {
-            alternatives: crate::scheduler::unstated::alternatives(world, job.job_type),
             job,
             nomad: world.nomad_version,
             seen: Mutex::new(Vec::new()),
             destructive: Mutex::new(Vec::new()),
         }
-    }
-
-    /// The worlds to plan the job again in ([`crate::scheduler::unstated`]).
-    pub(in crate::scheduler) fn alternatives(
-        &self,
-    ) -> &[(
-        crate::scheduler::unstated::UnstatedSetting,
-        Arc<crate::world::World>,
-    )] {
-        &self.alternatives
     }
 
     /// `judge()`, the destructive-change verdict of moving `old`'s group

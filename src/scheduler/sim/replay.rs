@@ -118,6 +118,7 @@ impl Simulation {
             state,
             seed,
             job_versions: JobHistory::new(),
+            alternatives: super::alternative::Alternatives::new(&world, 0),
         };
         let mut diags = Diags::new();
         let pinned = world.pinned.as_ref();
@@ -197,6 +198,7 @@ impl Simulation {
             let saved = facts.clock_at_save();
             sim.state.import_clock = saved.map(crate::cluster::rounded_sim_seconds);
         }
+        sim.alternatives = super::alternative::Alternatives::new(&world, sim.state.index);
         Ok(sim)
     }
 

@@ -83,12 +83,24 @@ pub(super) fn refusals(
     }
     // What only other shuffles do, most frequent first.
     let mut untold = Vec::new();
+    // After the refusals too: a protected job some shuffle preempts for
+    // sure is refused whatever others cannot tell.
+    let mut preempts_untold: Vec<Violation> = Vec::new();
     for (hit, _, _) in sampled.map(Tally::entries).unwrap_or_default() {
         let s = sampled.map(|t| Shuffles::of(t, &hit));
         match hit {
             // After the refusals: a group some shuffle leaves unplaced is
             // refused whatever others cannot tell.
             Hit::Untold { group } => untold.extend(s.map(|s| (group, s))),
+            Hit::PreemptsUntold { namespace, job_id } => {
+                if let Some(shuffles) = s {
+                    preempts_untold.push(Violation::PreemptsUntold {
+                        namespace,
+                        job_id,
+                        shuffles,
+                    });
+                }
+            }
             Hit::Preempts { namespace, job_id } => {
                 let seen = out.iter().any(|v| {
                     matches!(v, Violation::Preempts { namespace: n, job_id: j, .. }
@@ -123,6 +135,24 @@ pub(super) fn refusals(
                     });
                 }
             }
+        }
+    }
+    for v in preempts_untold {
+        let refused = out.iter().any(|r| match (r, &v) {
+            (
+                Violation::Preempts {
+                    namespace: n,
+                    job_id: j,
+                    ..
+                },
+                Violation::PreemptsUntold {
+                    namespace, job_id, ..
+                },
+            ) => n == namespace && j == job_id,
+            _ => false,
+        });
+        if !refused {
+            out.push(v);
         }
     }
     for (group, shuffles) in untold {

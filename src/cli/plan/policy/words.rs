@@ -110,6 +110,16 @@ impl std::fmt::Display for Violation {
                 &format!("the policy passes: {what}"),
             ))
             }
+            Violation::PreemptsUntold {
+                namespace,
+                job_id,
+                shuffles,
+            } => write!(
+                f,
+                "cannot tell whether protected job {namespace}/{job_id} is preempted: no node shuffle sampled preempts it for sure, but in {} of {} an unstated scheduler setting's other value (`nomad operator scheduler set-config`) decides it; state the setting in rules/cluster.hcl",
+                shuffles.hits,
+                shuffles.samples,
+            ),
             // NP207's words for such draws.
             Violation::Untold {
                 job_id,

@@ -39,19 +39,39 @@ fn freeing(sim: &Simulation, end: &Job) -> usize {
 }
 
 /// The groups the end state `end` leaves unplaced in `sim` once every
-/// allocation that frees its room on its own has finished.
+/// allocation that frees its room on its own has finished. A group that
+/// cannot be told there (an unstated scheduler setting's other value
+/// places it, or the run's end is unknown) is no proof that the room it
+/// meets stays short: not among them, so its refusal is "cannot tell".
+/// The allocations finish in the unstated settings' other histories too
+/// ([`Simulation::changed_alike`], review rv27-1): a spread cluster's
+/// history with its batch jobs still running answers another question.
 fn left_once_freed(sim: &Simulation, end: &Job) -> Vec<String> {
+    left_and_untold_once_freed(sim, end).0
+}
+
+/// [`left_once_freed`], with the groups that cannot be told once the room
+/// frees and why.
+fn left_and_untold_once_freed(sim: &Simulation, end: &Job) -> (Vec<String>, Vec<(String, String)>) {
     let v = sim.world.nomad_version;
-    let mut later = sim.clone();
-    for a in &mut later.state.allocs {
-        if finishes_alone(a, end, v) {
-            a.client_status = ClientStatus::Complete;
+    let job = end.clone();
+    let later = sim.changed_alike(std::sync::Arc::new(move |state| {
+        for a in &mut state.allocs {
+            if finishes_alone(a, &job, v) {
+                a.client_status = ClientStatus::Complete;
+            }
         }
-    }
-    of_plan(&later.plan(end), end)
+    }));
+    let (still, untold): (Vec<LaterBatch>, Vec<LaterBatch>) = of_plan(&later.plan(end), end)
         .into_iter()
-        .map(|b| b.group)
-        .collect()
+        .partition(|b| b.untold.is_none());
+    (
+        still.into_iter().map(|b| b.group).collect(),
+        untold
+            .into_iter()
+            .map(|b| (b.group, b.untold.unwrap_or_default()))
+            .collect(),
+    )
 }
 
 /// `refused`, the end state's refusals of `end` planned in `at.sim`, with
@@ -73,10 +93,10 @@ pub(super) fn judged(at: &Judged<'_>, end: &Job, refused: Vec<LaterBatch>) -> Ve
     let drawn = refused
         .iter()
         .any(|b| b.untold.is_none() && b.shuffles.is_none());
-    let still = if drawn {
-        left_once_freed(at.sim, end)
+    let (still, untold) = if drawn {
+        left_and_untold_once_freed(at.sim, end)
     } else {
-        Vec::new()
+        Default::default()
     };
     let runs = if sampled {
         let n = refused
@@ -99,7 +119,13 @@ pub(super) fn judged(at: &Judged<'_>, end: &Job, refused: Vec<LaterBatch>) -> Ve
                 return b;
             }
             let rescued = match (&b.shuffles, &runs) {
-                (None, _) => (!still.contains(&b.group)).then(|| why(freeing)),
+                (None, _) if still.contains(&b.group) => None,
+                (None, _) => Some(match untold.iter().find(|(g, _)| *g == b.group) {
+                    Some((_, reason)) => format!(
+                        "{freeing} allocation(s) free their room on their own (a batch or sysbatch job's, or one told to stop that its client still runs), and once they have finished whether the same job with every destructive update placed at once fits cannot be told: {reason}"
+                    ),
+                    None => why(freeing),
+                }),
                 (Some(_), None) => None,
                 // Not planned again (past the sampling budget): the freed
                 // room's answer is unknown, so the refusal is too (rv27-8).
