@@ -12,25 +12,21 @@
 //! bandwidth fits or not by a value the world does not give: the plan
 //! cannot tell (exit 255; `check` NP225), never Nomad's success text.
 //!
-//! Where the answer cannot depend on the speed it is answered: a job
-//! asking no bandwidth (nor the running jobs) is never checked against
-//! it. Any positive ask can be refused: the agent's `network_speed` may
-//! be any value ([`SLOWEST_LINK_MBITS`]). An imported pool
+//! Where the answer cannot depend on the speed it is answered: every
+//! bandwidth the planned job and the world's running jobs ask, all
+//! together, fits in the slowest link a client fingerprints (ethtool and
+//! sysfs report 10 Mbit/s for a 10BASE-T link, the slowest Ethernet
+//! speed), so no client's link is ever full, whatever its speed. A job
+//! asking no bandwidth is never checked against it. An imported pool
 //! carries the speed its nodes reported.
 
 use crate::jobspec::Job;
 use crate::version::NomadVersion;
 use crate::world::World;
 
-/// The most bandwidth (Mbit/s) no unstated link can refuse: none. The
-/// agent's `network_speed` is read before any detection and used whatever
-/// its value, once it is not 0 (client/fingerprint/network.go
-/// v1.10.5:90-92, `if cfg.NetworkSpeed != 0`; env_aws.go the same), so a
-/// client configured at 1 Mbit/s refuses an ask of 2 (review rv27-11: the
-/// 10 Mbit/s of the slowest Ethernet that ethtool or sysfs report bounds
-/// only a detected link). Any positive ask on an unstated link cannot be
-/// told.
-pub const SLOWEST_LINK_MBITS: i64 = 0;
+/// The slowest link speed a client fingerprints (Mbit/s): below it, no
+/// sum of asks can be refused by any client's link.
+pub const SLOWEST_LINK_MBITS: i64 = 10;
 
 /// Why a plan cannot be told: the unstated pool and the asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
