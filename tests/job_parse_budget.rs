@@ -1,4 +1,4 @@
-//! A job file's parse has a budget (a MiB unless the read cap is set).
+//! A job file's parse has a budget (4 MiB unless the read cap is set).
 //! Under the 16 MiB read cap a committed 15 MiB `.nomad` was parsed whole
 //! on every hook and CI run that met it (a debug `check` 18.9 s and 560 MB
 //! for one of `meta` keys). Nomad parses a job file of any size (its CLI
@@ -30,17 +30,17 @@ fn big_job(bytes: usize) -> String {
 #[test]
 fn a_staged_job_file_past_the_parse_budget_cannot_be_told() {
     let d = committed_demo("parse-budget-check");
-    d.put("jobs/big.nomad", &big_job(1536 * 1024));
+    d.put("jobs/big.nomad", &big_job(5 * 1024 * 1024));
     git(&d.0, &["add", "jobs/big.nomad"]);
     let o = d.run(&["check", "--staged"]);
     let text = output_text(&o);
     assert_eq!(o.status.code(), Some(2), "{text}");
     assert!(text.contains("hcl::too-large"), "{text}");
     assert!(
-        flat(&text).contains("past nomad-preflight's parse budget of 1048576 bytes"),
+        flat(&text).contains("past nomad-preflight's parse budget of 4194304 bytes"),
         "{text}"
     );
-    // Located where the budget ends (the line holding byte 1,048,576).
+    // Located where the budget ends (the line holding byte 4,194,304).
     assert!(text.contains("jobs/big.nomad:"), "{text}");
     let o = d.run(&["check", "--staged", "--format", "json"]);
     let json = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -53,7 +53,7 @@ fn a_staged_job_file_past_the_parse_budget_cannot_be_told() {
 #[test]
 fn a_job_file_past_the_parse_budget_is_planned_as_cannot_tell() {
     let d = committed_demo("parse-budget-plan");
-    d.put("jobs/big.nomad", &big_job(1536 * 1024));
+    d.put("jobs/big.nomad", &big_job(5 * 1024 * 1024));
     let o = run_in(&d.0, &["plan", "jobs/big.nomad"]);
     assert_eq!(o.code, 255, "{}{}", o.stdout, o.stderr);
     assert!(o.stderr.contains("cannot tell"), "{}", o.stderr);
@@ -70,7 +70,7 @@ fn a_job_file_past_the_parse_budget_is_planned_as_cannot_tell() {
     // The read cap set by the user bounds the parse too: then it is read.
     let o = run_in_env(
         &d.0,
-        &[("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "4194304")],
+        &[("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "8388608")],
         &["validate", "jobs/big.nomad"],
     );
     assert!(!o.stderr.contains("hcl::too-large"), "{}", o.stderr);
@@ -84,7 +84,7 @@ fn a_job_file_past_the_parse_budget_is_planned_as_cannot_tell() {
 fn a_large_prose_file_whose_lines_begin_with_job_is_no_job() {
     let d = committed_demo("parse-budget-prose");
     let para = "The scheduler placed every allocation of the release.\n";
-    let pad = para.repeat(1536 * 1024 / para.len());
+    let pad = para.repeat(5 * 1024 * 1024 / para.len());
     d.put(
         "CHANGELOG.md",
         &format!("# Changes\n\njob well done.\njob: build\njobs \"x\" {{\n{pad}"),
@@ -102,7 +102,7 @@ fn a_large_prose_file_whose_lines_begin_with_job_is_no_job() {
 fn a_large_text_that_opens_a_job_block_is_still_judged() {
     let d = committed_demo("parse-budget-header");
     let para = "# The scheduler placed every allocation of the release.\n";
-    let pad = para.repeat(1536 * 1024 / para.len());
+    let pad = para.repeat(5 * 1024 * 1024 / para.len());
     d.put("deploy/web", &format!("{pad}job \"web\" {{\n}}\n"));
     git(&d.0, &["add", "deploy/web"]);
     let o = d.run(&["check", "--staged"]);
