@@ -356,6 +356,10 @@ fn a_100_mb_job_file_validates() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// The read cap set (16 MiB, the default's value) raises the job parse
+/// budget (4 MiB) to it: these files are past the budget on purpose.
+const PAST_PARSE_BUDGET: &[(&str, &str)] = &[("NOMAD_PREFLIGHT_MAX_FILE_BYTES", "16777216")];
+
 #[test]
 fn a_10_mb_line_is_read_and_its_errors_are_located() {
     let d = tempdir("line");
@@ -368,7 +372,7 @@ fn a_10_mb_line_is_read_and_its_errors_are_located() {
             group("")
         )),
     );
-    let o = run(&d, &["validate", "ok.nomad"]);
+    let o = run_env(&d, &["validate", "ok.nomad"], PAST_PARSE_BUDGET);
     assert_clean(&o, &[0]);
     // A syntax error at the end of a 10 MB line.
     write(
@@ -376,7 +380,7 @@ fn a_10_mb_line_is_read_and_its_errors_are_located() {
         "bad.nomad",
         job(&format!("  meta = {{\n    k = \"{long}\" ]\n  }}\n")),
     );
-    let o = run(&d, &["validate", "bad.nomad"]);
+    let o = run_env(&d, &["validate", "bad.nomad"], PAST_PARSE_BUDGET);
     assert_clean(&o, &[1]);
     assert!(
         o.stderr.contains("[bad.nomad:4:"),
