@@ -121,7 +121,7 @@ fn hcl1_only(source: &Source, v: NomadVersion) -> Result<Body, Diags> {
 
 /// The character at byte `at` (or the one it falls inside), for a
 /// one-line refusal's location.
-fn char_at(source: &Source, at: usize) -> Span {
+pub(super) fn char_at(source: &Source, at: usize) -> Span {
     let mut at = at.min(source.text.len());
     while !source.text.is_char_boundary(at) {
         at -= 1;

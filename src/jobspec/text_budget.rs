@@ -19,7 +19,7 @@
 //! over (a gate that skipped it would pass whatever it says).
 
 use crate::diag::{Diag, Diags};
-use crate::source::{Source, Span};
+use crate::source::Source;
 
 /// The code of [`over`]'s one diagnostic (job_file_error.rs's "JobSize").
 pub const TOO_LARGE: &str = "hcl::too-large";
@@ -62,20 +62,13 @@ pub fn over(source: &Source) -> Option<Diags> {
         return None;
     }
     let max = max_bytes();
-    let mut at = usize::try_from(max).unwrap_or(len).min(len);
-    while !source.text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let end = source.text[at..]
-        .chars()
-        .next()
-        .map_or(at, |c| at + c.len_utf8());
+    let place = super::parse::char_at(source, usize::try_from(max).unwrap_or(len));
     Some(
         Diag::error(
             TOO_LARGE,
             format!("cannot tell: this job file is {len} bytes, past nomad-preflight's parse budget of {max} bytes; Nomad plans a job file of any size, so what it says of this one is not known"),
         )
-        .at(source, Span::new(at, end), "the budget ends here")
+        .at(source, place, "the budget ends here")
         .as_cannot_tell()
         .help(format!("a job file this large is mostly inline data: move big templates into files the client renders (`template {{ source = ... }}`, an `artifact`), split the job, or raise the budget with {}=BYTES (the read cap, which then bounds the parse too)", crate::project::MAX_FILE_ENV))
         .into(),
