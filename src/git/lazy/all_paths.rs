@@ -79,15 +79,7 @@ impl LazyGitVfs {
             if skip(&whole) {
                 continue;
             }
-            let sub = if depth >= submodule::MAX_DEPTH {
-                let why = format!(
-                    "submodules are nested more than {} deep",
-                    submodule::MAX_DEPTH
-                );
-                Err(submodule::unreadable(bytes_of(&at).as_ref(), &why))
-            } else {
-                self.submodule(&at, commit)
-            };
+            let sub = self.submodule_within(&at, commit, depth);
             match sub {
                 Ok(sub) => sub.all_paths_at(depth + 1, &whole, skip, files, unread)?,
                 Err(e) => match submodule::unreadable_why(&e) {

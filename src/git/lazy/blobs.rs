@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use gix::bstr::{BString, ByteSlice};
 use gix::ObjectId;
 
-use super::super::repo::{self, bytes_of, path_of, Kind};
+use super::super::repo::{self, path_of, Kind};
 use super::super::submodule;
 use super::{LazyGitVfs, Source};
 
@@ -159,15 +159,7 @@ impl LazyGitVfs {
                     "a submodule's commit id of an unknown kind",
                 ));
             };
-            let sub = if depth >= submodule::MAX_DEPTH {
-                let why = format!(
-                    "submodules are nested more than {} deep",
-                    submodule::MAX_DEPTH
-                );
-                Err(submodule::unreadable(bytes_of(&at).as_ref(), &why))
-            } else {
-                self.submodule(&at, commit)
-            };
+            let sub = self.submodule_within(&at, commit, depth);
             let inner = match sub {
                 Ok(sub) => sub.blobs_at(wanted, by_text, memo, depth + 1)?,
                 Err(e) => match submodule::unreadable_why(&e) {

@@ -316,6 +316,25 @@ impl LazyGitVfs {
         Ok(None)
     }
 
+    /// [`Self::submodule`] for a listing `depth` submodules down: refused
+    /// past [`submodule::MAX_DEPTH`] (a chain of submodules has no end a
+    /// listing could wait for).
+    pub(super) fn submodule_within(
+        &self,
+        at: &Path,
+        commit: ObjectId,
+        depth: usize,
+    ) -> io::Result<Arc<LazyGitVfs>> {
+        if depth >= submodule::MAX_DEPTH {
+            let why = format!(
+                "submodules are nested more than {} deep",
+                submodule::MAX_DEPTH
+            );
+            return Err(submodule::unreadable(bytes_of(at).as_ref(), &why));
+        }
+        self.submodule(at, commit)
+    }
+
     pub(super) fn submodule(&self, at: &Path, commit: ObjectId) -> io::Result<Arc<LazyGitVfs>> {
         let mut subs = self
             .subs
