@@ -20,7 +20,7 @@
 //! so `updatingSpec` is false there and `hadRunning` alone decides.
 
 use crate::common;
-use crate::import_system_disconnect::{alloc, job_json, node, NODE2};
+use crate::import_system_disconnect::{alloc, node, NODE2};
 
 use common::batch::NODE_ID;
 use common::{run_in, Out, TempDir};
@@ -45,17 +45,7 @@ fn job_file() -> String {
 /// earlier registration (`Job.CreateIndex` 2, `JobModifyIndex` 5), else
 /// of the registered job.
 fn import(tag: &str, earlier: bool) -> TempDir {
-    let mut job = job_json("1.11.2", false);
-    let mut h = job["TaskGroups"][0].clone();
-    h["Name"] = json!("h");
-    job["TaskGroups"]
-        .as_array_mut()
-        .expect("the fixture's groups")
-        .push(h);
-    job["Version"] = json!(1);
-    job["CreateIndex"] = json!(10);
-    job["JobModifyIndex"] = json!(20);
-    job["ModifyIndex"] = json!(21);
+    let job = crate::import_system_nil_deployment_state::registered_two_groups();
     let mut holder = job.clone();
     if earlier {
         holder["CreateIndex"] = json!(2);

@@ -185,17 +185,7 @@ fn an_old_allocation_on_a_node_not_ready_is_no_update() {
 /// finished (`complete`; `earlier`: of an earlier registration of the ID,
 /// its `Job.CreateIndex` 2 where the registered job's is 10).
 fn finished_on_node_2(tag: &str, earlier: bool) -> TempDir {
-    let mut job = job_json("1.11.2", false);
-    let mut h = job["TaskGroups"][0].clone();
-    h["Name"] = json!("h");
-    job["TaskGroups"]
-        .as_array_mut()
-        .expect("the fixture's groups")
-        .push(h);
-    job["Version"] = json!(1);
-    job["CreateIndex"] = json!(10);
-    job["JobModifyIndex"] = json!(20);
-    job["ModifyIndex"] = json!(21);
+    let job = registered_two_groups();
     let mut other = job.clone();
     if earlier {
         other["CreateIndex"] = json!(2);
@@ -262,4 +252,22 @@ fn a_finished_allocation_of_an_earlier_registration_is_not() {
     let o = plan(&d, "web.nomad");
     assert!(!o.stderr.contains("failed to process eval"), "{}", o.stderr);
     assert!(o.stdout.contains("Task Group: \"g\""), "{}", o.stdout);
+}
+
+/// The fixture's system job at 1.11.2 with a second group "h", registered
+/// at version 1 (`CreateIndex` 10, `JobModifyIndex` 20): what these
+/// imports and tests/import_had_running_earlier.rs run.
+pub(crate) fn registered_two_groups() -> Value {
+    let mut job = job_json("1.11.2", false);
+    let mut h = job["TaskGroups"][0].clone();
+    h["Name"] = json!("h");
+    job["TaskGroups"]
+        .as_array_mut()
+        .expect("the fixture's groups")
+        .push(h);
+    job["Version"] = json!(1);
+    job["CreateIndex"] = json!(10);
+    job["JobModifyIndex"] = json!(20);
+    job["ModifyIndex"] = json!(21);
+    job
 }
